@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { ConfigError, loadConfig } from "./config.ts";
+
+const KEY = btoa(String.fromCharCode(...new Uint8Array(32).fill(7)));
+const production = {
+  ENCRYPTION_KEY: KEY,
+  SHOPIFY_API_KEY: "shp_key",
+  SHOPIFY_API_SECRET: "shp_secret",
+  WHOP_API_KEY: "whop_key",
+  WHOP_APP_ID: "app_1",
+  WHOP_COMPANY_ID: "biz_1",
+  WHOP_WEBHOOK_SECRET: "whsec",
+};
+
+Deno.test("config - defaults to sandbox mode without Shopify or Whop keys", () => {
+  const config = loadConfig({});
+  assert.equal(config.sandbox, true);
+  assert.equal(config.port, 8000);
+  assert.equal(config.appUrl, "http://localhost:8000");
+  assert.equal(config.kvPath, "./data/cartbrawl.sqlite3");
+  assert.equal(config.competitionMinDurationS, 3600);
+  assert.equal(config.whop.origin, "https://api.whop.com");
+});
+
+Deno.test("config - reads production settings", () => {
+  const config = loadConfig({
+    ...production,
+    PORT: "9000",
+    APP_URL: "https://brawl.example.com/",
+    ADMIN_USER_IDS: "u1, u2",
+  });
+  assert.equal(config.sandbox, false);
+  assert.equal(config.port, 9000);
+  assert.equal(config.appUrl, "https://brawl.example.com");
+  assert.equal(config.encryptionKey?.length, 32);
+  assert.deepEqual(config.adminUserIds, ["u1", "u2"]);
+});
+
+Deno.test("config - names the variable that is wrong in one sentence", () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ ENCRYPTION_KEY: btoa("short") }, /^ENCRYPTION_KEY must decode to 32 bytes, not 5\.$/],
+    [{ ENCRYPTION_KEY: "%%%" }, /^ENCRYPTION_KEY must be base64/],
+    [{ PORT: "eighty" }, /^PORT must be a port number\.$/],
+    [{ PORT: "70000" }, /^PORT must be between 0 and 65535\.$/],
+    [{ APP_URL: "ftp://x" }, /^APP_URL must be an http\(s\) origin/],
+    [{ SANDBOX: "yes" }, /^SANDBOX must be 1 or 0\.$/],
+    [{ COMPETITION_MIN_DURATION_S: "0" }, /^COMPETITION_MIN_DURATION_S must be at least 1\.$/],
+    [{ ...production, ENCRYPTION_KEY: "" }, /^ENCRYPTION_KEY is required unless SANDBOX=1\.$/],
+    [{ WHOP_API_KEY: "k" }, /^ENCRYPTION_KEY is required unless SANDBOX=1\.$/],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(
+      () => loadConfig(env),
+      (error: unknown) => error instanceof ConfigError && message.test(error.message),
+    );
+  }
+});
+
+Deno.test("config - SANDBOX=1 overrides present keys", () => {
+  assert.equal(loadConfig({ ...production, SANDBOX: "1" }).sandbox, true);
+  assert.equal(loadConfig({ SANDBOX: "0", ...production }).sandbox, false);
+});

@@ -1,0 +1,43 @@
+/**
+ * Browser sessions after Whop sign-in, kept in KV with an expiry.
+ */
+import { keys } from "./db.ts";
+
+/** How long a browser session lasts. */
+export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
+
+/** A signed-in browser. */
+export interface Session {
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** The cookie name: `__Host-` prefixed when the app is served over https. */
+export function sessionCookieName(appUrl: string): string {
+  return appUrl.startsWith("https:") ? "__Host-cartbrawl_session" : "cartbrawl_session";
+}
+
+/** Starts a session for `userId` and returns its id (the cookie value). */
+export async function createSession(kv: Deno.Kv, userId: string, now: number): Promise<string> {
+  const id = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, "0")).join("");
+  const session: Session = {
+    userId,
+    createdAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + SESSION_TTL_MS).toISOString(),
+  };
+  await kv.set(keys.session(id), session, { expireIn: SESSION_TTL_MS });
+  return id;
+}
+
+/** The live session with this id, or `null` (unknown or expired). */
+export async function getSession(kv: Deno.Kv, id: string, now: number): Promise<Session | null> {
+  if (!/^[0-9a-f]{64}$/.test(id)) return null;
+  const { value } = await kv.get<Session>(keys.session(id));
+  return value && Date.parse(value.expiresAt) > now ? value : null;
+}
+
+/** Ends a session. */
+export async function deleteSession(kv: Deno.Kv, id: string): Promise<void> {
+  await kv.delete(keys.session(id));
+}

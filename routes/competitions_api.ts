@@ -1,0 +1,110 @@
+/**
+ * The competitions JSON API: create, list, read, edit and cancel, and the
+ * leaderboard.
+ */
+import { Hono } from "hono";
+import { type AppDeps, type AppEnv, readJson } from "../lib/app.ts";
+import {
+  cancelCompetition,
+  type Competition,
+  competitionPrizeDecimal,
+  type CompetitionStatus,
+  createCompetition,
+  editCompetition,
+  getCompetition,
+  listCompetitionsByCreator,
+  listCompetitionsByStatus,
+  listPublicCompetitions,
+  STATUSES,
+} from "../lib/competitions.ts";
+import { requireUserId } from "../lib/middleware/caller.ts";
+import { readLeaderboard, toEntries } from "../lib/leaderboard.ts";
+import { ValidationError } from "../lib/errors.ts";
+import { toDecimalString } from "../lib/money.ts";
+import { keys } from "../lib/db.ts";
+
+/** A competition as the API shows it: money as decimal strings. */
+export function competitionView(competition: Competition) {
+  return {
+    ...competition,
+    prize: competitionPrizeDecimal(competition),
+    winner: competition.winner
+      ? { ...competition.winner, revenue: toDecimalString(competition.winner.revenue, competition.currency) }
+      : competition.winner,
+  };
+}
+
+/** The leaderboard JSON of a competition. */
+export async function leaderboardView(deps: Pick<AppDeps, "kv">, competition: Competition, limit = 100) {
+  const [rows, change] = await Promise.all([
+    readLeaderboard(deps.kv, competition.id, limit),
+    deps.kv.get<{ at: number }>(keys.changes(competition.id)),
+  ]);
+  return {
+    competition: competitionView(competition),
+    entries: toEntries(rows, competition.currency),
+    updatedAt: new Date(change.value?.at ?? Date.parse(competition.updatedAt)).toISOString(),
+  };
+}
+
+/** Routes under `/api/competitions`. */
+export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
+  const rules = () => ({ now: deps.now(), minDurationS: deps.config.competitionMinDurationS });
+  return new Hono<AppEnv>()
+    .post("/", async (c) => {
+      const userId = requireUserId(c);
+      const competition = await createCompetition(deps.kv, userId, await readJson(c), rules());
+      return c.json({ competition: competitionView(competition) }, 201);
+    })
+    .get("/", async (c) => {
+      const status = c.req.query("status")?.toUpperCase();
+      const creator = c.req.query("creator");
+      if (status !== undefined && !STATUSES.includes(status as CompetitionStatus)) {
+        throw new ValidationError([{ path: "status", message: `status must be one of ${STATUSES.join(", ")}.` }]);
+      }
+      let competitions: Competition[];
+      if (creator !== undefined) {
+        const userId = requireUserId(c);
+        competitions = (await listCompetitionsByCreator(deps.kv, creator === "me" ? userId : creator))
+          .filter((competition) => competition.creatorId === userId || competition.status !== "DRAFT");
+        if (status) competitions = competitions.filter((competition) => competition.status === status);
+      } else if (status === "DRAFT") {
+        competitions = (await listCompetitionsByCreator(deps.kv, requireUserId(c)))
+          .filter((competition) => competition.status === "DRAFT");
+      } else {
+        competitions = status
+          ? await listCompetitionsByStatus(deps.kv, status as CompetitionStatus)
+          : await listPublicCompetitions(deps.kv);
+      }
+      return c.json({ competitions: competitions.map(competitionView) });
+    })
+    .get("/:id", async (c) => {
+      const competition = await getCompetition(deps.kv, c.req.param("id"));
+      return c.json({ competition: competitionView(competition) });
+    })
+    .patch("/:id", async (c) => {
+      const userId = requireUserId(c);
+      const patch = await readJson(c);
+      if (typeof patch !== "object" || patch === null || Array.isArray(patch)) {
+        throw new ValidationError([], "The request body must be a JSON object.");
+      }
+      const competition = await editCompetition(
+        deps.kv,
+        c.req.param("id"),
+        userId,
+        patch as Record<string, unknown>,
+        rules(),
+      );
+      return c.json({ competition: competitionView(competition) });
+    })
+    .post("/:id/cancel", async (c) => {
+      const userId = requireUserId(c);
+      const competition = await cancelCompetition(deps.kv, c.req.param("id"), userId, deps.now());
+      return c.json({ competition: competitionView(competition) });
+    })
+    .get("/:id/leaderboard", async (c) => {
+      const competition = await getCompetition(deps.kv, c.req.param("id"));
+      const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 100) || 100, 1), 1000);
+      return c.json(await leaderboardView(deps, competition, limit));
+    });
+}
