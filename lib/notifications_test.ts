@@ -14,7 +14,7 @@ Deno.test("notifications - concurrent sends of one notification deliver it once"
   using kv = await Deno.openKv(":memory:");
   const delivered: Notification[] = [];
   const results = await Promise.all(
-    Array.from({ length: 20 }, () => notify(kv, request, 1000, async (n) => void delivered.push(n))),
+    Array.from({ length: 20 }, () => notify(kv, request, 1000, (n) => Promise.resolve(void delivered.push(n)))),
   );
   assert.equal(results.filter(Boolean).length, 1);
   assert.equal(delivered.length, 1);

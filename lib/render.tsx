@@ -1,0 +1,78 @@
+/**
+ * The page shell: renders a page body to a full HTML document and adds the
+ * island boot script only when the body rendered an island.
+ */
+import type { ComponentChildren } from "preact";
+import { renderToString, renderToStringAsync } from "preact-render-to-string";
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { currentIslandManifest, islandAssets } from "./island_manifest.ts";
+import { type IslandScope, IslandScopeContext } from "./islands.ts";
+import type {} from "./middleware/csp.ts";
+
+/** One page to render. */
+export interface PageOptions {
+  /** Page title; the document title is `"<title> · CartBrawl"`. */
+  title: string;
+  /** The page content, rendered inside `<main>`; may contain islands and suspend. */
+  body: ComponentChildren;
+  /** HTTP status, default 200. */
+  status?: ContentfulStatusCode;
+  /** Show the sandbox banner (simulated Whop and Shopify). */
+  sandbox?: boolean;
+  /** Links for the header's navigation. */
+  nav?: ComponentChildren;
+}
+
+/**
+ * Renders `options.body` as a full HTML response. Concurrency-safe: each call
+ * collects its islands in its own scope.
+ * @example
+ * app.get("/", (c) =>
+ *   renderPage(c, { title: "Browse", body: <CompetitionList items={items} />, sandbox: config.sandbox }));
+ */
+export async function renderPage(
+  c: Context,
+  options: PageOptions,
+): Promise<Response> {
+  const scope: IslandScope = new Set();
+  const body = await renderToStringAsync(
+    <IslandScopeContext.Provider value={scope}>
+      <a class="skip-link" href="#main">Skip to content</a>
+      {options.sandbox && (
+        <div class="banner-sandbox" role="status">
+          Sandbox mode: Whop and Shopify are simulated, no real money moves.
+        </div>
+      )}
+      <header class="site-header">
+        <a class="brand" href="/">CartBrawl</a>
+        {options.nav && <nav aria-label="Main">{options.nav}</nav>}
+      </header>
+      <main id="main">{options.body}</main>
+    </IslandScopeContext.Provider>,
+  );
+  const head = renderToString(
+    <PageHead title={options.title} islands={scope} nonce={c.get("cspNonce")} />,
+  );
+  return c.html(
+    `<!doctype html><html lang="en">${head}<body>${body}</body></html>`,
+    options.status ?? 200,
+  );
+}
+
+function PageHead(
+  props: { title: string; islands: IslandScope; nonce?: string },
+) {
+  const assets = props.islands.size > 0 ? islandAssets(currentIslandManifest(), props.islands) : undefined;
+  return (
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>{`${props.title} · CartBrawl`}</title>
+      <link rel="stylesheet" href="/static/styles.css" />
+      <link rel="icon" href="data:," />
+      {assets?.preload.map((href) => <link key={href} rel="modulepreload" href={href} nonce={props.nonce} />)}
+      {assets && <script type="module" src={assets.boot} nonce={props.nonce} />}
+    </head>
+  );
+}
