@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { createApp } from "./lib/app.ts";
 import { log } from "./lib/log.ts";
 import { createUserTokenVerifier } from "./lib/user_token.ts";
+import { ensureIslandBundles } from "./lib/island_build.ts";
 
 async function openKv(path: string): Promise<Deno.Kv> {
   if (path !== ":memory:" && !/^https?:\/\//.test(path)) {
@@ -24,6 +25,7 @@ if (import.meta.main) {
     Deno.exit(1);
   }
   const kv = await openKv(config.kvPath);
+  await ensureIslandBundles();
   const app = createApp({
     kv,
     config,

@@ -12,7 +12,9 @@ import { log } from "./log.ts";
 import { caller, type CallerVariables } from "./middleware/caller.ts";
 import { requestLog, type RequestLogVariables } from "./middleware/request_log.ts";
 import type { UserTokenVerifier } from "./user_token.ts";
+import { csp } from "./middleware/csp.ts";
 import { healthRoutes } from "../routes/health.ts";
+import { staticRoutes } from "../routes/static.ts";
 import { competitionsApi } from "../routes/competitions_api.ts";
 
 /** What the app is built from; tests pass their own. */
@@ -54,9 +56,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       throw new AppError(413, `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
     },
   }));
+  app.use(csp({ formActions: oauthOrigins(deps.config) }));
   app.use(caller({ kv: deps.kv, appUrl: deps.config.appUrl, verifyUserToken: deps.verifyUserToken, now: deps.now }));
 
   app.route("/", healthRoutes(deps));
+  app.route("/static", staticRoutes());
   app.route("/api/competitions", competitionsApi(deps));
 
   app.notFound((c) => c.json<ErrorBody>({ error: "Not found." }, 404));
@@ -75,6 +79,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return c.json<ErrorBody>({ error: "Something went wrong on our side; please try again.", requestId }, 500);
   });
   return app;
+}
+
+/** Origins a form may be redirected to: Whop's and Shopify's OAuth pages. */
+function oauthOrigins(config: Config): string[] {
+  return [config.whop.origin, config.shopify.origin ?? "https://*.myshopify.com"];
 }
 
 /** Reads a JSON request body, or throws a 400 with a clear sentence. */
