@@ -117,15 +117,19 @@ export function newId(now = Date.now()): string {
   return time + Array.from(random, (b) => (b % 36).toString(36)).join("");
 }
 
-/** Reads every value under a prefix of id pointers and loads the records. */
+/**
+ * Reads the id pointers of an index (a prefix, or a selector for a range)
+ * and loads their records, ten keys per read.
+ */
 export async function loadByIndex<T>(
   kv: Deno.Kv,
-  prefix: Deno.KvKey,
+  index: Deno.KvKey | Deno.KvListSelector,
   primary: (id: string) => Deno.KvKey,
   options: Deno.KvListOptions = {},
 ): Promise<T[]> {
+  const selector = Array.isArray(index) ? { prefix: index } : index as Deno.KvListSelector;
   const ids: string[] = [];
-  for await (const entry of kv.list<string>({ prefix }, options)) ids.push(entry.value);
+  for await (const entry of kv.list<string>(selector, options)) ids.push(entry.value);
   const records: T[] = [];
   for (let i = 0; i < ids.length; i += 10) {
     const entries = await kv.getMany<T[]>(ids.slice(i, i + 10).map(primary));

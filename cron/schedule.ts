@@ -1,0 +1,42 @@
+/**
+ * Schedules the jobs with `Deno.cron`. Each run goes through `runJob`, so it
+ * holds a lease (one instance at a time) and is recorded for operators.
+ */
+import { runJob } from "../lib/jobs.ts";
+import type { LifecycleServices } from "../lib/settlement.ts";
+import { runStatusJob } from "./status_job.ts";
+import { runSyncJob } from "./sync_job.ts";
+
+/** A scheduled job: its name, cron schedule, period and work. */
+export interface ScheduledJob {
+  name: string;
+  schedule: string;
+  periodMs: number;
+  run: (services: LifecycleServices) => Promise<unknown>;
+}
+
+/** The app's scheduled jobs. */
+export const JOBS: ScheduledJob[] = [
+  { name: "status", schedule: "* * * * *", periodMs: 60_000, run: runStatusJob },
+  { name: "sync", schedule: "*/5 * * * *", periodMs: 5 * 60_000, run: runSyncJob },
+];
+
+/** Runs one job now under its lease (also the operators' manual trigger). */
+export function triggerJob(services: LifecycleServices, job: ScheduledJob): Promise<boolean> {
+  const now = services.now();
+  return runJob(
+    services.kv,
+    { name: job.name, schedule: job.schedule, nextRunAt: (at) => Math.ceil((at + 1) / job.periodMs) * job.periodMs },
+    now,
+    () => job.run(services),
+  );
+}
+
+/** Registers every job with `Deno.cron`. */
+export function scheduleJobs(services: LifecycleServices): void {
+  for (const job of JOBS) {
+    Deno.cron(job.name, job.schedule, async () => {
+      await triggerJob(services, job);
+    });
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The status job (every minute): cancels unfunded drafts past their start,
+ * starts funded competitions, settles ended ones, and sends the notifications
+ * that have come due. A plain function of (services, clock): tests call it
+ * directly; `cron/schedule.ts` only schedules it.
+ */
+import { keys, loadByIndex } from "../lib/db.ts";
+import { type Competition, dueStep, updateCompetition } from "../lib/competitions.ts";
+import { listParticipants } from "../lib/participants.ts";
+import { notify } from "../lib/notifications.ts";
+import { type LifecycleServices, settleCompetition } from "../lib/settlement.ts";
+import { log } from "../lib/log.ts";
+
+/** How far ahead "starts soon" and "ends soon" notifications look. */
+export const SOON_MS = 60 * 60_000;
+
+/** What one status run did, for the operators' page and the tests. */
+export interface StatusRunReport {
+  cancelled: string[];
+  started: string[];
+  settled: string[];
+  failed: { competitionId: string; error: string }[];
+}
+
+/** Competitions in `status` whose start is at or before `untilMs`. */
+function startingBy(kv: Deno.Kv, status: string, untilMs: number): Promise<Competition[]> {
+  const prefix = keys.competitionsByStatus(status);
+  return loadByIndex<Competition>(kv, { prefix, end: [...prefix, untilMs + 1] }, keys.competition);
+}
+
+/** Runs every due status change once. */
+export async function runStatusJob(services: LifecycleServices): Promise<StatusRunReport> {
+  const { kv } = services;
+  const now = services.now();
+  const report: StatusRunReport = { cancelled: [], started: [], settled: [], failed: [] };
+  const due = [
+    ...await startingBy(kv, "DRAFT", now),
+    ...await startingBy(kv, "UPCOMING", now + SOON_MS),
+    ...await loadByIndex<Competition>(kv, keys.competitionsByStatus("ACTIVE"), keys.competition),
+  ];
+  for (const competition of due) {
+    try {
+      await advance(services, competition, report);
+    } catch (error) {
+      log("error", "status change failed", { competitionId: competition.id, error });
+      report.failed.push({
+        competitionId: competition.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  return report;
+}
+
+async function advance(services: LifecycleServices, competition: Competition, report: StatusRunReport) {
+  const { kv } = services;
+  const now = services.now();
+  const step = dueStep(competition, now);
+  if (step === "cancel_unfunded") {
+    const { changed } = await updateCompetition(
+      kv,
+      competition.id,
+      now,
+      "status",
+      (current) =>
+        current.status === "DRAFT" && dueStep(current, now) === "cancel_unfunded"
+          ? { ...current, status: "CANCELLED", cancelledAt: new Date(now).toISOString(), cancelReason: "unfunded" }
+          : null,
+    );
+    if (changed) report.cancelled.push(competition.id);
+    await notify(
+      kv,
+      {
+        dedupeKey: `unfunded:${competition.id}`,
+        userId: competition.creatorId,
+        kind: "cancelled",
+        competitionId: competition.id,
+        title: `${competition.title} was cancelled`,
+        body: "Its start passed before the prize was funded.",
+      },
+      now,
+      services.sendNotification,
+    );
+    return;
+  }
+  if (step === "start" || step === "settle") {
+    const { changed } = await updateCompetition(
+      kv,
+      competition.id,
+      now,
+      "status",
+      (current) =>
+        current.status === "UPCOMING" && now >= Date.parse(current.startDate) ? { ...current, status: "ACTIVE" } : null,
+    );
+    if (changed) report.started.push(competition.id);
+    await notifyParticipants(
+      services,
+      competition,
+      "started",
+      `${competition.title} is live`,
+      "Every order now counts.",
+    );
+  }
+  if (step === "settle") {
+    if (await settleCompetition(services, competition.id) === "completed") report.settled.push(competition.id);
+    return;
+  }
+  const start = Date.parse(competition.startDate);
+  const end = Date.parse(competition.endDate);
+  if (competition.status === "UPCOMING" && start - now <= SOON_MS && now < start) {
+    await notifyParticipants(
+      services,
+      competition,
+      "starting_soon",
+      `${competition.title} starts within the hour`,
+      "Get your store ready.",
+    );
+  }
+  if (competition.status === "ACTIVE" && end - now <= SOON_MS && now < end) {
+    await notifyParticipants(
+      services,
+      competition,
+      "ending_soon",
+      `${competition.title} ends within the hour`,
+      "Last chance to climb the leaderboard.",
+    );
+  }
+}
+
+async function notifyParticipants(
+  services: LifecycleServices,
+  competition: Competition,
+  kind: "started" | "starting_soon" | "ending_soon",
+  title: string,
+  body: string,
+) {
+  for (const participant of await listParticipants(services.kv, competition.id)) {
+    await notify(
+      services.kv,
+      {
+        dedupeKey: `${kind}:${competition.id}:${participant.id}`,
+        userId: participant.userId,
+        kind,
+        competitionId: competition.id,
+        title,
+        body,
+      },
+      services.now(),
+      services.sendNotification,
+    );
+  }
+}

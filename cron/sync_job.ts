@@ -1,0 +1,34 @@
+/**
+ * The sync job (every five minutes): fetches, for every connected participant
+ * of every active competition, the orders updated since its cursor, so missed
+ * webhooks heal. One store's failure is reported and does not stop the others.
+ */
+import { listCompetitionsByStatus } from "../lib/competitions.ts";
+import { listParticipants } from "../lib/participants.ts";
+import type { LifecycleServices } from "../lib/settlement.ts";
+import { log } from "../lib/log.ts";
+
+/** What one sync run did. */
+export interface SyncRunReport {
+  synced: number;
+  failed: { participantId: string; shop: string; error: string }[];
+}
+
+/** Syncs every connected participant of every active competition once. */
+export async function runSyncJob(services: Pick<LifecycleServices, "kv" | "syncParticipant">): Promise<SyncRunReport> {
+  const report: SyncRunReport = { synced: 0, failed: [] };
+  for (const competition of await listCompetitionsByStatus(services.kv, "ACTIVE")) {
+    for (const participant of await listParticipants(services.kv, competition.id)) {
+      if (participant.connection !== "connected") continue;
+      try {
+        await services.syncParticipant(participant);
+        report.synced++;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log("warn", "sync failed", { participantId: participant.id, shop: participant.shop, error });
+        report.failed.push({ participantId: participant.id, shop: participant.shop, error: message });
+      }
+    }
+  }
+  return report;
+}

@@ -1,0 +1,32 @@
+/**
+ * Operators' API: each scheduled job's last run, next run, duration and last
+ * error, and a manual trigger. Only users listed in `ADMIN_USER_IDS`.
+ */
+import { Hono } from "hono";
+import type { AppDeps, AppEnv } from "../lib/app.ts";
+import { requireUserId } from "../lib/middleware/caller.ts";
+import { ForbiddenError, NotFoundError } from "../lib/errors.ts";
+import { listJobRuns } from "../lib/jobs.ts";
+import { JOBS, triggerJob } from "../cron/schedule.ts";
+import type { LifecycleServices } from "../lib/settlement.ts";
+
+/** Routes under `/api/admin`. */
+export function adminApi(deps: AppDeps & { lifecycle: LifecycleServices }): Hono<AppEnv> {
+  const requireAdmin = (c: { var: AppEnv["Variables"] }) => {
+    const userId = requireUserId(c);
+    if (!deps.config.adminUserIds.includes(userId)) throw new ForbiddenError("Only operators can see the jobs.");
+  };
+  return new Hono<AppEnv>()
+    .get("/jobs", async (c) => {
+      requireAdmin(c);
+      return c.json({ jobs: await listJobRuns(deps.kv, JOBS) });
+    })
+    .post("/jobs/:name/run", async (c) => {
+      requireAdmin(c);
+      const job = JOBS.find((candidate) => candidate.name === c.req.param("name"));
+      if (!job) throw new NotFoundError(`There is no job named ${c.req.param("name")}.`);
+      const ran = await triggerJob(deps.lifecycle, job);
+      const [run] = await listJobRuns(deps.kv, [job]);
+      return c.json({ ran, job: run }, ran ? 200 : 409);
+    });
+}
