@@ -1,0 +1,74 @@
+/**
+ * The hosted checkout page a `purchase_url` points at: shows the price, lets
+ * the tester pick which demo user pays, and pays on submit.
+ */
+import { Hono } from "hono";
+import { html } from "hono/html";
+import { roleLabel } from "./demo_users.ts";
+import { page } from "./html_layout.ts";
+import { formatMoney } from "./money.ts";
+import type { PaymentRecord } from "./records.ts";
+import type { WhopState } from "./whop_state.ts";
+
+/** Pays a checkout configuration and delivers its `payment.succeeded` webhook. */
+export type CompletePayment = (
+  checkoutConfigurationId: string,
+  input: { userId: string },
+) => Promise<PaymentRecord>;
+
+/** Routes for `/checkout/:id` (GET shows, POST pays). */
+export function checkoutRoutes(
+  state: WhopState,
+  completePayment: CompletePayment,
+): Hono {
+  const routes = new Hono();
+
+  routes.get("/checkout/:id", (c) => {
+    const checkout = state.checkoutConfigurations.find((ch) => ch.id === c.req.param("id"));
+    if (!checkout) {
+      return c.html(page("Not found", html`<p>No such checkout.</p>`), 404);
+    }
+    const price = formatMoney(checkout.amountMinor, checkout.currency);
+    const choices = [...state.users.values()].map((user, i) =>
+      html`<label class="choice">
+  <input type="radio" name="user_id" value="${user.id}" ${i === 0 ? "checked" : ""}>
+  <span><strong>${user.name}</strong>
+    <span class="muted">@${user.username} · ${roleLabel(user)}</span></span>
+</label>`
+    );
+    return c.html(page(
+      "Checkout",
+      html`<div class="card">
+  <div class="muted">${state.company.title}</div>
+  <h1>${checkout.title ?? "Prize funding"}</h1>
+  <div class="amount">${price}</div>
+  <form method="post">
+    <p class="muted">Pay as</p>
+    ${choices}
+    <p><button type="submit">Pay ${price}</button></p>
+  </form>
+  <p class="muted"><code>${checkout.id}</code></p>
+</div>`,
+    ));
+  });
+
+  routes.post("/checkout/:id", async (c) => {
+    const form = await c.req.parseBody();
+    const userId = typeof form.user_id === "string" ? form.user_id : "";
+    const checkout = state.requireCheckoutConfiguration(c.req.param("id"));
+    const payment = await completePayment(checkout.id, { userId });
+    if (checkout.redirectUrl) return c.redirect(checkout.redirectUrl, 303);
+    return c.html(page(
+      "Paid",
+      html`
+        <div class="card">
+          <h1>Payment complete</h1>
+          <p class="amount">${formatMoney(payment.amountMinor, payment.currency)}</p>
+          <p class="muted">Receipt <code>${payment.id}</code></p>
+        </div>
+      `,
+    ));
+  });
+
+  return routes;
+}

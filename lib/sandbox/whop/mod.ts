@@ -1,0 +1,15 @@
+/** The simulated Whop: start it with {@link startWhopSandbox}. */
+export { type PayOptions, startWhopSandbox, type WhopSandbox, type WhopSandboxOptions } from "./sandbox.ts";
+export { DEFAULT_DEMO_USERS, type DemoUser } from "./demo_users.ts";
+export { type TransferResponseFailure, WhopFaults } from "./faults.ts";
+export type {
+  CheckoutConfigurationRecord,
+  NotificationRecord,
+  PaymentRecord,
+  RefundRecord,
+  TransferAttempt,
+  TransferOutcome,
+  TransferRecord,
+} from "./records.ts";
+export type { SendWebhookOptions, WebhookDelivery } from "./webhook_sender.ts";
+export { signWebhook, webhookHmacKey } from "./webhook_signing.ts";

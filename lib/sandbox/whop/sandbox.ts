@@ -1,0 +1,236 @@
+/**
+ * The simulated Whop, served over HTTP on loopback: the REST API the
+ * official SDK calls (`/api/v1`), hosted checkout pages, OAuth sign-in,
+ * user-token keys and signed webhooks, with balances that really move.
+ */
+import type Whop from "@whop/sdk";
+import { Hono } from "hono";
+import { createUserTokenSigner } from "../user_tokens.ts";
+import { apiRoutes } from "./api_routes.ts";
+import { paymentJson } from "./api_shapes.ts";
+import { checkoutRoutes } from "./checkout_routes.ts";
+import { DEFAULT_DEMO_USERS, type DemoUser } from "./demo_users.ts";
+import { WhopApiError } from "./errors.ts";
+import { WhopFaults } from "./faults.ts";
+import { toMajor, toMinor } from "./money.ts";
+import { OAuthGrants } from "./oauth_grants.ts";
+import { oauthRoutes } from "./oauth_routes.ts";
+import { overviewRoutes } from "./overview_page.ts";
+import type {
+  CheckoutConfigurationRecord,
+  NotificationRecord,
+  PaymentRecord,
+  RefundRecord,
+  TransferAttempt,
+  TransferRecord,
+} from "./records.ts";
+import { type SendWebhookOptions, type WebhookDelivery, WebhookSender } from "./webhook_sender.ts";
+import { type SandboxCompany, WhopState } from "./whop_state.ts";
+
+/** How to start the simulated Whop (the same values the app gets as settings). */
+export interface WhopSandboxOptions {
+  /** `WHOP_API_KEY`: the bearer token `/api/v1` accepts. */
+  apiKey: string;
+  /** `WHOP_APP_ID`: the audience of user tokens. */
+  appId: string;
+  /** `WHOP_COMPANY_ID`: the company whose ledger holds prizes. */
+  companyId: string;
+  /** `WHOP_CLIENT_ID` of the OAuth client. */
+  clientId: string;
+  /** `WHOP_CLIENT_SECRET` of the OAuth client. */
+  clientSecret: string;
+  /** `WHOP_WEBHOOK_SECRET`: webhooks are signed with its bytes. */
+  webhookSecret: string;
+  /** The app's webhook endpoint; events are only recorded until one is set. */
+  webhookUrl?: string;
+  /** Listen address, default `127.0.0.1`. */
+  hostname?: string;
+  /** Listen port, default 0 (any free port). */
+  port?: number;
+  /** Demo users, default {@link DEFAULT_DEMO_USERS}. */
+  users?: readonly DemoUser[];
+  /** Opening company balances in decimal API units, e.g. `{ usd: 100 }`. */
+  companyBalances?: Record<string, number>;
+  /** Company display name, default `CartBrawl Sandbox`. */
+  companyTitle?: string;
+  /** Clock for record timestamps, code and token expiry; default `Date.now`. */
+  now?: () => number;
+}
+
+/** Simulate a buyer paying a checkout configuration. */
+export interface PayOptions {
+  /** The paying demo user. */
+  userId: string;
+  /** Decimal amount paid; defaults to the plan price (pass less to underpay). */
+  amount?: number;
+  /** Currency paid; defaults to the plan's. */
+  currency?: string;
+}
+
+/** A running simulated Whop and everything it has recorded. */
+export interface WhopSandbox {
+  /** `http://127.0.0.1:{port}`: use as `WHOP_ORIGIN`. */
+  readonly origin: string;
+  /** `${origin}/api/v1`: the SDK's `baseURL`. */
+  readonly apiBaseUrl: string;
+  /** `${origin}/.well-known/jwks.json`: user-token keys. */
+  readonly jwksUrl: string;
+  /** The demo users. */
+  readonly users: readonly DemoUser[];
+  /** The company (`companyId`). */
+  readonly company: SandboxCompany;
+  /** Checkout configurations created, oldest first. */
+  readonly checkoutConfigurations: readonly CheckoutConfigurationRecord[];
+  /** Payments made, oldest first. */
+  readonly payments: readonly PaymentRecord[];
+  /** Refunds made, oldest first. */
+  readonly refunds: readonly RefundRecord[];
+  /** Transfers that moved money, oldest first (idempotent repeats excluded). */
+  readonly transfers: readonly TransferRecord[];
+  /** Every `POST /transfers` received, repeats and failures included. */
+  readonly transferAttempts: readonly TransferAttempt[];
+  /** Notifications received, oldest first. */
+  readonly notifications: readonly NotificationRecord[];
+  /** Webhooks sent or attempted, oldest first. */
+  readonly webhookDeliveries: readonly WebhookDelivery[];
+  /** Injected failures, settable at any time. */
+  readonly faults: WhopFaults;
+  /** A user token (`x-whop-user-token`) for `userId`, signed with the served JWKS. */
+  signUserToken(
+    userId: string,
+    options?: { ttlSeconds?: number; audience?: string },
+  ): Promise<string>;
+  /** Points webhooks at the app (undefined: record only). */
+  setWebhookUrl(url: string | undefined): void;
+  /** Pays a checkout configuration and awaits delivery of `payment.succeeded`. */
+  pay(checkoutConfigurationId: string, options: PayOptions): Promise<PaymentRecord>;
+  /** The `payment.succeeded` `data` object of a recorded payment. */
+  paymentData(paymentId: string): Whop.Payment;
+  /** Signs and sends any event; options forge the signature or timestamp. */
+  sendWebhook(
+    type: string,
+    data: unknown,
+    options?: SendWebhookOptions,
+  ): Promise<WebhookDelivery>;
+  /** Waits for every webhook in flight. */
+  flushWebhooks(): Promise<void>;
+  /** A user's or the company's balance, decimal. */
+  balance(ownerId: string, currency: string): number;
+  /** Sets a user's or the company's balance, decimal. */
+  setBalance(ownerId: string, currency: string, amount: number): void;
+  /** Stops the server after in-flight webhooks finish. */
+  close(): Promise<void>;
+}
+
+/** Starts the simulated Whop on loopback and resolves once it listens. */
+export async function startWhopSandbox(
+  options: WhopSandboxOptions,
+): Promise<WhopSandbox> {
+  const now = options.now ?? Date.now;
+  const hostname = options.hostname ?? "127.0.0.1";
+  const users = options.users ?? DEFAULT_DEMO_USERS;
+  const state = new WhopState({
+    company: {
+      id: options.companyId,
+      title: options.companyTitle ?? "CartBrawl Sandbox",
+      route: "cartbrawl-sandbox",
+    },
+    users,
+    now,
+  });
+  for (
+    const [currency, amount] of Object.entries(options.companyBalances ?? {})
+  ) {
+    state.ledger.set(options.companyId, currency, toMinor(amount, currency));
+  }
+  const webhooks = new WebhookSender({
+    secret: options.webhookSecret,
+    companyId: options.companyId,
+    now,
+    url: options.webhookUrl,
+  });
+  const faults = new WhopFaults();
+  const grants = new OAuthGrants(now);
+  const signer = await createUserTokenSigner(options.appId);
+  let origin = "";
+
+  async function pay(
+    checkoutConfigurationId: string,
+    input: PayOptions,
+  ): Promise<PaymentRecord> {
+    const payment = state.pay(checkoutConfigurationId, input);
+    await webhooks.send("payment.succeeded", paymentJson(state, payment));
+    return payment;
+  }
+
+  const app = new Hono();
+  app.onError((error, c) => {
+    const apiError = error instanceof WhopApiError ? error : new WhopApiError(500, "api_error", String(error));
+    return c.json(apiError.toJSON(), apiError.status as 400);
+  });
+  app.get("/.well-known/jwks.json", (c) => c.json(signer.jwks, 200, { "cache-control": "public, max-age=300" }));
+  app.route(
+    "/api/v1",
+    apiRoutes({
+      state,
+      faults,
+      grants,
+      webhooks,
+      apiKey: options.apiKey,
+      origin: () => origin,
+    }),
+  );
+  app.route("/", checkoutRoutes(state, pay));
+  app.route(
+    "/",
+    oauthRoutes({
+      state,
+      grants,
+      client: { clientId: options.clientId, clientSecret: options.clientSecret },
+      origin: () => origin,
+    }),
+  );
+  app.route("/", overviewRoutes(state, webhooks));
+
+  const abort = new AbortController();
+  const server = Deno.serve({
+    hostname,
+    port: options.port ?? 0,
+    signal: abort.signal,
+    onListen() {},
+  }, app.fetch);
+  origin = `http://${hostname}:${server.addr.port}`;
+
+  return {
+    origin,
+    apiBaseUrl: `${origin}/api/v1`,
+    jwksUrl: `${origin}/.well-known/jwks.json`,
+    users,
+    company: state.company,
+    checkoutConfigurations: state.checkoutConfigurations,
+    payments: state.payments,
+    refunds: state.refunds,
+    transfers: state.transfers,
+    transferAttempts: state.transferAttempts,
+    notifications: state.notifications,
+    webhookDeliveries: webhooks.deliveries,
+    faults,
+    signUserToken: (userId, tokenOptions) => signer.sign(userId, tokenOptions),
+    setWebhookUrl(url) {
+      webhooks.url = url;
+    },
+    pay,
+    paymentData: (paymentId) => paymentJson(state, state.requirePayment(paymentId)),
+    sendWebhook: (type, data, sendOptions) => webhooks.send(type, data, sendOptions),
+    flushWebhooks: () => webhooks.flush(),
+    balance: (ownerId, currency) => toMajor(state.ledger.balance(ownerId, currency), currency),
+    setBalance(ownerId, currency, amount) {
+      state.ledger.set(ownerId, currency, toMinor(amount, currency));
+    },
+    async close() {
+      await webhooks.flush();
+      abort.abort();
+      await server.finished;
+    },
+  };
+}
