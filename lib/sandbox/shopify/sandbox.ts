@@ -1,0 +1,314 @@
+/**
+ * The simulated Shopify as one HTTP server: OAuth, the Admin GraphQL API,
+ * webhooks to the app, an overview page, and the controls tests and demos use
+ * to place orders, uninstall the app and inject faults.
+ */
+import { Hono } from "hono";
+import { registerAdminRoutes } from "./admin_routes.ts";
+import { CostBucket, type ThrottleStatus } from "./cost_bucket.ts";
+import { createFaults, type ShopifyFaults } from "./faults.ts";
+import { formatRestMoney } from "./money.ts";
+import {
+  currentTotalMinor,
+  financialStatus,
+  type PrivacyTopic,
+  type SandboxOrder,
+  type SandboxShop,
+  type WebhookSubscription,
+  type WebhookTopic,
+} from "./model.ts";
+import { registerOAuthRoutes } from "./oauth_routes.ts";
+import { errorPage, overviewPage } from "./pages.ts";
+import { orderPayload, refundPayload, shopPayload } from "./rest_payloads.ts";
+import {
+  type CancelOrderOptions,
+  type CreateOrderInput,
+  type CreateShopInput,
+  SandboxInputError,
+  type ShopEvent,
+  ShopStore,
+  type UpdateOrderPatch,
+} from "./shop_store.ts";
+import { SHOPIFY_TOKEN_LIFETIMES, TokenIssuer, type TokenLifetimes } from "./tokens.ts";
+import { type WebhookDelivery, WebhookDispatcher } from "./webhook_dispatcher.ts";
+
+/** How to start the sandbox. */
+export interface ShopifySandboxOptions {
+  /** The app's client id. */
+  apiKey: string;
+  /** The app's client secret: signs OAuth redirects and webhooks. */
+  apiSecret: string;
+  /** Listen address, default `127.0.0.1`. */
+  hostname?: string;
+  /** Listen port, default 0 (any free port). */
+  port?: number;
+  /** Where privacy webhooks (and `appWebhookTopics`) go, as set in the app's configuration. */
+  appWebhookUrl?: string;
+  /** Topics sent to `appWebhookUrl` for every installed shop, like app-level subscriptions. */
+  appWebhookTopics?: WebhookTopic[];
+  /** The clock, epoch ms; default `Date.now`. Orders, tokens and the cost bucket follow it. */
+  now?: () => number;
+  /** Name on the install page, default `CartBrawl`. */
+  appName?: string;
+  /** Skip the install page and approve at once (also settable later). */
+  autoApprove?: boolean;
+  /** API version on webhooks sent to `appWebhookUrl`, default `2026-07`. */
+  apiVersion?: string;
+  /** Token lifetimes in seconds; default Shopify's (1 hour, 90 days). */
+  tokenLifetimes?: Partial<TokenLifetimes>;
+}
+
+/** An order as tests read it: the record plus its amounts as Shopify writes them. */
+export type OrderSnapshot = SandboxOrder & {
+  /** `gid://shopify/Order/{id}`. */
+  gid: string;
+  /** REST decimal string, e.g. `"12.50"`. */
+  totalPrice: string;
+  /** After refunds, REST decimal string. */
+  currentTotalPrice: string;
+  financialStatus: string;
+};
+
+/** A running simulated Shopify. */
+export interface ShopifySandbox {
+  /** `http://127.0.0.1:{port}`: requests for `https://{shop}/x` go to `${origin}/{shop}/x`. */
+  readonly origin: string;
+  /** Live fault switches. */
+  readonly faults: ShopifyFaults;
+  /** Every webhook delivery attempt so far, in order. */
+  readonly deliveries: readonly WebhookDelivery[];
+  /** When true, the authorize URL redirects to the app at once. */
+  autoApprove: boolean;
+  /** Creates a shop (or returns the existing one); returns a copy. */
+  createShop(input: CreateShopInput): SandboxShop;
+  /** Every shop, as copies. */
+  shops(): SandboxShop[];
+  /** Places an order; sends `orders/create`. */
+  createOrder(shop: string, input: CreateOrderInput): OrderSnapshot;
+  /** Edits an order; sends `orders/updated`. */
+  updateOrder(shop: string, id: number | string, patch: UpdateOrderPatch): OrderSnapshot;
+  /** Refunds `amount` (decimal string); sends `refunds/create` and `orders/updated`. */
+  refundOrder(shop: string, id: number | string, amount: string, note?: string): OrderSnapshot;
+  /** Cancels (refunding the rest by default); sends `orders/cancelled`, `refunds/create`, `orders/updated`. */
+  cancelOrder(shop: string, id: number | string, options?: CancelOrderOptions): OrderSnapshot;
+  /** The shop's orders, oldest first, as copies. */
+  orders(shop: string): OrderSnapshot[];
+  /** The shop's webhook subscriptions, as copies. */
+  subscriptions(shop: string): WebhookSubscription[];
+  /** Uninstalls the app: sends `app/uninstalled`, then revokes tokens and subscriptions. */
+  uninstallApp(shop: string): void;
+  /** Sends a mandatory privacy webhook to `appWebhookUrl`. */
+  sendPrivacyWebhook(shop: string, topic: PrivacyTopic): void;
+  /** Resolves when every queued delivery has been attempted. */
+  flushWebhooks(): Promise<void>;
+  /** Sends held deliveries (newest first by default) and waits for them. */
+  releaseHeldWebhooks(order?: "reverse" | "fifo"): Promise<void>;
+  /** Retries every delivery whose last attempt failed, and waits. */
+  retryFailedWebhooks(): Promise<void>;
+  /** The shop's GraphQL cost bucket now. */
+  throttleStatus(shop: string): ThrottleStatus;
+  /** Sets the shop's bucket level, e.g. 0 to make the next query THROTTLED. */
+  setThrottleAvailable(shop: string, points: number): void;
+  /** Waits for deliveries, then stops the server. */
+  close(): Promise<void>;
+}
+
+/** The legacy numeric id from `5000000000001`, `"5000000000001"` or `gid://shopify/Order/5000000000001`. */
+function orderId(id: number | string): number {
+  return typeof id === "number" ? id : Number(String(id).split("/").pop());
+}
+
+/** A detached copy of the shop's public fields. */
+function shopView(shop: SandboxShop): SandboxShop {
+  const { domain, id, name, currency, email, utcOffsetMinutes, installed, scopes } = shop;
+  return { domain, id, name, currency, email, utcOffsetMinutes, installed, scopes: [...scopes] };
+}
+
+function snapshot(order: SandboxOrder): OrderSnapshot {
+  return {
+    ...structuredClone(order),
+    gid: `gid://shopify/Order/${order.id}`,
+    totalPrice: formatRestMoney(order.totalMinor, order.currency),
+    currentTotalPrice: formatRestMoney(currentTotalMinor(order), order.currency),
+    financialStatus: financialStatus(order),
+  };
+}
+
+function privacyPayload(shop: SandboxShop, topic: PrivacyTopic, orderIds: number[]) {
+  const customer = {
+    id: shop.id + 1,
+    email: `customer@${shop.domain}`,
+    phone: null,
+  };
+  const base = { shop_id: shop.id, shop_domain: shop.domain };
+  if (topic === "shop/redact") return base;
+  if (topic === "customers/redact") {
+    return { ...base, customer, orders_to_redact: orderIds };
+  }
+  return {
+    ...base,
+    customer,
+    orders_requested: orderIds,
+    data_request: { id: shop.id + 2 },
+  };
+}
+
+/**
+ * Starts the simulated Shopify on loopback (any free port unless told).
+ *
+ * @example
+ * const shopify = await startShopifySandbox({ apiKey: "key", apiSecret: "secret" });
+ * shopify.createShop({ shop: "demo.myshopify.com", currency: "USD" });
+ * await shopify.close();
+ */
+export function startShopifySandbox(
+  options: ShopifySandboxOptions,
+): Promise<ShopifySandbox> {
+  const now = options.now ?? Date.now;
+  const store = new ShopStore(now);
+  const faults = createFaults();
+  const tokens = new TokenIssuer(now, {
+    ...SHOPIFY_TOKEN_LIFETIMES,
+    ...options.tokenLifetimes,
+  });
+  const bucket = new CostBucket(now);
+  const dispatcher = new WebhookDispatcher(options.apiSecret, faults, now);
+  const appApiVersion = options.apiVersion ?? "2026-07";
+  const appTopics = new Set(options.appWebhookTopics ?? []);
+
+  const send = (shop: SandboxShop, topic: WebhookTopic, payload: unknown) => {
+    const eventId = crypto.randomUUID();
+    const targets = new Map<string, string>();
+    for (const sub of store.subscriptions(shop.domain)) {
+      if (sub.topic === topic && !targets.has(sub.callbackUrl)) {
+        targets.set(sub.callbackUrl, sub.apiVersion);
+      }
+    }
+    if (options.appWebhookUrl && appTopics.has(topic) && shop.installed) {
+      if (!targets.has(options.appWebhookUrl)) {
+        targets.set(options.appWebhookUrl, appApiVersion);
+      }
+    }
+    for (const [url, apiVersion] of targets) {
+      dispatcher.dispatch({ shop: shop.domain, topic, url, apiVersion, eventId, payload });
+    }
+  };
+  const publish = (events: ShopEvent[]) => {
+    for (const event of events) {
+      const shop = store.findShop(event.order.shop)!;
+      const payload = event.topic === "refunds/create"
+        ? refundPayload(event.order, event.refundId, shop)
+        : orderPayload(event.order, shop);
+      send(shop, event.topic, payload);
+    }
+    return snapshot(events[0].order);
+  };
+  const requireShop = (domain: string) => {
+    const shop = store.findShop(domain);
+    if (!shop) throw new SandboxInputError(`Unknown shop: ${domain}`);
+    return shop;
+  };
+
+  const sandbox = {
+    autoApprove: options.autoApprove ?? false,
+  } as { autoApprove: boolean };
+  const app = new Hono();
+  registerOAuthRoutes(app, {
+    apiKey: options.apiKey,
+    apiSecret: options.apiSecret,
+    appName: options.appName ?? "CartBrawl",
+    store,
+    tokens,
+    faults,
+    autoApprove: () => sandbox.autoApprove,
+  });
+  registerAdminRoutes(app, { store, tokens, bucket, faults });
+  app.get("/", (c) =>
+    c.html(overviewPage({
+      shops: store.shops(),
+      orders: store.shops().flatMap((shop) => store.orders(shop.domain))
+        .sort((a, b) => b.createdAt - a.createdAt || b.id - a.id).slice(0, 25),
+      deliveries: dispatcher.deliveries.slice(-25).reverse(),
+    })));
+  app.post("/_sandbox/orders", async (c) => {
+    const form = await c.req.parseBody();
+    publish(store.createOrder(String(form.shop), {
+      totalPrice: String(form.totalPrice),
+      test: form.test !== undefined,
+    }));
+    return c.redirect("/", 303);
+  });
+  app.post("/_sandbox/orders/cancel", async (c) => {
+    const form = await c.req.parseBody();
+    publish(store.cancelOrder(String(form.shop), orderId(String(form.id))));
+    return c.redirect("/", 303);
+  });
+  app.onError((error, c) => {
+    if (error instanceof SandboxInputError) {
+      return c.html(errorPage("Sandbox input error", error.message), 400);
+    }
+    console.error("shopify sandbox:", error);
+    return c.json({ errors: "Internal Server Error" }, 500);
+  });
+
+  const server = Deno.serve({
+    hostname: options.hostname ?? "127.0.0.1",
+    port: options.port ?? 0,
+    onListen: () => {},
+  }, app.fetch);
+  const address = server.addr;
+  const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
+
+  return Promise.resolve(Object.assign(sandbox, {
+    origin: `http://${host}:${address.port}`,
+    faults,
+    deliveries: dispatcher.deliveries,
+    createShop: (input: CreateShopInput) => shopView(store.createShop(input)),
+    shops: () => store.shops().map(shopView),
+    createOrder: (shop: string, input: CreateOrderInput) => publish(store.createOrder(shop, input)),
+    updateOrder: (shop: string, id: number | string, patch: UpdateOrderPatch) =>
+      publish(store.updateOrder(shop, orderId(id), patch)),
+    refundOrder: (shop: string, id: number | string, amount: string, note?: string) =>
+      publish(store.refundOrder(shop, orderId(id), amount, note)),
+    cancelOrder: (shop: string, id: number | string, cancel?: CancelOrderOptions) =>
+      publish(store.cancelOrder(shop, orderId(id), cancel)),
+    orders: (shop: string) => store.orders(shop).map(snapshot),
+    subscriptions: (shop: string) => store.subscriptions(shop).map((sub) => structuredClone(sub)),
+    uninstallApp: (domain: string) => {
+      const shop = requireShop(domain);
+      if (!shop.installed) return;
+      send(shop, "app/uninstalled", shopPayload(shop));
+      tokens.revokeShop(shop.domain);
+      store.clearSubscriptions(shop.domain);
+      shop.installed = false;
+      shop.scopes = [];
+    },
+    sendPrivacyWebhook: (domain: string, topic: PrivacyTopic) => {
+      const shop = requireShop(domain);
+      if (!options.appWebhookUrl) {
+        throw new SandboxInputError("Privacy webhooks need appWebhookUrl");
+      }
+      dispatcher.dispatch({
+        shop: shop.domain,
+        topic,
+        url: options.appWebhookUrl,
+        apiVersion: appApiVersion,
+        eventId: crypto.randomUUID(),
+        payload: privacyPayload(
+          shop,
+          topic,
+          store.orders(shop.domain).map((order) => order.id),
+        ),
+      });
+    },
+    flushWebhooks: () => dispatcher.flush(),
+    releaseHeldWebhooks: (order?: "reverse" | "fifo") => dispatcher.releaseHeld(order),
+    retryFailedWebhooks: () => dispatcher.retryFailed(),
+    throttleStatus: (shop: string) => bucket.status(requireShop(shop).domain),
+    setThrottleAvailable: (shop: string, points: number) => bucket.setAvailable(requireShop(shop).domain, points),
+    close: async () => {
+      await dispatcher.flush();
+      await server.shutdown();
+    },
+  }));
+}
