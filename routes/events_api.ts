@@ -1,0 +1,34 @@
+/**
+ * The live event stream of a competition: `GET /api/competitions/:id/events`.
+ */
+import { Hono } from "hono";
+import type { AppDeps, AppEnv } from "../lib/app.ts";
+import { getCompetition } from "../lib/competitions.ts";
+import { LiveHub } from "../lib/live.ts";
+import { leaderboardView } from "./competitions_api.ts";
+
+/** Headers of every event stream: no caching, no proxy buffering. */
+const EVENT_STREAM_HEADERS = {
+  "content-type": "text/event-stream",
+  "cache-control": "no-cache",
+  "x-accel-buffering": "no",
+} as const;
+
+/** A live hub with the production timings, rendering the same leaderboard JSON as the API. */
+function createLiveHub(deps: Pick<AppDeps, "kv">): LiveHub {
+  return new LiveHub({ kv: deps.kv, render: (competition) => leaderboardView(deps, competition) });
+}
+
+/**
+ * Routes under `/api/competitions`: the event stream. Every connection (with
+ * or without `Last-Event-ID`) starts with a fresh snapshot, so a reconnect
+ * never misses state; an unknown competition answers 404 JSON.
+ */
+export function eventsApi(deps: AppDeps): Hono<AppEnv> {
+  const hub = deps.live ?? createLiveHub(deps);
+  return new Hono<AppEnv>()
+    .get("/:id/events", async (c) => {
+      const competition = await getCompetition(deps.kv, c.req.param("id"));
+      return c.body(hub.open(competition.id), 200, EVENT_STREAM_HEADERS);
+    });
+}
