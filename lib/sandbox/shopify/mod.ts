@@ -8,6 +8,8 @@ export type { ShopifyFaults } from "./faults.ts";
 export type { WebhookDelivery } from "./webhook_dispatcher.ts";
 export type { ThrottleStatus } from "./cost_bucket.ts";
 export type { TokenLifetimes } from "./tokens.ts";
+export { SandboxStateError, STATE_FILE_VERSION, type StateDocument } from "../state_file.ts";
+export { SHOPIFY_STATE_KIND, type ShopifySandboxState } from "./persistence.ts";
 export {
   PRIVACY_TOPICS,
   type PrivacyTopic,

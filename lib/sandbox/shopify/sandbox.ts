@@ -19,6 +19,7 @@ import {
 } from "./model.ts";
 import { registerOAuthRoutes } from "./oauth_routes.ts";
 import { errorPage, overviewPage } from "./pages.ts";
+import { restoreShopify, SHOPIFY_STATE_KIND, shopifyStateSchema, snapshotShopify } from "./persistence.ts";
 import { orderPayload, refundPayload, shopPayload } from "./rest_payloads.ts";
 import {
   type CancelOrderOptions,
@@ -29,6 +30,7 @@ import {
   ShopStore,
   type UpdateOrderPatch,
 } from "./shop_store.ts";
+import { readStateFile, StateFileWriter } from "../state_file.ts";
 import { SHOPIFY_TOKEN_LIFETIMES, TokenIssuer, type TokenLifetimes } from "./tokens.ts";
 import { type WebhookDelivery, WebhookDispatcher } from "./webhook_dispatcher.ts";
 
@@ -56,6 +58,15 @@ export interface ShopifySandboxOptions {
   apiVersion?: string;
   /** Token lifetimes in seconds; default Shopify's (1 hour, 90 days). */
   tokenLifetimes?: Partial<TokenLifetimes>;
+  /**
+   * A JSON file that keeps shops, orders, subscriptions, installs and tokens
+   * across restarts (see `persistence.ts`). Loaded at start when it exists;
+   * a file that is not a valid version-1 Shopify sandbox document makes the
+   * start reject with `SandboxStateError` (nothing is overwritten). Saved
+   * about 100 ms after each change (temp file + rename) and on `close()`.
+   * Without it, everything lives in memory only.
+   */
+  statePath?: string;
 }
 
 /** An order as tests read it: the record plus its amounts as Shopify writes them. */
@@ -109,7 +120,7 @@ export interface ShopifySandbox {
   throttleStatus(shop: string): ThrottleStatus;
   /** Sets the shop's bucket level, e.g. 0 to make the next query THROTTLED. */
   setThrottleAvailable(shop: string, points: number): void;
-  /** Waits for deliveries, then stops the server. */
+  /** Waits for deliveries, stops the server, then writes any unsaved state to `statePath`. */
   close(): Promise<void>;
 }
 
@@ -161,7 +172,7 @@ function privacyPayload(shop: SandboxShop, topic: PrivacyTopic, orderIds: number
  * shopify.createShop({ shop: "demo.myshopify.com", currency: "USD" });
  * await shopify.close();
  */
-export function startShopifySandbox(
+export async function startShopifySandbox(
   options: ShopifySandboxOptions,
 ): Promise<ShopifySandbox> {
   const now = options.now ?? Date.now;
@@ -171,6 +182,21 @@ export function startShopifySandbox(
     ...SHOPIFY_TOKEN_LIFETIMES,
     ...options.tokenLifetimes,
   });
+  let persist: StateFileWriter | undefined;
+  if (options.statePath !== undefined) {
+    const saved = await readStateFile(options.statePath, SHOPIFY_STATE_KIND, shopifyStateSchema);
+    if (saved) restoreShopify(store, tokens, saved);
+    persist = new StateFileWriter({
+      path: options.statePath,
+      kind: SHOPIFY_STATE_KIND,
+      snapshot: () => snapshotShopify(store, tokens),
+      lastWritten: saved,
+    });
+    // Writes a fresh file at once, so a path that cannot be written fails the start.
+    await persist.flush();
+  }
+  /** Notes a possible change of durable state (saved shortly after, if it did change). */
+  const changed = () => persist?.schedule();
   const bucket = new CostBucket(now);
   const dispatcher = new WebhookDispatcher(options.apiSecret, faults, now);
   const appApiVersion = options.apiVersion ?? "2026-07";
@@ -194,6 +220,7 @@ export function startShopifySandbox(
     }
   };
   const publish = (events: ShopEvent[]) => {
+    changed();
     for (const event of events) {
       const shop = store.findShop(event.order.shop)!;
       const payload = event.topic === "refunds/create"
@@ -213,6 +240,14 @@ export function startShopifySandbox(
     autoApprove: options.autoApprove ?? false,
   } as { autoApprove: boolean };
   const app = new Hono();
+  // Any request may change durable state (installs, tokens, subscriptions, orders).
+  app.use(async (_c, next) => {
+    try {
+      await next();
+    } finally {
+      changed();
+    }
+  });
   registerOAuthRoutes(app, {
     apiKey: options.apiKey,
     apiSecret: options.apiSecret,
@@ -259,11 +294,15 @@ export function startShopifySandbox(
   const address = server.addr;
   const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
 
-  return Promise.resolve(Object.assign(sandbox, {
+  return Object.assign(sandbox, {
     origin: `http://${host}:${address.port}`,
     faults,
     deliveries: dispatcher.deliveries,
-    createShop: (input: CreateShopInput) => shopView(store.createShop(input)),
+    createShop: (input: CreateShopInput) => {
+      const shop = store.createShop(input);
+      changed();
+      return shopView(shop);
+    },
     shops: () => store.shops().map(shopView),
     createOrder: (shop: string, input: CreateOrderInput) => publish(store.createOrder(shop, input)),
     updateOrder: (shop: string, id: number | string, patch: UpdateOrderPatch) =>
@@ -282,6 +321,7 @@ export function startShopifySandbox(
       store.clearSubscriptions(shop.domain);
       shop.installed = false;
       shop.scopes = [];
+      changed();
     },
     sendPrivacyWebhook: (domain: string, topic: PrivacyTopic) => {
       const shop = requireShop(domain);
@@ -309,6 +349,7 @@ export function startShopifySandbox(
     close: async () => {
       await dispatcher.flush();
       await server.shutdown();
+      await persist?.close();
     },
-  }));
+  });
 }

@@ -70,6 +70,24 @@ interface ShopRecord extends SandboxShop {
   nextOrderNumber: number;
 }
 
+/** One shop as saved: its fields, its order-number sequence, its orders and subscriptions. */
+export interface ShopSnapshot extends SandboxShop {
+  /** The number the next order gets. */
+  nextOrderNumber: number;
+  /** Oldest first. */
+  orders: SandboxOrder[];
+  /** Oldest first. */
+  subscriptions: WebhookSubscription[];
+}
+
+/** Everything a {@link ShopStore} holds, as plain JSON-ready data. */
+export interface ShopStoreSnapshot {
+  /** The next id {@link ShopStore.newId} hands out. */
+  nextId: number;
+  /** Oldest first. */
+  shops: ShopSnapshot[];
+}
+
 /** Shops, their orders and subscriptions, with one clock and one id sequence. */
 export class ShopStore {
   #shops = new Map<string, ShopRecord>();
@@ -78,6 +96,59 @@ export class ShopStore {
 
   constructor(now: () => number) {
     this.#now = now;
+  }
+
+  /** A detached copy of every shop, order and subscription, and the id sequences. */
+  snapshot(): ShopStoreSnapshot {
+    return {
+      nextId: this.#nextId,
+      shops: [...this.#shops.values()].map((shop): ShopSnapshot => ({
+        domain: shop.domain,
+        id: shop.id,
+        name: shop.name,
+        currency: shop.currency,
+        email: shop.email,
+        utcOffsetMinutes: shop.utcOffsetMinutes,
+        installed: shop.installed,
+        scopes: [...shop.scopes],
+        nextOrderNumber: shop.nextOrderNumber,
+        orders: structuredClone([...shop.orders.values()]),
+        subscriptions: structuredClone([...shop.subscriptions.values()]),
+      })),
+    };
+  }
+
+  /**
+   * Replaces everything with a snapshot. The id sequence resumes past both
+   * the saved counter and every id in the snapshot, so new ids never collide.
+   */
+  restore(snapshot: ShopStoreSnapshot): void {
+    this.#shops.clear();
+    let maxId = 0;
+    const seen = (id: number) => {
+      maxId = Math.max(maxId, id);
+    };
+    for (const saved of structuredClone(snapshot.shops)) {
+      const { nextOrderNumber, orders, subscriptions, ...shop } = saved;
+      const domain = shop.domain.toLowerCase();
+      seen(shop.id);
+      let lastNumber = 1000;
+      for (const order of orders) {
+        seen(order.id);
+        order.lineItems.forEach((line) => seen(line.id));
+        order.refunds.forEach((refund) => seen(refund.id));
+        lastNumber = Math.max(lastNumber, order.number);
+      }
+      subscriptions.forEach((sub) => seen(sub.id));
+      this.#shops.set(domain, {
+        ...shop,
+        domain,
+        nextOrderNumber: Math.max(nextOrderNumber, lastNumber + 1),
+        orders: new Map(orders.map((order) => [order.id, order])),
+        subscriptions: new Map(subscriptions.map((sub) => [sub.id, sub])),
+      });
+    }
+    this.#nextId = Math.max(snapshot.nextId, maxId + 1);
   }
 
   /** A fresh numeric id, unique across every kind of record. */

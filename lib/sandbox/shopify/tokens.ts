@@ -45,17 +45,26 @@ export interface AccessGrant {
   expiresAt: number | null;
 }
 
-interface PendingCode {
+/** An authorization code not yet exchanged. */
+export interface PendingCode {
   shop: string;
   scopes: string[];
   online: boolean;
   expiresAt: number;
 }
 
-interface RefreshGrant {
+/** What a refresh token can be traded for, until when. */
+export interface RefreshGrant {
   shop: string;
   scopes: string[];
   expiresAt: number;
+}
+
+/** Every live code and token of a {@link TokenIssuer}, as plain JSON-ready data. */
+export interface TokenIssuerSnapshot {
+  codes: ({ code: string } & PendingCode)[];
+  access: ({ token: string } & AccessGrant)[];
+  refresh: ({ token: string } & RefreshGrant)[];
 }
 
 const CODE_LIFETIME_MS = 10 * 60_000;
@@ -81,6 +90,33 @@ export class TokenIssuer {
   constructor(now: () => number, lifetimes: TokenLifetimes) {
     this.#now = now;
     this.#lifetimes = lifetimes;
+  }
+
+  /** A detached copy of every code, access token and refresh token with its grant and expiry. */
+  snapshot(): TokenIssuerSnapshot {
+    return {
+      codes: [...this.#codes].map(([code, pending]) => ({ code, ...pending, scopes: [...pending.scopes] })),
+      access: [...this.#access].map(([token, grant]) => ({ token, ...grant, scopes: [...grant.scopes] })),
+      refresh: [...this.#refresh].map(([token, grant]) => ({ token, ...grant, scopes: [...grant.scopes] })),
+    };
+  }
+
+  /** Replaces every code and token with a snapshot's. */
+  restore(snapshot: TokenIssuerSnapshot): void {
+    this.#codes = new Map(
+      snapshot.codes.map(({ code, shop, scopes, online, expiresAt }) => [code, {
+        shop,
+        scopes: [...scopes],
+        online,
+        expiresAt,
+      }]),
+    );
+    this.#access = new Map(
+      snapshot.access.map(({ token, shop, scopes, expiresAt }) => [token, { shop, scopes: [...scopes], expiresAt }]),
+    );
+    this.#refresh = new Map(
+      snapshot.refresh.map(({ token, shop, scopes, expiresAt }) => [token, { shop, scopes: [...scopes], expiresAt }]),
+    );
   }
 
   /** A single-use code for an approved install, valid ten minutes. */

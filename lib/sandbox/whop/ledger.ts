@@ -23,11 +23,43 @@ export class InsufficientFundsError extends Error {
   }
 }
 
+/** Every ledger account id and balance, as plain JSON-ready data. */
+export interface LedgerSnapshot {
+  /** Each owner's `ldgr_…` account id. */
+  accounts: { ownerId: string; accountId: string }[];
+  /** Each owner's balance per currency, minor units. */
+  balances: { ownerId: string; currency: string; minor: number }[];
+}
+
 /** Per-owner, per-currency balances and the owners' ledger account ids. */
 export class Ledger {
   readonly #balances = new Map<string, Map<string, number>>();
   readonly #accountIds = new Map<string, string>();
   readonly #owners = new Map<string, string>();
+
+  /** A detached copy of every account id and balance. */
+  snapshot(): LedgerSnapshot {
+    return {
+      accounts: [...this.#accountIds].map(([ownerId, accountId]) => ({ ownerId, accountId })),
+      balances: [...this.#balances].flatMap(([ownerId, byCurrency]) =>
+        [...byCurrency].map(([currency, minor]) => ({ ownerId, currency, minor }))
+      ),
+    };
+  }
+
+  /** Replaces every account id and balance with a snapshot's. */
+  restore(snapshot: LedgerSnapshot): void {
+    this.#balances.clear();
+    this.#accountIds.clear();
+    this.#owners.clear();
+    for (const { ownerId, accountId } of snapshot.accounts) {
+      this.#accountIds.set(ownerId, accountId);
+      this.#owners.set(accountId, ownerId);
+    }
+    for (const { ownerId, currency, minor } of snapshot.balances) {
+      this.set(ownerId, currency, minor);
+    }
+  }
 
   /** The ledger account id (`ldgr_…`) of `ownerId`, created on first use. */
   accountId(ownerId: string): string {

@@ -59,6 +59,16 @@ export async function pkceChallenge(verifier: string): Promise<string> {
     .replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
+/** Every code and token of {@link OAuthGrants}, as plain JSON-ready data. */
+export interface OAuthGrantsSnapshot {
+  /** Codes not yet redeemed, with their expiry (epoch ms). */
+  codes: { code: string; request: AuthorizationRequest; expiresAt: number }[];
+  /** Redeemed codes and the access token each bought (revoked if the code is replayed). */
+  redeemedCodes: { code: string; accessToken: string }[];
+  accessTokens: { token: string; grant: TokenGrant; expiresAt: number }[];
+  refreshTokens: { token: string; grant: TokenGrant }[];
+}
+
 /** Codes, access tokens and refresh tokens in memory. */
 export class OAuthGrants {
   readonly #now: () => number;
@@ -75,6 +85,37 @@ export class OAuthGrants {
 
   constructor(now: () => number) {
     this.#now = now;
+  }
+
+  /** A detached copy of every code and token. */
+  snapshot(): OAuthGrantsSnapshot {
+    return structuredClone({
+      codes: [...this.#codes].map(([code, entry]) => ({ code, ...entry })),
+      redeemedCodes: [...this.#redeemedCodes].map(([code, accessToken]) => ({ code, accessToken })),
+      accessTokens: [...this.#accessTokens].map(([token, entry]) => ({ token, ...entry })),
+      refreshTokens: [...this.#refreshTokens].map(([token, grant]) => ({ token, grant })),
+    });
+  }
+
+  /** Replaces every code and token with a snapshot's. */
+  restore(snapshot: OAuthGrantsSnapshot): void {
+    const saved = structuredClone(snapshot);
+    this.#codes.clear();
+    this.#redeemedCodes.clear();
+    this.#accessTokens.clear();
+    this.#refreshTokens.clear();
+    for (const { code, request, expiresAt } of saved.codes) {
+      this.#codes.set(code, { request, expiresAt });
+    }
+    for (const { code, accessToken } of saved.redeemedCodes) {
+      this.#redeemedCodes.set(code, accessToken);
+    }
+    for (const { token, grant, expiresAt } of saved.accessTokens) {
+      this.#accessTokens.set(token, { grant, expiresAt });
+    }
+    for (const { token, grant } of saved.refreshTokens) {
+      this.#refreshTokens.set(token, grant);
+    }
   }
 
   /** A fresh authorization code for an approved request. */

@@ -5,6 +5,7 @@
  */
 import type Whop from "@whop/sdk";
 import { Hono } from "hono";
+import { readStateFile, SandboxStateError, StateFileWriter } from "../state_file.ts";
 import { createUserTokenSigner } from "../user_tokens.ts";
 import { apiRoutes } from "./api_routes.ts";
 import { paymentJson } from "./api_shapes.ts";
@@ -16,6 +17,7 @@ import { toMajor, toMinor } from "./money.ts";
 import { OAuthGrants } from "./oauth_grants.ts";
 import { oauthRoutes } from "./oauth_routes.ts";
 import { overviewRoutes } from "./overview_page.ts";
+import { restoreWhop, snapshotWhop, WHOP_STATE_KIND, whopStateSchema } from "./persistence.ts";
 import type {
   CheckoutConfigurationRecord,
   NotificationRecord,
@@ -55,6 +57,19 @@ export interface WhopSandboxOptions {
   companyTitle?: string;
   /** Clock for record timestamps, code and token expiry; default `Date.now`. */
   now?: () => number;
+  /**
+   * A JSON file that keeps users, balances, checkouts, payments, refunds,
+   * transfers, notifications, OAuth tokens and the user-token signing key
+   * across restarts (see `persistence.ts`). Loaded at start when it exists,
+   * and then the saved balances win: `companyBalances` and the users' opening
+   * balances only seed a fresh file (a user in `users` but not in the file is
+   * added with its opening balances). A file that is not a valid version-1
+   * Whop sandbox document, or belongs to another `companyId`, makes the start
+   * reject with `SandboxStateError` (nothing is overwritten). Saved about
+   * 100 ms after each change (temp file + rename) and on `close()`. Without
+   * it, everything lives in memory only.
+   */
+  statePath?: string;
 }
 
 /** Simulate a buyer paying a checkout configuration. */
@@ -75,7 +90,7 @@ export interface WhopSandbox {
   readonly apiBaseUrl: string;
   /** `${origin}/.well-known/jwks.json`: user-token keys. */
   readonly jwksUrl: string;
-  /** The demo users. */
+  /** The demo users (with `statePath`, those saved plus any new ones from `users`). */
   readonly users: readonly DemoUser[];
   /** The company (`companyId`). */
   readonly company: SandboxCompany;
@@ -118,7 +133,7 @@ export interface WhopSandbox {
   balance(ownerId: string, currency: string): number;
   /** Sets a user's or the company's balance, decimal. */
   setBalance(ownerId: string, currency: string, amount: number): void;
-  /** Stops the server after in-flight webhooks finish. */
+  /** Stops the server after in-flight webhooks finish, then writes any unsaved state to `statePath`. */
   close(): Promise<void>;
 }
 
@@ -128,21 +143,39 @@ export async function startWhopSandbox(
 ): Promise<WhopSandbox> {
   const now = options.now ?? Date.now;
   const hostname = options.hostname ?? "127.0.0.1";
-  const users = options.users ?? DEFAULT_DEMO_USERS;
+  const saved = options.statePath === undefined
+    ? undefined
+    : await readStateFile(options.statePath, WHOP_STATE_KIND, whopStateSchema);
+  if (options.statePath !== undefined && saved && saved.whop.company.id !== options.companyId) {
+    throw new SandboxStateError(
+      options.statePath,
+      `belongs to company ${saved.whop.company.id}, not ${options.companyId}`,
+    );
+  }
+  const optionUsers = options.users ?? DEFAULT_DEMO_USERS;
   const state = new WhopState({
     company: {
       id: options.companyId,
       title: options.companyTitle ?? "CartBrawl Sandbox",
       route: "cartbrawl-sandbox",
     },
-    users,
+    users: optionUsers,
     now,
   });
-  for (
-    const [currency, amount] of Object.entries(options.companyBalances ?? {})
-  ) {
-    state.ledger.set(options.companyId, currency, toMinor(amount, currency));
+  const grants = new OAuthGrants(now);
+  if (saved) {
+    restoreWhop(state, grants, saved);
+    for (const user of optionUsers) {
+      if (!state.users.has(user.id)) state.addUser(user);
+    }
+  } else {
+    for (
+      const [currency, amount] of Object.entries(options.companyBalances ?? {})
+    ) {
+      state.ledger.set(options.companyId, currency, toMinor(amount, currency));
+    }
   }
+  const users: readonly DemoUser[] = saved ? [...state.users.values()] : optionUsers;
   const webhooks = new WebhookSender({
     secret: options.webhookSecret,
     companyId: options.companyId,
@@ -150,8 +183,20 @@ export async function startWhopSandbox(
     url: options.webhookUrl,
   });
   const faults = new WhopFaults();
-  const grants = new OAuthGrants(now);
-  const signer = await createUserTokenSigner(options.appId);
+  const signer = await createUserTokenSigner(options.appId, saved?.signingKey);
+  let persist: StateFileWriter | undefined;
+  if (options.statePath !== undefined) {
+    persist = new StateFileWriter({
+      path: options.statePath,
+      kind: WHOP_STATE_KIND,
+      snapshot: () => snapshotWhop(state, grants, signer.signingKey),
+      lastWritten: saved,
+    });
+    // Writes at once (a fresh file keeps the new signing key), so a path that cannot be written fails the start.
+    await persist.flush();
+  }
+  /** Notes a possible change of durable state (saved shortly after, if it did change). */
+  const changed = () => persist?.schedule();
   let origin = "";
 
   async function pay(
@@ -159,11 +204,20 @@ export async function startWhopSandbox(
     input: PayOptions,
   ): Promise<PaymentRecord> {
     const payment = state.pay(checkoutConfigurationId, input);
+    changed();
     await webhooks.send("payment.succeeded", paymentJson(state, payment));
     return payment;
   }
 
   const app = new Hono();
+  // Any request may change durable state (ledger account ids are even created by reads).
+  app.use(async (_c, next) => {
+    try {
+      await next();
+    } finally {
+      changed();
+    }
+  });
   app.onError((error, c) => {
     const apiError = error instanceof WhopApiError ? error : new WhopApiError(500, "api_error", String(error));
     return c.json(apiError.toJSON(), apiError.status as 400);
@@ -226,11 +280,13 @@ export async function startWhopSandbox(
     balance: (ownerId, currency) => toMajor(state.ledger.balance(ownerId, currency), currency),
     setBalance(ownerId, currency, amount) {
       state.ledger.set(ownerId, currency, toMinor(amount, currency));
+      changed();
     },
     async close() {
       await webhooks.flush();
       abort.abort();
       await server.finished;
+      await persist?.close();
     },
   };
 }

@@ -5,7 +5,7 @@
 import type { DemoUser } from "./demo_users.ts";
 import { WhopApiError } from "./errors.ts";
 import { newId } from "./ids.ts";
-import { InsufficientFundsError, Ledger } from "./ledger.ts";
+import { InsufficientFundsError, Ledger, type LedgerSnapshot } from "./ledger.ts";
 import { toMajor, toMinor } from "./money.ts";
 import type {
   CheckoutConfigurationRecord,
@@ -35,6 +35,20 @@ export interface TransferInput {
   idempotenceKey: string | null;
   metadata: Record<string, unknown> | null;
   notes: string | null;
+}
+
+/** Every record of a {@link WhopState}, as plain JSON-ready data. */
+export interface WhopStateSnapshot {
+  company: SandboxCompany;
+  users: DemoUser[];
+  ledger: LedgerSnapshot;
+  checkoutConfigurations: CheckoutConfigurationRecord[];
+  payments: PaymentRecord[];
+  refunds: RefundRecord[];
+  /** Idempotence keys live on the transfers themselves. */
+  transfers: TransferRecord[];
+  transferAttempts: TransferAttempt[];
+  notifications: NotificationRecord[];
 }
 
 /** Every record of the simulated Whop and the operations that change them. */
@@ -69,10 +83,56 @@ export class WhopState {
   ) {
     this.company = options.company;
     this.#now = options.now;
-    for (const user of options.users) {
-      this.users.set(user.id, user);
-      for (const [currency, amount] of Object.entries(user.balances ?? {})) {
-        this.ledger.set(user.id, currency, toMinor(amount, currency));
+    for (const user of options.users) this.addUser(user);
+  }
+
+  /** Adds a user and sets its opening balances. */
+  addUser(user: DemoUser): void {
+    this.users.set(user.id, user);
+    for (const [currency, amount] of Object.entries(user.balances ?? {})) {
+      this.ledger.set(user.id, currency, toMinor(amount, currency));
+    }
+  }
+
+  /** A detached copy of every user, balance and record. */
+  snapshot(): WhopStateSnapshot {
+    return structuredClone({
+      company: this.company,
+      users: [...this.users.values()],
+      ledger: this.ledger.snapshot(),
+      checkoutConfigurations: this.checkoutConfigurations,
+      payments: this.payments,
+      refunds: this.refunds,
+      transfers: this.transfers,
+      transferAttempts: this.transferAttempts,
+      notifications: this.notifications,
+    });
+  }
+
+  /**
+   * Replaces users, balances and records with a snapshot's (the company
+   * stays as constructed; the record arrays keep their identity). Transfers
+   * made with an idempotence key answer that key again.
+   */
+  restore(snapshot: WhopStateSnapshot): void {
+    const saved = structuredClone(snapshot);
+    this.users.clear();
+    for (const user of saved.users) this.users.set(user.id, user);
+    this.ledger.restore(saved.ledger);
+    const refill = <T>(target: T[], source: T[]) => {
+      target.length = 0;
+      for (const item of source) target.push(item);
+    };
+    refill(this.checkoutConfigurations, saved.checkoutConfigurations);
+    refill(this.payments, saved.payments);
+    refill(this.refunds, saved.refunds);
+    refill(this.transfers, saved.transfers);
+    refill(this.transferAttempts, saved.transferAttempts);
+    refill(this.notifications, saved.notifications);
+    this.#transfersByKey.clear();
+    for (const transfer of this.transfers) {
+      if (transfer.idempotenceKey !== null) {
+        this.#transfersByKey.set(transfer.idempotenceKey, transfer);
       }
     }
   }
