@@ -6,6 +6,12 @@ import { createApp } from "./lib/app.ts";
 import { log } from "./lib/log.ts";
 import { createUserTokenVerifier } from "./lib/user_token.ts";
 import { ensureIslandBundles } from "./lib/island_build.ts";
+import { QueueWorker } from "./lib/queue.ts";
+import { createWhopClient } from "./lib/whop/client.ts";
+import { registerWhopJobs } from "./lib/whop/mod.ts";
+import { withWhopSandbox } from "./lib/whop/sandbox_mode.ts";
+import { createShopifyServices, registerShopifyJobs } from "./lib/shopify/mod.ts";
+import { withShopifySandbox } from "./lib/shopify/sandbox_mode.ts";
 
 async function openKv(path: string): Promise<Deno.Kv> {
   if (path !== ":memory:" && !/^https?:\/\//.test(path)) {
@@ -25,16 +31,37 @@ if (import.meta.main) {
     Deno.exit(1);
   }
   const kv = await openKv(config.kvPath);
+  const whopSandbox = await withWhopSandbox(config, `http://127.0.0.1:${config.port}`);
+  if (whopSandbox.sandbox) {
+    config = whopSandbox.config;
+    log("info", "simulated Whop started", { origin: whopSandbox.sandbox.origin });
+  }
+  const shopifySandbox = await withShopifySandbox(config, `http://127.0.0.1:${config.port}`);
+  if (shopifySandbox.sandbox) {
+    config = shopifySandbox.config;
+    log("info", "simulated Shopify started", { origin: shopifySandbox.sandbox.origin });
+  }
+  const whop = createWhopClient(config);
+  // Shopify: joining, webhooks, backfills; `shopify.syncParticipant` is the lifecycle's.
+  const shopify = createShopifyServices({ kv, config, now: Date.now });
   await ensureIslandBundles();
   const app = createApp({
     kv,
     config,
     now: Date.now,
+    whop,
+    shopify,
     verifyUserToken: createUserTokenVerifier({
       jwksUrl: new URL("/.well-known/jwks.json", config.whop.origin),
       appId: config.whop.appId ?? "app_sandbox",
     }),
   });
+  // The process's one queue worker: every module registers its job types here.
+  // (The lifecycle's services take `createWhopLifecycle({ kv, config, now: Date.now, whop })`.)
+  const worker = new QueueWorker(kv);
+  registerWhopJobs(worker, { kv, config, now: Date.now, whop });
+  registerShopifyJobs(worker, shopify);
+  worker.listen().catch((error) => log("error", "queue worker stopped", { error }));
   Deno.serve({
     port: config.port,
     onListen: ({ hostname, port }) =>

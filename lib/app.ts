@@ -2,10 +2,13 @@
  * The Hono app: middleware every route shares, the route modules, and the
  * one place where typed errors become HTTP responses.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { bodyLimit } from "hono/body-limit";
+import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
 import { HTTPException } from "hono/http-exception";
+import type Whop from "@whop/sdk";
 import type { Config } from "../config.ts";
 import { AppError, ValidationError } from "./errors.ts";
 import { log } from "./log.ts";
@@ -16,6 +19,14 @@ import { csp } from "./middleware/csp.ts";
 import { healthRoutes } from "../routes/health.ts";
 import { staticRoutes } from "../routes/static.ts";
 import { competitionsApi } from "../routes/competitions_api.ts";
+import { authRoutes } from "../routes/auth.ts";
+import { whopApi } from "../routes/whop_api.ts";
+import { pageRoutes } from "../routes/pages/mod.ts";
+import { renderErrorPage } from "../routes/pages/error_page.tsx";
+import { eventsApi } from "../routes/events_api.ts";
+import type { LiveHub } from "./live.ts";
+import { shopifyRoutes } from "../routes/shopify.ts";
+import { createShopifyServices, type ShopifyServices, WEBHOOK_PATH as SHOPIFY_WEBHOOK_PATH } from "./shopify/mod.ts";
 
 /** What the app is built from; tests pass their own. */
 export interface AppDeps {
@@ -24,6 +35,12 @@ export interface AppDeps {
   /** The clock, in epoch milliseconds. */
   now: () => number;
   verifyUserToken: UserTokenVerifier;
+  /** The Whop REST client (`lib/whop/client.ts`); Whop features answer 503 without it. */
+  whop?: Whop;
+  /** The live event hub; built with production timings when absent. */
+  live?: LiveHub;
+  /** Shopify (`lib/shopify/mod.ts`); built from `config` when absent. */
+  shopify?: ShopifyServices;
 }
 
 /** The Hono environment every route sees. */
@@ -31,6 +48,9 @@ export type AppEnv = { Variables: RequestLogVariables & CallerVariables };
 
 /** Request bodies larger than this are refused with 413 (webhooks allow more). */
 export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Paths whose routes apply their own, larger body limit (webhooks). */
+const OWN_BODY_LIMIT_PATHS = new Set<string>(["/api/webhooks/whop", SHOPIFY_WEBHOOK_PATH]);
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
@@ -50,35 +70,55 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestLog({ quietPaths: ["/healthz"] }));
   app.use(secureHeaders({ xFrameOptions: false, crossOriginResourcePolicy: "same-site" }));
-  app.use(bodyLimit({
+  const defaultBodyLimit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
       throw new AppError(413, `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
     },
-  }));
+  });
+  // Webhook routes set their own, larger limit.
+  app.use((c, next) => OWN_BODY_LIMIT_PATHS.has(c.req.path) ? next() : defaultBodyLimit(c, next));
   app.use(csp({ formActions: oauthOrigins(deps.config) }));
+  // Form posts must come from our own pages. A user-token header cannot be sent cross-site without CORS,
+  // so API clients that authenticate with it (and may send no Origin) are not checked.
+  const sameOriginForms = csrf({ origin: deps.config.appUrl });
+  app.use((c, next) => c.req.header("x-whop-user-token") ? next() : sameOriginForms(c, next));
   app.use(caller({ kv: deps.kv, appUrl: deps.config.appUrl, verifyUserToken: deps.verifyUserToken, now: deps.now }));
 
   app.route("/", healthRoutes(deps));
   app.route("/static", staticRoutes());
   app.route("/api/competitions", competitionsApi(deps));
+  app.route("/", authRoutes(deps));
+  app.route("/", whopApi(deps));
+  app.route("/", shopifyRoutes({ ...deps, shopify: deps.shopify ?? createShopifyServices(deps) }));
+  app.route("/api/competitions", eventsApi(deps));
 
-  app.notFound((c) => c.json<ErrorBody>({ error: "Not found." }, 404));
+  app.route("/", pageRoutes(deps));
+
+  /** JSON under `/api`, an HTML page anywhere else. */
+  const respond = (c: Context<AppEnv>, body: ErrorBody, status: ContentfulStatusCode) =>
+    isApiPath(c.req.path) ? c.json(body, status) : renderErrorPage(c, deps, status, body.error);
+  app.notFound((c) => respond(c, { error: "Not found." }, 404));
   app.onError((error, c) => {
     const requestId = c.var.requestId;
     if (error instanceof AppError) {
       const body: ErrorBody = { error: error.message, requestId };
       if (error instanceof ValidationError) body.issues = error.issues;
       if (error.status >= 500) log("error", "upstream failure", { requestId, error, cause: error.cause });
-      return c.json(body, error.status);
+      return respond(c, body, error.status);
     }
     if (error instanceof HTTPException && error.status < 500) {
-      return c.json<ErrorBody>({ error: error.message || "The request was refused.", requestId }, error.status);
+      return respond(c, { error: error.message || "The request was refused.", requestId }, error.status);
     }
     log("error", "unhandled error", { requestId, method: c.req.method, path: c.req.path, error });
-    return c.json<ErrorBody>({ error: "Something went wrong on our side; please try again.", requestId }, 500);
+    return respond(c, { error: "Something went wrong on our side; please try again.", requestId }, 500);
   });
   return app;
+}
+
+/** Whether a path belongs to the JSON API (errors there are JSON). */
+function isApiPath(path: string): boolean {
+  return path === "/api" || path.startsWith("/api/");
 }
 
 /** Origins a form may be redirected to: Whop's and Shopify's OAuth pages. */

@@ -18,10 +18,12 @@
  * | ["users", userId]                                            | User                    |                                          |
  * | ["sessions", sessionId]                                      | Session                 | expireIn                                 |
  * | ["oauth_states", state]                                      | OAuthState              | expireIn, single use                     |
- * | ["webhook_deliveries", source, deliveryId]                   | true                    | expireIn, drops repeats                  |
+ * | ["shopify_join_states", state]                               | JoinState               | expireIn 10 min, single use              |
+ * | ["webhook_deliveries", source, deliveryId]                   | true or "processing"    | expireIn, drops repeats                  |
  * | ["shops", shop]                                              | ShopConnection          | tokens AES-GCM encrypted                 |
  * | ["payouts", competitionId]                                   | Payout                  | exactly one per competition              |
  * | ["refunds", competitionId]                                   | PrizeRefund             | exactly one per competition              |
+ * | ["payment_refunds", paymentId]                               | PaymentRefund           | a payment that could not fund; once      |
  * | ["notifications", userId, notificationId]                    | Notification            | in-app list                              |
  * | ["notifications_sent", dedupeKey]                            | notificationId          | sends each notification once             |
  * | ["jobs", name]                                               | JobRun                  | last run, duration, error                |
@@ -59,11 +61,13 @@ export const keys = {
   user: (userId: string) => ["users", userId] as const,
   session: (sessionId: string) => ["sessions", sessionId] as const,
   oauthState: (state: string) => ["oauth_states", state] as const,
+  shopifyJoinState: (state: string) => ["shopify_join_states", state] as const,
   webhookDelivery: (source: "shopify" | "whop", deliveryId: string) =>
     ["webhook_deliveries", source, deliveryId] as const,
   shop: (shop: string) => ["shops", shop] as const,
   payout: (competitionId: string) => ["payouts", competitionId] as const,
   prizeRefund: (competitionId: string) => ["refunds", competitionId] as const,
+  paymentRefund: (paymentId: string) => ["payment_refunds", paymentId] as const,
   notifications: (userId: string) => ["notifications", userId] as const,
   notification: (userId: string, notificationId: string) => ["notifications", userId, notificationId] as const,
   notificationSent: (dedupeKey: string) => ["notifications_sent", dedupeKey] as const,

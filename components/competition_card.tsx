@@ -1,0 +1,55 @@
+/** One competition in a list: title, status, prize, countdown and participants. */
+import type { Competition } from "../lib/competitions.ts";
+import { formatMoney } from "../lib/money.ts";
+import { StatusBadge } from "./status_badge.tsx";
+import { CountdownIsland } from "./island_wrappers.ts";
+
+/** What the countdown of a competition counts to, or `null` once it is over. */
+export function countdownTarget(competition: Competition): { label: string; to: string } | null {
+  switch (competition.status) {
+    case "DRAFT":
+    case "UPCOMING":
+      return { label: "Starts in", to: competition.startDate };
+    case "ACTIVE":
+      return { label: "Ends in", to: competition.endDate };
+    default:
+      return null;
+  }
+}
+
+/** A card linking to the competition page. */
+export function CompetitionCard(props: { competition: Competition }) {
+  const { competition } = props;
+  const countdown = countdownTarget(competition);
+  return (
+    <article class="card competition-card">
+      <header class="card-head">
+        <h2 class="card-title">
+          <a href={`/competitions/${competition.id}`}>{competition.title}</a>
+        </h2>
+        <StatusBadge status={competition.status} />
+      </header>
+      <p class="prize">{formatMoney(competition.prize, competition.currency)}</p>
+      <dl class="facts">
+        {countdown && (
+          <div>
+            <dt>{countdown.label}</dt>
+            <dd>
+              <CountdownIsland to={countdown.to} />
+            </dd>
+          </div>
+        )}
+        <div>
+          <dt>Stores</dt>
+          <dd>{competition.participantCount}</dd>
+        </div>
+        {competition.winner && (
+          <div>
+            <dt>Winner</dt>
+            <dd>{competition.winner.displayName}</dd>
+          </div>
+        )}
+      </dl>
+    </article>
+  );
+}

@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { renderToString } from "preact-render-to-string";
+import { formatDecimalMoney, formatUtc, ordinal } from "./format.ts";
+import { niceCeiling, RaceChart, stepPath } from "./race_chart.tsx";
+import { ElapsedBar, elapsedPercent } from "./elapsed_bar.tsx";
+import { LeaderboardTable } from "./leaderboard_table.tsx";
+import { FormField } from "./form_field.tsx";
+import {
+  emptyFormValues,
+  formValuesToInput,
+  isoToUtcInput,
+  issuesToErrors,
+  utcInputToIso,
+  validateCompetitionForm,
+} from "./competition_form.tsx";
+import { createCompetition } from "../lib/competitions.ts";
+import { ValidationError } from "../lib/errors.ts";
+
+const NOW = Date.parse("2026-12-01T12:00:00Z");
+
+Deno.test("components - formatting: money from decimal strings, ordinals, UTC dates", () => {
+  assert.equal(formatDecimalMoney("1234.50", "USD"), "$1,234.50");
+  assert.equal(formatDecimalMoney("9007199254740993.01", "USD"), "$9,007,199,254,740,993.01");
+  assert.equal(formatDecimalMoney("1000", "JPY"), "¥1,000");
+  assert.deepEqual([1, 2, 3, 4, 11, 12, 13, 21, 102, 113].map(ordinal), [
+    "1st",
+    "2nd",
+    "3rd",
+    "4th",
+    "11th",
+    "12th",
+    "13th",
+    "21st",
+    "102nd",
+    "113th",
+  ]);
+  assert.equal(formatUtc("2026-12-02T00:05:00Z"), "Dec 2, 2026, 00:05 UTC");
+});
+
+Deno.test("components - race chart: round axis, step paths, no inline styles", () => {
+  assert.equal(niceCeiling(0), 1);
+  assert.equal(niceCeiling(730), 1000);
+  assert.equal(niceCeiling(201), 250);
+  assert.equal(niceCeiling(125.5), 200);
+  const scale = { x: (ms: number) => ms, y: (v: number) => 100 - v, startMs: 0, untilMs: 50 };
+  assert.equal(stepPath([[10, 20], [30, 40]], scale), "M0 100H10V80H30V60H50");
+  assert.equal(stepPath([], scale), "M0 100H50");
+  const html = renderToString(
+    <RaceChart
+      startMs={0}
+      endMs={100_000}
+      currency="USD"
+      untilMs={50_000}
+      lines={[{ participantId: "a", label: "Store A", points: [[10_000, 12.5]] }, {
+        participantId: "b",
+        label: "Store B",
+        points: [],
+      }]}
+    />,
+  );
+  assert.match(html, /class="series series-0"/);
+  assert.match(html, /class="series series-1"/);
+  assert.match(html, /Revenue over time for 2 stores; Store A leads\./);
+  assert.doesNotMatch(html, /style=/);
+});
+
+Deno.test("components - elapsed bar and leaderboard table", () => {
+  assert.equal(elapsedPercent(0, 100, -5), 0);
+  assert.equal(elapsedPercent(0, 100, 40), 40);
+  assert.equal(elapsedPercent(0, 100, 100), 100);
+  assert.match(renderToString(<ElapsedBar startMs={0} endMs={100} now={25} />), /25% of the time has passed/);
+  const entry = {
+    rank: 1,
+    participantId: "p1",
+    userId: "u1",
+    displayName: "Store A",
+    shop: "a.myshopify.com",
+    revenue: "12.50",
+    currency: "USD",
+    orders: 1,
+    lastOrderAt: null,
+    connected: false,
+  };
+  const html = renderToString(<LeaderboardTable entries={[entry]} moves={{ p1: "up" }} />);
+  assert.match(html, /<tr data-participant-id="p1" class="row-up">/);
+  assert.match(html, /\$12\.50/);
+  assert.match(html, /store disconnected/);
+  assert.match(renderToString(<LeaderboardTable entries={[]} />), /No stores have joined yet\./);
+});
+
+Deno.test("components - a form field carries its error for assistive technology", () => {
+  const html = renderToString(<FormField name="title" label="Title" value="x" hint="Short" error="Too short." />);
+  assert.match(html, /<label for="field-title">Title<\/label>/);
+  assert.match(html, /aria-invalid="true"/);
+  assert.match(html, /aria-describedby="field-title-hint field-title-error"/);
+  assert.match(html, /<span class="field-error" id="field-title-error">Too short\.<\/span>/);
+});
+
+Deno.test("components - the form's values map onto the shared schema, with the server's own messages", async () => {
+  assert.equal(utcInputToIso("2026-12-02T09:30"), "2026-12-02T09:30:00Z");
+  assert.equal(utcInputToIso("2026-12-02T09:30:15"), "2026-12-02T09:30:15Z");
+  assert.equal(utcInputToIso("tomorrow"), "tomorrow");
+  assert.equal(isoToUtcInput("2026-12-02T09:30:00.000Z"), "2026-12-02T09:30");
+  const values = {
+    ...emptyFormValues(),
+    title: "x",
+    prize: "1.234",
+    startDate: "2026-12-01T11:00",
+    endDate: "2026-12-01T10:00",
+  };
+  const rules = { now: NOW, minDurationS: 3600 };
+  const client = validateCompetitionForm(values, rules);
+  using kv = await Deno.openKv(":memory:");
+  const server = await createCompetition(kv, "u", formValuesToInput(values), rules)
+    .then(
+      () => assert.fail("the server accepted invalid input"),
+      (error: ValidationError) => issuesToErrors(error.issues),
+    );
+  assert.deepEqual(client, server);
+  assert.deepEqual(Object.keys(client).sort(), ["endDate", "prize", "startDate", "title"]);
+  assert.deepEqual(
+    validateCompetitionForm(
+      { ...values, title: "Cup", prize: "10", startDate: "2026-12-02T00:00", endDate: "2026-12-03T00:00" },
+      rules,
+    ),
+    {},
+  );
+});

@@ -1,0 +1,45 @@
+/**
+ * A labelled form field with its hint and its error message (`.field-error`),
+ * wired for assistive technology (`aria-invalid`, `aria-describedby`).
+ */
+import type { JSX } from "preact";
+
+/** Props of {@link FormField}. */
+export interface FormFieldProps {
+  name: string;
+  label: string;
+  value: string;
+  hint?: string;
+  error?: string;
+  /** A `<textarea>` instead of an `<input>`. */
+  multiline?: boolean;
+  type?: string;
+  disabled?: boolean;
+  maxLength?: number;
+  inputMode?: JSX.HTMLAttributes["inputMode"];
+  autoComplete?: string;
+  onInput?: (event: Event) => void;
+  onBlur?: () => void;
+}
+
+/** One field: `<FormField name="title" label="Title" value={v} error={e} />`. */
+export function FormField(props: FormFieldProps) {
+  const { name, label, hint, error, multiline, ...control } = props;
+  const id = `field-${name}`;
+  const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
+  const shared = {
+    ...control,
+    id,
+    name,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": described,
+  };
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {hint && <span class="hint" id={`${id}-hint`}>{hint}</span>}
+      {multiline ? <textarea {...shared} /> : <input {...shared} />}
+      {error && <span class="field-error" id={`${id}-error`}>{error}</span>}
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+/**
+ * The header's notifications: a `<details>` dropdown (works without
+ * JavaScript) with the unread count and a form to mark them read.
+ */
+import type { Notification } from "../lib/notifications.ts";
+import { formatUtc } from "./format.ts";
+
+/** Props of {@link NotificationsMenu}. */
+export interface NotificationsMenuProps {
+  notifications: Notification[];
+  unread: number;
+  /** Where to come back to after marking them read. */
+  returnTo: string;
+}
+
+/** `<NotificationsMenu notifications={list} unread={2} returnTo="/" />` */
+export function NotificationsMenu(props: NotificationsMenuProps) {
+  const { notifications, unread } = props;
+  return (
+    <details class="menu notifications">
+      <summary>
+        Notifications
+        {unread > 0 && <span class="count" aria-label={`${unread} unread`}>{unread}</span>}
+      </summary>
+      <div class="menu-panel">
+        {notifications.length === 0 ? <p class="muted">Nothing yet.</p> : (
+          <ul class="notification-list">
+            {notifications.map((notification) => (
+              <li key={notification.id} class={notification.readAt ? undefined : "unread"}>
+                <strong>
+                  {notification.competitionId
+                    ? <a href={`/competitions/${notification.competitionId}`}>{notification.title}</a>
+                    : notification.title}
+                </strong>
+                <span>{notification.body}</span>
+                <time class="muted" dateTime={notification.createdAt}>{formatUtc(notification.createdAt)}</time>
+              </li>
+            ))}
+          </ul>
+        )}
+        {unread > 0 && (
+          <form method="post" action="/notifications/read">
+            <input type="hidden" name="returnTo" value={props.returnTo} />
+            <button type="submit" class="button-secondary">Mark all as read</button>
+          </form>
+        )}
+      </div>
+    </details>
+  );
+}

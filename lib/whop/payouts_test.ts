@@ -1,0 +1,199 @@
+import assert from "node:assert/strict";
+import { keys } from "../db.ts";
+import { listNotifications } from "../notifications.ts";
+import { QueueWorker } from "../queue.ts";
+import { createWhopLifecycle, registerWhopJobs } from "./mod.ts";
+import { getPayout, processPayout, requestPayout, retryPayout } from "./payouts.ts";
+import {
+  CREATOR,
+  dyingAfterCall,
+  startWhopTestBed,
+  testCompetition,
+  testWinner,
+  waitFor,
+  WINNER,
+} from "./test_support.ts";
+
+Deno.test("payout - the record is created once with the derived idempotence key", async () => {
+  await using bed = await startWhopTestBed({ companyUsd: 1000 });
+  const competition = testCompetition();
+  const [a, b] = await Promise.all([
+    requestPayout(bed.deps, competition, testWinner),
+    requestPayout(bed.deps, competition, testWinner),
+  ]);
+  assert.deepEqual(a, b);
+  const payout = await getPayout(bed.kv, competition.id);
+  assert.ok(payout);
+  assert.equal(payout.state, "pending");
+  assert.equal(payout.attempts, 0);
+  assert.equal(payout.idempotenceKey, "payout_cmp_test01");
+  assert.equal(payout.amount, 30000);
+  assert.equal(payout.currency, "USD");
+  assert.equal(payout.destinationUserId, WINNER);
+});
+
+Deno.test("payout - two concurrent runs make exactly one transfer", async () => {
+  await using bed = await startWhopTestBed({ companyUsd: 1000 });
+  const competition = testCompetition();
+  await requestPayout(bed.deps, competition, testWinner);
+  const outcomes = await Promise.all([
+    processPayout(bed.deps, competition.id),
+    processPayout(bed.deps, competition.id),
+  ]);
+  assert.ok(outcomes.includes("sent"), outcomes.join());
+  assert.equal(bed.sandbox.transfers.length, 1);
+  assert.equal(bed.sandbox.transferAttempts.length, 1, "the loser never called Whop");
+  const transfer = bed.sandbox.transfers[0];
+  assert.equal(transfer.amount, 300);
+  assert.equal(transfer.currency, "usd");
+  assert.equal(transfer.originId, bed.deps.config.whop.companyId);
+  assert.equal(transfer.destinationId, WINNER);
+  assert.equal(transfer.idempotenceKey, "payout_cmp_test01");
+  assert.deepEqual(transfer.metadata, { competitionId: competition.id });
+  const payout = await getPayout(bed.kv, competition.id);
+  assert.equal(payout?.state, "sent");
+  assert.equal(payout?.transferId, transfer.id);
+  assert.equal(payout?.attempts, 1);
+  assert.equal(bed.sandbox.balance(WINNER, "usd"), 300);
+
+  assert.equal(await processPayout(bed.deps, competition.id), "already_sent");
+  assert.equal(bed.sandbox.transferAttempts.length, 1, "a sent payout is never called again");
+});
+
+Deno.test("payout - a run killed after the transfer, before recording it, resumes to one transfer", async () => {
+  await using bed = await startWhopTestBed({ companyUsd: 1000 });
+  const competition = testCompetition();
+  await requestPayout(bed.deps, competition, testWinner);
+  // This run makes the transfer, then its process "dies": the result is never recorded.
+  void processPayout({ ...bed.deps, whop: dyingAfterCall(bed.client(), "transfers.create") }, competition.id);
+  await waitFor(() => bed.sandbox.transfers.length === 1);
+  const stuck = await getPayout(bed.kv, competition.id);
+  assert.equal(stuck?.state, "sending");
+  assert.equal(stuck?.attempts, 1);
+
+  // While its lease lasts, another run leaves it alone.
+  assert.equal(await processPayout(bed.deps, competition.id), "busy");
+  bed.clock.ms += 6 * 60_000;
+  assert.equal(await processPayout(bed.deps, competition.id), "sent");
+  assert.equal(bed.sandbox.transfers.length, 1);
+  assert.deepEqual(bed.sandbox.transferAttempts.map((a) => a.outcome), ["created", "replayed"]);
+  const payout = await getPayout(bed.kv, competition.id);
+  assert.equal(payout?.state, "sent");
+  assert.equal(payout?.transferId, bed.sandbox.transfers[0].id);
+  assert.equal(bed.sandbox.balance(WINNER, "usd"), 300);
+});
+
+Deno.test("payout - a response lost mid-body is recorded as failed and the later retry finds the one transfer", async () => {
+  await using bed = await startWhopTestBed({ companyUsd: 1000 });
+  const competition = testCompetition();
+  await requestPayout(bed.deps, competition, testWinner);
+  bed.sandbox.faults.failTransferResponse(1, "drop");
+  assert.equal(await processPayout(bed.deps, competition.id), "retry_scheduled");
+  const failed = await getPayout(bed.kv, competition.id);
+  assert.equal(failed?.state, "failed");
+  assert.ok(failed?.lastError);
+  assert.ok(failed?.nextAttemptAt);
+  assert.equal(bed.sandbox.transfers.length, 1, "the money moved although the answer was lost");
+
+  assert.equal(await processPayout(bed.deps, competition.id), "not_due", "the backoff is respected");
+  bed.clock.ms += 2 * 60_000;
+  assert.equal(await processPayout(bed.deps, competition.id), "sent");
+  assert.equal(bed.sandbox.transfers.length, 1);
+  assert.equal((await getPayout(bed.kv, competition.id))?.transferId, bed.sandbox.transfers[0].id);
+});
+
+Deno.test("payout - a 5xx failure is retried later and succeeds with one transfer", async () => {
+  await using bed = await startWhopTestBed({ companyUsd: 1000 });
+  const competition = testCompetition();
+  await requestPayout(bed.deps, competition, testWinner);
+  bed.sandbox.faults.failNext("transfers.create", 1, 503);
+  assert.equal(await processPayout(bed.deps, competition.id), "retry_scheduled");
+  assert.equal(bed.sandbox.transfers.length, 0);
+  assert.match((await getPayout(bed.kv, competition.id))?.lastError ?? "", /503/);
+  bed.clock.ms += 2 * 60_000;
+  assert.equal(await processPayout(bed.deps, competition.id), "sent");
+  assert.equal(bed.sandbox.transfers.length, 1);
+  assert.deepEqual(bed.sandbox.transferAttempts.map((a) => a.outcome), ["injected_failure", "created"]);
+  assert.equal((await getPayout(bed.kv, competition.id))?.attempts, 2);
+});
+
+Deno.test("payout - the SDK's own retry of an applied-but-failed transfer makes no second transfer", async () => {
+  await using bed = await startWhopTestBed({ companyUsd: 1000 });
+  const competition = testCompetition();
+  await requestPayout(bed.deps, competition, testWinner);
+  bed.sandbox.faults.failTransferResponse(1, "error");
+  assert.equal(await processPayout({ ...bed.deps, whop: bed.client({ maxRetries: 2 }) }, competition.id), "sent");
+  assert.equal(bed.sandbox.transfers.length, 1);
+  assert.deepEqual(bed.sandbox.transferAttempts.map((a) => a.outcome), ["created", "replayed"]);
+  assert.equal(bed.sandbox.transferAttempts[1].idempotencyKeyHeader, "payout_cmp_test01");
+});
+
+Deno.test("payout - a refusal that retries cannot fix gives up until an operator resumes it", async () => {
+  await using bed = await startWhopTestBed({ companyUsd: 0 });
+  const competition = testCompetition();
+  await requestPayout(bed.deps, competition, testWinner);
+  assert.equal(await processPayout(bed.deps, competition.id), "gave_up");
+  const stuck = await getPayout(bed.kv, competition.id);
+  assert.equal(stuck?.state, "failed");
+  assert.equal(stuck?.gaveUp, true);
+  assert.match(stuck?.lastError ?? "", /Insufficient/);
+  assert.equal(await processPayout(bed.deps, competition.id), "gave_up");
+
+  bed.sandbox.setBalance(bed.deps.config.whop.companyId!, "usd", 1000);
+  assert.equal(await retryPayout(bed.deps, competition.id), true);
+  assert.equal(await processPayout(bed.deps, competition.id), "sent");
+  assert.equal(bed.sandbox.transfers.length, 1);
+});
+
+Deno.test("payout - notifications are recorded and sent through Whop once, however often the job runs", async () => {
+  await using bed = await startWhopTestBed({ companyUsd: 1000 });
+  const competition = testCompetition();
+  const { sendNotification } = createWhopLifecycle(bed.deps);
+  assert.ok(sendNotification);
+  const deps = { ...bed.deps, sendNotification };
+  await requestPayout(deps, competition, testWinner);
+  await Promise.all([processPayout(deps, competition.id), processPayout(deps, competition.id)]);
+  await processPayout(deps, competition.id);
+  await processPayout(deps, competition.id);
+  assert.equal(bed.sandbox.notifications.length, 2);
+  assert.deepEqual(bed.sandbox.notifications.map((n) => n.userIds), [[CREATOR], [WINNER]]);
+  assert.equal(bed.sandbox.notifications[0].companyId, bed.deps.config.whop.companyId);
+  const creator = await listNotifications(bed.kv, CREATOR);
+  assert.equal(creator.notifications.length, 1);
+  assert.equal(creator.notifications[0].kind, "payout_sent");
+  assert.equal((await listNotifications(bed.kv, WINNER)).notifications.length, 1);
+});
+
+Deno.test("payout - a failing Whop notification is logged and the in-app record stays", async () => {
+  await using bed = await startWhopTestBed({ companyUsd: 1000 });
+  const competition = testCompetition();
+  const deps = { ...bed.deps, sendNotification: createWhopLifecycle(bed.deps).sendNotification };
+  bed.sandbox.faults.failNext("notifications.create", 5, 500);
+  await requestPayout(deps, competition, testWinner);
+  assert.equal(await processPayout(deps, competition.id), "sent");
+  assert.equal(bed.sandbox.notifications.length, 0);
+  assert.equal((await listNotifications(bed.kv, CREATOR)).notifications.length, 1);
+});
+
+Deno.test("payout - through the queue worker: a 5xx is retried with backoff and paid once", async () => {
+  await using bed = await startWhopTestBed({
+    companyUsd: 1000,
+    realClock: true,
+    retry: { baseMs: 20, maxMs: 100, maxAttempts: 5, leaseMs: 60_000 },
+  });
+  const worker = new QueueWorker(bed.kv);
+  registerWhopJobs(worker, bed.deps);
+  const listening = worker.listen();
+  assert.throws(() => new QueueWorker(bed.kv).listen(), /already has a queue listener/);
+  bed.sandbox.faults.failNext("transfers.create", 1, 502);
+  const lifecycle = createWhopLifecycle(bed.deps);
+  await lifecycle.requestPayout(testCompetition(), testWinner);
+  await lifecycle.requestPayout(testCompetition(), testWinner);
+  await waitFor(async () => (await getPayout(bed.kv, "cmp_test01"))?.state === "sent");
+  assert.equal(bed.sandbox.transfers.length, 1);
+  assert.deepEqual(bed.sandbox.transferAttempts.map((a) => a.outcome), ["injected_failure", "created"]);
+  await waitFor(() => bed.sandbox.notifications.length === 2);
+  assert.ok((await bed.kv.get(keys.payout("cmp_test01"))).versionstamp);
+  bed.kv.close();
+  await listening;
+});

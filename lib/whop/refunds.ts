@@ -1,0 +1,210 @@
+/**
+ * Refunds through Whop, each exactly once:
+ *
+ * - the prize of a funded competition that is cancelled before its start, or
+ *   that ends with no winner: `["refunds", competitionId]`, idempotency key
+ *   `refund_<competitionId>`;
+ * - a payment that cannot fund its competition (short, wrong currency, too
+ *   late, or the competition is no longer a draft), so money is never stuck:
+ *   `["payment_refunds", paymentId]`, key `refund_payment_<paymentId>`.
+ *
+ * `request…` records the refund (only if absent) and enqueues its job in one
+ * commit; `processRefund` writes the attempt before the call and the refund
+ * id after (see `once.ts`). Before each call it reads the payment back from
+ * Whop: a payment that already carries a refund (a run died after the call)
+ * is recorded as refunded instead of being refunded again, so exactly-once
+ * does not depend on Whop honouring the `Idempotency-Key` header.
+ */
+import type Whop from "@whop/sdk";
+import { commit, keys } from "../db.ts";
+import type { Competition } from "../competitions.ts";
+import { formatMoney, type Minor } from "../money.ts";
+import { notify } from "../notifications.ts";
+import { enqueue, enqueueIn, type QueueMessage } from "../queue.ts";
+import { log } from "../log.ts";
+import { PermanentWhopError } from "./client.ts";
+import type { WhopDeps } from "./deps.ts";
+import { DEFAULT_RETRY, type OnceOutcome, type OnceRecord, resumeOnce, runOnce } from "./once.ts";
+
+/** Why a payment is returned. */
+export type RefundReason = "cancelled" | "no_winner" | "cannot_fund";
+
+/** A refund record (`["refunds", competitionId]` or `["payment_refunds", paymentId]`). */
+export interface Refund extends OnceRecord {
+  kind: "prize" | "payment";
+  competitionId: string;
+  competitionTitle: string;
+  /** The Whop payment refunded (in full). */
+  paymentId: string;
+  idempotencyKey: string;
+  /** What is refunded, when known exactly. */
+  amount: Minor | null;
+  currency: string | null;
+  reason: RefundReason;
+  /** Who is told once it is refunded. */
+  notifyUserId: string;
+  /** The Whop refund, once sent. */
+  refundId?: string;
+}
+
+/** Which record a refund job names. */
+export type RefundTarget = { kind: "prize"; competitionId: string } | { kind: "payment"; paymentId: string };
+
+function targetKey(target: RefundTarget): Deno.KvKey {
+  return target.kind === "prize" ? keys.prizeRefund(target.competitionId) : keys.paymentRefund(target.paymentId);
+}
+
+function targetMessage(target: RefundTarget): QueueMessage {
+  return target.kind === "prize"
+    ? { type: "prize_refund", competitionId: target.competitionId }
+    : { type: "payment_refund", paymentId: target.paymentId };
+}
+
+/** A refund record, or `null`. */
+export async function getRefund(kv: Deno.Kv, target: RefundTarget): Promise<Refund | null> {
+  return (await kv.get<Refund>(targetKey(target))).value;
+}
+
+async function recordRefund(deps: Pick<WhopDeps, "kv" | "now">, target: RefundTarget, refund: Refund): Promise<Refund> {
+  const { kv } = deps;
+  const key = targetKey(target);
+  const message = targetMessage(target);
+  for (;;) {
+    const existing = await kv.get<Refund>(key);
+    if (existing.value) {
+      if (existing.value.state === "pending") await enqueue(kv, message);
+      return existing.value;
+    }
+    const result = await commit(() => enqueueIn(kv.atomic().check(existing).set(key, refund), message));
+    if (result.ok) {
+      log("info", "refund requested", { record: key.join("/"), paymentId: refund.paymentId, reason: refund.reason });
+      return refund;
+    }
+  }
+}
+
+/**
+ * Records and queues the refund of a funded competition's prize, once. A
+ * competition without `fundsTxId` has nothing to refund (returns `null`).
+ */
+export function requestPrizeRefund(
+  deps: Pick<WhopDeps, "kv" | "now">,
+  competition: Competition,
+  reason: "cancelled" | "no_winner",
+): Promise<Refund | null> {
+  if (!competition.fundsTxId) return Promise.resolve(null);
+  const at = new Date(deps.now()).toISOString();
+  return recordRefund(deps, { kind: "prize", competitionId: competition.id }, {
+    kind: "prize",
+    competitionId: competition.id,
+    competitionTitle: competition.title,
+    paymentId: competition.fundsTxId,
+    idempotencyKey: `refund_${competition.id}`,
+    amount: competition.prize,
+    currency: competition.currency,
+    reason,
+    notifyUserId: competition.creatorId,
+    state: "pending",
+    attempts: 0,
+    createdAt: at,
+    updatedAt: at,
+  });
+}
+
+/** Records and queues the refund of a payment that could not fund `competition`, once per payment. */
+export function requestPaymentRefund(
+  deps: Pick<WhopDeps, "kv" | "now">,
+  competition: Competition,
+  payment: { id: string; amount: Minor | null; currency: string | null },
+): Promise<Refund> {
+  const at = new Date(deps.now()).toISOString();
+  return recordRefund(deps, { kind: "payment", paymentId: payment.id }, {
+    kind: "payment",
+    competitionId: competition.id,
+    competitionTitle: competition.title,
+    paymentId: payment.id,
+    idempotencyKey: `refund_payment_${payment.id}`,
+    amount: payment.amount,
+    currency: payment.currency,
+    reason: "cannot_fund",
+    notifyUserId: competition.creatorId,
+    state: "pending",
+    attempts: 0,
+    createdAt: at,
+    updatedAt: at,
+  });
+}
+
+/** The newest refund already on a payment, if any. */
+async function existingRefund(whop: Whop, paymentId: string): Promise<{ id: string } | null> {
+  const payment = await whop.payments.retrieve(paymentId);
+  if (payment.refunds.length > 0) return { id: payment.refunds[0].id };
+  if (!payment.refundable) {
+    throw new PermanentWhopError(`Whop says payment ${paymentId} can no longer be refunded.`);
+  }
+  return null;
+}
+
+/** Makes (or confirms) a refund. Safe to run any number of times: one refund. */
+export function processRefund(deps: WhopDeps, target: RefundTarget): Promise<OnceOutcome> {
+  const { whop } = deps;
+  return runOnce<Refund, { refundId: string }>({
+    kv: deps.kv,
+    key: targetKey(target),
+    now: deps.now,
+    retry: deps.retry ?? DEFAULT_RETRY,
+    message: targetMessage(target),
+    label: target.kind === "prize" ? "prize refund" : "payment refund",
+    async perform(refund) {
+      if (!whop) throw new Error("Whop is not configured (WHOP_API_KEY).");
+      const earlier = await existingRefund(whop, refund.paymentId);
+      if (earlier) return { refundId: earlier.id };
+      try {
+        const payment = await whop.payments.refund(refund.paymentId, {}, {
+          headers: { "Idempotency-Key": refund.idempotencyKey },
+          // Not retried blindly: the next attempt first reads the payment back.
+          maxRetries: 0,
+        });
+        return { refundId: payment.refunds[0]?.id ?? "unknown" };
+      } catch (error) {
+        // The refund may have been made although its answer was lost.
+        const made = await existingRefund(whop, refund.paymentId).catch(() => null);
+        if (made) return { refundId: made.id };
+        throw error;
+      }
+    },
+    sentFields: (result) => ({ refundId: result.refundId }),
+    afterSent: (refund) => notifyRefunded(deps, refund),
+  });
+}
+
+async function notifyRefunded(deps: WhopDeps, refund: Refund): Promise<void> {
+  const amount = refund.amount !== null && refund.currency
+    ? formatMoney(refund.amount, refund.currency)
+    : "Your payment";
+  const why = refund.reason === "cancelled"
+    ? "the competition was cancelled"
+    : refund.reason === "no_winner"
+    ? "the competition ended with no winner"
+    : "it could not fund the prize";
+  await notify(
+    deps.kv,
+    {
+      dedupeKey: refund.kind === "prize"
+        ? `prize_refunded:${refund.competitionId}`
+        : `payment_refunded:${refund.paymentId}`,
+      userId: refund.notifyUserId,
+      kind: "refunded",
+      competitionId: refund.competitionId,
+      title: `${refund.competitionTitle}: refunded`,
+      body: `${amount} was refunded through Whop because ${why}.`,
+    },
+    deps.now(),
+    deps.sendNotification,
+  );
+}
+
+/** Lets a refund that gave up try again (after an operator fixed the cause). */
+export function retryRefund(deps: Pick<WhopDeps, "kv" | "now">, target: RefundTarget): Promise<boolean> {
+  return resumeOnce<Refund>(deps.kv, targetKey(target), targetMessage(target), deps.now());
+}

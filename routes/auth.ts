@@ -1,0 +1,58 @@
+/**
+ * Browser sign-in with Whop: `GET /login` (to Whop's authorize page),
+ * `GET /auth/callback` (code exchange, user saved, session cookie set) and
+ * `POST /logout`.
+ */
+import { Hono } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { AppDeps, AppEnv } from "../lib/app.ts";
+import { createSession, deleteSession, SESSION_TTL_MS, sessionCookieName } from "../lib/sessions.ts";
+import { saveUser } from "../lib/users.ts";
+import { beginSignIn, completeSignIn } from "../lib/whop/oauth.ts";
+import { log } from "../lib/log.ts";
+
+function cookieOptions(appUrl: string) {
+  return { httpOnly: true, sameSite: "Lax", path: "/", secure: appUrl.startsWith("https:") } as const;
+}
+
+/** Whether the client asked for JSON rather than a page. */
+function wantsJson(c: { req: { header: (name: string) => string | undefined } }): boolean {
+  const accept = c.req.header("accept") ?? "";
+  const type = c.req.header("content-type") ?? "";
+  return type.includes("application/json") || (accept.includes("application/json") && !accept.includes("text/html"));
+}
+
+/** Routes: `GET /login`, `GET /auth/callback`, `POST /logout`. */
+export function authRoutes(deps: AppDeps): Hono<AppEnv> {
+  const cookieName = sessionCookieName(deps.config.appUrl);
+  return new Hono<AppEnv>()
+    .get("/login", async (c) => {
+      const url = await beginSignIn(deps, c.req.query("returnTo"));
+      c.header("cache-control", "no-store");
+      return c.redirect(url.href, 302);
+    })
+    .get("/auth/callback", async (c) => {
+      const { identity, returnTo } = await completeSignIn(deps, {
+        code: c.req.query("code"),
+        state: c.req.query("state"),
+        error: c.req.query("error"),
+        errorDescription: c.req.query("error_description"),
+      });
+      const now = deps.now();
+      await saveUser(deps.kv, identity, now);
+      const previous = getCookie(c, cookieName);
+      if (previous && /^[0-9a-f]{64}$/.test(previous)) await deleteSession(deps.kv, previous);
+      const sessionId = await createSession(deps.kv, identity.id, now);
+      setCookie(c, cookieName, sessionId, { ...cookieOptions(deps.config.appUrl), maxAge: SESSION_TTL_MS / 1000 });
+      log("info", "signed in", { userId: identity.id, requestId: c.var.requestId });
+      c.header("cache-control", "no-store");
+      return c.redirect(returnTo, 303);
+    })
+    .post("/logout", async (c) => {
+      const sessionId = getCookie(c, cookieName);
+      if (sessionId && /^[0-9a-f]{64}$/.test(sessionId)) await deleteSession(deps.kv, sessionId);
+      deleteCookie(c, cookieName, cookieOptions(deps.config.appUrl));
+      if (wantsJson(c)) return c.json({ ok: true });
+      return c.redirect("/", 303);
+    });
+}

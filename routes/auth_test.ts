@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import { createTestApp, type TestApp } from "../tests/helpers/test_app.ts";
+import { keys } from "../lib/db.ts";
+import { getUser } from "../lib/users.ts";
+
+const CREATOR = "user_CreatorBenR4k9p";
+
+function unescapeHtml(value: string): string {
+  return value.replaceAll("&quot;", '"').replaceAll("&#39;", "'").replaceAll("&lt;", "<").replaceAll("&gt;", ">")
+    .replaceAll("&amp;", "&");
+}
+
+/**
+ * Plays the browser through Whop's sign-in page: follows `/login` to the
+ * authorize page, reads its form (hidden fields and the user buttons),
+ * submits it as `userId` and returns the app's callback path with query.
+ */
+async function throughWhop(t: TestApp, loginPath: string, userId = CREATOR): Promise<string> {
+  const login = await t.request(loginPath);
+  assert.equal(login.status, 302);
+  const authorize = new URL(login.headers.get("location")!);
+  assert.equal(authorize.origin + authorize.pathname, `${t.whop!.origin}/oauth/authorize`);
+  assert.equal(authorize.searchParams.get("code_challenge_method"), "S256");
+  assert.equal(authorize.searchParams.get("redirect_uri"), `${t.config.appUrl}/auth/callback`);
+
+  const page = await fetch(authorize);
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  const form = html.match(/<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/);
+  assert.ok(form, "the authorize page has a form");
+  const fields = new URLSearchParams();
+  for (const [, name, value] of form[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    fields.set(name, unescapeHtml(value));
+  }
+  const users = [...form[2].matchAll(/name="user_id" value="([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(users.includes(userId), `the page offers ${userId}`);
+  fields.set("user_id", userId);
+  const chosen = await fetch(new URL(form[1], authorize), { method: "POST", body: fields, redirect: "manual" });
+  await chosen.body?.cancel();
+  assert.equal(chosen.status, 302);
+  const callback = new URL(chosen.headers.get("location")!);
+  assert.equal(callback.origin + callback.pathname, `${t.config.appUrl}/auth/callback`);
+  return callback.pathname + callback.search;
+}
+
+function sessionCookie(response: Response): string {
+  const header = response.headers.get("set-cookie") ?? "";
+  const match = header.match(/^(cartbrawl_session=[0-9a-f]{64});/);
+  assert.ok(match, header);
+  return match[1];
+}
+
+Deno.test("auth - sign-in round trip through Whop OAuth with PKCE sets a session cookie", async () => {
+  await using t = await createTestApp({}, { whop: true });
+  const callback = await throughWhop(t, "/login?returnTo=%2Fcompetitions%2Fnew%3Ftab%3D1");
+  const signedIn = await t.request(callback);
+  assert.equal(signedIn.status, 303);
+  assert.equal(signedIn.headers.get("location"), "/competitions/new?tab=1");
+  const setCookie = signedIn.headers.get("set-cookie") ?? "";
+  assert.match(setCookie, /HttpOnly/);
+  assert.match(setCookie, /SameSite=Lax/);
+  assert.match(setCookie, /Path=\//);
+  assert.doesNotMatch(setCookie, /Secure/, "http APP_URL: no Secure, no __Host- prefix");
+  const cookie = sessionCookie(signedIn);
+
+  const user = await getUser(t.kv, CREATOR);
+  assert.equal(user.name, "Ben Builder");
+  assert.equal(user.username, "ben_builds");
+  const me = await t.request("/api/user", { headers: { cookie } });
+  assert.equal(me.status, 200);
+  const profile = await me.json();
+  assert.equal(profile.id, CREATOR);
+  assert.equal(profile.name, "Ben Builder");
+  assert.deepEqual(profile.balance, { amount: "10000.00", currency: "USD" });
+  assert.equal(profile.balances.length, 2);
+
+  const logout = await t.request("/logout", {
+    method: "POST",
+    headers: { cookie, "content-type": "application/x-www-form-urlencoded", origin: t.config.appUrl },
+    body: "",
+  });
+  assert.equal(logout.status, 303);
+  assert.equal(logout.headers.get("location"), "/");
+  assert.match(logout.headers.get("set-cookie") ?? "", /cartbrawl_session=;/);
+  assert.equal((await t.request("/api/user", { headers: { cookie } })).status, 401);
+});
+
+Deno.test("auth - a replayed state is refused and creates no second session", async () => {
+  await using t = await createTestApp({}, { whop: true });
+  const callback = await throughWhop(t, "/login");
+  const first = await t.request(callback);
+  assert.equal(first.status, 303);
+  assert.equal(first.headers.get("location"), "/dashboard");
+  const replay = await t.request(callback);
+  assert.equal(replay.status, 400);
+  assert.equal(replay.headers.get("set-cookie"), null);
+  assert.match(await replay.text(), /expired or was already used/);
+  const sessions = await Array.fromAsync(t.kv.list({ prefix: ["sessions"] }));
+  assert.equal(sessions.length, 1);
+  const states = await Array.fromAsync(t.kv.list({ prefix: ["oauth_states"] }));
+  assert.equal(states.length, 0, "the state was deleted on use");
+});
+
+Deno.test("auth - denied, expired, unknown and forged states get clear errors", async () => {
+  await using t = await createTestApp({}, { whop: true });
+  // The callback is a browser page: its errors are HTML pages with the sentence.
+  const api = async (path: string) => {
+    const res = await fetch(`${t.url}${path}`, { redirect: "manual" });
+    assert.match(res.headers.get("content-type") ?? "", /text\/html/);
+    return { status: res.status, error: await res.text() };
+  };
+  // Denied on Whop: the state is spent and the message says so.
+  const login = await t.request("/login");
+  const state = new URL(login.headers.get("location")!).searchParams.get("state")!;
+  const denied = await api(`/auth/callback?error=access_denied&state=${state}`);
+  assert.equal(denied.status, 400);
+  assert.match(denied.error ?? "", /cancelled on Whop/);
+  assert.equal((await t.kv.get(keys.oauthState(state))).value, null);
+
+  // Expired: more than ten minutes between /login and the callback.
+  const callback = await throughWhop(t, "/login");
+  t.clock.advance(11 * 60_000);
+  const expired = await api(callback);
+  assert.equal(expired.status, 400);
+  assert.match(expired.error ?? "", /expired/);
+
+  const unknown = await api("/auth/callback?code=abc&state=not-a-state");
+  assert.equal(unknown.status, 400);
+  assert.match(unknown.error ?? "", /expired or was already used/);
+  const missing = await api("/auth/callback?code=abc");
+  assert.equal(missing.status, 400);
+  assert.match(missing.error ?? "", /incomplete/);
+});
+
+Deno.test("auth - returnTo stays on this origin", async () => {
+  await using t = await createTestApp({}, { whop: true });
+  for (const returnTo of ["https://evil.example/x", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"]) {
+    const callback = await throughWhop(t, `/login?returnTo=${encodeURIComponent(returnTo)}`);
+    const res = await t.request(callback);
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get("location"), "/dashboard", returnTo);
+  }
+});
+
+Deno.test("auth - https APP_URL: Secure cookie with the __Host- prefix", async () => {
+  await using t = await createTestApp({ APP_URL: "https://cartbrawl.example" }, { whop: true });
+  const login = await t.request("/login");
+  const authorize = new URL(login.headers.get("location")!);
+  assert.equal(authorize.searchParams.get("redirect_uri"), "https://cartbrawl.example/auth/callback");
+  const callback = await throughWhop(t, "/login");
+  const res = await t.request(callback);
+  assert.equal(res.status, 303);
+  const setCookie = res.headers.get("set-cookie") ?? "";
+  assert.match(setCookie, /^__Host-cartbrawl_session=[0-9a-f]{64};/);
+  assert.match(setCookie, /Secure/);
+  assert.match(setCookie, /HttpOnly/);
+});

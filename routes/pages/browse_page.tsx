@@ -1,0 +1,84 @@
+/**
+ * `GET /`: browse public competitions, filtered by status (`?status=`) and
+ * searched by title (`?q=`), as cards.
+ */
+import { Hono } from "hono";
+import type { AppDeps, AppEnv } from "../../lib/app.ts";
+import {
+  type Competition,
+  type CompetitionStatus,
+  listCompetitionsByStatus,
+  listPublicCompetitions,
+} from "../../lib/competitions.ts";
+import { CompetitionCard } from "../../components/competition_card.tsx";
+import { renderAppPage } from "./shell.tsx";
+
+/** The statuses a visitor can filter by (drafts are private). */
+export const BROWSE_STATUSES: { value: CompetitionStatus; label: string }[] = [
+  { value: "ACTIVE", label: "Live" },
+  { value: "UPCOMING", label: "Upcoming" },
+  { value: "COMPLETED", label: "Completed" },
+  { value: "CANCELLED", label: "Cancelled" },
+];
+
+/**
+ * Competitions whose title contains every word of `query`, case-insensitively.
+ * @example matchesQuery(competition, "holiday cup")
+ */
+export function matchesQuery(competition: Pick<Competition, "title">, query: string): boolean {
+  const title = competition.title.toLocaleLowerCase();
+  return query.toLocaleLowerCase().split(/\s+/).filter(Boolean).every((word) => title.includes(word));
+}
+
+function BrowseFilters(props: { status?: CompetitionStatus; query: string }) {
+  return (
+    <form method="get" action="/" class="filters" role="search">
+      <div class="field">
+        <label for="filter-q">Search titles</label>
+        <input id="filter-q" type="search" name="q" value={props.query} />
+      </div>
+      <div class="field">
+        <label for="filter-status">Status</label>
+        <select id="filter-status" name="status">
+          <option value="">All</option>
+          {BROWSE_STATUSES.map((option) => (
+            <option key={option.value} value={option.value} selected={option.value === props.status}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <button type="submit">Show</button>
+    </form>
+  );
+}
+
+/** Routes: `GET /`. */
+export function browsePage(deps: AppDeps): Hono<AppEnv> {
+  return new Hono<AppEnv>().get("/", async (c) => {
+    const wanted = c.req.query("status")?.toUpperCase();
+    const status = BROWSE_STATUSES.find((option) => option.value === wanted)?.value;
+    const query = (c.req.query("q") ?? "").trim().slice(0, 100);
+    const all = status ? await listCompetitionsByStatus(deps.kv, status) : await listPublicCompetitions(deps.kv);
+    const competitions = all.filter((competition) => matchesQuery(competition, query));
+    return renderAppPage(c, deps, {
+      title: "Competitions",
+      body: (
+        <>
+          <div class="page-head">
+            <h1>Revenue competitions</h1>
+            <a class="button" href="/competitions/new">Start a competition</a>
+          </div>
+          <BrowseFilters status={status} query={query} />
+          {competitions.length === 0
+            ? <p class="card muted">No competitions match. Try another status or search.</p>
+            : (
+              <div class="cards">
+                {competitions.map((competition) => <CompetitionCard key={competition.id} competition={competition} />)}
+              </div>
+            )}
+        </>
+      ),
+    });
+  });
+}

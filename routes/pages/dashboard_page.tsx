@@ -1,0 +1,140 @@
+/**
+ * `GET /dashboard`, for creators, in three tabs chosen by `?tab=`: the
+ * creator's competitions (default), the create form, and payouts.
+ */
+import { Hono } from "hono";
+import type { AppDeps, AppEnv } from "../../lib/app.ts";
+import { type Competition, listCompetitionsByCreator } from "../../lib/competitions.ts";
+import { requireUserId } from "../../lib/middleware/caller.ts";
+import { keys } from "../../lib/db.ts";
+import { formatMoney } from "../../lib/money.ts";
+import { emptyFormValues } from "../../components/competition_form.tsx";
+import { StatusBadge } from "../../components/status_badge.tsx";
+import { type PayoutRecord, PayoutState } from "../../components/payout_state.tsx";
+import { formatUtc } from "../../components/format.ts";
+import { CreateCompetitionSection } from "./new_competition_page.tsx";
+import { renderAppPage } from "./shell.tsx";
+
+/** The dashboard's tabs, in order; the first is the default. */
+export const DASHBOARD_TABS = [
+  { id: "competitions", label: "My competitions" },
+  { id: "create", label: "Create" },
+  { id: "payouts", label: "Payouts" },
+] as const;
+
+type TabId = typeof DASHBOARD_TABS[number]["id"];
+
+function Tabs(props: { current: TabId }) {
+  return (
+    <nav class="tabs" aria-label="Dashboard">
+      {DASHBOARD_TABS.map((tab) => (
+        <a key={tab.id} href={`/dashboard?tab=${tab.id}`} aria-current={tab.id === props.current ? "page" : undefined}>
+          {tab.label}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+function CompetitionsTab(props: { competitions: Competition[] }) {
+  if (props.competitions.length === 0) {
+    return (
+      <p class="card">
+        You have not created a competition yet. <a href="/dashboard?tab=create">Create one</a>.
+      </p>
+    );
+  }
+  return (
+    <div class="table-scroll">
+      <table class="data-table">
+        <caption class="visually-hidden">Your competitions</caption>
+        <thead>
+          <tr>
+            <th scope="col">Competition</th>
+            <th scope="col">Status</th>
+            <th scope="col" class="num">Prize</th>
+            <th scope="col" class="num">Stores</th>
+            <th scope="col">Starts</th>
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.competitions.map((competition) => (
+            <tr key={competition.id}>
+              <th scope="row">
+                <a href={`/competitions/${competition.id}`}>{competition.title}</a>
+                {competition.fundingIssue && <span class="tag tag-warning">funding problem</span>}
+              </th>
+              <td>
+                <StatusBadge status={competition.status} />
+              </td>
+              <td class="num">{formatMoney(competition.prize, competition.currency)}</td>
+              <td class="num">{competition.participantCount}</td>
+              <td>{formatUtc(competition.startDate)}</td>
+              <td>
+                <a href={`/competitions/${competition.id}/manage`}>Manage</a>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function PayoutsTab(props: { rows: { competition: Competition; payout: PayoutRecord | null }[] }) {
+  if (props.rows.length === 0) return <p class="card muted">Payouts appear here once a competition ends.</p>;
+  return (
+    <ul class="payout-list">
+      {props.rows.map(({ competition, payout }) => (
+        <li key={competition.id} class="card">
+          <a href={`/competitions/${competition.id}/manage`}>{competition.title}</a>{" "}
+          <span class="prize">{formatMoney(competition.prize, competition.currency)}</span>
+          <p>
+            {competition.winner ? `To ${competition.winner.displayName}. ` : "No sales: back to you. "}
+            <PayoutState payout={payout} />
+          </p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Routes: `GET /dashboard`. */
+export function dashboardPage(deps: AppDeps): Hono<AppEnv> {
+  return new Hono<AppEnv>().get("/dashboard", async (c) => {
+    const userId = requireUserId(c);
+    const tab = DASHBOARD_TABS.find((candidate) => candidate.id === c.req.query("tab"))?.id ?? "competitions";
+    const competitions = tab === "create" ? [] : await listCompetitionsByCreator(deps.kv, userId);
+    let body;
+    if (tab === "create") {
+      body = (
+        <CreateCompetitionSection
+          values={emptyFormValues()}
+          errors={{}}
+          minDurationS={deps.config.competitionMinDurationS}
+        />
+      );
+    } else if (tab === "payouts") {
+      const completed = competitions.filter((competition) => competition.status === "COMPLETED");
+      const payouts = await Promise.all(
+        completed.map((competition) => deps.kv.get<PayoutRecord>(keys.payout(competition.id))),
+      );
+      body = <PayoutsTab rows={completed.map((competition, i) => ({ competition, payout: payouts[i].value }))} />;
+    } else {
+      body = <CompetitionsTab competitions={competitions} />;
+    }
+    return renderAppPage(c, deps, {
+      title: "Dashboard",
+      body: (
+        <>
+          <h1>Dashboard</h1>
+          <Tabs current={tab} />
+          {body}
+        </>
+      ),
+    });
+  });
+}

@@ -1,0 +1,52 @@
+/**
+ * The HTML error page for every non-API path: a sign-in prompt for 401,
+ * otherwise the error's sentence and a way back.
+ */
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppDeps } from "../../lib/app.ts";
+import { renderAppPage } from "./shell.tsx";
+import { SignInPrompt } from "./signin_page.tsx";
+
+const TITLES: Partial<Record<number, string>> = {
+  400: "Something is not right",
+  403: "Not allowed",
+  404: "Not found",
+  409: "Not possible right now",
+  413: "Too large",
+  429: "Too many requests",
+};
+
+/**
+ * Renders an error as a page with `status`.
+ * @example return renderErrorPage(c, deps, 404, "There is no competition with that id.");
+ */
+export function renderErrorPage(
+  c: Context,
+  deps: Pick<AppDeps, "kv" | "config">,
+  status: ContentfulStatusCode,
+  message: string,
+): Promise<Response> {
+  if (status === 401) {
+    const returnTo = c.req.method === "GET" ? c.req.path + new URL(c.req.url).search : "/";
+    return renderAppPage(c, deps, {
+      title: "Sign in",
+      status,
+      body: <SignInPrompt reason={message} returnTo={returnTo} />,
+    });
+  }
+  const title = TITLES[status] ?? "Something went wrong";
+  return renderAppPage(c, deps, {
+    title,
+    status,
+    body: (
+      <section class="card">
+        <h1>{title}</h1>
+        <p>{message}</p>
+        <p>
+          <a href="/">Back to all competitions</a>
+        </p>
+      </section>
+    ),
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * `GET /competitions/new`: the create form; `POST /competitions/new` creates
+ * the competition and 303s to its manage page, or shows the form again (400)
+ * with each message next to its field.
+ */
+import { type Context, Hono } from "hono";
+import type { AppDeps, AppEnv } from "../../lib/app.ts";
+import { createCompetition } from "../../lib/competitions.ts";
+import { requireUserId } from "../../lib/middleware/caller.ts";
+import { ValidationError } from "../../lib/errors.ts";
+import {
+  type CompetitionFormValues,
+  emptyFormValues,
+  type FieldErrors,
+  formValuesToInput,
+  issuesToErrors,
+  readFormValues,
+} from "../../components/competition_form.tsx";
+import { CreateFormIsland } from "../../components/island_wrappers.ts";
+import { renderAppPage } from "./shell.tsx";
+
+/** The create form section, also shown on the dashboard's "create" tab. */
+export function CreateCompetitionSection(
+  props: { values: CompetitionFormValues; errors: FieldErrors; minDurationS: number },
+) {
+  return (
+    <section class="card form-card" aria-labelledby="create-heading">
+      <h2 id="create-heading">Create a competition</h2>
+      <p class="muted">
+        It starts as a draft. Fund the prize through Whop before the start, or it is cancelled when the start passes.
+      </p>
+      <CreateFormIsland
+        action="/competitions/new"
+        submitLabel="Create draft"
+        values={props.values}
+        errors={props.errors}
+        minDurationS={props.minDurationS}
+      />
+    </section>
+  );
+}
+
+function renderForm(c: Context<AppEnv>, deps: AppDeps, values: CompetitionFormValues, errors: FieldErrors) {
+  return renderAppPage(c, deps, {
+    title: "New competition",
+    status: Object.keys(errors).length > 0 ? 400 : 200,
+    body: (
+      <>
+        <h1>New competition</h1>
+        <CreateCompetitionSection values={values} errors={errors} minDurationS={deps.config.competitionMinDurationS} />
+      </>
+    ),
+  });
+}
+
+/** Routes: `GET` and `POST /competitions/new`. */
+export function newCompetitionPage(deps: AppDeps): Hono<AppEnv> {
+  return new Hono<AppEnv>()
+    .get("/competitions/new", (c) => {
+      requireUserId(c);
+      return renderForm(c, deps, emptyFormValues(), {});
+    })
+    .post("/competitions/new", async (c) => {
+      const userId = requireUserId(c);
+      const values = readFormValues(await c.req.parseBody());
+      try {
+        const competition = await createCompetition(deps.kv, userId, formValuesToInput(values), {
+          now: deps.now(),
+          minDurationS: deps.config.competitionMinDurationS,
+        });
+        return c.redirect(`/competitions/${competition.id}/manage`, 303);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        const errors = issuesToErrors(error.issues);
+        return renderForm(c, deps, values, Object.keys(errors).length ? errors : { "": error.message });
+      }
+    });
+}

@@ -1,0 +1,69 @@
+/**
+ * Test fixtures for the page tests: competitions in a given status with
+ * stores, and signed form posts. Used by tests only.
+ */
+import { createCompetition, updateCompetition } from "../../lib/competitions.ts";
+import { createParticipant, type Participant } from "../../lib/participants.ts";
+import { createSession, sessionCookieName } from "../../lib/sessions.ts";
+import type { TestApp } from "../../tests/helpers/test_app.ts";
+
+/** One hour in milliseconds. */
+export const HOUR = 3_600_000;
+
+/**
+ * A DRAFT competition by `creatorId` starting in an hour and lasting a week.
+ * @example const competition = await draftCompetition(t, "creator_1");
+ */
+export function draftCompetition(t: TestApp, creatorId: string, title = "Holiday Cup") {
+  const start = t.clock.ms + HOUR;
+  return createCompetition(t.kv, creatorId, {
+    title,
+    description: "Most revenue wins.",
+    prize: "500.00",
+    currency: "USD",
+    startDate: new Date(start).toISOString(),
+    endDate: new Date(start + 7 * 24 * HOUR).toISOString(),
+  }, { now: t.clock.ms, minDurationS: 3600 });
+}
+
+/**
+ * A funded competition that has started (the clock is moved an hour past its
+ * start) with `stores` participants named "Store 0", "Store 1", ….
+ */
+export async function activeCompetition(t: TestApp, creatorId: string, stores = 2, title?: string) {
+  const competition = await draftCompetition(t, creatorId, title);
+  await updateCompetition(t.kv, competition.id, t.clock.ms, "status", (c) => ({ ...c, status: "UPCOMING" }));
+  t.clock.ms = Date.parse(competition.startDate) + HOUR;
+  await updateCompetition(t.kv, competition.id, t.clock.ms, "status", (c) => ({ ...c, status: "ACTIVE" }));
+  const participants: Participant[] = [];
+  for (let i = 0; i < stores; i++) {
+    participants.push(
+      await createParticipant(t.kv, competition.id, {
+        userId: `owner_${i}`,
+        shop: `store-${i}.myshopify.com`,
+        displayName: `Store ${i}`,
+        currency: "USD",
+      }, t.clock.ms + i),
+    );
+  }
+  return { competition: { ...competition, status: "ACTIVE" as const }, participants };
+}
+
+/**
+ * Posts an urlencoded form as a browser would: with `Origin` (the app's own
+ * unless given) and, for `userId`, a session cookie.
+ * @example await postForm(t, "/competitions/new", { title: "Cup" }, "creator_1");
+ */
+export async function postForm(
+  t: TestApp,
+  path: string,
+  fields: Record<string, string>,
+  userId?: string,
+  origin = t.config.appUrl,
+) {
+  const headers = new Headers({ "content-type": "application/x-www-form-urlencoded", origin });
+  if (userId) {
+    headers.set("cookie", `${sessionCookieName(t.config.appUrl)}=${await createSession(t.kv, userId, t.clock.ms)}`);
+  }
+  return t.request(path, { method: "POST", headers, body: new URLSearchParams(fields).toString() });
+}

@@ -1,0 +1,313 @@
+import assert from "node:assert/strict";
+import { createTestApp } from "../../tests/helpers/test_app.ts";
+import { ensureIslandBundles } from "../../lib/island_build.ts";
+import { getCompetition, updateCompetition } from "../../lib/competitions.ts";
+import { updateParticipant } from "../../lib/participants.ts";
+import { notify } from "../../lib/notifications.ts";
+import { saveUser } from "../../lib/users.ts";
+import { keys } from "../../lib/db.ts";
+import { recordOrder } from "../../lib/revenue.ts";
+import { activeCompetition, draftCompetition, HOUR, postForm } from "./page_fixtures.ts";
+
+await ensureIslandBundles();
+
+const CREATOR = "user_creator";
+const OTHER = "user_other";
+
+function createForm(start: number, patch: Record<string, string> = {}) {
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+  return {
+    title: "Spring Brawl",
+    description: "",
+    prize: "250.00",
+    currency: "usd",
+    startDate: iso(start),
+    endDate: iso(start + 48 * HOUR),
+    ...patch,
+  };
+}
+
+/** The text of the `.field-error` that follows the field `name`. */
+function fieldError(html: string, name: string): string | undefined {
+  const field = html.split('<div class="field">').find((part) => part.includes(`name="${name}"`));
+  return field?.match(/class="field-error"[^>]*>([^<]+)</)?.[1];
+}
+
+Deno.test("pages - every page answers 200 with HTML that is never cached", async () => {
+  await using t = await createTestApp();
+  await saveUser(t.kv, { id: CREATOR, name: "Casey Creator" }, t.clock.ms);
+  const { competition } = await activeCompetition(t, CREATOR);
+  const pages = [
+    "/",
+    "/?status=ACTIVE&q=holiday",
+    "/signin",
+    `/competitions/${competition.id}`,
+    "/competitions/new",
+    `/competitions/${competition.id}/manage`,
+    "/dashboard",
+    "/dashboard?tab=create",
+    "/dashboard?tab=payouts",
+    "/my-competitions",
+  ];
+  for (const path of pages) {
+    const res = await t.request(path, { userId: CREATOR });
+    assert.equal(res.status, 200, path);
+    assert.equal(res.headers.get("cache-control"), "private, no-store", path);
+    assert.match(res.headers.get("content-type") ?? "", /^text\/html/, path);
+    const html = await res.text();
+    assert.match(html, /Casey Creator/, `${path} shows the signed-in user`);
+    assert.doesNotMatch(html, /\sstyle=/, `${path} has no inline style attributes`);
+  }
+});
+
+Deno.test("pages - browse filters by status and searches titles", async () => {
+  await using t = await createTestApp();
+  await activeCompetition(t, CREATOR, 1, "Holiday Cup");
+  const upcoming = await draftCompetition(t, CREATOR, "Winter Sprint");
+  await updateCompetition(t.kv, upcoming.id, t.clock.ms, "status", (c) => ({ ...c, status: "UPCOMING" }));
+  const all = await (await t.request("/")).text();
+  assert.match(all, /Holiday Cup/);
+  assert.match(all, /Winter Sprint/);
+  const live = await (await t.request("/?status=active")).text();
+  assert.match(live, /Holiday Cup/);
+  assert.doesNotMatch(live, /Winter Sprint/);
+  const searched = await (await t.request("/?q=WINTER")).text();
+  assert.doesNotMatch(searched, /Holiday Cup/);
+  assert.match(searched, /Winter Sprint/);
+  assert.match(searched, /\$500\.00/);
+});
+
+Deno.test("pages - the competition page shows the leaderboard, disconnected stores, join form and winner", async () => {
+  await using t = await createTestApp();
+  const { competition, participants } = await activeCompetition(t, CREATOR, 2);
+  await updateParticipant(t.kv, participants[1].id, t.clock.ms, "sync", (p) => ({ ...p, connection: "disconnected" }));
+  let html = await (await t.request(`/competitions/${competition.id}`, { userId: OTHER })).text();
+  assert.match(html, /data-island="live_leaderboard"/);
+  assert.match(html, /data-island="live_race_chart"/);
+  assert.match(html, /<progress id="elapsed-bar" max="100" value="0">/);
+  assert.equal(html.match(/store disconnected/g)?.length, 1);
+  assert.match(html, new RegExp(`action="/api/competitions/${competition.id}/join"`));
+  assert.match(html, /name="shop"/);
+
+  const signedOut = await (await t.request(`/competitions/${competition.id}`)).text();
+  assert.doesNotMatch(signedOut, /name="shop"/);
+  assert.ok(signedOut.includes(`href="/signin?returnTo=%2Fcompetitions%2F${competition.id}"`));
+
+  await updateCompetition(t.kv, competition.id, t.clock.ms, "status", (c) => ({
+    ...c,
+    status: "COMPLETED",
+    winner: {
+      participantId: participants[0].id,
+      userId: participants[0].userId,
+      displayName: "Store 0",
+      shop: participants[0].shop,
+      revenue: 123450,
+      reachedAt: new Date(t.clock.ms).toISOString(),
+      decidedAt: new Date(t.clock.ms).toISOString(),
+    },
+  }));
+  html = await (await t.request(`/competitions/${competition.id}`)).text();
+  assert.match(html, /<strong>Store 0<\/strong> won with \$1,234\.50/);
+  assert.doesNotMatch(html, /<script/, "a finished competition ships no JavaScript");
+});
+
+Deno.test("pages - drafts are the creator's; others get a 404 page", async () => {
+  await using t = await createTestApp();
+  const draft = await draftCompetition(t, CREATOR);
+  assert.equal((await t.request(`/competitions/${draft.id}`, { userId: CREATOR })).status, 200);
+  const res = await t.request(`/competitions/${draft.id}`, { userId: OTHER });
+  assert.equal(res.status, 404);
+  assert.match(await res.text(), /There is no competition with that id\./);
+});
+
+Deno.test("pages - creating a competition 303s to its manage page; errors show next to their fields", async () => {
+  await using t = await createTestApp();
+  const ok = await postForm(t, "/competitions/new", createForm(t.clock.ms + 2 * HOUR), CREATOR);
+  assert.equal(ok.status, 303);
+  const id = ok.headers.get("location")?.match(/^\/competitions\/([\w]+)\/manage$/)?.[1];
+  assert.ok(id, ok.headers.get("location") ?? "no location");
+  const created = await getCompetition(t.kv, id);
+  assert.equal(created.prize, 25000);
+  assert.equal(created.currency, "USD");
+  assert.equal(created.startDate, new Date(t.clock.ms + 2 * HOUR).toISOString().slice(0, 16) + ":00.000Z");
+
+  const bad = await postForm(
+    t,
+    "/competitions/new",
+    createForm(t.clock.ms - HOUR, { title: "x", prize: "1.234" }),
+    CREATOR,
+  );
+  assert.equal(bad.status, 400);
+  const html = await bad.text();
+  assert.equal(fieldError(html, "title"), "Give the competition a title of at least 3 characters.");
+  assert.equal(fieldError(html, "prize"), "USD amounts have at most 2 decimal places.");
+  assert.equal(fieldError(html, "startDate"), "The start must be in the future.");
+  assert.equal(fieldError(html, "endDate"), undefined);
+  assert.match(html, /name="title" aria-invalid="true"|aria-invalid="true"[^>]*name="title"/);
+  assert.match(html, /value="1\.234"/, "the form keeps what was typed");
+});
+
+Deno.test("pages - creator pages prompt signed-out visitors to sign in and refuse other users", async () => {
+  await using t = await createTestApp();
+  const draft = await draftCompetition(t, CREATOR);
+  for (const path of ["/dashboard", "/competitions/new", `/competitions/${draft.id}/manage`, "/my-competitions"]) {
+    const res = await t.request(path);
+    assert.equal(res.status, 401, path);
+    const html = await res.text();
+    assert.match(html, /Sign in with Whop/, path);
+    assert.ok(
+      html.includes(`href="/login?${new URLSearchParams({ returnTo: path })}"`),
+      `${path} comes back after sign-in`,
+    );
+  }
+  const res = await t.request(`/competitions/${draft.id}/manage`, { userId: OTHER });
+  assert.equal(res.status, 403);
+  assert.match(await res.text(), /Only the creator can manage this competition\./);
+  const edit = await postForm(t, `/competitions/${draft.id}/manage/edit`, { title: "Mine now" }, OTHER);
+  assert.equal(edit.status, 403);
+  const cancel = await postForm(t, `/competitions/${draft.id}/manage/cancel`, {}, OTHER);
+  assert.equal(cancel.status, 403);
+  assert.equal((await getCompetition(t.kv, draft.id)).status, "DRAFT");
+});
+
+Deno.test("pages - the manage page edits, shows funding issues and sync state, and cancels", async () => {
+  await using t = await createTestApp();
+  const draft = await draftCompetition(t, CREATOR);
+  await updateCompetition(
+    t.kv,
+    draft.id,
+    t.clock.ms,
+    "status",
+    (c) => ({ ...c, fundingIssue: "The payment was $5.00 short." }),
+  );
+  let html = await (await t.request(`/competitions/${draft.id}/manage`, { userId: CREATOR })).text();
+  assert.match(html, /Funding problem: The payment was \$5\.00 short\./);
+  assert.match(html, new RegExp(`action="/api/competitions/${draft.id}/fund"`));
+
+  const edit = await postForm(t, `/competitions/${draft.id}/manage/edit`, {
+    ...createForm(Date.parse(draft.startDate)),
+    title: "Holiday Cup, edited",
+  }, CREATOR);
+  assert.equal(edit.status, 303);
+  assert.equal(edit.headers.get("location"), `/competitions/${draft.id}/manage?saved`);
+  assert.equal((await getCompetition(t.kv, draft.id)).title, "Holiday Cup, edited");
+
+  const invalid = await postForm(t, `/competitions/${draft.id}/manage/edit`, {
+    ...createForm(Date.parse(draft.startDate)),
+    prize: "0",
+  }, CREATOR);
+  assert.equal(invalid.status, 400);
+  assert.equal(fieldError(await invalid.text(), "prize"), "The prize must be more than zero.");
+
+  const cancel = await postForm(t, `/competitions/${draft.id}/manage/cancel`, {}, CREATOR);
+  assert.equal(cancel.status, 303);
+  assert.equal(cancel.headers.get("location"), `/competitions/${draft.id}/manage`);
+  assert.equal((await getCompetition(t.kv, draft.id)).status, "CANCELLED");
+
+  const { competition, participants } = await activeCompetition(t, CREATOR, 1, "Summer Cup");
+  await updateParticipant(t.kv, participants[0].id, t.clock.ms, "sync", (p) => ({
+    ...p,
+    sync: { state: "failed", ordersFetched: 42, error: "Shopify answered 503." },
+  }));
+  html = await (await t.request(`/competitions/${competition.id}/manage`, { userId: CREATOR })).text();
+  assert.match(html, />failed</);
+  assert.match(html, />42</);
+  assert.match(html, /Shopify answered 503\./);
+  assert.doesNotMatch(html, /Edit the rules/, "rules are locked once started");
+});
+
+Deno.test("pages - the dashboard's payouts tab shows each payout's state", async () => {
+  await using t = await createTestApp();
+  const { competition } = await activeCompetition(t, CREATOR, 1);
+  await updateCompetition(
+    t.kv,
+    competition.id,
+    t.clock.ms,
+    "status",
+    (c) => ({ ...c, status: "COMPLETED", winner: null }),
+  );
+  await t.kv.set(keys.payout(competition.id), { state: "failed", error: "Whop refused the transfer.", attempts: 3 });
+  const html = await (await t.request("/dashboard?tab=payouts", { userId: CREATOR })).text();
+  assert.match(html, /Payout failed/);
+  assert.match(html, /Whop refused the transfer\./);
+  assert.match(html, /aria-current="page">Payouts</);
+});
+
+Deno.test("pages - my competitions shows rank and outcome", async () => {
+  await using t = await createTestApp();
+  const { competition, participants } = await activeCompetition(t, CREATOR, 2);
+  let html = await (await t.request("/my-competitions", { userId: participants[1].userId })).text();
+  assert.match(html, /1st<\/strong> <span>In progress/, "a tie at zero shares first place");
+  await recordOrder(t.kv, participants[0].id, {
+    orderId: "1",
+    createdAt: new Date(t.clock.ms).toISOString(),
+    updatedAt: new Date(t.clock.ms).toISOString(),
+    amount: 1000,
+    currency: "USD",
+    test: false,
+    cancelled: false,
+  }, t.clock.ms);
+  html = await (await t.request("/my-competitions", { userId: participants[1].userId })).text();
+  assert.match(html, /2nd<\/strong> <span>In progress/);
+  await updateCompetition(t.kv, competition.id, t.clock.ms, "status", (c) => ({
+    ...c,
+    status: "COMPLETED",
+    winner: { ...participants[1], participantId: participants[1].id, revenue: 100, decidedAt: c.updatedAt },
+  }));
+  html = await (await t.request("/my-competitions", { userId: participants[1].userId })).text();
+  assert.match(html, /<span>Won<\/span>/);
+});
+
+Deno.test("pages - the header lists notifications with the unread count and marks them read", async () => {
+  await using t = await createTestApp();
+  await notify(
+    t.kv,
+    { dedupeKey: "a", userId: CREATOR, kind: "funded", title: "Prize funded", body: "Ready." },
+    t.clock.ms,
+  );
+  let html = await (await t.request("/", { userId: CREATOR })).text();
+  assert.match(html, /<details class="menu notifications">/);
+  assert.match(html, /aria-label="1 unread">1</);
+  assert.match(html, /Prize funded/);
+  const res = await postForm(t, "/notifications/read", { returnTo: "/dashboard" }, CREATOR);
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.get("location"), "/dashboard");
+  html = await (await t.request("/", { userId: CREATOR })).text();
+  assert.doesNotMatch(html, /unread/);
+  const offsite = await postForm(t, "/notifications/read", { returnTo: "//evil.example/" }, CREATOR);
+  assert.equal(offsite.headers.get("location"), "/", "only paths on this site");
+});
+
+Deno.test("pages - CSRF: a cross-origin form post is refused", async () => {
+  await using t = await createTestApp();
+  const res = await postForm(
+    t,
+    "/competitions/new",
+    createForm(t.clock.ms + 2 * HOUR),
+    CREATOR,
+    "https://evil.example",
+  );
+  assert.equal(res.status, 403);
+  assert.match(res.headers.get("content-type") ?? "", /^text\/html/);
+  assert.equal(
+    (await t.request("/dashboard", { userId: CREATOR }).then((r) => r.text())).includes("Spring Brawl"),
+    false,
+  );
+  const api = await t.request("/api/competitions/x/join", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" },
+    body: "shop=a.myshopify.com",
+  });
+  assert.equal(api.status, 403);
+  assert.match(api.headers.get("content-type") ?? "", /^application\/json/);
+});
+
+Deno.test("pages - unknown paths get an HTML 404 page, unknown API paths JSON", async () => {
+  await using t = await createTestApp();
+  const page = await t.request("/no-such-page");
+  assert.equal(page.status, 404);
+  assert.match(await page.text(), /<h1>Not found<\/h1>/);
+  const api = await t.request("/api/no-such-thing");
+  assert.equal(api.status, 404);
+  assert.deepEqual(await api.json(), { error: "Not found." });
+});
