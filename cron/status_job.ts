@@ -38,6 +38,7 @@ export async function runStatusJob(services: LifecycleServices): Promise<StatusR
     ...await startingBy(kv, "UPCOMING", now + SOON_MS),
     ...await loadByIndex<Competition>(kv, keys.competitionsByStatus("ACTIVE"), keys.competition),
   ];
+  await refundCancelledPrizes(services, now);
   for (const competition of due) {
     try {
       await advance(services, competition, report);
@@ -50,6 +51,26 @@ export async function runStatusJob(services: LifecycleServices): Promise<StatusR
     }
   }
   return report;
+}
+
+/** How far back the status job looks for cancelled funded competitions to refund. */
+export const REFUND_SWEEP_MS = 7 * 86400_000;
+
+/**
+ * Requests the refund of every funded competition cancelled before a start
+ * in the last week (idempotent), so a crash between a cancel and its refund
+ * request is healed.
+ */
+async function refundCancelledPrizes(services: LifecycleServices, now: number) {
+  const prefix = keys.competitionsByStatus("CANCELLED");
+  const cancelled = await loadByIndex<Competition>(
+    services.kv,
+    { start: [...prefix, now - REFUND_SWEEP_MS], end: [...prefix, Number.MAX_SAFE_INTEGER] },
+    keys.competition,
+  );
+  for (const competition of cancelled) {
+    if (competition.fundsTxId) await services.refundPrize(competition);
+  }
 }
 
 async function advance(services: LifecycleServices, competition: Competition, report: StatusRunReport) {

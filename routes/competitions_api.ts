@@ -5,7 +5,6 @@
 import { Hono } from "hono";
 import { type AppDeps, type AppEnv, readJson } from "../lib/app.ts";
 import {
-  cancelCompetition,
   type Competition,
   competitionPrizeDecimal,
   type CompetitionStatus,
@@ -22,7 +21,7 @@ import { readLeaderboard, toEntries } from "../lib/leaderboard.ts";
 import { ValidationError } from "../lib/errors.ts";
 import { toDecimalString } from "../lib/money.ts";
 import { keys } from "../lib/db.ts";
-import { requestPrizeRefund } from "../lib/whop/refunds.ts";
+import { cancelAndRefund } from "../lib/whop/refunds.ts";
 
 /** A competition as the API shows it: money as decimal strings. */
 export function competitionView(competition: Competition) {
@@ -100,9 +99,7 @@ export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
     })
     .post("/:id/cancel", async (c) => {
       const userId = requireUserId(c);
-      const competition = await cancelCompetition(deps.kv, c.req.param("id"), userId, deps.now());
-      // A funded prize goes back to the creator, exactly once (queued; see lib/whop/refunds.ts).
-      const refund = await requestPrizeRefund(deps, competition, "cancelled");
+      const { competition, refund } = await cancelAndRefund(deps, c.req.param("id"), userId);
       return c.json({ competition: competitionView(competition), refund: refund ? { state: refund.state } : null });
     })
     .get("/:id/leaderboard", async (c) => {

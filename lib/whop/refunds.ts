@@ -17,7 +17,7 @@
  */
 import type Whop from "@whop/sdk";
 import { commit, keys } from "../db.ts";
-import type { Competition } from "../competitions.ts";
+import { cancelCompetition, type Competition } from "../competitions.ts";
 import { formatMoney, type Minor } from "../money.ts";
 import { notify } from "../notifications.ts";
 import { enqueue, enqueueIn, type QueueMessage } from "../queue.ts";
@@ -109,6 +109,21 @@ export function requestPrizeRefund(
     createdAt: at,
     updatedAt: at,
   });
+}
+
+/**
+ * Cancels a competition before its start (creator only) and requests the
+ * refund of its prize when it was funded. A crash between the two is healed
+ * by the status job, which requests the refund of every recently cancelled
+ * funded competition (idempotent).
+ */
+export async function cancelAndRefund(
+  deps: Pick<WhopDeps, "kv" | "now">,
+  competitionId: string,
+  userId: string,
+): Promise<{ competition: Competition; refund: Refund | null }> {
+  const competition = await cancelCompetition(deps.kv, competitionId, userId, deps.now());
+  return { competition, refund: await requestPrizeRefund(deps, competition, "cancelled") };
 }
 
 /** Records and queues the refund of a payment that could not fund `competition`, once per payment. */

@@ -6,13 +6,7 @@
  */
 import { type Context, Hono } from "hono";
 import type { AppDeps, AppEnv } from "../../lib/app.ts";
-import {
-  cancelCompetition,
-  type Competition,
-  competitionPrizeDecimal,
-  editCompetition,
-  getCompetition,
-} from "../../lib/competitions.ts";
+import { type Competition, competitionPrizeDecimal, editCompetition, getCompetition } from "../../lib/competitions.ts";
 import { ForbiddenError, ValidationError } from "../../lib/errors.ts";
 import { requireUserId } from "../../lib/middleware/caller.ts";
 import { listParticipants, type Participant } from "../../lib/participants.ts";
@@ -32,6 +26,7 @@ import { StatusBadge } from "../../components/status_badge.tsx";
 import { type PayoutRecord, PayoutState } from "../../components/payout_state.tsx";
 import { formatUtc } from "../../components/format.ts";
 import { renderAppPage } from "./shell.tsx";
+import { cancelAndRefund } from "../../lib/whop/refunds.ts";
 
 /** The competition, when the caller created it; 401 signed out, 403 for anyone else. */
 export async function loadOwnCompetition(c: Context<AppEnv>, deps: AppDeps): Promise<Competition> {
@@ -214,7 +209,7 @@ export function managePage(deps: AppDeps): Hono<AppEnv> {
     })
     .post("/competitions/:id/manage/cancel", async (c) => {
       const competition = await loadOwnCompetition(c, deps);
-      await cancelCompetition(deps.kv, competition.id, competition.creatorId, deps.now());
+      await cancelAndRefund(deps, competition.id, competition.creatorId);
       return c.redirect(`/competitions/${competition.id}/manage`, 303);
     });
 }
