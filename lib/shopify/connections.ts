@@ -1,0 +1,195 @@
+/**
+ * A connected shop's Shopify credentials: an expiring offline access token
+ * and its refresh token, both AES-256-GCM encrypted at rest (each bound to
+ * the shop and its role, so a ciphertext moved elsewhere does not decrypt).
+ * One record per shop, shared by every participant of that shop.
+ *
+ * Refreshing rotates both tokens and the old refresh token dies, so a
+ * refresh is single-flight per shop in this process, and the new pair is
+ * stored with an optimistic check: if another instance refreshed first, its
+ * pair is used instead.
+ */
+import { HttpResponseError, Session } from "@shopify/shopify-api";
+import { commit, keys } from "../db.ts";
+import { decryptSecret, encryptSecret } from "../crypto.ts";
+import { log } from "../log.ts";
+import type { ShopifyLibrary } from "./library.ts";
+import { type Sleep, withRetries } from "./retry.ts";
+
+/** `["shops", shop]`: a shop's encrypted credentials. */
+export interface ShopConnection {
+  shop: string;
+  /** `v1.<iv>.<ciphertext>` of the access token. */
+  accessToken: string;
+  /** `v1.<iv>.<ciphertext>` of the refresh token, for expiring offline tokens. */
+  refreshToken?: string;
+  /** When the access token stops working (app clock), if it expires. */
+  expiresAt?: string;
+  refreshTokenExpiresAt?: string;
+  scope: string;
+  connectedAt: string;
+  updatedAt: string;
+  /** When the webhook subscriptions were last made for this connection. */
+  webhooksAt?: string;
+}
+
+/** Tokens as the library's session carries them, plaintext, in memory only. */
+export interface TokenPair {
+  accessToken: string;
+  refreshToken?: string;
+  /** Seconds the access token lives, if it expires. */
+  expiresIn?: number;
+  refreshTokenExpiresIn?: number;
+  scope: string;
+}
+
+/** The merchant has to connect the store again (uninstalled, or the refresh token is dead). */
+export class ReconnectRequiredError extends Error {
+  override name = "ReconnectRequiredError";
+}
+
+/** Refresh this long before the access token's expiry. */
+export const REFRESH_MARGIN_MS = 5 * 60_000;
+
+const role = (shop: string, kind: "access" | "refresh") => `${shop}#${kind}`;
+
+/** Reads the token pair out of a library session (expiry as seconds from now). */
+export function tokensFromSession(session: Session): TokenPair {
+  const secondsLeft = (date?: Date) => date ? Math.max(0, Math.round((date.getTime() - Date.now()) / 1000)) : undefined;
+  return {
+    accessToken: session.accessToken!,
+    refreshToken: session.refreshToken,
+    expiresIn: secondsLeft(session.expires),
+    refreshTokenExpiresIn: secondsLeft(session.refreshTokenExpires),
+    scope: session.scope ?? "",
+  };
+}
+
+/** What the store needs. */
+export interface ConnectionStoreDeps {
+  kv: Deno.Kv;
+  now: () => number;
+  library: ShopifyLibrary;
+  /** The encryption key (resolved lazily: sandbox mode keeps one in KV). */
+  key: () => Promise<CryptoKey>;
+  sleep: Sleep;
+}
+
+/** Encrypted per-shop credentials with refresh. */
+export class ConnectionStore {
+  #refreshing = new Map<string, Promise<string>>();
+  constructor(private deps: ConnectionStoreDeps) {}
+
+  async #seal(shop: string, tokens: TokenPair, previous?: ShopConnection): Promise<ShopConnection> {
+    const key = await this.deps.key();
+    const now = this.deps.now();
+    const at = (seconds?: number) => seconds === undefined ? undefined : new Date(now + seconds * 1000).toISOString();
+    return {
+      shop,
+      accessToken: await encryptSecret(key, tokens.accessToken, role(shop, "access")),
+      refreshToken: tokens.refreshToken
+        ? await encryptSecret(key, tokens.refreshToken, role(shop, "refresh"))
+        : undefined,
+      expiresAt: at(tokens.expiresIn),
+      refreshTokenExpiresAt: at(tokens.refreshTokenExpiresIn),
+      scope: tokens.scope,
+      connectedAt: previous?.connectedAt ?? new Date(now).toISOString(),
+      updatedAt: new Date(now).toISOString(),
+      webhooksAt: previous?.webhooksAt,
+    };
+  }
+
+  /** Stores a fresh install's tokens (replacing any earlier connection of the shop). */
+  async save(shop: string, tokens: TokenPair): Promise<ShopConnection> {
+    const connection = await this.#seal(shop, tokens);
+    await commit(() => this.deps.kv.atomic().set(keys.shop(shop), connection));
+    return connection;
+  }
+
+  /** The stored record (still encrypted), or null. */
+  async get(shop: string): Promise<ShopConnection | null> {
+    return (await this.deps.kv.get<ShopConnection>(keys.shop(shop))).value;
+  }
+
+  /** Forgets the shop's tokens (uninstall, shop/redact). */
+  async delete(shop: string): Promise<void> {
+    await commit(() => this.deps.kv.atomic().delete(keys.shop(shop)));
+  }
+
+  /** Notes that the webhook subscriptions exist. */
+  async markWebhooks(shop: string): Promise<void> {
+    for (;;) {
+      const entry = await this.deps.kv.get<ShopConnection>(keys.shop(shop));
+      if (!entry.value) return;
+      const next = { ...entry.value, webhooksAt: new Date(this.deps.now()).toISOString() };
+      const result = await commit(() => this.deps.kv.atomic().check(entry).set(keys.shop(shop), next));
+      if (result.ok) return;
+    }
+  }
+
+  /**
+   * A usable access token for the shop: the stored one, or a refreshed one
+   * when it expires within `REFRESH_MARGIN_MS` (or `force`, after a 401).
+   * Throws `ReconnectRequiredError` when there is none to be had.
+   */
+  async accessToken(shop: string, { force = false } = {}): Promise<string> {
+    const entry = await this.deps.kv.get<ShopConnection>(keys.shop(shop));
+    const connection = entry.value;
+    if (!connection) throw new ReconnectRequiredError(`The store ${shop} is not connected; connect it again.`);
+    const key = await this.deps.key();
+    const expiring = connection.expiresAt !== undefined &&
+      Date.parse(connection.expiresAt) - REFRESH_MARGIN_MS <= this.deps.now();
+    if (!force && !expiring) return decryptSecret(key, connection.accessToken, role(shop, "access"));
+    if (!connection.refreshToken) {
+      if (!expiring) return decryptSecret(key, connection.accessToken, role(shop, "access"));
+      throw new ReconnectRequiredError(`The access to ${shop} has expired; connect the store again.`);
+    }
+    const running = this.#refreshing.get(shop);
+    if (running) return running;
+    const refresh = this.#refresh(entry).finally(() => this.#refreshing.delete(shop));
+    this.#refreshing.set(shop, refresh);
+    return refresh;
+  }
+
+  async #refresh(entry: Deno.KvEntryMaybe<ShopConnection>): Promise<string> {
+    const connection = entry.value!;
+    const shop = connection.shop;
+    const key = await this.deps.key();
+    const refreshToken = await decryptSecret(key, connection.refreshToken!, role(shop, "refresh"));
+    let session: Session;
+    try {
+      ({ session } = await withRetries(
+        () => this.deps.library.run(() => this.deps.library.api.auth.refreshToken({ shop, refreshToken })),
+        this.deps.sleep,
+      ));
+    } catch (error) {
+      // Another instance may have rotated the pair while we tried.
+      const now = await this.deps.kv.get<ShopConnection>(keys.shop(shop));
+      if (now.value && now.versionstamp !== entry.versionstamp) {
+        return decryptSecret(key, now.value.accessToken, role(shop, "access"));
+      }
+      if (error instanceof HttpResponseError && error.response.code >= 400 && error.response.code < 500) {
+        log("warn", "shopify token refresh refused", { shop, status: error.response.code });
+        throw new ReconnectRequiredError(
+          `Shopify no longer accepts the connection to ${shop}; connect the store again.`,
+        );
+      }
+      throw error;
+    }
+    const tokens = tokensFromSession(session);
+    // Store the rotated pair unless the record now holds another pair (a new
+    // install, or another instance's rotation), which is just as valid. A
+    // change that kept our old refresh token (e.g. the webhooks note) must
+    // not survive: that token is dead now.
+    for (let current = entry;;) {
+      if (!current.value) throw new ReconnectRequiredError(`The store ${shop} was disconnected.`);
+      if (current.value.refreshToken !== connection.refreshToken) break;
+      const next = await this.#seal(shop, tokens, current.value);
+      const result = await commit(() => this.deps.kv.atomic().check(current).set(keys.shop(shop), next));
+      if (result.ok) break;
+      current = await this.deps.kv.get<ShopConnection>(keys.shop(shop));
+    }
+    log("info", "shopify token refreshed", { shop });
+    return tokens.accessToken;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The Shopify side of CartBrawl, assembled: the library (with the
+ * `SHOPIFY_ORIGIN` rewrite), encrypted connections with token refresh, the
+ * Admin GraphQL client with its pacing and retries, joining, webhooks, and
+ * the backfill and sync of orders.
+ *
+ * @example
+ * const shopify = createShopifyServices({ kv, config, now: Date.now });
+ * const lifecycle: LifecycleServices = { kv, now, syncParticipant: shopify.syncParticipant, ... };
+ * registerShopifyJobs(worker, shopify); // the "backfill" queue message
+ */
+import type { Config } from "../../config.ts";
+import { resolveEncryptionKey } from "../crypto.ts";
+import { log } from "../log.ts";
+import { getParticipant, type Participant } from "../participants.ts";
+import { enqueue, type QueueWorker } from "../queue.ts";
+import { AdminClient } from "./admin.ts";
+import { ConnectionStore } from "./connections.ts";
+import { createShopifyLibrary, type ShopifyLibrary, WEBHOOK_PATH } from "./library.ts";
+import type { JoinDeps } from "./join.ts";
+import { realSleep, type Sleep } from "./retry.ts";
+import { runOrderSync, type SyncRun } from "./sync.ts";
+import { SUBSCRIBED_TOPICS, type WebhookDeps } from "./webhooks.ts";
+
+declare module "../queue.ts" {
+  interface QueueMessages {
+    /** Fetch every order of a new participant's window so far (`lib/shopify/`). */
+    backfill: { participantId: string };
+  }
+}
+
+/** What the Shopify services are built from. */
+export interface ShopifyServicesDeps {
+  kv: Deno.Kv;
+  config: Config;
+  now: () => number;
+  /** Waits between retries and for the cost bucket; tests pass one that moves their clock. */
+  sleep?: Sleep;
+  /** Orders per GraphQL page (default 250). */
+  pageSize?: number;
+  /**
+   * Starts a backfill. Default: a `backfill` message on the KV queue (run by
+   * the worker `registerShopifyJobs` sets up).
+   */
+  startBackfill?: (participantId: string) => Promise<void>;
+}
+
+/** Everything the routes, the queue worker and the lifecycle need from Shopify. */
+export interface ShopifyServices extends JoinDeps, WebhookDeps {
+  config: Config;
+  /** `LifecycleServices.syncParticipant`: orders updated since the cursor; throws after marking `failed`. */
+  syncParticipant(participant: Participant): Promise<void>;
+  /** The join backfill (also what the `backfill` queue message runs); subscribes webhooks first if needed. */
+  backfillParticipant(participantId: string): Promise<SyncRun>;
+}
+
+/**
+ * Builds the Shopify services. The encryption key is resolved on first use
+ * (in sandbox mode it lives in KV).
+ */
+export function createShopifyServices(deps: ShopifyServicesDeps): ShopifyServices {
+  const { kv, config, now } = deps;
+  const sleep = deps.sleep ?? realSleep;
+  const library: ShopifyLibrary = createShopifyLibrary(config);
+  let key: Promise<CryptoKey> | undefined;
+  const resolveKey = () => {
+    key ??= resolveEncryptionKey(kv, config).catch((error) => {
+      key = undefined;
+      throw error;
+    });
+    return key;
+  };
+  const connections = new ConnectionStore({ kv, now, library, key: resolveKey, sleep });
+  const admin = new AdminClient({ library, connections, sleep, now });
+  const webhookUrl = `${config.appUrl}${WEBHOOK_PATH}`;
+
+  const ensureWebhooks = async (shop: string) => {
+    for (const topic of SUBSCRIBED_TOPICS) {
+      const data = await admin.query<
+        { webhookSubscriptionCreate: { userErrors: { field?: string[]; message: string }[] } }
+      >(
+        shop,
+        `mutation CartBrawlWebhook($topic: WebhookSubscriptionTopic!, $uri: String!) {
+          webhookSubscriptionCreate(topic: $topic, webhookSubscription: { uri: $uri, format: JSON }) {
+            userErrors { field message }
+          }
+        }`,
+        { topic: topic.replace("/", "_").toUpperCase(), uri: webhookUrl },
+      );
+      const errors = data.webhookSubscriptionCreate.userErrors.filter((e) => !/already been taken/i.test(e.message));
+      if (errors.length) throw new Error(`Shopify refused the ${topic} webhook: ${errors[0].message}`);
+    }
+    await connections.markWebhooks(shop);
+    log("info", "shopify webhooks subscribed", { shop, url: webhookUrl });
+  };
+
+  const syncDeps = { kv, now, admin, pageSize: deps.pageSize };
+  const services: ShopifyServices = {
+    kv,
+    config,
+    now,
+    library,
+    connections,
+    admin,
+    ensureWebhooks,
+    startBackfill: deps.startBackfill ?? ((participantId) => enqueue(kv, { type: "backfill", participantId })),
+    async syncParticipant(participant) {
+      await runOrderSync(syncDeps, participant.id, "sync");
+    },
+    async backfillParticipant(participantId) {
+      const participant = await getParticipant(kv, participantId);
+      if (participant.connection === "connected") {
+        const connection = await connections.get(participant.shop);
+        if (connection && !connection.webhooksAt) await ensureWebhooks(participant.shop);
+      }
+      return runOrderSync(syncDeps, participantId, "backfill");
+    },
+  };
+  return services;
+}
+
+/**
+ * Registers the `backfill` handler on the process's queue worker. A failed
+ * backfill is marked `failed` on the participant and thrown, so the queue
+ * redelivers it; the sync job heals whatever is left.
+ *
+ * @example
+ * const worker = new QueueWorker(kv);
+ * registerShopifyJobs(worker, shopify);
+ * worker.listen();
+ */
+export function registerShopifyJobs(worker: QueueWorker, services: Pick<ShopifyServices, "backfillParticipant">): void {
+  worker.on("backfill", async (message) => {
+    await services.backfillParticipant(message.participantId);
+  });
+}
+
+export { CALLBACK_PATH, rewriteShopUrl, SANDBOX_APP, WEBHOOK_PATH } from "./library.ts";
+export { normalizeShopDomain } from "./shop_domain.ts";
+export { beginJoin, completeJoin, type JoinState } from "./join.ts";
+export { MAX_WEBHOOK_BYTES, processWebhook, verifyWebhookHmac } from "./webhooks.ts";
+export type { ShopConnection } from "./connections.ts";
+export type { Sleep } from "./retry.ts";

@@ -1,0 +1,112 @@
+/**
+ * Shopify orders, as webhooks (REST shape) and the Admin GraphQL API deliver
+ * them, mapped to the one `OrderDelivery` that `recordOrder` counts. Money is
+ * parsed exactly (`"12.50"` from REST, `"12.5"` / `"10.0"` from GraphQL);
+ * timestamps become UTC ISO strings whatever offset they came with.
+ */
+import { parseMoney } from "../money.ts";
+import type { OrderDelivery } from "../revenue.ts";
+
+/** A payload that is not an order we can read. */
+export class OrderPayloadError extends Error {
+  override name = "OrderPayloadError";
+}
+
+/** The fields of a REST order (webhook body) the app reads. */
+export interface RestOrder {
+  id?: number | string;
+  admin_graphql_api_id?: string;
+  created_at?: string;
+  updated_at?: string;
+  cancelled_at?: string | null;
+  test?: boolean;
+  currency?: string;
+  current_total_price?: string;
+  current_total_price_set?: { shop_money?: { amount?: string; currency_code?: string } };
+}
+
+/** The fields of a GraphQL `Order` node the sync selects. */
+export interface GraphqlOrder {
+  id: string;
+  legacyResourceId?: string;
+  createdAt: string;
+  updatedAt: string;
+  cancelledAt: string | null;
+  test: boolean;
+  currentTotalPriceSet: { shopMoney: { amount: string; currencyCode: string } };
+}
+
+/** The selection the sync asks for, matching `GraphqlOrder`. */
+export const ORDER_FIELDS =
+  "id legacyResourceId createdAt updatedAt cancelledAt test currentTotalPriceSet { shopMoney { amount currencyCode } }";
+
+function utc(value: unknown, field: string): string {
+  const ms = typeof value === "string" ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) throw new OrderPayloadError(`The order's ${field} is not a timestamp.`);
+  return new Date(ms).toISOString();
+}
+
+function money(amount: unknown, currency: unknown): { amount: number; currency: string } {
+  if (typeof amount !== "string" || typeof currency !== "string") {
+    throw new OrderPayloadError("The order has no current total in shop money.");
+  }
+  try {
+    return { amount: parseMoney(amount, currency), currency };
+  } catch (error) {
+    throw new OrderPayloadError(`The order's current total is unreadable: ${(error as Error).message}`);
+  }
+}
+
+/** `gid://shopify/Order/123` or `123` → `"123"`. */
+function legacyId(gid: unknown, numeric: unknown): string {
+  const fromGid = typeof gid === "string" ? /^gid:\/\/shopify\/Order\/(\d+)$/.exec(gid)?.[1] : undefined;
+  if (fromGid) return fromGid;
+  if (
+    (typeof numeric === "number" && Number.isSafeInteger(numeric) && numeric > 0) ||
+    (typeof numeric === "string" && /^\d+$/.test(numeric))
+  ) {
+    return String(numeric);
+  }
+  throw new OrderPayloadError("The order has no id.");
+}
+
+/**
+ * A webhook's REST order → `OrderDelivery`: `current_total_price_set.shop_money`
+ * (falling back to `current_total_price` with `currency`).
+ *
+ * @example
+ * fromRestOrder({ id: 1, created_at: "2026-12-01T07:00:00-05:00", ... });
+ */
+export function fromRestOrder(order: RestOrder): OrderDelivery {
+  if (typeof order !== "object" || order === null) throw new OrderPayloadError("The payload is not an order.");
+  const shopMoney = order.current_total_price_set?.shop_money;
+  const total = shopMoney?.amount !== undefined
+    ? money(shopMoney.amount, shopMoney.currency_code ?? order.currency)
+    : money(order.current_total_price, order.currency);
+  return {
+    orderId: legacyId(order.admin_graphql_api_id, order.id),
+    createdAt: utc(order.created_at, "created_at"),
+    updatedAt: utc(order.updated_at, "updated_at"),
+    amount: total.amount,
+    currency: total.currency,
+    test: order.test === true,
+    cancelled: order.cancelled_at !== null && order.cancelled_at !== undefined,
+  };
+}
+
+/** A GraphQL `Order` node → `OrderDelivery` (shop money, legacy id). */
+export function fromGraphqlOrder(order: GraphqlOrder): OrderDelivery {
+  const total = money(
+    order.currentTotalPriceSet?.shopMoney?.amount,
+    order.currentTotalPriceSet?.shopMoney?.currencyCode,
+  );
+  return {
+    orderId: legacyId(order.id, order.legacyResourceId),
+    createdAt: utc(order.createdAt, "createdAt"),
+    updatedAt: utc(order.updatedAt, "updatedAt"),
+    amount: total.amount,
+    currency: total.currency,
+    test: order.test === true,
+    cancelled: order.cancelledAt !== null && order.cancelledAt !== undefined,
+  };
+}

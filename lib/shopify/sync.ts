@@ -1,0 +1,169 @@
+/**
+ * Fetching orders from the Admin GraphQL API: the backfill when a store
+ * joins (every order created in the window so far) and the periodic sync
+ * (orders updated since the participant's cursor, so missed webhooks heal).
+ * Both page through `orders(sortKey: UPDATED_AT)` with cursors, record each
+ * order with `recordOrder` (idempotent, so overlaps and repeats are
+ * harmless), and keep progress on the participant after every page.
+ */
+import { getCompetition } from "../competitions.ts";
+import { log } from "../log.ts";
+import { getParticipant, type Participant, type SyncProgress, updateParticipant } from "../participants.ts";
+import { recordOrder } from "../revenue.ts";
+import { type AdminClient, ShopifyQueryError } from "./admin.ts";
+import { ReconnectRequiredError } from "./connections.ts";
+import { fromGraphqlOrder, type GraphqlOrder, ORDER_FIELDS } from "./orders.ts";
+
+/** Shopify's largest page. */
+export const MAX_PAGE_SIZE = 250;
+
+/** A sync starts this long before the cursor (late-indexed updates, clock skew). */
+export const SYNC_OVERLAP_MS = 60_000;
+
+const ORDERS_QUERY = `query CartBrawlOrders($first: Int!, $after: String, $query: String!) {
+  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    pageInfo { hasNextPage endCursor }
+    nodes { ${ORDER_FIELDS} }
+  }
+}`;
+
+/** The requested cost of one page: the connection plus, per order, the node, the money bag and its shop money. */
+export function pageCost(pageSize: number): number {
+  return 2 + pageSize * 3;
+}
+
+/** `2026-12-01T12:00:00Z` (whole seconds, rounded down), as Shopify's search takes it. */
+function searchTime(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/** The search for orders created in [start, end) and, with a cursor, updated since it. */
+export function orderSearch(startMs: number, endMs: number, updatedSinceMs?: number): string {
+  const terms = [`created_at:>='${searchTime(startMs)}'`, `created_at:<'${searchTime(endMs + 999)}'`];
+  if (updatedSinceMs !== undefined) terms.push(`updated_at:>='${searchTime(updatedSinceMs)}'`);
+  return terms.join(" AND ");
+}
+
+/** What one run did. */
+export interface SyncRun {
+  kind: "backfill" | "sync";
+  pages: number;
+  orders: number;
+  skipped?: "disconnected" | "not_started";
+}
+
+/** What the sync needs. */
+export interface OrderSyncDeps {
+  kv: Deno.Kv;
+  now: () => number;
+  admin: AdminClient;
+  /** Orders per page, default 250. */
+  pageSize?: number;
+}
+
+/** The sentence kept on the participant (and shown to its owner) when a run fails. */
+export function syncErrorSentence(error: unknown): string {
+  if (error instanceof ReconnectRequiredError) return error.message;
+  if (error instanceof ShopifyQueryError) return `Shopify refused the order query: ${error.message}`;
+  return "Shopify did not answer in time; the orders will be fetched at the next sync.";
+}
+
+function setSync(kv: Deno.Kv, id: string, now: number, update: (sync: SyncProgress) => SyncProgress) {
+  return updateParticipant(kv, id, now, "sync", (current) => ({ ...current, sync: update(current.sync) }));
+}
+
+/**
+ * Fetches a participant's orders and records them. `backfill` fetches every
+ * order created in the window (resuming from the cursor if one is kept);
+ * `sync` fetches those updated since the cursor minus `SYNC_OVERLAP_MS`. On
+ * failure the participant's sync becomes `failed` with a sentence, and the
+ * error is thrown.
+ */
+export async function runOrderSync(
+  deps: OrderSyncDeps,
+  participantId: string,
+  kind: "backfill" | "sync",
+): Promise<SyncRun> {
+  const { kv, now } = deps;
+  const participant = await getParticipant(kv, participantId);
+  if (participant.connection !== "connected") return { kind, pages: 0, orders: 0, skipped: "disconnected" };
+  const competition = await getCompetition(kv, participant.competitionId);
+  const startMs = Date.parse(competition.startDate);
+  const endMs = Date.parse(competition.endDate);
+  if (now() < startMs) {
+    await setSync(kv, participantId, now(), (sync) => ({
+      ...sync,
+      state: "done",
+      ordersFetched: 0,
+      lastSyncedAt: new Date(now()).toISOString(),
+      error: undefined,
+    }));
+    return { kind, pages: 0, orders: 0, skipped: "not_started" };
+  }
+  const cursorMs = participant.sync.cursor ? Date.parse(participant.sync.cursor) : undefined;
+  const since = cursorMs === undefined ? undefined : cursorMs - (kind === "sync" ? SYNC_OVERLAP_MS : 0);
+  const search = orderSearch(startMs, endMs, since);
+  const pageSize = Math.min(MAX_PAGE_SIZE, deps.pageSize ?? MAX_PAGE_SIZE);
+  await setSync(
+    kv,
+    participantId,
+    now(),
+    (sync) => ({ ...sync, state: "running", ordersFetched: 0, error: undefined }),
+  );
+  const run: SyncRun = { kind, pages: 0, orders: 0 };
+  try {
+    let after: string | null = null;
+    for (;;) {
+      const data: { orders: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: GraphqlOrder[] } } =
+        await deps.admin.query(
+          participant.shop,
+          ORDERS_QUERY,
+          { first: pageSize, after, query: search },
+          pageCost(pageSize),
+        );
+      const { nodes, pageInfo } = data.orders;
+      let maxUpdated: string | undefined;
+      for (const node of nodes) {
+        const order = fromGraphqlOrder(node);
+        await recordOrder(kv, participantId, order, now());
+        if (!maxUpdated || order.updatedAt > maxUpdated) maxUpdated = order.updatedAt;
+      }
+      run.pages++;
+      run.orders += nodes.length;
+      await setSync(kv, participantId, now(), (sync) => ({
+        ...sync,
+        ordersFetched: sync.ordersFetched + nodes.length,
+        cursor: maxUpdated && (!sync.cursor || maxUpdated > sync.cursor) ? maxUpdated : sync.cursor,
+      }));
+      if (!pageInfo.hasNextPage || !pageInfo.endCursor) break;
+      after = pageInfo.endCursor;
+    }
+  } catch (error) {
+    const sentence = syncErrorSentence(error);
+    log("warn", `shopify ${kind} failed`, {
+      participantId,
+      shop: participant.shop,
+      reason: sentence,
+      detail: error instanceof Error ? error.message : String(error),
+    });
+    await setSync(kv, participantId, now(), (sync) => ({ ...sync, state: "failed", error: sentence }));
+    throw error instanceof ReconnectRequiredError || error instanceof ShopifyQueryError
+      ? error
+      : new Error(sentence, { cause: error });
+  }
+  await setSync(kv, participantId, now(), (sync) => ({
+    ...sync,
+    state: "done",
+    lastSyncedAt: new Date(now()).toISOString(),
+    error: undefined,
+  }));
+  log("info", `shopify ${kind} done`, { participantId, shop: participant.shop, pages: run.pages, orders: run.orders });
+  return run;
+}
+
+/** `LifecycleServices.syncParticipant` over `runOrderSync`. */
+export function syncParticipantWith(deps: OrderSyncDeps): (participant: Participant) => Promise<void> {
+  return async (participant) => {
+    await runOrderSync(deps, participant.id, "sync");
+  };
+}

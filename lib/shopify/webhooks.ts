@@ -1,0 +1,196 @@
+/**
+ * Shopify webhooks: verification and what each topic does.
+ *
+ * - The HMAC (`X-Shopify-Hmac-Sha256`, base64 HMAC-SHA256 of the raw body
+ *   under the app's secret) is checked with `crypto.subtle.verify`, which
+ *   compares in constant time.
+ * - A delivery is claimed by its `X-Shopify-Webhook-Id` in KV before it is
+ *   applied (`"processing"`, one minute) and marked done after (three days,
+ *   longer than Shopify retries); a repeat is answered 200 and dropped. A
+ *   failure releases the claim and answers 500, so Shopify's retry applies it.
+ * - Orders are applied inline: `recordOrder` is a few KV operations per
+ *   participant, well inside Shopify's five-second budget, and applying
+ *   before answering means a 200 is never sent for a lost order.
+ * - `refunds/create` carries a refund, not the order's new total; the
+ *   `orders/updated` Shopify sends with every refund carries the new
+ *   `current_total_price`, so refunds are acknowledged and not applied (a
+ *   lost `orders/updated` is healed by the next sync).
+ * - `app/uninstalled` disconnects the shop's participants (their revenue
+ *   stays; syncing stops) and deletes its tokens; `shop/redact` deletes the
+ *   tokens; `customers/data_request` and `customers/redact` are acknowledged
+ *   (the app stores no customer data).
+ */
+import { commit, keys } from "../db.ts";
+import { log } from "../log.ts";
+import { listParticipantsOfShop, updateParticipant } from "../participants.ts";
+import { recordOrder, type RecordOutcome } from "../revenue.ts";
+import type { ConnectionStore } from "./connections.ts";
+import { fromRestOrder, OrderPayloadError, type RestOrder } from "./orders.ts";
+import { isShopDomain } from "./shop_domain.ts";
+
+/** Largest webhook body accepted (Shopify's orders can be large). */
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+/** How long a delivery id is remembered after it was applied. */
+export const DELIVERY_MEMORY_MS = 3 * 24 * 3600_000;
+
+/** How long an in-flight claim blocks a concurrent copy. */
+const CLAIM_MS = 60_000;
+
+/** The topics the app subscribes to on every connected shop. */
+export const SUBSCRIBED_TOPICS = [
+  "orders/create",
+  "orders/updated",
+  "orders/cancelled",
+  "refunds/create",
+  "app/uninstalled",
+] as const;
+
+const ORDER_TOPICS = new Set(["orders/create", "orders/updated", "orders/cancelled", "orders/paid", "orders/edited"]);
+
+const keyCache = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keyCache.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+      "verify",
+    ]);
+    keyCache.set(secret, key);
+  }
+  return key;
+}
+
+/** Whether `header` is the base64 HMAC-SHA256 of `body` under `secret` (constant-time). */
+export async function verifyWebhookHmac(secret: string, body: Uint8Array, header: string | null): Promise<boolean> {
+  if (!header || header.length > 100) return false;
+  let signature: Uint8Array<ArrayBuffer>;
+  try {
+    signature = Uint8Array.from(atob(header.trim()), (ch) => ch.charCodeAt(0));
+  } catch {
+    return false;
+  }
+  if (signature.length !== 32) return false;
+  return crypto.subtle.verify("HMAC", await hmacKey(secret), signature, new Uint8Array(body));
+}
+
+/** One verified delivery. */
+export interface WebhookInput {
+  topic: string;
+  shop: string;
+  webhookId: string;
+  /** The raw body, already verified. */
+  body: string;
+}
+
+/** How a delivery was handled (for the response, logs and tests). */
+export type WebhookOutcome =
+  | { status: 200; result: "applied"; outcomes: RecordOutcome[] }
+  | { status: 200; result: "duplicate" | "ignored" | "unknown_shop" | "disconnected" | "redacted" | "acknowledged" }
+  | { status: 400; result: "malformed"; error: string };
+
+/** What processing needs. */
+export interface WebhookDeps {
+  kv: Deno.Kv;
+  now: () => number;
+  connections: ConnectionStore;
+}
+
+/** A bad delivery (malformed body or headers) answered 400. */
+export class WebhookPayloadError extends Error {
+  override name = "WebhookPayloadError";
+}
+
+/**
+ * Applies one verified delivery at most once (by webhook id). Throws when
+ * applying failed (the caller answers 500 and Shopify retries).
+ */
+export async function processWebhook(deps: WebhookDeps, input: WebhookInput): Promise<WebhookOutcome> {
+  if (!isShopDomain(input.shop)) {
+    return { status: 400, result: "malformed", error: "X-Shopify-Shop-Domain is not a shop domain." };
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(input.body);
+  } catch {
+    return { status: 400, result: "malformed", error: "The body is not JSON." };
+  }
+  if (typeof payload !== "object" || payload === null) {
+    return { status: 400, result: "malformed", error: "The body is not a JSON object." };
+  }
+  const claimKey = keys.webhookDelivery("shopify", input.webhookId);
+  const claimed = await commit(() =>
+    deps.kv.atomic().check({ key: claimKey, versionstamp: null }).set(claimKey, "processing", { expireIn: CLAIM_MS })
+  );
+  if (!claimed.ok) {
+    log("info", "shopify webhook repeat dropped", { topic: input.topic, shop: input.shop, webhookId: input.webhookId });
+    return { status: 200, result: "duplicate" };
+  }
+  let outcome: WebhookOutcome;
+  try {
+    outcome = await apply(deps, input, payload);
+  } catch (error) {
+    await commit(() => deps.kv.atomic().delete(claimKey));
+    if (error instanceof OrderPayloadError) {
+      log("warn", "shopify webhook unreadable", { topic: input.topic, shop: input.shop, error: error.message });
+      return { status: 400, result: "malformed", error: error.message };
+    }
+    throw error;
+  }
+  await commit(() => deps.kv.atomic().set(claimKey, true, { expireIn: DELIVERY_MEMORY_MS }));
+  return outcome;
+}
+
+async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): Promise<WebhookOutcome> {
+  const { kv, now } = deps;
+  const { topic, shop } = input;
+  if (ORDER_TOPICS.has(topic)) {
+    const order = fromRestOrder(payload as RestOrder);
+    const participants = await listParticipantsOfShop(kv, shop);
+    if (participants.length === 0) {
+      log("info", "shopify webhook for an unknown shop", { topic, shop });
+      return { status: 200, result: "unknown_shop" };
+    }
+    const connected = participants.filter((participant) => participant.connection === "connected");
+    if (connected.length === 0) return { status: 200, result: "disconnected" };
+    const outcomes: RecordOutcome[] = [];
+    for (const participant of connected) outcomes.push(await recordOrder(kv, participant.id, order, now()));
+    log("info", "shopify order applied", { topic, shop, orderId: order.orderId, outcomes });
+    return { status: 200, result: "applied", outcomes };
+  }
+  switch (topic) {
+    case "refunds/create":
+      // The orders/updated that follows every refund carries the new current total.
+      return { status: 200, result: "ignored" };
+    case "app/uninstalled": {
+      const participants = await listParticipantsOfShop(kv, shop);
+      const at = new Date(now()).toISOString();
+      for (const participant of participants) {
+        await updateParticipant(
+          kv,
+          participant.id,
+          now(),
+          "sync",
+          (current) =>
+            current.connection === "disconnected"
+              ? null
+              : { ...current, connection: "disconnected", disconnectedAt: at },
+        );
+      }
+      await deps.connections.delete(shop);
+      log("info", "shopify app uninstalled", { shop, participants: participants.length });
+      return { status: 200, result: participants.length ? "acknowledged" : "unknown_shop" };
+    }
+    case "shop/redact":
+      await deps.connections.delete(shop);
+      log("info", "shopify shop/redact: tokens deleted", { shop });
+      return { status: 200, result: "redacted" };
+    case "customers/data_request":
+    case "customers/redact":
+      log("info", `shopify ${topic}: no customer data is stored`, { shop });
+      return { status: 200, result: "acknowledged" };
+    default:
+      log("info", "shopify webhook topic ignored", { topic, shop });
+      return { status: 200, result: "ignored" };
+  }
+}

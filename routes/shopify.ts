@@ -1,0 +1,132 @@
+/**
+ * Shopify's HTTP surface: joining a competition with a store, the OAuth
+ * callback, and every webhook topic.
+ *
+ * - `POST /api/competitions/:id/join` — JSON `{shop}` → `{authorizeUrl}`; a
+ *   form post gets a 303 to it (or, when refused, back to the competition
+ *   page with `?joinError=<sentence>`). Either way the library's state
+ *   cookie is set.
+ * - `GET /api/shopify/callback` — completes the join and 303s to the
+ *   competition page (`?joinError=<sentence>` when refused).
+ * - `POST /api/shopify/webhooks` — verified, deduplicated, applied.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { AppDeps, AppEnv } from "../lib/app.ts";
+import { AppError, ValidationError } from "../lib/errors.ts";
+import { log } from "../lib/log.ts";
+import { requireUserId } from "../lib/middleware/caller.ts";
+import {
+  beginJoin,
+  CALLBACK_PATH,
+  completeJoin,
+  MAX_WEBHOOK_BYTES,
+  processWebhook,
+  type ShopifyServices,
+  verifyWebhookHmac,
+  WEBHOOK_PATH,
+} from "../lib/shopify/mod.ts";
+import { JoinRefused } from "../lib/shopify/join.ts";
+
+function isForm(contentType: string | undefined): boolean {
+  return /^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(contentType ?? "");
+}
+
+/** The competition page, with a refusal sentence for the join form when there is one. */
+function competitionPage(competitionId: string, joinError?: string): string {
+  const path = `/competitions/${encodeURIComponent(competitionId)}`;
+  return joinError ? `${path}?joinError=${encodeURIComponent(joinError)}` : path;
+}
+
+/** Routes of the Shopify integration, mounted at `/`. */
+export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hono<AppEnv> {
+  const shopify = deps.shopify;
+  return new Hono<AppEnv>()
+    .post("/api/competitions/:id/join", async (c) => {
+      const userId = requireUserId(c);
+      const form = isForm(c.req.header("content-type"));
+      let shop: unknown;
+      if (form) {
+        shop = (await c.req.parseBody()).shop;
+      } else {
+        try {
+          shop = ((await c.req.json()) as { shop?: unknown })?.shop;
+        } catch {
+          throw new ValidationError([], "The request body must be valid JSON.");
+        }
+      }
+      const competitionId = c.req.param("id");
+      let start;
+      try {
+        start = await beginJoin(shopify, {
+          competitionId,
+          userId,
+          shop,
+          userAgent: c.req.header("user-agent") ?? "",
+          requestUrl: c.req.url,
+        });
+      } catch (error) {
+        // A browser's form goes back to the page with the sentence; API clients get the JSON error.
+        if (form && error instanceof AppError && error.status < 500 && error.status !== 404) {
+          return c.redirect(competitionPage(competitionId, error.message), 303);
+        }
+        throw error;
+      }
+      for (const cookie of start.setCookies) c.header("Set-Cookie", cookie, { append: true });
+      c.header("Cache-Control", "no-store");
+      if (form) return c.redirect(start.authorizeUrl, 303);
+      return c.json({ authorizeUrl: start.authorizeUrl, shop: start.shop });
+    })
+    .get(CALLBACK_PATH, async (c) => {
+      c.header("Cache-Control", "no-store");
+      try {
+        const result = await completeJoin(shopify, c.req.raw, c.var.userId);
+        for (const cookie of result.headers.getSetCookie()) c.header("Set-Cookie", cookie, { append: true });
+        return c.redirect(competitionPage(result.competitionId), 303);
+      } catch (error) {
+        if (error instanceof JoinRefused) {
+          log("info", "store join refused", { competitionId: error.competitionId, reason: error.message });
+          return c.redirect(competitionPage(error.competitionId, error.message), 303);
+        }
+        throw error;
+      }
+    })
+    .post(
+      WEBHOOK_PATH,
+      bodyLimit({
+        maxSize: MAX_WEBHOOK_BYTES,
+        onError: () => {
+          throw new AppError(413, "The webhook body is larger than 1 MB.");
+        },
+      }),
+      async (c) => {
+        const body = new Uint8Array(await c.req.arrayBuffer());
+        const valid = await verifyWebhookHmac(
+          shopify.library.apiSecret,
+          body,
+          c.req.header("x-shopify-hmac-sha256") ?? null,
+        );
+        if (!valid) {
+          log("warn", "shopify webhook with a bad signature", { shop: c.req.header("x-shopify-shop-domain") ?? null });
+          return c.json({ error: "The webhook signature is not valid." }, 401);
+        }
+        const topic = c.req.header("x-shopify-topic");
+        const shop = c.req.header("x-shopify-shop-domain");
+        const webhookId = c.req.header("x-shopify-webhook-id") ?? c.req.header("x-shopify-event-id");
+        if (!topic || !shop || !webhookId) {
+          return c.json(
+            { error: "X-Shopify-Topic, X-Shopify-Shop-Domain and X-Shopify-Webhook-Id are required." },
+            400,
+          );
+        }
+        const outcome = await processWebhook(shopify, {
+          topic,
+          shop,
+          webhookId,
+          body: new TextDecoder().decode(body),
+        });
+        if (outcome.status === 400) return c.json({ error: outcome.error }, 400);
+        return c.json({ ok: true, result: outcome.result });
+      },
+    );
+}
