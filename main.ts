@@ -8,7 +8,10 @@ import { createUserTokenVerifier } from "./lib/user_token.ts";
 import { ensureIslandBundles } from "./lib/island_build.ts";
 import { QueueWorker } from "./lib/queue.ts";
 import { createWhopClient } from "./lib/whop/client.ts";
-import { registerWhopJobs } from "./lib/whop/mod.ts";
+import { createWhopLifecycle, registerWhopJobs } from "./lib/whop/mod.ts";
+import type { LifecycleServices } from "./lib/settlement.ts";
+import { scheduleJobs } from "./cron/schedule.ts";
+import { SlowClientError } from "./lib/live.ts";
 import { withWhopSandbox } from "./lib/whop/sandbox_mode.ts";
 import { createShopifyServices, registerShopifyJobs } from "./lib/shopify/mod.ts";
 import { withShopifySandbox } from "./lib/shopify/sandbox_mode.ts";
@@ -45,25 +48,37 @@ if (import.meta.main) {
   // Shopify: joining, webhooks, backfills; `shopify.syncParticipant` is the lifecycle's.
   const shopify = createShopifyServices({ kv, config, now: Date.now });
   await ensureIslandBundles();
+  const lifecycle: LifecycleServices = {
+    kv,
+    now: Date.now,
+    syncParticipant: shopify.syncParticipant,
+    ...createWhopLifecycle({ kv, config, now: Date.now, whop }),
+  };
   const app = createApp({
     kv,
     config,
     now: Date.now,
     whop,
     shopify,
+    lifecycle,
     verifyUserToken: createUserTokenVerifier({
       jwksUrl: new URL("/.well-known/jwks.json", config.whop.origin),
       appId: config.whop.appId ?? "app_sandbox",
     }),
   });
   // The process's one queue worker: every module registers its job types here.
-  // (The lifecycle's services take `createWhopLifecycle({ kv, config, now: Date.now, whop })`.)
   const worker = new QueueWorker(kv);
   registerWhopJobs(worker, { kv, config, now: Date.now, whop });
   registerShopifyJobs(worker, shopify);
   worker.listen().catch((error) => log("error", "queue worker stopped", { error }));
+  scheduleJobs(lifecycle);
   Deno.serve({
     port: config.port,
+    // A live client dropped for not reading ends its stream with this error; it is expected.
+    onError: (error) => {
+      if (!(error instanceof SlowClientError)) log("error", "unhandled server error", { error });
+      return new Response(null, { status: 500 });
+    },
     onListen: ({ hostname, port }) =>
       log("info", "listening", { url: `http://${hostname}:${port}`, appUrl: config.appUrl, sandbox: config.sandbox }),
   }, app.fetch);

@@ -25,6 +25,8 @@ import { pageRoutes } from "../routes/pages/mod.ts";
 import { renderErrorPage } from "../routes/pages/error_page.tsx";
 import { eventsApi } from "../routes/events_api.ts";
 import type { LiveHub } from "./live.ts";
+import type { LifecycleServices } from "./settlement.ts";
+import { adminApi } from "../routes/admin_api.ts";
 import { shopifyRoutes } from "../routes/shopify.ts";
 import { createShopifyServices, type ShopifyServices, WEBHOOK_PATH as SHOPIFY_WEBHOOK_PATH } from "./shopify/mod.ts";
 
@@ -41,6 +43,8 @@ export interface AppDeps {
   live?: LiveHub;
   /** Shopify (`lib/shopify/mod.ts`); built from `config` when absent. */
   shopify?: ShopifyServices;
+  /** The scheduled jobs' services; the operators' API is mounted only with them. */
+  lifecycle?: LifecycleServices;
 }
 
 /** The Hono environment every route sees. */
@@ -93,6 +97,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", shopifyRoutes({ ...deps, shopify: deps.shopify ?? createShopifyServices(deps) }));
   app.route("/api/competitions", eventsApi(deps));
 
+  if (deps.lifecycle) app.route("/api/admin", adminApi({ ...deps, lifecycle: deps.lifecycle }));
   app.route("/", pageRoutes(deps));
 
   /** JSON under `/api`, an HTML page anywhere else. */

@@ -25,7 +25,12 @@ export interface LifecycleServices {
   refundPrize(competition: Competition): Promise<void>;
   /** Delivers notifications outside the app, where configured. */
   sendNotification?: NotificationSender;
+  /** Observes each settlement step as it completes (progress logs, crash tests). */
+  onSettlementStep?: (step: SettlementStep, competitionId: string) => void | Promise<void>;
 }
+
+/** The steps of a settlement, in order. */
+export type SettlementStep = "frozen" | "decided" | "paid_or_refunded" | "completed" | "notified";
 
 /** How often the final sync retries a failing store before counting what it has. */
 export const FINAL_SYNC_ATTEMPTS = 3;
@@ -48,11 +53,18 @@ export async function settleCompetition(
   if (competition.status !== "ACTIVE" || services.now() < Date.parse(competition.endDate)) return "not_due";
   const release = await acquireLease(kv, `settle:${competitionId}`, services.now(), 10 * 60_000);
   if (!release) return "busy";
+  const step = async (name: SettlementStep) => {
+    log("info", "settlement step", { competitionId, step: name });
+    await services.onSettlementStep?.(name, competitionId);
+  };
   try {
     if (!competition.resultsFrozenAt) competition = await freezeResults(services, competition);
+    await step("frozen");
     if (competition.winner === undefined) competition = await decideWinner(services, competition);
+    await step("decided");
     if (competition.winner) await services.requestPayout(competition, competition.winner);
     else if (competition.fundsTxId) await services.refundPrize(competition);
+    await step("paid_or_refunded");
     const { competition: completed, changed } = await updateCompetition(
       kv,
       competitionId,

@@ -2,6 +2,8 @@
  * `SANDBOX=1` without Whop settings: start the simulated Whop in-process on
  * loopback and point the app's Whop settings (origin, keys, OAuth client,
  * webhook secret) at it, so sign-in, funding and payouts work end to end.
+ * Its users, balances, payments and transfers are kept in a file next to the
+ * KV file, so a restart continues the same sandbox.
  */
 import type { Config } from "../../config.ts";
 import { startWhopSandbox, type WhopSandbox } from "../sandbox/whop/mod.ts";
@@ -28,9 +30,11 @@ export async function withWhopSandbox(
   appOrigin: string,
 ): Promise<{ config: Config; sandbox?: WhopSandbox }> {
   if (!config.sandbox || config.whop.apiKey) return { config };
+  const onDisk = config.kvPath !== ":memory:" && !/^https?:\/\//.test(config.kvPath);
   const sandbox = await startWhopSandbox({
     ...SANDBOX_WHOP_SETTINGS,
     webhookUrl: `${appOrigin}/api/webhooks/whop`,
+    statePath: onDisk ? config.kvPath.replace(/[^/]*$/, "") + "whop-sandbox.json" : undefined,
   });
   return {
     sandbox,
