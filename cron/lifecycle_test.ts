@@ -98,7 +98,7 @@ Deno.test("lifecycle - a funded competition walks DRAFT → UPCOMING → ACTIVE 
   assert.equal(done.winner?.revenue, 11050);
   assert.deepEqual(done.settlementNotes, []);
 
-  await waitFor(async () => t.whop!.transfers.length > 0 || undefined, "the payout transfer");
+  await waitFor(() => Promise.resolve(t.whop!.transfers.length > 0 || undefined), "the payout transfer");
   assert.equal(t.whop!.transfers.length, 1);
   assert.equal(t.whop!.transfers[0].amountMinor, 25000);
   assert.equal(t.whop!.transfers[0].destinationId, DEV);
@@ -142,7 +142,7 @@ Deno.test("lifecycle - with no sale the prize goes back to the creator and nobod
   const done = await load(t, draft.id);
   assert.equal(done.status, "COMPLETED");
   assert.equal(done.winner, null);
-  await waitFor(async () => t.whop!.refunds.length > 0 || undefined, "the prize refund");
+  await waitFor(() => Promise.resolve(t.whop!.refunds.length > 0 || undefined), "the prize refund");
   await runStatusJob(lifecycle);
   assert.equal(t.whop!.refunds.length, 1);
   assert.equal(t.whop!.transfers.length, 0);

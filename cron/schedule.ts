@@ -7,18 +7,20 @@ import type { LifecycleServices } from "../lib/settlement.ts";
 import { runStatusJob } from "./status_job.ts";
 import { runSyncJob } from "./sync_job.ts";
 
-/** A scheduled job: its name, cron schedule, period and work. */
+/** A scheduled job: its name, cron schedule, period, lease and work. */
 export interface ScheduledJob {
   name: string;
   schedule: string;
   periodMs: number;
+  /** How long a run keeps other instances out; a crashed run's lease expires after this. */
+  leaseMs: number;
   run: (services: LifecycleServices) => Promise<unknown>;
 }
 
 /** The app's scheduled jobs. */
 export const JOBS: ScheduledJob[] = [
-  { name: "status", schedule: "* * * * *", periodMs: 60_000, run: runStatusJob },
-  { name: "sync", schedule: "*/5 * * * *", periodMs: 5 * 60_000, run: runSyncJob },
+  { name: "status", schedule: "* * * * *", periodMs: 60_000, leaseMs: 90_000, run: runStatusJob },
+  { name: "sync", schedule: "*/5 * * * *", periodMs: 5 * 60_000, leaseMs: 10 * 60_000, run: runSyncJob },
 ];
 
 /** Runs one job now under its lease (also the operators' manual trigger). */
@@ -26,7 +28,12 @@ export function triggerJob(services: LifecycleServices, job: ScheduledJob): Prom
   const now = services.now();
   return runJob(
     services.kv,
-    { name: job.name, schedule: job.schedule, nextRunAt: (at) => Math.ceil((at + 1) / job.periodMs) * job.periodMs },
+    {
+      name: job.name,
+      schedule: job.schedule,
+      leaseMs: job.leaseMs,
+      nextRunAt: (at) => Math.ceil((at + 1) / job.periodMs) * job.periodMs,
+    },
     now,
     () => job.run(services),
   );

@@ -10,6 +10,7 @@ import { listParticipants } from "../lib/participants.ts";
 import { notify } from "../lib/notifications.ts";
 import { type LifecycleServices, settleCompetition } from "../lib/settlement.ts";
 import { log } from "../lib/log.ts";
+import { MAX_DURATION_S } from "../lib/competition_input.ts";
 
 /** How far ahead "starts soon" and "ends soon" notifications look. */
 export const SOON_MS = 60 * 60_000;
@@ -38,7 +39,7 @@ export async function runStatusJob(services: LifecycleServices): Promise<StatusR
     ...await startingBy(kv, "UPCOMING", now + SOON_MS),
     ...await loadByIndex<Competition>(kv, keys.competitionsByStatus("ACTIVE"), keys.competition),
   ];
-  await refundCancelledPrizes(services, now);
+  await healMoneyMovements(services, now);
   for (const competition of due) {
     try {
       await advance(services, competition, report);
@@ -53,23 +54,32 @@ export async function runStatusJob(services: LifecycleServices): Promise<StatusR
   return report;
 }
 
-/** How far back the status job looks for cancelled funded competitions to refund. */
-export const REFUND_SWEEP_MS = 7 * 86400_000;
+/** How long after a competition ends the status job keeps checking that its money moved. */
+export const MONEY_HEAL_MS = 7 * 86400_000;
 
 /**
- * Requests the refund of every funded competition cancelled before a start
- * in the last week (idempotent), so a crash between a cancel and its refund
- * request is healed.
+ * Makes sure the money of recently finished competitions moved: the payout of
+ * a decided winner, the refund of a prize nobody won or of a cancelled funded
+ * competition. Each request is idempotent and queues only what is not yet
+ * sent, so a payout or refund whose run died in a crash is resumed.
  */
-async function refundCancelledPrizes(services: LifecycleServices, now: number) {
-  const prefix = keys.competitionsByStatus("CANCELLED");
-  const cancelled = await loadByIndex<Competition>(
-    services.kv,
-    { start: [...prefix, now - REFUND_SWEEP_MS], end: [...prefix, Number.MAX_SAFE_INTEGER] },
-    keys.competition,
-  );
-  for (const competition of cancelled) {
+async function healMoneyMovements(services: LifecycleServices, now: number) {
+  const since = (status: string, ms: number) => {
+    const prefix = keys.competitionsByStatus(status);
+    return loadByIndex<Competition>(
+      services.kv,
+      { start: [...prefix, now - ms], end: [...prefix, Number.MAX_SAFE_INTEGER] },
+      keys.competition,
+    );
+  };
+  for (const competition of await since("CANCELLED", MONEY_HEAL_MS)) {
     if (competition.fundsTxId) await services.refundPrize(competition);
+  }
+  const longest = MAX_DURATION_S * 1000 + MONEY_HEAL_MS;
+  for (const competition of await since("COMPLETED", longest)) {
+    if (now - Date.parse(competition.completedAt ?? competition.endDate) > MONEY_HEAL_MS) continue;
+    if (competition.winner) await services.requestPayout(competition, competition.winner);
+    else if (competition.fundsTxId) await services.refundPrize(competition);
   }
 }
 

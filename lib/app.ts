@@ -16,6 +16,7 @@ import { caller, type CallerVariables } from "./middleware/caller.ts";
 import { requestLog, type RequestLogVariables } from "./middleware/request_log.ts";
 import type { UserTokenVerifier } from "./user_token.ts";
 import { csp } from "./middleware/csp.ts";
+import { competitionId } from "./middleware/competition_id.ts";
 import { healthRoutes } from "../routes/health.ts";
 import { staticRoutes } from "../routes/static.ts";
 import { competitionsApi } from "../routes/competitions_api.ts";
@@ -89,6 +90,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use((c, next) => c.req.header("x-whop-user-token") ? next() : sameOriginForms(c, next));
   app.use(caller({ kv: deps.kv, appUrl: deps.config.appUrl, verifyUserToken: deps.verifyUserToken, now: deps.now }));
 
+  for (const path of ["/api/competitions/:id", "/api/competitions/:id/*", "/competitions/:id", "/competitions/:id/*"]) {
+    app.use(path, competitionId());
+  }
+
   app.route("/", healthRoutes(deps));
   app.route("/static", staticRoutes());
   app.route("/api/competitions", competitionsApi(deps));
@@ -129,6 +134,17 @@ function isApiPath(path: string): boolean {
 /** Origins a form may be redirected to: Whop's and Shopify's OAuth pages. */
 function oauthOrigins(config: Config): string[] {
   return [config.whop.origin, config.shopify.origin ?? "https://*.myshopify.com"];
+}
+
+/** Reads a form body (urlencoded or multipart), or throws a 400 with a clear sentence. */
+export async function readForm(
+  c: { req: { parseBody: () => Promise<Record<string, string | File | (string | File)[]>> } },
+) {
+  try {
+    return await c.req.parseBody();
+  } catch {
+    throw new ValidationError([], "The form could not be read; please submit it again.");
+  }
 }
 
 /** Reads a JSON request body, or throws a 400 with a clear sentence. */

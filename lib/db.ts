@@ -19,7 +19,7 @@
  * | ["sessions", sessionId]                                      | Session                 | expireIn                                 |
  * | ["oauth_states", state]                                      | OAuthState              | expireIn, single use                     |
  * | ["shopify_join_states", state]                               | JoinState               | expireIn 10 min, single use              |
- * | ["webhook_deliveries", source, deliveryId]                   | true or "processing"    | expireIn, drops repeats                  |
+ * | ["webhook_deliveries", source, deliveryId]                   | true                    | expireIn, drops repeats                  |
  * | ["shops", shop]                                              | ShopConnection          | tokens AES-GCM encrypted                 |
  * | ["payouts", competitionId]                                   | Payout                  | exactly one per competition              |
  * | ["refunds", competitionId]                                   | PrizeRefund             | exactly one per competition              |

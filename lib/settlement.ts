@@ -25,6 +25,12 @@ export interface LifecycleServices {
   refundPrize(competition: Competition): Promise<void>;
   /** Delivers notifications outside the app, where configured. */
   sendNotification?: NotificationSender;
+  /**
+   * How long a settlement's lease lasts without renewal (default one minute;
+   * renewed after each store's final sync). A crashed settlement is taken
+   * over once it expires.
+   */
+  settlementLeaseMs?: number;
   /** Observes each settlement step as it completes (progress logs, crash tests). */
   onSettlementStep?: (step: SettlementStep, competitionId: string) => void | Promise<void>;
 }
@@ -51,14 +57,17 @@ export async function settleCompetition(
   let competition = await getCompetition(kv, competitionId);
   if (competition.status === "COMPLETED") return "completed";
   if (competition.status !== "ACTIVE" || services.now() < Date.parse(competition.endDate)) return "not_due";
-  const release = await acquireLease(kv, `settle:${competitionId}`, services.now(), 10 * 60_000);
+  const lease = `settle:${competitionId}`;
+  const leaseMs = services.settlementLeaseMs ?? 60_000;
+  const release = await acquireLease(kv, lease, services.now(), leaseMs);
   if (!release) return "busy";
+  const renew = () => acquireLease(kv, lease, services.now(), leaseMs);
   const step = async (name: SettlementStep) => {
     log("info", "settlement step", { competitionId, step: name });
     await services.onSettlementStep?.(name, competitionId);
   };
   try {
-    if (!competition.resultsFrozenAt) competition = await freezeResults(services, competition);
+    if (!competition.resultsFrozenAt) competition = await freezeResults(services, competition, renew);
     await step("frozen");
     if (competition.winner === undefined) competition = await decideWinner(services, competition);
     await step("decided");
@@ -78,16 +87,23 @@ export async function settleCompetition(
     if (changed) {
       log("info", "competition completed", { competitionId, winner: completed.winner?.participantId ?? null });
     }
+    await step("completed");
     await notifyResults(services, completed);
+    await step("notified");
     return "completed";
   } finally {
     await release();
   }
 }
 
-async function freezeResults(services: LifecycleServices, competition: Competition): Promise<Competition> {
+async function freezeResults(
+  services: LifecycleServices,
+  competition: Competition,
+  renewLease: () => Promise<unknown>,
+): Promise<Competition> {
   const notes: string[] = [];
   for (const participant of await listParticipants(services.kv, competition.id)) {
+    await renewLease();
     if (participant.connection !== "connected") {
       notes.push(`${participant.displayName} was disconnected; it counts with the orders recorded before.`);
       continue;

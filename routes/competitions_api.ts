@@ -63,6 +63,9 @@ export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
         throw new ValidationError([{ path: "status", message: `status must be one of ${STATUSES.join(", ")}.` }]);
       }
       let competitions: Competition[];
+      if (creator !== undefined && !/^[\w-]{1,64}$/.test(creator)) {
+        throw new ValidationError([{ path: "creator", message: "creator must be a Whop user id or me." }]);
+      }
       if (creator !== undefined) {
         const userId = requireUserId(c);
         competitions = (await listCompetitionsByCreator(deps.kv, creator === "me" ? userId : creator))

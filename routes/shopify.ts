@@ -12,7 +12,7 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { AppDeps, AppEnv } from "../lib/app.ts";
+import { type AppDeps, type AppEnv, readForm } from "../lib/app.ts";
 import { AppError, ValidationError } from "../lib/errors.ts";
 import { log } from "../lib/log.ts";
 import { requireUserId } from "../lib/middleware/caller.ts";
@@ -47,7 +47,7 @@ export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hon
       const form = isForm(c.req.header("content-type"));
       let shop: unknown;
       if (form) {
-        shop = (await c.req.parseBody()).shop;
+        shop = (await readForm(c)).shop;
       } else {
         try {
           shop = ((await c.req.json()) as { shop?: unknown })?.shop;

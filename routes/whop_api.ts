@@ -4,8 +4,8 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { AppDeps, AppEnv } from "../lib/app.ts";
-import { AppError, UnauthorizedError } from "../lib/errors.ts";
+import { type AppDeps, type AppEnv, readForm } from "../lib/app.ts";
+import { AppError, UnauthorizedError, ValidationError } from "../lib/errors.ts";
 import { requireUserId } from "../lib/middleware/caller.ts";
 import { keys } from "../lib/db.ts";
 import { type Competition, listCompetitionsByCreator } from "../lib/competitions.ts";
@@ -77,11 +77,17 @@ export function whopApi(deps: AppDeps): Hono<AppEnv> {
         }
         const deliveryId = headers["webhook-id"];
         if (!deliveryId) throw new UnauthorizedError("The webhook has no webhook-id.");
+        if (typeof event !== "object" || event === null || typeof event.type !== "string") {
+          throw new ValidationError([], "The webhook body is not a Whop event.");
+        }
         const deliveryKey = keys.webhookDelivery("whop", deliveryId);
         if ((await deps.kv.get(deliveryKey)).value !== null) {
           return c.json({ ok: true, duplicate: true });
         }
         if (event.type === "payment.succeeded") {
+          if (typeof event.data !== "object" || event.data === null || typeof event.data.id !== "string") {
+            throw new ValidationError([], "The payment.succeeded event carries no payment.");
+          }
           const outcome = await applyPaymentSucceeded(whopDeps, event.data, deliveryId);
           log("info", "whop payment webhook", { requestId: c.var.requestId, paymentId: event.data.id, outcome });
           return c.json({ ok: true, outcome });
@@ -137,7 +143,7 @@ export function whopApi(deps: AppDeps): Hono<AppEnv> {
       const userId = requireUserId(c);
       await markNotificationsRead(deps.kv, userId, deps.now());
       if (isFormPost(c.req.header("content-type"))) {
-        const form = await c.req.parseBody();
+        const form = await readForm(c);
         const returnTo = typeof form.returnTo === "string" ? form.returnTo : undefined;
         return c.redirect(safeReturnTo(returnTo, deps.config.appUrl), 303);
       }

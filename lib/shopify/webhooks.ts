@@ -4,10 +4,12 @@
  * - The HMAC (`X-Shopify-Hmac-Sha256`, base64 HMAC-SHA256 of the raw body
  *   under the app's secret) is checked with `crypto.subtle.verify`, which
  *   compares in constant time.
- * - A delivery is claimed by its `X-Shopify-Webhook-Id` in KV before it is
- *   applied (`"processing"`, one minute) and marked done after (three days,
- *   longer than Shopify retries); a repeat is answered 200 and dropped. A
- *   failure releases the claim and answers 500, so Shopify's retry applies it.
+ * - A delivery is remembered by its `X-Shopify-Webhook-Id` in KV once it is
+ *   applied (three days, longer than Shopify retries); a later repeat is
+ *   answered 200 and dropped. A repeat that arrives before the first copy was
+ *   remembered (concurrently, or after a crash half-way) is applied again,
+ *   which is harmless because every effect is idempotent. A failure answers
+ *   500, so Shopify's retry applies it.
  * - Orders are applied inline: `recordOrder` is a few KV operations per
  *   participant, well inside Shopify's five-second budget, and applying
  *   before answering means a 200 is never sent for a lost order.
@@ -20,7 +22,7 @@
  *   tokens; `customers/data_request` and `customers/redact` are acknowledged
  *   (the app stores no customer data).
  */
-import { commit, keys } from "../db.ts";
+import { keys } from "../db.ts";
 import { log } from "../log.ts";
 import { listParticipantsOfShop, updateParticipant } from "../participants.ts";
 import { recordOrder, type RecordOutcome } from "../revenue.ts";
@@ -33,9 +35,6 @@ export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
 /** How long a delivery id is remembered after it was applied. */
 export const DELIVERY_MEMORY_MS = 3 * 24 * 3600_000;
-
-/** How long an in-flight claim blocks a concurrent copy. */
-const CLAIM_MS = 60_000;
 
 /** The topics the app subscribes to on every connected shop. */
 export const SUBSCRIBED_TOPICS = [
@@ -118,11 +117,10 @@ export async function processWebhook(deps: WebhookDeps, input: WebhookInput): Pr
   if (typeof payload !== "object" || payload === null) {
     return { status: 400, result: "malformed", error: "The body is not a JSON object." };
   }
-  const claimKey = keys.webhookDelivery("shopify", input.webhookId);
-  const claimed = await commit(() =>
-    deps.kv.atomic().check({ key: claimKey, versionstamp: null }).set(claimKey, "processing", { expireIn: CLAIM_MS })
-  );
-  if (!claimed.ok) {
+  // A delivery is remembered once applied. A repeat that arrives while the first is still being applied (or
+  // after a crash mid-way) is applied again: every effect is idempotent, so no acknowledged order is ever lost.
+  const seenKey = keys.webhookDelivery("shopify", input.webhookId);
+  if ((await deps.kv.get(seenKey)).value === true) {
     log("info", "shopify webhook repeat dropped", { topic: input.topic, shop: input.shop, webhookId: input.webhookId });
     return { status: 200, result: "duplicate" };
   }
@@ -130,14 +128,13 @@ export async function processWebhook(deps: WebhookDeps, input: WebhookInput): Pr
   try {
     outcome = await apply(deps, input, payload);
   } catch (error) {
-    await commit(() => deps.kv.atomic().delete(claimKey));
     if (error instanceof OrderPayloadError) {
       log("warn", "shopify webhook unreadable", { topic: input.topic, shop: input.shop, error: error.message });
       return { status: 400, result: "malformed", error: error.message };
     }
     throw error;
   }
-  await commit(() => deps.kv.atomic().set(claimKey, true, { expireIn: DELIVERY_MEMORY_MS }));
+  await deps.kv.set(seenKey, true, { expireIn: DELIVERY_MEMORY_MS });
   return outcome;
 }
 

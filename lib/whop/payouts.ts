@@ -48,8 +48,9 @@ export async function getPayout(kv: Deno.Kv, competitionId: string): Promise<Pay
 
 /**
  * Records the payout of `competition` to `winner` and queues it, once: a
- * second call finds the record and changes nothing (a still-pending record is
- * queued again, which is harmless).
+ * second call finds the record and changes nothing, except that a payout not
+ * yet sent is queued again (harmless: this is how a run lost in a crash is
+ * resumed).
  */
 export async function requestPayout(
   deps: Pick<WhopDeps, "kv" | "now">,
@@ -62,7 +63,8 @@ export async function requestPayout(
   for (;;) {
     const existing = await kv.get<Payout>(key);
     if (existing.value) {
-      if (existing.value.state === "pending") await enqueue(kv, message);
+      // Not yet sent (pending, or a run that died mid-call): queue a run; `processPayout` decides what is due.
+      if (existing.value.state !== "sent" && !existing.value.gaveUp) await enqueue(kv, message);
       return existing.value;
     }
     const at = new Date(deps.now()).toISOString();

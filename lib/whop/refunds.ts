@@ -72,7 +72,8 @@ async function recordRefund(deps: Pick<WhopDeps, "kv" | "now">, target: RefundTa
   for (;;) {
     const existing = await kv.get<Refund>(key);
     if (existing.value) {
-      if (existing.value.state === "pending") await enqueue(kv, message);
+      // Not yet sent (pending, or a run that died mid-call): queue a run; `processRefund` decides what is due.
+      if (existing.value.state !== "sent" && !existing.value.gaveUp) await enqueue(kv, message);
       return existing.value;
     }
     const result = await commit(() => enqueueIn(kv.atomic().check(existing).set(key, refund), message));

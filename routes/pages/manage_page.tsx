@@ -5,7 +5,7 @@
  * back here.
  */
 import { type Context, Hono } from "hono";
-import type { AppDeps, AppEnv } from "../../lib/app.ts";
+import { type AppDeps, type AppEnv, readForm } from "../../lib/app.ts";
 import { type Competition, competitionPrizeDecimal, editCompetition, getCompetition } from "../../lib/competitions.ts";
 import { ForbiddenError, ValidationError } from "../../lib/errors.ts";
 import { requireUserId } from "../../lib/middleware/caller.ts";
@@ -185,7 +185,7 @@ export function managePage(deps: AppDeps): Hono<AppEnv> {
     .get("/competitions/:id/manage", async (c) => renderManage(c, deps, await loadOwnCompetition(c, deps)))
     .post("/competitions/:id/manage/edit", async (c) => {
       const competition = await loadOwnCompetition(c, deps);
-      const values = readFormValues(await c.req.parseBody());
+      const values = readFormValues(await readForm(c));
       const locked = lockedFields(competition);
       const editable = Object.fromEntries(
         Object.entries(values).filter(([field]) => !locked.includes(field as CompetitionField)),

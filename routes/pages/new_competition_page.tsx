@@ -4,7 +4,7 @@
  * with each message next to its field.
  */
 import { type Context, Hono } from "hono";
-import type { AppDeps, AppEnv } from "../../lib/app.ts";
+import { type AppDeps, type AppEnv, readForm } from "../../lib/app.ts";
 import { createCompetition } from "../../lib/competitions.ts";
 import { requireUserId } from "../../lib/middleware/caller.ts";
 import { ValidationError } from "../../lib/errors.ts";
@@ -62,7 +62,7 @@ export function newCompetitionPage(deps: AppDeps): Hono<AppEnv> {
     })
     .post("/competitions/new", async (c) => {
       const userId = requireUserId(c);
-      const values = readFormValues(await c.req.parseBody());
+      const values = readFormValues(await readForm(c));
       try {
         const competition = await createCompetition(deps.kv, userId, formValuesToInput(values), {
           now: deps.now(),

@@ -1,0 +1,95 @@
+/**
+ * A worker of `bench/fanout_bench.ts`: opens `--count` raw HTTP/1.1
+ * connections to an event stream, waits for each one's first `leaderboard`
+ * event (then it is subscribed), prints `{"connected":n}`, and records when
+ * each connection first sees each marker of `--expect` (comma-separated
+ * strings such as `"revenue":"10000.00"`). Prints `{"received":[[epochMs…]…]}`
+ * (one array per marker, one time per connection that saw it) once every
+ * connection saw every marker, or after `--timeout` seconds.
+ *
+ *   deno run -A bench/fanout_clients.ts --port 8000 --path /api/competitions/x/events --count 2500 --expect 'a|b'
+ */
+import { parseArgs } from "node:util";
+import { epochMs } from "./support.ts";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string" },
+    path: { type: "string" },
+    count: { type: "string", default: "2500" },
+    expect: { type: "string", default: "" },
+    timeout: { type: "string", default: "120" },
+    batch: { type: "string", default: "100" },
+  },
+});
+const count = Number(values.count);
+const markers = values.expect.split("|").filter(Boolean);
+const received: number[][] = markers.map(() => []);
+const request = new TextEncoder().encode(
+  `GET ${values.path} HTTP/1.1\r\nhost: 127.0.0.1\r\naccept: text/event-stream\r\n\r\n`,
+);
+let subscribed = 0;
+let complete = 0;
+let failed = 0;
+const conns: Deno.TcpConn[] = [];
+let finish: () => void = () => {};
+const done = new Promise<void>((resolve) => (finish = resolve));
+
+async function client(): Promise<void> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: Number(values.port) });
+  conns.push(conn);
+  await conn.write(request);
+  const decoder = new TextDecoder();
+  const buffer = new Uint8Array(64 * 1024);
+  const seen = markers.map(() => false);
+  let pending = markers.length;
+  let text = "";
+  let isSubscribed = false;
+  for (;;) {
+    const n = await conn.read(buffer).catch(() => null);
+    if (n === null) {
+      failed++;
+      return;
+    }
+    text += decoder.decode(buffer.subarray(0, n), { stream: true });
+    const at = epochMs();
+    if (!isSubscribed && text.includes("event: leaderboard")) {
+      isSubscribed = true;
+      subscribed++;
+    }
+    for (let m = 0; m < markers.length; m++) {
+      if (!seen[m] && text.includes(markers[m])) {
+        seen[m] = true;
+        received[m].push(at);
+        pending--;
+      }
+    }
+    if (pending === 0 && isSubscribed) {
+      if (++complete === count) finish();
+    }
+    // Keep a tail long enough for a marker split across reads.
+    text = text.slice(-256);
+  }
+}
+
+for (let i = 0; i < count; i += Number(values.batch)) {
+  const size = Math.min(Number(values.batch), count - i);
+  for (let j = 0; j < size; j++) client().catch(() => failed++);
+  const target = i + size;
+  const deadline = Date.now() + 30_000;
+  while (subscribed + failed < target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+}
+console.log(JSON.stringify({ connected: subscribed, failed }));
+const timer = setTimeout(finish, Number(values.timeout) * 1000);
+if (markers.length === 0 || complete === count) finish();
+await done;
+clearTimeout(timer);
+console.log(JSON.stringify({ received, complete, failed }));
+for (const conn of conns) {
+  try {
+    conn.close();
+  } catch {
+    // already closed
+  }
+}
+Deno.exit(0);

@@ -1,0 +1,272 @@
+/**
+ * Shared parts of the ingest, freshness, fan-out and resilience scripts: an
+ * active competition seeded in KV, Shopify order payloads from the simulated
+ * Shopify, signed webhook deliveries, the app served on a KV file, and small
+ * helpers for child processes (resident memory, JSON lines on stdout).
+ */
+import { loadConfig } from "../config.ts";
+import { createApp } from "../lib/app.ts";
+import { type Competition, createCompetition, updateCompetition } from "../lib/competitions.ts";
+import { createParticipant, type Participant } from "../lib/participants.ts";
+import type { LiveHub } from "../lib/live.ts";
+import { signBody } from "../lib/sandbox/shopify/hmac.ts";
+import { orderPayload } from "../lib/sandbox/shopify/rest_payloads.ts";
+import type { OrderSnapshot, SandboxShop, ShopifySandbox } from "../lib/sandbox/shopify/mod.ts";
+import { createShopifyServices, SANDBOX_APP, WEBHOOK_PATH } from "../lib/shopify/mod.ts";
+import { createUserTokenVerifier } from "../lib/user_token.ts";
+
+/** The secret the app checks webhooks with (`SHOPIFY_API_SECRET` of the served app). */
+export const WEBHOOK_SECRET = SANDBOX_APP.apiSecret;
+
+/** The shop domain of the i-th seeded store. */
+export function shopOf(prefix: string, i: number): string {
+  return `${prefix}-${i}.myshopify.com`;
+}
+
+/**
+ * Creates an ACTIVE USD competition whose window opened `openedMsAgo` before
+ * `now` (and lasts a week) with `stores` connected participants, shops
+ * `shopOf(prefix, i)`.
+ */
+export async function seedCompetition(
+  kv: Deno.Kv,
+  { stores, prefix = "bench", now = Date.now(), openedMsAgo = 3600_000 }: {
+    stores: number;
+    prefix?: string;
+    now?: number;
+    openedMsAgo?: number;
+  },
+): Promise<{ competition: Competition; participants: Participant[] }> {
+  const start = Math.floor((now - openedMsAgo) / 1000) * 1000;
+  const created = start - 2 * 3600_000;
+  const draft = await createCompetition(kv, "bench_creator", {
+    title: `Bench ${prefix}`,
+    prize: "1000.00",
+    currency: "USD",
+    startDate: new Date(start).toISOString(),
+    endDate: new Date(start + 7 * 86_400_000).toISOString(),
+  }, { now: created, minDurationS: 60 });
+  await updateCompetition(kv, draft.id, created, "status", (c) => ({ ...c, status: "UPCOMING" }));
+  const { competition } = await updateCompetition(kv, draft.id, start, "status", (c) => ({ ...c, status: "ACTIVE" }));
+  const participants: Participant[] = [];
+  for (let i = 0; i < stores; i++) {
+    participants.push(
+      await createParticipant(kv, competition.id, {
+        userId: `owner_${prefix}_${i}`,
+        shop: shopOf(prefix, i),
+        displayName: `Store ${i}`,
+        currency: "USD",
+      }, start + 1),
+    );
+  }
+  return { competition, participants };
+}
+
+/** One webhook as Shopify would send it: headers and the exact signed body. */
+export interface Delivery {
+  topic: string;
+  shop: string;
+  webhookId: string;
+  body: string;
+  hmac: string;
+}
+
+/** Signs `payload` (or a raw string body) as a Shopify webhook of `topic` from `shop`. */
+export async function signedDelivery(
+  shop: string,
+  topic: string,
+  payload: unknown,
+  webhookId: string = crypto.randomUUID(),
+  secret: string = WEBHOOK_SECRET,
+): Promise<Delivery> {
+  const body = typeof payload === "string" ? payload : JSON.stringify(payload);
+  return { topic, shop, webhookId, body, hmac: await signBody(secret, body) };
+}
+
+/** The REST body of an `orders/*` webhook for an order of the simulated Shopify, as it is now. */
+export function orderBody(sandbox: ShopifySandbox, order: OrderSnapshot): Record<string, unknown> {
+  let shops = shopCache.get(sandbox);
+  if (!shops?.has(order.shop)) {
+    shops = new Map(sandbox.shops().map((shop) => [shop.domain, shop]));
+    shopCache.set(sandbox, shops);
+  }
+  const shop = shops.get(order.shop);
+  if (!shop) throw new Error(`unknown shop ${order.shop}`);
+  return orderPayload(order, shop);
+}
+
+const shopCache = new WeakMap<ShopifySandbox, Map<string, SandboxShop>>();
+
+/** POSTs a delivery to the app at `baseUrl`; the caller consumes the response body. */
+export function postDelivery(baseUrl: string, delivery: Delivery, signal?: AbortSignal): Promise<Response> {
+  return fetch(`${baseUrl}${WEBHOOK_PATH}`, {
+    method: "POST",
+    signal,
+    headers: {
+      "Content-Type": "application/json",
+      "User-Agent": "Shopify-Captain-Hook",
+      "X-Shopify-Topic": delivery.topic,
+      "X-Shopify-Shop-Domain": delivery.shop,
+      "X-Shopify-Webhook-Id": delivery.webhookId,
+      "X-Shopify-Hmac-Sha256": delivery.hmac,
+    },
+    body: delivery.body,
+  });
+}
+
+/** POSTs a delivery and returns its status (0 on a network error), consuming the body. */
+export async function deliver(baseUrl: string, delivery: Delivery, timeoutMs = 10_000): Promise<number> {
+  try {
+    const res = await postDelivery(baseUrl, delivery, AbortSignal.timeout(timeoutMs));
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs `task` over `items` with at most `limit` in flight; results in input order. */
+export async function pool<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>) {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i], i);
+    }
+  }));
+  return results;
+}
+
+/** A deterministic PRNG (mulberry32) for shuffles and fuzzing. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fisher–Yates shuffle in place with `random`. */
+export function shuffle<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
+
+/** The app served on 127.0.0.1 (free port) over a KV file, as production runs it. */
+export interface FileApp extends AsyncDisposable {
+  kv: Deno.Kv;
+  url: string;
+  server: Deno.HttpServer<Deno.NetAddr>;
+}
+
+/**
+ * Serves the real app on `kvPath` (sandbox mode, Shopify credentials of the
+ * simulated app so webhooks signed with `WEBHOOK_SECRET` verify). Shopify API
+ * calls go to `shopifyOrigin` (none are made by webhooks).
+ */
+export async function serveFileApp(
+  { kvPath, shopifyOrigin = "http://127.0.0.1:9", live }: { kvPath: string; shopifyOrigin?: string; live?: LiveHub },
+): Promise<FileApp> {
+  const kv = await Deno.openKv(kvPath);
+  let handler: (request: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    onListen: () => {},
+    onError: (error) => {
+      if (!(error instanceof Error && error.name === "SlowClientError")) console.error(error);
+      return new Response(null, { status: 500 });
+    },
+  }, (request) => handler(request));
+  const url = `http://127.0.0.1:${server.addr.port}`;
+  const config = loadConfig({
+    SANDBOX: "1",
+    APP_URL: url,
+    KV_PATH: kvPath,
+    SHOPIFY_API_KEY: SANDBOX_APP.apiKey,
+    SHOPIFY_API_SECRET: SANDBOX_APP.apiSecret,
+    SHOPIFY_ORIGIN: shopifyOrigin,
+  });
+  const shopify = createShopifyServices({ kv, config, now: Date.now, startBackfill: async () => {} });
+  const app = createApp({
+    kv,
+    config,
+    now: Date.now,
+    shopify,
+    live,
+    verifyUserToken: createUserTokenVerifier({ jwksUrl: new URL("http://127.0.0.1:9/jwks.json"), appId: "bench" }),
+  });
+  handler = (request) => app.fetch(request);
+  return {
+    kv,
+    url,
+    server,
+    async [Symbol.asyncDispose]() {
+      await server.shutdown();
+      kv.close();
+    },
+  };
+}
+
+/** Resident memory of a process from `/proc` (Linux): current and peak, in MiB. */
+export async function residentMemory(pid: number): Promise<{ rssMb: number; peakMb: number }> {
+  const status = await Deno.readTextFile(`/proc/${pid}/status`);
+  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
+  return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024 };
+}
+
+/** Reads JSON lines from a child's stdout; `next()` resolves with the next parsed line. */
+export class JsonLines {
+  #reader: ReadableStreamDefaultReader<string>;
+  #buffer = "";
+
+  constructor(stream: ReadableStream<Uint8Array<ArrayBuffer>>) {
+    this.#reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  }
+
+  /** The next line that parses as JSON (other lines are echoed to stderr); rejects after `timeoutMs`. */
+  async next<T = Record<string, unknown>>(timeoutMs = 60_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const end = this.#buffer.indexOf("\n");
+      if (end >= 0) {
+        const line = this.#buffer.slice(0, end);
+        this.#buffer = this.#buffer.slice(end + 1);
+        if (line.startsWith("{")) return JSON.parse(line) as T;
+        if (line.trim()) console.error(`[child] ${line}`);
+        continue;
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error("no line from the child in time")),
+          Math.max(0, deadline - Date.now()),
+        );
+      });
+      try {
+        const { done, value } = await Promise.race([this.#reader.read(), timeout]);
+        if (done) throw new Error("the child's output ended");
+        this.#buffer += value;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+
+  /** Stops reading. */
+  async cancel(): Promise<void> {
+    await this.#reader.cancel().catch(() => {});
+  }
+}
+
+/** Epoch milliseconds with sub-millisecond precision, comparable across processes on one machine. */
+export function epochMs(): number {
+  return performance.timeOrigin + performance.now();
+}

@@ -1,0 +1,136 @@
+/**
+ * Settlement survives a crash at every step: a real process is killed with
+ * SIGKILL right after each step in turn (and once as soon as its transfer
+ * reaches Whop), restarted on the same KV file, and every time the end state
+ * is the same — COMPLETED, the same winner, exactly one transfer.
+ */
+import assert from "node:assert/strict";
+import { startShopifySandbox } from "../lib/sandbox/shopify/mod.ts";
+import { startWhopSandbox, type WhopSandbox } from "../lib/sandbox/whop/mod.ts";
+import { SANDBOX_APP } from "../lib/shopify/library.ts";
+import { type Competition, createCompetition, updateCompetition } from "../lib/competitions.ts";
+import { createParticipant, updateParticipant } from "../lib/participants.ts";
+import { recordOrder } from "../lib/revenue.ts";
+import { keys } from "../lib/db.ts";
+import type { SettlementStep } from "../lib/settlement.ts";
+import { TEST_WHOP_SETTINGS } from "./helpers/test_app.ts";
+import { freePort, productionEnv, startAppProcess } from "./helpers/app_process.ts";
+
+const CRASH_POINTS: (SettlementStep | "transfer" | "none")[] = [
+  "none",
+  "frozen",
+  "decided",
+  "paid_or_refunded",
+  "transfer",
+  "completed",
+  "notified",
+];
+const WINNER = "user_OwnerDevS2j6v";
+
+/** An ended competition on a fresh KV file: two stores, Dev ahead. */
+async function endedCompetition(kvPath: string): Promise<string> {
+  using kv = await Deno.openKv(kvPath);
+  const now = Date.now();
+  const competition = await createCompetition(kv, "user_CreatorAvaQ7m2x", {
+    title: "Crash Cup",
+    prize: "40.00",
+    currency: "USD",
+    startDate: new Date(now - 9 * 60_000).toISOString(),
+    endDate: new Date(now - 60_000).toISOString(),
+  }, { now: now - 10 * 60_000, minDurationS: 60 });
+  await updateCompetition(kv, competition.id, now, "status", (c) => ({ ...c, status: "UPCOMING", fundsTxId: "pay_X" }));
+  await updateCompetition(kv, competition.id, now, "status", (c) => ({ ...c, status: "ACTIVE" }));
+  const stores = [["user_OwnerCaraT8w3n", "cara.myshopify.com", 1500], [WINNER, "dev.myshopify.com", 2500]] as const;
+  for (const [userId, shop, amount] of stores) {
+    const joinedAt = now - 6 * 60_000;
+    const p = await createParticipant(
+      kv,
+      competition.id,
+      { userId, shop, displayName: shop, currency: "USD" },
+      joinedAt,
+    );
+    await recordOrder(kv, p.id, {
+      orderId: "1",
+      createdAt: new Date(now - 5 * 60_000).toISOString(),
+      updatedAt: new Date(now - 5 * 60_000).toISOString(),
+      amount,
+      currency: "USD",
+      test: false,
+      cancelled: false,
+    }, now);
+    // No Shopify connection in this test: the final sync skips the store and says so.
+    await updateParticipant(kv, p.id, now, "sync", (current) => ({ ...current, connection: "disconnected" }));
+  }
+  return competition.id;
+}
+
+async function waitForOutput(check: () => boolean, what: string, printed = () => "", timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}\n${printed()}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function transfersOf(whop: WhopSandbox, competitionId: string) {
+  return whop.transfers.filter((t) => t.idempotenceKey === `payout_${competitionId}`);
+}
+
+Deno.test({
+  name: "settlement - a process killed at each step and restarted ends the same, with one transfer",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const whop = await startWhopSandbox({ ...TEST_WHOP_SETTINGS, companyBalances: { usd: 10_000 } });
+    const shopify = await startShopifySandbox({ ...SANDBOX_APP });
+    const script = new URL("./helpers/settle_process.ts", import.meta.url).pathname;
+    try {
+      for (const crashAt of CRASH_POINTS) {
+        const kvPath = `${dir}/${crashAt}.sqlite3`;
+        const competitionId = await endedCompetition(kvPath);
+        const env = { ...productionEnv({ kvPath, port: freePort(), whop, shopify }), COMPETITION_ID: competitionId };
+        if (crashAt !== "none") {
+          const first = await startAppProcess({ ...env, CRASH_AT: crashAt }, { script, ready: false });
+          if (crashAt === "transfer") {
+            await waitForOutput(
+              () => whop.transferAttempts.some((a) => a.idempotenceKey === `payout_${competitionId}`),
+              "the transfer call",
+            );
+          } else {
+            await waitForOutput(
+              () => first.output().includes(`step:${crashAt}`),
+              `step ${crashAt}`,
+              () => first.output(),
+            );
+          }
+          await first.kill();
+          assert.ok(!first.output().includes("done"), `${crashAt}: the first run was killed before it finished`);
+        }
+        const resumed = await startAppProcess(env, { script, ready: false });
+        const status = await Promise.race([
+          resumed.child.status,
+          new Promise<Deno.CommandStatus>((_, reject) =>
+            setTimeout(() => reject(new Error(`${crashAt}: the resumed run hangs\n${resumed.output()}`)), 30_000)
+          ),
+        ]);
+        assert.equal(status.code, 0, `${crashAt}: the resumed run finished\n${resumed.output()}`);
+        await resumed.kill();
+
+        using kv = await Deno.openKv(kvPath);
+        const competition = (await kv.get<Competition>(keys.competition(competitionId))).value!;
+        assert.equal(competition.status, "COMPLETED", crashAt);
+        assert.equal(competition.winner?.userId, WINNER, crashAt);
+        assert.equal(competition.winner?.revenue, 2500, crashAt);
+        const transfers = transfersOf(whop, competitionId);
+        assert.equal(transfers.length, 1, `${crashAt}: exactly one transfer`);
+        assert.equal(transfers[0].amountMinor, 4000);
+        assert.equal(transfers[0].destinationId, WINNER);
+      }
+    } finally {
+      await whop.close();
+      await shopify.close();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  },
+});
