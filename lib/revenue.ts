@@ -74,8 +74,18 @@ export function recordOrder(
   participantId: string,
   order: OrderDelivery,
   now: number,
+  options: RecordOptions = {},
 ): Promise<RecordOutcome> {
-  return serialized(participantId, () => applyOrder(kv, participantId, order, now));
+  return serialized(participantId, () => applyOrder(kv, participantId, order, now, options));
+}
+
+/** Options of `recordOrder`. */
+export interface RecordOptions {
+  /**
+   * Writes added to the commit that stores the order (e.g. remembering the
+   * webhook delivery that carried it), so they land together or not at all.
+   */
+  alsoCommit?: (op: Deno.AtomicOperation) => Deno.AtomicOperation;
 }
 
 async function applyOrder(
@@ -83,7 +93,9 @@ async function applyOrder(
   participantId: string,
   order: OrderDelivery,
   now: number,
+  options: RecordOptions,
 ): Promise<RecordOutcome> {
+  const also = options.alsoCommit ?? ((op: Deno.AtomicOperation) => op);
   for (;;) {
     const participantEntry = await kv.get<Participant>(keys.participant(participantId));
     const participant = participantEntry.value;
@@ -107,11 +119,13 @@ async function applyOrder(
       const kept: StoredOrder = stored ??
         { amount: 0, counted: false, createdAt: order.createdAt, updatedAt: order.createdAt };
       const result = await commit(() =>
-        kv.atomic().check(storedEntry, competitionEntry)
-          .set(keys.order(participantId, order.orderId), {
-            ...kept,
-            afterSettlement: { amount, counted, updatedAt: order.updatedAt },
-          })
+        also(
+          kv.atomic().check(storedEntry, competitionEntry)
+            .set(keys.order(participantId, order.orderId), {
+              ...kept,
+              afterSettlement: { amount, counted, updatedAt: order.updatedAt },
+            }),
+        )
       );
       if (result.ok) return "after_settlement";
       continue;
@@ -133,7 +147,7 @@ async function applyOrder(
         : participant.lastOrderAt,
     };
     const build = () => {
-      const op = kv.atomic().check(participantEntry, storedEntry, competitionEntry)
+      const op = also(kv.atomic().check(participantEntry, storedEntry, competitionEntry))
         .set(keys.order(participantId, order.orderId), nextOrder);
       if (!moved) return op;
       op.set(keys.participant(participantId), next)

@@ -119,8 +119,7 @@ export async function processWebhook(deps: WebhookDeps, input: WebhookInput): Pr
   }
   // A delivery is remembered once applied. A repeat that arrives while the first is still being applied (or
   // after a crash mid-way) is applied again: every effect is idempotent, so no acknowledged order is ever lost.
-  const seenKey = keys.webhookDelivery("shopify", input.webhookId);
-  if ((await deps.kv.get(seenKey)).value === true) {
+  if ((await deps.kv.get(seenKey(input))).value === true) {
     log("info", "shopify webhook repeat dropped", { topic: input.topic, shop: input.shop, webhookId: input.webhookId });
     return { status: 200, result: "duplicate" };
   }
@@ -134,8 +133,12 @@ export async function processWebhook(deps: WebhookDeps, input: WebhookInput): Pr
     }
     throw error;
   }
-  await deps.kv.set(seenKey, true, { expireIn: DELIVERY_MEMORY_MS });
+  if (outcome.result !== "applied") await deps.kv.set(seenKey(input), true, { expireIn: DELIVERY_MEMORY_MS });
   return outcome;
+}
+
+function seenKey(input: WebhookInput): Deno.KvKey {
+  return keys.webhookDelivery("shopify", input.webhookId);
 }
 
 async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): Promise<WebhookOutcome> {
@@ -151,7 +154,11 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
     const connected = participants.filter((participant) => participant.connection === "connected");
     if (connected.length === 0) return { status: 200, result: "disconnected" };
     const outcomes: RecordOutcome[] = [];
-    for (const participant of connected) outcomes.push(await recordOrder(kv, participant.id, order, now()));
+    // The delivery is remembered in the same commit that stores the order: one commit per new delivery.
+    const remember = (op: Deno.AtomicOperation) => op.set(seenKey(input), true, { expireIn: DELIVERY_MEMORY_MS });
+    for (const participant of connected) {
+      outcomes.push(await recordOrder(kv, participant.id, order, now(), { alsoCommit: remember }));
+    }
     log("info", "shopify order applied", { topic, shop, orderId: order.orderId, outcomes });
     return { status: 200, result: "applied", outcomes };
   }
