@@ -5,6 +5,12 @@
 import type { Notification } from "../lib/notifications.ts";
 import { formatUtc } from "./format.ts";
 
+/**
+ * Where "Mark all as read" posts: the notifications API (`routes/whop_api.ts`),
+ * which answers a form post with a 303 to its same-origin `returnTo`.
+ */
+export const NOTIFICATIONS_READ_PATH = "/api/notifications/read";
+
 /** Props of {@link NotificationsMenu}. */
 export interface NotificationsMenuProps {
   notifications: Notification[];
@@ -39,7 +45,7 @@ export function NotificationsMenu(props: NotificationsMenuProps) {
           </ul>
         )}
         {unread > 0 && (
-          <form method="post" action="/notifications/read">
+          <form method="post" action={NOTIFICATIONS_READ_PATH}>
             <input type="hidden" name="returnTo" value={props.returnTo} />
             <button type="submit" class="button-secondary">Mark all as read</button>
           </form>

@@ -10,6 +10,8 @@ import { NotificationsMenu } from "./notifications_menu.tsx";
 export interface SiteNavProps {
   /** The request path, to mark the current link. */
   path: string;
+  /** Where forms in the header come back to (path and query); the path when absent. */
+  returnTo?: string;
   user: User | null;
   notifications: Notification[];
   unread: number;
@@ -35,7 +37,11 @@ export function SiteNav(props: SiteNavProps) {
         {props.user
           ? (
             <>
-              <NotificationsMenu notifications={props.notifications} unread={props.unread} returnTo={props.path} />
+              <NotificationsMenu
+                notifications={props.notifications}
+                unread={props.unread}
+                returnTo={props.returnTo ?? props.path}
+              />
               <span class="user-name">{props.user.name}</span>
               <form method="post" action="/logout" class="inline-form">
                 <button type="submit" class="button-link">Sign out</button>

@@ -1,68 +1,120 @@
 /**
- * Browser tests of the pages in Chromium, under the strict CSP: the live
- * leaderboard follows recorded orders without a reload, and the create form
- * shows the schema's messages before submitting and the server's after.
- * Each test saves a screenshot to `tests/artifacts/`.
+ * Browser tests of the pages in Chromium, under the strict CSP:
+ *
+ * - the live leaderboard follows orders placed at the simulated Shopify and
+ *   delivered as signed `orders/create` / `orders/updated` webhooks, without
+ *   a reload, and the test prints how long each took from the order to the DOM;
+ * - a store owner signs in through the simulated Whop's user picker, enters
+ *   their shop, approves the install on the simulated Shopify and comes back
+ *   as a participant;
+ * - the create form shows the schema's messages before submitting and the
+ *   server's after.
+ *
+ * Each test saves screenshots to `tests/artifacts/`.
  */
 import assert from "node:assert/strict";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { createTestApp, type TestApp } from "./helpers/test_app.ts";
 import { ensureIslandBundles } from "../lib/island_build.ts";
 import { createSession, sessionCookieName } from "../lib/sessions.ts";
 import { saveUser } from "../lib/users.ts";
-import { recordOrder } from "../lib/revenue.ts";
 import { activeCompetition, HOUR } from "../routes/pages/page_fixtures.ts";
+import { joinStore, participantOf, settledSync } from "../lib/shopify/testing.ts";
 
 const CREATOR = "user_creator";
+const ARTIFACTS = "tests/artifacts";
 
-/** A served test app, a Chromium with a fresh profile, and a page that records problems. */
-async function openBrowser(): Promise<
-  AsyncDisposable & { t: TestApp; origin: string; browser: BrowserContext; page: Page; problems: string[] }
+/** What {@link openBrowser} can add. */
+interface BrowserOptions {
+  /**
+   * Serve the app with the simulated Shopify and Whop (`createTestApp(…, { shopify: true, whop: true })`);
+   * otherwise the bare app on loopback.
+   */
+  services?: boolean;
+  /**
+   * Send a normal Chrome User-Agent. Headless Chromium says `HeadlessChrome/…`, which the Shopify library's
+   * `isbot` check flags: `auth.begin` then answers 410 and the join is refused.
+   */
+  browserUserAgent?: boolean;
+}
+
+/** A served test app, a fresh Chromium context, and a page that records problems. */
+async function openBrowser(options: BrowserOptions = {}): Promise<
+  AsyncDisposable & {
+    t: TestApp;
+    origin: string;
+    browser: BrowserContext;
+    page: Page;
+    problems: string[];
+    shot(name: string): Promise<void>;
+  }
 > {
   await ensureIslandBundles();
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => t.app.fetch(request));
-  const origin = `http://127.0.0.1:${server.addr.port}`;
-  const t = await createTestApp({ APP_URL: origin });
+  let server: Deno.HttpServer<Deno.NetAddr> | undefined;
+  let t: TestApp;
+  let origin: string;
+  if (options.services) {
+    t = await createTestApp({}, { shopify: true, whop: true });
+    origin = t.url!;
+  } else {
+    server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => t.app.fetch(request));
+    origin = `http://127.0.0.1:${server.addr.port}`;
+    t = await createTestApp({ APP_URL: origin });
+  }
   t.clock.ms = Date.now();
-  const userDataDir = await Deno.makeTempDir({ prefix: "chromium_" });
-  const browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-    viewport: { width: 1100, height: 900 },
-  });
-  const page = browser.pages()[0] ?? await browser.newPage();
-  const problems: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error" || message.type() === "warning") problems.push(message.text());
-  });
-  page.on("pageerror", (error) => problems.push(error.message));
-  await page.addInitScript(() =>
-    document.addEventListener(
-      "securitypolicyviolation",
-      (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`),
-    )
-  );
-  return {
-    t,
-    origin,
-    browser,
-    page,
-    problems,
-    async [Symbol.asyncDispose]() {
-      await browser.close();
-      await server.shutdown();
-      await t[Symbol.asyncDispose]();
-      await Deno.remove(userDataDir, { recursive: true });
-    },
-  };
+  let chrome: Browser | undefined;
+  try {
+    chrome = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+    // The same browser without the "Headless" its User-Agent otherwise carries.
+    const userAgent = options.browserUserAgent
+      ? `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${chrome.version()} Safari/537.36`
+      : undefined;
+    const browser = await chrome.newContext({ viewport: { width: 1100, height: 900 }, userAgent });
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on("console", (message) => {
+      const where = message.location().url;
+      if (message.type() === "error" || message.type() === "warning") problems.push(`${message.text()} at ${where}`);
+    });
+    page.on("pageerror", (error) => problems.push(error.message));
+    await page.addInitScript(() =>
+      document.addEventListener(
+        "securitypolicyviolation",
+        (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`),
+      )
+    );
+    const opened = chrome;
+    return {
+      t,
+      origin,
+      browser,
+      page,
+      problems,
+      async shot(name) {
+        await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+      },
+      async [Symbol.asyncDispose]() {
+        await opened.close();
+        await server?.shutdown();
+        await t[Symbol.asyncDispose]();
+      },
+    };
+  } catch (error) {
+    await chrome?.close();
+    await server?.shutdown();
+    await t[Symbol.asyncDispose]();
+    throw error;
+  }
 }
 
 /** Signs the browser in as `userId` with a session in KV and its cookie. */
@@ -83,21 +135,65 @@ function rows(page: Page): Promise<string[]> {
   );
 }
 
-Deno.test("pages in Chromium - a visitor sees totals and ranks change live, without reloading", async () => {
-  await using session = await openBrowser();
-  const { t, origin, page, problems } = session;
-  t.clock.ms = Date.now() - 2 * HOUR;
-  const { competition, participants: [first, second] } = await activeCompetition(t, CREATOR, 2, "Live Cup");
-  t.clock.ms = Date.now();
-  const order = (id: string, amount: number) => ({
-    orderId: id,
-    createdAt: new Date(t.clock.ms).toISOString(),
-    updatedAt: new Date(t.clock.ms).toISOString(),
-    amount,
-    currency: "USD",
-    test: false,
-    cancelled: false,
+/**
+ * Starts recording, in the page, the wall-clock time of every change to the
+ * leaderboard's rows (a `MutationObserver`), so a test can tell when the DOM
+ * first showed a given state.
+ */
+function recordBoardChanges(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const board = document.querySelector(".live-leaderboard")!;
+    const read = () =>
+      [...board.querySelectorAll("tbody tr[data-participant-id]")].map((tr) =>
+        [".rank", ".store-name", ".revenue"].map((s) => tr.querySelector(s)?.textContent?.trim()).join("|")
+      ).join("\n");
+    const log: { at: number; rows: string }[] = [];
+    (globalThis as { boardChanges?: typeof log }).boardChanges = log;
+    new MutationObserver(() => {
+      const rows = read();
+      if (log.at(-1)?.rows !== rows) log.push({ at: performance.timeOrigin + performance.now(), rows });
+    }).observe(board, { subtree: true, childList: true, characterData: true });
   });
+}
+
+/**
+ * Runs `act` (which makes the simulated Shopify send webhooks), waits up to
+ * one second for the leaderboard to show `expected`, and returns the
+ * milliseconds from `act` to the DOM change.
+ */
+async function msUntilBoardShows(page: Page, expected: string[], act: () => unknown): Promise<number> {
+  const started = Date.now();
+  act();
+  await page.waitForFunction(
+    (rows) =>
+      (globalThis as { boardChanges?: { rows: string }[] }).boardChanges?.some((c) => c.rows === rows.join("\n")),
+    expected,
+    { timeout: 1000 },
+  );
+  const changes = await page.evaluate(() =>
+    (globalThis as { boardChanges?: { at: number; rows: string }[] })
+      .boardChanges!
+  );
+  const shown = changes.find((c) => c.rows === expected.join("\n"))!;
+  return Math.round(shown.at - started);
+}
+
+Deno.test("pages in Chromium - a visitor keeps a competition page open; signed Shopify webhooks move totals and ranks live", async () => {
+  await using session = await openBrowser({ services: true });
+  const { t, origin, page, problems, shot } = session;
+  const shopify = t.shopify!;
+  t.clock.ms = Date.now() - 2 * HOUR;
+  const { competition } = await activeCompetition(t, CREATOR, 0, "Live Cup");
+  const NORTH = "north-wind.myshopify.com";
+  const SOUTH = "south-pole.myshopify.com";
+  for (const [i, [shop, name]] of [[NORTH, "North Wind"], [SOUTH, "South Pole"]].entries()) {
+    shopify.createShop({ shop, name, currency: "USD" });
+    const { callback } = await joinStore(t, competition.id, `owner_${i}`, shop);
+    assert.equal(callback.status, 303);
+    assert.equal(callback.headers.get("location"), `/competitions/${competition.id}`);
+    await settledSync(t, (await participantOf(t, competition.id, shop))!.id);
+    assert.ok(shopify.subscriptions(shop).some((s) => s.topic === "orders/create"), "the join subscribed webhooks");
+  }
 
   let refused = 0; // the stream fails twice first: the island must reconnect on its own
   await page.route("**/events", (route) => refused++ < 2 ? route.fulfill({ status: 503, body: "" }) : route.continue());
@@ -105,51 +201,139 @@ Deno.test("pages in Chromium - a visitor sees totals and ranks change live, with
   await page.locator(".pill-reconnecting", { hasText: "Reconnecting…" }).waitFor({ timeout: 2000 });
   await page.locator(".pill-live", { hasText: "Live" }).waitFor({ timeout: 5000 });
   assert.equal(refused, 3);
+  assert.match(await page.evaluate(() => navigator.userAgent), /HeadlessChrome/, "the UA the join test replaces");
   await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded = true);
-  assert.deepEqual(await rows(page), ["1|Store 0|$0.00", "1|Store 1|$0.00"]);
+  assert.deepEqual(await rows(page), ["1|North Wind|$0.00", "1|South Pole|$0.00"]);
   const chartBefore = await page.locator(".race-chart path.series").evaluateAll((paths) =>
     paths.map((p) => p.getAttribute("d"))
   );
+  await recordBoardChanges(page);
 
-  await recordOrder(t.kv, second.id, order("A-1", 12_550), t.clock.ms);
-  const moved = Date.now();
-  await page.waitForFunction(
-    () => document.querySelector(".live-leaderboard tbody tr .store-name")?.textContent === "Store 1",
-    null,
-    { timeout: 1000 },
+  const latencies: Record<string, number> = {};
+  t.clock.ms = Date.now();
+  latencies["South Pole's order, North Wind down to 2nd"] = await msUntilBoardShows(
+    page,
+    ["1|South Pole|$125.50", "2|North Wind|$0.00"],
+    () => shopify.createOrder(SOUTH, { totalPrice: "125.50" }),
   );
-  assert.deepEqual(await rows(page), ["1|Store 1|$125.50", "2|Store 0|$0.00"]);
   const animations = await page.evaluate(() => document.getAnimations().map((a) => a.constructor.name));
   assert.ok(animations.includes("Animation"), `rows slide to their new place (${animations})`);
   assert.ok(animations.includes("CSSAnimation"), `moved rows flash (${animations})`);
-  console.log(`rank change shown ${Date.now() - moved} ms after the order was recorded`);
-  assert.equal(await page.locator("[aria-live=polite]").textContent(), "Store 0 moved down to 2nd.");
-  assert.equal(await page.locator("tr.row-down .store-name").textContent(), "Store 0");
+  assert.equal(await page.locator("[aria-live=polite]").textContent(), "North Wind moved down to 2nd.");
+  assert.equal(await page.locator("tr.row-down .store-name").textContent(), "North Wind");
 
-  t.clock.ms += 60_000;
-  await recordOrder(t.kv, first.id, order("B-1", 20_000), t.clock.ms);
-  await recordOrder(t.kv, first.id, order("B-2", 1_000), t.clock.ms);
-  await page.waitForFunction(
-    () => document.querySelector(".live-leaderboard tbody tr .revenue")?.textContent === "$210.00",
-    null,
-    { timeout: 1000 },
+  t.clock.ms = Date.now();
+  let big!: { id: number };
+  latencies["North Wind's order, swap to 1st"] = await msUntilBoardShows(
+    page,
+    ["1|North Wind|$210.00", "2|South Pole|$125.50"],
+    () => big = shopify.createOrder(NORTH, { totalPrice: "210.00" }),
   );
-  assert.deepEqual(await rows(page), ["1|Store 0|$210.00", "2|Store 1|$125.50"]);
-  assert.match(await page.locator("[aria-live=polite]").textContent() ?? "", /Store 0 moved up to 1st\./);
+  assert.match(await page.locator("[aria-live=polite]").textContent() ?? "", /North Wind moved up to 1st\./);
+  await page.waitForFunction(() => document.getAnimations().length === 0);
+  await shot("pages_live_leaderboard_swap");
+
+  t.clock.ms = Date.now();
+  latencies["refund of $100 on North Wind, swap back"] = await msUntilBoardShows(
+    page,
+    ["1|South Pole|$125.50", "2|North Wind|$110.00"],
+    () => shopify.refundOrder(NORTH, big.id, "100.00"),
+  );
+  assert.match(await page.locator("[aria-live=polite]").textContent() ?? "", /South Pole moved up to 1st\./);
+  await shopify.flushWebhooks();
+  const sent = shopify.deliveries.filter((d) => d.url === `${origin}/api/shopify/webhooks`);
+  assert.deepEqual(
+    sent.filter((d) => d.topic.startsWith("orders/")).map((d) => [d.topic, d.shop]),
+    [["orders/create", SOUTH], ["orders/create", NORTH], ["orders/updated", NORTH]],
+  );
+  assert.ok(sent.every((d) => d.status === "delivered" && d.responseStatus === 200), "every signed webhook accepted");
+
+  for (const [what, ms] of Object.entries(latencies)) console.log(`webhook -> DOM: ${what}: ${ms} ms`);
+  assert.ok(Object.values(latencies).every((ms) => ms < 1000), JSON.stringify(latencies));
   const chartAfter = await page.locator(".race-chart path.series").evaluateAll((paths) =>
     paths.map((p) => p.getAttribute("d"))
   );
   assert.notDeepEqual(chartAfter, chartBefore, "the race chart moved too");
   assert.equal(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded), true);
   await page.waitForFunction(() => document.getAnimations().length === 0);
-  await page.screenshot({ path: "tests/artifacts/pages_live_leaderboard.png", fullPage: true });
+  await shot("pages_live_leaderboard");
 
   await page.setViewportSize({ width: 360, height: 740 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - globalThis.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow}px)`);
-  await page.screenshot({ path: "tests/artifacts/pages_live_leaderboard_360.png", fullPage: true });
+  await shot("pages_live_leaderboard_360");
   const expected = /status of 503/; // the two refused stream connections
   assert.deepEqual(problems.filter((p) => !expected.test(p)), [], "no console errors or CSP violations");
+});
+
+Deno.test("pages in Chromium - a store owner signs in with Whop, joins through Shopify's approve page and is in", async () => {
+  await using session = await openBrowser({ services: true, browserUserAgent: true });
+  const { t, origin, page, problems, shot } = session;
+  const shopify = t.shopify!;
+  t.clock.ms = Date.now() - 2 * HOUR;
+  const { competition } = await activeCompetition(t, CREATOR, 1, "Join Cup");
+  t.clock.ms = Date.now();
+  shopify.createShop({ shop: "cara-goods.myshopify.com", name: "Cara & Co <Goods>", currency: "USD" });
+  const competitionUrl = `${origin}/competitions/${competition.id}`;
+  assert.doesNotMatch(await page.evaluate(() => navigator.userAgent), /Headless/);
+
+  await page.goto(competitionUrl);
+  await shot("join_1_signed_out");
+  await page.locator(".side").getByRole("link", { name: "Sign in" }).click();
+  await page.getByRole("link", { name: "Continue with Whop" }).click();
+  await page.waitForURL(`${t.whop!.origin}/oauth/authorize?**`);
+  await shot("join_2_whop_user_picker");
+  await Promise.all([
+    page.waitForURL(competitionUrl),
+    page.getByRole("button", { name: /Cara Shopkeeper/ }).click(),
+  ]);
+  assert.equal(await page.locator(".user-name").textContent(), "Cara Shopkeeper");
+
+  await page.getByLabel("Your Shopify store").fill("cara goods");
+  await Promise.all([
+    page.waitForURL(`${competitionUrl}?joinError=*`),
+    page.getByRole("button", { name: "Connect store and join" }).click(),
+  ]);
+  assert.equal(
+    await page.getByRole("alert").textContent(),
+    "Enter your store's address as name.myshopify.com (or paste its admin.shopify.com/store/name link).",
+  );
+  assert.equal(await page.getByLabel("Your Shopify store").getAttribute("aria-invalid"), "true");
+  await shot("join_3_refused_shop");
+
+  await page.getByLabel("Your Shopify store").fill("https://admin.shopify.com/store/cara-goods");
+  await Promise.all([
+    page.waitForURL(`${shopify.origin}/cara-goods.myshopify.com/admin/oauth/authorize?**`),
+    page.getByRole("button", { name: "Connect store and join" }).click(),
+  ]);
+  assert.match(await page.locator("h1").textContent() ?? "", /Install CartBrawl/);
+  assert.match(await page.locator("main").textContent() ?? "", /Cara & Co <Goods>/);
+  await shot("join_4_shopify_approve");
+  await Promise.all([page.waitForURL(competitionUrl), page.getByRole("button", { name: "Approve" }).click()]);
+
+  const participant = (await participantOf(t, competition.id, "cara-goods.myshopify.com"))!;
+  assert.equal(participant.userId, "user_OwnerCaraT8w3n", "the signed-in Whop user");
+  assert.equal(
+    (await page.locator(".your-store .notice").first().textContent())?.replace(/\s+/g, " "),
+    "You're in with Cara & Co <Goods> (cara-goods.myshopify.com).",
+  );
+  assert.equal(await page.getByLabel("Your Shopify store").count(), 0, "no join form any more");
+  await page.locator(".live-leaderboard tr", { hasText: "Cara & Co <Goods>" }).waitFor();
+  assert.deepEqual(await rows(page), ["1|Store 0|$0.00", "1|Cara & Co <Goods>|$0.00"]);
+  await shot("join_5_joined");
+
+  await settledSync(t, participant.id);
+  await page.reload();
+  assert.equal(await page.locator(".sync-state").textContent(), "Up to date");
+  assert.equal(await page.locator(".sync-orders").textContent(), "0");
+  assert.match(await page.locator(".sync-last").textContent() ?? "", /UTC$/);
+  await shot("join_6_synced");
+  const sandboxFavicons = [t.whop!.origin, shopify.origin].map((o) => `404 (Not Found) at ${o}/favicon.ico`);
+  assert.deepEqual(
+    problems.filter((p) => !sandboxFavicons.some((f) => p.endsWith(f))),
+    [],
+    "no console errors or CSP violations (the simulated Whop and Shopify serve no favicon)",
+  );
 });
 
 Deno.test("pages in Chromium - the create form validates in the browser and shows the server's messages", async () => {

@@ -1,7 +1,9 @@
 /**
- * `GET /competitions/:id`: the rules, status, join form, the live
- * leaderboard and race chart, the time-elapsed bar, and the winner once
- * decided. Drafts are shown to their creator only.
+ * `GET /competitions/:id`: the rules, status, join form (with the refusal
+ * that sent the browser back, `?joinError=`), the signed-in owner's own
+ * store and its sync progress, the live leaderboard and race chart, the
+ * time-elapsed bar, and the winner once decided. Drafts are shown to their
+ * creator only.
  */
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../../lib/app.ts";
@@ -17,6 +19,7 @@ import { RaceChart } from "../../components/race_chart.tsx";
 import { countdownTarget } from "../../components/competition_card.tsx";
 import { formatDecimalMoney, formatUtc } from "../../components/format.ts";
 import { CountdownIsland, LiveLeaderboardIsland, LiveRaceChartIsland } from "../../components/island_wrappers.ts";
+import type { Participant, SyncProgress } from "../../lib/participants.ts";
 import { readRaceLines } from "./race_series.ts";
 import { renderAppPage } from "./shell.tsx";
 
@@ -55,15 +58,32 @@ function Rules(props: { competition: Competition }) {
   );
 }
 
-function JoinForm(props: { competition: Competition; signedIn: boolean; joined: boolean }) {
-  const { competition } = props;
-  if (props.joined) return <p class="notice">Your store is in this competition. Good luck!</p>;
+/** The longest `joinError` sentence shown; longer ones are cut (they come from a link anyone can craft). */
+export const MAX_JOIN_ERROR_LENGTH = 300;
+
+/** The `?joinError=` sentence to show, trimmed and bounded, or undefined. */
+export function joinErrorFrom(value: string | undefined): string | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  return text.length > MAX_JOIN_ERROR_LENGTH ? `${text.slice(0, MAX_JOIN_ERROR_LENGTH - 1)}…` : text;
+}
+
+/** The refusal that sent the browser back here (`?joinError=`), announced to screen readers. */
+function JoinError(props: { message: string }) {
+  return <p class="notice notice-error join-error" id="join-error" role="alert">{props.message}</p>;
+}
+
+function JoinForm(props: { competition: Competition; signedIn: boolean; joinError?: string }) {
+  const { competition, joinError } = props;
   if (!props.signedIn) {
     return (
-      <p class="card">
-        <a href={`/signin?${new URLSearchParams({ returnTo: `/competitions/${competition.id}` })}`}>Sign in</a>{" "}
-        to enter your Shopify store.
-      </p>
+      <div class="card">
+        {joinError && <JoinError message={joinError} />}
+        <p>
+          <a href={`/signin?${new URLSearchParams({ returnTo: `/competitions/${competition.id}` })}`}>Sign in</a>{" "}
+          to enter your Shopify store.
+        </p>
+      </div>
     );
   }
   return (
@@ -74,10 +94,63 @@ function JoinForm(props: { competition: Competition; signedIn: boolean; joined: 
         <span class="hint" id="join-shop-hint">
           e.g. my-store.myshopify.com. CartBrawl asks Shopify for read-only access to orders.
         </span>
-        <input id="join-shop" name="shop" autoComplete="off" aria-describedby="join-shop-hint" />
+        <input
+          id="join-shop"
+          name="shop"
+          autoComplete="off"
+          aria-describedby={joinError ? "join-shop-hint join-error" : "join-shop-hint"}
+          aria-invalid={joinError ? "true" : undefined}
+        />
+        {joinError && <JoinError message={joinError} />}
       </div>
       <button type="submit">Connect store and join</button>
     </form>
+  );
+}
+
+const SYNC_LABEL: Record<SyncProgress["state"], string> = {
+  pending: "Waiting to fetch your orders",
+  running: "Fetching your orders",
+  done: "Up to date",
+  failed: "Sync failed",
+};
+
+/** The signed-in store owner's own entry: which store, its connection and how far its order sync got. */
+export function YourStore(props: { participant: Participant }) {
+  const { participant } = props;
+  const { sync } = participant;
+  const disconnected = participant.connection === "disconnected";
+  return (
+    <section class="card your-store" aria-labelledby="your-store-heading">
+      <h2 id="your-store-heading">Your store</h2>
+      <p class="notice">
+        You're in with <strong>{participant.displayName}</strong> <span class="your-shop">({participant.shop})</span>.
+      </p>
+      {disconnected && (
+        <p class="notice notice-error">
+          <span class="tag tag-warning">store disconnected</span> CartBrawl no longer has access to this store's orders
+          {participant.disconnectedAt ? ` (since ${formatUtc(participant.disconnectedAt)})` : ""}, so new orders do not
+          count until it is connected again.
+        </p>
+      )}
+      <dl class="facts sync-progress">
+        <div>
+          <dt>Order sync</dt>
+          <dd class={`sync-state sync-${sync.state}`}>{SYNC_LABEL[sync.state]}</dd>
+        </div>
+        <div>
+          <dt>Orders fetched</dt>
+          <dd class="sync-orders">{sync.ordersFetched}</dd>
+        </div>
+        <div>
+          <dt>Last synced</dt>
+          <dd class="sync-last">
+            {sync.lastSyncedAt ? <time dateTime={sync.lastSyncedAt}>{formatUtc(sync.lastSyncedAt)}</time> : "not yet"}
+          </dd>
+        </div>
+      </dl>
+      {sync.state === "failed" && sync.error && <p class="field-error">{sync.error}</p>}
+    </section>
   );
 }
 
@@ -101,7 +174,13 @@ function WinnerBanner(props: { competition: Competition }) {
   );
 }
 
-/** Routes: `GET /competitions/:id`. */
+/** The participant `userId` entered in a competition, if any. */
+async function participantOfUser(kv: Deno.Kv, userId: string, competitionId: string): Promise<Participant | null> {
+  const id = (await kv.get<string>(keys.participantByUser(userId, competitionId))).value;
+  return id ? (await kv.get<Participant>(keys.participant(id))).value : null;
+}
+
+/** Routes: `GET /competitions/:id` (`?joinError=<sentence>` shows a join refusal next to the form). */
 export function competitionPage(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>().get("/competitions/:id", async (c) => {
     const competition = await getCompetition(deps.kv, c.req.param("id"));
@@ -109,10 +188,12 @@ export function competitionPage(deps: AppDeps): Hono<AppEnv> {
     const isCreator = userId === competition.creatorId;
     if (competition.status === "DRAFT" && !isCreator) throw new NotFoundError("There is no competition with that id.");
     const now = deps.now();
-    const [leaderboard, joined] = await Promise.all([
+    const [leaderboard, participant] = await Promise.all([
       leaderboardView(deps, competition),
-      userId ? deps.kv.get(keys.participantByUser(userId, competition.id)) : null,
+      userId ? participantOfUser(deps.kv, userId, competition.id) : null,
     ]);
+    const joinError = participant ? undefined : joinErrorFrom(c.req.query("joinError"));
+    const open = isOpenForJoining(competition, now);
     const startMs = Date.parse(competition.startDate);
     const endMs = Date.parse(competition.endDate);
     const chart = {
@@ -161,9 +242,11 @@ export function competitionPage(deps: AppDeps): Hono<AppEnv> {
               </section>
             </div>
             <aside class="side">
-              {isOpenForJoining(competition, now) && (
-                <JoinForm competition={competition} signedIn={Boolean(userId)} joined={Boolean(joined?.value)} />
+              {participant && <YourStore participant={participant} />}
+              {!participant && open && (
+                <JoinForm competition={competition} signedIn={Boolean(userId)} joinError={joinError} />
               )}
+              {!participant && !open && joinError && <JoinError message={joinError} />}
               <Rules competition={competition} />
             </aside>
           </div>

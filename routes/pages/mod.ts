@@ -8,7 +8,6 @@ import { managePage } from "./manage_page.tsx";
 import { dashboardPage } from "./dashboard_page.tsx";
 import { myCompetitionsPage } from "./my_competitions_page.tsx";
 import { signinPage } from "./signin_page.tsx";
-import { notificationsActions } from "./notifications_actions.ts";
 
 /** The page routes; mount with `app.route("/", pageRoutes(deps))`. */
 export function pageRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -22,7 +21,6 @@ export function pageRoutes(deps: AppDeps): Hono<AppEnv> {
       dashboardPage,
       myCompetitionsPage,
       signinPage,
-      notificationsActions,
     ]
   ) {
     pages.route("/", routes(deps));

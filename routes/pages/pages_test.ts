@@ -111,6 +111,83 @@ Deno.test("pages - the competition page shows the leaderboard, disconnected stor
   assert.doesNotMatch(html, /<script/, "a finished competition ships no JavaScript");
 });
 
+Deno.test("pages - ?joinError= shows the sentence next to the join form as an escaped alert", async () => {
+  await using t = await createTestApp();
+  const { competition } = await activeCompetition(t, CREATOR, 1);
+  const sentence = `The store <b>x</b> & "y" is already in this competition.`;
+  const path = `/competitions/${competition.id}?${new URLSearchParams({ joinError: sentence })}`;
+  const html = await (await t.request(path, { userId: OTHER })).text();
+  const start = html.indexOf('<form method="post" action="/api/competitions/');
+  const form = html.slice(start, html.indexOf("</form>", start));
+  assert.ok(
+    form.includes(
+      '<p class="notice notice-error join-error" id="join-error" role="alert">' +
+        "The store &lt;b>x&lt;/b> &amp; &quot;y&quot; is already in this competition.</p>",
+    ),
+    form,
+  );
+  assert.doesNotMatch(html, /<b>x<\/b>/, "never as markup");
+  assert.match(form, /aria-describedby="join-shop-hint join-error"/);
+  assert.match(form, /aria-invalid="true"/);
+
+  const plain = await (await t.request(`/competitions/${competition.id}`, { userId: OTHER })).text();
+  assert.doesNotMatch(plain, /role="alert"/);
+  assert.doesNotMatch(plain, /aria-invalid/);
+  const blank = await (await t.request(`/competitions/${competition.id}?joinError=%20`, { userId: OTHER })).text();
+  assert.doesNotMatch(blank, /role="alert"/, "an empty sentence shows nothing");
+
+  const long = await (await t.request(`/competitions/${competition.id}?joinError=${"a".repeat(5000)}`)).text();
+  assert.match(long, /role="alert">a{299}…<\/p>/, "signed out: shown, and cut to 300 characters");
+  assert.match(long, /Sign in<\/a> to enter your Shopify store/);
+
+  await updateCompetition(t.kv, competition.id, t.clock.ms, "status", (c) => ({ ...c, status: "COMPLETED" }));
+  const closed = await (await t.request(path, { userId: OTHER })).text();
+  assert.doesNotMatch(closed, /name="shop"/);
+  assert.match(closed, /role="alert">The store &lt;b>x/, "still said when joining has closed");
+});
+
+Deno.test("pages - a signed-in participant sees their store, its sync progress and a disconnection", async () => {
+  await using t = await createTestApp();
+  const { competition, participants: [mine] } = await activeCompetition(t, CREATOR, 2);
+  await saveUser(t.kv, { id: mine.userId, name: "Owner Zero" }, t.clock.ms);
+  const page = () =>
+    t.request(`/competitions/${competition.id}?joinError=ignored`, { userId: mine.userId }).then((r) => r.text());
+  let html = await page();
+  assert.match(html, /You're in with <strong>Store 0<\/strong> <span class="your-shop">\(store-0\.myshopify\.com\)/);
+  assert.doesNotMatch(html, /name="shop"/, "no join form for a participant");
+  assert.doesNotMatch(html, /role="alert"/, "a stale joinError is not shown once joined");
+  assert.match(html, /class="sync-state sync-pending">Waiting to fetch your orders</);
+  assert.match(html, /class="sync-orders">0</);
+  assert.match(html, /class="sync-last">not yet</);
+
+  const syncedAt = new Date(t.clock.ms).toISOString();
+  await updateParticipant(t.kv, mine.id, t.clock.ms, "sync", (p) => ({
+    ...p,
+    sync: { state: "done", ordersFetched: 37, lastSyncedAt: syncedAt },
+  }));
+  html = await page();
+  assert.match(html, /class="sync-state sync-done">Up to date</);
+  assert.match(html, /class="sync-orders">37</);
+  assert.ok(html.includes(`<time datetime="${syncedAt}">`), "last synced as a time");
+  assert.doesNotMatch(html, /store disconnected/);
+
+  await updateParticipant(t.kv, mine.id, t.clock.ms, "sync", (p) => ({
+    ...p,
+    connection: "disconnected",
+    disconnectedAt: syncedAt,
+    sync: { ...p.sync, state: "failed", error: "Shopify refused the token." },
+  }));
+  html = await page();
+  assert.match(html, /class="sync-state sync-failed">Sync failed</);
+  assert.match(html, /Shopify refused the token\./);
+  assert.match(html, /CartBrawl no longer has access to this store's orders \(since /);
+  assert.equal(html.match(/store disconnected/g)?.length, 2, "in the own-store panel and the leaderboard row");
+
+  const other = await (await t.request(`/competitions/${competition.id}`, { userId: OTHER })).text();
+  assert.doesNotMatch(other, /You're in with/);
+  assert.match(other, /name="shop"/);
+});
+
 Deno.test("pages - drafts are the creator's; others get a 404 page", async () => {
   await using t = await createTestApp();
   const draft = await draftCompetition(t, CREATOR);
@@ -258,24 +335,33 @@ Deno.test("pages - my competitions shows rank and outcome", async () => {
   assert.match(html, /<span>Won<\/span>/);
 });
 
-Deno.test("pages - the header lists notifications with the unread count and marks them read", async () => {
+Deno.test("pages - the header lists notifications and marks them read through the one notifications endpoint", async () => {
   await using t = await createTestApp();
   await notify(
     t.kv,
     { dedupeKey: "a", userId: CREATOR, kind: "funded", title: "Prize funded", body: "Ready." },
     t.clock.ms,
   );
-  let html = await (await t.request("/", { userId: CREATOR })).text();
+  let html = await (await t.request("/dashboard?tab=payouts", { userId: CREATOR })).text();
   assert.match(html, /<details class="menu notifications">/);
   assert.match(html, /aria-label="1 unread">1</);
   assert.match(html, /Prize funded/);
-  const res = await postForm(t, "/notifications/read", { returnTo: "/dashboard" }, CREATOR);
+  assert.match(html, /<form method="post" action="\/api\/notifications\/read">/);
+  assert.match(html, /name="returnTo" value="\/dashboard\?tab=payouts"/, "back to the same tab");
+  assert.equal(html.match(/notifications\/read/g)?.length, 1);
+
+  const res = await postForm(t, "/api/notifications/read", { returnTo: "/dashboard?tab=payouts" }, CREATOR);
   assert.equal(res.status, 303);
-  assert.equal(res.headers.get("location"), "/dashboard");
+  assert.equal(res.headers.get("location"), "/dashboard?tab=payouts");
   html = await (await t.request("/", { userId: CREATOR })).text();
   assert.doesNotMatch(html, /unread/);
-  const offsite = await postForm(t, "/notifications/read", { returnTo: "//evil.example/" }, CREATOR);
-  assert.equal(offsite.headers.get("location"), "/", "only paths on this site");
+  for (const returnTo of ["//evil.example/", "https://evil.example/", "/\\evil.example"]) {
+    const offsite = await postForm(t, "/api/notifications/read", { returnTo }, CREATOR);
+    assert.equal(offsite.status, 303);
+    assert.match(offsite.headers.get("location") ?? "", /^\/(?![/\\])/, `only paths on this site (${returnTo})`);
+  }
+  const old = await postForm(t, "/notifications/read", { returnTo: "/" }, CREATOR);
+  assert.equal(old.status, 404, "the page route is gone: one endpoint only");
 });
 
 Deno.test("pages - CSRF: a cross-origin form post is refused", async () => {

@@ -32,11 +32,20 @@ export async function renderAppPage(c: Context, deps: Pick<AppDeps, "kv" | "conf
     ? await Promise.all([getUser(deps.kv, userId), listNotifications(deps.kv, userId)])
     : [null, { notifications: [], unread: 0 }];
   c.header("Cache-Control", PAGE_CACHE_CONTROL);
+  const { pathname, search } = new URL(c.req.url);
   return renderPage(c, {
     title: page.title,
     body: page.body,
     status: page.status,
     sandbox: deps.config.sandbox,
-    nav: <SiteNav path={c.req.path} user={user} notifications={inbox.notifications} unread={inbox.unread} />,
+    nav: (
+      <SiteNav
+        path={c.req.path}
+        returnTo={pathname + search}
+        user={user}
+        notifications={inbox.notifications}
+        unread={inbox.unread}
+      />
+    ),
   });
 }
