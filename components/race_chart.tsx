@@ -26,6 +26,8 @@ const HEIGHT = 240;
 const PAD = { top: 12, right: 12, bottom: 28, left: 64 };
 /** Distinct line colours in the stylesheet: `.series-0` … `.series-7`. */
 export const SERIES_COLOURS = 8;
+/** The chart follows the leading stores only: one line per colour. */
+export const RACE_CHART_STORES = SERIES_COLOURS;
 
 /**
  * A round upper bound for the y axis: 1, 2, 2.5 or 5 times a power of ten.

@@ -57,7 +57,7 @@ Deno.test("live islands - rank changes name each store that moved", () => {
   assert.deepEqual(rankChanges(before, [...before, entry("d", 4, "0.00")]).moves, {}, "a new store is not a move");
 });
 
-Deno.test("live islands - the race chart appends changed totals and new stores", () => {
+Deno.test("live islands - the race chart appends changed totals and follows the leading stores", () => {
   const at = Date.parse("2026-12-02T01:00:00.000Z");
   const lines = [{ participantId: "a", label: "Store a", points: [[at - 1000, 10]] as [number, number][] }];
   const next = extendLines(lines, leaderboard([entry("a", 1, "12.50"), entry("b", 2, "0.00")]));
@@ -66,7 +66,17 @@ Deno.test("live islands - the race chart appends changed totals and new stores",
     { participantId: "b", label: "Store b", points: [] },
   ]);
   assert.deepEqual(lines[0].points.length, 1, "the input is not changed");
-  assert.deepEqual(extendLines(next, leaderboard([entry("a", 1, "12.50")])), next, "an unchanged total adds nothing");
+  assert.deepEqual(
+    extendLines(next, leaderboard([entry("a", 1, "12.50"), entry("b", 2, "0.00")])),
+    next,
+    "an unchanged total adds nothing",
+  );
+  const many = leaderboard(Array.from({ length: 12 }, (_, i) => entry(`s${i}`, i + 1, `${100 - i}.00`)));
+  assert.deepEqual(
+    extendLines(next, many).map((line) => line.participantId),
+    ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"],
+    "the chart follows the leading stores only",
+  );
 });
 
 Deno.test("live islands - the leaderboard renders on the server as a snapshot with a polite live region", () => {

@@ -5,7 +5,7 @@
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { RaceChart, type RaceChartProps, type RaceLine } from "../components/race_chart.tsx";
+import { RACE_CHART_STORES, RaceChart, type RaceChartProps, type RaceLine } from "../components/race_chart.tsx";
 import { competitionFeed, type LeaderboardJson } from "./competition_feed.ts";
 
 /** Props: the chart's initial data and the competition it follows. */
@@ -14,23 +14,20 @@ export interface LiveRaceChartProps extends RaceChartProps {
 }
 
 /**
- * The lines with each entry's total appended at the leaderboard's time,
- * when it differs from the line's last sample; new stores get a new line.
+ * The lines of the leading stores (`RACE_CHART_STORES`), each with its
+ * total appended at the leaderboard's time when it differs from the line's
+ * last sample; a store that moves into the lead gets a new line.
  */
 export function extendLines(lines: RaceLine[], leaderboard: LeaderboardJson): RaceLine[] {
   const at = Date.parse(leaderboard.updatedAt);
-  const next = lines.map((line) => ({ ...line }));
-  for (const entry of leaderboard.entries) {
+  return leaderboard.entries.slice(0, RACE_CHART_STORES).map((entry) => {
     const value = Number(entry.revenue);
-    let line = next.find((candidate) => candidate.participantId === entry.participantId);
-    if (!line) {
-      line = { participantId: entry.participantId, label: entry.displayName, points: [] };
-      next.push(line);
-    }
+    const line = lines.find((candidate) => candidate.participantId === entry.participantId) ??
+      { participantId: entry.participantId, label: entry.displayName, points: [] };
     const last = line.points.at(-1);
-    if ((last?.[1] ?? 0) !== value) line.points = [...line.points, [Math.max(at, last?.[0] ?? at), value]];
-  }
-  return next;
+    const moved = (last?.[1] ?? 0) !== value;
+    return { ...line, points: moved ? [...line.points, [Math.max(at, last?.[0] ?? at), value]] : line.points };
+  });
 }
 
 /** `<LiveRaceChart competitionId={id} {...chartProps} />` */

@@ -13,7 +13,7 @@
  * | ["participants_by_shop", shop, competitionId]                | id                      | one join per store per competition       |
  * | ["orders", participantId, orderId]                           | StoredOrder             | one per order that ever fell in window   |
  * | ["leaderboard", competitionId, -revenue, reachedAtMs, id]    | LeaderboardRow          | top N is a prefix read                   |
- * | ["revenue_points", competitionId, atMs, participantId]       | revenue (minor units)   | race chart samples                       |
+ * | ["revenue_points", competitionId, participantId, atMs]       | revenue (minor units)   | race chart samples, per store            |
  * | ["changes", competitionId]                                   | { at, kind }            | bumped by every write; watched           |
  * | ["users", userId]                                            | User                    |                                          |
  * | ["sessions", sessionId]                                      | Session                 | expireIn                                 |
@@ -29,6 +29,7 @@
  * | ["jobs", name]                                               | JobRun                  | last run, duration, error                |
  * | ["leases", name]                                             | holder id               | expireIn                                 |
  * | ["settings", name]                                           | varies                  | e.g. the sandbox encryption key          |
+ * | ["sandbox_demo"]                                             | DemoWorld               | sandbox only: the demo world, seeded once |
  */
 
 /** Keys of the app's KV layout; the table above is the documentation. */
@@ -54,9 +55,10 @@ export const keys = {
   leaderboard: (competitionId: string) => ["leaderboard", competitionId] as const,
   leaderboardRow: (competitionId: string, revenue: number, reachedAtMs: number, participantId: string) =>
     ["leaderboard", competitionId, -revenue, reachedAtMs, participantId] as const,
-  revenuePoints: (competitionId: string) => ["revenue_points", competitionId] as const,
-  revenuePoint: (competitionId: string, atMs: number, participantId: string) =>
-    ["revenue_points", competitionId, atMs, participantId] as const,
+  revenuePoints: (competitionId: string, participantId: string) =>
+    ["revenue_points", competitionId, participantId] as const,
+  revenuePoint: (competitionId: string, participantId: string, atMs: number) =>
+    ["revenue_points", competitionId, participantId, atMs] as const,
   changes: (competitionId: string) => ["changes", competitionId] as const,
   user: (userId: string) => ["users", userId] as const,
   session: (sessionId: string) => ["sessions", sessionId] as const,
@@ -74,6 +76,7 @@ export const keys = {
   job: (name: string) => ["jobs", name] as const,
   lease: (name: string) => ["leases", name] as const,
   setting: (name: string) => ["settings", name] as const,
+  sandboxDemo: () => ["sandbox_demo"] as const,
 };
 
 /** What kind of write bumped a competition's change key. */

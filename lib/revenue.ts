@@ -153,7 +153,7 @@ async function applyOrder(
       op.set(keys.participant(participantId), next)
         .delete(leaderboardKey(participant))
         .set(leaderboardKey(next), leaderboardRow(next))
-        .set(keys.revenuePoint(competition.id, samplePoint(competition, now), participantId), next.revenue);
+        .set(keys.revenuePoint(competition.id, participantId, samplePoint(competition, now)), next.revenue);
       return bumpChange(op, competition.id, "leaderboard", now);
     };
     const result = await commit(build);

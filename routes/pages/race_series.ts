@@ -1,31 +1,33 @@
 /**
  * Reads a competition's race-chart samples from KV
- * (`["revenue_points", competitionId, atMs, participantId]` → minor units)
- * into one line per store, in leaderboard order.
+ * (`["revenue_points", competitionId, participantId, atMs]` → minor units)
+ * into one line per leading store, in leaderboard order: a prefix read per
+ * charted store, so the page costs the same at 100 or 10,000 stores.
  */
 import { keys } from "../../lib/db.ts";
 import type { Competition } from "../../lib/competitions.ts";
 import type { LeaderboardEntry } from "../../lib/leaderboard.ts";
 import { toDecimalString } from "../../lib/money.ts";
-import type { RaceLine } from "../../components/race_chart.tsx";
+import { RACE_CHART_STORES, type RaceLine } from "../../components/race_chart.tsx";
 
 /**
  * The lines of the race chart; values in major units (for plotting only).
- * Stores with no samples get an empty line (flat at zero).
+ * The leading stores (`RACE_CHART_STORES`); those with no samples get an
+ * empty line (flat at zero).
  */
 export async function readRaceLines(
   kv: Deno.Kv,
   competition: Pick<Competition, "id" | "currency">,
   entries: Pick<LeaderboardEntry, "participantId" | "displayName">[],
 ): Promise<RaceLine[]> {
-  const lines = new Map<string, RaceLine>(
-    entries.map((
-      entry,
-    ) => [entry.participantId, { participantId: entry.participantId, label: entry.displayName, points: [] }]),
+  return await Promise.all(
+    entries.slice(0, RACE_CHART_STORES).map(async (entry) => {
+      const points: [number, number][] = [];
+      const prefix = keys.revenuePoints(competition.id, entry.participantId);
+      for await (const sample of kv.list<number>({ prefix })) {
+        points.push([sample.key[3] as number, Number(toDecimalString(sample.value, competition.currency))]);
+      }
+      return { participantId: entry.participantId, label: entry.displayName, points };
+    }),
   );
-  for await (const entry of kv.list<number>({ prefix: keys.revenuePoints(competition.id) })) {
-    const [, , atMs, participantId] = entry.key as [string, string, number, string];
-    lines.get(participantId)?.points.push([atMs, Number(toDecimalString(entry.value, competition.currency))]);
-  }
-  return [...lines.values()];
 }
