@@ -22,7 +22,16 @@ import { toDecimalString } from "../lib/money.ts";
 import { startShopifySandbox } from "../lib/sandbox/shopify/mod.ts";
 import { SANDBOX_APP } from "../lib/shopify/mod.ts";
 import { machine, percentile, report, round } from "./stats.ts";
-import { deliver, epochMs, JsonLines, orderBody, residentMemory, shopOf, signedDelivery } from "./support.ts";
+import {
+  deliver,
+  epochMs,
+  JsonLines,
+  orderBody,
+  residentMemory,
+  shopOf,
+  signedDelivery,
+  startChildApp,
+} from "./support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -49,27 +58,13 @@ console.log(
 const dir = await Deno.makeTempDir({ prefix: "cartbrawl-fanout-" });
 const sandbox = await startShopifySandbox({ ...SANDBOX_APP });
 for (let i = 0; i < stores; i++) sandbox.createShop({ shop: shopOf("bench", i), currency: "USD" });
-const server = new Deno.Command(Deno.execPath(), {
-  args: [
-    "run",
-    "-A",
-    new URL("./serve_app.ts", import.meta.url).pathname,
-    "--kv",
-    `${dir}/app.sqlite3`,
-    "--stores",
-    String(stores),
-  ],
-  env: { LOG_LEVEL: "warn" },
-  stdout: "piped",
-  stderr: "inherit",
-}).spawn();
-const serverLines = new JsonLines(server.stdout);
-const { url, competitionId } = await serverLines.next<{ url: string; competitionId: string }>(120_000);
+const app = await startChildApp(dir, stores);
+const { url, competitionId } = app;
 const port = new URL(url).port;
 const path = `/api/competitions/${competitionId}/events`;
 // One request so the server has served a page and built its live state once.
 await (await fetch(`${url}/api/competitions/${competitionId}/leaderboard`)).arrayBuffer();
-const idle = await residentMemory(server.pid);
+const idle = await residentMemory(app.child.pid);
 
 // Update k: store k's first order, a unique amount; clients look for its revenue string.
 const amounts = Array.from({ length: updates }, (_, k) => 1_000_000 + 10_101 * (k + 1));
@@ -104,7 +99,7 @@ const subscribed = connected.reduce((sum, c) => sum + c.connected, 0);
 const connectFailed = connected.reduce((sum, c) => sum + c.failed, 0);
 const connectSeconds = (performance.now() - connectStarted) / 1000;
 await new Promise((resolve) => setTimeout(resolve, 1000));
-const withClients = await residentMemory(server.pid);
+const withClients = await residentMemory(app.child.pid);
 console.log(`${subscribed} clients subscribed (${connectFailed} failed) in ${round(connectSeconds, 1)} s`);
 
 const ackedAt: number[] = [];
@@ -120,14 +115,14 @@ for (let k = 0; k < updates; k++) {
   if (status !== 200) throw new Error(`update ${k} answered ${status}`);
   const until = performance.now() + gapMs;
   while (performance.now() < until) {
-    peakSample = Math.max(peakSample, (await residentMemory(server.pid)).rssMb);
+    peakSample = Math.max(peakSample, (await residentMemory(app.child.pid)).rssMb);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 const results = await Promise.all(
   children.map((c) => c.lines.next<{ received: number[][]; complete: number; failed: number }>(180_000)),
 );
-const after = await residentMemory(server.pid);
+const after = await residentMemory(app.child.pid);
 
 const all: number[] = [];
 const lastPerUpdate: number[] = [];
@@ -158,8 +153,6 @@ for (const c of children) {
   await c.child.status;
   await c.lines.cancel();
 }
-server.kill("SIGTERM");
-await server.status;
-await serverLines.cancel();
+await app.stop();
 await sandbox.close();
 await Deno.remove(dir, { recursive: true });

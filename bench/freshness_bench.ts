@@ -15,7 +15,7 @@ import { SseReader } from "../lib/live_testing.ts";
 import { startShopifySandbox } from "../lib/sandbox/shopify/mod.ts";
 import { SANDBOX_APP } from "../lib/shopify/mod.ts";
 import { machine, median, percentile, report } from "./stats.ts";
-import { deliver, JsonLines, orderBody, rng, shopOf, signedDelivery } from "./support.ts";
+import { deliver, orderBody, rng, shopOf, signedDelivery, startChildApp } from "./support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -35,22 +35,8 @@ const random = rng(Number(values.seed));
 const dir = await Deno.makeTempDir({ prefix: "cartbrawl-fresh-" });
 const sandbox = await startShopifySandbox({ ...SANDBOX_APP });
 for (let i = 0; i < stores; i++) sandbox.createShop({ shop: shopOf("bench", i), currency: "USD" });
-const child = new Deno.Command(Deno.execPath(), {
-  args: [
-    "run",
-    "-A",
-    new URL("./serve_app.ts", import.meta.url).pathname,
-    "--kv",
-    `${dir}/app.sqlite3`,
-    "--stores",
-    String(stores),
-  ],
-  env: { LOG_LEVEL: "warn" },
-  stdout: "piped",
-  stderr: "inherit",
-}).spawn();
-const lines = new JsonLines(child.stdout);
-const { url, competitionId } = await lines.next<{ url: string; competitionId: string }>(120_000);
+const app = await startChildApp(dir, stores);
+const { url, competitionId } = app;
 
 console.log(`machine: ${machine()}; ${stores} stores; ${rounds} × ${ordersPerRound} orders, gaps 0–${maxGap} ms`);
 
@@ -115,8 +101,6 @@ report("freshness p50 (2xx → SSE leaderboard event with the new total)", media
 report("freshness p99", median(results.p99), "ms (target < 1000)");
 report("freshness max", median(results.max), "ms");
 
-child.kill("SIGTERM");
-await child.status;
-await lines.cancel();
+await app.stop();
 await sandbox.close();
 await Deno.remove(dir, { recursive: true });

@@ -29,12 +29,12 @@ import { machine, median, percentile, report, round } from "./stats.ts";
 import {
   deliver,
   type Delivery,
-  JsonLines,
   orderBody,
   pool,
   seedCompetition,
   shopOf,
   signedDelivery,
+  startChildApp,
 } from "./support.ts";
 
 const { values } = parseArgs({
@@ -76,22 +76,8 @@ async function deliveries(n: number, hot = false): Promise<Delivery[]> {
 }
 
 // The app, alone in its process.
-const child = new Deno.Command(Deno.execPath(), {
-  args: [
-    "run",
-    "-A",
-    new URL("./serve_app.ts", import.meta.url).pathname,
-    "--kv",
-    `${dir}/app.sqlite3`,
-    "--stores",
-    String(stores),
-  ],
-  env: { LOG_LEVEL: "warn" },
-  stdout: "piped",
-  stderr: "inherit",
-}).spawn();
-const lines = new JsonLines(child.stdout);
-const { url, competitionId } = await lines.next<{ url: string; competitionId: string }>(120_000);
+const app = await startChildApp(dir, stores);
+const { url, competitionId } = app;
 
 /** Closed loop: deliveries/s with `concurrency` senders; every answer must be 200. */
 async function closedLoop(batch: Delivery[], concurrency: number): Promise<number> {
@@ -239,9 +225,7 @@ console.log(
   }`,
 );
 
-child.kill("SIGTERM");
-await child.status;
-await lines.cancel();
+await app.stop();
 baselineKv.close();
 recordKv.close();
 await sandbox.close();

@@ -13,9 +13,10 @@
  */
 import { parseArgs } from "node:util";
 import { ensureIslandBundles } from "../lib/island_build.ts";
-import { createTestApp, type TestApp } from "../tests/helpers/test_app.ts";
+import { createTestApp } from "../tests/helpers/test_app.ts";
 import { activeCompetition, draftCompetition } from "../routes/pages/page_fixtures.ts";
 import { machine, median, report, round } from "./stats.ts";
+import { pageScripts } from "../tests/helpers/page_weight.ts";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "7" } } });
 const runs = Math.max(5, Number(values.runs));
@@ -69,27 +70,6 @@ for (let i = 0; i < runs; i++) times.push(await coldStart());
 console.log(`cold starts: ${times.map((t) => round(t)).join(", ")} ms`);
 report("cold start to first 200 on /healthz (median)", median(times), "ms");
 report("cold start, slowest", Math.max(...times), "ms");
-
-/** The script URLs a page's HTML loads or preloads (as `tests/page_weight_test.ts` finds them). */
-function scriptUrls(html: string): string[] {
-  const scripts = [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1]);
-  const preloads = [...html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+)"/g)].map((m) => m[1]);
-  return [...new Set([...scripts, ...preloads])];
-}
-
-async function gzipSize(bytes: ArrayBuffer): Promise<number> {
-  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
-  return (await new Response(stream).arrayBuffer()).byteLength;
-}
-
-async function pageScripts(t: TestApp, path: string, userId?: string) {
-  const res = await t.request(path, { userId });
-  if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
-  const urls = scriptUrls(await res.text());
-  let gzip = 0;
-  for (const url of urls) gzip += await gzipSize(await (await t.request(url)).arrayBuffer());
-  return { files: urls.length, gzip };
-}
 
 {
   await using t = await createTestApp();

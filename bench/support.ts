@@ -270,3 +270,42 @@ export class JsonLines {
 export function epochMs(): number {
   return performance.timeOrigin + performance.now();
 }
+
+/** The app serving alone in its own process (`bench/serve_app.ts`), on a KV file in `dir`. */
+export interface ChildApp {
+  child: Deno.ChildProcess;
+  url: string;
+  competitionId: string;
+  /** Stops the process and its output reader. */
+  stop(): Promise<void>;
+}
+
+/** Starts `bench/serve_app.ts` with `stores` connected stores and waits for its address. */
+export async function startChildApp(dir: string, stores: number): Promise<ChildApp> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./serve_app.ts", import.meta.url).pathname,
+      "--kv",
+      `${dir}/app.sqlite3`,
+      "--stores",
+      String(stores),
+    ],
+    env: { LOG_LEVEL: "warn" },
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const lines = new JsonLines(child.stdout);
+  const { url, competitionId } = await lines.next<{ url: string; competitionId: string }>(120_000);
+  return {
+    child,
+    url,
+    competitionId,
+    async stop() {
+      child.kill("SIGTERM");
+      await child.status;
+      await lines.cancel();
+    },
+  };
+}

@@ -4,38 +4,13 @@
  * 20 KB, and a page without islands ships none.
  */
 import assert from "node:assert/strict";
-import { createTestApp, type TestApp } from "./helpers/test_app.ts";
+import { createTestApp } from "./helpers/test_app.ts";
 import { ensureIslandBundles } from "../lib/island_build.ts";
 import { activeCompetition, draftCompetition } from "../routes/pages/page_fixtures.ts";
+import { pageScripts } from "./helpers/page_weight.ts";
 
 /** The budget per page, gzip bytes. */
 const BUDGET = 20 * 1024;
-
-/** The script URLs a page's HTML loads or preloads. */
-function scriptUrls(html: string): string[] {
-  const scripts = [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1]);
-  const preloads = [...html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+)"/g)].map((m) => m[1]);
-  return [...new Set([...scripts, ...preloads])];
-}
-
-async function gzipSize(bytes: ArrayBuffer): Promise<number> {
-  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
-  return (await new Response(stream).arrayBuffer()).byteLength;
-}
-
-/** The page's JavaScript: file count and total gzip bytes. */
-async function pageScripts(t: TestApp, path: string, userId?: string) {
-  const res = await t.request(path, { userId });
-  assert.equal(res.status, 200, path);
-  const urls = scriptUrls(await res.text());
-  let gzip = 0;
-  for (const url of urls) {
-    const script = await t.request(url);
-    assert.equal(script.status, 200, url);
-    gzip += await gzipSize(await script.arrayBuffer());
-  }
-  return { files: urls.length, gzip };
-}
 
 Deno.test("page weight - every page ships under 20 KB of gzipped JavaScript; pages without islands ship none", async () => {
   await ensureIslandBundles();

@@ -12,6 +12,8 @@ import assert from "node:assert/strict";
 import { startShopifySandbox } from "../lib/sandbox/shopify/mod.ts";
 import { startWhopSandbox } from "../lib/sandbox/whop/mod.ts";
 import { TEST_WHOP_SETTINGS } from "./helpers/test_app.ts";
+import { type AppProcess, freePort, productionEnv, startAppProcess } from "./helpers/app_process.ts";
+import { SANDBOX_APP } from "../lib/shopify/library.ts";
 import { keys } from "../lib/db.ts";
 import type { Participant } from "../lib/participants.ts";
 import { sumStoredOrders } from "../lib/revenue.ts";
@@ -29,8 +31,6 @@ import {
 } from "../bench/support.ts";
 
 const SEED = Number(Deno.env.get("RESILIENCE_SEED") ?? 20261202);
-const SHOPIFY_APP = { apiKey: "crash-test-key", apiSecret: "crash-test-secret" };
-const root = new URL("../", import.meta.url).pathname;
 
 /** POSTs a delivery; the status (0 on a network error) and the answer's `result`. */
 async function send(url: string, delivery: Delivery): Promise<{ status: number; result: string }> {
@@ -49,67 +49,13 @@ async function send(url: string, delivery: Delivery): Promise<{ status: number; 
   }
 }
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
-/** The app as a subprocess; `stderr` collects what it printed (for failure messages). */
-class AppProcess {
-  child: Deno.ChildProcess;
-  stderr = "";
-  #draining: Promise<void>;
-
-  constructor(env: Record<string, string>) {
-    this.child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "main.ts"],
-      cwd: root,
-      env,
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    this.#draining = this.child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
-      new WritableStream({ write: (chunk) => void (this.stderr = (this.stderr + chunk).slice(-20_000)) }),
-    ).catch(() => {});
-  }
-
-  async ready(url: string, timeoutMs = 60_000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        const res = await fetch(`${url}/healthz`);
-        await res.body?.cancel();
-        if (res.status === 200) return;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`the app did not start:\n${this.stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
-  async stop(signal: Deno.Signal) {
-    try {
-      this.child.kill(signal);
-    } catch {
-      // already gone
-    }
-    const status = await this.child.status;
-    await this.#draining;
-    return status;
-  }
-}
-
 Deno.test("resilience - SIGKILL mid-load, restart on the same KV file: every 2xx delivery counted once", async () => {
   const dir = await Deno.makeTempDir({ prefix: "cartbrawl-crash-" });
   const kvPath = `${dir}/data/cartbrawl.sqlite3`;
   await Deno.mkdir(`${dir}/data`);
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
-  const shopify = await startShopifySandbox({ ...SHOPIFY_APP });
+  const shopify = await startShopifySandbox({ ...SANDBOX_APP });
   const whop = await startWhopSandbox({ ...TEST_WHOP_SETTINGS });
   const random = rng(SEED);
   let app: AppProcess | undefined;
@@ -132,39 +78,20 @@ Deno.test("resilience - SIGKILL mid-load, restart on the same KV file: every 2xx
         "orders/create",
         orderBody(shopify, order),
         undefined,
-        SHOPIFY_APP.apiSecret,
+        SANDBOX_APP.apiSecret,
       );
       deliveries.push({ ...delivery, cents, orderId: String(order.id) });
     }
     const expected = deliveries.reduce((sum, d) => sum + d.cents, 0);
 
-    const encryptionKey = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
-    const env = {
-      PORT: String(port),
-      APP_URL: url,
-      KV_PATH: kvPath,
-      ENCRYPTION_KEY: encryptionKey,
-      SHOPIFY_API_KEY: SHOPIFY_APP.apiKey,
-      SHOPIFY_API_SECRET: SHOPIFY_APP.apiSecret,
-      SHOPIFY_ORIGIN: shopify.origin,
-      WHOP_API_KEY: TEST_WHOP_SETTINGS.apiKey,
-      WHOP_APP_ID: TEST_WHOP_SETTINGS.appId,
-      WHOP_COMPANY_ID: TEST_WHOP_SETTINGS.companyId,
-      WHOP_CLIENT_ID: TEST_WHOP_SETTINGS.clientId,
-      WHOP_CLIENT_SECRET: TEST_WHOP_SETTINGS.clientSecret,
-      WHOP_WEBHOOK_SECRET: TEST_WHOP_SETTINGS.webhookSecret,
-      WHOP_ORIGIN: whop.origin,
-      SANDBOX: "0",
-      LOG_LEVEL: "warn",
-    };
+    const env = productionEnv({ kvPath, port, whop, shopify });
 
     const acked = new Set<number>(); // indexes of deliveries answered 2xx at least once
     const answers = new Map<number, string>();
     let queue = deliveries.map((_, i) => i);
     const resentAfterAck: number[] = [];
     for (let phase = 0; phase < 3; phase++) {
-      app = new AppProcess(env);
-      await app.ready(url);
+      app = await startAppProcess(env, { timeoutMs: 60_000 });
       const crash = phase < 2;
       // Kill after about a third of what is left has been acknowledged.
       const killAfter = crash ? acked.size + Math.ceil(queue.length / 3) : Infinity;
@@ -176,8 +103,8 @@ Deno.test("resilience - SIGKILL mid-load, restart on the same KV file: every 2xx
         if (status >= 200 && status < 300) {
           acked.add(i);
           answers.set(i, result);
-        } else if (!killed) assert.equal(status, 0, `delivery ${i} answered ${status}:\n${current.stderr}`);
-        if (!killed && acked.size >= killAfter) killed = current.stop("SIGKILL");
+        } else if (!killed) assert.equal(status, 0, `delivery ${i} answered ${status}:\n${current.output()}`);
+        if (!killed && acked.size >= killAfter) killed = current.kill();
       });
       if (crash) {
         assert.ok(killed, "the app was killed mid-load");
@@ -204,7 +131,7 @@ Deno.test("resilience - SIGKILL mid-load, restart on the same KV file: every 2xx
           kv.close();
         }
       } else {
-        await app.stop("SIGTERM");
+        await app.kill("SIGTERM");
       }
       // Shopify retries what got no 2xx; a few acknowledged ones come again too (their 2xx "lost").
       const again = deliveries.map((_, i) => i).filter((i) => acked.has(i) && random() < 0.05);
@@ -241,7 +168,7 @@ Deno.test("resilience - SIGKILL mid-load, restart on the same KV file: every 2xx
       kv.close();
     }
   } finally {
-    await app?.stop("SIGKILL");
+    await app?.kill();
     await shopify.close();
     await whop.close();
     await Deno.remove(dir, { recursive: true });

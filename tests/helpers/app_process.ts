@@ -14,8 +14,8 @@ export interface AppProcess extends AsyncDisposable {
   child: Deno.ChildProcess;
   /** Everything the process printed so far (stdout and stderr). */
   output(): string;
-  /** Sends SIGKILL and waits for the exit. */
-  kill(): Promise<void>;
+  /** Sends `signal` (SIGKILL by default) and waits for the exit. */
+  kill(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
 }
 
 const ENCRYPTION_KEY = btoa(String.fromCharCode(...new Uint8Array(32).fill(42)));
@@ -78,17 +78,18 @@ export async function startAppProcess(
     url,
     child,
     output: () => printed,
-    async kill() {
+    async kill(signal: Deno.Signal = "SIGKILL") {
       try {
-        child.kill("SIGKILL");
+        child.kill(signal);
       } catch {
         // already exited
       }
-      await status;
+      const exit = await status;
       await pumped;
+      return exit;
     },
-    [Symbol.asyncDispose]() {
-      return app.kill();
+    async [Symbol.asyncDispose]() {
+      await app.kill();
     },
   };
   if (options.ready === false) return app;
