@@ -9,7 +9,9 @@
  * - `THROTTLED` (HTTP 200) waits for the missing points at `restoreRate`;
  * - 429 waits `Retry-After` seconds; 5xx and network errors back off;
  * - 401 refreshes the token once and tries again;
- * - all of it bounded by `RETRY.attempts`.
+ * - waits Shopify asks for (429, `THROTTLED`) are bounded by the time they
+ *   add up to (`RETRY.rateWaitBudgetMs`), so a storm of 429s is ridden out;
+ *   failures (5xx, network) by their number (`RETRY.attempts`).
  */
 import { GraphqlQueryError, HttpResponseError, Session } from "@shopify/shopify-api";
 import type { ConnectionStore } from "./connections.ts";
@@ -104,6 +106,13 @@ export class AdminClient {
   ): Promise<T> {
     let forceRefresh = false;
     let refreshed = false;
+    let failures = 0;
+    let rateWaitedMs = 0;
+    const waitForRate = async (ms: number, error: unknown) => {
+      if (rateWaitedMs + ms > RETRY.rateWaitBudgetMs) throw error;
+      rateWaitedMs += ms;
+      await this.#wait(ms);
+    };
     for (let attempt = 1;; attempt++) {
       await this.#wait(this.#bucketWait(shop, expectedCost));
       const token = accessToken ?? await this.deps.connections.accessToken(shop, { force: forceRefresh });
@@ -118,7 +127,6 @@ export class AdminClient {
         this.#remember(shop, response.extensions?.cost as CostExtension | undefined);
         return response.data as T;
       } catch (error) {
-        if (attempt >= RETRY.attempts) throw error;
         if (error instanceof GraphqlQueryError) {
           const body = error.body as
             | {
@@ -132,7 +140,7 @@ export class AdminClient {
           if (!throttled) throw new ShopifyQueryError(error.message);
           this.stats.throttledWaits++;
           const wait = this.#bucketWait(shop, cost?.requestedQueryCost ?? expectedCost);
-          await this.#wait(wait > 0 ? wait : backoff(attempt));
+          await waitForRate(wait > 0 ? wait : backoff(attempt), error);
           continue;
         }
         if (error instanceof HttpResponseError && error.response.code === 401 && !refreshed && !accessToken) {
@@ -141,10 +149,14 @@ export class AdminClient {
           forceRefresh = true;
           continue;
         }
-        const delay = retryDelay(error, attempt);
-        if (delay === undefined) throw error;
-        if (error instanceof HttpResponseError && error.response.code === 429) this.stats.rateLimited++;
-        else this.stats.serverErrors++;
+        if (error instanceof HttpResponseError && error.response.code === 429) {
+          this.stats.rateLimited++;
+          await waitForRate(retryDelay(error, attempt)!, error);
+          continue;
+        }
+        const delay = retryDelay(error, ++failures);
+        if (delay === undefined || failures >= RETRY.attempts) throw error;
+        this.stats.serverErrors++;
         await this.#wait(delay);
       }
     }

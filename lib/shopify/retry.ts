@@ -11,8 +11,12 @@ export type Sleep = (ms: number) => Promise<void>;
 /** Real time. */
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** How many attempts a call gets in all, and the backoff bounds. */
-export const RETRY = { attempts: 8, baseMs: 500, maxMs: 30_000 } as const;
+/**
+ * How many failed attempts (5xx, network) a call gets, the backoff bounds,
+ * and how long in all a call may wait when Shopify asks it to (429,
+ * `THROTTLED`).
+ */
+export const RETRY = { attempts: 8, baseMs: 500, maxMs: 30_000, rateWaitBudgetMs: 5 * 60_000 } as const;
 
 /**
  * How long to wait before retrying after `error`, or `undefined` when it
