@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { createTestApp } from "../tests/helpers/test_app.ts";
+import { createApp } from "../lib/app.ts";
+import type { LifecycleServices } from "../lib/settlement.ts";
+
+Deno.test("admin api - operators see each job's runs and can trigger one; others cannot", async () => {
+  await using t = await createTestApp({ ADMIN_USER_IDS: "user_ops" });
+  let synced = 0;
+  const lifecycle: LifecycleServices = {
+    kv: t.kv,
+    now: t.clock.now,
+    syncParticipant: () => Promise.resolve(void synced++),
+    requestPayout: () => Promise.resolve(),
+    refundPrize: () => Promise.resolve(),
+  };
+  const app = createApp({ ...t.deps, lifecycle });
+  const call = async (path: string, userId?: string, method = "GET") =>
+    app.request(`http://localhost${path}`, {
+      method,
+      headers: userId ? { "x-whop-user-token": await t.signer.sign(userId) } : {},
+    });
+
+  assert.equal((await call("/api/admin/jobs")).status, 401);
+  assert.equal((await call("/api/admin/jobs", "user_someone")).status, 403);
+  const before = await (await call("/api/admin/jobs", "user_ops")).json();
+  assert.deepEqual(before.jobs.map((j: { name: string; runs: number }) => [j.name, j.runs]), [["status", 0], [
+    "sync",
+    0,
+  ]]);
+
+  const run = await call("/api/admin/jobs/status/run", "user_ops", "POST");
+  assert.equal(run.status, 200);
+  const { ran, job } = await run.json();
+  assert.equal(ran, true);
+  assert.equal(job.runs, 1);
+  assert.equal(job.lastError, null);
+  assert.equal(job.lastStartedAt, new Date(t.clock.now()).toISOString());
+  assert.ok(Date.parse(job.nextRunAt) > t.clock.now());
+  assert.equal((await call("/api/admin/jobs/nope/run", "user_ops", "POST")).status, 404);
+  assert.equal((await call("/api/admin/jobs/sync/run", "user_someone", "POST")).status, 403);
+});
