@@ -86,6 +86,8 @@ export interface RecordOptions {
    * webhook delivery that carried it), so they land together or not at all.
    */
   alsoCommit?: (op: Deno.AtomicOperation) => Deno.AtomicOperation;
+  /** The participant's competition, when the caller knows it: saves a read. */
+  competitionId?: string;
 }
 
 async function applyOrder(
@@ -97,15 +99,17 @@ async function applyOrder(
 ): Promise<RecordOutcome> {
   const also = options.alsoCommit ?? ((op: Deno.AtomicOperation) => op);
   for (;;) {
-    const participantEntry = await kv.get<Participant>(keys.participant(participantId));
+    // A participant never changes competition: with its id known, one read fetches all three records.
+    const [participantEntry, competitionEntry, storedEntry] = options.competitionId
+      ? await kv.getMany<[Participant, Competition, StoredOrder]>([
+        keys.participant(participantId),
+        keys.competition(options.competitionId),
+        keys.order(participantId, order.orderId),
+      ])
+      : await readInTurn(kv, participantId, order.orderId);
     const participant = participantEntry.value;
-    if (!participant) return "unknown_participant";
-    const [competitionEntry, storedEntry] = await kv.getMany<[Competition, StoredOrder]>([
-      keys.competition(participant.competitionId),
-      keys.order(participantId, order.orderId),
-    ]);
     const competition = competitionEntry.value;
-    if (!competition) return "unknown_participant";
+    if (!participant || !competition || participant.competitionId !== competition.id) return "unknown_participant";
     if (!inWindow(competition, Date.parse(order.createdAt))) return "outside_window";
     const stored = storedEntry.value;
     const updatedMs = Date.parse(order.updatedAt);
@@ -159,6 +163,17 @@ async function applyOrder(
     const result = await commit(build);
     if (result.ok) return "recorded";
   }
+}
+
+/** The participant, then its competition and stored order (when the competition id is not known up front). */
+async function readInTurn(kv: Deno.Kv, participantId: string, orderId: string) {
+  const participantEntry = await kv.get<Participant>(keys.participant(participantId));
+  const competitionId = participantEntry.value?.competitionId ?? "";
+  const [competitionEntry, storedEntry] = await kv.getMany<[Competition, StoredOrder]>([
+    keys.competition(competitionId),
+    keys.order(participantId, orderId),
+  ]);
+  return [participantEntry, competitionEntry, storedEntry] as const;
 }
 
 /** Race-chart samples are bucketed so a competition keeps at most ~240 per store. */

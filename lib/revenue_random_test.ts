@@ -109,7 +109,12 @@ async function scenario(seed: number, stores: number, ordersPerStore: number) {
       [deliveries[i], deliveries[j]] = [deliveries[j], deliveries[i]];
     }
     await Promise.all(
-      deliveries.map((d, i) => recordOrder(i % 2 ? kv1 : kv2, d.participantId, d.order, start + 1000)),
+      deliveries.map((d, i) =>
+        // Both ways of reading: with the competition id known up front (webhooks) and without.
+        recordOrder(i % 2 ? kv1 : kv2, d.participantId, d.order, start + 1000, {
+          competitionId: i % 3 ? competition.id : undefined,
+        })
+      ),
     );
 
     const rows: LeaderboardRow[] = [];

@@ -157,7 +157,8 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
     // The delivery is remembered in the same commit that stores the order: one commit per new delivery.
     const remember = (op: Deno.AtomicOperation) => op.set(seenKey(input), true, { expireIn: DELIVERY_MEMORY_MS });
     for (const participant of connected) {
-      outcomes.push(await recordOrder(kv, participant.id, order, now(), { alsoCommit: remember }));
+      const options = { alsoCommit: remember, competitionId: participant.competitionId };
+      outcomes.push(await recordOrder(kv, participant.id, order, now(), options));
     }
     log("info", "shopify order applied", { topic, shop, orderId: order.orderId, outcomes });
     return { status: 200, result: "applied", outcomes };
