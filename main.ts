@@ -21,7 +21,7 @@ if (import.meta.main) {
   }
   const kv = await openKv(settings.kvPath);
   await ensureIslandBundles();
-  const { app, config, worker, lifecycle } = await buildRuntime(settings, kv);
+  const { app, config, worker, lifecycle, startDemo } = await buildRuntime(settings, kv);
   worker.listen().catch((error) => log("error", "queue worker stopped", { error }));
   scheduleJobs(lifecycle);
   Deno.serve({
@@ -34,4 +34,6 @@ if (import.meta.main) {
     onListen: ({ hostname, port }) =>
       log("info", "listening", { url: `http://${hostname}:${port}`, appUrl: config.appUrl, sandbox: config.sandbox }),
   }, app.fetch);
+  // Sandbox mode: the demo world (seeded once per data file) and its simulated customers.
+  startDemo?.();
 }

@@ -29,6 +29,7 @@ import type { LiveHub } from "./live.ts";
 import type { LifecycleServices } from "./settlement.ts";
 import { adminApi } from "../routes/admin_api.ts";
 import { shopifyRoutes } from "../routes/shopify.ts";
+import { sandboxRoutes } from "../routes/sandbox.ts";
 import { createShopifyServices, type ShopifyServices, WEBHOOK_PATH as SHOPIFY_WEBHOOK_PATH } from "./shopify/mod.ts";
 
 /** What the app is built from; tests pass their own. */
@@ -103,6 +104,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/api/competitions", eventsApi(deps));
 
   if (deps.lifecycle) app.route("/api/admin", adminApi({ ...deps, lifecycle: deps.lifecycle }));
+  // Sandbox-only controls (fast-forward, start now); absent, and so 404, otherwise.
+  if (deps.config.sandbox && deps.lifecycle) app.route("/", sandboxRoutes({ ...deps, lifecycle: deps.lifecycle }));
   app.route("/", pageRoutes(deps));
 
   /** JSON under `/api`, an HTML page anywhere else. */

@@ -24,19 +24,18 @@ interface Lease {
   until: number;
 }
 
-/** This process's identity as a lease holder. */
-export const INSTANCE_ID: string = crypto.randomUUID();
-
 /**
- * Takes the named lease until `now + ttlMs` if it is free or expired.
- * Returns a release function, or `null` when another holder has it.
+ * Takes the named lease until `now + ttlMs` if it is free, expired, or
+ * already `holder`'s (a renewal). Each call without a holder is a new
+ * holder, so two runs in one process exclude each other too. Returns a
+ * release function, or `null` when another holder has it.
  */
 export async function acquireLease(
   kv: Deno.Kv,
   name: string,
   now: number,
   ttlMs: number,
-  holder: string = INSTANCE_ID,
+  holder: string = crypto.randomUUID(),
 ): Promise<(() => Promise<void>) | null> {
   const key = keys.lease(name);
   const current = await kv.get<Lease>(key);

@@ -17,6 +17,7 @@ import { withShopifySandbox } from "./shopify/sandbox_mode.ts";
 import type { LifecycleServices } from "./settlement.ts";
 import type { ShopifySandbox } from "./sandbox/shopify/mod.ts";
 import type { WhopSandbox } from "./sandbox/whop/mod.ts";
+import { SANDBOX_USERS, type SandboxDemo, startSandboxDemo } from "./sandbox/world.ts";
 
 /** Everything a process of the product runs. */
 export interface Runtime {
@@ -27,6 +28,12 @@ export interface Runtime {
   lifecycle: LifecycleServices;
   worker: QueueWorker;
   sandboxes: { whop?: WhopSandbox; shopify?: ShopifySandbox };
+  /**
+   * Sandbox mode with both simulators only: seeds the demo world (once per
+   * data file) and starts the simulated customers (`lib/sandbox/world.ts`).
+   * Call once the app listens on `config.port`.
+   */
+  startDemo?: (options?: { ordersPerMinute?: number }) => SandboxDemo;
 }
 
 /**
@@ -59,7 +66,7 @@ export async function buildRuntime(
   const now = options.now ?? Date.now;
   let config = settings;
   const appOrigin = `http://127.0.0.1:${config.port}`;
-  const whopSandbox = await withWhopSandbox(config, appOrigin);
+  const whopSandbox = await withWhopSandbox(config, appOrigin, { users: SANDBOX_USERS });
   config = whopSandbox.config;
   if (whopSandbox.sandbox) log("info", "simulated Whop started", { origin: whopSandbox.sandbox.origin });
   const shopifySandbox = await withShopifySandbox(config, appOrigin);
@@ -90,12 +97,16 @@ export async function buildRuntime(
   const worker = new QueueWorker(kv);
   registerWhopJobs(worker, whopDeps);
   registerShopifyJobs(worker, shopify);
+  const sims = { whop: whopSandbox.sandbox, shopify: shopifySandbox.sandbox };
   return {
     config,
     deps,
     app: createApp(deps),
     lifecycle,
     worker,
-    sandboxes: { whop: whopSandbox.sandbox, shopify: shopifySandbox.sandbox },
+    sandboxes: sims,
+    startDemo: sims.whop && sims.shopify
+      ? (demo) => startSandboxDemo({ kv, config, lifecycle, whop: sims.whop!, shopify: sims.shopify!, appOrigin }, demo)
+      : undefined,
   };
 }

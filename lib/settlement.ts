@@ -59,9 +59,10 @@ export async function settleCompetition(
   if (competition.status !== "ACTIVE" || services.now() < Date.parse(competition.endDate)) return "not_due";
   const lease = `settle:${competitionId}`;
   const leaseMs = services.settlementLeaseMs ?? 60_000;
-  const release = await acquireLease(kv, lease, services.now(), leaseMs);
+  const holder = crypto.randomUUID();
+  const release = await acquireLease(kv, lease, services.now(), leaseMs, holder);
   if (!release) return "busy";
-  const renew = () => acquireLease(kv, lease, services.now(), leaseMs);
+  const renew = () => acquireLease(kv, lease, services.now(), leaseMs, holder);
   const step = async (name: SettlementStep) => {
     log("info", "settlement step", { competitionId, step: name });
     await services.onSettlementStep?.(name, competitionId);

@@ -193,6 +193,7 @@ Deno.test("pages in Chromium - a visitor keeps a competition page open; signed S
     assert.equal(callback.headers.get("location"), `/competitions/${competition.id}`);
     await settledSync(t, (await participantOf(t, competition.id, shop))!.id);
     assert.ok(shopify.subscriptions(shop).some((s) => s.topic === "orders/create"), "the join subscribed webhooks");
+    t.clock.advance(1000); // North Wind joins first, so it leads the tie at zero
   }
 
   let refused = 0; // the stream fails twice first: the island must reconnect on its own
@@ -203,6 +204,7 @@ Deno.test("pages in Chromium - a visitor keeps a competition page open; signed S
   assert.equal(refused, 3);
   assert.match(await page.evaluate(() => navigator.userAgent), /HeadlessChrome/, "the UA the join test replaces");
   await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded = true);
+  // Tied at zero: both share rank 1; North Wind, which joined first, is listed first.
   assert.deepEqual(await rows(page), ["1|North Wind|$0.00", "1|South Pole|$0.00"]);
   const chartBefore = await page.locator(".race-chart path.series").evaluateAll((paths) =>
     paths.map((p) => p.getAttribute("d"))

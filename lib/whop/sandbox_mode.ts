@@ -6,7 +6,7 @@
  * KV file, so a restart continues the same sandbox.
  */
 import type { Config } from "../../config.ts";
-import { startWhopSandbox, type WhopSandbox } from "../sandbox/whop/mod.ts";
+import { type DemoUser, startWhopSandbox, type WhopSandbox } from "../sandbox/whop/mod.ts";
 
 /** The simulated Whop's fixed credentials (nothing secret: loopback only). */
 export const SANDBOX_WHOP_SETTINGS = {
@@ -24,16 +24,19 @@ export const SANDBOX_WHOP_SETTINGS = {
  *
  * @example
  * const { config: effective, sandbox } = await withWhopSandbox(config, `http://127.0.0.1:${config.port}`);
+ * // `options.users`: the demo users its sign-in page offers (default: the simulator's own cast).
  */
 export async function withWhopSandbox(
   config: Config,
   appOrigin: string,
+  options: { users?: readonly DemoUser[] } = {},
 ): Promise<{ config: Config; sandbox?: WhopSandbox }> {
   if (!config.sandbox || config.whop.apiKey) return { config };
   const onDisk = config.kvPath !== ":memory:" && !/^https?:\/\//.test(config.kvPath);
   const sandbox = await startWhopSandbox({
     ...SANDBOX_WHOP_SETTINGS,
     webhookUrl: `${appOrigin}/api/webhooks/whop`,
+    users: options.users,
     statePath: onDisk ? config.kvPath.replace(/[^/]*$/, "") + "whop-sandbox.json" : undefined,
   });
   return {

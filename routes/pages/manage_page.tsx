@@ -27,6 +27,7 @@ import { type PayoutRecord, PayoutState } from "../../components/payout_state.ts
 import { formatUtc } from "../../components/format.ts";
 import { renderAppPage } from "./shell.tsx";
 import { cancelAndRefund } from "../../lib/whop/refunds.ts";
+import { SandboxTools } from "../../components/sandbox_tools.tsx";
 
 /** The competition, when the caller created it; 401 signed out, 403 for anyone else. */
 export async function loadOwnCompetition(c: Context<AppEnv>, deps: AppDeps): Promise<Competition> {
@@ -150,6 +151,7 @@ async function renderManage(
             />
           </section>
         )}
+        <SandboxTools sandbox={deps.config.sandbox} competition={competition} now={now} />
         <section class="card" aria-labelledby="stores-heading">
           <h2 id="stores-heading">Stores ({participants.length})</h2>
           <ParticipantsTable participants={participants} />

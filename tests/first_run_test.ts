@@ -1,0 +1,200 @@
+/**
+ * First run: `main.ts` with no credentials, on an empty data file, seeds the
+ * demo world (a live competition with five stores, an upcoming funded one, a
+ * completed one with its payout), its simulated customers move the live
+ * leaderboard, and a restart on the same file does not seed again. Then, in
+ * process: two seedings at once on one KV seed once, and a live competition
+ * that ended (fast-forwarded) is replaced by a new one.
+ */
+import assert from "node:assert/strict";
+import { freePort, startAppProcess } from "./helpers/app_process.ts";
+import { loadConfig } from "../config.ts";
+import { buildRuntime } from "../lib/runtime.ts";
+import { getCompetition } from "../lib/competitions.ts";
+import { listParticipants } from "../lib/participants.ts";
+import { DEMO_STORE_OWNERS, ensureLiveDemo, readDemoWorld, seedDemoWorld } from "../lib/sandbox/world.ts";
+import { fastForwardCompetition } from "../lib/sandbox/fast_forward.ts";
+import { ensureIslandBundles } from "../lib/island_build.ts";
+
+interface ApiCompetition {
+  id: string;
+  title: string;
+  status: string;
+  participantCount: number;
+  winner?: { displayName: string } | null;
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  assert.equal(response.status, 200, url);
+  return await response.json() as T;
+}
+
+/** The live competitions `/` lists, with their store counts, read from the page's cards. */
+async function liveCardsOnHome(origin: string): Promise<{ title: string; stores: number }[]> {
+  const html = await (await fetch(`${origin}/?status=ACTIVE`)).text();
+  return [...html.matchAll(/<article class="card competition-card">([\s\S]*?)<\/article>/g)].map(([, card]) => ({
+    title: /<a href="\/competitions\/\w+">([^<]+)<\/a>/.exec(card)?.[1] ?? "",
+    stores: Number(/<dt>Stores<\/dt><dd>(\d+)<\/dd>/.exec(card)?.[1] ?? 0),
+  }));
+}
+
+/** The leaderboard's total revenue in cents. */
+async function boardTotal(origin: string, id: string): Promise<number> {
+  const board = await getJson<{ entries: { revenue: string }[] }>(`${origin}/api/competitions/${id}/leaderboard`);
+  return board.entries.reduce((sum, entry) => sum + Math.round(Number(entry.revenue) * 100), 0);
+}
+
+async function poll<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+Deno.test("first run - main.ts on an empty data file shows a seeded live demo within 10 s; customers move it; a restart does not seed again", async () => {
+  await ensureIslandBundles();
+  const dir = await Deno.makeTempDir({ prefix: "cartbrawl-first-run-" });
+  const port = freePort();
+  // No credentials at all: sandbox mode by default.
+  const env = {
+    PORT: String(port),
+    KV_PATH: `${dir}/data/cartbrawl.sqlite3`,
+    LOG_LEVEL: "info",
+    SHOPIFY_API_KEY: "",
+    WHOP_API_KEY: "",
+  };
+  const origin = `http://127.0.0.1:${port}`;
+  try {
+    const spawned = performance.now();
+    let first = await startAppProcess(env, { timeoutMs: 10_000 });
+    let live: { id: string; title: string };
+    try {
+      const cards = await poll(
+        "a live competition with 4+ stores on /",
+        10_000 - (performance.now() - spawned),
+        async () => {
+          const found = (await liveCardsOnHome(origin)).find((card) => card.stores >= 4);
+          return found;
+        },
+      );
+      const demoMs = Math.round(performance.now() - spawned);
+      console.log(`start to demo on /: ${demoMs} ms (${cards.title}, ${cards.stores} stores)`);
+      assert.ok(demoMs < 10_000, `the demo took ${demoMs} ms`);
+      assert.equal(cards.stores, DEMO_STORE_OWNERS.length);
+
+      // The sprint is live too for a moment, until the seeding fast-forwards it.
+      live = await poll("one live competition", 10_000, async () => {
+        const { competitions } = await getJson<{ competitions: ApiCompetition[] }>(
+          `${origin}/api/competitions?status=ACTIVE`,
+        );
+        return competitions.length === 1 ? competitions[0] : undefined;
+      });
+      assert.equal(live.title, cards.title);
+      const before = await boardTotal(origin, live.id);
+      const moved = performance.now();
+      const after = await poll("the live leaderboard to move", 60_000, async () => {
+        const total = await boardTotal(origin, live.id);
+        return total !== before ? total : undefined;
+      });
+      console.log(
+        `first leaderboard move: ${Math.round(performance.now() - moved)} ms after the demo was up ` +
+          `($${(before / 100).toFixed(2)} → $${(after / 100).toFixed(2)})`,
+      );
+
+      const completed = await poll("the completed demo competition with its payout", 15_000, async () => {
+        const { competitions } = await getJson<{ competitions: ApiCompetition[] }>(
+          `${origin}/api/competitions?status=COMPLETED`,
+        );
+        return competitions.length === 1 && competitions[0].winner && /payout sent/.test(first.output())
+          ? competitions[0]
+          : undefined;
+      });
+      assert.equal(completed.participantCount, 3);
+      assert.equal(completed.winner?.displayName, "Northwind Outfitters", "$212.40 beats $193.50 and $83.99");
+      const { competitions: upcoming } = await getJson<{ competitions: ApiCompetition[] }>(
+        `${origin}/api/competitions?status=UPCOMING`,
+      );
+      assert.deepEqual(upcoming.map((c) => [c.title, c.participantCount]), [["Holiday Cup", 2]]);
+      await poll(
+        "the seeding to finish",
+        10_000,
+        () => Promise.resolve(/sandbox demo seeded/.test(first.output()) || undefined),
+      );
+      assert.doesNotMatch(first.output(), /"level":"error"/);
+    } finally {
+      await first.kill();
+    }
+
+    first = await startAppProcess(env, { timeoutMs: 10_000 });
+    try {
+      await poll(
+        "the restart to find the demo",
+        10_000,
+        () => Promise.resolve(/sandbox demo already seeded on this data file/.test(first.output()) || undefined),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const { competitions } = await getJson<{ competitions: ApiCompetition[] }>(`${origin}/api/competitions`);
+      assert.deepEqual(
+        competitions.map((c) => c.status).sort(),
+        ["ACTIVE", "COMPLETED", "UPCOMING"],
+        "nothing seeded twice",
+      );
+      assert.equal(competitions.find((c) => c.status === "ACTIVE")!.id, live.id, "the same live competition");
+      assert.doesNotMatch(first.output(), /sandbox demo seeded|"level":"error"/);
+    } finally {
+      await first.kill();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("first run - two seedings at once on one data file seed once; an ended live competition is replaced", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const port = freePort();
+  const runtime = await buildRuntime(loadConfig({ PORT: String(port), KV_PATH: ":memory:", SANDBOX: "1" }), kv);
+  const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, runtime.app.fetch);
+  const worker = runtime.worker.listen();
+  try {
+    const deps = {
+      kv,
+      config: runtime.config,
+      lifecycle: runtime.lifecycle,
+      whop: runtime.sandboxes.whop!,
+      shopify: runtime.sandboxes.shopify!,
+      appOrigin: `http://127.0.0.1:${port}`,
+      leadMs: 1_500,
+    };
+    const outcomes = await Promise.all([seedDemoWorld(deps), seedDemoWorld(deps)]);
+    assert.deepEqual(outcomes.sort(), ["seeded", "seeded_elsewhere"]);
+    assert.equal(await seedDemoWorld(deps), "already_seeded");
+    const world = (await readDemoWorld(kv))!;
+    assert.equal(world.state, "seeded");
+    assert.equal((await getCompetition(kv, world.activeId!)).status, "ACTIVE");
+    assert.equal((await getCompetition(kv, world.upcomingId!)).status, "UPCOMING");
+    assert.equal((await getCompetition(kv, world.completedId!)).status, "COMPLETED");
+    const payments = runtime.sandboxes.whop!.payments;
+    assert.equal(payments.length, 3, "three prizes funded through the checkout");
+    assert.equal(runtime.sandboxes.whop!.transfers.length, 1, "one payout");
+
+    const ended = await fastForwardCompetition(runtime.lifecycle, world.activeId!);
+    assert.equal(ended.status, "COMPLETED");
+    const renewed = (await ensureLiveDemo(deps))!;
+    assert.notEqual(renewed.activeId, world.activeId);
+    assert.equal(renewed.reseeded, 1);
+    const next = await getCompetition(kv, renewed.activeId!);
+    assert.equal(next.status, "ACTIVE");
+    assert.equal((await listParticipants(kv, next.id)).length, DEMO_STORE_OWNERS.length);
+    assert.equal((await ensureLiveDemo(deps))!.activeId, renewed.activeId, "a live one is kept");
+  } finally {
+    await server.shutdown();
+    await runtime.sandboxes.shopify!.close();
+    await runtime.sandboxes.whop!.close();
+    kv.close();
+    await worker;
+  }
+});
