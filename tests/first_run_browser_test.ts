@@ -16,14 +16,12 @@
  * Screenshots go to `tests/artifacts/first_run_*.png`.
  */
 import assert from "node:assert/strict";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import { launchBrowser, type TestBrowser } from "./helpers/browser.ts";
 import { type AppProcess, freePort, startAppProcess } from "./helpers/app_process.ts";
 import { ensureIslandBundles } from "../lib/island_build.ts";
 
 const ARTIFACTS = "tests/artifacts";
-/** A desktop Chrome: the Shopify library refuses "HeadlessChrome" as a bot. */
-const USER_AGENT =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
 /** The leaderboard rows as "store|revenue", top to bottom. */
 function rows(page: Page): Promise<string[]> {
@@ -55,33 +53,12 @@ Deno.test("first run in Chromium - the demo moves; create, fund, start, join, or
     SHOPIFY_API_KEY: "",
     WHOP_API_KEY: "",
   });
-  const userDataDir = await Deno.makeTempDir({ prefix: "chromium_" });
-  let browser: BrowserContext | undefined;
+  let launched: TestBrowser | undefined;
   try {
     const whopOrigin = simOrigin(app, "Whop");
     const shopifyOrigin = simOrigin(app, "Shopify");
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-      viewport: { width: 1100, height: 900 },
-      userAgent: USER_AGENT,
-    });
-    const page = browser.pages()[0] ?? await browser.newPage();
-    const problems: string[] = [];
-    page.on("console", (message) => {
-      if (message.type() === "error" || message.type() === "warning") {
-        problems.push(`${message.text()} at ${message.location().url}`);
-      }
-    });
-    page.on("pageerror", (error) => problems.push(error.message));
+    launched = await launchBrowser({ desktopUserAgent: true });
+    const { context: browser, page, problems } = launched;
     const shot = (name: string) => page.screenshot({ path: `${ARTIFACTS}/first_run_${name}.png`, fullPage: true });
 
     const signInAs = async (name: string) => {
@@ -229,9 +206,8 @@ Deno.test("first run in Chromium - the demo moves; create, fund, start, join, or
     );
     assert.doesNotMatch(app.output(), /"level":"error"/);
   } finally {
-    await browser?.close();
+    await launched?.[Symbol.asyncDispose]();
     await app.kill();
-    await Deno.remove(userDataDir, { recursive: true });
     await Deno.remove(dir, { recursive: true });
   }
 });

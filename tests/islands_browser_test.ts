@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { h } from "preact";
-import { chromium } from "playwright-core";
+import { launchBrowser } from "./helpers/browser.ts";
 import Countdown from "../islands/countdown.tsx";
 import { ensureIslandBundles } from "../lib/island_build.ts";
 import { island } from "../lib/islands.ts";
@@ -41,37 +41,10 @@ Deno.test("islands - countdown hydrates in Chromium under the strict CSP", async
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     demoApp().fetch,
   );
-  const userDataDir = await Deno.makeTempDir({ prefix: "chromium_" });
-  // Playwright takes the fresh profile directory (`--user-data-dir`) here.
-  const browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-    viewport: { width: 360, height: 640 },
-  });
+  await using browser = await launchBrowser({ viewport: { width: 360, height: 640 } });
+  const { page, problems } = browser;
   try {
     const origin = `http://127.0.0.1:${server.addr.port}`;
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on("console", (message) => {
-      if (message.type() === "error" || message.type() === "warning") {
-        problems.push(message.text());
-      }
-    });
-    page.on("pageerror", (error) => problems.push(error.message));
-    await page.addInitScript(() =>
-      document.addEventListener(
-        "securitypolicyviolation",
-        (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`),
-      )
-    );
     const scripts: Promise<{ url: string; wire: number; raw: number }>[] = [];
     page.on("requestfinished", (request) => {
       if (request.resourceType() !== "script") return;
@@ -113,10 +86,7 @@ Deno.test("islands - countdown hydrates in Chromium under the strict CSP", async
       `countdown page JS: ${loaded.length} files, ${raw} bytes minified, ${wire} bytes gzip on the wire`,
     );
     assert.deepEqual(problems, [], "no console errors or CSP violations");
-    await page.close();
   } finally {
-    await browser.close();
     await server.shutdown();
-    await Deno.remove(userDataDir, { recursive: true });
   }
 });

@@ -13,7 +13,8 @@
  * Each test saves screenshots to `tests/artifacts/`.
  */
 import assert from "node:assert/strict";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
+import { launchBrowser, type TestBrowser } from "./helpers/browser.ts";
 import { createTestApp, type TestApp } from "./helpers/test_app.ts";
 import { ensureIslandBundles } from "../lib/island_build.ts";
 import { createSession, sessionCookieName } from "../lib/sessions.ts";
@@ -62,38 +63,11 @@ async function openBrowser(options: BrowserOptions = {}): Promise<
     t = await createTestApp({ APP_URL: origin });
   }
   t.clock.ms = Date.now();
-  let chrome: Browser | undefined;
+  let launched: TestBrowser | undefined;
   try {
-    chrome = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
-    // The same browser without the "Headless" its User-Agent otherwise carries.
-    const userAgent = options.browserUserAgent
-      ? `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${chrome.version()} Safari/537.36`
-      : undefined;
-    const browser = await chrome.newContext({ viewport: { width: 1100, height: 900 }, userAgent });
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on("console", (message) => {
-      const where = message.location().url;
-      if (message.type() === "error" || message.type() === "warning") problems.push(`${message.text()} at ${where}`);
-    });
-    page.on("pageerror", (error) => problems.push(error.message));
-    await page.addInitScript(() =>
-      document.addEventListener(
-        "securitypolicyviolation",
-        (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`),
-      )
-    );
-    const opened = chrome;
+    launched = await launchBrowser({ desktopUserAgent: options.browserUserAgent });
+    const { context: browser, page, problems } = launched;
+    const opened = launched;
     return {
       t,
       origin,
@@ -104,13 +78,13 @@ async function openBrowser(options: BrowserOptions = {}): Promise<
         await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
       },
       async [Symbol.asyncDispose]() {
-        await opened.close();
+        await opened[Symbol.asyncDispose]();
         await server?.shutdown();
         await t[Symbol.asyncDispose]();
       },
     };
   } catch (error) {
-    await chrome?.close();
+    await launched?.[Symbol.asyncDispose]();
     await server?.shutdown();
     await t[Symbol.asyncDispose]();
     throw error;
