@@ -3,7 +3,7 @@
  * and the create-form island, so both give the same messages.
  */
 import * as z from "zod/mini";
-import { currencyExponent, isCurrency, type Minor, MoneyError, parseMoney, toDecimalString } from "./money.ts";
+import { currencyExponent, isCurrency, type Minor, MoneyError, parseMoney } from "./money.ts";
 
 /** The largest prize, in whole units of the competition's currency. */
 export const MAX_PRIZE_UNITS = 1_000_000;
@@ -104,9 +104,4 @@ export function competitionInputSchema(rules: InputRules) {
       endDate: new Date(input.endDate).toISOString(),
     })),
   );
-}
-
-/** A competition's rules as the form shows them (prize as a decimal string). */
-export function toFormValues(input: CompetitionInput) {
-  return { ...input, prize: toDecimalString(input.prize, input.currency) };
 }

@@ -8,7 +8,7 @@
  */
 import { getCompetition } from "../competitions.ts";
 import { log } from "../log.ts";
-import { getParticipant, type Participant, type SyncProgress, updateParticipant } from "../participants.ts";
+import { getParticipant, type SyncProgress, updateParticipant } from "../participants.ts";
 import { recordOrder } from "../revenue.ts";
 import { type AdminClient, ShopifyQueryError } from "./admin.ts";
 import { ReconnectRequiredError } from "./connections.ts";
@@ -159,11 +159,4 @@ export async function runOrderSync(
   }));
   log("info", `shopify ${kind} done`, { participantId, shop: participant.shop, pages: run.pages, orders: run.orders });
   return run;
-}
-
-/** `LifecycleServices.syncParticipant` over `runOrderSync`. */
-export function syncParticipantWith(deps: OrderSyncDeps): (participant: Participant) => Promise<void> {
-  return async (participant) => {
-    await runOrderSync(deps, participant.id, "sync");
-  };
 }
