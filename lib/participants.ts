@@ -184,6 +184,21 @@ export function listParticipantsOfShop(kv: Deno.Kv, shop: string): Promise<Parti
   return loadByIndex<Participant>(kv, keys.participantsByShop(shop), keys.participant);
 }
 
+/**
+ * The competitions a shop takes part in, from the index alone (no participant
+ * record read): what a webhook needs to apply an order.
+ */
+export async function listShopMemberships(
+  kv: Deno.Kv,
+  shop: string,
+): Promise<{ participantId: string; competitionId: string }[]> {
+  const memberships = [];
+  for await (const entry of kv.list<string>({ prefix: keys.participantsByShop(shop) })) {
+    memberships.push({ participantId: entry.value, competitionId: entry.key[2] as string });
+  }
+  return memberships;
+}
+
 /** Every participation of a user. */
 export function listParticipationsOfUser(kv: Deno.Kv, userId: string): Promise<Participant[]> {
   return loadByIndex<Participant>(kv, keys.participantsByUser(userId), keys.participant);

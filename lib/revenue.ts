@@ -37,6 +37,7 @@ export type RecordOutcome =
   | "stale" // an equal or newer version was already stored
   | "outside_window" // created outside [start, end): never counts
   | "after_settlement" // kept for the record; the result is frozen
+  | "disconnected" // the store left (asked with `onlyIfConnected`)
   | "unknown_participant";
 
 /** Whether the order counts for a competition in this currency, per the rules. */
@@ -88,6 +89,8 @@ export interface RecordOptions {
   alsoCommit?: (op: Deno.AtomicOperation) => Deno.AtomicOperation;
   /** The participant's competition, when the caller knows it: saves a read. */
   competitionId?: string;
+  /** Leave the order aside when the participant's store is disconnected (webhooks). */
+  onlyIfConnected?: boolean;
 }
 
 async function applyOrder(
@@ -110,6 +113,7 @@ async function applyOrder(
     const participant = participantEntry.value;
     const competition = competitionEntry.value;
     if (!participant || !competition || participant.competitionId !== competition.id) return "unknown_participant";
+    if (options.onlyIfConnected && participant.connection !== "connected") return "disconnected";
     if (!inWindow(competition, Date.parse(order.createdAt))) return "outside_window";
     const stored = storedEntry.value;
     const updatedMs = Date.parse(order.updatedAt);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createCompetition, updateCompetition } from "./competitions.ts";
-import { createParticipant, listParticipants } from "./participants.ts";
+import { createParticipant, listParticipants, updateParticipant } from "./participants.ts";
 import { type OrderDelivery, recordOrder, sumStoredOrders } from "./revenue.ts";
 import { readLeaderboard } from "./leaderboard.ts";
 import { keys } from "./db.ts";
@@ -163,4 +163,19 @@ Deno.test("revenue - after results are frozen orders are kept but do not count",
   assert.equal(await recordOrder(kv, p.id, order("2", 700), end), "stale");
   assert.deepEqual(await total(kv, p.id), { revenue: 1000, orders: 1 });
   assert.deepEqual(await sumStoredOrders(kv, p.id), { revenue: 1000, orders: 1 });
+});
+
+Deno.test("revenue - a disconnected store's webhook orders are left aside; its sync-era orders stay", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { competition, participants: [p] } = await activeCompetition(kv);
+  const options = { competitionId: competition.id, onlyIfConnected: true };
+  assert.equal(await recordOrder(kv, p.id, order("1", 1000), during, options), "recorded");
+  await updateParticipant(kv, p.id, during, "sync", (current) => ({ ...current, connection: "disconnected" }));
+  assert.equal(await recordOrder(kv, p.id, order("2", 500), during, options), "disconnected");
+  assert.deepEqual(await total(kv, p.id), { revenue: 1000, orders: 1 });
+  assert.equal(
+    await recordOrder(kv, p.id, order("3", 500), during, { competitionId: "another" }),
+    "unknown_participant",
+    "a wrong competition id is refused, not trusted",
+  );
 });

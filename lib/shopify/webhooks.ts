@@ -24,7 +24,7 @@
  */
 import { keys } from "../db.ts";
 import { log } from "../log.ts";
-import { listParticipantsOfShop, updateParticipant } from "../participants.ts";
+import { listParticipantsOfShop, listShopMemberships, updateParticipant } from "../participants.ts";
 import { recordOrder, type RecordOutcome } from "../revenue.ts";
 import type { ConnectionStore } from "./connections.ts";
 import { fromRestOrder, OrderPayloadError, type RestOrder } from "./orders.ts";
@@ -146,20 +146,19 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
   const { topic, shop } = input;
   if (ORDER_TOPICS.has(topic)) {
     const order = fromRestOrder(payload as RestOrder);
-    const participants = await listParticipantsOfShop(kv, shop);
-    if (participants.length === 0) {
+    const memberships = await listShopMemberships(kv, shop);
+    if (memberships.length === 0) {
       log("info", "shopify webhook for an unknown shop", { topic, shop });
       return { status: 200, result: "unknown_shop" };
     }
-    const connected = participants.filter((participant) => participant.connection === "connected");
-    if (connected.length === 0) return { status: 200, result: "disconnected" };
     const outcomes: RecordOutcome[] = [];
     // The delivery is remembered in the same commit that stores the order: one commit per new delivery.
     const remember = (op: Deno.AtomicOperation) => op.set(seenKey(input), true, { expireIn: DELIVERY_MEMORY_MS });
-    for (const participant of connected) {
-      const options = { alsoCommit: remember, competitionId: participant.competitionId };
-      outcomes.push(await recordOrder(kv, participant.id, order, now(), options));
+    for (const { participantId, competitionId } of memberships) {
+      const options = { alsoCommit: remember, competitionId, onlyIfConnected: true };
+      outcomes.push(await recordOrder(kv, participantId, order, now(), options));
     }
+    if (outcomes.every((outcome) => outcome === "disconnected")) return { status: 200, result: "disconnected" };
     log("info", "shopify order applied", { topic, shop, orderId: order.orderId, outcomes });
     return { status: 200, result: "applied", outcomes };
   }
