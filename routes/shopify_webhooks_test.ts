@@ -4,7 +4,14 @@ import { keys } from "../lib/db.ts";
 import { sumStoredOrders } from "../lib/revenue.ts";
 import { parseMoney } from "../lib/money.ts";
 import { signBody } from "../lib/sandbox/shopify/hmac.ts";
-import { joinStore, openCompetition, participantOf, readParticipant, settledSync } from "../lib/shopify/testing.ts";
+import {
+  joinStore,
+  openCompetition,
+  participantOf,
+  postJoin,
+  readParticipant,
+  settledSync,
+} from "../lib/shopify/testing.ts";
 
 const SHOP = "hooks-demo.myshopify.com";
 
@@ -204,6 +211,22 @@ Deno.test("shopify webhooks - app/uninstalled disconnects and drops tokens; shop
   const { runSyncJob } = await import("../cron/sync_job.ts");
   const report = await runSyncJob(t.shopifyServices!);
   assert.deepEqual(report, { synced: 0, failed: [] }, "a disconnected store is not synced");
+
+  // The owner reconnects: the same participant, connected again, and the orders taken meanwhile are fetched.
+  const page = await (await t.request(`/competitions/${participant.competitionId}`, { userId: "merchant_a" })).text();
+  assert.match(page, /Reconnect /, "the owner is offered to reconnect");
+  sandbox.createOrder(SHOP, { totalPrice: "5.00" });
+  const other = await postJoin(t, participant.competitionId, "merchant_b", SHOP);
+  assert.equal(other.status, 409, "another user cannot take the store");
+  await other.body?.cancel();
+  const { callback } = await joinStore(t, participant.competitionId, "merchant_a", SHOP);
+  assert.equal(callback.status, 303);
+  assert.equal(callback.headers.get("location"), `/competitions/${participant.competitionId}`);
+  const reconnected = await settledSync(t, participantId);
+  assert.equal(reconnected.connection, "connected");
+  assert.equal(reconnected.disconnectedAt, undefined);
+  assert.equal(reconnected.revenue, 1700);
+  assert.equal((await participantOf(t, participant.competitionId, SHOP))!.id, participantId);
 
   // shop/redact on a connected shop.
   await using t2 = await createTestApp({}, { shopify: true });

@@ -26,7 +26,7 @@ import {
 import { commit, keys } from "../db.ts";
 import { AppError, ConflictError, ForbiddenError, UpstreamError } from "../errors.ts";
 import { type Competition, getCompetition } from "../competitions.ts";
-import { assertCanJoin, createParticipant, type Participant } from "../participants.ts";
+import { assertCanJoin, createParticipant, type Participant, updateParticipant } from "../participants.ts";
 import { log } from "../log.ts";
 import type { AdminClient } from "./admin.ts";
 import { type ConnectionStore, tokensFromSession } from "./connections.ts";
@@ -64,13 +64,28 @@ export interface JoinStart {
   shop: string;
 }
 
-async function assertNotJoined(kv: Deno.Kv, competitionId: string, userId: string, shop: string) {
+/**
+ * Refuses a second join of the user or of the store, except the user's own
+ * store coming back after it was disconnected (uninstalled): returns that
+ * participant, to be reconnected.
+ */
+async function assertNotJoined(
+  kv: Deno.Kv,
+  competitionId: string,
+  userId: string,
+  shop: string,
+): Promise<Participant | null> {
   const [byUser, byShop] = await kv.getMany<[string, string]>([
     keys.participantByUser(userId, competitionId),
     keys.participantByShop(shop, competitionId),
   ]);
-  if (byUser.value) throw new ConflictError("You have already joined this competition.");
+  if (byUser.value) {
+    const own = (await kv.get<Participant>(keys.participant(byUser.value))).value;
+    if (own && own.shop === shop && own.connection === "disconnected") return own;
+    throw new ConflictError("You have already joined this competition.");
+  }
   if (byShop.value) throw new ConflictError(`The store ${shop} is already in this competition.`);
+  return null;
 }
 
 /**
@@ -222,12 +237,29 @@ export async function completeJoin(deps: JoinDeps, request: Request, signedInUse
   try {
     competition = await getCompetition(deps.kv, state.competitionId);
     assertCanJoin(competition, deps.now(), info.shop.currencyCode);
-    participant = await createParticipant(deps.kv, state.competitionId, {
-      userId: state.userId,
-      shop,
-      displayName: info.shop.name || shop,
-      currency: info.shop.currencyCode,
-    }, deps.now());
+    const returning = await assertNotJoined(deps.kv, competition.id, state.userId, shop);
+    participant = returning
+      ? await updateParticipant(
+        deps.kv,
+        returning.id,
+        deps.now(),
+        "join",
+        (current) =>
+          current.connection === "disconnected"
+            ? {
+              ...current,
+              connection: "connected",
+              disconnectedAt: undefined,
+              sync: { ...current.sync, state: "pending", error: undefined },
+            }
+            : null,
+      )
+      : await createParticipant(deps.kv, state.competitionId, {
+        userId: state.userId,
+        shop,
+        displayName: info.shop.name || shop,
+        currency: info.shop.currencyCode,
+      }, deps.now());
   } catch (error) {
     if (error instanceof AppError) refuse(error.message);
     throw error;

@@ -116,7 +116,7 @@ const SYNC_LABEL: Record<SyncProgress["state"], string> = {
 };
 
 /** The signed-in store owner's own entry: which store, its connection and how far its order sync got. */
-export function YourStore(props: { participant: Participant }) {
+export function YourStore(props: { participant: Participant; canReconnect: boolean }) {
   const { participant } = props;
   const { sync } = participant;
   const disconnected = participant.connection === "disconnected";
@@ -132,6 +132,12 @@ export function YourStore(props: { participant: Participant }) {
           {participant.disconnectedAt ? ` (since ${formatUtc(participant.disconnectedAt)})` : ""}, so new orders do not
           count until it is connected again.
         </p>
+      )}
+      {disconnected && props.canReconnect && (
+        <form method="post" action={`/api/competitions/${participant.competitionId}/join`}>
+          <input type="hidden" name="shop" value={participant.shop} />
+          <button type="submit">Reconnect {participant.displayName}</button>
+        </form>
       )}
       <dl class="facts sync-progress">
         <div>
@@ -242,7 +248,7 @@ export function competitionPage(deps: AppDeps): Hono<AppEnv> {
               </section>
             </div>
             <aside class="side">
-              {participant && <YourStore participant={participant} />}
+              {participant && <YourStore participant={participant} canReconnect={open} />}
               {!participant && open && (
                 <JoinForm competition={competition} signedIn={Boolean(userId)} joinError={joinError} />
               )}
