@@ -5,12 +5,14 @@
  * One record per shop, shared by every participant of that shop.
  *
  * Refreshing rotates both tokens and the old refresh token dies, so a
- * refresh is single-flight per shop in this process, and the new pair is
- * stored with an optimistic check: if another instance refreshed first, its
- * pair is used instead.
+ * refresh is single-flight per shop: within the process through a shared
+ * promise, across instances through a KV lease (an instance that finds the
+ * lease taken waits for the other's new pair instead of spending the dead
+ * refresh token). The new pair is stored with an optimistic check.
  */
 import { HttpResponseError, Session } from "@shopify/shopify-api";
 import { commit, keys } from "../db.ts";
+import { acquireLease } from "../jobs.ts";
 import { decryptSecret, encryptSecret } from "../crypto.ts";
 import { log } from "../log.ts";
 import type { ShopifyLibrary } from "./library.ts";
@@ -74,6 +76,9 @@ export interface ConnectionStoreDeps {
   key: () => Promise<CryptoKey>;
   sleep: Sleep;
 }
+
+/** How long one instance may hold a shop's refresh lease (a refresh is a single HTTP call, retried briefly). */
+const REFRESH_LEASE_MS = 30_000;
 
 /** Encrypted per-shop credentials with refresh. */
 export class ConnectionStore {
@@ -152,6 +157,36 @@ export class ConnectionStore {
   }
 
   async #refresh(entry: Deno.KvEntryMaybe<ShopConnection>): Promise<string> {
+    const shop = entry.value!.shop;
+    const lease = `shopify_refresh:${shop}`;
+    for (const deadline = performance.now() + REFRESH_LEASE_MS;;) {
+      const release = await acquireLease(this.deps.kv, lease, this.deps.now(), REFRESH_LEASE_MS);
+      if (release) {
+        try {
+          // The pair may have been rotated while we waited for the lease.
+          const current = await this.deps.kv.get<ShopConnection>(keys.shop(shop));
+          if (current.value && current.versionstamp !== entry.versionstamp) {
+            return decryptSecret(await this.deps.key(), current.value.accessToken, role(shop, "access"));
+          }
+          return await this.#rotate(entry);
+        } finally {
+          await release();
+        }
+      }
+      // Another instance is refreshing: its new pair will replace this record.
+      const current = await this.deps.kv.get<ShopConnection>(keys.shop(shop));
+      if (!current.value) throw new ReconnectRequiredError(`The store ${shop} was disconnected.`);
+      if (current.versionstamp !== entry.versionstamp) {
+        return decryptSecret(await this.deps.key(), current.value.accessToken, role(shop, "access"));
+      }
+      if (performance.now() > deadline) {
+        throw new Error(`The access token of ${shop} is being refreshed elsewhere; try again shortly.`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async #rotate(entry: Deno.KvEntryMaybe<ShopConnection>): Promise<string> {
     const connection = entry.value!;
     const shop = connection.shop;
     const key = await this.deps.key();

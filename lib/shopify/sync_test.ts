@@ -7,6 +7,7 @@ import { sumStoredOrders } from "../revenue.ts";
 import { runSyncJob } from "../../cron/sync_job.ts";
 import type { ShopConnection } from "./connections.ts";
 import { joinStore, openCompetition, participantOf, readParticipant, settledSync } from "./testing.ts";
+import { createShopifyServices } from "./mod.ts";
 
 const SHOP = "bulk-store.myshopify.com";
 
@@ -219,4 +220,19 @@ Deno.test("shopify - no token appears in a response, a page or a log line", asyn
     for (const body of bodies) assert.ok(!body.includes(token), "a response holds a token");
   }
   assert.ok(lines.some((line) => line.includes("shopify sync failed")), "the failure was logged");
+});
+
+Deno.test("shopify tokens - two instances refreshing one shop at once rotate it once and both go on", async () => {
+  await using t = await createTestApp({}, { shopify: true });
+  await joinEmpty(t);
+  // A second instance of the app on the same KV (its own in-process single-flight, its own library).
+  const other = createShopifyServices({ kv: t.kv, config: t.config, now: t.clock.now });
+  t.clock.advance(2 * 3600_000); // both see the stored access token as expired
+  const [a, b] = await Promise.all([
+    t.shopifyServices!.connections.accessToken(SHOP),
+    other.connections.accessToken(SHOP),
+  ]);
+  assert.equal(a, b, "both instances use the one new access token");
+  const answer = await t.shopifyServices!.admin.query<{ shop: { name: string } }>(SHOP, "{ shop { name } }", {});
+  assert.ok(answer.shop.name, "the new token works");
 });
