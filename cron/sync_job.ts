@@ -25,10 +25,11 @@ export async function runSyncJob(services: Pick<LifecycleServices, "kv" | "syncP
         report.synced++;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        log("warn", "sync failed", { participantId: participant.id, shop: participant.shop, error });
         report.failed.push({ participantId: participant.id, shop: participant.shop, error: message });
       }
     }
   }
+  // Each store's failure is logged where it happened; the run says how many.
+  if (report.failed.length > 0) log("warn", "sync run had failures", { synced: report.synced, failed: report.failed });
   return report;
 }
