@@ -33,6 +33,8 @@ export interface ShopConnection {
   updatedAt: string;
   /** When the webhook subscriptions were last made for this connection. */
   webhooksAt?: string;
+  /** The address they deliver to (the app's, at that time). */
+  webhooksUrl?: string;
 }
 
 /** Tokens as the library's session carries them, plaintext, in memory only. */
@@ -101,6 +103,7 @@ export class ConnectionStore {
       connectedAt: previous?.connectedAt ?? new Date(now).toISOString(),
       updatedAt: new Date(now).toISOString(),
       webhooksAt: previous?.webhooksAt,
+      webhooksUrl: previous?.webhooksUrl,
     };
   }
 
@@ -121,12 +124,12 @@ export class ConnectionStore {
     await commit(() => this.deps.kv.atomic().delete(keys.shop(shop)));
   }
 
-  /** Notes that the webhook subscriptions exist. */
-  async markWebhooks(shop: string): Promise<void> {
+  /** Notes that the webhook subscriptions exist and deliver to `url`. */
+  async markWebhooks(shop: string, url: string): Promise<void> {
     for (;;) {
       const entry = await this.deps.kv.get<ShopConnection>(keys.shop(shop));
       if (!entry.value) return;
-      const next = { ...entry.value, webhooksAt: new Date(this.deps.now()).toISOString() };
+      const next = { ...entry.value, webhooksAt: new Date(this.deps.now()).toISOString(), webhooksUrl: url };
       const result = await commit(() => this.deps.kv.atomic().check(entry).set(keys.shop(shop), next));
       if (result.ok) return;
     }

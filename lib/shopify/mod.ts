@@ -90,8 +90,24 @@ export function createShopifyServices(deps: ShopifyServicesDeps): ShopifyService
       const errors = data.webhookSubscriptionCreate.userErrors.filter((e) => !/already been taken/i.test(e.message));
       if (errors.length) throw new Error(`Shopify refused the ${topic} webhook: ${errors[0].message}`);
     }
-    await connections.markWebhooks(shop);
+    await connections.markWebhooks(shop, webhookUrl);
     log("info", "shopify webhooks subscribed", { shop, url: webhookUrl });
+  };
+
+  /**
+   * Subscribes a connected store's webhooks when they are missing or deliver
+   * to another address than the app's now (`APP_URL` changed). A failure is
+   * logged: the order sync that follows heals what the webhooks miss.
+   */
+  const followWebhooks = async (participant: Participant) => {
+    if (participant.connection !== "connected") return;
+    const connection = await connections.get(participant.shop);
+    if (!connection || connection.webhooksUrl === webhookUrl) return;
+    try {
+      await ensureWebhooks(participant.shop);
+    } catch (error) {
+      log("warn", "shopify webhook subscription failed", { shop: participant.shop, error });
+    }
   };
 
   const syncDeps = { kv, now, admin, pageSize: deps.pageSize };
@@ -105,14 +121,11 @@ export function createShopifyServices(deps: ShopifyServicesDeps): ShopifyService
     ensureWebhooks,
     startBackfill: deps.startBackfill ?? ((participantId) => enqueue(kv, { type: "backfill", participantId })),
     async syncParticipant(participant) {
+      await followWebhooks(participant);
       await runOrderSync(syncDeps, participant.id, "sync");
     },
     async backfillParticipant(participantId) {
-      const participant = await getParticipant(kv, participantId);
-      if (participant.connection === "connected") {
-        const connection = await connections.get(participant.shop);
-        if (connection && !connection.webhooksAt) await ensureWebhooks(participant.shop);
-      }
+      await followWebhooks(await getParticipant(kv, participantId));
       return runOrderSync(syncDeps, participantId, "backfill");
     },
   };

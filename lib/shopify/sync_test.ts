@@ -236,3 +236,27 @@ Deno.test("shopify tokens - two instances refreshing one shop at once rotate it 
   const answer = await t.shopifyServices!.admin.query<{ shop: { name: string } }>(SHOP, "{ shop { name } }", {});
   assert.ok(answer.shop.name, "the new token works");
 });
+
+Deno.test("shopify webhooks - subscriptions follow the app's address: the next sync subscribes the new one", async () => {
+  await using t = await createTestApp({}, { shopify: true });
+  const { participantId } = await joinEmpty(t);
+  const sandbox = t.shopify!;
+  const stored = async () => (await t.kv.get<ShopConnection>(keys.shop(SHOP))).value!;
+  assert.equal((await stored()).webhooksUrl, `${t.config.appUrl}/api/shopify/webhooks`);
+  // The app moved (a new APP_URL): the same data, a new address.
+  const moved = "http://127.0.0.1:9";
+  const app = createShopifyServices({ kv: t.kv, config: { ...t.config, appUrl: moved }, now: t.clock.now });
+  await app.syncParticipant(await readParticipant(t, participantId));
+  const atNewAddress = sandbox.subscriptions(SHOP).filter((s) => s.callbackUrl === `${moved}/api/shopify/webhooks`);
+  assert.deepEqual(atNewAddress.map((s) => s.topic).sort(), [
+    "app/uninstalled",
+    "orders/cancelled",
+    "orders/create",
+    "orders/updated",
+    "refunds/create",
+  ]);
+  assert.equal((await stored()).webhooksUrl, `${moved}/api/shopify/webhooks`);
+  const count = sandbox.subscriptions(SHOP).length;
+  await app.syncParticipant(await readParticipant(t, participantId));
+  assert.equal(sandbox.subscriptions(SHOP).length, count, "once they follow, a sync subscribes nothing more");
+});
