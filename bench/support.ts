@@ -6,8 +6,9 @@
  */
 import { loadConfig } from "../config.ts";
 import { createApp } from "../lib/app.ts";
-import { type Competition, createCompetition, updateCompetition } from "../lib/competitions.ts";
-import { createParticipant, type Participant } from "../lib/participants.ts";
+import type { Competition } from "../lib/competitions.ts";
+import type { Participant } from "../lib/participants.ts";
+import { runningCompetition } from "../tests/helpers/fixtures.ts";
 import type { LiveHub } from "../lib/live.ts";
 import { signBody } from "../lib/sandbox/shopify/hmac.ts";
 import { orderPayload } from "../lib/sandbox/shopify/rest_payloads.ts";
@@ -28,7 +29,7 @@ export function shopOf(prefix: string, i: number): string {
  * `now` (and lasts a week) with `stores` connected participants, shops
  * `shopOf(prefix, i)`.
  */
-export async function seedCompetition(
+export function seedCompetition(
   kv: Deno.Kv,
   { stores, prefix = "bench", now = Date.now(), openedMsAgo = 3600_000 }: {
     stores: number;
@@ -37,29 +38,15 @@ export async function seedCompetition(
     openedMsAgo?: number;
   },
 ): Promise<{ competition: Competition; participants: Participant[] }> {
-  const start = Math.floor((now - openedMsAgo) / 1000) * 1000;
-  const created = start - 2 * 3600_000;
-  const draft = await createCompetition(kv, "bench_creator", {
+  return runningCompetition(kv, {
+    start: Math.floor((now - openedMsAgo) / 1000) * 1000,
+    stores,
+    creatorId: "bench_creator",
     title: `Bench ${prefix}`,
     prize: "1000.00",
-    currency: "USD",
-    startDate: new Date(start).toISOString(),
-    endDate: new Date(start + 7 * 86_400_000).toISOString(),
-  }, { now: created, minDurationS: 60 });
-  await updateCompetition(kv, draft.id, created, "status", (c) => ({ ...c, status: "UPCOMING" }));
-  const { competition } = await updateCompetition(kv, draft.id, start, "status", (c) => ({ ...c, status: "ACTIVE" }));
-  const participants: Participant[] = [];
-  for (let i = 0; i < stores; i++) {
-    participants.push(
-      await createParticipant(kv, competition.id, {
-        userId: `owner_${prefix}_${i}`,
-        shop: shopOf(prefix, i),
-        displayName: `Store ${i}`,
-        currency: "USD",
-      }, start + 1),
-    );
-  }
-  return { competition, participants };
+    shopOf: (i) => shopOf(prefix, i),
+    ownerOf: (i) => `owner_${prefix}_${i}`,
+  });
 }
 
 /** One webhook as Shopify would send it: headers and the exact signed body. */

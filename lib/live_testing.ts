@@ -3,9 +3,10 @@
  * the app served on loopback, and a small reader of event streams.
  */
 import { type AppDeps, createApp } from "./app.ts";
-import { type Competition, createCompetition, updateCompetition } from "./competitions.ts";
+import type { Competition } from "./competitions.ts";
 import { LiveHub, type LiveHubOptions, SlowClientError } from "./live.ts";
-import { createParticipant, type Participant } from "./participants.ts";
+import type { Participant } from "./participants.ts";
+import { runningCompetition } from "../tests/helpers/fixtures.ts";
 import type { OrderDelivery } from "./revenue.ts";
 import { leaderboardView } from "../routes/competitions_api.ts";
 
@@ -18,33 +19,12 @@ export const DURING_MS = START_MS + 3600_000;
  * Creates an ACTIVE competition with `stores` participants; `nameLength`
  * pads display names to make the leaderboard JSON larger.
  */
-export async function activeCompetition(
+export function activeCompetition(
   kv: Deno.Kv,
   stores = 1,
   nameLength = 0,
 ): Promise<{ competition: Competition; participants: Participant[] }> {
-  const created = START_MS - 12 * 3600_000;
-  const competition = await createCompetition(kv, "creator", {
-    title: "Holiday Cup",
-    prize: "500.00",
-    currency: "USD",
-    startDate: new Date(START_MS).toISOString(),
-    endDate: new Date(START_MS + 7 * 86_400_000).toISOString(),
-  }, { now: created, minDurationS: 3600 });
-  await updateCompetition(kv, competition.id, created, "status", (c) => ({ ...c, status: "UPCOMING" }));
-  await updateCompetition(kv, competition.id, START_MS, "status", (c) => ({ ...c, status: "ACTIVE" }));
-  const participants = [];
-  for (let i = 0; i < stores; i++) {
-    participants.push(
-      await createParticipant(kv, competition.id, {
-        userId: `owner_${i}`,
-        shop: `store-${i}.myshopify.com`,
-        displayName: `Store ${i}`.padEnd(nameLength, "."),
-        currency: "USD",
-      }, START_MS + i),
-    );
-  }
-  return { competition, participants };
+  return runningCompetition(kv, { start: START_MS, stores, nameOf: (i) => `Store ${i}`.padEnd(nameLength, ".") });
 }
 
 /** An order created inside the window, in USD cents. */

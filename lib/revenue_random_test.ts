@@ -8,8 +8,8 @@
  * The seed is fixed (override with REVENUE_SEED) and printed on failure.
  */
 import assert from "node:assert/strict";
-import { createCompetition, updateCompetition } from "./competitions.ts";
-import { createParticipant, leaderboardKey, type LeaderboardRow, type Participant } from "./participants.ts";
+import { leaderboardKey, type LeaderboardRow, type Participant } from "./participants.ts";
+import { runningCompetition } from "../tests/helpers/fixtures.ts";
 import { type OrderDelivery, recordOrder, sumStoredOrders } from "./revenue.ts";
 import { keys } from "./db.ts";
 
@@ -37,26 +37,14 @@ async function scenario(seed: number, stores: number, ordersPerStore: number) {
   using kv1 = await Deno.openKv(path);
   using kv2 = await Deno.openKv(path);
   try {
-    const competition = await createCompetition(kv1, "creator", {
+    const { competition, participants } = await runningCompetition(kv1, {
+      start,
+      durationMs: end - start,
+      stores,
       title: "Random Cup",
-      prize: "100.00",
-      currency: "USD",
-      startDate: new Date(start).toISOString(),
-      endDate: new Date(end).toISOString(),
-    }, { now: start - 86400_000, minDurationS: 3600 });
-    await updateCompetition(kv1, competition.id, start, "status", (c) => ({ ...c, status: "UPCOMING" }));
-    await updateCompetition(kv1, competition.id, start, "status", (c) => ({ ...c, status: "ACTIVE" }));
-    const participants: Participant[] = [];
-    for (let i = 0; i < stores; i++) {
-      participants.push(
-        await createParticipant(kv1, competition.id, {
-          userId: `u${i}`,
-          shop: `s${i}.myshopify.com`,
-          displayName: `Store ${i}`,
-          currency: "USD",
-        }, start + i),
-      );
-    }
+      shopOf: (i) => `s${i}.myshopify.com`,
+      ownerOf: (i) => `u${i}`,
+    });
 
     const deliveries: { participantId: string; order: OrderDelivery }[] = [];
     const expected = new Map<string, { revenue: number; orders: number }>();

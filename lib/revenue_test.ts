@@ -1,38 +1,14 @@
 import assert from "node:assert/strict";
-import { createCompetition, updateCompetition } from "./competitions.ts";
-import { createParticipant, listParticipants, updateParticipant } from "./participants.ts";
+import { updateCompetition } from "./competitions.ts";
+import { runningCompetition } from "../tests/helpers/fixtures.ts";
+import { listParticipants, updateParticipant } from "./participants.ts";
 import { type OrderDelivery, recordOrder, sumStoredOrders } from "./revenue.ts";
 import { readLeaderboard } from "./leaderboard.ts";
 import { keys } from "./db.ts";
 
-const created = Date.parse("2026-12-01T12:00:00Z");
 const start = Date.parse("2026-12-02T00:00:00Z");
 const end = Date.parse("2026-12-09T00:00:00Z");
 const during = start + 3600_000;
-
-async function activeCompetition(kv: Deno.Kv, stores = 1) {
-  const competition = await createCompetition(kv, "creator", {
-    title: "Holiday Cup",
-    prize: "500.00",
-    currency: "USD",
-    startDate: new Date(start).toISOString(),
-    endDate: new Date(end).toISOString(),
-  }, { now: created, minDurationS: 3600 });
-  await updateCompetition(kv, competition.id, created, "status", (c) => ({ ...c, status: "UPCOMING" }));
-  await updateCompetition(kv, competition.id, start, "status", (c) => ({ ...c, status: "ACTIVE" }));
-  const participants = [];
-  for (let i = 0; i < stores; i++) {
-    participants.push(
-      await createParticipant(kv, competition.id, {
-        userId: `owner_${i}`,
-        shop: `store-${i}.myshopify.com`,
-        displayName: `Store ${i}`,
-        currency: "USD",
-      }, start + i),
-    );
-  }
-  return { competition, participants };
-}
 
 function order(id: string, amount: number, updatedOffsetMs = 0, patch: Partial<OrderDelivery> = {}): OrderDelivery {
   return {
@@ -54,7 +30,7 @@ async function total(kv: Deno.Kv, participantId: string) {
 
 Deno.test("revenue - counts an order once, however often it arrives", async () => {
   using kv = await Deno.openKv(":memory:");
-  const { participants: [p] } = await activeCompetition(kv);
+  const { participants: [p] } = await runningCompetition(kv, { start, stores: 1 });
   assert.equal(await recordOrder(kv, p.id, order("1", 1250), during), "recorded");
   assert.equal(await recordOrder(kv, p.id, order("1", 1250), during), "stale");
   assert.deepEqual(await total(kv, p.id), { revenue: 1250, orders: 1 });
@@ -62,7 +38,7 @@ Deno.test("revenue - counts an order once, however often it arrives", async () =
 
 Deno.test("revenue - an older delivery changes nothing; a newer one replaces the amount", async () => {
   using kv = await Deno.openKv(":memory:");
-  const { participants: [p] } = await activeCompetition(kv);
+  const { participants: [p] } = await runningCompetition(kv, { start, stores: 1 });
   await recordOrder(kv, p.id, order("1", 1000, 2000), during);
   assert.equal(await recordOrder(kv, p.id, order("1", 5000, 1000), during), "stale");
   assert.deepEqual(await total(kv, p.id), { revenue: 1000, orders: 1 });
@@ -74,7 +50,7 @@ Deno.test("revenue - an older delivery changes nothing; a newer one replaces the
 
 Deno.test("revenue - test orders, other currencies and orders outside the window never count", async () => {
   using kv = await Deno.openKv(":memory:");
-  const { participants: [p] } = await activeCompetition(kv);
+  const { participants: [p] } = await runningCompetition(kv, { start, stores: 1 });
   await recordOrder(kv, p.id, order("t", 900, 0, { test: true }), during);
   await recordOrder(kv, p.id, order("e", 900, 0, { currency: "EUR" }), during);
   assert.equal(
@@ -94,7 +70,7 @@ Deno.test("revenue - test orders, other currencies and orders outside the window
 
 Deno.test("revenue - shuffled duplicate deliveries end at the exact sum", async () => {
   using kv = await Deno.openKv(":memory:");
-  const { participants: [p] } = await activeCompetition(kv);
+  const { participants: [p] } = await runningCompetition(kv, { start, stores: 1 });
   const deliveries: OrderDelivery[] = [];
   let expected = 0;
   for (let i = 0; i < 200; i++) {
@@ -115,7 +91,7 @@ Deno.test("revenue - concurrent writers in separate KV handles stay exact", asyn
   try {
     using kv1 = await Deno.openKv(path);
     using kv2 = await Deno.openKv(path);
-    const { participants: [p] } = await activeCompetition(kv1);
+    const { participants: [p] } = await runningCompetition(kv1, { start, stores: 1 });
     const deliveries = Array.from({ length: 100 }, (_, i) => order(`${i}`, 100 + i));
     await Promise.all(deliveries.map((d, i) => recordOrder(i % 2 ? kv1 : kv2, p.id, d, during)));
     const expected = deliveries.reduce((sum, d) => sum + d.amount, 0);
@@ -128,7 +104,7 @@ Deno.test("revenue - concurrent writers in separate KV handles stay exact", asyn
 
 Deno.test("revenue - the leaderboard index keeps one row per participant, in rank order", async () => {
   using kv = await Deno.openKv(":memory:");
-  const { competition, participants } = await activeCompetition(kv, 3);
+  const { competition, participants } = await runningCompetition(kv, { start, stores: 3 });
   await Promise.all([
     recordOrder(kv, participants[0].id, order("a", 500), during),
     recordOrder(kv, participants[1].id, order("b", 900), during),
@@ -149,7 +125,7 @@ Deno.test("revenue - the leaderboard index keeps one row per participant, in ran
 
 Deno.test("revenue - after results are frozen orders are kept but do not count", async () => {
   using kv = await Deno.openKv(":memory:");
-  const { competition, participants: [p] } = await activeCompetition(kv);
+  const { competition, participants: [p] } = await runningCompetition(kv, { start, stores: 1 });
   await recordOrder(kv, p.id, order("1", 1000), during);
   await updateCompetition(
     kv,
@@ -167,7 +143,7 @@ Deno.test("revenue - after results are frozen orders are kept but do not count",
 
 Deno.test("revenue - a disconnected store's webhook orders are left aside; its sync-era orders stay", async () => {
   using kv = await Deno.openKv(":memory:");
-  const { competition, participants: [p] } = await activeCompetition(kv);
+  const { competition, participants: [p] } = await runningCompetition(kv, { start, stores: 1 });
   const options = { competitionId: competition.id, onlyIfConnected: true };
   assert.equal(await recordOrder(kv, p.id, order("1", 1000), during, options), "recorded");
   await updateParticipant(kv, p.id, during, "sync", (current) => ({ ...current, connection: "disconnected" }));

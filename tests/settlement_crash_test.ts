@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { startShopifySandbox } from "../lib/sandbox/shopify/mod.ts";
 import { startWhopSandbox, type WhopSandbox } from "../lib/sandbox/whop/mod.ts";
 import { SANDBOX_APP } from "../lib/shopify/library.ts";
-import { type Competition, createCompetition, updateCompetition } from "../lib/competitions.ts";
+import { type Competition, updateCompetition } from "../lib/competitions.ts";
+import { runningCompetition } from "./helpers/fixtures.ts";
 import { createParticipant, updateParticipant } from "../lib/participants.ts";
 import { recordOrder } from "../lib/revenue.ts";
 import { keys } from "../lib/db.ts";
@@ -31,15 +32,14 @@ const WINNER = "user_OwnerDevS2j6v";
 async function endedCompetition(kvPath: string): Promise<string> {
   using kv = await Deno.openKv(kvPath);
   const now = Date.now();
-  const competition = await createCompetition(kv, "user_CreatorAvaQ7m2x", {
+  const { competition } = await runningCompetition(kv, {
+    start: now - 9 * 60_000,
+    durationMs: 8 * 60_000,
+    creatorId: "user_CreatorAvaQ7m2x",
     title: "Crash Cup",
     prize: "40.00",
-    currency: "USD",
-    startDate: new Date(now - 9 * 60_000).toISOString(),
-    endDate: new Date(now - 60_000).toISOString(),
-  }, { now: now - 10 * 60_000, minDurationS: 60 });
-  await updateCompetition(kv, competition.id, now, "status", (c) => ({ ...c, status: "UPCOMING", fundsTxId: "pay_X" }));
-  await updateCompetition(kv, competition.id, now, "status", (c) => ({ ...c, status: "ACTIVE" }));
+  });
+  await updateCompetition(kv, competition.id, now, "status", (c) => ({ ...c, fundsTxId: "pay_X" }));
   const stores = [["user_OwnerCaraT8w3n", "cara.myshopify.com", 1500], [WINNER, "dev.myshopify.com", 2500]] as const;
   for (const [userId, shop, amount] of stores) {
     const joinedAt = now - 6 * 60_000;

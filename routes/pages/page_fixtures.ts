@@ -2,8 +2,8 @@
  * Test fixtures for the page tests: competitions in a given status with
  * stores, and signed form posts. Used by tests only.
  */
-import { createCompetition, updateCompetition } from "../../lib/competitions.ts";
-import { createParticipant, type Participant } from "../../lib/participants.ts";
+import { createCompetition } from "../../lib/competitions.ts";
+import { runningCompetition } from "../../tests/helpers/fixtures.ts";
 import { createSession, sessionCookieName } from "../../lib/sessions.ts";
 import type { TestApp } from "../../tests/helpers/test_app.ts";
 
@@ -30,23 +30,10 @@ export function draftCompetition(t: TestApp, creatorId: string, title = "Holiday
  * A funded competition that has started (the clock is moved an hour past its
  * start) with `stores` participants named "Store 0", "Store 1", ….
  */
-export async function activeCompetition(t: TestApp, creatorId: string, stores = 2, title?: string) {
-  const competition = await draftCompetition(t, creatorId, title);
-  await updateCompetition(t.kv, competition.id, t.clock.ms, "status", (c) => ({ ...c, status: "UPCOMING" }));
-  t.clock.ms = Date.parse(competition.startDate) + HOUR;
-  await updateCompetition(t.kv, competition.id, t.clock.ms, "status", (c) => ({ ...c, status: "ACTIVE" }));
-  const participants: Participant[] = [];
-  for (let i = 0; i < stores; i++) {
-    participants.push(
-      await createParticipant(t.kv, competition.id, {
-        userId: `owner_${i}`,
-        shop: `store-${i}.myshopify.com`,
-        displayName: `Store ${i}`,
-        currency: "USD",
-      }, t.clock.ms + i),
-    );
-  }
-  return { competition: { ...competition, status: "ACTIVE" as const }, participants };
+export function activeCompetition(t: TestApp, creatorId: string, stores = 2, title?: string) {
+  const start = t.clock.ms + HOUR;
+  t.clock.ms = start + HOUR;
+  return runningCompetition(t.kv, { start, stores, creatorId, title });
 }
 
 /**
