@@ -15,6 +15,7 @@ import { orderPayload } from "../lib/sandbox/shopify/rest_payloads.ts";
 import type { OrderSnapshot, SandboxShop, ShopifySandbox } from "../lib/sandbox/shopify/mod.ts";
 import { createShopifyServices, SANDBOX_APP, WEBHOOK_PATH } from "../lib/shopify/mod.ts";
 import { createUserTokenVerifier } from "../lib/user_token.ts";
+import { testShopifyEnv } from "../tests/helpers/test_app.ts";
 
 /** The secret the app checks webhooks with (`SHOPIFY_API_SECRET` of the served app). */
 export const WEBHOOK_SECRET = SANDBOX_APP.apiSecret;
@@ -177,9 +178,7 @@ export async function serveFileApp(
     SANDBOX: "1",
     APP_URL: url,
     KV_PATH: kvPath,
-    SHOPIFY_API_KEY: SANDBOX_APP.apiKey,
-    SHOPIFY_API_SECRET: SANDBOX_APP.apiSecret,
-    SHOPIFY_ORIGIN: shopifyOrigin,
+    ...testShopifyEnv(shopifyOrigin),
   });
   const shopify = createShopifyServices({ kv, config, now: Date.now, startBackfill: async () => {} });
   const app = createApp({

@@ -3,7 +3,7 @@ import type Whop from "@whop/sdk";
 import { loadConfig } from "../../config.ts";
 import type { Competition, Winner } from "../competitions.ts";
 import { startWhopSandbox, type WhopSandbox } from "../sandbox/whop/mod.ts";
-import { TEST_WHOP_SETTINGS } from "../../tests/helpers/test_app.ts";
+import { TEST_WHOP_SETTINGS, testWhopEnv } from "../../tests/helpers/test_app.ts";
 import { createWhopClient } from "./client.ts";
 import type { WhopDeps } from "./deps.ts";
 import type { RetryPolicy } from "./once.ts";
@@ -33,11 +33,7 @@ export async function startWhopTestBed(
   const kv = await Deno.openKv(":memory:");
   const config = loadConfig({
     SANDBOX: "1",
-    WHOP_API_KEY: TEST_WHOP_SETTINGS.apiKey,
-    WHOP_APP_ID: TEST_WHOP_SETTINGS.appId,
-    WHOP_COMPANY_ID: TEST_WHOP_SETTINGS.companyId,
-    WHOP_WEBHOOK_SECRET: TEST_WHOP_SETTINGS.webhookSecret,
-    WHOP_ORIGIN: sandbox.origin,
+    ...testWhopEnv(sandbox.origin),
   });
   const clock = { ms: Date.parse("2026-12-10T12:00:00Z") };
   const client = (o: { maxRetries?: number } = {}) => createWhopClient(config, { maxRetries: o.maxRetries ?? 0 })!;

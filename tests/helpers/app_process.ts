@@ -3,10 +3,9 @@
  * settings from the environment, a KV file, the simulated Whop and Shopify
  * as its outside services. For tests of several instances and of crashes.
  */
-import { SANDBOX_APP } from "../../lib/shopify/library.ts";
 import type { ShopifySandbox } from "../../lib/sandbox/shopify/mod.ts";
 import type { WhopSandbox } from "../../lib/sandbox/whop/mod.ts";
-import { TEST_WHOP_SETTINGS } from "./test_app.ts";
+import { testShopifyEnv, testWhopEnv } from "./test_app.ts";
 
 /** A running app process. */
 export interface AppProcess extends AsyncDisposable {
@@ -38,16 +37,8 @@ export function productionEnv(
     APP_URL: `http://127.0.0.1:${options.port}`,
     KV_PATH: options.kvPath,
     ENCRYPTION_KEY,
-    SHOPIFY_API_KEY: SANDBOX_APP.apiKey,
-    SHOPIFY_API_SECRET: SANDBOX_APP.apiSecret,
-    SHOPIFY_ORIGIN: options.shopify.origin,
-    WHOP_API_KEY: TEST_WHOP_SETTINGS.apiKey,
-    WHOP_APP_ID: TEST_WHOP_SETTINGS.appId,
-    WHOP_COMPANY_ID: TEST_WHOP_SETTINGS.companyId,
-    WHOP_CLIENT_ID: TEST_WHOP_SETTINGS.clientId,
-    WHOP_CLIENT_SECRET: TEST_WHOP_SETTINGS.clientSecret,
-    WHOP_WEBHOOK_SECRET: TEST_WHOP_SETTINGS.webhookSecret,
-    WHOP_ORIGIN: options.whop.origin,
+    ...testShopifyEnv(options.shopify.origin),
+    ...testWhopEnv(options.whop.origin),
     LOG_LEVEL: "warn",
   };
 }

@@ -77,6 +77,24 @@ export const TEST_WHOP_SETTINGS = {
   webhookSecret: "ws_test_webhook_secret",
 } as const;
 
+/** The settings that point the app at a simulated Whop started with `TEST_WHOP_SETTINGS`. */
+export function testWhopEnv(origin: string): Record<string, string> {
+  return {
+    WHOP_API_KEY: TEST_WHOP_SETTINGS.apiKey,
+    WHOP_APP_ID: TEST_WHOP_SETTINGS.appId,
+    WHOP_COMPANY_ID: TEST_WHOP_SETTINGS.companyId,
+    WHOP_CLIENT_ID: TEST_WHOP_SETTINGS.clientId,
+    WHOP_CLIENT_SECRET: TEST_WHOP_SETTINGS.clientSecret,
+    WHOP_WEBHOOK_SECRET: TEST_WHOP_SETTINGS.webhookSecret,
+    WHOP_ORIGIN: origin,
+  };
+}
+
+/** The settings that point the app at a simulated Shopify started with `SANDBOX_APP`'s credentials. */
+export function testShopifyEnv(origin: string): Record<string, string> {
+  return { SHOPIFY_API_KEY: SANDBOX_APP.apiKey, SHOPIFY_API_SECRET: SANDBOX_APP.apiSecret, SHOPIFY_ORIGIN: origin };
+}
+
 /**
  * Builds the app on `:memory:` KV with the given settings.
  *
@@ -111,9 +129,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
       ...(options.shopify === true ? {} : options.shopify.sandbox),
     });
     Object.assign(whopEnv, {
-      SHOPIFY_API_KEY: SANDBOX_APP.apiKey,
-      SHOPIFY_API_SECRET: SANDBOX_APP.apiSecret,
-      SHOPIFY_ORIGIN: shopify.origin,
+      ...testShopifyEnv(shopify.origin),
     });
   }
   if (options.whop) {
@@ -121,13 +137,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     whop = await startWhopSandbox({ ...TEST_WHOP_SETTINGS, webhookUrl: `${url}/api/webhooks/whop` });
     Object.assign(whopEnv, {
       APP_URL: url,
-      WHOP_API_KEY: TEST_WHOP_SETTINGS.apiKey,
-      WHOP_APP_ID: TEST_WHOP_SETTINGS.appId,
-      WHOP_COMPANY_ID: TEST_WHOP_SETTINGS.companyId,
-      WHOP_CLIENT_ID: TEST_WHOP_SETTINGS.clientId,
-      WHOP_CLIENT_SECRET: TEST_WHOP_SETTINGS.clientSecret,
-      WHOP_WEBHOOK_SECRET: TEST_WHOP_SETTINGS.webhookSecret,
-      WHOP_ORIGIN: whop.origin,
+      ...testWhopEnv(whop.origin),
     });
   }
   const config = loadConfig({
