@@ -4,11 +4,11 @@
  * scheduled jobs, and serve.
  */
 import { type Config, ConfigError, loadConfig } from "./config.ts";
-import { log } from "./lib/log.ts";
-import { ensureIslandBundles } from "./lib/island_build.ts";
-import { buildRuntime, openKv } from "./lib/runtime.ts";
+import { log } from "./lib/core/log.ts";
+import { ensureIslandBundles } from "./lib/web/island_build.ts";
+import { buildRuntime, openKv } from "./app.ts";
 import { scheduleJobs } from "./cron/schedule.ts";
-import { SlowClientError } from "./lib/live.ts";
+import { SlowClientError } from "./lib/live/hub.ts";
 
 if (import.meta.main) {
   let settings: Config;

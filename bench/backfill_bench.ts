@@ -11,9 +11,9 @@
  *   LOG_LEVEL=warn deno run -A bench/backfill_bench.ts [--orders 10000] [--rounds 3]
  */
 import { parseArgs } from "node:util";
-import { createTestApp } from "../tests/helpers/test_app.ts";
-import { joinStore, openCompetition, participantOf, readParticipant, settledSync } from "../lib/shopify/testing.ts";
-import { sumStoredOrders } from "../lib/revenue.ts";
+import { createTestApp } from "../testing/test_app.ts";
+import { joinStore, openCompetition, participantOf, readParticipant, settledSync } from "../testing/shopify.ts";
+import { sumStoredOrders } from "../lib/competitions/revenue.ts";
 import { machine, median, report, round } from "./stats.ts";
 
 const { values } = parseArgs({

@@ -18,8 +18,8 @@
  *   ulimit -n 20000; LOG_LEVEL=warn deno run -A bench/fanout_bench.ts [--clients 10000] [--workers 4] [--updates 5]
  */
 import { parseArgs } from "node:util";
-import { toDecimalString } from "../lib/money.ts";
-import { startShopifySandbox } from "../lib/sandbox/shopify/mod.ts";
+import { toDecimalString } from "../lib/core/money.ts";
+import { startShopifySandbox } from "../sandbox/shopify/mod.ts";
 import { SANDBOX_APP } from "../lib/shopify/mod.ts";
 import { machine, percentile, report, round } from "./stats.ts";
 import {

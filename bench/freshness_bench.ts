@@ -10,9 +10,9 @@
  *   LOG_LEVEL=warn deno run -A bench/freshness_bench.ts [--orders 300] [--rounds 1]
  */
 import { parseArgs } from "node:util";
-import { parseMoney } from "../lib/money.ts";
-import { SseReader } from "../lib/live_testing.ts";
-import { startShopifySandbox } from "../lib/sandbox/shopify/mod.ts";
+import { parseMoney } from "../lib/core/money.ts";
+import { SseReader } from "../testing/live.ts";
+import { startShopifySandbox } from "../sandbox/shopify/mod.ts";
 import { SANDBOX_APP } from "../lib/shopify/mod.ts";
 import { machine, median, percentile, report } from "./stats.ts";
 import { deliver, orderBody, rng, shopOf, signedDelivery, startChildApp } from "./support.ts";

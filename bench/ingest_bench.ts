@@ -19,11 +19,11 @@
  *   LOG_LEVEL=warn deno run -A bench/ingest_bench.ts [--rounds 3] [--count 3000] [--stores 1000]
  */
 import { parseArgs } from "node:util";
-import { keys } from "../lib/db.ts";
-import { parseMoney } from "../lib/money.ts";
-import { leaderboardKey, leaderboardRow, type Participant } from "../lib/participants.ts";
-import { recordOrder } from "../lib/revenue.ts";
-import { type ShopifySandbox, startShopifySandbox } from "../lib/sandbox/shopify/mod.ts";
+import { keys } from "../lib/core/db.ts";
+import { parseMoney } from "../lib/core/money.ts";
+import { leaderboardKey, leaderboardRow, type Participant } from "../lib/competitions/participants.ts";
+import { recordOrder } from "../lib/competitions/revenue.ts";
+import { type ShopifySandbox, startShopifySandbox } from "../sandbox/shopify/mod.ts";
 import { SANDBOX_APP } from "../lib/shopify/mod.ts";
 import { machine, median, percentile, report, round } from "./stats.ts";
 import {

@@ -7,11 +7,11 @@
  */
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.ts";
-import { createApp } from "../lib/app.ts";
-import { createCompetition, updateCompetition } from "../lib/competitions.ts";
-import { createParticipant } from "../lib/participants.ts";
-import { recordOrder } from "../lib/revenue.ts";
-import { createUserTokenVerifier } from "../lib/user_token.ts";
+import { createApp } from "../app.ts";
+import { createCompetition, updateCompetition } from "../lib/competitions/competitions.ts";
+import { createParticipant } from "../lib/competitions/participants.ts";
+import { recordOrder } from "../lib/competitions/revenue.ts";
+import { createUserTokenVerifier } from "../lib/whop/user_token.ts";
 import { machine, median, percentile, report, round } from "./stats.ts";
 
 const { values } = parseArgs({

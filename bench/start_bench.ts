@@ -12,11 +12,11 @@
  *   LOG_LEVEL=warn deno run -A bench/start_bench.ts [--runs 7]
  */
 import { parseArgs } from "node:util";
-import { ensureIslandBundles } from "../lib/island_build.ts";
-import { createTestApp } from "../tests/helpers/test_app.ts";
-import { activeCompetition, draftCompetition } from "../routes/pages/page_fixtures.ts";
+import { ensureIslandBundles } from "../lib/web/island_build.ts";
+import { createTestApp } from "../testing/test_app.ts";
+import { competitionStartedAnHourAgo, draftCompetition } from "../testing/page_fixtures.ts";
 import { machine, median, report, round } from "./stats.ts";
-import { pageScripts } from "../tests/helpers/page_weight.ts";
+import { pageScripts } from "../testing/page_weight.ts";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "7" } } });
 const runs = Math.max(5, Number(values.runs));
@@ -73,7 +73,7 @@ report("cold start, slowest", Math.max(...times), "ms");
 
 {
   await using t = await createTestApp();
-  const { competition } = await activeCompetition(t, "creator", 3);
+  const { competition } = await competitionStartedAnHourAgo(t, "creator", 3);
   const draft = await draftCompetition(t, "creator");
   const pages: [string, string, string | undefined][] = [
     ["browse /", "/", undefined],

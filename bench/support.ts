@@ -5,17 +5,17 @@
  * helpers for child processes (resident memory, JSON lines on stdout).
  */
 import { loadConfig } from "../config.ts";
-import { createApp } from "../lib/app.ts";
-import type { Competition } from "../lib/competitions.ts";
-import type { Participant } from "../lib/participants.ts";
-import { runningCompetition } from "../tests/helpers/fixtures.ts";
-import type { LiveHub } from "../lib/live.ts";
-import { signBody } from "../lib/sandbox/shopify/hmac.ts";
-import { orderPayload } from "../lib/sandbox/shopify/rest_payloads.ts";
-import type { OrderSnapshot, SandboxShop, ShopifySandbox } from "../lib/sandbox/shopify/mod.ts";
+import { createApp } from "../app.ts";
+import type { Competition } from "../lib/competitions/competitions.ts";
+import type { Participant } from "../lib/competitions/participants.ts";
+import { activeCompetition } from "../testing/fixtures.ts";
+import type { LiveHub } from "../lib/live/hub.ts";
+import { signBody } from "../sandbox/shopify/hmac.ts";
+import { orderPayload } from "../sandbox/shopify/rest_payloads.ts";
+import type { OrderSnapshot, SandboxShop, ShopifySandbox } from "../sandbox/shopify/mod.ts";
 import { createShopifyServices, SANDBOX_APP, WEBHOOK_PATH } from "../lib/shopify/mod.ts";
-import { createUserTokenVerifier } from "../lib/user_token.ts";
-import { testShopifyEnv } from "../tests/helpers/test_app.ts";
+import { createUserTokenVerifier } from "../lib/whop/user_token.ts";
+import { testShopifyEnv } from "../testing/test_app.ts";
 
 /** The secret the app checks webhooks with (`SHOPIFY_API_SECRET` of the served app). */
 export const WEBHOOK_SECRET = SANDBOX_APP.apiSecret;
@@ -39,7 +39,7 @@ export function seedCompetition(
     openedMsAgo?: number;
   },
 ): Promise<{ competition: Competition; participants: Participant[] }> {
-  return runningCompetition(kv, {
+  return activeCompetition(kv, {
     start: Math.floor((now - openedMsAgo) / 1000) * 1000,
     stores,
     creatorId: "bench_creator",

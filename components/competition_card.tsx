@@ -1,6 +1,6 @@
 /** One competition in a list: title, status, prize, countdown and participants. */
-import type { Competition } from "../lib/competitions.ts";
-import { formatMoney } from "../lib/money.ts";
+import type { Competition } from "../lib/competitions/competitions.ts";
+import { formatMoney } from "../lib/core/money.ts";
 import { StatusBadge } from "./status_badge.tsx";
 import { CountdownIsland } from "./island_wrappers.ts";
 

@@ -3,8 +3,8 @@
  * form values and the shared input schema, and validation with the schema's
  * own messages, so the island and the server say the same thing.
  */
-import { competitionInputSchema, type InputRules } from "../lib/competition_input.ts";
-import type { FieldIssue } from "../lib/errors.ts";
+import { competitionInputSchema, type InputRules } from "../lib/competitions/input.ts";
+import type { FieldIssue } from "../lib/core/errors.ts";
 import { FormField } from "./form_field.tsx";
 
 /** The form's fields, in order. */

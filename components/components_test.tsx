@@ -5,6 +5,7 @@ import { niceCeiling, RaceChart, stepPath } from "./race_chart.tsx";
 import { ElapsedBar, elapsedPercent } from "./elapsed_bar.tsx";
 import { LeaderboardTable } from "./leaderboard_table.tsx";
 import { FormField } from "./form_field.tsx";
+import { PayoutState } from "./payout_state.tsx";
 import {
   emptyFormValues,
   formValuesToInput,
@@ -13,8 +14,8 @@ import {
   utcInputToIso,
   validateCompetitionForm,
 } from "./competition_form.tsx";
-import { createCompetition } from "../lib/competitions.ts";
-import { ValidationError } from "../lib/errors.ts";
+import { createCompetition } from "../lib/competitions/competitions.ts";
+import { ValidationError } from "../lib/core/errors.ts";
 
 const NOW = Date.parse("2026-12-01T12:00:00Z");
 
@@ -125,4 +126,35 @@ Deno.test("components - the form's values map onto the shared schema, with the s
     ),
     {},
   );
+});
+
+Deno.test("components - the payout badge shows every state of the real payout record, and why a payout failed", () => {
+  const html = (payout: Parameters<typeof PayoutState>[0]["payout"]) => renderToString(<PayoutState payout={payout} />);
+  assert.match(html(null), /Not started/);
+  assert.match(html({ state: "pending", attempts: 0 }), /Payout pending/);
+  assert.match(html({ state: "sending", attempts: 1 }), /Sending payout/);
+  const sent = html({ state: "sent", attempts: 1, transferId: "xfer_123" });
+  assert.match(sent, /Paid out/);
+  assert.match(sent, /transfer xfer_123/);
+  const failed = html({
+    state: "failed",
+    attempts: 2,
+    lastError: "Whop refused the transfer: insufficient balance.",
+    nextAttemptAt: "2026-12-01T13:00:00.000Z",
+  });
+  assert.match(failed, /Payout failed/);
+  assert.match(failed, /Whop refused the transfer: insufficient balance\./);
+  assert.match(failed, /next try Dec 1, 2026, 13:00 UTC/);
+  assert.match(failed, /2 attempts/);
+  const gaveUp = html({
+    state: "failed",
+    attempts: 12,
+    lastError: "The destination is not a Whop user.",
+    gaveUp: true,
+  });
+  assert.match(gaveUp, /The destination is not a Whop user\./);
+  assert.match(gaveUp, /operators have been told/);
+  for (const state of ["pending", "sending", "sent", "failed"] as const) {
+    assert.doesNotMatch(html({ state, attempts: 1 }), /class="tag tag-[a-z]+"><\/span>/, `${state} has a label`);
+  }
 });

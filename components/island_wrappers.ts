@@ -2,7 +2,7 @@
  * The islands pages render, each declared once with `island()` so its server
  * HTML carries the hydration marker.
  */
-import { island } from "../lib/islands.ts";
+import { island } from "../lib/web/islands.ts";
 import Countdown from "../islands/countdown.tsx";
 import LiveLeaderboard from "../islands/live_leaderboard.tsx";
 import LiveRaceChart from "../islands/live_race_chart.tsx";

@@ -2,7 +2,7 @@
  * The leaderboard table, pure: the server renders it for finished
  * competitions and the live island renders it for running ones.
  */
-import type { LeaderboardEntry } from "../lib/leaderboard.ts";
+import type { LeaderboardEntry } from "../lib/competitions/leaderboard.ts";
 import { formatDecimalMoney } from "./format.ts";
 
 /** How a row's rank just moved, for the highlight animation. */

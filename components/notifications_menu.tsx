@@ -2,7 +2,7 @@
  * The header's notifications: a `<details>` dropdown (works without
  * JavaScript) with the unread count and a form to mark them read.
  */
-import type { Notification } from "../lib/notifications.ts";
+import type { Notification } from "../lib/competitions/notifications.ts";
 import { formatUtc } from "./format.ts";
 
 /**

@@ -1,30 +1,43 @@
-/** A competition's payout as the Whop integration records it, shown for people. */
+/**
+ * A competition's payout as the Whop integration records it
+ * (`lib/whop/payouts.ts`), shown for people: every state of the real record,
+ * with the reason of a failure and when the next try is due.
+ */
+import type { Payout } from "../lib/whop/payouts.ts";
+import { formatUtc } from "./format.ts";
 
-/** The record at KV `["payouts", competitionId]`. */
-export interface PayoutRecord {
-  state: "pending" | "sent" | "failed";
-  transferId?: string;
-  error?: string;
-  attempts: number;
-}
+/** The fields of the payout record this badge reads. */
+export type PayoutStateRecord = Pick<
+  Payout,
+  "state" | "attempts" | "transferId" | "lastError" | "nextAttemptAt" | "gaveUp"
+>;
 
-const LABELS: Record<PayoutRecord["state"], string> = {
+const LABELS: Record<Payout["state"], string> = {
   pending: "Payout pending",
+  sending: "Sending payout",
   sent: "Paid out",
   failed: "Payout failed",
 };
 
+const TAGS: Record<Payout["state"], string> = {
+  pending: "neutral",
+  sending: "neutral",
+  sent: "ok",
+  failed: "warning",
+};
+
 /** `<PayoutState payout={record} />`; "Not started" when there is no record yet. */
-export function PayoutState(props: { payout: PayoutRecord | null }) {
+export function PayoutState(props: { payout: PayoutStateRecord | null }) {
   const { payout } = props;
   if (!payout) return <span class="muted">Not started</span>;
   return (
     <span class={`payout payout-${payout.state}`}>
-      <span class={`tag tag-${payout.state === "failed" ? "warning" : payout.state === "sent" ? "ok" : "neutral"}`}>
-        {LABELS[payout.state]}
-      </span>
+      <span class={`tag tag-${TAGS[payout.state]}`}>{LABELS[payout.state]}</span>
       {payout.transferId && <span class="muted">transfer {payout.transferId}</span>}
-      {payout.error && <span class="field-error">{payout.error}</span>}
+      {payout.state === "failed" && payout.lastError && <span class="field-error">{payout.lastError}</span>}
+      {payout.state === "failed" && (payout.gaveUp
+        ? <span class="field-error">Retrying cannot fix this; the operators have been told.</span>
+        : payout.nextAttemptAt && <span class="muted">next try {formatUtc(payout.nextAttemptAt)}</span>)}
       {payout.attempts > 1 && <span class="muted">{payout.attempts} attempts</span>}
     </span>
   );

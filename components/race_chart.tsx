@@ -4,12 +4,9 @@
  * island renders it too.
  */
 
-/** One store's line: `[atMs, revenue in major units]` samples in time order. */
-export interface RaceLine {
-  participantId: string;
-  label: string;
-  points: [number, number][];
-}
+import { RACE_CHART_STORES, type RaceLine } from "../lib/competitions/race_line.ts";
+
+export { RACE_CHART_STORES, type RaceLine };
 
 /** Props of {@link RaceChart}. */
 export interface RaceChartProps {
@@ -24,10 +21,8 @@ export interface RaceChartProps {
 const WIDTH = 640;
 const HEIGHT = 240;
 const PAD = { top: 12, right: 12, bottom: 28, left: 64 };
-/** Distinct line colours in the stylesheet: `.series-0` … `.series-7`. */
-export const SERIES_COLOURS = 8;
-/** The chart follows the leading stores only: one line per colour. */
-export const RACE_CHART_STORES = SERIES_COLOURS;
+/** Distinct line colours in the stylesheet: `.series-0` … `.series-7`, one per charted store. */
+export const SERIES_COLOURS = RACE_CHART_STORES;
 
 /**
  * A round upper bound for the y axis: 1, 2, 2.5 or 5 times a power of ten.

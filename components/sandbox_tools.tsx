@@ -4,8 +4,7 @@
  * the production settlement and payout). Renders nothing outside sandbox
  * mode or when neither applies.
  */
-import type { Competition } from "../lib/competitions.ts";
-import { canFastForward, canStartNow } from "../lib/sandbox/fast_forward.ts";
+import { canFastForward, canStartNow, type Competition } from "../lib/competitions/competitions.ts";
 
 /** `<SandboxTools sandbox={deps.config.sandbox} competition={competition} now={deps.now()} />` */
 export function SandboxTools(props: { sandbox: boolean; competition: Competition; now: number; returnTo?: string }) {

@@ -2,8 +2,8 @@
  * The header's navigation: page links (the current one marked), and the
  * signed-in user's name, notifications and sign-out, or a sign-in link.
  */
-import type { User } from "../lib/users.ts";
-import type { Notification } from "../lib/notifications.ts";
+import type { User } from "../lib/core/users.ts";
+import type { Notification } from "../lib/competitions/notifications.ts";
 import { NotificationsMenu } from "./notifications_menu.tsx";
 
 /** Props of {@link SiteNav}. */

@@ -1,5 +1,5 @@
 /** A competition's status as a small coloured label. */
-import type { CompetitionStatus } from "../lib/competitions.ts";
+import type { CompetitionStatus } from "../lib/competitions/competitions.ts";
 
 const LABELS: Record<CompetitionStatus, string> = {
   DRAFT: "Draft",

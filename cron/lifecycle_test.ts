@@ -4,31 +4,24 @@
  * transfer, and the unfunded and empty cases.
  */
 import assert from "node:assert/strict";
-import { createTestApp, type TestApp } from "../tests/helpers/test_app.ts";
-import { joinStore, settledSync, waitFor } from "../lib/shopify/testing.ts";
-import { createWhopLifecycle, registerWhopJobs } from "../lib/whop/mod.ts";
-import type { LifecycleServices } from "../lib/settlement.ts";
-import { keys } from "../lib/db.ts";
-import type { Competition } from "../lib/competitions.ts";
-import { listNotifications } from "../lib/notifications.ts";
+import { createTestApp, type TestApp } from "../testing/test_app.ts";
+import { joinStore, settledSync, waitFor } from "../testing/shopify.ts";
+import type { LifecycleServices } from "../lib/competitions/settlement.ts";
+import { keys } from "../lib/core/db.ts";
+import type { Competition } from "../lib/competitions/competitions.ts";
+import { listNotifications } from "../lib/competitions/notifications.ts";
 import { runStatusJob } from "./status_job.ts";
 import { runSyncJob } from "./sync_job.ts";
-import { listParticipants } from "../lib/participants.ts";
+import { listParticipants } from "../lib/competitions/participants.ts";
 
 const CREATOR = "user_CreatorAvaQ7m2x";
 const CARA = "user_OwnerCaraT8w3n";
 const DEV = "user_OwnerDevS2j6v";
 const HOUR = 3600_000;
 
+/** The lifecycle services the app was assembled with (its worker already handles payouts and refunds). */
 function lifecycleOf(t: TestApp): LifecycleServices {
-  const whopDeps = { kv: t.kv, config: t.config, now: t.clock.now, whop: t.deps.whop };
-  registerWhopJobs(t.worker!, whopDeps);
-  return {
-    kv: t.kv,
-    now: t.clock.now,
-    syncParticipant: t.shopifyServices!.syncParticipant,
-    ...createWhopLifecycle(whopDeps),
-  };
+  return t.deps.lifecycle!;
 }
 
 async function createDraft(t: TestApp, prize = "250.00"): Promise<Competition> {

@@ -2,8 +2,8 @@
  * Schedules the jobs with `Deno.cron`. Each run goes through `runJob`, so it
  * holds a lease (one instance at a time) and is recorded for operators.
  */
-import { runJob } from "../lib/jobs.ts";
-import type { LifecycleServices } from "../lib/settlement.ts";
+import { runJob } from "../lib/core/leases.ts";
+import type { LifecycleServices } from "../lib/competitions/settlement.ts";
 import { runStatusJob } from "./status_job.ts";
 import { runSyncJob } from "./sync_job.ts";
 

@@ -4,13 +4,13 @@
  * that have come due. A plain function of (services, clock): tests call it
  * directly; `cron/schedule.ts` only schedules it.
  */
-import { keys, loadByIndex } from "../lib/db.ts";
-import { type Competition, dueStep, updateCompetition } from "../lib/competitions.ts";
-import { listParticipants } from "../lib/participants.ts";
-import { notify } from "../lib/notifications.ts";
-import { type LifecycleServices, settleCompetition } from "../lib/settlement.ts";
-import { log } from "../lib/log.ts";
-import { MAX_DURATION_S } from "../lib/competition_input.ts";
+import { keys, loadByIndex } from "../lib/core/db.ts";
+import { type Competition, dueStep, updateCompetition } from "../lib/competitions/competitions.ts";
+import { listParticipants } from "../lib/competitions/participants.ts";
+import { notify } from "../lib/competitions/notifications.ts";
+import { type LifecycleServices, settleCompetition } from "../lib/competitions/settlement.ts";
+import { log } from "../lib/core/log.ts";
+import { MAX_DURATION_S } from "../lib/competitions/input.ts";
 
 /** How far ahead "starts soon" and "ends soon" notifications look. */
 export const SOON_MS = 60 * 60_000;

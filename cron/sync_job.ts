@@ -3,10 +3,10 @@
  * of every active competition, the orders updated since its cursor, so missed
  * webhooks heal. One store's failure is reported and does not stop the others.
  */
-import { listCompetitionsByStatus } from "../lib/competitions.ts";
-import { listParticipants } from "../lib/participants.ts";
-import type { LifecycleServices } from "../lib/settlement.ts";
-import { log } from "../lib/log.ts";
+import { listCompetitionsByStatus } from "../lib/competitions/competitions.ts";
+import { listParticipants } from "../lib/competitions/participants.ts";
+import type { LifecycleServices } from "../lib/competitions/settlement.ts";
+import { log } from "../lib/core/log.ts";
 
 /** What one sync run did. */
 export interface SyncRunReport {

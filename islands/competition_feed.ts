@@ -5,8 +5,8 @@
  * own retry gives up when the server closes or answers an error.
  */
 import { type Signal, signal } from "@preact/signals";
-import type { LeaderboardEntry } from "../lib/leaderboard.ts";
-import type { CompetitionStatus, Winner } from "../lib/competitions.ts";
+import type { LeaderboardEntry } from "../lib/competitions/leaderboard.ts";
+import type { CompetitionStatus, Winner } from "../lib/competitions/competitions.ts";
 
 /** The competition as the leaderboard JSON carries it (money as decimal strings). */
 export interface LiveCompetition {

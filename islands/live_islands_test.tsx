@@ -3,7 +3,7 @@ import { renderToString } from "preact-render-to-string";
 import { MAX_RECONNECT_MS, reconnectDelay } from "./competition_feed.ts";
 import LiveLeaderboard, { rankChanges } from "./live_leaderboard.tsx";
 import { extendLines } from "./live_race_chart.tsx";
-import type { LeaderboardEntry } from "../lib/leaderboard.ts";
+import type { LeaderboardEntry } from "../lib/competitions/leaderboard.ts";
 
 function entry(participantId: string, rank: number, revenue: string): LeaderboardEntry {
   return {

@@ -3,12 +3,12 @@
  * error, and a manual trigger. Only users listed in `ADMIN_USER_IDS`.
  */
 import { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../lib/app.ts";
-import { requireUserId } from "../lib/middleware/caller.ts";
-import { ForbiddenError, NotFoundError } from "../lib/errors.ts";
-import { listJobRuns } from "../lib/jobs.ts";
+import type { AppDeps, AppEnv } from "./_env.ts";
+import { requireUserId } from "../lib/web/middleware/caller.ts";
+import { ForbiddenError, NotFoundError } from "../lib/core/errors.ts";
+import { listJobRuns } from "../lib/core/leases.ts";
 import { JOBS, triggerJob } from "../cron/schedule.ts";
-import type { LifecycleServices } from "../lib/settlement.ts";
+import type { LifecycleServices } from "../lib/competitions/settlement.ts";
 
 /** Routes under `/api/admin`. */
 export function adminApi(deps: AppDeps & { lifecycle: LifecycleServices }): Hono<AppEnv> {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { createTestApp } from "../tests/helpers/test_app.ts";
-import { createApp } from "../lib/app.ts";
-import type { LifecycleServices } from "../lib/settlement.ts";
+import { createTestApp } from "../testing/test_app.ts";
+import { createApp } from "../app.ts";
+import type { LifecycleServices } from "../lib/competitions/settlement.ts";
 
 Deno.test("admin api - operators see each job's runs and can trigger one; others cannot", async () => {
   await using t = await createTestApp({ ADMIN_USER_IDS: "user_ops" });

@@ -5,11 +5,11 @@
  */
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import type { AppDeps, AppEnv } from "../lib/app.ts";
-import { createSession, deleteSession, SESSION_TTL_MS, sessionCookieName } from "../lib/sessions.ts";
-import { saveUser } from "../lib/users.ts";
+import type { AppDeps, AppEnv } from "./_env.ts";
+import { createSession, deleteSession, SESSION_TTL_MS, sessionCookieName } from "../lib/core/sessions.ts";
+import { saveUser } from "../lib/core/users.ts";
 import { beginSignIn, completeSignIn } from "../lib/whop/oauth.ts";
-import { log } from "../lib/log.ts";
+import { log } from "../lib/core/log.ts";
 
 function cookieOptions(appUrl: string) {
   return { httpOnly: true, sameSite: "Lax", path: "/", secure: appUrl.startsWith("https:") } as const;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { createTestApp, type TestApp } from "../tests/helpers/test_app.ts";
-import { keys } from "../lib/db.ts";
-import { getUser } from "../lib/users.ts";
+import { createTestApp, type TestApp } from "../testing/test_app.ts";
+import { keys } from "../lib/core/db.ts";
+import { getUser } from "../lib/core/users.ts";
 
 const CREATOR = "user_CreatorBenR4k9p";
 

@@ -3,10 +3,9 @@
  * leaderboard.
  */
 import { Hono } from "hono";
-import { type AppDeps, type AppEnv, readJson } from "../lib/app.ts";
+import { type AppDeps, type AppEnv, readJson } from "./_env.ts";
 import {
   type Competition,
-  competitionPrizeDecimal,
   type CompetitionStatus,
   createCompetition,
   editCompetition,
@@ -15,37 +14,11 @@ import {
   listCompetitionsByStatus,
   listPublicCompetitions,
   STATUSES,
-} from "../lib/competitions.ts";
-import { requireUserId } from "../lib/middleware/caller.ts";
-import { readLeaderboard, toEntries } from "../lib/leaderboard.ts";
-import { ValidationError } from "../lib/errors.ts";
-import { toDecimalString } from "../lib/money.ts";
-import { keys } from "../lib/db.ts";
+} from "../lib/competitions/competitions.ts";
+import { requireUserId } from "../lib/web/middleware/caller.ts";
+import { ValidationError } from "../lib/core/errors.ts";
+import { competitionView, leaderboardView } from "../lib/competitions/views.ts";
 import { cancelAndRefund } from "../lib/whop/refunds.ts";
-
-/** A competition as the API shows it: money as decimal strings. */
-export function competitionView(competition: Competition) {
-  return {
-    ...competition,
-    prize: competitionPrizeDecimal(competition),
-    winner: competition.winner
-      ? { ...competition.winner, revenue: toDecimalString(competition.winner.revenue, competition.currency) }
-      : competition.winner,
-  };
-}
-
-/** The leaderboard JSON of a competition. */
-export async function leaderboardView(deps: Pick<AppDeps, "kv">, competition: Competition, limit = 100) {
-  const [rows, change] = await Promise.all([
-    readLeaderboard(deps.kv, competition.id, limit),
-    deps.kv.get<{ at: number }>(keys.changes(competition.id)),
-  ]);
-  return {
-    competition: competitionView(competition),
-    entries: toEntries(rows, competition.currency),
-    updatedAt: new Date(change.value?.at ?? Date.parse(competition.updatedAt)).toISOString(),
-  };
-}
 
 /** Routes under `/api/competitions`. */
 export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
@@ -108,6 +81,6 @@ export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
     .get("/:id/leaderboard", async (c) => {
       const competition = await getCompetition(deps.kv, c.req.param("id"));
       const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 100) || 100, 1), 1000);
-      return c.json(await leaderboardView(deps, competition, limit));
+      return c.json(await leaderboardView(deps.kv, competition, limit));
     });
 }

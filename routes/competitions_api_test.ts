@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createTestApp } from "../tests/helpers/test_app.ts";
+import { createTestApp } from "../testing/test_app.ts";
 
 const body = {
   title: "Holiday Cup",

@@ -2,10 +2,10 @@
  * The live event stream of a competition: `GET /api/competitions/:id/events`.
  */
 import { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../lib/app.ts";
-import { getCompetition } from "../lib/competitions.ts";
-import { LiveHub } from "../lib/live.ts";
-import { leaderboardView } from "./competitions_api.ts";
+import type { AppDeps, AppEnv } from "./_env.ts";
+import { getCompetition } from "../lib/competitions/competitions.ts";
+import { LiveHub } from "../lib/live/hub.ts";
+import { leaderboardView } from "../lib/competitions/views.ts";
 
 /** Headers of every event stream: no caching, no proxy buffering. */
 const EVENT_STREAM_HEADERS = {
@@ -16,7 +16,7 @@ const EVENT_STREAM_HEADERS = {
 
 /** A live hub with the production timings, rendering the same leaderboard JSON as the API. */
 function createLiveHub(deps: Pick<AppDeps, "kv">): LiveHub {
-  return new LiveHub({ kv: deps.kv, render: (competition) => leaderboardView(deps, competition) });
+  return new LiveHub({ kv: deps.kv, render: (competition) => leaderboardView(deps.kv, competition) });
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { createTestApp } from "../tests/helpers/test_app.ts";
-import { activeCompetition, DURING_MS, orderOf, serveApp, SseReader, testHub } from "../lib/live_testing.ts";
-import { recordOrder } from "../lib/revenue.ts";
+import { createTestApp } from "../testing/test_app.ts";
+import { DURING_MS, liveCompetition, orderOf, serveApp, SseReader, testHub } from "../testing/live.ts";
+import { recordOrder } from "../lib/competitions/revenue.ts";
 
 async function waitFor(condition: () => boolean, timeoutMs = 2000) {
   const deadline = Date.now() + timeoutMs;
@@ -15,7 +15,7 @@ Deno.test("live - a client gets the snapshot, then an order's update within 1 s"
   await using t = await createTestApp();
   await using hub = testHub(t.kv);
   await using served = serveApp({ ...t.deps, live: hub });
-  const { competition, participants: [store] } = await activeCompetition(t.kv, 2);
+  const { competition, participants: [store] } = await liveCompetition(t.kv, 2);
 
   const res = await fetch(`${served.url}/api/competitions/${competition.id}/events`);
   assert.equal(res.status, 200);
@@ -50,7 +50,7 @@ Deno.test("live - 20 rapid orders produce a few coalesced events ending at the e
   await using t = await createTestApp();
   await using hub = testHub(t.kv, { heartbeatMs: 150 });
   await using served = serveApp({ ...t.deps, live: hub });
-  const { competition, participants: [store] } = await activeCompetition(t.kv);
+  const { competition, participants: [store] } = await liveCompetition(t.kv);
   await using sse = new SseReader(await fetch(`${served.url}/api/competitions/${competition.id}/events`));
   assert.equal((await sse.nextEvent()).event, "leaderboard");
 
@@ -81,7 +81,7 @@ Deno.test("live - a reconnect with Last-Event-ID gets a fresh snapshot", async (
   await using t = await createTestApp();
   await using hub = testHub(t.kv);
   await using served = serveApp({ ...t.deps, live: hub });
-  const { competition, participants: [store] } = await activeCompetition(t.kv);
+  const { competition, participants: [store] } = await liveCompetition(t.kv);
   const url = `${served.url}/api/competitions/${competition.id}/events`;
   let lastId: string;
   {
@@ -105,7 +105,7 @@ Deno.test("live - a write through a second KV handle on the same file is seen", 
     using otherProcess = await Deno.openKv(path);
     await using hub = testHub(kv);
     await using served = serveApp({ ...t.deps, kv, live: hub });
-    const { competition, participants: [store] } = await activeCompetition(kv);
+    const { competition, participants: [store] } = await liveCompetition(kv);
     await using sse = new SseReader(await fetch(`${served.url}/api/competitions/${competition.id}/events`));
     assert.equal(JSON.parse((await sse.nextEvent()).data!).entries[0].revenue, "0.00");
     assert.equal((await sse.nextEvent()).event, "status");
@@ -128,14 +128,14 @@ Deno.test("live - a write from another process on the same KV file is seen by po
     using kv = await Deno.openKv(path);
     await using hub = testHub(kv);
     await using served = serveApp({ ...t.deps, kv, live: hub });
-    const { competition, participants: [store] } = await activeCompetition(kv);
+    const { competition, participants: [store] } = await liveCompetition(kv);
     await using sse = new SseReader(await fetch(`${served.url}/api/competitions/${competition.id}/events`));
     await sse.nextEvent();
     await sse.nextEvent();
 
     const writer = `
-      import { recordOrder } from ${JSON.stringify(import.meta.resolve("../lib/revenue.ts"))};
-      import { DURING_MS, orderOf } from ${JSON.stringify(import.meta.resolve("../lib/live_testing.ts"))};
+      import { recordOrder } from ${JSON.stringify(import.meta.resolve("../lib/competitions/revenue.ts"))};
+      import { DURING_MS, orderOf } from ${JSON.stringify(import.meta.resolve("../testing/live.ts"))};
       using kv = await Deno.openKv(${JSON.stringify(path)});
       console.log(await recordOrder(kv, ${JSON.stringify(store.id)}, orderOf("1", 2500), DURING_MS));`;
     const output = await new Deno.Command(Deno.execPath(), {
@@ -155,8 +155,8 @@ Deno.test("live - one watch per competition, stopped when its last client leaves
   await using t = await createTestApp();
   await using hub = testHub(t.kv);
   await using served = serveApp({ ...t.deps, live: hub });
-  const { competition: cup } = await activeCompetition(t.kv);
-  const { competition: other } = await activeCompetition(t.kv);
+  const { competition: cup } = await liveCompetition(t.kv);
+  const { competition: other } = await liveCompetition(t.kv);
   const open = async (id: string) => {
     const sse = new SseReader(await fetch(`${served.url}/api/competitions/${id}/events`));
     await sse.nextEvent();

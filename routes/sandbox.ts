@@ -10,15 +10,15 @@
  *   competition's start to now and starts it (status job), then 303s back.
  */
 import { type Context, Hono } from "hono";
-import { type AppDeps, type AppEnv, readForm } from "../lib/app.ts";
-import { getCompetition } from "../lib/competitions.ts";
-import { ForbiddenError } from "../lib/errors.ts";
-import { log } from "../lib/log.ts";
-import { requireUserId } from "../lib/middleware/caller.ts";
-import { competitionId } from "../lib/middleware/competition_id.ts";
-import type { LifecycleServices } from "../lib/settlement.ts";
-import { fastForwardCompetition, startCompetitionNow, type WaitOptions } from "../lib/sandbox/fast_forward.ts";
-import { safeReturnPath } from "./pages/return_path.ts";
+import { type AppDeps, type AppEnv, readForm } from "./_env.ts";
+import { getCompetition } from "../lib/competitions/competitions.ts";
+import { ForbiddenError } from "../lib/core/errors.ts";
+import { log } from "../lib/core/log.ts";
+import { requireUserId } from "../lib/web/middleware/caller.ts";
+import { competitionId } from "../lib/web/middleware/competition_id.ts";
+import type { LifecycleServices } from "../lib/competitions/settlement.ts";
+import { fastForwardCompetition, startCompetitionNow, type WaitOptions } from "../sandbox/fast_forward.ts";
+import { safeReturnPath } from "../lib/web/return_path.ts";
 
 /** The caller, when it created the competition; 401 signed out, 403 for anyone else. */
 async function creatorOnly(c: Context<AppEnv>, deps: AppDeps) {

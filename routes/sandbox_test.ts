@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
-import { createTestApp, type TestApp } from "../tests/helpers/test_app.ts";
-import { createApp } from "../lib/app.ts";
-import { getCompetition, updateCompetition } from "../lib/competitions.ts";
-import { commit, keys } from "../lib/db.ts";
-import { recordOrder } from "../lib/revenue.ts";
+import { createTestApp, type TestApp } from "../testing/test_app.ts";
+import { createApp } from "../app.ts";
+import { getCompetition, updateCompetition } from "../lib/competitions/competitions.ts";
+import { commit, keys } from "../lib/core/db.ts";
+import { recordOrder } from "../lib/competitions/revenue.ts";
 import { SANDBOX_APP } from "../lib/shopify/mod.ts";
-import type { LifecycleServices } from "../lib/settlement.ts";
-import { createSession, sessionCookieName } from "../lib/sessions.ts";
-import type { SandboxCompetition } from "../lib/sandbox/fast_forward.ts";
-import { activeCompetition, draftCompetition, HOUR } from "./pages/page_fixtures.ts";
+import type { LifecycleServices } from "../lib/competitions/settlement.ts";
+import { createSession, sessionCookieName } from "../lib/core/sessions.ts";
+import type { SandboxCompetition } from "../sandbox/fast_forward.ts";
+import { competitionStartedAnHourAgo, draftCompetition, HOUR } from "../testing/page_fixtures.ts";
 
 const CREATOR = "user_creator";
 
@@ -44,7 +44,7 @@ async function post(t: TestApp, app: ReturnType<typeof createApp>, path: string,
 
 Deno.test("sandbox routes - absent outside sandbox mode", async () => {
   await using t = await createTestApp();
-  const { competition } = await activeCompetition(t, CREATOR);
+  const { competition } = await competitionStartedAnHourAgo(t, CREATOR);
   const { app } = appWithLifecycle(t, false);
   for (const action of ["fast-forward", "start-now"]) {
     const response = await post(t, app, `/sandbox/competitions/${competition.id}/${action}`, CREATOR);
@@ -56,7 +56,7 @@ Deno.test("sandbox routes - absent outside sandbox mode", async () => {
 
 Deno.test("sandbox routes - fast-forward is the creator's: the end moves to now, the status job settles and pays", async () => {
   await using t = await createTestApp();
-  const { competition, participants } = await activeCompetition(t, CREATOR, 2, "Sprint");
+  const { competition, participants } = await competitionStartedAnHourAgo(t, CREATOR, 2, "Sprint");
   const { app, payouts } = appWithLifecycle(t);
   const at = new Date(t.clock.ms - 60_000).toISOString();
   await recordOrder(t.kv, participants[1].id, {

@@ -12,10 +12,11 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { type AppDeps, type AppEnv, readForm } from "../lib/app.ts";
-import { AppError, ValidationError } from "../lib/errors.ts";
-import { log } from "../lib/log.ts";
-import { requireUserId } from "../lib/middleware/caller.ts";
+import { type AppDeps, type AppEnv, readForm } from "./_env.ts";
+import { isFormPost } from "../lib/web/forms.ts";
+import { AppError, ValidationError } from "../lib/core/errors.ts";
+import { log } from "../lib/core/log.ts";
+import { requireUserId } from "../lib/web/middleware/caller.ts";
 import {
   beginJoin,
   CALLBACK_PATH,
@@ -27,10 +28,6 @@ import {
   WEBHOOK_PATH,
 } from "../lib/shopify/mod.ts";
 import { JoinRefused } from "../lib/shopify/join.ts";
-
-function isForm(contentType: string | undefined): boolean {
-  return /^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(contentType ?? "");
-}
 
 /** The competition page, with a refusal sentence for the join form when there is one. */
 function competitionPage(competitionId: string, joinError?: string): string {
@@ -44,7 +41,7 @@ export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hon
   return new Hono<AppEnv>()
     .post("/api/competitions/:id/join", async (c) => {
       const userId = requireUserId(c);
-      const form = isForm(c.req.header("content-type"));
+      const form = isFormPost(c.req.header("content-type"));
       let shop: unknown;
       if (form) {
         shop = (await readForm(c)).shop;

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { createTestApp } from "../tests/helpers/test_app.ts";
-import { keys } from "../lib/db.ts";
+import { createTestApp } from "../testing/test_app.ts";
+import { keys } from "../lib/core/db.ts";
 import type { ShopConnection } from "../lib/shopify/connections.ts";
-import { sumStoredOrders } from "../lib/revenue.ts";
+import { sumStoredOrders } from "../lib/competitions/revenue.ts";
 import {
   approveInstall,
   BROWSER_UA,
@@ -13,7 +13,7 @@ import {
   participantOf,
   postJoin,
   settledSync,
-} from "../lib/shopify/testing.ts";
+} from "../testing/shopify.ts";
 
 const SHOP = "brawl-demo.myshopify.com";
 
@@ -239,7 +239,7 @@ Deno.test("shopify join - refusals at the callback: currency, store already in, 
   assert.equal((await fetch(otherShop, { headers: await browserHeaders(t, "merchant_c", thirdCookie) })).status, 400);
 
   // A validly signed callback whose state was never issued.
-  const { signQuery } = await import("../lib/sandbox/shopify/hmac.ts");
+  const { signQuery } = await import("../sandbox/shopify/hmac.ts");
   const forged = Object.fromEntries(thirdUrl.searchParams);
   forged.state = "never-issued";
   delete forged.hmac;

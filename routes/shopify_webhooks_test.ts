@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { createTestApp, type TestApp } from "../tests/helpers/test_app.ts";
-import { keys } from "../lib/db.ts";
-import { sumStoredOrders } from "../lib/revenue.ts";
-import { parseMoney } from "../lib/money.ts";
-import { signBody } from "../lib/sandbox/shopify/hmac.ts";
+import { createTestApp, type TestApp } from "../testing/test_app.ts";
+import { keys } from "../lib/core/db.ts";
+import { sumStoredOrders } from "../lib/competitions/revenue.ts";
+import { parseMoney } from "../lib/core/money.ts";
+import { signBody } from "../sandbox/shopify/hmac.ts";
 import {
   joinStore,
   openCompetition,
@@ -11,7 +11,7 @@ import {
   postJoin,
   readParticipant,
   settledSync,
-} from "../lib/shopify/testing.ts";
+} from "../testing/shopify.ts";
 
 const SHOP = "hooks-demo.myshopify.com";
 

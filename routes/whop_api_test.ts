@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { createTestApp, type TestApp } from "../tests/helpers/test_app.ts";
-import type { WhopSandbox } from "../lib/sandbox/whop/mod.ts";
+import { createTestApp, type TestApp } from "../testing/test_app.ts";
+import type { WhopSandbox } from "../sandbox/whop/mod.ts";
 import { getRefund, processRefund } from "../lib/whop/refunds.ts";
 import { createWhopLifecycle } from "../lib/whop/mod.ts";
-import { getCompetition } from "../lib/competitions.ts";
-import { listNotifications } from "../lib/notifications.ts";
-import { dyingAfterCall, waitFor } from "../lib/whop/test_support.ts";
+import { getCompetition } from "../lib/competitions/competitions.ts";
+import { listNotifications } from "../lib/competitions/notifications.ts";
+import { dyingAfterCall, waitFor } from "../testing/whop.ts";
 import { createWhopClient } from "../lib/whop/client.ts";
 
 const CREATOR = "user_CreatorAvaQ7m2x";

@@ -17,9 +17,9 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { launchBrowser, type TestBrowser } from "./helpers/browser.ts";
-import { type AppProcess, freePort, startAppProcess } from "./helpers/app_process.ts";
-import { ensureIslandBundles } from "../lib/island_build.ts";
+import { launchBrowser, type TestBrowser } from "../testing/browser.ts";
+import { type AppProcess, freePort, startAppProcess } from "../testing/app_process.ts";
+import { ensureIslandBundles } from "../lib/web/island_build.ts";
 
 const ARTIFACTS = "tests/artifacts";
 

@@ -7,14 +7,14 @@
  * that ended (fast-forwarded) is replaced by a new one.
  */
 import assert from "node:assert/strict";
-import { freePort, startAppProcess } from "./helpers/app_process.ts";
+import { freePort, startAppProcess } from "../testing/app_process.ts";
 import { loadConfig } from "../config.ts";
-import { buildRuntime } from "../lib/runtime.ts";
-import { getCompetition } from "../lib/competitions.ts";
-import { listParticipants } from "../lib/participants.ts";
-import { DEMO_STORE_OWNERS, ensureLiveDemo, readDemoWorld, seedDemoWorld } from "../lib/sandbox/world.ts";
-import { fastForwardCompetition } from "../lib/sandbox/fast_forward.ts";
-import { ensureIslandBundles } from "../lib/island_build.ts";
+import { buildRuntime } from "../app.ts";
+import { getCompetition } from "../lib/competitions/competitions.ts";
+import { listParticipants } from "../lib/competitions/participants.ts";
+import { DEMO_STORE_OWNERS, ensureLiveDemo, readDemoWorld, seedDemoWorld } from "../sandbox/world.ts";
+import { fastForwardCompetition } from "../sandbox/fast_forward.ts";
+import { ensureIslandBundles } from "../lib/web/island_build.ts";
 
 interface ApiCompetition {
   id: string;

@@ -5,12 +5,12 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { h } from "preact";
-import { launchBrowser } from "./helpers/browser.ts";
+import { launchBrowser } from "../testing/browser.ts";
 import Countdown from "../islands/countdown.tsx";
-import { ensureIslandBundles } from "../lib/island_build.ts";
-import { island } from "../lib/islands.ts";
-import { csp } from "../lib/middleware/csp.ts";
-import { renderPage } from "../lib/render.tsx";
+import { ensureIslandBundles } from "../lib/web/island_build.ts";
+import { island } from "../lib/web/islands.ts";
+import { csp } from "../lib/web/middleware/csp.ts";
+import { renderPage } from "../lib/web/render.tsx";
 import { staticRoutes } from "../routes/static.ts";
 
 const CountdownIsland = island(Countdown, "countdown");

@@ -4,12 +4,12 @@
  * and exactly one transfer come out of it.
  */
 import assert from "node:assert/strict";
-import { startShopifySandbox } from "../lib/sandbox/shopify/mod.ts";
-import { startWhopSandbox } from "../lib/sandbox/whop/mod.ts";
+import { startShopifySandbox } from "../sandbox/shopify/mod.ts";
+import { startWhopSandbox } from "../sandbox/whop/mod.ts";
 import { SANDBOX_APP } from "../lib/shopify/library.ts";
-import { approveInstall, BROWSER_UA, cookiesFrom } from "../lib/shopify/testing.ts";
-import { TEST_WHOP_SETTINGS } from "./helpers/test_app.ts";
-import { freePort, productionEnv, startAppProcess } from "./helpers/app_process.ts";
+import { approveInstall, BROWSER_UA, cookiesFrom } from "../testing/shopify.ts";
+import { TEST_WHOP_SETTINGS } from "../testing/test_app.ts";
+import { freePort, productionEnv, startAppProcess } from "../testing/app_process.ts";
 
 const CREATOR = "user_CreatorAvaQ7m2x";
 const OWNERS = [["user_OwnerCaraT8w3n", "cara-goods.myshopify.com"], [

@@ -4,10 +4,10 @@
  * 20 KB, and a page without islands ships none.
  */
 import assert from "node:assert/strict";
-import { createTestApp } from "./helpers/test_app.ts";
-import { ensureIslandBundles } from "../lib/island_build.ts";
-import { activeCompetition, draftCompetition } from "../routes/pages/page_fixtures.ts";
-import { pageScripts } from "./helpers/page_weight.ts";
+import { createTestApp } from "../testing/test_app.ts";
+import { ensureIslandBundles } from "../lib/web/island_build.ts";
+import { competitionStartedAnHourAgo, draftCompetition } from "../testing/page_fixtures.ts";
+import { pageScripts } from "../testing/page_weight.ts";
 
 /** The budget per page, gzip bytes. */
 const BUDGET = 20 * 1024;
@@ -15,7 +15,7 @@ const BUDGET = 20 * 1024;
 Deno.test("page weight - every page ships under 20 KB of gzipped JavaScript; pages without islands ship none", async () => {
   await ensureIslandBundles();
   await using t = await createTestApp();
-  const { competition } = await activeCompetition(t, "creator", 3);
+  const { competition } = await competitionStartedAnHourAgo(t, "creator", 3);
   const draft = await draftCompetition(t, "creator");
   const pages: [string, string | undefined][] = [
     ["/", undefined],

@@ -14,13 +14,13 @@
  */
 import assert from "node:assert/strict";
 import type { BrowserContext, Page } from "playwright-core";
-import { launchBrowser, type TestBrowser } from "./helpers/browser.ts";
-import { createTestApp, type TestApp } from "./helpers/test_app.ts";
-import { ensureIslandBundles } from "../lib/island_build.ts";
-import { createSession, sessionCookieName } from "../lib/sessions.ts";
-import { saveUser } from "../lib/users.ts";
-import { activeCompetition, HOUR } from "../routes/pages/page_fixtures.ts";
-import { joinStore, participantOf, settledSync } from "../lib/shopify/testing.ts";
+import { launchBrowser, type TestBrowser } from "../testing/browser.ts";
+import { createTestApp, type TestApp } from "../testing/test_app.ts";
+import { ensureIslandBundles } from "../lib/web/island_build.ts";
+import { createSession, sessionCookieName } from "../lib/core/sessions.ts";
+import { saveUser } from "../lib/core/users.ts";
+import { competitionStartedAnHourAgo, HOUR } from "../testing/page_fixtures.ts";
+import { joinStore, participantOf, settledSync } from "../testing/shopify.ts";
 
 const CREATOR = "user_creator";
 const ARTIFACTS = "tests/artifacts";
@@ -157,7 +157,7 @@ Deno.test("pages in Chromium - a visitor keeps a competition page open; signed S
   const { t, origin, page, problems, shot } = session;
   const shopify = t.shopify!;
   t.clock.ms = Date.now() - 2 * HOUR;
-  const { competition } = await activeCompetition(t, CREATOR, 0, "Live Cup");
+  const { competition } = await competitionStartedAnHourAgo(t, CREATOR, 0, "Live Cup");
   const NORTH = "north-wind.myshopify.com";
   const SOUTH = "south-pole.myshopify.com";
   for (const [i, [shop, name]] of [[NORTH, "North Wind"], [SOUTH, "South Pole"]].entries()) {
@@ -247,7 +247,7 @@ Deno.test("pages in Chromium - a store owner signs in with Whop, joins through S
   const { t, origin, page, problems, shot } = session;
   const shopify = t.shopify!;
   t.clock.ms = Date.now() - 2 * HOUR;
-  const { competition } = await activeCompetition(t, CREATOR, 1, "Join Cup");
+  const { competition } = await competitionStartedAnHourAgo(t, CREATOR, 1, "Join Cup");
   t.clock.ms = Date.now();
   shopify.createShop({ shop: "cara-goods.myshopify.com", name: "Cara & Co <Goods>", currency: "USD" });
   const competitionUrl = `${origin}/competitions/${competition.id}`;

@@ -9,15 +9,15 @@
  * the sum of its stored orders.
  */
 import assert from "node:assert/strict";
-import { startShopifySandbox } from "../lib/sandbox/shopify/mod.ts";
-import { startWhopSandbox } from "../lib/sandbox/whop/mod.ts";
-import { TEST_WHOP_SETTINGS } from "./helpers/test_app.ts";
-import { type AppProcess, freePort, productionEnv, startAppProcess } from "./helpers/app_process.ts";
+import { startShopifySandbox } from "../sandbox/shopify/mod.ts";
+import { startWhopSandbox } from "../sandbox/whop/mod.ts";
+import { TEST_WHOP_SETTINGS } from "../testing/test_app.ts";
+import { type AppProcess, freePort, productionEnv, startAppProcess } from "../testing/app_process.ts";
 import { SANDBOX_APP } from "../lib/shopify/library.ts";
-import { keys } from "../lib/db.ts";
-import type { Participant } from "../lib/participants.ts";
-import { sumStoredOrders } from "../lib/revenue.ts";
-import { parseMoney } from "../lib/money.ts";
+import { keys } from "../lib/core/db.ts";
+import type { Participant } from "../lib/competitions/participants.ts";
+import { sumStoredOrders } from "../lib/competitions/revenue.ts";
+import { parseMoney } from "../lib/core/money.ts";
 import {
   type Delivery,
   orderBody,

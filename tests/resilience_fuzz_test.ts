@@ -9,14 +9,14 @@
  * stored orders, and `/healthz` still answers at the end.
  */
 import assert from "node:assert/strict";
-import { createTestApp, TEST_WHOP_SETTINGS } from "./helpers/test_app.ts";
-import { openCompetition } from "../lib/shopify/testing.ts";
-import { createCompetition } from "../lib/competitions.ts";
-import { createParticipant, type Participant } from "../lib/participants.ts";
-import { sumStoredOrders } from "../lib/revenue.ts";
-import { keys } from "../lib/db.ts";
-import { signWebhook } from "../lib/sandbox/whop/webhook_signing.ts";
-import { signBody } from "../lib/sandbox/shopify/hmac.ts";
+import { createTestApp, TEST_WHOP_SETTINGS } from "../testing/test_app.ts";
+import { openCompetition } from "../testing/shopify.ts";
+import { createCompetition } from "../lib/competitions/competitions.ts";
+import { createParticipant, type Participant } from "../lib/competitions/participants.ts";
+import { sumStoredOrders } from "../lib/competitions/revenue.ts";
+import { keys } from "../lib/core/db.ts";
+import { signWebhook } from "../sandbox/whop/webhook_signing.ts";
+import { signBody } from "../sandbox/shopify/hmac.ts";
 import { SANDBOX_APP } from "../lib/shopify/mod.ts";
 import { pool, rng } from "../bench/support.ts";
 

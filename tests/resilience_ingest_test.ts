@@ -7,12 +7,12 @@
  * Shopify's orders and the sum of the stored orders.
  */
 import assert from "node:assert/strict";
-import { createTestApp, type TestApp } from "./helpers/test_app.ts";
-import { openCompetition } from "../lib/shopify/testing.ts";
-import { createParticipant, type Participant } from "../lib/participants.ts";
-import { sumStoredOrders } from "../lib/revenue.ts";
-import { parseMoney } from "../lib/money.ts";
-import { keys } from "../lib/db.ts";
+import { createTestApp, type TestApp } from "../testing/test_app.ts";
+import { openCompetition } from "../testing/shopify.ts";
+import { createParticipant, type Participant } from "../lib/competitions/participants.ts";
+import { sumStoredOrders } from "../lib/competitions/revenue.ts";
+import { parseMoney } from "../lib/core/money.ts";
+import { keys } from "../lib/core/db.ts";
 import { deliver, type Delivery, orderBody, pool, rng, shuffle, signedDelivery } from "../bench/support.ts";
 
 const SEED = Number(Deno.env.get("RESILIENCE_SEED") ?? 20261201);

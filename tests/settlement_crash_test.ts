@@ -5,17 +5,17 @@
  * is the same — COMPLETED, the same winner, exactly one transfer.
  */
 import assert from "node:assert/strict";
-import { startShopifySandbox } from "../lib/sandbox/shopify/mod.ts";
-import { startWhopSandbox, type WhopSandbox } from "../lib/sandbox/whop/mod.ts";
+import { startShopifySandbox } from "../sandbox/shopify/mod.ts";
+import { startWhopSandbox, type WhopSandbox } from "../sandbox/whop/mod.ts";
 import { SANDBOX_APP } from "../lib/shopify/library.ts";
-import { type Competition, updateCompetition } from "../lib/competitions.ts";
-import { runningCompetition } from "./helpers/fixtures.ts";
-import { createParticipant, updateParticipant } from "../lib/participants.ts";
-import { recordOrder } from "../lib/revenue.ts";
-import { keys } from "../lib/db.ts";
-import type { SettlementStep } from "../lib/settlement.ts";
-import { TEST_WHOP_SETTINGS } from "./helpers/test_app.ts";
-import { freePort, productionEnv, startAppProcess } from "./helpers/app_process.ts";
+import { type Competition, updateCompetition } from "../lib/competitions/competitions.ts";
+import { activeCompetition } from "../testing/fixtures.ts";
+import { createParticipant, updateParticipant } from "../lib/competitions/participants.ts";
+import { recordOrder } from "../lib/competitions/revenue.ts";
+import { keys } from "../lib/core/db.ts";
+import type { SettlementStep } from "../lib/competitions/settlement.ts";
+import { TEST_WHOP_SETTINGS } from "../testing/test_app.ts";
+import { freePort, productionEnv, startAppProcess } from "../testing/app_process.ts";
 
 const CRASH_POINTS: (SettlementStep | "transfer" | "none")[] = [
   "none",
@@ -32,7 +32,7 @@ const WINNER = "user_OwnerDevS2j6v";
 async function endedCompetition(kvPath: string): Promise<string> {
   using kv = await Deno.openKv(kvPath);
   const now = Date.now();
-  const { competition } = await runningCompetition(kv, {
+  const { competition } = await activeCompetition(kv, {
     start: now - 9 * 60_000,
     durationMs: 8 * 60_000,
     creatorId: "user_CreatorAvaQ7m2x",
@@ -84,7 +84,7 @@ Deno.test({
     const dir = await Deno.makeTempDir();
     const whop = await startWhopSandbox({ ...TEST_WHOP_SETTINGS, companyBalances: { usd: 10_000 } });
     const shopify = await startShopifySandbox({ ...SANDBOX_APP });
-    const script = new URL("./helpers/settle_process.ts", import.meta.url).pathname;
+    const script = new URL("../testing/settle_process.ts", import.meta.url).pathname;
     try {
       for (const crashAt of CRASH_POINTS) {
         const kvPath = `${dir}/${crashAt}.sqlite3`;

@@ -7,14 +7,14 @@
  * and no token is stored in plaintext anywhere in KV.
  */
 import assert from "node:assert/strict";
-import { createTestApp, type TestApp } from "./helpers/test_app.ts";
-import { joinStore, openCompetition, participantOf, readParticipant, settledSync } from "../lib/shopify/testing.ts";
-import { keys } from "../lib/db.ts";
-import { decryptSecret } from "../lib/crypto.ts";
-import { parseMoney } from "../lib/money.ts";
-import { sumStoredOrders } from "../lib/revenue.ts";
+import { createTestApp, type TestApp } from "../testing/test_app.ts";
+import { joinStore, openCompetition, participantOf, readParticipant, settledSync } from "../testing/shopify.ts";
+import { keys } from "../lib/core/db.ts";
+import { decryptSecret } from "../lib/core/crypto.ts";
+import { parseMoney } from "../lib/core/money.ts";
+import { sumStoredOrders } from "../lib/competitions/revenue.ts";
 import type { ShopConnection } from "../lib/shopify/connections.ts";
-import type { Competition } from "../lib/competitions.ts";
+import type { Competition } from "../lib/competitions/competitions.ts";
 
 const SHOP = "big-store.myshopify.com";
 

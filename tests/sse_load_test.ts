@@ -3,9 +3,9 @@
  * competition, and clients that stop reading while updates keep coming.
  */
 import assert from "node:assert/strict";
-import { createTestApp } from "./helpers/test_app.ts";
-import { activeCompetition, DURING_MS, orderOf, serveApp, SseReader, testHub } from "../lib/live_testing.ts";
-import { recordOrder } from "../lib/revenue.ts";
+import { createTestApp } from "../testing/test_app.ts";
+import { DURING_MS, liveCompetition, orderOf, serveApp, SseReader, testHub } from "../testing/live.ts";
+import { recordOrder } from "../lib/competitions/revenue.ts";
 
 const MB = 1024 * 1024;
 
@@ -26,7 +26,7 @@ Deno.test("live - 500 concurrent clients of one competition all receive an updat
   await using t = await createTestApp();
   await using hub = testHub(t.kv);
   await using served = serveApp({ ...t.deps, live: hub });
-  const { competition, participants: [store] } = await activeCompetition(t.kv, 10);
+  const { competition, participants: [store] } = await liveCompetition(t.kv, 10);
   const url = `${served.url}/api/competitions/${competition.id}/events`;
 
   const clients = await Promise.all(Array.from({ length: 500 }, async () => {
@@ -57,7 +57,7 @@ Deno.test("live - clients that stop reading are dropped and memory stays bounded
   await using t = await createTestApp();
   await using hub = testHub(t.kv, { coalesceMs: 40, pollMs: 100, slowClientMs: 1000 });
   await using served = serveApp({ ...t.deps, live: hub });
-  const { competition, participants } = await activeCompetition(t.kv, 100, 1000);
+  const { competition, participants } = await liveCompetition(t.kv, 100, 1000);
   const path = `/api/competitions/${competition.id}/events`;
   await using reader = new SseReader(await fetch(served.url + path));
   const payloadBytes = (await reader.nextEvent()).data!.length;

@@ -11,10 +11,10 @@
  * refresh token). The new pair is stored with an optimistic check.
  */
 import { HttpResponseError, Session } from "@shopify/shopify-api";
-import { commit, keys } from "../db.ts";
-import { acquireLease } from "../jobs.ts";
-import { decryptSecret, encryptSecret } from "../crypto.ts";
-import { log } from "../log.ts";
+import { commit, keys } from "../core/db.ts";
+import { acquireLease } from "../core/leases.ts";
+import { decryptSecret, encryptSecret } from "../core/crypto.ts";
+import { log } from "../core/log.ts";
 import type { ShopifyLibrary } from "./library.ts";
 import { type Sleep, withRetries } from "./retry.ts";
 

@@ -23,11 +23,11 @@ import {
   InvalidOAuthError,
   type Session,
 } from "@shopify/shopify-api";
-import { commit, keys } from "../db.ts";
-import { AppError, ConflictError, ForbiddenError, UpstreamError } from "../errors.ts";
-import { type Competition, getCompetition } from "../competitions.ts";
-import { assertCanJoin, createParticipant, type Participant, updateParticipant } from "../participants.ts";
-import { log } from "../log.ts";
+import { commit, keys } from "../core/db.ts";
+import { AppError, ConflictError, ForbiddenError, UpstreamError } from "../core/errors.ts";
+import { type Competition, getCompetition } from "../competitions/competitions.ts";
+import { assertCanJoin, createParticipant, type Participant, updateParticipant } from "../competitions/participants.ts";
+import { log } from "../core/log.ts";
 import type { AdminClient } from "./admin.ts";
 import { type ConnectionStore, tokensFromSession } from "./connections.ts";
 import { CALLBACK_PATH, type ShopifyLibrary } from "./library.ts";

@@ -17,7 +17,7 @@ import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
 import { abstractFetch, setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Config } from "../../config.ts";
-import { log } from "../log.ts";
+import { log } from "../core/log.ts";
 import { SHOP_DOMAIN } from "./shop_domain.ts";
 
 /** The Admin API version the app speaks. */

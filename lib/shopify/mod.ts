@@ -10,10 +10,10 @@
  * registerShopifyJobs(worker, shopify); // the "backfill" queue message
  */
 import type { Config } from "../../config.ts";
-import { resolveEncryptionKey } from "../crypto.ts";
-import { log } from "../log.ts";
-import { getParticipant, type Participant } from "../participants.ts";
-import { enqueue, type QueueWorker } from "../queue.ts";
+import { resolveEncryptionKey } from "../core/crypto.ts";
+import { log } from "../core/log.ts";
+import { getParticipant, type Participant } from "../competitions/participants.ts";
+import { enqueue, type QueueWorker } from "../core/queue.ts";
 import { AdminClient } from "./admin.ts";
 import { ConnectionStore } from "./connections.ts";
 import { createShopifyLibrary, type ShopifyLibrary, WEBHOOK_PATH } from "./library.ts";
@@ -22,7 +22,7 @@ import { realSleep, type Sleep } from "./retry.ts";
 import { runOrderSync, type SyncRun } from "./sync.ts";
 import { SUBSCRIBED_TOPICS, type WebhookDeps } from "./webhooks.ts";
 
-declare module "../queue.ts" {
+declare module "../core/queue.ts" {
   interface QueueMessages {
     /** Fetch every order of a new participant's window so far (`lib/shopify/`). */
     backfill: { participantId: string };

@@ -4,8 +4,8 @@
  * parsed exactly (`"12.50"` from REST, `"12.5"` / `"10.0"` from GraphQL);
  * timestamps become UTC ISO strings whatever offset they came with.
  */
-import { parseMoney } from "../money.ts";
-import type { OrderDelivery } from "../revenue.ts";
+import { parseMoney } from "../core/money.ts";
+import type { OrderDelivery } from "../competitions/revenue.ts";
 
 /** A payload that is not an order we can read. */
 export class OrderPayloadError extends Error {

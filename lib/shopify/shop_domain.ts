@@ -3,7 +3,7 @@
  * to `{handle}.myshopify.com` (or the sandbox standing in for it), never to a
  * host a user chose.
  */
-import { ValidationError } from "../errors.ts";
+import { ValidationError } from "../core/errors.ts";
 
 /** A Shopify store handle: lowercase letters, digits and inner hyphens, at most 60 characters. */
 const HANDLE = /^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$/;

@@ -6,10 +6,10 @@
  * order with `recordOrder` (idempotent, so overlaps and repeats are
  * harmless), and keep progress on the participant after every page.
  */
-import { getCompetition } from "../competitions.ts";
-import { log } from "../log.ts";
-import { getParticipant, type SyncProgress, updateParticipant } from "../participants.ts";
-import { recordOrder } from "../revenue.ts";
+import { getCompetition } from "../competitions/competitions.ts";
+import { log } from "../core/log.ts";
+import { getParticipant, type SyncProgress, updateParticipant } from "../competitions/participants.ts";
+import { recordOrder } from "../competitions/revenue.ts";
 import { type AdminClient, ShopifyQueryError } from "./admin.ts";
 import { ReconnectRequiredError } from "./connections.ts";
 import { fromGraphqlOrder, type GraphqlOrder, ORDER_FIELDS } from "./orders.ts";

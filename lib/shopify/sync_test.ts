@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { createTestApp, type TestApp } from "../../tests/helpers/test_app.ts";
-import { keys } from "../db.ts";
-import { decryptSecret } from "../crypto.ts";
-import { parseMoney } from "../money.ts";
-import { sumStoredOrders } from "../revenue.ts";
+import { createTestApp, type TestApp } from "../../testing/test_app.ts";
+import { keys } from "../core/db.ts";
+import { decryptSecret } from "../core/crypto.ts";
+import { parseMoney } from "../core/money.ts";
+import { sumStoredOrders } from "../competitions/revenue.ts";
 import { runSyncJob } from "../../cron/sync_job.ts";
 import type { ShopConnection } from "./connections.ts";
-import { joinStore, openCompetition, participantOf, readParticipant, settledSync } from "./testing.ts";
+import { joinStore, openCompetition, participantOf, readParticipant, settledSync } from "../../testing/shopify.ts";
 import { createShopifyServices } from "./mod.ts";
 
 const SHOP = "bulk-store.myshopify.com";

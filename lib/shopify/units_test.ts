@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { ValidationError } from "../errors.ts";
+import { ValidationError } from "../core/errors.ts";
 import { normalizeShopDomain } from "./shop_domain.ts";
 import { rewriteShopUrl } from "./library.ts";
 import { fromGraphqlOrder, fromRestOrder, OrderPayloadError } from "./orders.ts";
 import { verifyWebhookHmac } from "./webhooks.ts";
 import { orderSearch, pageCost } from "./sync.ts";
-import { signBody } from "../sandbox/shopify/hmac.ts";
+import { signBody } from "../../sandbox/shopify/hmac.ts";
 
 Deno.test("shop domain - accepted forms normalize to name.myshopify.com", () => {
   const cases: [string, string][] = [

@@ -22,19 +22,16 @@
  *   tokens; `customers/data_request` and `customers/redact` are acknowledged
  *   (the app stores no customer data).
  */
-import { keys } from "../db.ts";
-import { log } from "../log.ts";
-import { listParticipantsOfShop, listShopMemberships, updateParticipant } from "../participants.ts";
-import { recordOrder, type RecordOutcome } from "../revenue.ts";
+import { isDeliveryKnown, rememberDelivery } from "../core/deliveries.ts";
+import { log } from "../core/log.ts";
+import { listParticipantsOfShop, listShopMemberships, updateParticipant } from "../competitions/participants.ts";
+import { recordOrder, type RecordOutcome } from "../competitions/revenue.ts";
 import type { ConnectionStore } from "./connections.ts";
 import { fromRestOrder, OrderPayloadError, type RestOrder } from "./orders.ts";
 import { isShopDomain } from "./shop_domain.ts";
 
 /** Largest webhook body accepted (Shopify's orders can be large). */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
-
-/** How long a delivery id is remembered after it was applied. */
-export const DELIVERY_MEMORY_MS = 3 * 24 * 3600_000;
 
 /** The topics the app subscribes to on every connected shop. */
 export const SUBSCRIBED_TOPICS = [
@@ -95,11 +92,6 @@ export interface WebhookDeps {
   connections: ConnectionStore;
 }
 
-/** A bad delivery (malformed body or headers) answered 400. */
-export class WebhookPayloadError extends Error {
-  override name = "WebhookPayloadError";
-}
-
 /**
  * Applies one verified delivery at most once (by webhook id). Throws when
  * applying failed (the caller answers 500 and Shopify retries).
@@ -119,7 +111,7 @@ export async function processWebhook(deps: WebhookDeps, input: WebhookInput): Pr
   }
   // A delivery is remembered once applied. A repeat that arrives while the first is still being applied (or
   // after a crash mid-way) is applied again: every effect is idempotent, so no acknowledged order is ever lost.
-  if ((await deps.kv.get(seenKey(input))).value === true) {
+  if (await isDeliveryKnown(deps.kv, "shopify", input.webhookId)) {
     log("info", "shopify webhook repeat dropped", { topic: input.topic, shop: input.shop, webhookId: input.webhookId });
     return { status: 200, result: "duplicate" };
   }
@@ -133,12 +125,8 @@ export async function processWebhook(deps: WebhookDeps, input: WebhookInput): Pr
     }
     throw error;
   }
-  if (outcome.result !== "applied") await deps.kv.set(seenKey(input), true, { expireIn: DELIVERY_MEMORY_MS });
+  if (outcome.result !== "applied") await rememberDelivery(deps.kv.atomic(), "shopify", input.webhookId).commit();
   return outcome;
-}
-
-function seenKey(input: WebhookInput): Deno.KvKey {
-  return keys.webhookDelivery("shopify", input.webhookId);
 }
 
 async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): Promise<WebhookOutcome> {
@@ -153,7 +141,7 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
     }
     const outcomes: RecordOutcome[] = [];
     // The delivery is remembered in the same commit that stores the order: one commit per new delivery.
-    const remember = (op: Deno.AtomicOperation) => op.set(seenKey(input), true, { expireIn: DELIVERY_MEMORY_MS });
+    const remember = (op: Deno.AtomicOperation) => rememberDelivery(op, "shopify", input.webhookId);
     for (const { participantId, competitionId } of memberships) {
       const options = { alsoCommit: remember, competitionId, onlyIfConnected: true };
       outcomes.push(await recordOrder(kv, participantId, order, now(), options));

@@ -5,8 +5,8 @@
  * logged and the balance is `null`.
  */
 import type Whop from "@whop/sdk";
-import { toDecimalString } from "../money.ts";
-import { log } from "../log.ts";
+import { toDecimalString } from "../core/money.ts";
+import { log } from "../core/log.ts";
 import { describeWhopError, fromWhopAmount } from "./client.ts";
 
 /** A balance as the API shows it: an exact decimal string and its currency. */

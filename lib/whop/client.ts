@@ -4,7 +4,7 @@
  */
 import Whop, { APIConnectionError, APIError } from "@whop/sdk";
 import type { Config } from "../../config.ts";
-import { currencyExponent, type Minor, MoneyError, parseMoney, toDecimalString } from "../money.ts";
+import { currencyExponent, type Minor, MoneyError, parseMoney, toDecimalString } from "../core/money.ts";
 
 /** Options of {@link createWhopClient}. */
 export interface WhopClientOptions {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { APIConnectionError, InternalServerError } from "@whop/sdk";
 import { loadConfig } from "../../config.ts";
-import { MoneyError } from "../money.ts";
+import { MoneyError } from "../core/money.ts";
 import {
   createWhopClient,
   fromWhopAmount,

@@ -1,7 +1,7 @@
 /** What the Whop payment modules are built from. */
 import type Whop from "@whop/sdk";
 import type { Config } from "../../config.ts";
-import type { NotificationSender } from "../notifications.ts";
+import type { NotificationSender } from "../competitions/notifications.ts";
 import type { RetryPolicy } from "./once.ts";
 
 /** The Whop modules' dependencies; a subset of `AppDeps` plus timings. */
@@ -16,4 +16,16 @@ export interface WhopDeps {
   retry?: RetryPolicy;
   /** Delivers notifications through Whop; in-app only when absent. */
   sendNotification?: NotificationSender;
+}
+
+/** The Whop integration's queue messages, added to the one worker's registry (`lib/core/queue.ts`). */
+declare module "../core/queue.ts" {
+  interface QueueMessages {
+    /** Make (or resume) the one payout of a competition (`payouts.ts`). */
+    payout: { competitionId: string };
+    /** Return a funded prize to its creator (`refunds.ts`). */
+    prize_refund: { competitionId: string };
+    /** Return a payment that could not fund its competition (`refunds.ts`). */
+    payment_refund: { paymentId: string };
+  }
 }

@@ -10,18 +10,16 @@
  * never stuck in the company's ledger; a draft then shows `fundingIssue`.
  */
 import type Whop from "@whop/sdk";
-import { keys } from "../db.ts";
-import { type Competition, getCompetition, updateCompetition } from "../competitions.ts";
-import { ConflictError, ForbiddenError, UpstreamError } from "../errors.ts";
-import { formatMoney, type Minor, MoneyError } from "../money.ts";
-import { notify } from "../notifications.ts";
-import { log } from "../log.ts";
+import { keys } from "../core/db.ts";
+import { type Competition, getCompetition, updateCompetition } from "../competitions/competitions.ts";
+import { ConflictError, ForbiddenError, UpstreamError } from "../core/errors.ts";
+import { formatMoney, type Minor, MoneyError } from "../core/money.ts";
+import { notify } from "../competitions/notifications.ts";
+import { log } from "../core/log.ts";
 import { fromWhopAmount, toWhopAmount, whopCurrency } from "./client.ts";
 import type { WhopDeps } from "./deps.ts";
 import { requestPaymentRefund } from "./refunds.ts";
-
-/** How long a Whop webhook id is remembered (Whop retries for about three days). */
-export const WEBHOOK_DEDUPE_MS = 7 * 24 * 3600 * 1000;
+import { rememberDelivery } from "../core/deliveries.ts";
 
 /**
  * Creates the Whop checkout that funds a competition's prize (creator only,
@@ -132,9 +130,8 @@ export async function applyPaymentSucceeded(
   deliveryId: string,
 ): Promise<PaymentOutcome> {
   const { kv } = deps;
-  const deliveryKey = keys.webhookDelivery("whop", deliveryId);
   const remember = async () => {
-    await kv.set(deliveryKey, true, { expireIn: WEBHOOK_DEDUPE_MS });
+    await rememberDelivery(kv.atomic(), "whop", deliveryId).commit();
   };
   const competitionId = payment.metadata?.competitionId;
   if (typeof competitionId !== "string" || competitionId === "") {
@@ -183,7 +180,7 @@ export async function applyPaymentSucceeded(
       const { fundingIssue: _cleared, ...rest } = current;
       return { ...rest, status: "UPCOMING", fundsTxId: payment.id };
     },
-    (op) => op.set(deliveryKey, true, { expireIn: WEBHOOK_DEDUPE_MS }),
+    (op) => rememberDelivery(op, "whop", deliveryId),
   );
   if (result.rejected && !assessment.issue) {
     // Covered the prize but arrived too late or for a competition that is no longer a draft.

@@ -4,8 +4,8 @@
  * plugs the payment steps into settlement; `registerWhopJobs` puts their
  * queue handlers on the process's one worker.
  */
-import type { LifecycleServices } from "../settlement.ts";
-import type { QueueWorker } from "../queue.ts";
+import type { LifecycleServices } from "../competitions/settlement.ts";
+import type { QueueWorker } from "../core/queue.ts";
 import type { WhopDeps } from "./deps.ts";
 import { createWhopNotificationSender } from "./notification_sender.ts";
 import { processPayout, requestPayout } from "./payouts.ts";

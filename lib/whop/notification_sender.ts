@@ -4,8 +4,8 @@
  * before, once per dedupe key) is the source of truth.
  */
 import type Whop from "@whop/sdk";
-import type { NotificationSender } from "../notifications.ts";
-import { log } from "../log.ts";
+import type { NotificationSender } from "../competitions/notifications.ts";
+import { log } from "../core/log.ts";
 import { describeWhopError } from "./client.ts";
 
 /**

@@ -5,9 +5,9 @@
  * the callback that uses it.
  */
 import type { Config } from "../../config.ts";
-import { commit, keys } from "../db.ts";
-import { AppError, UpstreamError } from "../errors.ts";
-import { log } from "../log.ts";
+import { commit, keys } from "../core/db.ts";
+import { AppError, UpstreamError } from "../core/errors.ts";
+import { log } from "../core/log.ts";
 
 /** How long a sign-in may take between `/login` and the callback. */
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;

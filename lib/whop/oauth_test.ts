@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { keys } from "../db.ts";
+import { keys } from "../core/db.ts";
 import { consumeOAuthState, DEFAULT_RETURN_TO, OAUTH_STATE_TTL_MS, pkceChallenge, safeReturnTo } from "./oauth.ts";
 
 Deno.test("oauth - PKCE S256 challenge matches RFC 7636's example", async () => {

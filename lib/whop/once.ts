@@ -12,9 +12,9 @@
  * key, which the outside service answers with the original result instead
  * of acting twice. A record that reached `sent` is never called again.
  */
-import { commit } from "../db.ts";
-import { log } from "../log.ts";
-import { enqueue, type QueueMessage } from "../queue.ts";
+import { commit } from "../core/db.ts";
+import { log } from "../core/log.ts";
+import { enqueue, type QueueMessage } from "../core/queue.ts";
 import { describeWhopError, isRetryableWhopError } from "./client.ts";
 
 /** The fields every exactly-once record carries. */

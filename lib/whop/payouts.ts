@@ -10,12 +10,12 @@
  * SDK's own retries, a retry after a failure, a resumed run after a crash —
  * return the original transfer instead of making a second one.
  */
-import { commit, keys } from "../db.ts";
-import type { Competition, Winner } from "../competitions.ts";
-import { formatMoney, type Minor } from "../money.ts";
-import { notify } from "../notifications.ts";
-import { enqueue, enqueueIn } from "../queue.ts";
-import { log } from "../log.ts";
+import { commit, keys } from "../core/db.ts";
+import type { Competition, Winner } from "../competitions/competitions.ts";
+import { formatMoney, type Minor } from "../core/money.ts";
+import { notify } from "../competitions/notifications.ts";
+import { enqueue, enqueueIn } from "../core/queue.ts";
+import { log } from "../core/log.ts";
 import { toWhopAmount, whopCurrency } from "./client.ts";
 import type { WhopDeps } from "./deps.ts";
 import { DEFAULT_RETRY, type OnceOutcome, type OnceRecord, resumeOnce, runOnce } from "./once.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { keys } from "../db.ts";
-import { listNotifications } from "../notifications.ts";
-import { QueueWorker } from "../queue.ts";
+import { keys } from "../core/db.ts";
+import { listNotifications } from "../competitions/notifications.ts";
+import { QueueWorker } from "../core/queue.ts";
 import { createWhopLifecycle, registerWhopJobs } from "./mod.ts";
 import { getPayout, processPayout, requestPayout, retryPayout } from "./payouts.ts";
 import {
@@ -12,7 +12,7 @@ import {
   testWinner,
   waitFor,
   WINNER,
-} from "./test_support.ts";
+} from "../../testing/whop.ts";
 
 Deno.test("payout - the record is created once with the derived idempotence key", async () => {
   await using bed = await startWhopTestBed({ companyUsd: 1000 });

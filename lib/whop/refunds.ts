@@ -16,12 +16,12 @@
  * does not depend on Whop honouring the `Idempotency-Key` header.
  */
 import type Whop from "@whop/sdk";
-import { commit, keys } from "../db.ts";
-import { cancelCompetition, type Competition } from "../competitions.ts";
-import { formatMoney, type Minor } from "../money.ts";
-import { notify } from "../notifications.ts";
-import { enqueue, enqueueIn, type QueueMessage } from "../queue.ts";
-import { log } from "../log.ts";
+import { commit, keys } from "../core/db.ts";
+import { cancelCompetition, type Competition } from "../competitions/competitions.ts";
+import { formatMoney, type Minor } from "../core/money.ts";
+import { notify } from "../competitions/notifications.ts";
+import { enqueue, enqueueIn, type QueueMessage } from "../core/queue.ts";
+import { log } from "../core/log.ts";
 import { PermanentWhopError } from "./client.ts";
 import type { WhopDeps } from "./deps.ts";
 import { DEFAULT_RETRY, type OnceOutcome, type OnceRecord, resumeOnce, runOnce } from "./once.ts";

@@ -3,15 +3,15 @@
  * searched by title (`?q=`), as cards.
  */
 import { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../../lib/app.ts";
+import type { AppDeps, AppEnv } from "../_env.ts";
 import {
   type Competition,
   type CompetitionStatus,
   listCompetitionsByStatus,
   listPublicCompetitions,
-} from "../../lib/competitions.ts";
+} from "../../lib/competitions/competitions.ts";
 import { CompetitionCard } from "../../components/competition_card.tsx";
-import { renderAppPage } from "./shell.tsx";
+import { renderAppPage } from "./_shell.tsx";
 
 /** The statuses a visitor can filter by (drafts are private). */
 export const BROWSE_STATUSES: { value: CompetitionStatus; label: string }[] = [

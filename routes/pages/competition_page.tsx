@@ -6,12 +6,11 @@
  * creator only.
  */
 import { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../../lib/app.ts";
-import { type Competition, getCompetition, isOpenForJoining } from "../../lib/competitions.ts";
-import { NotFoundError } from "../../lib/errors.ts";
-import { keys } from "../../lib/db.ts";
-import { formatMoney, toDecimalString } from "../../lib/money.ts";
-import { leaderboardView } from "../competitions_api.ts";
+import type { AppDeps, AppEnv } from "../_env.ts";
+import { type Competition, getCompetition, isLive, isOpenForJoining } from "../../lib/competitions/competitions.ts";
+import { NotFoundError } from "../../lib/core/errors.ts";
+import { formatMoney, toDecimalString } from "../../lib/core/money.ts";
+import { leaderboardView } from "../../lib/competitions/views.ts";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { ElapsedBar } from "../../components/elapsed_bar.tsx";
 import { LeaderboardTable } from "../../components/leaderboard_table.tsx";
@@ -19,14 +18,9 @@ import { RaceChart } from "../../components/race_chart.tsx";
 import { countdownTarget } from "../../components/competition_card.tsx";
 import { formatDecimalMoney, formatUtc } from "../../components/format.ts";
 import { CountdownIsland, LiveLeaderboardIsland, LiveRaceChartIsland } from "../../components/island_wrappers.ts";
-import type { Participant, SyncProgress } from "../../lib/participants.ts";
-import { readRaceLines } from "./race_series.ts";
-import { renderAppPage } from "./shell.tsx";
-
-/** Whether the page follows the live stream (the competition can still change). */
-export function isLive(competition: Pick<Competition, "status">): boolean {
-  return competition.status === "UPCOMING" || competition.status === "ACTIVE";
-}
+import { findParticipantOfUser, type Participant, type SyncProgress } from "../../lib/competitions/participants.ts";
+import { readRaceLines } from "../../lib/competitions/race_series.ts";
+import { renderAppPage } from "./_shell.tsx";
 
 function Rules(props: { competition: Competition }) {
   const { competition } = props;
@@ -180,12 +174,6 @@ function WinnerBanner(props: { competition: Competition }) {
   );
 }
 
-/** The participant `userId` entered in a competition, if any. */
-async function participantOfUser(kv: Deno.Kv, userId: string, competitionId: string): Promise<Participant | null> {
-  const id = (await kv.get<string>(keys.participantByUser(userId, competitionId))).value;
-  return id ? (await kv.get<Participant>(keys.participant(id))).value : null;
-}
-
 /** Routes: `GET /competitions/:id` (`?joinError=<sentence>` shows a join refusal next to the form). */
 export function competitionPage(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>().get("/competitions/:id", async (c) => {
@@ -195,8 +183,8 @@ export function competitionPage(deps: AppDeps): Hono<AppEnv> {
     if (competition.status === "DRAFT" && !isCreator) throw new NotFoundError("There is no competition with that id.");
     const now = deps.now();
     const [leaderboard, participant] = await Promise.all([
-      leaderboardView(deps, competition),
-      userId ? participantOfUser(deps.kv, userId, competition.id) : null,
+      leaderboardView(deps.kv, competition),
+      userId ? findParticipantOfUser(deps.kv, userId, competition.id) : null,
     ]);
     const joinError = participant ? undefined : joinErrorFrom(c.req.query("joinError"));
     const open = isOpenForJoining(competition, now);

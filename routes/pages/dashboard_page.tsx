@@ -3,17 +3,17 @@
  * creator's competitions (default), the create form, and payouts.
  */
 import { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../../lib/app.ts";
-import { type Competition, listCompetitionsByCreator } from "../../lib/competitions.ts";
-import { requireUserId } from "../../lib/middleware/caller.ts";
-import { keys } from "../../lib/db.ts";
-import { formatMoney } from "../../lib/money.ts";
+import type { AppDeps, AppEnv } from "../_env.ts";
+import { type Competition, listCompetitionsByCreator } from "../../lib/competitions/competitions.ts";
+import { requireUserId } from "../../lib/web/middleware/caller.ts";
+import { formatMoney } from "../../lib/core/money.ts";
 import { emptyFormValues } from "../../components/competition_form.tsx";
 import { StatusBadge } from "../../components/status_badge.tsx";
-import { type PayoutRecord, PayoutState } from "../../components/payout_state.tsx";
+import { PayoutState } from "../../components/payout_state.tsx";
+import { getPayout, type Payout } from "../../lib/whop/payouts.ts";
 import { formatUtc } from "../../components/format.ts";
-import { CreateCompetitionSection } from "./new_competition_page.tsx";
-import { renderAppPage } from "./shell.tsx";
+import { CreateCompetitionSection } from "../../components/create_competition_section.tsx";
+import { renderAppPage } from "./_shell.tsx";
 
 /** The dashboard's tabs, in order; the first is the default. */
 export const DASHBOARD_TABS = [
@@ -84,7 +84,7 @@ function CompetitionsTab(props: { competitions: Competition[] }) {
   );
 }
 
-function PayoutsTab(props: { rows: { competition: Competition; payout: PayoutRecord | null }[] }) {
+function PayoutsTab(props: { rows: { competition: Competition; payout: Payout | null }[] }) {
   if (props.rows.length === 0) return <p class="card muted">Payouts appear here once a competition ends.</p>;
   return (
     <ul class="payout-list">
@@ -120,9 +120,9 @@ export function dashboardPage(deps: AppDeps): Hono<AppEnv> {
     } else if (tab === "payouts") {
       const completed = competitions.filter((competition) => competition.status === "COMPLETED");
       const payouts = await Promise.all(
-        completed.map((competition) => deps.kv.get<PayoutRecord>(keys.payout(competition.id))),
+        completed.map((competition) => getPayout(deps.kv, competition.id)),
       );
-      body = <PayoutsTab rows={completed.map((competition, i) => ({ competition, payout: payouts[i].value }))} />;
+      body = <PayoutsTab rows={completed.map((competition, i) => ({ competition, payout: payouts[i] }))} />;
     } else {
       body = <CompetitionsTab competitions={competitions} />;
     }

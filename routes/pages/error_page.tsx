@@ -4,9 +4,9 @@
  */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { AppDeps } from "../../lib/app.ts";
-import { renderAppPage } from "./shell.tsx";
-import { SignInPrompt } from "./signin_page.tsx";
+import type { AppDeps } from "../_env.ts";
+import { renderAppPage } from "./_shell.tsx";
+import { SignInPrompt } from "../../components/signin_prompt.tsx";
 
 const TITLES: Partial<Record<number, string>> = {
   400: "Something is not right",

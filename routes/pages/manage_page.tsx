@@ -5,15 +5,20 @@
  * back here.
  */
 import { type Context, Hono } from "hono";
-import { type AppDeps, type AppEnv, readForm } from "../../lib/app.ts";
-import { type Competition, competitionPrizeDecimal, editCompetition, getCompetition } from "../../lib/competitions.ts";
-import { ForbiddenError, ValidationError } from "../../lib/errors.ts";
-import { requireUserId } from "../../lib/middleware/caller.ts";
-import { listParticipants, type Participant } from "../../lib/participants.ts";
-import { keys } from "../../lib/db.ts";
-import { formatMoney } from "../../lib/money.ts";
+import { type AppDeps, type AppEnv, readForm } from "../_env.ts";
 import {
-  type CompetitionField,
+  type Competition,
+  competitionPrizeDecimal,
+  editCompetition,
+  getCompetition,
+  isEditable,
+  lockedFields,
+} from "../../lib/competitions/competitions.ts";
+import { ForbiddenError, ValidationError } from "../../lib/core/errors.ts";
+import { requireUserId } from "../../lib/web/middleware/caller.ts";
+import { listParticipants, type Participant } from "../../lib/competitions/participants.ts";
+import { formatMoney } from "../../lib/core/money.ts";
+import {
   type CompetitionFormValues,
   competitionFormValues,
   type FieldErrors,
@@ -23,9 +28,10 @@ import {
 } from "../../components/competition_form.tsx";
 import { CreateFormIsland } from "../../components/island_wrappers.ts";
 import { StatusBadge } from "../../components/status_badge.tsx";
-import { type PayoutRecord, PayoutState } from "../../components/payout_state.tsx";
+import { PayoutState } from "../../components/payout_state.tsx";
+import { getPayout } from "../../lib/whop/payouts.ts";
 import { formatUtc } from "../../components/format.ts";
-import { renderAppPage } from "./shell.tsx";
+import { renderAppPage } from "./_shell.tsx";
 import { cancelAndRefund } from "../../lib/whop/refunds.ts";
 import { SandboxTools } from "../../components/sandbox_tools.tsx";
 
@@ -37,20 +43,9 @@ export async function loadOwnCompetition(c: Context<AppEnv>, deps: AppDeps): Pro
   return competition;
 }
 
-/** Whether the rules can still change (before the start, not cancelled). */
-export function isEditable(competition: Competition, now: number): boolean {
-  return (competition.status === "DRAFT" || competition.status === "UPCOMING") &&
-    now < Date.parse(competition.startDate);
-}
-
 /** The stored rules as form values. */
 function storedValues(competition: Competition): CompetitionFormValues {
   return competitionFormValues({ ...competition, prize: competitionPrizeDecimal(competition) });
-}
-
-/** Fields a funded competition can no longer change. */
-function lockedFields(competition: Competition): CompetitionField[] {
-  return competition.status === "UPCOMING" ? ["prize", "currency"] : [];
 }
 
 function ParticipantsTable(props: { participants: Participant[] }) {
@@ -102,7 +97,7 @@ async function renderManage(
   const now = deps.now();
   const [participants, payout] = await Promise.all([
     listParticipants(deps.kv, competition.id),
-    deps.kv.get<PayoutRecord>(keys.payout(competition.id)),
+    getPayout(deps.kv, competition.id),
   ]);
   const editable = isEditable(competition, now);
   const prize = formatMoney(competition.prize, competition.currency);
@@ -163,7 +158,7 @@ async function renderManage(
               {competition.winner
                 ? `Winner: ${competition.winner.displayName}. `
                 : "No store made a sale; the prize goes back to you. "}
-              <PayoutState payout={payout.value} />
+              <PayoutState payout={payout} />
             </p>
           </section>
         )}
@@ -190,7 +185,7 @@ export function managePage(deps: AppDeps): Hono<AppEnv> {
       const values = readFormValues(await readForm(c));
       const locked = lockedFields(competition);
       const editable = Object.fromEntries(
-        Object.entries(values).filter(([field]) => !locked.includes(field as CompetitionField)),
+        Object.entries(values).filter(([field]) => !(locked as string[]).includes(field)),
       );
       try {
         await editCompetition(deps.kv, competition.id, competition.creatorId, formValuesToInput(editable), {

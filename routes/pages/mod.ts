@@ -1,6 +1,6 @@
 /** Every page route, mounted at `/`. */
 import { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../../lib/app.ts";
+import type { AppDeps, AppEnv } from "../_env.ts";
 import { browsePage } from "./browse_page.tsx";
 import { newCompetitionPage } from "./new_competition_page.tsx";
 import { competitionPage } from "./competition_page.tsx";

@@ -3,15 +3,15 @@
  * in, with each store's rank, revenue, and won or lost once decided.
  */
 import { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../../lib/app.ts";
-import { type Competition, getCompetition } from "../../lib/competitions.ts";
-import { requireUserId } from "../../lib/middleware/caller.ts";
-import { listParticipationsOfUser, type Participant } from "../../lib/participants.ts";
-import { readLeaderboard } from "../../lib/leaderboard.ts";
-import { formatMoney } from "../../lib/money.ts";
+import type { AppDeps, AppEnv } from "../_env.ts";
+import { type Competition, getCompetition } from "../../lib/competitions/competitions.ts";
+import { requireUserId } from "../../lib/web/middleware/caller.ts";
+import { listParticipationsOfUser, type Participant } from "../../lib/competitions/participants.ts";
+import { readLeaderboard } from "../../lib/competitions/leaderboard.ts";
+import { formatMoney } from "../../lib/core/money.ts";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { ordinal } from "../../components/format.ts";
-import { renderAppPage } from "./shell.tsx";
+import { renderAppPage } from "./_shell.tsx";
 
 /** One participation with its standing. */
 export interface Standing {

@@ -4,10 +4,10 @@
  * with each message next to its field.
  */
 import { type Context, Hono } from "hono";
-import { type AppDeps, type AppEnv, readForm } from "../../lib/app.ts";
-import { createCompetition } from "../../lib/competitions.ts";
-import { requireUserId } from "../../lib/middleware/caller.ts";
-import { ValidationError } from "../../lib/errors.ts";
+import { type AppDeps, type AppEnv, readForm } from "../_env.ts";
+import { createCompetition } from "../../lib/competitions/competitions.ts";
+import { requireUserId } from "../../lib/web/middleware/caller.ts";
+import { ValidationError } from "../../lib/core/errors.ts";
 import {
   type CompetitionFormValues,
   emptyFormValues,
@@ -16,29 +16,8 @@ import {
   issuesToErrors,
   readFormValues,
 } from "../../components/competition_form.tsx";
-import { CreateFormIsland } from "../../components/island_wrappers.ts";
-import { renderAppPage } from "./shell.tsx";
-
-/** The create form section, also shown on the dashboard's "create" tab. */
-export function CreateCompetitionSection(
-  props: { values: CompetitionFormValues; errors: FieldErrors; minDurationS: number },
-) {
-  return (
-    <section class="card form-card" aria-labelledby="create-heading">
-      <h2 id="create-heading">Create a competition</h2>
-      <p class="muted">
-        It starts as a draft. Fund the prize through Whop before the start, or it is cancelled when the start passes.
-      </p>
-      <CreateFormIsland
-        action="/competitions/new"
-        submitLabel="Create draft"
-        values={props.values}
-        errors={props.errors}
-        minDurationS={props.minDurationS}
-      />
-    </section>
-  );
-}
+import { renderAppPage } from "./_shell.tsx";
+import { CreateCompetitionSection } from "../../components/create_competition_section.tsx";
 
 function renderForm(c: Context<AppEnv>, deps: AppDeps, values: CompetitionFormValues, errors: FieldErrors) {
   return renderAppPage(c, deps, {

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { createTestApp } from "../../tests/helpers/test_app.ts";
-import { ensureIslandBundles } from "../../lib/island_build.ts";
-import { getCompetition, updateCompetition } from "../../lib/competitions.ts";
-import { updateParticipant } from "../../lib/participants.ts";
-import { notify } from "../../lib/notifications.ts";
-import { saveUser } from "../../lib/users.ts";
-import { keys } from "../../lib/db.ts";
-import { recordOrder } from "../../lib/revenue.ts";
-import { activeCompetition, draftCompetition, HOUR, postForm } from "./page_fixtures.ts";
+import { createTestApp } from "../../testing/test_app.ts";
+import { ensureIslandBundles } from "../../lib/web/island_build.ts";
+import { getCompetition, updateCompetition } from "../../lib/competitions/competitions.ts";
+import { updateParticipant } from "../../lib/competitions/participants.ts";
+import { notify } from "../../lib/competitions/notifications.ts";
+import { saveUser } from "../../lib/core/users.ts";
+import { keys } from "../../lib/core/db.ts";
+import { recordOrder } from "../../lib/competitions/revenue.ts";
+import { competitionStartedAnHourAgo, draftCompetition, HOUR, postForm } from "../../testing/page_fixtures.ts";
 
 await ensureIslandBundles();
 
@@ -36,7 +36,7 @@ function fieldError(html: string, name: string): string | undefined {
 Deno.test("pages - every page answers 200 with HTML that is never cached", async () => {
   await using t = await createTestApp();
   await saveUser(t.kv, { id: CREATOR, name: "Casey Creator" }, t.clock.ms);
-  const { competition } = await activeCompetition(t, CREATOR);
+  const { competition } = await competitionStartedAnHourAgo(t, CREATOR);
   const pages = [
     "/",
     "/?status=ACTIVE&q=holiday",
@@ -62,7 +62,7 @@ Deno.test("pages - every page answers 200 with HTML that is never cached", async
 
 Deno.test("pages - browse filters by status and searches titles", async () => {
   await using t = await createTestApp();
-  await activeCompetition(t, CREATOR, 1, "Holiday Cup");
+  await competitionStartedAnHourAgo(t, CREATOR, 1, "Holiday Cup");
   const upcoming = await draftCompetition(t, CREATOR, "Winter Sprint");
   await updateCompetition(t.kv, upcoming.id, t.clock.ms, "status", (c) => ({ ...c, status: "UPCOMING" }));
   const all = await (await t.request("/")).text();
@@ -79,7 +79,7 @@ Deno.test("pages - browse filters by status and searches titles", async () => {
 
 Deno.test("pages - the competition page shows the leaderboard, disconnected stores, join form and winner", async () => {
   await using t = await createTestApp();
-  const { competition, participants } = await activeCompetition(t, CREATOR, 2);
+  const { competition, participants } = await competitionStartedAnHourAgo(t, CREATOR, 2);
   await updateParticipant(t.kv, participants[1].id, t.clock.ms, "sync", (p) => ({ ...p, connection: "disconnected" }));
   let html = await (await t.request(`/competitions/${competition.id}`, { userId: OTHER })).text();
   assert.match(html, /data-island="live_leaderboard"/);
@@ -113,7 +113,7 @@ Deno.test("pages - the competition page shows the leaderboard, disconnected stor
 
 Deno.test("pages - ?joinError= shows the sentence next to the join form as an escaped alert", async () => {
   await using t = await createTestApp();
-  const { competition } = await activeCompetition(t, CREATOR, 1);
+  const { competition } = await competitionStartedAnHourAgo(t, CREATOR, 1);
   const sentence = `The store <b>x</b> & "y" is already in this competition.`;
   const path = `/competitions/${competition.id}?${new URLSearchParams({ joinError: sentence })}`;
   const html = await (await t.request(path, { userId: OTHER })).text();
@@ -148,7 +148,7 @@ Deno.test("pages - ?joinError= shows the sentence next to the join form as an es
 
 Deno.test("pages - a signed-in participant sees their store, its sync progress and a disconnection", async () => {
   await using t = await createTestApp();
-  const { competition, participants: [mine] } = await activeCompetition(t, CREATOR, 2);
+  const { competition, participants: [mine] } = await competitionStartedAnHourAgo(t, CREATOR, 2);
   await saveUser(t.kv, { id: mine.userId, name: "Owner Zero" }, t.clock.ms);
   const page = () =>
     t.request(`/competitions/${competition.id}?joinError=ignored`, { userId: mine.userId }).then((r) => r.text());
@@ -281,7 +281,7 @@ Deno.test("pages - the manage page edits, shows funding issues and sync state, a
   assert.equal(cancel.headers.get("location"), `/competitions/${draft.id}/manage`);
   assert.equal((await getCompetition(t.kv, draft.id)).status, "CANCELLED");
 
-  const { competition, participants } = await activeCompetition(t, CREATOR, 1, "Summer Cup");
+  const { competition, participants } = await competitionStartedAnHourAgo(t, CREATOR, 1, "Summer Cup");
   await updateParticipant(t.kv, participants[0].id, t.clock.ms, "sync", (p) => ({
     ...p,
     sync: { state: "failed", ordersFetched: 42, error: "Shopify answered 503." },
@@ -295,7 +295,7 @@ Deno.test("pages - the manage page edits, shows funding issues and sync state, a
 
 Deno.test("pages - the dashboard's payouts tab shows each payout's state", async () => {
   await using t = await createTestApp();
-  const { competition } = await activeCompetition(t, CREATOR, 1);
+  const { competition } = await competitionStartedAnHourAgo(t, CREATOR, 1);
   await updateCompetition(
     t.kv,
     competition.id,
@@ -303,7 +303,12 @@ Deno.test("pages - the dashboard's payouts tab shows each payout's state", async
     "status",
     (c) => ({ ...c, status: "COMPLETED", winner: null }),
   );
-  await t.kv.set(keys.payout(competition.id), { state: "failed", error: "Whop refused the transfer.", attempts: 3 });
+  await t.kv.set(keys.payout(competition.id), {
+    state: "failed",
+    lastError: "Whop refused the transfer.",
+    attempts: 3,
+    nextAttemptAt: "2026-12-01T15:00:00.000Z",
+  });
   const html = await (await t.request("/dashboard?tab=payouts", { userId: CREATOR })).text();
   assert.match(html, /Payout failed/);
   assert.match(html, /Whop refused the transfer\./);
@@ -312,7 +317,7 @@ Deno.test("pages - the dashboard's payouts tab shows each payout's state", async
 
 Deno.test("pages - my competitions shows rank and outcome", async () => {
   await using t = await createTestApp();
-  const { competition, participants } = await activeCompetition(t, CREATOR, 2);
+  const { competition, participants } = await competitionStartedAnHourAgo(t, CREATOR, 2);
   let html = await (await t.request("/my-competitions", { userId: participants[1].userId })).text();
   assert.match(html, /1st<\/strong> <span>In progress/, "a tie at zero shares first place");
   await recordOrder(t.kv, participants[0].id, {

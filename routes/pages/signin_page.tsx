@@ -3,28 +3,10 @@
  * prompt shown in place of a page that needs a signed-in user.
  */
 import { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../../lib/app.ts";
-import { renderAppPage } from "./shell.tsx";
-import { safeReturnPath } from "./return_path.ts";
-
-/**
- * The sign-in explanation and button, linking to `GET /login` with the page
- * to come back to.
- */
-export function SignInPrompt(props: { reason?: string; returnTo?: string }) {
-  const login = props.returnTo ? `/login?${new URLSearchParams({ returnTo: props.returnTo })}` : "/login";
-  return (
-    <section class="card signin">
-      <h1>Sign in with Whop</h1>
-      {props.reason && <p class="notice">{props.reason}</p>}
-      <p>
-        CartBrawl uses your Whop account: creators fund prizes through Whop, and winners are paid out to it. Signing in
-        shares your Whop name and id with CartBrawl, nothing else.
-      </p>
-      <a class="button" href={login}>Continue with Whop</a>
-    </section>
-  );
-}
+import type { AppDeps, AppEnv } from "../_env.ts";
+import { renderAppPage } from "./_shell.tsx";
+import { SignInPrompt } from "../../components/signin_prompt.tsx";
+import { safeReturnPath } from "../../lib/web/return_path.ts";
 
 /** Routes: `GET /signin` (`?returnTo=/path` comes back there after sign-in). */
 export function signinPage(deps: AppDeps): Hono<AppEnv> {

@@ -1,0 +1,244 @@
+/**
+ * The one place the product is assembled, for `main.ts`, the tests and the
+ * benchmarks alike: `createApp` builds the HTTP app (middleware every route
+ * shares, the route modules, the one place typed errors become responses);
+ * `buildRuntime` builds everything a process runs around it (the simulators
+ * in sandbox mode, the outside clients, the lifecycle services, the queue
+ * worker). Test options (a clock, a token verifier, client pacing) are
+ * parameters, so a test runs the same assembly as production.
+ */
+import { type Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { bodyLimit } from "hono/body-limit";
+import { csrf } from "hono/csrf";
+import { secureHeaders } from "hono/secure-headers";
+import { HTTPException } from "hono/http-exception";
+import type { Config } from "./config.ts";
+import { AppError, ValidationError } from "./lib/core/errors.ts";
+import { log } from "./lib/core/log.ts";
+import { QueueWorker } from "./lib/core/queue.ts";
+import { caller } from "./lib/web/middleware/caller.ts";
+import { requestLog } from "./lib/web/middleware/request_log.ts";
+import { csp } from "./lib/web/middleware/csp.ts";
+import { competitionId } from "./lib/web/middleware/competition_id.ts";
+import { createUserTokenVerifier, type UserTokenVerifier } from "./lib/whop/user_token.ts";
+import { createWhopClient } from "./lib/whop/client.ts";
+import { createWhopLifecycle, registerWhopJobs, type RetryPolicy } from "./lib/whop/mod.ts";
+import { WHOP_WEBHOOK_PATH } from "./lib/whop/webhooks.ts";
+import {
+  createShopifyServices,
+  registerShopifyJobs,
+  type ShopifyServicesDeps,
+  WEBHOOK_PATH as SHOPIFY_WEBHOOK_PATH,
+} from "./lib/shopify/mod.ts";
+import type { LifecycleServices } from "./lib/competitions/settlement.ts";
+import { type AppDeps, type AppEnv, type ErrorBody, MAX_BODY_BYTES } from "./routes/_env.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { staticRoutes } from "./routes/static.ts";
+import { competitionsApi } from "./routes/competitions_api.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { whopApi } from "./routes/whop_api.ts";
+import { userApi } from "./routes/user_api.ts";
+import { pageRoutes } from "./routes/pages/mod.ts";
+import { renderErrorPage } from "./routes/pages/error_page.tsx";
+import { eventsApi } from "./routes/events_api.ts";
+import { adminApi } from "./routes/admin_api.ts";
+import { shopifyRoutes } from "./routes/shopify.ts";
+import { sandboxRoutes } from "./routes/sandbox.ts";
+import type { ShopifySandbox } from "./sandbox/shopify/mod.ts";
+import type { WhopSandbox } from "./sandbox/whop/mod.ts";
+import { withWhopSandbox } from "./sandbox/whop_mode.ts";
+import { withShopifySandbox } from "./sandbox/shopify_mode.ts";
+import { SANDBOX_USERS, type SandboxDemo, startSandboxDemo } from "./sandbox/world.ts";
+
+export type { AppDeps, AppEnv } from "./routes/_env.ts";
+
+/** Paths whose routes apply their own, larger body limit (webhooks). */
+const OWN_BODY_LIMIT_PATHS = new Set<string>([WHOP_WEBHOOK_PATH, SHOPIFY_WEBHOOK_PATH]);
+
+/**
+ * Builds the app.
+ *
+ * @example
+ * const app = createApp({ kv, config, now: Date.now, verifyUserToken });
+ * Deno.serve(app.fetch);
+ */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(requestLog({ quietPaths: ["/healthz"] }));
+  app.use(secureHeaders({ xFrameOptions: false, crossOriginResourcePolicy: "same-site" }));
+  const defaultBodyLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError(413, `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
+    },
+  });
+  // Webhook routes set their own, larger limit.
+  app.use((c, next) => OWN_BODY_LIMIT_PATHS.has(c.req.path) ? next() : defaultBodyLimit(c, next));
+  app.use(csp({ formActions: oauthOrigins(deps.config) }));
+  // Form posts must come from our own pages. A user-token header cannot be sent cross-site without CORS,
+  // so API clients that authenticate with it (and may send no Origin) are not checked.
+  const sameOriginForms = csrf({ origin: deps.config.appUrl });
+  app.use((c, next) => c.req.header("x-whop-user-token") ? next() : sameOriginForms(c, next));
+  app.use(caller({ kv: deps.kv, appUrl: deps.config.appUrl, verifyUserToken: deps.verifyUserToken, now: deps.now }));
+
+  for (const path of ["/api/competitions/:id", "/api/competitions/:id/*", "/competitions/:id", "/competitions/:id/*"]) {
+    app.use(path, competitionId());
+  }
+
+  app.route("/", healthRoutes(deps));
+  app.route("/static", staticRoutes());
+  app.route("/api/competitions", competitionsApi(deps));
+  app.route("/", authRoutes(deps));
+  app.route("/", whopApi(deps));
+  app.route("/", userApi(deps));
+  app.route("/", shopifyRoutes({ ...deps, shopify: deps.shopify ?? createShopifyServices(deps) }));
+  app.route("/api/competitions", eventsApi(deps));
+
+  if (deps.lifecycle) app.route("/api/admin", adminApi({ ...deps, lifecycle: deps.lifecycle }));
+  // Sandbox-only controls (fast-forward, start now); absent, and so 404, otherwise.
+  if (deps.config.sandbox && deps.lifecycle) app.route("/", sandboxRoutes({ ...deps, lifecycle: deps.lifecycle }));
+  app.route("/", pageRoutes(deps));
+
+  /** JSON under `/api`, an HTML page anywhere else. */
+  const respond = (c: Context<AppEnv>, body: ErrorBody, status: ContentfulStatusCode) =>
+    isApiPath(c.req.path) ? c.json(body, status) : renderErrorPage(c, deps, status, body.error);
+  app.notFound((c) => respond(c, { error: "Not found." }, 404));
+  app.onError((error, c) => {
+    const requestId = c.var.requestId;
+    if (error instanceof AppError) {
+      const body: ErrorBody = { error: error.message, requestId };
+      if (error instanceof ValidationError) body.issues = error.issues;
+      if (error.status >= 500) log("error", "upstream failure", { requestId, error, cause: error.cause });
+      return respond(c, body, error.status);
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      return respond(c, { error: error.message || "The request was refused.", requestId }, error.status);
+    }
+    log("error", "unhandled error", { requestId, method: c.req.method, path: c.req.path, error });
+    return respond(c, { error: "Something went wrong on our side; please try again.", requestId }, 500);
+  });
+  return app;
+}
+
+/** Whether a path belongs to the JSON API (errors there are JSON). */
+function isApiPath(path: string): boolean {
+  return path === "/api" || path.startsWith("/api/");
+}
+
+/** Origins a form may be redirected to: Whop's and Shopify's OAuth pages. */
+function oauthOrigins(config: Config): string[] {
+  return [config.whop.origin, config.shopify.origin ?? "https://*.myshopify.com"];
+}
+
+/** Everything a process of the product runs. */
+export interface Runtime {
+  /** The effective settings (sandbox origins filled in). */
+  config: Config;
+  deps: AppDeps & { lifecycle: LifecycleServices };
+  app: ReturnType<typeof createApp>;
+  lifecycle: LifecycleServices;
+  worker: QueueWorker;
+  sandboxes: { whop?: WhopSandbox; shopify?: ShopifySandbox };
+  /**
+   * Sandbox mode with both simulators only: seeds the demo world (once per
+   * data file) and starts the simulated customers (`sandbox/world.ts`).
+   * Call once the app listens on `config.port`.
+   */
+  startDemo?: (options?: { ordersPerMinute?: number }) => SandboxDemo;
+}
+
+/** What a test or bench changes in the assembly; production passes none. */
+export interface RuntimeOptions {
+  /** The clock, in epoch milliseconds (default `Date.now`). */
+  now?: () => number;
+  /** Payout and refund timings (tests of crashes shorten the lease). */
+  payoutRetry?: RetryPolicy;
+  /** Checks user tokens; default: against the JWKS of `config.whop.origin`. */
+  verifyUserToken?: UserTokenVerifier;
+  /** The Whop SDK client's retries and timeout. */
+  whopClient?: Parameters<typeof createWhopClient>[1];
+  /** The Shopify client's page size and sleep (tests move a clock instead of sleeping). */
+  shopifyClient?: Pick<ShopifyServicesDeps, "pageSize" | "sleep">;
+  /**
+   * Start the built-in simulators in sandbox mode when no credentials point
+   * elsewhere (default true). Tests that start their own pass false.
+   */
+  simulators?: boolean;
+}
+
+/**
+ * Opens the KV store at `path` (a file, whose folder is created, `:memory:`
+ * or a remote URL).
+ */
+export async function openKv(path: string): Promise<Deno.Kv> {
+  if (path !== ":memory:" && !/^https?:\/\//.test(path)) {
+    const dir = path.replace(/[^/]*$/, "");
+    if (dir) await Deno.mkdir(dir, { recursive: true });
+  }
+  return Deno.openKv(path);
+}
+
+/**
+ * Builds the product on `kv`. The queue worker is created with every job
+ * type registered but not yet listening. `payoutRetry` overrides the payout
+ * and refund timings (tests of crashes shorten the lease).
+ *
+ * @example
+ * const runtime = await buildRuntime(loadConfig(Deno.env.toObject()), kv);
+ * runtime.worker.listen();
+ * Deno.serve(runtime.app.fetch);
+ */
+export async function buildRuntime(
+  settings: Config,
+  kv: Deno.Kv,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
+  const now = options.now ?? Date.now;
+  let config = settings;
+  const appOrigin = `http://127.0.0.1:${config.port}`;
+  const simulators = options.simulators ?? true;
+  const whopSandbox = simulators ? await withWhopSandbox(config, appOrigin, { users: SANDBOX_USERS }) : { config };
+  config = whopSandbox.config;
+  if (whopSandbox.sandbox) log("info", "simulated Whop started", { origin: whopSandbox.sandbox.origin });
+  const shopifySandbox = simulators ? await withShopifySandbox(config, appOrigin) : { config };
+  config = shopifySandbox.config;
+  if (shopifySandbox.sandbox) log("info", "simulated Shopify started", { origin: shopifySandbox.sandbox.origin });
+
+  const whop = createWhopClient(config, options.whopClient);
+  const shopify = createShopifyServices({ kv, config, now, ...options.shopifyClient });
+  const whopDeps = { kv, config, now, whop, retry: options.payoutRetry };
+  const lifecycle: LifecycleServices = {
+    kv,
+    now,
+    syncParticipant: shopify.syncParticipant,
+    ...createWhopLifecycle(whopDeps),
+  };
+  const deps = {
+    kv,
+    config,
+    now,
+    whop,
+    shopify,
+    lifecycle,
+    verifyUserToken: options.verifyUserToken ?? createUserTokenVerifier({
+      jwksUrl: new URL("/.well-known/jwks.json", config.whop.origin),
+      appId: config.whop.appId ?? "app_sandbox",
+    }),
+  };
+  const worker = new QueueWorker(kv);
+  registerWhopJobs(worker, whopDeps);
+  registerShopifyJobs(worker, shopify);
+  const sims = { whop: whopSandbox.sandbox, shopify: shopifySandbox.sandbox };
+  return {
+    config,
+    deps,
+    app: createApp(deps),
+    lifecycle,
+    worker,
+    sandboxes: sims,
+    startDemo: sims.whop && sims.shopify
+      ? (demo) => startSandboxDemo({ kv, config, lifecycle, whop: sims.whop!, shopify: sims.shopify!, appOrigin }, demo)
+      : undefined,
+  };
+}

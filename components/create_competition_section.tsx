@@ -1,0 +1,24 @@
+/** The "create a competition" card: the new-competition page and the dashboard's create tab show it. */
+import type { CompetitionFormValues, FieldErrors } from "./competition_form.tsx";
+import { CreateFormIsland } from "./island_wrappers.ts";
+
+/** The create form section, also shown on the dashboard's "create" tab. */
+export function CreateCompetitionSection(
+  props: { values: CompetitionFormValues; errors: FieldErrors; minDurationS: number },
+) {
+  return (
+    <section class="card form-card" aria-labelledby="create-heading">
+      <h2 id="create-heading">Create a competition</h2>
+      <p class="muted">
+        It starts as a draft. Fund the prize through Whop before the start, or it is cancelled when the start passes.
+      </p>
+      <CreateFormIsland
+        action="/competitions/new"
+        submitLabel="Create draft"
+        values={props.values}
+        errors={props.errors}
+        minDurationS={props.minDurationS}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,317 @@
+/**
+ * Competitions: records, their indexes, edits and the status machine
+ * DRAFT → UPCOMING → ACTIVE → COMPLETED, with CANCELLED for a draft whose
+ * start passes unfunded or that its creator cancels.
+ */
+import { bumpChange, type ChangeKind, commit, keys, loadByIndex, newId } from "../core/db.ts";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../core/errors.ts";
+import { type CompetitionInput, competitionInputSchema, type InputRules } from "./input.ts";
+import { type Minor, toDecimalString } from "../core/money.ts";
+import type * as z from "zod/mini";
+
+/** Where a competition is in its life. */
+export type CompetitionStatus = "DRAFT" | "UPCOMING" | "ACTIVE" | "COMPLETED" | "CANCELLED";
+
+/** Every status, in the order a competition passes through them. */
+export const STATUSES: readonly CompetitionStatus[] = ["DRAFT", "UPCOMING", "ACTIVE", "COMPLETED", "CANCELLED"];
+
+/** The decided winner of a completed competition. */
+export interface Winner {
+  participantId: string;
+  userId: string;
+  displayName: string;
+  shop: string;
+  revenue: Minor;
+  reachedAt: string;
+  decidedAt: string;
+}
+
+/** A revenue competition as stored. */
+export interface Competition extends CompetitionInput {
+  id: string;
+  creatorId: string;
+  status: CompetitionStatus;
+  createdAt: string;
+  updatedAt: string;
+  participantCount: number;
+  /** The Whop payment that funded the prize. */
+  fundsTxId?: string;
+  /** Why the last payment did not fund the prize, for the manage page. */
+  fundingIssue?: string;
+  cancelledAt?: string;
+  cancelReason?: "creator" | "unfunded";
+  /** Set when settlement freezes the results; later orders do not count. */
+  resultsFrozenAt?: string;
+  /** Settlement notes, e.g. stores whose final sync failed. */
+  settlementNotes?: string[];
+  /** `null` when the competition completed with no participants. */
+  winner?: Winner | null;
+  completedAt?: string;
+}
+
+/** The edges of the status machine. */
+const EDGES: Record<CompetitionStatus, CompetitionStatus[]> = {
+  DRAFT: ["UPCOMING", "CANCELLED"],
+  UPCOMING: ["ACTIVE", "CANCELLED"],
+  ACTIVE: ["COMPLETED"],
+  COMPLETED: [],
+  CANCELLED: [],
+};
+
+/** Whether a competition may move from one status to another. */
+export function canTransition(from: CompetitionStatus, to: CompetitionStatus): boolean {
+  return EDGES[from].includes(to);
+}
+
+/** What the clock says should happen to a competition next. */
+export type DueStep = "cancel_unfunded" | "start" | "settle" | null;
+
+/**
+ * The step due for `competition` at `now`, a pure function: an unfunded
+ * draft past its start is cancelled, a funded one starts, an active one past
+ * its end settles.
+ */
+export function dueStep(competition: Competition, now: number): DueStep {
+  const start = Date.parse(competition.startDate);
+  const end = Date.parse(competition.endDate);
+  switch (competition.status) {
+    case "DRAFT":
+      return now >= start ? "cancel_unfunded" : null;
+    case "UPCOMING":
+      return now >= start ? (now >= end ? "settle" : "start") : null;
+    case "ACTIVE":
+      return now >= end ? "settle" : null;
+    default:
+      return null;
+  }
+}
+
+/** Whether an order created at `createdMs` falls in the competition window [start, end). */
+export function inWindow(competition: Pick<Competition, "startDate" | "endDate">, createdMs: number): boolean {
+  return createdMs >= Date.parse(competition.startDate) && createdMs < Date.parse(competition.endDate);
+}
+
+/** Whether store owners may still join (funded or running, not ended). */
+export function isOpenForJoining(competition: Competition, now: number): boolean {
+  return (competition.status === "UPCOMING" || competition.status === "ACTIVE") &&
+    now < Date.parse(competition.endDate);
+}
+
+/** Parses `body` with a zod schema, or throws `ValidationError` naming each field. */
+export function parseInput<S extends z.ZodMiniType>(schema: S, body: unknown): z.output<S> {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+  );
+}
+
+function indexOps(op: Deno.AtomicOperation, competition: Competition) {
+  return op
+    .set(keys.competition(competition.id), competition)
+    .set(
+      keys.competitionByStatus(competition.status, Date.parse(competition.startDate), competition.id),
+      competition.id,
+    )
+    .set(
+      keys.competitionByCreator(competition.creatorId, Date.parse(competition.createdAt), competition.id),
+      competition.id,
+    );
+}
+
+/**
+ * Creates a competition in DRAFT after checking every rule of the input.
+ * Throws `ValidationError` naming each field that breaks a rule.
+ */
+export async function createCompetition(
+  kv: Deno.Kv,
+  creatorId: string,
+  body: unknown,
+  rules: InputRules,
+): Promise<Competition> {
+  const input = parseInput(competitionInputSchema(rules), body);
+  const at = new Date(rules.now).toISOString();
+  const competition: Competition = {
+    ...input,
+    id: newId(rules.now),
+    creatorId,
+    status: "DRAFT",
+    createdAt: at,
+    updatedAt: at,
+    participantCount: 0,
+  };
+  const result = await commit(() =>
+    bumpChange(
+      indexOps(kv.atomic().check({ key: keys.competition(competition.id), versionstamp: null }), competition),
+      competition.id,
+      "status",
+      rules.now,
+    )
+  );
+  if (!result.ok) throw new ConflictError("A competition with this id already exists; try again.");
+  return competition;
+}
+
+/** Loads a competition or throws `NotFoundError`. */
+export async function getCompetition(kv: Deno.Kv, id: string): Promise<Competition> {
+  const entry = await kv.get<Competition>(keys.competition(id));
+  if (!entry.value) throw new NotFoundError("There is no competition with that id.");
+  return entry.value;
+}
+
+/**
+ * Applies `change` to a competition atomically (optimistic check and retry),
+ * moving its status index and bumping its change key in the same commit.
+ * `change` returns the new record, or `null` to leave it as it is; `extra`
+ * adds other writes to the same commit.
+ *
+ * @example
+ * await updateCompetition(kv, id, now, "status", (c) => c.status === "UPCOMING" ? { ...c, status: "ACTIVE" } : null);
+ */
+export async function updateCompetition(
+  kv: Deno.Kv,
+  id: string,
+  now: number,
+  kind: ChangeKind,
+  change: (current: Competition) => Competition | null,
+  extra?: (op: Deno.AtomicOperation, next: Competition) => Deno.AtomicOperation,
+): Promise<{ competition: Competition; changed: boolean }> {
+  for (;;) {
+    const entry = await kv.get<Competition>(keys.competition(id));
+    if (!entry.value) throw new NotFoundError("There is no competition with that id.");
+    const current = entry.value;
+    const proposed = change(current);
+    if (!proposed) return { competition: current, changed: false };
+    if (proposed.status !== current.status && !canTransition(current.status, proposed.status)) {
+      throw new ConflictError(
+        `A ${current.status.toLowerCase()} competition cannot become ${proposed.status.toLowerCase()}.`,
+      );
+    }
+    const next = { ...proposed, updatedAt: new Date(now).toISOString() };
+    const result = await commit(() => {
+      let op = kv.atomic().check(entry)
+        .delete(keys.competitionByStatus(current.status, Date.parse(current.startDate), id));
+      op = indexOps(op, next);
+      op = bumpChange(op, id, kind, now);
+      return extra ? extra(op, next) : op;
+    });
+    if (result.ok) return { competition: next, changed: true };
+  }
+}
+
+/** Whether the competition can still change, so its pages follow the live stream (funded, not yet ended). */
+export function isLive(competition: Pick<Competition, "status">): boolean {
+  return competition.status === "UPCOMING" || competition.status === "ACTIVE";
+}
+
+/** Whether the end can be fast-forwarded now: running, or funded with its start passed, and not yet ended. */
+export function canFastForward(
+  competition: Pick<Competition, "status" | "startDate" | "resultsFrozenAt">,
+  now: number,
+): boolean {
+  const started = competition.status === "ACTIVE" ||
+    (competition.status === "UPCOMING" && now >= Date.parse(competition.startDate));
+  return started && !competition.resultsFrozenAt;
+}
+
+/** Whether the start can be moved to now: funded and not yet started. */
+export function canStartNow(
+  competition: Pick<Competition, "status" | "startDate" | "resultsFrozenAt">,
+  now: number,
+): boolean {
+  return competition.status === "UPCOMING" && now < Date.parse(competition.startDate);
+}
+
+/** Whether the rules can still change: before the start, and neither cancelled nor finished. */
+export function isEditable(competition: Pick<Competition, "status" | "startDate">, now: number): boolean {
+  return (competition.status === "DRAFT" || competition.status === "UPCOMING") &&
+    now < Date.parse(competition.startDate);
+}
+
+/** Fields a funded (UPCOMING) competition can no longer change. */
+export function lockedFields(competition: Pick<Competition, "status">): ("prize" | "currency")[] {
+  return competition.status === "UPCOMING" ? ["prize", "currency"] : [];
+}
+
+function assertCreatorBeforeStart(competition: Competition, userId: string, now: number, action: string) {
+  if (competition.creatorId !== userId) throw new ForbiddenError(`Only the creator can ${action} this competition.`);
+  if (isEditable(competition, now)) return;
+  if (competition.status !== "DRAFT" && competition.status !== "UPCOMING") {
+    throw new ConflictError(`This competition is ${competition.status.toLowerCase()}; its rules are locked.`);
+  }
+  throw new ConflictError(`This competition has started; its rules are locked.`);
+}
+
+/**
+ * Edits a competition's rules before its start (creator only). A funded
+ * competition keeps its prize and currency.
+ */
+export async function editCompetition(
+  kv: Deno.Kv,
+  id: string,
+  userId: string,
+  patch: Record<string, unknown>,
+  rules: InputRules,
+): Promise<Competition> {
+  const { competition } = await updateCompetition(kv, id, rules.now, "status", (current) => {
+    assertCreatorBeforeStart(current, userId, rules.now, "edit");
+    const moving = lockedFields(current).find((field) => field in patch);
+    if (moving) {
+      throw new ValidationError([{
+        path: moving,
+        message: "The prize is funded, so the prize and currency can no longer change.",
+      }]);
+    }
+    const merged = { ...current, prize: competitionPrizeDecimal(current), ...patch };
+    const input = parseInput(competitionInputSchema(rules), {
+      title: merged.title,
+      description: merged.description,
+      prize: merged.prize,
+      currency: merged.currency,
+      startDate: merged.startDate,
+      endDate: merged.endDate,
+    });
+    return { ...current, ...input };
+  });
+  return competition;
+}
+
+/** The competition's prize as a decimal string, e.g. `"500.00"`. */
+export function competitionPrizeDecimal(competition: Pick<Competition, "prize" | "currency">): string {
+  return toDecimalString(competition.prize, competition.currency);
+}
+
+/**
+ * Cancels a competition before its start (creator only). A funded one is
+ * then refunded by the payments module.
+ */
+export async function cancelCompetition(kv: Deno.Kv, id: string, userId: string, now: number): Promise<Competition> {
+  const { competition } = await updateCompetition(kv, id, now, "status", (current) => {
+    assertCreatorBeforeStart(current, userId, now, "cancel");
+    return { ...current, status: "CANCELLED", cancelledAt: new Date(now).toISOString(), cancelReason: "creator" };
+  });
+  return competition;
+}
+
+/** Competitions in one status, ordered by start. */
+export function listCompetitionsByStatus(kv: Deno.Kv, status: CompetitionStatus, limit = 200): Promise<Competition[]> {
+  return loadByIndex<Competition>(kv, keys.competitionsByStatus(status), keys.competition, { limit });
+}
+
+/** A creator's competitions, newest first. */
+export function listCompetitionsByCreator(kv: Deno.Kv, creatorId: string, limit = 200): Promise<Competition[]> {
+  return loadByIndex<Competition>(kv, keys.competitionsByCreator(creatorId), keys.competition, {
+    limit,
+    reverse: true,
+  });
+}
+
+/** All visible competitions (every status but DRAFT), in status order, each ordered by start. */
+export async function listPublicCompetitions(kv: Deno.Kv, limit = 200): Promise<Competition[]> {
+  const lists = await Promise.all(
+    (["ACTIVE", "UPCOMING", "COMPLETED", "CANCELLED"] as const).map((status) =>
+      listCompetitionsByStatus(kv, status, limit)
+    ),
+  );
+  return lists.flat().slice(0, limit);
+}

@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { competitionInputSchema } from "./input.ts";
+
+const now = Date.parse("2026-12-01T12:00:00Z");
+const schema = competitionInputSchema({ now, minDurationS: 3600 });
+const valid = {
+  title: "Holiday Cup",
+  description: "Most revenue wins.",
+  prize: "500.00",
+  currency: "USD",
+  startDate: "2026-12-02T00:00:00Z",
+  endDate: "2026-12-09T00:00:00Z",
+};
+
+function messages(input: Record<string, unknown>): Record<string, string> {
+  const result = schema.safeParse(input);
+  assert.equal(result.success, false, JSON.stringify(input));
+  return Object.fromEntries(result.error!.issues.map((issue) => [issue.path.join("."), issue.message]));
+}
+
+Deno.test("competition input - accepts a valid competition and normalizes it", () => {
+  const result = schema.safeParse({
+    ...valid,
+    title: "  Holiday Cup  ",
+    currency: "usd",
+    startDate: "2026-12-02T01:00:00+01:00",
+  });
+  assert.ok(result.success);
+  assert.deepEqual(result.data, {
+    ...valid,
+    prize: 50000,
+    startDate: "2026-12-02T00:00:00.000Z",
+    endDate: "2026-12-09T00:00:00.000Z",
+  });
+  assert.equal(schema.safeParse({ ...valid, description: undefined }).data?.description, "");
+});
+
+Deno.test("competition input - every rule has its message", () => {
+  const cases: [Record<string, unknown>, string, string][] = [
+    [{ title: undefined }, "title", "Give the competition a title."],
+    [{ title: "ab" }, "title", "Give the competition a title of at least 3 characters."],
+    [{ title: "   abc  " }, "title", ""],
+    [{ title: "x".repeat(101) }, "title", "Keep the title to 100 characters or fewer."],
+    [{ description: "x".repeat(2001) }, "description", "Keep the description to 2,000 characters or fewer."],
+    [{ prize: "0" }, "prize", "The prize must be more than zero."],
+    [{ prize: "1000000.01" }, "prize", "The prize can be at most 1,000,000 USD."],
+    [{ prize: "12.345" }, "prize", "USD amounts have at most 2 decimal places."],
+    [{ prize: "1e3" }, "prize", "Enter the prize as an amount such as 500.00."],
+    [{ prize: "" }, "prize", "Enter the prize as an amount such as 500.00."],
+    [{ prize: 500 }, "prize", "Enter the prize as an amount such as 500.00."],
+    [{ currency: "XYZ" }, "currency", "Choose a currency such as USD (a three-letter ISO 4217 code)."],
+    [{ currency: undefined }, "currency", "Choose a currency such as USD."],
+    [{ startDate: "soon" }, "startDate", "Enter the start as a date and time."],
+    [{ startDate: "2026-12-01T11:59:00Z" }, "startDate", "The start must be in the future."],
+    [{ endDate: "later" }, "endDate", "Enter the end as a date and time."],
+    [{ endDate: "2026-12-01T23:00:00Z" }, "endDate", "The end must be after the start."],
+    [{ endDate: "2026-12-02T00:59:59Z" }, "endDate", "The competition must last at least 1 hour."],
+    [{ endDate: "2027-01-31T00:00:01Z" }, "endDate", "The competition can last at most 60 days."],
+  ];
+  for (const [patch, path, message] of cases) {
+    if (message === "") {
+      assert.ok(schema.safeParse({ ...valid, ...patch }).success, JSON.stringify(patch));
+      continue;
+    }
+    assert.equal(messages({ ...valid, ...patch })[path], message, JSON.stringify(patch));
+  }
+});
+
+Deno.test("competition input - limits follow the currency and the settings", () => {
+  assert.equal(schema.safeParse({ ...valid, prize: "1000000", currency: "JPY" }).data?.prize, 1000000);
+  assert.equal(
+    messages({ ...valid, prize: "1000001", currency: "JPY" }).prize,
+    "The prize can be at most 1,000,000 JPY.",
+  );
+  assert.equal(
+    messages({ ...valid, prize: "0.5", currency: "JPY" }).prize,
+    "JPY amounts have at most 0 decimal places.",
+  );
+  assert.equal(schema.safeParse({ ...valid, prize: "0.001", currency: "KWD" }).data?.prize, 1);
+  const quick = competitionInputSchema({ now, minDurationS: 30 });
+  assert.ok(quick.safeParse({ ...valid, endDate: "2026-12-02T00:00:30Z" }).success);
+  assert.equal(
+    competitionInputSchema({ now, minDurationS: 90 }).safeParse({ ...valid, endDate: "2026-12-02T00:01:00Z" }).error
+      ?.issues[0].message,
+    "The competition must last at least 90 seconds.",
+  );
+  assert.ok(schema.safeParse({ ...valid, endDate: "2027-01-31T00:00:00Z" }).success, "exactly 60 days is allowed");
+});

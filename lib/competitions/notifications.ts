@@ -1,0 +1,95 @@
+/**
+ * Notifications: each is written once to the user's in-app list (the dedupe
+ * key and the notification in one atomic commit), and then, where a sender is
+ * configured, delivered through Whop.
+ */
+import { commit, keys, newId } from "../core/db.ts";
+
+/** What a notification is about. */
+export type NotificationKind =
+  | "starting_soon"
+  | "started"
+  | "ending_soon"
+  | "won"
+  | "lost"
+  | "funded"
+  | "payout_sent"
+  | "refunded"
+  | "cancelled";
+
+/** One in-app notification. */
+export interface Notification {
+  id: string;
+  userId: string;
+  kind: NotificationKind;
+  title: string;
+  body: string;
+  competitionId?: string;
+  createdAt: string;
+  readAt?: string;
+}
+
+/** Delivers a notification outside the app (Whop's notifications API). */
+export type NotificationSender = (notification: Notification) => Promise<void>;
+
+/** A notification to send, with the key that makes it once-only. */
+export interface NotificationRequest {
+  /** Same key, same notification: e.g. `won:<competitionId>:<userId>`. */
+  dedupeKey: string;
+  userId: string;
+  kind: NotificationKind;
+  title: string;
+  body: string;
+  competitionId?: string;
+}
+
+/**
+ * Records a notification once per dedupe key and hands it to `send` when it
+ * is new. Returns the notification, or `null` when it was already sent.
+ * Concurrent calls with the same key record and send it exactly once.
+ *
+ * @example
+ * await notify(kv, { dedupeKey: `won:${id}:${userId}`, userId, kind: "won", title: "You won!", body }, now, sender);
+ */
+export async function notify(
+  kv: Deno.Kv,
+  request: NotificationRequest,
+  now: number,
+  send?: NotificationSender,
+): Promise<Notification | null> {
+  const { dedupeKey, ...fields } = request;
+  const notification: Notification = { id: newId(now), ...fields, createdAt: new Date(now).toISOString() };
+  const sentKey = keys.notificationSent(dedupeKey);
+  const result = await commit(() =>
+    kv.atomic()
+      .check({ key: sentKey, versionstamp: null })
+      .set(sentKey, notification.id)
+      .set(keys.notification(notification.userId, notification.id), notification)
+  );
+  if (!result.ok) return null;
+  await send?.(notification);
+  return notification;
+}
+
+/** A user's notifications, newest first, with the unread count. */
+export async function listNotifications(
+  kv: Deno.Kv,
+  userId: string,
+  limit = 20,
+): Promise<{ notifications: Notification[]; unread: number }> {
+  const notifications: Notification[] = [];
+  let unread = 0;
+  for await (const entry of kv.list<Notification>({ prefix: keys.notifications(userId) }, { reverse: true })) {
+    if (!entry.value.readAt) unread++;
+    if (notifications.length < limit) notifications.push(entry.value);
+  }
+  return { notifications, unread };
+}
+
+/** Marks every notification of a user as read. */
+export async function markNotificationsRead(kv: Deno.Kv, userId: string, now: number): Promise<void> {
+  const readAt = new Date(now).toISOString();
+  for await (const entry of kv.list<Notification>({ prefix: keys.notifications(userId) })) {
+    if (!entry.value.readAt) await kv.set(entry.key, { ...entry.value, readAt });
+  }
+}

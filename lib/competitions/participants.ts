@@ -1,0 +1,215 @@
+/**
+ * Participants: a store owner's connected Shopify store in one competition,
+ * with its running total and its row in the leaderboard index.
+ */
+import { bumpChange, type ChangeKind, commit, keys, loadByIndex, newId } from "../core/db.ts";
+import { type Competition, isOpenForJoining } from "./competitions.ts";
+import { ConflictError, NotFoundError } from "../core/errors.ts";
+import type { Minor } from "../core/money.ts";
+
+/** Progress of a participant's order sync with Shopify. */
+export interface SyncProgress {
+  state: "pending" | "running" | "done" | "failed";
+  ordersFetched: number;
+  lastSyncedAt?: string;
+  /** Orders updated at or before this instant have been fetched. */
+  cursor?: string;
+  error?: string;
+}
+
+/** A store in a competition. */
+export interface Participant {
+  id: string;
+  competitionId: string;
+  userId: string;
+  displayName: string;
+  shop: string;
+  currency: string;
+  revenue: Minor;
+  orders: number;
+  /** When the current total was reached (ties go to the earlier). */
+  reachedAt: string;
+  lastOrderAt?: string;
+  joinedAt: string;
+  connection: "connected" | "disconnected";
+  disconnectedAt?: string;
+  sync: SyncProgress;
+}
+
+/** What the leaderboard index stores per participant, enough to render a row. */
+export type LeaderboardRow = Pick<
+  Participant,
+  "id" | "userId" | "displayName" | "shop" | "revenue" | "orders" | "lastOrderAt" | "reachedAt" | "connection"
+>;
+
+/** The leaderboard index key of a participant as it is now. */
+export function leaderboardKey(p: Participant) {
+  return keys.leaderboardRow(p.competitionId, p.revenue, Date.parse(p.reachedAt), p.id);
+}
+
+/** The leaderboard index value of a participant. */
+export function leaderboardRow(p: Participant): LeaderboardRow {
+  const { id, userId, displayName, shop, revenue, orders, lastOrderAt, reachedAt, connection } = p;
+  return { id, userId, displayName, shop, revenue, orders, lastOrderAt, reachedAt, connection };
+}
+
+/** A store joining a competition, as the Shopify callback knows it. */
+export interface NewParticipant {
+  userId: string;
+  shop: string;
+  displayName: string;
+  currency: string;
+}
+
+/**
+ * Adds a store to a competition: the participant, its three indexes, its
+ * leaderboard row and the competition's count in one atomic commit. Refuses
+ * with a clear sentence when the user or the store already joined, the
+ * currencies differ or the competition is not open.
+ */
+export async function createParticipant(
+  kv: Deno.Kv,
+  competitionId: string,
+  joining: NewParticipant,
+  now: number,
+): Promise<Participant> {
+  for (;;) {
+    const [competitionEntry, byUser, byShop] = await kv.getMany<[Competition, string, string]>([
+      keys.competition(competitionId),
+      keys.participantByUser(joining.userId, competitionId),
+      keys.participantByShop(joining.shop, competitionId),
+    ]);
+    const competition = competitionEntry.value;
+    if (!competition) throw new NotFoundError("There is no competition with that id.");
+    assertCanJoin(competition, now, joining.currency);
+    if (byUser.value) throw new ConflictError("You have already joined this competition.");
+    if (byShop.value) throw new ConflictError(`The store ${joining.shop} is already in this competition.`);
+    const at = new Date(now).toISOString();
+    const participant: Participant = {
+      id: newId(now),
+      competitionId,
+      ...joining,
+      revenue: 0,
+      orders: 0,
+      reachedAt: at,
+      joinedAt: at,
+      connection: "connected",
+      sync: { state: "pending", ordersFetched: 0 },
+    };
+    const result = await commit(() =>
+      bumpChange(
+        kv.atomic()
+          .check(competitionEntry, byUser, byShop)
+          .set(keys.participant(participant.id), participant)
+          .set(keys.participantByCompetition(competitionId, participant.id), participant.id)
+          .set(keys.participantByUser(joining.userId, competitionId), participant.id)
+          .set(keys.participantByShop(joining.shop, competitionId), participant.id)
+          .set(leaderboardKey(participant), leaderboardRow(participant))
+          .set(keys.competition(competitionId), { ...competition, participantCount: competition.participantCount + 1 }),
+        competitionId,
+        "join",
+        now,
+      )
+    );
+    if (result.ok) return participant;
+  }
+}
+
+/**
+ * Throws the sentence a store owner sees when they cannot join: the
+ * competition is not open, or the shop's currency differs from the prize's.
+ */
+export function assertCanJoin(competition: Competition, now: number, shopCurrency?: string): void {
+  if (!isOpenForJoining(competition, now)) {
+    const why = competition.status === "DRAFT"
+      ? "its prize is not funded yet"
+      : now >= Date.parse(competition.endDate) || competition.status === "COMPLETED"
+      ? "it has ended"
+      : "it was cancelled";
+    throw new ConflictError(`This competition is not open for joining: ${why}.`);
+  }
+  if (shopCurrency !== undefined && shopCurrency !== competition.currency) {
+    throw new ConflictError(
+      `This store sells in ${shopCurrency}, but the competition counts revenue in ${competition.currency}; only ${competition.currency} stores can join.`,
+    );
+  }
+}
+
+/** Loads a participant or throws `NotFoundError`. */
+export async function getParticipant(kv: Deno.Kv, id: string): Promise<Participant> {
+  const entry = await kv.get<Participant>(keys.participant(id));
+  if (!entry.value) throw new NotFoundError("There is no participant with that id.");
+  return entry.value;
+}
+
+/**
+ * Applies `change` to a participant atomically (optimistic check and retry),
+ * keeping its leaderboard row and bumping its competition's change key.
+ * `change` returns the new record, or `null` to leave it as it is.
+ */
+export async function updateParticipant(
+  kv: Deno.Kv,
+  id: string,
+  now: number,
+  kind: ChangeKind,
+  change: (current: Participant) => Participant | null,
+): Promise<Participant> {
+  for (;;) {
+    const entry = await kv.get<Participant>(keys.participant(id));
+    if (!entry.value) throw new NotFoundError("There is no participant with that id.");
+    const next = change(entry.value);
+    if (!next) return entry.value;
+    const result = await commit(() =>
+      bumpChange(
+        kv.atomic().check(entry)
+          .set(keys.participant(id), next)
+          .delete(leaderboardKey(entry.value!))
+          .set(leaderboardKey(next), leaderboardRow(next)),
+        next.competitionId,
+        kind,
+        now,
+      )
+    );
+    if (result.ok) return next;
+  }
+}
+
+/** Every participant of a competition. */
+export function listParticipants(kv: Deno.Kv, competitionId: string): Promise<Participant[]> {
+  return loadByIndex<Participant>(kv, keys.participantsByCompetition(competitionId), keys.participant);
+}
+
+/** Every participant (in any competition) of a shop. */
+export function listParticipantsOfShop(kv: Deno.Kv, shop: string): Promise<Participant[]> {
+  return loadByIndex<Participant>(kv, keys.participantsByShop(shop), keys.participant);
+}
+
+/**
+ * The competitions a shop takes part in, from the index alone (no participant
+ * record read): what a webhook needs to apply an order.
+ */
+export async function listShopMemberships(
+  kv: Deno.Kv,
+  shop: string,
+): Promise<{ participantId: string; competitionId: string }[]> {
+  const memberships = [];
+  for await (const entry of kv.list<string>({ prefix: keys.participantsByShop(shop) })) {
+    memberships.push({ participantId: entry.value, competitionId: entry.key[2] as string });
+  }
+  return memberships;
+}
+
+/** Every participation of a user. */
+export function listParticipationsOfUser(kv: Deno.Kv, userId: string): Promise<Participant[]> {
+  return loadByIndex<Participant>(kv, keys.participantsByUser(userId), keys.participant);
+}
+
+/** The participant `userId` entered in a competition, if any. */
+export async function findParticipantOfUser(
+  kv: Deno.Kv,
+  userId: string,
+  competitionId: string,
+): Promise<Participant | null> {
+  const id = (await kv.get<string>(keys.participantByUser(userId, competitionId))).value;
+  return id ? (await kv.get<Participant>(keys.participant(id))).value : null;
+}

@@ -1,0 +1,192 @@
+/**
+ * Settlement of an ended competition, exactly once in effect: a bounded final
+ * sync, the results frozen, the winner decided, the payout (or the creator's
+ * refund) requested, COMPLETED, and everyone told. Every step is an atomic
+ * transition or is idempotent, so a settlement that runs in two places at
+ * once, or dies half-way and runs again, ends in the same state.
+ */
+import { type Competition, getCompetition, updateCompetition, type Winner } from "./competitions.ts";
+import { findWinner } from "./leaderboard.ts";
+import { listParticipants, type Participant } from "./participants.ts";
+import { type NotificationSender, notify } from "./notifications.ts";
+import { acquireLease } from "../core/leases.ts";
+import { log } from "../core/log.ts";
+import { formatMoney } from "../core/money.ts";
+
+/** What settlement and the scheduled jobs need from the rest of the app. */
+export interface LifecycleServices {
+  kv: Deno.Kv;
+  now: () => number;
+  /** Fetches a participant's orders updated since its cursor (Shopify). */
+  syncParticipant(participant: Participant): Promise<void>;
+  /** Records and starts the one payout of a competition (Whop). Idempotent. */
+  requestPayout(competition: Competition, winner: Winner): Promise<void>;
+  /** Returns a funded prize to its creator (Whop). Idempotent. */
+  refundPrize(competition: Competition): Promise<void>;
+  /** Delivers notifications outside the app, where configured. */
+  sendNotification?: NotificationSender;
+  /**
+   * How long a settlement's lease lasts without renewal (default one minute;
+   * renewed after each store's final sync). A crashed settlement is taken
+   * over once it expires.
+   */
+  settlementLeaseMs?: number;
+  /** Observes each settlement step as it completes (progress logs, crash tests). */
+  onSettlementStep?: (step: SettlementStep, competitionId: string) => void | Promise<void>;
+}
+
+/** The steps of a settlement, in order. */
+export type SettlementStep = "frozen" | "decided" | "paid_or_refunded" | "completed" | "notified";
+
+/** How often the final sync retries a failing store before counting what it has. */
+export const FINAL_SYNC_ATTEMPTS = 3;
+
+/** What a settlement run did. */
+export type SettlementOutcome = "completed" | "busy" | "not_due";
+
+/**
+ * Settles one competition whose end has passed. Returns `busy` when another
+ * instance holds its settlement lease, `not_due` when it is not ACTIVE past
+ * its end.
+ */
+export async function settleCompetition(
+  services: LifecycleServices,
+  competitionId: string,
+): Promise<SettlementOutcome> {
+  const { kv } = services;
+  let competition = await getCompetition(kv, competitionId);
+  if (competition.status === "COMPLETED") return "completed";
+  if (competition.status !== "ACTIVE" || services.now() < Date.parse(competition.endDate)) return "not_due";
+  const lease = `settle:${competitionId}`;
+  const leaseMs = services.settlementLeaseMs ?? 60_000;
+  const holder = crypto.randomUUID();
+  const release = await acquireLease(kv, lease, services.now(), leaseMs, holder);
+  if (!release) return "busy";
+  const renew = () => acquireLease(kv, lease, services.now(), leaseMs, holder);
+  const step = async (name: SettlementStep) => {
+    log("info", "settlement step", { competitionId, step: name });
+    await services.onSettlementStep?.(name, competitionId);
+  };
+  try {
+    if (!competition.resultsFrozenAt) competition = await freezeResults(services, competition, renew);
+    await step("frozen");
+    if (competition.winner === undefined) competition = await decideWinner(services, competition);
+    await step("decided");
+    if (competition.winner) await services.requestPayout(competition, competition.winner);
+    else if (competition.fundsTxId) await services.refundPrize(competition);
+    await step("paid_or_refunded");
+    const { competition: completed, changed } = await updateCompetition(
+      kv,
+      competitionId,
+      services.now(),
+      "winner",
+      (current) =>
+        current.status === "ACTIVE"
+          ? { ...current, status: "COMPLETED", completedAt: new Date(services.now()).toISOString() }
+          : null,
+    );
+    if (changed) {
+      log("info", "competition completed", { competitionId, winner: completed.winner?.participantId ?? null });
+    }
+    await step("completed");
+    await notifyResults(services, completed);
+    await step("notified");
+    return "completed";
+  } finally {
+    await release();
+  }
+}
+
+async function freezeResults(
+  services: LifecycleServices,
+  competition: Competition,
+  renewLease: () => Promise<unknown>,
+): Promise<Competition> {
+  const notes: string[] = [];
+  for (const participant of await listParticipants(services.kv, competition.id)) {
+    await renewLease();
+    if (participant.connection !== "connected") {
+      notes.push(`${participant.displayName} was disconnected; it counts with the orders recorded before.`);
+      continue;
+    }
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= FINAL_SYNC_ATTEMPTS; attempt++) {
+      try {
+        await services.syncParticipant(participant);
+        lastError = undefined;
+        break;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    if (lastError !== undefined) {
+      log("warn", "final sync failed", { competitionId: competition.id, shop: participant.shop, error: lastError });
+      notes.push(`The final sync of ${participant.displayName} failed; it counts with the orders recorded before.`);
+    }
+  }
+  const { competition: frozen } = await updateCompetition(
+    services.kv,
+    competition.id,
+    services.now(),
+    "status",
+    (current) =>
+      current.resultsFrozenAt
+        ? null
+        : { ...current, resultsFrozenAt: new Date(services.now()).toISOString(), settlementNotes: notes },
+  );
+  return frozen;
+}
+
+async function decideWinner(services: LifecycleServices, competition: Competition): Promise<Competition> {
+  const winner = await findWinner(services.kv, competition, services.now());
+  const { competition: decided } = await updateCompetition(
+    services.kv,
+    competition.id,
+    services.now(),
+    "winner",
+    (current) => current.winner === undefined ? { ...current, winner } : null,
+  );
+  return decided;
+}
+
+async function notifyResults(services: LifecycleServices, competition: Competition): Promise<void> {
+  const now = services.now();
+  const prize = formatMoney(competition.prize, competition.currency);
+  for (const participant of await listParticipants(services.kv, competition.id)) {
+    const won = competition.winner?.participantId === participant.id;
+    await notify(
+      services.kv,
+      {
+        dedupeKey: `result:${competition.id}:${participant.id}`,
+        userId: participant.userId,
+        kind: won ? "won" : "lost",
+        competitionId: competition.id,
+        title: won ? `You won ${competition.title}!` : `${competition.title} has ended`,
+        body: won
+          ? `${participant.displayName} took first place; the ${prize} prize is on its way through Whop.`
+          : competition.winner
+          ? `${competition.winner.displayName} won. Thanks for competing with ${participant.displayName}.`
+          : "Nobody recorded a sale, so there is no winner this time.",
+      },
+      now,
+      services.sendNotification,
+    );
+  }
+  if (!competition.winner) {
+    await notify(
+      services.kv,
+      {
+        dedupeKey: `no_winner:${competition.id}`,
+        userId: competition.creatorId,
+        kind: "refunded",
+        competitionId: competition.id,
+        title: `${competition.title} ended with no winner`,
+        body: competition.fundsTxId
+          ? `No store recorded a sale, so your ${prize} prize is refunded through Whop.`
+          : "No store recorded a sale.",
+      },
+      now,
+      services.sendNotification,
+    );
+  }
+}

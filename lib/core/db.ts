@@ -1,0 +1,151 @@
+/**
+ * Every Deno KV key the app uses, and the one place where atomic operations
+ * are committed.
+ *
+ * | key                                                          | value                   | notes                                    |
+ * | ------------------------------------------------------------ | ----------------------- | ---------------------------------------- |
+ * | ["competitions", id]                                         | Competition             | primary                                  |
+ * | ["competitions_by_status", status, startMs, id]              | id                      | same atomic op as the primary            |
+ * | ["competitions_by_creator", creatorId, createdMs, id]        | id                      | same atomic op as the primary            |
+ * | ["participants", id]                                         | Participant             | primary                                  |
+ * | ["participants_by_competition", competitionId, id]           | id                      | same atomic op as the primary            |
+ * | ["participants_by_user", userId, competitionId]              | id                      | one join per user per competition        |
+ * | ["participants_by_shop", shop, competitionId]                | id                      | one join per store per competition       |
+ * | ["orders", participantId, orderId]                           | StoredOrder             | one per order that ever fell in window   |
+ * | ["leaderboard", competitionId, -revenue, reachedAtMs, id]    | LeaderboardRow          | top N is a prefix read                   |
+ * | ["revenue_points", competitionId, participantId, atMs]       | revenue (minor units)   | race chart samples, per store            |
+ * | ["changes", competitionId]                                   | { at, kind }            | bumped by every write; watched           |
+ * | ["users", userId]                                            | User                    |                                          |
+ * | ["sessions", sessionId]                                      | Session                 | expireIn                                 |
+ * | ["oauth_states", state]                                      | OAuthState              | expireIn, single use                     |
+ * | ["shopify_join_states", state]                               | JoinState               | expireIn 10 min, single use              |
+ * | ["webhook_deliveries", source, deliveryId]                   | true                    | expireIn, drops repeats                  |
+ * | ["shops", shop]                                              | ShopConnection          | tokens AES-GCM encrypted                 |
+ * | ["payouts", competitionId]                                   | Payout                  | exactly one per competition              |
+ * | ["refunds", competitionId]                                   | PrizeRefund             | exactly one per competition              |
+ * | ["payment_refunds", paymentId]                               | PaymentRefund           | a payment that could not fund; once      |
+ * | ["notifications", userId, notificationId]                    | Notification            | in-app list                              |
+ * | ["notifications_sent", dedupeKey]                            | notificationId          | sends each notification once             |
+ * | ["jobs", name]                                               | JobRun                  | last run, duration, error                |
+ * | ["leases", name]                                             | holder id               | expireIn                                 |
+ * | ["settings", name]                                           | varies                  | e.g. the sandbox encryption key          |
+ * | ["sandbox_demo"]                                             | DemoWorld               | sandbox only: the demo world, seeded once |
+ */
+
+/** Keys of the app's KV layout; the table above is the documentation. */
+export const keys = {
+  competition: (id: string) => ["competitions", id] as const,
+  competitionsByStatus: (status: string) => ["competitions_by_status", status] as const,
+  competitionByStatus: (status: string, startMs: number, id: string) =>
+    ["competitions_by_status", status, startMs, id] as const,
+  competitionsByCreator: (creatorId: string) => ["competitions_by_creator", creatorId] as const,
+  competitionByCreator: (creatorId: string, createdMs: number, id: string) =>
+    ["competitions_by_creator", creatorId, createdMs, id] as const,
+  participant: (id: string) => ["participants", id] as const,
+  participantsByCompetition: (competitionId: string) => ["participants_by_competition", competitionId] as const,
+  participantByCompetition: (competitionId: string, id: string) =>
+    ["participants_by_competition", competitionId, id] as const,
+  participantsByUser: (userId: string) => ["participants_by_user", userId] as const,
+  participantByUser: (userId: string, competitionId: string) =>
+    ["participants_by_user", userId, competitionId] as const,
+  participantsByShop: (shop: string) => ["participants_by_shop", shop] as const,
+  participantByShop: (shop: string, competitionId: string) => ["participants_by_shop", shop, competitionId] as const,
+  orders: (participantId: string) => ["orders", participantId] as const,
+  order: (participantId: string, orderId: string) => ["orders", participantId, orderId] as const,
+  leaderboard: (competitionId: string) => ["leaderboard", competitionId] as const,
+  leaderboardRow: (competitionId: string, revenue: number, reachedAtMs: number, participantId: string) =>
+    ["leaderboard", competitionId, -revenue, reachedAtMs, participantId] as const,
+  revenuePoints: (competitionId: string, participantId: string) =>
+    ["revenue_points", competitionId, participantId] as const,
+  revenuePoint: (competitionId: string, participantId: string, atMs: number) =>
+    ["revenue_points", competitionId, participantId, atMs] as const,
+  changes: (competitionId: string) => ["changes", competitionId] as const,
+  user: (userId: string) => ["users", userId] as const,
+  session: (sessionId: string) => ["sessions", sessionId] as const,
+  oauthState: (state: string) => ["oauth_states", state] as const,
+  shopifyJoinState: (state: string) => ["shopify_join_states", state] as const,
+  webhookDelivery: (source: "shopify" | "whop", deliveryId: string) =>
+    ["webhook_deliveries", source, deliveryId] as const,
+  shop: (shop: string) => ["shops", shop] as const,
+  payout: (competitionId: string) => ["payouts", competitionId] as const,
+  prizeRefund: (competitionId: string) => ["refunds", competitionId] as const,
+  paymentRefund: (paymentId: string) => ["payment_refunds", paymentId] as const,
+  notifications: (userId: string) => ["notifications", userId] as const,
+  notification: (userId: string, notificationId: string) => ["notifications", userId, notificationId] as const,
+  notificationSent: (dedupeKey: string) => ["notifications_sent", dedupeKey] as const,
+  job: (name: string) => ["jobs", name] as const,
+  lease: (name: string) => ["leases", name] as const,
+  setting: (name: string) => ["settings", name] as const,
+  sandboxDemo: () => ["sandbox_demo"] as const,
+};
+
+/** What kind of write bumped a competition's change key. */
+export type ChangeKind = "leaderboard" | "join" | "status" | "winner" | "sync";
+
+/** The value of a competition's change key. */
+export interface Change {
+  at: number;
+  kind: ChangeKind;
+}
+
+/** Adds the bump of a competition's change key to an atomic operation. */
+export function bumpChange(op: Deno.AtomicOperation, competitionId: string, kind: ChangeKind, at: number) {
+  return op.set(keys.changes(competitionId), { at, kind } satisfies Change);
+}
+
+const LOCKED = /database is locked|SQLITE_BUSY/i;
+
+/**
+ * Commits an atomic operation built by `build`, retrying with a short random
+ * backoff when another process holds the local KV file's lock. Returns the
+ * commit result (a failed `check` is a normal result, not an error).
+ *
+ * @example
+ * const result = await commit(() => kv.atomic().check(entry).set(key, value));
+ */
+export async function commit(
+  build: () => Deno.AtomicOperation,
+  attempts = 8,
+): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await build().commit();
+    } catch (error) {
+      if (attempt >= attempts || !(error instanceof Error) || !LOCKED.test(error.message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+    }
+  }
+}
+
+/** A new id: time-ordered (48-bit millisecond prefix) and random, URL-safe. */
+export function newId(now = Date.now()): string {
+  const time = now.toString(36).padStart(9, "0");
+  const random = crypto.getRandomValues(new Uint8Array(10));
+  return time + Array.from(random, (b) => (b % 36).toString(36)).join("");
+}
+
+/**
+ * Reads the id pointers of an index (a prefix, or a selector for a range)
+ * and loads their records, ten keys per read.
+ */
+export async function loadByIndex<T>(
+  kv: Deno.Kv,
+  index: Deno.KvKey | Deno.KvListSelector,
+  primary: (id: string) => Deno.KvKey,
+  options: Deno.KvListOptions = {},
+): Promise<T[]> {
+  const selector = Array.isArray(index) ? { prefix: index } : index as Deno.KvListSelector;
+  const ids: string[] = [];
+  for await (const entry of kv.list<string>(selector, options)) ids.push(entry.value);
+  const records: T[] = [];
+  for (let i = 0; i < ids.length; i += 10) {
+    const entries = await kv.getMany<T[]>(ids.slice(i, i + 10).map(primary));
+    for (const entry of entries) if (entry.value !== null) records.push(entry.value);
+  }
+  return records;
+}
+
+/** Whether KV answers a read (health checks); throws when it does not. */
+export async function pingKv(kv: Deno.Kv): Promise<void> {
+  await kv.get(keys.setting("health"));
+}

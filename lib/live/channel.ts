@@ -1,0 +1,192 @@
+/**
+ * One competition's live channel in this process: a single KV watch on its
+ * change key plus a cheap poll of the same key (to see writes from other
+ * processes sharing a local KV file), coalesced rebuilds of the live state,
+ * heartbeats, and the sweep that drops clients that stopped reading.
+ */
+import { keys } from "../core/db.ts";
+import { log } from "../core/log.ts";
+import type { LiveClient } from "./client.ts";
+import { heartbeatFrame, type LiveFrame } from "./sse.ts";
+import { changedFrames, type LiveState, readLiveState, type RenderLeaderboard, snapshotFrames } from "./state.ts";
+
+/** Timings and bounds of a channel. */
+export interface LiveChannelSettings {
+  kv: Deno.Kv;
+  /** Builds the leaderboard JSON of the competition. */
+  render: RenderLeaderboard;
+  /** How often the change key is polled, ms. */
+  pollMs: number;
+  /** At most one rebuild (and so one leaderboard event) per this many ms. */
+  coalesceMs: number;
+  /** Interval of `: heartbeat` comments, ms. */
+  heartbeatMs: number;
+  /** A client whose frames have been held back this long without progress is dropped, ms. */
+  slowClientMs: number;
+  /** A monotonic clock in milliseconds. */
+  now: () => number;
+}
+
+/** Callbacks from a channel to its hub. */
+export interface LiveChannelEvents {
+  /** A client that stopped reading was dropped. */
+  onDrop: () => void;
+  /** The last client left and the channel stopped; `stopped` settles when the watch has ended. */
+  onIdle: (stopped: Promise<void>) => void;
+}
+
+/** The live channel of one competition; see the module comment. */
+export class LiveChannel {
+  /** Clients that have had their snapshot and get every change. */
+  readonly clients = new Set<LiveClient>();
+  #latest: LiveState | undefined;
+  #seen: string | undefined;
+  #building: Promise<LiveState> | undefined;
+  #joining = 0;
+  #running = true;
+  #lastTickAt = -Infinity;
+  #tickTimer: ReturnType<typeof setTimeout> | undefined;
+  #polling: Promise<void> | undefined;
+  readonly #pollTimer: ReturnType<typeof setInterval>;
+  readonly #heartbeatTimer: ReturnType<typeof setInterval>;
+  readonly #watch: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]>;
+  readonly #watching: Promise<void>;
+
+  constructor(
+    readonly competitionId: string,
+    private readonly settings: LiveChannelSettings,
+    private readonly events: LiveChannelEvents,
+  ) {
+    const key = keys.changes(competitionId);
+    this.#watch = settings.kv.watch([key]).getReader();
+    this.#watching = this.#readWatch();
+    this.#pollTimer = setInterval(() => this.#poll(key), settings.pollMs);
+    this.#heartbeatTimer = setInterval(() => this.#broadcast([heartbeatFrame]), settings.heartbeatMs);
+  }
+
+  /** Whether the watch and timers are still running. */
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /**
+   * Adds a client once the channel has a state, and sends it the snapshot
+   * (leaderboard, status, winner). A client that went away meanwhile is not added.
+   */
+  async join(client: LiveClient): Promise<void> {
+    this.#joining++;
+    try {
+      const state = this.#latest ?? await this.#refresh();
+      if (!client.open || !this.#running) return;
+      this.clients.add(client);
+      for (const frame of snapshotFrames(this.#latest ?? state)) client.send(frame); // the newest, if a tick ran meanwhile
+    } finally {
+      this.#joining--;
+      this.#stopIfIdle();
+    }
+  }
+
+  /** Removes a client; the channel stops with its last client. */
+  leave(client: LiveClient): void {
+    this.clients.delete(client);
+    this.#stopIfIdle();
+  }
+
+  /** Stops the watch and timers and ends every client's stream; settles when no KV call is left in flight. */
+  async stop(): Promise<void> {
+    if (this.#running) {
+      this.#running = false;
+      clearInterval(this.#pollTimer);
+      clearInterval(this.#heartbeatTimer);
+      clearTimeout(this.#tickTimer);
+      this.#watch.cancel().catch(() => {});
+      for (const client of this.clients) client.close();
+      this.clients.clear();
+    }
+    await Promise.allSettled([this.#watching, this.#polling, this.#building]);
+  }
+
+  #stopIfIdle(): void {
+    if (!this.#running || this.clients.size > 0 || this.#joining > 0) return;
+    this.events.onIdle(this.stop());
+  }
+
+  async #readWatch(): Promise<void> {
+    try {
+      for (;;) {
+        const { done, value } = await this.#watch.read();
+        if (done) return;
+        this.#observe(value[0].versionstamp);
+      }
+    } catch (error) {
+      if (this.#running) log("warn", "live watch ended", { competitionId: this.competitionId, error });
+    }
+  }
+
+  #poll(key: Deno.KvKey): void {
+    this.#sweep();
+    if (!this.#running || this.#polling) return;
+    this.#polling = this.settings.kv.get(key)
+      .then((entry) => this.#observe(entry.versionstamp))
+      .catch((error) => {
+        if (this.#running) log("warn", "live poll failed", { competitionId: this.competitionId, error });
+      })
+      .finally(() => {
+        this.#polling = undefined;
+      });
+  }
+
+  #observe(versionstamp: string | null): void {
+    if (!this.#running || versionstamp === null || versionstamp === this.#seen) return;
+    this.#seen = versionstamp;
+    if (this.#tickTimer !== undefined) return;
+    const delay = Math.max(0, this.#lastTickAt + this.settings.coalesceMs - this.settings.now());
+    this.#tickTimer = setTimeout(() => this.#tick(), delay);
+  }
+
+  async #tick(): Promise<void> {
+    this.#tickTimer = undefined;
+    await this.#building?.catch(() => {});
+    if (!this.#running || this.#seen === this.#latest?.id) return;
+    this.#lastTickAt = this.settings.now();
+    try {
+      await this.#refresh();
+    } catch (error) {
+      if (this.#running) log("warn", "live refresh failed", { competitionId: this.competitionId, error });
+    }
+  }
+
+  /** Rebuilds the state (one build at a time) and broadcasts what changed. */
+  #refresh(): Promise<LiveState> {
+    this.#building ??= (async () => {
+      try {
+        const next = await readLiveState(this.settings.kv, this.competitionId, this.settings.render);
+        const previous = this.#latest;
+        this.#latest = next;
+        this.#seen ??= next.id;
+        if (previous) this.#broadcast(changedFrames(previous, next));
+        return next;
+      } finally {
+        this.#building = undefined;
+      }
+    })();
+    return this.#building;
+  }
+
+  #broadcast(frames: LiveFrame[]): void {
+    for (const client of this.clients) for (const frame of frames) client.send(frame);
+  }
+
+  #sweep(): void {
+    const limit = this.settings.now() - this.settings.slowClientMs;
+    for (const client of this.clients) {
+      const since = client.stalledSince;
+      if (since === undefined || since > limit) continue;
+      client.drop(`The client read nothing for ${this.settings.slowClientMs} ms; reconnect to resume.`);
+      this.clients.delete(client);
+      this.events.onDrop();
+      log("info", "live client dropped", { competitionId: this.competitionId });
+    }
+    this.#stopIfIdle();
+  }
+}

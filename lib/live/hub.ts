@@ -1,0 +1,130 @@
+/**
+ * The live hub: every open event stream of this process, grouped by
+ * competition, with one channel (one KV watch, one poll, one payload per
+ * tick) per competition that has at least one client.
+ */
+import { LiveChannel, type LiveChannelSettings } from "./channel.ts";
+import { LiveClient } from "./client.ts";
+import { retryBytes } from "./sse.ts";
+import type { RenderLeaderboard } from "./state.ts";
+import { log } from "../core/log.ts";
+
+export { SlowClientError } from "./client.ts";
+export type { LiveLeaderboard, RenderLeaderboard } from "./state.ts";
+
+/** How a hub is built; every timing has a production default. */
+export interface LiveHubOptions {
+  kv: Deno.Kv;
+  /** Builds the leaderboard JSON of a competition (the `GET …/leaderboard` body). */
+  render: RenderLeaderboard;
+  /** Change-key poll interval, ms (default 250). */
+  pollMs?: number;
+  /** Minimum interval between two rebuilds of one competition, ms (default 250). */
+  coalesceMs?: number;
+  /** Interval of `: heartbeat` comments, ms (default 15 000). */
+  heartbeatMs?: number;
+  /** The `retry:` hint sent to clients, ms (default 3 000). */
+  retryMs?: number;
+  /** A client whose frames are held back this long without the server pulling is dropped, ms (default 30 000). */
+  slowClientMs?: number;
+  /** Bytes queued per client before frames are held back (default 64 KiB). */
+  maxBufferedBytes?: number;
+}
+
+/** Counters for tests, benchmarks and the health of the live view. */
+export interface LiveStats {
+  /** Competitions with a running channel (one KV watch each). */
+  competitions: number;
+  /** Clients currently subscribed. */
+  clients: number;
+  /** Clients dropped because they stopped reading, since the hub was built. */
+  drops: number;
+}
+
+/**
+ * The live hub of one process.
+ *
+ * @example
+ * const hub = new LiveHub({ kv, render: (competition) => leaderboardView(kv, competition) });
+ * return new Response(hub.open(competition.id), { headers: { "content-type": "text/event-stream" } });
+ */
+export class LiveHub implements AsyncDisposable {
+  #channels = new Map<string, LiveChannel>();
+  #stopping = new Set<Promise<void>>();
+  #drops = 0;
+  #settings: LiveChannelSettings;
+  #retry: Uint8Array;
+  #maxBufferedBytes: number;
+
+  constructor(options: LiveHubOptions) {
+    this.#settings = {
+      kv: options.kv,
+      render: options.render,
+      pollMs: options.pollMs ?? 250,
+      coalesceMs: options.coalesceMs ?? 250,
+      heartbeatMs: options.heartbeatMs ?? 15_000,
+      slowClientMs: options.slowClientMs ?? 30_000,
+      now: () => performance.now(),
+    };
+    this.#retry = retryBytes(options.retryMs ?? 3_000);
+    this.#maxBufferedBytes = options.maxBufferedBytes ?? 64 * 1024;
+  }
+
+  /**
+   * Opens an event stream on a competition known to exist: it starts with the
+   * `retry:` hint and a fresh snapshot, then carries every coalesced change.
+   * Cancelling the stream (the client going away) unsubscribes at once.
+   */
+  open(competitionId: string): ReadableStream<Uint8Array> {
+    const channel = this.#channelOf(competitionId);
+    const client: LiveClient = new LiveClient({
+      maxBufferedBytes: this.#maxBufferedBytes,
+      preamble: this.#retry,
+      now: this.#settings.now,
+      onCancel: () => channel.leave(client),
+    });
+    channel.join(client).catch((error) => {
+      log("warn", "live snapshot failed", { competitionId, error });
+      client.drop("The live view could not be loaded; reconnect to retry.");
+    });
+    return client.stream;
+  }
+
+  /** Current counters. */
+  stats(): LiveStats {
+    let clients = 0;
+    for (const channel of this.#channels.values()) clients += channel.clients.size;
+    return { competitions: this.#channels.size, clients, drops: this.#drops };
+  }
+
+  /** Ends every stream and stops every watch; settles when no KV call is left in flight. */
+  async close(): Promise<void> {
+    for (const channel of this.#channels.values()) this.#track(channel.stop());
+    this.#channels.clear();
+    await Promise.all(this.#stopping);
+  }
+
+  /** Same as `close`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #channelOf(competitionId: string): LiveChannel {
+    const existing = this.#channels.get(competitionId);
+    if (existing?.running) return existing;
+    const channel = new LiveChannel(competitionId, this.#settings, {
+      onDrop: () => this.#drops++,
+      onIdle: (stopped) => {
+        if (this.#channels.get(competitionId) === channel) this.#channels.delete(competitionId);
+        this.#track(stopped);
+      },
+    });
+    this.#channels.set(competitionId, channel);
+    return channel;
+  }
+
+  #track(stopped: Promise<void>): void {
+    this.#stopping.add(stopped);
+    stopped.finally(() => this.#stopping.delete(stopped));
+  }
+}

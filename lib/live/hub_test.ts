@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { DURING_MS, liveCompetition, orderOf, SseReader, testHub } from "../../testing/live.ts";
+import { recordOrder } from "../competitions/revenue.ts";
+import { createParticipant } from "../competitions/participants.ts";
+import { updateCompetition } from "../competitions/competitions.ts";
+import { LiveClient, SlowClientError } from "./client.ts";
+import { eventFrame, heartbeatFrame } from "./sse.ts";
+
+const decoder = new TextDecoder();
+
+/** Reads raw chunks until one contains `text`, and returns that chunk. */
+async function chunkWith(reader: ReadableStreamDefaultReader<Uint8Array>, text: string): Promise<Uint8Array> {
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) throw new Error(`the stream ended before ${text}`);
+    if (decoder.decode(value).includes(text)) return value;
+  }
+}
+
+Deno.test("live - clients of one competition share one channel and the very same payload bytes", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await using hub = testHub(kv);
+  const { competition, participants: [store] } = await liveCompetition(kv);
+  const readers = [1, 2, 3].map(() => hub.open(competition.id).getReader());
+  for (const reader of readers) await chunkWith(reader, "event: status");
+  assert.deepEqual(hub.stats(), { competitions: 1, clients: 3, drops: 0 });
+
+  await recordOrder(kv, store.id, orderOf("1", 700), DURING_MS);
+  const chunks = await Promise.all(readers.map((reader) => chunkWith(reader, '"revenue":"7.00"')));
+  assert.equal(chunks[1], chunks[0], "built and encoded once per tick");
+  assert.equal(chunks[2], chunks[0]);
+  await Promise.all(readers.map((reader) => reader.cancel()));
+  assert.deepEqual(hub.stats(), { competitions: 0, clients: 0, drops: 0 });
+});
+
+Deno.test("live - join, status and winner events follow the competition", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await using hub = testHub(kv);
+  const { competition, participants: [store] } = await liveCompetition(kv);
+  await using sse = new SseReader(new Response(hub.open(competition.id)));
+  assert.deepEqual((await sse.next()).retry, 3000);
+  assert.equal((await sse.nextEvent()).event, "leaderboard");
+  assert.equal((await sse.nextEvent()).event, "status");
+
+  await createParticipant(kv, competition.id, {
+    userId: "late",
+    shop: "late.myshopify.com",
+    displayName: "Late",
+    currency: "USD",
+  }, DURING_MS);
+  assert.equal((await sse.nextEvent()).event, "leaderboard");
+  const join = await sse.nextEvent();
+  assert.deepEqual([join.event, JSON.parse(join.data!)], ["join", { participantCount: 2 }]);
+
+  await recordOrder(kv, store.id, orderOf("1", 5000), DURING_MS);
+  assert.equal((await sse.nextEvent()).event, "leaderboard");
+  await updateCompetition(kv, competition.id, DURING_MS, "winner", (c) => ({
+    ...c,
+    status: "COMPLETED",
+    winner: {
+      participantId: store.id,
+      userId: store.userId,
+      displayName: store.displayName,
+      shop: store.shop,
+      revenue: 5000,
+      reachedAt: new Date(DURING_MS).toISOString(),
+      decidedAt: new Date(DURING_MS).toISOString(),
+    },
+  }));
+  const events = [await sse.nextEvent(), await sse.nextEvent(), await sse.nextEvent()];
+  assert.deepEqual(events.map((e) => e.event), ["leaderboard", "status", "winner"]);
+  assert.deepEqual(JSON.parse(events[1].data!), { status: "COMPLETED" });
+  const { winner } = JSON.parse(events[2].data!);
+  assert.equal(winner.shop, store.shop);
+  assert.equal(winner.revenue, "50.00");
+  assert.equal(new Set(events.map((e) => e.id)).size, 1, "one tick, one versionstamp");
+});
+
+Deno.test("live - a client that stops reading is dropped while readers keep up", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await using hub = testHub(kv, { maxBufferedBytes: 4096, slowClientMs: 300, coalesceMs: 20, pollMs: 50 });
+  const { competition, participants: [store] } = await liveCompetition(kv, 20, 200);
+  const stalled = hub.open(competition.id).getReader();
+  await using reader = new SseReader(new Response(hub.open(competition.id)));
+  await reader.nextEvent();
+  await reader.nextEvent();
+  assert.equal(hub.stats().clients, 2);
+
+  for (let i = 0; hub.stats().drops === 0; i++) {
+    assert.ok(i < 200, "the stalled client was never dropped");
+    await recordOrder(kv, store.id, orderOf(`${i}`, 100), DURING_MS);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  assert.deepEqual(hub.stats(), { competitions: 1, clients: 1, drops: 1 });
+  await assert.rejects(async () => {
+    for (;;) if ((await stalled.read()).done) return;
+  }, SlowClientError);
+  const update = await reader.nextEvent();
+  assert.equal(update.event, "leaderboard", "the reading client is still served");
+});
+
+Deno.test("live - heartbeats keep an idle stream alive", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await using hub = testHub(kv, { heartbeatMs: 50 });
+  const { competition } = await liveCompetition(kv);
+  await using sse = new SseReader(new Response(hub.open(competition.id)));
+  await sse.nextEvent();
+  await sse.nextEvent();
+  assert.equal((await sse.next(500)).comment, "heartbeat");
+  assert.equal((await sse.next(500)).comment, "heartbeat");
+});
+
+Deno.test("live - a full client holds one frame per kind, the newest leaderboard replacing an older one", async () => {
+  let cancelled = false;
+  const client = new LiveClient({
+    maxBufferedBytes: 1,
+    preamble: new TextEncoder().encode("retry: 10\n\n"),
+    now: () => 1000,
+    onCancel: () => cancelled = true,
+  });
+  client.send(eventFrame("leaderboard", "01", { n: 1 }));
+  client.send(eventFrame("status", "01", { status: "ACTIVE" }));
+  client.send(eventFrame("leaderboard", "02", { n: 2 }));
+  client.send(heartbeatFrame);
+  assert.equal(client.stalledSince, 1000);
+  const reader = client.stream.getReader();
+  const received: string[] = [];
+  for (let i = 0; i < 3; i++) received.push(decoder.decode((await reader.read()).value));
+  assert.deepEqual(received, [
+    "retry: 10\n\n",
+    'event: status\nid: 01\ndata: {"status":"ACTIVE"}\n\n',
+    'event: leaderboard\nid: 02\ndata: {"n":2}\n\n',
+  ]);
+  assert.equal(client.stalledSince, undefined);
+  await reader.cancel();
+  assert.ok(cancelled);
+  assert.equal(client.open, false);
+});

@@ -1,0 +1,73 @@
+/**
+ * What the live view knows about one competition at one change: the
+ * leaderboard JSON serialized once, and the frames built from it.
+ */
+import { keys } from "../core/db.ts";
+import type { Competition } from "../competitions/competitions.ts";
+import { NotFoundError } from "../core/errors.ts";
+import { eventFrame, type LiveEventName, type LiveFrame } from "./sse.ts";
+
+/** The leaderboard JSON (as `GET /api/competitions/:id/leaderboard` answers) with the fields the events need. */
+export interface LiveLeaderboard {
+  competition: { status: string; participantCount: number; winner?: unknown };
+}
+
+/** Builds the leaderboard JSON of a competition. */
+export type RenderLeaderboard = (competition: Competition) => Promise<LiveLeaderboard>;
+
+/** A competition's live state at the change whose versionstamp is `id`. */
+export interface LiveState {
+  id: string;
+  leaderboardJson: string;
+  participantCount: number;
+  status: string;
+  winnerJson: string;
+  frames: Map<LiveEventName, LiveFrame>;
+}
+
+/** The versionstamp used as event id before anything ever bumped the change key. */
+export const NO_CHANGE = "0";
+
+/**
+ * Reads a competition's live state: the change key and the competition in one
+ * consistent read, then the leaderboard, serialized once.
+ */
+export async function readLiveState(
+  kv: Deno.Kv,
+  competitionId: string,
+  render: RenderLeaderboard,
+): Promise<LiveState> {
+  const [change, entry] = await kv.getMany<[unknown, Competition]>([
+    keys.changes(competitionId),
+    keys.competition(competitionId),
+  ]);
+  if (!entry.value) throw new NotFoundError("There is no competition with that id.");
+  const id = change.versionstamp ?? NO_CHANGE;
+  const leaderboard = await render(entry.value);
+  const leaderboardJson = JSON.stringify(leaderboard);
+  const { status, participantCount, winner } = leaderboard.competition;
+  const frames = new Map<LiveEventName, LiveFrame>([
+    ["leaderboard", eventFrame("leaderboard", id, leaderboardJson)],
+    ["join", eventFrame("join", id, { participantCount })],
+    ["status", eventFrame("status", id, { status })],
+  ]);
+  if (winner) frames.set("winner", eventFrame("winner", id, { winner }));
+  return { id, leaderboardJson, participantCount, status, winnerJson: JSON.stringify(winner ?? null), frames };
+}
+
+/** The frames a newly connected client gets first: the leaderboard, the status and the winner when there is one. */
+export function snapshotFrames(state: LiveState): LiveFrame[] {
+  return (["leaderboard", "status", "winner"] as const).flatMap((kind) => state.frames.get(kind) ?? []);
+}
+
+/** The frames for what changed between two states, in a fixed order. */
+export function changedFrames(previous: LiveState, next: LiveState): LiveFrame[] {
+  const changed: Record<LiveEventName, boolean> = {
+    leaderboard: next.leaderboardJson !== previous.leaderboardJson,
+    join: next.participantCount !== previous.participantCount,
+    status: next.status !== previous.status,
+    winner: next.winnerJson !== previous.winnerJson,
+  };
+  return (["leaderboard", "join", "status", "winner"] as const)
+    .flatMap((kind) => changed[kind] ? next.frames.get(kind) ?? [] : []);
+}

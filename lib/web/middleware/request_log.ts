@@ -1,0 +1,39 @@
+/**
+ * One structured JSON log line per request, with a request id that is also
+ * returned in the `x-request-id` header and available to handlers.
+ */
+import type { MiddlewareHandler } from "hono";
+import { log } from "../../core/log.ts";
+
+/** Options of the request log middleware. */
+export interface RequestLogOptions {
+  /** Paths not logged (e.g. health checks polled every second). */
+  quietPaths?: string[];
+}
+
+/** Variables the request log middleware sets. */
+export type RequestLogVariables = { requestId: string; userId?: string };
+
+const INCOMING_ID = /^[\w.-]{8,64}$/;
+
+/** Assigns a request id and logs method, path, status and duration. */
+export function requestLog(options: RequestLogOptions = {}): MiddlewareHandler<{ Variables: RequestLogVariables }> {
+  const quiet = new Set(options.quietPaths ?? []);
+  return async (c, next) => {
+    const incoming = c.req.header("x-request-id");
+    const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : crypto.randomUUID();
+    c.set("requestId", requestId);
+    const started = performance.now();
+    await next();
+    c.header("x-request-id", requestId);
+    if (quiet.has(c.req.path) && c.res.status < 400) return;
+    log(c.res.status >= 500 ? "error" : "info", "request", {
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      userId: c.var.userId,
+    });
+  };
+}

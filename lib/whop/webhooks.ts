@@ -1,0 +1,64 @@
+/**
+ * Whop's webhooks (Standard Webhooks): verify the signature with the SDK
+ * (always with the headers: without them `unwrap` verifies nothing), drop a
+ * delivery already applied (`lib/core/deliveries.ts`), and
+ * apply the events CartBrawl acts on. The route only reads the body and
+ * maps the outcome to a response.
+ */
+import type Whop from "@whop/sdk";
+import { isDeliveryKnown, rememberDelivery } from "../core/deliveries.ts";
+import { AppError, UnauthorizedError, ValidationError } from "../core/errors.ts";
+import { log } from "../core/log.ts";
+import type { WhopDeps } from "./deps.ts";
+import { applyPaymentSucceeded, type PaymentOutcome } from "./funding.ts";
+
+/** Whop webhook bodies larger than this are refused with 413. */
+export const WHOP_WEBHOOK_MAX_BYTES = 256 * 1024;
+
+/** The path Whop posts webhooks to. */
+export const WHOP_WEBHOOK_PATH = "/api/webhooks/whop";
+
+/** What one delivery did. */
+export type WhopWebhookOutcome =
+  | { duplicate: true }
+  | { duplicate?: false; outcome: PaymentOutcome | "ignored" };
+
+/**
+ * Verifies and applies one Whop webhook delivery. Throws 401 for a missing,
+ * invalid or stale signature and 400 for a body that is not a Whop event.
+ */
+export async function receiveWhopWebhook(
+  deps: WhopDeps & { whop: Whop },
+  body: string,
+  headers: Record<string, string>,
+  requestId?: string,
+): Promise<WhopWebhookOutcome> {
+  if (!deps.config.whop.webhookSecret) throw new AppError(503, "Whop webhooks are not configured on this server.");
+  let event: ReturnType<Whop["webhooks"]["unwrap"]>;
+  try {
+    event = deps.whop.webhooks.unwrap(body, { headers });
+  } catch (error) {
+    log("warn", "whop webhook refused", {
+      requestId,
+      webhookId: headers["webhook-id"],
+      error: error instanceof Error ? error.message : String(error),
+    });
+    throw new UnauthorizedError("The webhook signature is missing, invalid or too old.");
+  }
+  const deliveryId = headers["webhook-id"];
+  if (!deliveryId) throw new UnauthorizedError("The webhook has no webhook-id.");
+  if (typeof event !== "object" || event === null || typeof event.type !== "string") {
+    throw new ValidationError([], "The webhook body is not a Whop event.");
+  }
+  if (await isDeliveryKnown(deps.kv, "whop", deliveryId)) return { duplicate: true };
+  if (event.type === "payment.succeeded") {
+    if (typeof event.data !== "object" || event.data === null || typeof event.data.id !== "string") {
+      throw new ValidationError([], "The payment.succeeded event carries no payment.");
+    }
+    const outcome = await applyPaymentSucceeded(deps, event.data, deliveryId);
+    log("info", "whop payment webhook", { requestId, paymentId: event.data.id, outcome });
+    return { outcome };
+  }
+  await rememberDelivery(deps.kv.atomic(), "whop", deliveryId).commit();
+  return { outcome: "ignored" };
+}

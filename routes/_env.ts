@@ -1,0 +1,65 @@
+/**
+ * What every route shares: the Hono environment type, the dependencies the
+ * app is built from, and the body readers. Routes import this module (and
+ * `lib/`), never `app.ts` or one another, so the import graph has no cycle:
+ * `main.ts` → `app.ts` → `routes/` → `lib/`.
+ */
+import type Whop from "@whop/sdk";
+import type { Config } from "../config.ts";
+import { ValidationError } from "../lib/core/errors.ts";
+import type { CallerVariables } from "../lib/web/middleware/caller.ts";
+import type { RequestLogVariables } from "../lib/web/middleware/request_log.ts";
+import type { UserTokenVerifier } from "../lib/whop/user_token.ts";
+import type { LiveHub } from "../lib/live/hub.ts";
+import type { LifecycleServices } from "../lib/competitions/settlement.ts";
+import type { ShopifyServices } from "../lib/shopify/mod.ts";
+
+/** What the app is built from; tests pass their own. */
+export interface AppDeps {
+  kv: Deno.Kv;
+  config: Config;
+  /** The clock, in epoch milliseconds. */
+  now: () => number;
+  verifyUserToken: UserTokenVerifier;
+  /** The Whop REST client (`lib/whop/client.ts`); Whop features answer 503 without it. */
+  whop?: Whop;
+  /** The live event hub; built with production timings when absent. */
+  live?: LiveHub;
+  /** Shopify (`lib/shopify/mod.ts`); built from `config` when absent. */
+  shopify?: ShopifyServices;
+  /** The scheduled jobs' services; the operators' API is mounted only with them. */
+  lifecycle?: LifecycleServices;
+}
+
+/** The Hono environment every route sees. */
+export type AppEnv = { Variables: RequestLogVariables & CallerVariables };
+
+/** Request bodies larger than this are refused with 413 (webhooks allow more). */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  error: string;
+  issues?: { path: string; message: string }[];
+  requestId?: string;
+}
+
+/** Reads a form body (urlencoded or multipart), or throws a 400 with a clear sentence. */
+export async function readForm(
+  c: { req: { parseBody: () => Promise<Record<string, string | File | (string | File)[]>> } },
+) {
+  try {
+    return await c.req.parseBody();
+  } catch {
+    throw new ValidationError([], "The form could not be read; please submit it again.");
+  }
+}
+
+/** Reads a JSON request body, or throws a 400 with a clear sentence. */
+export async function readJson(c: { req: { json: () => Promise<unknown> } }): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new ValidationError([], "The request body must be valid JSON.");
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * `SANDBOX=1` without Whop settings: start the simulated Whop in-process on
+ * loopback and point the app's Whop settings (origin, keys, OAuth client,
+ * webhook secret) at it, so sign-in, funding and payouts work end to end.
+ * Its users, balances, payments and transfers are kept in a file next to the
+ * KV file, so a restart continues the same sandbox.
+ */
+import type { Config } from "../config.ts";
+import { type DemoUser, startWhopSandbox, type WhopSandbox } from "./whop/mod.ts";
+
+/** The simulated Whop's fixed credentials (nothing secret: loopback only). */
+export const SANDBOX_WHOP_SETTINGS = {
+  apiKey: "apik_cartbrawl_sandbox",
+  appId: "app_CartBrawlSandbox",
+  companyId: "biz_CartBrawlSandbox",
+  clientId: "app_CartBrawlSandbox",
+  clientSecret: "cartbrawl-sandbox-client-secret",
+  webhookSecret: "ws_cartbrawl_sandbox_secret",
+} as const;
+
+/**
+ * Starts the simulated Whop when the app runs sandboxed with no Whop key,
+ * and returns the settings to run with (unchanged otherwise).
+ *
+ * @example
+ * const { config: effective, sandbox } = await withWhopSandbox(config, `http://127.0.0.1:${config.port}`);
+ * // `options.users`: the demo users its sign-in page offers (default: the simulator's own cast).
+ */
+export async function withWhopSandbox(
+  config: Config,
+  appOrigin: string,
+  options: { users?: readonly DemoUser[] } = {},
+): Promise<{ config: Config; sandbox?: WhopSandbox }> {
+  if (!config.sandbox || config.whop.apiKey) return { config };
+  const onDisk = config.kvPath !== ":memory:" && !/^https?:\/\//.test(config.kvPath);
+  const sandbox = await startWhopSandbox({
+    ...SANDBOX_WHOP_SETTINGS,
+    webhookUrl: `${appOrigin}/api/webhooks/whop`,
+    users: options.users,
+    statePath: onDisk ? config.kvPath.replace(/[^/]*$/, "") + "whop-sandbox.json" : undefined,
+  });
+  return {
+    sandbox,
+    config: { ...config, whop: { ...SANDBOX_WHOP_SETTINGS, origin: sandbox.origin } },
+  };
+}

@@ -1,0 +1,513 @@
+/**
+ * The sandbox's demo world, so a first `deno task start` shows a product in
+ * use: a live competition with five demo stores and simulated customers, an
+ * upcoming funded one, and a completed one with its winner paid.
+ *
+ * Everything is made the way a person would make it, over HTTP against this
+ * process and the simulated Whop and Shopify: the creator posts
+ * `/api/competitions` and `/fund` and pays on the simulated checkout page
+ * (the app is funded by the signed `payment.succeeded` webhook); each store
+ * owner posts `/join`, presses Approve on the simulated Shopify install page
+ * and follows the signed redirect to `/api/shopify/callback`. Only two things
+ * are not a person's doing: the status job is run at once when a start
+ * passes (as the minute cron would), and the completed competition, which
+ * validation only lets start in the future and last an hour or more, is
+ * ended with the sandbox fast-forward (`fast_forward.ts`) after a few orders,
+ * so its settlement and payout are the production ones.
+ *
+ * Seeding happens once per data file: the marker `["sandbox_demo"]` is
+ * claimed with an atomic check (two starts on one file cannot both seed)
+ * and marked seeded at the end. A seeding that fails gives its claim back and
+ * is tried again (three times, each with a longer lead before the starts); a
+ * claim older than two minutes that never finished (a crash) may be taken
+ * over. When the live competition has ended
+ * (fast-forwarded by a visitor, or an old data file), a new live one is
+ * seeded with the same stores, under a lease.
+ */
+import type { Config } from "../config.ts";
+import { commit, keys } from "../lib/core/db.ts";
+import { type Competition, getCompetition } from "../lib/competitions/competitions.ts";
+import { acquireLease } from "../lib/core/leases.ts";
+import { log } from "../lib/core/log.ts";
+import type { LifecycleServices } from "../lib/competitions/settlement.ts";
+import { saveUser } from "../lib/core/users.ts";
+import { runStatusJob } from "../cron/status_job.ts";
+import { DEFAULT_DEMO_USERS, type DemoUser, type WhopSandbox } from "./whop/mod.ts";
+import type { ShopifySandbox } from "./shopify/mod.ts";
+import { type Customers, startCustomers } from "./customers.ts";
+import { fastForwardCompetition } from "./fast_forward.ts";
+
+/** This process, as the holder of a seeding claim. */
+const INSTANCE_ID: string = crypto.randomUUID();
+
+/** The demo's store owners (besides the simulated Whop's default cast), one store each. */
+export const DEMO_STORE_OWNERS: readonly (DemoUser & { shop: string; storeName: string })[] = [
+  ["user_DemoMayaK3c8", "maya_makes", "Maya Lin", "maya-candles", "Maya's Candles"],
+  ["user_DemoOmarV7d2", "omar_outdoors", "Omar Haddad", "northwind-outfitters", "Northwind Outfitters"],
+  ["user_DemoPriyaX4f6", "priya_pets", "Priya Raman", "pixel-pet-supply", "Pixel Pet Supply"],
+  ["user_DemoSamB9g1", "sam_bakes", "Sam Okafor", "golden-crumb-bakery", "Golden Crumb Bakery"],
+  ["user_DemoTessN5h3", "tess_surf", "Tess Moreau", "tidewater-surf", "Tidewater Surf Co."],
+].map(([id, username, name, handle, storeName]) => ({
+  id,
+  username,
+  name,
+  email: `${username}@stores.example`,
+  role: "store_owner" as const,
+  shop: `${handle}.myshopify.com`,
+  storeName,
+}));
+
+/** Every user the sandbox's simulated Whop knows: its default cast and the demo's store owners. */
+export const SANDBOX_USERS: readonly DemoUser[] = [
+  ...DEFAULT_DEMO_USERS,
+  ...DEMO_STORE_OWNERS.map(({ shop: _shop, storeName: _name, ...user }) => user),
+];
+
+const [AVA, BEN] = DEFAULT_DEMO_USERS;
+
+/** The marker `["sandbox_demo"]`: what was seeded, once per data file. */
+export interface DemoWorld {
+  state: "seeding" | "seeded";
+  /** The process that claimed the seeding. */
+  holder: string;
+  claimedAt: string;
+  seededAt?: string;
+  /** The live competition the simulated customers buy for. */
+  activeId?: string;
+  upcomingId?: string;
+  completedId?: string;
+  /** The stores of the live competition, where the simulated customers buy. */
+  shops: string[];
+  /** How many live competitions were seeded after the first one ended. */
+  reseeded: number;
+}
+
+/** What the demo needs: the app's pieces and this process's simulators. */
+export interface DemoDeps {
+  kv: Deno.Kv;
+  /** The effective settings (sandbox origins filled in). */
+  config: Config;
+  lifecycle: LifecycleServices;
+  whop: WhopSandbox;
+  shopify: ShopifySandbox;
+  /** Where this process serves the app, e.g. `http://127.0.0.1:8000`. */
+  appOrigin: string;
+  /** How far ahead a seeded competition starts (it is funded before), default 3 s. */
+  leadMs?: number;
+}
+
+/** A desktop browser's User-Agent: the demo requests play the demo users' browsers (Shopify refuses bots). */
+const BROWSER_UA =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
+/** How long an unfinished claim keeps other processes from seeding. */
+const CLAIM_MS = 120_000;
+
+class DemoSeedError extends Error {
+  override name = "DemoSeedError";
+}
+
+/** A demo user's browser talking to the app over HTTP. */
+async function asUser(
+  deps: DemoDeps,
+  userId: string,
+  path: string,
+  init: { method?: string; json?: unknown; cookie?: string } = {},
+): Promise<Response> {
+  const headers = new Headers({
+    "User-Agent": BROWSER_UA,
+    "x-whop-user-token": await deps.whop.signUserToken(userId),
+  });
+  if (init.cookie) headers.set("Cookie", init.cookie);
+  if (init.json !== undefined) headers.set("content-type", "application/json");
+  return fetch(new URL(path, deps.appOrigin), {
+    method: init.method ?? (init.json === undefined ? "GET" : "POST"),
+    headers,
+    body: init.json === undefined ? undefined : JSON.stringify(init.json),
+    redirect: "manual",
+  });
+}
+
+async function expectJson<T>(response: Response, status: number, what: string): Promise<T> {
+  const text = await response.text();
+  if (response.status !== status) throw new DemoSeedError(`${what}: HTTP ${response.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+/** What a seeded competition is. */
+interface Plan {
+  creatorId: string;
+  title: string;
+  description: string;
+  prize: string;
+  startMs: number;
+  endMs: number;
+  stores: readonly (typeof DEMO_STORE_OWNERS)[number][];
+}
+
+/** The creator creates the competition and pays its prize on the simulated checkout page. */
+async function createAndFund(deps: DemoDeps, plan: Plan): Promise<Competition> {
+  const { competition } = await expectJson<{ competition: Competition }>(
+    await asUser(deps, plan.creatorId, "/api/competitions", {
+      json: {
+        title: plan.title,
+        description: plan.description,
+        prize: plan.prize,
+        currency: "USD",
+        startDate: new Date(plan.startMs).toISOString(),
+        endDate: new Date(plan.endMs).toISOString(),
+      },
+    }),
+    201,
+    `creating ${plan.title}`,
+  );
+  const { checkoutUrl } = await expectJson<{ checkoutUrl: string }>(
+    await asUser(deps, plan.creatorId, `/api/competitions/${competition.id}/fund`, { method: "POST" }),
+    200,
+    `funding ${plan.title}`,
+  );
+  // The checkout page's form: pay as the creator. It answers once the app has the signed webhook.
+  const paid = await fetch(checkoutUrl, {
+    method: "POST",
+    body: new URLSearchParams({ user_id: plan.creatorId }),
+    redirect: "manual",
+    headers: { "User-Agent": BROWSER_UA },
+  });
+  await paid.body?.cancel();
+  if (paid.status !== 303) throw new DemoSeedError(`paying for ${plan.title}: HTTP ${paid.status}`);
+  const funded = await getCompetition(deps.kv, competition.id);
+  if (funded.status !== "UPCOMING") {
+    throw new DemoSeedError(`${plan.title} was not funded: ${funded.fundingIssue ?? funded.status}`);
+  }
+  return funded;
+}
+
+function decodeHtml(text: string): string {
+  return text.replaceAll("&quot;", '"').replaceAll("&#39;", "'").replaceAll("&lt;", "<").replaceAll("&gt;", ">")
+    .replaceAll("&amp;", "&");
+}
+
+/** A store owner joins: `/join`, Approve on the install page, then Shopify's signed redirect back to the app. */
+async function joinWithStore(
+  deps: DemoDeps,
+  competitionId: string,
+  owner: (typeof DEMO_STORE_OWNERS)[number],
+): Promise<void> {
+  deps.shopify.createShop({ shop: owner.shop, name: owner.storeName, currency: "USD", email: owner.email });
+  const join = await asUser(deps, owner.id, `/api/competitions/${competitionId}/join`, { json: { shop: owner.shop } });
+  const cookie = join.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const { authorizeUrl } = await expectJson<{ authorizeUrl: string }>(join, 200, `${owner.shop} joining`);
+  const page = await fetch(authorizeUrl, { headers: { "User-Agent": BROWSER_UA } });
+  const html = await page.text();
+  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+  if (page.status !== 200 || !action) throw new DemoSeedError(`the install page for ${owner.shop}: ${page.status}`);
+  const form = new URLSearchParams({ decision: "approve" });
+  for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    form.set(decodeHtml(name), decodeHtml(value));
+  }
+  const approved = await fetch(new URL(decodeHtml(action), authorizeUrl), {
+    method: "POST",
+    body: form,
+    redirect: "manual",
+    headers: { "User-Agent": BROWSER_UA },
+  });
+  await approved.body?.cancel();
+  const location = approved.headers.get("Location");
+  if (approved.status !== 302 || !location) throw new DemoSeedError(`approving ${owner.shop}: ${approved.status}`);
+  // Shopify sends the browser to APP_URL; this process answers on its loopback address.
+  const callback = new URL(location);
+  const back = await asUser(deps, owner.id, callback.pathname + callback.search, { cookie });
+  await back.body?.cancel();
+  if (back.status !== 303 || back.headers.get("Location") !== `/competitions/${competitionId}`) {
+    throw new DemoSeedError(`the callback for ${owner.shop}: ${back.status} ${back.headers.get("Location")}`);
+  }
+}
+
+/** A whole second `leadMs` ahead (orders carry whole seconds, so a start on one counts them all). */
+function startAhead(deps: DemoDeps): number {
+  return Math.ceil((Date.now() + (deps.leadMs ?? 3_000)) / 1000) * 1000;
+}
+
+/** Waits until `startMs`, then runs the status job, which starts the competitions due. */
+async function startWhenDue(deps: DemoDeps, startMs: number, ids: string[]): Promise<void> {
+  const wait = startMs - deps.lifecycle.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 5));
+  await runStatusJob(deps.lifecycle);
+  for (const id of ids) {
+    const competition = await getCompetition(deps.kv, id);
+    if (competition.status !== "ACTIVE") throw new DemoSeedError(`${competition.title} did not start`);
+  }
+}
+
+const DAY = 86_400_000;
+
+const LIVE_TITLES = ["Winter Sales Brawl", "New Year Rush", "Spring Clearance Clash", "Summer Sizzle Showdown"];
+
+function livePlan(startMs: number, round: number): Plan {
+  const title = LIVE_TITLES[round % LIVE_TITLES.length] + (round >= LIVE_TITLES.length ? ` ${round + 1}` : "");
+  return {
+    creatorId: AVA.id,
+    title,
+    description: "A week-long revenue race between five demo stores. Simulated customers keep ordering; " +
+      "refunds and cancellations count against a store. Highest revenue at the end wins the prize.",
+    prize: "500.00",
+    startMs,
+    endMs: startMs + 7 * DAY,
+    stores: DEMO_STORE_OWNERS,
+  };
+}
+
+/** Seeds a live competition with every demo store; returns its id once it is ACTIVE. */
+async function seedLive(deps: DemoDeps, round: number): Promise<string> {
+  const plan = livePlan(startAhead(deps), round);
+  const competition = await createAndFund(deps, plan);
+  for (const owner of plan.stores) await joinWithStore(deps, competition.id, owner);
+  await startWhenDue(deps, plan.startMs, [competition.id]);
+  return competition.id;
+}
+
+/** Reads the marker. */
+export async function readDemoWorld(kv: Deno.Kv): Promise<DemoWorld | null> {
+  return (await kv.get<DemoWorld>(keys.sandboxDemo())).value;
+}
+
+/** Claims the seeding (atomic check), or returns why not: already seeded, or another process is at it. */
+async function claim(kv: Deno.Kv, now: number): Promise<"claimed" | "seeded" | "busy"> {
+  for (;;) {
+    const entry = await kv.get<DemoWorld>(keys.sandboxDemo());
+    const world = entry.value;
+    if (world?.state === "seeded") return "seeded";
+    // A recent claim, by this process or another, is being seeded: wait for it (a stale one was a crash).
+    if (world && now - Date.parse(world.claimedAt) < CLAIM_MS) return "busy";
+    const claimed: DemoWorld = {
+      state: "seeding",
+      holder: INSTANCE_ID,
+      claimedAt: new Date(now).toISOString(),
+      shops: [],
+      reseeded: 0,
+    };
+    const result = await commit(() => kv.atomic().check(entry).set(keys.sandboxDemo(), claimed));
+    if (result.ok) return "claimed";
+  }
+}
+
+/** What `seedDemoWorld` did. */
+export type SeedOutcome = "seeded" | "already_seeded" | "seeded_elsewhere";
+
+/**
+ * Seeds the demo world unless this data file already has it. Calls `onLive`
+ * once the live competition is ACTIVE with its stores and the completed one
+ * is settled (the customers may buy from then on).
+ */
+export async function seedDemoWorld(
+  deps: DemoDeps,
+  onLive?: (activeId: string, shops: string[]) => void,
+): Promise<SeedOutcome> {
+  // Another seeding in progress (here or in another process): wait for it, or take over if it gives up.
+  let waited = false;
+  for (;;) {
+    const claimed = await claim(deps.kv, Date.now());
+    if (claimed === "seeded") return waited ? "seeded_elsewhere" : "already_seeded";
+    if (claimed === "claimed") break;
+    waited = true;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  try {
+    return await seedClaimed(deps, onLive);
+  } catch (error) {
+    // Let a later attempt (this process's retry, or the next start) claim it again.
+    const entry = await deps.kv.get<DemoWorld>(keys.sandboxDemo());
+    if (entry.value?.state === "seeding" && entry.value.holder === INSTANCE_ID) {
+      await commit(() => deps.kv.atomic().check(entry).delete(keys.sandboxDemo()));
+    }
+    throw error;
+  }
+}
+
+async function seedClaimed(
+  deps: DemoDeps,
+  onLive?: (activeId: string, shops: string[]) => void,
+): Promise<SeedOutcome> {
+  const started = Date.now();
+  const at = Date.now();
+  for (const user of [...DEFAULT_DEMO_USERS, ...DEMO_STORE_OWNERS]) {
+    await saveUser(deps.kv, { id: user.id, name: user.name, username: user.username }, at);
+  }
+  for (const owner of DEMO_STORE_OWNERS) {
+    deps.shopify.createShop({ shop: owner.shop, name: owner.storeName, currency: "USD", email: owner.email });
+  }
+  const startMs = startAhead(deps);
+  const live = livePlan(startMs, 0);
+  const completedPlan: Plan = {
+    creatorId: AVA.id,
+    title: "Autumn Sprint",
+    description: "A short sprint between three demo stores, already decided: see the winner and the prize payout.",
+    prize: "250.00",
+    startMs,
+    endMs: startMs + DAY,
+    stores: DEMO_STORE_OWNERS.slice(0, 3),
+  };
+  const upcomingStart = Math.ceil((Date.now() + 3 * DAY) / 3_600_000) * 3_600_000;
+  const upcomingPlan: Plan = {
+    creatorId: BEN.id,
+    title: "Holiday Cup",
+    description: "Two weeks of holiday trading. Funded and open: sign in as a store owner and join.",
+    prize: "1000.00",
+    startMs: upcomingStart,
+    endMs: upcomingStart + 14 * DAY,
+    stores: DEMO_STORE_OWNERS.slice(3),
+  };
+  // Fund both short-lead competitions before their start, then join.
+  const [active, completed] = await Promise.all([createAndFund(deps, live), createAndFund(deps, completedPlan)]);
+  const upcoming = await createAndFund(deps, upcomingPlan);
+  for (const owner of live.stores) await joinWithStore(deps, active.id, owner);
+  await startWhenDue(deps, startMs, [active.id, completed.id]);
+  const shops = live.stores.map((owner) => owner.shop);
+  log("info", "sandbox demo: live competition ready", { competitionId: active.id, ms: Date.now() - started });
+
+  for (const owner of completedPlan.stores) await joinWithStore(deps, completed.id, owner);
+  for (const owner of upcomingPlan.stores) await joinWithStore(deps, upcoming.id, owner);
+  // A few sales in the sprint (they count in the live competition too: same stores, same window).
+  const sales: [number, string][] = [[0, "129.00"], [1, "212.40"], [0, "64.50"], [2, "48.00"], [2, "35.99"]];
+  for (const [store, amount] of sales) {
+    deps.shopify.createOrder(completedPlan.stores[store].shop, { totalPrice: amount });
+  }
+  await deps.shopify.flushWebhooks();
+  const settled = await fastForwardCompetition(deps.lifecycle, completed.id, { payoutMs: 10_000 });
+  if (settled.status !== "COMPLETED") throw new DemoSeedError(`${completedPlan.title} did not settle`);
+  // The customers start now, so the sprint's result is exactly the sales above.
+  onLive?.(active.id, shops);
+
+  const entry = await deps.kv.get<DemoWorld>(keys.sandboxDemo());
+  const world: DemoWorld = {
+    ...(entry.value ?? { holder: INSTANCE_ID, claimedAt: new Date(at).toISOString(), reseeded: 0 }),
+    state: "seeded",
+    seededAt: new Date().toISOString(),
+    activeId: active.id,
+    upcomingId: upcoming.id,
+    completedId: completed.id,
+    shops,
+  };
+  const done = await commit(() => deps.kv.atomic().check(entry).set(keys.sandboxDemo(), world));
+  if (!done.ok) throw new DemoSeedError("the demo marker changed while seeding");
+  log("info", "sandbox demo seeded", { ms: Date.now() - started, ...world });
+  return "seeded";
+}
+
+/** Whether the live demo competition is still running. */
+async function isDemoStillRunning(kv: Deno.Kv, id: string | undefined, now: number): Promise<boolean> {
+  if (!id) return false;
+  const competition = (await kv.get<Competition>(keys.competition(id))).value;
+  return competition?.status === "ACTIVE" && !competition.resultsFrozenAt && now < Date.parse(competition.endDate);
+}
+
+/**
+ * Makes sure the seeded world has a running live competition: when the one
+ * recorded has ended (fast-forwarded, or an old data file), seeds a new one
+ * with the same stores, under a lease (once across processes). Returns the
+ * marker as it now is, or `null` before the world was seeded.
+ */
+export async function ensureLiveDemo(deps: DemoDeps): Promise<DemoWorld | null> {
+  const world = await readDemoWorld(deps.kv);
+  if (world?.state !== "seeded" || await isDemoStillRunning(deps.kv, world.activeId, Date.now())) return world;
+  const release = await acquireLease(deps.kv, "sandbox_demo_reseed", Date.now(), CLAIM_MS);
+  if (!release) return world;
+  try {
+    const current = await deps.kv.get<DemoWorld>(keys.sandboxDemo());
+    if (!current.value || await isDemoStillRunning(deps.kv, current.value.activeId, Date.now())) return current.value;
+    const round = current.value.reseeded + 1;
+    const activeId = await seedLive(deps, round);
+    for (;;) {
+      const entry = await deps.kv.get<DemoWorld>(keys.sandboxDemo());
+      const next: DemoWorld = {
+        ...entry.value!,
+        activeId,
+        reseeded: round,
+        shops: DEMO_STORE_OWNERS.map((owner) => owner.shop),
+      };
+      if ((await commit(() => deps.kv.atomic().check(entry).set(keys.sandboxDemo(), next))).ok) {
+        log("info", "sandbox demo: new live competition", { competitionId: activeId, round });
+        return next;
+      }
+    }
+  } finally {
+    await release();
+  }
+}
+
+/** The running demo: its customers and its watch over the live competition. */
+export interface SandboxDemo {
+  customers: Customers;
+  /** Resolves once the demo world is seeded (or was) and live. */
+  ready: Promise<void>;
+  /** The live competition the customers buy for, once known. */
+  liveCompetitionId(): string | undefined;
+  /** Stops the customers and the watch (seeding in progress finishes on its own). */
+  stop(): Promise<void>;
+}
+
+/** How many times the first seeding is tried (each with twice the lead of the one before). */
+const SEED_ATTEMPTS = 3;
+
+/** How often the live competition is checked (and re-seeded once it has ended). */
+const WATCH_MS = 5_000;
+
+/**
+ * Seeds the demo world once per data file, then keeps it alive: simulated
+ * customers buy at the live competition's stores, and a new live competition
+ * is seeded when it ends.
+ */
+export function startSandboxDemo(deps: DemoDeps, options: { ordersPerMinute?: number } = {}): SandboxDemo {
+  let live: { id: string; shops: string[] } | undefined;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const customers = startCustomers({
+    shopify: deps.shopify,
+    stores: () => live?.shops,
+    ordersPerMinute: options.ordersPerMinute,
+  });
+  const refresh = async () => {
+    const world = await ensureLiveDemo(deps);
+    if (world?.state === "seeded" && world.activeId && await isDemoStillRunning(deps.kv, world.activeId, Date.now())) {
+      live = { id: world.activeId, shops: world.shops };
+    } else {
+      live = undefined;
+    }
+  };
+  const watch = () => {
+    timer = setTimeout(async () => {
+      try {
+        await refresh();
+      } catch (error) {
+        log("error", "sandbox demo: the live competition could not be renewed", { error });
+      }
+      if (!stopped) watch();
+    }, WATCH_MS);
+  };
+  const ready = (async () => {
+    // A slow machine may miss a start before its prize is funded: try again with a longer lead.
+    for (let attempt = 1;; attempt++) {
+      try {
+        const lead = { ...deps, leadMs: (deps.leadMs ?? 3_000) * 2 ** (attempt - 1) };
+        const outcome = await seedDemoWorld(lead, (id, shops) => live = { id, shops });
+        if (outcome !== "seeded") log("info", "sandbox demo already seeded on this data file", { outcome });
+        break;
+      } catch (error) {
+        if (attempt >= SEED_ATTEMPTS || stopped) throw error;
+        log("warn", "sandbox demo seeding failed; trying again", { attempt, error });
+      }
+    }
+    await refresh();
+  })();
+  ready.then(() => !stopped && watch(), (error) => log("error", "sandbox demo seeding failed", { error }));
+  return {
+    customers,
+    ready,
+    liveCompetitionId: () => live?.id,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await customers.stop();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Test fixtures for the page tests: competitions in a given status with
+ * stores, and signed form posts. Used by tests only.
+ */
+import { createCompetition } from "../lib/competitions/competitions.ts";
+import { activeCompetition } from "./fixtures.ts";
+import { createSession, sessionCookieName } from "../lib/core/sessions.ts";
+import type { TestApp } from "./test_app.ts";
+
+/** One hour in milliseconds. */
+export const HOUR = 3_600_000;
+
+/**
+ * A DRAFT competition by `creatorId` starting in an hour and lasting a week.
+ * @example const competition = await draftCompetition(t, "creator_1");
+ */
+export function draftCompetition(t: TestApp, creatorId: string, title = "Holiday Cup") {
+  const start = t.clock.ms + HOUR;
+  return createCompetition(t.kv, creatorId, {
+    title,
+    description: "Most revenue wins.",
+    prize: "500.00",
+    currency: "USD",
+    startDate: new Date(start).toISOString(),
+    endDate: new Date(start + 7 * 24 * HOUR).toISOString(),
+  }, { now: t.clock.ms, minDurationS: 3600 });
+}
+
+/**
+ * A funded competition that has started (the clock is moved an hour past its
+ * start) with `stores` participants named "Store 0", "Store 1", ….
+ */
+export function competitionStartedAnHourAgo(t: TestApp, creatorId: string, stores = 2, title?: string) {
+  const start = t.clock.ms + HOUR;
+  t.clock.ms = start + HOUR;
+  return activeCompetition(t.kv, { start, stores, creatorId, title });
+}
+
+/**
+ * Posts an urlencoded form as a browser would: with `Origin` (the app's own
+ * unless given) and, for `userId`, a session cookie.
+ * @example await postForm(t, "/competitions/new", { title: "Cup" }, "creator_1");
+ */
+export async function postForm(
+  t: TestApp,
+  path: string,
+  fields: Record<string, string>,
+  userId?: string,
+  origin = t.config.appUrl,
+) {
+  const headers = new Headers({ "content-type": "application/x-www-form-urlencoded", origin });
+  if (userId) {
+    headers.set("cookie", `${sessionCookieName(t.config.appUrl)}=${await createSession(t.kv, userId, t.clock.ms)}`);
+  }
+  return t.request(path, { method: "POST", headers, body: new URLSearchParams(fields).toString() });
+}

@@ -1,0 +1,143 @@
+/**
+ * Test helpers for the Shopify integration: an open competition, and a
+ * merchant's browser joining it through the real OAuth round trip against
+ * the simulated Shopify.
+ */
+import assert from "node:assert/strict";
+import type { TestApp } from "./test_app.ts";
+import { type Competition, createCompetition, updateCompetition } from "../lib/competitions/competitions.ts";
+import { keys } from "../lib/core/db.ts";
+import type { Participant } from "../lib/competitions/participants.ts";
+
+/** A desktop Chrome User-Agent (the library treats Deno's default as a bot). */
+export const BROWSER_UA =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
+/**
+ * Creates a competition, funds it and (unless `upcoming`) starts it: the
+ * test clock moves to one minute after the start.
+ */
+export async function openCompetition(
+  t: TestApp,
+  { currency = "USD", days = 7, upcoming = false, creatorId = "creator" } = {},
+): Promise<Competition> {
+  const start = t.clock.now() + 3600_000;
+  const competition = await createCompetition(t.kv, creatorId, {
+    title: "Holiday Cup",
+    prize: "500.00",
+    currency,
+    startDate: new Date(start).toISOString(),
+    endDate: new Date(start + days * 86_400_000).toISOString(),
+  }, { now: t.clock.now(), minDurationS: 3600 });
+  await updateCompetition(t.kv, competition.id, t.clock.now(), "status", (c) => ({ ...c, status: "UPCOMING" }));
+  if (upcoming) return (await t.kv.get<Competition>(keys.competition(competition.id))).value!;
+  t.clock.ms = start + 60_000;
+  const { competition: active } = await updateCompetition(
+    t.kv,
+    competition.id,
+    t.clock.now(),
+    "status",
+    (c) => ({ ...c, status: "ACTIVE" }),
+  );
+  return active;
+}
+
+/** The `Cookie` header a browser sends back after `response`. */
+export function cookiesFrom(response: Response): string {
+  return response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
+}
+
+/** A merchant's browser: user token, browser UA, cookies carried between steps. */
+export async function browserHeaders(t: TestApp, userId: string, cookie = ""): Promise<Headers> {
+  const headers = new Headers({ "User-Agent": BROWSER_UA });
+  headers.set("x-whop-user-token", await t.signer.sign(userId));
+  if (cookie) headers.set("Cookie", cookie);
+  return headers;
+}
+
+/** Starts a join over HTTP; returns the response (JSON `{authorizeUrl}` on success). */
+export async function postJoin(t: TestApp, competitionId: string, userId: string, shop: unknown): Promise<Response> {
+  const headers = await browserHeaders(t, userId);
+  headers.set("content-type", "application/json");
+  return fetch(`${t.url}/api/competitions/${competitionId}/join`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ shop }),
+  });
+}
+
+/**
+ * Opens the install page and presses Approve as the browser would; returns
+ * the callback URL Shopify redirects to.
+ */
+export async function approveInstall(authorizeUrl: string): Promise<string> {
+  const page = await fetch(authorizeUrl, { headers: { "User-Agent": BROWSER_UA } });
+  const html = await page.text();
+  assert.equal(page.status, 200, html);
+  assert.match(html, /Approve/);
+  const action = /<form method="post" action="([^"]+)"/.exec(html)![1];
+  const form = new URLSearchParams();
+  for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    form.set(name, value.replaceAll("&amp;", "&").replaceAll("&quot;", '"').replaceAll("&#39;", "'"));
+  }
+  const approved = await fetch(new URL(action, authorizeUrl), {
+    method: "POST",
+    body: form,
+    redirect: "manual",
+    headers: { "User-Agent": BROWSER_UA },
+  });
+  await approved.body?.cancel();
+  assert.equal(approved.status, 302);
+  return approved.headers.get("Location")!;
+}
+
+/** The whole join: POST join, install page, Approve, callback. Returns the callback's response (a 303). */
+export async function joinStore(
+  t: TestApp,
+  competitionId: string,
+  userId: string,
+  shop: string,
+): Promise<{ callback: Response; callbackUrl: string; cookie: string; joinBody: { authorizeUrl: string } }> {
+  const join = await postJoin(t, competitionId, userId, shop);
+  const joinBody = await join.json();
+  assert.equal(join.status, 200, JSON.stringify(joinBody));
+  const cookie = cookiesFrom(join);
+  const callbackUrl = await approveInstall(joinBody.authorizeUrl);
+  const callback = await fetch(callbackUrl, { headers: await browserHeaders(t, userId, cookie), redirect: "manual" });
+  await callback.body?.cancel();
+  return { callback, callbackUrl, cookie, joinBody };
+}
+
+/** Polls `check` until it returns a value (not undefined), or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The participant of `shop` in a competition. */
+export async function participantOf(t: TestApp, competitionId: string, shop: string): Promise<Participant | undefined> {
+  const id = (await t.kv.get<string>(keys.participantByShop(shop, competitionId))).value;
+  return id ? (await t.kv.get<Participant>(keys.participant(id))).value ?? undefined : undefined;
+}
+
+/** Waits until the participant's sync is done (or failed) and returns it. */
+export function settledSync(t: TestApp, participantId: string, timeoutMs = 20_000): Promise<Participant> {
+  return waitFor(
+    async () => {
+      const p = (await t.kv.get<Participant>(keys.participant(participantId))).value;
+      return p && (p.sync.state === "done" || p.sync.state === "failed") ? p : undefined;
+    },
+    "the sync to settle",
+    timeoutMs,
+  );
+}
+
+/** Reads a participant. */
+export async function readParticipant(t: TestApp, participantId: string): Promise<Participant> {
+  return (await t.kv.get<Participant>(keys.participant(participantId))).value!;
+}
