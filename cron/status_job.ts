@@ -6,7 +6,7 @@
  */
 import { keys, loadByIndex } from "../lib/core/db.ts";
 import { type Competition, dueStep, updateCompetition } from "../lib/competitions/competitions.ts";
-import { listParticipants } from "../lib/competitions/participants.ts";
+import { listParticipants, type Participant } from "../lib/competitions/participants.ts";
 import { notify } from "../lib/competitions/notifications.ts";
 import { type LifecycleServices, settleCompetition } from "../lib/competitions/settlement.ts";
 import { log } from "../lib/core/log.ts";
@@ -124,13 +124,17 @@ async function advance(services: LifecycleServices, competition: Competition, re
         current.status === "UPCOMING" && now >= Date.parse(current.startDate) ? { ...current, status: "ACTIVE" } : null,
     );
     if (changed) report.started.push(competition.id);
-    await notifyParticipants(
-      services,
-      competition,
-      "started",
-      `${competition.title} is live`,
-      "Every order now counts.",
-    );
+    // "It is live" is news only before the end, and only to stores that were waiting for the start.
+    if (now < Date.parse(competition.endDate)) {
+      await notifyParticipants(
+        services,
+        competition,
+        "started",
+        `${competition.title} is live`,
+        "Every order now counts.",
+        (participant) => Date.parse(participant.joinedAt) <= Date.parse(competition.startDate),
+      );
+    }
   }
   if (step === "settle") {
     if (await settleCompetition(services, competition.id) === "completed") report.settled.push(competition.id);
@@ -164,8 +168,10 @@ async function notifyParticipants(
   kind: "started" | "starting_soon" | "ending_soon",
   title: string,
   body: string,
+  concerns: (participant: Participant) => boolean = () => true,
 ) {
   for (const participant of await listParticipants(services.kv, competition.id)) {
+    if (!concerns(participant)) continue;
     await notify(
       services.kv,
       {
