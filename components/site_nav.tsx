@@ -19,8 +19,8 @@ export interface SiteNavProps {
 
 const LINKS = [
   { href: "/", label: "Browse" },
-  { href: "/my-competitions", label: "My competitions" },
-  { href: "/dashboard", label: "Dashboard" },
+  { href: "/my-competitions", label: "Entered" },
+  { href: "/dashboard", label: "Created" },
   { href: "/competitions/new", label: "New competition" },
 ];
 

@@ -12,9 +12,10 @@ export interface CountdownProps {
 }
 
 /**
- * Remaining time as text: `"2d 3h 4m 5s"`, leading zero units dropped, `"0s"`
+ * Remaining time as text in its two largest units (`"2d 3h"`, `"1h 2m"`,
+ * `"4m 5s"`, `"5s"`), so a week-long countdown does not tick seconds; `"0s"`
  * once the time has passed.
- * @example formatRemaining(3_723_000) // "1h 2m 3s"
+ * @example formatRemaining(3_723_000) // "1h 2m"
  */
 export function formatRemaining(ms: number): string {
   const total = Math.max(0, Math.ceil(ms / 1000));
@@ -25,7 +26,8 @@ export function formatRemaining(ms: number): string {
     [total % 60, "s"],
   ];
   const first = parts.findIndex(([value]) => value > 0);
-  return parts.slice(first === -1 ? 3 : first)
+  const start = first === -1 ? 3 : first;
+  return parts.slice(start, start + 2)
     .map(([value, unit]) => `${value}${unit}`).join(" ");
 }
 

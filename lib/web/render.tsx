@@ -45,7 +45,9 @@ export async function renderPage(
         </div>
       )}
       <header class="site-header">
-        <a class="brand" href="/">CartBrawl</a>
+        <a class="brand" href="/">
+          <img class="brand-logo" src="/static/favicon.svg" alt="" width="28" height="28" />CartBrawl
+        </a>
         {options.nav && <nav aria-label="Main">{options.nav}</nav>}
       </header>
       <main id="main">{options.body}</main>
@@ -70,7 +72,7 @@ function PageHead(
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{`${props.title} · CartBrawl`}</title>
       <link rel="stylesheet" href="/static/styles.css" />
-      <link rel="icon" href="data:," />
+      <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
       {assets?.preload.map((href) => <link key={href} rel="modulepreload" href={href} nonce={props.nonce} />)}
       {assets && <script type="module" src={assets.boot} nonce={props.nonce} />}
     </head>

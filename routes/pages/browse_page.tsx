@@ -53,6 +53,29 @@ function BrowseFilters(props: { status?: CompetitionStatus; query: string }) {
   );
 }
 
+/** What CartBrawl is, in three steps, for a first visit. */
+function HowItWorks() {
+  return (
+    <section aria-labelledby="how-heading">
+      <h2 id="how-heading" class="visually-hidden">How it works</h2>
+      <ol class="how-it-works">
+        <li>
+          <strong>1. A creator puts up a prize</strong>
+          A cash prize, paid through Whop and held until the end, for the Shopify stores that sell the most.
+        </li>
+        <li>
+          <strong>2. Store owners join</strong>
+          Connect a Shopify store with read-only access to orders. Every order in the window moves a live leaderboard.
+        </li>
+        <li>
+          <strong>3. The top stores are paid</strong>
+          At the end the results freeze and the prize is paid out to the winners' Whop accounts.
+        </li>
+      </ol>
+    </section>
+  );
+}
+
 /** Routes: `GET /`. */
 export function browsePage(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>().get("/", async (c) => {
@@ -69,6 +92,7 @@ export function browsePage(deps: AppDeps): Hono<AppEnv> {
             <h1>Revenue competitions</h1>
             <a class="button" href="/competitions/new">Start a competition</a>
           </div>
+          {!status && !query && <HowItWorks />}
           <BrowseFilters status={status} query={query} />
           {competitions.length === 0
             ? <p class="card muted">No competitions match. Try another status or search.</p>
