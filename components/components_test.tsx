@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { renderToString } from "preact-render-to-string";
 import { formatDecimalMoney, formatUtc, ordinal } from "./format.ts";
-import { niceCeiling, RaceChart, stepPath } from "./race_chart.tsx";
+import { niceCeiling, RaceChart, seriesColours, stepPath, timeTicks, xDomain } from "./race_chart.tsx";
 import { ElapsedBar, elapsedPercent } from "./elapsed_bar.tsx";
 import { LeaderboardTable } from "./leaderboard_table.tsx";
 import { FormField } from "./form_field.tsx";
@@ -59,8 +59,10 @@ Deno.test("components - race chart: round axis, step paths, no inline styles", (
       }]}
     />,
   );
-  assert.match(html, /class="series series-0"/);
-  assert.match(html, /class="series series-1"/);
+  const colours = seriesColours(["a", "b"]);
+  assert.notEqual(colours.get("a"), colours.get("b"));
+  assert.match(html, new RegExp(`class="series series-${colours.get("a")}"`));
+  assert.match(html, new RegExp(`class="series series-${colours.get("b")}"`));
   assert.match(html, /Revenue over time for 2 stores; Store A leads\./);
   assert.doesNotMatch(html, /style=/);
 });
@@ -157,4 +159,47 @@ Deno.test("components - the payout badge shows every state of the real payout re
   for (const state of ["pending", "sending", "sent", "failed"] as const) {
     assert.doesNotMatch(html({ state, attempts: 1 }), /class="tag tag-[a-z]+"><\/span>/, `${state} has a label`);
   }
+});
+
+Deno.test("components - race chart: a live race fills the width, ticks fit the span, colours survive rank changes", () => {
+  const HOUR = 3_600_000;
+  const start = Date.parse("2026-12-01T14:00:00Z");
+  const week = start + 7 * 24 * HOUR;
+  // One hour into a week-long race the axis spans about an hour, not a week.
+  const [from, to] = xDomain(start, week, start + HOUR);
+  assert.equal(from, start);
+  assert.ok(to - from <= 1.2 * HOUR && to - from >= HOUR, `spans ${(to - from) / HOUR} hours`);
+  assert.deepEqual(xDomain(start, week, week + HOUR), [start, week], "after the end: the whole window");
+  // A 2-hour race gets time-of-day ticks; a week gets day ticks; never more than five.
+  const short = timeTicks(start, start + 2 * HOUR);
+  assert.ok(short.length >= 2 && short.length <= 5);
+  assert.ok(short.every((tick) => tick.step < 24 * HOUR));
+  const long = timeTicks(start, week);
+  assert.ok(long.length >= 2 && long.length <= 5 && long.every((tick) => tick.step >= 24 * HOUR));
+  const render = (timeZone: string, untilMs: number) =>
+    renderToString(
+      <RaceChart
+        startMs={start}
+        endMs={start + 2 * HOUR}
+        currency="USD"
+        untilMs={untilMs}
+        timeZone={timeZone}
+        youParticipantId="p2"
+        lines={[
+          { participantId: "p1", label: "Alpha", points: [[start + 60_000, 10]] },
+          { participantId: "p2", label: "Beta", points: [[start + 60_000, 5], [start + 30 * 60_000, 20]] },
+        ]}
+      />,
+    );
+  const html = render("UTC", start + HOUR);
+  assert.match(html, />14:30</, "time-of-day ticks in the zone given");
+  assert.match(render("America/Los_Angeles", start + HOUR), />06:30</);
+  assert.match(html, /series-you/);
+  assert.match(html, /Beta<strong class="you-tag">You<\/strong>/);
+  assert.match(html, /\$20\.00/);
+  // The same stores keep their colours whatever their order.
+  const before = seriesColours(["p1", "p2", "p3"]);
+  const after = seriesColours(["p3", "p1", "p2"]);
+  assert.deepEqual([...before].sort(), [...after].sort());
+  assert.equal(new Set(before.values()).size, 3);
 });

@@ -16,11 +16,15 @@ export interface RaceChartProps {
   lines: RaceLine[];
   /** Lines are drawn flat up to this instant (the latest data). */
   untilMs: number;
+  /** The signed-in owner's store, drawn thicker and named "You" in the legend. */
+  youParticipantId?: string;
+  /** The zone the time ticks are written in (the visitor's, once the page runs in a browser); default UTC. */
+  timeZone?: string;
 }
 
 const WIDTH = 640;
-const HEIGHT = 240;
-const PAD = { top: 12, right: 12, bottom: 28, left: 64 };
+const HEIGHT = 260;
+const PAD = { top: 30, right: 16, bottom: 30, left: 16 };
 /** Distinct line colours in the stylesheet: `.series-0` … `.series-7`, one per charted store. */
 export const SERIES_COLOURS = RACE_CHART_STORES;
 
@@ -49,22 +53,97 @@ export function stepPath(
   return d + `H${r(scale.x(Math.max(scale.untilMs, points.at(-1)?.[0] ?? scale.startMs)))}`;
 }
 
-/** The chart with a legend; `role="img"` with a text summary for screen readers. */
+/**
+ * The time the x axis spans: the whole window once it has ended; while it
+ * runs, from the start to a little after now, so the race fills the chart
+ * instead of a sliver at its left edge.
+ * @example xDomain(start, start + 7 * DAY, start + HOUR) // [start, start + 1.1 hours]
+ */
+export function xDomain(startMs: number, endMs: number, untilMs: number): [number, number] {
+  if (untilMs >= endMs) return [startMs, endMs];
+  const elapsed = Math.max(untilMs - startMs, 60_000);
+  return [startMs, Math.min(endMs, startMs + elapsed * 1.1)];
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const TICK_STEPS = [
+  MINUTE,
+  5 * MINUTE,
+  15 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  DAY,
+  2 * DAY,
+  7 * DAY,
+];
+
+/**
+ * Round instants for the x axis, at most `max` of them: minutes or hours
+ * for a short span, days for a long one (aligned in UTC; whole hours and
+ * days in most zones).
+ * @example timeTicks(start, start + 2 * HOUR) // every 30 minutes
+ */
+export function timeTicks(fromMs: number, toMs: number, max = 5): { at: number; step: number }[] {
+  const span = Math.max(1, toMs - fromMs);
+  const step = TICK_STEPS.find((candidate) => span / candidate <= max) ?? TICK_STEPS.at(-1)!;
+  const ticks: { at: number; step: number }[] = [];
+  for (let at = Math.ceil(fromMs / step) * step; at <= toMs; at += step) ticks.push({ at, step });
+  return ticks;
+}
+
+/**
+ * A colour per store that does not change when the ranking does: each
+ * store's index comes from its id (a hash), and stores whose hashes collide
+ * take the next free colour in id order, so the same set of stores always
+ * gets the same colours.
+ */
+export function seriesColours(participantIds: string[]): Map<string, number> {
+  const colours = new Map<string, number>();
+  const taken = new Set<number>();
+  for (const id of [...participantIds].sort()) {
+    let hash = 0;
+    for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+    let colour = hash % SERIES_COLOURS;
+    for (let i = 0; i < SERIES_COLOURS && taken.has(colour); i++) colour = (colour + 1) % SERIES_COLOURS;
+    taken.add(colour);
+    colours.set(id, colour);
+  }
+  return colours;
+}
+
+/** The chart with a legend of current values; `role="img"` with a text summary for screen readers. */
 export function RaceChart(props: RaceChartProps) {
   const { startMs, endMs, currency, lines } = props;
   const max = niceCeiling(Math.max(0, ...lines.flatMap((line) => line.points.map(([, value]) => value))));
-  const span = Math.max(1, endMs - startMs);
-  const clamp = (ms: number) => Math.min(Math.max(ms, startMs), endMs);
+  const [fromMs, toMs] = xDomain(startMs, endMs, props.untilMs);
+  const span = Math.max(1, toMs - fromMs);
+  const clamp = (ms: number) => Math.min(Math.max(ms, fromMs), toMs);
   const scale = {
-    x: (ms: number) => PAD.left + ((clamp(ms) - startMs) / span) * (WIDTH - PAD.left - PAD.right),
+    x: (ms: number) => PAD.left + ((clamp(ms) - fromMs) / span) * (WIDTH - PAD.left - PAD.right),
     y: (value: number) => HEIGHT - PAD.bottom - (value / max) * (HEIGHT - PAD.top - PAD.bottom),
     startMs,
     untilMs: clamp(props.untilMs),
   };
   const money = new Intl.NumberFormat("en-US", { style: "currency", currency, notation: "compact" });
-  const day = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
-  const leader = lines.map((line) => ({ line, last: line.points.at(-1)?.[1] ?? 0 }))
-    .sort((a, b) => b.last - a.last)[0];
+  const exact = new Intl.NumberFormat("en-US", { style: "currency", currency });
+  const timeZone = props.timeZone ?? "UTC";
+  const ticks = timeTicks(fromMs, toMs);
+  const tickFormat = new Intl.DateTimeFormat(
+    "en-US",
+    ticks[0]?.step >= DAY
+      ? { month: "short", day: "numeric", timeZone }
+      : { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone },
+  );
+  const colours = seriesColours(lines.map((line) => line.participantId));
+  const standings = lines.map((line) => ({ line, last: line.points.at(-1)?.[1] ?? 0 }))
+    .sort((a, b) => b.last - a.last);
+  const leader = standings[0];
+  const colourOf = (line: RaceLine) => colours.get(line.participantId) ?? 0;
   return (
     <figure class="race-chart">
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="race-chart-title">
@@ -77,29 +156,47 @@ export function RaceChart(props: RaceChartProps) {
         {[0, 0.5, 1].map((f) => (
           <g key={f} class="grid">
             <line x1={PAD.left} x2={WIDTH - PAD.right} y1={scale.y(max * f)} y2={scale.y(max * f)} />
-            <text x={PAD.left - 6} y={scale.y(max * f) + 4} text-anchor="end">{money.format(max * f)}</text>
+            {f > 0 && <text x={PAD.left + 2} y={scale.y(max * f) - 4}>{money.format(max * f)}</text>}
           </g>
         ))}
-        <text class="axis-label" x={PAD.left} y={HEIGHT - 8}>{day.format(startMs)}</text>
-        <text class="axis-label" x={WIDTH - PAD.right} y={HEIGHT - 8} text-anchor="end">{day.format(endMs)}</text>
-        {lines.map((line, i) => (
+        {ticks.map((tick, i) => (
+          <text
+            key={tick.at}
+            class="axis-label"
+            x={scale.x(tick.at)}
+            y={HEIGHT - 8}
+            text-anchor={i === 0 && scale.x(tick.at) < PAD.left + 30 ? "start" : "middle"}
+          >
+            {tickFormat.format(tick.at)}
+          </text>
+        ))}
+        {lines.map((line) => (
           <path
             key={line.participantId}
-            class={`series series-${i % SERIES_COLOURS}`}
+            class={`series series-${colourOf(line)}${
+              line.participantId === props.youParticipantId ? " series-you" : ""
+            }`}
             d={stepPath(line.points, scale)}
           />
         ))}
       </svg>
       {lines.length > 0 && (
         <figcaption>
-          <ul class="legend">
-            {lines.map((line, i) => (
-              <li key={line.participantId}>
-                <span class={`swatch series-${i % SERIES_COLOURS}`} aria-hidden="true" />
-                {line.label}
+          <ol class="legend">
+            {standings.map(({ line, last }) => (
+              <li
+                key={line.participantId}
+                class={line.participantId === props.youParticipantId ? "legend-you" : undefined}
+              >
+                <span class={`swatch series-${colourOf(line)}`} aria-hidden="true" />
+                <span class="legend-name">
+                  {line.label}
+                  {line.participantId === props.youParticipantId && <strong class="you-tag">You</strong>}
+                </span>
+                <span class="legend-value">{exact.format(last)}</span>
               </li>
             ))}
-          </ul>
+          </ol>
         </figcaption>
       )}
     </figure>

@@ -30,19 +30,30 @@ export function extendLines(lines: RaceLine[], leaderboard: LeaderboardJson): Ra
   });
 }
 
+/** How often a quiet chart moves "now" to the right, so the axis keeps up with the clock. */
+const CLOCK_MS = 30_000;
+
 /** `<LiveRaceChart competitionId={id} {...chartProps} />` */
 export default function LiveRaceChart(props: LiveRaceChartProps) {
   const lines = useSignal(props.lines);
   const untilMs = useSignal(props.untilMs);
-  useEffect(
-    () =>
-      competitionFeed(props.competitionId).leaderboard.subscribe((leaderboard) => {
-        if (!leaderboard) return;
-        lines.value = extendLines(lines.value, leaderboard);
-        untilMs.value = Math.max(untilMs.value, Date.parse(leaderboard.updatedAt));
-      }),
-    [props.competitionId],
-  );
+  const timeZone = useSignal(props.timeZone);
+  useEffect(() => {
+    // The server writes times in UTC; in the browser they are the visitor's own.
+    timeZone.value = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const clock = setInterval(() => {
+      untilMs.value = Math.min(props.endMs, Math.max(untilMs.value, Date.now()));
+    }, CLOCK_MS);
+    const unsubscribe = competitionFeed(props.competitionId).leaderboard.subscribe((leaderboard) => {
+      if (!leaderboard) return;
+      lines.value = extendLines(lines.value, leaderboard);
+      untilMs.value = Math.max(untilMs.value, Date.parse(leaderboard.updatedAt));
+    });
+    return () => {
+      clearInterval(clock);
+      unsubscribe();
+    };
+  }, [props.competitionId]);
   return (
     <RaceChart
       startMs={props.startMs}
@@ -50,6 +61,8 @@ export default function LiveRaceChart(props: LiveRaceChartProps) {
       currency={props.currency}
       lines={lines.value}
       untilMs={untilMs.value}
+      youParticipantId={props.youParticipantId}
+      timeZone={timeZone.value}
     />
   );
 }

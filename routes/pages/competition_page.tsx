@@ -196,6 +196,7 @@ export function competitionPage(deps: AppDeps): Hono<AppEnv> {
       currency: competition.currency,
       lines: await readRaceLines(deps.kv, competition, leaderboard.entries),
       untilMs: Math.min(now, endMs),
+      youParticipantId: participant?.id,
     };
     const countdown = countdownTarget(competition);
     return renderAppPage(c, deps, {
