@@ -72,6 +72,9 @@ Deno.test("components - elapsed bar and leaderboard table", () => {
   assert.equal(elapsedPercent(0, 100, 40), 40);
   assert.equal(elapsedPercent(0, 100, 100), 100);
   assert.match(renderToString(<ElapsedBar startMs={0} endMs={100} now={25} />), /25% of the time has passed/);
+  const week = 7 * 86_400_000;
+  assert.match(renderToString(<ElapsedBar startMs={0} endMs={week} now={20_000} />), /Started just now/);
+  assert.match(renderToString(<ElapsedBar startMs={0} endMs={week} now={25 * 60_000} />), /Started 25 minutes ago/);
   const entry = {
     rank: 1,
     participantId: "p1",

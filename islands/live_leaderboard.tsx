@@ -41,7 +41,7 @@ export function rankChanges(
 const PILL: Record<ConnectionState | "static", string> = {
   static: "Snapshot",
   connecting: "Connecting…",
-  live: "Live",
+  live: "Connected",
   reconnecting: "Reconnecting…",
   ended: "Final",
 };
@@ -52,11 +52,23 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
   const moves = useSignal<Record<string, RankMove>>({});
   const announcement = useSignal("");
   const connection = useSignal<ConnectionState | "static">("static");
-  const updated = useComputed(() => new Date(board.value.updatedAt));
+  const timeZone = useSignal("UTC");
+  const updated = useComputed(() =>
+    new Intl.DateTimeFormat("en-US", {
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+      timeZone: timeZone.value,
+      timeZoneName: "short",
+    }).format(new Date(board.value.updatedAt))
+  );
   const tableRef = useRef<HTMLDivElement>(null);
   const rowTops = useRef(new Map<string, number>());
 
   useEffect(() => {
+    // The server writes the time in UTC; in the browser it is the visitor's own.
+    timeZone.value = Intl.DateTimeFormat().resolvedOptions().timeZone;
     const feed = competitionFeed(props.competition.id);
     let clear: ReturnType<typeof setTimeout> | undefined;
     const stopConnection = feed.connection.subscribe((state) => connection.value = state);
@@ -103,7 +115,7 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
         <span class={`pill pill-${connection.value}`}>{PILL[connection.value]}</span>
         <span class="muted">
           {competition.participantCount} store{competition.participantCount === 1 ? "" : "s"} · updated{" "}
-          <time dateTime={board.value.updatedAt}>{updated.value.toISOString().slice(11, 19)} UTC</time>
+          <time dateTime={board.value.updatedAt}>{updated.value}</time>
         </span>
       </div>
       {competition.winner && (

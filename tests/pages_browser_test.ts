@@ -174,7 +174,7 @@ Deno.test("pages in Chromium - a visitor keeps a competition page open; signed S
   await page.route("**/events", (route) => refused++ < 2 ? route.fulfill({ status: 503, body: "" }) : route.continue());
   await page.goto(`${origin}/competitions/${competition.id}`);
   await page.locator(".pill-reconnecting", { hasText: "Reconnecting…" }).waitFor({ timeout: 2000 });
-  await page.locator(".pill-live", { hasText: "Live" }).waitFor({ timeout: 5000 });
+  await page.locator(".pill-live", { hasText: "Connected" }).waitFor({ timeout: 5000 });
   assert.equal(refused, 3);
   assert.match(await page.evaluate(() => navigator.userAgent), /HeadlessChrome/, "the UA the join test replaces");
   await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded = true);
