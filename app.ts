@@ -50,6 +50,7 @@ import type { WhopSandbox } from "./sandbox/whop/mod.ts";
 import { withWhopSandbox } from "./sandbox/whop_mode.ts";
 import { withShopifySandbox } from "./sandbox/shopify_mode.ts";
 import { SANDBOX_USERS, type SandboxDemo, startSandboxDemo } from "./sandbox/world.ts";
+import { sandboxBanner } from "./sandbox/banner.ts";
 
 export type { AppDeps, AppEnv } from "./routes/_env.ts";
 
@@ -65,7 +66,10 @@ const OWN_BODY_LIMIT_PATHS = new Set<string>([WHOP_WEBHOOK_PATH, SHOPIFY_WEBHOOK
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use(requestLog({ quietPaths: ["/healthz"] }));
+  app.use(requestLog({
+    quietPaths: ["/healthz"],
+    routinePaths: /^\/api\/(shopify\/webhooks|webhooks\/whop|competitions\/[^/]+\/events)$/,
+  }));
   app.use(secureHeaders({ xFrameOptions: false, crossOriginResourcePolicy: "same-site" }));
   const defaultBodyLimit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
@@ -146,6 +150,8 @@ export interface Runtime {
    * Call once the app listens on `config.port`.
    */
   startDemo?: (options?: { ordersPerMinute?: number }) => SandboxDemo;
+  /** Sandbox mode: the lines to print once the app listens (where the app and the simulators are). */
+  banner?: string;
 }
 
 /** What a test or bench changes in the assembly; production passes none. */
@@ -237,6 +243,9 @@ export async function buildRuntime(
     lifecycle,
     worker,
     sandboxes: sims,
+    banner: sims.whop || sims.shopify
+      ? sandboxBanner({ appUrl: config.appUrl, whopOrigin: sims.whop?.origin, shopifyOrigin: sims.shopify?.origin })
+      : undefined,
     startDemo: sims.whop && sims.shopify
       ? (demo) => startSandboxDemo({ kv, config, lifecycle, whop: sims.whop!, shopify: sims.shopify!, appOrigin }, demo)
       : undefined,

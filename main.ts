@@ -21,7 +21,7 @@ if (import.meta.main) {
   }
   const kv = await openKv(settings.kvPath);
   await ensureIslandBundles();
-  const { app, config, worker, lifecycle, startDemo } = await buildRuntime(settings, kv);
+  const { app, config, worker, lifecycle, startDemo, banner } = await buildRuntime(settings, kv);
   worker.listen().catch((error) => log("error", "queue worker stopped", { error }));
   scheduleJobs(lifecycle);
   Deno.serve({
@@ -31,8 +31,10 @@ if (import.meta.main) {
       if (!(error instanceof SlowClientError)) log("error", "unhandled server error", { error });
       return new Response(null, { status: 500 });
     },
-    onListen: ({ hostname, port }) =>
-      log("info", "listening", { url: `http://${hostname}:${port}`, appUrl: config.appUrl, sandbox: config.sandbox }),
+    onListen: ({ hostname, port }) => {
+      log("info", "listening", { url: `http://${hostname}:${port}`, appUrl: config.appUrl, sandbox: config.sandbox });
+      if (banner) console.log(banner);
+    },
   }, app.fetch);
   // Sandbox mode: the demo world (seeded once per data file) and its simulated customers.
   startDemo?.();

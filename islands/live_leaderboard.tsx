@@ -12,7 +12,7 @@ import { formatDecimalMoney, ordinal } from "../components/format.ts";
 import { competitionFeed, type ConnectionState, type LeaderboardJson } from "./competition_feed.ts";
 
 /** Props: exactly the JSON of `GET /api/competitions/:id/leaderboard`. */
-export type LiveLeaderboardProps = LeaderboardJson;
+export type LiveLeaderboardProps = LeaderboardJson & { youParticipantId?: string };
 
 /** How long a moved row keeps its highlight class. */
 const HIGHLIGHT_MS = 1600;
@@ -125,7 +125,7 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
         </p>
       )}
       <div ref={tableRef}>
-        <LeaderboardTable entries={entries} moves={moves.value} />
+        <LeaderboardTable entries={entries} moves={moves.value} youParticipantId={props.youParticipantId} />
       </div>
       <p class="visually-hidden" aria-live="polite">{announcement.value}</p>
     </section>

@@ -8,6 +8,7 @@
 import type { Config } from "../config.ts";
 import { type ShopifySandbox, startShopifySandbox } from "./shopify/mod.ts";
 import { SANDBOX_APP, WEBHOOK_PATH } from "../lib/shopify/library.ts";
+import { onPreferredPort, SIMULATOR_PORT_OFFSET } from "./ports.ts";
 
 /**
  * Starts the simulated Shopify when the app runs sandboxed with no Shopify
@@ -23,11 +24,13 @@ export async function withShopifySandbox(
 ): Promise<{ config: Config; sandbox?: ShopifySandbox }> {
   if (!config.sandbox || config.shopify.apiKey || config.shopify.origin) return { config };
   const onDisk = config.kvPath !== ":memory:" && !/^https?:\/\//.test(config.kvPath);
-  const sandbox = await startShopifySandbox({
-    ...SANDBOX_APP,
-    appWebhookUrl: `${appOrigin}${WEBHOOK_PATH}`,
-    statePath: onDisk ? config.kvPath.replace(/[^/]*$/, "") + "shopify-sandbox.json" : undefined,
-  });
+  const sandbox = await onPreferredPort(config.port + SIMULATOR_PORT_OFFSET.shopify, (port) =>
+    startShopifySandbox({
+      ...SANDBOX_APP,
+      appWebhookUrl: `${appOrigin}${WEBHOOK_PATH}`,
+      statePath: onDisk ? config.kvPath.replace(/[^/]*$/, "") + "shopify-sandbox.json" : undefined,
+      port,
+    }));
   return {
     sandbox,
     config: { ...config, shopify: { ...SANDBOX_APP, origin: sandbox.origin } },

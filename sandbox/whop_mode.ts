@@ -7,6 +7,7 @@
  */
 import type { Config } from "../config.ts";
 import { type DemoUser, startWhopSandbox, type WhopSandbox } from "./whop/mod.ts";
+import { onPreferredPort, SIMULATOR_PORT_OFFSET } from "./ports.ts";
 
 /** The simulated Whop's fixed credentials (nothing secret: loopback only). */
 export const SANDBOX_WHOP_SETTINGS = {
@@ -33,12 +34,14 @@ export async function withWhopSandbox(
 ): Promise<{ config: Config; sandbox?: WhopSandbox }> {
   if (!config.sandbox || config.whop.apiKey) return { config };
   const onDisk = config.kvPath !== ":memory:" && !/^https?:\/\//.test(config.kvPath);
-  const sandbox = await startWhopSandbox({
-    ...SANDBOX_WHOP_SETTINGS,
-    webhookUrl: `${appOrigin}/api/webhooks/whop`,
-    users: options.users,
-    statePath: onDisk ? config.kvPath.replace(/[^/]*$/, "") + "whop-sandbox.json" : undefined,
-  });
+  const sandbox = await onPreferredPort(config.port + SIMULATOR_PORT_OFFSET.whop, (port) =>
+    startWhopSandbox({
+      ...SANDBOX_WHOP_SETTINGS,
+      webhookUrl: `${appOrigin}/api/webhooks/whop`,
+      users: options.users,
+      statePath: onDisk ? config.kvPath.replace(/[^/]*$/, "") + "whop-sandbox.json" : undefined,
+      port,
+    }));
   return {
     sandbox,
     config: { ...config, whop: { ...SANDBOX_WHOP_SETTINGS, origin: sandbox.origin } },

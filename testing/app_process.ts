@@ -19,6 +19,27 @@ export interface AppProcess extends AsyncDisposable {
 
 const ENCRYPTION_KEY = btoa(String.fromCharCode(...new Uint8Array(32).fill(42)));
 
+/**
+ * A free port whose next `following` ports are free too, below the
+ * ephemeral range (so outgoing connections do not take them meanwhile): for
+ * a sandbox app, whose simulators listen on the ports after the app's.
+ */
+export function freePortRun(following: number): number {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const listeners: Deno.Listener[] = [];
+    try {
+      for (let i = 0; i <= following; i++) listeners.push(Deno.listen({ hostname: "127.0.0.1", port: port + i }));
+      return port;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+    } finally {
+      for (const listener of listeners) listener.close();
+    }
+  }
+  throw new Error("No run of free ports found between 20000 and 30000.");
+}
+
 /** A free loopback port (bound and released; fine for tests). */
 export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -7,7 +7,7 @@
  * that ended (fast-forwarded) is replaced by a new one.
  */
 import assert from "node:assert/strict";
-import { freePort, startAppProcess } from "../testing/app_process.ts";
+import { freePort, freePortRun, startAppProcess } from "../testing/app_process.ts";
 import { loadConfig } from "../config.ts";
 import { buildRuntime } from "../app.ts";
 import { getCompetition } from "../lib/competitions/competitions.ts";
@@ -58,7 +58,7 @@ async function poll<T>(what: string, timeoutMs: number, check: () => Promise<T |
 Deno.test("first run - main.ts on an empty data file shows a seeded live demo within 10 s; customers move it; a restart does not seed again", async () => {
   await ensureIslandBundles();
   const dir = await Deno.makeTempDir({ prefix: "cartbrawl-first-run-" });
-  const port = freePort();
+  const port = freePortRun(2);
   // No credentials at all: sandbox mode by default.
   const env = {
     PORT: String(port),
@@ -85,6 +85,11 @@ Deno.test("first run - main.ts on an empty data file shows a seeded live demo wi
       console.log(`start to demo on /: ${demoMs} ms (${cards.title}, ${cards.stores} stores)`);
       assert.ok(demoMs < 10_000, `the demo took ${demoMs} ms`);
       assert.equal(cards.stores, DEMO_STORE_OWNERS.length);
+      // One human-readable banner names the app and the simulators, on the ports next to the app's.
+      const banner = first.output().split("\n").filter((line) => !line.startsWith("{")).join("\n");
+      assert.match(banner, new RegExp(`Open the app +http://localhost:${port}`));
+      assert.match(banner, new RegExp(`Simulated Whop +http://127\\.0\\.0\\.1:${port + 1}`));
+      assert.match(banner, new RegExp(`Simulated Shopify +http://127\\.0\\.0\\.1:${port + 2}`));
 
       // The sprint is live too for a moment, until the seeding fast-forwards it.
       live = await poll("one live competition", 10_000, async () => {

@@ -110,7 +110,10 @@ export async function beginJoin(
     }) as Promise<Response>
   );
   if (response.status === 410) {
-    throw new ForbiddenError("Connect your store from a web browser: open the competition page and press Join.");
+    throw new ForbiddenError(
+      "Shopify did not recognise this browser (it looks like an automated client), so the connection was not started. " +
+        "Open this page in an everyday browser such as Chrome, Firefox or Safari and connect your store from there.",
+    );
   }
   const location = response.headers.get("Location");
   const state = location ? new URL(location).searchParams.get("state") : null;

@@ -147,7 +147,7 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
       outcomes.push(await recordOrder(kv, participantId, order, now(), options));
     }
     if (outcomes.every((outcome) => outcome === "disconnected")) return { status: 200, result: "disconnected" };
-    log("info", "shopify order applied", { topic, shop, orderId: order.orderId, outcomes });
+    log("debug", "shopify order applied", { topic, shop, orderId: order.orderId, outcomes });
     return { status: 200, result: "applied", outcomes };
   }
   switch (topic) {

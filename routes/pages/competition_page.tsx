@@ -227,8 +227,14 @@ export function competitionPage(deps: AppDeps): Hono<AppEnv> {
           <div class="competition-layout">
             <div class="board">
               {isLive(competition)
-                ? <LiveLeaderboardIsland {...leaderboard} />
-                : <LeaderboardTable entries={leaderboard.entries} caption="Final standings" />}
+                ? <LiveLeaderboardIsland {...leaderboard} youParticipantId={participant?.id} />
+                : (
+                  <LeaderboardTable
+                    entries={leaderboard.entries}
+                    caption="Final standings"
+                    youParticipantId={participant?.id}
+                  />
+                )}
               <section class="card" aria-labelledby="race-heading">
                 <h2 id="race-heading">The race</h2>
                 {isLive(competition)

@@ -23,13 +23,20 @@ button,.button{font:inherit;font-weight:600;border-radius:8px;padding:6px 14px;b
 .primary{background:#303030;color:#fff}.secondary{background:#e3e3e3;color:#303030}
 table{width:100%;border-collapse:collapse;font-size:14px}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #ebebeb}
 th{color:#616161;font-weight:600}td form{display:inline}input{font:inherit;padding:4px 8px;border:1px solid #8a8a8a;border-radius:8px;width:7em}
-.ok{color:#0c5132}.bad{color:#8e1f0b}
+.ok{color:#0c5132}.bad{color:#8e1f0b}tr.chosen{background:#f1f8f5}
 `;
+
+/** An inline icon, so the browser does not ask for a /favicon.ico this server does not have. */
+const FAVICON = `<link rel="icon" href="data:image/svg+xml,${
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#008060"/></svg>',
+  )
+}">`;
 
 function layout(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
+<title>${escapeHtml(title)}</title>${FAVICON}<style>${STYLE}</style></head>
 <body><header><b>Shopify</b><span class="badge">Sandbox</span></header>
 <main>${body}</main></body></html>`;
 }
@@ -82,11 +89,15 @@ export function errorPage(title: string, message: string): string {
 /** The overview at `/`: shops, recent orders and deliveries, and demo forms. */
 export function overviewPage(input: {
   shops: SandboxShop[];
+  /** The shop whose orders and webhooks are listed; every shop's latest when absent. */
+  shop?: string;
   orders: SandboxOrder[];
   deliveries: WebhookDelivery[];
 }): string {
   const shopRows = input.shops.map((shop) =>
-    `<tr><td>${escapeHtml(shop.name)}<div class="muted">${escapeHtml(shop.domain)}</div></td><td>${
+    `<tr${shop.domain === input.shop ? ' class="chosen"' : ""}><td><a href="/?shop=${
+      encodeURIComponent(shop.domain)
+    }">${escapeHtml(shop.name)}</a><div class="muted">${escapeHtml(shop.domain)}</div></td><td>${
       escapeHtml(shop.currency)
     }</td><td>${
       shop.installed ? '<span class="ok">installed</span>' : "not installed"
@@ -121,7 +132,9 @@ export function overviewPage(input: {
     `<div class="card"><h1>Shops</h1><table><tr><th>Shop</th><th>Currency</th><th>App</th><th>New order</th></tr>${
       shopRows || empty(4, "No shops yet: connect one from the app.")
     }</table></div>
-<div class="card"><h1>Recent orders</h1><table><tr><th>Order</th><th>Shop</th><th>Created (UTC)</th><th>Current total</th><th>Status</th><th></th></tr>${
+<div class="card"><h1>${
+      input.shop ? `Orders of ${escapeHtml(input.shop)} <a class="muted" href="/">(all shops)</a>` : "Recent orders"
+    }</h1><table><tr><th>Order</th><th>Shop</th><th>Created (UTC)</th><th>Current total</th><th>Status</th><th></th></tr>${
       orderRows || empty(6, "No orders yet.")
     }</table></div>
 <div class="card"><h1>Recent webhooks</h1><table><tr><th>Topic</th><th>Shop</th><th>URL</th><th>Status</th></tr>${

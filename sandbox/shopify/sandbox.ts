@@ -258,25 +258,29 @@ export async function startShopifySandbox(
     autoApprove: () => sandbox.autoApprove,
   });
   registerAdminRoutes(app, { store, tokens, bucket, faults });
-  app.get("/", (c) =>
-    c.html(overviewPage({
+  app.get("/", (c) => {
+    // One shop's orders when a shop is chosen, so your own do not scroll away among the demo stores'.
+    const shop = store.shops().find((candidate) => candidate.domain === c.req.query("shop"))?.domain;
+    return c.html(overviewPage({
       shops: store.shops(),
-      orders: store.shops().flatMap((shop) => store.orders(shop.domain))
-        .sort((a, b) => b.createdAt - a.createdAt || b.id - a.id).slice(0, 25),
-      deliveries: dispatcher.deliveries.slice(-25).reverse(),
-    })));
+      shop,
+      orders: (shop ? store.orders(shop) : store.shops().flatMap((candidate) => store.orders(candidate.domain)))
+        .sort((a, b) => b.createdAt - a.createdAt || b.id - a.id).slice(0, shop ? 100 : 25),
+      deliveries: dispatcher.deliveries.filter((delivery) => !shop || delivery.shop === shop).slice(-25).reverse(),
+    }));
+  });
   app.post("/_sandbox/orders", async (c) => {
     const form = await c.req.parseBody();
     publish(store.createOrder(String(form.shop), {
       totalPrice: String(form.totalPrice),
       test: form.test !== undefined,
     }));
-    return c.redirect("/", 303);
+    return c.redirect(`/?${new URLSearchParams({ shop: String(form.shop) })}`, 303);
   });
   app.post("/_sandbox/orders/cancel", async (c) => {
     const form = await c.req.parseBody();
     publish(store.cancelOrder(String(form.shop), orderId(String(form.id))));
-    return c.redirect("/", 303);
+    return c.redirect(`/?${new URLSearchParams({ shop: String(form.shop) })}`, 303);
   });
   app.onError((error, c) => {
     if (error instanceof SandboxInputError) {

@@ -4,6 +4,8 @@
  */
 import { Hono } from "hono";
 import { html } from "hono/html";
+import { getCookie } from "hono/cookie";
+import { SIGNED_IN_COOKIE } from "./oauth_routes.ts";
 import { roleLabel } from "./demo_users.ts";
 import { page } from "./html_layout.ts";
 import { formatMoney } from "./money.ts";
@@ -29,9 +31,12 @@ export function checkoutRoutes(
       return c.html(page("Not found", html`<p>No such checkout.</p>`), 404);
     }
     const price = formatMoney(checkout.amountMinor, checkout.currency);
-    const choices = [...state.users.values()].map((user, i) =>
+    const users = [...state.users.values()];
+    const signedIn = getCookie(c, SIGNED_IN_COOKIE);
+    const chosen = users.find((user) => user.id === signedIn) ?? users[0];
+    const choices = users.map((user) =>
       html`<label class="choice">
-  <input type="radio" name="user_id" value="${user.id}" ${i === 0 ? "checked" : ""}>
+  <input type="radio" name="user_id" value="${user.id}" ${user === chosen ? "checked" : ""}>
   <span><strong>${user.name}</strong>
     <span class="muted">@${user.username} · ${roleLabel(user)}</span></span>
 </label>`

@@ -103,3 +103,39 @@ Deno.test("whop sandbox - checkout without a redirect shows a receipt", async ()
     await sandbox.close();
   }
 });
+
+Deno.test("whop sandbox - the checkout pre-selects the user this browser signed in to Whop as", async () => {
+  const sandbox = await startTestSandbox();
+  try {
+    const whop = sdkFor(sandbox);
+    const checkout = await whop.checkoutConfigurations.create({
+      plan: { initial_price: 10, currency: "usd", title: "Prize" },
+      metadata: { competitionId: "cmp_1" },
+    });
+    const signedIn = sandbox.users[2];
+    const approve = await fetch(`${sandbox.origin}/oauth/authorize`, {
+      method: "POST",
+      body: new URLSearchParams({
+        response_type: "code",
+        client_id: TEST_SETTINGS.clientId,
+        redirect_uri: "http://127.0.0.1:8000/auth/callback",
+        scope: "openid",
+        state: "s",
+        code_challenge: "x".repeat(43),
+        code_challenge_method: "S256",
+        user_id: signedIn.id,
+      }),
+      redirect: "manual",
+    });
+    await approve.body?.cancel();
+    assert.equal(approve.status, 302);
+    const cookie = approve.headers.get("set-cookie")!.split(";")[0];
+    const checked = (html: string) => html.match(/value="([^"]+)" checked/)?.[1];
+    const asSignedIn = await (await fetch(checkout.purchase_url!, { headers: { cookie } })).text();
+    assert.equal(checked(asSignedIn), signedIn.id);
+    const anonymous = await (await fetch(checkout.purchase_url!)).text();
+    assert.equal(checked(anonymous), sandbox.users[0].id);
+  } finally {
+    await sandbox.close();
+  }
+});

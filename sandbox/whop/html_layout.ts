@@ -22,6 +22,13 @@ th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid color
 code { font-size: .85em; }
 `;
 
+/** An inline icon, so the browser does not ask for a /favicon.ico this server does not have. */
+const FAVICON = `data:image/svg+xml,${
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#ff6243"/></svg>',
+  )
+}`;
+
 /** A full HTML page titled `title` around `body`. */
 export function page(
   title: string,
@@ -34,6 +41,7 @@ export function page(
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>${title} · Whop sandbox</title>
+        <link rel="icon" href="${FAVICON}">
         <style>${raw(STYLE)}</style>
       </head>
       <body>

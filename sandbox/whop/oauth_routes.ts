@@ -6,11 +6,15 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { html } from "hono/html";
+import { setCookie } from "hono/cookie";
 import { SignJWT } from "jose";
 import { roleLabel } from "./demo_users.ts";
 import { page } from "./html_layout.ts";
 import { ACCESS_TOKEN_TTL_S, type IssuedTokens, OAuthError, type OAuthGrants } from "./oauth_grants.ts";
 import type { WhopState } from "./whop_state.ts";
+
+/** The simulated Whop's own browser session: who last approved a sign-in here (the checkout pre-selects them). */
+export const SIGNED_IN_COOKIE = "whop_sandbox_user";
 
 /** The registered OAuth client. */
 export interface OAuthClient {
@@ -140,6 +144,8 @@ export function oauthRoutes(
     const redirect = new URL(form.redirect_uri);
     redirect.searchParams.set("code", code);
     if (form.state) redirect.searchParams.set("state", form.state);
+    // Like Whop's own session: this browser is now signed in to Whop as the user who approved.
+    setCookie(c, SIGNED_IN_COOKIE, user.id, { path: "/", httpOnly: true, sameSite: "Lax" });
     return c.redirect(redirect.href, 302);
   });
 

@@ -9,6 +9,12 @@ import { log } from "../../core/log.ts";
 export interface RequestLogOptions {
   /** Paths not logged (e.g. health checks polled every second). */
   quietPaths?: string[];
+  /**
+   * Paths of machine traffic (webhooks, event streams) whose successful
+   * requests are logged at `debug`: each already leaves a domain log line,
+   * and at `info` they would drown what people do.
+   */
+  routinePaths?: RegExp;
 }
 
 /** Variables the request log middleware sets. */
@@ -27,7 +33,8 @@ export function requestLog(options: RequestLogOptions = {}): MiddlewareHandler<{
     await next();
     c.header("x-request-id", requestId);
     if (quiet.has(c.req.path) && c.res.status < 400) return;
-    log(c.res.status >= 500 ? "error" : "info", "request", {
+    const routine = c.res.status < 400 && options.routinePaths?.test(c.req.path);
+    log(c.res.status >= 500 ? "error" : routine ? "debug" : "info", "request", {
       requestId,
       method: c.req.method,
       path: c.req.path,
