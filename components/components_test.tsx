@@ -149,7 +149,7 @@ Deno.test("components - the payout badge shows every state of the real payout re
   });
   assert.match(failed, /Payout failed/);
   assert.match(failed, /Whop refused the transfer: insufficient balance\./);
-  assert.match(failed, /next try Dec 1, 2026, 13:00 UTC/);
+  assert.match(failed, /next try <time datetime="2026-12-01T13:00:00.000Z">Dec 1, 2026, 13:00 UTC<\/time>/);
   assert.match(failed, /2 attempts/);
   const gaveUp = html({
     state: "failed",

@@ -24,14 +24,31 @@ export function ordinal(n: number): string {
 }
 
 /**
- * A date-time in UTC for people, e.g. `"Dec 2, 2026, 00:00 UTC"`.
+ * A date-time for people in `timeZone`, with the zone named, e.g.
+ * `"Dec 2, 2026, 00:00 UTC"` or `"Dec 1, 2026, 16:00 PST"`; 24-hour clock,
+ * as the forms use.
+ * @example formatDateTime("2026-12-02T00:00:00Z", "America/Los_Angeles") // "Dec 1, 2026, 16:00 PST"
+ */
+export function formatDateTime(iso: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone,
+    timeZoneName: "short",
+  }).formatToParts(new Date(iso));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("month")} ${part("day")}, ${part("year")}, ${part("hour")}:${part("minute")} ${part("timeZoneName")}`;
+}
+
+/**
+ * A date-time in UTC for people, e.g. `"Dec 2, 2026, 00:00 UTC"` (what the
+ * server writes before the visitor's zone is known).
  * @example formatUtc("2026-12-02T00:00:00Z")
  */
 export function formatUtc(iso: string): string {
-  return new Intl.DateTimeFormat("en-US", {
-    dateStyle: "medium",
-    timeStyle: "short",
-    hourCycle: "h23",
-    timeZone: "UTC",
-  }).format(new Date(iso)) + " UTC";
+  return formatDateTime(iso, "UTC");
 }

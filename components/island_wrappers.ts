@@ -7,6 +7,7 @@ import Countdown from "../islands/countdown.tsx";
 import LiveLeaderboard from "../islands/live_leaderboard.tsx";
 import LiveRaceChart from "../islands/live_race_chart.tsx";
 import CreateForm from "../islands/create_form.tsx";
+import LocalTime from "../islands/local_time.tsx";
 
 /** A ticking countdown: `<CountdownIsland to={iso} />`. */
 export const CountdownIsland = island(Countdown, "countdown");
@@ -16,3 +17,5 @@ export const LiveLeaderboardIsland = island(LiveLeaderboard, "live_leaderboard")
 export const LiveRaceChartIsland = island(LiveRaceChart, "live_race_chart");
 /** The competition form with client-side validation. */
 export const CreateFormIsland = island(CreateForm, "create_form");
+/** A date-time in the visitor's zone: `<LocalTimeIsland iso={iso} />`. */
+export const LocalTimeIsland = island(LocalTime, "local_time");

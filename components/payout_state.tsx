@@ -4,7 +4,7 @@
  * with the reason of a failure and when the next try is due.
  */
 import type { Payout } from "../lib/whop/payouts.ts";
-import { formatUtc } from "./format.ts";
+import { LocalTimeIsland } from "./island_wrappers.ts";
 
 /** The fields of the payout record this badge reads. */
 export type PayoutStateRecord = Pick<
@@ -37,7 +37,11 @@ export function PayoutState(props: { payout: PayoutStateRecord | null }) {
       {payout.state === "failed" && payout.lastError && <span class="field-error">{payout.lastError}</span>}
       {payout.state === "failed" && (payout.gaveUp
         ? <span class="field-error">Retrying cannot fix this; the operators have been told.</span>
-        : payout.nextAttemptAt && <span class="muted">next try {formatUtc(payout.nextAttemptAt)}</span>)}
+        : payout.nextAttemptAt && (
+          <span class="muted">
+            next try <LocalTimeIsland iso={payout.nextAttemptAt} />
+          </span>
+        ))}
       {payout.attempts > 1 && <span class="muted">{payout.attempts} attempts</span>}
     </span>
   );

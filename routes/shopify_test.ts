@@ -118,7 +118,7 @@ Deno.test("shopify join - refusals before Shopify: bad shop domains, not signed 
     headers: { "User-Agent": "curl/8.0" },
   });
   assert.equal(bot.status, 403);
-  assert.match((await bot.json()).error, /web browser/);
+  assert.match((await bot.json()).error, /everyday browser/);
 
   const draft = await t.request("/api/competitions", {
     method: "POST",

@@ -16,8 +16,13 @@ import { ElapsedBar } from "../../components/elapsed_bar.tsx";
 import { LeaderboardTable } from "../../components/leaderboard_table.tsx";
 import { RaceChart } from "../../components/race_chart.tsx";
 import { countdownTarget } from "../../components/competition_card.tsx";
-import { formatDecimalMoney, formatUtc } from "../../components/format.ts";
-import { CountdownIsland, LiveLeaderboardIsland, LiveRaceChartIsland } from "../../components/island_wrappers.ts";
+import { formatDecimalMoney } from "../../components/format.ts";
+import {
+  CountdownIsland,
+  LiveLeaderboardIsland,
+  LiveRaceChartIsland,
+  LocalTimeIsland,
+} from "../../components/island_wrappers.ts";
 import { findParticipantOfUser, type Participant, type SyncProgress } from "../../lib/competitions/participants.ts";
 import { readRaceLines } from "../../lib/competitions/race_series.ts";
 import { renderAppPage } from "./_shell.tsx";
@@ -35,11 +40,15 @@ function Rules(props: { competition: Competition }) {
         </div>
         <div>
           <dt>Starts</dt>
-          <dd>{formatUtc(competition.startDate)}</dd>
+          <dd>
+            <LocalTimeIsland iso={competition.startDate} />
+          </dd>
         </div>
         <div>
           <dt>Ends</dt>
-          <dd>{formatUtc(competition.endDate)}</dd>
+          <dd>
+            <LocalTimeIsland iso={competition.endDate} />
+          </dd>
         </div>
       </dl>
       <p class="muted">
@@ -123,8 +132,11 @@ export function YourStore(props: { participant: Participant; canReconnect: boole
       {disconnected && (
         <p class="notice notice-error">
           <span class="tag tag-warning">store disconnected</span> CartBrawl no longer has access to this store's orders
-          {participant.disconnectedAt ? ` (since ${formatUtc(participant.disconnectedAt)})` : ""}, so new orders do not
-          count until it is connected again.
+          {participant.disconnectedAt && (
+            <>
+              {" "}(since <LocalTimeIsland iso={participant.disconnectedAt} />)
+            </>
+          )}, so new orders do not count until it is connected again.
         </p>
       )}
       {disconnected && props.canReconnect && (
@@ -145,7 +157,7 @@ export function YourStore(props: { participant: Participant; canReconnect: boole
         <div>
           <dt>Last synced</dt>
           <dd class="sync-last">
-            {sync.lastSyncedAt ? <time dateTime={sync.lastSyncedAt}>{formatUtc(sync.lastSyncedAt)}</time> : "not yet"}
+            {sync.lastSyncedAt ? <LocalTimeIsland iso={sync.lastSyncedAt} /> : "not yet"}
           </dd>
         </div>
       </dl>

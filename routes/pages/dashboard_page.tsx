@@ -11,7 +11,7 @@ import { emptyFormValues } from "../../components/competition_form.tsx";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { PayoutState } from "../../components/payout_state.tsx";
 import { getPayout, type Payout } from "../../lib/whop/payouts.ts";
-import { formatUtc } from "../../components/format.ts";
+import { LocalTimeIsland } from "../../components/island_wrappers.ts";
 import { CreateCompetitionSection } from "../../components/create_competition_section.tsx";
 import { renderAppPage } from "./_shell.tsx";
 
@@ -72,7 +72,9 @@ function CompetitionsTab(props: { competitions: Competition[] }) {
               </td>
               <td class="num">{formatMoney(competition.prize, competition.currency)}</td>
               <td class="num">{competition.participantCount}</td>
-              <td>{formatUtc(competition.startDate)}</td>
+              <td>
+                <LocalTimeIsland iso={competition.startDate} />
+              </td>
               <td>
                 <a href={`/competitions/${competition.id}/manage`}>Manage</a>
               </td>

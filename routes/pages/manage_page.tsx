@@ -26,11 +26,10 @@ import {
   issuesToErrors,
   readFormValues,
 } from "../../components/competition_form.tsx";
-import { CreateFormIsland } from "../../components/island_wrappers.ts";
+import { CreateFormIsland, LocalTimeIsland } from "../../components/island_wrappers.ts";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { PayoutState } from "../../components/payout_state.tsx";
 import { getPayout } from "../../lib/whop/payouts.ts";
-import { formatUtc } from "../../components/format.ts";
 import { renderAppPage } from "./_shell.tsx";
 import { cancelAndRefund } from "../../lib/whop/refunds.ts";
 import { SandboxTools } from "../../components/sandbox_tools.tsx";
@@ -79,7 +78,7 @@ function ParticipantsTable(props: { participants: Participant[] }) {
                 {p.sync.error && <span class="field-error">{p.sync.error}</span>}
               </td>
               <td class="num">{p.sync.ordersFetched}</td>
-              <td>{p.sync.lastSyncedAt ? formatUtc(p.sync.lastSyncedAt) : "never"}</td>
+              <td>{p.sync.lastSyncedAt ? <LocalTimeIsland iso={p.sync.lastSyncedAt} /> : "never"}</td>
             </tr>
           ))}
         </tbody>
@@ -124,9 +123,8 @@ async function renderManage(
             <h2 id="fund-heading">Fund the prize</h2>
             <p>
               The competition opens to stores once its {prize}{" "}
-              prize is paid into escrow through Whop. Unfunded drafts are cancelled when the start passes ({formatUtc(
-                competition.startDate,
-              )}).
+              prize is paid into escrow through Whop. Unfunded drafts are cancelled when the start passes
+              (<LocalTimeIsland iso={competition.startDate} />).
             </p>
             <form method="post" action={`/api/competitions/${competition.id}/fund`}>
               <button type="submit">Fund {prize} with Whop</button>

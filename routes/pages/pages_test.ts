@@ -108,7 +108,12 @@ Deno.test("pages - the competition page shows the leaderboard, disconnected stor
   }));
   html = await (await t.request(`/competitions/${competition.id}`)).text();
   assert.match(html, /<strong>Store 0<\/strong> won with \$1,234\.50/);
-  assert.doesNotMatch(html, /<script/, "a finished competition ships no JavaScript");
+  assert.doesNotMatch(html, /data-island="live_/, "a finished competition does not follow the live stream");
+  assert.deepEqual(
+    [...new Set([...html.matchAll(/data-island="(\w+)"/g)].map((m) => m[1]))],
+    ["local_time"],
+    "its only island writes dates in the visitor's zone",
+  );
 });
 
 Deno.test("pages - ?joinError= shows the sentence next to the join form as an escaped alert", async () => {
