@@ -8,6 +8,7 @@ import LiveLeaderboard from "../islands/live_leaderboard.tsx";
 import LiveRaceChart from "../islands/live_race_chart.tsx";
 import CreateForm from "../islands/create_form.tsx";
 import LocalTime from "../islands/local_time.tsx";
+import CopyButton from "../islands/copy_button.tsx";
 
 /** A ticking countdown: `<CountdownIsland to={iso} />`. */
 export const CountdownIsland = island(Countdown, "countdown");
@@ -19,3 +20,5 @@ export const LiveRaceChartIsland = island(LiveRaceChart, "live_race_chart");
 export const CreateFormIsland = island(CreateForm, "create_form");
 /** A date-time in the visitor's zone: `<LocalTimeIsland iso={iso} />`. */
 export const LocalTimeIsland = island(LocalTime, "local_time");
+/** A button that copies `text` (a link, a snippet): `<CopyButtonIsland text={url} label="Copy link" />`. */
+export const CopyButtonIsland = island(CopyButton, "copy_button");

@@ -173,6 +173,7 @@ export function RaceChart(props: RaceChartProps) {
         {lines.map((line) => (
           <path
             key={line.participantId}
+            data-participant-id={line.participantId}
             class={`series series-${colourOf(line)}${
               line.participantId === props.youParticipantId ? " series-you" : ""
             }`}

@@ -9,7 +9,7 @@ export function SignInPrompt(props: { reason?: string; returnTo?: string }) {
   return (
     <section class="card signin">
       <h1>Sign in with Whop</h1>
-      {props.reason && <p class="notice">{props.reason}</p>}
+      {props.reason && <p class="notice notice-info">{props.reason}</p>}
       <p>
         CartBrawl uses your Whop account: creators fund prizes through Whop, and winners are paid out to it. Signing in
         shares your Whop name and id with CartBrawl, nothing else.

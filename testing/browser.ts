@@ -51,7 +51,12 @@ export async function recordProblems(page: Page, problems: string[]): Promise<vo
  * await browser.page.goto(url);
  */
 export async function launchBrowser(
-  options: { viewport?: { width: number; height: number }; desktopUserAgent?: boolean } = {},
+  options: {
+    viewport?: { width: number; height: number };
+    desktopUserAgent?: boolean;
+    /** The browser's time zone (IANA name), e.g. `America/Los_Angeles`; the machine's when absent. */
+    timezoneId?: string;
+  } = {},
 ): Promise<TestBrowser> {
   const userDataDir = await Deno.makeTempDir({ prefix: "chromium_" });
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -59,6 +64,7 @@ export async function launchBrowser(
     args: CHROMIUM_ARGS,
     viewport: options.viewport ?? { width: 1100, height: 900 },
     userAgent: options.desktopUserAgent ? BROWSER_UA : undefined,
+    timezoneId: options.timezoneId,
   });
   const page = context.pages()[0] ?? await context.newPage();
   const problems: string[] = [];

@@ -9,6 +9,7 @@ import { createTestApp } from "../testing/test_app.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
 import { competitionStartedAnHourAgo, draftCompetition } from "../testing/page_fixtures.ts";
 import { pageScripts } from "../testing/page_weight.ts";
+import { updateCompetition } from "../lib/competitions/competitions.ts";
 
 /** The budget per page, gzip bytes. */
 const BUDGET = 20 * 1024;
@@ -18,12 +19,21 @@ Deno.test("page weight - every page ships under 20 KB of gzipped JavaScript; pag
   await using t = await createTestApp();
   const { competition } = await competitionStartedAnHourAgo(t, "creator", 3);
   const draft = await draftCompetition(t, "creator");
+  const { competition: funded } = await updateCompetition(
+    t.kv,
+    (await draftCompetition(t, "creator", "Funded Cup")).id,
+    t.clock.ms,
+    "status",
+    (c) => ({ ...c, status: "UPCOMING", fundsTxId: "pay_1" }),
+  );
   const pages: [string, string | undefined][] = [
     ["/", undefined],
     ["/signin", undefined],
     [`/competitions/${competition.id}`, undefined],
     ["/competitions/new", "creator"],
     [`/competitions/${draft.id}/manage`, "creator"],
+    [`/competitions/${funded.id}/manage`, "creator"],
+    [`/competitions/${competition.id}/manage`, "creator"],
     ["/dashboard", "creator"],
     ["/dashboard?tab=create", "creator"],
     ["/my-competitions", "owner_0"],

@@ -151,8 +151,13 @@ export function YourStore(props: { participant: Participant; canReconnect: boole
           <dd class={`sync-state sync-${sync.state}`}>{SYNC_LABEL[sync.state]}</dd>
         </div>
         <div>
-          <dt>Orders fetched</dt>
-          <dd class="sync-orders">{sync.ordersFetched}</dd>
+          <dt>Orders counted</dt>
+          <dd>
+            <span class="your-orders">{participant.orders}</span>{" "}
+            <span class="muted">
+              (<span class="sync-orders">{sync.ordersFetched}</span> fetched when you joined)
+            </span>
+          </dd>
         </div>
         <div>
           <dt>Last synced</dt>

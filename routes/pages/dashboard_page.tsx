@@ -67,16 +67,16 @@ function CompetitionsTab(props: { competitions: Competition[] }) {
                 <a href={`/competitions/${competition.id}`}>{competition.title}</a>
                 {competition.fundingIssue && <span class="tag tag-warning">funding problem</span>}
               </th>
-              <td>
+              <td data-label="Status">
                 <StatusBadge status={competition.status} />
               </td>
-              <td class="num">{formatMoney(competition.prize, competition.currency)}</td>
-              <td class="num">{competition.participantCount}</td>
-              <td>
+              <td class="num" data-label="Prize">{formatMoney(competition.prize, competition.currency)}</td>
+              <td class="num" data-label="Stores">{competition.participantCount}</td>
+              <td data-label="Starts">
                 <LocalTimeIsland iso={competition.startDate} />
               </td>
-              <td>
-                <a href={`/competitions/${competition.id}/manage`}>Manage</a>
+              <td class="row-action">
+                <a class="button button-secondary" href={`/competitions/${competition.id}/manage`}>Manage</a>
               </td>
             </tr>
           ))}

@@ -26,12 +26,21 @@ import {
   issuesToErrors,
   readFormValues,
 } from "../../components/competition_form.tsx";
-import { CreateFormIsland, LocalTimeIsland } from "../../components/island_wrappers.ts";
+import {
+  CopyButtonIsland,
+  CountdownIsland,
+  CreateFormIsland,
+  LiveLeaderboardIsland,
+  LocalTimeIsland,
+} from "../../components/island_wrappers.ts";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { PayoutState } from "../../components/payout_state.tsx";
 import { getPayout } from "../../lib/whop/payouts.ts";
+import { cancelAndRefund, getRefund, type Refund } from "../../lib/whop/refunds.ts";
+import { leaderboardView } from "../../lib/competitions/views.ts";
+import { LeaderboardTable } from "../../components/leaderboard_table.tsx";
+import { countdownTarget } from "../../components/competition_card.tsx";
 import { renderAppPage } from "./_shell.tsx";
-import { cancelAndRefund } from "../../lib/whop/refunds.ts";
 import { SandboxTools } from "../../components/sandbox_tools.tsx";
 
 /** The competition, when the caller created it; 401 signed out, 403 for anyone else. */
@@ -58,7 +67,7 @@ function ParticipantsTable(props: { participants: Participant[] }) {
             <th scope="col">Store</th>
             <th scope="col">Connection</th>
             <th scope="col">Sync</th>
-            <th scope="col" class="num">Orders fetched</th>
+            <th scope="col" class="num">Orders counted</th>
             <th scope="col">Last synced</th>
           </tr>
         </thead>
@@ -68,17 +77,20 @@ function ParticipantsTable(props: { participants: Participant[] }) {
               <th scope="row">
                 {p.displayName} <span class="muted">{p.shop}</span>
               </th>
-              <td>
+              <td data-label="Connection">
                 {p.connection === "connected"
                   ? <span class="tag tag-ok">connected</span>
                   : <span class="tag tag-warning">store disconnected</span>}
               </td>
-              <td>
+              <td data-label="Sync">
                 <span class={`tag tag-${p.sync.state === "failed" ? "warning" : "neutral"}`}>{p.sync.state}</span>
+                <span class="muted">{p.sync.ordersFetched} fetched</span>
                 {p.sync.error && <span class="field-error">{p.sync.error}</span>}
               </td>
-              <td class="num">{p.sync.ordersFetched}</td>
-              <td>{p.sync.lastSyncedAt ? <LocalTimeIsland iso={p.sync.lastSyncedAt} /> : "never"}</td>
+              <td class="num" data-label="Orders counted">{p.orders}</td>
+              <td data-label="Last synced">
+                {p.sync.lastSyncedAt ? <LocalTimeIsland iso={p.sync.lastSyncedAt} /> : "never"}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -87,22 +99,62 @@ function ParticipantsTable(props: { participants: Participant[] }) {
   );
 }
 
+const REFUND_STATE: Record<Refund["state"], string> = {
+  pending: "Refund in progress",
+  sending: "Refund in progress",
+  sent: "Refunded",
+  failed: "Refund not done yet",
+};
+
+/** What happened to the creator's money: funded and held, or refunded (in progress, done, failing). */
+function MoneyStatus(props: { competition: Competition; refund: Refund | null }) {
+  const { competition, refund } = props;
+  const prize = formatMoney(competition.prize, competition.currency);
+  if (refund) {
+    const done = refund.state === "sent";
+    return (
+      <p class={`notice${done ? "" : refund.state === "failed" ? " notice-error" : ""}`} role="status">
+        <strong>{REFUND_STATE[refund.state]}</strong>
+        {done
+          ? `: the ${prize} prize went back to your Whop account.`
+          : refund.state === "failed"
+          ? `: ${refund.lastError ?? "Whop did not complete it"}. It is tried again automatically.`
+          : `: the ${prize} prize is on its way back to your Whop account.`}
+      </p>
+    );
+  }
+  if (competition.fundsTxId && (competition.status === "UPCOMING" || competition.status === "ACTIVE")) {
+    return (
+      <p class="notice notice-ok" role="status">
+        <strong>✓ Funded</strong>: the {prize} prize is held on Whop until the end.
+      </p>
+    );
+  }
+  return null;
+}
+
 async function renderManage(
   c: Context<AppEnv>,
   deps: AppDeps,
   competition: Competition,
   form?: { values: CompetitionFormValues; errors: FieldErrors },
+  cancelError?: string,
 ) {
   const now = deps.now();
-  const [participants, payout] = await Promise.all([
+  const following = competition.status !== "DRAFT" && competition.status !== "CANCELLED";
+  const [participants, payout, refund, leaderboard] = await Promise.all([
     listParticipants(deps.kv, competition.id),
     getPayout(deps.kv, competition.id),
+    getRefund(deps.kv, { kind: "prize", competitionId: competition.id }),
+    following ? leaderboardView(deps.kv, competition, 10) : null,
   ]);
+  const publicUrl = `${deps.config.appUrl}/competitions/${competition.id}`;
+  const countdown = countdownTarget(competition);
   const editable = isEditable(competition, now);
   const prize = formatMoney(competition.prize, competition.currency);
   return renderAppPage(c, deps, {
     title: `Manage ${competition.title}`,
-    status: form ? 400 : 200,
+    status: form || cancelError ? 400 : 200,
     body: (
       <>
         <div class="page-head">
@@ -115,6 +167,7 @@ async function renderManage(
           <a class="button button-secondary" href={`/competitions/${competition.id}`}>Public page</a>
         </div>
         {c.req.query("saved") !== undefined && <p class="notice" role="status">Changes saved.</p>}
+        <MoneyStatus competition={competition} refund={refund} />
         {competition.fundingIssue && (
           <p class="notice notice-error" role="alert">Funding problem: {competition.fundingIssue}</p>
         )}
@@ -145,6 +198,48 @@ async function renderManage(
           </section>
         )}
         <SandboxTools sandbox={deps.config.sandbox} competition={competition} now={now} />
+        {leaderboard && (
+          <section class="card" aria-labelledby="board-heading">
+            <h2 id="board-heading">The race</h2>
+            <dl class="facts">
+              <div>
+                <dt>Starts</dt>
+                <dd>
+                  <LocalTimeIsland iso={competition.startDate} />
+                </dd>
+              </div>
+              <div>
+                <dt>Ends</dt>
+                <dd>
+                  <LocalTimeIsland iso={competition.endDate} />
+                </dd>
+              </div>
+              {countdown && (
+                <div>
+                  <dt>{countdown.label}</dt>
+                  <dd>
+                    <CountdownIsland to={countdown.to} />
+                  </dd>
+                </div>
+              )}
+            </dl>
+            {competition.status === "ACTIVE" && <LiveLeaderboardIsland {...leaderboard} />}
+            {competition.status === "COMPLETED" && (
+              <LeaderboardTable entries={leaderboard.entries} caption="Final standings" />
+            )}
+          </section>
+        )}
+        {following && (
+          <section class="card" aria-labelledby="share-heading">
+            <h2 id="share-heading">Share</h2>
+            <p class="muted">Anyone with the link can follow the race; store owners join from it.</p>
+            <div class="copy-row">
+              <label class="visually-hidden" for="share-link">Public link</label>
+              <input id="share-link" readOnly value={publicUrl} />
+              <CopyButtonIsland text={publicUrl} label="Copy link" />
+            </div>
+          </section>
+        )}
         <section class="card" aria-labelledby="stores-heading">
           <h2 id="stores-heading">Stores ({participants.length})</h2>
           <ParticipantsTable participants={participants} />
@@ -163,8 +258,25 @@ async function renderManage(
         {editable && (
           <section class="card danger-zone" aria-labelledby="cancel-heading">
             <h2 id="cancel-heading">Cancel the competition</h2>
-            <p>Stores are told, and a funded prize is refunded to you.</p>
+            <p>
+              {competition.status === "UPCOMING"
+                ? `Every store is told, and the ${prize} prize is refunded to you through Whop. This cannot be undone.`
+                : "The draft is cancelled; nothing was paid, so nothing is refunded. This cannot be undone."}
+            </p>
             <form method="post" action={`/competitions/${competition.id}/manage/cancel`}>
+              {cancelError && <p class="field-error" id="cancel-error" role="alert">{cancelError}</p>}
+              <label class="checkbox">
+                <input
+                  type="checkbox"
+                  name="confirm"
+                  value="yes"
+                  required
+                  aria-describedby={cancelError ? "cancel-error" : undefined}
+                />{" "}
+                {competition.status === "UPCOMING"
+                  ? `Yes, cancel and refund the ${prize} prize`
+                  : "Yes, cancel this draft"}
+              </label>
               <button type="submit" class="button-danger">Cancel competition</button>
             </form>
           </section>
@@ -204,6 +316,9 @@ export function managePage(deps: AppDeps): Hono<AppEnv> {
     })
     .post("/competitions/:id/manage/cancel", async (c) => {
       const competition = await loadOwnCompetition(c, deps);
+      if ((await readForm(c)).confirm !== "yes") {
+        return renderManage(c, deps, competition, undefined, "Tick the box to confirm: cancelling cannot be undone.");
+      }
       await cancelAndRefund(deps, competition.id, competition.creatorId);
       return c.redirect(`/competitions/${competition.id}/manage`, 303);
     });

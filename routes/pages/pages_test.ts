@@ -281,7 +281,11 @@ Deno.test("pages - the manage page edits, shows funding issues and sync state, a
   assert.equal(invalid.status, 400);
   assert.equal(fieldError(await invalid.text(), "prize"), "The prize must be more than zero.");
 
-  const cancel = await postForm(t, `/competitions/${draft.id}/manage/cancel`, {}, CREATOR);
+  const unconfirmed = await postForm(t, `/competitions/${draft.id}/manage/cancel`, {}, CREATOR);
+  assert.equal(unconfirmed.status, 400, "cancelling needs the confirmation box");
+  assert.match(await unconfirmed.text(), /Tick the box to confirm: cancelling cannot be undone\./);
+  assert.equal((await getCompetition(t.kv, draft.id)).status, "DRAFT");
+  const cancel = await postForm(t, `/competitions/${draft.id}/manage/cancel`, { confirm: "yes" }, CREATOR);
   assert.equal(cancel.status, 303);
   assert.equal(cancel.headers.get("location"), `/competitions/${draft.id}/manage`);
   assert.equal((await getCompetition(t.kv, draft.id)).status, "CANCELLED");
@@ -293,7 +297,8 @@ Deno.test("pages - the manage page edits, shows funding issues and sync state, a
   }));
   html = await (await t.request(`/competitions/${competition.id}/manage`, { userId: CREATOR })).text();
   assert.match(html, />failed</);
-  assert.match(html, />42</);
+  assert.match(html, />42 fetched</);
+  assert.match(html, /data-label="Orders counted">0</, "the orders that count, as the board shows them");
   assert.match(html, /Shopify answered 503\./);
   assert.doesNotMatch(html, /Edit the rules/, "rules are locked once started");
 });
@@ -406,4 +411,37 @@ Deno.test("pages - unknown paths get an HTML 404 page, unknown API paths JSON", 
   const api = await t.request("/api/no-such-thing");
   assert.equal(api.status, 404);
   assert.deepEqual(await api.json(), { error: "Not found." });
+});
+
+Deno.test("pages - the manage page says what happened to the money and, once funded, shows the race and a share link", async () => {
+  await using t = await createTestApp();
+  const draft = await draftCompetition(t, CREATOR);
+  const { competition } = await updateCompetition(
+    t.kv,
+    draft.id,
+    t.clock.ms,
+    "status",
+    (c) => ({ ...c, status: "UPCOMING", fundsTxId: "pay_1" }),
+  );
+  const manage = async () =>
+    await (await t.request(`/competitions/${competition.id}/manage`, { userId: CREATOR })).text();
+  let html = await manage();
+  assert.match(html, /✓ Funded<\/strong>: the \$500\.00 prize is held on Whop until the end\./);
+  assert.match(html, /Yes, cancel and refund the \$500\.00 prize/);
+  assert.match(
+    html,
+    new RegExp(`id="share-link" readonly value="http://localhost:8000/competitions/${competition.id}"`, "i"),
+  );
+  assert.match(html, /<h2 id="board-heading">The race<\/h2>/);
+
+  const refund = { state: "failed", attempts: 2, lastError: "Whop could not reach the bank", kind: "prize" };
+  await t.kv.set(keys.prizeRefund(competition.id), refund);
+  html = await manage();
+  assert.match(
+    html,
+    /Refund not done yet<\/strong>: Whop could not reach the bank\. It is tried again automatically\./,
+  );
+  await t.kv.set(keys.prizeRefund(competition.id), { ...refund, state: "sent" });
+  html = await manage();
+  assert.match(html, /Refunded<\/strong>: the \$500\.00 prize went back to your Whop account\./);
 });
