@@ -66,10 +66,8 @@ export function LeaderboardTable(props: LeaderboardTableProps) {
             >
               <td class="rank">{anyOrder ? entry.rank : "–"}</td>
               <th scope="row" class="store">
-                <span class="store-name">
-                  {entry.displayName}
-                  {you && <strong class="you-tag">You</strong>}
-                </span>
+                <span class="store-name">{entry.displayName}</span>
+                {you && <strong class="you-tag">You</strong>}
                 {gap && <span class="gap">{gap} behind {ordinal(entries[index - 1].rank)} place</span>}
                 <span class="store-shop muted">{entry.shop}</span>
                 {!entry.connected && <span class="tag tag-warning">store disconnected</span>}

@@ -179,7 +179,8 @@ Deno.test("pages in Chromium - a visitor keeps a competition page open; signed S
   assert.match(await page.evaluate(() => navigator.userAgent), /HeadlessChrome/, "the UA the join test replaces");
   await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded = true);
   // Tied at zero: both share rank 1; North Wind, which joined first, is listed first.
-  assert.deepEqual(await rows(page), ["1|North Wind|$0.00", "1|South Pole|$0.00"]);
+  // Before the first counted order nobody is ranked yet.
+  assert.deepEqual(await rows(page), ["–|North Wind|$0.00", "–|South Pole|$0.00"]);
   const chartBefore = await page.locator(".race-chart path.series").evaluateAll((paths) =>
     paths.map((p) => p.getAttribute("d"))
   );
@@ -295,7 +296,11 @@ Deno.test("pages in Chromium - a store owner signs in with Whop, joins through S
   );
   assert.equal(await page.getByLabel("Your Shopify store").count(), 0, "no join form any more");
   await page.locator(".live-leaderboard tr", { hasText: "Cara & Co <Goods>" }).waitFor();
-  assert.deepEqual(await rows(page), ["1|Store 0|$0.00", "1|Cara & Co <Goods>|$0.00"]);
+  assert.deepEqual(await rows(page), ["–|Store 0|$0.00", "–|Cara & Co <Goods>|$0.00"]);
+  assert.equal(
+    await page.locator(".live-leaderboard tr", { hasText: "Cara & Co <Goods>" }).locator(".you-tag").textContent(),
+    "You",
+  );
   await shot("join_5_joined");
 
   await settledSync(t, participant.id);
