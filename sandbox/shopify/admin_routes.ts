@@ -3,26 +3,22 @@
  * checks the access token, prices the query against the shop's leaky
  * bucket, runs it, and reports `extensions.cost` as Shopify does.
  */
+import {
+  execute,
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  Kind,
+  type OperationDefinitionNode,
+  parse,
+} from "graphql";
+import type { DocumentNode, FragmentDefinitionNode } from "graphql";
 import type { Hono } from "hono";
-import { mutationRoot, queryRoot } from "./admin_schema.ts";
+import { mutationRoot, queryRoot } from "./admin_resolvers.ts";
+import { adminSchema } from "./admin_schema.ts";
 import type { CostBucket } from "./cost_bucket.ts";
 import { type ShopifyFaults, takeHttpFault } from "./faults.ts";
-import {
-  collectFields,
-  execute,
-  type ExecutionContext,
-  type GraphqlError,
-  GraphqlValidationError,
-  selectionCost,
-} from "./graphql_executor.ts";
-import {
-  type DocumentNode,
-  GraphqlSyntaxError,
-  type GraphqlValue,
-  type OperationNode,
-  parseGraphql,
-  resolveValue,
-} from "./graphql_parser.ts";
+import { type GraphqlError, GraphqlFieldError, selectionCost, shopifyValidation } from "./graphql_executor.ts";
 import type { ShopStore } from "./shop_store.ts";
 import type { TokenIssuer } from "./tokens.ts";
 
@@ -56,18 +52,24 @@ async function readGraphqlRequest(request: Request): Promise<GraphqlRequest> {
   }
 }
 
-function pickOperation(
-  document: DocumentNode,
-  name: unknown,
-): OperationNode | string {
-  if (typeof name === "string" && name) {
-    return document.operations.find((op) => op.name === name) ??
-      `Unknown operation named "${name}".`;
-  }
-  if (document.operations.length === 1) return document.operations[0];
-  return document.operations.length === 0
-    ? "No operations in query document."
-    : "An operation name is required when the document has several operations.";
+function pickOperation(document: DocumentNode, name: unknown): OperationDefinitionNode | string {
+  const named = typeof name === "string" && name ? name : undefined;
+  const operation = getOperationAST(document, named);
+  if (operation) return operation;
+  if (named) return `Unknown operation named "${named}".`;
+  return document.definitions.some((definition) => definition.kind === Kind.OPERATION_DEFINITION)
+    ? "An operation name is required when the document has several operations."
+    : "No operations in query document.";
+}
+
+/** graphql-js's syntax error worded as Shopify's parser words it: `Parse error on "}" at [1, 16]`. */
+function parseError(error: GraphQLError): GraphqlError {
+  const token = /(?:found|Unexpected) (.+)\.$/.exec(error.message)?.[1].replace(/^"(.*)"$/, "$1") ?? "";
+  const { line, column } = error.locations?.[0] ?? { line: 1, column: 1 };
+  return {
+    message: `Parse error on "${token === "<EOF>" ? "end of file" : token}" at [${line}, ${column}]`,
+    locations: [{ line, column }],
+  };
 }
 
 /** Adds the Admin GraphQL route to `app`. */
@@ -95,18 +97,16 @@ export function registerAdminRoutes(app: Hono, deps: AdminDependencies): void {
     if (typeof request.query !== "string" || !request.query.trim()) {
       return c.json({ errors: [{ message: "No query string was present" }] });
     }
+    const schema = await adminSchema();
     let document: DocumentNode;
     try {
-      document = parseGraphql(request.query);
+      document = parse(request.query);
     } catch (error) {
-      if (!(error instanceof GraphqlSyntaxError)) throw error;
-      return c.json({
-        errors: [{
-          message: error.message,
-          locations: [{ line: error.line, column: error.column }],
-        }],
-      });
+      if (!(error instanceof GraphQLError)) throw error;
+      return c.json({ errors: [parseError(error)] });
     }
+    const invalid = shopifyValidation(schema, document);
+    if (invalid.length) return c.json({ errors: invalid });
     const operation = pickOperation(document, request.operationName);
     if (typeof operation === "string") {
       return c.json({ errors: [{ message: operation }] });
@@ -114,25 +114,27 @@ export function registerAdminRoutes(app: Hono, deps: AdminDependencies): void {
     if (operation.operation === "subscription") {
       return c.json({ errors: [{ message: "Subscriptions are not supported" }] });
     }
-    const given = (request.variables ?? {}) as Record<string, GraphqlValue>;
-    const variables: Record<string, GraphqlValue> = { ...given };
-    for (const definition of operation.variables) {
-      if (!(definition.name in variables) && definition.defaultValue) {
-        variables[definition.name] = resolveValue(definition.defaultValue, {});
-      }
+    const given = (request.variables ?? {}) as Record<string, unknown>;
+    const variables = getVariableValues(schema, operation.variableDefinitions ?? [], given);
+    if (variables.errors) {
+      return c.json({
+        errors: variables.errors.map((error) => ({
+          message: error.message,
+          locations: error.locations,
+          extensions: { code: "INVALID_VARIABLE" },
+        })),
+      });
     }
-    const context: ExecutionContext = { variables, fragments: document.fragments };
+    const fragments: Record<string, FragmentDefinitionNode> = Object.fromEntries(
+      document.definitions.flatMap((definition) =>
+        definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition]] : []
+      ),
+    );
+    const costContext = { fragments, variables: variables.coerced };
     const isMutation = operation.operation === "mutation";
-
-    let requested: number;
-    try {
-      requested = isMutation
-        ? MUTATION_COST * collectFields(operation.selections, context).length
-        : selectionCost(operation.selections, context);
-    } catch (error) {
-      if (!(error instanceof GraphqlValidationError)) throw error;
-      return c.json({ errors: [error.error] });
-    }
+    const requested = isMutation
+      ? MUTATION_COST * operation.selectionSet.selections.length
+      : selectionCost(operation.selectionSet, costContext);
     const cost = (actual: number | null) => ({
       requestedQueryCost: requested,
       actualQueryCost: actual,
@@ -170,16 +172,21 @@ export function registerAdminRoutes(app: Hono, deps: AdminDependencies): void {
       searchWarnings,
     };
     const root = isMutation ? mutationRoot(schemaContext) : queryRoot(schemaContext);
-    let data: Record<string, unknown>;
-    let errors: GraphqlError[];
-    try {
-      ({ data, errors } = execute(operation.selections, root, context));
-    } catch (error) {
-      if (!(error instanceof GraphqlValidationError)) throw error;
+    const operationName = operation.name?.value;
+    const result = await execute({ schema, document, operationName, rootValue: root, variableValues: given });
+    const unanswerable = result.errors?.find((error) => !(error.originalError instanceof GraphqlFieldError));
+    if (unanswerable) {
       deps.bucket.refund(shop.domain, requested);
-      return c.json({ errors: [error.error], extensions: { cost: cost(0) } });
+      return c.json({
+        errors: [{
+          message: `The simulated Shopify cannot answer this: ${unanswerable.message}`,
+          path: unanswerable.path,
+        }],
+      }, 500);
     }
-    const actual = isMutation ? requested : selectionCost(operation.selections, context, data);
+    const data = result.data as Record<string, unknown> | null;
+    const errors = (result.errors ?? []).map((error) => error.toJSON());
+    const actual = isMutation ? requested : selectionCost(operation.selectionSet, costContext, data);
     deps.bucket.refund(shop.domain, requested - actual);
     return c.json({
       data,

@@ -1,187 +1,113 @@
 /**
- * Runs a parsed operation against plain objects: each object names its
- * `__typename` and holds, per field, a value or a resolver taking the field's
- * arguments. Also prices a selection the way Shopify's cost calculator does.
+ * What Shopify adds to plain GraphQL, on top of graphql-js and Shopify's
+ * schema (`admin_schema.ts`): validation errors worded and coded the way the
+ * Admin API reports them, errors a resolver raises with Shopify's
+ * `extensions`, and the query cost Shopify's calculator charges.
  */
 import {
   type DocumentNode,
   type FieldNode,
-  type GraphqlValue,
-  resolveValue,
-  type SelectionNode,
-} from "./graphql_parser.ts";
+  type FragmentDefinitionNode,
+  type GraphQLError,
+  type GraphQLSchema,
+  Kind,
+  type SelectionSetNode,
+  specifiedRules,
+  validate,
+  type ValidationRule,
+  valueFromASTUntyped,
+} from "graphql";
 
-/** A GraphQL object: `__typename` and its fields, each a value or a resolver of arguments. */
+/**
+ * A value the resolvers return: `__typename` (how graphql-js picks the type
+ * of an interface or union) and per field a value or a function of the
+ * field's arguments, which graphql-js's default resolver calls.
+ */
 export interface GraphqlObject {
   __typename: string;
   [field: string]: unknown;
 }
 
-/** A resolver: receives the field's arguments, variables substituted. */
-export type FieldResolver = (args: Record<string, GraphqlValue>) => unknown;
+/** A field's arguments as graphql-js hands them to a resolver: coerced, variables substituted. */
+export type FieldArguments = Record<string, unknown>;
 
-/** One entry of a GraphQL `errors` array. */
+/** One entry of a GraphQL `errors` array, as Shopify writes it. */
 export interface GraphqlError {
   message: string;
-  locations?: { line: number; column: number }[];
-  path?: (string | number)[];
+  locations?: readonly { line: number; column: number }[];
+  path?: readonly (string | number)[];
   extensions?: Record<string, unknown>;
 }
 
-/** Thrown by a resolver: the field becomes null and the error is reported with its path. */
+/** Thrown by a resolver: the field becomes null and the error is reported with its path and `extensions`. */
 export class GraphqlFieldError extends Error {
   constructor(message: string, readonly extensions?: Record<string, unknown>) {
     super(message);
   }
 }
 
-/** A static mistake in the query (unknown field, missing selection): no data is returned. */
-export class GraphqlValidationError extends Error {
-  constructor(readonly error: GraphqlError) {
-    super(error.message);
-  }
-}
+/** graphql-ruby's error codes (what Shopify reports) for graphql-js's validation rules. */
+const SHOPIFY_CODES: Record<string, string> = {
+  FieldsOnCorrectTypeRule: "undefinedField",
+  KnownArgumentNamesRule: "argumentNotAccepted",
+  ValuesOfCorrectTypeRule: "argumentLiteralsIncompatible",
+  ProvidedRequiredArgumentsRule: "missingRequiredArguments",
+  ScalarLeafsRule: "selectionMismatch",
+  KnownTypeNamesRule: "undefinedType",
+  NoUndefinedVariablesRule: "variableNotDefined",
+  NoUnusedVariablesRule: "variableNotUsed",
+  VariablesInAllowedPositionRule: "variableMismatch",
+  KnownFragmentNamesRule: "undefinedFragment",
+  NoUnusedFragmentsRule: "useAndDefineFragment",
+  KnownDirectivesRule: "undefinedDirective",
+};
 
-/** Everything a run needs besides the root object. */
-export interface ExecutionContext {
-  variables: Record<string, GraphqlValue>;
-  fragments: DocumentNode["fragments"];
-}
-
-/** The fields selected on an object of type `typename`, fragments expanded. */
-export function collectFields(
-  selections: SelectionNode[],
-  context: ExecutionContext,
-  typename?: string,
-): FieldNode[] {
-  const fields: FieldNode[] = [];
-  for (const selection of selections) {
-    if (selection.kind === "field") {
-      fields.push(selection);
-      continue;
-    }
-    const fragment = selection.kind === "spread" ? context.fragments.get(selection.name) : selection;
-    if (!fragment) {
-      throw new GraphqlValidationError({
-        message: `Fragment ${(selection as { name: string }).name} was used, but not defined`,
-      });
-    }
-    const condition = fragment.typeCondition;
-    if (typename === undefined || !condition || condition === typename) {
-      fields.push(...collectFields(fragment.selections, context, typename));
-    }
+function shopifyValidationError(rule: ValidationRule, error: GraphQLError): GraphqlError {
+  const code = SHOPIFY_CODES[rule.name] ?? rule.name.replace(/Rule$/, "");
+  const located = error.locations ? { locations: error.locations } : {};
+  const unknownField = rule.name === "FieldsOnCorrectTypeRule" &&
+    /^Cannot query field "(\w+)" on type "(\w+)"/.exec(error.message);
+  if (unknownField) {
+    const [, fieldName, typeName] = unknownField;
+    return {
+      message: `Field '${fieldName}' doesn't exist on type '${typeName}'`,
+      ...located,
+      extensions: { code, typeName, fieldName },
+    };
   }
-  return fields;
+  return { message: error.message, ...located, extensions: { code } };
 }
 
 /**
- * Resolves `selections` on `root`. Field errors null their field and are
- * listed; a validation error is thrown as {@link GraphqlValidationError}.
+ * Validates `document` against `schema` with graphql-js's rules; each error
+ * carries the code graphql-ruby (Shopify) gives it, and an unknown field is
+ * worded as Shopify words it. Empty when the document is valid.
  */
-export function execute(
-  selections: SelectionNode[],
-  root: GraphqlObject,
-  context: ExecutionContext,
-): { data: Record<string, unknown>; errors: GraphqlError[] } {
-  const errors: GraphqlError[] = [];
-  const data = projectObject(selections, root, context, [], errors);
-  return { data, errors };
-}
-
-function projectObject(
-  selections: SelectionNode[],
-  object: GraphqlObject,
-  context: ExecutionContext,
-  path: (string | number)[],
-  errors: GraphqlError[],
-): Record<string, unknown> {
-  const result: Record<string, unknown> = {};
-  for (const field of collectFields(selections, context, object.__typename)) {
-    const key = field.alias ?? field.name;
-    if (field.name === "__typename") {
-      result[key] = object.__typename;
-      continue;
-    }
-    if (!(field.name in object)) {
-      throw new GraphqlValidationError({
-        message: `Field '${field.name}' doesn't exist on type '${object.__typename}'`,
-        locations: [{ line: field.line, column: field.column }],
-        path: [...path, key],
-        extensions: {
-          code: "undefinedField",
-          typeName: object.__typename,
-          fieldName: field.name,
-        },
-      });
-    }
-    const fieldPath = [...path, key];
-    try {
-      const raw = object[field.name];
-      const value = typeof raw === "function" ? (raw as FieldResolver)(fieldArguments(field, context)) : raw;
-      result[key] = projectValue(field, value, context, fieldPath, errors);
-    } catch (error) {
-      if (!(error instanceof GraphqlFieldError)) throw error;
-      result[key] = null;
-      errors.push({
-        message: error.message,
-        locations: [{ line: field.line, column: field.column }],
-        path: fieldPath,
-        ...(error.extensions ? { extensions: error.extensions } : {}),
-      });
-    }
-  }
-  return result;
-}
-
-function projectValue(
-  field: FieldNode,
-  value: unknown,
-  context: ExecutionContext,
-  path: (string | number)[],
-  errors: GraphqlError[],
-): unknown {
-  if (value === null || value === undefined) return null;
-  if (Array.isArray(value)) {
-    return value.map((item, index) => projectValue(field, item, context, [...path, index], errors));
-  }
-  const isObject = typeof value === "object" && "__typename" in value;
-  if (isObject && !field.selections) {
-    throw new GraphqlValidationError({
-      message: `Field must have selections (field '${field.name}' returns ${
-        (value as GraphqlObject).__typename
-      } but has no selections. Did you mean '${field.name} { ... }'?)`,
-      locations: [{ line: field.line, column: field.column }],
-      extensions: { code: "selectionMismatch" },
-    });
-  }
-  if (!isObject && field.selections) {
-    throw new GraphqlValidationError({
-      message: `Selections can't be made on scalars (field '${field.name}')`,
-      locations: [{ line: field.line, column: field.column }],
-      extensions: { code: "selectionMismatch" },
-    });
-  }
-  return isObject
-    ? projectObject(
-      field.selections!,
-      value as GraphqlObject,
-      context,
-      path,
-      errors,
-    )
-    : value;
-}
-
-/** The field's arguments with variables substituted. */
-export function fieldArguments(
-  field: FieldNode,
-  context: ExecutionContext,
-): Record<string, GraphqlValue> {
-  return Object.fromEntries(
-    Object.entries(field.args).map((
-      [name, node],
-    ) => [name, resolveValue(node, context.variables)]),
+export function shopifyValidation(schema: GraphQLSchema, document: DocumentNode): GraphqlError[] {
+  if (validate(schema, document).length === 0) return [];
+  return specifiedRules.flatMap((rule) =>
+    validate(schema, document, [rule]).map((error) => shopifyValidationError(rule, error))
   );
+}
+
+/** What pricing a selection needs besides the selection. */
+export interface CostContext {
+  fragments: Record<string, FragmentDefinitionNode>;
+  variables: Record<string, unknown>;
+}
+
+function collectFields(selectionSet: SelectionSetNode, context: CostContext): FieldNode[] {
+  return selectionSet.selections.flatMap((selection) => {
+    if (selection.kind === "Field") return [selection];
+    const fragment = selection.kind === "FragmentSpread" ? context.fragments[selection.name.value] : selection;
+    return fragment ? collectFields(fragment.selectionSet, context) : [];
+  });
+}
+
+function sizeArgument(field: FieldNode, context: CostContext): number | undefined {
+  const size = field.arguments?.find((argument) => ["first", "last"].includes(argument.name.value));
+  const value = size && valueFromASTUntyped(size.value, context.variables);
+  return typeof value === "number" ? value : undefined;
 }
 
 /**
@@ -189,59 +115,42 @@ export function fieldArguments(
  * 2 + (items × cost of one item), where items is `first`/`last` before the
  * run or the items returned when `data` is given.
  */
-export function selectionCost(
-  selections: SelectionNode[],
-  context: ExecutionContext,
-  data?: unknown,
-): number {
+export function selectionCost(selectionSet: SelectionSetNode, context: CostContext, data?: unknown): number {
   let total = 0;
-  for (const field of collectFields(selections, context)) {
-    if (!field.selections) continue;
+  for (const field of collectFields(selectionSet, context)) {
+    if (!field.selectionSet) continue;
     const value = data === undefined
       ? undefined
-      : (data as Record<string, unknown> | null)?.[field.alias ?? field.name];
-    const args = fieldArguments(field, context);
-    const size = args.first ?? args.last;
-    if (typeof size === "number") {
-      total += 2 + connectionItemsCost(field, context, size, value);
+      : (data as Record<string, unknown> | null)?.[field.alias?.value ?? field.name.value];
+    const size = sizeArgument(field, context);
+    if (size !== undefined) {
+      total += 2 + connectionItemsCost(field.selectionSet, context, size, value);
     } else if (Array.isArray(value)) {
-      total += value.reduce(
-        (sum: number, item) => sum + 1 + selectionCost(field.selections!, context, item),
-        0,
-      );
+      total += value.reduce((sum: number, item) => sum + 1 + selectionCost(field.selectionSet!, context, item), 0);
     } else {
-      total += 1 + selectionCost(field.selections, context, value ?? undefined);
+      total += 1 + selectionCost(field.selectionSet, context, value ?? undefined);
     }
   }
   return total;
 }
 
 function connectionItemsCost(
-  field: FieldNode,
-  context: ExecutionContext,
+  selectionSet: SelectionSetNode,
+  context: CostContext,
   size: number,
   value: unknown,
 ): number {
-  const parts = collectFields(field.selections!, context);
-  const nodes = parts.find((part) => part.name === "nodes");
-  const node = parts.filter((part) => part.name === "edges")
-    .flatMap((edges) => collectFields(edges.selections ?? [], context))
-    .find((part) => part.name === "node");
-  const itemSelections = [
-    ...(nodes?.selections ?? []),
-    ...(node?.selections ?? []),
-  ];
-  if (value === undefined) {
-    return size * (1 + selectionCost(itemSelections, context));
-  }
-  const connection = value as {
-    nodes?: unknown[];
-    edges?: { node?: unknown }[];
-  } | null;
-  const items = connection?.nodes ??
-    connection?.edges?.map((edge) => edge.node) ?? [];
-  return items.reduce(
-    (sum: number, item) => sum + 1 + selectionCost(itemSelections, context, item),
-    0,
-  );
+  const parts = collectFields(selectionSet, context);
+  const nodes = parts.find((part) => part.name.value === "nodes");
+  const node = parts.filter((part) => part.name.value === "edges" && part.selectionSet)
+    .flatMap((edges) => collectFields(edges.selectionSet!, context))
+    .find((part) => part.name.value === "node");
+  const item: SelectionSetNode = {
+    kind: Kind.SELECTION_SET,
+    selections: [...(nodes?.selectionSet?.selections ?? []), ...(node?.selectionSet?.selections ?? [])],
+  };
+  if (value === undefined) return size * (1 + selectionCost(item, context));
+  const connection = value as { nodes?: unknown[]; edges?: { node?: unknown }[] } | null;
+  const items = connection?.nodes ?? connection?.edges?.map((edge) => edge.node) ?? [];
+  return items.reduce((sum: number, one) => sum + 1 + selectionCost(item, context, one), 0);
 }

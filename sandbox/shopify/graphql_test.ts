@@ -155,9 +155,28 @@ Deno.test("shopify sandbox - unknown fields, missing scopes, oversized pages and
     const token = session.accessToken!;
     const unknown = await adminGraphql(sandbox, SHOP, token, `{ shop { name owner } }`);
     assertEquals(unknown.body.data, undefined);
-    assertEquals(unknown.body.errors[0].message, "Field 'owner' doesn't exist on type 'Shop'");
+    assertEquals(unknown.status, 200);
+    assertEquals(unknown.body.errors, [{
+      message: "Field 'owner' doesn't exist on type 'Shop'",
+      locations: [{ line: 1, column: 15 }],
+      extensions: { code: "undefinedField", typeName: "Shop", fieldName: "owner" },
+    }]);
+    const wrongArgument = await adminGraphql(sandbox, SHOP, token, `{ orders(frist: 1) { nodes { id } } }`);
+    assertEquals(wrongArgument.status, 200);
+    assertEquals(wrongArgument.body.data, undefined);
+    assertEquals(wrongArgument.body.errors[0].extensions.code, "argumentNotAccepted");
+    assertMatch(wrongArgument.body.errors[0].message, /Unknown argument "frist" on field "QueryRoot.orders"/);
+    const badVariable = await adminGraphql(
+      sandbox,
+      SHOP,
+      token,
+      `query($first: Int!) { orders(first: $first) { nodes { id } } }`,
+      { first: "ten" },
+    );
+    assertEquals(badVariable.body.errors[0].extensions.code, "INVALID_VARIABLE");
+    assertEquals(badVariable.body.data, undefined);
     const denied = await adminGraphql(sandbox, SHOP, token, `{ orders(first: 1) { nodes { id } } }`);
-    assertEquals(denied.body.data, { orders: null });
+    assertEquals(denied.body.data, null, "orders is OrderConnection! in the schema: its null reaches the root");
     assertEquals(denied.body.errors[0].extensions.code, "ACCESS_DENIED");
     assertEquals(denied.body.errors[0].path, ["orders"]);
     const shopify2 = libraryFor(sandbox);
@@ -210,7 +229,17 @@ Deno.test("shopify sandbox - webhookSubscriptionCreate with variables or inline 
       session.accessToken!,
       `mutation { webhookSubscriptionCreate(topic: PIZZA_BAKED, webhookSubscription: {callbackUrl: "http://x.test"}) { userErrors { message } } }`,
     );
-    assertMatch(badTopic.body.errors[0].message, /invalid value \(PIZZA_BAKED\)/);
+    assertEquals(badTopic.body.data, undefined);
+    assertEquals(badTopic.body.errors[0].extensions.code, "argumentLiteralsIncompatible");
+    assertMatch(badTopic.body.errors[0].message, /"PIZZA_BAKED" does not exist in "WebhookSubscriptionTopic"/);
+    const notFired = await adminGraphql(
+      sandbox,
+      SHOP,
+      session.accessToken!,
+      `mutation { webhookSubscriptionCreate(topic: PRODUCTS_CREATE, webhookSubscription: {uri: "http://x.test"}) { userErrors { message } } }`,
+    );
+    assertEquals(notFired.body.data, { webhookSubscriptionCreate: null });
+    assertMatch(notFired.body.errors[0].message, /The sandbox fires .*ORDERS_CREATE.*, not PRODUCTS_CREATE/);
   } finally {
     await sandbox.close();
   }
