@@ -7,7 +7,7 @@
  * and the sandbox does not answer is null.
  */
 import { paginate } from "./connection.ts";
-import { type FieldArguments, GraphqlFieldError, type GraphqlObject } from "./graphql_executor.ts";
+import { type FieldArguments, GraphqlFieldError, type GraphqlObject } from "./graphql_values.ts";
 import { formatGraphqlDecimal } from "./money.ts";
 import {
   currentTotalMinor,

@@ -3,7 +3,7 @@
  * by id, opaque cursors holding the last key and id, so a page boundary
  * stays put while items change (a changed item moves, nothing is skipped).
  */
-import { type FieldArguments, GraphqlFieldError, type GraphqlObject } from "./graphql_executor.ts";
+import { type FieldArguments, GraphqlFieldError, type GraphqlObject } from "./graphql_values.ts";
 
 /** Shopify's largest page. */
 export const MAX_PAGE_SIZE = 250;

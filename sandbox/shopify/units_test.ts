@@ -2,7 +2,7 @@ import { assertEquals } from "../../testing/assert.ts";
 import { formatGraphqlDecimal, formatRestMoney, parseMoney } from "./money.ts";
 import { type FragmentDefinitionNode, type OperationDefinitionNode, parse } from "graphql";
 import { adminSchema } from "./admin_schema.ts";
-import { selectionCost, shopifyValidation } from "./graphql_executor.ts";
+import { selectionCost, shopifyValidation } from "./admin_graphql.ts";
 import { parseOrderSearch } from "./order_search.ts";
 import { restDateTime } from "./time.ts";
 import type { SandboxOrder } from "./model.ts";
