@@ -196,6 +196,7 @@ Deno.test("shopify contract - the simulator answers only fields of admin 2026-07
     scopes: ["read_orders"],
     apiVersion: ADMIN_SCHEMA_VERSION,
     searchWarnings: [],
+    now,
   };
   const unknown: string[] = [];
   let fields = 0;

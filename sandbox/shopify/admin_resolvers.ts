@@ -33,6 +33,18 @@ export interface AdminRequestContext {
   apiVersion: string;
   /** Search warnings to report in `extensions.search`. */
   searchWarnings: unknown[];
+  /** When the request is answered, epoch ms. */
+  now: number;
+}
+
+/** How far back `read_orders` reads: Shopify shows orders of the last 60 days unless `read_all_orders` is granted. */
+export const READ_ORDERS_WINDOW_MS = 60 * 86_400_000;
+
+/** The shop's orders this token may read: the last 60 days, or all of them with `read_all_orders`. */
+function readableOrders(context: AdminRequestContext): SandboxOrder[] {
+  const orders = context.store.orders(context.shop.domain);
+  if (context.scopes.includes("read_all_orders")) return orders;
+  return orders.filter((order) => order.createdAt >= context.now - READ_ORDERS_WINDOW_MS);
 }
 
 const ORDER_SORT_KEYS: Record<string, (order: SandboxOrder) => number> = {
@@ -176,7 +188,7 @@ export function queryRoot(context: AdminRequestContext): GraphqlObject {
     order: (args: FieldArguments) => {
       requireScope(context, "order", "read_orders");
       const id = gidNumber(args.id, "Order");
-      const order = id === undefined ? undefined : store.findOrder(shop.domain, id);
+      const order = readableOrders(context).find((candidate) => candidate.id === id);
       return order ? orderNode(order) : null;
     },
     orders: (args: FieldArguments) => {
@@ -189,7 +201,7 @@ export function queryRoot(context: AdminRequestContext): GraphqlObject {
           { code: "BAD_REQUEST" },
         );
       }
-      let orders = store.orders(shop.domain);
+      let orders = readableOrders(context);
       if (typeof args.query === "string" && args.query.trim()) {
         try {
           const search = parseOrderSearch(args.query, shop.utcOffsetMinutes);

@@ -17,6 +17,8 @@ export interface AdminDependencies {
   tokens: TokenIssuer;
   bucket: CostBucket;
   faults: ShopifyFaults;
+  /** The clock, epoch ms: what "the last 60 days of orders" means. */
+  now: () => number;
 }
 
 /** Shopify's ceiling for one query's requested cost. */
@@ -103,6 +105,7 @@ export function registerAdminRoutes(app: Hono, deps: AdminDependencies): void {
       scopes: grant.scopes,
       apiVersion,
       searchWarnings,
+      now: deps.now(),
     };
     const result = await prepared.run(schemaContext);
     if (result.kind === "unanswerable") {

@@ -285,3 +285,33 @@ Deno.test("shopify sandbox - the library's webhooks.register creates, lists and 
     await sandbox.close();
   }
 });
+
+Deno.test("shopify sandbox - read_orders reads the last 60 days of orders; read_all_orders reads them all", async () => {
+  const clock = testClock(Date.parse("2026-06-01T12:00:00Z"));
+  const sandbox = await startTestSandbox({ now: clock.now });
+  try {
+    sandbox.createShop({ shop: SHOP, currency: "USD" });
+    const day = 86_400_000;
+    const old = sandbox.createOrder(SHOP, { totalPrice: "5.00", createdAt: clock.now() - 60 * day - 1000 });
+    const recent = sandbox.createOrder(SHOP, { totalPrice: "6.00", createdAt: clock.now() - 60 * day + 1000 });
+    const query = `query($id: ID!) {
+      orders(first: 10) { nodes { legacyResourceId } }
+      order(id: $id) { legacyResourceId }
+    }`;
+    const read = async (scopes: string[]) => {
+      const session = await installApp(libraryFor(sandbox, scopes), sandbox, SHOP);
+      const { body } = await adminGraphql(sandbox, SHOP, session.accessToken!, query, { id: old.gid });
+      return {
+        orders: body.data.orders.nodes.map((node: { legacyResourceId: string }) => node.legacyResourceId),
+        old: body.data.order,
+      };
+    };
+    assertEquals(await read(["read_orders"]), { orders: [String(recent.id)], old: null });
+    assertEquals(await read(["read_orders", "read_all_orders"]), {
+      orders: [String(old.id), String(recent.id)],
+      old: { legacyResourceId: String(old.id) },
+    });
+  } finally {
+    await sandbox.close();
+  }
+});

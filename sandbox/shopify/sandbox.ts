@@ -257,7 +257,7 @@ export async function startShopifySandbox(
     faults,
     autoApprove: () => sandbox.autoApprove,
   });
-  registerAdminRoutes(app, { store, tokens, bucket, faults });
+  registerAdminRoutes(app, { store, tokens, bucket, faults, now });
   app.get("/", (c) =>
     c.html(overviewPage({
       shops: store.shops(),
