@@ -120,6 +120,7 @@ export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hon
           topic,
           shop,
           webhookId,
+          eventId: c.req.header("x-shopify-event-id"),
           body: new TextDecoder().decode(body),
         });
         if (outcome.status === 400) return c.json({ error: outcome.error }, 400);

@@ -7,8 +7,17 @@ import { currencyExponent, isCurrency, type Minor, MoneyError, parseMoney } from
 
 /** The largest prize, in whole units of the competition's currency. */
 export const MAX_PRIZE_UNITS = 1_000_000;
-/** The longest competition. */
-export const MAX_DURATION_S = 60 * 24 * 3600;
+/** How far back Shopify's `read_orders` scope reads: orders created in the last 60 days. */
+export const SHOPIFY_ORDER_WINDOW_S = 60 * 24 * 3600;
+/**
+ * What the longest competition keeps free of that window after its end:
+ * the settlement delay (3 days by default), during which the final sync
+ * reads every order of the competition again, and a day for a final sync
+ * that runs late.
+ */
+export const FINAL_SYNC_ALLOWANCE_S = 4 * 24 * 3600;
+/** The longest competition (56 days): every order it counts is still readable from Shopify at its final sync. */
+export const MAX_DURATION_S = SHOPIFY_ORDER_WINDOW_S - FINAL_SYNC_ALLOWANCE_S;
 
 /** What the rules depend on besides the input: the clock and the settings. */
 export interface InputRules {
@@ -95,7 +104,14 @@ export function competitionInputSchema(rules: InputRules) {
       if (end <= start) issue("endDate", "The end must be after the start.");
       else if (seconds < rules.minDurationS) {
         issue("endDate", `The competition must last at least ${describeDuration(rules.minDurationS)}.`);
-      } else if (seconds > MAX_DURATION_S) issue("endDate", "The competition can last at most 60 days.");
+      } else if (seconds > MAX_DURATION_S) {
+        issue(
+          "endDate",
+          `The competition can last at most ${
+            describeDuration(MAX_DURATION_S)
+          }: Shopify shows the app only the last 60 days of a store's orders, and every order must still be readable when the results are settled.`,
+        );
+      }
     })),
     z.transform((input): CompetitionInput => ({
       ...input,

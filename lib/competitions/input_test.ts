@@ -55,7 +55,11 @@ Deno.test("competition input - every rule has its message", () => {
     [{ endDate: "later" }, "endDate", "Enter the end as a date and time."],
     [{ endDate: "2026-12-01T23:00:00Z" }, "endDate", "The end must be after the start."],
     [{ endDate: "2026-12-02T00:59:59Z" }, "endDate", "The competition must last at least 1 hour."],
-    [{ endDate: "2027-01-31T00:00:01Z" }, "endDate", "The competition can last at most 60 days."],
+    [
+      { endDate: "2027-01-27T00:00:01Z" },
+      "endDate",
+      "The competition can last at most 56 days: Shopify shows the app only the last 60 days of a store's orders, and every order must still be readable when the results are settled.",
+    ],
   ];
   for (const [patch, path, message] of cases) {
     if (message === "") {
@@ -84,5 +88,10 @@ Deno.test("competition input - limits follow the currency and the settings", () 
       ?.issues[0].message,
     "The competition must last at least 90 seconds.",
   );
-  assert.ok(schema.safeParse({ ...valid, endDate: "2027-01-31T00:00:00Z" }).success, "exactly 60 days is allowed");
+  assert.ok(schema.safeParse({ ...valid, endDate: "2027-01-27T00:00:00Z" }).success, "exactly 56 days is allowed");
+  assert.equal(
+    messages({ ...valid, endDate: "2027-01-31T00:00:00Z" }).endDate?.split(":")[0],
+    "The competition can last at most 56 days",
+    "60 days would leave the first orders outside Shopify's window at the final sync",
+  );
 });

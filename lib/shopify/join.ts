@@ -29,6 +29,7 @@ import { type Competition, getCompetition } from "../competitions/competitions.t
 import { assertCanJoin, createParticipant, type Participant, updateParticipant } from "../competitions/participants.ts";
 import { log } from "../core/log.ts";
 import type { AdminClient } from "./admin.ts";
+import { SHOP_QUERY } from "./admin_documents.ts";
 import { type ConnectionStore, tokensFromSession } from "./connections.ts";
 import { CALLBACK_PATH, type ShopifyLibrary } from "./library.ts";
 import { isShopDomain, normalizeShopDomain } from "./shop_domain.ts";
@@ -172,8 +173,6 @@ async function consumeState(kv: Deno.Kv, state: string | null, now: number): Pro
   }
   return entry.value;
 }
-
-const SHOP_QUERY = "query CartBrawlShop { shop { name currencyCode } }";
 
 /**
  * Completes a join from Shopify's redirect. Throws `CallbackError` (400)

@@ -15,6 +15,7 @@ import { log } from "../core/log.ts";
 import { getParticipant, type Participant } from "../competitions/participants.ts";
 import { enqueue, type QueueWorker } from "../core/queue.ts";
 import { AdminClient } from "./admin.ts";
+import { WEBHOOK_SUBSCRIPTION_MUTATION, webhookSubscriptionVariables } from "./admin_documents.ts";
 import { ConnectionStore } from "./connections.ts";
 import { createShopifyLibrary, type ShopifyLibrary, WEBHOOK_PATH } from "./library.ts";
 import type { JoinDeps } from "./join.ts";
@@ -80,12 +81,8 @@ export function createShopifyServices(deps: ShopifyServicesDeps): ShopifyService
         { webhookSubscriptionCreate: { userErrors: { field?: string[]; message: string }[] } }
       >(
         shop,
-        `mutation CartBrawlWebhook($topic: WebhookSubscriptionTopic!, $uri: String!) {
-          webhookSubscriptionCreate(topic: $topic, webhookSubscription: { uri: $uri, format: JSON }) {
-            userErrors { field message }
-          }
-        }`,
-        { topic: topic.replace("/", "_").toUpperCase(), uri: webhookUrl },
+        WEBHOOK_SUBSCRIPTION_MUTATION,
+        webhookSubscriptionVariables(topic, webhookUrl),
       );
       const errors = data.webhookSubscriptionCreate.userErrors.filter((e) => !/already been taken/i.test(e.message));
       if (errors.length) throw new Error(`Shopify refused the ${topic} webhook: ${errors[0].message}`);

@@ -12,20 +12,14 @@ import { getParticipant, type SyncProgress, updateParticipant } from "../competi
 import { recordOrder } from "../competitions/revenue.ts";
 import { type AdminClient, ShopifyQueryError } from "./admin.ts";
 import { ReconnectRequiredError } from "./connections.ts";
-import { fromGraphqlOrder, type GraphqlOrder, ORDER_FIELDS } from "./orders.ts";
+import { ORDERS_QUERY } from "./admin_documents.ts";
+import { fromGraphqlOrder, type GraphqlOrder } from "./orders.ts";
 
 /** Shopify's largest page. */
 export const MAX_PAGE_SIZE = 250;
 
 /** A sync starts this long before the cursor (late-indexed updates, clock skew). */
 export const SYNC_OVERLAP_MS = 60_000;
-
-const ORDERS_QUERY = `query CartBrawlOrders($first: Int!, $after: String, $query: String!) {
-  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-    pageInfo { hasNextPage endCursor }
-    nodes { ${ORDER_FIELDS} }
-  }
-}`;
 
 /** The requested cost of one page: the connection plus, per order, the node, the money bag and its shop money. */
 export function pageCost(pageSize: number): number {

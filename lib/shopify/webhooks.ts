@@ -4,9 +4,18 @@
  * - The HMAC (`X-Shopify-Hmac-Sha256`, base64 HMAC-SHA256 of the raw body
  *   under the app's secret) is checked with `crypto.subtle.verify`, which
  *   compares in constant time.
- * - A delivery is remembered by its `X-Shopify-Webhook-Id` in KV once it is
- *   applied (three days, longer than Shopify retries); a later repeat is
- *   answered 200 and dropped. A repeat that arrives before the first copy was
+ * - The headers are not signed, only the body is: a signed body replayed
+ *   with another topic or shop header is refused (400, nothing changes).
+ *   `app/uninstalled` must name the header's shop in its `myshopify_domain`,
+ *   `shop/redact` and the customer topics in their `shop_domain`; a body's
+ *   `admin_graphql_api_id` must name the topic's resource (an order for the
+ *   order topics, a refund for `refunds/create`); an order already stored
+ *   for another store of one of the shop's competitions is refused.
+ * - A delivery is remembered by its `X-Shopify-Webhook-Id`, and by its
+ *   `X-Shopify-Event-Id` when present (one event delivered to two
+ *   subscriptions has two webhook ids), in KV once it is applied (seven
+ *   days, longer than Shopify retries); a later repeat is answered 200 and
+ *   dropped. A repeat that arrives before the first copy was
  *   remembered (concurrently, or after a crash half-way) is applied again,
  *   which is harmless because every effect is idempotent. A failure answers
  *   500, so Shopify's retry applies it.
@@ -22,6 +31,7 @@
  *   tokens; `customers/data_request` and `customers/redact` are acknowledged
  *   (the app stores no customer data).
  */
+import { keys } from "../core/db.ts";
 import { isDeliveryKnown, rememberDelivery } from "../core/deliveries.ts";
 import { log } from "../core/log.ts";
 import { listParticipantsOfShop, listShopMemberships, updateParticipant } from "../competitions/participants.ts";
@@ -75,6 +85,8 @@ export interface WebhookInput {
   topic: string;
   shop: string;
   webhookId: string;
+  /** `X-Shopify-Event-Id`, when sent: the same for every delivery of one event. */
+  eventId?: string;
   /** The raw body, already verified. */
   body: string;
 }
@@ -83,7 +95,7 @@ export interface WebhookInput {
 export type WebhookOutcome =
   | { status: 200; result: "applied"; outcomes: RecordOutcome[] }
   | { status: 200; result: "duplicate" | "ignored" | "unknown_shop" | "disconnected" | "redacted" | "acknowledged" }
-  | { status: 400; result: "malformed"; error: string };
+  | { status: 400; result: "malformed" | "mismatched" | "foreign_order"; error: string };
 
 /** What processing needs. */
 export interface WebhookDeps {
@@ -92,8 +104,66 @@ export interface WebhookDeps {
   connections: ConnectionStore;
 }
 
+/** Where a topic's body names its shop (the headers are unsigned; the body is signed). */
+const BODY_SHOP_FIELD: Record<string, string> = {
+  "app/uninstalled": "myshopify_domain",
+  "shop/redact": "shop_domain",
+  "customers/data_request": "shop_domain",
+  "customers/redact": "shop_domain",
+};
+
+/** The resource a topic's body is, as its `admin_graphql_api_id` names it. */
+function bodyResource(topic: string): string | undefined {
+  if (ORDER_TOPICS.has(topic)) return "Order";
+  return topic === "refunds/create" ? "Refund" : undefined;
+}
+
+/** Why the unsigned headers do not match the signed body, or `undefined` when they do. */
+function headerMismatch(input: WebhookInput, payload: Record<string, unknown>): string | undefined {
+  const shopField = BODY_SHOP_FIELD[input.topic];
+  if (shopField && String(payload[shopField] ?? "").toLowerCase() !== input.shop) {
+    return `The ${input.topic} body does not name ${input.shop} in ${shopField}.`;
+  }
+  const resource = bodyResource(input.topic);
+  const gid = payload.admin_graphql_api_id;
+  if (resource && gid !== undefined && !new RegExp(`^gid://shopify/${resource}/\\d+$`).test(String(gid))) {
+    return `The ${input.topic} body is not a${resource === "Order" ? "n" : ""} ${resource.toLowerCase()}.`;
+  }
+  if (ORDER_TOPICS.has(input.topic) && ("shop_domain" in payload || "myshopify_domain" in payload)) {
+    return `The ${input.topic} body is not an order.`;
+  }
+  return undefined;
+}
+
+/** Whether the order is already stored for another store of one of `shop`'s competitions. */
+async function storedForAnotherShop(kv: Deno.Kv, shop: string, orderId: string): Promise<boolean> {
+  for await (const membership of kv.list<string>({ prefix: keys.participantsByShop(shop) })) {
+    const competitionId = membership.key[2] as string;
+    const others: string[] = [];
+    for await (const entry of kv.list<string>({ prefix: keys.participantsByCompetition(competitionId) })) {
+      if (entry.value !== membership.value) others.push(entry.value);
+    }
+    for (let i = 0; i < others.length; i += 10) {
+      const stored = await kv.getMany(others.slice(i, i + 10).map((id) => keys.order(id, orderId)));
+      if (stored.some((entry) => entry.value !== null)) return true;
+    }
+  }
+  return false;
+}
+
+/** The KV delivery ids of `input`: its webhook id, and its event id (per topic) when sent. */
+function deliveryIds(input: WebhookInput): string[] {
+  return input.eventId ? [input.webhookId, `event:${input.topic}:${input.eventId}`] : [input.webhookId];
+}
+
+/** Adds "`input` was applied" to `op`, under each of its delivery ids. */
+function rememberWebhook(op: Deno.AtomicOperation, input: WebhookInput): Deno.AtomicOperation {
+  return deliveryIds(input).reduce((next, id) => rememberDelivery(next, "shopify", id), op);
+}
+
 /**
- * Applies one verified delivery at most once (by webhook id). Throws when
+ * Applies one verified delivery at most once (by webhook id and event id),
+ * after checking its unsigned headers against its signed body. Throws when
  * applying failed (the caller answers 500 and Shopify retries).
  */
 export async function processWebhook(deps: WebhookDeps, input: WebhookInput): Promise<WebhookOutcome> {
@@ -109,14 +179,27 @@ export async function processWebhook(deps: WebhookDeps, input: WebhookInput): Pr
   if (typeof payload !== "object" || payload === null) {
     return { status: 400, result: "malformed", error: "The body is not a JSON object." };
   }
+  const mismatch = headerMismatch(input, payload as Record<string, unknown>);
+  if (mismatch) {
+    log("warn", "shopify webhook headers do not match its body", { topic: input.topic, shop: input.shop, mismatch });
+    return { status: 400, result: "mismatched", error: mismatch };
+  }
   // A delivery is remembered once applied. A repeat that arrives while the first is still being applied (or
   // after a crash mid-way) is applied again: every effect is idempotent, so no acknowledged order is ever lost.
-  if (await isDeliveryKnown(deps.kv, "shopify", input.webhookId)) {
+  for (const id of deliveryIds(input)) {
+    if (!await isDeliveryKnown(deps.kv, "shopify", id)) continue;
     log("info", "shopify webhook repeat dropped", { topic: input.topic, shop: input.shop, webhookId: input.webhookId });
     return { status: 200, result: "duplicate" };
   }
   let outcome: WebhookOutcome;
   try {
+    if (ORDER_TOPICS.has(input.topic)) {
+      const { orderId } = fromRestOrder(payload as RestOrder);
+      if (await storedForAnotherShop(deps.kv, input.shop, orderId)) {
+        log("warn", "shopify order already counted for another store", { shop: input.shop, orderId });
+        return { status: 400, result: "foreign_order", error: "This order is already counted for another store." };
+      }
+    }
     outcome = await apply(deps, input, payload);
   } catch (error) {
     if (error instanceof OrderPayloadError) {
@@ -125,7 +208,7 @@ export async function processWebhook(deps: WebhookDeps, input: WebhookInput): Pr
     }
     throw error;
   }
-  if (outcome.result !== "applied") await rememberDelivery(deps.kv.atomic(), "shopify", input.webhookId).commit();
+  if (outcome.result !== "applied") await rememberWebhook(deps.kv.atomic(), input).commit();
   return outcome;
 }
 
@@ -141,7 +224,7 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
     }
     const outcomes: RecordOutcome[] = [];
     // The delivery is remembered in the same commit that stores the order: one commit per new delivery.
-    const remember = (op: Deno.AtomicOperation) => rememberDelivery(op, "shopify", input.webhookId);
+    const remember = (op: Deno.AtomicOperation) => rememberWebhook(op, input);
     for (const { participantId, competitionId } of memberships) {
       const options = { alsoCommit: remember, competitionId, onlyIfConnected: true };
       outcomes.push(await recordOrder(kv, participantId, order, now(), options));

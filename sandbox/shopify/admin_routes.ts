@@ -1,28 +1,13 @@
 /**
  * The Admin GraphQL endpoint, `POST /{shop}/admin/api/{version}/graphql.json`:
  * checks the access token, prices the query against the shop's leaky
- * bucket, runs it, and reports `extensions.cost` as Shopify does.
+ * bucket, runs it, and reports `extensions.cost` as Shopify does. The
+ * GraphQL engine (`admin_graphql.ts`, graphql-js and Shopify's schema) is
+ * loaded on the first request, not when the sandbox starts.
  */
 import type { Hono } from "hono";
-import { mutationRoot, queryRoot } from "./admin_schema.ts";
 import type { CostBucket } from "./cost_bucket.ts";
 import { type ShopifyFaults, takeHttpFault } from "./faults.ts";
-import {
-  collectFields,
-  execute,
-  type ExecutionContext,
-  type GraphqlError,
-  GraphqlValidationError,
-  selectionCost,
-} from "./graphql_executor.ts";
-import {
-  type DocumentNode,
-  GraphqlSyntaxError,
-  type GraphqlValue,
-  type OperationNode,
-  parseGraphql,
-  resolveValue,
-} from "./graphql_parser.ts";
 import type { ShopStore } from "./shop_store.ts";
 import type { TokenIssuer } from "./tokens.ts";
 
@@ -32,42 +17,28 @@ export interface AdminDependencies {
   tokens: TokenIssuer;
   bucket: CostBucket;
   faults: ShopifyFaults;
+  /** The clock, epoch ms: what "the last 60 days of orders" means. */
+  now: () => number;
 }
 
 /** Shopify's ceiling for one query's requested cost. */
 export const MAX_SINGLE_QUERY_COST = 1000;
 
-const MUTATION_COST = 10;
-
-interface GraphqlRequest {
+interface PostedRequest {
   query?: unknown;
   variables?: unknown;
   operationName?: unknown;
 }
 
-async function readGraphqlRequest(request: Request): Promise<GraphqlRequest> {
+async function readGraphqlRequest(request: Request): Promise<PostedRequest> {
   const type = request.headers.get("content-type") ?? "";
   const text = await request.text();
   if (type.includes("application/graphql")) return { query: text };
   try {
-    return JSON.parse(text) as GraphqlRequest;
+    return JSON.parse(text) as PostedRequest;
   } catch {
     return {};
   }
-}
-
-function pickOperation(
-  document: DocumentNode,
-  name: unknown,
-): OperationNode | string {
-  if (typeof name === "string" && name) {
-    return document.operations.find((op) => op.name === name) ??
-      `Unknown operation named "${name}".`;
-  }
-  if (document.operations.length === 1) return document.operations[0];
-  return document.operations.length === 0
-    ? "No operations in query document."
-    : "An operation name is required when the document has several operations.";
 }
 
 /** Adds the Admin GraphQL route to `app`. */
@@ -95,44 +66,10 @@ export function registerAdminRoutes(app: Hono, deps: AdminDependencies): void {
     if (typeof request.query !== "string" || !request.query.trim()) {
       return c.json({ errors: [{ message: "No query string was present" }] });
     }
-    let document: DocumentNode;
-    try {
-      document = parseGraphql(request.query);
-    } catch (error) {
-      if (!(error instanceof GraphqlSyntaxError)) throw error;
-      return c.json({
-        errors: [{
-          message: error.message,
-          locations: [{ line: error.line, column: error.column }],
-        }],
-      });
-    }
-    const operation = pickOperation(document, request.operationName);
-    if (typeof operation === "string") {
-      return c.json({ errors: [{ message: operation }] });
-    }
-    if (operation.operation === "subscription") {
-      return c.json({ errors: [{ message: "Subscriptions are not supported" }] });
-    }
-    const given = (request.variables ?? {}) as Record<string, GraphqlValue>;
-    const variables: Record<string, GraphqlValue> = { ...given };
-    for (const definition of operation.variables) {
-      if (!(definition.name in variables) && definition.defaultValue) {
-        variables[definition.name] = resolveValue(definition.defaultValue, {});
-      }
-    }
-    const context: ExecutionContext = { variables, fragments: document.fragments };
-    const isMutation = operation.operation === "mutation";
-
-    let requested: number;
-    try {
-      requested = isMutation
-        ? MUTATION_COST * collectFields(operation.selections, context).length
-        : selectionCost(operation.selections, context);
-    } catch (error) {
-      if (!(error instanceof GraphqlValidationError)) throw error;
-      return c.json({ errors: [error.error] });
-    }
+    const { prepareAdminOperation } = await import("./admin_graphql.ts");
+    const prepared = await prepareAdminOperation({ ...request, query: request.query });
+    if (prepared.kind === "refused") return c.json({ errors: prepared.errors });
+    const requested = prepared.requestedCost;
     const cost = (actual: number | null) => ({
       requestedQueryCost: requested,
       actualQueryCost: actual,
@@ -168,18 +105,14 @@ export function registerAdminRoutes(app: Hono, deps: AdminDependencies): void {
       scopes: grant.scopes,
       apiVersion,
       searchWarnings,
+      now: deps.now(),
     };
-    const root = isMutation ? mutationRoot(schemaContext) : queryRoot(schemaContext);
-    let data: Record<string, unknown>;
-    let errors: GraphqlError[];
-    try {
-      ({ data, errors } = execute(operation.selections, root, context));
-    } catch (error) {
-      if (!(error instanceof GraphqlValidationError)) throw error;
+    const result = await prepared.run(schemaContext);
+    if (result.kind === "unanswerable") {
       deps.bucket.refund(shop.domain, requested);
-      return c.json({ errors: [error.error], extensions: { cost: cost(0) } });
+      return c.json({ errors: [result.error] }, 500);
     }
-    const actual = isMutation ? requested : selectionCost(operation.selections, context, data);
+    const { data, errors, actualCost: actual } = result;
     deps.bucket.refund(shop.domain, requested - actual);
     return c.json({
       data,

@@ -1,330 +1,48 @@
 /**
- * The part of the Admin GraphQL schema the sandbox serves, as resolver
- * objects over the shop store: `shop`, `orders`, `order`,
- * `webhookSubscriptions`, `currentAppInstallation`, and the webhook
- * subscription mutations.
+ * Shopify's own Admin GraphQL schema, so the simulated Admin API accepts and
+ * answers exactly what the real one would. The schema is Shopify's
+ * introspection result for API version 2026-07 as published in npm
+ * `@shopify/dev-mcp@1.16.0` (`dist/data/admin_2026-07.json.gz`), vendored
+ * byte for byte next to this module: installing that package would pull
+ * ~330 MB of unrelated tooling (Shopify CLI, Vite, Wrangler) into every
+ * install, because Deno's `node_modules` holds the whole lock file.
+ * Refresh: `npm pack @shopify/dev-mcp@<version>`, extract that file here,
+ * update the constants below (the contract test checks the digest).
+ *
+ * Building the schema costs ~0.5 s, so it happens once, on first use, and
+ * start-up never pays for it.
  */
-import { paginate } from "./connection.ts";
-import { GraphqlFieldError, type GraphqlObject, GraphqlValidationError } from "./graphql_executor.ts";
-import type { GraphqlValue } from "./graphql_parser.ts";
-import { formatGraphqlDecimal } from "./money.ts";
-import {
-  currentTotalMinor,
-  financialStatus,
-  type SandboxOrder,
-  type SandboxShop,
-  subtotalMinor,
-  topicFromEnum,
-  topicToEnum,
-  WEBHOOK_TOPICS,
-  type WebhookSubscription,
-  type WebhookTopic,
-} from "./model.ts";
-import { OrderSearchError, parseOrderSearch } from "./order_search.ts";
-import type { ShopStore } from "./shop_store.ts";
-import { formatOffset, graphqlDateTime } from "./time.ts";
+import { buildClientSchema, type GraphQLSchema, type IntrospectionQuery } from "graphql";
 
-/** Who is asking: the shop, the scopes of the token, the API version of the URL. */
-export interface AdminRequestContext {
-  store: ShopStore;
-  shop: SandboxShop;
-  scopes: string[];
-  apiVersion: string;
-  /** Search warnings to report in `extensions.search`. */
-  searchWarnings: unknown[];
+/** The Admin API version the schema describes. */
+export const ADMIN_SCHEMA_VERSION = "2026-07";
+
+/** Where the schema comes from: the npm package and the file inside it. */
+export const ADMIN_SCHEMA_SOURCE = "npm:@shopify/dev-mcp@1.16.0/dist/data/admin_2026-07.json.gz";
+
+/** SHA-256 (hex) of the vendored file, equal to the file in the package named by {@link ADMIN_SCHEMA_SOURCE}. */
+export const ADMIN_SCHEMA_SHA256 = "5bcde995c89c59acdb2ee494378d96f45ce7378a16ec829a74b71d696a08ef19";
+
+/** The vendored introspection file. */
+export const ADMIN_SCHEMA_FILE = new URL("./admin_2026-07.json.gz", import.meta.url);
+
+let schema: Promise<GraphQLSchema> | undefined;
+
+async function buildAdminSchema(): Promise<GraphQLSchema> {
+  const compressed = await Deno.readFile(ADMIN_SCHEMA_FILE);
+  const text = await new Response(
+    new Blob([compressed]).stream().pipeThrough(new DecompressionStream("gzip")),
+  ).text();
+  const introspection = JSON.parse(text) as { data: IntrospectionQuery };
+  // Shopify's published schema is taken as valid: checking it again costs ~0.1 s on the first request.
+  return buildClientSchema(introspection.data, { assumeValid: true });
 }
 
-const ORDER_SORT_KEYS: Record<string, (order: SandboxOrder) => number> = {
-  ID: (order) => order.id,
-  CREATED_AT: (order) => order.createdAt,
-  PROCESSED_AT: (order) => order.createdAt,
-  UPDATED_AT: (order) => order.updatedAt,
-};
-
-const ORDER_TOPICS = new Set<WebhookTopic>(
-  WEBHOOK_TOPICS.filter((topic) => topic !== "app/uninstalled"),
-);
-
-function requireScope(context: AdminRequestContext, field: string, scope: string) {
-  const [, resource] = scope.split("_");
-  if (
-    context.scopes.includes(scope) || context.scopes.includes(`write_${resource}`)
-  ) return;
-  throw new GraphqlFieldError(
-    `Access denied for ${field} field. Required access: \`${scope}\` access scope.`,
-    {
-      code: "ACCESS_DENIED",
-      documentation: "https://shopify.dev/api/usage/access-scopes",
-      requiredAccess: `\`${scope}\` access scope.`,
-    },
-  );
-}
-
-function gidNumber(gid: GraphqlValue, type: string): number | undefined {
-  const match = new RegExp(`^gid://shopify/${type}/(\\d+)$`).exec(String(gid));
-  return match ? Number(match[1]) : undefined;
-}
-
-function moneyBag(minor: number, currency: string): GraphqlObject {
-  const money = {
-    __typename: "MoneyV2",
-    amount: formatGraphqlDecimal(minor, currency),
-    currencyCode: currency,
-  };
-  return { __typename: "MoneyBag", shopMoney: money, presentmentMoney: money };
-}
-
-function orderNode(order: SandboxOrder): GraphqlObject {
-  const time = (ms: number | null) => ms === null ? null : graphqlDateTime(ms);
-  return {
-    __typename: "Order",
-    id: `gid://shopify/Order/${order.id}`,
-    legacyResourceId: String(order.id),
-    name: order.name,
-    createdAt: time(order.createdAt),
-    updatedAt: time(order.updatedAt),
-    processedAt: time(order.createdAt),
-    cancelledAt: time(order.cancelledAt),
-    cancelReason: order.cancelReason?.toUpperCase() ?? null,
-    closed: false,
-    test: order.test,
-    note: order.note,
-    tags: order.tags,
-    currencyCode: order.currency,
-    presentmentCurrencyCode: order.currency,
-    displayFinancialStatus: financialStatus(order).toUpperCase(),
-    totalPriceSet: moneyBag(order.totalMinor, order.currency),
-    currentTotalPriceSet: moneyBag(currentTotalMinor(order), order.currency),
-    subtotalPriceSet: moneyBag(subtotalMinor(order), order.currency),
-    currentSubtotalPriceSet: moneyBag(subtotalMinor(order), order.currency),
-    totalRefundedSet: moneyBag(
-      order.totalMinor - currentTotalMinor(order),
-      order.currency,
-    ),
-    lineItems: (args: Record<string, GraphqlValue>) =>
-      paginate(order.lineItems, {
-        typename: "LineItem",
-        sortKey: "ID",
-        sortValue: (item) => item.id,
-        id: (item) => item.id,
-        toNode: (item) => ({
-          __typename: "LineItem",
-          id: `gid://shopify/LineItem/${item.id}`,
-          title: item.title,
-          name: item.title,
-          quantity: item.quantity,
-          originalUnitPriceSet: moneyBag(item.priceMinor, order.currency),
-        }),
-      }, args),
-  };
-}
-
-function subscriptionNode(subscription: WebhookSubscription): GraphqlObject {
-  return {
-    __typename: "WebhookSubscription",
-    id: `gid://shopify/WebhookSubscription/${subscription.id}`,
-    topic: topicToEnum(subscription.topic),
-    format: subscription.format,
-    callbackUrl: subscription.callbackUrl,
-    uri: subscription.callbackUrl,
-    includeFields: subscription.includeFields,
-    metafieldNamespaces: subscription.metafieldNamespaces,
-    apiVersion: {
-      __typename: "ApiVersion",
-      handle: subscription.apiVersion,
-      displayName: subscription.apiVersion,
-      supported: true,
-    },
-    endpoint: {
-      __typename: "WebhookHttpEndpoint",
-      callbackUrl: subscription.callbackUrl,
-    },
-    createdAt: graphqlDateTime(subscription.createdAt),
-    updatedAt: graphqlDateTime(subscription.updatedAt),
-  };
-}
-
-function shopNode(shop: SandboxShop): GraphqlObject {
-  return {
-    __typename: "Shop",
-    id: `gid://shopify/Shop/${shop.id}`,
-    name: shop.name,
-    email: shop.email,
-    currencyCode: shop.currency,
-    myshopifyDomain: shop.domain,
-    url: `https://${shop.domain}`,
-    timezoneOffset: formatOffset(shop.utcOffsetMinutes).replace(":", ""),
-    timezoneOffsetMinutes: shop.utcOffsetMinutes,
-  };
-}
-
-/** The `QueryRoot` object for one request. */
-export function queryRoot(context: AdminRequestContext): GraphqlObject {
-  const { store, shop } = context;
-  return {
-    __typename: "QueryRoot",
-    shop: shopNode(shop),
-    currentAppInstallation: {
-      __typename: "AppInstallation",
-      id: `gid://shopify/AppInstallation/${shop.id}`,
-      accessScopes: context.scopes.map((handle) => ({
-        __typename: "AccessScope",
-        handle,
-      })),
-    },
-    order: (args: Record<string, GraphqlValue>) => {
-      requireScope(context, "order", "read_orders");
-      const id = gidNumber(args.id, "Order");
-      const order = id === undefined ? undefined : store.findOrder(shop.domain, id);
-      return order ? orderNode(order) : null;
-    },
-    orders: (args: Record<string, GraphqlValue>) => {
-      requireScope(context, "orders", "read_orders");
-      const sortKey = String(args.sortKey ?? "ID");
-      const sortValue = ORDER_SORT_KEYS[sortKey];
-      if (!sortValue) {
-        throw new GraphqlValidationError({
-          message:
-            `Argument 'sortKey' on Field 'orders' has an invalid value (${sortKey}). Expected type 'OrderSortKeys'.`,
-          extensions: { code: "argumentLiteralsIncompatible" },
-        });
-      }
-      let orders = store.orders(shop.domain);
-      if (typeof args.query === "string" && args.query.trim()) {
-        try {
-          const search = parseOrderSearch(args.query, shop.utcOffsetMinutes);
-          orders = orders.filter(search.matches);
-          if (search.warnings.length) {
-            context.searchWarnings.push({
-              path: ["orders"],
-              query: args.query,
-              warnings: search.warnings,
-            });
-          }
-        } catch (error) {
-          if (!(error instanceof OrderSearchError)) throw error;
-          throw new GraphqlFieldError(error.message, { code: "BAD_REQUEST" });
-        }
-      }
-      return paginate(orders, {
-        typename: "Order",
-        sortKey,
-        sortValue,
-        id: (order) => order.id,
-        toNode: orderNode,
-      }, args);
-    },
-    webhookSubscriptions: (args: Record<string, GraphqlValue>) => {
-      const topics = Array.isArray(args.topics) ? args.topics.map(String) : [];
-      const subscriptions = store.subscriptions(shop.domain).filter((sub) =>
-        topics.length === 0 || topics.includes(topicToEnum(sub.topic))
-      );
-      return paginate(subscriptions, {
-        typename: "WebhookSubscription",
-        sortKey: "ID",
-        sortValue: (sub) => sub.id,
-        id: (sub) => sub.id,
-        toNode: subscriptionNode,
-      }, args);
-    },
-  };
-}
-
-type SubscriptionInput = {
-  callbackUrl?: string;
-  uri?: string;
-  includeFields?: string[];
-  metafieldNamespaces?: string[];
-};
-
-function callbackUrlError(url: string | undefined) {
-  try {
-    if (url && ["http:", "https:"].includes(new URL(url).protocol)) {
-      return undefined;
-    }
-  } catch {
-    // reported below
-  }
-  const field = ["webhookSubscription", "callbackUrl"];
-  return { field, message: "Address is invalid" };
-}
-
-/** The `Mutation` object for one request. */
-export function mutationRoot(context: AdminRequestContext): GraphqlObject {
-  const { store, shop } = context;
-  const subscriptionId = (args: Record<string, GraphqlValue>) => gidNumber(args.id, "WebhookSubscription");
-  const notFound = {
-    field: ["id"],
-    message: "Webhook subscription does not exist",
-  };
-  return {
-    __typename: "Mutation",
-    webhookSubscriptionCreate: (args: Record<string, GraphqlValue>) => {
-      const topic = topicFromEnum(String(args.topic));
-      if (!topic) {
-        throw new GraphqlValidationError({
-          message:
-            `Argument 'topic' on Field 'webhookSubscriptionCreate' has an invalid value (${args.topic}). Expected type 'WebhookSubscriptionTopic!'. The sandbox fires ${
-              WEBHOOK_TOPICS.map(topicToEnum).join(", ")
-            }.`,
-          extensions: { code: "argumentLiteralsIncompatible" },
-        });
-      }
-      const input = (args.webhookSubscription ?? {}) as SubscriptionInput;
-      const callbackUrl = input.uri ?? input.callbackUrl;
-      const payload = (userErrors: unknown[], sub?: WebhookSubscription) => ({
-        __typename: "WebhookSubscriptionCreatePayload",
-        webhookSubscription: sub ? subscriptionNode(sub) : null,
-        userErrors: userErrors.map((error) => ({ __typename: "UserError", ...error as object })),
-      });
-      const urlError = callbackUrlError(callbackUrl);
-      if (urlError) return payload([urlError]);
-      const readsOrders = context.scopes.some((scope) => scope === "read_orders" || scope === "write_orders");
-      if (ORDER_TOPICS.has(topic) && !readsOrders) {
-        return payload([{
-          field: ["topic"],
-          message:
-            `You do not have permission to create or update webhooks with ${topic} topic. This topic requires the read_orders access scope.`,
-        }]);
-      }
-      const subscription = store.subscribe(shop.domain, {
-        topic,
-        callbackUrl: callbackUrl!,
-        apiVersion: context.apiVersion,
-        includeFields: input.includeFields ?? [],
-        metafieldNamespaces: input.metafieldNamespaces ?? [],
-      });
-      return payload([], subscription);
-    },
-    webhookSubscriptionUpdate: (args: Record<string, GraphqlValue>) => {
-      const id = subscriptionId(args);
-      const subscription = store.subscriptions(shop.domain)
-        .find((sub) => sub.id === id);
-      const input = (args.webhookSubscription ?? {}) as SubscriptionInput;
-      const url = input.uri ?? input.callbackUrl;
-      const urlError = url === undefined ? undefined : callbackUrlError(url);
-      const errors = !subscription ? [notFound] : urlError ? [urlError] : [];
-      if (subscription && errors.length === 0) {
-        if (url !== undefined) subscription.callbackUrl = url;
-        if (input.includeFields) subscription.includeFields = input.includeFields;
-        if (input.metafieldNamespaces) {
-          subscription.metafieldNamespaces = input.metafieldNamespaces;
-        }
-      }
-      return {
-        __typename: "WebhookSubscriptionUpdatePayload",
-        webhookSubscription: subscription && errors.length === 0 ? subscriptionNode(subscription) : null,
-        userErrors: errors.map((error) => ({ __typename: "UserError", ...error })),
-      };
-    },
-    webhookSubscriptionDelete: (args: Record<string, GraphqlValue>) => {
-      const id = subscriptionId(args);
-      const deleted = id !== undefined && store.unsubscribe(shop.domain, id);
-      return {
-        __typename: "WebhookSubscriptionDeletePayload",
-        deletedWebhookSubscriptionId: deleted ? String(args.id) : null,
-        userErrors: deleted ? [] : [{ __typename: "UserError", ...notFound }],
-      };
-    },
-  };
+/** Shopify's Admin schema, built on the first call and shared by every later one. */
+export function adminSchema(): Promise<GraphQLSchema> {
+  schema ??= buildAdminSchema().catch((error) => {
+    schema = undefined;
+    throw error;
+  });
+  return schema;
 }

@@ -3,8 +3,7 @@
  * by id, opaque cursors holding the last key and id, so a page boundary
  * stays put while items change (a changed item moves, nothing is skipped).
  */
-import { GraphqlFieldError, type GraphqlObject } from "./graphql_executor.ts";
-import type { GraphqlValue } from "./graphql_parser.ts";
+import { type FieldArguments, GraphqlFieldError, type GraphqlObject } from "./graphql_values.ts";
 
 /** Shopify's largest page. */
 export const MAX_PAGE_SIZE = 250;
@@ -51,7 +50,7 @@ function decodeCursor(cursor: string, sortKey: string): CursorPosition {
 export function paginate<T>(
   items: T[],
   spec: ConnectionSpec<T>,
-  args: Record<string, GraphqlValue>,
+  args: FieldArguments,
 ): GraphqlObject {
   const first = args.first as number | null | undefined;
   const last = args.last as number | null | undefined;
@@ -77,7 +76,7 @@ export function paginate<T>(
     (a.value < b.value ? -1 : a.value > b.value ? 1 : a.id - b.id);
   const keyOf = (item: T) => ({ value: spec.sortValue(item), id: spec.id(item) });
   const sorted = [...items].sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
-  const bound = (cursor: GraphqlValue | undefined) => {
+  const bound = (cursor: unknown) => {
     if (typeof cursor !== "string") return undefined;
     const position = decodeCursor(cursor, spec.sortKey);
     return { value: position.last_value, id: position.last_id };

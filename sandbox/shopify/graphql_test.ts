@@ -155,9 +155,28 @@ Deno.test("shopify sandbox - unknown fields, missing scopes, oversized pages and
     const token = session.accessToken!;
     const unknown = await adminGraphql(sandbox, SHOP, token, `{ shop { name owner } }`);
     assertEquals(unknown.body.data, undefined);
-    assertEquals(unknown.body.errors[0].message, "Field 'owner' doesn't exist on type 'Shop'");
+    assertEquals(unknown.status, 200);
+    assertEquals(unknown.body.errors, [{
+      message: "Field 'owner' doesn't exist on type 'Shop'",
+      locations: [{ line: 1, column: 15 }],
+      extensions: { code: "undefinedField", typeName: "Shop", fieldName: "owner" },
+    }]);
+    const wrongArgument = await adminGraphql(sandbox, SHOP, token, `{ orders(frist: 1) { nodes { id } } }`);
+    assertEquals(wrongArgument.status, 200);
+    assertEquals(wrongArgument.body.data, undefined);
+    assertEquals(wrongArgument.body.errors[0].extensions.code, "argumentNotAccepted");
+    assertMatch(wrongArgument.body.errors[0].message, /Unknown argument "frist" on field "QueryRoot.orders"/);
+    const badVariable = await adminGraphql(
+      sandbox,
+      SHOP,
+      token,
+      `query($first: Int!) { orders(first: $first) { nodes { id } } }`,
+      { first: "ten" },
+    );
+    assertEquals(badVariable.body.errors[0].extensions.code, "INVALID_VARIABLE");
+    assertEquals(badVariable.body.data, undefined);
     const denied = await adminGraphql(sandbox, SHOP, token, `{ orders(first: 1) { nodes { id } } }`);
-    assertEquals(denied.body.data, { orders: null });
+    assertEquals(denied.body.data, null, "orders is OrderConnection! in the schema: its null reaches the root");
     assertEquals(denied.body.errors[0].extensions.code, "ACCESS_DENIED");
     assertEquals(denied.body.errors[0].path, ["orders"]);
     const shopify2 = libraryFor(sandbox);
@@ -210,7 +229,17 @@ Deno.test("shopify sandbox - webhookSubscriptionCreate with variables or inline 
       session.accessToken!,
       `mutation { webhookSubscriptionCreate(topic: PIZZA_BAKED, webhookSubscription: {callbackUrl: "http://x.test"}) { userErrors { message } } }`,
     );
-    assertMatch(badTopic.body.errors[0].message, /invalid value \(PIZZA_BAKED\)/);
+    assertEquals(badTopic.body.data, undefined);
+    assertEquals(badTopic.body.errors[0].extensions.code, "argumentLiteralsIncompatible");
+    assertMatch(badTopic.body.errors[0].message, /"PIZZA_BAKED" does not exist in "WebhookSubscriptionTopic"/);
+    const notFired = await adminGraphql(
+      sandbox,
+      SHOP,
+      session.accessToken!,
+      `mutation { webhookSubscriptionCreate(topic: PRODUCTS_CREATE, webhookSubscription: {uri: "http://x.test"}) { userErrors { message } } }`,
+    );
+    assertEquals(notFired.body.data, { webhookSubscriptionCreate: null });
+    assertMatch(notFired.body.errors[0].message, /The sandbox fires .*ORDERS_CREATE.*, not PRODUCTS_CREATE/);
   } finally {
     await sandbox.close();
   }
@@ -252,6 +281,36 @@ Deno.test("shopify sandbox - the library's webhooks.register creates, lists and 
     const third = await shopify.webhooks.register({ session });
     assert(third.APP_UNINSTALLED[0].success);
     assertEquals(sandbox.subscriptions(SHOP).length, 2);
+  } finally {
+    await sandbox.close();
+  }
+});
+
+Deno.test("shopify sandbox - read_orders reads the last 60 days of orders; read_all_orders reads them all", async () => {
+  const clock = testClock(Date.parse("2026-06-01T12:00:00Z"));
+  const sandbox = await startTestSandbox({ now: clock.now });
+  try {
+    sandbox.createShop({ shop: SHOP, currency: "USD" });
+    const day = 86_400_000;
+    const old = sandbox.createOrder(SHOP, { totalPrice: "5.00", createdAt: clock.now() - 60 * day - 1000 });
+    const recent = sandbox.createOrder(SHOP, { totalPrice: "6.00", createdAt: clock.now() - 60 * day + 1000 });
+    const query = `query($id: ID!) {
+      orders(first: 10) { nodes { legacyResourceId } }
+      order(id: $id) { legacyResourceId }
+    }`;
+    const read = async (scopes: string[]) => {
+      const session = await installApp(libraryFor(sandbox, scopes), sandbox, SHOP);
+      const { body } = await adminGraphql(sandbox, SHOP, session.accessToken!, query, { id: old.gid });
+      return {
+        orders: body.data.orders.nodes.map((node: { legacyResourceId: string }) => node.legacyResourceId),
+        old: body.data.order,
+      };
+    };
+    assertEquals(await read(["read_orders"]), { orders: [String(recent.id)], old: null });
+    assertEquals(await read(["read_orders", "read_all_orders"]), {
+      orders: [String(old.id), String(recent.id)],
+      old: { legacyResourceId: String(old.id) },
+    });
   } finally {
     await sandbox.close();
   }

@@ -257,7 +257,7 @@ export async function startShopifySandbox(
     faults,
     autoApprove: () => sandbox.autoApprove,
   });
-  registerAdminRoutes(app, { store, tokens, bucket, faults });
+  registerAdminRoutes(app, { store, tokens, bucket, faults, now });
   app.get("/", (c) => {
     // One shop's orders when a shop is chosen, so your own do not scroll away among the demo stores'.
     const shop = store.shops().find((candidate) => candidate.domain === c.req.query("shop"))?.domain;

@@ -1,6 +1,8 @@
 import { assertEquals } from "../../testing/assert.ts";
 import { formatGraphqlDecimal, formatRestMoney, parseMoney } from "./money.ts";
-import { parseGraphql, resolveValue } from "./graphql_parser.ts";
+import { type FragmentDefinitionNode, type OperationDefinitionNode, parse } from "graphql";
+import { adminSchema } from "./admin_schema.ts";
+import { selectionCost, shopifyValidation } from "./admin_graphql.ts";
 import { parseOrderSearch } from "./order_search.ts";
 import { restDateTime } from "./time.ts";
 import type { SandboxOrder } from "./model.ts";
@@ -25,35 +27,37 @@ Deno.test("shopify sandbox - money parses and prints decimal strings exactly per
   }
 });
 
-Deno.test("shopify sandbox - the GraphQL parser reads operations, aliases, fragments, variables and block strings", () => {
-  const document = parseGraphql(`
-    # a comment
-    query Page($first: Int = 10, $q: String) @cached {
+Deno.test("shopify sandbox - validation against Admin 2026-07 carries Shopify's codes; cost prices fragments and variables", async () => {
+  const schema = await adminSchema();
+  const codes = (query: string) =>
+    shopifyValidation(schema, parse(query)).map((error) => [error.extensions?.code, error.message]);
+  assertEquals(codes(`{ shop { name owner } }`), [["undefinedField", "Field 'owner' doesn't exist on type 'Shop'"]]);
+  assertEquals(codes(`{ orders(first: 1, sortKey: PIZZA) { nodes { id } } }`).map(([code]) => code), [
+    "argumentLiteralsIncompatible",
+  ]);
+  assertEquals(codes(`{ orders(frist: 1) { nodes { id } } }`).map(([code]) => code), ["argumentNotAccepted"]);
+  assertEquals(codes(`{ shop }`).map(([code]) => code), ["selectionMismatch"]);
+  assertEquals(codes(`query($n: Int) { shop { name } }`).map(([code]) => code), ["variableNotUsed"]);
+  const document = parse(`
+    query Page($first: Int = 10, $q: String) {
       page: orders(first: $first, query: $q, sortKey: UPDATED_AT) {
         ...Paging
-        nodes { ... on Order { id } }
+        nodes { ... on Order { id currentTotalPriceSet { shopMoney { amount } } } }
       }
-      note: shop { description(text: """
-        block
-          string
-      """, list: [1, 2.5, true, null, {a: "b"}]) }
+      shop { name }
     }
     fragment Paging on OrderConnection { pageInfo { endCursor } }`);
-  const [operation] = document.operations;
-  assertEquals(operation.name, "Page");
-  assertEquals(operation.variables.map((v) => v.name), ["first", "q"]);
-  const page = operation.selections[0];
-  if (page.kind !== "field") throw new Error("expected a field");
-  assertEquals([page.alias, page.name], ["page", "orders"]);
-  assertEquals(resolveValue(page.args.first, { first: 3 }), 3);
-  assertEquals(resolveValue(page.args.sortKey, {}), "UPDATED_AT");
-  assertEquals(document.fragments.get("Paging")?.typeCondition, "OrderConnection");
-  const note = operation.selections[1];
-  if (note.kind !== "field") throw new Error("expected a field");
-  const description = note.selections![0];
-  if (description.kind !== "field") throw new Error("expected a field");
-  assertEquals(resolveValue(description.args.text, {}), "block\n  string");
-  assertEquals(resolveValue(description.args.list, {}), [1, 2.5, true, null, { a: "b" }]);
+  assertEquals(shopifyValidation(schema, document), []);
+  const operation = document.definitions[0] as OperationDefinitionNode;
+  const fragments = { Paging: document.definitions[1] as FragmentDefinitionNode };
+  const context = { fragments, variables: { first: 3 } };
+  assertEquals(
+    selectionCost(operation.selectionSet, context),
+    2 + 3 * 3 + 1,
+    "connection, 3 × (order, bag, money), shop",
+  );
+  const data = { page: { nodes: [{ id: "1", currentTotalPriceSet: null }] }, shop: { name: "x" } };
+  assertEquals(selectionCost(operation.selectionSet, context, data), 2 + 3 + 1, "one order returned");
 });
 
 Deno.test("shopify sandbox - order search handles operators, quotes, dates in the shop zone and unknown fields", () => {
