@@ -1,8 +1,9 @@
 /**
  * Island: the competition form with client-side validation by the shared
- * schema. A field is checked once it has been left (or on submit), and a
- * server message stays until its field changes; an invalid submit is stopped
- * and focus moves to the first field in error.
+ * schema. A field is checked once it has been changed and left (or on
+ * submit), so tabbing through an empty form shows no errors; a server
+ * message stays until its field changes; an invalid submit is stopped and
+ * focus moves to the first field in error.
  */
 import { useSignal } from "@preact/signals";
 import {
@@ -31,6 +32,7 @@ export default function CreateForm(props: CreateFormProps) {
   const serverErrors = useSignal(props.errors);
   const clientErrors = useSignal<FieldErrors>({});
   const checked = useSignal<Set<CompetitionField>>(new Set());
+  const edited = useSignal<Set<CompetitionField>>(new Set());
 
   const validate = () => {
     const all = validateCompetitionForm(values.value, { now: Date.now(), minDurationS: props.minDurationS });
@@ -42,10 +44,12 @@ export default function CreateForm(props: CreateFormProps) {
   };
   const onFieldInput = (field: CompetitionField, value: string) => {
     values.value = { ...values.value, [field]: value };
+    edited.value = new Set(edited.value).add(field);
     if (serverErrors.value[field]) serverErrors.value = { ...serverErrors.value, [field]: undefined };
     if (checked.value.has(field)) validate();
   };
   const onFieldBlur = (field: CompetitionField) => {
+    if (!edited.value.has(field)) return;
     checked.value = new Set(checked.value).add(field);
     validate();
   };

@@ -327,6 +327,15 @@ Deno.test("pages in Chromium - the create form validates in the browser and show
   });
 
   await page.goto(`${origin}/competitions/new`);
+  // Tabbing through the empty form says nothing yet.
+  await page.locator("#field-title").focus();
+  for (let i = 0; i < 4; i++) await page.keyboard.press("Tab");
+  assert.equal(await page.locator(".field-error").count(), 0, "no errors from merely passing through fields");
+  // Escape closes the header's notifications menu.
+  await page.locator("details.notifications summary").click();
+  assert.equal(await page.locator("details.notifications").getAttribute("open"), "");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.locator("details.notifications").getAttribute("open"), null);
   await page.locator("#field-title").fill("x");
   await page.locator("#field-prize").fill("1.234");
   await page.locator("#field-prize").press("Tab");

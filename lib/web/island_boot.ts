@@ -2,7 +2,8 @@
  * The browser side of islands: finds every island marker the server rendered
  * and hydrates it with its component and props. The build wraps this in a
  * generated entry that passes one lazy loader per island, so a page loads only
- * the islands it shows.
+ * the islands it shows. It also adds the one page-wide enhancement the
+ * server-rendered header needs: Escape closes an open menu.
  */
 import { type ComponentType, h, hydrate } from "preact";
 import { ISLAND_MARKER } from "./islands.ts";
@@ -23,6 +24,7 @@ export async function bootIslands(
   loaders: IslandLoaders,
   root: ParentNode = document,
 ): Promise<void> {
+  closeMenusOnEscape(document);
   const markers = root.querySelectorAll<HTMLElement>(
     `${ISLAND_MARKER}[data-island]`,
   );
@@ -38,4 +40,18 @@ export async function bootIslands(
   for (const result of results) {
     if (result.status === "rejected") console.error(result.reason);
   }
+}
+
+/**
+ * Escape closes any open `<details class="menu">` (the header's dropdowns,
+ * which work without JavaScript) and gives focus back to its summary.
+ */
+export function closeMenusOnEscape(doc: Document): void {
+  doc.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    for (const menu of doc.querySelectorAll<HTMLDetailsElement>("details.menu[open]")) {
+      menu.open = false;
+      menu.querySelector("summary")?.focus();
+    }
+  });
 }
