@@ -37,7 +37,7 @@ export function LeaderboardTable(props: LeaderboardTableProps) {
   // Before the first counted order everyone is on zero: no ranks to show yet.
   const anyOrder = entries.some((entry) => entry.orders > 0);
   return (
-    <table class="leaderboard">
+    <table class={anyOrder ? "leaderboard leaderboard-ranked" : "leaderboard"}>
       <caption>{props.caption ?? "Leaderboard"}</caption>
       <thead>
         <tr>

@@ -144,6 +144,17 @@ export function RaceChart(props: RaceChartProps) {
     .sort((a, b) => b.last - a.last);
   const leader = standings[0];
   const colourOf = (line: RaceLine) => colours.get(line.participantId) ?? 0;
+  if (!lines.some((line) => line.points.length > 0)) {
+    return (
+      <figure class="race-chart">
+        <p class="race-empty muted">
+          {props.untilMs < startMs
+            ? "The race has not started yet: the chart draws itself from the first order."
+            : "No orders yet: the chart draws itself from the first order."}
+        </p>
+      </figure>
+    );
+  }
   return (
     <figure class="race-chart">
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="race-chart-title">
