@@ -236,9 +236,7 @@ export function competitionPage(deps: AppDeps): Hono<AppEnv> {
             </div>
             {isCreator && <a class="button button-secondary" href={`/competitions/${competition.id}/manage`}>Manage</a>}
           </div>
-          {(competition.status === "ACTIVE" || competition.status === "COMPLETED") && (
-            <ElapsedBar startMs={startMs} endMs={endMs} now={now} />
-          )}
+          {competition.status === "ACTIVE" && <ElapsedBar startMs={startMs} endMs={endMs} now={now} />}
           <WinnerBanner competition={competition} />
           {competition.status === "CANCELLED" && <p class="notice notice-error">This competition was cancelled.</p>}
           <div class="competition-layout">
