@@ -43,6 +43,7 @@ import { pageRoutes } from "./routes/pages/mod.ts";
 import { renderErrorPage } from "./routes/pages/error_page.tsx";
 import { eventsApi } from "./routes/events_api.ts";
 import { adminApi } from "./routes/admin_api.ts";
+import { publicApi } from "./routes/public_api.ts";
 import { shopifyRoutes } from "./routes/shopify.ts";
 import { sandboxRoutes } from "./routes/sandbox.ts";
 import type { ShopifySandbox } from "./sandbox/shopify/mod.ts";
@@ -82,7 +83,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use((c, next) => c.req.header("x-whop-user-token") ? next() : sameOriginForms(c, next));
   app.use(caller({ kv: deps.kv, appUrl: deps.config.appUrl, verifyUserToken: deps.verifyUserToken, now: deps.now }));
 
-  for (const path of ["/api/competitions/:id", "/api/competitions/:id/*", "/competitions/:id", "/competitions/:id/*"]) {
+  for (
+    const path of [
+      "/api/competitions/:id",
+      "/api/competitions/:id/*",
+      "/competitions/:id",
+      "/competitions/:id/*",
+      "/api/public/competitions/:id",
+      "/embed/competitions/:id",
+    ]
+  ) {
     app.use(path, competitionId());
   }
 
@@ -94,6 +104,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", userApi(deps));
   app.route("/", shopifyRoutes({ ...deps, shopify: deps.shopify ?? createShopifyServices(deps) }));
   app.route("/api/competitions", eventsApi(deps));
+  app.route("/api/public", publicApi(deps));
 
   if (deps.lifecycle) app.route("/api/admin", adminApi({ ...deps, lifecycle: deps.lifecycle }));
   // Sandbox-only controls (fast-forward, start now); absent, and so 404, otherwise.

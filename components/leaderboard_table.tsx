@@ -2,7 +2,7 @@
  * The leaderboard table, pure: the server renders it for finished
  * competitions and the live island renders it for running ones.
  */
-import type { LeaderboardEntry } from "../lib/competitions/leaderboard.ts";
+import type { BoardEntry } from "../lib/competitions/privacy.ts";
 import { formatDecimalMoney } from "./format.ts";
 
 /** How a row's rank just moved, for the highlight animation. */
@@ -10,10 +10,21 @@ export type RankMove = "up" | "down";
 
 /** Props of {@link LeaderboardTable}. */
 export interface LeaderboardTableProps {
-  entries: LeaderboardEntry[];
+  entries: BoardEntry[];
   /** Rows whose rank just changed, by participant id. */
   moves?: Record<string, RankMove>;
   caption?: string;
+}
+
+/** A store's part of the leader's figure (privacy mode): a bar and its percentage, never the figure. */
+export function ShareOfLeader(props: { share: number }) {
+  const percent = Math.round(props.share * 100);
+  return (
+    <span class="share">
+      <meter class="share-bar" min={0} max={1} value={props.share} aria-label={`${percent}% of the leader`} />
+      <span class="share-percent">{percent}%</span>
+    </span>
+  );
 }
 
 /** Rows keyed by participant id, each with `data-participant-id` for animations and tests. */
@@ -48,8 +59,11 @@ export function LeaderboardTable(props: LeaderboardTableProps) {
               <span class="store-shop muted">{entry.shop}</span>
               {!entry.connected && <span class="tag tag-warning">store disconnected</span>}
             </th>
-            <td class="num revenue">{formatDecimalMoney(entry.revenue, entry.currency)}</td>
-            <td class="num hide-narrow">{entry.orders}</td>
+            <td class="num revenue">
+              {entry.revenue !== undefined && formatDecimalMoney(entry.revenue, entry.currency)}
+              {entry.share !== undefined && <ShareOfLeader share={entry.share} />}
+            </td>
+            <td class="num hide-narrow">{entry.orders ?? "–"}</td>
           </tr>
         ))}
       </tbody>

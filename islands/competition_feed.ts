@@ -5,7 +5,8 @@
  * own retry gives up when the server closes or answers an error.
  */
 import { type Signal, signal } from "@preact/signals";
-import type { LeaderboardEntry } from "../lib/competitions/leaderboard.ts";
+import type { BoardEntry } from "../lib/competitions/privacy.ts";
+import type { Privacy } from "../lib/competitions/input.ts";
 import type { CompetitionStatus, Winner } from "../lib/competitions/competitions.ts";
 
 /** The competition as the leaderboard JSON carries it (money as decimal strings). */
@@ -18,13 +19,15 @@ export interface LiveCompetition {
   startDate: string;
   endDate: string;
   participantCount: number;
-  winner?: (Omit<Winner, "revenue"> & { revenue: string }) | null;
+  privacy?: Privacy;
+  /** `revenue` is absent for a viewer privacy mode keeps it from. */
+  winner?: (Omit<Winner, "revenue"> & { revenue?: string }) | null;
 }
 
 /** `GET /api/competitions/:id/leaderboard`, and the data of each `leaderboard` event. */
 export interface LeaderboardJson {
   competition: LiveCompetition;
-  entries: LeaderboardEntry[];
+  entries: BoardEntry[];
   updatedAt: string;
 }
 

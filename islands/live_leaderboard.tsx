@@ -3,7 +3,9 @@
  * then follows the competition's event stream: rows keyed by participant are
  * updated in place, rows that change rank slide to their new place (FLIP with
  * the Web Animations API, which the CSP allows) and flash, and a polite live
- * region announces each rank change.
+ * region announces each rank change. Under privacy mode the stream carries
+ * the strangers' view; a viewer who sees more (the creator, a store owner)
+ * reads their own view on each change.
  */
 import { useComputed, useSignal } from "@preact/signals";
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
@@ -46,6 +48,23 @@ const PILL: Record<ConnectionState | "static", string> = {
   ended: "Final",
 };
 
+/**
+ * Whether this viewer sees figures the shared live stream hides (privacy mode:
+ * the creator, or a store owner with their own figure): the server rendered
+ * some figure the stream's frames do not carry.
+ */
+export function seesOwnFigures(board: LeaderboardJson): boolean {
+  return board.competition.privacy === "ranks" && board.entries.some((entry) => entry.revenue !== undefined);
+}
+
+/** The viewer's own leaderboard (with the figures they may see), or undefined when it could not be read. */
+async function ownBoard(competitionId: string): Promise<LeaderboardJson | undefined> {
+  const response = await fetch(`/api/competitions/${encodeURIComponent(competitionId)}/leaderboard`, {
+    credentials: "same-origin",
+  }).catch(() => undefined);
+  return response?.ok ? await response.json() : undefined;
+}
+
 /** The leaderboard that updates itself; `<LiveLeaderboard {...leaderboardJson} />`. */
 export default function LiveLeaderboard(props: LiveLeaderboardProps) {
   const board = useSignal<LeaderboardJson>(props);
@@ -59,9 +78,11 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
   useEffect(() => {
     const feed = competitionFeed(props.competition.id);
     let clear: ReturnType<typeof setTimeout> | undefined;
+    const ownFigures = seesOwnFigures(props);
     const stopConnection = feed.connection.subscribe((state) => connection.value = state);
-    const stopBoard = feed.leaderboard.subscribe((next) => {
-      if (!next) return;
+    const stopBoard = feed.leaderboard.subscribe(async (frame) => {
+      if (!frame) return;
+      const next = ownFigures ? await ownBoard(props.competition.id) ?? frame : frame;
       const change = rankChanges(board.value.entries, next.entries);
       board.value = next;
       if (change.message) {
@@ -108,8 +129,9 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
       </div>
       {competition.winner && (
         <p class="notice" role="status">
-          <strong>{competition.winner.displayName}</strong> won with{" "}
-          {formatDecimalMoney(competition.winner.revenue, competition.currency)}.
+          <strong>{competition.winner.displayName}</strong> won
+          {competition.winner.revenue !== undefined &&
+            ` with ${formatDecimalMoney(competition.winner.revenue, competition.currency)}`}.
         </p>
       )}
       <div ref={tableRef}>

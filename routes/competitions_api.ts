@@ -27,7 +27,7 @@ export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
     .post("/", async (c) => {
       const userId = requireUserId(c);
       const competition = await createCompetition(deps.kv, userId, await readJson(c), rules());
-      return c.json({ competition: competitionView(competition) }, 201);
+      return c.json({ competition: competitionView(competition, c.var.userId) }, 201);
     })
     .get("/", async (c) => {
       const status = c.req.query("status")?.toUpperCase();
@@ -52,11 +52,11 @@ export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
           ? await listCompetitionsByStatus(deps.kv, status as CompetitionStatus)
           : await listPublicCompetitions(deps.kv);
       }
-      return c.json({ competitions: competitions.map(competitionView) });
+      return c.json({ competitions: competitions.map((competition) => competitionView(competition, c.var.userId)) });
     })
     .get("/:id", async (c) => {
       const competition = await getCompetition(deps.kv, c.req.param("id"));
-      return c.json({ competition: competitionView(competition) });
+      return c.json({ competition: competitionView(competition, c.var.userId) });
     })
     .patch("/:id", async (c) => {
       const userId = requireUserId(c);
@@ -71,16 +71,16 @@ export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
         patch as Record<string, unknown>,
         rules(),
       );
-      return c.json({ competition: competitionView(competition) });
+      return c.json({ competition: competitionView(competition, c.var.userId) });
     })
     .post("/:id/cancel", async (c) => {
       const userId = requireUserId(c);
       const { competition, refund } = await cancelAndRefund(deps, c.req.param("id"), userId);
-      return c.json({ competition: competitionView(competition), refund: refund ? { state: refund.state } : null });
+      return c.json({ competition: competitionView(competition, c.var.userId), refund: refund ? { state: refund.state } : null });
     })
     .get("/:id/leaderboard", async (c) => {
       const competition = await getCompetition(deps.kv, c.req.param("id"));
       const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 100) || 100, 1), 1000);
-      return c.json(await leaderboardView(deps.kv, competition, limit));
+      return c.json(await leaderboardView(deps.kv, competition, limit, c.var.userId));
     });
 }
