@@ -164,10 +164,14 @@ function WinnerBanner(props: { competition: Competition; viewerId?: string }) {
       {competition.winner
         ? (
           <p>
-            <strong>{competition.winner.displayName}</strong> won
-            {canSeeWinnerFigure(competition, props.viewerId) &&
-              ` with ${formatDecimalMoney(toDecimalString(competition.winner.revenue, competition.currency), competition.currency)}`}
-            {" "}and takes the {formatMoney(competition.prize, competition.currency)} prize.
+            <strong>{competition.winner.displayName}</strong> won{canSeeWinnerFigure(competition, props.viewerId)
+              ? ` with ${
+                formatDecimalMoney(
+                  toDecimalString(competition.winner.revenue, competition.currency),
+                  competition.currency,
+                )
+              }`
+              : ""} and takes the {formatMoney(competition.prize, competition.currency)} prize.
           </p>
         )
         : <p>No store made a sale, so the prize goes back to the creator.</p>}
@@ -237,7 +241,9 @@ export function competitionPage(deps: AppDeps): Hono<AppEnv> {
               {chart && (
                 <section class="card" aria-labelledby="race-heading">
                   <h2 id="race-heading">The race</h2>
-                  {liveChart ? <LiveRaceChartIsland competitionId={competition.id} {...chart} /> : <RaceChart {...chart} />}
+                  {liveChart
+                    ? <LiveRaceChartIsland competitionId={competition.id} {...chart} />
+                    : <RaceChart {...chart} />}
                 </section>
               )}
             </div>
