@@ -44,6 +44,7 @@ import { renderErrorPage } from "./routes/pages/error_page.tsx";
 import { eventsApi } from "./routes/events_api.ts";
 import { adminApi } from "./routes/admin_api.ts";
 import { publicApi } from "./routes/public_api.ts";
+import { embedRoutes } from "./routes/embed.ts";
 import { shopifyRoutes } from "./routes/shopify.ts";
 import { sandboxRoutes } from "./routes/sandbox.ts";
 import type { ShopifySandbox } from "./sandbox/shopify/mod.ts";
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", shopifyRoutes({ ...deps, shopify: deps.shopify ?? createShopifyServices(deps) }));
   app.route("/api/competitions", eventsApi(deps));
   app.route("/api/public", publicApi(deps));
+  app.route("/", embedRoutes(deps));
 
   if (deps.lifecycle) app.route("/api/admin", adminApi({ ...deps, lifecycle: deps.lifecycle }));
   // Sandbox-only controls (fast-forward, start now); absent, and so 404, otherwise.

@@ -11,7 +11,8 @@ import { useComputed, useSignal } from "@preact/signals";
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { LeaderboardTable, type RankMove } from "../components/leaderboard_table.tsx";
 import { formatDecimalMoney, ordinal } from "../components/format.ts";
-import { competitionFeed, type ConnectionState, type LeaderboardJson } from "./competition_feed.ts";
+import { competitionFeed } from "./competition_feed.ts";
+import type { ConnectionState, LeaderboardJson } from "./live_stream.ts";
 
 /** Props: exactly the JSON of `GET /api/competitions/:id/leaderboard`. */
 export type LiveLeaderboardProps = LeaderboardJson;

@@ -54,6 +54,7 @@ async function everything(t: TestApp, id: string, userId?: string): Promise<Reco
     list: await read("/api/competitions"),
     leaderboard: await read(`/api/competitions/${id}/leaderboard`),
     publicApi: await read(`/api/public/competitions/${id}`),
+    embed: await read(`/embed/competitions/${id}`),
     events: frames,
   };
 }
@@ -76,6 +77,7 @@ Deno.test("privacy - a stranger and a rival owner see ranks and shares, never an
     );
     assert.equal(JSON.parse(places.publicApi).entries[1].share, 0.71);
     assert.match(places.page, /<meter[^>]*class="share-bar"/, "the page draws bars relative to the leader");
+    assert.match(places.embed, /<meter[^>]*class="share-bar"/, "so does the embed");
     if (own === 2) {
       assert.equal(board.entries[2].revenue, "555.01", "an owner sees its own figure");
       assert.match(places.page, /555\.01/);

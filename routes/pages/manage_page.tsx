@@ -34,6 +34,8 @@ import { formatUtc } from "../../components/format.ts";
 import { renderAppPage } from "./_shell.tsx";
 import { cancelAndRefund } from "../../lib/whop/refunds.ts";
 import { SandboxTools } from "../../components/sandbox_tools.tsx";
+import { EmbedSnippet } from "../../components/embed_snippet.tsx";
+import { isPubliclyVisible } from "../../lib/competitions/privacy.ts";
 
 /** The competition, when the caller created it; 401 signed out, 403 for anyone else. */
 export async function loadOwnCompetition(c: Context<AppEnv>, deps: AppDeps): Promise<Competition> {
@@ -151,6 +153,9 @@ async function renderManage(
           <h2 id="stores-heading">Stores ({participants.length})</h2>
           <ParticipantsTable participants={participants} />
         </section>
+        {isPubliclyVisible(competition) && (
+          <EmbedSnippet appUrl={deps.config.appUrl} competitionId={competition.id} title={competition.title} />
+        )}
         {competition.status === "COMPLETED" && (
           <section class="card" aria-labelledby="payout-heading">
             <h2 id="payout-heading">Payout</h2>
