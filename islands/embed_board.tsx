@@ -57,7 +57,7 @@ export default function EmbedBoard(props: EmbedBoardProps) {
         ))}
       </ol>
       <footer>
-        {competition.prize} {competition.currency} prize ·{" "}
+        {formatDecimalMoney(competition.prize, competition.currency)} prize ·{" "}
         <a href={props.pageUrl} target="_blank" rel="noopener">CartBrawl</a>
       </footer>
     </section>
