@@ -21,6 +21,7 @@ import { caller } from "./lib/web/middleware/caller.ts";
 import { requestLog } from "./lib/web/middleware/request_log.ts";
 import { csp } from "./lib/web/middleware/csp.ts";
 import { competitionId } from "./lib/web/middleware/competition_id.ts";
+import { communityGate } from "./lib/web/middleware/community.ts";
 import { createUserTokenVerifier, type UserTokenVerifier } from "./lib/whop/user_token.ts";
 import { createWhopClient } from "./lib/whop/client.ts";
 import { createWhopLifecycle, registerWhopJobs, type RetryPolicy } from "./lib/whop/mod.ts";
@@ -45,6 +46,7 @@ import { eventsApi } from "./routes/events_api.ts";
 import { adminApi } from "./routes/admin_api.ts";
 import { publicApi } from "./routes/public_api.ts";
 import { embedRoutes } from "./routes/embed.ts";
+import { experiencePage } from "./routes/pages/experience_page.tsx";
 import { shopifyRoutes } from "./routes/shopify.ts";
 import { sandboxRoutes } from "./routes/sandbox.ts";
 import type { ShopifySandbox } from "./sandbox/shopify/mod.ts";
@@ -94,7 +96,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       "/embed/competitions/:id",
     ]
   ) {
-    app.use(path, competitionId());
+    app.use(path, competitionId(), communityGate(deps));
   }
 
   app.route("/", healthRoutes(deps));
@@ -107,6 +109,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/api/competitions", eventsApi(deps));
   app.route("/api/public", publicApi(deps));
   app.route("/", embedRoutes(deps));
+  app.route("/", experiencePage(deps));
 
   if (deps.lifecycle) app.route("/api/admin", adminApi({ ...deps, lifecycle: deps.lifecycle }));
   // Sandbox-only controls (fast-forward, start now); absent, and so 404, otherwise.

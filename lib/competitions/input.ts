@@ -30,6 +30,9 @@ export interface CompetitionInput {
   experienceId?: string;
 }
 
+/** A Whop experience id, e.g. `exp_XXXXXXXX`. */
+export const EXPERIENCE_ID = /^exp_[A-Za-z0-9]{1,60}$/;
+
 /** Who sees each store's exact figure: everyone (`open`), or only the store's owner and the creator (`ranks`). */
 export type Privacy = "open" | "ranks";
 
@@ -67,7 +70,7 @@ const fields = {
   privacy: z.optional(z.enum(["open", "ranks"], { error: "Privacy must be open or ranks." })),
   experienceId: z.optional(
     text("The experience id must be text.").check(
-      z.regex(/^exp_[A-Za-z0-9]{1,60}$/, "The experience id must look like exp_XXXX (a Whop experience id)."),
+      z.regex(EXPERIENCE_ID, "The experience id must look like exp_XXXX (a Whop experience id)."),
     ),
   ),
 };

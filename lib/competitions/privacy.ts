@@ -109,3 +109,12 @@ export function isPubliclyVisible(competition: Pick<Competition, "status" | "fun
 export function assertPubliclyVisible(competition: Pick<Competition, "status" | "fundsTxId" | "experienceId">): void {
   if (!isPubliclyVisible(competition)) throw new NotFoundError("There is no competition with that id.");
 }
+
+/**
+ * Whether a competition appears in the lists anyone can read (browse, the
+ * public JSON list): not one of a Whop community, which only its experience
+ * view lists.
+ */
+export function isListedPublicly(competition: Pick<Competition, "experienceId">): boolean {
+  return competition.experienceId === undefined;
+}

@@ -28,6 +28,7 @@ import type {
 } from "./records.ts";
 import { type SendWebhookOptions, type WebhookDelivery, WebhookSender } from "./webhook_sender.ts";
 import { type SandboxCompany, WhopState } from "./whop_state.ts";
+import type { Experiences } from "./experiences.ts";
 
 /** How to start the simulated Whop (the same values the app gets as settings). */
 export interface WhopSandboxOptions {
@@ -110,6 +111,8 @@ export interface WhopSandbox {
   readonly webhookDeliveries: readonly WebhookDelivery[];
   /** Injected failures, settable at any time. */
   readonly faults: WhopFaults;
+  /** Experiences (communities), their members and admins, and the access checks answered. */
+  readonly experiences: Experiences;
   /** A user token (`x-whop-user-token`) for `userId`, signed with the served JWKS. */
   signUserToken(
     userId: string,
@@ -269,6 +272,7 @@ export async function startWhopSandbox(
     notifications: state.notifications,
     webhookDeliveries: webhooks.deliveries,
     faults,
+    experiences: state.experiences,
     signUserToken: (userId, tokenOptions) => signer.sign(userId, tokenOptions),
     setWebhookUrl(url) {
       webhooks.url = url;

@@ -64,7 +64,10 @@ export function csp(options: CspOptions = {}): MiddlewareHandler {
     await next();
     c.res.headers.set(
       "Content-Security-Policy",
-      contentSecurityPolicy(nonce, { ...options, frameAncestors: c.get("cspFrameAncestors") ?? options.frameAncestors }),
+      contentSecurityPolicy(nonce, {
+        ...options,
+        frameAncestors: c.get("cspFrameAncestors") ?? options.frameAncestors,
+      }),
     );
   };
 }
