@@ -10,7 +10,7 @@
 export function embedSnippet(appUrl: string, competitionId: string, title: string): string {
   const src = new URL(`/embed/competitions/${competitionId}`, appUrl).href;
   const label = title.replace(/[&"<>]/g, (char) => `&#${char.charCodeAt(0)};`);
-  return `<iframe src="${src}" title="${label}: live leaderboard" width="360" height="330" style="border:0" loading="lazy"></iframe>`;
+  return `<iframe src="${src}" title="${label}: live leaderboard" width="360" height="330" loading="lazy"></iframe>`;
 }
 
 /** `<EmbedSnippet appUrl={config.appUrl} competitionId={id} title={title} />` */
