@@ -46,6 +46,7 @@ import { eventsApi } from "./routes/events_api.ts";
 import { adminApi } from "./routes/admin_api.ts";
 import { publicApi } from "./routes/public_api.ts";
 import { embedRoutes } from "./routes/embed.ts";
+import { shareCardRoutes } from "./routes/share_card.ts";
 import { experiencePage } from "./routes/pages/experience_page.tsx";
 import { shopifyRoutes } from "./routes/shopify.ts";
 import { sandboxRoutes } from "./routes/sandbox.ts";
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/api/competitions", eventsApi(deps));
   app.route("/api/public", publicApi(deps));
   app.route("/", embedRoutes(deps));
+  app.route("/", shareCardRoutes(deps));
   app.route("/", experiencePage(deps));
 
   if (deps.lifecycle) app.route("/api/admin", adminApi({ ...deps, lifecycle: deps.lifecycle }));

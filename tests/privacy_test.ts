@@ -2,7 +2,7 @@
  * Privacy mode (`privacy: "ranks"`): no exact figure of another store
  * anywhere a stranger or a rival store owner can look — page HTML, the JSON
  * API, the live stream's frames, the public API, the embed and the share
- * card — while each owner still sees its own figure and the creator sees all.
+ * card (its SVG) — while each owner still sees its own figure and the creator sees all.
  * The test greps every answer for the figures, in every format they could take.
  */
 import assert from "node:assert/strict";
@@ -10,7 +10,9 @@ import { createTestApp, type TestApp } from "../testing/test_app.ts";
 import { activeCompetition } from "../testing/fixtures.ts";
 import { DURING_MS, orderOf, SseReader, START_MS } from "../testing/live.ts";
 import { recordOrder } from "../lib/competitions/revenue.ts";
-import { type Competition, updateCompetition } from "../lib/competitions/competitions.ts";
+import { type Competition, getCompetition, updateCompetition } from "../lib/competitions/competitions.ts";
+import { shareCardData } from "../routes/share_card.ts";
+import { shareCardSvg } from "../lib/web/share_card.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
 
 /** Each store's revenue in cents: distinctive, so a grep finds them in any format. */
@@ -55,6 +57,8 @@ async function everything(t: TestApp, id: string, userId?: string): Promise<Reco
     leaderboard: await read(`/api/competitions/${id}/leaderboard`),
     publicApi: await read(`/api/public/competitions/${id}`),
     embed: await read(`/embed/competitions/${id}`),
+    // The PNG's pixels cannot be grepped: its SVG source can, exactly as the card route draws it.
+    card: shareCardSvg(await shareCardData(t.deps, await getCompetition(t.kv, id))),
     events: frames,
   };
 }
@@ -78,6 +82,7 @@ Deno.test("privacy - a stranger and a rival owner see ranks and shares, never an
     assert.equal(JSON.parse(places.publicApi).entries[1].share, 0.71);
     assert.match(places.page, /<meter[^>]*class="share-bar"/, "the page draws bars relative to the leader");
     assert.match(places.embed, /<meter[^>]*class="share-bar"/, "so does the embed");
+    assert.match(places.card, /Store 1/, "the card names the stores, with bars for figures");
     if (own === 2) {
       assert.equal(board.entries[2].revenue, "555.01", "an owner sees its own figure");
       assert.match(places.page, /555\.01/);

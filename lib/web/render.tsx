@@ -22,6 +22,8 @@ export interface PageOptions {
   sandbox?: boolean;
   /** Links for the header's navigation. */
   nav?: ComponentChildren;
+  /** Extra `<head>` elements, e.g. Open Graph `<meta>` tags. */
+  head?: ComponentChildren;
 }
 
 /**
@@ -52,7 +54,7 @@ export async function renderPage(
     </IslandScopeContext.Provider>,
   );
   const head = renderToString(
-    <PageHead title={options.title} islands={scope} nonce={c.get("cspNonce")} />,
+    <PageHead title={options.title} islands={scope} nonce={c.get("cspNonce")}>{options.head}</PageHead>,
   );
   return c.html(
     `<!doctype html><html lang="en">${head}<body>${body}</body></html>`,
@@ -88,7 +90,7 @@ export async function renderFramedPage(c: Context, options: FramedPageOptions): 
 }
 
 function PageHead(
-  props: { title: string; islands: IslandScope; nonce?: string; stylesheet?: string },
+  props: { title: string; islands: IslandScope; nonce?: string; stylesheet?: string; children?: ComponentChildren },
 ) {
   const assets = props.islands.size > 0 ? islandAssets(currentIslandManifest(), props.islands) : undefined;
   return (
@@ -98,6 +100,7 @@ function PageHead(
       <title>{`${props.title} · CartBrawl`}</title>
       <link rel="stylesheet" href={props.stylesheet ?? "/static/styles.css"} />
       <link rel="icon" href="data:," />
+      {props.children}
       {assets?.preload.map((href) => <link key={href} rel="modulepreload" href={href} nonce={props.nonce} />)}
       {assets && <script type="module" src={assets.boot} nonce={props.nonce} />}
     </head>

@@ -20,7 +20,8 @@ import { formatDecimalMoney, formatUtc } from "../../components/format.ts";
 import { CountdownIsland, LiveLeaderboardIsland, LiveRaceChartIsland } from "../../components/island_wrappers.ts";
 import { findParticipantOfUser, type Participant, type SyncProgress } from "../../lib/competitions/participants.ts";
 import { readRaceLines } from "../../lib/competitions/race_series.ts";
-import { canSeeWinnerFigure, figureAccess } from "../../lib/competitions/privacy.ts";
+import { canSeeWinnerFigure, figureAccess, isPubliclyVisible } from "../../lib/competitions/privacy.ts";
+import { ShareMeta } from "../../components/share_meta.tsx";
 import { renderAppPage } from "./_shell.tsx";
 
 function Rules(props: { competition: Competition }) {
@@ -208,8 +209,17 @@ export function competitionPage(deps: AppDeps): Hono<AppEnv> {
       : undefined;
     const liveChart = isLive(competition) && competition.privacy !== "ranks";
     const countdown = countdownTarget(competition);
+    const pageUrl = new URL(`/competitions/${competition.id}`, deps.config.appUrl).href;
     return renderAppPage(c, deps, {
       title: competition.title,
+      head: isPubliclyVisible(competition) && (
+        <ShareMeta
+          url={pageUrl}
+          title={competition.title}
+          description={`${formatMoney(competition.prize, competition.currency)} revenue race between Shopify stores.`}
+          image={`${pageUrl}/card.png`}
+        />
+      ),
       body: (
         <>
           <div class="page-head">
