@@ -80,10 +80,13 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
     const feed = competitionFeed(props.competition.id);
     let clear: ReturnType<typeof setTimeout> | undefined;
     const ownFigures = seesOwnFigures(props);
+    let latest = 0; // a slower read of the own board never overwrites a newer one
     const stopConnection = feed.connection.subscribe((state) => connection.value = state);
     const stopBoard = feed.leaderboard.subscribe(async (frame) => {
       if (!frame) return;
+      const sequence = ++latest;
       const next = ownFigures ? await ownBoard(props.competition.id) ?? frame : frame;
+      if (sequence !== latest) return;
       const change = rankChanges(board.value.entries, next.entries);
       board.value = next;
       if (change.message) {
