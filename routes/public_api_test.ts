@@ -60,7 +60,9 @@ Deno.test("public api - drafts, competitions cancelled before funding and unknow
   assert.equal((await draftRes.json()).error, "There is no competition with that id.");
   const cancelled = await cancelCompetition(t.kv, (await draftCompetition(t, "creator")).id, "creator", t.clock.ms);
   assert.equal((await t.request(`/api/public/competitions/${cancelled.id}`)).status, 404);
-  assert.equal((await t.request("/api/public/competitions/nosuchid")).status, 404);
+  const unknown = await t.request("/api/public/competitions/nosuchid", { headers: { origin: "https://site.example" } });
+  assert.equal(unknown.status, 404);
+  assert.equal(unknown.headers.get("access-control-allow-origin"), "*", "a cross-origin reader can read the 404");
 
   const funded = await draftCompetition(t, "creator");
   await updateCompetition(
