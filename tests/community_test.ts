@@ -120,9 +120,27 @@ Deno.test("community - admins create, members see and join, everyone else gets 4
   assert.equal((await t.request(`/experiences/${EXPERIENCE}`)).status, 401);
   assert.equal((await t.request("/experiences/exp_NoSuchClub", { userId: MEMBER })).status, 404);
 
-  // The admin (the creator) sees it in the experience view too.
-  assert.match(
-    await (await t.request(`/experiences/${EXPERIENCE}`, { userId: ADMIN })).text(),
-    /You run this community/,
-  );
+  // The admin sees it in the experience view, with the create form that makes the next one in the community.
+  const adminView = await (await t.request(`/experiences/${EXPERIENCE}`, { userId: ADMIN })).text();
+  assert.match(adminView, /Club Cup/);
+  assert.ok(adminView.includes(`action&quot;:&quot;/experiences/${EXPERIENCE}/competitions&quot;`), "the create form");
+  assert.doesNotMatch(await (await t.request(`/experiences/${EXPERIENCE}`, { userId: MEMBER })).text(), /Create draft/);
+  const start = new Date(t.clock.ms + 86_400_000).toISOString().slice(0, 16);
+  const end = new Date(t.clock.ms + 8 * 86_400_000).toISOString().slice(0, 16);
+  const form = { title: "Club Cup II", prize: "100.00", currency: "USD", startDate: start, endDate: end };
+  const post = (userId: string) =>
+    t.request(`/experiences/${EXPERIENCE}/competitions`, {
+      method: "POST",
+      userId,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(form).toString(),
+    });
+  assert.equal((await post(MEMBER)).status, 403);
+  assert.equal((await post(OUTSIDER)).status, 404);
+  const created = await post(ADMIN);
+  assert.equal(created.status, 303);
+  const id = created.headers.get("location")!.split("/")[2];
+  const second = await (await t.request(`/api/competitions/${id}`, { userId: ADMIN })).json();
+  assert.equal(second.competition.experienceId, EXPERIENCE);
+  assert.equal(second.competition.title, "Club Cup II");
 });
