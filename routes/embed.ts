@@ -29,6 +29,7 @@ export function embedRoutes(deps: AppDeps): Hono<AppEnv> {
     const competition = await getCompetition(deps.kv, c.req.param("id"));
     assertPubliclyVisible(competition);
     const theme = c.req.query("theme");
+    const places = embedPlaces(c.req.query("places"));
     c.set("cspFrameAncestors", ["*"]);
     c.header("Cache-Control", "no-cache");
     return renderFramedPage(c, {
@@ -36,8 +37,8 @@ export function embedRoutes(deps: AppDeps): Hono<AppEnv> {
       stylesheet: "/static/embed.css",
       theme: theme === "light" || theme === "dark" ? theme : undefined,
       body: h(EmbedBoardIsland, {
-        board: await leaderboardView(deps.kv, competition, 10),
-        places: embedPlaces(c.req.query("places")),
+        board: await leaderboardView(deps.kv, competition, places),
+        places,
         pageUrl: new URL(`/competitions/${competition.id}`, deps.config.appUrl).href,
         live: isLive(competition),
       }),
