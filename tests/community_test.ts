@@ -144,3 +144,25 @@ Deno.test("community - admins create, members see and join, everyone else gets 4
   assert.equal(second.competition.experienceId, EXPERIENCE);
   assert.equal(second.competition.title, "Club Cup II");
 });
+
+Deno.test("community - Whop failing the access check is a 502 to retry, never an open door; answers are cached", async () => {
+  await using t = await createTestApp({}, { whop: true });
+  t.whop!.experiences.add({
+    id: EXPERIENCE,
+    name: "Builders Club",
+    members: { [ADMIN]: "admin", [MEMBER]: "customer" },
+  });
+  const competition = await communityCompetition(t);
+  const path = `/api/competitions/${competition.id}`;
+  t.whop!.faults.failNext("users.checkAccess", 2, 500);
+  const failed = await t.request(path, { userId: MEMBER });
+  assert.equal(failed.status, 502);
+  assert.equal((await failed.json()).error, "Whop did not answer the access check; please try again.");
+  assert.equal((await t.request(path, { userId: MEMBER })).status, 200, "the next try asks Whop again");
+
+  t.whop!.experiences.setMember(EXPERIENCE, MEMBER, undefined);
+  assert.equal((await t.request(path, { userId: MEMBER })).status, 200, "within a minute the cached answer holds");
+  const checks = t.whop!.experiences.checks.filter((check) => check.userId === MEMBER).length;
+  assert.equal((await t.request(`/experiences/${EXPERIENCE}`, { userId: MEMBER })).status, 200);
+  assert.equal(t.whop!.experiences.checks.filter((check) => check.userId === MEMBER).length, checks);
+});
