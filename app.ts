@@ -19,7 +19,7 @@ import { log } from "./lib/core/log.ts";
 import { QueueWorker } from "./lib/core/queue.ts";
 import { caller } from "./lib/web/middleware/caller.ts";
 import { requestLog } from "./lib/web/middleware/request_log.ts";
-import { csp } from "./lib/web/middleware/csp.ts";
+import { csp, WHOP_FRAME_ANCESTORS } from "./lib/web/middleware/csp.ts";
 import { competitionId } from "./lib/web/middleware/competition_id.ts";
 import { communityGate } from "./lib/web/middleware/community.ts";
 import { createUserTokenVerifier, type UserTokenVerifier } from "./lib/whop/user_token.ts";
@@ -80,7 +80,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   // Webhook routes set their own, larger limit.
   app.use((c, next) => OWN_BODY_LIMIT_PATHS.has(c.req.path) ? next() : defaultBodyLimit(c, next));
-  app.use(csp({ formActions: oauthOrigins(deps.config) }));
+  // Whop frames the app; with `WHOP_ORIGIN` set (the simulated Whop) that origin frames it too.
+  app.use(
+    csp({ formActions: oauthOrigins(deps.config), frameAncestors: [...WHOP_FRAME_ANCESTORS, deps.config.whop.origin] }),
+  );
   // Form posts must come from our own pages. A user-token header cannot be sent cross-site without CORS,
   // so API clients that authenticate with it (and may send no Origin) are not checked.
   const sameOriginForms = csrf({ origin: deps.config.appUrl });
