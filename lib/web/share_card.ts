@@ -8,8 +8,9 @@
  */
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
 
-/** The card's size, pixels (what Open Graph and Twitter large images expect). */
+/** The card's width, pixels (Open Graph and Twitter large images are 1200×630). */
 export const CARD_WIDTH = 1200;
+/** The card's height, pixels. */
 export const CARD_HEIGHT = 630;
 
 /** One place on the card: a figure when the board shows one, else the share of the leader (privacy mode). */
