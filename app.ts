@@ -19,8 +19,9 @@ import { log } from "./lib/core/log.ts";
 import { QueueWorker } from "./lib/core/queue.ts";
 import { caller } from "./lib/web/middleware/caller.ts";
 import { requestLog } from "./lib/web/middleware/request_log.ts";
-import { csp } from "./lib/web/middleware/csp.ts";
+import { csp, WHOP_FRAME_ANCESTORS } from "./lib/web/middleware/csp.ts";
 import { competitionId } from "./lib/web/middleware/competition_id.ts";
+import { communityGate } from "./lib/web/middleware/community.ts";
 import { createUserTokenVerifier, type UserTokenVerifier } from "./lib/whop/user_token.ts";
 import { createWhopClient } from "./lib/whop/client.ts";
 import { createWhopLifecycle, registerWhopJobs, type RetryPolicy } from "./lib/whop/mod.ts";
@@ -43,6 +44,10 @@ import { pageRoutes } from "./routes/pages/mod.ts";
 import { renderErrorPage } from "./routes/pages/error_page.tsx";
 import { eventsApi } from "./routes/events_api.ts";
 import { adminApi } from "./routes/admin_api.ts";
+import { publicApi } from "./routes/public_api.ts";
+import { embedRoutes } from "./routes/embed.ts";
+import { shareCardRoutes } from "./routes/share_card.ts";
+import { experiencePage } from "./routes/pages/experience_page.tsx";
 import { shopifyRoutes } from "./routes/shopify.ts";
 import { sandboxRoutes } from "./routes/sandbox.ts";
 import type { ShopifySandbox } from "./sandbox/shopify/mod.ts";
@@ -79,15 +84,27 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   // Webhook routes set their own, larger limit.
   app.use((c, next) => OWN_BODY_LIMIT_PATHS.has(c.req.path) ? next() : defaultBodyLimit(c, next));
-  app.use(csp({ formActions: oauthOrigins(deps.config) }));
+  // Whop frames the app; with `WHOP_ORIGIN` set (the simulated Whop) that origin frames it too.
+  app.use(
+    csp({ formActions: oauthOrigins(deps.config), frameAncestors: [...WHOP_FRAME_ANCESTORS, deps.config.whop.origin] }),
+  );
   // Form posts must come from our own pages. A user-token header cannot be sent cross-site without CORS,
   // so API clients that authenticate with it (and may send no Origin) are not checked.
   const sameOriginForms = csrf({ origin: deps.config.appUrl });
   app.use((c, next) => c.req.header("x-whop-user-token") ? next() : sameOriginForms(c, next));
   app.use(caller({ kv: deps.kv, appUrl: deps.config.appUrl, verifyUserToken: deps.verifyUserToken, now: deps.now }));
 
-  for (const path of ["/api/competitions/:id", "/api/competitions/:id/*", "/competitions/:id", "/competitions/:id/*"]) {
-    app.use(path, competitionId());
+  for (
+    const path of [
+      "/api/competitions/:id",
+      "/api/competitions/:id/*",
+      "/competitions/:id",
+      "/competitions/:id/*",
+      "/api/public/competitions/:id",
+      "/embed/competitions/:id",
+    ]
+  ) {
+    app.use(path, competitionId(), communityGate(deps));
   }
 
   app.route("/", healthRoutes(deps));
@@ -98,6 +115,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", userApi(deps));
   app.route("/", shopifyRoutes({ ...deps, shopify: deps.shopify ?? createShopifyServices(deps) }));
   app.route("/api/competitions", eventsApi(deps));
+  app.route("/api/public", publicApi(deps));
+  app.route("/", embedRoutes(deps));
+  app.route("/", shareCardRoutes(deps));
+  app.route("/", experiencePage(deps));
 
   if (deps.lifecycle) app.route("/api/admin", adminApi({ ...deps, lifecycle: deps.lifecycle }));
   // Sandbox-only controls (fast-forward, start now); absent, and so 404, otherwise.

@@ -4,7 +4,13 @@ import { CreateFormIsland } from "./island_wrappers.ts";
 
 /** The create form section, also shown on the dashboard's "create" tab. */
 export function CreateCompetitionSection(
-  props: { values: CompetitionFormValues; errors: FieldErrors; minDurationS: number },
+  props: {
+    values: CompetitionFormValues;
+    errors: FieldErrors;
+    minDurationS: number;
+    /** Where the form posts; default `/competitions/new` (a community's view posts to its own route). */
+    action?: string;
+  },
 ) {
   return (
     <section class="card form-card" aria-labelledby="create-heading">
@@ -13,7 +19,7 @@ export function CreateCompetitionSection(
         It starts as a draft. Fund the prize through Whop before the start, or it is cancelled when the start passes.
       </p>
       <CreateFormIsland
-        action="/competitions/new"
+        action={props.action ?? "/competitions/new"}
         submitLabel="Create draft"
         values={props.values}
         errors={props.errors}

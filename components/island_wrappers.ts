@@ -9,6 +9,7 @@ import LiveRaceChart from "../islands/live_race_chart.tsx";
 import CreateForm from "../islands/create_form.tsx";
 import LocalTime from "../islands/local_time.tsx";
 import CopyButton from "../islands/copy_button.tsx";
+import EmbedBoard from "../islands/embed_board.tsx";
 
 /** A ticking countdown: `<CountdownIsland to={iso} />`. */
 export const CountdownIsland = island(Countdown, "countdown");
@@ -22,3 +23,5 @@ export const CreateFormIsland = island(CreateForm, "create_form");
 export const LocalTimeIsland = island(LocalTime, "local_time");
 /** A button that copies `text` (a link, a snippet): `<CopyButtonIsland text={url} label="Copy link" />`. */
 export const CopyButtonIsland = island(CopyButton, "copy_button");
+/** The embeddable live board (`/embed/competitions/:id`): top places, live. */
+export const EmbedBoardIsland = island(EmbedBoard, "embed_board");

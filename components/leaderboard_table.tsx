@@ -2,7 +2,7 @@
  * The leaderboard table, pure: the server renders it for finished
  * competitions and the live island renders it for running ones.
  */
-import type { LeaderboardEntry } from "../lib/competitions/leaderboard.ts";
+import type { BoardEntry } from "../lib/competitions/privacy.ts";
 import { formatMoney, parseMoney } from "../lib/core/money.ts";
 import { formatDecimalMoney, ordinal } from "./format.ts";
 
@@ -11,7 +11,7 @@ export type RankMove = "up" | "down";
 
 /** Props of {@link LeaderboardTable}. */
 export interface LeaderboardTableProps {
-  entries: LeaderboardEntry[];
+  entries: BoardEntry[];
   /** Rows whose rank just changed, by participant id. */
   moves?: Record<string, RankMove>;
   caption?: string;
@@ -24,18 +24,32 @@ export interface LeaderboardTableProps {
  * undefined for the leader.
  * @example gapToPlaceAbove(entries, 1) // "$12.50"
  */
-export function gapToPlaceAbove(entries: LeaderboardEntry[], index: number): string | undefined {
+export function gapToPlaceAbove(entries: BoardEntry[], index: number): string | undefined {
   if (index <= 0 || index >= entries.length) return undefined;
-  const { currency } = entries[index];
-  const gap = parseMoney(entries[index - 1].revenue, currency) - parseMoney(entries[index].revenue, currency);
+  const { currency, revenue } = entries[index];
+  const above = entries[index - 1].revenue;
+  // Under privacy mode the store above keeps its figure to itself: no gap to show.
+  if (revenue === undefined || above === undefined) return undefined;
+  const gap = parseMoney(above, currency) - parseMoney(revenue, currency);
   return formatMoney(gap, currency);
+}
+
+/** A store's part of the leader's figure (privacy mode): a bar and its percentage, never the figure. */
+export function ShareOfLeader(props: { share: number }) {
+  const percent = Math.round(props.share * 100);
+  return (
+    <span class="share">
+      <meter class="share-bar" min={0} max={1} value={props.share} aria-label={`${percent}% of the leader`} />
+      <span class="share-percent">{percent}%</span>
+    </span>
+  );
 }
 
 /** Rows keyed by participant id, each with `data-participant-id` for animations and tests. */
 export function LeaderboardTable(props: LeaderboardTableProps) {
   const { entries, moves = {} } = props;
   // Before the first counted order everyone is on zero: no ranks to show yet.
-  const anyOrder = entries.some((entry) => entry.orders > 0);
+  const anyOrder = entries.some((entry) => (entry.orders ?? 0) > 0 || (entry.share ?? 0) > 0);
   return (
     <table class={anyOrder ? "leaderboard leaderboard-ranked" : "leaderboard"}>
       <caption>{props.caption ?? "Leaderboard"}</caption>
@@ -72,8 +86,11 @@ export function LeaderboardTable(props: LeaderboardTableProps) {
                 <span class="store-shop muted">{entry.shop}</span>
                 {!entry.connected && <span class="tag tag-warning">store disconnected</span>}
               </th>
-              <td class="num revenue">{formatDecimalMoney(entry.revenue, entry.currency)}</td>
-              <td class="num hide-narrow">{entry.orders}</td>
+              <td class="num revenue">
+                {entry.revenue !== undefined && formatDecimalMoney(entry.revenue, entry.currency)}
+                {entry.share !== undefined && <ShareOfLeader share={entry.share} />}
+              </td>
+              <td class="num hide-narrow">{entry.orders ?? "–"}</td>
             </tr>
           );
         })}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { renderToString } from "preact-render-to-string";
-import { MAX_RECONNECT_MS, reconnectDelay } from "./competition_feed.ts";
+import { MAX_RECONNECT_MS, reconnectDelay } from "./live_stream.ts";
 import LiveLeaderboard, { rankChanges } from "./live_leaderboard.tsx";
 import { extendLines } from "./live_race_chart.tsx";
 import type { LeaderboardEntry } from "../lib/competitions/leaderboard.ts";

@@ -3,13 +3,16 @@
  * then follows the competition's event stream: rows keyed by participant are
  * updated in place, rows that change rank slide to their new place (FLIP with
  * the Web Animations API, which the CSP allows) and flash, and a polite live
- * region announces each rank change.
+ * region announces each rank change. Under privacy mode the stream carries
+ * the strangers' view; a viewer who sees more (the creator, a store owner)
+ * reads their own view on each change.
  */
 import { useComputed, useSignal } from "@preact/signals";
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { LeaderboardTable, type RankMove } from "../components/leaderboard_table.tsx";
 import { formatDecimalMoney, ordinal } from "../components/format.ts";
-import { competitionFeed, type ConnectionState, type LeaderboardJson } from "./competition_feed.ts";
+import { competitionFeed } from "./competition_feed.ts";
+import type { ConnectionState, LeaderboardJson } from "./live_stream.ts";
 
 /** Props: exactly the JSON of `GET /api/competitions/:id/leaderboard`. */
 export type LiveLeaderboardProps = LeaderboardJson & { youParticipantId?: string };
@@ -46,6 +49,23 @@ const PILL: Record<ConnectionState | "static", string> = {
   ended: "Final",
 };
 
+/**
+ * Whether this viewer sees figures the shared live stream hides (privacy mode:
+ * the creator, or a store owner with their own figure): the server rendered
+ * some figure the stream's frames do not carry.
+ */
+export function seesOwnFigures(board: LeaderboardJson): boolean {
+  return board.competition.privacy === "ranks" && board.entries.some((entry) => entry.revenue !== undefined);
+}
+
+/** The viewer's own leaderboard (with the figures they may see), or undefined when it could not be read. */
+async function ownBoard(competitionId: string): Promise<LeaderboardJson | undefined> {
+  const response = await fetch(`/api/competitions/${encodeURIComponent(competitionId)}/leaderboard`, {
+    credentials: "same-origin",
+  }).catch(() => undefined);
+  return response?.ok ? await response.json() : undefined;
+}
+
 /** The leaderboard that updates itself; `<LiveLeaderboard {...leaderboardJson} />`. */
 export default function LiveLeaderboard(props: LiveLeaderboardProps) {
   const board = useSignal<LeaderboardJson>(props);
@@ -71,9 +91,14 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
     timeZone.value = Intl.DateTimeFormat().resolvedOptions().timeZone;
     const feed = competitionFeed(props.competition.id);
     let clear: ReturnType<typeof setTimeout> | undefined;
+    const ownFigures = seesOwnFigures(props);
+    let latest = 0; // a slower read of the own board never overwrites a newer one
     const stopConnection = feed.connection.subscribe((state) => connection.value = state);
-    const stopBoard = feed.leaderboard.subscribe((next) => {
-      if (!next) return;
+    const stopBoard = feed.leaderboard.subscribe(async (frame) => {
+      if (!frame) return;
+      const sequence = ++latest;
+      const next = ownFigures ? await ownBoard(props.competition.id) ?? frame : frame;
+      if (sequence !== latest) return;
       const change = rankChanges(board.value.entries, next.entries);
       board.value = next;
       if (change.message) {
@@ -120,8 +145,9 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
       </div>
       {competition.winner && (
         <p class="notice" role="status">
-          <strong>{competition.winner.displayName}</strong> won with{" "}
-          {formatDecimalMoney(competition.winner.revenue, competition.currency)}.
+          <strong>{competition.winner.displayName}</strong> won
+          {competition.winner.revenue !== undefined &&
+            ` with ${formatDecimalMoney(competition.winner.revenue, competition.currency)}`}.
         </p>
       )}
       <div ref={tableRef}>

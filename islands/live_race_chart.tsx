@@ -6,7 +6,8 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { RACE_CHART_STORES, RaceChart, type RaceChartProps, type RaceLine } from "../components/race_chart.tsx";
-import { competitionFeed, type LeaderboardJson } from "./competition_feed.ts";
+import { competitionFeed } from "./competition_feed.ts";
+import type { LeaderboardJson } from "./live_stream.ts";
 
 /** Props: the chart's initial data and the competition it follows. */
 export interface LiveRaceChartProps extends RaceChartProps {

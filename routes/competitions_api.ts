@@ -19,6 +19,9 @@ import { requireUserId } from "../lib/web/middleware/caller.ts";
 import { ValidationError } from "../lib/core/errors.ts";
 import { competitionView, leaderboardView } from "../lib/competitions/views.ts";
 import { cancelAndRefund } from "../lib/whop/refunds.ts";
+import { assertCommunityAdmin } from "../lib/whop/access.ts";
+import { isListedPublicly } from "../lib/competitions/privacy.ts";
+import { EXPERIENCE_ID } from "../lib/competitions/input.ts";
 
 /** Routes under `/api/competitions`. */
 export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
@@ -26,8 +29,13 @@ export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>()
     .post("/", async (c) => {
       const userId = requireUserId(c);
-      const competition = await createCompetition(deps.kv, userId, await readJson(c), rules());
-      return c.json({ competition: competitionView(competition) }, 201);
+      const body = await readJson(c);
+      const experienceId = (body as { experienceId?: unknown } | null)?.experienceId;
+      if (typeof experienceId === "string" && EXPERIENCE_ID.test(experienceId)) {
+        await assertCommunityAdmin(deps, experienceId, userId);
+      }
+      const competition = await createCompetition(deps.kv, userId, body, rules());
+      return c.json({ competition: competitionView(competition, c.var.userId) }, 201);
     })
     .get("/", async (c) => {
       const status = c.req.query("status")?.toUpperCase();
@@ -42,21 +50,23 @@ export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
       if (creator !== undefined) {
         const userId = requireUserId(c);
         competitions = (await listCompetitionsByCreator(deps.kv, creator === "me" ? userId : creator))
-          .filter((competition) => competition.creatorId === userId || competition.status !== "DRAFT");
+          .filter((competition) =>
+            competition.creatorId === userId || (competition.status !== "DRAFT" && isListedPublicly(competition))
+          );
         if (status) competitions = competitions.filter((competition) => competition.status === status);
       } else if (status === "DRAFT") {
         competitions = (await listCompetitionsByCreator(deps.kv, requireUserId(c)))
           .filter((competition) => competition.status === "DRAFT");
       } else {
-        competitions = status
+        competitions = (status
           ? await listCompetitionsByStatus(deps.kv, status as CompetitionStatus)
-          : await listPublicCompetitions(deps.kv);
+          : await listPublicCompetitions(deps.kv)).filter(isListedPublicly);
       }
-      return c.json({ competitions: competitions.map(competitionView) });
+      return c.json({ competitions: competitions.map((competition) => competitionView(competition, c.var.userId)) });
     })
     .get("/:id", async (c) => {
       const competition = await getCompetition(deps.kv, c.req.param("id"));
-      return c.json({ competition: competitionView(competition) });
+      return c.json({ competition: competitionView(competition, c.var.userId) });
     })
     .patch("/:id", async (c) => {
       const userId = requireUserId(c);
@@ -71,16 +81,19 @@ export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
         patch as Record<string, unknown>,
         rules(),
       );
-      return c.json({ competition: competitionView(competition) });
+      return c.json({ competition: competitionView(competition, c.var.userId) });
     })
     .post("/:id/cancel", async (c) => {
       const userId = requireUserId(c);
       const { competition, refund } = await cancelAndRefund(deps, c.req.param("id"), userId);
-      return c.json({ competition: competitionView(competition), refund: refund ? { state: refund.state } : null });
+      return c.json({
+        competition: competitionView(competition, c.var.userId),
+        refund: refund ? { state: refund.state } : null,
+      });
     })
     .get("/:id/leaderboard", async (c) => {
       const competition = await getCompetition(deps.kv, c.req.param("id"));
       const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 100) || 100, 1), 1000);
-      return c.json(await leaderboardView(deps.kv, competition, limit));
+      return c.json(await leaderboardView(deps.kv, competition, limit, c.var.userId));
     });
 }

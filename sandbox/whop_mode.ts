@@ -38,6 +38,7 @@ export async function withWhopSandbox(
     startWhopSandbox({
       ...SANDBOX_WHOP_SETTINGS,
       webhookUrl: `${appOrigin}/api/webhooks/whop`,
+      appUrl: appOrigin,
       users: options.users,
       statePath: onDisk ? config.kvPath.replace(/[^/]*$/, "") + "whop-sandbox.json" : undefined,
       port,

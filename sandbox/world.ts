@@ -1,7 +1,9 @@
 /**
  * The sandbox's demo world, so a first `deno task start` shows a product in
  * use: a live competition with five demo stores and simulated customers, an
- * upcoming funded one, and a completed one with its winner paid.
+ * upcoming funded one, a completed one with its winner paid, and one that
+ * belongs to a Whop community (`DEMO_COMMUNITY`: Ben runs it, some demo users
+ * are members, the others are not and get 404 for it).
  *
  * Everything is made the way a person would make it, over HTTP against this
  * process and the simulated Whop and Shopify: the creator posts
@@ -32,7 +34,7 @@ import { log } from "../lib/core/log.ts";
 import type { LifecycleServices } from "../lib/competitions/settlement.ts";
 import { saveUser } from "../lib/core/users.ts";
 import { runStatusJob } from "../cron/status_job.ts";
-import { DEFAULT_DEMO_USERS, type DemoUser, type WhopSandbox } from "./whop/mod.ts";
+import { DEFAULT_DEMO_USERS, type DemoUser, type SandboxExperience, type WhopSandbox } from "./whop/mod.ts";
 import type { ShopifySandbox } from "./shopify/mod.ts";
 import { type Customers, startCustomers } from "./customers.ts";
 import { fastForwardCompetition } from "./fast_forward.ts";
@@ -63,7 +65,23 @@ export const SANDBOX_USERS: readonly DemoUser[] = [
   ...DEMO_STORE_OWNERS.map(({ shop: _shop, storeName: _name, ...user }) => user),
 ];
 
-const [AVA, BEN] = DEFAULT_DEMO_USERS;
+const [AVA, BEN, CARA] = DEFAULT_DEMO_USERS;
+
+/**
+ * The demo's Whop community: Ben Builder is its admin; Cara, Maya and Omar are
+ * members; everyone else (Ava, Dev, Eli, Priya, Sam, Tess) is not, so its
+ * competitions answer them 404. Open `/experiences/exp_DemoBuildersClub` as a member.
+ */
+export const DEMO_COMMUNITY: SandboxExperience = {
+  id: "exp_DemoBuildersClub",
+  name: "Store Builders Club",
+  members: {
+    [BEN.id]: "admin",
+    [CARA.id]: "customer",
+    [DEMO_STORE_OWNERS[0].id]: "customer",
+    [DEMO_STORE_OWNERS[1].id]: "customer",
+  },
+};
 
 /** The marker `["sandbox_demo"]`: what was seeded, once per data file. */
 export interface DemoWorld {
@@ -76,6 +94,8 @@ export interface DemoWorld {
   activeId?: string;
   upcomingId?: string;
   completedId?: string;
+  /** The competition of the demo community (`DEMO_COMMUNITY`). */
+  communityId?: string;
   /** The stores of the live competition, where the simulated customers buy. */
   shops: string[];
   /** How many live competitions were seeded after the first one ended. */
@@ -143,6 +163,8 @@ interface Plan {
   startMs: number;
   endMs: number;
   stores: readonly (typeof DEMO_STORE_OWNERS)[number][];
+  /** The Whop experience it belongs to, if any. */
+  experienceId?: string;
 }
 
 /** The creator creates the competition and pays its prize on the simulated checkout page. */
@@ -156,6 +178,7 @@ async function createAndFund(deps: DemoDeps, plan: Plan): Promise<Competition> {
         currency: "USD",
         startDate: new Date(plan.startMs).toISOString(),
         endDate: new Date(plan.endMs).toISOString(),
+        experienceId: plan.experienceId,
       },
     }),
     201,
@@ -303,6 +326,8 @@ export async function seedDemoWorld(
   deps: DemoDeps,
   onLive?: (activeId: string, shops: string[]) => void,
 ): Promise<SeedOutcome> {
+  // The simulated Whop keeps no experiences across restarts: the community is declared on every start.
+  deps.whop.experiences.add(DEMO_COMMUNITY);
   // Another seeding in progress (here or in another process): wait for it, or take over if it gives up.
   let waited = false;
   for (;;) {
@@ -360,6 +385,16 @@ async function seedClaimed(
   // Fund both short-lead competitions before their start, then join.
   const [active, completed] = await Promise.all([createAndFund(deps, live), createAndFund(deps, completedPlan)]);
   const upcoming = await createAndFund(deps, upcomingPlan);
+  const community = await createAndFund(deps, {
+    creatorId: BEN.id,
+    title: "Builders Club Cup",
+    description: "Only for members of the Store Builders Club (a Whop community): its members see it and may join.",
+    prize: "300.00",
+    startMs: upcomingStart,
+    endMs: upcomingStart + 7 * DAY,
+    stores: [],
+    experienceId: DEMO_COMMUNITY.id,
+  });
   for (const owner of live.stores) await joinWithStore(deps, active.id, owner);
   await startWhenDue(deps, startMs, [active.id, completed.id]);
   const shops = live.stores.map((owner) => owner.shop);
@@ -386,6 +421,7 @@ async function seedClaimed(
     activeId: active.id,
     upcomingId: upcoming.id,
     completedId: completed.id,
+    communityId: community.id,
     shops,
   };
   const done = await commit(() => deps.kv.atomic().check(entry).set(keys.sandboxDemo(), world));

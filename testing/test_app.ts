@@ -128,7 +128,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   }
   if (options.whop) {
     const url = whopEnv.APP_URL;
-    whop = await startWhopSandbox({ ...TEST_WHOP_SETTINGS, webhookUrl: `${url}/api/webhooks/whop` });
+    whop = await startWhopSandbox({ ...TEST_WHOP_SETTINGS, webhookUrl: `${url}/api/webhooks/whop`, appUrl: url });
     Object.assign(whopEnv, {
       APP_URL: url,
       ...testWhopEnv(whop.origin),

@@ -12,7 +12,7 @@ import { loadConfig } from "../config.ts";
 import { buildRuntime } from "../app.ts";
 import { getCompetition } from "../lib/competitions/competitions.ts";
 import { listParticipants } from "../lib/competitions/participants.ts";
-import { DEMO_STORE_OWNERS, ensureLiveDemo, readDemoWorld, seedDemoWorld } from "../sandbox/world.ts";
+import { DEMO_COMMUNITY, DEMO_STORE_OWNERS, ensureLiveDemo, readDemoWorld, seedDemoWorld } from "../sandbox/world.ts";
 import { fastForwardCompetition } from "../sandbox/fast_forward.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
 
@@ -182,8 +182,17 @@ Deno.test("first run - two seedings at once on one data file seed once; an ended
     assert.equal((await getCompetition(kv, world.activeId!)).status, "ACTIVE");
     assert.equal((await getCompetition(kv, world.upcomingId!)).status, "UPCOMING");
     assert.equal((await getCompetition(kv, world.completedId!)).status, "COMPLETED");
+    const community = await getCompetition(kv, world.communityId!);
+    assert.equal(community.status, "UPCOMING");
+    assert.equal(community.experienceId, DEMO_COMMUNITY.id);
+    const asUser = async (userId: string) =>
+      (await fetch(`${deps.appOrigin}/api/competitions/${community.id}`, {
+        headers: { "x-whop-user-token": await deps.whop.signUserToken(userId) },
+      })).status;
+    assert.equal(await asUser(DEMO_STORE_OWNERS[0].id), 200, "a member of the demo community sees its competition");
+    assert.equal(await asUser(DEMO_STORE_OWNERS[4].id), 404, "a non-member does not");
     const payments = runtime.sandboxes.whop!.payments;
-    assert.equal(payments.length, 3, "three prizes funded through the checkout");
+    assert.equal(payments.length, 4, "four prizes funded through the checkout");
     assert.equal(runtime.sandboxes.whop!.transfers.length, 1, "one payout");
 
     const ended = await fastForwardCompetition(runtime.lifecycle, world.activeId!);

@@ -1,8 +1,9 @@
 /**
  * Page weight: the JavaScript each page ships (every `<script src>` and
  * `<link rel="modulepreload">`, gzip-compressed as served) stays under
- * 20 KB, a page without islands ships none, and one with only local times
- * ships a fraction of a live page.
+ * 20 KB, the embeddable board (framed on other sites) under 10 KB, a page
+ * without islands ships none, and one with only local times ships a
+ * fraction of a live page.
  */
 import assert from "node:assert/strict";
 import { createTestApp } from "../testing/test_app.ts";
@@ -13,8 +14,10 @@ import { updateCompetition } from "../lib/competitions/competitions.ts";
 
 /** The budget per page, gzip bytes. */
 const BUDGET = 20 * 1024;
+/** The budget of the embeddable board, gzip bytes. */
+const EMBED_BUDGET = 10 * 1024;
 
-Deno.test("page weight - every page ships under 20 KB of gzipped JavaScript; pages without islands ship none", async () => {
+Deno.test("page weight - every page ships under 20 KB of gzipped JavaScript, the embed under 10 KB; pages without islands ship none", async () => {
   await ensureIslandBundles();
   await using t = await createTestApp();
   const { competition } = await competitionStartedAnHourAgo(t, "creator", 3);
@@ -44,6 +47,13 @@ Deno.test("page weight - every page ships under 20 KB of gzipped JavaScript; pag
     report.push(`${path.padEnd(48)} ${String(files).padStart(2)} files ${String(gzip).padStart(6)} B gzip`);
     assert.ok(gzip < BUDGET, `${path} ships ${gzip} B of gzipped JavaScript`);
   }
+  const embed = await pageScripts(t, `/embed/competitions/${competition.id}`);
+  report.push(
+    `${"/embed/competitions/:id".padEnd(48)} ${String(embed.files).padStart(2)} files ${
+      String(embed.gzip).padStart(6)
+    } B gzip`,
+  );
+  assert.ok(embed.gzip > 0 && embed.gzip < EMBED_BUDGET, `the embed ships ${embed.gzip} B of gzipped JavaScript`);
   console.log(report.join("\n"));
   assert.deepEqual(await pageScripts(t, "/signin"), { files: 0, gzip: 0 });
   // A page whose only island writes dates in the visitor's zone ships far less than a live page.

@@ -270,6 +270,7 @@ export async function editCompetition(
       currency: merged.currency,
       startDate: merged.startDate,
       endDate: merged.endDate,
+      privacy: merged.privacy,
     });
     return { ...current, ...input };
   });

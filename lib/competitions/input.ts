@@ -33,7 +33,17 @@ export interface CompetitionInput {
   currency: string;
   startDate: string;
   endDate: string;
+  /** `"ranks"`: others see ranks and shares of the leader, never a store's figure (default `"open"`). */
+  privacy?: Privacy;
+  /** The Whop experience (community) the competition belongs to; only its members see and join it. */
+  experienceId?: string;
 }
+
+/** A Whop experience id, e.g. `exp_XXXXXXXX`. */
+export const EXPERIENCE_ID = /^exp_[A-Za-z0-9]{1,60}$/;
+
+/** Who sees each store's exact figure: everyone (`open`), or only the store's owner and the creator (`ranks`). */
+export type Privacy = "open" | "ranks";
 
 function describeDuration(seconds: number): string {
   if (seconds % 86400 === 0) return `${seconds / 86400} day${seconds === 86400 ? "" : "s"}`;
@@ -65,6 +75,12 @@ const fields = {
   ),
   endDate: text("Enter when the competition ends.").check(
     z.refine((value) => !Number.isNaN(Date.parse(value)), "Enter the end as a date and time."),
+  ),
+  privacy: z.optional(z.enum(["open", "ranks"], { error: "Privacy must be open or ranks." })),
+  experienceId: z.optional(
+    text("The experience id must be text.").check(
+      z.regex(EXPERIENCE_ID, "The experience id must look like exp_XXXX (a Whop experience id)."),
+    ),
   ),
 };
 

@@ -2,38 +2,54 @@
  * The JSON views routes render: a competition and its leaderboard with money
  * as decimal strings, and the caller's profile. Computed here so that routes
  * neither read KV nor repeat the shape; the events stream, the pages and the
- * API all send the same leaderboard view.
+ * API all send the same leaderboard view. Every view takes the viewer (undefined:
+ * a stranger) so that privacy mode (`privacy.ts`) hides what they may not see.
  */
 import { keys } from "../core/db.ts";
 import { toDecimalString } from "../core/money.ts";
 import { getUser } from "../core/users.ts";
-import { type Competition, competitionPrizeDecimal, listCompetitionsByCreator } from "./competitions.ts";
+import { type Competition, competitionPrizeDecimal, listCompetitionsByCreator, type Winner } from "./competitions.ts";
 import { readLeaderboard, toEntries } from "./leaderboard.ts";
 import { listParticipationsOfUser } from "./participants.ts";
+import { boardFor, canSeeWinnerFigure } from "./privacy.ts";
 
-/** A competition as the API shows it: money as decimal strings. */
-export function competitionView(competition: Competition) {
-  return {
-    ...competition,
-    prize: competitionPrizeDecimal(competition),
-    winner: competition.winner
-      ? { ...competition.winner, revenue: toDecimalString(competition.winner.revenue, competition.currency) }
-      : competition.winner,
-  };
+/**
+ * A competition as the API shows it to `viewerId` (undefined: a stranger):
+ * money as decimal strings; under privacy mode the winner's figure only for
+ * the creator and the winner.
+ */
+export function competitionView(competition: Competition, viewerId?: string) {
+  return { ...competition, prize: competitionPrizeDecimal(competition), winner: winnerView(competition, viewerId) };
+}
+
+/** The winner with its figure as a decimal string, or without it for a viewer privacy mode keeps it from. */
+function winnerView(
+  competition: Competition,
+  viewerId: string | undefined,
+): (Omit<Winner, "revenue"> & { revenue?: string }) | null | undefined {
+  if (!competition.winner) return competition.winner;
+  const { revenue, ...winner } = competition.winner;
+  return canSeeWinnerFigure(competition, viewerId)
+    ? { ...winner, revenue: toDecimalString(revenue, competition.currency) }
+    : winner;
 }
 
 /** The JSON shape of {@link competitionView}. */
 export type CompetitionView = ReturnType<typeof competitionView>;
 
-/** The leaderboard JSON of a competition: its view, the ranked entries and when the board last changed. */
-export async function leaderboardView(kv: Deno.Kv, competition: Competition, limit = 100) {
+/**
+ * The leaderboard JSON of a competition as `viewerId` (undefined: a stranger,
+ * as on the live stream and the public API) may see it: its view, the ranked
+ * entries and when the board last changed.
+ */
+export async function leaderboardView(kv: Deno.Kv, competition: Competition, limit = 100, viewerId?: string) {
   const [rows, change] = await Promise.all([
     readLeaderboard(kv, competition.id, limit),
     kv.get<{ at: number }>(keys.changes(competition.id)),
   ]);
   return {
-    competition: competitionView(competition),
-    entries: toEntries(rows, competition.currency),
+    competition: competitionView(competition, viewerId),
+    entries: boardFor(competition, toEntries(rows, competition.currency), viewerId),
     updatedAt: new Date(change.value?.at ?? Date.parse(competition.updatedAt)).toISOString(),
   };
 }
@@ -65,12 +81,12 @@ export async function userView<B>(kv: Deno.Kv, userId: string, balances: B[] | n
     balance: balances?.[0] ?? null,
     balances,
     competitions: {
-      created: created.map(competitionView),
+      created: created.map((competition) => competitionView(competition, userId)),
       joined: participations.flatMap((participant) => {
         const competition = joinedCompetitions.get(participant.competitionId);
         return competition
           ? [{
-            ...competitionView(competition),
+            ...competitionView(competition, userId),
             participation: {
               participantId: participant.id,
               shop: participant.shop,

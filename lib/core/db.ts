@@ -28,6 +28,7 @@
  * | ["notifications_sent", dedupeKey]                            | notificationId          | sends each notification once             |
  * | ["jobs", name]                                               | JobRun                  | last run, duration, error                |
  * | ["leases", name]                                             | holder id               | expireIn                                 |
+ * | ["experience_access", experienceId, userId]                 | CommunityAccess         | expireIn 60 s: Whop's checkAccess, cached |
  * | ["settings", name]                                           | varies                  | e.g. the sandbox encryption key          |
  * | ["sandbox_demo"]                                             | DemoWorld               | sandbox only: the demo world, seeded once |
  */
@@ -76,6 +77,7 @@ export const keys = {
   job: (name: string) => ["jobs", name] as const,
   lease: (name: string) => ["leases", name] as const,
   setting: (name: string) => ["settings", name] as const,
+  experienceAccess: (experienceId: string, userId: string) => ["experience_access", experienceId, userId] as const,
   sandboxDemo: () => ["sandbox_demo"] as const,
 };
 

@@ -22,6 +22,8 @@ export interface PageOptions {
   sandbox?: boolean;
   /** Links for the header's navigation. */
   nav?: ComponentChildren;
+  /** Extra `<head>` elements, e.g. Open Graph `<meta>` tags. */
+  head?: ComponentChildren;
 }
 
 /**
@@ -54,7 +56,7 @@ export async function renderPage(
     </IslandScopeContext.Provider>,
   );
   const head = renderToString(
-    <PageHead title={options.title} islands={scope} nonce={c.get("cspNonce")} />,
+    <PageHead title={options.title} islands={scope} nonce={c.get("cspNonce")}>{options.head}</PageHead>,
   );
   return c.html(
     `<!doctype html><html lang="en">${head}<body>${body}</body></html>`,
@@ -62,8 +64,35 @@ export async function renderPage(
   );
 }
 
+/** One page made to be framed by other sites: no header, navigation or banner, its own small stylesheet. */
+export interface FramedPageOptions {
+  title: string;
+  body: ComponentChildren;
+  /** The stylesheet under `/static/`, e.g. `/static/embed.css`. */
+  stylesheet: string;
+  /** `light` or `dark` forces the colour scheme; otherwise the reader's `prefers-color-scheme` decides. */
+  theme?: "light" | "dark";
+}
+
+/**
+ * Renders a page meant for an iframe on any site: the body and the islands it
+ * uses, nothing of the app's shell.
+ * @example return renderFramedPage(c, { title, body: <Board … />, stylesheet: "/static/embed.css" });
+ */
+export async function renderFramedPage(c: Context, options: FramedPageOptions): Promise<Response> {
+  const scope: IslandScope = new Set();
+  const body = await renderToStringAsync(
+    <IslandScopeContext.Provider value={scope}>{options.body}</IslandScopeContext.Provider>,
+  );
+  const head = renderToString(
+    <PageHead title={options.title} islands={scope} nonce={c.get("cspNonce")} stylesheet={options.stylesheet} />,
+  );
+  const theme = options.theme ? ` data-theme="${options.theme}"` : "";
+  return c.html(`<!doctype html><html lang="en"${theme}>${head}<body>${body}</body></html>`);
+}
+
 function PageHead(
-  props: { title: string; islands: IslandScope; nonce?: string },
+  props: { title: string; islands: IslandScope; nonce?: string; stylesheet?: string; children?: ComponentChildren },
 ) {
   const assets = props.islands.size > 0 ? islandAssets(currentIslandManifest(), props.islands) : undefined;
   return (
@@ -71,8 +100,9 @@ function PageHead(
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{`${props.title} · CartBrawl`}</title>
-      <link rel="stylesheet" href="/static/styles.css" />
+      <link rel="stylesheet" href={props.stylesheet ?? "/static/styles.css"} />
       <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+      {props.children}
       {assets?.preload.map((href) => <link key={href} rel="modulepreload" href={href} nonce={props.nonce} />)}
       {assets && <script type="module" src={assets.boot} nonce={props.nonce} />}
     </head>

@@ -20,6 +20,8 @@ export interface AppPage {
   title: string;
   body: ComponentChildren;
   status?: ContentfulStatusCode;
+  /** Extra `<head>` elements, e.g. Open Graph `<meta>` tags. */
+  head?: ComponentChildren;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function renderAppPage(c: Context, deps: Pick<AppDeps, "kv" | "conf
     title: page.title,
     body: page.body,
     status: page.status,
+    head: page.head,
     sandbox: deps.config.sandbox,
     nav: (
       <SiteNav

@@ -11,6 +11,7 @@ import {
   listPublicCompetitions,
 } from "../../lib/competitions/competitions.ts";
 import { CompetitionCard } from "../../components/competition_card.tsx";
+import { isListedPublicly } from "../../lib/competitions/privacy.ts";
 import { renderAppPage } from "./_shell.tsx";
 
 /** The statuses a visitor can filter by (drafts are private). */
@@ -83,7 +84,7 @@ export function browsePage(deps: AppDeps): Hono<AppEnv> {
     const status = BROWSE_STATUSES.find((option) => option.value === wanted)?.value;
     const query = (c.req.query("q") ?? "").trim().slice(0, 100);
     const all = status ? await listCompetitionsByStatus(deps.kv, status) : await listPublicCompetitions(deps.kv);
-    const competitions = all.filter((competition) => matchesQuery(competition, query));
+    const competitions = all.filter((competition) => isListedPublicly(competition) && matchesQuery(competition, query));
     return renderAppPage(c, deps, {
       title: "Competitions",
       body: (

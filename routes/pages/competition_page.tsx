@@ -25,6 +25,8 @@ import {
 } from "../../components/island_wrappers.ts";
 import { findParticipantOfUser, type Participant, type SyncProgress } from "../../lib/competitions/participants.ts";
 import { readRaceLines } from "../../lib/competitions/race_series.ts";
+import { canSeeWinnerFigure, figureAccess, isPubliclyVisible } from "../../lib/competitions/privacy.ts";
+import { ShareMeta } from "../../components/share_meta.tsx";
 import { renderAppPage } from "./_shell.tsx";
 
 function Rules(props: { competition: Competition }) {
@@ -171,7 +173,7 @@ export function YourStore(props: { participant: Participant; canReconnect: boole
   );
 }
 
-function WinnerBanner(props: { competition: Competition }) {
+function WinnerBanner(props: { competition: Competition; viewerId?: string }) {
   const { competition } = props;
   if (competition.status !== "COMPLETED") return null;
   return (
@@ -180,10 +182,14 @@ function WinnerBanner(props: { competition: Competition }) {
       {competition.winner
         ? (
           <p>
-            <strong>{competition.winner.displayName}</strong> won with {formatDecimalMoney(
-              toDecimalString(competition.winner.revenue, competition.currency),
-              competition.currency,
-            )} and takes the {formatMoney(competition.prize, competition.currency)} prize.
+            <strong>{competition.winner.displayName}</strong> won{canSeeWinnerFigure(competition, props.viewerId)
+              ? ` with ${
+                formatDecimalMoney(
+                  toDecimalString(competition.winner.revenue, competition.currency),
+                  competition.currency,
+                )
+              }`
+              : ""} and takes the {formatMoney(competition.prize, competition.currency)} prize.
           </p>
         )
         : <p>No store made a sale, so the prize goes back to the creator.</p>}
@@ -200,24 +206,38 @@ export function competitionPage(deps: AppDeps): Hono<AppEnv> {
     if (competition.status === "DRAFT" && !isCreator) throw new NotFoundError("There is no competition with that id.");
     const now = deps.now();
     const [leaderboard, participant] = await Promise.all([
-      leaderboardView(deps.kv, competition),
+      leaderboardView(deps.kv, competition, 100, userId),
       userId ? findParticipantOfUser(deps.kv, userId, competition.id) : null,
     ]);
     const joinError = participant ? undefined : joinErrorFrom(c.req.query("joinError"));
     const open = isOpenForJoining(competition, now);
     const startMs = Date.parse(competition.startDate);
     const endMs = Date.parse(competition.endDate);
-    const chart = {
-      startMs,
-      endMs,
-      currency: competition.currency,
-      lines: await readRaceLines(deps.kv, competition, leaderboard.entries),
-      untilMs: Math.min(now, endMs),
-      youParticipantId: participant?.id,
-    };
+    // The race chart plots exact figures: under privacy mode only the creator sees it, and not live (the stream hides them).
+    const access = figureAccess(competition, userId);
+    const chart = access === "all"
+      ? {
+        startMs,
+        endMs,
+        currency: competition.currency,
+        lines: await readRaceLines(deps.kv, competition, leaderboard.entries),
+        untilMs: Math.min(now, endMs),
+        youParticipantId: participant?.id,
+      }
+      : undefined;
+    const liveChart = isLive(competition) && competition.privacy !== "ranks";
     const countdown = countdownTarget(competition);
+    const pageUrl = new URL(`/competitions/${competition.id}`, deps.config.appUrl).href;
     return renderAppPage(c, deps, {
       title: competition.title,
+      head: isPubliclyVisible(competition) && (
+        <ShareMeta
+          url={pageUrl}
+          title={competition.title}
+          description={`${formatMoney(competition.prize, competition.currency)} revenue race between Shopify stores.`}
+          image={`${pageUrl}/card.png`}
+        />
+      ),
       body: (
         <>
           <div class="page-head">
@@ -237,7 +257,7 @@ export function competitionPage(deps: AppDeps): Hono<AppEnv> {
             {isCreator && <a class="button button-secondary" href={`/competitions/${competition.id}/manage`}>Manage</a>}
           </div>
           {competition.status === "ACTIVE" && <ElapsedBar startMs={startMs} endMs={endMs} now={now} />}
-          <WinnerBanner competition={competition} />
+          <WinnerBanner competition={competition} viewerId={userId} />
           {competition.status === "CANCELLED" && <p class="notice notice-error">This competition was cancelled.</p>}
           <div class="competition-layout">
             <div class="board">
@@ -250,12 +270,14 @@ export function competitionPage(deps: AppDeps): Hono<AppEnv> {
                     youParticipantId={participant?.id}
                   />
                 )}
-              <section class="card" aria-labelledby="race-heading">
-                <h2 id="race-heading">The race</h2>
-                {isLive(competition)
-                  ? <LiveRaceChartIsland competitionId={competition.id} {...chart} />
-                  : <RaceChart {...chart} />}
-              </section>
+              {chart && (
+                <section class="card" aria-labelledby="race-heading">
+                  <h2 id="race-heading">The race</h2>
+                  {liveChart
+                    ? <LiveRaceChartIsland competitionId={competition.id} {...chart} />
+                    : <RaceChart {...chart} />}
+                </section>
+              )}
             </div>
             <aside class="side">
               {participant && <YourStore participant={participant} canReconnect={open} />}

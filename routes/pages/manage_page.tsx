@@ -42,6 +42,8 @@ import { LeaderboardTable } from "../../components/leaderboard_table.tsx";
 import { countdownTarget } from "../../components/competition_card.tsx";
 import { renderAppPage } from "./_shell.tsx";
 import { SandboxTools } from "../../components/sandbox_tools.tsx";
+import { EmbedSnippet } from "../../components/embed_snippet.tsx";
+import { isPubliclyVisible } from "../../lib/competitions/privacy.ts";
 
 /** The competition, when the caller created it; 401 signed out, 403 for anyone else. */
 export async function loadOwnCompetition(c: Context<AppEnv>, deps: AppDeps): Promise<Competition> {
@@ -244,6 +246,9 @@ async function renderManage(
           <h2 id="stores-heading">Stores ({participants.length})</h2>
           <ParticipantsTable participants={participants} />
         </section>
+        {isPubliclyVisible(competition) && (
+          <EmbedSnippet appUrl={deps.config.appUrl} competitionId={competition.id} title={competition.title} />
+        )}
         {competition.status === "COMPLETED" && (
           <section class="card" aria-labelledby="payout-heading">
             <h2 id="payout-heading">Payout</h2>

@@ -178,6 +178,10 @@ export function apiRoutes(deps: ApiDependencies): Hono<Env> {
       c.json(userJson(state, state.requireUser(caller.userId), true));
   });
 
+  api.get("/users/:id/access/:resource_id", (c) =>
+    injected(c, "users.checkAccess") ??
+      c.json(state.experiences.check(c.req.param("id"), c.req.param("resource_id"))));
+
   api.get("/users/:id", (c) =>
     injected(c, "users.retrieve") ??
       c.json(userJson(state, state.requireUser(c.req.param("id")), false)));

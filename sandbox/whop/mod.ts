@@ -15,3 +15,4 @@ export type { SendWebhookOptions, WebhookDelivery } from "./webhook_sender.ts";
 export { signWebhook, webhookHmacKey } from "./webhook_signing.ts";
 export { WHOP_STATE_KIND, type WhopSandboxState } from "./persistence.ts";
 export { SandboxStateError } from "../state_file.ts";
+export { type AccessLevel, Experiences, type SandboxExperience } from "./experiences.ts";

@@ -41,6 +41,21 @@ export function overviewRoutes(
           </table>
         </div>
         <div class="card">
+          <h2>Experiences</h2>
+          <table>
+        <tr><th>Community</th><th>Id</th><th>Members</th></tr>
+        ${state.experiences.list().map((e) =>
+          html`
+            <tr>
+              <td><a href="/experiences/${e.id}">${e.name}</a></td>
+              <td><code>${e.id}</code></td>
+              <td>${Object.entries(e.members).map(([userId, level]) => `${name(userId)} (${level})`).join(", ")}</td>
+            </tr>
+          `
+        )}
+          </table>
+        </div>
+        <div class="card">
           <h2>Payments</h2>
           <table>
         <tr><th>Id</th><th>Payer</th><th>Amount</th><th>Metadata</th></tr>

@@ -28,6 +28,8 @@ import type {
 } from "./records.ts";
 import { type SendWebhookOptions, type WebhookDelivery, WebhookSender } from "./webhook_sender.ts";
 import { type SandboxCompany, WhopState } from "./whop_state.ts";
+import type { Experiences } from "./experiences.ts";
+import { experienceRoutes, startAppProxy } from "./app_proxy.ts";
 
 /** How to start the simulated Whop (the same values the app gets as settings). */
 export interface WhopSandboxOptions {
@@ -45,6 +47,8 @@ export interface WhopSandboxOptions {
   webhookSecret: string;
   /** The app's webhook endpoint; events are only recorded until one is set. */
   webhookUrl?: string;
+  /** The app's origin, which the simulated Whop iframe (`/experiences/:id`) proxies to with user tokens. */
+  appUrl?: string;
   /** Listen address, default `127.0.0.1`. */
   hostname?: string;
   /** Listen port, default 0 (any free port). */
@@ -110,6 +114,10 @@ export interface WhopSandbox {
   readonly webhookDeliveries: readonly WebhookDelivery[];
   /** Injected failures, settable at any time. */
   readonly faults: WhopFaults;
+  /** Experiences (communities), their members and admins, and the access checks answered. */
+  readonly experiences: Experiences;
+  /** The simulated Whop apps domain: the origin of the experience iframe, which adds user tokens. */
+  readonly appProxyOrigin: string;
   /** A user token (`x-whop-user-token`) for `userId`, signed with the served JWKS. */
   signUserToken(
     userId: string,
@@ -245,6 +253,8 @@ export async function startWhopSandbox(
     }),
   );
   app.route("/", overviewRoutes(state, webhooks));
+  const appProxy = startAppProxy({ appUrl: () => options.appUrl, sign: (userId) => signer.sign(userId), hostname });
+  app.route("/", experienceRoutes(state, () => appProxy.origin));
 
   const abort = new AbortController();
   const server = Deno.serve({
@@ -269,6 +279,8 @@ export async function startWhopSandbox(
     notifications: state.notifications,
     webhookDeliveries: webhooks.deliveries,
     faults,
+    experiences: state.experiences,
+    appProxyOrigin: appProxy.origin,
     signUserToken: (userId, tokenOptions) => signer.sign(userId, tokenOptions),
     setWebhookUrl(url) {
       webhooks.url = url;
@@ -286,6 +298,7 @@ export async function startWhopSandbox(
       await webhooks.flush();
       abort.abort();
       await server.finished;
+      await appProxy.close();
       await persist?.close();
     },
   };

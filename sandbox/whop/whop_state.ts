@@ -4,6 +4,7 @@
  */
 import type { DemoUser } from "./demo_users.ts";
 import { WhopApiError } from "./errors.ts";
+import { Experiences } from "./experiences.ts";
 import { newId } from "./ids.ts";
 import { InsufficientFundsError, Ledger, type LedgerSnapshot } from "./ledger.ts";
 import { toMajor, toMinor } from "./money.ts";
@@ -69,6 +70,8 @@ export class WhopState {
   readonly transferAttempts: TransferAttempt[] = [];
   /** Notifications received, oldest first. */
   readonly notifications: NotificationRecord[] = [];
+  /** Experiences (communities) and their members. */
+  readonly experiences = new Experiences();
   /** The company. */
   readonly company: SandboxCompany;
   readonly #now: () => number;

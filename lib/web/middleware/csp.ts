@@ -17,6 +17,8 @@ declare module "hono" {
   interface ContextVariableMap {
     /** This request's CSP nonce (base64), for `<script nonce>`. */
     cspNonce: string;
+    /** Set by a route made to be framed elsewhere: replaces the policy's `frame-ancestors` for this response. */
+    cspFrameAncestors?: string[];
   }
 }
 
@@ -49,7 +51,8 @@ export function contentSecurityPolicy(
 }
 
 /**
- * Middleware: sets `c.var.cspNonce` and the `Content-Security-Policy` header.
+ * Middleware: sets `c.var.cspNonce` and the `Content-Security-Policy` header
+ * (a route may widen `frame-ancestors` for its own response with `c.set("cspFrameAncestors", ["*"])`).
  * @example app.use(csp({ formActions: [whopOrigin, shopifyOrigin] }));
  */
 export function csp(options: CspOptions = {}): MiddlewareHandler {
@@ -61,7 +64,10 @@ export function csp(options: CspOptions = {}): MiddlewareHandler {
     await next();
     c.res.headers.set(
       "Content-Security-Policy",
-      contentSecurityPolicy(nonce, options),
+      contentSecurityPolicy(nonce, {
+        ...options,
+        frameAncestors: c.get("cspFrameAncestors") ?? options.frameAncestors,
+      }),
     );
   };
 }

@@ -1,0 +1,114 @@
+/**
+ * The browser's connection to a competition's live stream, with no UI state
+ * library: it keeps the latest leaderboard (applying `join`, `status` and
+ * `winner` events to it), reports where the connection is, and reconnects
+ * itself with jittered exponential backoff, since the browser's own retry
+ * gives up when the server closes or answers an error. The pages share one
+ * connection through `competition_feed.ts` (signals); the embed, which must
+ * stay small, uses this module directly.
+ */
+import type { BoardEntry } from "../lib/competitions/privacy.ts";
+import type { Privacy } from "../lib/competitions/input.ts";
+import type { CompetitionStatus, Winner } from "../lib/competitions/competitions.ts";
+
+/** The competition as the leaderboard JSON carries it (money as decimal strings). */
+export interface LiveCompetition {
+  id: string;
+  title: string;
+  status: CompetitionStatus;
+  currency: string;
+  prize: string;
+  startDate: string;
+  endDate: string;
+  participantCount: number;
+  privacy?: Privacy;
+  /** `revenue` is absent for a viewer privacy mode keeps it from. */
+  winner?: (Omit<Winner, "revenue"> & { revenue?: string }) | null;
+}
+
+/** `GET /api/competitions/:id/leaderboard`, and the data of each `leaderboard` event. */
+export interface LeaderboardJson {
+  competition: LiveCompetition;
+  entries: BoardEntry[];
+  updatedAt: string;
+}
+
+/** Where the connection is: the status pill shows it. */
+export type ConnectionState = "connecting" | "live" | "reconnecting" | "ended";
+
+/** What a follower is told. */
+export interface LiveStreamHandlers {
+  /** The leaderboard after each event. */
+  board(next: LeaderboardJson): void;
+  connection(state: ConnectionState): void;
+}
+
+/** The longest wait between reconnection attempts. */
+export const MAX_RECONNECT_MS = 30_000;
+
+/**
+ * The wait before reconnection attempt `attempt` (0-based): exponential from
+ * 500 ms, capped at {@link MAX_RECONNECT_MS}, "equal jitter" (half fixed,
+ * half random) so many viewers do not reconnect in step.
+ * @example reconnectDelay(0, () => 0) // 250
+ */
+export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(MAX_RECONNECT_MS, 500 * 2 ** attempt);
+  return ceiling / 2 + random() * (ceiling / 2);
+}
+
+/**
+ * Follows competition `id`'s event stream until it ends (a winner, or a
+ * cancellation), reconnecting after errors.
+ * @example followCompetition(id, { board: (next) => setBoard(next), connection: setState });
+ */
+export function followCompetition(id: string, handlers: LiveStreamHandlers): void {
+  let current: LeaderboardJson | undefined;
+  let state: ConnectionState = "connecting";
+  const setState = (next: ConnectionState) => {
+    state = next;
+    handlers.connection(next);
+  };
+  const show = (next: LeaderboardJson) => {
+    current = next;
+    handlers.board(next);
+  };
+  const patch = (change: Partial<LiveCompetition>) => {
+    if (current) show({ ...current, competition: { ...current.competition, ...change } });
+  };
+  const connect = (attempt: number) => {
+    const source = new EventSource(`/api/competitions/${encodeURIComponent(id)}/events`);
+    let failures = attempt;
+    const on = <T>(type: string, apply: (data: T) => void) =>
+      source.addEventListener(type, (event) => {
+        failures = 0;
+        setState("live");
+        apply(JSON.parse((event as MessageEvent<string>).data));
+      });
+    source.onopen = () => {
+      failures = 0;
+      setState("live");
+    };
+    const end = () => {
+      source.close();
+      setState("ended");
+    };
+    on<LeaderboardJson>("leaderboard", show);
+    on<{ participantCount: number }>("join", patch);
+    on<{ status: CompetitionStatus }>("status", (data) => {
+      patch(data);
+      if (data.status === "CANCELLED") end();
+    });
+    on<{ winner: LiveCompetition["winner"] }>("winner", (data) => {
+      patch(data);
+      end();
+    });
+    source.onerror = () => {
+      source.close();
+      if (state === "ended") return;
+      setState("reconnecting");
+      setTimeout(() => connect(failures + 1), reconnectDelay(failures));
+    };
+  };
+  connect(0);
+}

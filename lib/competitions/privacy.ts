@@ -1,0 +1,120 @@
+/**
+ * Privacy mode (`privacy: "ranks"`): who may see a store's exact figure. Under
+ * it, everyone else sees each store's rank and its share of the leader (0–1,
+ * for the bars), never its revenue, metric value or order count; each store
+ * owner sees its own figure and the creator sees all. The one rule is written
+ * here and every view (JSON, pages, live stream, embed, public API, share
+ * card) goes through it. Entries are redacted by a list of fields that may be
+ * shown, so a figure added to the entry later stays hidden until listed.
+ */
+import { NotFoundError } from "../core/errors.ts";
+import type { Competition } from "./competitions.ts";
+import type { LeaderboardEntry } from "./leaderboard.ts";
+
+/** One board entry as a viewer sees it: the figures only when allowed, `share` under privacy mode. */
+export type BoardEntry = Omit<LeaderboardEntry, "revenue" | "orders"> & {
+  revenue?: string;
+  orders?: number;
+  /** The store's figure as a part of the leader's, 0–1 in hundredths (privacy mode only). */
+  share?: number;
+};
+
+/** What a viewer may see of a board: every figure, or only the figures of the stores they own. */
+export type FigureAccess = "all" | "own";
+
+/** Entry fields shown to everyone; anything else (revenue, value, orders, …) is a figure. */
+const PUBLIC_FIELDS = [
+  "rank",
+  "participantId",
+  "userId",
+  "displayName",
+  "shop",
+  "currency",
+  "lastOrderAt",
+  "connected",
+  "prize",
+] as const;
+
+/**
+ * What `viewerId` (undefined: a stranger) may see of `competition`'s figures.
+ * @example figureAccess({ privacy: "ranks", creatorId: "u1" }, "u2") // "own"
+ */
+export function figureAccess(
+  competition: Pick<Competition, "privacy" | "creatorId">,
+  viewerId: string | undefined,
+): FigureAccess {
+  if (competition.privacy !== "ranks") return "all";
+  return viewerId !== undefined && viewerId === competition.creatorId ? "all" : "own";
+}
+
+/** The figure an entry is ranked by: its metric value when the entry has one, else its revenue. */
+function rankedFigure(entry: LeaderboardEntry): number {
+  const value = (entry as LeaderboardEntry & { value?: string | number }).value;
+  return Number(value ?? entry.revenue);
+}
+
+/** `figure / leader` in hundredths, within 0–1 (0 when the leader has nothing). */
+export function shareOf(figure: number, leader: number): number {
+  if (!(leader > 0) || !(figure > 0)) return 0;
+  return Math.min(1, Math.round((figure / leader) * 100) / 100);
+}
+
+/**
+ * The entries as `viewerId` may see them. Open competitions are unchanged;
+ * under privacy mode every entry carries `share`, and the figures stay only on
+ * the viewer's own entries (or on all of them for the creator).
+ *
+ * @example
+ * boardFor(competition, toEntries(rows, "USD"), c.var.userId)
+ */
+export function boardFor(
+  competition: Pick<Competition, "privacy" | "creatorId">,
+  entries: LeaderboardEntry[],
+  viewerId: string | undefined,
+): BoardEntry[] {
+  if (competition.privacy !== "ranks") return entries;
+  const access = figureAccess(competition, viewerId);
+  const leader = entries.length > 0 ? rankedFigure(entries[0]) : 0;
+  return entries.map((entry) => {
+    const share = shareOf(rankedFigure(entry), leader);
+    if (access === "all" || (viewerId !== undefined && entry.userId === viewerId)) return { ...entry, share };
+    const shown: Record<string, unknown> = { share };
+    for (const field of PUBLIC_FIELDS) if (field in entry) shown[field] = entry[field as keyof LeaderboardEntry];
+    return shown as BoardEntry;
+  });
+}
+
+/** Whether `viewerId` may see the winner's exact figure. */
+export function canSeeWinnerFigure(
+  competition: Pick<Competition, "privacy" | "creatorId" | "winner">,
+  viewerId: string | undefined,
+): boolean {
+  return figureAccess(competition, viewerId) === "all" ||
+    (viewerId !== undefined && competition.winner?.userId === viewerId);
+}
+
+/**
+ * Whether anyone may read a competition without signing in (public API,
+ * embed, share card): it was funded (a draft, or one cancelled before it was
+ * funded, exists only for its creator) and it is not scoped to a Whop
+ * community (only the community's members see those).
+ */
+export function isPubliclyVisible(competition: Pick<Competition, "status" | "fundsTxId" | "experienceId">): boolean {
+  if (competition.experienceId !== undefined) return false;
+  if (competition.status === "DRAFT") return false;
+  return competition.status !== "CANCELLED" || competition.fundsTxId !== undefined;
+}
+
+/** Throws the same 404 as an unknown id unless {@link isPubliclyVisible}. */
+export function assertPubliclyVisible(competition: Pick<Competition, "status" | "fundsTxId" | "experienceId">): void {
+  if (!isPubliclyVisible(competition)) throw new NotFoundError("There is no competition with that id.");
+}
+
+/**
+ * Whether a competition appears in the lists anyone can read (browse, the
+ * public JSON list): not one of a Whop community, which only its experience
+ * view lists.
+ */
+export function isListedPublicly(competition: Pick<Competition, "experienceId">): boolean {
+  return competition.experienceId === undefined;
+}

@@ -1,0 +1,47 @@
+/**
+ * `GET /embed/competitions/:id`: the embeddable live board, a small page for
+ * an iframe on any site (a creator's landing page). It shows the top places
+ * as a stranger sees them (privacy mode holds), follows the live stream, takes
+ * the reader's colour scheme or `?theme=light|dark`, needs no cookies, and is
+ * the only page any site may frame (`frame-ancestors *`).
+ */
+import { Hono } from "hono";
+import { h } from "preact";
+import type { AppDeps, AppEnv } from "./_env.ts";
+import { getCompetition, isLive } from "../lib/competitions/competitions.ts";
+import { leaderboardView } from "../lib/competitions/views.ts";
+import { assertPubliclyVisible } from "../lib/competitions/privacy.ts";
+import { renderFramedPage } from "../lib/web/render.tsx";
+import { EmbedBoardIsland } from "../components/island_wrappers.ts";
+
+/** Places shown unless `?places=` asks for 1–10. */
+export const DEFAULT_EMBED_PLACES = 5;
+
+/** The places to show for `?places=`: a whole number from 1 to 10, else the default. */
+export function embedPlaces(value: string | undefined): number {
+  const places = Number(value);
+  return Number.isInteger(places) && places >= 1 && places <= 10 ? places : DEFAULT_EMBED_PLACES;
+}
+
+/** The embed route; mount with `app.route("/", embedRoutes(deps))`. */
+export function embedRoutes(deps: AppDeps): Hono<AppEnv> {
+  return new Hono<AppEnv>().get("/embed/competitions/:id", async (c) => {
+    const competition = await getCompetition(deps.kv, c.req.param("id"));
+    assertPubliclyVisible(competition);
+    const theme = c.req.query("theme");
+    const places = embedPlaces(c.req.query("places"));
+    c.set("cspFrameAncestors", ["*"]);
+    c.header("Cache-Control", "no-cache");
+    return renderFramedPage(c, {
+      title: competition.title,
+      stylesheet: "/static/embed.css",
+      theme: theme === "light" || theme === "dark" ? theme : undefined,
+      body: h(EmbedBoardIsland, {
+        board: await leaderboardView(deps.kv, competition, places),
+        places,
+        pageUrl: new URL(`/competitions/${competition.id}`, deps.config.appUrl).href,
+        live: isLive(competition),
+      }),
+    });
+  });
+}

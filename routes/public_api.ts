@@ -1,0 +1,36 @@
+/**
+ * The public read API, `GET /api/public/competitions/:id`: a competition and
+ * its board for any site or script, without signing in. Every caller gets the
+ * same body (a stranger's view, so privacy mode holds), which makes it
+ * cacheable: CORS `*`, a strong `ETag` over the body with `304` on
+ * `If-None-Match`, and a short `Cache-Control`.
+ */
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { etag, RETAINED_304_HEADERS } from "hono/etag";
+import type { AppDeps, AppEnv } from "./_env.ts";
+import { getCompetition } from "../lib/competitions/competitions.ts";
+import { leaderboardView } from "../lib/competitions/views.ts";
+import { assertPubliclyVisible } from "../lib/competitions/privacy.ts";
+
+/** `Cache-Control` of a public read: shared caches may keep it a few seconds (the board is live). */
+export const PUBLIC_CACHE_CONTROL = "public, max-age=5";
+
+/** CORS headers a cross-origin reader needs on every answer, 304 included. */
+const CORS_HEADERS = ["access-control-allow-origin", "access-control-expose-headers"];
+
+/** Routes under `/api/public`. */
+export function publicApi(deps: AppDeps): Hono<AppEnv> {
+  return new Hono<AppEnv>()
+    .use(
+      "/competitions/*",
+      cors({ origin: "*", allowMethods: ["GET"], allowHeaders: ["If-None-Match"], exposeHeaders: ["ETag"] }),
+      etag({ retainedHeaders: [...RETAINED_304_HEADERS, ...CORS_HEADERS] }),
+    )
+    .get("/competitions/:id", async (c) => {
+      const competition = await getCompetition(deps.kv, c.req.param("id"));
+      assertPubliclyVisible(competition);
+      c.header("Cache-Control", PUBLIC_CACHE_CONTROL);
+      return c.json(await leaderboardView(deps.kv, competition));
+    });
+}
