@@ -12,11 +12,16 @@ export const TEST_SETTINGS = {
   webhookSecret: "ws_sandbox_test_secret",
 } as const;
 
-/** A sandbox with {@link TEST_SETTINGS} and any overrides. */
+/**
+ * A sandbox with {@link TEST_SETTINGS} and any overrides. Fees and holds are
+ * off unless overridden, so the tests of other behaviour (transfers,
+ * persistence, webhooks) count in round amounts; `money_rules_test.ts`
+ * covers them.
+ */
 export function startTestSandbox(
   overrides: Partial<WhopSandboxOptions> = {},
 ): Promise<WhopSandbox> {
-  return startWhopSandbox({ ...TEST_SETTINGS, ...overrides });
+  return startWhopSandbox({ ...TEST_SETTINGS, fees: { percent: "0", fixed: "0" }, holdMs: 0, ...overrides });
 }
 
 /** The official SDK client configured as the app configures it. */

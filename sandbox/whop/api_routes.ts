@@ -232,7 +232,7 @@ export function apiRoutes(deps: ApiDependencies): Hono<Env> {
     const fault = injected(c, "payments.refund");
     if (fault) return fault;
     const body = await parseBody(c, refundSchema);
-    const refund = state.refund(c.req.param("id"), body.partial_amount ?? null);
+    const refund = state.refund(c.req.param("id"), body.partial_amount ?? null, faults.takeRefundOutcome());
     webhooks.send("refund.created", refundJson(state, refund));
     return c.json(paymentJson(state, state.requirePayment(refund.paymentId)));
   });
@@ -326,13 +326,19 @@ export function apiRoutes(deps: ApiDependencies): Hono<Env> {
     const fault = injected(c, "notifications.create");
     if (fault) return fault;
     const body = await parseBody(c, notificationSchema);
+    const userIds = body.user_ids ?? null;
+    // A company notification reaches the company's team only; an experience one, its members (here: those listed).
+    const deliveredTo = body.company_id
+      ? [...state.teamUserIds].filter((id) => userIds === null || userIds.includes(id))
+      : userIds ?? [];
     state.notifications.push({
       receivedAt: state.nowIso(),
       companyId: body.company_id ?? null,
       experienceId: body.experience_id ?? null,
       title: body.title,
       content: body.content,
-      userIds: body.user_ids ?? null,
+      userIds,
+      deliveredTo,
       body: await c.req.json(),
     });
     return c.json({ success: true });

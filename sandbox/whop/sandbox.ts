@@ -13,7 +13,7 @@ import { checkoutRoutes } from "./checkout_routes.ts";
 import { DEFAULT_DEMO_USERS, type DemoUser } from "./demo_users.ts";
 import { WhopApiError } from "./errors.ts";
 import { WhopFaults } from "./faults.ts";
-import { toMajor, toMinor } from "./money.ts";
+import { toMajor, toMinor, type WhopFees } from "./money.ts";
 import { OAuthGrants } from "./oauth_grants.ts";
 import { oauthRoutes } from "./oauth_routes.ts";
 import { overviewRoutes } from "./overview_page.ts";
@@ -23,11 +23,18 @@ import type {
   NotificationRecord,
   PaymentRecord,
   RefundRecord,
+  RefundStatus,
   TransferAttempt,
   TransferRecord,
 } from "./records.ts";
 import { type SendWebhookOptions, type WebhookDelivery, WebhookSender } from "./webhook_sender.ts";
 import { type SandboxCompany, WhopState } from "./whop_state.ts";
+
+/** Whop's published card pricing (docs.whop.com/fees): 2.7 % + 0.30; the app's `WHOP_FEE_*` defaults match. */
+export const DEFAULT_WHOP_FEES: WhopFees = { percent: "2.7", fixed: "0.30" };
+
+/** How long the sandbox holds a payment's funds as pending (Whop: 1–7 days; here short enough for a demo). */
+export const DEFAULT_HOLD_MS = 30_000;
 
 /** How to start the simulated Whop (the same values the app gets as settings). */
 export interface WhopSandboxOptions {
@@ -55,7 +62,13 @@ export interface WhopSandboxOptions {
   companyBalances?: Record<string, number>;
   /** Company display name, default `CartBrawl Sandbox`. */
   companyTitle?: string;
-  /** Clock for record timestamps, code and token expiry; default `Date.now`. */
+  /** The fee deducted from each payment, default {@link DEFAULT_WHOP_FEES}. */
+  fees?: WhopFees;
+  /** How long a payment's net amount is pending before it can be transferred, default {@link DEFAULT_HOLD_MS}. */
+  holdMs?: number;
+  /** Users on the company's team: the only ones `company_id` notifications reach (default none). */
+  teamUserIds?: readonly string[];
+  /** Clock for record timestamps, holds, code and token expiry; default `Date.now`. */
   now?: () => number;
   /**
    * A JSON file that keeps users, balances, checkouts, payments, refunds,
@@ -129,8 +142,12 @@ export interface WhopSandbox {
   ): Promise<WebhookDelivery>;
   /** Waits for every webhook in flight. */
   flushWebhooks(): Promise<void>;
-  /** A user's or the company's balance, decimal. */
+  /** A user's or the company's available balance, decimal. */
   balance(ownerId: string, currency: string): number;
+  /** A user's or the company's pending (held) balance, decimal. */
+  pendingBalance(ownerId: string, currency: string): number;
+  /** Settles a refund left pending (`faults.refundOutcome("pending")`). */
+  setRefundStatus(refundId: string, status: Exclude<RefundStatus, "pending">): void;
   /** Sets a user's or the company's balance, decimal. */
   setBalance(ownerId: string, currency: string, amount: number): void;
   /** Stops the server after in-flight webhooks finish, then writes any unsaved state to `statePath`. */
@@ -161,6 +178,9 @@ export async function startWhopSandbox(
     },
     users: optionUsers,
     now,
+    fees: options.fees ?? DEFAULT_WHOP_FEES,
+    holdMs: options.holdMs ?? DEFAULT_HOLD_MS,
+    teamUserIds: options.teamUserIds,
   });
   const grants = new OAuthGrants(now);
   if (saved) {
@@ -278,6 +298,11 @@ export async function startWhopSandbox(
     sendWebhook: (type, data, sendOptions) => webhooks.send(type, data, sendOptions),
     flushWebhooks: () => webhooks.flush(),
     balance: (ownerId, currency) => toMajor(state.ledger.balance(ownerId, currency), currency),
+    pendingBalance: (ownerId, currency) => toMajor(state.ledger.pending(ownerId, currency), currency),
+    setRefundStatus(refundId, status) {
+      state.setRefundStatus(refundId, status);
+      changed();
+    },
     setBalance(ownerId, currency, amount) {
       state.ledger.set(ownerId, currency, toMinor(amount, currency));
       changed();
