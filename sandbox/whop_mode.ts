@@ -3,7 +3,9 @@
  * loopback and point the app's Whop settings (origin, keys, OAuth client,
  * webhook secret) at it, so sign-in, funding and payouts work end to end.
  * Its users, balances, payments and transfers are kept in a file next to the
- * KV file, so a restart continues the same sandbox.
+ * KV file, so a restart continues the same sandbox. It charges the fee the
+ * app's settings name and holds new funds for `DEFAULT_HOLD_MS` (30 s), so
+ * a demo shows the fee breakdown and the wait for funds to clear.
  */
 import type { Config } from "../config.ts";
 import { type DemoUser, startWhopSandbox, type WhopSandbox } from "./whop/mod.ts";
@@ -37,10 +39,11 @@ export async function withWhopSandbox(
     ...SANDBOX_WHOP_SETTINGS,
     webhookUrl: `${appOrigin}/api/webhooks/whop`,
     users: options.users,
+    fees: { percent: config.whop.feePercent, fixed: config.whop.feeFixed },
     statePath: onDisk ? config.kvPath.replace(/[^/]*$/, "") + "whop-sandbox.json" : undefined,
   });
   return {
     sandbox,
-    config: { ...config, whop: { ...SANDBOX_WHOP_SETTINGS, origin: sandbox.origin } },
+    config: { ...config, whop: { ...config.whop, ...SANDBOX_WHOP_SETTINGS, origin: sandbox.origin } },
   };
 }

@@ -30,6 +30,7 @@ import { CreateFormIsland } from "../../components/island_wrappers.ts";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { PayoutState } from "../../components/payout_state.tsx";
 import { getPayout } from "../../lib/whop/payouts.ts";
+import { fundingPrice } from "../../lib/whop/funding.ts";
 import { formatUtc } from "../../components/format.ts";
 import { renderAppPage } from "./_shell.tsx";
 import { cancelAndRefund } from "../../lib/whop/refunds.ts";
@@ -101,6 +102,7 @@ async function renderManage(
   ]);
   const editable = isEditable(competition, now);
   const prize = formatMoney(competition.prize, competition.currency);
+  const funding = fundingPrice(deps, competition);
   return renderAppPage(c, deps, {
     title: `Manage ${competition.title}`,
     status: form ? 400 : 200,
@@ -127,6 +129,20 @@ async function renderManage(
               prize is paid into escrow through Whop. Unfunded drafts are cancelled when the start passes ({formatUtc(
                 competition.startDate,
               )}).
+            </p>
+            <dl class="fund-breakdown">
+              <dt>Prize</dt>
+              <dd>{prize}</dd>
+              <dt>Whop fee</dt>
+              <dd>{formatMoney(funding.fee, competition.currency)}</dd>
+              <dt>You pay</dt>
+              <dd>
+                <strong>{formatMoney(funding.amount, competition.currency)}</strong>
+              </dd>
+            </dl>
+            <p class="muted">
+              Whop keeps its fee from each payment, so the checkout adds it: the whole prize reaches escrow. The prize
+              is paid to the winner once Whop has cleared the funds.
             </p>
             <form method="post" action={`/api/competitions/${competition.id}/fund`}>
               <button type="submit">Fund {prize} with Whop</button>
