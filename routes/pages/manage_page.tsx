@@ -1,7 +1,7 @@
 /**
- * `/competitions/:id/manage`, creator only: fund, edit before the start,
- * cancel, the funding issue, the stores with their sync state and
- * connection, and the payout. Edits and cancelling are form posts that 303
+ * `/competitions/:id/manage`, creator only: fund (with Whop's fee shown),
+ * edit before the start, cancel, the funding issue, the stores with their
+ * sync state and connection, the payout and the refunds. Edits and cancelling are form posts that 303
  * back here.
  */
 import { type Context, Hono } from "hono";
@@ -33,7 +33,8 @@ import { getPayout } from "../../lib/whop/payouts.ts";
 import { fundingPrice } from "../../lib/whop/funding.ts";
 import { formatUtc } from "../../components/format.ts";
 import { renderAppPage } from "./_shell.tsx";
-import { cancelAndRefund } from "../../lib/whop/refunds.ts";
+import { cancelAndRefund, listCompetitionRefunds } from "../../lib/whop/refunds.ts";
+import { RefundState } from "../../components/refund_state.tsx";
 import { SandboxTools } from "../../components/sandbox_tools.tsx";
 
 /** The competition, when the caller created it; 401 signed out, 403 for anyone else. */
@@ -96,9 +97,10 @@ async function renderManage(
   form?: { values: CompetitionFormValues; errors: FieldErrors },
 ) {
   const now = deps.now();
-  const [participants, payout] = await Promise.all([
+  const [participants, payout, refunds] = await Promise.all([
     listParticipants(deps.kv, competition.id),
     getPayout(deps.kv, competition.id),
+    listCompetitionRefunds(deps.kv, competition.id),
   ]);
   const editable = isEditable(competition, now);
   const prize = formatMoney(competition.prize, competition.currency);
@@ -176,6 +178,18 @@ async function renderManage(
                 : "No store made a sale; the prize goes back to you. "}
               <PayoutState payout={payout} />
             </p>
+          </section>
+        )}
+        {refunds.length > 0 && (
+          <section class="card" aria-labelledby="refunds-heading">
+            <h2 id="refunds-heading">Refunds</h2>
+            <ul class="refunds">
+              {refunds.map((refund) => (
+                <li key={refund.idempotencyKey}>
+                  <RefundState refund={refund} />
+                </li>
+              ))}
+            </ul>
           </section>
         )}
         {editable && (
