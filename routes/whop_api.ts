@@ -22,7 +22,7 @@ export function whopApi(deps: AppDeps): Hono<AppEnv> {
     config: deps.config,
     now: deps.now,
     whop: deps.whop,
-    sendNotification: createWhopNotificationSender(deps.whop, deps.config.whop.companyId),
+    sendNotification: createWhopNotificationSender(deps.whop, deps.kv),
   };
 
   return new Hono<AppEnv>()

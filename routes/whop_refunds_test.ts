@@ -92,3 +92,10 @@ Deno.test("whop refunds - a refund pending at Whop is waited for, never asked fo
   assert.equal(whop.refunds.length, 1);
   assert.match(await refundsSection(t, id), />Refunded</);
 });
+
+Deno.test("whop notifications - the manage page says notifications stay in the app outside a Whop community", async () => {
+  await using t = await createTestApp({}, { whop: true });
+  const id = await cancelledFunded(t);
+  const html = await (await t.request(`/competitions/${id}/manage`, { userId: CREATOR })).text();
+  assert.match(html, /Notifications stay in the app: this competition is not part of a Whop community/);
+});

@@ -146,9 +146,10 @@ Deno.test("payout - a refusal that retries cannot fix gives up until an operator
   assert.equal(bed.sandbox.transfers.length, 1);
 });
 
-Deno.test("payout - notifications are recorded and sent through Whop once, however often the job runs", async () => {
+Deno.test("payout - notifications are recorded and sent through the competition's Whop community once", async () => {
   await using bed = await startWhopTestBed({ companyUsd: 1000 });
   const competition = testCompetition();
+  await bed.kv.set(keys.competition(competition.id), { ...competition, experienceId: "exp_Community01" });
   const { sendNotification } = createWhopLifecycle(bed.deps);
   assert.ok(sendNotification);
   const deps = { ...bed.deps, sendNotification };
@@ -157,17 +158,34 @@ Deno.test("payout - notifications are recorded and sent through Whop once, howev
   await processPayout(deps, competition.id);
   await processPayout(deps, competition.id);
   assert.equal(bed.sandbox.notifications.length, 2);
-  assert.deepEqual(bed.sandbox.notifications.map((n) => n.userIds), [[CREATOR], [WINNER]]);
-  assert.equal(bed.sandbox.notifications[0].companyId, bed.deps.config.whop.companyId);
+  assert.deepEqual(bed.sandbox.notifications.map((n) => n.deliveredTo), [[CREATOR], [WINNER]]);
+  assert.deepEqual(bed.sandbox.notifications.map((n) => [n.experienceId, n.companyId]), [
+    ["exp_Community01", null],
+    ["exp_Community01", null],
+  ]);
+  assert.equal(bed.sandbox.notifications[0].body.rest_path, `/competitions/${competition.id}`);
   const creator = await listNotifications(bed.kv, CREATOR);
   assert.equal(creator.notifications.length, 1);
   assert.equal(creator.notifications[0].kind, "payout_sent");
   assert.equal((await listNotifications(bed.kv, WINNER)).notifications.length, 1);
 });
 
+Deno.test("payout - a competition outside any Whop community notifies in the app only", async () => {
+  await using bed = await startWhopTestBed({ companyUsd: 1000 });
+  const competition = testCompetition();
+  await bed.kv.set(keys.competition(competition.id), competition);
+  const deps = { ...bed.deps, sendNotification: createWhopLifecycle(bed.deps).sendNotification };
+  await requestPayout(deps, competition, testWinner);
+  assert.equal(await processPayout(deps, competition.id), "sent");
+  assert.equal(bed.sandbox.notifications.length, 0, "Whop is not called: company notifications reach only its team");
+  assert.equal((await listNotifications(bed.kv, CREATOR)).notifications.length, 1);
+  assert.equal((await listNotifications(bed.kv, WINNER)).notifications.length, 1);
+});
+
 Deno.test("payout - a failing Whop notification is logged and the in-app record stays", async () => {
   await using bed = await startWhopTestBed({ companyUsd: 1000 });
   const competition = testCompetition();
+  await bed.kv.set(keys.competition(competition.id), { ...competition, experienceId: "exp_Community01" });
   const deps = { ...bed.deps, sendNotification: createWhopLifecycle(bed.deps).sendNotification };
   bed.sandbox.faults.failNext("notifications.create", 5, 500);
   await requestPayout(deps, competition, testWinner);
@@ -182,6 +200,7 @@ Deno.test("payout - through the queue worker: a 5xx is retried with backoff and 
     realClock: true,
     retry: { baseMs: 20, maxMs: 100, maxAttempts: 5, leaseMs: 60_000 },
   });
+  await bed.kv.set(keys.competition("cmp_test01"), { ...testCompetition(), experienceId: "exp_Community01" });
   const worker = new QueueWorker(bed.kv);
   registerWhopJobs(worker, bed.deps);
   const listening = worker.listen();

@@ -31,6 +31,7 @@ import { StatusBadge } from "../../components/status_badge.tsx";
 import { PayoutState } from "../../components/payout_state.tsx";
 import { getPayout } from "../../lib/whop/payouts.ts";
 import { fundingPrice } from "../../lib/whop/funding.ts";
+import { competitionExperienceId } from "../../lib/whop/notification_sender.ts";
 import { formatUtc } from "../../components/format.ts";
 import { renderAppPage } from "./_shell.tsx";
 import { cancelAndRefund, listCompetitionRefunds } from "../../lib/whop/refunds.ts";
@@ -168,6 +169,12 @@ async function renderManage(
         <section class="card" aria-labelledby="stores-heading">
           <h2 id="stores-heading">Stores ({participants.length})</h2>
           <ParticipantsTable participants={participants} />
+          <p class="muted notification-reach">
+            {competitionExperienceId(competition)
+              ? "Stores and the winner are notified in the app and through your Whop community."
+              : "Notifications stay in the app: this competition is not part of a Whop community, and Whop " +
+                "notifications outside one reach only the company's own team."}
+          </p>
         </section>
         {competition.status === "COMPLETED" && (
           <section class="card" aria-labelledby="payout-heading">
