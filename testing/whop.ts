@@ -4,6 +4,7 @@ import { loadConfig } from "../config.ts";
 import type { Competition, Winner } from "../lib/competitions/competitions.ts";
 import { startWhopSandbox, type WhopSandbox } from "../sandbox/whop/mod.ts";
 import { TEST_WHOP_SETTINGS, testWhopEnv } from "./test_app.ts";
+import { assertWhopContractKept } from "./whop_sandbox.ts";
 import { createWhopClient } from "../lib/whop/client.ts";
 import type { WhopDeps } from "../lib/whop/deps.ts";
 import type { RetryPolicy } from "../lib/whop/once.ts";
@@ -65,6 +66,7 @@ export async function startWhopTestBed(
       } catch {
         // Already closed by the test.
       }
+      assertWhopContractKept(sandbox);
     },
   };
 }

@@ -85,8 +85,22 @@ export async function fundCompany(
   payerId = sandbox.users[0].id,
 ) {
   const checkout = await whop.checkoutConfigurations.create({
-    plan: { initial_price: amount, currency: "usd", plan_type: "one_time" },
+    plan: { initial_price: amount, currency: "usd", plan_type: "one_time", account_id: sandbox.company.id },
     metadata: { competitionId: "cmp_test" },
   });
   return await sandbox.pay(checkout.id, { userId: payerId });
+}
+
+/**
+ * Throws when the simulated Whop refused any request for not matching
+ * Whop's published schemas: the app must never send one. Test apps call it
+ * when they close, so every test driving the app checks the contract.
+ */
+export function assertWhopContractKept(sandbox: WhopSandbox): void {
+  const { invalid } = sandbox.contract;
+  if (invalid.length === 0) return;
+  throw new Error(
+    `${invalid.length} Whop request(s) broke Whop's published contract: ` +
+      invalid.map((i) => `${i.endpoint}: ${i.errors.join(", ")}`).join(" | "),
+  );
 }

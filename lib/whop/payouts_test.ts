@@ -221,7 +221,7 @@ Deno.test("payout - through the queue worker: a 5xx is retried with backoff and 
 /** The creator pays a checkout of `amount` dollars: the company gets it less Whop's fee, pending for the hold. */
 async function payCompany(bed: Awaited<ReturnType<typeof startWhopTestBed>>, amount: number) {
   const checkout = await bed.deps.whop.checkoutConfigurations.create({
-    plan: { initial_price: amount, currency: "usd", plan_type: "one_time" },
+    plan: { initial_price: amount, currency: "usd", plan_type: "one_time", account_id: bed.sandbox.company.id },
   });
   return await bed.sandbox.pay(checkout.id, { userId: CREATOR });
 }

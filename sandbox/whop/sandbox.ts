@@ -13,6 +13,7 @@ import { checkoutRoutes } from "./checkout_routes.ts";
 import { DEFAULT_DEMO_USERS, type DemoUser } from "./demo_users.ts";
 import { WhopApiError } from "./errors.ts";
 import { WhopFaults } from "./faults.ts";
+import { ContractLog } from "./contracts/contract.ts";
 import { toMajor, toMinor, type WhopFees } from "./money.ts";
 import { OAuthGrants } from "./oauth_grants.ts";
 import { oauthRoutes } from "./oauth_routes.ts";
@@ -123,6 +124,8 @@ export interface WhopSandbox {
   readonly webhookDeliveries: readonly WebhookDelivery[];
   /** Injected failures, settable at any time. */
   readonly faults: WhopFaults;
+  /** Requests checked against Whop's published schemas (`@whop/mcp` 0.0.6), and those refused. */
+  readonly contract: ContractLog;
   /** A user token (`x-whop-user-token`) for `userId`, signed with the served JWKS. */
   signUserToken(
     userId: string,
@@ -203,6 +206,7 @@ export async function startWhopSandbox(
     url: options.webhookUrl,
   });
   const faults = new WhopFaults();
+  const contract = new ContractLog();
   const signer = await createUserTokenSigner(options.appId, saved?.signingKey);
   let persist: StateFileWriter | undefined;
   if (options.statePath !== undefined) {
@@ -250,6 +254,7 @@ export async function startWhopSandbox(
       faults,
       grants,
       webhooks,
+      contract,
       apiKey: options.apiKey,
       origin: () => origin,
     }),
@@ -289,6 +294,7 @@ export async function startWhopSandbox(
     notifications: state.notifications,
     webhookDeliveries: webhooks.deliveries,
     faults,
+    contract,
     signUserToken: (userId, tokenOptions) => signer.sign(userId, tokenOptions),
     setWebhookUrl(url) {
       webhooks.url = url;
