@@ -120,7 +120,9 @@ export interface WaitOptions {
  * lifecycle services: the end moves to now, then the status job runs (as
  * the minute cron would) and settles it. Waits, bounded, for a settlement
  * another run holds and for the payout the queue sends, so the page the
- * browser goes back to shows the winner and, usually, "Paid out".
+ * browser goes back to shows the winner and "Paid out" — or "Waiting for
+ * funds to clear" while the simulated Whop still holds the prize's funds
+ * (30 s after the payment), then "Paid out" on a later visit.
  */
 export async function fastForwardCompetition(
   services: LifecycleServices,

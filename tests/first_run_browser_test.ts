@@ -184,8 +184,11 @@ Deno.test("first run in Chromium - the demo moves; create, fund, start, join, or
     assert.equal(await page.locator(".page-head .badge").first().textContent(), "Completed");
     const payout = page.locator("section", { has: page.getByRole("heading", { name: "Payout" }) });
     assert.match(await payout.textContent() ?? "", /Winner: Cara Goods\./);
-    if (!/Paid out/.test(await payout.textContent() ?? "")) {
-      await page.waitForTimeout(1_000);
+    // The prize's funds are pending for the simulated Whop's 30 s hold: the payout waits, then pays.
+    const waitedFrom = Date.now();
+    while (!/Paid out/.test(await payout.textContent() ?? "") && Date.now() - waitedFrom < 60_000) {
+      assert.match(await payout.textContent() ?? "", /Waiting for funds to clear|Payout pending|Sending payout/);
+      await page.waitForTimeout(2_000);
       await page.reload();
     }
     assert.match(await payout.textContent() ?? "", /Paid out/);
