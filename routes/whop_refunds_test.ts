@@ -65,6 +65,7 @@ for (const outcome of ["failed", "canceled"] as const) {
     assert.deepEqual(whop.refunds.map((r) => r.status), [outcome, "succeeded"]);
     const done = await getRefund(t.kv, target);
     assert.equal(done?.refundId, whop.refunds[1].id);
+    assert.equal(done?.amount, 51419, "the whole payment, Whop's fee included");
     assert.equal(whop.balance(CREATOR, "usd"), 10_000, "the whole payment came back once");
     assert.equal(await processRefund(t.deps, target), "already_sent");
     assert.equal(whop.refunds.length, 2);

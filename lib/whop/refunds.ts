@@ -25,11 +25,11 @@
 import type Whop from "@whop/sdk";
 import { commit, keys } from "../core/db.ts";
 import { cancelCompetition, type Competition } from "../competitions/competitions.ts";
-import { formatMoney, type Minor } from "../core/money.ts";
+import { formatMoney, type Minor, MoneyError } from "../core/money.ts";
 import { notify } from "../competitions/notifications.ts";
 import { enqueue, enqueueIn, type QueueMessage } from "../core/queue.ts";
 import { log } from "../core/log.ts";
-import { PermanentWhopError } from "./client.ts";
+import { fromWhopAmount, PermanentWhopError } from "./client.ts";
 import type { WhopDeps } from "./deps.ts";
 import { DEFAULT_RETRY, NotReadyError, type OnceOutcome, type OnceRecord, resumeOnce, runOnce } from "./once.ts";
 
@@ -44,7 +44,7 @@ export interface Refund extends OnceRecord {
   /** The Whop payment refunded (in full). */
   paymentId: string;
   idempotencyKey: string;
-  /** What is refunded, when known exactly. */
+  /** What is refunded, when known exactly: at first the prize or the payment, once sent what Whop refunded. */
   amount: Minor | null;
   currency: string | null;
   reason: RefundReason;
@@ -177,14 +177,29 @@ export async function listCompetitionRefunds(kv: Deno.Kv, competitionId: string)
   return refunds;
 }
 
+/** A refund Whop made: its id and, when exact, what it returned (a funding payment's fee included). */
+interface RefundMade {
+  refundId: string;
+  amount?: Minor;
+  currency?: string;
+}
+
 /**
  * Where a payment's refunding stands at Whop: done (a succeeded refund),
  * still pending there (`NotReadyError`), or to be asked for, with how many
  * attempts failed or were canceled before.
  */
-function refundStanding(payment: Whop.Payment): { refundId: string } | { failedBefore: number } {
+function refundStanding(payment: Whop.Payment): RefundMade | { failedBefore: number } {
   const succeeded = payment.refunds.find((r) => r.status === "succeeded");
-  if (succeeded) return { refundId: succeeded.id };
+  if (succeeded) {
+    const currency = succeeded.currency.toUpperCase();
+    try {
+      return { refundId: succeeded.id, amount: fromWhopAmount(succeeded.amount, currency), currency };
+    } catch (error) {
+      if (!(error instanceof MoneyError)) throw error;
+      return { refundId: succeeded.id };
+    }
+  }
   if (payment.refunds.some((r) => r.status === "pending" || r.status === "requires_action")) {
     throw new NotReadyError("Whop is still processing the refund.");
   }
@@ -197,7 +212,7 @@ function refundStanding(payment: Whop.Payment): { refundId: string } | { failedB
 /** Makes (or confirms) a refund. Safe to run any number of times: one refund. */
 export function processRefund(deps: WhopDeps, target: RefundTarget): Promise<OnceOutcome> {
   const { whop } = deps;
-  return runOnce<Refund, { refundId: string }>({
+  return runOnce<Refund, RefundMade>({
     kv: deps.kv,
     key: targetKey(target),
     now: deps.now,
@@ -230,7 +245,8 @@ export function processRefund(deps: WhopDeps, target: RefundTarget): Promise<Onc
       const status = attempt?.status ?? "failed";
       throw new Error(`Whop's refund ${status === "canceled" ? "was canceled" : "failed"}; it will be tried again.`);
     },
-    sentFields: (result) => ({ refundId: result.refundId }),
+    sentFields: ({ refundId, amount, currency }) =>
+      amount === undefined ? { refundId } : { refundId, amount, currency: currency ?? null },
     afterSent: (refund) => notifyRefunded(deps, refund),
   });
 }
