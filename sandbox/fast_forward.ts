@@ -111,7 +111,7 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
 export interface WaitOptions {
   /** For a settlement already running elsewhere (the status cron), default 15 s. */
   settleMs?: number;
-  /** For the queued payout to be sent, default 5 s (0: do not wait). */
+  /** For the queued payout to be sent (or found waiting for funds), default 5 s (0: do not wait). */
   payoutMs?: number;
 }
 
@@ -134,10 +134,11 @@ export async function fastForwardCompetition(
   await until(async () => (await getCompetition(services.kv, id)).status === "COMPLETED", wait.settleMs ?? 15_000);
   const settled = await getCompetition(services.kv, id);
   if (settled.winner && (wait.payoutMs ?? 5_000) > 0) {
-    await until(
-      async () => (await getPayout(services.kv, id))?.state === "sent",
-      wait.payoutMs ?? 5_000,
-    );
+    // A payout waiting for Whop to clear the funds will not be sent in this request: no need to hold it.
+    await until(async () => {
+      const payout = await getPayout(services.kv, id);
+      return payout?.state === "sent" || payout?.waitingSince !== undefined;
+    }, wait.payoutMs ?? 5_000);
   }
   return settled;
 }
