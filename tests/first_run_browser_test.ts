@@ -123,11 +123,13 @@ Deno.test("first run in Chromium - the demo moves; create, fund, start, join, or
     ]);
     const manageUrl = page.url();
     const competitionUrl = manageUrl.replace(/\/manage$/, "");
+    const breakdown = (await page.locator(".fund-breakdown").textContent())?.replace(/\s+/g, " ");
+    assert.match(breakdown ?? "", /Prize\s*\$150\.00\s*Whop fee\s*\$4\.48\s*You pay\s*\$154\.48/);
     await page.getByRole("button", { name: "Fund $150.00 with Whop" }).click();
     await page.waitForURL(`${whopOrigin}/checkout/**`);
     await page.getByLabel(/Ben Builder/).check();
     await shot("3_whop_checkout");
-    await Promise.all([page.waitForURL(manageUrl), page.getByRole("button", { name: "Pay $150.00" }).click()]);
+    await Promise.all([page.waitForURL(manageUrl), page.getByRole("button", { name: "Pay $154.48" }).click()]);
     assert.equal(
       await page.locator(".page-head .badge").first().textContent(),
       "Upcoming",
