@@ -20,10 +20,16 @@ export interface Config {
     clientSecret?: string;
     webhookSecret?: string;
     origin: string;
+    /** Whop's fee on a payment: a decimal percentage (`WHOP_FEE_PERCENT`), e.g. "2.7". */
+    feePercent: string;
+    /** Whop's fixed fee per payment (`WHOP_FEE_FIXED`), a decimal amount in the payment's currency, e.g. "0.30". */
+    feeFixed: string;
   };
   sandbox: boolean;
   competitionMinDurationS: number;
   adminUserIds: string[];
+  /** Longest wait between payout tries while funds are pending (`PAYOUT_RETRY_MAX_S`). */
+  payoutRetryMaxS: number;
 }
 
 /** A setting is missing or malformed; the message names it. */
@@ -35,6 +41,11 @@ const optionalText = z.string().trim().min(1).optional();
 const origin = z.url({ protocol: /^https?$/, error: "must be an http(s) origin such as https://example.com" })
   .transform((value) => value.replace(/\/+$/, ""))
   .optional();
+
+const decimal = z.string().trim().regex(
+  /^\d{1,6}(\.\d{1,6})?$/,
+  "must be a non-negative decimal number such as 2.7 or 0.30",
+);
 
 const settings = z.object({
   PORT: z.coerce.number({ error: "must be a port number" }).int("must be a whole number")
@@ -66,6 +77,11 @@ const settings = z.object({
   WHOP_CLIENT_SECRET: optionalText,
   WHOP_WEBHOOK_SECRET: optionalText,
   WHOP_ORIGIN: origin,
+  // Whop's published pricing (docs.whop.com/fees): 2.7 % + 0.30 per card payment.
+  WHOP_FEE_PERCENT: decimal.refine((value) => Number(value) < 100, "must be below 100").default("2.7"),
+  WHOP_FEE_FIXED: decimal.default("0.30"),
+  PAYOUT_RETRY_MAX_S: z.coerce.number({ error: "must be a number of seconds" })
+    .int("must be a whole number of seconds").min(1, "must be at least 1").default(3600),
   SANDBOX: z.enum(["0", "1", "true", "false"], { error: "must be 1 or 0" }).optional(),
   COMPETITION_MIN_DURATION_S: z.coerce.number({ error: "must be a number of seconds" })
     .int("must be a whole number of seconds").min(1, "must be at least 1").default(3600),
@@ -116,9 +132,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       clientSecret: s.WHOP_CLIENT_SECRET,
       webhookSecret: s.WHOP_WEBHOOK_SECRET,
       origin: s.WHOP_ORIGIN ?? "https://api.whop.com",
+      feePercent: s.WHOP_FEE_PERCENT,
+      feeFixed: s.WHOP_FEE_FIXED,
     },
     sandbox,
     competitionMinDurationS: s.COMPETITION_MIN_DURATION_S,
     adminUserIds: (s.ADMIN_USER_IDS ?? "").split(",").map((id) => id.trim()).filter(Boolean),
+    payoutRetryMaxS: s.PAYOUT_RETRY_MAX_S,
   };
 }

@@ -20,6 +20,14 @@ Deno.test("config - defaults to sandbox mode without Shopify or Whop keys", () =
   assert.equal(config.kvPath, "./data/cartbrawl.sqlite3");
   assert.equal(config.competitionMinDurationS, 3600);
   assert.equal(config.whop.origin, "https://api.whop.com");
+  assert.equal(config.whop.feePercent, "2.7");
+  assert.equal(config.whop.feeFixed, "0.30");
+  assert.equal(config.payoutRetryMaxS, 3600);
+});
+
+Deno.test("config - reads Whop's fee and the payout retry ceiling", () => {
+  const config = loadConfig({ WHOP_FEE_PERCENT: "3.5", WHOP_FEE_FIXED: "0", PAYOUT_RETRY_MAX_S: "600" });
+  assert.deepEqual([config.whop.feePercent, config.whop.feeFixed, config.payoutRetryMaxS], ["3.5", "0", 600]);
 });
 
 Deno.test("config - reads production settings", () => {
@@ -45,6 +53,10 @@ Deno.test("config - names the variable that is wrong in one sentence", () => {
     [{ APP_URL: "ftp://x" }, /^APP_URL must be an http\(s\) origin/],
     [{ SANDBOX: "yes" }, /^SANDBOX must be 1 or 0\.$/],
     [{ COMPETITION_MIN_DURATION_S: "0" }, /^COMPETITION_MIN_DURATION_S must be at least 1\.$/],
+    [{ WHOP_FEE_PERCENT: "2,7" }, /^WHOP_FEE_PERCENT must be a non-negative decimal number such as 2\.7 or 0\.30\.$/],
+    [{ WHOP_FEE_PERCENT: "100" }, /^WHOP_FEE_PERCENT must be below 100\.$/],
+    [{ WHOP_FEE_FIXED: "-1" }, /^WHOP_FEE_FIXED must be a non-negative decimal number such as 2\.7 or 0\.30\.$/],
+    [{ PAYOUT_RETRY_MAX_S: "0" }, /^PAYOUT_RETRY_MAX_S must be at least 1\.$/],
     [{ ...production, ENCRYPTION_KEY: "" }, /^ENCRYPTION_KEY is required unless SANDBOX=1\.$/],
     [{ WHOP_API_KEY: "k" }, /^ENCRYPTION_KEY is required unless SANDBOX=1\.$/],
   ];

@@ -206,3 +206,24 @@ Deno.test("components - race chart: a live race fills the width, ticks fit the s
   assert.deepEqual([...before].sort(), [...after].sort());
   assert.equal(new Set(before.values()).size, 3);
 });
+
+Deno.test("components - the payout badge says a payout waits for funds, when it tries next, and when it was flagged", () => {
+  const html = (payout: Parameters<typeof PayoutState>[0]["payout"]) => renderToString(<PayoutState payout={payout} />);
+  const waiting = html({
+    state: "pending",
+    attempts: 3,
+    waitingSince: "2026-12-01T12:00:00.000Z",
+    nextAttemptAt: "2026-12-01T13:00:00.000Z",
+    lastError: "Waiting for funds to clear: $0.00 available, $97.00 pending, $300.00 needed.",
+  });
+  assert.match(waiting, /Waiting for funds to clear<\/span>.*— next try Dec 1, 2026, 13:00 UTC/);
+  assert.doesNotMatch(waiting, /failed|operators/);
+  const flagged = html({
+    state: "pending",
+    attempts: 40,
+    waitingSince: "2026-12-01T12:00:00.000Z",
+    nextAttemptAt: "2026-12-15T13:00:00.000Z",
+    flaggedAt: "2026-12-15T12:00:00.000Z",
+  });
+  assert.match(flagged, /flagged to the operators Dec 15, 2026, 12:00 UTC/);
+});

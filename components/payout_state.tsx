@@ -1,7 +1,9 @@
 /**
  * A competition's payout as the Whop integration records it
  * (`lib/whop/payouts.ts`), shown for people: every state of the real record,
- * with the reason of a failure and when the next try is due.
+ * with the reason of a failure and when the next try is due. A payout
+ * waiting for Whop to clear the funds says so, and says when it was flagged
+ * to the operators.
  */
 import type { Payout } from "../lib/whop/payouts.ts";
 import { LocalTimeIsland } from "./island_wrappers.ts";
@@ -9,7 +11,7 @@ import { LocalTimeIsland } from "./island_wrappers.ts";
 /** The fields of the payout record this badge reads. */
 export type PayoutStateRecord = Pick<
   Payout,
-  "state" | "attempts" | "transferId" | "lastError" | "nextAttemptAt" | "gaveUp"
+  "state" | "attempts" | "transferId" | "lastError" | "nextAttemptAt" | "gaveUp" | "waitingSince" | "flaggedAt"
 >;
 
 const LABELS: Record<Payout["state"], string> = {
@@ -30,6 +32,24 @@ const TAGS: Record<Payout["state"], string> = {
 export function PayoutState(props: { payout: PayoutStateRecord | null }) {
   const { payout } = props;
   if (!payout) return <span class="muted">Not started</span>;
+  if (payout.state === "pending" && payout.waitingSince) {
+    return (
+      <span class="payout payout-waiting">
+        <span class="tag tag-neutral">Waiting for funds to clear</span>
+        {payout.nextAttemptAt && (
+          <span class="muted">
+            — next try <LocalTimeIsland iso={payout.nextAttemptAt} />
+          </span>
+        )}
+        {payout.flaggedAt && (
+          <span class="field-error">
+            Waiting since <LocalTimeIsland iso={payout.waitingSince} />; flagged to the operators{" "}
+            <LocalTimeIsland iso={payout.flaggedAt} />.
+          </span>
+        )}
+      </span>
+    );
+  }
   return (
     <span class={`payout payout-${payout.state}`}>
       <span class={`tag tag-${TAGS[payout.state]}`}>{LABELS[payout.state]}</span>

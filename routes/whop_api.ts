@@ -11,6 +11,7 @@ import { requireUserId } from "../lib/web/middleware/caller.ts";
 import { isFormPost } from "../lib/web/forms.ts";
 import type { WhopDeps } from "../lib/whop/deps.ts";
 import { createFundingCheckout } from "../lib/whop/funding.ts";
+import { toDecimalString } from "../lib/core/money.ts";
 import { createWhopNotificationSender } from "../lib/whop/notification_sender.ts";
 import { receiveWhopWebhook, WHOP_WEBHOOK_MAX_BYTES, WHOP_WEBHOOK_PATH } from "../lib/whop/webhooks.ts";
 
@@ -21,15 +22,15 @@ export function whopApi(deps: AppDeps): Hono<AppEnv> {
     config: deps.config,
     now: deps.now,
     whop: deps.whop,
-    sendNotification: createWhopNotificationSender(deps.whop, deps.config.whop.companyId),
+    sendNotification: createWhopNotificationSender(deps.whop, deps.kv),
   };
 
   return new Hono<AppEnv>()
     .post("/api/competitions/:id/fund", async (c) => {
       const userId = requireUserId(c);
-      const { checkoutUrl } = await createFundingCheckout(whopDeps, c.req.param("id"), userId);
+      const { checkoutUrl, amount, fee, currency } = await createFundingCheckout(whopDeps, c.req.param("id"), userId);
       if (isFormPost(c.req.header("content-type"))) return c.redirect(checkoutUrl, 303);
-      return c.json({ checkoutUrl });
+      return c.json({ checkoutUrl, amount: toDecimalString(amount, currency), fee: toDecimalString(fee, currency) });
     })
     .post(
       WHOP_WEBHOOK_PATH,

@@ -111,7 +111,7 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
 export interface WaitOptions {
   /** For a settlement already running elsewhere (the status cron), default 15 s. */
   settleMs?: number;
-  /** For the queued payout to be sent, default 5 s (0: do not wait). */
+  /** For the queued payout to be sent (or found waiting for funds), default 5 s (0: do not wait). */
   payoutMs?: number;
 }
 
@@ -120,7 +120,9 @@ export interface WaitOptions {
  * lifecycle services: the end moves to now, then the status job runs (as
  * the minute cron would) and settles it. Waits, bounded, for a settlement
  * another run holds and for the payout the queue sends, so the page the
- * browser goes back to shows the winner and, usually, "Paid out".
+ * browser goes back to shows the winner and "Paid out" — or "Waiting for
+ * funds to clear" while the simulated Whop still holds the prize's funds
+ * (30 s after the payment), then "Paid out" on a later visit.
  */
 export async function fastForwardCompetition(
   services: LifecycleServices,
@@ -132,10 +134,11 @@ export async function fastForwardCompetition(
   await until(async () => (await getCompetition(services.kv, id)).status === "COMPLETED", wait.settleMs ?? 15_000);
   const settled = await getCompetition(services.kv, id);
   if (settled.winner && (wait.payoutMs ?? 5_000) > 0) {
-    await until(
-      async () => (await getPayout(services.kv, id))?.state === "sent",
-      wait.payoutMs ?? 5_000,
-    );
+    // A payout waiting for Whop to clear the funds will not be sent in this request: no need to hold it.
+    await until(async () => {
+      const payout = await getPayout(services.kv, id);
+      return payout?.state === "sent" || payout?.waitingSince !== undefined;
+    }, wait.payoutMs ?? 5_000);
   }
   return settled;
 }

@@ -3,7 +3,11 @@
  * loopback and point the app's Whop settings (origin, keys, OAuth client,
  * webhook secret) at it, so sign-in, funding and payouts work end to end.
  * Its users, balances, payments and transfers are kept in a file next to the
- * KV file, so a restart continues the same sandbox.
+ * KV file, so a restart continues the same sandbox. It charges the fee the
+ * app's settings name and holds new funds for `DEFAULT_HOLD_MS` (30 s), so
+ * a demo shows the fee breakdown and the wait for funds to clear; a payout
+ * waiting for them tries again at least every
+ * {@link SANDBOX_PAYOUT_RETRY_MAX_S} seconds, so it is paid within a minute.
  */
 import type { Config } from "../config.ts";
 import { type DemoUser, startWhopSandbox, type WhopSandbox } from "./whop/mod.ts";
@@ -18,6 +22,9 @@ export const SANDBOX_WHOP_SETTINGS = {
   clientSecret: "cartbrawl-sandbox-client-secret",
   webhookSecret: "ws_cartbrawl_sandbox_secret",
 } as const;
+
+/** The sandbox's ceiling on `PAYOUT_RETRY_MAX_S`: a hold of 30 s is waited out in seconds, not an hour. */
+export const SANDBOX_PAYOUT_RETRY_MAX_S = 15;
 
 /**
  * Starts the simulated Whop when the app runs sandboxed with no Whop key,
@@ -40,11 +47,16 @@ export async function withWhopSandbox(
       webhookUrl: `${appOrigin}/api/webhooks/whop`,
       appUrl: appOrigin,
       users: options.users,
+      fees: { percent: config.whop.feePercent, fixed: config.whop.feeFixed },
       statePath: onDisk ? config.kvPath.replace(/[^/]*$/, "") + "whop-sandbox.json" : undefined,
       port,
     }));
   return {
     sandbox,
-    config: { ...config, whop: { ...SANDBOX_WHOP_SETTINGS, origin: sandbox.origin } },
+    config: {
+      ...config,
+      whop: { ...config.whop, ...SANDBOX_WHOP_SETTINGS, origin: sandbox.origin },
+      payoutRetryMaxS: Math.min(config.payoutRetryMaxS, SANDBOX_PAYOUT_RETRY_MAX_S),
+    },
   };
 }

@@ -15,7 +15,10 @@
  * passes (as the minute cron would), and the completed competition, which
  * validation only lets start in the future and last an hour or more, is
  * ended with the sandbox fast-forward (`fast_forward.ts`) after a few orders,
- * so its settlement and payout are the production ones.
+ * so its settlement and payout are the production ones. Its payout waits
+ * for the simulated Whop to clear the prize's funds (a 30 s hold), so it
+ * shows "Waiting for funds to clear" and then "Paid out" within a minute of
+ * the start; the seeding does not wait for it.
  *
  * Seeding happens once per data file: the marker `["sandbox_demo"]` is
  * claimed with an atomic check (two starts on one file cannot both seed)
@@ -408,7 +411,7 @@ async function seedClaimed(
     deps.shopify.createOrder(completedPlan.stores[store].shop, { totalPrice: amount });
   }
   await deps.shopify.flushWebhooks();
-  const settled = await fastForwardCompetition(deps.lifecycle, completed.id, { payoutMs: 10_000 });
+  const settled = await fastForwardCompetition(deps.lifecycle, completed.id, { payoutMs: 0 });
   if (settled.status !== "COMPLETED") throw new DemoSeedError(`${completedPlan.title} did not settle`);
   // The customers start now, so the sprint's result is exactly the sales above.
   onLive?.(active.id, shops);

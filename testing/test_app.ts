@@ -7,6 +7,7 @@ import { type AppDeps, buildRuntime, type createApp } from "../app.ts";
 import { createUserTokenSigner, type UserTokenSigner } from "../sandbox/user_tokens.ts";
 import { createUserTokenVerifier } from "../lib/whop/user_token.ts";
 import { startWhopSandbox, type WhopSandbox } from "../sandbox/whop/mod.ts";
+import { assertWhopContractKept } from "./whop_sandbox.ts";
 import { type ShopifySandbox, type ShopifySandboxOptions, startShopifySandbox } from "../sandbox/shopify/mod.ts";
 import { SANDBOX_APP, type ShopifyServices } from "../lib/shopify/mod.ts";
 import type { QueueWorker } from "../lib/core/queue.ts";
@@ -128,7 +129,13 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   }
   if (options.whop) {
     const url = whopEnv.APP_URL;
-    whop = await startWhopSandbox({ ...TEST_WHOP_SETTINGS, webhookUrl: `${url}/api/webhooks/whop`, appUrl: url });
+    // No hold: the simulated Whop runs on real time, the app on the test clock (`payouts_test.ts` covers holds).
+    whop = await startWhopSandbox({
+      ...TEST_WHOP_SETTINGS,
+      webhookUrl: `${url}/api/webhooks/whop`,
+      appUrl: url,
+      holdMs: 0,
+    });
     Object.assign(whopEnv, {
       APP_URL: url,
       ...testWhopEnv(whop.origin),
@@ -198,6 +205,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
       await appServer?.shutdown();
       kv.close();
       await jwksServer.shutdown();
+      if (whop) assertWhopContractKept(whop);
     },
   };
 }

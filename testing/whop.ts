@@ -4,6 +4,7 @@ import { loadConfig } from "../config.ts";
 import type { Competition, Winner } from "../lib/competitions/competitions.ts";
 import { startWhopSandbox, type WhopSandbox } from "../sandbox/whop/mod.ts";
 import { TEST_WHOP_SETTINGS, testWhopEnv } from "./test_app.ts";
+import { assertWhopContractKept } from "./whop_sandbox.ts";
 import { createWhopClient } from "../lib/whop/client.ts";
 import type { WhopDeps } from "../lib/whop/deps.ts";
 import type { RetryPolicy } from "../lib/whop/once.ts";
@@ -25,17 +26,26 @@ export interface WhopTestBed extends AsyncDisposable {
 /** Retries every 60 s of the test clock, leases of 5 minutes. */
 export const TEST_RETRY: RetryPolicy = { baseMs: 60_000, maxMs: 600_000, maxAttempts: 5, leaseMs: 5 * 60_000 };
 
-/** Starts a sandbox (company holding `companyUsd`) and in-memory KV. */
+/**
+ * Starts a sandbox (company holding `companyUsd`, available at once) and
+ * in-memory KV. The sandbox runs on the test clock (unless `realClock`), so
+ * moving `clock.ms` also ends its holds (`holdMs`, default the sandbox's).
+ */
 export async function startWhopTestBed(
-  options: { companyUsd?: number; realClock?: boolean; retry?: RetryPolicy } = {},
+  options: { companyUsd?: number; realClock?: boolean; retry?: RetryPolicy; holdMs?: number } = {},
 ): Promise<WhopTestBed> {
-  const sandbox = await startWhopSandbox({ ...TEST_WHOP_SETTINGS, companyBalances: { usd: options.companyUsd ?? 0 } });
+  const clock = { ms: Date.parse("2026-12-10T12:00:00Z") };
+  const sandbox = await startWhopSandbox({
+    ...TEST_WHOP_SETTINGS,
+    companyBalances: { usd: options.companyUsd ?? 0 },
+    holdMs: options.holdMs,
+    now: options.realClock ? Date.now : () => clock.ms,
+  });
   const kv = await Deno.openKv(":memory:");
   const config = loadConfig({
     SANDBOX: "1",
     ...testWhopEnv(sandbox.origin),
   });
-  const clock = { ms: Date.parse("2026-12-10T12:00:00Z") };
   const client = (o: { maxRetries?: number } = {}) => createWhopClient(config, { maxRetries: o.maxRetries ?? 0 })!;
   return {
     sandbox,
@@ -56,6 +66,7 @@ export async function startWhopTestBed(
       } catch {
         // Already closed by the test.
       }
+      assertWhopContractKept(sandbox);
     },
   };
 }

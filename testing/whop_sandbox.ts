@@ -12,11 +12,16 @@ export const TEST_SETTINGS = {
   webhookSecret: "ws_sandbox_test_secret",
 } as const;
 
-/** A sandbox with {@link TEST_SETTINGS} and any overrides. */
+/**
+ * A sandbox with {@link TEST_SETTINGS} and any overrides. Fees and holds are
+ * off unless overridden, so the tests of other behaviour (transfers,
+ * persistence, webhooks) count in round amounts; `money_rules_test.ts`
+ * covers them.
+ */
 export function startTestSandbox(
   overrides: Partial<WhopSandboxOptions> = {},
 ): Promise<WhopSandbox> {
-  return startWhopSandbox({ ...TEST_SETTINGS, ...overrides });
+  return startWhopSandbox({ ...TEST_SETTINGS, fees: { percent: "0", fixed: "0" }, holdMs: 0, ...overrides });
 }
 
 /** The official SDK client configured as the app configures it. */
@@ -80,8 +85,22 @@ export async function fundCompany(
   payerId = sandbox.users[0].id,
 ) {
   const checkout = await whop.checkoutConfigurations.create({
-    plan: { initial_price: amount, currency: "usd", plan_type: "one_time" },
+    plan: { initial_price: amount, currency: "usd", plan_type: "one_time", account_id: sandbox.company.id },
     metadata: { competitionId: "cmp_test" },
   });
   return await sandbox.pay(checkout.id, { userId: payerId });
+}
+
+/**
+ * Throws when the simulated Whop refused any request for not matching
+ * Whop's published schemas: the app must never send one. Test apps call it
+ * when they close, so every test driving the app checks the contract.
+ */
+export function assertWhopContractKept(sandbox: WhopSandbox): void {
+  const { invalid } = sandbox.contract;
+  if (invalid.length === 0) return;
+  throw new Error(
+    `${invalid.length} Whop request(s) broke Whop's published contract: ` +
+      invalid.map((i) => `${i.endpoint}: ${i.errors.join(", ")}`).join(" | "),
+  );
 }

@@ -110,7 +110,8 @@ Deno.test("first run - main.ts on an empty data file shows a seeded live demo wi
           `($${(before / 100).toFixed(2)} → $${(after / 100).toFixed(2)})`,
       );
 
-      const completed = await poll("the completed demo competition with its payout", 15_000, async () => {
+      // Its payout waits for the simulated Whop's 30 s hold on the prize's funds, then tries at most 15 s apart.
+      const completed = await poll("the completed demo competition with its payout", 60_000, async () => {
         const { competitions } = await getJson<{ competitions: ApiCompetition[] }>(
           `${origin}/api/competitions?status=COMPLETED`,
         );
@@ -193,6 +194,10 @@ Deno.test("first run - two seedings at once on one data file seed once; an ended
     assert.equal(await asUser(DEMO_STORE_OWNERS[4].id), 404, "a non-member does not");
     const payments = runtime.sandboxes.whop!.payments;
     assert.equal(payments.length, 4, "four prizes funded through the checkout");
+    // The sprint's payout waits for the simulated Whop's 30 s hold on the prize's funds.
+    await poll("the sprint's payout after the hold", 60_000, () => {
+      return Promise.resolve(runtime.sandboxes.whop!.transfers.length === 1 || undefined);
+    });
     assert.equal(runtime.sandboxes.whop!.transfers.length, 1, "one payout");
 
     const ended = await fastForwardCompetition(runtime.lifecycle, world.activeId!);

@@ -15,7 +15,7 @@ import { createTestApp, type TestApp } from "../testing/test_app.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
 import { createSession, sessionCookieName } from "../lib/core/sessions.ts";
 import { saveUser } from "../lib/core/users.ts";
-import { competitionStartedAnHourAgo, draftCompetition, HOUR } from "../testing/page_fixtures.ts";
+import { competitionStartedAnHourAgo, draftCompetition } from "../testing/page_fixtures.ts";
 import { updateCompetition } from "../lib/competitions/competitions.ts";
 import { createParticipant, type Participant } from "../lib/competitions/participants.ts";
 import { type OrderDelivery, recordOrder } from "../lib/competitions/revenue.ts";
@@ -34,10 +34,15 @@ function order(id: string, cents: number, startMs: number, minutesIn: number): O
 /** The app on loopback with one competition in each state the pages show. */
 async function world() {
   await ensureIslandBundles();
-  let t: TestApp;
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (r) => t.app.fetch(r));
+  // The app needs its own address (APP_URL) before it exists: the server answers through this slot.
+  const served: { app?: TestApp["app"] } = {};
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    (r) => served.app?.fetch(r) ?? new Response(null, { status: 503 }),
+  );
   const origin = `http://127.0.0.1:${server.addr.port}`;
-  t = await createTestApp({ APP_URL: origin });
+  const t = await createTestApp({ APP_URL: origin });
+  served.app = t.app;
   t.clock.ms = Date.now();
   await saveUser(t.kv, { id: CREATOR, name: "Ava Creator", username: "ava" }, t.clock.ms);
   await saveUser(t.kv, { id: OWNER, name: "Owen Owner", username: "owen" }, t.clock.ms);
@@ -145,7 +150,7 @@ Deno.test("ui in Chromium - every page fits a desktop and a phone, passes axe, a
       const response = await page.goto(`${w.origin}${path}`, { waitUntil: "load" });
       assert.equal(response?.status(), 200, `${path} as ${as ?? "a visitor"}`);
       await page.waitForTimeout(300);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - globalThis.innerWidth);
       if (overflow > 0) problems.push(`${name} at ${size.width}px scrolls sideways by ${overflow} px`);
       for (const violation of await seriousViolations(page)) problems.push(`${name} at ${size.width}px: ${violation}`);
       await page.screenshot({ path: `${ARTIFACTS}/ui_${name}_${size.width}.png`, fullPage: true });

@@ -24,6 +24,7 @@
  * | ["payouts", competitionId]                                   | Payout                  | exactly one per competition              |
  * | ["refunds", competitionId]                                   | PrizeRefund             | exactly one per competition              |
  * | ["payment_refunds", paymentId]                               | PaymentRefund           | a payment that could not fund; once      |
+ * | ["competition_payment_refunds", competitionId, paymentId]    | true                    | a competition's payment refunds (index)  |
  * | ["notifications", userId, notificationId]                    | Notification            | in-app list                              |
  * | ["notifications_sent", dedupeKey]                            | notificationId          | sends each notification once             |
  * | ["jobs", name]                                               | JobRun                  | last run, duration, error                |
@@ -71,6 +72,9 @@ export const keys = {
   payout: (competitionId: string) => ["payouts", competitionId] as const,
   prizeRefund: (competitionId: string) => ["refunds", competitionId] as const,
   paymentRefund: (paymentId: string) => ["payment_refunds", paymentId] as const,
+  competitionPaymentRefunds: (competitionId: string) => ["competition_payment_refunds", competitionId] as const,
+  competitionPaymentRefund: (competitionId: string, paymentId: string) =>
+    ["competition_payment_refunds", competitionId, paymentId] as const,
   notifications: (userId: string) => ["notifications", userId] as const,
   notification: (userId: string, notificationId: string) => ["notifications", userId, notificationId] as const,
   notificationSent: (dedupeKey: string) => ["notifications_sent", dedupeKey] as const,

@@ -3,9 +3,11 @@
  * `payment.succeeded` webhook that moves a competition from DRAFT to
  * UPCOMING.
  *
- * A payment funds a competition only when its metadata names a DRAFT
- * competition whose start has not passed, it is paid, its currency is the
- * prize's and its total (parsed exactly) covers the prize. Any other payment
+ * The checkout asks for the prize grossed up by Whop's fee (`fees.ts`), since
+ * Whop credits the company only `amount_after_fees`. A payment funds a
+ * competition only when its metadata names a DRAFT competition whose start
+ * has not passed, it is paid, its currency is the prize's and its
+ * `amount_after_fees` (parsed exactly) covers the prize. Any other payment
  * for a competition is refunded in full (once per payment), so money is
  * never stuck in the company's ledger; a draft then shows `fundingIssue`.
  */
@@ -19,17 +21,40 @@ import { log } from "../core/log.ts";
 import { fromWhopAmount, toWhopAmount, whopCurrency } from "./client.ts";
 import type { WhopDeps } from "./deps.ts";
 import { requestPaymentRefund } from "./refunds.ts";
+import { grossUp } from "./fees.ts";
 import { rememberDelivery } from "../core/deliveries.ts";
+
+/** The Whop checkout that funds a prize: where to pay, and what. */
+export interface FundingCheckout {
+  checkoutUrl: string;
+  checkoutId: string;
+  /** What the creator pays: the prize plus `fee`, minor units of the prize's currency. */
+  amount: Minor;
+  /** Whop's fee on `amount` (as `WHOP_FEE_PERCENT` and `WHOP_FEE_FIXED` estimate it). */
+  fee: Minor;
+  /** The prize's currency. */
+  currency: string;
+}
+
+/**
+ * What funding a competition's prize costs: the prize grossed up so that
+ * what Whop credits after its fee covers it.
+ */
+export function fundingPrice(deps: Pick<WhopDeps, "config">, competition: Competition): { amount: Minor; fee: Minor } {
+  const { price, fee } = grossUp(competition.prize, competition.currency, deps.config.whop);
+  return { amount: price, fee };
+}
 
 /**
  * Creates the Whop checkout that funds a competition's prize (creator only,
- * DRAFT only, before its start) and returns its purchase URL.
+ * DRAFT only, before its start) for the prize plus Whop's fee, and returns
+ * its purchase URL and the price breakdown.
  */
 export async function createFundingCheckout(
   deps: WhopDeps,
   competitionId: string,
   userId: string,
-): Promise<{ checkoutUrl: string; checkoutId: string }> {
+): Promise<FundingCheckout> {
   const competition = await getCompetition(deps.kv, competitionId);
   if (competition.creatorId !== userId) throw new ForbiddenError("Only the creator can fund this competition.");
   if (competition.status !== "DRAFT") {
@@ -43,11 +68,12 @@ export async function createFundingCheckout(
     throw new ConflictError("This competition's start has passed; it can no longer be funded.");
   }
   if (!deps.whop) throw new UpstreamError("Whop payments are not configured on this server.");
+  const { amount, fee } = fundingPrice(deps, competition);
   let checkout: Whop.CheckoutConfigurationCreateResponse;
   try {
     checkout = await deps.whop.checkoutConfigurations.create({
       plan: {
-        initial_price: toWhopAmount(competition.prize, competition.currency),
+        initial_price: toWhopAmount(amount, competition.currency),
         currency: whopCurrency(competition.currency),
         plan_type: "one_time",
         title: `Prize: ${competition.title}`.slice(0, 80),
@@ -60,8 +86,8 @@ export async function createFundingCheckout(
     throw new UpstreamError("Whop did not create the checkout; please try again.", error);
   }
   if (!checkout.purchase_url) throw new UpstreamError("Whop returned a checkout without a purchase URL.");
-  log("info", "funding checkout created", { competitionId, checkoutId: checkout.id });
-  return { checkoutUrl: checkout.purchase_url, checkoutId: checkout.id };
+  log("info", "funding checkout created", { competitionId, checkoutId: checkout.id, amount, fee });
+  return { checkoutUrl: checkout.purchase_url, checkoutId: checkout.id, amount, fee, currency: competition.currency };
 }
 
 /** What a payment webhook did. */
@@ -72,21 +98,30 @@ export type PaymentOutcome =
   | "not_ours"
   | "unknown_competition";
 
-/** Whether a payment can fund a competition: its exact amount, or the sentence explaining why not. */
+/** A decimal amount from Whop as exact minor units, or `null` when it is not one. */
+function exactAmount(amount: number | null, currency: string | null): Minor | null {
+  if (!currency || amount === null) return null;
+  try {
+    return fromWhopAmount(amount, currency);
+  } catch (error) {
+    if (!(error instanceof MoneyError)) throw error;
+    return null;
+  }
+}
+
+/**
+ * Whether a payment can fund a competition: what was paid (`total`, what a
+ * refund returns), or the sentence explaining why not. What counts is
+ * `amount_after_fees`, what Whop credits the company.
+ */
 function assessPayment(
   payment: Whop.Payment,
   competition: Competition,
 ): { amount: Minor | null; currency: string | null; issue?: string } {
   const prize = formatMoney(competition.prize, competition.currency);
   const currency = payment.currency ? payment.currency.toUpperCase() : null;
-  let amount: Minor | null = null;
-  if (currency && payment.total !== null) {
-    try {
-      amount = fromWhopAmount(payment.total, currency);
-    } catch (error) {
-      if (!(error instanceof MoneyError)) throw error;
-    }
-  }
+  const amount = exactAmount(payment.total, currency);
+  const afterFees = exactAmount(payment.amount_after_fees, currency);
   if (payment.status !== "paid") {
     return { amount, currency, issue: `A Whop payment was not completed (${payment.status}); fund the prize again.` };
   }
@@ -99,20 +134,20 @@ function assessPayment(
         `; it is being refunded. Fund the ${prize} prize again.`,
     };
   }
-  if (amount === null) {
+  if (amount === null || afterFees === null) {
     return {
       amount,
       currency,
-      issue: `A Whop payment of ${payment.total} ${currency} is not an exact amount; it is being refunded. ` +
-        `Fund the ${prize} prize again.`,
+      issue: `A Whop payment of ${payment.total} ${currency} (${payment.amount_after_fees} after Whop's fee) ` +
+        `is not an exact amount; it is being refunded. Fund the ${prize} prize again.`,
     };
   }
-  if (amount < competition.prize) {
+  if (afterFees < competition.prize) {
     return {
       amount,
       currency,
-      issue: `A Whop payment of ${formatMoney(amount, currency)} does not cover the ${prize} prize; ` +
-        `it is being refunded. Fund the prize again.`,
+      issue: `A Whop payment of ${formatMoney(amount, currency)} left ${formatMoney(afterFees, currency)} ` +
+        `after Whop's fee, which does not cover the ${prize} prize; it is being refunded. Fund the prize again.`,
     };
   }
   return { amount, currency };

@@ -38,7 +38,7 @@ export type WhopLifecycle = Pick<LifecycleServices, "requestPayout" | "refundPri
  * const lifecycle: LifecycleServices = { kv, now, syncParticipant, ...createWhopLifecycle({ kv, config, now, whop }) };
  */
 export function createWhopLifecycle(deps: WhopDeps): WhopLifecycle {
-  const sendNotification = deps.sendNotification ?? createWhopNotificationSender(deps.whop, deps.config.whop.companyId);
+  const sendNotification = deps.sendNotification ?? createWhopNotificationSender(deps.whop, deps.kv);
   return {
     async requestPayout(competition, winner) {
       await requestPayout(deps, competition, winner);
@@ -62,7 +62,7 @@ export function createWhopLifecycle(deps: WhopDeps): WhopLifecycle {
 export function registerWhopJobs(worker: QueueWorker, deps: WhopDeps): void {
   const withSender: WhopDeps = {
     ...deps,
-    sendNotification: deps.sendNotification ?? createWhopNotificationSender(deps.whop, deps.config.whop.companyId),
+    sendNotification: deps.sendNotification ?? createWhopNotificationSender(deps.whop, deps.kv),
   };
   worker
     .on("payout", async (message) => {

@@ -4,6 +4,14 @@
  *
  *   pending → sending (attempts + 1, lease) → sent
  *                                           ↘ failed → (backoff) → sending …
+ *                                           ↘ pending, waiting (backoff) → sending …
+ *
+ * A call that cannot be made yet (`NotReadyError`: the company's funds are
+ * still pending, a refund is still pending at Whop) is not a failure: the
+ * record goes back to `pending` with `waitingSince` and `nextAttemptAt`, is
+ * tried again with a doubling delay up to the task's `wait.maxMs`, never
+ * gives up, and is flagged to the operators (`flaggedAt`, an error log line)
+ * once it has waited `wait.flagAfterMs`.
  *
  * Only the runner whose atomic `check` wins the move to `sending` calls out;
  * a runner that finds a live lease comes back when it ends. A run that dies
@@ -35,7 +43,29 @@ export interface OnceRecord {
   /** Set when retrying cannot help; an operator must look. */
   gaveUp?: boolean;
   sentAt?: string;
+  /** While the call cannot be made yet (see `NotReadyError`): since when it has been waiting. */
+  waitingSince?: string;
+  /** Tries that ended waiting (they do not count towards `maxAttempts`). */
+  waits?: number;
+  /** When a record that kept waiting was flagged to the operators. */
+  flaggedAt?: string;
 }
+
+/** The call cannot be made yet, and no person needs to act (yet): wait and try again. The message says why. */
+export class NotReadyError extends Error {
+  override name = "NotReadyError";
+}
+
+/** How long a record may wait (see `NotReadyError`) between tries, and before the operators are told. */
+export interface WaitPolicy {
+  /** Longest delay between tries while waiting. */
+  maxMs: number;
+  /** Waiting this long flags the record to the operators. */
+  flagAfterMs: number;
+}
+
+/** Fourteen days: a payout or refund waiting longer than this is flagged to the operators. */
+export const FLAG_AFTER_MS = 14 * 24 * 3_600_000;
 
 /** How failed calls are retried. */
 export interface RetryPolicy {
@@ -59,6 +89,7 @@ export type OnceOutcome =
   | "busy" // another runner holds the lease; a later check is queued
   | "not_due" // a retry is already scheduled for later
   | "retry_scheduled" // the call failed; the retry is queued
+  | "waiting" // the call cannot be made yet (funds pending); the next try is queued
   | "gave_up" // the call failed in a way retries cannot fix
   | "missing"; // there is no record
 
@@ -78,6 +109,8 @@ export interface OnceTask<R extends OnceRecord, Result> {
   sentFields(result: Result): Partial<R>;
   /** Runs after `sent` is recorded, on every run that finds it sent; must be idempotent. */
   afterSent?(record: R): Promise<void>;
+  /** While the call is not ready; default: the retry's `maxMs`, flagged after {@link FLAG_AFTER_MS}. */
+  wait?: WaitPolicy;
 }
 
 /** Backoff before attempt `attempts + 1`, with ±20% jitter. */
@@ -108,7 +141,7 @@ export async function runOnce<R extends OnceRecord, Result>(task: OnceTask<R, Re
       return "busy";
     }
     // The retry's own message is already queued for `nextAttemptAt` (a second of slack for early delivery).
-    if (record.state === "failed" && record.nextAttemptAt && Date.parse(record.nextAttemptAt) > now + 1000) {
+    if (record.state !== "sending" && record.nextAttemptAt && Date.parse(record.nextAttemptAt) > now + 1000) {
       return "not_due";
     }
     const at = new Date(now).toISOString();
@@ -129,6 +162,7 @@ export async function runOnce<R extends OnceRecord, Result>(task: OnceTask<R, Re
   try {
     outcome = await task.perform(claimed);
   } catch (error) {
+    if (error instanceof NotReadyError) return await recordWaiting(task, claimed, error);
     return await recordFailure(task, claimed, error);
   }
   const sent = await recordSent(task, claimed, outcome);
@@ -154,6 +188,7 @@ async function recordSent<R extends OnceRecord, Result>(
       leaseUntil: undefined,
       lastError: undefined,
       nextAttemptAt: undefined,
+      waitingSince: undefined,
     };
     const committed = await commit(() => task.kv.atomic().check(entry).set(task.key, sent));
     if (committed.ok) {
@@ -169,7 +204,7 @@ async function recordFailure<R extends OnceRecord, Result>(
   error: unknown,
 ): Promise<OnceOutcome> {
   const retryable = isRetryableWhopError(error);
-  const gaveUp = !retryable || claimed.attempts >= task.retry.maxAttempts;
+  const gaveUp = !retryable || claimed.attempts - (claimed.waits ?? 0) >= task.retry.maxAttempts;
   const delay = retryDelay(task.retry, claimed.attempts);
   for (;;) {
     const entry = await task.kv.get<R>(task.key);
@@ -202,6 +237,55 @@ async function recordFailure<R extends OnceRecord, Result>(
       },
     );
     return gaveUp ? "gave_up" : "retry_scheduled";
+  }
+}
+
+/**
+ * Records a try that could not be made yet: back to `pending`, the next try
+ * queued after a doubling delay (at most `wait.maxMs`), and the record
+ * flagged once it has waited `wait.flagAfterMs`.
+ */
+async function recordWaiting<R extends OnceRecord, Result>(
+  task: OnceTask<R, Result>,
+  claimed: R,
+  error: NotReadyError,
+): Promise<OnceOutcome> {
+  const wait = task.wait ?? { maxMs: task.retry.maxMs, flagAfterMs: FLAG_AFTER_MS };
+  const waits = (claimed.waits ?? 0) + 1;
+  const delay = Math.min(wait.maxMs, retryDelay({ ...task.retry, maxMs: wait.maxMs }, waits));
+  for (;;) {
+    const entry = await task.kv.get<R>(task.key);
+    const current = entry.value;
+    if (!current || current.state !== "sending" || current.attempts !== claimed.attempts) return "busy";
+    const now = task.now();
+    const waitingSince = current.waitingSince ?? claimed.lastAttemptAt ?? new Date(now).toISOString();
+    const flag = !current.flaggedAt && now - Date.parse(waitingSince) >= wait.flagAfterMs;
+    const waiting: R = {
+      ...current,
+      state: "pending",
+      waits,
+      waitingSince,
+      lastError: error.message,
+      leaseUntil: undefined,
+      nextAttemptAt: new Date(now + delay).toISOString(),
+      updatedAt: new Date(now).toISOString(),
+      ...(flag ? { flaggedAt: new Date(now).toISOString() } : {}),
+    };
+    const committed = await commit(() =>
+      task.kv.atomic().check(entry).set(task.key, waiting).enqueue(task.message, { delay })
+    );
+    if (!committed.ok) continue;
+    if (flag) {
+      log("error", `${task.label} still waiting; needs an operator`, {
+        record: task.key.join("/"),
+        waitingSince,
+        waits,
+        reason: error.message,
+      });
+    } else {
+      log("info", `${task.label} waiting`, { record: task.key.join("/"), retryInMs: delay, reason: error.message });
+    }
+    return "waiting";
   }
 }
 

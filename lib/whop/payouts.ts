@@ -9,6 +9,14 @@
  * idempotence key `payout_<competitionId>` makes every repeated call — the
  * SDK's own retries, a retry after a failure, a resumed run after a crash —
  * return the original transfer instead of making a second one.
+ *
+ * Whop holds new funds as pending before they can be transferred. A payout
+ * the company's available balance cannot cover yet (read from its ledger
+ * before the first call, or Whop refusing the transfer for insufficient
+ * funds) waits: "waiting for funds to clear", tried again with a doubling
+ * delay up to `PAYOUT_RETRY_MAX_S`, never given up, flagged to the
+ * operators after 14 days (`once.ts`). The transfer's notes stay within
+ * Whop's 50 characters.
  */
 import { commit, keys } from "../core/db.ts";
 import type { Competition, Winner } from "../competitions/competitions.ts";
@@ -16,9 +24,19 @@ import { formatMoney, type Minor } from "../core/money.ts";
 import { notify } from "../competitions/notifications.ts";
 import { enqueue, enqueueIn } from "../core/queue.ts";
 import { log } from "../core/log.ts";
-import { toWhopAmount, whopCurrency } from "./client.ts";
+import type Whop from "@whop/sdk";
+import { APIError } from "@whop/sdk";
+import { fromWhopAmount, toWhopAmount, whopCurrency } from "./client.ts";
 import type { WhopDeps } from "./deps.ts";
-import { DEFAULT_RETRY, type OnceOutcome, type OnceRecord, resumeOnce, runOnce } from "./once.ts";
+import {
+  DEFAULT_RETRY,
+  FLAG_AFTER_MS,
+  NotReadyError,
+  type OnceOutcome,
+  type OnceRecord,
+  resumeOnce,
+  runOnce,
+} from "./once.ts";
 
 /** The payout record, `["payouts", competitionId]`. */
 export interface Payout extends OnceRecord {
@@ -39,6 +57,49 @@ export interface Payout extends OnceRecord {
 /** The idempotence key of a competition's payout. */
 export function payoutIdempotenceKey(competitionId: string): string {
   return `payout_${competitionId}`;
+}
+
+/** Whop's limit on a transfer's `notes`. */
+export const TRANSFER_NOTES_MAX = 50;
+
+/**
+ * The transfer's notes: `Prize: <title>`, the title cut with an ellipsis so
+ * the whole stays within {@link TRANSFER_NOTES_MAX} UTF-16 units (never
+ * splitting a character).
+ *
+ * @example
+ * transferNotes("Holiday Cup"); // "Prize: Holiday Cup"
+ */
+export function transferNotes(title: string): string {
+  const whole = `Prize: ${title}`;
+  if (whole.length <= TRANSFER_NOTES_MAX) return whole;
+  let cut = "Prize: ";
+  for (const char of title) {
+    if (cut.length + char.length + 1 > TRANSFER_NOTES_MAX) break;
+    cut += char;
+  }
+  return `${cut.trimEnd()}…`;
+}
+
+/** Whether Whop refused a transfer because the balance cannot cover it. */
+function isInsufficientFunds(error: unknown): boolean {
+  if (!(error instanceof APIError) || error.status !== 400) return false;
+  const body = error.error as { error?: { type?: string; code?: string } } | undefined;
+  return body?.error?.type === "insufficient_funds" || body?.error?.code === "insufficient_funds" ||
+    /insufficient/i.test(error.message);
+}
+
+/** Throws `NotReadyError` unless the company's available balance covers `payout`. */
+async function requireAvailableFunds(whop: Whop, companyId: string, payout: Payout): Promise<void> {
+  const account = await whop.ledgerAccounts.retrieve(companyId);
+  const entry = account.balances.find((b) => b.currency.toUpperCase() === payout.currency);
+  const available = entry ? fromWhopAmount(entry.balance, payout.currency, true) : 0;
+  if (available >= payout.amount) return;
+  const pending = entry ? fromWhopAmount(entry.pending_balance, payout.currency, true) : 0;
+  throw new NotReadyError(
+    `Waiting for funds to clear: ${formatMoney(Math.max(available, 0), payout.currency)} available, ` +
+      `${formatMoney(pending, payout.currency)} pending, ${formatMoney(payout.amount, payout.currency)} needed.`,
+  );
 }
 
 /** A competition's payout record, or `null`. */
@@ -102,18 +163,31 @@ export function processPayout(deps: WhopDeps, competitionId: string): Promise<On
     retry: deps.retry ?? DEFAULT_RETRY,
     message: { type: "payout", competitionId },
     label: "payout",
+    wait: { maxMs: config.payoutRetryMaxS * 1000, flagAfterMs: FLAG_AFTER_MS },
     async perform(payout) {
       if (!whop || !config.whop.companyId) throw new Error("Whop is not configured (WHOP_API_KEY, WHOP_COMPANY_ID).");
-      const transfer = await whop.transfers.create({
-        amount: toWhopAmount(payout.amount, payout.currency),
-        currency: whopCurrency(payout.currency),
-        origin_id: config.whop.companyId,
-        destination_id: payout.destinationUserId,
-        idempotence_key: payout.idempotenceKey,
-        "Idempotency-Key": payout.idempotenceKey,
-        metadata: { competitionId },
-        notes: `CartBrawl prize: ${payout.competitionTitle}`.slice(0, 200),
-      });
+      // Only while no earlier call can have made the transfer: after one, only Whop's replay knows.
+      if (payout.attempts - 1 === (payout.waits ?? 0)) {
+        await requireAvailableFunds(whop, config.whop.companyId, payout);
+      }
+      let transfer: Whop.TransferCreateResponse;
+      try {
+        transfer = await whop.transfers.create({
+          amount: toWhopAmount(payout.amount, payout.currency),
+          currency: whopCurrency(payout.currency),
+          origin_id: config.whop.companyId,
+          destination_id: payout.destinationUserId,
+          idempotence_key: payout.idempotenceKey,
+          "Idempotency-Key": payout.idempotenceKey,
+          metadata: { competitionId },
+          notes: transferNotes(payout.competitionTitle),
+        });
+      } catch (error) {
+        if (isInsufficientFunds(error)) {
+          throw new NotReadyError("Waiting for funds to clear: Whop refused the transfer for insufficient funds.");
+        }
+        throw error;
+      }
       if (!("origin_ledger_account_id" in transfer)) {
         throw new Error("Whop answered the payout with something other than a ledger transfer.");
       }

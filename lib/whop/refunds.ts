@@ -11,20 +11,27 @@
  * `request…` records the refund (only if absent) and enqueues its job in one
  * commit; `processRefund` writes the attempt before the call and the refund
  * id after (see `once.ts`). Before each call it reads the payment back from
- * Whop: a payment that already carries a refund (a run died after the call)
- * is recorded as refunded instead of being refunded again, so exactly-once
- * does not depend on Whop honouring the `Idempotency-Key` header.
+ * Whop: a payment that already carries a succeeded refund (a run died after
+ * the call) is recorded as refunded instead of being refunded again, so
+ * exactly-once does not depend on Whop honouring the `Idempotency-Key`
+ * header.
+ *
+ * Only a refund Whop reports `succeeded` is done. The payment's `refunds`
+ * list also holds failed and canceled attempts: those are retried (with a
+ * new idempotency key per earlier failed attempt, so Whop does not replay the
+ * failure) and the record shows the failure until then. A `pending` refund
+ * is waited for, never duplicated.
  */
 import type Whop from "@whop/sdk";
 import { commit, keys } from "../core/db.ts";
 import { cancelCompetition, type Competition } from "../competitions/competitions.ts";
-import { formatMoney, type Minor } from "../core/money.ts";
+import { formatMoney, type Minor, MoneyError } from "../core/money.ts";
 import { notify } from "../competitions/notifications.ts";
 import { enqueue, enqueueIn, type QueueMessage } from "../core/queue.ts";
 import { log } from "../core/log.ts";
-import { PermanentWhopError } from "./client.ts";
+import { fromWhopAmount, PermanentWhopError } from "./client.ts";
 import type { WhopDeps } from "./deps.ts";
-import { DEFAULT_RETRY, type OnceOutcome, type OnceRecord, resumeOnce, runOnce } from "./once.ts";
+import { DEFAULT_RETRY, NotReadyError, type OnceOutcome, type OnceRecord, resumeOnce, runOnce } from "./once.ts";
 
 /** Why a payment is returned. */
 export type RefundReason = "cancelled" | "no_winner" | "cannot_fund";
@@ -37,7 +44,7 @@ export interface Refund extends OnceRecord {
   /** The Whop payment refunded (in full). */
   paymentId: string;
   idempotencyKey: string;
-  /** What is refunded, when known exactly. */
+  /** What is refunded, when known exactly: at first the prize or the payment, once sent what Whop refunded. */
   amount: Minor | null;
   currency: string | null;
   reason: RefundReason;
@@ -76,7 +83,13 @@ async function recordRefund(deps: Pick<WhopDeps, "kv" | "now">, target: RefundTa
       if (existing.value.state !== "sent" && !existing.value.gaveUp) await enqueue(kv, message);
       return existing.value;
     }
-    const result = await commit(() => enqueueIn(kv.atomic().check(existing).set(key, refund), message));
+    const result = await commit(() => {
+      const op = kv.atomic().check(existing).set(key, refund);
+      if (target.kind === "payment") {
+        op.set(keys.competitionPaymentRefund(refund.competitionId, target.paymentId), true);
+      }
+      return enqueueIn(op, message);
+    });
     if (result.ok) {
       log("info", "refund requested", { record: key.join("/"), paymentId: refund.paymentId, reason: refund.reason });
       return refund;
@@ -151,20 +164,55 @@ export function requestPaymentRefund(
   });
 }
 
-/** The newest refund already on a payment, if any. */
-async function existingRefund(whop: Whop, paymentId: string): Promise<{ id: string } | null> {
-  const payment = await whop.payments.retrieve(paymentId);
-  if (payment.refunds.length > 0) return { id: payment.refunds[0].id };
-  if (!payment.refundable) {
-    throw new PermanentWhopError(`Whop says payment ${paymentId} can no longer be refunded.`);
+/** Every refund recorded for a competition: its prize refund and the refunds of payments that could not fund it. */
+export async function listCompetitionRefunds(kv: Deno.Kv, competitionId: string): Promise<Refund[]> {
+  const refunds: Refund[] = [];
+  const prize = await getRefund(kv, { kind: "prize", competitionId });
+  if (prize) refunds.push(prize);
+  for await (const entry of kv.list({ prefix: keys.competitionPaymentRefunds(competitionId) })) {
+    const paymentId = String(entry.key.at(-1));
+    const refund = await getRefund(kv, { kind: "payment", paymentId });
+    if (refund) refunds.push(refund);
   }
-  return null;
+  return refunds;
+}
+
+/** A refund Whop made: its id and, when exact, what it returned (a funding payment's fee included). */
+interface RefundMade {
+  refundId: string;
+  amount?: Minor;
+  currency?: string;
+}
+
+/**
+ * Where a payment's refunding stands at Whop: done (a succeeded refund),
+ * still pending there (`NotReadyError`), or to be asked for, with how many
+ * attempts failed or were canceled before.
+ */
+function refundStanding(payment: Whop.Payment): RefundMade | { failedBefore: number } {
+  const succeeded = payment.refunds.find((r) => r.status === "succeeded");
+  if (succeeded) {
+    const currency = succeeded.currency.toUpperCase();
+    try {
+      return { refundId: succeeded.id, amount: fromWhopAmount(succeeded.amount, currency), currency };
+    } catch (error) {
+      if (!(error instanceof MoneyError)) throw error;
+      return { refundId: succeeded.id };
+    }
+  }
+  if (payment.refunds.some((r) => r.status === "pending" || r.status === "requires_action")) {
+    throw new NotReadyError("Whop is still processing the refund.");
+  }
+  if (!payment.refundable) {
+    throw new PermanentWhopError(`Whop says payment ${payment.id} can no longer be refunded.`);
+  }
+  return { failedBefore: payment.refunds.length };
 }
 
 /** Makes (or confirms) a refund. Safe to run any number of times: one refund. */
 export function processRefund(deps: WhopDeps, target: RefundTarget): Promise<OnceOutcome> {
   const { whop } = deps;
-  return runOnce<Refund, { refundId: string }>({
+  return runOnce<Refund, RefundMade>({
     kv: deps.kv,
     key: targetKey(target),
     now: deps.now,
@@ -173,23 +221,32 @@ export function processRefund(deps: WhopDeps, target: RefundTarget): Promise<Onc
     label: target.kind === "prize" ? "prize refund" : "payment refund",
     async perform(refund) {
       if (!whop) throw new Error("Whop is not configured (WHOP_API_KEY).");
-      const earlier = await existingRefund(whop, refund.paymentId);
-      if (earlier) return { refundId: earlier.id };
+      const before = await whop.payments.retrieve(refund.paymentId);
+      const standing = refundStanding(before);
+      if ("refundId" in standing) return standing;
+      const tried = standing.failedBefore;
+      let payment: Whop.Payment;
       try {
-        const payment = await whop.payments.refund(refund.paymentId, {}, {
-          headers: { "Idempotency-Key": refund.idempotencyKey },
+        payment = await whop.payments.refund(refund.paymentId, {}, {
+          // A failed attempt's answer would be replayed under its key: each new attempt has its own.
+          headers: { "Idempotency-Key": tried === 0 ? refund.idempotencyKey : `${refund.idempotencyKey}_${tried}` },
           // Not retried blindly: the next attempt first reads the payment back.
           maxRetries: 0,
         });
-        return { refundId: payment.refunds[0]?.id ?? "unknown" };
       } catch (error) {
         // The refund may have been made although its answer was lost.
-        const made = await existingRefund(whop, refund.paymentId).catch(() => null);
-        if (made) return { refundId: made.id };
+        const made = await whop.payments.retrieve(refund.paymentId).then(refundStanding, () => null);
+        if (made && "refundId" in made) return made;
         throw error;
       }
+      const after = refundStanding(payment);
+      if ("refundId" in after) return after;
+      const attempt = payment.refunds.find((r) => !before.refunds.some((earlier) => earlier.id === r.id));
+      const status = attempt?.status ?? "failed";
+      throw new Error(`Whop's refund ${status === "canceled" ? "was canceled" : "failed"}; it will be tried again.`);
     },
-    sentFields: (result) => ({ refundId: result.refundId }),
+    sentFields: ({ refundId, amount, currency }) =>
+      amount === undefined ? { refundId } : { refundId, amount, currency: currency ?? null },
     afterSent: (refund) => notifyRefunded(deps, refund),
   });
 }

@@ -1,7 +1,7 @@
 /**
- * `/competitions/:id/manage`, creator only: fund, edit before the start,
- * cancel, the funding issue, the stores with their sync state and
- * connection, and the payout. Edits and cancelling are form posts that 303
+ * `/competitions/:id/manage`, creator only: fund (with Whop's fee shown),
+ * edit before the start, cancel, the funding issue, the stores with their
+ * sync state and connection, the payout and the refunds. Edits and cancelling are form posts that 303
  * back here.
  */
 import { type Context, Hono } from "hono";
@@ -36,7 +36,10 @@ import {
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { PayoutState } from "../../components/payout_state.tsx";
 import { getPayout } from "../../lib/whop/payouts.ts";
-import { cancelAndRefund, getRefund, type Refund } from "../../lib/whop/refunds.ts";
+import { cancelAndRefund, listCompetitionRefunds } from "../../lib/whop/refunds.ts";
+import { RefundState } from "../../components/refund_state.tsx";
+import { fundingPrice } from "../../lib/whop/funding.ts";
+import { competitionExperienceId } from "../../lib/whop/notification_sender.ts";
 import { leaderboardView } from "../../lib/competitions/views.ts";
 import { LeaderboardTable } from "../../components/leaderboard_table.tsx";
 import { countdownTarget } from "../../components/competition_card.tsx";
@@ -101,38 +104,16 @@ function ParticipantsTable(props: { participants: Participant[] }) {
   );
 }
 
-const REFUND_STATE: Record<Refund["state"], string> = {
-  pending: "Refund in progress",
-  sending: "Refund in progress",
-  sent: "Refunded",
-  failed: "Refund not done yet",
-};
-
-/** What happened to the creator's money: funded and held, or refunded (in progress, done, failing). */
-function MoneyStatus(props: { competition: Competition; refund: Refund | null }) {
-  const { competition, refund } = props;
-  const prize = formatMoney(competition.prize, competition.currency);
-  if (refund) {
-    const done = refund.state === "sent";
-    return (
-      <p class={`notice${done ? "" : refund.state === "failed" ? " notice-error" : ""}`} role="status">
-        <strong>{REFUND_STATE[refund.state]}</strong>
-        {done
-          ? `: the ${prize} prize went back to your Whop account.`
-          : refund.state === "failed"
-          ? `: ${refund.lastError ?? "Whop did not complete it"}. It is tried again automatically.`
-          : `: the ${prize} prize is on its way back to your Whop account.`}
-      </p>
-    );
-  }
-  if (competition.fundsTxId && (competition.status === "UPCOMING" || competition.status === "ACTIVE")) {
-    return (
-      <p class="notice notice-ok" role="status">
-        <strong>✓ Funded</strong>: the {prize} prize is held on Whop until the end.
-      </p>
-    );
-  }
-  return null;
+/** The creator's money while it is held: funded, in escrow on Whop until the end (refunds have their own card). */
+function FundedNotice(props: { competition: Competition }) {
+  const { competition } = props;
+  if (!competition.fundsTxId || (competition.status !== "UPCOMING" && competition.status !== "ACTIVE")) return null;
+  return (
+    <p class="notice notice-ok" role="status">
+      <strong>✓ Funded</strong>: the {formatMoney(competition.prize, competition.currency)}{" "}
+      prize is held on Whop until the end.
+    </p>
+  );
 }
 
 async function renderManage(
@@ -144,16 +125,17 @@ async function renderManage(
 ) {
   const now = deps.now();
   const following = competition.status !== "DRAFT" && competition.status !== "CANCELLED";
-  const [participants, payout, refund, leaderboard] = await Promise.all([
+  const [participants, payout, refunds, leaderboard] = await Promise.all([
     listParticipants(deps.kv, competition.id),
     getPayout(deps.kv, competition.id),
-    getRefund(deps.kv, { kind: "prize", competitionId: competition.id }),
+    listCompetitionRefunds(deps.kv, competition.id),
     following ? leaderboardView(deps.kv, competition, 10) : null,
   ]);
   const publicUrl = `${deps.config.appUrl}/competitions/${competition.id}`;
   const countdown = countdownTarget(competition);
   const editable = isEditable(competition, now);
   const prize = formatMoney(competition.prize, competition.currency);
+  const funding = fundingPrice(deps, competition);
   return renderAppPage(c, deps, {
     title: `Manage ${competition.title}`,
     status: form || cancelError ? 400 : 200,
@@ -169,7 +151,7 @@ async function renderManage(
           <a class="button button-secondary" href={`/competitions/${competition.id}`}>Public page</a>
         </div>
         {c.req.query("saved") !== undefined && <p class="notice" role="status">Changes saved.</p>}
-        <MoneyStatus competition={competition} refund={refund} />
+        <FundedNotice competition={competition} />
         {competition.fundingIssue && (
           <p class="notice notice-error" role="alert">Funding problem: {competition.fundingIssue}</p>
         )}
@@ -180,6 +162,20 @@ async function renderManage(
               The competition opens to stores once its {prize}{" "}
               prize is paid into escrow through Whop. Unfunded drafts are cancelled when the start passes
               (<LocalTimeIsland iso={competition.startDate} />).
+            </p>
+            <dl class="fund-breakdown">
+              <dt>Prize</dt>
+              <dd>{prize}</dd>
+              <dt>Whop fee</dt>
+              <dd>{formatMoney(funding.fee, competition.currency)}</dd>
+              <dt>You pay</dt>
+              <dd>
+                <strong>{formatMoney(funding.amount, competition.currency)}</strong>
+              </dd>
+            </dl>
+            <p class="muted">
+              Whop keeps its fee from each payment, so the checkout adds it: the whole prize reaches escrow. The prize
+              is paid to the winner once Whop has cleared the funds.
             </p>
             <form method="post" action={`/api/competitions/${competition.id}/fund`}>
               <button type="submit">Fund {prize} with Whop</button>
@@ -245,6 +241,12 @@ async function renderManage(
         <section class="card" aria-labelledby="stores-heading">
           <h2 id="stores-heading">Stores ({participants.length})</h2>
           <ParticipantsTable participants={participants} />
+          <p class="muted notification-reach">
+            {competitionExperienceId(competition)
+              ? "Stores and the winner are notified in the app and through your Whop community."
+              : "Notifications stay in the app: this competition is not part of a Whop community, and Whop " +
+                "notifications outside one reach only the company's own team."}
+          </p>
         </section>
         {isPubliclyVisible(competition) && (
           <EmbedSnippet appUrl={deps.config.appUrl} competitionId={competition.id} title={competition.title} />
@@ -258,6 +260,18 @@ async function renderManage(
                 : "No store made a sale; the prize goes back to you. "}
               <PayoutState payout={payout} />
             </p>
+          </section>
+        )}
+        {refunds.length > 0 && (
+          <section class="card" aria-labelledby="refunds-heading">
+            <h2 id="refunds-heading">Refunds</h2>
+            <ul class="refunds">
+              {refunds.map((refund) => (
+                <li key={refund.idempotencyKey}>
+                  <RefundState refund={refund} />
+                </li>
+              ))}
+            </ul>
           </section>
         )}
         {editable && (

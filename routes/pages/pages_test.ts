@@ -434,14 +434,23 @@ Deno.test("pages - the manage page says what happened to the money and, once fun
   );
   assert.match(html, /<h2 id="board-heading">The race<\/h2>/);
 
-  const refund = { state: "failed", attempts: 2, lastError: "Whop could not reach the bank", kind: "prize" };
+  await updateCompetition(t.kv, competition.id, t.clock.ms, "status", (c) => ({ ...c, status: "CANCELLED" }));
+  const refund = {
+    state: "failed",
+    attempts: 2,
+    lastError: "Whop could not reach the bank.",
+    kind: "prize",
+    reason: "cancelled",
+    amount: 50_000,
+    currency: "USD",
+    idempotencyKey: `refund_${competition.id}`,
+  };
   await t.kv.set(keys.prizeRefund(competition.id), refund);
   html = await manage();
-  assert.match(
-    html,
-    /Refund not done yet<\/strong>: Whop could not reach the bank\. It is tried again automatically\./,
-  );
-  await t.kv.set(keys.prizeRefund(competition.id), { ...refund, state: "sent" });
+  assert.doesNotMatch(html, /✓ Funded/, "a cancelled prize is no longer held");
+  assert.match(html, /\$500\.00 because the competition was cancelled: <span class="tag tag-warning">Refund not done/);
+  assert.match(html, /Whop could not reach the bank\./);
+  await t.kv.set(keys.prizeRefund(competition.id), { ...refund, state: "sent", refundId: "rf_1" });
   html = await manage();
-  assert.match(html, /Refunded<\/strong>: the \$500\.00 prize went back to your Whop account\./);
+  assert.match(html, /<span class="tag tag-ok">Refunded<\/span>/);
 });

@@ -1,6 +1,9 @@
 /**
  * The REST API under `/api/v1`, as `@whop/sdk@0.0.42` calls it. Each route
  * names the SDK method that reaches it; that name is also its fault key.
+ * Every request to an endpoint Whop publishes a schema for is first checked
+ * against it (`contracts/contract.ts`) and refused with a 400 when it does
+ * not match, as Whop would.
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
@@ -19,6 +22,7 @@ import type { OAuthGrants } from "./oauth_grants.ts";
 import type { TransferAttempt } from "./records.ts";
 import type { WebhookSender } from "./webhook_sender.ts";
 import type { WhopState } from "./whop_state.ts";
+import { checkWhopRequest, CONTRACT_SOURCE, type ContractLog } from "./contracts/contract.ts";
 
 /** Who is calling: the app with its API key, or a user with an OAuth access token. */
 type Caller = { kind: "app" } | { kind: "user"; userId: string };
@@ -31,6 +35,8 @@ export interface ApiDependencies {
   faults: WhopFaults;
   grants: OAuthGrants;
   webhooks: WebhookSender;
+  /** Where each request checked against Whop's published schemas is counted. */
+  contract: ContractLog;
   apiKey: string;
   origin: () => string;
 }
@@ -143,6 +149,23 @@ export function apiRoutes(deps: ApiDependencies): Hono<Env> {
     await next();
   });
 
+  // Whop's published request contract, before anything else looks at the request.
+  api.use("*", async (c, next) => {
+    const body = c.req.method === "GET" ? undefined : await c.req.json().catch(() => undefined);
+    const check = checkWhopRequest(c.req.method, c.req.path.replace(/^.*?\/api\/v1/, ""), body);
+    if (check) {
+      deps.contract.record(check);
+      if (check.errors.length > 0) {
+        throw new WhopApiError(
+          400,
+          "invalid_request",
+          `The request does not match ${check.endpoint} (${CONTRACT_SOURCE}): ${check.errors.join("; ")}`,
+        );
+      }
+    }
+    await next();
+  });
+
   // Idempotency-Key replay for POSTs other than transfers (which dedupe by key).
   api.use("*", async (c, next) => {
     const key = c.req.header("idempotency-key");
@@ -236,7 +259,7 @@ export function apiRoutes(deps: ApiDependencies): Hono<Env> {
     const fault = injected(c, "payments.refund");
     if (fault) return fault;
     const body = await parseBody(c, refundSchema);
-    const refund = state.refund(c.req.param("id"), body.partial_amount ?? null);
+    const refund = state.refund(c.req.param("id"), body.partial_amount ?? null, faults.takeRefundOutcome());
     webhooks.send("refund.created", refundJson(state, refund));
     return c.json(paymentJson(state, state.requirePayment(refund.paymentId)));
   });
@@ -330,13 +353,19 @@ export function apiRoutes(deps: ApiDependencies): Hono<Env> {
     const fault = injected(c, "notifications.create");
     if (fault) return fault;
     const body = await parseBody(c, notificationSchema);
+    const userIds = body.user_ids ?? null;
+    // A company notification reaches the company's team only; an experience one, its members (here: those listed).
+    const deliveredTo = body.company_id
+      ? [...state.teamUserIds].filter((id) => userIds === null || userIds.includes(id))
+      : userIds ?? [];
     state.notifications.push({
       receivedAt: state.nowIso(),
       companyId: body.company_id ?? null,
       experienceId: body.experience_id ?? null,
       title: body.title,
       content: body.content,
-      userIds: body.user_ids ?? null,
+      userIds,
+      deliveredTo,
       body: await c.req.json(),
     });
     return c.json({ success: true });

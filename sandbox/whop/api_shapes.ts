@@ -62,10 +62,11 @@ export function paymentJson(
   const currency = payment.currency as Currency;
   const refunds = state.refunds.filter((r) => r.paymentId === payment.id);
   const left = payment.amountMinor - payment.refundedMinor;
+  const refundPending = refunds.some((r) => r.status === "pending");
   const substatus = payment.refundedMinor === 0 ? "succeeded" : left === 0 ? "refunded" : "partially_refunded";
   return {
     id: payment.id,
-    amount_after_fees: payment.amount,
+    amount_after_fees: toMajor(payment.afterFeesMinor, payment.currency),
     application_fee: null,
     auto_refunded: false,
     billing_address: null,
@@ -97,7 +98,7 @@ export function paymentJson(
     plan: { id: payment.planId, internal_notes: null, metadata: null },
     product: null,
     promo_code: null,
-    refundable: left > 0,
+    refundable: left > 0 && !refundPending,
     refunded_amount: payment.refundedMinor === 0 ? null : toMajor(payment.refundedMinor, payment.currency),
     refunded_at: payment.refundedAt,
     refunds: refunds.toReversed().map((r) => ({
@@ -105,7 +106,7 @@ export function paymentJson(
       amount: r.amount,
       created_at: r.createdAt,
       currency,
-      status: "succeeded" as const,
+      status: r.status,
     })),
     resolutions: [],
     retryable: false,
@@ -170,7 +171,7 @@ export function refundJson(
     reference_status: "available",
     reference_type: null,
     reference_value: null,
-    status: "succeeded",
+    status: refund.status,
   };
 }
 
@@ -226,10 +227,10 @@ export function ledgerAccountJson(
   const owner = accountJson(state, ownerId);
   return {
     id: state.ledger.accountId(ownerId),
-    balances: state.ledger.balances(ownerId).map(({ currency, minor }) => ({
+    balances: state.ledger.balances(ownerId).map(({ currency, minor, pendingMinor }) => ({
       balance: toMajor(minor, currency),
       currency: currency as Currency,
-      pending_balance: 0,
+      pending_balance: toMajor(pendingMinor, currency),
       reserve_balance: 0,
     })),
     ledger_type: "primary",

@@ -80,7 +80,7 @@ Deno.test("whop sandbox - an Idempotency-Key replays the first checkout configur
   try {
     const whop = sdkFor(sandbox);
     const params = {
-      plan: { initial_price: 10, currency: "usd" },
+      plan: { initial_price: 10, currency: "usd", account_id: TEST_SETTINGS.companyId },
       "Idempotency-Key": "fund:cmp_9",
     };
     const first = await whop.checkoutConfigurations.create(params);

@@ -7,7 +7,7 @@ Deno.test("whop sandbox - checkout create, pay on the hosted page, signed paymen
   try {
     const whop = sdkFor(sandbox);
     const checkout = await whop.checkoutConfigurations.create({
-      plan: { initial_price: 250, currency: "usd", title: "Spring Brawl prize" },
+      plan: { initial_price: 250, currency: "usd", title: "Spring Brawl prize", account_id: TEST_SETTINGS.companyId },
       metadata: { competitionId: "cmp_42" },
       redirect_url: "http://127.0.0.1:9/competitions/cmp_42?funded=1",
     });
@@ -64,7 +64,7 @@ Deno.test("whop sandbox - pay with a short amount records and announces the unde
   try {
     const whop = sdkFor(sandbox);
     const checkout = await whop.checkoutConfigurations.create({
-      plan: { initial_price: 500, currency: "usd" },
+      plan: { initial_price: 500, currency: "usd", account_id: TEST_SETTINGS.companyId },
       metadata: { competitionId: "cmp_short" },
     });
     const payment = await sandbox.pay(checkout.id, {
@@ -87,7 +87,7 @@ Deno.test("whop sandbox - checkout without a redirect shows a receipt", async ()
   const sandbox = await startTestSandbox();
   try {
     const checkout = await sdkFor(sandbox).checkoutConfigurations.create({
-      plan: { initial_price: 12.5, currency: "eur" },
+      plan: { initial_price: 12.5, currency: "eur", account_id: TEST_SETTINGS.companyId },
     });
     const response = await fetch(checkout.purchase_url!, {
       method: "POST",

@@ -7,10 +7,14 @@
 /** How a transfer that was applied reports back: a 500, or a connection cut mid-body. */
 export type TransferResponseFailure = "error" | "drop";
 
+/** How a refund the sandbox accepts ends, instead of `succeeded`. */
+export type RefundFault = "pending" | "failed" | "canceled";
+
 /** Pending failures, consumed one per matching request. */
 export class WhopFaults {
   readonly #failNext = new Map<string, { count: number; status: number }>();
   #transferResponse: { count: number; mode: TransferResponseFailure } | null = null;
+  #refundOutcome: { count: number; outcome: RefundFault } | null = null;
 
   /** The next `count` calls to `endpoint` answer `status` (default 500) without effect. */
   failNext(endpoint: string, count = 1, status = 500): void {
@@ -29,10 +33,28 @@ export class WhopFaults {
     this.#transferResponse = { count, mode };
   }
 
+  /**
+   * The next `count` refunds are accepted (200, listed on the payment) but
+   * end `outcome`: `failed` or `canceled` move no money, `pending` waits for
+   * `WhopSandbox.setRefundStatus`.
+   */
+  refundOutcome(outcome: RefundFault, count = 1): void {
+    this.#refundOutcome = { count, outcome };
+  }
+
   /** Removes every pending failure. */
   clear(): void {
     this.#failNext.clear();
     this.#transferResponse = null;
+    this.#refundOutcome = null;
+  }
+
+  /** Consumes one refund outcome: `pending`, `failed`, `canceled`, or undefined (succeeds). */
+  takeRefundOutcome(): RefundFault | undefined {
+    const fault = this.#refundOutcome;
+    if (!fault) return undefined;
+    if (--fault.count <= 0) this.#refundOutcome = null;
+    return fault.outcome;
   }
 
   /** Consumes one injected failure for `endpoint`: its status, or undefined. */

@@ -1,6 +1,9 @@
 /**
  * Balances of the simulated Whop: one ledger account per owner (a user or the
- * company), each holding an integer minor-unit balance per currency.
+ * company), each holding an integer minor-unit balance per currency. As on
+ * Whop, money received from a payment is first pending (`pending_balance`)
+ * and becomes available (`balance`) when its hold ends; only the available
+ * balance can be transferred.
  */
 import { newId } from "./ids.ts";
 
@@ -23,12 +26,23 @@ export class InsufficientFundsError extends Error {
   }
 }
 
+/** Money received but not yet available: it joins the balance at `availableAt`. */
+export interface HeldFunds {
+  ownerId: string;
+  currency: string;
+  minor: number;
+  /** Epoch milliseconds. */
+  availableAt: number;
+}
+
 /** Every ledger account id and balance, as plain JSON-ready data. */
 export interface LedgerSnapshot {
   /** Each owner's `ldgr_…` account id. */
   accounts: { ownerId: string; accountId: string }[];
-  /** Each owner's balance per currency, minor units. */
+  /** Each owner's available balance per currency, minor units. */
   balances: { ownerId: string; currency: string; minor: number }[];
+  /** Funds still on hold. */
+  held: HeldFunds[];
 }
 
 /** Per-owner, per-currency balances and the owners' ledger account ids. */
@@ -36,18 +50,27 @@ export class Ledger {
   readonly #balances = new Map<string, Map<string, number>>();
   readonly #accountIds = new Map<string, string>();
   readonly #owners = new Map<string, string>();
+  #held: HeldFunds[] = [];
+  readonly #now: () => number;
 
-  /** A detached copy of every account id and balance. */
+  /** `now` decides when held funds become available. */
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
+
+  /** A detached copy of every account id, balance and hold. */
   snapshot(): LedgerSnapshot {
+    this.#release();
     return {
       accounts: [...this.#accountIds].map(([ownerId, accountId]) => ({ ownerId, accountId })),
       balances: [...this.#balances].flatMap(([ownerId, byCurrency]) =>
         [...byCurrency].map(([currency, minor]) => ({ ownerId, currency, minor }))
       ),
+      held: this.#held.map((hold) => ({ ...hold })),
     };
   }
 
-  /** Replaces every account id and balance with a snapshot's. */
+  /** Replaces every account id, balance and hold with a snapshot's. */
   restore(snapshot: LedgerSnapshot): void {
     this.#balances.clear();
     this.#accountIds.clear();
@@ -59,6 +82,38 @@ export class Ledger {
     for (const { ownerId, currency, minor } of snapshot.balances) {
       this.set(ownerId, currency, minor);
     }
+    this.#held = snapshot.held.map((hold) => ({ ...hold }));
+  }
+
+  /** Credits `minor` to `ownerId` as pending until `availableAt` (available at once when it has passed). */
+  hold(ownerId: string, currency: string, minor: number, availableAt: number): void {
+    const code = currency.toLowerCase();
+    this.set(ownerId, code, this.balance(ownerId, code));
+    this.#held.push({ ownerId, currency: code, minor, availableAt });
+    this.#release();
+  }
+
+  /** Pending (held) minor units of `ownerId` in `currency`. */
+  pending(ownerId: string, currency: string): number {
+    this.#release();
+    const code = currency.toLowerCase();
+    return this.#held.filter((h) => h.ownerId === ownerId && h.currency === code)
+      .reduce((sum, h) => sum + h.minor, 0);
+  }
+
+  /** Moves every hold whose time has come into its owner's balance. */
+  #release(): void {
+    const now = this.#now();
+    const due = this.#held.filter((h) => h.availableAt <= now);
+    if (due.length === 0) return;
+    this.#held = this.#held.filter((h) => h.availableAt > now);
+    for (const h of due) this.#credit(h.ownerId, h.currency, h.minor);
+  }
+
+  #credit(ownerId: string, currency: string, minor: number): void {
+    const byCurrency = this.#balances.get(ownerId) ?? new Map<string, number>();
+    this.#balances.set(ownerId, byCurrency);
+    byCurrency.set(currency, (byCurrency.get(currency) ?? 0) + minor);
   }
 
   /** The ledger account id (`ldgr_…`) of `ownerId`, created on first use. */
@@ -77,15 +132,17 @@ export class Ledger {
     return id.startsWith("ldgr_") ? this.#owners.get(id) : id;
   }
 
-  /** Balance in minor units (0 when never touched). */
+  /** Available balance in minor units (0 when never touched). */
   balance(ownerId: string, currency: string): number {
+    this.#release();
     return this.#balances.get(ownerId)?.get(currency.toLowerCase()) ?? 0;
   }
 
-  /** Every currency `ownerId` has touched, with its minor-unit balance. */
-  balances(ownerId: string): { currency: string; minor: number }[] {
+  /** Every currency `ownerId` has touched, with its available and pending minor units. */
+  balances(ownerId: string): { currency: string; minor: number; pendingMinor: number }[] {
+    this.#release();
     return [...(this.#balances.get(ownerId) ?? new Map<string, number>())]
-      .map(([currency, minor]) => ({ currency, minor }));
+      .map(([currency, minor]) => ({ currency, minor, pendingMinor: this.pending(ownerId, currency) }));
   }
 
   /** Sets a balance outright (seeding and test set-up). */

@@ -1,12 +1,21 @@
 /** The simulated Whop: start it with {@link startWhopSandbox}. */
-export { type PayOptions, startWhopSandbox, type WhopSandbox, type WhopSandboxOptions } from "./sandbox.ts";
+export {
+  DEFAULT_HOLD_MS,
+  DEFAULT_WHOP_FEES,
+  type PayOptions,
+  startWhopSandbox,
+  type WhopSandbox,
+  type WhopSandboxOptions,
+} from "./sandbox.ts";
+export { feeMinor, type WhopFees } from "./money.ts";
 export { DEFAULT_DEMO_USERS, type DemoUser } from "./demo_users.ts";
-export { type TransferResponseFailure, WhopFaults } from "./faults.ts";
+export { type RefundFault, type TransferResponseFailure, WhopFaults } from "./faults.ts";
 export type {
   CheckoutConfigurationRecord,
   NotificationRecord,
   PaymentRecord,
   RefundRecord,
+  RefundStatus,
   TransferAttempt,
   TransferOutcome,
   TransferRecord,

@@ -35,3 +35,38 @@ export function formatMoney(minor: number, currency: string): string {
     currency: currency.toUpperCase(),
   }).format(toMajor(minor, currency));
 }
+
+/** Whop's fee on a payment: a decimal percentage and a decimal fixed amount in the payment's currency. */
+export interface WhopFees {
+  /** E.g. `"2.7"` for 2.7 %. */
+  percent: string;
+  /** E.g. `"0.30"`. */
+  fixed: string;
+}
+
+/** A non-negative decimal string as an exact fraction `numerator / 10^scale`. */
+function decimalFraction(value: string): { numerator: bigint; denominator: bigint } {
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(value.trim());
+  if (!match) throw new Error(`"${value}" is not a decimal`);
+  const fraction = match[2] ?? "";
+  return { numerator: BigInt(match[1] + fraction), denominator: 10n ** BigInt(fraction.length) };
+}
+
+/** `ceil(a / b)` for non-negative bigints. */
+function ceilDiv(a: bigint, b: bigint): bigint {
+  return (a + b - 1n) / b;
+}
+
+/**
+ * The fee Whop deducts from a payment of `totalMinor`, in minor units: the
+ * percentage of the total and the fixed amount, each rounded up to the
+ * currency's minor unit (Whop does not round its fee in the seller's favour).
+ */
+export function feeMinor(totalMinor: number, currency: string, fees: WhopFees): number {
+  const percent = decimalFraction(fees.percent);
+  const fixed = decimalFraction(fees.fixed);
+  const scale = 10n ** BigInt(fractionDigits(currency));
+  const percentPart = ceilDiv(BigInt(totalMinor) * percent.numerator, percent.denominator * 100n);
+  const fixedPart = ceilDiv(fixed.numerator * scale, fixed.denominator);
+  return Number(percentPart + fixedPart);
+}

@@ -14,7 +14,9 @@ export function overviewRoutes(
   const routes = new Hono();
   const balances = (ownerId: string) =>
     state.ledger.balances(ownerId)
-      .map(({ currency, minor }) => formatMoney(minor, currency)).join(", ") ||
+      .map(({ currency, minor, pendingMinor }) =>
+        formatMoney(minor, currency) + (pendingMinor ? ` (+ ${formatMoney(pendingMinor, currency)} pending)` : "")
+      ).join(", ") ||
     "—";
   const name = (ownerId: string) =>
     ownerId === state.company.id ? state.company.title : state.users.get(ownerId)?.name ?? ownerId;

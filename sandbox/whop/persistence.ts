@@ -53,6 +53,8 @@ export const whopStateSchema: z.ZodType<WhopSandboxState> = z.object({
     ledger: z.object({
       accounts: z.array(z.object({ ownerId: z.string(), accountId: z.string() })),
       balances: z.array(z.object({ ownerId: z.string(), currency: z.string(), minor })),
+      held: z.array(z.object({ ownerId: z.string(), currency: z.string(), minor, availableAt: z.number() }))
+        .default([]),
     }),
     checkoutConfigurations: z.array(z.object({
       id: z.string(),
@@ -67,26 +69,31 @@ export const whopStateSchema: z.ZodType<WhopSandboxState> = z.object({
       purchaseUrl: z.string(),
       createdAt: iso,
     })),
-    payments: z.array(z.object({
-      id: z.string(),
-      checkoutConfigurationId: z.string(),
-      planId: z.string(),
-      userId: z.string(),
-      amount: z.number(),
-      amountMinor: minor,
-      currency: z.string(),
-      metadata,
-      refundedMinor: minor,
-      refundIds: z.array(z.string()),
-      createdAt: iso,
-      refundedAt: iso.nullable(),
-    })),
+    payments: z.array(
+      z.object({
+        id: z.string(),
+        checkoutConfigurationId: z.string(),
+        planId: z.string(),
+        userId: z.string(),
+        amount: z.number(),
+        amountMinor: minor,
+        currency: z.string(),
+        metadata,
+        refundedMinor: minor,
+        // Files written before fees were modelled: the whole amount reached the company.
+        afterFeesMinor: minor.optional(),
+        refundIds: z.array(z.string()),
+        createdAt: iso,
+        refundedAt: iso.nullable(),
+      }).transform((payment) => ({ ...payment, afterFeesMinor: payment.afterFeesMinor ?? payment.amountMinor })),
+    ),
     refunds: z.array(z.object({
       id: z.string(),
       paymentId: z.string(),
       amount: z.number(),
       amountMinor: minor,
       currency: z.string(),
+      status: z.enum(["pending", "succeeded", "failed", "canceled"]).default("succeeded"),
       createdAt: iso,
     })),
     transfers: z.array(z.object({
@@ -118,6 +125,7 @@ export const whopStateSchema: z.ZodType<WhopSandboxState> = z.object({
       title: z.string(),
       content: z.string(),
       userIds: z.array(z.string()).nullable(),
+      deliveredTo: z.array(z.string()).default([]),
       body: json,
     })),
   }),

@@ -214,3 +214,39 @@ Deno.test("whop sandbox - a corrupt, unknown or foreign state file refuses to st
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("whop sandbox - statePath keeps funds on hold, fees and refund outcomes across a restart", async () => {
+  const dir = await Deno.makeTempDir();
+  const statePath = `${dir}/whop.json`;
+  const clock = { ms: Date.parse("2026-12-10T12:00:00Z") };
+  const options = {
+    statePath,
+    fees: { percent: "2.7", fixed: "0.30" },
+    holdMs: 60_000,
+    now: () => clock.ms,
+  };
+  try {
+    const first = await startTestSandbox(options);
+    const whop = sdkFor(first);
+    const payment = await fundCompany(first, whop, 100, CREATOR);
+    first.faults.refundOutcome("failed");
+    const second = await fundCompany(first, whop, 10, CREATOR);
+    await whop.payments.refund(second.id);
+    await first.close();
+
+    const again = await startTestSandbox(options);
+    try {
+      assert.equal(again.pendingBalance(COMPANY, "usd"), 97 + 9.43, "both payments' net amounts, still held");
+      assert.equal(again.balance(COMPANY, "usd"), 0);
+      assert.equal((await sdkFor(again).payments.retrieve(payment.id)).amount_after_fees, 97);
+      assert.deepEqual((await sdkFor(again).payments.retrieve(second.id)).refunds.map((r) => r.status), ["failed"]);
+      clock.ms += 60_000;
+      assert.equal(again.pendingBalance(COMPANY, "usd"), 0);
+      assert.equal(again.balance(COMPANY, "usd"), 106.43);
+    } finally {
+      await again.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

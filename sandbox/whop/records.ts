@@ -41,8 +41,10 @@ export interface PaymentRecord {
   userId: string;
   /** Amount paid, decimal. */
   amount: number;
-  /** Amount paid, minor units. */
+  /** Amount paid, minor units (`total`). */
   amountMinor: number;
+  /** What the company is credited: the total less Whop's fee, minor units (`amount_after_fees`). */
+  afterFeesMinor: number;
   /** Lower-case ISO code. */
   currency: string;
   /** Copied from the checkout configuration. */
@@ -57,7 +59,10 @@ export interface PaymentRecord {
   refundedAt: string | null;
 }
 
-/** A refund made through `payments.refund`. */
+/** Where a refund stands, as `@whop/sdk`'s `RefundStatus` (less `requires_action`, not simulated). */
+export type RefundStatus = "pending" | "succeeded" | "failed" | "canceled";
+
+/** A refund attempted through `payments.refund`. */
 export interface RefundRecord {
   /** `rfnd_…`. */
   id: string;
@@ -69,6 +74,8 @@ export interface RefundRecord {
   amountMinor: number;
   /** Lower-case ISO code. */
   currency: string;
+  /** Only a succeeded (or still pending) refund moves money. */
+  status: RefundStatus;
   /** ISO 8601. */
   createdAt: string;
 }
@@ -138,6 +145,8 @@ export interface NotificationRecord {
   content: string;
   /** Target users, if narrowed. */
   userIds: string[] | null;
+  /** Who it reached: with `company_id` only the company's team, with `experience_id` the listed users. */
+  deliveredTo: string[];
   /** The full JSON body. */
   body: Record<string, unknown>;
 }

@@ -13,7 +13,8 @@ import { checkoutRoutes } from "./checkout_routes.ts";
 import { DEFAULT_DEMO_USERS, type DemoUser } from "./demo_users.ts";
 import { WhopApiError } from "./errors.ts";
 import { WhopFaults } from "./faults.ts";
-import { toMajor, toMinor } from "./money.ts";
+import { ContractLog } from "./contracts/contract.ts";
+import { toMajor, toMinor, type WhopFees } from "./money.ts";
 import { OAuthGrants } from "./oauth_grants.ts";
 import { oauthRoutes } from "./oauth_routes.ts";
 import { overviewRoutes } from "./overview_page.ts";
@@ -23,6 +24,7 @@ import type {
   NotificationRecord,
   PaymentRecord,
   RefundRecord,
+  RefundStatus,
   TransferAttempt,
   TransferRecord,
 } from "./records.ts";
@@ -30,6 +32,12 @@ import { type SendWebhookOptions, type WebhookDelivery, WebhookSender } from "./
 import { type SandboxCompany, WhopState } from "./whop_state.ts";
 import type { Experiences } from "./experiences.ts";
 import { experienceRoutes, startAppProxy } from "./app_proxy.ts";
+
+/** Whop's published card pricing (docs.whop.com/fees): 2.7 % + 0.30; the app's `WHOP_FEE_*` defaults match. */
+export const DEFAULT_WHOP_FEES: WhopFees = { percent: "2.7", fixed: "0.30" };
+
+/** How long the sandbox holds a payment's funds as pending (Whop: 1–7 days; here short enough for a demo). */
+export const DEFAULT_HOLD_MS = 30_000;
 
 /** How to start the simulated Whop (the same values the app gets as settings). */
 export interface WhopSandboxOptions {
@@ -59,7 +67,13 @@ export interface WhopSandboxOptions {
   companyBalances?: Record<string, number>;
   /** Company display name, default `CartBrawl Sandbox`. */
   companyTitle?: string;
-  /** Clock for record timestamps, code and token expiry; default `Date.now`. */
+  /** The fee deducted from each payment, default {@link DEFAULT_WHOP_FEES}. */
+  fees?: WhopFees;
+  /** How long a payment's net amount is pending before it can be transferred, default {@link DEFAULT_HOLD_MS}. */
+  holdMs?: number;
+  /** Users on the company's team: the only ones `company_id` notifications reach (default none). */
+  teamUserIds?: readonly string[];
+  /** Clock for record timestamps, holds, code and token expiry; default `Date.now`. */
   now?: () => number;
   /**
    * A JSON file that keeps users, balances, checkouts, payments, refunds,
@@ -118,6 +132,8 @@ export interface WhopSandbox {
   readonly experiences: Experiences;
   /** The simulated Whop apps domain: the origin of the experience iframe, which adds user tokens. */
   readonly appProxyOrigin: string;
+  /** Requests checked against Whop's published schemas (`@whop/mcp` 0.0.6), and those refused. */
+  readonly contract: ContractLog;
   /** A user token (`x-whop-user-token`) for `userId`, signed with the served JWKS. */
   signUserToken(
     userId: string,
@@ -137,8 +153,12 @@ export interface WhopSandbox {
   ): Promise<WebhookDelivery>;
   /** Waits for every webhook in flight. */
   flushWebhooks(): Promise<void>;
-  /** A user's or the company's balance, decimal. */
+  /** A user's or the company's available balance, decimal. */
   balance(ownerId: string, currency: string): number;
+  /** A user's or the company's pending (held) balance, decimal. */
+  pendingBalance(ownerId: string, currency: string): number;
+  /** Settles a refund left pending (`faults.refundOutcome("pending")`). */
+  setRefundStatus(refundId: string, status: Exclude<RefundStatus, "pending">): void;
   /** Sets a user's or the company's balance, decimal. */
   setBalance(ownerId: string, currency: string, amount: number): void;
   /** Stops the server after in-flight webhooks finish, then writes any unsaved state to `statePath`. */
@@ -169,6 +189,9 @@ export async function startWhopSandbox(
     },
     users: optionUsers,
     now,
+    fees: options.fees ?? DEFAULT_WHOP_FEES,
+    holdMs: options.holdMs ?? DEFAULT_HOLD_MS,
+    teamUserIds: options.teamUserIds,
   });
   const grants = new OAuthGrants(now);
   if (saved) {
@@ -191,6 +214,7 @@ export async function startWhopSandbox(
     url: options.webhookUrl,
   });
   const faults = new WhopFaults();
+  const contract = new ContractLog();
   const signer = await createUserTokenSigner(options.appId, saved?.signingKey);
   let persist: StateFileWriter | undefined;
   if (options.statePath !== undefined) {
@@ -238,6 +262,7 @@ export async function startWhopSandbox(
       faults,
       grants,
       webhooks,
+      contract,
       apiKey: options.apiKey,
       origin: () => origin,
     }),
@@ -281,6 +306,7 @@ export async function startWhopSandbox(
     faults,
     experiences: state.experiences,
     appProxyOrigin: appProxy.origin,
+    contract,
     signUserToken: (userId, tokenOptions) => signer.sign(userId, tokenOptions),
     setWebhookUrl(url) {
       webhooks.url = url;
@@ -290,6 +316,11 @@ export async function startWhopSandbox(
     sendWebhook: (type, data, sendOptions) => webhooks.send(type, data, sendOptions),
     flushWebhooks: () => webhooks.flush(),
     balance: (ownerId, currency) => toMajor(state.ledger.balance(ownerId, currency), currency),
+    pendingBalance: (ownerId, currency) => toMajor(state.ledger.pending(ownerId, currency), currency),
+    setRefundStatus(refundId, status) {
+      state.setRefundStatus(refundId, status);
+      changed();
+    },
     setBalance(ownerId, currency, amount) {
       state.ledger.set(ownerId, currency, toMinor(amount, currency));
       changed();

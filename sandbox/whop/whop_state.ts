@@ -1,18 +1,26 @@
 /**
  * The simulated Whop's domain: users, checkout configurations, payments,
  * refunds, transfers and notifications, with money moving on one ledger.
+ *
+ * Whop's money rules are modelled: a payment's fee (a percentage plus a fixed
+ * amount) is deducted and the company is credited `amount_after_fees`, held
+ * as pending for `holdMs` before it can be transferred; a transfer beyond the
+ * available balance or with notes over 50 characters is refused; a refund can
+ * end pending, failed or canceled (see `WhopFaults.refundOutcome`); a
+ * notification sent with `company_id` reaches only the company's team.
  */
 import type { DemoUser } from "./demo_users.ts";
 import { WhopApiError } from "./errors.ts";
 import { Experiences } from "./experiences.ts";
 import { newId } from "./ids.ts";
 import { InsufficientFundsError, Ledger, type LedgerSnapshot } from "./ledger.ts";
-import { toMajor, toMinor } from "./money.ts";
+import { feeMinor, toMajor, toMinor, type WhopFees } from "./money.ts";
 import type {
   CheckoutConfigurationRecord,
   NotificationRecord,
   PaymentRecord,
   RefundRecord,
+  RefundStatus,
   TransferAttempt,
   TransferRecord,
 } from "./records.ts";
@@ -26,6 +34,9 @@ export interface SandboxCompany {
   /** URL slug. */
   route: string;
 }
+
+/** Whop's documented limit on transfer `notes`. */
+export const TRANSFER_NOTES_MAX = 50;
 
 /** A ledger transfer request, already validated. */
 export interface TransferInput {
@@ -55,7 +66,7 @@ export interface WhopStateSnapshot {
 /** Every record of the simulated Whop and the operations that change them. */
 export class WhopState {
   /** Money. */
-  readonly ledger = new Ledger();
+  readonly ledger: Ledger;
   /** Known users, by id. */
   readonly users = new Map<string, DemoUser>();
   /** Created through the API, oldest first. */
@@ -74,6 +85,12 @@ export class WhopState {
   readonly experiences = new Experiences();
   /** The company. */
   readonly company: SandboxCompany;
+  /** The fee deducted from each payment. */
+  fees: WhopFees;
+  /** How long a payment's net amount stays pending before it can be transferred. */
+  holdMs: number;
+  /** Users on the company's team: the only ones a `company_id` notification reaches. */
+  readonly teamUserIds: Set<string>;
   readonly #now: () => number;
   readonly #transfersByKey = new Map<string, TransferRecord>();
 
@@ -82,10 +99,17 @@ export class WhopState {
       company: SandboxCompany;
       users: readonly DemoUser[];
       now: () => number;
+      fees: WhopFees;
+      holdMs: number;
+      teamUserIds?: readonly string[];
     },
   ) {
     this.company = options.company;
     this.#now = options.now;
+    this.ledger = new Ledger(options.now);
+    this.fees = options.fees;
+    this.holdMs = options.holdMs;
+    this.teamUserIds = new Set(options.teamUserIds ?? []);
     for (const user of options.users) this.addUser(user);
   }
 
@@ -193,7 +217,8 @@ export class WhopState {
 
   /**
    * The buyer pays a checkout configuration: the payer's wallet is charged
-   * (it may go negative, as a card charge would) and the company credited.
+   * the total (it may go negative, as a card charge would) and the company
+   * is credited the total less Whop's fee, pending for `holdMs`.
    */
   pay(
     checkoutConfigurationId: string,
@@ -206,9 +231,13 @@ export class WhopState {
     if (amountMinor <= 0) {
       throw new WhopApiError(400, "invalid_request", "Amount must be positive");
     }
-    this.ledger.move(user.id, this.company.id, currency, amountMinor, {
-      allowOverdraft: true,
-    });
+    const fee = feeMinor(amountMinor, currency, this.fees);
+    const afterFeesMinor = amountMinor - fee;
+    if (afterFeesMinor <= 0) {
+      throw new WhopApiError(400, "invalid_request", "Amount does not cover the processing fee");
+    }
+    this.ledger.set(user.id, currency, this.ledger.balance(user.id, currency) - amountMinor);
+    this.ledger.hold(this.company.id, currency, afterFeesMinor, this.#now() + this.holdMs);
     const payment: PaymentRecord = {
       id: newId("pay"),
       checkoutConfigurationId: checkout.id,
@@ -216,6 +245,7 @@ export class WhopState {
       userId: user.id,
       amount: toMajor(amountMinor, currency),
       amountMinor,
+      afterFeesMinor,
       currency,
       metadata: checkout.metadata,
       refundedMinor: 0,
@@ -234,9 +264,17 @@ export class WhopState {
     return found;
   }
 
-  /** Refunds all that is left of a payment, or `partialAmount` (decimal) of it. */
-  refund(paymentId: string, partialAmount: number | null): RefundRecord {
+  /**
+   * Refunds all that is left of a payment, or `partialAmount` (decimal) of
+   * it. The refund ends as `status` says (`succeeded` unless a fault says
+   * otherwise): a failed or canceled one moves no money; a pending one holds
+   * its amount until {@link setRefundStatus} settles it.
+   */
+  refund(paymentId: string, partialAmount: number | null, status: RefundStatus = "succeeded"): RefundRecord {
     const payment = this.requirePayment(paymentId);
+    if (this.refunds.some((r) => r.paymentId === paymentId && r.status === "pending")) {
+      throw new WhopApiError(400, "invalid_request", "A refund of this payment is already pending");
+    }
     const left = payment.amountMinor - payment.refundedMinor;
     const amountMinor = partialAmount === null ? left : toMinor(partialAmount, payment.currency);
     if (amountMinor <= 0 || amountMinor > left) {
@@ -246,26 +284,39 @@ export class WhopState {
         `Refund amount must be between 0 and ${toMajor(left, payment.currency)} ${payment.currency}`,
       );
     }
-    this.ledger.move(
-      this.company.id,
-      payment.userId,
-      payment.currency,
-      amountMinor,
-      { allowOverdraft: true },
-    );
     const refund: RefundRecord = {
       id: newId("rfnd"),
       paymentId,
       amount: toMajor(amountMinor, payment.currency),
       amountMinor,
       currency: payment.currency,
+      status: "pending",
       createdAt: this.nowIso(),
     };
-    payment.refundedMinor += amountMinor;
     payment.refundIds.push(refund.id);
-    payment.refundedAt = refund.createdAt;
     this.refunds.push(refund);
+    if (status !== "failed" && status !== "canceled") this.#applyRefund(payment, refund, 1);
+    refund.status = status;
     return refund;
+  }
+
+  /** Settles a pending refund: `succeeded` keeps the money moved, `failed`/`canceled` moves it back. */
+  setRefundStatus(refundId: string, status: Exclude<RefundStatus, "pending">): RefundRecord {
+    const refund = this.requireRefund(refundId);
+    if (refund.status !== "pending") {
+      throw new WhopApiError(400, "invalid_request", `Refund ${refundId} is already ${refund.status}`);
+    }
+    if (status !== "succeeded") this.#applyRefund(this.requirePayment(refund.paymentId), refund, -1);
+    refund.status = status;
+    return refund;
+  }
+
+  /** Moves a refund's money from the company to the payer (`direction` 1) or back (-1). */
+  #applyRefund(payment: PaymentRecord, refund: RefundRecord, direction: 1 | -1): void {
+    const [from, to] = direction === 1 ? [this.company.id, payment.userId] : [payment.userId, this.company.id];
+    this.ledger.move(from, to, payment.currency, refund.amountMinor, { allowOverdraft: true });
+    payment.refundedMinor += direction * refund.amountMinor;
+    payment.refundedAt = direction === 1 ? refund.createdAt : payment.refundedAt;
   }
 
   /** A refund, or a 404. */
@@ -292,6 +343,13 @@ export class WhopState {
     const amountMinor = toMinor(input.amount, currency);
     if (amountMinor <= 0) {
       throw new WhopApiError(400, "invalid_request", "amount must be positive");
+    }
+    if (input.notes !== null && input.notes.length > TRANSFER_NOTES_MAX) {
+      throw new WhopApiError(
+        400,
+        "invalid_request",
+        `notes must be at most ${TRANSFER_NOTES_MAX} characters (got ${input.notes.length})`,
+      );
     }
     try {
       this.ledger.move(originId, destinationId, currency, amountMinor);
