@@ -216,7 +216,10 @@ Deno.test("components - the payout badge says a payout waits for funds, when it 
     nextAttemptAt: "2026-12-01T13:00:00.000Z",
     lastError: "Waiting for funds to clear: $0.00 available, $97.00 pending, $300.00 needed.",
   });
-  assert.match(waiting, /Waiting for funds to clear<\/span>.*— next try Dec 1, 2026, 13:00 UTC/);
+  assert.match(
+    waiting,
+    /Waiting for funds to clear<\/span>.*— next try <time datetime="2026-12-01T13:00:00.000Z">Dec 1, 2026, 13:00 UTC<\/time>/,
+  );
   assert.doesNotMatch(waiting, /failed|operators/);
   const flagged = html({
     state: "pending",
@@ -225,5 +228,8 @@ Deno.test("components - the payout badge says a payout waits for funds, when it 
     nextAttemptAt: "2026-12-15T13:00:00.000Z",
     flaggedAt: "2026-12-15T12:00:00.000Z",
   });
-  assert.match(flagged, /flagged to the operators Dec 15, 2026, 12:00 UTC/);
+  assert.match(
+    flagged,
+    /flagged to the operators <time datetime="2026-12-15T12:00:00.000Z">Dec 15, 2026, 12:00 UTC<\/time>/,
+  );
 });

@@ -101,9 +101,14 @@ export function bumpChange(op: Deno.AtomicOperation, competitionId: string, kind
 
 const LOCKED = /database is locked|SQLITE_BUSY/i;
 
+/** How long a commit keeps retrying while another process holds the file's lock. */
+const LOCK_PATIENCE_MS = 5_000;
+
 /**
  * Commits an atomic operation built by `build`, retrying with a short random
- * backoff when another process holds the local KV file's lock. Returns the
+ * backoff (growing to 100 ms, for up to 5 s in all) when another process
+ * holds the local KV file's lock: on a busy machine two processes writing one
+ * file can keep each other waiting for longer than a few tries. Returns the
  * commit result (a failed `check` is a normal result, not an error).
  *
  * @example
@@ -111,14 +116,14 @@ const LOCKED = /database is locked|SQLITE_BUSY/i;
  */
 export async function commit(
   build: () => Deno.AtomicOperation,
-  attempts = 8,
 ): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
+  const deadline = performance.now() + LOCK_PATIENCE_MS;
   for (let attempt = 1;; attempt++) {
     try {
       return await build().commit();
     } catch (error) {
-      if (attempt >= attempts || !(error instanceof Error) || !LOCKED.test(error.message)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      if (!(error instanceof Error) || !LOCKED.test(error.message) || performance.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
     }
   }
 }

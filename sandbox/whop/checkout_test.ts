@@ -109,7 +109,7 @@ Deno.test("whop sandbox - the checkout pre-selects the user this browser signed 
   try {
     const whop = sdkFor(sandbox);
     const checkout = await whop.checkoutConfigurations.create({
-      plan: { initial_price: 10, currency: "usd", title: "Prize" },
+      plan: { initial_price: 10, currency: "usd", title: "Prize", account_id: TEST_SETTINGS.companyId },
       metadata: { competitionId: "cmp_1" },
     });
     const signedIn = sandbox.users[2];
