@@ -3,6 +3,7 @@
  * competitions and the live island renders it for running ones.
  */
 import type { LeaderboardEntry } from "../lib/competitions/leaderboard.ts";
+import type { Metric } from "../lib/competitions/input.ts";
 import { formatDecimalMoney } from "./format.ts";
 
 /** How a row's rank just moved, for the highlight animation. */
@@ -14,11 +15,15 @@ export interface LeaderboardTableProps {
   /** Rows whose rank just changed, by participant id. */
   moves?: Record<string, RankMove>;
   caption?: string;
+  /** What the competition ranks by (default revenue): the value column follows it. */
+  metric?: Metric;
 }
 
 /** Rows keyed by participant id, each with `data-participant-id` for animations and tests. */
 export function LeaderboardTable(props: LeaderboardTableProps) {
-  const { entries, moves = {} } = props;
+  const { entries, moves = {}, metric = "revenue" } = props;
+  const prizes = entries.some((entry) => entry.prize !== undefined);
+  const columns = 3 + (metric === "revenue" ? 0 : 1) + (prizes ? 1 : 0);
   return (
     <table class="leaderboard">
       <caption>{props.caption ?? "Leaderboard"}</caption>
@@ -26,14 +31,16 @@ export function LeaderboardTable(props: LeaderboardTableProps) {
         <tr>
           <th scope="col" class="rank">#</th>
           <th scope="col">Store</th>
+          {metric === "growth" && <th scope="col" class="num">Growth</th>}
           <th scope="col" class="num">Revenue</th>
-          <th scope="col" class="num hide-narrow">Orders</th>
+          <th scope="col" class={metric === "orders" ? "num" : "num hide-narrow"}>Orders</th>
+          {prizes && <th scope="col" class="num">Prize</th>}
         </tr>
       </thead>
       <tbody>
         {entries.length === 0 && (
           <tr>
-            <td colSpan={4} class="muted">No stores have joined yet.</td>
+            <td colSpan={columns} class="muted">No stores have joined yet.</td>
           </tr>
         )}
         {entries.map((entry) => (
@@ -48,8 +55,14 @@ export function LeaderboardTable(props: LeaderboardTableProps) {
               <span class="store-shop muted">{entry.shop}</span>
               {!entry.connected && <span class="tag tag-warning">store disconnected</span>}
             </th>
+            {metric === "growth" && <td class="num value">{entry.value}</td>}
             <td class="num revenue">{formatDecimalMoney(entry.revenue, entry.currency)}</td>
-            <td class="num hide-narrow">{entry.orders}</td>
+            <td class={metric === "orders" ? "num value" : "num hide-narrow"}>{entry.orders}</td>
+            {prizes && (
+              <td class="num prize">
+                {entry.prize !== undefined ? formatDecimalMoney(entry.prize, entry.currency) : ""}
+              </td>
+            )}
           </tr>
         ))}
       </tbody>

@@ -7,6 +7,10 @@
 import { type Signal, signal } from "@preact/signals";
 import type { LeaderboardEntry } from "../lib/competitions/leaderboard.ts";
 import type { CompetitionStatus, Winner } from "../lib/competitions/competitions.ts";
+import type { Metric } from "../lib/competitions/input.ts";
+
+/** A decided place as the JSON carries it (money as decimal strings). */
+export type PlaceJson = Omit<Winner, "revenue" | "amount"> & { revenue: string; amount?: string };
 
 /** The competition as the leaderboard JSON carries it (money as decimal strings). */
 export interface LiveCompetition {
@@ -18,7 +22,12 @@ export interface LiveCompetition {
   startDate: string;
   endDate: string;
   participantCount: number;
-  winner?: (Omit<Winner, "revenue"> & { revenue: string }) | null;
+  metric?: Metric;
+  prizeSplit?: number[];
+  /** While SETTLING: when the results become final. */
+  settlesAt?: string;
+  winner?: PlaceJson | null;
+  places?: PlaceJson[];
 }
 
 /** `GET /api/competitions/:id/leaderboard`, and the data of each `leaderboard` event. */

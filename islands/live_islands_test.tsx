@@ -13,6 +13,7 @@ function entry(participantId: string, rank: number, revenue: string): Leaderboar
     displayName: `Store ${participantId}`,
     shop: `${participantId}.myshopify.com`,
     revenue,
+    value: revenue,
     currency: "USD",
     orders: 1,
     lastOrderAt: null,

@@ -106,14 +106,24 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
           <time dateTime={board.value.updatedAt}>{updated.value.toISOString().slice(11, 19)} UTC</time>
         </span>
       </div>
+      {competition.status === "SETTLING" && competition.settlesAt && (
+        <p class="notice notice-provisional" role="status">
+          Provisional — final on {competition.settlesAt.slice(0, 16).replace("T", " ")}{" "}
+          UTC. Refunds and cancellations of orders placed during the race still count until then.
+        </p>
+      )}
       {competition.winner && (
         <p class="notice" role="status">
-          <strong>{competition.winner.displayName}</strong> won with{" "}
-          {formatDecimalMoney(competition.winner.revenue, competition.currency)}.
+          <strong>{competition.winner.displayName}</strong> won with {competition.metric === "revenue" ||
+              !competition.metric || !competition.winner.value
+            ? formatDecimalMoney(competition.winner.revenue, competition.currency)
+            : competition.metric === "orders"
+            ? `${competition.winner.value} orders`
+            : `${competition.winner.value} growth`}.
         </p>
       )}
       <div ref={tableRef}>
-        <LeaderboardTable entries={entries} moves={moves.value} />
+        <LeaderboardTable entries={entries} moves={moves.value} metric={competition.metric} />
       </div>
       <p class="visually-hidden" aria-live="polite">{announcement.value}</p>
     </section>

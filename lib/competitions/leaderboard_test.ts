@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { findWinner, rankRows, toEntries } from "./leaderboard.ts";
+import { decidePlaces, rankRows, toEntries } from "./leaderboard.ts";
 import type { LeaderboardRow } from "./participants.ts";
 import { createCompetition } from "./competitions.ts";
 import { createParticipant } from "./participants.ts";
@@ -25,11 +25,13 @@ Deno.test("leaderboard - equal totals share a rank and the next rank skips", () 
 });
 
 Deno.test("leaderboard - entries carry revenue as decimal strings", () => {
-  const [entry] = toEntries(rankRows([row("a", 123450)]), "USD");
+  const [entry] = toEntries(rankRows([row("a", 123450)]), { currency: "USD", prize: 1000 });
   assert.equal(entry.revenue, "1234.50");
+  assert.equal(entry.value, "1234.50", "ranked by revenue, the value is the revenue");
+  assert.equal(entry.prize, "10.00", "the leader holds the whole prize as things stand");
   assert.equal(entry.participantId, "a");
   assert.equal(entry.currency, "USD");
-  assert.equal(toEntries(rankRows([row("a", 1000)]), "JPY")[0].revenue, "1000");
+  assert.equal(toEntries(rankRows([row("a", 1000)]), { currency: "JPY", prize: 1000 })[0].revenue, "1000");
 });
 
 Deno.test("leaderboard - the winner is the top revenue, then who reached it first", async () => {
@@ -42,16 +44,16 @@ Deno.test("leaderboard - the winner is the top revenue, then who reached it firs
     startDate: "2026-12-02T00:00:00Z",
     endDate: "2026-12-03T00:00:00Z",
   }, { now, minDurationS: 60 });
-  assert.equal(await findWinner(kv, competition, now), null, "no participants, no winner");
+  assert.deepEqual(await decidePlaces(kv, competition, now), { places: [], unearned: 1000 }, "no participants");
   const rows = [
     row("late", 900, "2026-12-02T05:00:00.000Z"),
     row("early", 900, "2026-12-02T03:00:00.000Z"),
     row("low", 100),
   ];
   for (const r of rows) {
-    await kv.set(keys.leaderboardRow(competition.id, r.revenue, Date.parse(r.reachedAt), r.id), r);
+    await kv.set(keys.leaderboardRow(competition.id, [-r.revenue], Date.parse(r.reachedAt), r.id), r);
   }
-  const winner = await findWinner(kv, competition, now);
+  const [winner] = (await decidePlaces(kv, competition, now)).places;
   assert.equal(winner?.participantId, "early");
   assert.equal(winner?.revenue, 900);
 });
@@ -73,5 +75,5 @@ Deno.test("leaderboard - nobody wins when nobody sold anything", async () => {
     displayName: "S",
     currency: "USD",
   }, Date.parse("2026-12-02T01:00:00Z"));
-  assert.equal(await findWinner(kv, competition, now), null);
+  assert.deepEqual(await decidePlaces(kv, competition, now), { places: [], unearned: 1000 });
 });

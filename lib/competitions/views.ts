@@ -7,18 +7,38 @@
 import { keys } from "../core/db.ts";
 import { toDecimalString } from "../core/money.ts";
 import { getUser } from "../core/users.ts";
-import { type Competition, competitionPrizeDecimal, listCompetitionsByCreator } from "./competitions.ts";
+import { type Competition, competitionPrizeDecimal, listCompetitionsByCreator, type Winner } from "./competitions.ts";
 import { readLeaderboard, toEntries } from "./leaderboard.ts";
+import { prizeSplitOf } from "./prize_split.ts";
 import { listParticipationsOfUser } from "./participants.ts";
 
-/** A competition as the API shows it: money as decimal strings. */
+/** A decided place with money as decimal strings. */
+function placeView(place: Winner, currency: string) {
+  return {
+    ...place,
+    place: place.place ?? 1,
+    revenue: toDecimalString(place.revenue, currency),
+    amount: place.amount === undefined ? undefined : toDecimalString(place.amount, currency),
+  };
+}
+
+/**
+ * A competition as the API shows it: money as decimal strings, and the rules
+ * of records stored before splits and metrics with their defaults.
+ */
 export function competitionView(competition: Competition) {
+  const { currency } = competition;
   return {
     ...competition,
     prize: competitionPrizeDecimal(competition),
-    winner: competition.winner
-      ? { ...competition.winner, revenue: toDecimalString(competition.winner.revenue, competition.currency) }
-      : competition.winner,
+    prizeSplit: prizeSplitOf(competition),
+    metric: competition.metric ?? "revenue",
+    growthMinBaseline: competition.growthMinBaseline === undefined
+      ? undefined
+      : toDecimalString(competition.growthMinBaseline, currency),
+    winner: competition.winner ? placeView(competition.winner, currency) : competition.winner,
+    places: competition.places?.map((place) => placeView(place, currency)),
+    unearned: competition.unearned === undefined ? undefined : toDecimalString(competition.unearned, currency),
   };
 }
 
@@ -33,7 +53,7 @@ export async function leaderboardView(kv: Deno.Kv, competition: Competition, lim
   ]);
   return {
     competition: competitionView(competition),
-    entries: toEntries(rows, competition.currency),
+    entries: toEntries(rows, competition),
     updatedAt: new Date(change.value?.at ?? Date.parse(competition.updatedAt)).toISOString(),
   };
 }

@@ -8,7 +8,6 @@ import { type Context, Hono } from "hono";
 import { type AppDeps, type AppEnv, readForm } from "../_env.ts";
 import {
   type Competition,
-  competitionPrizeDecimal,
   editCompetition,
   getCompetition,
   isEditable,
@@ -18,6 +17,7 @@ import { ForbiddenError, ValidationError } from "../../lib/core/errors.ts";
 import { requireUserId } from "../../lib/web/middleware/caller.ts";
 import { listParticipants, type Participant } from "../../lib/competitions/participants.ts";
 import { formatMoney } from "../../lib/core/money.ts";
+import { competitionView } from "../../lib/competitions/views.ts";
 import {
   type CompetitionFormValues,
   competitionFormValues,
@@ -45,7 +45,8 @@ export async function loadOwnCompetition(c: Context<AppEnv>, deps: AppDeps): Pro
 
 /** The stored rules as form values. */
 function storedValues(competition: Competition): CompetitionFormValues {
-  return competitionFormValues({ ...competition, prize: competitionPrizeDecimal(competition) });
+  const view = competitionView(competition);
+  return competitionFormValues({ ...view, growthMinBaseline: view.growthMinBaseline ?? "" });
 }
 
 function ParticipantsTable(props: { participants: Participant[] }) {
