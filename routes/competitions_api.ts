@@ -1,6 +1,6 @@
 /**
- * The competitions JSON API: create, list, read, edit and cancel, and the
- * leaderboard.
+ * The competitions JSON API: create, list, read, edit and cancel, the
+ * leaderboard, and the creator's disqualification of a store (and its undo).
  */
 import { Hono } from "hono";
 import { type AppDeps, type AppEnv, readJson } from "./_env.ts";
@@ -19,6 +19,7 @@ import { requireUserId } from "../lib/web/middleware/caller.ts";
 import { ValidationError } from "../lib/core/errors.ts";
 import { competitionView, leaderboardView } from "../lib/competitions/views.ts";
 import { cancelAndRefund } from "../lib/whop/refunds.ts";
+import { setDisqualification } from "../lib/competitions/disqualification.ts";
 
 /** Routes under `/api/competitions`. */
 export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
@@ -77,6 +78,23 @@ export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
       const userId = requireUserId(c);
       const { competition, refund } = await cancelAndRefund(deps, c.req.param("id"), userId);
       return c.json({ competition: competitionView(competition), refund: refund ? { state: refund.state } : null });
+    })
+    .post("/:id/participants/:participantId/:action{disqualify|reinstate}", async (c) => {
+      const userId = requireUserId(c);
+      const body = await readJson(c);
+      const reason = typeof body === "object" && body !== null && !Array.isArray(body)
+        ? (body as Record<string, unknown>).reason
+        : undefined;
+      const participant = await setDisqualification(deps.kv, {
+        competitionId: c.req.param("id"),
+        participantId: c.req.param("participantId"),
+        userId,
+        action: c.req.param("action") === "disqualify" ? "disqualified" : "reinstated",
+        reason,
+        now: deps.now(),
+        sendNotification: deps.lifecycle?.sendNotification,
+      });
+      return c.json({ participant: { id: participant.id, disqualified: participant.disqualified ?? null } });
     })
     .get("/:id/leaderboard", async (c) => {
       const competition = await getCompetition(deps.kv, c.req.param("id"));

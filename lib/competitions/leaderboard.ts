@@ -76,9 +76,13 @@ export async function readDisqualified(kv: Deno.Kv, competitionId: string): Prom
   return rows;
 }
 
-/** Whether a store can take a paid place: it has at least one counted order. */
-export function earnsPlace(row: Pick<LeaderboardRow, "orders" | "disqualified">): boolean {
-  return row.orders > 0 && !row.disqualified;
+/**
+ * Whether a store can take a paid place: it has a counted order and revenue
+ * above zero (a store whose orders were all refunded sold nothing), and it
+ * is not disqualified.
+ */
+export function earnsPlace(row: Pick<LeaderboardRow, "orders" | "revenue" | "disqualified">): boolean {
+  return row.orders > 0 && row.revenue > 0 && !row.disqualified;
 }
 
 const growthFormat = new Intl.NumberFormat("en-US", {

@@ -15,7 +15,9 @@ export type NotificationKind =
   | "funded"
   | "payout_sent"
   | "refunded"
-  | "cancelled";
+  | "cancelled"
+  | "disqualified"
+  | "reinstated";
 
 /** One in-app notification. */
 export interface Notification {

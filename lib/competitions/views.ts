@@ -8,7 +8,7 @@ import { keys } from "../core/db.ts";
 import { toDecimalString } from "../core/money.ts";
 import { getUser } from "../core/users.ts";
 import { type Competition, competitionPrizeDecimal, listCompetitionsByCreator, type Winner } from "./competitions.ts";
-import { readLeaderboard, toEntries } from "./leaderboard.ts";
+import { readDisqualified, readLeaderboard, toEntries } from "./leaderboard.ts";
 import { prizeSplitOf } from "./prize_split.ts";
 import { listParticipationsOfUser } from "./participants.ts";
 
@@ -47,13 +47,22 @@ export type CompetitionView = ReturnType<typeof competitionView>;
 
 /** The leaderboard JSON of a competition: its view, the ranked entries and when the board last changed. */
 export async function leaderboardView(kv: Deno.Kv, competition: Competition, limit = 100) {
-  const [rows, change] = await Promise.all([
+  const [rows, out, change] = await Promise.all([
     readLeaderboard(kv, competition.id, limit),
+    readDisqualified(kv, competition.id),
     kv.get<{ at: number }>(keys.changes(competition.id)),
   ]);
   return {
     competition: competitionView(competition),
     entries: toEntries(rows, competition),
+    /** Stores the creator took out of the ranking, with the public reason. */
+    disqualified: out.map((row) => ({
+      participantId: row.id,
+      displayName: row.displayName,
+      shop: row.shop,
+      reason: row.disqualified?.reason ?? "",
+      at: row.disqualified?.at ?? "",
+    })),
     updatedAt: new Date(change.value?.at ?? Date.parse(competition.updatedAt)).toISOString(),
   };
 }

@@ -64,7 +64,8 @@ export const keys = {
   disqualifiedRow: (competitionId: string, participantId: string) =>
     ["leaderboard_disqualified", competitionId, participantId] as const,
   auditLog: (competitionId: string) => ["competition_audit", competitionId] as const,
-  auditEntry: (competitionId: string, atMs: number, id: string) => ["competition_audit", competitionId, atMs, id] as const,
+  auditEntry: (competitionId: string, atMs: number, id: string) =>
+    ["competition_audit", competitionId, atMs, id] as const,
   revenuePoints: (competitionId: string, participantId: string) =>
     ["revenue_points", competitionId, participantId] as const,
   revenuePoint: (competitionId: string, participantId: string, atMs: number) =>

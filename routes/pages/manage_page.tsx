@@ -1,8 +1,9 @@
 /**
  * `/competitions/:id/manage`, creator only: fund, edit before the start,
  * cancel, the funding issue, the stores with their sync state and
- * connection, and the payout. Edits and cancelling are form posts that 303
- * back here.
+ * connection (and the disqualify / reinstate forms), the audit log of those
+ * actions, and each place's payout. Edits, cancelling and disqualifying are
+ * form posts that 303 back here.
  */
 import { type Context, Hono } from "hono";
 import { type AppDeps, type AppEnv, readForm } from "../_env.ts";
@@ -29,7 +30,10 @@ import {
 import { CreateFormIsland } from "../../components/island_wrappers.ts";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { PayoutState } from "../../components/payout_state.tsx";
-import { getPayout } from "../../lib/whop/payouts.ts";
+import { listPayouts, type Payout } from "../../lib/whop/payouts.ts";
+import { type AuditEntry, listAuditLog, setDisqualification } from "../../lib/competitions/disqualification.ts";
+import { paidPlaces } from "../../lib/competitions/settlement.ts";
+import { ordinal } from "../../lib/competitions/input.ts";
 import { formatUtc } from "../../components/format.ts";
 import { renderAppPage } from "./_shell.tsx";
 import { cancelAndRefund } from "../../lib/whop/refunds.ts";
@@ -49,8 +53,89 @@ function storedValues(competition: Competition): CompetitionFormValues {
   return competitionFormValues({ ...view, growthMinBaseline: view.growthMinBaseline ?? "" });
 }
 
-function ParticipantsTable(props: { participants: Participant[] }) {
+/** Whether the creator can still take stores out of the ranking (until the results freeze). */
+function canDisqualify(competition: Competition): boolean {
+  return (competition.status === "UPCOMING" || competition.status === "ACTIVE" || competition.status === "SETTLING") &&
+    !competition.resultsFrozenAt;
+}
+
+function DisqualifyForm(props: { competition: Competition; participant: Participant }) {
+  const { competition, participant } = props;
+  const base = `/competitions/${competition.id}/manage/participants/${participant.id}`;
+  if (participant.disqualified) {
+    return (
+      <form method="post" action={`${base}/reinstate`} class="inline-form">
+        <span class="tag tag-warning">disqualified</span> {participant.disqualified.reason}{" "}
+        <input
+          name="reason"
+          aria-label={`Why ${participant.displayName} is reinstated`}
+          placeholder="Note (optional)"
+        />
+        <button type="submit" class="button-secondary">Reinstate</button>
+      </form>
+    );
+  }
+  return (
+    <form method="post" action={`${base}/disqualify`} class="inline-form">
+      <input
+        name="reason"
+        required
+        minLength={3}
+        maxLength={500}
+        aria-label={`Why ${participant.displayName} is disqualified (shown publicly)`}
+        placeholder="Reason, shown publicly"
+      />
+      <button type="submit" class="button-danger">Disqualify</button>
+    </form>
+  );
+}
+
+function AuditLog(props: { entries: AuditEntry[] }) {
+  if (props.entries.length === 0) {
+    return <p class="muted">Nothing yet: disqualifications and reinstatements appear here.</p>;
+  }
+  return (
+    <div class="table-scroll">
+      <table class="data-table audit-log">
+        <caption class="visually-hidden">Who did what and when</caption>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Who</th>
+            <th scope="col">What</th>
+            <th scope="col">Reason</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.entries.map((entry) => (
+            <tr key={entry.id}>
+              <td>
+                <time dateTime={entry.at}>{formatUtc(entry.at)}</time>
+              </td>
+              <td>{entry.by}</td>
+              <td>
+                {entry.action === "disqualified" ? "Disqualified" : "Reinstated"} {entry.displayName}{" "}
+                <span class="muted">{entry.shop}</span>
+              </td>
+              <td>{entry.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function payoutLabel(payout: Payout, competition: Competition): string {
+  const place = payout.place ?? 1;
+  if (place === "creator") return "Unearned places, back to you";
+  const holder = paidPlaces(competition).find((p) => (p.place ?? 1) === place);
+  return `${ordinal(place)} place${holder ? `: ${holder.displayName}` : ""}`;
+}
+
+function ParticipantsTable(props: { participants: Participant[]; competition: Competition }) {
   if (props.participants.length === 0) return <p class="muted">No stores have joined yet.</p>;
+  const actions = canDisqualify(props.competition);
   return (
     <div class="table-scroll">
       <table class="data-table">
@@ -62,6 +147,7 @@ function ParticipantsTable(props: { participants: Participant[] }) {
             <th scope="col">Sync</th>
             <th scope="col" class="num">Orders fetched</th>
             <th scope="col">Last synced</th>
+            {actions && <th scope="col">Ranking</th>}
           </tr>
         </thead>
         <tbody>
@@ -81,6 +167,11 @@ function ParticipantsTable(props: { participants: Participant[] }) {
               </td>
               <td class="num">{p.sync.ordersFetched}</td>
               <td>{p.sync.lastSyncedAt ? formatUtc(p.sync.lastSyncedAt) : "never"}</td>
+              {actions && (
+                <td>
+                  <DisqualifyForm competition={props.competition} participant={p} />
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
@@ -94,17 +185,19 @@ async function renderManage(
   deps: AppDeps,
   competition: Competition,
   form?: { values: CompetitionFormValues; errors: FieldErrors },
+  actionError?: string,
 ) {
   const now = deps.now();
-  const [participants, payout] = await Promise.all([
+  const [participants, payouts, audit] = await Promise.all([
     listParticipants(deps.kv, competition.id),
-    getPayout(deps.kv, competition.id),
+    listPayouts(deps.kv, competition.id),
+    listAuditLog(deps.kv, competition.id),
   ]);
   const editable = isEditable(competition, now);
   const prize = formatMoney(competition.prize, competition.currency);
   return renderAppPage(c, deps, {
     title: `Manage ${competition.title}`,
-    status: form ? 400 : 200,
+    status: form || actionError ? 400 : 200,
     body: (
       <>
         <div class="page-head">
@@ -117,6 +210,7 @@ async function renderManage(
           <a class="button button-secondary" href={`/competitions/${competition.id}`}>Public page</a>
         </div>
         {c.req.query("saved") !== undefined && <p class="notice" role="status">Changes saved.</p>}
+        {actionError && <p class="notice notice-error" role="alert">{actionError}</p>}
         {competition.fundingIssue && (
           <p class="notice notice-error" role="alert">Funding problem: {competition.fundingIssue}</p>
         )}
@@ -150,7 +244,11 @@ async function renderManage(
         <SandboxTools sandbox={deps.config.sandbox} competition={competition} now={now} />
         <section class="card" aria-labelledby="stores-heading">
           <h2 id="stores-heading">Stores ({participants.length})</h2>
-          <ParticipantsTable participants={participants} />
+          <ParticipantsTable participants={participants} competition={competition} />
+        </section>
+        <section class="card" aria-labelledby="audit-heading">
+          <h2 id="audit-heading">Audit log</h2>
+          <AuditLog entries={audit} />
         </section>
         {competition.status === "COMPLETED" && (
           <section class="card" aria-labelledby="payout-heading">
@@ -159,8 +257,18 @@ async function renderManage(
               {competition.winner
                 ? `Winner: ${competition.winner.displayName}. `
                 : "No store made a sale; the prize goes back to you. "}
-              <PayoutState payout={payout} />
+              {payouts.length === 0 && competition.winner && <PayoutState payout={null} />}
             </p>
+            {payouts.length > 0 && (
+              <ul class="payouts">
+                {payouts.map((payout) => (
+                  <li key={payout.idempotenceKey}>
+                    {payoutLabel(payout, competition)} — {formatMoney(payout.amount, payout.currency)}{" "}
+                    <PayoutState payout={payout} />
+                  </li>
+                ))}
+              </ul>
+            )}
           </section>
         )}
         {editable && (
@@ -202,6 +310,25 @@ export function managePage(deps: AppDeps): Hono<AppEnv> {
           values,
           errors: Object.keys(errors).length ? errors : { "": error.message },
         });
+      }
+      return c.redirect(`/competitions/${competition.id}/manage?saved`, 303);
+    })
+    .post("/competitions/:id/manage/participants/:participantId/:action{disqualify|reinstate}", async (c) => {
+      const competition = await loadOwnCompetition(c, deps);
+      const form = await readForm(c);
+      try {
+        await setDisqualification(deps.kv, {
+          competitionId: competition.id,
+          participantId: c.req.param("participantId"),
+          userId: competition.creatorId,
+          action: c.req.param("action") === "disqualify" ? "disqualified" : "reinstated",
+          reason: form.reason,
+          now: deps.now(),
+          sendNotification: deps.lifecycle?.sendNotification,
+        });
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        return renderManage(c, deps, competition, undefined, error.issues[0]?.message ?? error.message);
       }
       return c.redirect(`/competitions/${competition.id}/manage?saved`, 303);
     })
