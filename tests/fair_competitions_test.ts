@@ -12,6 +12,7 @@ import { type Competition, getCompetition, updateCompetition } from "../lib/comp
 import { type Participant, updateParticipant } from "../lib/competitions/participants.ts";
 import { recordOrder } from "../lib/competitions/revenue.ts";
 import { runStatusJob } from "../cron/status_job.ts";
+import { runSyncJob } from "../cron/sync_job.ts";
 import { listPayouts } from "../lib/whop/payouts.ts";
 import { listNotifications } from "../lib/competitions/notifications.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
@@ -322,4 +323,58 @@ Deno.test("fair - the API round-trips prizeSplit and metric, and names each issu
     const body = await refused.json();
     assert.ok(body.issues.some((i: { message: string }) => i.message === message), JSON.stringify(body.issues));
   }
+});
+
+Deno.test("fair - growth reads each store's baseline from its Shopify history and ranks by it", async () => {
+  await using t = await createTestApp({}, { whop: true, shopify: true });
+  const lifecycle = t.deps.lifecycle!;
+  const start = t.clock.now() + HOUR;
+  const created = await t.request("/api/competitions", {
+    method: "POST",
+    userId: CREATOR,
+    json: {
+      title: "Growth Cup",
+      prize: "300.00",
+      currency: "USD",
+      metric: "growth",
+      startDate: new Date(start).toISOString(),
+      endDate: new Date(start + 2 * HOUR).toISOString(),
+    },
+  });
+  const { competition } = await created.json();
+  const fund = await t.request(`/api/competitions/${competition.id}/fund`, { method: "POST", userId: CREATOR });
+  await t.whop!.pay(new URL((await fund.json()).checkoutUrl).pathname.split("/").pop()!, { userId: CREATOR });
+  const SMALL = "small-shop.myshopify.com";
+  const BIG = "big-shop.myshopify.com";
+  const NEW = "new-shop.myshopify.com";
+  await joinStore(t, competition.id, OWNERS[0], SMALL);
+  await joinStore(t, competition.id, OWNERS[1], BIG);
+  await joinStore(t, competition.id, OWNERS[2], NEW);
+  // The equal window before the start is [start − 2 h, start): orders there are the baseline; older ones are not.
+  t.shopify!.createOrder(SMALL, { totalPrice: "1000.00", createdAt: start - 30 * 60_000 });
+  t.shopify!.createOrder(BIG, { totalPrice: "10000.00", createdAt: start - 90 * 60_000 });
+  t.shopify!.createOrder(BIG, { totalPrice: "777.00", createdAt: start - 3 * HOUR });
+  await t.shopify!.flushWebhooks();
+
+  t.clock.advance(HOUR + 1000);
+  await runStatusJob(lifecycle);
+  t.shopify!.createOrder(SMALL, { totalPrice: "1500.00" });
+  t.shopify!.createOrder(BIG, { totalPrice: "12000.00" });
+  t.shopify!.createOrder(NEW, { totalPrice: "20000.00" });
+  await t.shopify!.flushWebhooks();
+  await runSyncJob(lifecycle);
+  for (const shop of [SMALL, BIG, NEW]) {
+    await settledSync(t, (await participantOf(t, competition.id, shop))!.id);
+  }
+  const baselines = await Promise.all(
+    [SMALL, BIG, NEW].map(async (shop) => (await participantOf(t, competition.id, shop))!.ranking),
+  );
+  assert.deepEqual(baselines.map((r) => r?.metric === "growth" ? r.baseline : undefined), [100_000, 1_000_000, 0]);
+  const board = await (await t.request(`/api/competitions/${competition.id}/leaderboard`)).json();
+  assert.deepEqual(
+    board.entries.map((e: { shop: string; value: string; revenue: string }) => [e.shop, e.value, e.revenue]),
+    [[SMALL, "+50%", "1500.00"], [BIG, "+20%", "12000.00"], [NEW, "below baseline", "20000.00"]],
+  );
+  const page = await (await t.request(`/competitions/${competition.id}`)).text();
+  assert.match(page, /Ranked by growth: each store(&#39;|')s revenue in the window over its own revenue/);
 });

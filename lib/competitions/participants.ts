@@ -252,6 +252,23 @@ export async function updateParticipant(
   }
 }
 
+/**
+ * Records a growth store's baseline (its revenue in the equal window before
+ * the start), once: its leaderboard row moves to where its growth ranks it.
+ */
+export function setGrowthBaseline(kv: Deno.Kv, id: string, baseline: Minor, now: number): Promise<Participant> {
+  return updateParticipant(
+    kv,
+    id,
+    now,
+    "leaderboard",
+    (current) =>
+      current.ranking?.metric === "growth" && current.ranking.baseline === null
+        ? { ...current, ranking: { ...current.ranking, baseline } }
+        : null,
+  );
+}
+
 /** Every participant of a competition. */
 export function listParticipants(kv: Deno.Kv, competitionId: string): Promise<Participant[]> {
   return loadByIndex<Participant>(kv, keys.participantsByCompetition(competitionId), keys.participant);
