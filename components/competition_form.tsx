@@ -98,8 +98,11 @@ export function formValuesToInput(values: Partial<CompetitionFormValues>): Recor
   for (const field of COMPETITION_FIELDS) {
     const value = values[field];
     if (value === undefined) continue;
+    // The rules added later (split, metric, baseline) left empty keep their default (or, editing, their value).
+    if ((field === "prizeSplit" || field === "metric" || field === "growthMinBaseline") && value.trim() === "") {
+      continue;
+    }
     if (field === "prizeSplit") input[field] = splitFromText(value);
-    else if (field === "growthMinBaseline" && values.metric !== "growth" && value.trim() === "") continue;
     else input[field] = field === "startDate" || field === "endDate" ? utcInputToIso(value) : value;
   }
   return input;
