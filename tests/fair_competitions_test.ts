@@ -64,7 +64,9 @@ function transfersOf(t: TestApp, competitionId: string) {
   return t.whop!.transfers.filter((transfer) => (transfer.idempotenceKey ?? "").startsWith(`payout_${competitionId}`));
 }
 
+/** Two status jobs at once (two instances' crons): one settlement, one transfer per place. */
 async function settle(t: TestApp, competitionId: string, transfers: number): Promise<Competition> {
+  await Promise.all([runStatusJob(t.deps.lifecycle!), runStatusJob(t.deps.lifecycle!)]);
   await runStatusJob(t.deps.lifecycle!);
   await waitFor(
     () => Promise.resolve(transfersOf(t, competitionId).length >= transfers || undefined),
@@ -305,6 +307,16 @@ Deno.test("fair - the API round-trips prizeSplit and metric, and names each issu
   assert.deepEqual(after.prizeSplit, [50, 50]);
   assert.equal(after.metric, "orders");
   assert.equal(after.title, "Split Cup");
+
+  // Funded (the payment itself is the Whop tests' business).
+  await updateCompetition(t.kv, competition.id, t.clock.now(), "status", (c) => ({ ...c, status: "UPCOMING" }));
+  const locked = await t.request(`/api/competitions/${competition.id}`, {
+    method: "PATCH",
+    userId: CREATOR,
+    json: { prizeSplit: [100] },
+  });
+  assert.equal(locked.status, 400, "a funded competition's split is locked");
+  assert.match((await locked.json()).issues[0].message, /its split, the metric and the currency can no longer change/);
 
   const bad: [unknown, string][] = [
     [[60, 30], "The shares add up to 90%; they must add up to 100%."],
