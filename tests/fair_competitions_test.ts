@@ -16,6 +16,7 @@ import { runSyncJob } from "../cron/sync_job.ts";
 import { listPayouts } from "../lib/whop/payouts.ts";
 import { listNotifications } from "../lib/competitions/notifications.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
+import { postForm } from "../testing/page_fixtures.ts";
 
 const CREATOR = "user_CreatorAvaQ7m2x";
 /** Whop users the simulated Whop knows, so transfers to them land. */
@@ -208,9 +209,21 @@ Deno.test("fair - reinstating is logged and puts the store back", async () => {
   const board = await (await t.request(`/api/competitions/${competition.id}/leaderboard`)).json();
   assert.equal(board.entries.length, 2);
   assert.deepEqual(board.disqualified, []);
-  const manage = await (await t.request(`/competitions/${competition.id}/manage`, { userId: CREATOR })).text();
+  let manage = await (await t.request(`/competitions/${competition.id}/manage`, { userId: CREATOR })).text();
   assert.match(manage, /Test orders/);
   assert.match(manage, /Checked: real orders/);
+
+  // The manage page's own forms.
+  const form = `/competitions/${competition.id}/manage/participants/${participants[0].id}/disqualify`;
+  const empty = await postForm(t, form, { reason: "" }, CREATOR);
+  assert.equal(empty.status, 400);
+  assert.match(await empty.text(), /Give the reason, shown publicly, in a few words\./);
+  const done = await postForm(t, form, { reason: "Orders from the owner's own card" }, CREATOR);
+  assert.equal(done.status, 303);
+  assert.equal((await postForm(t, form, { reason: "Mine now" }, participants[1].userId)).status, 403);
+  manage = await (await t.request(`/competitions/${competition.id}/manage`, { userId: CREATOR })).text();
+  assert.match(manage, /Orders from the owner(&#39;|')s own card/);
+  assert.equal([...manage.matchAll(/<td>(Disqualified|Reinstated) /g)].length, 3, "three actions logged");
 });
 
 Deno.test("fair - the settlement window: a leader that refunds after the end loses the lead and the prize", async () => {
