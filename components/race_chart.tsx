@@ -1,12 +1,20 @@
 /**
- * The race chart: each store's revenue over the competition as a step line,
- * in SVG with class-based colours (no inline styles). Pure, so the live
- * island renders it too.
+ * The race chart: each leading store's value by the competition's metric
+ * (revenue, orders, or revenue as a percentage of its baseline) over the
+ * competition as a step line, in SVG with class-based colours (no inline
+ * styles). Pure, so the live island renders it too.
  */
 
-import { RACE_CHART_STORES, type RaceLine } from "../lib/competitions/race_line.ts";
+import { RACE_CHART_STORES, type RaceLine, type RaceMetric } from "../lib/competitions/race_line.ts";
 
 export { RACE_CHART_STORES, type RaceLine };
+
+/** What the chart's title says it plots, per metric. */
+const SUBJECT: Record<RaceMetric, string> = {
+  revenue: "Revenue",
+  orders: "Orders",
+  growth: "Revenue as a percentage of each store's baseline",
+};
 
 /** Props of {@link RaceChart}. */
 export interface RaceChartProps {
@@ -16,6 +24,8 @@ export interface RaceChartProps {
   lines: RaceLine[];
   /** Lines are drawn flat up to this instant (the latest data). */
   untilMs: number;
+  /** What the lines are; default revenue. */
+  metric?: RaceMetric;
 }
 
 const WIDTH = 640;
@@ -61,7 +71,11 @@ export function RaceChart(props: RaceChartProps) {
     startMs,
     untilMs: clamp(props.untilMs),
   };
-  const money = new Intl.NumberFormat("en-US", { style: "currency", currency, notation: "compact" });
+  const metric = props.metric ?? "revenue";
+  const axis = metric === "revenue"
+    ? new Intl.NumberFormat("en-US", { style: "currency", currency, notation: "compact" })
+    : new Intl.NumberFormat("en-US", { notation: "compact" });
+  const axisLabel = (value: number) => axis.format(value) + (metric === "growth" ? "%" : "");
   const day = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
   const leader = lines.map((line) => ({ line, last: line.points.at(-1)?.[1] ?? 0 }))
     .sort((a, b) => b.last - a.last)[0];
@@ -70,14 +84,14 @@ export function RaceChart(props: RaceChartProps) {
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="race-chart-title">
         <title id="race-chart-title">
           {lines.length === 0
-            ? "Revenue over time: no sales yet."
-            : `Revenue over time for ${lines.length} store${lines.length === 1 ? "" : "s"}` +
+            ? `${SUBJECT[metric]} over time: no sales yet.`
+            : `${SUBJECT[metric]} over time for ${lines.length} store${lines.length === 1 ? "" : "s"}` +
               (leader && leader.last > 0 ? `; ${leader.line.label} leads.` : ".")}
         </title>
         {[0, 0.5, 1].map((f) => (
           <g key={f} class="grid">
             <line x1={PAD.left} x2={WIDTH - PAD.right} y1={scale.y(max * f)} y2={scale.y(max * f)} />
-            <text x={PAD.left - 6} y={scale.y(max * f) + 4} text-anchor="end">{money.format(max * f)}</text>
+            <text x={PAD.left - 6} y={scale.y(max * f) + 4} text-anchor="end">{axisLabel(max * f)}</text>
           </g>
         ))}
         <text class="axis-label" x={PAD.left} y={HEIGHT - 8}>{day.format(startMs)}</text>

@@ -80,6 +80,18 @@ Deno.test("live islands - the race chart appends changed totals and follows the 
   );
 });
 
+Deno.test("live islands - the race chart follows the metric: orders count, growth against each line's baseline", () => {
+  const at = Date.parse("2026-12-02T01:00:00.000Z");
+  const board = leaderboard([{ ...entry("a", 1, "150.00"), orders: 4 }, entry("b", 2, "90.00")]);
+  const orders = extendLines([], { ...board, competition: { ...board.competition, metric: "orders" } });
+  assert.deepEqual(orders.map((line) => line.points), [[[at, 4]], [[at, 1]]]);
+  const growth = extendLines(
+    [{ participantId: "a", label: "Store a", points: [], baseline: 100 }],
+    { ...board, competition: { ...board.competition, metric: "growth" } },
+  );
+  assert.deepEqual(growth, [{ participantId: "a", label: "Store a", points: [[at, 150]], baseline: 100 }]);
+});
+
 Deno.test("live islands - the leaderboard renders on the server as a snapshot with a polite live region", () => {
   const html = renderToString(<LiveLeaderboard {...leaderboard([entry("a", 1, "1234.50")])} />);
   assert.match(html, /<span class="pill pill-static">Snapshot<\/span>/);

@@ -3,6 +3,7 @@ import { decidePlaces, rankRows, readLeaderboard, toEntries } from "./leaderboar
 import { activeCompetition } from "../../testing/fixtures.ts";
 import { recordOrder } from "./revenue.ts";
 import { setGrowthBaseline } from "./participants.ts";
+import { readRaceLines } from "./race_series.ts";
 import type { LeaderboardRow } from "./participants.ts";
 import { createCompetition } from "./competitions.ts";
 import { createParticipant } from "./participants.ts";
@@ -125,6 +126,12 @@ Deno.test("leaderboard - growth: $1,000 → $1,500 beats $10,000 → $12,000; st
     [big.id, "+20%"],
     [none.id, "below baseline"],
   ]);
+  const lines = await readRaceLines(kv, competition, entries);
+  assert.deepEqual(
+    lines.map((line) => [line.participantId, line.baseline, line.points.at(-1)?.[1]]),
+    [[small.id, 1000, 150], [big.id, 10000, 120]],
+    "the race chart plots revenue as a percentage of the baseline; stores without one have no line",
+  );
   const again = await setGrowthBaseline(kv, small.id, 1, start);
   assert.deepEqual(again.ranking, { metric: "growth", baseline: 100_000, minBaseline: 10_000 }, "set once");
 });
@@ -150,4 +157,6 @@ Deno.test("leaderboard - orders: ranked by the number of counted orders, the val
     participants[0].id,
     "1",
   ]]);
+  const [line] = await readRaceLines(kv, competition, entries);
+  assert.deepEqual(line.points.map(([at, count]) => [at - start, count]), [[60_000, 1], [120_000, 2], [180_000, 3]]);
 });

@@ -243,6 +243,7 @@ export function competitionPage(deps: AppDeps): Hono<AppEnv> {
       endMs,
       currency: competition.currency,
       lines: await readRaceLines(deps.kv, competition, leaderboard.entries),
+      metric: competition.metric,
       untilMs: Math.min(now, endMs),
     };
     const countdown = countdownTarget(competition);
