@@ -262,6 +262,10 @@ Deno.test("fair - the settlement window: a leader that refunds after the end los
   assert.equal(now.settlesAt, new Date(start + 3 * HOUR).toISOString());
   const page = await (await t.request(`/competitions/${competition.id}`)).text();
   assert.match(page, /Provisional — final on/);
+  const told = (await listNotifications(t.kv, CHEAT)).notifications.filter((n) => n.kind === "settling");
+  assert.equal(told.length, 1, "each store is told once that the results are provisional");
+  await runStatusJob(lifecycle);
+  assert.equal((await listNotifications(t.kv, CHEAT)).notifications.filter((n) => n.kind === "settling").length, 1);
 
   t.shopify!.refundOrder("cheat-store.myshopify.com", big.id, "900.00");
   t.shopify!.createOrder("honest-store.myshopify.com", { totalPrice: "5000.00" }); // after the end: never counts

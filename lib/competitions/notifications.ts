@@ -17,7 +17,8 @@ export type NotificationKind =
   | "refunded"
   | "cancelled"
   | "disqualified"
-  | "reinstated";
+  | "reinstated"
+  | "settling";
 
 /** One in-app notification. */
 export interface Notification {

@@ -92,7 +92,10 @@ export async function settleCompetition(
   const running = competition.status === "ACTIVE" || competition.status === "SETTLING";
   if (!running || services.now() < Date.parse(competition.endDate)) return "not_due";
   competition = await enterSettling(services, competitionId);
-  if (services.now() < Date.parse(competition.settlesAt ?? competition.endDate)) return "settling";
+  if (services.now() < Date.parse(competition.settlesAt ?? competition.endDate)) {
+    await notifySettling(services, competition);
+    return "settling";
+  }
   const lease = `settle:${competitionId}`;
   const leaseMs = services.settlementLeaseMs ?? 60_000;
   const holder = crypto.randomUUID();
@@ -106,7 +109,7 @@ export async function settleCompetition(
   try {
     if (!competition.resultsFrozenAt) competition = await freezeResults(services, competition, renew);
     await step("frozen");
-    if (competition.winner === undefined) competition = await decideWinner(services, competition);
+    if (competition.winner === undefined) competition = await recordPlaces(services, competition);
     await step("decided");
     await moveMoney(services, competition);
     await step("paid_or_refunded");
@@ -191,7 +194,7 @@ export async function moveMoney(services: LifecycleServices, competition: Compet
   else if ((competition.unearned ?? 0) > 0) await services.returnUnearned(competition);
 }
 
-async function decideWinner(services: LifecycleServices, competition: Competition): Promise<Competition> {
+async function recordPlaces(services: LifecycleServices, competition: Competition): Promise<Competition> {
   const { places, unearned } = await decidePlaces(services.kv, competition, services.now());
   const { competition: decided } = await updateCompetition(
     services.kv,
@@ -201,6 +204,27 @@ async function decideWinner(services: LifecycleServices, competition: Competitio
     (current) => current.winner === undefined ? { ...current, winner: places[0] ?? null, places, unearned } : null,
   );
   return decided;
+}
+
+/** Tells each store, once, that the race is over and the results are provisional until the window closes. */
+async function notifySettling(services: LifecycleServices, competition: Competition): Promise<void> {
+  const final = new Date(competition.settlesAt ?? competition.endDate).toISOString().slice(0, 16).replace("T", " ");
+  for (const participant of await listParticipants(services.kv, competition.id)) {
+    await notify(
+      services.kv,
+      {
+        dedupeKey: `settling:${competition.id}:${participant.id}`,
+        userId: participant.userId,
+        kind: "settling",
+        competitionId: competition.id,
+        title: `${competition.title} has ended: results are provisional`,
+        body:
+          `Until ${final} UTC, refunds and cancellations of orders placed during the race still count; then the results are final and the prizes are paid.`,
+      },
+      services.now(),
+      services.sendNotification,
+    );
+  }
 }
 
 async function notifyResults(services: LifecycleServices, competition: Competition): Promise<void> {
