@@ -267,13 +267,15 @@ Deno.test("fair - the settlement window: a leader that refunds after the end los
   await runStatusJob(lifecycle);
   assert.equal((await listNotifications(t.kv, CHEAT)).notifications.filter((n) => n.kind === "settling").length, 1);
 
+  const honestOrder = t.shopify!.orders("honest-store.myshopify.com")[0];
+  t.shopify!.updateOrder("honest-store.myshopify.com", honestOrder.id, { totalPrice: "9150.00" });
   t.shopify!.refundOrder("cheat-store.myshopify.com", big.id, "900.00");
   t.shopify!.createOrder("honest-store.myshopify.com", { totalPrice: "5000.00" }); // after the end: never counts
   await t.shopify!.flushWebhooks();
   const cheat = (await participantOf(t, competition.id, "cheat-store.myshopify.com"))!;
   const honest = (await participantOf(t, competition.id, "honest-store.myshopify.com"))!;
   assert.equal(cheat.revenue, 0, "the refund during the window lowers the total");
-  assert.equal(honest.revenue, 15_000, "an order created after the end never counts");
+  assert.equal(honest.revenue, 15_000, "an order created after the end, or an edit raising one, never counts");
 
   t.clock.advance(HOUR - 2000);
   await runStatusJob(lifecycle);
