@@ -122,6 +122,16 @@ Deno.test("fair - 3 places and two stores on the same value: one transfer per pl
       [participants[3].id, undefined],
     ],
   );
+  const manage = await (await t.request(`/competitions/${competition.id}/manage`, { userId: CREATOR })).text();
+  for (const place of ["1st place: Store 1", "2nd place: Store 0", "3rd place: Store 2"]) {
+    assert.match(
+      manage,
+      new RegExp(`${place} — \\$[\\d.]+ <span class="payout payout-sent"><span class="tag tag-ok">Paid out`),
+      place,
+    );
+  }
+  const dashboard = await (await t.request("/dashboard?tab=payouts", { userId: CREATOR })).text();
+  assert.match(dashboard, /3rd place: Store 2: \$20\.00/);
   const second = (await listNotifications(t.kv, participants[0].userId)).notifications.find((n) => n.kind === "won");
   assert.match(second?.body ?? "", /took 2nd place; your \$30\.00 prize/);
 });

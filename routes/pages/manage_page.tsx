@@ -29,11 +29,10 @@ import {
 } from "../../components/competition_form.tsx";
 import { CreateFormIsland } from "../../components/island_wrappers.ts";
 import { StatusBadge } from "../../components/status_badge.tsx";
-import { PayoutState } from "../../components/payout_state.tsx";
-import { listPayouts, type Payout } from "../../lib/whop/payouts.ts";
+import { payoutLabel, PayoutState } from "../../components/payout_state.tsx";
+import { listPayouts } from "../../lib/whop/payouts.ts";
 import { type AuditEntry, listAuditLog, setDisqualification } from "../../lib/competitions/disqualification.ts";
 import { paidPlaces } from "../../lib/competitions/settlement.ts";
-import { ordinal } from "../../lib/competitions/input.ts";
 import { formatUtc } from "../../components/format.ts";
 import { renderAppPage } from "./_shell.tsx";
 import { cancelAndRefund } from "../../lib/whop/refunds.ts";
@@ -124,13 +123,6 @@ function AuditLog(props: { entries: AuditEntry[] }) {
       </table>
     </div>
   );
-}
-
-function payoutLabel(payout: Payout, competition: Competition): string {
-  const place = payout.place ?? 1;
-  if (place === "creator") return "Unearned places, back to you";
-  const holder = paidPlaces(competition).find((p) => (p.place ?? 1) === place);
-  return `${ordinal(place)} place${holder ? `: ${holder.displayName}` : ""}`;
 }
 
 function ParticipantsTable(props: { participants: Participant[]; competition: Competition }) {
@@ -263,7 +255,7 @@ async function renderManage(
               <ul class="payouts">
                 {payouts.map((payout) => (
                   <li key={payout.idempotenceKey}>
-                    {payoutLabel(payout, competition)} — {formatMoney(payout.amount, payout.currency)}{" "}
+                    {payoutLabel(payout, paidPlaces(competition))} — {formatMoney(payout.amount, payout.currency)}{" "}
                     <PayoutState payout={payout} />
                   </li>
                 ))}
