@@ -239,6 +239,7 @@ export async function buildRuntime(
     kv,
     now,
     syncParticipant: shopify.syncParticipant,
+    settlementDelayMs: config.settlementDelayS * 1000,
     ...createWhopLifecycle(whopDeps),
   };
   const deps = {

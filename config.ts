@@ -27,6 +27,8 @@ export interface Config {
   };
   sandbox: boolean;
   competitionMinDurationS: number;
+  /** `SETTLEMENT_DELAY_S`: how long after the end refunds and cancellations still count. */
+  settlementDelayS: number;
   adminUserIds: string[];
   /** Longest wait between payout tries while funds are pending (`PAYOUT_RETRY_MAX_S`). */
   payoutRetryMaxS: number;
@@ -85,8 +87,13 @@ const settings = z.object({
   SANDBOX: z.enum(["0", "1", "true", "false"], { error: "must be 1 or 0" }).optional(),
   COMPETITION_MIN_DURATION_S: z.coerce.number({ error: "must be a number of seconds" })
     .int("must be a whole number of seconds").min(1, "must be at least 1").default(3600),
+  SETTLEMENT_DELAY_S: z.coerce.number({ error: "must be a number of seconds" })
+    .int("must be a whole number of seconds").min(0, "must be 0 or more").optional(),
   ADMIN_USER_IDS: z.string().optional(),
 });
+
+/** The settlement window: 3 days in production, 30 s in the sandbox so a demo completes while watched. */
+const DEFAULT_SETTLEMENT_DELAY_S = { production: 259_200, sandbox: 30 };
 
 /**
  * Reads and checks the settings from an environment map.
@@ -137,6 +144,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     sandbox,
     competitionMinDurationS: s.COMPETITION_MIN_DURATION_S,
+    settlementDelayS: s.SETTLEMENT_DELAY_S ??
+      (sandbox ? DEFAULT_SETTLEMENT_DELAY_S.sandbox : DEFAULT_SETTLEMENT_DELAY_S.production),
     adminUserIds: (s.ADMIN_USER_IDS ?? "").split(",").map((id) => id.trim()).filter(Boolean),
     payoutRetryMaxS: s.PAYOUT_RETRY_MAX_S,
   };

@@ -72,3 +72,14 @@ Deno.test("config - SANDBOX=1 overrides present keys", () => {
   assert.equal(loadConfig({ ...production, SANDBOX: "1" }).sandbox, true);
   assert.equal(loadConfig({ SANDBOX: "0", ...production }).sandbox, false);
 });
+
+Deno.test("config - SETTLEMENT_DELAY_S: 3 days in production, 30 s in the sandbox, 0 allowed", () => {
+  assert.equal(loadConfig(production).settlementDelayS, 259_200);
+  assert.equal(loadConfig({}).settlementDelayS, 30);
+  assert.equal(loadConfig({ ...production, SETTLEMENT_DELAY_S: "0" }).settlementDelayS, 0);
+  assert.throws(
+    () => loadConfig({ SETTLEMENT_DELAY_S: "-1" }),
+    (error: unknown) => error instanceof ConfigError && error.message === "SETTLEMENT_DELAY_S must be 0 or more.",
+  );
+  assert.throws(() => loadConfig({ SETTLEMENT_DELAY_S: "1.5" }), /SETTLEMENT_DELAY_S must be a whole number/);
+});

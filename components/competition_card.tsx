@@ -12,6 +12,8 @@ export function countdownTarget(competition: Competition): { label: string; to: 
       return { label: "Starts in", to: competition.startDate };
     case "ACTIVE":
       return { label: "Ends in", to: competition.endDate };
+    case "SETTLING":
+      return competition.settlesAt ? { label: "Final in", to: competition.settlesAt } : null;
     default:
       return null;
   }

@@ -3,12 +3,24 @@
  * form values and the shared input schema, and validation with the schema's
  * own messages, so the island and the server say the same thing.
  */
-import { competitionInputSchema, type InputRules } from "../lib/competitions/input.ts";
+import { competitionInputSchema, type InputRules, METRICS } from "../lib/competitions/input.ts";
+import { describeSplit } from "../lib/competitions/prize_split.ts";
 import type { FieldIssue } from "../lib/core/errors.ts";
+import { isCurrency, parseMoney } from "../lib/core/money.ts";
 import { FormField } from "./form_field.tsx";
 
 /** The form's fields, in order. */
-export const COMPETITION_FIELDS = ["title", "description", "prize", "currency", "startDate", "endDate"] as const;
+export const COMPETITION_FIELDS = [
+  "title",
+  "description",
+  "prize",
+  "currency",
+  "prizeSplit",
+  "metric",
+  "growthMinBaseline",
+  "startDate",
+  "endDate",
+] as const;
 
 /** One of {@link COMPETITION_FIELDS}. */
 export type CompetitionField = typeof COMPETITION_FIELDS[number];
@@ -40,9 +52,34 @@ export function isoToUtcInput(iso: string): string {
   return Number.isNaN(ms) ? iso : new Date(ms).toISOString().slice(0, 16);
 }
 
-/** Empty form values (currency preset to USD). */
+/** Empty form values (currency preset to USD, the whole prize to 1st place, ranked by revenue). */
 export function emptyFormValues(): CompetitionFormValues {
-  return { title: "", description: "", prize: "", currency: "USD", startDate: "", endDate: "" };
+  return {
+    title: "",
+    description: "",
+    prize: "",
+    currency: "USD",
+    prizeSplit: "100",
+    metric: "revenue",
+    growthMinBaseline: "100.00",
+    startDate: "",
+    endDate: "",
+  };
+}
+
+/**
+ * The split field's text as the schema's list: numbers separated by commas,
+ * slashes or spaces, e.g. "60/30/10"; an unreadable one becomes `NaN`, which
+ * the schema names.
+ * @example splitFromText("60, 30, 10") // [60, 30, 10]
+ */
+export function splitFromText(text: string): number[] {
+  return text.split(/[\s,/]+/).filter(Boolean).map((part) => Number(part.replace(/%$/, "")));
+}
+
+/** The split as the form shows it, e.g. "60, 30, 10". */
+export function splitToText(split: readonly number[]): string {
+  return split.join(", ");
 }
 
 /** Reads the form's fields from a posted body; missing fields are `""`. */
@@ -56,25 +93,57 @@ export function readFormValues(body: Record<string, unknown>): CompetitionFormVa
 }
 
 /** The form values as the JSON input the schema and `createCompetition` take. */
-export function formValuesToInput(values: Partial<CompetitionFormValues>): Record<string, string> {
-  const input: Record<string, string> = {};
+export function formValuesToInput(values: Partial<CompetitionFormValues>): Record<string, string | number[]> {
+  const input: Record<string, string | number[]> = {};
   for (const field of COMPETITION_FIELDS) {
     const value = values[field];
     if (value === undefined) continue;
-    input[field] = field === "startDate" || field === "endDate" ? utcInputToIso(value) : value;
+    // The rules added later (split, metric, baseline) left empty keep their default (or, editing, their value).
+    if ((field === "prizeSplit" || field === "metric" || field === "growthMinBaseline") && value.trim() === "") {
+      continue;
+    }
+    if (field === "prizeSplit") input[field] = splitFromText(value);
+    else input[field] = field === "startDate" || field === "endDate" ? utcInputToIso(value) : value;
   }
   return input;
 }
 
-/** The first message per field from a list of issues. */
+/** The first message per field from a list of issues (`prizeSplit.2` counts as `prizeSplit`). */
 export function issuesToErrors(issues: FieldIssue[]): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of issues) {
-    const field = (COMPETITION_FIELDS as readonly string[]).includes(issue.path) ? issue.path as CompetitionField : "";
+    const path = issue.path.split(".")[0];
+    const field = (COMPETITION_FIELDS as readonly string[]).includes(path) ? path as CompetitionField : "";
     errors[field] ??= issue.message;
   }
   return errors;
 }
+
+/**
+ * What each place would receive, in words, when the prize and split can be
+ * read: "1st $300.00, 2nd $150.00, 3rd $50.00"; `null` otherwise.
+ */
+export function splitPreview(values: Pick<CompetitionFormValues, "prize" | "currency" | "prizeSplit">): string | null {
+  const currency = values.currency.trim().toUpperCase();
+  const split = splitFromText(values.prizeSplit);
+  if (!isCurrency(currency) || split.length === 0 || split.some((share) => !Number.isInteger(share) || share <= 0)) {
+    return null;
+  }
+  if (split.reduce((sum, share) => sum + share, 0) !== 100) return null;
+  try {
+    return describeSplit(parseMoney(values.prize.trim(), currency), split, currency);
+  } catch {
+    return null;
+  }
+}
+
+/** One sentence per metric, for the form and the competition page. */
+export const METRIC_SENTENCES: Record<typeof METRICS[number], string> = {
+  revenue: "Ranked by revenue: the sum of each store's counted orders in the window, net of refunds.",
+  orders: "Ranked by orders: the number of counted orders each store received in the window.",
+  growth:
+    "Ranked by growth: each store's revenue in the window over its own revenue in the equal period just before the start; stores below the minimum baseline rank after, by revenue.",
+};
 
 /**
  * Validates form values with the shared schema; `{}` when they are valid.
@@ -131,23 +200,79 @@ export function CompetitionForm(props: CompetitionFormProps) {
           autoComplete="off"
         />
       </div>
+      <FormField
+        {...control("prizeSplit")}
+        label="Prize split (%)"
+        hint={splitPreview(values) ??
+          "Whole percentages for 1st, 2nd, … (up to 10 places) adding up to 100, e.g. 60, 30, 10."}
+        inputMode="numeric"
+        autoComplete="off"
+      />
+      <div class="field-row">
+        <div class="field">
+          <label for="field-metric">Ranked by</label>
+          <span class="hint" id="field-metric-hint">{METRIC_SENTENCES[metricOf(values.metric)]}</span>
+          <select
+            id="field-metric"
+            name="metric"
+            aria-describedby={errors.metric ? "field-metric-hint field-metric-error" : "field-metric-hint"}
+            aria-invalid={errors.metric ? true : undefined}
+            disabled={locked.includes("metric") || undefined}
+            onInput={props.onFieldInput &&
+              ((event: Event) => props.onFieldInput!("metric", (event.currentTarget as HTMLSelectElement).value))}
+            onBlur={props.onFieldBlur && (() => props.onFieldBlur!("metric"))}
+          >
+            {METRICS.map((metric) => (
+              <option key={metric} value={metric} selected={values.metric === metric}>{METRIC_LABELS[metric]}</option>
+            ))}
+          </select>
+          {errors.metric && <span class="field-error" id="field-metric-error">{errors.metric}</span>}
+        </div>
+        {values.metric === "growth" && (
+          <FormField
+            {...control("growthMinBaseline")}
+            label="Minimum baseline"
+            hint="Stores whose revenue before the start is below this rank after the others."
+            inputMode="decimal"
+            autoComplete="off"
+          />
+        )}
+      </div>
       <div class="field-row">
         <FormField {...control("startDate")} label="Starts (UTC)" type="datetime-local" />
         <FormField {...control("endDate")} label="Ends (UTC)" type="datetime-local" />
       </div>
-      {locked.length > 0 && <p class="hint">The prize is funded, so the prize and currency are fixed.</p>}
+      {locked.length > 0 && (
+        <p class="hint">The prize is funded, so the prize, its split, the metric and the currency are fixed.</p>
+      )}
       <button type="submit">{props.submitLabel}</button>
     </form>
   );
 }
 
-/** A competition's rules (prize as a decimal string, dates ISO) as form values. */
-export function competitionFormValues(competition: CompetitionFormValues): CompetitionFormValues {
+/** How each metric is named in the form. */
+const METRIC_LABELS: Record<typeof METRICS[number], string> = {
+  revenue: "Revenue",
+  orders: "Number of orders",
+  growth: "Growth over the period before",
+};
+
+function metricOf(value: string): typeof METRICS[number] {
+  return (METRICS as readonly string[]).includes(value) ? value as typeof METRICS[number] : "revenue";
+}
+
+/** A competition's rules (money as decimal strings, dates ISO, the split as a list) as form values. */
+export function competitionFormValues(
+  competition: Omit<CompetitionFormValues, "prizeSplit"> & { prizeSplit: readonly number[] },
+): CompetitionFormValues {
   return {
     title: competition.title,
     description: competition.description,
     prize: competition.prize,
     currency: competition.currency,
+    prizeSplit: splitToText(competition.prizeSplit),
+    metric: competition.metric,
+    growthMinBaseline: competition.growthMinBaseline,
     startDate: isoToUtcInput(competition.startDate),
     endDate: isoToUtcInput(competition.endDate),
   };

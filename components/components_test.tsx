@@ -83,6 +83,7 @@ Deno.test("components - elapsed bar and leaderboard table", () => {
     shop: "a.myshopify.com",
     revenue: "12.50",
     currency: "USD",
+    value: "12.50",
     orders: 1,
     lastOrderAt: null,
     connected: false,

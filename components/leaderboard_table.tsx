@@ -3,6 +3,7 @@
  * competitions and the live island renders it for running ones.
  */
 import type { BoardEntry } from "../lib/competitions/privacy.ts";
+import type { Metric } from "../lib/competitions/input.ts";
 import { formatMoney, parseMoney } from "../lib/core/money.ts";
 import { formatDecimalMoney, ordinal } from "./format.ts";
 
@@ -17,6 +18,8 @@ export interface LeaderboardTableProps {
   caption?: string;
   /** The signed-in owner's store: its row is marked "You", with the gap to the place above. */
   youParticipantId?: string;
+  /** What the competition ranks by (default revenue): the value column follows it. */
+  metric?: Metric;
 }
 
 /**
@@ -47,7 +50,9 @@ export function ShareOfLeader(props: { share: number }) {
 
 /** Rows keyed by participant id, each with `data-participant-id` for animations and tests. */
 export function LeaderboardTable(props: LeaderboardTableProps) {
-  const { entries, moves = {} } = props;
+  const { entries, moves = {}, metric = "revenue" } = props;
+  const prizes = entries.some((entry) => entry.prize !== undefined);
+  const columns = 3 + (metric === "revenue" ? 0 : 1) + (prizes ? 1 : 0);
   // Before the first counted order everyone is on zero: no ranks to show yet.
   const anyOrder = entries.some((entry) => (entry.orders ?? 0) > 0 || (entry.share ?? 0) > 0);
   return (
@@ -57,14 +62,16 @@ export function LeaderboardTable(props: LeaderboardTableProps) {
         <tr>
           <th scope="col" class="rank">#</th>
           <th scope="col">Store</th>
+          {metric === "growth" && <th scope="col" class="num">Growth</th>}
           <th scope="col" class="num">Revenue</th>
-          <th scope="col" class="num hide-narrow">Orders</th>
+          <th scope="col" class={metric === "orders" ? "num" : "num hide-narrow"}>Orders</th>
+          {prizes && <th scope="col" class="num">Prize</th>}
         </tr>
       </thead>
       <tbody>
         {entries.length === 0 && (
           <tr>
-            <td colSpan={4} class="muted">No stores have joined yet.</td>
+            <td colSpan={columns} class="muted">No stores have joined yet.</td>
           </tr>
         )}
         {entries.map((entry, index) => {
@@ -86,11 +93,17 @@ export function LeaderboardTable(props: LeaderboardTableProps) {
                 <span class="store-shop muted">{entry.shop}</span>
                 {!entry.connected && <span class="tag tag-warning">store disconnected</span>}
               </th>
+              {metric === "growth" && <td class="num value">{entry.value ?? "–"}</td>}
               <td class="num revenue">
                 {entry.revenue !== undefined && formatDecimalMoney(entry.revenue, entry.currency)}
                 {entry.share !== undefined && <ShareOfLeader share={entry.share} />}
               </td>
-              <td class="num hide-narrow">{entry.orders ?? "–"}</td>
+              <td class={metric === "orders" ? "num value" : "num hide-narrow"}>{entry.orders ?? "–"}</td>
+              {prizes && (
+                <td class="num prize">
+                  {entry.prize !== undefined ? formatDecimalMoney(entry.prize, entry.currency) : ""}
+                </td>
+              )}
             </tr>
           );
         })}

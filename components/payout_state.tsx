@@ -6,6 +6,8 @@
  * to the operators.
  */
 import type { Payout } from "../lib/whop/payouts.ts";
+import type { Winner } from "../lib/competitions/competitions.ts";
+import { ordinal } from "../lib/competitions/input.ts";
 import { LocalTimeIsland } from "./island_wrappers.ts";
 
 /** The fields of the payout record this badge reads. */
@@ -65,4 +67,15 @@ export function PayoutState(props: { payout: PayoutStateRecord | null }) {
       {payout.attempts > 1 && <span class="muted">{payout.attempts} attempts</span>}
     </span>
   );
+}
+
+/**
+ * Whom a payout pays, for the pages: "2nd place: Store B", or "Unearned
+ * places, back to you" for the creator's return.
+ */
+export function payoutLabel(payout: Pick<Payout, "place">, places: Pick<Winner, "place" | "displayName">[]): string {
+  const place = payout.place ?? 1;
+  if (place === "creator") return "Unearned places, back to you";
+  const holder = places.find((p) => (p.place ?? 1) === place);
+  return `${ordinal(place)} place${holder ? `: ${holder.displayName}` : ""}`;
 }

@@ -1,12 +1,20 @@
 /**
- * The race chart: each store's revenue over the competition as a step line,
- * in SVG with class-based colours (no inline styles). Pure, so the live
- * island renders it too.
+ * The race chart: each leading store's value by the competition's metric
+ * (revenue, orders, or revenue as a percentage of its baseline) over the
+ * competition as a step line, in SVG with class-based colours (no inline
+ * styles). Pure, so the live island renders it too.
  */
 
-import { RACE_CHART_STORES, type RaceLine } from "../lib/competitions/race_line.ts";
+import { RACE_CHART_STORES, type RaceLine, type RaceMetric } from "../lib/competitions/race_line.ts";
 
 export { RACE_CHART_STORES, type RaceLine };
+
+/** What the chart's title says it plots, per metric. */
+const SUBJECT: Record<RaceMetric, string> = {
+  revenue: "Revenue",
+  orders: "Orders",
+  growth: "Revenue as a percentage of each store's baseline",
+};
 
 /** Props of {@link RaceChart}. */
 export interface RaceChartProps {
@@ -20,6 +28,8 @@ export interface RaceChartProps {
   youParticipantId?: string;
   /** The zone the time ticks are written in (the visitor's, once the page runs in a browser); default UTC. */
   timeZone?: string;
+  /** What the lines are; default revenue. */
+  metric?: RaceMetric;
 }
 
 const WIDTH = 640;
@@ -129,8 +139,15 @@ export function RaceChart(props: RaceChartProps) {
     startMs,
     untilMs: clamp(props.untilMs),
   };
-  const money = new Intl.NumberFormat("en-US", { style: "currency", currency, notation: "compact" });
-  const exact = new Intl.NumberFormat("en-US", { style: "currency", currency });
+  const metric = props.metric ?? "revenue";
+  const axis = metric === "revenue"
+    ? new Intl.NumberFormat("en-US", { style: "currency", currency, notation: "compact" })
+    : new Intl.NumberFormat("en-US", { notation: "compact" });
+  const axisLabel = (value: number) => axis.format(value) + (metric === "growth" ? "%" : "");
+  const exact = metric === "revenue"
+    ? new Intl.NumberFormat("en-US", { style: "currency", currency })
+    : new Intl.NumberFormat("en-US", { maximumFractionDigits: metric === "growth" ? 1 : 0 });
+  const valueLabel = (value: number) => exact.format(value) + (metric === "growth" ? "%" : "");
   const timeZone = props.timeZone ?? "UTC";
   const ticks = timeTicks(fromMs, toMs);
   const tickFormat = new Intl.DateTimeFormat(
@@ -160,14 +177,14 @@ export function RaceChart(props: RaceChartProps) {
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="race-chart-title">
         <title id="race-chart-title">
           {lines.length === 0
-            ? "Revenue over time: no sales yet."
-            : `Revenue over time for ${lines.length} store${lines.length === 1 ? "" : "s"}` +
+            ? `${SUBJECT[metric]} over time: no sales yet.`
+            : `${SUBJECT[metric]} over time for ${lines.length} store${lines.length === 1 ? "" : "s"}` +
               (leader && leader.last > 0 ? `; ${leader.line.label} leads.` : ".")}
         </title>
         {[0, 0.5, 1].map((f) => (
           <g key={f} class="grid">
             <line x1={PAD.left} x2={WIDTH - PAD.right} y1={scale.y(max * f)} y2={scale.y(max * f)} />
-            {f > 0 && <text x={PAD.left + 2} y={scale.y(max * f) - 4}>{money.format(max * f)}</text>}
+            {f > 0 && <text x={PAD.left + 2} y={scale.y(max * f) - 4}>{axisLabel(max * f)}</text>}
           </g>
         ))}
         {ticks.map((tick, i) => (
@@ -205,7 +222,7 @@ export function RaceChart(props: RaceChartProps) {
                   {line.label}
                   {line.participantId === props.youParticipantId && <strong class="you-tag">You</strong>}
                 </span>
-                <span class="legend-value">{exact.format(last)}</span>
+                <span class="legend-value">{valueLabel(last)}</span>
               </li>
             ))}
           </ol>

@@ -5,6 +5,7 @@ const LABELS: Record<CompetitionStatus, string> = {
   DRAFT: "Draft",
   UPCOMING: "Upcoming",
   ACTIVE: "Live",
+  SETTLING: "Settling",
   COMPLETED: "Completed",
   CANCELLED: "Cancelled",
 };

@@ -1,6 +1,7 @@
 /**
  * The status job (every minute): cancels unfunded drafts past their start,
- * starts funded competitions, settles ended ones, and sends the notifications
+ * starts funded competitions, moves ended ones into their settlement window
+ * and settles them when it closes, and sends the notifications
  * that have come due. A plain function of (services, clock): tests call it
  * directly; `cron/schedule.ts` only schedules it.
  */
@@ -8,7 +9,7 @@ import { keys, loadByIndex } from "../lib/core/db.ts";
 import { type Competition, dueStep, updateCompetition } from "../lib/competitions/competitions.ts";
 import { listParticipants, type Participant } from "../lib/competitions/participants.ts";
 import { notify } from "../lib/competitions/notifications.ts";
-import { type LifecycleServices, settleCompetition } from "../lib/competitions/settlement.ts";
+import { type LifecycleServices, moveMoney, settleCompetition } from "../lib/competitions/settlement.ts";
 import { log } from "../lib/core/log.ts";
 import { MAX_DURATION_S } from "../lib/competitions/input.ts";
 
@@ -38,6 +39,7 @@ export async function runStatusJob(services: LifecycleServices): Promise<StatusR
     ...await startingBy(kv, "DRAFT", now),
     ...await startingBy(kv, "UPCOMING", now + SOON_MS),
     ...await loadByIndex<Competition>(kv, keys.competitionsByStatus("ACTIVE"), keys.competition),
+    ...await loadByIndex<Competition>(kv, keys.competitionsByStatus("SETTLING"), keys.competition),
   ];
   await healMoneyMovements(services, now);
   for (const competition of due) {
@@ -59,7 +61,8 @@ export const MONEY_HEAL_MS = 7 * 86400_000;
 
 /**
  * Makes sure the money of recently finished competitions moved: the payout of
- * a decided winner, the refund of a prize nobody won or of a cancelled funded
+ * each decided place, the unearned places' return, the refund of a prize
+ * nobody won or of a cancelled funded
  * competition. Each request is idempotent and queues only what is not yet
  * sent, so a payout or refund whose run died in a crash is resumed.
  */
@@ -78,8 +81,7 @@ async function healMoneyMovements(services: LifecycleServices, now: number) {
   const longest = MAX_DURATION_S * 1000 + MONEY_HEAL_MS;
   for (const competition of await since("COMPLETED", longest)) {
     if (now - Date.parse(competition.completedAt ?? competition.endDate) > MONEY_HEAL_MS) continue;
-    if (competition.winner) await services.requestPayout(competition, competition.winner);
-    else if (competition.fundsTxId) await services.refundPrize(competition);
+    await moveMoney(services, competition);
   }
 }
 

@@ -43,6 +43,7 @@ function lifecycle(kv: Deno.Kv, now: number): LifecycleServices {
     syncParticipant: async () => {},
     requestPayout: async () => {},
     refundPrize: async () => {},
+    returnUnearned: async () => {},
   };
 }
 

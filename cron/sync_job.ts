@@ -1,7 +1,8 @@
 /**
  * The sync job (every five minutes): fetches, for every connected participant
- * of every active competition, the orders updated since its cursor, so missed
- * webhooks heal. One store's failure is reported and does not stop the others.
+ * of every active or settling competition, the orders updated since its
+ * cursor, so missed webhooks heal (in the settlement window: missed refunds
+ * and cancellations). One store's failure is reported and does not stop the others.
  */
 import { listCompetitionsByStatus } from "../lib/competitions/competitions.ts";
 import { listParticipants } from "../lib/competitions/participants.ts";
@@ -14,10 +15,14 @@ export interface SyncRunReport {
   failed: { participantId: string; shop: string; error: string }[];
 }
 
-/** Syncs every connected participant of every active competition once. */
+/** Syncs every connected participant of every active or settling competition once. */
 export async function runSyncJob(services: Pick<LifecycleServices, "kv" | "syncParticipant">): Promise<SyncRunReport> {
   const report: SyncRunReport = { synced: 0, failed: [] };
-  for (const competition of await listCompetitionsByStatus(services.kv, "ACTIVE")) {
+  const competitions = [
+    ...await listCompetitionsByStatus(services.kv, "ACTIVE"),
+    ...await listCompetitionsByStatus(services.kv, "SETTLING"),
+  ];
+  for (const competition of competitions) {
     for (const participant of await listParticipants(services.kv, competition.id)) {
       if (participant.connection !== "connected") continue;
       try {

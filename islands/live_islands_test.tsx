@@ -13,6 +13,7 @@ function entry(participantId: string, rank: number, revenue: string): Leaderboar
     displayName: `Store ${participantId}`,
     shop: `${participantId}.myshopify.com`,
     revenue,
+    value: revenue,
     currency: "USD",
     orders: 1,
     lastOrderAt: null,
@@ -77,6 +78,18 @@ Deno.test("live islands - the race chart appends changed totals and follows the 
     ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"],
     "the chart follows the leading stores only",
   );
+});
+
+Deno.test("live islands - the race chart follows the metric: orders count, growth against each line's baseline", () => {
+  const at = Date.parse("2026-12-02T01:00:00.000Z");
+  const board = leaderboard([{ ...entry("a", 1, "150.00"), orders: 4 }, entry("b", 2, "90.00")]);
+  const orders = extendLines([], { ...board, competition: { ...board.competition, metric: "orders" } });
+  assert.deepEqual(orders.map((line) => line.points), [[[at, 4]], [[at, 1]]]);
+  const growth = extendLines(
+    [{ participantId: "a", label: "Store a", points: [], baseline: 100 }],
+    { ...board, competition: { ...board.competition, metric: "growth" } },
+  );
+  assert.deepEqual(growth, [{ participantId: "a", label: "Store a", points: [[at, 150]], baseline: 100 }]);
 });
 
 Deno.test("live islands - the leaderboard renders on the server as a snapshot with a polite live region", () => {

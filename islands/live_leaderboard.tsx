@@ -12,7 +12,7 @@ import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { LeaderboardTable, type RankMove } from "../components/leaderboard_table.tsx";
 import { formatDecimalMoney, ordinal } from "../components/format.ts";
 import { competitionFeed } from "./competition_feed.ts";
-import type { ConnectionState, LeaderboardJson } from "./live_stream.ts";
+import type { ConnectionState, LeaderboardJson, PlaceJson } from "./live_stream.ts";
 
 /** Props: exactly the JSON of `GET /api/competitions/:id/leaderboard`. */
 export type LiveLeaderboardProps = LeaderboardJson & { youParticipantId?: string };
@@ -64,6 +64,13 @@ async function ownBoard(competitionId: string): Promise<LeaderboardJson | undefi
     credentials: "same-origin",
   }).catch(() => undefined);
   return response?.ok ? await response.json() : undefined;
+}
+
+/** What the winner won with, in the competition's metric: money, a number of orders, or growth. */
+function winnerFigure(competition: LeaderboardJson["competition"], winner: PlaceJson & { revenue: string }): string {
+  if (competition.metric === "orders" && winner.value) return `${winner.value} orders`;
+  if (competition.metric === "growth" && winner.value) return `${winner.value} growth`;
+  return formatDecimalMoney(winner.revenue, competition.currency);
 }
 
 /** The leaderboard that updates itself; `<LiveLeaderboard {...leaderboardJson} />`. */
@@ -143,15 +150,26 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
           <time dateTime={board.value.updatedAt}>{updated.value}</time>
         </span>
       </div>
+      {competition.status === "SETTLING" && competition.settlesAt && (
+        <p class="notice notice-provisional" role="status">
+          Provisional — final on {competition.settlesAt.slice(0, 16).replace("T", " ")}{" "}
+          UTC. Refunds and cancellations of orders placed during the race still count until then.
+        </p>
+      )}
       {competition.winner && (
         <p class="notice" role="status">
           <strong>{competition.winner.displayName}</strong> won
           {competition.winner.revenue !== undefined &&
-            ` with ${formatDecimalMoney(competition.winner.revenue, competition.currency)}`}.
+            ` with ${winnerFigure(competition, { ...competition.winner, revenue: competition.winner.revenue })}`}.
         </p>
       )}
       <div ref={tableRef}>
-        <LeaderboardTable entries={entries} moves={moves.value} youParticipantId={props.youParticipantId} />
+        <LeaderboardTable
+          entries={entries}
+          moves={moves.value}
+          metric={competition.metric}
+          youParticipantId={props.youParticipantId}
+        />
       </div>
       <p class="visually-hidden" aria-live="polite">{announcement.value}</p>
     </section>

@@ -1,11 +1,12 @@
 /**
  * Island: the race chart, extended live. It starts from the server's samples
- * and appends each store's new total from every leaderboard event the shared
- * feed receives (no extra requests).
+ * and appends each store's new value by the competition's metric from every
+ * leaderboard event the shared feed receives (no extra requests).
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { RACE_CHART_STORES, RaceChart, type RaceChartProps, type RaceLine } from "../components/race_chart.tsx";
+import { chartValue } from "../lib/competitions/race_line.ts";
 import { competitionFeed } from "./competition_feed.ts";
 import type { LeaderboardJson } from "./live_stream.ts";
 
@@ -21,13 +22,18 @@ export interface LiveRaceChartProps extends RaceChartProps {
  */
 export function extendLines(lines: RaceLine[], leaderboard: LeaderboardJson): RaceLine[] {
   const at = Date.parse(leaderboard.updatedAt);
-  return leaderboard.entries.slice(0, RACE_CHART_STORES).map((entry) => {
-    const value = Number(entry.revenue);
+  const metric = leaderboard.competition.metric ?? "revenue";
+  return leaderboard.entries.slice(0, RACE_CHART_STORES).flatMap((entry) => {
     const line = lines.find((candidate) => candidate.participantId === entry.participantId) ??
       { participantId: entry.participantId, label: entry.displayName, points: [] };
+    // Under privacy mode the stream carries no figures, and the live chart is not shown.
+    if (entry.revenue === undefined || entry.orders === undefined) return [line];
+    const value = chartValue(metric, { revenue: entry.revenue, orders: entry.orders }, line.baseline);
+    // Growth needs the store's baseline, which the server's lines carry: a store without one has no line.
+    if (value === null) return [];
     const last = line.points.at(-1);
     const moved = (last?.[1] ?? 0) !== value;
-    return { ...line, points: moved ? [...line.points, [Math.max(at, last?.[0] ?? at), value]] : line.points };
+    return [{ ...line, points: moved ? [...line.points, [Math.max(at, last?.[0] ?? at), value]] : line.points }];
   });
 }
 
@@ -64,6 +70,7 @@ export default function LiveRaceChart(props: LiveRaceChartProps) {
       untilMs={untilMs.value}
       youParticipantId={props.youParticipantId}
       timeZone={timeZone.value}
+      metric={props.metric}
     />
   );
 }

@@ -8,8 +8,11 @@
  * stay small, uses this module directly.
  */
 import type { BoardEntry } from "../lib/competitions/privacy.ts";
-import type { Privacy } from "../lib/competitions/input.ts";
+import type { Metric, Privacy } from "../lib/competitions/input.ts";
 import type { CompetitionStatus, Winner } from "../lib/competitions/competitions.ts";
+
+/** A decided place as the JSON carries it (money as decimal strings; figures absent where privacy mode hides them). */
+export type PlaceJson = Omit<Winner, "revenue" | "amount"> & { revenue?: string; amount?: string };
 
 /** The competition as the leaderboard JSON carries it (money as decimal strings). */
 export interface LiveCompetition {
@@ -22,8 +25,12 @@ export interface LiveCompetition {
   endDate: string;
   participantCount: number;
   privacy?: Privacy;
-  /** `revenue` is absent for a viewer privacy mode keeps it from. */
-  winner?: (Omit<Winner, "revenue"> & { revenue?: string }) | null;
+  metric?: Metric;
+  prizeSplit?: number[];
+  /** While SETTLING: when the results become final. */
+  settlesAt?: string;
+  winner?: PlaceJson | null;
+  places?: PlaceJson[];
 }
 
 /** `GET /api/competitions/:id/leaderboard`, and the data of each `leaderboard` event. */

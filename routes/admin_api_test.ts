@@ -12,6 +12,7 @@ Deno.test("admin api - operators see each job's runs and can trigger one; others
     syncParticipant: () => Promise.resolve(void synced++),
     requestPayout: () => Promise.resolve(),
     refundPrize: () => Promise.resolve(),
+    returnUnearned: () => Promise.resolve(),
   };
   const app = createApp({ ...t.deps, lifecycle });
   const call = async (path: string, userId?: string, method = "GET") =>

@@ -1,6 +1,6 @@
 /**
- * The competitions JSON API: create, list, read, edit and cancel, and the
- * leaderboard.
+ * The competitions JSON API: create, list, read, edit and cancel, the
+ * leaderboard, and the creator's disqualification of a store (and its undo).
  */
 import { Hono } from "hono";
 import { type AppDeps, type AppEnv, readJson } from "./_env.ts";
@@ -22,6 +22,7 @@ import { cancelAndRefund } from "../lib/whop/refunds.ts";
 import { assertCommunityAdmin } from "../lib/whop/access.ts";
 import { isListedPublicly } from "../lib/competitions/privacy.ts";
 import { EXPERIENCE_ID } from "../lib/competitions/input.ts";
+import { setDisqualification } from "../lib/competitions/disqualification.ts";
 
 /** Routes under `/api/competitions`. */
 export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
@@ -90,6 +91,23 @@ export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
         competition: competitionView(competition, c.var.userId),
         refund: refund ? { state: refund.state } : null,
       });
+    })
+    .post("/:id/participants/:participantId/:action{disqualify|reinstate}", async (c) => {
+      const userId = requireUserId(c);
+      const body = await readJson(c);
+      const reason = typeof body === "object" && body !== null && !Array.isArray(body)
+        ? (body as Record<string, unknown>).reason
+        : undefined;
+      const participant = await setDisqualification(deps.kv, {
+        competitionId: c.req.param("id"),
+        participantId: c.req.param("participantId"),
+        userId,
+        action: c.req.param("action") === "disqualify" ? "disqualified" : "reinstated",
+        reason,
+        now: deps.now(),
+        sendNotification: deps.lifecycle?.sendNotification,
+      });
+      return c.json({ participant: { id: participant.id, disqualified: participant.disqualified ?? null } });
     })
     .get("/:id/leaderboard", async (c) => {
       const competition = await getCompetition(deps.kv, c.req.param("id"));

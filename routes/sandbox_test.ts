@@ -28,6 +28,7 @@ function appWithLifecycle(t: TestApp, sandbox = true) {
       if (result.ok) payouts.push(`${competition.id}:${winner.userId}`);
     },
     refundPrize: async () => {},
+    returnUnearned: async () => {},
   };
   const config = { ...t.config, sandbox, shopify: { ...t.config.shopify, ...SANDBOX_APP } };
   const app = createApp({ ...t.deps, config, lifecycle });

@@ -12,7 +12,9 @@
  * - one arrival in eight is a burst of 2–4 orders a few seconds apart;
  * - amounts are log-normal around $45 (σ 0.8), kept within $5–$400;
  * - after an order, 5 % of the time an earlier order is partly or fully
- *   refunded, 3 % of the time a recent one is cancelled.
+ *   refunded, 3 % of the time a recent one is cancelled — only orders these
+ *   customers placed, so the demo's pre-decided sprint (settling while they
+ *   shop) keeps its result.
  * Every store's first arrival comes within `firstOrderWithinMs` (10 s) so a
  * fresh demo moves at once.
  */
@@ -80,6 +82,8 @@ export function startCustomers(options: CustomerOptions): Customers {
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const popularity = new Map<string, number>();
   const scheduled = new Set<string>();
+  /** The orders these customers placed: the only ones they return or cancel. */
+  const placed = new Set<string>();
   let stopped = false;
   let inFlight = Promise.resolve();
 
@@ -96,10 +100,10 @@ export function startCustomers(options: CustomerOptions): Customers {
   const buy = (shop: string) => {
     if (stopped || !live(shop)) return;
     try {
-      options.shopify.createOrder(shop, { totalPrice: decimal(orderAmountCents(random)) });
+      placed.add(String(options.shopify.createOrder(shop, { totalPrice: decimal(orderAmountCents(random)) }).id));
       stats.orders++;
       const roll = random();
-      const orders = options.shopify.orders(shop).filter((o) => !o.cancelledAt && !o.test);
+      const orders = options.shopify.orders(shop).filter((o) => !o.cancelledAt && !o.test && placed.has(String(o.id)));
       if (roll < 0.05 && orders.length > 1) {
         const order = orders[Math.floor(random() * (orders.length - 1))];
         const left = Math.round(Number(order.currentTotalPrice) * 100);

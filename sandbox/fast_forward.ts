@@ -6,7 +6,8 @@
  *   the status job, which makes it ACTIVE as it would at its planned start.
  * - `fastForwardCompetition` moves an active competition's end to now and
  *   runs the status job, which settles it through the production settlement
- *   (final sync, frozen results, winner, exactly-once payout through Whop).
+ *   (the settlement window, `SETTLEMENT_DELAY_S`, then final sync, frozen
+ *   results, places, exactly-once payouts through Whop).
  *
  * Only the date moves, atomically (`updateCompetition`), and the record keeps
  * when and from what (`fastForwardedAt` + `scheduledEndDate`,
@@ -50,7 +51,7 @@ function wholeSecond(now: number): number {
  */
 export async function moveEndToNow(kv: Deno.Kv, id: string, now: number): Promise<SandboxCompetition> {
   const { competition } = await updateCompetition(kv, id, now, "status", (current) => {
-    if (current.status === "COMPLETED" || current.resultsFrozenAt) return null;
+    if (current.status === "COMPLETED" || current.status === "SETTLING" || current.resultsFrozenAt) return null;
     if (!canFastForward(current, now)) {
       throw new ConflictError(
         current.status === "UPCOMING"
@@ -131,7 +132,11 @@ export async function fastForwardCompetition(
 ): Promise<SandboxCompetition> {
   await moveEndToNow(services.kv, id, services.now());
   await runStatusJob(services);
-  await until(async () => (await getCompetition(services.kv, id)).status === "COMPLETED", wait.settleMs ?? 15_000);
+  // With a settlement window (30 s in the sandbox) the competition is SETTLING now; the status cron completes it.
+  await until(async () => {
+    const { status } = await getCompetition(services.kv, id);
+    return status === "COMPLETED" || status === "SETTLING";
+  }, wait.settleMs ?? 15_000);
   const settled = await getCompetition(services.kv, id);
   if (settled.winner && (wait.payoutMs ?? 5_000) > 0) {
     // A payout waiting for Whop to clear the funds will not be sent in this request: no need to hold it.

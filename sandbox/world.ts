@@ -168,6 +168,8 @@ interface Plan {
   stores: readonly (typeof DEMO_STORE_OWNERS)[number][];
   /** The Whop experience it belongs to, if any. */
   experienceId?: string;
+  prizeSplit?: number[];
+  metric?: "revenue" | "orders" | "growth";
 }
 
 /** The creator creates the competition and pays its prize on the simulated checkout page. */
@@ -182,6 +184,8 @@ async function createAndFund(deps: DemoDeps, plan: Plan): Promise<Competition> {
         startDate: new Date(plan.startMs).toISOString(),
         endDate: new Date(plan.endMs).toISOString(),
         experienceId: plan.experienceId,
+        prizeSplit: plan.prizeSplit,
+        metric: plan.metric,
       },
     }),
     201,
@@ -275,11 +279,12 @@ function livePlan(startMs: number, round: number): Plan {
     creatorId: AVA.id,
     title,
     description: "A week-long revenue race between five demo stores. Simulated customers keep ordering; " +
-      "refunds and cancellations count against a store. Highest revenue at the end wins the prize.",
+      "refunds and cancellations count against a store. The top three share the prize 60/30/10.",
     prize: "500.00",
     startMs,
     endMs: startMs + 7 * DAY,
     stores: DEMO_STORE_OWNERS,
+    prizeSplit: [60, 30, 10],
   };
 }
 
@@ -379,11 +384,13 @@ async function seedClaimed(
   const upcomingPlan: Plan = {
     creatorId: BEN.id,
     title: "Holiday Cup",
-    description: "Two weeks of holiday trading. Funded and open: sign in as a store owner and join.",
+    description: "Two weeks of holiday trading, ranked by growth over each store's own two weeks before: " +
+      "small stores stand a chance. Funded and open: sign in as a store owner and join.",
     prize: "1000.00",
     startMs: upcomingStart,
     endMs: upcomingStart + 14 * DAY,
     stores: DEMO_STORE_OWNERS.slice(3),
+    metric: "growth",
   };
   // Fund both short-lead competitions before their start, then join.
   const [active, completed] = await Promise.all([createAndFund(deps, live), createAndFund(deps, completedPlan)]);
@@ -411,10 +418,12 @@ async function seedClaimed(
     deps.shopify.createOrder(completedPlan.stores[store].shop, { totalPrice: amount });
   }
   await deps.shopify.flushWebhooks();
-  const settled = await fastForwardCompetition(deps.lifecycle, completed.id, { payoutMs: 0 });
-  if (settled.status !== "COMPLETED") throw new DemoSeedError(`${completedPlan.title} did not settle`);
-  // The customers start now, so the sprint's result is exactly the sales above.
+  // The sprint ends now; its orders after this never count, so the customers can start. It settles after the
+  // sandbox's settlement window, and its payout waits for the simulated Whop's hold: nothing to wait for here.
+  await fastForwardCompetition(deps.lifecycle, completed.id, { payoutMs: 0 });
   onLive?.(active.id, shops);
+  const settled = await completeAfterWindow(deps, completed.id);
+  if (settled.status !== "COMPLETED") throw new DemoSeedError(`${completedPlan.title} did not settle`);
 
   const entry = await deps.kv.get<DemoWorld>(keys.sandboxDemo());
   const world: DemoWorld = {
@@ -431,6 +440,22 @@ async function seedClaimed(
   if (!done.ok) throw new DemoSeedError("the demo marker changed while seeding");
   log("info", "sandbox demo seeded", { ms: Date.now() - started, ...world });
   return "seeded";
+}
+
+/**
+ * Waits out a settling competition's window (`SETTLEMENT_DELAY_S`, 30 s in
+ * the sandbox) and runs the status job, which completes it as the minute
+ * cron would.
+ */
+async function completeAfterWindow(deps: DemoDeps, id: string): Promise<Competition> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const competition = await getCompetition(deps.kv, id);
+    if (competition.status !== "SETTLING") return competition;
+    const wait = Date.parse(competition.settlesAt ?? competition.endDate) - deps.lifecycle.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 5));
+    await runStatusJob(deps.lifecycle);
+  }
+  return await getCompetition(deps.kv, id);
 }
 
 /** Whether the live demo competition is still running. */

@@ -60,6 +60,7 @@ export function productionEnv(
     ENCRYPTION_KEY,
     ...testShopifyEnv(options.shopify.origin),
     ...testWhopEnv(options.whop.origin),
+    SETTLEMENT_DELAY_S: "0",
     LOG_LEVEL: "warn",
   };
 }

@@ -15,6 +15,11 @@ export interface ActiveCompetitionOptions {
   creatorId?: string;
   title?: string;
   prize?: string;
+  /** Whole percentages per place; default `[100]`. */
+  prizeSplit?: number[];
+  metric?: "revenue" | "orders" | "growth";
+  /** Decimal string; growth only. */
+  growthMinBaseline?: string;
   /** Store `i`'s shop domain; default `store-i.myshopify.com`. */
   shopOf?: (i: number) => string;
   /** Store `i`'s owner; default `owner_i`. */
@@ -44,6 +49,9 @@ export async function activeCompetition(
     currency: "USD",
     startDate: new Date(start).toISOString(),
     endDate: new Date(start + durationMs).toISOString(),
+    prizeSplit: options.prizeSplit,
+    metric: options.metric,
+    growthMinBaseline: options.growthMinBaseline,
   }, { now: created, minDurationS: 60 });
   await updateCompetition(kv, draft.id, created, "status", (c) => ({ ...c, status: "UPCOMING" }));
   const { competition } = await updateCompetition(kv, draft.id, start, "status", (c) => ({ ...c, status: "ACTIVE" }));

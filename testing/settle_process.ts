@@ -1,12 +1,13 @@
 /**
  * A process of the real product (built by `buildRuntime` from the
  * environment, like `main.ts`) that runs the status job until one
- * competition is COMPLETED and its payout sent, then exits. With `CRASH_AT=<settlement step>` it
+ * competition is COMPLETED and every place's payout sent, then exits. With `CRASH_AT=<settlement step>` it
  * prints each step and stops at that one, waiting for the test to kill it.
  */
 import { loadConfig } from "../config.ts";
 import { buildRuntime, openKv } from "../app.ts";
 import { getPayout } from "../lib/whop/mod.ts";
+import { paidPlaces } from "../lib/competitions/settlement.ts";
 import { runStatusJob } from "../cron/status_job.ts";
 import { getCompetition } from "../lib/competitions/competitions.ts";
 
@@ -26,7 +27,8 @@ worker.listen();
 for (;;) {
   await runStatusJob(lifecycle);
   const competition = await getCompetition(kv, competitionId);
-  if (competition.status === "COMPLETED" && (await getPayout(kv, competitionId))?.state === "sent") break;
+  const payouts = await Promise.all(paidPlaces(competition).map((p) => getPayout(kv, competitionId, p.place ?? 1)));
+  if (competition.status === "COMPLETED" && payouts.every((payout) => payout?.state === "sent")) break;
   await new Promise((resolve) => setTimeout(resolve, 200));
 }
 console.log("done");

@@ -144,6 +144,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   const config = loadConfig({
     SANDBOX: "1",
     COMPETITION_MIN_DURATION_S: "3600",
+    SETTLEMENT_DELAY_S: "0",
     WHOP_APP_ID: appId,
     ...whopEnv,
     ...env,

@@ -87,6 +87,9 @@ export function testCompetition(overrides: Partial<Competition> = {}): Competiti
     updatedAt: "2026-12-01T00:00:00Z",
     participantCount: 1,
     fundsTxId: "pay_unused",
+    prizeSplit: [100],
+    metric: "revenue",
+    growthMinBaseline: 10000,
     ...overrides,
   };
 }

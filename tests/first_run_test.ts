@@ -110,8 +110,9 @@ Deno.test("first run - main.ts on an empty data file shows a seeded live demo wi
           `($${(before / 100).toFixed(2)} → $${(after / 100).toFixed(2)})`,
       );
 
-      // Its payout waits for the simulated Whop's 30 s hold on the prize's funds, then tries at most 15 s apart.
-      const completed = await poll("the completed demo competition with its payout", 60_000, async () => {
+      // The sprint completes after the sandbox's settlement window (SETTLEMENT_DELAY_S, 30 s); its payout then waits
+      // for the simulated Whop's 30 s hold on the prize's funds, trying at most 15 s apart.
+      const completed = await poll("the completed demo competition with its payout", 90_000, async () => {
         const { competitions } = await getJson<{ competitions: ApiCompetition[] }>(
           `${origin}/api/competitions?status=COMPLETED`,
         );
@@ -162,7 +163,10 @@ Deno.test("first run - main.ts on an empty data file shows a seeded live demo wi
 Deno.test("first run - two seedings at once on one data file seed once; an ended live competition is replaced", async () => {
   const kv = await Deno.openKv(":memory:");
   const port = freePort();
-  const runtime = await buildRuntime(loadConfig({ PORT: String(port), KV_PATH: ":memory:", SANDBOX: "1" }), kv);
+  const runtime = await buildRuntime(
+    loadConfig({ PORT: String(port), KV_PATH: ":memory:", SANDBOX: "1", SETTLEMENT_DELAY_S: "0" }),
+    kv,
+  );
   const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, runtime.app.fetch);
   const worker = runtime.worker.listen();
   try {

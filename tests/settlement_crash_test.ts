@@ -1,8 +1,10 @@
 /**
  * Settlement survives a crash at every step: a real process is killed with
- * SIGKILL right after each step in turn (and once as soon as its transfer
- * reaches Whop), restarted on the same KV file, and every time the end state
- * is the same — COMPLETED, the same winner, exactly one transfer.
+ * SIGKILL right after each step in turn (and once as soon as each place's
+ * transfer reaches Whop), restarted on the same KV file, and every time the
+ * end state is the same — COMPLETED, the same places (two stores on the same
+ * value, placed by who reached it first), exactly one transfer per place
+ * with its own idempotence key and exact amount.
  */
 import assert from "node:assert/strict";
 import { startShopifySandbox } from "../sandbox/shopify/mod.ts";
@@ -17,18 +19,29 @@ import type { SettlementStep } from "../lib/competitions/settlement.ts";
 import { TEST_WHOP_SETTINGS } from "../testing/test_app.ts";
 import { freePort, productionEnv, startAppProcess } from "../testing/app_process.ts";
 
-const CRASH_POINTS: (SettlementStep | "transfer" | "none")[] = [
+const CRASH_POINTS: (SettlementStep | "transfer_1" | "transfer_2" | "transfer_3" | "none")[] = [
   "none",
   "frozen",
   "decided",
   "paid_or_refunded",
-  "transfer",
+  "transfer_1",
+  "transfer_2",
+  "transfer_3",
   "completed",
   "notified",
 ];
 const WINNER = "user_OwnerDevS2j6v";
+const SECOND = "user_OwnerCaraT8w3n";
+const THIRD = "user_OwnerEliP5h1z";
+/** Place, Whop user, amount in cents: 40.01 split 50/30/20, the odd cent to 1st. */
+const PLACES = [[1, WINNER, 2001], [2, SECOND, 1200], [3, THIRD, 800]] as const;
 
-/** An ended competition on a fresh KV file: two stores, Dev ahead. */
+/** Place n's idempotence key. */
+function keyOf(competitionId: string, place: number) {
+  return place === 1 ? `payout_${competitionId}` : `payout_${competitionId}_${place}`;
+}
+
+/** An ended competition on a fresh KV file: three stores, Dev and Cara on the same total, Dev first to reach it. */
 async function endedCompetition(kvPath: string): Promise<string> {
   using kv = await Deno.openKv(kvPath);
   const now = Date.now();
@@ -37,11 +50,16 @@ async function endedCompetition(kvPath: string): Promise<string> {
     durationMs: 8 * 60_000,
     creatorId: "user_CreatorAvaQ7m2x",
     title: "Crash Cup",
-    prize: "40.00",
+    prize: "40.01",
+    prizeSplit: [50, 30, 20],
   });
   await updateCompetition(kv, competition.id, now, "status", (c) => ({ ...c, fundsTxId: "pay_X" }));
-  const stores = [["user_OwnerCaraT8w3n", "cara.myshopify.com", 1500], [WINNER, "dev.myshopify.com", 2500]] as const;
-  for (const [userId, shop, amount] of stores) {
+  const stores = [
+    [SECOND, "cara.myshopify.com", 2500, 4],
+    [WINNER, "dev.myshopify.com", 2500, 5],
+    [THIRD, "eli.myshopify.com", 900, 5],
+  ] as const;
+  for (const [userId, shop, amount, minutesAgo] of stores) {
     const joinedAt = now - 6 * 60_000;
     const p = await createParticipant(
       kv,
@@ -51,8 +69,8 @@ async function endedCompetition(kvPath: string): Promise<string> {
     );
     await recordOrder(kv, p.id, {
       orderId: "1",
-      createdAt: new Date(now - 5 * 60_000).toISOString(),
-      updatedAt: new Date(now - 5 * 60_000).toISOString(),
+      createdAt: new Date(now - minutesAgo * 60_000).toISOString(),
+      updatedAt: new Date(now - minutesAgo * 60_000).toISOString(),
       amount,
       currency: "USD",
       test: false,
@@ -73,11 +91,11 @@ async function waitForOutput(check: () => boolean, what: string, printed = () =>
 }
 
 function transfersOf(whop: WhopSandbox, competitionId: string) {
-  return whop.transfers.filter((t) => t.idempotenceKey === `payout_${competitionId}`);
+  return whop.transfers.filter((t) => (t.idempotenceKey ?? "").startsWith(`payout_${competitionId}`));
 }
 
 Deno.test({
-  name: "settlement - a process killed at each step and restarted ends the same, with one transfer",
+  name: "settlement - a process killed at each step and restarted ends the same, with one transfer per place",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -92,11 +110,9 @@ Deno.test({
         const env = { ...productionEnv({ kvPath, port: freePort(), whop, shopify }), COMPETITION_ID: competitionId };
         if (crashAt !== "none") {
           const first = await startAppProcess({ ...env, CRASH_AT: crashAt }, { script, ready: false });
-          if (crashAt === "transfer") {
-            await waitForOutput(
-              () => whop.transferAttempts.some((a) => a.idempotenceKey === `payout_${competitionId}`),
-              "the transfer call",
-            );
+          if (crashAt.startsWith("transfer_")) {
+            const key = keyOf(competitionId, Number(crashAt.slice("transfer_".length)));
+            await waitForOutput(() => whop.transferAttempts.some((a) => a.idempotenceKey === key), `the call ${key}`);
           } else {
             await waitForOutput(
               () => first.output().includes(`step:${crashAt}`),
@@ -122,10 +138,15 @@ Deno.test({
         assert.equal(competition.status, "COMPLETED", crashAt);
         assert.equal(competition.winner?.userId, WINNER, crashAt);
         assert.equal(competition.winner?.revenue, 2500, crashAt);
+        assert.deepEqual(competition.places?.map((p) => [p.place, p.userId, p.amount]), PLACES, crashAt);
         const transfers = transfersOf(whop, competitionId);
-        assert.equal(transfers.length, 1, `${crashAt}: exactly one transfer`);
-        assert.equal(transfers[0].amountMinor, 4000);
-        assert.equal(transfers[0].destinationId, WINNER);
+        assert.equal(transfers.length, 3, `${crashAt}: exactly one transfer per place`);
+        for (const [place, userId, amount] of PLACES) {
+          const paid = transfers.filter((t) => t.idempotenceKey === keyOf(competitionId, place));
+          assert.equal(paid.length, 1, `${crashAt}: place ${place} paid once`);
+          assert.equal(paid[0].destinationId, userId, `${crashAt}: place ${place}`);
+          assert.equal(paid[0].amountMinor, amount, `${crashAt}: place ${place}`);
+        }
       }
     } finally {
       await whop.close();

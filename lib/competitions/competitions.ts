@@ -1,7 +1,9 @@
 /**
  * Competitions: records, their indexes, edits and the status machine
- * DRAFT → UPCOMING → ACTIVE → COMPLETED, with CANCELLED for a draft whose
- * start passes unfunded or that its creator cancels.
+ * DRAFT → UPCOMING → ACTIVE → SETTLING → COMPLETED, with CANCELLED for a
+ * draft whose start passes unfunded or that its creator cancels. SETTLING
+ * lasts `SETTLEMENT_DELAY_S` after the end: refunds and cancellations of
+ * counted orders still lower the totals before the results freeze.
  */
 import { bumpChange, type ChangeKind, commit, keys, loadByIndex, newId } from "../core/db.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../core/errors.ts";
@@ -10,12 +12,23 @@ import { type Minor, toDecimalString } from "../core/money.ts";
 import type * as z from "zod/mini";
 
 /** Where a competition is in its life. */
-export type CompetitionStatus = "DRAFT" | "UPCOMING" | "ACTIVE" | "COMPLETED" | "CANCELLED";
+export type CompetitionStatus = "DRAFT" | "UPCOMING" | "ACTIVE" | "SETTLING" | "COMPLETED" | "CANCELLED";
 
 /** Every status, in the order a competition passes through them. */
-export const STATUSES: readonly CompetitionStatus[] = ["DRAFT", "UPCOMING", "ACTIVE", "COMPLETED", "CANCELLED"];
+export const STATUSES: readonly CompetitionStatus[] = [
+  "DRAFT",
+  "UPCOMING",
+  "ACTIVE",
+  "SETTLING",
+  "COMPLETED",
+  "CANCELLED",
+];
 
-/** The decided winner of a completed competition. */
+/**
+ * A decided paid place of a completed competition (`winner` is 1st place).
+ * `place`, `percent`, `amount` and `value` are absent on records decided
+ * before prize splits: 1st place, the whole prize.
+ */
 export interface Winner {
   participantId: string;
   userId: string;
@@ -24,6 +37,11 @@ export interface Winner {
   revenue: Minor;
   reachedAt: string;
   decidedAt: string;
+  place?: number;
+  percent?: number;
+  amount?: Minor;
+  /** The metric the place was won with, formatted as on the leaderboard. */
+  value?: string;
 }
 
 /** A revenue competition as stored. */
@@ -44,8 +62,14 @@ export interface Competition extends CompetitionInput {
   resultsFrozenAt?: string;
   /** Settlement notes, e.g. stores whose final sync failed. */
   settlementNotes?: string[];
+  /** When the settlement window ends and the results freeze (set on entering SETTLING). */
+  settlesAt?: string;
   /** `null` when the competition completed with no participants. */
   winner?: Winner | null;
+  /** Every paid place, decided with `winner` (its first element). */
+  places?: Winner[];
+  /** The prize of the places nobody earned, returned to the creator. */
+  unearned?: Minor;
   completedAt?: string;
 }
 
@@ -53,7 +77,9 @@ export interface Competition extends CompetitionInput {
 const EDGES: Record<CompetitionStatus, CompetitionStatus[]> = {
   DRAFT: ["UPCOMING", "CANCELLED"],
   UPCOMING: ["ACTIVE", "CANCELLED"],
-  ACTIVE: ["COMPLETED"],
+  // ACTIVE → COMPLETED finishes a settlement that froze the results before the settlement window existed.
+  ACTIVE: ["SETTLING", "COMPLETED"],
+  SETTLING: ["COMPLETED"],
   COMPLETED: [],
   CANCELLED: [],
 };
@@ -69,7 +95,8 @@ export type DueStep = "cancel_unfunded" | "start" | "settle" | null;
 /**
  * The step due for `competition` at `now`, a pure function: an unfunded
  * draft past its start is cancelled, a funded one starts, an active one past
- * its end settles.
+ * its end settles (entering SETTLING, then completing once `settlesAt` has
+ * passed).
  */
 export function dueStep(competition: Competition, now: number): DueStep {
   const start = Date.parse(competition.startDate);
@@ -81,6 +108,8 @@ export function dueStep(competition: Competition, now: number): DueStep {
       return now >= start ? (now >= end ? "settle" : "start") : null;
     case "ACTIVE":
       return now >= end ? "settle" : null;
+    case "SETTLING":
+      return now >= Date.parse(competition.settlesAt ?? competition.endDate) ? "settle" : null;
     default:
       return null;
   }
@@ -199,9 +228,9 @@ export async function updateCompetition(
   }
 }
 
-/** Whether the competition can still change, so its pages follow the live stream (funded, not yet ended). */
+/** Whether the competition can still change, so its pages follow the live stream (funded, results not final). */
 export function isLive(competition: Pick<Competition, "status">): boolean {
-  return competition.status === "UPCOMING" || competition.status === "ACTIVE";
+  return competition.status === "UPCOMING" || competition.status === "ACTIVE" || competition.status === "SETTLING";
 }
 
 /** Whether the end can be fast-forwarded now: running, or funded with its start passed, and not yet ended. */
@@ -228,9 +257,12 @@ export function isEditable(competition: Pick<Competition, "status" | "startDate"
     now < Date.parse(competition.startDate);
 }
 
+/** The rules a funded (UPCOMING) competition can no longer change: the prize, its split and the metric. */
+export type LockedField = "prize" | "currency" | "prizeSplit" | "metric" | "growthMinBaseline";
+
 /** Fields a funded (UPCOMING) competition can no longer change. */
-export function lockedFields(competition: Pick<Competition, "status">): ("prize" | "currency")[] {
-  return competition.status === "UPCOMING" ? ["prize", "currency"] : [];
+export function lockedFields(competition: Pick<Competition, "status">): LockedField[] {
+  return competition.status === "UPCOMING" ? ["prize", "currency", "prizeSplit", "metric", "growthMinBaseline"] : [];
 }
 
 function assertCreatorBeforeStart(competition: Competition, userId: string, now: number, action: string) {
@@ -259,10 +291,17 @@ export async function editCompetition(
     if (moving) {
       throw new ValidationError([{
         path: moving,
-        message: "The prize is funded, so the prize and currency can no longer change.",
+        message: "The prize is funded, so the prize, its split, the metric and the currency can no longer change.",
       }]);
     }
-    const merged = { ...current, prize: competitionPrizeDecimal(current), ...patch };
+    const merged = {
+      ...current,
+      prize: competitionPrizeDecimal(current),
+      growthMinBaseline: current.growthMinBaseline === undefined
+        ? undefined
+        : toDecimalString(current.growthMinBaseline, current.currency),
+      ...patch,
+    };
     const input = parseInput(competitionInputSchema(rules), {
       title: merged.title,
       description: merged.description,
@@ -271,6 +310,9 @@ export async function editCompetition(
       startDate: merged.startDate,
       endDate: merged.endDate,
       privacy: merged.privacy,
+      prizeSplit: merged.prizeSplit,
+      metric: merged.metric,
+      growthMinBaseline: merged.growthMinBaseline,
     });
     return { ...current, ...input };
   });
@@ -310,7 +352,7 @@ export function listCompetitionsByCreator(kv: Deno.Kv, creatorId: string, limit 
 /** All visible competitions (every status but DRAFT), in status order, each ordered by start. */
 export async function listPublicCompetitions(kv: Deno.Kv, limit = 200): Promise<Competition[]> {
   const lists = await Promise.all(
-    (["ACTIVE", "UPCOMING", "COMPLETED", "CANCELLED"] as const).map((status) =>
+    (["ACTIVE", "SETTLING", "UPCOMING", "COMPLETED", "CANCELLED"] as const).map((status) =>
       listCompetitionsByStatus(kv, status, limit)
     ),
   );

@@ -31,7 +31,9 @@ Deno.test("competitions - every status edge, and only those", () => {
     "DRAFT>CANCELLED",
     "UPCOMING>ACTIVE",
     "UPCOMING>CANCELLED",
+    "ACTIVE>SETTLING",
     "ACTIVE>COMPLETED",
+    "SETTLING>COMPLETED",
   ]);
   for (const from of STATUSES) {
     for (const to of STATUSES) assert.equal(canTransition(from, to), allowed.has(`${from}>${to}`), `${from}>${to}`);
@@ -49,6 +51,9 @@ Deno.test("competitions - the due step is a pure function of (competition, now)"
   assert.equal(dueStep(at("UPCOMING"), end), "settle");
   assert.equal(dueStep(at("ACTIVE"), end - 1), null);
   assert.equal(dueStep(at("ACTIVE"), end), "settle");
+  const settling = { ...at("SETTLING"), settlesAt: new Date(end + 60_000).toISOString() };
+  assert.equal(dueStep(settling, end + 59_999), null, "the settlement window is open");
+  assert.equal(dueStep(settling, end + 60_000), "settle");
   assert.equal(dueStep(at("COMPLETED"), end + 1), null);
   assert.equal(dueStep(at("CANCELLED"), end + 1), null);
 });

@@ -18,6 +18,23 @@ export const SHOPIFY_ORDER_WINDOW_S = 60 * 24 * 3600;
 export const FINAL_SYNC_ALLOWANCE_S = 4 * 24 * 3600;
 /** The longest competition (56 days): every order it counts is still readable from Shopify at its final sync. */
 export const MAX_DURATION_S = SHOPIFY_ORDER_WINDOW_S - FINAL_SYNC_ALLOWANCE_S;
+/**
+ * The longest competition ranked by growth. Its baseline is the equal window
+ * before the start, read when a store joins (up to the end); Shopify's
+ * `read_orders` scope reads the last 60 days, so start − duration must lie
+ * within 60 days of the end: at most 30 days.
+ */
+export const GROWTH_MAX_DURATION_S = SHOPIFY_ORDER_WINDOW_S / 2;
+/** The most places a prize can be split between. */
+export const MAX_PLACES = 10;
+/** The default minimum baseline of a growth competition, in whole units of its currency. */
+export const DEFAULT_GROWTH_MIN_BASELINE_UNITS = 100;
+
+/** What a competition ranks by. */
+export type Metric = "revenue" | "orders" | "growth";
+
+/** Every metric, the default first. */
+export const METRICS: readonly Metric[] = ["revenue", "orders", "growth"];
 
 /** What the rules depend on besides the input: the clock and the settings. */
 export interface InputRules {
@@ -37,6 +54,11 @@ export interface CompetitionInput {
   privacy?: Privacy;
   /** The Whop experience (community) the competition belongs to; only its members see and join it. */
   experienceId?: string;
+  /** Whole percentages of the prize for 1st, 2nd, …; 1 to 10 places summing to 100. */
+  prizeSplit: number[];
+  metric: Metric;
+  /** Growth only: stores whose baseline is below this rank after the others, by revenue. */
+  growthMinBaseline: Minor;
 }
 
 /** A Whop experience id, e.g. `exp_XXXXXXXX`. */
@@ -82,7 +104,46 @@ const fields = {
       z.regex(EXPERIENCE_ID, "The experience id must look like exp_XXXX (a Whop experience id)."),
     ),
   ),
+  prizeSplit: z._default(
+    z.array(z.number({ error: "Enter each place's share as a whole percentage, e.g. 60, 30, 10." }), {
+      error: "Enter the split as a list of whole percentages, e.g. [60, 30, 10].",
+    }),
+    [100],
+  ),
+  metric: z._default(
+    z.enum(METRICS, { error: "Choose what the competition ranks by: revenue, orders or growth." }),
+    "revenue",
+  ),
+  growthMinBaseline: z.optional(text("Enter the minimum baseline as an amount such as 100.00.")),
 };
+
+const ORDINALS = ["1st", "2nd", "3rd"];
+
+/** `1` → "1st", `4` → "4th" (places go up to 10). */
+export function ordinal(place: number): string {
+  return ORDINALS[place - 1] ?? `${place}th`;
+}
+
+/** The issues of a prize split, each with its path and sentence. */
+function splitIssues(split: number[]): { path: (string | number)[]; message: string }[] {
+  if (split.length === 0) return [{ path: ["prizeSplit"], message: "Give 1st place a share of the prize." }];
+  if (split.length > MAX_PLACES) {
+    return [{ path: ["prizeSplit"], message: `A prize can be split between at most ${MAX_PLACES} places.` }];
+  }
+  const issues = split.flatMap((share, i) => {
+    const place = ordinal(i + 1);
+    if (!Number.isInteger(share)) {
+      return [{ path: ["prizeSplit", i], message: `The ${place} place share must be a whole percentage.` }];
+    }
+    if (share <= 0) return [{ path: ["prizeSplit", i], message: `The ${place} place share must be more than 0%.` }];
+    return [];
+  });
+  const sum = split.reduce((total, share) => total + share, 0);
+  if (issues.length === 0 && sum !== 100) {
+    issues.push({ path: ["prizeSplit"], message: `The shares add up to ${sum}%; they must add up to 100%.` });
+  }
+  return issues;
+}
 
 /**
  * The schema for a new competition (or a full replacement of a draft's
@@ -96,6 +157,7 @@ export function competitionInputSchema(rules: InputRules) {
     z.object(fields).check(z.superRefine((input, ctx) => {
       const issue = (path: string, message: string) =>
         ctx.issues.push({ code: "custom", path: [path], message, input });
+      for (const found of splitIssues(input.prizeSplit)) ctx.issues.push({ code: "custom", ...found, input });
       if (isCurrency(input.currency)) {
         try {
           const prize = parseMoney(input.prize, input.currency);
@@ -110,6 +172,16 @@ export function competitionInputSchema(rules: InputRules) {
             "prize",
             error.message.includes("decimal place") ? error.message : "Enter the prize as an amount such as 500.00.",
           );
+        }
+        if (input.growthMinBaseline !== undefined) {
+          try {
+            if (parseMoney(input.growthMinBaseline, input.currency) < 0) {
+              issue("growthMinBaseline", "The minimum baseline cannot be negative.");
+            }
+          } catch (error) {
+            if (!(error instanceof MoneyError)) throw error;
+            issue("growthMinBaseline", "Enter the minimum baseline as an amount such as 100.00.");
+          }
         }
       }
       const start = Date.parse(input.startDate);
@@ -127,11 +199,20 @@ export function competitionInputSchema(rules: InputRules) {
             describeDuration(MAX_DURATION_S)
           }: Shopify shows the app only the last 60 days of a store's orders, and every order must still be readable when the results are settled.`,
         );
+      } else if (input.metric === "growth" && seconds > GROWTH_MAX_DURATION_S) {
+        issue(
+          "metric",
+          "A competition ranked by growth can last at most 30 days: each store's baseline is its revenue in the equal period before the start, and Shopify lets the app read only the last 60 days of orders.",
+        );
       }
     })),
     z.transform((input): CompetitionInput => ({
       ...input,
       prize: parseMoney(input.prize, input.currency),
+      growthMinBaseline: parseMoney(
+        input.growthMinBaseline ?? String(DEFAULT_GROWTH_MIN_BASELINE_UNITS),
+        input.currency,
+      ),
       startDate: new Date(input.startDate).toISOString(),
       endDate: new Date(input.endDate).toISOString(),
     })),

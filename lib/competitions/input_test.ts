@@ -29,6 +29,9 @@ Deno.test("competition input - accepts a valid competition and normalizes it", (
   assert.deepEqual(result.data, {
     ...valid,
     prize: 50000,
+    prizeSplit: [100],
+    metric: "revenue",
+    growthMinBaseline: 10000,
     startDate: "2026-12-02T00:00:00.000Z",
     endDate: "2026-12-09T00:00:00.000Z",
   });
@@ -94,4 +97,44 @@ Deno.test("competition input - limits follow the currency and the settings", () 
     "The competition can last at most 56 days",
     "60 days would leave the first orders outside Shopify's window at the final sync",
   );
+});
+
+Deno.test("competition input - a prize split, a metric and a minimum baseline, each issue with its message", () => {
+  const parsed = schema.safeParse({
+    ...valid,
+    prizeSplit: [60, 30, 10],
+    metric: "growth",
+    growthMinBaseline: "250.50",
+  });
+  assert.equal(parsed.success, true);
+  assert.deepEqual(parsed.data?.prizeSplit, [60, 30, 10]);
+  assert.equal(parsed.data?.metric, "growth");
+  assert.equal(parsed.data?.growthMinBaseline, 25050);
+  assert.ok(schema.safeParse({ ...valid, prizeSplit: [10, 10, 10, 10, 10, 10, 10, 10, 10, 10] }).success);
+  const cases: [Record<string, unknown>, string, string][] = [
+    [{ prizeSplit: [60, 30] }, "prizeSplit", "The shares add up to 90%; they must add up to 100%."],
+    [{ prizeSplit: [50, 60] }, "prizeSplit", "The shares add up to 110%; they must add up to 100%."],
+    [{ prizeSplit: Array(11).fill(9) }, "prizeSplit", "A prize can be split between at most 10 places."],
+    [{ prizeSplit: [] }, "prizeSplit", "Give 1st place a share of the prize."],
+    [{ prizeSplit: [100, 0] }, "prizeSplit.1", "The 2nd place share must be more than 0%."],
+    [{ prizeSplit: [110, -10] }, "prizeSplit.1", "The 2nd place share must be more than 0%."],
+    [{ prizeSplit: [50.5, 49.5] }, "prizeSplit.0", "The 1st place share must be a whole percentage."],
+    [{ prizeSplit: [60, "40"] }, "prizeSplit.1", "Enter each place's share as a whole percentage, e.g. 60, 30, 10."],
+    [{ prizeSplit: "60/40" }, "prizeSplit", "Enter the split as a list of whole percentages, e.g. [60, 30, 10]."],
+    [{ metric: "profit" }, "metric", "Choose what the competition ranks by: revenue, orders or growth."],
+    [
+      { metric: "growth", growthMinBaseline: "abc" },
+      "growthMinBaseline",
+      "Enter the minimum baseline as an amount such as 100.00.",
+    ],
+    [
+      { metric: "growth", endDate: "2027-01-01T00:00:01Z" },
+      "metric",
+      "A competition ranked by growth can last at most 30 days: each store's baseline is its revenue in the equal period before the start, and Shopify lets the app read only the last 60 days of orders.",
+    ],
+  ];
+  for (const [patch, path, message] of cases) {
+    assert.equal(messages({ ...valid, ...patch })[path], message, JSON.stringify(patch));
+  }
+  assert.ok(schema.safeParse({ ...valid, metric: "growth", endDate: "2027-01-01T00:00:00Z" }).success, "30 days");
 });

@@ -1,14 +1,15 @@
 /**
  * The leaderboard: ranked reads of the index kept by `recordOrder`, and the
- * winner by the ranking rule (revenue descending, then who reached that total
- * first).
+ * places by the ranking rule (the competition's metric descending, then who
+ * reached that value first), each with its share of the prize.
  */
 import { keys } from "../core/db.ts";
 import type { Competition, Winner } from "./competitions.ts";
-import type { LeaderboardRow } from "./participants.ts";
-import { toDecimalString } from "../core/money.ts";
+import { hasGrowthBase, type LeaderboardRow, metricOfRow, standing } from "./participants.ts";
+import { type Minor, toDecimalString } from "../core/money.ts";
+import { prizeSplitOf, splitPrize } from "./prize_split.ts";
 
-/** A row with its rank; equal totals share a rank (1, 2, 2, 4). */
+/** A row with its rank; equal values share a rank (1, 2, 2, 4). */
 export interface RankedRow extends LeaderboardRow {
   rank: number;
 }
@@ -20,23 +21,33 @@ export interface LeaderboardEntry {
   userId: string;
   displayName: string;
   shop: string;
+  /** The metric, formatted: money ("1234.50"), a count ("12") or a growth percentage ("+50%"). */
+  value: string;
   /** Decimal string such as "1234.50". */
   revenue: string;
   currency: string;
   orders: number;
   lastOrderAt: string | null;
   connected: boolean;
+  /** The prize of the place this store holds (final once decided, otherwise as things stand), decimal string. */
+  prize?: string;
+}
+
+function sameStanding(a: LeaderboardRow, b: LeaderboardRow): boolean {
+  const [tierA, valueA] = standing(a);
+  const [tierB, valueB] = standing(b);
+  return tierA === tierB && valueA === valueB;
 }
 
 /**
- * Ranks rows already in leaderboard order: equal revenue shares the rank of
- * the first of them, and the next distinct total skips (competition ranking).
+ * Ranks rows already in leaderboard order: an equal value shares the rank of
+ * the first of them, and the next distinct value skips (competition ranking).
  */
 export function rankRows(rows: LeaderboardRow[], offsetRank = 0, previous?: RankedRow): RankedRow[] {
   const ranked: RankedRow[] = [];
   let last = previous;
   rows.forEach((row, i) => {
-    const rank = last && last.revenue === row.revenue ? last.rank : offsetRank + i + 1;
+    const rank = last && sameStanding(last, row) ? last.rank : offsetRank + i + 1;
     last = { ...row, rank };
     ranked.push(last);
   });
@@ -45,7 +56,8 @@ export function rankRows(rows: LeaderboardRow[], offsetRank = 0, previous?: Rank
 
 /**
  * Reads the top `limit` rows of a competition's leaderboard, ranked: a prefix
- * read of the index, never a scan of every participant.
+ * read of the index, never a scan of every participant. Disqualified stores
+ * are not in it.
  */
 export async function readLeaderboard(kv: Deno.Kv, competitionId: string, limit = 100): Promise<RankedRow[]> {
   const rows: LeaderboardRow[] = [];
@@ -55,37 +67,115 @@ export async function readLeaderboard(kv: Deno.Kv, competitionId: string, limit 
   return rankRows(rows);
 }
 
-/** Converts ranked rows to the public entry shape with decimal revenue. */
-export function toEntries(rows: RankedRow[], currency: string): LeaderboardEntry[] {
-  return rows.map((row) => ({
-    rank: row.rank,
-    participantId: row.id,
-    userId: row.userId,
-    displayName: row.displayName,
-    shop: row.shop,
-    revenue: toDecimalString(row.revenue, currency),
-    currency,
-    orders: row.orders,
-    lastOrderAt: row.lastOrderAt ?? null,
-    connected: row.connection === "connected",
-  }));
+/** The stores taken out of the ranking, with their reasons. */
+export async function readDisqualified(kv: Deno.Kv, competitionId: string): Promise<LeaderboardRow[]> {
+  const rows: LeaderboardRow[] = [];
+  for await (const entry of kv.list<LeaderboardRow>({ prefix: keys.disqualifiedRows(competitionId) })) {
+    rows.push(entry.value);
+  }
+  return rows;
 }
 
 /**
- * The winner by the ranking rule: the first row of the index when it has
- * revenue above zero; `null` when nobody sold anything (the prize then goes
- * back to the creator).
+ * Whether a store can take a paid place: it has a counted order and revenue
+ * above zero (a store whose orders were all refunded sold nothing), and it
+ * is not disqualified.
  */
-export async function findWinner(kv: Deno.Kv, competition: Competition, now: number): Promise<Winner | null> {
-  const [top] = await readLeaderboard(kv, competition.id, 1);
-  if (!top || top.revenue <= 0) return null;
+export function earnsPlace(row: Pick<LeaderboardRow, "orders" | "revenue" | "disqualified">): boolean {
+  return row.orders > 0 && row.revenue > 0 && !row.disqualified;
+}
+
+const growthFormat = new Intl.NumberFormat("en-US", {
+  style: "percent",
+  maximumFractionDigits: 1,
+  signDisplay: "exceptZero",
+});
+
+/** A row's metric, formatted: money, a count, or growth over its baseline ("+50%", "below baseline"). */
+export function formatValue(row: LeaderboardRow, currency: string): string {
+  const metric = metricOfRow(row);
+  if (metric === "orders") return String(row.orders);
+  if (metric === "growth") {
+    return hasGrowthBase(row.ranking) ? growthFormat.format(standing(row)[1] - 1) : "below baseline";
+  }
+  return toDecimalString(row.revenue, currency);
+}
+
+/** The amount each row would win if the ranking stood as it is: settled places when decided. */
+function prizesByParticipant(
+  rows: RankedRow[],
+  competition: Pick<Competition, "prize"> & Partial<Pick<Competition, "prizeSplit" | "places">>,
+): Map<string, Minor> {
+  if (competition.places) return new Map(competition.places.map((place) => [place.participantId, place.amount ?? 0]));
+  const { places } = splitPrize(competition.prize, prizeSplitOf(competition), rows.filter(earnsPlace));
+  return new Map(places.flatMap((place) => place.participant ? [[place.participant.id, place.amount]] : []));
+}
+
+/** Converts ranked rows to the public entry shape: the formatted metric, decimal revenue and the place's prize. */
+export function toEntries(
+  rows: RankedRow[],
+  competition: Pick<Competition, "currency" | "prize"> & Partial<Pick<Competition, "prizeSplit" | "places">>,
+): LeaderboardEntry[] {
+  const { currency } = competition;
+  const prizes = prizesByParticipant(rows, competition);
+  return rows.map((row) => {
+    const prize = prizes.get(row.id);
+    return {
+      rank: row.rank,
+      participantId: row.id,
+      userId: row.userId,
+      displayName: row.displayName,
+      shop: row.shop,
+      value: formatValue(row, currency),
+      revenue: toDecimalString(row.revenue, currency),
+      currency,
+      orders: row.orders,
+      lastOrderAt: row.lastOrderAt ?? null,
+      connected: row.connection === "connected",
+      ...(prize !== undefined ? { prize: toDecimalString(prize, currency) } : {}),
+    };
+  });
+}
+
+/** The places decided at settlement, and what goes back to the creator. */
+export interface DecidedPlaces {
+  /** Paid places in order; `places[0]` is the winner. */
+  places: Winner[];
+  unearned: Minor;
+}
+
+/**
+ * The paid places by the ranking rule: the stores with a counted order, in
+ * leaderboard order (ties to who reached the value first), split by the
+ * competition's `prizeSplit`; places nobody earned are `unearned`.
+ */
+export async function decidePlaces(kv: Deno.Kv, competition: Competition, now: number): Promise<DecidedPlaces> {
+  const eligible: LeaderboardRow[] = [];
+  const split = prizeSplitOf(competition);
+  for await (const entry of kv.list<LeaderboardRow>({ prefix: keys.leaderboard(competition.id) })) {
+    if (earnsPlace(entry.value)) eligible.push(entry.value);
+    if (eligible.length === split.length) break;
+  }
+  const { places, unearned } = splitPrize(competition.prize, split, eligible);
+  const decidedAt = new Date(now).toISOString();
   return {
-    participantId: top.id,
-    userId: top.userId,
-    displayName: top.displayName,
-    shop: top.shop,
-    revenue: top.revenue,
-    reachedAt: top.reachedAt,
-    decidedAt: new Date(now).toISOString(),
+    places: places.flatMap(({ place, percent, amount, participant }) =>
+      participant
+        ? [{
+          participantId: participant.id,
+          userId: participant.userId,
+          displayName: participant.displayName,
+          shop: participant.shop,
+          revenue: participant.revenue,
+          value: formatValue(participant, competition.currency),
+          reachedAt: participant.reachedAt,
+          decidedAt,
+          place,
+          percent,
+          amount,
+        }]
+        : []
+    ),
+    unearned,
   };
 }

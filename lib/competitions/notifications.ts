@@ -15,7 +15,10 @@ export type NotificationKind =
   | "funded"
   | "payout_sent"
   | "refunded"
-  | "cancelled";
+  | "cancelled"
+  | "disqualified"
+  | "reinstated"
+  | "settling";
 
 /** One in-app notification. */
 export interface Notification {

@@ -6,6 +6,7 @@ import { bumpChange, type ChangeKind, commit, keys, loadByIndex, newId } from ".
 import { type Competition, isOpenForJoining } from "./competitions.ts";
 import { ConflictError, NotFoundError } from "../core/errors.ts";
 import type { Minor } from "../core/money.ts";
+import type { Metric } from "./input.ts";
 
 /** Progress of a participant's order sync with Shopify. */
 export interface SyncProgress {
@@ -15,6 +16,29 @@ export interface SyncProgress {
   /** Orders updated at or before this instant have been fetched. */
   cursor?: string;
   error?: string;
+}
+
+/**
+ * How a participant is ranked: its competition's metric, copied when it joins
+ * (the rules are locked once the prize is funded, before anyone can join), so
+ * that every writer keeps its leaderboard row without reading the
+ * competition. Absent on records from before metrics: revenue.
+ */
+export type Ranking =
+  | { metric: "revenue" | "orders" }
+  | {
+    metric: "growth";
+    /** Revenue in the equal window before the start; `null` until read (or when it could not be). */
+    baseline: Minor | null;
+    /** The competition's `growthMinBaseline`. */
+    minBaseline: Minor;
+  };
+
+/** Why and by whom a store was taken out of the ranking. */
+export interface Disqualification {
+  reason: string;
+  by: string;
+  at: string;
 }
 
 /** A store in a competition. */
@@ -34,23 +58,76 @@ export interface Participant {
   connection: "connected" | "disconnected";
   disconnectedAt?: string;
   sync: SyncProgress;
+  ranking?: Ranking;
+  /** Set while the creator has taken the store out of the ranking. */
+  disqualified?: Disqualification;
 }
 
 /** What the leaderboard index stores per participant, enough to render a row. */
 export type LeaderboardRow = Pick<
   Participant,
-  "id" | "userId" | "displayName" | "shop" | "revenue" | "orders" | "lastOrderAt" | "reachedAt" | "connection"
+  | "id"
+  | "userId"
+  | "displayName"
+  | "shop"
+  | "revenue"
+  | "orders"
+  | "lastOrderAt"
+  | "reachedAt"
+  | "connection"
+  | "ranking"
+  | "disqualified"
 >;
 
-/** The leaderboard index key of a participant as it is now. */
+/** Whether a growth store's baseline reaches the competition's minimum (then it is ranked by growth). */
+export function hasGrowthBase(ranking: Ranking | undefined): boolean {
+  return ranking?.metric === "growth" && ranking.baseline !== null && ranking.baseline > 0 &&
+    ranking.baseline >= ranking.minBaseline;
+}
+
+/**
+ * Where a row stands by its competition's metric, compared first to last:
+ * `[tier, value]`, higher first. Revenue and orders have one tier; growth
+ * ranks stores with a baseline by revenue ÷ baseline (tier 0) before those
+ * below the minimum baseline, by revenue (tier 1).
+ */
+export function standing(row: Pick<LeaderboardRow, "revenue" | "orders" | "ranking">): [tier: number, value: number] {
+  const ranking = row.ranking;
+  if (ranking?.metric === "orders") return [0, row.orders];
+  if (ranking?.metric === "growth") {
+    return hasGrowthBase(ranking) ? [0, row.revenue / ranking.baseline!] : [1, row.revenue];
+  }
+  return [0, row.revenue];
+}
+
+/** The metric a row is ranked by. */
+export function metricOfRow(row: Pick<LeaderboardRow, "ranking">): Metric {
+  return row.ranking?.metric ?? "revenue";
+}
+
+/**
+ * The leaderboard index key of a participant as it is now: under
+ * `["leaderboard", id]` ordered by its standing then who reached it first,
+ * or under `["leaderboard_disqualified", id]` while it is disqualified.
+ */
 export function leaderboardKey(p: Participant) {
-  return keys.leaderboardRow(p.competitionId, p.revenue, Date.parse(p.reachedAt), p.id);
+  if (p.disqualified) return keys.disqualifiedRow(p.competitionId, p.id);
+  const [tier, value] = standing(p);
+  const order = p.ranking?.metric === "growth" ? [tier, -value] : [-value];
+  return keys.leaderboardRow(p.competitionId, order, Date.parse(p.reachedAt), p.id);
 }
 
 /** The leaderboard index value of a participant. */
 export function leaderboardRow(p: Participant): LeaderboardRow {
-  const { id, userId, displayName, shop, revenue, orders, lastOrderAt, reachedAt, connection } = p;
-  return { id, userId, displayName, shop, revenue, orders, lastOrderAt, reachedAt, connection };
+  const { id, userId, displayName, shop, revenue, orders, lastOrderAt, reachedAt, connection, ranking, disqualified } =
+    p;
+  return { id, userId, displayName, shop, revenue, orders, lastOrderAt, reachedAt, connection, ranking, disqualified };
+}
+
+/** How a store joining `competition` is ranked. */
+export function rankingFor(competition: Competition): Ranking {
+  const metric = competition.metric ?? "revenue";
+  return metric === "growth" ? { metric, baseline: null, minBaseline: competition.growthMinBaseline ?? 0 } : { metric };
 }
 
 /** A store joining a competition, as the Shopify callback knows it. */
@@ -95,6 +172,7 @@ export async function createParticipant(
       joinedAt: at,
       connection: "connected",
       sync: { state: "pending", ordersFetched: 0 },
+      ranking: rankingFor(competition),
     };
     const result = await commit(() =>
       bumpChange(
@@ -172,6 +250,23 @@ export async function updateParticipant(
     );
     if (result.ok) return next;
   }
+}
+
+/**
+ * Records a growth store's baseline (its revenue in the equal window before
+ * the start), once: its leaderboard row moves to where its growth ranks it.
+ */
+export function setGrowthBaseline(kv: Deno.Kv, id: string, baseline: Minor, now: number): Promise<Participant> {
+  return updateParticipant(
+    kv,
+    id,
+    now,
+    "leaderboard",
+    (current) =>
+      current.ranking?.metric === "growth" && current.ranking.baseline === null
+        ? { ...current, ranking: { ...current.ranking, baseline } }
+        : null,
+  );
 }
 
 /** Every participant of a competition. */

@@ -8,13 +8,14 @@
  * shown, so a figure added to the entry later stays hidden until listed.
  */
 import { NotFoundError } from "../core/errors.ts";
-import type { Competition } from "./competitions.ts";
+import type { Competition, Winner } from "./competitions.ts";
 import type { LeaderboardEntry } from "./leaderboard.ts";
 
 /** One board entry as a viewer sees it: the figures only when allowed, `share` under privacy mode. */
-export type BoardEntry = Omit<LeaderboardEntry, "revenue" | "orders"> & {
+export type BoardEntry = Omit<LeaderboardEntry, "revenue" | "orders" | "value"> & {
   revenue?: string;
   orders?: number;
+  value?: string;
   /** The store's figure as a part of the leader's, 0–1 in hundredths (privacy mode only). */
   share?: number;
 };
@@ -47,10 +48,13 @@ export function figureAccess(
   return viewerId !== undefined && viewerId === competition.creatorId ? "all" : "own";
 }
 
-/** The figure an entry is ranked by: its metric value when the entry has one, else its revenue. */
+/**
+ * The figure an entry is ranked by, as a number: its metric value ("1234.50",
+ * "12", "+50%"); 0 for a value that is no number ("below baseline").
+ */
 function rankedFigure(entry: LeaderboardEntry): number {
-  const value = (entry as LeaderboardEntry & { value?: string | number }).value;
-  return Number(value ?? entry.revenue);
+  const figure = Number.parseFloat(entry.value ?? entry.revenue);
+  return Number.isFinite(figure) ? figure : 0;
 }
 
 /** `figure / leader` in hundredths, within 0–1 (0 when the leader has nothing). */
@@ -84,13 +88,13 @@ export function boardFor(
   });
 }
 
-/** Whether `viewerId` may see the winner's exact figure. */
-export function canSeeWinnerFigure(
-  competition: Pick<Competition, "privacy" | "creatorId" | "winner">,
+/** Whether `viewerId` may see the exact figures of a decided place (the winner's, or any paid place's). */
+export function canSeePlaceFigures(
+  competition: Pick<Competition, "privacy" | "creatorId">,
+  place: Pick<Winner, "userId">,
   viewerId: string | undefined,
 ): boolean {
-  return figureAccess(competition, viewerId) === "all" ||
-    (viewerId !== undefined && competition.winner?.userId === viewerId);
+  return figureAccess(competition, viewerId) === "all" || (viewerId !== undefined && place.userId === viewerId);
 }
 
 /**

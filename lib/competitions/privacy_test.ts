@@ -8,6 +8,7 @@ const entry = (rank: number, userId: string, revenue: string): LeaderboardEntry 
   userId,
   displayName: `Store ${userId}`,
   shop: `${userId}.myshopify.com`,
+  value: revenue,
   revenue,
   currency: "USD",
   orders: 3,

@@ -120,8 +120,11 @@ async function applyOrder(
     const latestMs = stored ? Date.parse(stored.afterSettlement?.updatedAt ?? stored.updatedAt) : -Infinity;
     if (updatedMs <= latestMs) return "stale";
 
-    const counted = countsFor(order, competition.currency);
-    const amount = counted ? order.amount : 0;
+    // In the settlement window an order already counted can only lose value (refunds, cancellations): an edit
+    // after the end adds nothing.
+    const late = competition.status === "SETTLING" && stored !== null;
+    const counted = countsFor(order, competition.currency) && (!late || stored.counted);
+    const amount = counted ? (late ? Math.min(order.amount, stored.amount) : order.amount) : 0;
 
     if (competition.resultsFrozenAt) {
       const kept: StoredOrder = stored ??

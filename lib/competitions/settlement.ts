@@ -1,12 +1,17 @@
 /**
- * Settlement of an ended competition, exactly once in effect: a bounded final
- * sync, the results frozen, the winner decided, the payout (or the creator's
- * refund) requested, COMPLETED, and everyone told. Every step is an atomic
- * transition or is idempotent, so a settlement that runs in two places at
- * once, or dies half-way and runs again, ends in the same state.
+ * Settlement of an ended competition, exactly once in effect. At the end it
+ * enters SETTLING for the settlement window (`SETTLEMENT_DELAY_S`): orders
+ * created in the race keep being tracked, so a refund or cancellation still
+ * lowers a total, while orders created after the end never count. When the
+ * window closes: a bounded final sync, the results frozen, the places
+ * decided, one payout per paid place (and the unearned places' amount back
+ * to the creator) requested, COMPLETED, and everyone told. Every step is an
+ * atomic transition or is idempotent, so a settlement that runs in two places
+ * at once, or dies half-way and runs again, ends in the same state.
  */
 import { type Competition, getCompetition, updateCompetition, type Winner } from "./competitions.ts";
-import { findWinner } from "./leaderboard.ts";
+import { decidePlaces } from "./leaderboard.ts";
+import { ordinal } from "./input.ts";
 import { listParticipants, type Participant } from "./participants.ts";
 import { type NotificationSender, notify } from "./notifications.ts";
 import { acquireLease } from "../core/leases.ts";
@@ -19,10 +24,14 @@ export interface LifecycleServices {
   now: () => number;
   /** Fetches a participant's orders updated since its cursor (Shopify). */
   syncParticipant(participant: Participant): Promise<void>;
-  /** Records and starts the one payout of a competition (Whop). Idempotent. */
+  /** Records and starts the payout of one paid place (`winner.place`, default 1) of a competition (Whop). Idempotent. */
   requestPayout(competition: Competition, winner: Winner): Promise<void>;
   /** Returns a funded prize to its creator (Whop). Idempotent. */
   refundPrize(competition: Competition): Promise<void>;
+  /** Returns the prize of the places nobody earned (`competition.unearned`) to its creator (Whop). Idempotent. */
+  returnUnearned(competition: Competition): Promise<void>;
+  /** How long after the end refunds and cancellations still count (`SETTLEMENT_DELAY_S`); default 0. */
+  settlementDelayMs?: number;
   /** Delivers notifications outside the app, where configured. */
   sendNotification?: NotificationSender;
   /**
@@ -42,12 +51,36 @@ export type SettlementStep = "frozen" | "decided" | "paid_or_refunded" | "comple
 export const FINAL_SYNC_ATTEMPTS = 3;
 
 /** What a settlement run did. */
-export type SettlementOutcome = "completed" | "busy" | "not_due";
+export type SettlementOutcome = "completed" | "settling" | "busy" | "not_due";
 
 /**
- * Settles one competition whose end has passed. Returns `busy` when another
- * instance holds its settlement lease, `not_due` when it is not ACTIVE past
- * its end.
+ * Moves an active competition past its end into SETTLING, recording when its
+ * window closes (the end plus the settlement delay). Atomic; a second call
+ * changes nothing.
+ */
+async function enterSettling(services: LifecycleServices, competitionId: string): Promise<Competition> {
+  const { competition } = await updateCompetition(
+    services.kv,
+    competitionId,
+    services.now(),
+    "status",
+    (current) =>
+      current.status === "ACTIVE" && !current.resultsFrozenAt
+        ? {
+          ...current,
+          status: "SETTLING",
+          settlesAt: new Date(Date.parse(current.endDate) + (services.settlementDelayMs ?? 0)).toISOString(),
+        }
+        : null,
+  );
+  return competition;
+}
+
+/**
+ * Settles one competition whose end has passed: enters SETTLING, and once
+ * its window has closed, completes it. Returns `settling` while the window
+ * is open, `busy` when another instance holds its settlement lease,
+ * `not_due` when it is not running past its end.
  */
 export async function settleCompetition(
   services: LifecycleServices,
@@ -56,7 +89,13 @@ export async function settleCompetition(
   const { kv } = services;
   let competition = await getCompetition(kv, competitionId);
   if (competition.status === "COMPLETED") return "completed";
-  if (competition.status !== "ACTIVE" || services.now() < Date.parse(competition.endDate)) return "not_due";
+  const running = competition.status === "ACTIVE" || competition.status === "SETTLING";
+  if (!running || services.now() < Date.parse(competition.endDate)) return "not_due";
+  competition = await enterSettling(services, competitionId);
+  if (services.now() < Date.parse(competition.settlesAt ?? competition.endDate)) {
+    await notifySettling(services, competition);
+    return "settling";
+  }
   const lease = `settle:${competitionId}`;
   const leaseMs = services.settlementLeaseMs ?? 60_000;
   const holder = crypto.randomUUID();
@@ -70,10 +109,9 @@ export async function settleCompetition(
   try {
     if (!competition.resultsFrozenAt) competition = await freezeResults(services, competition, renew);
     await step("frozen");
-    if (competition.winner === undefined) competition = await decideWinner(services, competition);
+    if (competition.winner === undefined) competition = await recordPlaces(services, competition);
     await step("decided");
-    if (competition.winner) await services.requestPayout(competition, competition.winner);
-    else if (competition.fundsTxId) await services.refundPrize(competition);
+    await moveMoney(services, competition);
     await step("paid_or_refunded");
     const { competition: completed, changed } = await updateCompetition(
       kv,
@@ -81,7 +119,7 @@ export async function settleCompetition(
       services.now(),
       "winner",
       (current) =>
-        current.status === "ACTIVE"
+        current.status === "ACTIVE" || current.status === "SETTLING"
           ? { ...current, status: "COMPLETED", completedAt: new Date(services.now()).toISOString() }
           : null,
     );
@@ -137,23 +175,67 @@ async function freezeResults(
   return frozen;
 }
 
-async function decideWinner(services: LifecycleServices, competition: Competition): Promise<Competition> {
-  const winner = await findWinner(services.kv, competition, services.now());
+/** The places of a decided competition: `places`, or its lone `winner` when decided before splits. */
+export function paidPlaces(competition: Pick<Competition, "places" | "winner">): Winner[] {
+  return competition.places ?? (competition.winner ? [competition.winner] : []);
+}
+
+/**
+ * Requests the money movements of a decided competition, each idempotent:
+ * one payout per paid place, and the unearned places' amount back to the
+ * creator (the whole funded prize by refund when nobody earned a place).
+ * Run by settlement and again by the status job's healing pass.
+ */
+export async function moveMoney(services: LifecycleServices, competition: Competition): Promise<void> {
+  const places = paidPlaces(competition);
+  for (const place of places) await services.requestPayout(competition, place);
+  if (!competition.fundsTxId) return;
+  if (places.length === 0) await services.refundPrize(competition);
+  else if ((competition.unearned ?? 0) > 0) await services.returnUnearned(competition);
+}
+
+async function recordPlaces(services: LifecycleServices, competition: Competition): Promise<Competition> {
+  const { places, unearned } = await decidePlaces(services.kv, competition, services.now());
   const { competition: decided } = await updateCompetition(
     services.kv,
     competition.id,
     services.now(),
     "winner",
-    (current) => current.winner === undefined ? { ...current, winner } : null,
+    (current) => current.winner === undefined ? { ...current, winner: places[0] ?? null, places, unearned } : null,
   );
   return decided;
+}
+
+/** Tells each store, once, that the race is over and the results are provisional until the window closes. */
+async function notifySettling(services: LifecycleServices, competition: Competition): Promise<void> {
+  const final = new Date(competition.settlesAt ?? competition.endDate).toISOString().slice(0, 16).replace("T", " ");
+  for (const participant of await listParticipants(services.kv, competition.id)) {
+    await notify(
+      services.kv,
+      {
+        dedupeKey: `settling:${competition.id}:${participant.id}`,
+        userId: participant.userId,
+        kind: "settling",
+        competitionId: competition.id,
+        title: `${competition.title} has ended: results are provisional`,
+        body:
+          `Until ${final} UTC, refunds and cancellations of orders placed during the race still count; then the results are final and the prizes are paid.`,
+      },
+      services.now(),
+      services.sendNotification,
+    );
+  }
 }
 
 async function notifyResults(services: LifecycleServices, competition: Competition): Promise<void> {
   const now = services.now();
   const prize = formatMoney(competition.prize, competition.currency);
+  const places = paidPlaces(competition);
   for (const participant of await listParticipants(services.kv, competition.id)) {
-    const won = competition.winner?.participantId === participant.id;
+    const placed = places.find((place) => place.participantId === participant.id);
+    const won = placed !== undefined;
+    const amount = formatMoney(placed?.amount ?? competition.prize, competition.currency);
+    const rank = ordinal(placed?.place ?? 1);
     await notify(
       services.kv,
       {
@@ -161,9 +243,11 @@ async function notifyResults(services: LifecycleServices, competition: Competiti
         userId: participant.userId,
         kind: won ? "won" : "lost",
         competitionId: competition.id,
-        title: won ? `You won ${competition.title}!` : `${competition.title} has ended`,
+        title: won
+          ? (placed.place ?? 1) === 1 ? `You won ${competition.title}!` : `You placed ${rank} in ${competition.title}!`
+          : `${competition.title} has ended`,
         body: won
-          ? `${participant.displayName} took first place; the ${prize} prize is on its way through Whop.`
+          ? `${participant.displayName} took ${rank} place; your ${amount} prize is on its way through Whop.`
           : competition.winner
           ? `${competition.winner.displayName} won. Thanks for competing with ${participant.displayName}.`
           : "Nobody recorded a sale, so there is no winner this time.",
@@ -184,6 +268,22 @@ async function notifyResults(services: LifecycleServices, competition: Competiti
         body: competition.fundsTxId
           ? `No store recorded a sale, so your ${prize} prize is refunded through Whop.`
           : "No store recorded a sale.",
+      },
+      now,
+      services.sendNotification,
+    );
+  } else if ((competition.unearned ?? 0) > 0 && competition.fundsTxId) {
+    await notify(
+      services.kv,
+      {
+        dedupeKey: `unearned:${competition.id}`,
+        userId: competition.creatorId,
+        kind: "refunded",
+        competitionId: competition.id,
+        title: `${competition.title}: unearned places`,
+        body: `Fewer stores recorded a sale than there are paid places, so ${
+          formatMoney(competition.unearned!, competition.currency)
+        } goes back to you through Whop.`,
       },
       now,
       services.sendNotification,

@@ -9,29 +9,50 @@ import { keys } from "../core/db.ts";
 import { toDecimalString } from "../core/money.ts";
 import { getUser } from "../core/users.ts";
 import { type Competition, competitionPrizeDecimal, listCompetitionsByCreator, type Winner } from "./competitions.ts";
-import { readLeaderboard, toEntries } from "./leaderboard.ts";
+import { readDisqualified, readLeaderboard, toEntries } from "./leaderboard.ts";
+import { prizeSplitOf } from "./prize_split.ts";
 import { listParticipationsOfUser } from "./participants.ts";
-import { boardFor, canSeeWinnerFigure } from "./privacy.ts";
+import { boardFor, canSeePlaceFigures } from "./privacy.ts";
+
+/**
+ * A decided place with money as decimal strings. Under privacy mode its
+ * figures (revenue, metric value) only for the creator and that place's own
+ * store owner; the prize amount is public.
+ */
+function placeView(competition: Competition, place: Winner, viewerId: string | undefined) {
+  const { currency } = competition;
+  const { revenue, value, ...rest } = place;
+  const figures = canSeePlaceFigures(competition, place, viewerId)
+    ? { revenue: toDecimalString(revenue, currency), value }
+    : {};
+  return {
+    ...rest,
+    ...figures,
+    place: place.place ?? 1,
+    amount: place.amount === undefined ? undefined : toDecimalString(place.amount, currency),
+  };
+}
 
 /**
  * A competition as the API shows it to `viewerId` (undefined: a stranger):
- * money as decimal strings; under privacy mode the winner's figure only for
- * the creator and the winner.
+ * money as decimal strings, the rules of records stored before splits and
+ * metrics with their defaults, and under privacy mode the places' figures
+ * only for those who may see them.
  */
 export function competitionView(competition: Competition, viewerId?: string) {
-  return { ...competition, prize: competitionPrizeDecimal(competition), winner: winnerView(competition, viewerId) };
-}
-
-/** The winner with its figure as a decimal string, or without it for a viewer privacy mode keeps it from. */
-function winnerView(
-  competition: Competition,
-  viewerId: string | undefined,
-): (Omit<Winner, "revenue"> & { revenue?: string }) | null | undefined {
-  if (!competition.winner) return competition.winner;
-  const { revenue, ...winner } = competition.winner;
-  return canSeeWinnerFigure(competition, viewerId)
-    ? { ...winner, revenue: toDecimalString(revenue, competition.currency) }
-    : winner;
+  const { currency } = competition;
+  return {
+    ...competition,
+    prize: competitionPrizeDecimal(competition),
+    prizeSplit: prizeSplitOf(competition),
+    metric: competition.metric ?? "revenue",
+    growthMinBaseline: competition.growthMinBaseline === undefined
+      ? undefined
+      : toDecimalString(competition.growthMinBaseline, currency),
+    winner: competition.winner ? placeView(competition, competition.winner, viewerId) : competition.winner,
+    places: competition.places?.map((place) => placeView(competition, place, viewerId)),
+    unearned: competition.unearned === undefined ? undefined : toDecimalString(competition.unearned, currency),
+  };
 }
 
 /** The JSON shape of {@link competitionView}. */
@@ -40,16 +61,26 @@ export type CompetitionView = ReturnType<typeof competitionView>;
 /**
  * The leaderboard JSON of a competition as `viewerId` (undefined: a stranger,
  * as on the live stream and the public API) may see it: its view, the ranked
- * entries and when the board last changed.
+ * entries, the stores taken out of the ranking and when the board last
+ * changed.
  */
 export async function leaderboardView(kv: Deno.Kv, competition: Competition, limit = 100, viewerId?: string) {
-  const [rows, change] = await Promise.all([
+  const [rows, out, change] = await Promise.all([
     readLeaderboard(kv, competition.id, limit),
+    readDisqualified(kv, competition.id),
     kv.get<{ at: number }>(keys.changes(competition.id)),
   ]);
   return {
     competition: competitionView(competition, viewerId),
-    entries: boardFor(competition, toEntries(rows, competition.currency), viewerId),
+    entries: boardFor(competition, toEntries(rows, competition), viewerId),
+    /** Stores the creator took out of the ranking, with the public reason. */
+    disqualified: out.map((row) => ({
+      participantId: row.id,
+      displayName: row.displayName,
+      shop: row.shop,
+      reason: row.disqualified?.reason ?? "",
+      at: row.disqualified?.at ?? "",
+    })),
     updatedAt: new Date(change.value?.at ?? Date.parse(competition.updatedAt)).toISOString(),
   };
 }

@@ -12,7 +12,11 @@
  * | ["participants_by_user", userId, competitionId]              | id                      | one join per user per competition        |
  * | ["participants_by_shop", shop, competitionId]                | id                      | one join per store per competition       |
  * | ["orders", participantId, orderId]                           | StoredOrder             | one per order that ever fell in window   |
- * | ["leaderboard", competitionId, -revenue, reachedAtMs, id]    | LeaderboardRow          | top N is a prefix read                   |
+ * | ["leaderboard", competitionId, ...order, reachedAtMs, id]    | LeaderboardRow          | top N is a prefix read; order is         |
+ * |                                                              |                         | [-revenue], [-orders] or growth's        |
+ * |                                                              |                         | [0, -ratio] / [1, -revenue]              |
+ * | ["leaderboard_disqualified", competitionId, id]              | LeaderboardRow          | out of the ranking, kept for the page    |
+ * | ["competition_audit", competitionId, atMs, id]               | AuditEntry              | the creator's actions, oldest first      |
  * | ["revenue_points", competitionId, participantId, atMs]       | revenue (minor units)   | race chart samples, per store            |
  * | ["changes", competitionId]                                   | { at, kind }            | bumped by every write; watched           |
  * | ["users", userId]                                            | User                    |                                          |
@@ -21,7 +25,8 @@
  * | ["shopify_join_states", state]                               | JoinState               | expireIn 10 min, single use              |
  * | ["webhook_deliveries", source, deliveryId]                   | true                    | expireIn, drops repeats                  |
  * | ["shops", shop]                                              | ShopConnection          | tokens AES-GCM encrypted                 |
- * | ["payouts", competitionId]                                   | Payout                  | exactly one per competition              |
+ * | ["payouts", competitionId]                                   | Payout                  | 1st place (the key from before splits)   |
+ * | ["payouts", competitionId, place]                            | Payout                  | places 2…10, and "creator" for unearned  |
  * | ["refunds", competitionId]                                   | PrizeRefund             | exactly one per competition              |
  * | ["payment_refunds", paymentId]                               | PaymentRefund           | a payment that could not fund; once      |
  * | ["competition_payment_refunds", competitionId, paymentId]    | true                    | a competition's payment refunds (index)  |
@@ -55,8 +60,14 @@ export const keys = {
   orders: (participantId: string) => ["orders", participantId] as const,
   order: (participantId: string, orderId: string) => ["orders", participantId, orderId] as const,
   leaderboard: (competitionId: string) => ["leaderboard", competitionId] as const,
-  leaderboardRow: (competitionId: string, revenue: number, reachedAtMs: number, participantId: string) =>
-    ["leaderboard", competitionId, -revenue, reachedAtMs, participantId] as const,
+  leaderboardRow: (competitionId: string, order: readonly number[], reachedAtMs: number, participantId: string) =>
+    ["leaderboard", competitionId, ...order, reachedAtMs, participantId] as const,
+  disqualifiedRows: (competitionId: string) => ["leaderboard_disqualified", competitionId] as const,
+  disqualifiedRow: (competitionId: string, participantId: string) =>
+    ["leaderboard_disqualified", competitionId, participantId] as const,
+  auditLog: (competitionId: string) => ["competition_audit", competitionId] as const,
+  auditEntry: (competitionId: string, atMs: number, id: string) =>
+    ["competition_audit", competitionId, atMs, id] as const,
   revenuePoints: (competitionId: string, participantId: string) =>
     ["revenue_points", competitionId, participantId] as const,
   revenuePoint: (competitionId: string, participantId: string, atMs: number) =>
@@ -70,6 +81,7 @@ export const keys = {
     ["webhook_deliveries", source, deliveryId] as const,
   shop: (shop: string) => ["shops", shop] as const,
   payout: (competitionId: string) => ["payouts", competitionId] as const,
+  placePayout: (competitionId: string, place: number | "creator") => ["payouts", competitionId, place] as const,
   prizeRefund: (competitionId: string) => ["refunds", competitionId] as const,
   paymentRefund: (paymentId: string) => ["payment_refunds", paymentId] as const,
   competitionPaymentRefunds: (competitionId: string) => ["competition_payment_refunds", competitionId] as const,

@@ -4,12 +4,22 @@
  * (orders updated since the participant's cursor, so missed webhooks heal).
  * Both page through `orders(sortKey: UPDATED_AT)` with cursors, record each
  * order with `recordOrder` (idempotent, so overlaps and repeats are
- * harmless), and keep progress on the participant after every page.
+ * harmless), and keep progress on the participant after every page. A store
+ * in a competition ranked by growth also has its baseline read once, from
+ * its orders in the equal window just before the start.
  */
 import { getCompetition } from "../competitions/competitions.ts";
 import { log } from "../core/log.ts";
-import { getParticipant, type SyncProgress, updateParticipant } from "../competitions/participants.ts";
-import { recordOrder } from "../competitions/revenue.ts";
+import {
+  getParticipant,
+  type Participant,
+  setGrowthBaseline,
+  type SyncProgress,
+  updateParticipant,
+} from "../competitions/participants.ts";
+import { countsFor, recordOrder } from "../competitions/revenue.ts";
+import type { Competition } from "../competitions/competitions.ts";
+import type { Minor } from "../core/money.ts";
 import { type AdminClient, ShopifyQueryError } from "./admin.ts";
 import { ReconnectRequiredError } from "./connections.ts";
 import { ORDERS_QUERY } from "./admin_documents.ts";
@@ -36,6 +46,45 @@ export function orderSearch(startMs: number, endMs: number, updatedSinceMs?: num
   const terms = [`created_at:>='${searchTime(startMs)}'`, `created_at:<'${searchTime(endMs + 999)}'`];
   if (updatedSinceMs !== undefined) terms.push(`updated_at:>='${searchTime(updatedSinceMs)}'`);
   return terms.join(" AND ");
+}
+
+type OrdersPage = {
+  orders: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: GraphqlOrder[] };
+};
+
+/**
+ * A growth store's baseline: the revenue of its counted orders created in
+ * the equal window just before the start (`[start − duration, start)`), by
+ * the same counting rule as the race.
+ */
+async function readBaseline(
+  deps: OrderSyncDeps,
+  participant: Participant,
+  competition: Competition,
+  pageSize: number,
+): Promise<Minor> {
+  const startMs = Date.parse(competition.startDate);
+  const duration = Date.parse(competition.endDate) - startMs;
+  const search = orderSearch(startMs - duration, startMs - 1);
+  let baseline = 0;
+  let after: string | null = null;
+  for (;;) {
+    const data: OrdersPage = await deps.admin.query(
+      participant.shop,
+      ORDERS_QUERY,
+      { first: pageSize, after, query: search },
+      pageCost(pageSize),
+    );
+    for (const node of data.orders.nodes) {
+      const order = fromGraphqlOrder(node);
+      const createdMs = Date.parse(order.createdAt);
+      if (createdMs >= startMs - duration && createdMs < startMs && countsFor(order, competition.currency)) {
+        baseline += order.amount;
+      }
+    }
+    if (!data.orders.pageInfo.hasNextPage || !data.orders.pageInfo.endCursor) return baseline;
+    after = data.orders.pageInfo.endCursor;
+  }
 }
 
 /** What one run did. */
@@ -106,6 +155,9 @@ export async function runOrderSync(
   );
   const run: SyncRun = { kind, pages: 0, orders: 0 };
   try {
+    if (participant.ranking?.metric === "growth" && participant.ranking.baseline === null) {
+      await setGrowthBaseline(kv, participantId, await readBaseline(deps, participant, competition, pageSize), now());
+    }
     let after: string | null = null;
     for (;;) {
       const data: { orders: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: GraphqlOrder[] } } =

@@ -18,11 +18,14 @@ export interface WhopDeps {
   sendNotification?: NotificationSender;
 }
 
+/** A paid place (1…10), or `"creator"`: the unearned places' amount going back to the creator. */
+export type PayoutPlace = number | "creator";
+
 /** The Whop integration's queue messages, added to the one worker's registry (`lib/core/queue.ts`). */
 declare module "../core/queue.ts" {
   interface QueueMessages {
-    /** Make (or resume) the one payout of a competition (`payouts.ts`). */
-    payout: { competitionId: string };
+    /** Make (or resume) the payout of one place of a competition (`payouts.ts`); no place: 1st. */
+    payout: { competitionId: string; place?: PayoutPlace };
     /** Return a funded prize to its creator (`refunds.ts`). */
     prize_refund: { competitionId: string };
     /** Return a payment that could not fund its competition (`refunds.ts`). */

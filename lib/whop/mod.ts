@@ -8,13 +8,21 @@ import type { LifecycleServices } from "../competitions/settlement.ts";
 import type { QueueWorker } from "../core/queue.ts";
 import type { WhopDeps } from "./deps.ts";
 import { createWhopNotificationSender } from "./notification_sender.ts";
-import { processPayout, requestPayout } from "./payouts.ts";
+import { processPayout, requestPayout, requestUnearnedReturn } from "./payouts.ts";
 import { processRefund, requestPrizeRefund } from "./refunds.ts";
 
 export type { WhopDeps } from "./deps.ts";
 export { createWhopClient, fromWhopAmount, toWhopAmount } from "./client.ts";
 export { createWhopNotificationSender } from "./notification_sender.ts";
-export { getPayout, type Payout, processPayout, requestPayout, retryPayout } from "./payouts.ts";
+export {
+  getPayout,
+  listPayouts,
+  type Payout,
+  processPayout,
+  requestPayout,
+  requestUnearnedReturn,
+  retryPayout,
+} from "./payouts.ts";
 export {
   getRefund,
   processRefund,
@@ -27,10 +35,13 @@ export { applyPaymentSucceeded, createFundingCheckout } from "./funding.ts";
 export { DEFAULT_RETRY, type OnceOutcome, type RetryPolicy } from "./once.ts";
 
 /** The payment parts of `LifecycleServices`. */
-export type WhopLifecycle = Pick<LifecycleServices, "requestPayout" | "refundPrize" | "sendNotification">;
+export type WhopLifecycle = Pick<
+  LifecycleServices,
+  "requestPayout" | "refundPrize" | "returnUnearned" | "sendNotification"
+>;
 
 /**
- * Builds `requestPayout`, `refundPrize` and `sendNotification` for
+ * Builds `requestPayout`, `refundPrize`, `returnUnearned` and `sendNotification` for
  * settlement. The first two only record and queue (exactly once); the queue
  * worker with {@link registerWhopJobs} makes the Whop calls.
  *
@@ -42,6 +53,9 @@ export function createWhopLifecycle(deps: WhopDeps): WhopLifecycle {
   return {
     async requestPayout(competition, winner) {
       await requestPayout(deps, competition, winner);
+    },
+    async returnUnearned(competition) {
+      await requestUnearnedReturn(deps, competition);
     },
     async refundPrize(competition) {
       await requestPrizeRefund(deps, competition, competition.status === "CANCELLED" ? "cancelled" : "no_winner");
@@ -66,7 +80,7 @@ export function registerWhopJobs(worker: QueueWorker, deps: WhopDeps): void {
   };
   worker
     .on("payout", async (message) => {
-      await processPayout(withSender, message.competitionId);
+      await processPayout(withSender, message.competitionId, message.place);
     })
     .on("prize_refund", async (message) => {
       await processRefund(withSender, { kind: "prize", competitionId: message.competitionId });

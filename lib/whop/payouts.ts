@@ -1,14 +1,22 @@
 /**
- * The one payout of a competition: a Whop ledger transfer from
- * `WHOP_COMPANY_ID` to the winner, made exactly once.
+ * The payouts of a competition: one Whop ledger transfer from
+ * `WHOP_COMPANY_ID` per paid place, to the store owner who took it, and one
+ * to the creator for the places nobody earned — each made exactly once.
  *
- * `requestPayout` records `["payouts", competitionId]` (only if absent) and
- * enqueues `{ type: "payout" }` in the same commit; the queue worker runs
+ * `requestPayout` records the place's payout (only if absent) and enqueues
+ * `{ type: "payout", place }` in the same commit; the queue worker runs
  * `processPayout`, which writes each attempt before calling
- * `transfers.create` and the transfer id after (see `once.ts`). The
- * idempotence key `payout_<competitionId>` makes every repeated call — the
- * SDK's own retries, a retry after a failure, a resumed run after a crash —
- * return the original transfer instead of making a second one.
+ * `transfers.create` and the transfer id after (see `once.ts`). The place's
+ * idempotence key makes every repeated call — the SDK's own retries, a retry
+ * after a failure, a resumed run after a crash — return the original
+ * transfer instead of making a second one.
+ *
+ * Keys per place, derived from the competition id and the place: 1st place
+ * keeps the record `["payouts", id]` and the key `payout_<id>` that the single
+ * payout used before prize splits, so a payout requested or made before the
+ * upgrade is found (and never made again) after it; place n ≥ 2 uses
+ * `["payouts", id, n]` and `payout_<id>_<n>`; the creator's return
+ * `["payouts", id, "creator"]` and `payout_<id>_creator`.
  *
  * Whop holds new funds as pending before they can be transferred. A payout
  * the company's available balance cannot cover yet (read from its ledger
@@ -21,13 +29,14 @@
 import { commit, keys } from "../core/db.ts";
 import type { Competition, Winner } from "../competitions/competitions.ts";
 import { formatMoney, type Minor } from "../core/money.ts";
+import { ordinal } from "../competitions/input.ts";
 import { notify } from "../competitions/notifications.ts";
 import { enqueue, enqueueIn } from "../core/queue.ts";
 import { log } from "../core/log.ts";
 import type Whop from "@whop/sdk";
 import { APIError } from "@whop/sdk";
 import { fromWhopAmount, toWhopAmount, whopCurrency } from "./client.ts";
-import type { WhopDeps } from "./deps.ts";
+import type { PayoutPlace, WhopDeps } from "./deps.ts";
 import {
   DEFAULT_RETRY,
   FLAG_AFTER_MS,
@@ -38,15 +47,17 @@ import {
   runOnce,
 } from "./once.ts";
 
-/** The payout record, `["payouts", competitionId]`. */
+/** A payout record: `["payouts", competitionId]` for 1st place, `["payouts", competitionId, place]` otherwise. */
 export interface Payout extends OnceRecord {
   competitionId: string;
-  /** `payout_<competitionId>`: sent as `idempotence_key` and `Idempotency-Key`. */
+  /** The place paid; absent on records from before prize splits (1st place). */
+  place?: PayoutPlace;
+  /** {@link payoutIdempotenceKey}: sent as `idempotence_key` and `Idempotency-Key`. */
   idempotenceKey: string;
   amount: Minor;
   /** ISO 4217, upper case as stored on the competition. */
   currency: string;
-  /** The winner's Whop user id. */
+  /** The Whop user paid: the store owner of the place, or the creator. */
   destinationUserId: string;
   creatorId: string;
   competitionTitle: string;
@@ -54,9 +65,9 @@ export interface Payout extends OnceRecord {
   transferId?: string;
 }
 
-/** The idempotence key of a competition's payout. */
-export function payoutIdempotenceKey(competitionId: string): string {
-  return `payout_${competitionId}`;
+/** The idempotence key of a place's payout: `payout_<id>` for 1st place (as before splits), else `payout_<id>_<place>`. */
+export function payoutIdempotenceKey(competitionId: string, place: PayoutPlace = 1): string {
+  return place === 1 ? `payout_${competitionId}` : `payout_${competitionId}_${place}`;
 }
 
 /** Whop's limit on a transfer's `notes`. */
@@ -102,25 +113,75 @@ async function requireAvailableFunds(whop: Whop, companyId: string, payout: Payo
   );
 }
 
-/** A competition's payout record, or `null`. */
-export async function getPayout(kv: Deno.Kv, competitionId: string): Promise<Payout | null> {
-  return (await kv.get<Payout>(keys.payout(competitionId))).value;
+/** The KV key of a place's payout record. */
+export function payoutKey(competitionId: string, place: PayoutPlace = 1): Deno.KvKey {
+  return place === 1 ? keys.payout(competitionId) : keys.placePayout(competitionId, place);
+}
+
+/** A place's payout record (default 1st place), or `null`. */
+export async function getPayout(kv: Deno.Kv, competitionId: string, place: PayoutPlace = 1): Promise<Payout | null> {
+  return (await kv.get<Payout>(payoutKey(competitionId, place))).value;
+}
+
+/** Every payout record of a competition: 1st place, the other places in order, then the creator's return. */
+export async function listPayouts(kv: Deno.Kv, competitionId: string): Promise<Payout[]> {
+  const payouts: Payout[] = [];
+  const first = await getPayout(kv, competitionId);
+  if (first) payouts.push(first);
+  for await (const entry of kv.list<Payout>({ prefix: keys.payout(competitionId) })) payouts.push(entry.value);
+  return payouts;
+}
+
+/** Who a payout goes to and how much: a paid place, or the creator's return. */
+interface PayoutOrder {
+  place: PayoutPlace;
+  userId: string;
+  amount: Minor;
 }
 
 /**
- * Records the payout of `competition` to `winner` and queues it, once: a
- * second call finds the record and changes nothing, except that a payout not
- * yet sent is queued again (harmless: this is how a run lost in a crash is
- * resumed).
+ * Records the payout of `winner`'s place (`winner.place`, default 1st; its
+ * `amount`, default the whole prize) and queues it, once: a second call finds
+ * the record and changes nothing, except that a payout not yet sent is
+ * queued again (harmless: this is how a run lost in a crash is resumed).
  */
-export async function requestPayout(
+export function requestPayout(
   deps: Pick<WhopDeps, "kv" | "now">,
   competition: Competition,
-  winner: Winner,
+  winner: Pick<Winner, "userId" | "place" | "amount">,
+): Promise<Payout> {
+  return recordPayout(deps, competition, {
+    place: winner.place ?? 1,
+    userId: winner.userId,
+    amount: winner.amount ?? competition.prize,
+  });
+}
+
+/**
+ * Records and queues, once, the transfer to the creator of the prize of the
+ * places nobody earned (`competition.unearned`).
+ */
+export function requestUnearnedReturn(
+  deps: Pick<WhopDeps, "kv" | "now">,
+  competition: Competition,
+): Promise<Payout> {
+  return recordPayout(deps, competition, {
+    place: "creator",
+    userId: competition.creatorId,
+    amount: competition.unearned ?? 0,
+  });
+}
+
+async function recordPayout(
+  deps: Pick<WhopDeps, "kv" | "now">,
+  competition: Competition,
+  order: PayoutOrder,
 ): Promise<Payout> {
   const { kv } = deps;
-  const key = keys.payout(competition.id);
-  const message = { type: "payout", competitionId: competition.id } as const;
+  const key = payoutKey(competition.id, order.place);
+  const message = order.place === 1
+    ? { type: "payout", competitionId: competition.id } as const
+    : { type: "payout", competitionId: competition.id, place: order.place } as const;
   for (;;) {
     const existing = await kv.get<Payout>(key);
     if (existing.value) {
@@ -131,12 +192,13 @@ export async function requestPayout(
     const at = new Date(deps.now()).toISOString();
     const payout: Payout = {
       competitionId: competition.id,
+      place: order.place,
       state: "pending",
       attempts: 0,
-      idempotenceKey: payoutIdempotenceKey(competition.id),
-      amount: competition.prize,
+      idempotenceKey: payoutIdempotenceKey(competition.id, order.place),
+      amount: order.amount,
       currency: competition.currency,
-      destinationUserId: winner.userId,
+      destinationUserId: order.userId,
       creatorId: competition.creatorId,
       competitionTitle: competition.title,
       createdAt: at,
@@ -144,24 +206,25 @@ export async function requestPayout(
     };
     const result = await commit(() => enqueueIn(kv.atomic().check(existing).set(key, payout), message));
     if (result.ok) {
-      log("info", "payout requested", { competitionId: competition.id, winner: winner.userId });
+      log("info", "payout requested", { competitionId: competition.id, place: order.place, to: order.userId });
       return payout;
     }
   }
 }
 
 /**
- * Makes (or resumes, or confirms) the payout of a competition. Safe to run
- * any number of times, concurrently or after a crash: exactly one transfer.
+ * Makes (or resumes, or confirms) the payout of one place of a competition
+ * (default 1st). Safe to run any number of times, concurrently or after a
+ * crash: exactly one transfer per place.
  */
-export function processPayout(deps: WhopDeps, competitionId: string): Promise<OnceOutcome> {
+export function processPayout(deps: WhopDeps, competitionId: string, place: PayoutPlace = 1): Promise<OnceOutcome> {
   const { whop, config } = deps;
   return runOnce<Payout, { transferId: string }>({
     kv: deps.kv,
-    key: keys.payout(competitionId),
+    key: payoutKey(competitionId, place),
     now: deps.now,
     retry: deps.retry ?? DEFAULT_RETRY,
-    message: { type: "payout", competitionId },
+    message: place === 1 ? { type: "payout", competitionId } : { type: "payout", competitionId, place },
     label: "payout",
     wait: { maxMs: config.payoutRetryMaxS * 1000, flagAfterMs: FLAG_AFTER_MS },
     async perform(payout) {
@@ -198,19 +261,39 @@ export function processPayout(deps: WhopDeps, competitionId: string): Promise<On
   });
 }
 
-/** Tells the creator (and the winner) once that the prize was paid. */
+/** Tells the creator (and the store owner paid) once that a place's prize was paid. */
 async function notifyPayoutSent(deps: WhopDeps, payout: Payout): Promise<void> {
   const prize = formatMoney(payout.amount, payout.currency);
   const now = deps.now();
+  const place = payout.place ?? 1;
+  const suffix = place === 1 ? "" : `:${place}`;
+  if (place === "creator") {
+    await notify(
+      deps.kv,
+      {
+        dedupeKey: `payout_sent:${payout.competitionId}:unearned`,
+        userId: payout.creatorId,
+        kind: "payout_sent",
+        competitionId: payout.competitionId,
+        title: `${payout.competitionTitle}: unearned prize returned`,
+        body: `${prize} for the places nobody earned was sent back to your Whop balance.`,
+      },
+      now,
+      deps.sendNotification,
+    );
+    return;
+  }
   await notify(
     deps.kv,
     {
-      dedupeKey: `payout_sent:${payout.competitionId}:creator`,
+      dedupeKey: `payout_sent:${payout.competitionId}:creator${suffix}`,
       userId: payout.creatorId,
       kind: "payout_sent",
       competitionId: payout.competitionId,
       title: `${payout.competitionTitle}: prize paid`,
-      body: `The ${prize} prize was paid to the winner through Whop.`,
+      body: place === 1
+        ? `The ${prize} prize was paid to the winner through Whop.`
+        : `The ${ordinal(place)} place prize of ${prize} was paid through Whop.`,
     },
     now,
     deps.sendNotification,
@@ -218,7 +301,7 @@ async function notifyPayoutSent(deps: WhopDeps, payout: Payout): Promise<void> {
   await notify(
     deps.kv,
     {
-      dedupeKey: `payout_sent:${payout.competitionId}:winner`,
+      dedupeKey: `payout_sent:${payout.competitionId}:winner${suffix}`,
       userId: payout.destinationUserId,
       kind: "payout_sent",
       competitionId: payout.competitionId,
@@ -230,7 +313,16 @@ async function notifyPayoutSent(deps: WhopDeps, payout: Payout): Promise<void> {
   );
 }
 
-/** Lets a payout that gave up try again (after an operator fixed the cause). */
-export function retryPayout(deps: Pick<WhopDeps, "kv" | "now">, competitionId: string): Promise<boolean> {
-  return resumeOnce<Payout>(deps.kv, keys.payout(competitionId), { type: "payout", competitionId }, deps.now());
+/** Lets a place's payout (default 1st) that gave up try again (after an operator fixed the cause). */
+export function retryPayout(
+  deps: Pick<WhopDeps, "kv" | "now">,
+  competitionId: string,
+  place: PayoutPlace = 1,
+): Promise<boolean> {
+  return resumeOnce<Payout>(
+    deps.kv,
+    payoutKey(competitionId, place),
+    place === 1 ? { type: "payout", competitionId } : { type: "payout", competitionId, place },
+    deps.now(),
+  );
 }

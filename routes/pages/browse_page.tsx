@@ -17,6 +17,7 @@ import { renderAppPage } from "./_shell.tsx";
 /** The statuses a visitor can filter by (drafts are private). */
 export const BROWSE_STATUSES: { value: CompetitionStatus; label: string }[] = [
   { value: "ACTIVE", label: "Live" },
+  { value: "SETTLING", label: "Settling" },
   { value: "UPCOMING", label: "Upcoming" },
   { value: "COMPLETED", label: "Completed" },
   { value: "CANCELLED", label: "Cancelled" },

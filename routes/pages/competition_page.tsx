@@ -25,8 +25,12 @@ import {
 } from "../../components/island_wrappers.ts";
 import { findParticipantOfUser, type Participant, type SyncProgress } from "../../lib/competitions/participants.ts";
 import { readRaceLines } from "../../lib/competitions/race_series.ts";
-import { canSeeWinnerFigure, figureAccess, isPubliclyVisible } from "../../lib/competitions/privacy.ts";
+import { canSeePlaceFigures, figureAccess, isPubliclyVisible } from "../../lib/competitions/privacy.ts";
 import { ShareMeta } from "../../components/share_meta.tsx";
+import { describeSplit, prizeSplitOf } from "../../lib/competitions/prize_split.ts";
+import { paidPlaces } from "../../lib/competitions/settlement.ts";
+import { ordinal } from "../../lib/competitions/input.ts";
+import { METRIC_SENTENCES } from "../../components/competition_form.tsx";
 import { renderAppPage } from "./_shell.tsx";
 
 function Rules(props: { competition: Competition }) {
@@ -41,6 +45,12 @@ function Rules(props: { competition: Competition }) {
           <dd>{formatMoney(competition.prize, competition.currency)}</dd>
         </div>
         <div>
+          <dt>Places paid</dt>
+          <dd class="prize-split">
+            {describeSplit(competition.prize, prizeSplitOf(competition), competition.currency)}
+          </dd>
+        </div>
+        <div>
           <dt>Starts</dt>
           <dd>
             <LocalTimeIsland iso={competition.startDate} />
@@ -53,11 +63,13 @@ function Rules(props: { competition: Competition }) {
           </dd>
         </div>
       </dl>
+      <p class="metric-sentence">{METRIC_SENTENCES[competition.metric ?? "revenue"]}</p>
       <p class="muted">
         Orders count when they are placed inside the window, are not test orders and are not cancelled, at their current
         total in {competition.currency}{" "}
-        (refunds and edits included). The highest revenue wins; a tie goes to the store that reached the total first.
-        Only {competition.currency} stores can join.
+        (refunds and edits included, also during the settlement window after the end). A tie goes to the store that
+        reached the value first; a place no store earns goes back to the creator. Only {competition.currency}{" "}
+        stores can join.
       </p>
     </section>
   );
@@ -176,23 +188,69 @@ export function YourStore(props: { participant: Participant; canReconnect: boole
 function WinnerBanner(props: { competition: Competition; viewerId?: string }) {
   const { competition } = props;
   if (competition.status !== "COMPLETED") return null;
+  const places = paidPlaces(competition);
+  const money = (minor: number) => formatMoney(minor, competition.currency);
+  const mine = props.viewerId ? places.find((place) => place.userId === props.viewerId) : undefined;
   return (
     <section class="card winner" aria-labelledby="winner-heading">
       <h2 id="winner-heading">Final result</h2>
       {competition.winner
         ? (
           <p>
-            <strong>{competition.winner.displayName}</strong> won{canSeeWinnerFigure(competition, props.viewerId)
+            <strong>{competition.winner.displayName}</strong> won
+            {canSeePlaceFigures(competition, competition.winner, props.viewerId)
               ? ` with ${
-                formatDecimalMoney(
-                  toDecimalString(competition.winner.revenue, competition.currency),
-                  competition.currency,
-                )
+                (competition.metric ?? "revenue") === "revenue"
+                  ? formatDecimalMoney(
+                    toDecimalString(competition.winner.revenue, competition.currency),
+                    competition.currency,
+                  )
+                  : `${competition.winner.value} ${competition.metric === "orders" ? "orders" : "growth"}`
               }`
-              : ""} and takes the {formatMoney(competition.prize, competition.currency)} prize.
+              : ""} and takes {money(competition.winner.amount ?? competition.prize)}.
           </p>
         )
         : <p>No store made a sale, so the prize goes back to the creator.</p>}
+      {mine && (
+        <p class="notice notice-ok you-won">
+          <strong>
+            You won {money(mine.amount ?? competition.prize)}
+            {places.length > 1 ? ` for ${ordinal(mine.place ?? 1)} place` : ""}.
+          </strong>{" "}
+          It is paid to your Whop account as soon as Whop has cleared the funds; you get a notification when it is sent.
+        </p>
+      )}
+      {places.length > 1 && (
+        <ol class="places">
+          {places.map((place) => (
+            <li key={place.participantId}>
+              {ordinal(place.place ?? 1)}: <strong>{place.displayName}</strong> — {money(place.amount ?? 0)}
+            </li>
+          ))}
+        </ol>
+      )}
+      {(competition.unearned ?? 0) > 0 && places.length > 0 && (
+        <p class="muted">{money(competition.unearned!)} for places no store earned goes back to the creator.</p>
+      )}
+    </section>
+  );
+}
+
+/** The stores the creator took out of the ranking, each with the public reason. */
+function Disqualified(
+  props: { stores: { participantId: string; displayName: string; shop: string; reason: string }[] },
+) {
+  if (props.stores.length === 0) return null;
+  return (
+    <section class="card disqualified" aria-labelledby="disqualified-heading">
+      <h2 id="disqualified-heading">Disqualified</h2>
+      <ul>
+        {props.stores.map((store) => (
+          <li key={store.participantId}>
+            <strong>{store.displayName}</strong> <span class="muted">{store.shop}</span>: {store.reason}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
@@ -221,6 +279,7 @@ export function competitionPage(deps: AppDeps): Hono<AppEnv> {
         endMs,
         currency: competition.currency,
         lines: await readRaceLines(deps.kv, competition, leaderboard.entries),
+        metric: competition.metric,
         untilMs: Math.min(now, endMs),
         youParticipantId: participant?.id,
       }
@@ -267,9 +326,11 @@ export function competitionPage(deps: AppDeps): Hono<AppEnv> {
                   <LeaderboardTable
                     entries={leaderboard.entries}
                     caption="Final standings"
+                    metric={competition.metric}
                     youParticipantId={participant?.id}
                   />
                 )}
+              <Disqualified stores={leaderboard.disqualified} />
               {chart && (
                 <section class="card" aria-labelledby="race-heading">
                   <h2 id="race-heading">The race</h2>

@@ -9,8 +9,9 @@ import { requireUserId } from "../../lib/web/middleware/caller.ts";
 import { formatMoney } from "../../lib/core/money.ts";
 import { emptyFormValues } from "../../components/competition_form.tsx";
 import { StatusBadge } from "../../components/status_badge.tsx";
-import { PayoutState } from "../../components/payout_state.tsx";
-import { getPayout, type Payout } from "../../lib/whop/payouts.ts";
+import { payoutLabel, PayoutState } from "../../components/payout_state.tsx";
+import { listPayouts, type Payout } from "../../lib/whop/payouts.ts";
+import { paidPlaces } from "../../lib/competitions/settlement.ts";
 import { LocalTimeIsland } from "../../components/island_wrappers.ts";
 import { CreateCompetitionSection } from "../../components/create_competition_section.tsx";
 import { renderAppPage } from "./_shell.tsx";
@@ -86,18 +87,28 @@ function CompetitionsTab(props: { competitions: Competition[] }) {
   );
 }
 
-function PayoutsTab(props: { rows: { competition: Competition; payout: Payout | null }[] }) {
+function PayoutsTab(props: { rows: { competition: Competition; payouts: Payout[] }[] }) {
   if (props.rows.length === 0) return <p class="card muted">Payouts appear here once a competition ends.</p>;
   return (
     <ul class="payout-list">
-      {props.rows.map(({ competition, payout }) => (
+      {props.rows.map(({ competition, payouts }) => (
         <li key={competition.id} class="card">
           <a href={`/competitions/${competition.id}/manage`}>{competition.title}</a>{" "}
           <span class="prize">{formatMoney(competition.prize, competition.currency)}</span>
-          <p>
-            {competition.winner ? `To ${competition.winner.displayName}. ` : "No sales: back to you. "}
-            <PayoutState payout={payout} />
-          </p>
+          {payouts.length === 0 && (
+            <p>
+              {competition.winner ? `To ${competition.winner.displayName}. ` : "No sales: back to you. "}
+              <PayoutState payout={null} />
+            </p>
+          )}
+          {payouts.map((payout) => (
+            <p key={payout.idempotenceKey}>
+              {competition.winner
+                ? `${payoutLabel(payout, paidPlaces(competition))}: ${formatMoney(payout.amount, payout.currency)}. `
+                : "No sales: back to you. "}
+              <PayoutState payout={payout} />
+            </p>
+          ))}
         </li>
       ))}
     </ul>
@@ -121,10 +132,8 @@ export function dashboardPage(deps: AppDeps): Hono<AppEnv> {
       );
     } else if (tab === "payouts") {
       const completed = competitions.filter((competition) => competition.status === "COMPLETED");
-      const payouts = await Promise.all(
-        completed.map((competition) => getPayout(deps.kv, competition.id)),
-      );
-      body = <PayoutsTab rows={completed.map((competition, i) => ({ competition, payout: payouts[i] }))} />;
+      const payouts = await Promise.all(completed.map((competition) => listPayouts(deps.kv, competition.id)));
+      body = <PayoutsTab rows={completed.map((competition, i) => ({ competition, payouts: payouts[i] }))} />;
     } else {
       body = <CompetitionsTab competitions={competitions} />;
     }

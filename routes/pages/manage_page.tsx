@@ -1,14 +1,15 @@
 /**
  * `/competitions/:id/manage`, creator only: fund (with Whop's fee shown),
- * edit before the start, cancel, the funding issue, the stores with their
- * sync state and connection, the payout and the refunds. Edits and cancelling are form posts that 303
- * back here.
+ * edit before the start, cancel (confirmed), the funding issue, the race and
+ * a share link once funded, the stores with their sync state and connection
+ * (and the disqualify / reinstate forms), the audit log of those actions,
+ * each place's payout and the refunds. Edits, cancelling and disqualifying
+ * are form posts that 303 back here.
  */
 import { type Context, Hono } from "hono";
 import { type AppDeps, type AppEnv, readForm } from "../_env.ts";
 import {
   type Competition,
-  competitionPrizeDecimal,
   editCompetition,
   getCompetition,
   isEditable,
@@ -18,6 +19,7 @@ import { ForbiddenError, ValidationError } from "../../lib/core/errors.ts";
 import { requireUserId } from "../../lib/web/middleware/caller.ts";
 import { listParticipants, type Participant } from "../../lib/competitions/participants.ts";
 import { formatMoney } from "../../lib/core/money.ts";
+import { competitionView } from "../../lib/competitions/views.ts";
 import {
   type CompetitionFormValues,
   competitionFormValues,
@@ -34,8 +36,10 @@ import {
   LocalTimeIsland,
 } from "../../components/island_wrappers.ts";
 import { StatusBadge } from "../../components/status_badge.tsx";
-import { PayoutState } from "../../components/payout_state.tsx";
-import { getPayout } from "../../lib/whop/payouts.ts";
+import { payoutLabel, PayoutState } from "../../components/payout_state.tsx";
+import { listPayouts } from "../../lib/whop/payouts.ts";
+import { type AuditEntry, listAuditLog, setDisqualification } from "../../lib/competitions/disqualification.ts";
+import { paidPlaces } from "../../lib/competitions/settlement.ts";
 import { cancelAndRefund, listCompetitionRefunds } from "../../lib/whop/refunds.ts";
 import { RefundState } from "../../components/refund_state.tsx";
 import { fundingPrice } from "../../lib/whop/funding.ts";
@@ -58,11 +62,86 @@ export async function loadOwnCompetition(c: Context<AppEnv>, deps: AppDeps): Pro
 
 /** The stored rules as form values. */
 function storedValues(competition: Competition): CompetitionFormValues {
-  return competitionFormValues({ ...competition, prize: competitionPrizeDecimal(competition) });
+  const view = competitionView(competition);
+  return competitionFormValues({ ...view, growthMinBaseline: view.growthMinBaseline ?? "" });
 }
 
-function ParticipantsTable(props: { participants: Participant[] }) {
+/** Whether the creator can still take stores out of the ranking (until the results freeze). */
+function canDisqualify(competition: Competition): boolean {
+  return (competition.status === "UPCOMING" || competition.status === "ACTIVE" || competition.status === "SETTLING") &&
+    !competition.resultsFrozenAt;
+}
+
+function DisqualifyForm(props: { competition: Competition; participant: Participant }) {
+  const { competition, participant } = props;
+  const base = `/competitions/${competition.id}/manage/participants/${participant.id}`;
+  if (participant.disqualified) {
+    return (
+      <form method="post" action={`${base}/reinstate`} class="inline-form">
+        <span class="tag tag-warning">disqualified</span> {participant.disqualified.reason}{" "}
+        <input
+          name="reason"
+          aria-label={`Why ${participant.displayName} is reinstated`}
+          placeholder="Note (optional)"
+        />
+        <button type="submit" class="button-secondary">Reinstate</button>
+      </form>
+    );
+  }
+  return (
+    <form method="post" action={`${base}/disqualify`} class="inline-form">
+      <input
+        name="reason"
+        required
+        minLength={3}
+        maxLength={500}
+        aria-label={`Why ${participant.displayName} is disqualified (shown publicly)`}
+        placeholder="Reason, shown publicly"
+      />
+      <button type="submit" class="button-danger">Disqualify</button>
+    </form>
+  );
+}
+
+function AuditLog(props: { entries: AuditEntry[] }) {
+  if (props.entries.length === 0) {
+    return <p class="muted">Nothing yet: disqualifications and reinstatements appear here.</p>;
+  }
+  return (
+    <div class="table-scroll">
+      <table class="data-table audit-log">
+        <caption class="visually-hidden">Who did what and when</caption>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Who</th>
+            <th scope="col">What</th>
+            <th scope="col">Reason</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.entries.map((entry) => (
+            <tr key={entry.id}>
+              <td>
+                <LocalTimeIsland iso={entry.at} />
+              </td>
+              <td>{entry.by}</td>
+              <td>
+                {entry.action === "disqualified" ? "Disqualified" : "Reinstated"} {entry.displayName}{" "}
+                <span class="muted">{entry.shop}</span>
+              </td>
+              <td>{entry.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ParticipantsTable(props: { participants: Participant[]; competition: Competition }) {
   if (props.participants.length === 0) return <p class="muted">No stores have joined yet.</p>;
+  const actions = canDisqualify(props.competition);
   return (
     <div class="table-scroll">
       <table class="data-table">
@@ -74,6 +153,7 @@ function ParticipantsTable(props: { participants: Participant[] }) {
             <th scope="col">Sync</th>
             <th scope="col" class="num">Orders counted</th>
             <th scope="col">Last synced</th>
+            {actions && <th scope="col">Ranking</th>}
           </tr>
         </thead>
         <tbody>
@@ -96,6 +176,11 @@ function ParticipantsTable(props: { participants: Participant[] }) {
               <td data-label="Last synced">
                 {p.sync.lastSyncedAt ? <LocalTimeIsland iso={p.sync.lastSyncedAt} /> : "never"}
               </td>
+              {actions && (
+                <td class="row-action">
+                  <DisqualifyForm competition={props.competition} participant={p} />
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
@@ -121,13 +206,14 @@ async function renderManage(
   deps: AppDeps,
   competition: Competition,
   form?: { values: CompetitionFormValues; errors: FieldErrors },
-  cancelError?: string,
+  actionError?: string,
 ) {
   const now = deps.now();
   const following = competition.status !== "DRAFT" && competition.status !== "CANCELLED";
-  const [participants, payout, refunds, leaderboard] = await Promise.all([
+  const [participants, payouts, audit, refunds, leaderboard] = await Promise.all([
     listParticipants(deps.kv, competition.id),
-    getPayout(deps.kv, competition.id),
+    listPayouts(deps.kv, competition.id),
+    listAuditLog(deps.kv, competition.id),
     listCompetitionRefunds(deps.kv, competition.id),
     following ? leaderboardView(deps.kv, competition, 10) : null,
   ]);
@@ -138,7 +224,7 @@ async function renderManage(
   const funding = fundingPrice(deps, competition);
   return renderAppPage(c, deps, {
     title: `Manage ${competition.title}`,
-    status: form || cancelError ? 400 : 200,
+    status: form || actionError ? 400 : 200,
     body: (
       <>
         <div class="page-head">
@@ -151,6 +237,7 @@ async function renderManage(
           <a class="button button-secondary" href={`/competitions/${competition.id}`}>Public page</a>
         </div>
         {c.req.query("saved") !== undefined && <p class="notice" role="status">Changes saved.</p>}
+        {actionError && <p class="notice notice-error" role="alert">{actionError}</p>}
         <FundedNotice competition={competition} />
         {competition.fundingIssue && (
           <p class="notice notice-error" role="alert">Funding problem: {competition.fundingIssue}</p>
@@ -240,13 +327,17 @@ async function renderManage(
         )}
         <section class="card" aria-labelledby="stores-heading">
           <h2 id="stores-heading">Stores ({participants.length})</h2>
-          <ParticipantsTable participants={participants} />
+          <ParticipantsTable participants={participants} competition={competition} />
           <p class="muted notification-reach">
             {competitionExperienceId(competition)
               ? "Stores and the winner are notified in the app and through your Whop community."
               : "Notifications stay in the app: this competition is not part of a Whop community, and Whop " +
                 "notifications outside one reach only the company's own team."}
           </p>
+        </section>
+        <section class="card" aria-labelledby="audit-heading">
+          <h2 id="audit-heading">Audit log</h2>
+          <AuditLog entries={audit} />
         </section>
         {isPubliclyVisible(competition) && (
           <EmbedSnippet appUrl={deps.config.appUrl} competitionId={competition.id} title={competition.title} />
@@ -258,8 +349,18 @@ async function renderManage(
               {competition.winner
                 ? `Winner: ${competition.winner.displayName}. `
                 : "No store made a sale; the prize goes back to you. "}
-              <PayoutState payout={payout} />
+              {payouts.length === 0 && competition.winner && <PayoutState payout={null} />}
             </p>
+            {payouts.length > 0 && (
+              <ul class="payouts">
+                {payouts.map((payout) => (
+                  <li key={payout.idempotenceKey}>
+                    {payoutLabel(payout, paidPlaces(competition))} — {formatMoney(payout.amount, payout.currency)}{" "}
+                    <PayoutState payout={payout} />
+                  </li>
+                ))}
+              </ul>
+            )}
           </section>
         )}
         {refunds.length > 0 && (
@@ -283,14 +384,12 @@ async function renderManage(
                 : "The draft is cancelled; nothing was paid, so nothing is refunded. This cannot be undone."}
             </p>
             <form method="post" action={`/competitions/${competition.id}/manage/cancel`}>
-              {cancelError && <p class="field-error" id="cancel-error" role="alert">{cancelError}</p>}
               <label class="checkbox">
                 <input
                   type="checkbox"
                   name="confirm"
                   value="yes"
                   required
-                  aria-describedby={cancelError ? "cancel-error" : undefined}
                 />{" "}
                 {competition.status === "UPCOMING"
                   ? `Yes, cancel and refund the ${prize} prize`
@@ -330,6 +429,25 @@ export function managePage(deps: AppDeps): Hono<AppEnv> {
           values,
           errors: Object.keys(errors).length ? errors : { "": error.message },
         });
+      }
+      return c.redirect(`/competitions/${competition.id}/manage?saved`, 303);
+    })
+    .post("/competitions/:id/manage/participants/:participantId/:action{disqualify|reinstate}", async (c) => {
+      const competition = await loadOwnCompetition(c, deps);
+      const form = await readForm(c);
+      try {
+        await setDisqualification(deps.kv, {
+          competitionId: competition.id,
+          participantId: c.req.param("participantId"),
+          userId: competition.creatorId,
+          action: c.req.param("action") === "disqualify" ? "disqualified" : "reinstated",
+          reason: form.reason,
+          now: deps.now(),
+          sendNotification: deps.lifecycle?.sendNotification,
+        });
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        return renderManage(c, deps, competition, undefined, error.issues[0]?.message ?? error.message);
       }
       return c.redirect(`/competitions/${competition.id}/manage?saved`, 303);
     })

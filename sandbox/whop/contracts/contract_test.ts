@@ -113,15 +113,7 @@ Deno.test("whop contract - every request the app sends in its Whop flows matches
   const { id: usd } = await fund("500.00", "USD");
   const competition = await getCompetition(t.kv, usd);
   await t.kv.set(keys.competition(usd), { ...competition, experienceId: "exp_Community01" });
-  await requestPayout(t.deps, { ...competition, title: "T".repeat(100) }, {
-    participantId: "par_1",
-    userId: WINNER,
-    displayName: "Cara's Shop",
-    shop: "cara.myshopify.com",
-    revenue: 1,
-    reachedAt: "2026-12-05T00:00:00Z",
-    decidedAt: "2026-12-09T00:01:00Z",
-  });
+  await requestPayout(t.deps, { ...competition, title: "T".repeat(100) }, { userId: WINNER });
   const sendNotification = createWhopNotificationSender(t.deps.whop, t.kv);
   assert.equal(await processPayout({ ...t.deps, sendNotification }, usd), "sent");
   await notify(

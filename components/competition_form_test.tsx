@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { renderToString } from "preact-render-to-string";
+import {
+  CompetitionForm,
+  emptyFormValues,
+  formValuesToInput,
+  issuesToErrors,
+  splitFromText,
+  splitPreview,
+  validateCompetitionForm,
+} from "./competition_form.tsx";
+
+Deno.test("competition form - the split field reads 60/30/10 and shows each place's amount", () => {
+  assert.deepEqual(splitFromText("60, 30, 10"), [60, 30, 10]);
+  assert.deepEqual(splitFromText("60/30/10%"), [60, 30, 10]);
+  assert.ok(Number.isNaN(splitFromText("60, x")[1]));
+  assert.equal(
+    splitPreview({ prize: "500", currency: "usd", prizeSplit: "60 30 10" }),
+    "1st $300.00, 2nd $150.00, 3rd $50.00",
+  );
+  assert.equal(splitPreview({ prize: "0.01", currency: "USD", prizeSplit: "50, 50" }), "1st $0.01, 2nd $0.00");
+  assert.equal(splitPreview({ prize: "500", currency: "USD", prizeSplit: "60, 30" }), null, "not 100%");
+  assert.equal(splitPreview({ prize: "abc", currency: "USD", prizeSplit: "100" }), null);
+  const html = renderToString(
+    <CompetitionForm
+      action="/competitions/new"
+      submitLabel="Create"
+      values={{ ...emptyFormValues(), prize: "500.00", prizeSplit: "60, 30, 10", metric: "growth" }}
+      errors={{}}
+    />,
+  );
+  assert.match(html, /1st \$300\.00, 2nd \$150\.00, 3rd \$50\.00/);
+  assert.match(html, /<option value="growth" selected/);
+  assert.match(html, /name="growthMinBaseline"/, "the minimum baseline is asked for growth only");
+  assert.doesNotMatch(
+    renderToString(
+      <CompetitionForm action="/x" submitLabel="Create" values={emptyFormValues()} errors={{}} />,
+    ),
+    /name="growthMinBaseline"/,
+  );
+});
+
+Deno.test("competition form - the schema's split messages land on the split field", () => {
+  const values = {
+    ...emptyFormValues(),
+    title: "Cup",
+    prize: "10",
+    startDate: "2026-12-02T00:00",
+    endDate: "2026-12-03T00:00",
+  };
+  const rules = { now: Date.parse("2026-12-01T00:00:00Z"), minDurationS: 3600 };
+  assert.deepEqual(validateCompetitionForm(values, rules), {});
+  assert.equal(
+    validateCompetitionForm({ ...values, prizeSplit: "60, 30" }, rules).prizeSplit,
+    "The shares add up to 90%; they must add up to 100%.",
+  );
+  assert.equal(
+    validateCompetitionForm({ ...values, prizeSplit: "70, 30.5" }, rules).prizeSplit,
+    "The 2nd place share must be a whole percentage.",
+  );
+  assert.deepEqual(issuesToErrors([{ path: "prizeSplit.2", message: "m" }]), { prizeSplit: "m" });
+  assert.equal("prizeSplit" in formValuesToInput({ ...values, prizeSplit: " " }), false, "empty keeps the default");
+});
