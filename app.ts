@@ -32,7 +32,7 @@ import {
   type ShopifyServicesDeps,
   WEBHOOK_PATH as SHOPIFY_WEBHOOK_PATH,
 } from "./lib/shopify/mod.ts";
-import type { LifecycleServices } from "./lib/competitions/settlement.ts";
+import { type LifecycleServices, registerSettlementJobs } from "./lib/competitions/settlement.ts";
 import { type AppDeps, type AppEnv, type ErrorBody, MAX_BODY_BYTES } from "./routes/_env.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { staticRoutes } from "./routes/static.ts";
@@ -257,6 +257,7 @@ export async function buildRuntime(
   const worker = new QueueWorker(kv);
   registerWhopJobs(worker, whopDeps);
   registerShopifyJobs(worker, shopify);
+  registerSettlementJobs(worker, lifecycle);
   const sims = { whop: whopSandbox.sandbox, shopify: shopifySandbox.sandbox };
   return {
     config,

@@ -3,8 +3,7 @@
  * so the page reads correctly without JavaScript; in the browser it ticks
  * every second.
  */
-import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 
 /** Props of {@link Countdown}: `to` is an ISO 8601 date-time. */
 export interface CountdownProps {
@@ -37,18 +36,20 @@ export function formatRemaining(ms: number): string {
  */
 export default function Countdown({ to }: CountdownProps) {
   const target = Date.parse(to);
-  const now = useSignal(Date.now());
+  // Plain hooks, no signals: pages with only a countdown then load no signals runtime.
+  const [now, setNow] = useState(Date.now());
   useEffect(() => {
     if (Number.isNaN(target)) return;
     const timer = setInterval(() => {
-      now.value = Date.now();
-      if (now.value >= target) clearInterval(timer);
+      const current = Date.now();
+      setNow(current);
+      if (current >= target) clearInterval(timer);
     }, 1000);
     return () => clearInterval(timer);
   }, [target]);
   return (
     <time class="countdown" dateTime={to} role="timer">
-      {Number.isNaN(target) ? to : formatRemaining(target - now.value)}
+      {Number.isNaN(target) ? to : formatRemaining(target - now)}
     </time>
   );
 }

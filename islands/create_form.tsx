@@ -5,7 +5,7 @@
  * message stays until its field changes; an invalid submit is stopped and
  * focus moves to the first field in error.
  */
-import { useSignal } from "@preact/signals";
+import { useReducer, useRef } from "preact/hooks";
 import {
   COMPETITION_FIELDS,
   type CompetitionField,
@@ -28,34 +28,41 @@ export interface CreateFormProps {
 
 /** `<CreateForm action="/competitions/new" submitLabel="Create" values={…} errors={…} minDurationS={3600} />` */
 export default function CreateForm(props: CreateFormProps) {
-  const values = useSignal(props.values);
-  const serverErrors = useSignal(props.errors);
-  const clientErrors = useSignal<FieldErrors>({});
-  const checked = useSignal<Set<CompetitionField>>(new Set());
-  const edited = useSignal<Set<CompetitionField>>(new Set());
+  // Plain hooks, no signals: the form page then loads no signals runtime (it has no other island).
+  const form = useRef({
+    values: props.values,
+    serverErrors: props.errors,
+    clientErrors: {} as FieldErrors,
+    checked: new Set<CompetitionField>(),
+    edited: new Set<CompetitionField>(),
+  }).current;
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
 
   const validate = () => {
-    const all = validateCompetitionForm(values.value, { now: Date.now(), minDurationS: props.minDurationS });
+    const all = validateCompetitionForm(form.values, { now: Date.now(), minDurationS: props.minDurationS });
     const locked = props.locked ?? [];
     const shown: FieldErrors = {};
-    for (const field of checked.value) if (!locked.includes(field) && all[field]) shown[field] = all[field];
-    clientErrors.value = shown;
+    for (const field of form.checked) if (!locked.includes(field) && all[field]) shown[field] = all[field];
+    form.clientErrors = shown;
     return shown;
   };
   const onFieldInput = (field: CompetitionField, value: string) => {
-    values.value = { ...values.value, [field]: value };
-    edited.value = new Set(edited.value).add(field);
-    if (serverErrors.value[field]) serverErrors.value = { ...serverErrors.value, [field]: undefined };
-    if (checked.value.has(field)) validate();
+    form.values = { ...form.values, [field]: value };
+    form.edited.add(field);
+    if (form.serverErrors[field]) form.serverErrors = { ...form.serverErrors, [field]: undefined };
+    if (form.checked.has(field)) validate();
+    rerender(0);
   };
   const onFieldBlur = (field: CompetitionField) => {
-    if (!edited.value.has(field)) return;
-    checked.value = new Set(checked.value).add(field);
+    if (!form.edited.has(field)) return;
+    form.checked.add(field);
     validate();
+    rerender(0);
   };
   const onSubmit = (event: SubmitEvent) => {
-    checked.value = new Set(COMPETITION_FIELDS);
+    form.checked = new Set(COMPETITION_FIELDS);
     const errors = validate();
+    rerender(0);
     const first = COMPETITION_FIELDS.find((field) => errors[field]);
     if (!first) return;
     event.preventDefault();
@@ -66,8 +73,8 @@ export default function CreateForm(props: CreateFormProps) {
     <CompetitionForm
       action={props.action}
       submitLabel={props.submitLabel}
-      values={values.value}
-      errors={{ ...serverErrors.value, ...clientErrors.value }}
+      values={form.values}
+      errors={{ ...form.serverErrors, ...form.clientErrors }}
       locked={props.locked}
       onFieldInput={onFieldInput}
       onFieldBlur={onFieldBlur}

@@ -165,7 +165,7 @@ Deno.test("first run in Chromium - the demo moves; create, fund, start, join, or
     });
     await shopRow.getByLabel("Order total").fill("125.50");
     await Promise.all([
-      shopifyPage.waitForURL(`${shopifyOrigin}/`),
+      shopifyPage.waitForURL(new RegExp(`^${shopifyOrigin}/\\?shop=cara-goods`)),
       shopRow.getByRole("button", { name: "Place order" }).click(),
     ]);
     await page.locator(".live-leaderboard tr", { hasText: "$125.50" }).waitFor({ timeout: 5_000 });
@@ -183,6 +183,17 @@ Deno.test("first run in Chromium - the demo moves; create, fund, start, join, or
       page.waitForURL(manageUrl),
       page.getByRole("button", { name: "Fast-forward to the end (sandbox)" }).click(),
     ]);
+    // The results stay provisional for the sandbox's settlement window (30 s): refunds still count, then they freeze.
+    assert.equal(await page.locator(".page-head .badge").first().textContent(), "Settling");
+    await shot("7_settling");
+    const settlingFrom = Date.now();
+    while (
+      await page.locator(".page-head .badge").first().textContent() !== "Completed" &&
+      Date.now() - settlingFrom < 60_000
+    ) {
+      await page.waitForTimeout(2_000);
+      await page.reload();
+    }
     assert.equal(await page.locator(".page-head .badge").first().textContent(), "Completed");
     const payout = page.locator("section", { has: page.getByRole("heading", { name: "Payout" }) });
     assert.match(await payout.textContent() ?? "", /Winner: Cara Goods\./);
@@ -194,7 +205,7 @@ Deno.test("first run in Chromium - the demo moves; create, fund, start, join, or
       await page.reload();
     }
     assert.match(await payout.textContent() ?? "", /Paid out/);
-    await shot("7_paid_out");
+    await shot("8_paid_out");
     await page.goto(competitionUrl);
     assert.match(
       (await page.locator(".winner").textContent())?.replace(/\s+/g, " ") ?? "",

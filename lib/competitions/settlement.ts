@@ -15,6 +15,7 @@ import { ordinal } from "./input.ts";
 import { listParticipants, type Participant } from "./participants.ts";
 import { type NotificationSender, notify } from "./notifications.ts";
 import { acquireLease } from "../core/leases.ts";
+import { enqueueIn, type QueueWorker } from "../core/queue.ts";
 import { log } from "../core/log.ts";
 import { formatMoney } from "../core/money.ts";
 
@@ -53,16 +54,24 @@ export const FINAL_SYNC_ATTEMPTS = 3;
 /** What a settlement run did. */
 export type SettlementOutcome = "completed" | "settling" | "busy" | "not_due";
 
+declare module "../core/queue.ts" {
+  interface QueueMessages {
+    /** Settle a competition whose settlement window has closed (`settleCompetition`). */
+    settle: { competitionId: string };
+  }
+}
+
 /**
  * Moves an active competition past its end into SETTLING, recording when its
  * window closes (the end plus the settlement delay). Atomic; a second call
  * changes nothing.
  */
 async function enterSettling(services: LifecycleServices, competitionId: string): Promise<Competition> {
+  const now = services.now();
   const { competition } = await updateCompetition(
     services.kv,
     competitionId,
-    services.now(),
+    now,
     "status",
     (current) =>
       current.status === "ACTIVE" && !current.resultsFrozenAt
@@ -72,6 +81,9 @@ async function enterSettling(services: LifecycleServices, competitionId: string)
           settlesAt: new Date(Date.parse(current.endDate) + (services.settlementDelayMs ?? 0)).toISOString(),
         }
         : null,
+    // Settled the moment its window closes (the status job's minute is the fallback), in the same commit.
+    (op, next) =>
+      enqueueIn(op, { type: "settle", competitionId }, { delay: Date.parse(next.settlesAt!) - now + 1000 }),
   );
   return competition;
 }
@@ -289,4 +301,17 @@ async function notifyResults(services: LifecycleServices, competition: Competiti
       services.sendNotification,
     );
   }
+}
+
+/**
+ * Registers the `settle` handler on the process's queue worker: the message
+ * queued for the moment a competition's settlement window closes.
+ *
+ * @example
+ * registerSettlementJobs(worker, lifecycle);
+ */
+export function registerSettlementJobs(worker: QueueWorker, services: LifecycleServices): void {
+  worker.on("settle", async (message) => {
+    await settleCompetition(services, message.competitionId);
+  });
 }
