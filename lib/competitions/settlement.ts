@@ -82,8 +82,7 @@ async function enterSettling(services: LifecycleServices, competitionId: string)
         }
         : null,
     // Settled the moment its window closes (the status job's minute is the fallback), in the same commit.
-    (op, next) =>
-      enqueueIn(op, { type: "settle", competitionId }, { delay: Date.parse(next.settlesAt!) - now + 1000 }),
+    (op, next) => enqueueIn(op, { type: "settle", competitionId }, { delay: Date.parse(next.settlesAt!) - now + 1000 }),
   );
   return competition;
 }

@@ -25,7 +25,10 @@ Deno.test("settlement - a competition settles the moment its window closes, with
     now: Date.now,
     settlementDelayMs: 1_000,
     syncParticipant: async () => {},
-    requestPayout: async (_, winner) => void paid.push(winner.userId),
+    requestPayout: (_, winner) => {
+      paid.push(winner.userId);
+      return Promise.resolve();
+    },
     refundPrize: async () => {},
     returnUnearned: async () => {},
   };
