@@ -28,6 +28,7 @@ import {
   WEBHOOK_PATH,
 } from "../lib/shopify/mod.ts";
 import { JoinRefused } from "../lib/shopify/join.ts";
+import { RateLimiter } from "../lib/web/rate_limit.ts";
 
 /** The competition page, with a refusal sentence for the join form when there is one. */
 function competitionPage(competitionId: string, joinError?: string): string {
@@ -35,9 +36,13 @@ function competitionPage(competitionId: string, joinError?: string): string {
   return joinError ? `${path}?joinError=${encodeURIComponent(joinError)}` : path;
 }
 
+/** Longest topic or webhook id accepted (Shopify's are far shorter; ids become KV keys). */
+const MAX_HEADER_ID = 100;
+
 /** Routes of the Shopify integration, mounted at `/`. */
 export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hono<AppEnv> {
   const shopify = deps.shopify;
+  const limiter = new RateLimiter(deps.kv, deps.now);
   return new Hono<AppEnv>()
     .post("/api/competitions/:id/join", async (c) => {
       const userId = requireUserId(c);
@@ -103,10 +108,8 @@ export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hon
           body,
           c.req.header("x-shopify-hmac-sha256") ?? null,
         );
-        if (!valid) {
-          log("warn", "shopify webhook with a bad signature", { shop: c.req.header("x-shopify-shop-domain") ?? null });
-          return c.json({ error: "The webhook signature is not valid." }, 401);
-        }
+        // Verified first, counted only when it failed: a signed delivery is never refused for others' failures.
+        if (!valid) await limiter.refuseAuthentication(c.var.clientAddress, "The webhook signature is not valid.");
         const topic = c.req.header("x-shopify-topic");
         const shop = c.req.header("x-shopify-shop-domain");
         const webhookId = c.req.header("x-shopify-webhook-id") ?? c.req.header("x-shopify-event-id");
@@ -115,6 +118,9 @@ export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hon
             { error: "X-Shopify-Topic, X-Shopify-Shop-Domain and X-Shopify-Webhook-Id are required." },
             400,
           );
+        }
+        if (topic.length > MAX_HEADER_ID || webhookId.length > MAX_HEADER_ID) {
+          return c.json({ error: "X-Shopify-Topic and X-Shopify-Webhook-Id are at most 100 characters." }, 400);
         }
         const outcome = await processWebhook(shopify, {
           topic,

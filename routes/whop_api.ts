@@ -6,7 +6,8 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppDeps, AppEnv } from "./_env.ts";
-import { AppError } from "../lib/core/errors.ts";
+import { AppError, UnauthorizedError } from "../lib/core/errors.ts";
+import { RateLimiter } from "../lib/web/rate_limit.ts";
 import { requireUserId } from "../lib/web/middleware/caller.ts";
 import { isFormPost } from "../lib/web/forms.ts";
 import type { WhopDeps } from "../lib/whop/deps.ts";
@@ -23,6 +24,7 @@ export function whopApi(deps: AppDeps): Hono<AppEnv> {
     whop: deps.whop,
     sendNotification: createWhopNotificationSender(deps.whop, deps.config.whop.companyId),
   };
+  const limiter = new RateLimiter(deps.kv, deps.now);
 
   return new Hono<AppEnv>()
     .post("/api/competitions/:id/fund", async (c) => {
@@ -43,8 +45,16 @@ export function whopApi(deps: AppDeps): Hono<AppEnv> {
         if (!deps.whop) throw new AppError(503, "Whop webhooks are not configured on this server.");
         const body = await c.req.text();
         const headers = Object.fromEntries(c.req.raw.headers);
-        const result = await receiveWhopWebhook({ ...whopDeps, whop: deps.whop }, body, headers, c.var.requestId);
-        return c.json({ ok: true, ...result });
+        try {
+          const result = await receiveWhopWebhook({ ...whopDeps, whop: deps.whop }, body, headers, c.var.requestId);
+          return c.json({ ok: true, ...result });
+        } catch (error) {
+          // Verified first, counted only when it failed: a signed delivery is never refused for others' failures.
+          if (error instanceof UnauthorizedError) {
+            return await limiter.refuseAuthentication(c.var.clientAddress, error.message);
+          }
+          throw error;
+        }
       },
     );
 }
