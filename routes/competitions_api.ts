@@ -9,9 +9,9 @@ import {
   type CompetitionStatus,
   createCompetition,
   editCompetition,
-  getCompetition,
+  getVisibleCompetition,
+  isPrivateToCreator,
   listCompetitionsByCreator,
-  listCompetitionsByStatus,
   listPublicCompetitions,
   STATUSES,
 } from "../lib/competitions/competitions.ts";
@@ -19,13 +19,16 @@ import { requireUserId } from "../lib/web/middleware/caller.ts";
 import { ValidationError } from "../lib/core/errors.ts";
 import { competitionView, leaderboardView } from "../lib/competitions/views.ts";
 import { cancelAndRefund } from "../lib/whop/refunds.ts";
+import { RATE_LIMITS, RateLimiter } from "../lib/web/rate_limit.ts";
 
 /** Routes under `/api/competitions`. */
 export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
   const rules = () => ({ now: deps.now(), minDurationS: deps.config.competitionMinDurationS });
+  const limiter = new RateLimiter(deps.kv, deps.now);
   return new Hono<AppEnv>()
     .post("/", async (c) => {
       const userId = requireUserId(c);
+      await limiter.consume(RATE_LIMITS.competitionCreation, userId);
       const competition = await createCompetition(deps.kv, userId, await readJson(c), rules());
       return c.json({ competition: competitionView(competition) }, 201);
     })
@@ -42,20 +45,18 @@ export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
       if (creator !== undefined) {
         const userId = requireUserId(c);
         competitions = (await listCompetitionsByCreator(deps.kv, creator === "me" ? userId : creator))
-          .filter((competition) => competition.creatorId === userId || competition.status !== "DRAFT");
+          .filter((competition) => competition.creatorId === userId || !isPrivateToCreator(competition));
         if (status) competitions = competitions.filter((competition) => competition.status === status);
       } else if (status === "DRAFT") {
         competitions = (await listCompetitionsByCreator(deps.kv, requireUserId(c)))
           .filter((competition) => competition.status === "DRAFT");
       } else {
-        competitions = status
-          ? await listCompetitionsByStatus(deps.kv, status as CompetitionStatus)
-          : await listPublicCompetitions(deps.kv);
+        competitions = await listPublicCompetitions(deps.kv, 200, status as CompetitionStatus | undefined);
       }
       return c.json({ competitions: competitions.map(competitionView) });
     })
     .get("/:id", async (c) => {
-      const competition = await getCompetition(deps.kv, c.req.param("id"));
+      const competition = await getVisibleCompetition(deps.kv, c.req.param("id"), c.var.userId);
       return c.json({ competition: competitionView(competition) });
     })
     .patch("/:id", async (c) => {
@@ -79,7 +80,7 @@ export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
       return c.json({ competition: competitionView(competition), refund: refund ? { state: refund.state } : null });
     })
     .get("/:id/leaderboard", async (c) => {
-      const competition = await getCompetition(deps.kv, c.req.param("id"));
+      const competition = await getVisibleCompetition(deps.kv, c.req.param("id"), c.var.userId);
       const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 100) || 100, 1), 1000);
       return c.json(await leaderboardView(deps.kv, competition, limit));
     });

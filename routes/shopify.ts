@@ -4,10 +4,10 @@
  *
  * - `POST /api/competitions/:id/join` — JSON `{shop}` → `{authorizeUrl}`; a
  *   form post gets a 303 to it (or, when refused, back to the competition
- *   page with `?joinError=<sentence>`). Either way the library's state
- *   cookie is set.
+ *   page with `?joinError=<code>`, a key of `JOIN_REFUSALS`). Either way the
+ *   library's state cookie is set. Attempts are limited per user.
  * - `GET /api/shopify/callback` — completes the join and 303s to the
- *   competition page (`?joinError=<sentence>` when refused).
+ *   competition page (`?joinError=<code>` when refused).
  * - `POST /api/shopify/webhooks` — verified, deduplicated, applied.
  */
 import { Hono } from "hono";
@@ -28,12 +28,13 @@ import {
   WEBHOOK_PATH,
 } from "../lib/shopify/mod.ts";
 import { JoinRefused } from "../lib/shopify/join.ts";
-import { RateLimiter } from "../lib/web/rate_limit.ts";
+import { RATE_LIMITS, RateLimiter } from "../lib/web/rate_limit.ts";
+import { type JoinRefusalCode, joinRefusalCodeOf } from "../lib/competitions/participants.ts";
 
-/** The competition page, with a refusal sentence for the join form when there is one. */
-function competitionPage(competitionId: string, joinError?: string): string {
+/** The competition page, with the refusal code for the join form when there is one (the page picks the sentence). */
+function competitionPage(competitionId: string, joinError?: JoinRefusalCode): string {
   const path = `/competitions/${encodeURIComponent(competitionId)}`;
-  return joinError ? `${path}?joinError=${encodeURIComponent(joinError)}` : path;
+  return joinError ? `${path}?joinError=${joinError}` : path;
 }
 
 /** Longest topic or webhook id accepted (Shopify's are far shorter; ids become KV keys). */
@@ -60,6 +61,7 @@ export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hon
       const competitionId = c.req.param("id");
       let start;
       try {
+        await limiter.consume(RATE_LIMITS.joinAttempts, userId);
         start = await beginJoin(shopify, {
           competitionId,
           userId,
@@ -68,9 +70,9 @@ export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hon
           requestUrl: c.req.url,
         });
       } catch (error) {
-        // A browser's form goes back to the page with the sentence; API clients get the JSON error.
+        // A browser's form goes back to the page with the refusal's code; API clients get the JSON error.
         if (form && error instanceof AppError && error.status < 500 && error.status !== 404) {
-          return c.redirect(competitionPage(competitionId, error.message), 303);
+          return c.redirect(competitionPage(competitionId, joinRefusalCodeOf(error)), 303);
         }
         throw error;
       }
@@ -87,8 +89,12 @@ export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hon
         return c.redirect(competitionPage(result.competitionId), 303);
       } catch (error) {
         if (error instanceof JoinRefused) {
-          log("info", "store join refused", { competitionId: error.competitionId, reason: error.message });
-          return c.redirect(competitionPage(error.competitionId, error.message), 303);
+          log("info", "store join refused", {
+            competitionId: error.competitionId,
+            code: error.code,
+            reason: error.message,
+          });
+          return c.redirect(competitionPage(error.competitionId, error.code), 303);
         }
         throw error;
       }

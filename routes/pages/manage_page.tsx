@@ -10,7 +10,7 @@ import {
   type Competition,
   competitionPrizeDecimal,
   editCompetition,
-  getCompetition,
+  getVisibleCompetition,
   isEditable,
   lockedFields,
 } from "../../lib/competitions/competitions.ts";
@@ -35,10 +35,10 @@ import { renderAppPage } from "./_shell.tsx";
 import { cancelAndRefund } from "../../lib/whop/refunds.ts";
 import { SandboxTools } from "../../components/sandbox_tools.tsx";
 
-/** The competition, when the caller created it; 401 signed out, 403 for anyone else. */
+/** The competition, when the caller created it; 401 signed out, 404 when private, 403 for anyone else. */
 export async function loadOwnCompetition(c: Context<AppEnv>, deps: AppDeps): Promise<Competition> {
   const userId = requireUserId(c);
-  const competition = await getCompetition(deps.kv, c.req.param("id")!);
+  const competition = await getVisibleCompetition(deps.kv, c.req.param("id")!, userId);
   if (competition.creatorId !== userId) throw new ForbiddenError("Only the creator can manage this competition.");
   return competition;
 }
