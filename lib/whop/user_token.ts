@@ -38,6 +38,10 @@ export function createUserTokenVerifier(options: { jwksUrl: URL; appId: string }
         requiredClaims: ["exp", "sub"],
         clockTolerance: CLOCK_SKEW_S,
       });
+      // jose checks exp and nbf but not an iat in the future.
+      if (typeof payload.iat === "number" && payload.iat > Date.now() / 1000 + CLOCK_SKEW_S) {
+        throw new UnauthorizedError("The Whop user token is not valid yet; check the server's clock.");
+      }
       if (!payload.sub || payload.sub.length > MAX_USER_ID_LENGTH || !/^[\w-]+$/.test(payload.sub)) {
         throw new UnauthorizedError("The Whop user token names no valid user.");
       }
