@@ -37,7 +37,9 @@ export async function receiveWhopWebhook(
   let event: ReturnType<Whop["webhooks"]["unwrap"]>;
   try {
     event = deps.whop.webhooks.unwrap(body, { headers });
-  } catch {
+  } catch (error) {
+    // `unwrap` parses the body only once the signature verified: a signed body that is not JSON is a 400.
+    if (error instanceof SyntaxError) throw new ValidationError([], "The webhook body is not JSON.");
     // Logged sampled by the caller with the client address (a flood of forgeries is one line a minute).
     throw new UnauthorizedError("The webhook signature is missing, invalid or too old.");
   }
