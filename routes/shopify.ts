@@ -29,6 +29,7 @@ import {
 } from "../lib/shopify/mod.ts";
 import { JoinRefused } from "../lib/shopify/join.ts";
 import { RATE_LIMITS, RateLimiter } from "../lib/web/rate_limit.ts";
+import { bodyBudget } from "../lib/web/body_budget.ts";
 import { type JoinRefusalCode, joinRefusalCodeOf } from "../lib/competitions/participants.ts";
 
 /** The competition page, with the refusal code for the join form when there is one (the page picks the sentence). */
@@ -44,6 +45,8 @@ const MAX_HEADER_ID = 100;
 export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hono<AppEnv> {
   const shopify = deps.shopify;
   const limiter = new RateLimiter(deps.kv, deps.now);
+  // At most 4 MB of webhook bodies buffered at once, whatever a flood sends.
+  const webhookBodies = bodyBudget({ budgetBytes: 4 * MAX_WEBHOOK_BYTES, maxBody: MAX_WEBHOOK_BYTES });
   return new Hono<AppEnv>()
     .post("/api/competitions/:id/join", async (c) => {
       const userId = requireUserId(c);
@@ -101,6 +104,7 @@ export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hon
     })
     .post(
       WEBHOOK_PATH,
+      webhookBodies,
       bodyLimit({
         maxSize: MAX_WEBHOOK_BYTES,
         onError: () => {

@@ -9,8 +9,8 @@
  * counted only when it failed), so a correctly signed webhook is never
  * refused because of other requests from the same address. The counter is a
  * compare-and-set on one KV entry with an expiry (`sum` cannot expire keys);
- * once a window is full it is only read, so a burst past the limit costs one
- * KV read per request and writes nothing.
+ * once a window is full it is only read, and remembered in the process
+ * until it resets, so a burst past the limit costs no KV operation at all.
  */
 import { keys } from "../core/db.ts";
 import { AppError } from "../core/errors.ts";
@@ -102,16 +102,28 @@ const MAX_SUBJECT = 200;
  * const decision = await limiter.hit(RATE_LIMITS.signInStarts, "203.0.113.9");
  */
 export class RateLimiter {
+  /** Windows this process has seen full, until they reset: a flood is then refused without a KV read. */
+  #full = new Map<string, number>();
+
   constructor(private readonly kv: Deno.Kv, private readonly now: () => number) {}
 
   /** Counts one event; refused when the window already holds `limit` of them. */
   async hit(rule: RateRule, subject: string): Promise<RateDecision> {
     const key = keys.rateLimit(rule.name, subject.slice(0, MAX_SUBJECT));
+    const fullId = `${rule.name}\u0000${key[2]}`;
+    const fullUntil = this.#full.get(fullId);
+    if (fullUntil !== undefined) {
+      const now = this.now();
+      if (fullUntil > now) return { allowed: false, retryAfterS: Math.max(1, Math.ceil((fullUntil - now) / 1000)) };
+      this.#full.delete(fullId);
+    }
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const entry = await this.kv.get<RateWindow>(key);
       const now = this.now();
       const current = entry.value && entry.value.resetAt > now ? entry.value : null;
       if (current && current.count >= rule.limit) {
+        if (this.#full.size >= MAX_TRACKED) this.#full.clear();
+        this.#full.set(fullId, current.resetAt);
         return { allowed: false, retryAfterS: Math.max(1, Math.ceil((current.resetAt - now) / 1000)) };
       }
       const next: RateWindow = current

@@ -1,0 +1,73 @@
+/**
+ * A Web Worker that floods an app from this machine's one address, for
+ * tests/security_burst_test.ts: forged Shopify webhooks (some with 1 MB
+ * bodies) and sign-in starts, `concurrency` in flight. Running in its own
+ * thread keeps the attacker's own work out of the reader's timings.
+ *
+ * Message in: `FloodOrder`; out: `{ done: true, webhooks, logins }` (status → count).
+ */
+
+/** What to send. */
+export interface FloodOrder {
+  url: string;
+  shop: string;
+  /** Requests in this slice; every fifth is a sign-in start, the rest forged webhooks. */
+  count: number;
+  /** Index of the first request (so slices differ). */
+  from: number;
+  concurrency: number;
+  /** Every how many requests one forged body is 1 MB (0: none). */
+  bigEvery: number;
+}
+
+const self = globalThis as unknown as {
+  onmessage: (event: MessageEvent<FloodOrder>) => void;
+  postMessage: (message: unknown) => void;
+};
+
+function orderBody(id: number, padding: number): string {
+  const now = new Date().toISOString();
+  return JSON.stringify({
+    id,
+    created_at: now,
+    updated_at: now,
+    currency: "USD",
+    current_total_price: "1.00",
+    note: "x".repeat(padding),
+  });
+}
+
+self.onmessage = async ({ data: order }) => {
+  const webhooks: Record<number, number> = {};
+  const logins: Record<number, number> = {};
+  let retryAfterMissing = 0;
+  let next = order.from;
+  const end = order.from + order.count;
+  await Promise.all(Array.from({ length: order.concurrency }, async () => {
+    while (next < end) {
+      const i = next++;
+      if (i % 5 === 4) {
+        const response = await fetch(`${order.url}/login`, { redirect: "manual" });
+        await response.body?.cancel();
+        logins[response.status] = (logins[response.status] ?? 0) + 1;
+        continue;
+      }
+      const big = order.bigEvery > 0 && i % order.bigEvery === 0;
+      const response = await fetch(`${order.url}/api/shopify/webhooks`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-shopify-topic": "orders/create",
+          "x-shopify-shop-domain": order.shop,
+          "x-shopify-webhook-id": crypto.randomUUID(),
+          "x-shopify-hmac-sha256": "bm90IGEgc2lnbmF0dXJlIG9mIHRoaXMgYm9keSBhdCBhbGw=",
+        },
+        body: orderBody(100_000 + i, big ? 1024 * 1024 - 200 : 0),
+      });
+      await response.body?.cancel();
+      if (response.status === 429 && !(Number(response.headers.get("retry-after")) > 0)) retryAfterMissing++;
+      webhooks[response.status] = (webhooks[response.status] ?? 0) + 1;
+    }
+  }));
+  self.postMessage({ done: true, webhooks, logins, retryAfterMissing });
+};
