@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { createTestApp, type TestApp } from "../testing/test_app.ts";
 import { keys } from "../lib/core/db.ts";
 import { getUser } from "../lib/core/users.ts";
+import { completeSignIn } from "../lib/whop/oauth.ts";
+import { decodeJwt, SignJWT } from "jose";
 
 const CREATOR = "user_CreatorBenR4k9p";
 
@@ -173,10 +175,41 @@ Deno.test("auth - https APP_URL: Secure cookie with the __Host- prefix", async (
   const login = await t.request("/login");
   const authorize = new URL(login.headers.get("location")!);
   assert.equal(authorize.searchParams.get("redirect_uri"), "https://cartbrawl.example/auth/callback");
-  const res = await finish(t, await throughWhop(t, "/login"));
+  const flow = await throughWhop(t, "/login");
+  assert.match(flow.cookie, /^__Host-cartbrawl_signin=/);
+  const res = await finish(t, flow);
   assert.equal(res.status, 303);
   const setCookie = res.headers.getSetCookie().find((c) => /cartbrawl_session=/.test(c)) ?? "";
   assert.match(setCookie, /^__Host-cartbrawl_session=[0-9a-f]{64};/);
   assert.match(setCookie, /Secure/);
   assert.match(setCookie, /HttpOnly/);
+});
+
+Deno.test("auth - the id_token must carry this sign-in's nonce", async () => {
+  await using t = await createTestApp({}, { whop: true });
+  // Whop's answer, passed through unchanged, or with its id_token swapped for one carrying another nonce.
+  const relay = (nonce?: string): typeof fetch => async (input, init) => {
+    const response = await fetch(input, init);
+    if (!nonce || !String(input).endsWith("/oauth/token")) return response;
+    const tokens = await response.json();
+    const payload = decodeJwt(tokens.id_token);
+    tokens.id_token = await new SignJWT({ ...payload, nonce }).setProtectedHeader({ alg: "HS256" })
+      .sign(new TextEncoder().encode("any"));
+    return Response.json(tokens, { status: response.status });
+  };
+  const params = (flow: { path: string; cookie: string }) => {
+    const query = new URL(flow.path, "http://x").searchParams;
+    return {
+      code: query.get("code") ?? undefined,
+      state: query.get("state") ?? undefined,
+      binder: flow.cookie.split("=")[1],
+    };
+  };
+  const deps = { kv: t.kv, config: t.config, now: t.clock.now };
+  const signedIn = await completeSignIn({ ...deps, fetch: relay() }, params(await throughWhop(t, "/login")));
+  assert.equal(signedIn.identity.id, CREATOR, "Whop's own id_token carries the nonce sent");
+  await assert.rejects(
+    completeSignIn({ ...deps, fetch: relay("someone-elses-nonce") }, params(await throughWhop(t, "/login"))),
+    /could not be verified/,
+  );
 });
