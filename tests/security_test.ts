@@ -40,10 +40,8 @@ async function approvedSignIn(t: TestApp, cookie = ""): Promise<{ callback: stri
   const login = await fetch(`${t.url}/login`, { redirect: "manual", headers: { cookie } });
   await login.body?.cancel();
   assert.equal(login.status, 302);
-  const binder = login.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) =>
-    c.startsWith("cartbrawl_signin=")
-  );
-  assert.ok(binder, "the binder cookie is set");
+  const binder = login.headers.getSetCookie().map((c) => c.split(";")[0])
+    .find((c) => c.startsWith("cartbrawl_signin=")) ?? "";
   const page = await (await fetch(login.headers.get("location")!)).text();
   const form = page.match(/<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/)!;
   const fields = new URLSearchParams();
@@ -64,6 +62,7 @@ Deno.test("security (high) - an attacker's approved sign-in link signs no one el
   await using t = await createTestApp({}, { whop: true });
   // The attacker starts and approves, but does not follow the redirect; the victim is sent the link.
   const attacker = await approvedSignIn(t);
+  assert.match(attacker.cookie, /^cartbrawl_signin=[\w-]{43}$/, "the starting browser holds a binder");
   const victimWithNoCookie = await fetch(attacker.callback, { redirect: "manual" });
   assert.equal(victimWithNoCookie.status, 400);
   assert.match(await victimWithNoCookie.text(), /not started in this browser/);
