@@ -12,7 +12,7 @@
  * once a window is full it is only read, and remembered in the process
  * until it resets, so a burst past the limit costs no KV operation at all.
  */
-import { keys } from "../core/db.ts";
+import { commit, keys } from "../core/db.ts";
 import { AppError } from "../core/errors.ts";
 import { log } from "../core/log.ts";
 
@@ -88,8 +88,12 @@ export class AuthenticationRefused extends SampledRefusal {
   }
 }
 
-/** Compare-and-set rounds before an event is let through uncounted (heavy contention only). */
-const MAX_ROUNDS = 8;
+/**
+ * Compare-and-set rounds before an event is refused: losing this many in a
+ * row means as many events of the same subject landed at the same moment,
+ * which is a flood (so the limit is never exceeded by contention).
+ */
+const MAX_ROUNDS = 16;
 
 /** KV keys are limited to 2 KB; subjects are cut (addresses and user ids are far shorter). */
 const MAX_SUBJECT = 200;
@@ -129,10 +133,10 @@ export class RateLimiter {
       const next: RateWindow = current
         ? { count: current.count + 1, resetAt: current.resetAt }
         : { count: 1, resetAt: now + rule.windowMs };
-      const done = await this.kv.atomic().check(entry).set(key, next, { expireIn: next.resetAt - now }).commit();
+      const done = await commit(() => this.kv.atomic().check(entry).set(key, next, { expireIn: next.resetAt - now }));
       if (done.ok) return { allowed: true };
     }
-    return { allowed: true };
+    return { allowed: false, retryAfterS: 1 };
   }
 
   /** Counts one event and throws `RateLimitedError` (429) when it is over the limit. */
