@@ -1,8 +1,9 @@
 /**
  * A Web Worker that floods an app from this machine's one address, for
  * tests/security_burst_test.ts: forged Shopify webhooks (some with 1 MB
- * bodies) and sign-in starts, `concurrency` in flight. Running in its own
- * thread keeps the attacker's own work out of the reader's timings.
+ * bodies) and sign-in starts, `concurrency` in flight, at most `perSecond`
+ * a second. Running in its own thread keeps the attacker's own work out of
+ * the reader's timings.
  *
  * Message in: `FloodOrder`; out: `{ done: true, webhooks, logins }` (status → count).
  */
@@ -18,6 +19,8 @@ export interface FloodOrder {
   concurrency: number;
   /** Every how many requests one forged body is 1 MB (0: none). */
   bigEvery: number;
+  /** Requests per second to send at most (0: as fast as the concurrency allows). */
+  perSecond: number;
 }
 
 const self = globalThis as unknown as {
@@ -25,7 +28,7 @@ const self = globalThis as unknown as {
   postMessage: (message: unknown) => void;
 };
 
-function orderBody(id: number, padding: number): string {
+function orderBody(id: number, padding = 0): string {
   const now = new Date().toISOString();
   return JSON.stringify({
     id,
@@ -37,15 +40,22 @@ function orderBody(id: number, padding: number): string {
   });
 }
 
+/** One 1 MB body, encoded once (the attacker's own work stays small). */
+const bigBody = new TextEncoder().encode(orderBody(1, 1024 * 1024 - 200));
+
 self.onmessage = async ({ data: order }) => {
   const webhooks: Record<number, number> = {};
   const logins: Record<number, number> = {};
   let retryAfterMissing = 0;
   let next = order.from;
   const end = order.from + order.count;
+  const started = performance.now();
   await Promise.all(Array.from({ length: order.concurrency }, async () => {
     while (next < end) {
       const i = next++;
+      const due = order.perSecond > 0 ? started + ((i - order.from) * 1000) / order.perSecond : 0;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       if (i % 5 === 4) {
         const response = await fetch(`${order.url}/login`, { redirect: "manual" });
         await response.body?.cancel();
@@ -62,7 +72,7 @@ self.onmessage = async ({ data: order }) => {
           "x-shopify-webhook-id": crypto.randomUUID(),
           "x-shopify-hmac-sha256": "bm90IGEgc2lnbmF0dXJlIG9mIHRoaXMgYm9keSBhdCBhbGw=",
         },
-        body: orderBody(100_000 + i, big ? 1024 * 1024 - 200 : 0),
+        body: big ? bigBody : orderBody(100_000 + i),
       });
       await response.body?.cancel();
       if (response.status === 429 && !(Number(response.headers.get("retry-after")) > 0)) retryAfterMissing++;
