@@ -2,15 +2,18 @@
  * The flood of issue 14, against the real app served as production serves
  * it (`main.ts` in its own process, on 127.0.0.1, a KV file): from one
  * address, 2,000 forged Shopify webhooks (one in forty a 1 MB body) and 500
- * sign-in starts (from a worker thread, four in flight), with a correctly
- * signed order delivered in the middle.
+ * sign-in starts, sent from a worker thread at 500 a second with four in
+ * flight, and a correctly signed order delivered in the middle.
  *
  * It must show: 429s for both; the signed order recorded; a normal reader's
  * p99 during the flood within 2× of its p99 measured quietly in the same run
  * (flooded and quiet phases of equal length alternate, so the machine's
- * other load weighs on both alike); the app's memory (its RSS, after a warm-up of the same paths) back
- * near where it started within a minute, measured (the wait ends as soon as
- * it is back).
+ * other load weighs on both alike); the app's memory (its RSS, after a
+ * warm-up of the same paths) back near where it started within a minute,
+ * measured (the wait ends as soon as it is back).
+ *
+ * `BURST_CONCURRENCY`, `BURST_RATE` (0: unpaced), `BURST_BIG_EVERY` (0: no
+ * 1 MB bodies) and `BURST_SETTLE_MS` change the flood for exploring.
  */
 import assert from "node:assert/strict";
 import { startShopifySandbox } from "../sandbox/shopify/mod.ts";
@@ -25,7 +28,7 @@ import { activeCompetition } from "../testing/fixtures.ts";
 import type { FloodOrder } from "../testing/flood_worker.ts";
 
 const SHOP = "burst-store.myshopify.com";
-const FORGED = Number(Deno.env.get("BURST_FORGED") ?? 2_000);
+const FORGED = 2_000;
 const SIGN_IN_STARTS = 500;
 /** Requests the attacker keeps in flight at once. */
 const ATTACK_CONCURRENCY = Number(Deno.env.get("BURST_CONCURRENCY") ?? 4);
