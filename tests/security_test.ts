@@ -434,3 +434,25 @@ Deno.test("security (rule) - a creator cannot enter their own competition", asyn
     (error: unknown) => error instanceof CannotJoinError && error.code === "creator",
   );
 });
+
+Deno.test("security (medium) - a webhook declaring more than 1 MB is refused before its body is read", async () => {
+  await using t = await createTestApp({}, { shopify: true });
+  const { hostname, port } = new URL(t.url!);
+  using conn = await Deno.connect({ hostname, port: Number(port) });
+  // Headers for a 50 MB body, then only a few bytes of it: the answer must not wait for the rest.
+  await conn.write(
+    new TextEncoder().encode(
+      `POST /api/shopify/webhooks HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${50 * 1024 * 1024}\r\nX-Shopify-Hmac-Sha256: x\r\n\r\n{"id":`,
+    ),
+  );
+  const buffer = new Uint8Array(4096);
+  let timer = 0;
+  const read = await Promise.race([
+    conn.read(buffer),
+    new Promise<null>((resolve) => timer = setTimeout(() => resolve(null), 5000)),
+  ]);
+  clearTimeout(timer);
+  assert.ok(read, "answered without the body");
+  assert.match(new TextDecoder().decode(buffer.subarray(0, read)), /^HTTP\/1\.1 413/);
+});
