@@ -447,7 +447,7 @@ Deno.test("security (medium) - a webhook declaring more than 1 MB is refused bef
     ),
   );
   const buffer = new Uint8Array(4096);
-  let timer = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const read = await Promise.race([
     conn.read(buffer),
     new Promise<null>((resolve) => timer = setTimeout(() => resolve(null), 5000)),
