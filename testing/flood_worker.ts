@@ -12,8 +12,10 @@
 export interface FloodOrder {
   url: string;
   shop: string;
-  /** Requests in this slice; every fifth is a sign-in start, the rest forged webhooks. */
+  /** Requests in this slice. */
   count: number;
+  /** Every how many requests one is a sign-in start (0: none); the rest are forged webhooks. */
+  signInEvery: number;
   /** Index of the first request (so slices differ). */
   from: number;
   concurrency: number;
@@ -56,7 +58,7 @@ self.onmessage = async ({ data: order }) => {
       const due = order.perSecond > 0 ? started + ((i - order.from) * 1000) / order.perSecond : 0;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      if (i % 5 === 4) {
+      if (order.signInEvery > 0 && i % order.signInEvery === order.signInEvery - 1) {
         const response = await fetch(`${order.url}/login`, { redirect: "manual" });
         await response.body?.cancel();
         logins[response.status] = (logins[response.status] ?? 0) + 1;
