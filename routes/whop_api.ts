@@ -8,6 +8,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { AppDeps, AppEnv } from "./_env.ts";
 import { AppError, UnauthorizedError } from "../lib/core/errors.ts";
 import { RateLimiter } from "../lib/web/rate_limit.ts";
+import { bodyBudget } from "../lib/web/body_budget.ts";
 import { requireUserId } from "../lib/web/middleware/caller.ts";
 import { isFormPost } from "../lib/web/forms.ts";
 import type { WhopDeps } from "../lib/whop/deps.ts";
@@ -25,6 +26,8 @@ export function whopApi(deps: AppDeps): Hono<AppEnv> {
     sendNotification: createWhopNotificationSender(deps.whop, deps.config.whop.companyId),
   };
   const limiter = new RateLimiter(deps.kv, deps.now);
+  // At most four bodies' worth buffered at once, whatever a flood sends.
+  const webhookBodies = bodyBudget({ budgetBytes: 4 * WHOP_WEBHOOK_MAX_BYTES, maxBody: WHOP_WEBHOOK_MAX_BYTES });
 
   return new Hono<AppEnv>()
     .post("/api/competitions/:id/fund", async (c) => {
@@ -35,6 +38,7 @@ export function whopApi(deps: AppDeps): Hono<AppEnv> {
     })
     .post(
       WHOP_WEBHOOK_PATH,
+      webhookBodies,
       bodyLimit({
         maxSize: WHOP_WEBHOOK_MAX_BYTES,
         onError: () => {
