@@ -177,7 +177,8 @@ export class RefusalLog {
   #windows = new Map<string, { rule: string; subject: string; count: number; since: number }>();
   #overflow = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** `write` is where lines go (the structured log; a test may collect them). */
+  constructor(private readonly now: () => number = Date.now, private readonly write: typeof log = log) {}
 
   /** Notes one refused request of `rule` from `subject`. */
   record(rule: string, subject: string, detail?: string): void {
@@ -194,7 +195,7 @@ export class RefusalLog {
       return;
     }
     this.#windows.set(id, { rule, subject, count: 1, since: now });
-    log("warn", "request refused", { rule, subject, detail, sampled: "first of this minute" });
+    this.write("warn", "request refused", { rule, subject, detail, sampled: "first of this minute" });
   }
 
   /** Writes the summary of every window older than a minute and forgets it. */
@@ -204,7 +205,7 @@ export class RefusalLog {
       if (window.since + SUMMARY_WINDOW_MS > now) break;
       this.#windows.delete(id);
       if (window.count > 1) {
-        log("warn", "requests refused", {
+        this.write("warn", "requests refused", {
           rule: window.rule,
           subject: window.subject,
           count: window.count,
@@ -213,7 +214,7 @@ export class RefusalLog {
       }
     }
     if (this.#overflow > 0 && this.#windows.size < MAX_TRACKED) {
-      log("warn", "requests refused", { rule: "any", subject: "other addresses", count: this.#overflow });
+      this.write("warn", "requests refused", { rule: "any", subject: "other addresses", count: this.#overflow });
       this.#overflow = 0;
     }
   }

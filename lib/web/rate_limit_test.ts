@@ -41,26 +41,19 @@ Deno.test("rate limit - a window's key expires with it, and long subjects are cu
 
 Deno.test("rate limit - refusals are logged as one line, then one summary with the count a minute later", () => {
   let now = 0;
-  const lines: string[] = [];
-  const original = console.error;
-  console.error = (line: string) => lines.push(line);
-  try {
-    const log = new RefusalLog(() => now);
-    for (let i = 0; i < 500; i++) log.record("auth_failures", "203.0.113.9", "The webhook signature is not valid.");
-    for (let i = 0; i < 3; i++) log.record("auth_failures", "198.51.100.7");
-    assert.equal(lines.length, 2, "the first refusal of each address");
-    now = 61_000;
-    log.record("sign_in_starts", "203.0.113.9");
-    const summaries = lines.slice(2).map((line) => JSON.parse(line));
-    assert.deepEqual(
-      summaries.map(({ msg, rule, subject, count }) => ({ msg, rule, subject, count })),
-      [
-        { msg: "requests refused", rule: "auth_failures", subject: "203.0.113.9", count: 500 },
-        { msg: "requests refused", rule: "auth_failures", subject: "198.51.100.7", count: 3 },
-        { msg: "request refused", rule: "sign_in_starts", subject: "203.0.113.9", count: undefined },
-      ],
-    );
-  } finally {
-    console.error = original;
-  }
+  const lines: { msg: string; rule?: unknown; subject?: unknown; count?: unknown }[] = [];
+  const log = new RefusalLog(() => now, (_level, msg, fields = {}) => lines.push({ msg, ...fields }));
+  for (let i = 0; i < 500; i++) log.record("auth_failures", "203.0.113.9", "The webhook signature is not valid.");
+  for (let i = 0; i < 3; i++) log.record("auth_failures", "198.51.100.7");
+  assert.equal(lines.length, 2, "the first refusal of each address");
+  now = 61_000;
+  log.record("sign_in_starts", "203.0.113.9");
+  assert.deepEqual(
+    lines.slice(2).map(({ msg, rule, subject, count }) => ({ msg, rule, subject, count })),
+    [
+      { msg: "requests refused", rule: "auth_failures", subject: "203.0.113.9", count: 500 },
+      { msg: "requests refused", rule: "auth_failures", subject: "198.51.100.7", count: 3 },
+      { msg: "request refused", rule: "sign_in_starts", subject: "203.0.113.9", count: undefined },
+    ],
+  );
 });
