@@ -18,6 +18,8 @@ import { AppError, ValidationError } from "./lib/core/errors.ts";
 import { log } from "./lib/core/log.ts";
 import { QueueWorker } from "./lib/core/queue.ts";
 import { caller } from "./lib/web/middleware/caller.ts";
+import { clientAddress } from "./lib/web/middleware/client_address.ts";
+import { RateLimitedError, SampledRefusal } from "./lib/web/rate_limit.ts";
 import { requestLog } from "./lib/web/middleware/request_log.ts";
 import { csp, WHOP_FRAME_ANCESTORS } from "./lib/web/middleware/csp.ts";
 import { competitionId } from "./lib/web/middleware/competition_id.ts";
@@ -75,6 +77,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     quietPaths: ["/healthz"],
     routinePaths: /^\/api\/(shopify\/webhooks|webhooks\/whop|competitions\/[^/]+\/events)$/,
   }));
+  app.use(clientAddress({ trustedProxies: deps.config.trustProxy }));
   app.use(secureHeaders({ xFrameOptions: false, crossOriginResourcePolicy: "same-site" }));
   const defaultBodyLimit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
@@ -134,6 +137,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (error instanceof AppError) {
       const body: ErrorBody = { error: error.message, requestId };
       if (error instanceof ValidationError) body.issues = error.issues;
+      if (error instanceof RateLimitedError) c.header("retry-after", String(error.retryAfterS));
+      if (error instanceof SampledRefusal) c.set("sampledRefusal", true);
       if (error.status >= 500) log("error", "upstream failure", { requestId, error, cause: error.cause });
       return respond(c, body, error.status);
     }
@@ -195,15 +200,31 @@ export interface RuntimeOptions {
 }
 
 /**
- * Opens the KV store at `path` (a file, whose folder is created, `:memory:`
- * or a remote URL).
+ * Opens the KV store at `path` (a file, `:memory:` or a remote URL). For a
+ * file, a missing folder is created readable by this user only (0700) and
+ * the database files are made 0600: they hold sessions and encrypted tokens.
  */
 export async function openKv(path: string): Promise<Deno.Kv> {
-  if (path !== ":memory:" && !/^https?:\/\//.test(path)) {
-    const dir = path.replace(/[^/]*$/, "");
-    if (dir) await Deno.mkdir(dir, { recursive: true });
+  if (path === ":memory:" || /^https?:\/\//.test(path)) return Deno.openKv(path);
+  const dir = path.replace(/[^/]*$/, "");
+  if (dir && !(await exists(dir))) await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+  const kv = await Deno.openKv(path);
+  if (Deno.build.os !== "windows") {
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+      if (await exists(file)) await Deno.chmod(file, 0o600);
+    }
   }
-  return Deno.openKv(path);
+  return kv;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
 }
 
 /**

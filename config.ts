@@ -7,6 +7,10 @@ import { z } from "zod";
 /** The checked settings the app runs with. */
 export interface Config {
   port: number;
+  /** The address to listen on (`LISTEN_ADDRESS`): `0.0.0.0`, or `127.0.0.1` in sandbox mode. */
+  listenAddress: string;
+  /** How many reverse proxies in front append to `X-Forwarded-For` (`TRUST_PROXY`); 0 trusts none. */
+  trustProxy: number;
   appUrl: string;
   kvPath: string;
   /** Raw 32-byte AES key; absent only in sandbox mode (the sandbox makes one). */
@@ -52,6 +56,10 @@ const decimal = z.string().trim().regex(
 const settings = z.object({
   PORT: z.coerce.number({ error: "must be a port number" }).int("must be a whole number")
     .min(0, "must be between 0 and 65535").max(65535, "must be between 0 and 65535").default(8000),
+  LISTEN_ADDRESS: z.string().trim().regex(/^[0-9a-fA-F.:]{2,45}$/, "must be an IP address such as 0.0.0.0 or 127.0.0.1")
+    .optional(),
+  TRUST_PROXY: z.coerce.number({ error: "must be the number of reverse proxies in front (0 for none)" })
+    .int("must be a whole number").min(0, "must be 0 or more").max(10, "must be at most 10").default(0),
   APP_URL: origin,
   KV_PATH: z.string().trim().min(1).default("./data/cartbrawl.sqlite3"),
   ENCRYPTION_KEY: z.string().trim().optional().transform((value, ctx) => {
@@ -127,6 +135,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   return {
     port: s.PORT,
+    listenAddress: s.LISTEN_ADDRESS ?? (sandbox ? "127.0.0.1" : "0.0.0.0"),
+    trustProxy: s.TRUST_PROXY,
     appUrl: s.APP_URL ?? `http://localhost:${s.PORT}`,
     kvPath: s.KV_PATH,
     encryptionKey: s.ENCRYPTION_KEY,

@@ -24,7 +24,9 @@ if (import.meta.main) {
   const { app, config, worker, lifecycle, startDemo, banner } = await buildRuntime(settings, kv);
   worker.listen().catch((error) => log("error", "queue worker stopped", { error }));
   scheduleJobs(lifecycle);
+  // Deno.serve has no header-read or idle timeout (README "Limits": the reverse proxy sets them).
   Deno.serve({
+    hostname: config.listenAddress,
     port: config.port,
     // A live client dropped for not reading ends its stream with this error; it is expected.
     onError: (error) => {

@@ -9,6 +9,7 @@ import type { Config } from "../config.ts";
 import { ValidationError } from "../lib/core/errors.ts";
 import type { CallerVariables } from "../lib/web/middleware/caller.ts";
 import type { RequestLogVariables } from "../lib/web/middleware/request_log.ts";
+import type { ClientAddressVariables, ServeBindings } from "../lib/web/middleware/client_address.ts";
 import type { UserTokenVerifier } from "../lib/whop/user_token.ts";
 import type { LiveHub } from "../lib/live/hub.ts";
 import type { LifecycleServices } from "../lib/competitions/settlement.ts";
@@ -31,8 +32,11 @@ export interface AppDeps {
   lifecycle?: LifecycleServices;
 }
 
-/** The Hono environment every route sees. */
-export type AppEnv = { Variables: RequestLogVariables & CallerVariables };
+/** The Hono environment every route sees (`Bindings`: the connection info Deno.serve passes). */
+export type AppEnv = {
+  Bindings: ServeBindings;
+  Variables: RequestLogVariables & CallerVariables & ClientAddressVariables;
+};
 
 /** Request bodies larger than this are refused with 413 (webhooks allow more). */
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -1,15 +1,17 @@
 /**
- * Browser sign-in with Whop: `GET /login` (to Whop's authorize page),
- * `GET /auth/callback` (code exchange, user saved, session cookie set) and
- * `POST /logout`.
+ * Browser sign-in with Whop: `GET /login` (to Whop's authorize page, with
+ * the sign-in binder cookie; limited per client address), `GET
+ * /auth/callback` (binder checked and cleared, code exchanged, user saved,
+ * session cookie set) and `POST /logout`.
  */
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppDeps, AppEnv } from "./_env.ts";
 import { createSession, deleteSession, SESSION_TTL_MS, sessionCookieName } from "../lib/core/sessions.ts";
 import { saveUser } from "../lib/core/users.ts";
-import { beginSignIn, completeSignIn } from "../lib/whop/oauth.ts";
+import { beginSignIn, completeSignIn, OAUTH_STATE_TTL_MS, signInCookieName } from "../lib/whop/oauth.ts";
 import { log } from "../lib/core/log.ts";
+import { RATE_LIMITS, RateLimiter } from "../lib/web/rate_limit.ts";
 
 function cookieOptions(appUrl: string) {
   return { httpOnly: true, sameSite: "Lax", path: "/", secure: appUrl.startsWith("https:") } as const;
@@ -25,18 +27,26 @@ function wantsJson(c: { req: { header: (name: string) => string | undefined } })
 /** Routes: `GET /login`, `GET /auth/callback`, `POST /logout`. */
 export function authRoutes(deps: AppDeps): Hono<AppEnv> {
   const cookieName = sessionCookieName(deps.config.appUrl);
+  const binderCookie = signInCookieName(deps.config.appUrl);
+  const limiter = new RateLimiter(deps.kv, deps.now);
   return new Hono<AppEnv>()
     .get("/login", async (c) => {
-      const url = await beginSignIn(deps, c.req.query("returnTo"));
+      await limiter.consume(RATE_LIMITS.signInStarts, c.var.clientAddress);
+      const { url, binder } = await beginSignIn(deps, c.req.query("returnTo"));
+      setCookie(c, binderCookie, binder, { ...cookieOptions(deps.config.appUrl), maxAge: OAUTH_STATE_TTL_MS / 1000 });
       c.header("cache-control", "no-store");
       return c.redirect(url.href, 302);
     })
     .get("/auth/callback", async (c) => {
+      const binder = getCookie(c, binderCookie);
+      // Spent whatever happens next: a sign-in binder is good for one callback.
+      deleteCookie(c, binderCookie, cookieOptions(deps.config.appUrl));
       const { identity, returnTo } = await completeSignIn(deps, {
         code: c.req.query("code"),
         state: c.req.query("state"),
         error: c.req.query("error"),
         errorDescription: c.req.query("error_description"),
+        binder,
       });
       const now = deps.now();
       await saveUser(deps.kv, identity, now);

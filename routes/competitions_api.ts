@@ -9,9 +9,9 @@ import {
   type CompetitionStatus,
   createCompetition,
   editCompetition,
-  getCompetition,
+  getVisibleCompetition,
+  isPrivateToCreator,
   listCompetitionsByCreator,
-  listCompetitionsByStatus,
   listPublicCompetitions,
   STATUSES,
 } from "../lib/competitions/competitions.ts";
@@ -23,13 +23,16 @@ import { assertCommunityAdmin } from "../lib/whop/access.ts";
 import { isListedPublicly } from "../lib/competitions/privacy.ts";
 import { EXPERIENCE_ID } from "../lib/competitions/input.ts";
 import { setDisqualification } from "../lib/competitions/disqualification.ts";
+import { RATE_LIMITS, RateLimiter } from "../lib/web/rate_limit.ts";
 
 /** Routes under `/api/competitions`. */
 export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
   const rules = () => ({ now: deps.now(), minDurationS: deps.config.competitionMinDurationS });
+  const limiter = new RateLimiter(deps.kv, deps.now);
   return new Hono<AppEnv>()
     .post("/", async (c) => {
       const userId = requireUserId(c);
+      await limiter.consume(RATE_LIMITS.competitionCreation, userId);
       const body = await readJson(c);
       const experienceId = (body as { experienceId?: unknown } | null)?.experienceId;
       if (typeof experienceId === "string" && EXPERIENCE_ID.test(experienceId)) {
@@ -52,21 +55,20 @@ export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
         const userId = requireUserId(c);
         competitions = (await listCompetitionsByCreator(deps.kv, creator === "me" ? userId : creator))
           .filter((competition) =>
-            competition.creatorId === userId || (competition.status !== "DRAFT" && isListedPublicly(competition))
+            competition.creatorId === userId || (!isPrivateToCreator(competition) && isListedPublicly(competition))
           );
         if (status) competitions = competitions.filter((competition) => competition.status === status);
       } else if (status === "DRAFT") {
         competitions = (await listCompetitionsByCreator(deps.kv, requireUserId(c)))
           .filter((competition) => competition.status === "DRAFT");
       } else {
-        competitions = (status
-          ? await listCompetitionsByStatus(deps.kv, status as CompetitionStatus)
-          : await listPublicCompetitions(deps.kv)).filter(isListedPublicly);
+        competitions = (await listPublicCompetitions(deps.kv, 200, status as CompetitionStatus | undefined))
+          .filter(isListedPublicly);
       }
       return c.json({ competitions: competitions.map((competition) => competitionView(competition, c.var.userId)) });
     })
     .get("/:id", async (c) => {
-      const competition = await getCompetition(deps.kv, c.req.param("id"));
+      const competition = await getVisibleCompetition(deps.kv, c.req.param("id"), c.var.userId);
       return c.json({ competition: competitionView(competition, c.var.userId) });
     })
     .patch("/:id", async (c) => {
@@ -110,7 +112,7 @@ export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
       return c.json({ participant: { id: participant.id, disqualified: participant.disqualified ?? null } });
     })
     .get("/:id/leaderboard", async (c) => {
-      const competition = await getCompetition(deps.kv, c.req.param("id"));
+      const competition = await getVisibleCompetition(deps.kv, c.req.param("id"), c.var.userId);
       const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 100) || 100, 1), 1000);
       return c.json(await leaderboardView(deps.kv, competition, limit, c.var.userId));
     });

@@ -40,8 +40,11 @@ Deno.test("competitions api - create, read and list", async () => {
   assert.ok(res.headers.get("x-request-id"));
   assert.equal(res.headers.get("x-content-type-options"), "nosniff");
 
-  const one = await (await t.request(`/api/competitions/${competition.id}`)).json();
+  const one = await (await t.request(`/api/competitions/${competition.id}`, { userId: "user_a" })).json();
   assert.equal(one.competition.title, "Holiday Cup");
+  // A draft is its creator's alone: anyone else reads 404, as for an unknown id.
+  assert.equal((await t.request(`/api/competitions/${competition.id}`)).status, 404);
+  assert.equal((await t.request(`/api/competitions/${competition.id}`, { userId: "user_b" })).status, 404);
   const drafts = await (await t.request("/api/competitions?status=draft", { userId: "user_a" })).json();
   assert.deepEqual(drafts.competitions.map((c: { id: string }) => c.id), [competition.id]);
   const otherDrafts = await (await t.request("/api/competitions?status=DRAFT", { userId: "user_b" })).json();
@@ -107,7 +110,7 @@ Deno.test("competitions api - leaderboard of an empty competition", async () => 
   await using t = await createTestApp();
   const { competition } = await (await t.request("/api/competitions", { method: "POST", userId: "user_a", json: body }))
     .json();
-  const board = await (await t.request(`/api/competitions/${competition.id}/leaderboard`)).json();
+  const board = await (await t.request(`/api/competitions/${competition.id}/leaderboard`, { userId: "user_a" })).json();
   assert.deepEqual(board.entries, []);
   assert.equal(board.competition.id, competition.id);
   assert.ok(Date.parse(board.updatedAt));

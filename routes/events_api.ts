@@ -3,7 +3,7 @@
  */
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "./_env.ts";
-import { getCompetition } from "../lib/competitions/competitions.ts";
+import { getVisibleCompetition } from "../lib/competitions/competitions.ts";
 import { LiveHub } from "../lib/live/hub.ts";
 import { leaderboardView } from "../lib/competitions/views.ts";
 
@@ -22,13 +22,14 @@ function createLiveHub(deps: Pick<AppDeps, "kv">): LiveHub {
 /**
  * Routes under `/api/competitions`: the event stream. Every connection (with
  * or without `Last-Event-ID`) starts with a fresh snapshot, so a reconnect
- * never misses state; an unknown competition answers 404 JSON.
+ * never misses state; an unknown competition, or a private one read by
+ * anyone but its creator, answers 404 JSON.
  */
 export function eventsApi(deps: AppDeps): Hono<AppEnv> {
   const hub = deps.live ?? createLiveHub(deps);
   return new Hono<AppEnv>()
     .get("/:id/events", async (c) => {
-      const competition = await getCompetition(deps.kv, c.req.param("id"));
+      const competition = await getVisibleCompetition(deps.kv, c.req.param("id"), c.var.userId);
       return c.body(hub.open(competition.id), 200, EVENT_STREAM_HEADERS);
     });
 }

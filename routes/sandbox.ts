@@ -32,8 +32,7 @@ async function creatorOnly(c: Context<AppEnv>, deps: AppDeps) {
 
 /** Where to go back to: the form's `returnTo` (a path on this site), else the manage page. */
 async function backTo(c: Context<AppEnv>, id: string): Promise<string> {
-  const returnTo = (await readForm(c)).returnTo;
-  return returnTo ? safeReturnPath(returnTo) : `/competitions/${id}/manage`;
+  return safeReturnPath((await readForm(c)).returnTo, `/competitions/${id}/manage`);
 }
 
 /** Routes: the sandbox's fast-forward and start-now; mount only in sandbox mode. */

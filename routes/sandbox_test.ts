@@ -84,7 +84,11 @@ Deno.test("sandbox routes - fast-forward is the creator's: the end moves to now,
 
   const response = await post(t, app, path, CREATOR, "returnTo=%2F%2Fevil.example");
   assert.equal(response.status, 303);
-  assert.equal(response.headers.get("location"), "/", "only a path on this site");
+  assert.equal(
+    response.headers.get("location"),
+    `/competitions/${competition.id}/manage`,
+    "only a path on this site: another host falls back to the manage page",
+  );
   const settled = await getCompetition(t.kv, competition.id) as SandboxCompetition;
   assert.equal(settled.status, "COMPLETED");
   assert.equal(settled.endDate, new Date(t.clock.ms).toISOString());

@@ -4,10 +4,10 @@
  *
  * - `POST /api/competitions/:id/join` — JSON `{shop}` → `{authorizeUrl}`; a
  *   form post gets a 303 to it (or, when refused, back to the competition
- *   page with `?joinError=<sentence>`). Either way the library's state
- *   cookie is set.
+ *   page with `?joinError=<code>`, a key of `JOIN_REFUSALS`). Either way the
+ *   library's state cookie is set. Attempts are limited per user.
  * - `GET /api/shopify/callback` — completes the join and 303s to the
- *   competition page (`?joinError=<sentence>` when refused).
+ *   competition page (`?joinError=<code>` when refused).
  * - `POST /api/shopify/webhooks` — verified, deduplicated, applied.
  */
 import { Hono } from "hono";
@@ -28,16 +28,25 @@ import {
   WEBHOOK_PATH,
 } from "../lib/shopify/mod.ts";
 import { JoinRefused } from "../lib/shopify/join.ts";
+import { RATE_LIMITS, RateLimiter } from "../lib/web/rate_limit.ts";
+import { bodyBudget } from "../lib/web/body_budget.ts";
+import { type JoinRefusalCode, joinRefusalCodeOf } from "../lib/competitions/participants.ts";
 
-/** The competition page, with a refusal sentence for the join form when there is one. */
-function competitionPage(competitionId: string, joinError?: string): string {
+/** The competition page, with the refusal code for the join form when there is one (the page picks the sentence). */
+function competitionPage(competitionId: string, joinError?: JoinRefusalCode): string {
   const path = `/competitions/${encodeURIComponent(competitionId)}`;
-  return joinError ? `${path}?joinError=${encodeURIComponent(joinError)}` : path;
+  return joinError ? `${path}?joinError=${joinError}` : path;
 }
+
+/** Longest topic or webhook id accepted (Shopify's are far shorter; ids become KV keys). */
+const MAX_HEADER_ID = 100;
 
 /** Routes of the Shopify integration, mounted at `/`. */
 export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hono<AppEnv> {
   const shopify = deps.shopify;
+  const limiter = new RateLimiter(deps.kv, deps.now);
+  // At most 4 MB of webhook bodies buffered at once, whatever a flood sends.
+  const webhookBodies = bodyBudget({ budgetBytes: 4 * MAX_WEBHOOK_BYTES, maxBody: MAX_WEBHOOK_BYTES });
   return new Hono<AppEnv>()
     .post("/api/competitions/:id/join", async (c) => {
       const userId = requireUserId(c);
@@ -55,6 +64,7 @@ export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hon
       const competitionId = c.req.param("id");
       let start;
       try {
+        await limiter.consume(RATE_LIMITS.joinAttempts, userId);
         start = await beginJoin(shopify, {
           competitionId,
           userId,
@@ -63,9 +73,9 @@ export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hon
           requestUrl: c.req.url,
         });
       } catch (error) {
-        // A browser's form goes back to the page with the sentence; API clients get the JSON error.
+        // A browser's form goes back to the page with the refusal's code; API clients get the JSON error.
         if (form && error instanceof AppError && error.status < 500 && error.status !== 404) {
-          return c.redirect(competitionPage(competitionId, error.message), 303);
+          return c.redirect(competitionPage(competitionId, joinRefusalCodeOf(error)), 303);
         }
         throw error;
       }
@@ -82,14 +92,19 @@ export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hon
         return c.redirect(competitionPage(result.competitionId), 303);
       } catch (error) {
         if (error instanceof JoinRefused) {
-          log("info", "store join refused", { competitionId: error.competitionId, reason: error.message });
-          return c.redirect(competitionPage(error.competitionId, error.message), 303);
+          log("info", "store join refused", {
+            competitionId: error.competitionId,
+            code: error.code,
+            reason: error.message,
+          });
+          return c.redirect(competitionPage(error.competitionId, error.code), 303);
         }
         throw error;
       }
     })
     .post(
       WEBHOOK_PATH,
+      webhookBodies,
       bodyLimit({
         maxSize: MAX_WEBHOOK_BYTES,
         onError: () => {
@@ -103,10 +118,8 @@ export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hon
           body,
           c.req.header("x-shopify-hmac-sha256") ?? null,
         );
-        if (!valid) {
-          log("warn", "shopify webhook with a bad signature", { shop: c.req.header("x-shopify-shop-domain") ?? null });
-          return c.json({ error: "The webhook signature is not valid." }, 401);
-        }
+        // Verified first, counted only when it failed: a signed delivery is never refused for others' failures.
+        if (!valid) await limiter.refuseAuthentication(c.var.clientAddress, "The webhook signature is not valid.");
         const topic = c.req.header("x-shopify-topic");
         const shop = c.req.header("x-shopify-shop-domain");
         const webhookId = c.req.header("x-shopify-webhook-id") ?? c.req.header("x-shopify-event-id");
@@ -115,6 +128,9 @@ export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hon
             { error: "X-Shopify-Topic, X-Shopify-Shop-Domain and X-Shopify-Webhook-Id are required." },
             400,
           );
+        }
+        if (topic.length > MAX_HEADER_ID || webhookId.length > MAX_HEADER_ID) {
+          return c.json({ error: "X-Shopify-Topic and X-Shopify-Webhook-Id are at most 100 characters." }, 400);
         }
         const outcome = await processWebhook(shopify, {
           topic,

@@ -9,7 +9,7 @@ import { isFormPost } from "../lib/web/forms.ts";
 import { listNotifications, markNotificationsRead } from "../lib/competitions/notifications.ts";
 import { userView } from "../lib/competitions/views.ts";
 import { getWhopBalances } from "../lib/whop/balance.ts";
-import { safeReturnTo } from "../lib/whop/oauth.ts";
+import { safeReturnPath } from "../lib/web/return_path.ts";
 
 /** The caller's routes; mount at `/`. */
 export function userApi(deps: AppDeps): Hono<AppEnv> {
@@ -29,8 +29,7 @@ export function userApi(deps: AppDeps): Hono<AppEnv> {
       await markNotificationsRead(deps.kv, userId, deps.now());
       if (isFormPost(c.req.header("content-type"))) {
         const form = await readForm(c);
-        const returnTo = typeof form.returnTo === "string" ? form.returnTo : undefined;
-        return c.redirect(safeReturnTo(returnTo, deps.config.appUrl), 303);
+        return c.redirect(safeReturnPath(form.returnTo, "/dashboard"), 303);
       }
       return c.json({ ok: true, unread: 0 });
     });

@@ -6,7 +6,9 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppDeps, AppEnv } from "./_env.ts";
-import { AppError } from "../lib/core/errors.ts";
+import { AppError, UnauthorizedError } from "../lib/core/errors.ts";
+import { RateLimiter } from "../lib/web/rate_limit.ts";
+import { bodyBudget } from "../lib/web/body_budget.ts";
 import { requireUserId } from "../lib/web/middleware/caller.ts";
 import { isFormPost } from "../lib/web/forms.ts";
 import type { WhopDeps } from "../lib/whop/deps.ts";
@@ -24,6 +26,9 @@ export function whopApi(deps: AppDeps): Hono<AppEnv> {
     whop: deps.whop,
     sendNotification: createWhopNotificationSender(deps.whop, deps.kv),
   };
+  const limiter = new RateLimiter(deps.kv, deps.now);
+  // At most four bodies' worth buffered at once, whatever a flood sends.
+  const webhookBodies = bodyBudget({ budgetBytes: 4 * WHOP_WEBHOOK_MAX_BYTES, maxBody: WHOP_WEBHOOK_MAX_BYTES });
 
   return new Hono<AppEnv>()
     .post("/api/competitions/:id/fund", async (c) => {
@@ -34,6 +39,7 @@ export function whopApi(deps: AppDeps): Hono<AppEnv> {
     })
     .post(
       WHOP_WEBHOOK_PATH,
+      webhookBodies,
       bodyLimit({
         maxSize: WHOP_WEBHOOK_MAX_BYTES,
         onError: () => {
@@ -44,8 +50,16 @@ export function whopApi(deps: AppDeps): Hono<AppEnv> {
         if (!deps.whop) throw new AppError(503, "Whop webhooks are not configured on this server.");
         const body = await c.req.text();
         const headers = Object.fromEntries(c.req.raw.headers);
-        const result = await receiveWhopWebhook({ ...whopDeps, whop: deps.whop }, body, headers, c.var.requestId);
-        return c.json({ ok: true, ...result });
+        try {
+          const result = await receiveWhopWebhook({ ...whopDeps, whop: deps.whop }, body, headers, c.var.requestId);
+          return c.json({ ok: true, ...result });
+        } catch (error) {
+          // Verified first, counted only when it failed: a signed delivery is never refused for others' failures.
+          if (error instanceof UnauthorizedError) {
+            return await limiter.refuseAuthentication(c.var.clientAddress, error.message);
+          }
+          throw error;
+        }
       },
     );
 }

@@ -108,10 +108,15 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   const clock = new TestClock();
   let whop: WhopSandbox | undefined;
   let appServer: Deno.HttpServer<Deno.NetAddr> | undefined;
-  let serveApp: (request: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
+  // The served app gets the connection info as Deno.serve passes it (the client address for the limits).
+  let serveApp: (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Response | Promise<Response> = () =>
+    new Response(null, { status: 503 });
   const whopEnv: Record<string, string> = {};
   if (options.whop || options.shopify) {
-    appServer = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => serveApp(request));
+    appServer = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      (request, info) => serveApp(request, info),
+    );
     whopEnv.APP_URL = `http://127.0.0.1:${appServer.addr.port}`;
   }
   let shopify: ShopifySandbox | undefined;
@@ -173,7 +178,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     worker = runtime.worker;
     worker.listen();
   }
-  serveApp = (request) => app.fetch(request);
+  serveApp = (request, info) => app.fetch(request, info);
   return {
     app,
     deps,

@@ -282,7 +282,7 @@ Deno.test("resilience - fuzzing every webhook and API endpoint: never a 5xx, the
         path: "/api/shopify/webhooks",
         headers,
         body: method === "GET" || method === "HEAD" ? undefined : body,
-        allowed: method === "POST" ? [401, 413] : [404],
+        allowed: method === "POST" ? [401, 413, 429] : [404],
       });
     } else if (roll < 0.42) {
       // Whop webhook: signed over a random body, or not.
@@ -307,14 +307,21 @@ Deno.test("resilience - fuzzing every webhook and API endpoint: never a 5xx, the
           ? await signWebhook(TEST_WHOP_SETTINGS.webhookSecret, webhookId, timestamp, body)
           : await signWebhook("wrong", webhookId, timestamp, body),
       };
-      if (random() < 0.1) delete headers[pick(random, ["webhook-id", "webhook-timestamp", "webhook-signature"])];
+      const incomplete = random() < 0.1;
+      if (incomplete) delete headers[pick(random, ["webhook-id", "webhook-timestamp", "webhook-signature"])];
+      // A failed authentication counts against the address: past the limit, 429. A valid delivery never is.
+      const valid = signed && !incomplete && Math.floor(Date.now() / 1000) - timestamp < 60;
       cases.push({
-        kind: signed ? "whop signed" : "whop unsigned",
+        kind: valid ? "whop signed" : signed ? "whop signed, stale or incomplete" : "whop unsigned",
         method: "POST",
         path: "/api/webhooks/whop",
         headers,
         body,
-        allowed: signed ? [200, 400, 401, 404, 409, 413, 422] : [401, 413],
+        allowed: valid
+          ? [200, 400, 404, 409, 413, 422]
+          : signed
+          ? [200, 400, 401, 404, 409, 413, 422, 429]
+          : [401, 413, 429],
       });
     } else if (roll < 0.8) {
       // The JSON API with a valid user token (mostly) and random payloads.
@@ -367,7 +374,8 @@ Deno.test("resilience - fuzzing every webhook and API endpoint: never a 5xx, the
         path,
         headers,
         body,
-        allowed: [...OK, ...CLIENT],
+        // 429: competition creation and join attempts are limited per user.
+        allowed: [...OK, ...CLIENT, 429],
       });
     } else {
       // Random methods and paths under /api.
@@ -406,7 +414,8 @@ Deno.test("resilience - fuzzing every webhook and API endpoint: never a 5xx, the
         path,
         headers,
         body: method === "GET" || method === "HEAD" ? undefined : randomBody(random, () => randomValue(random)),
-        allowed: [...OK, ...CLIENT],
+        // 429: bad user tokens count against the address.
+        allowed: [...OK, ...CLIENT, 429],
       });
     }
   }

@@ -189,6 +189,27 @@ export async function getCompetition(kv: Deno.Kv, id: string): Promise<Competiti
 }
 
 /**
+ * Whether a competition exists only for its creator (DESIGN.md "Private
+ * until funded"): a DRAFT, or one CANCELLED before it was funded.
+ */
+export function isPrivateToCreator(competition: Pick<Competition, "status" | "fundsTxId">): boolean {
+  return competition.status === "DRAFT" || (competition.status === "CANCELLED" && !competition.fundsTxId);
+}
+
+/**
+ * Loads a competition as `userId` (undefined: signed out) may read it: a
+ * private one (`isPrivateToCreator`) is `NotFoundError` for anyone but its
+ * creator, exactly like an unknown id. Every read path uses this.
+ */
+export async function getVisibleCompetition(kv: Deno.Kv, id: string, userId: string | undefined): Promise<Competition> {
+  const competition = await getCompetition(kv, id);
+  if (isPrivateToCreator(competition) && competition.creatorId !== userId) {
+    throw new NotFoundError("There is no competition with that id.");
+  }
+  return competition;
+}
+
+/**
  * Applies `change` to a competition atomically (optimistic check and retry),
  * moving its status index and bumping its change key in the same commit.
  * `change` returns the new record, or `null` to leave it as it is; `extra`
@@ -349,12 +370,16 @@ export function listCompetitionsByCreator(kv: Deno.Kv, creatorId: string, limit 
   });
 }
 
-/** All visible competitions (every status but DRAFT), in status order, each ordered by start. */
-export async function listPublicCompetitions(kv: Deno.Kv, limit = 200): Promise<Competition[]> {
-  const lists = await Promise.all(
-    (["ACTIVE", "SETTLING", "UPCOMING", "COMPLETED", "CANCELLED"] as const).map((status) =>
-      listCompetitionsByStatus(kv, status, limit)
-    ),
-  );
-  return lists.flat().slice(0, limit);
+/**
+ * The competitions anyone may see (never a private one: `isPrivateToCreator`),
+ * in status order, each ordered by start; `status` narrows to one status.
+ */
+export async function listPublicCompetitions(
+  kv: Deno.Kv,
+  limit = 200,
+  status?: CompetitionStatus,
+): Promise<Competition[]> {
+  const statuses = status ? [status] : (["ACTIVE", "SETTLING", "UPCOMING", "COMPLETED", "CANCELLED"] as const);
+  const lists = await Promise.all(statuses.map((one) => listCompetitionsByStatus(kv, one, limit)));
+  return lists.flat().filter((competition) => !isPrivateToCreator(competition)).slice(0, limit);
 }

@@ -20,8 +20,9 @@
  * | ["revenue_points", competitionId, participantId, atMs]       | revenue (minor units)   | race chart samples, per store            |
  * | ["changes", competitionId]                                   | { at, kind }            | bumped by every write; watched           |
  * | ["users", userId]                                            | User                    |                                          |
- * | ["sessions", sessionId]                                      | Session                 | expireIn                                 |
+ * | ["sessions", sha256(sessionId)]                              | Session                 | expireIn; the cookie's id is never kept  |
  * | ["oauth_states", state]                                      | OAuthState              | expireIn, single use                     |
+ * | ["rate_limits", rule, subject]                               | { count, resetAt }      | expireIn, one window                     |
  * | ["shopify_join_states", state]                               | JoinState               | expireIn 10 min, single use              |
  * | ["webhook_deliveries", source, deliveryId]                   | true                    | expireIn, drops repeats                  |
  * | ["shops", shop]                                              | ShopConnection          | tokens AES-GCM encrypted                 |
@@ -74,7 +75,8 @@ export const keys = {
     ["revenue_points", competitionId, participantId, atMs] as const,
   changes: (competitionId: string) => ["changes", competitionId] as const,
   user: (userId: string) => ["users", userId] as const,
-  session: (sessionId: string) => ["sessions", sessionId] as const,
+  session: (sessionIdHash: string) => ["sessions", sessionIdHash] as const,
+  rateLimit: (rule: string, subject: string) => ["rate_limits", rule, subject] as const,
   oauthState: (state: string) => ["oauth_states", state] as const,
   shopifyJoinState: (state: string) => ["shopify_join_states", state] as const,
   webhookDelivery: (source: "shopify" | "whop", deliveryId: string) =>

@@ -24,9 +24,17 @@ import {
   type Session,
 } from "@shopify/shopify-api";
 import { commit, keys } from "../core/db.ts";
-import { AppError, ConflictError, ForbiddenError, UpstreamError } from "../core/errors.ts";
+import { AppError, ForbiddenError, UpstreamError } from "../core/errors.ts";
 import { type Competition, getCompetition } from "../competitions/competitions.ts";
-import { assertCanJoin, createParticipant, type Participant, updateParticipant } from "../competitions/participants.ts";
+import {
+  assertCanJoin,
+  CannotJoinError,
+  createParticipant,
+  type JoinRefusalCode,
+  joinRefusalCodeOf,
+  type Participant,
+  updateParticipant,
+} from "../competitions/participants.ts";
 import { log } from "../core/log.ts";
 import type { AdminClient } from "./admin.ts";
 import { SHOP_QUERY } from "./admin_documents.ts";
@@ -83,9 +91,9 @@ async function assertNotJoined(
   if (byUser.value) {
     const own = (await kv.get<Participant>(keys.participant(byUser.value))).value;
     if (own && own.shop === shop && own.connection === "disconnected") return own;
-    throw new ConflictError("You have already joined this competition.");
+    throw new CannotJoinError("already_joined");
   }
-  if (byShop.value) throw new ConflictError(`The store ${shop} is already in this competition.`);
+  if (byShop.value) throw new CannotJoinError("store_taken", `The store ${shop} is already in this competition.`);
   return null;
 }
 
@@ -100,7 +108,7 @@ export async function beginJoin(
 ): Promise<JoinStart> {
   const shop = normalizeShopDomain(input.shop);
   const competition = await getCompetition(deps.kv, input.competitionId);
-  assertCanJoin(competition, deps.now());
+  assertCanJoin(competition, deps.now(), { userId: input.userId });
   await assertNotJoined(deps.kv, competition.id, input.userId, shop);
   const response = await deps.library.run(() =>
     deps.library.api.auth.begin({
@@ -143,10 +151,10 @@ export class CallbackError extends AppError {
   }
 }
 
-/** A join refused after its state was consumed: the browser goes back to the competition with the sentence. */
+/** A join refused after its state was consumed: the browser goes back to the competition with the code. */
 export class JoinRefused extends Error {
   override name = "JoinRefused";
-  constructor(readonly competitionId: string, message: string) {
+  constructor(readonly competitionId: string, readonly code: JoinRefusalCode, message: string = code) {
     super(message);
   }
 }
@@ -196,13 +204,17 @@ export async function completeJoin(deps: JoinDeps, request: Request, signedInUse
   if (!signed) throw new CallbackError("This Shopify link is not signed by Shopify. Start again from Join.");
   const state = await consumeState(deps.kv, query.get("state"), deps.now());
   if (state.shop !== shop) {
-    throw new JoinRefused(state.competitionId, `Shopify answered for ${shop}, but the join was for ${state.shop}.`);
+    throw new JoinRefused(
+      state.competitionId,
+      "shop_mismatch",
+      `Shopify answered for ${shop}, but the join was for ${state.shop}.`,
+    );
   }
   if (signedInUserId && signedInUserId !== state.userId) {
     throw new ForbiddenError("This join was started by another account. Sign in as that account or start again.");
   }
-  const refuse = (message: string): never => {
-    throw new JoinRefused(state.competitionId, message);
+  const refuse = (code: JoinRefusalCode, message?: string): never => {
+    throw new JoinRefused(state.competitionId, code, message);
   };
 
   let session: Session;
@@ -215,11 +227,11 @@ export async function completeJoin(deps: JoinDeps, request: Request, signedInUse
     headers = new Headers(result.headers as HeadersInit | undefined);
   } catch (error) {
     if (error instanceof CookieNotFound || error instanceof InvalidOAuthError) {
-      refuse("Your browser did not keep the Shopify connection cookie (or it expired). Press Join again.");
+      refuse("cookie_lost");
     }
-    if (error instanceof BotActivityDetected) refuse("Connect your store from a web browser.");
+    if (error instanceof BotActivityDetected) refuse("browser_required");
     log("warn", "shopify code exchange failed", { shop, status: (error as HttpResponseError).response?.code, error });
-    return refuse("Shopify did not complete the connection; please press Join again.");
+    return refuse("shopify_failed");
   }
   const tokens = tokensFromSession(session);
   if (!tokens.refreshToken || tokens.expiresIn === undefined) {
@@ -231,14 +243,14 @@ export async function completeJoin(deps: JoinDeps, request: Request, signedInUse
     info = await deps.admin.query(shop, SHOP_QUERY, {}, 1, tokens.accessToken);
   } catch (error) {
     log("warn", "shopify shop query failed", { shop, error });
-    return refuse("Shopify did not tell us the store's currency; please press Join again.");
+    return refuse("currency_unknown");
   }
 
   let participant: Participant;
   let competition: Competition;
   try {
     competition = await getCompetition(deps.kv, state.competitionId);
-    assertCanJoin(competition, deps.now(), info.shop.currencyCode);
+    assertCanJoin(competition, deps.now(), { userId: state.userId, currency: info.shop.currencyCode });
     const returning = await assertNotJoined(deps.kv, competition.id, state.userId, shop);
     participant = returning
       ? await updateParticipant(
@@ -263,7 +275,7 @@ export async function completeJoin(deps: JoinDeps, request: Request, signedInUse
         currency: info.shop.currencyCode,
       }, deps.now());
   } catch (error) {
-    if (error instanceof AppError) refuse(error.message);
+    if (error instanceof AppError) refuse(joinRefusalCodeOf(error), error.message);
     throw error;
   }
   await deps.connections.save(shop, tokens);

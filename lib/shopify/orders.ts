@@ -7,6 +7,13 @@
 import { parseMoney } from "../core/money.ts";
 import type { OrderDelivery } from "../competitions/revenue.ts";
 
+/**
+ * The largest order total counted, in minor units (10^13: a hundred billion
+ * dollars). Larger ones are refused, so a store's total of orders stays an
+ * exact integer (below 2^53) for any realistic number of orders.
+ */
+export const MAX_ORDER_AMOUNT = 10 ** 13;
+
 /** A payload that is not an order we can read. */
 export class OrderPayloadError extends Error {
   override name = "OrderPayloadError";
@@ -50,20 +57,23 @@ function money(amount: unknown, currency: unknown): { amount: number; currency: 
   if (typeof amount !== "string" || typeof currency !== "string") {
     throw new OrderPayloadError("The order has no current total in shop money.");
   }
+  let minor: number;
   try {
-    return { amount: parseMoney(amount, currency), currency };
+    minor = parseMoney(amount, currency);
   } catch (error) {
     throw new OrderPayloadError(`The order's current total is unreadable: ${(error as Error).message}`);
   }
+  if (minor > MAX_ORDER_AMOUNT) throw new OrderPayloadError("The order's current total is beyond any real order.");
+  return { amount: minor, currency };
 }
 
-/** `gid://shopify/Order/123` or `123` → `"123"`. */
+/** `gid://shopify/Order/123` or `123` → `"123"` (at most 20 digits: Shopify's ids are unsigned 64-bit). */
 function legacyId(gid: unknown, numeric: unknown): string {
-  const fromGid = typeof gid === "string" ? /^gid:\/\/shopify\/Order\/(\d+)$/.exec(gid)?.[1] : undefined;
+  const fromGid = typeof gid === "string" ? /^gid:\/\/shopify\/Order\/(\d{1,20})$/.exec(gid)?.[1] : undefined;
   if (fromGid) return fromGid;
   if (
     (typeof numeric === "number" && Number.isSafeInteger(numeric) && numeric > 0) ||
-    (typeof numeric === "string" && /^\d+$/.test(numeric))
+    (typeof numeric === "string" && /^\d{1,20}$/.test(numeric))
   ) {
     return String(numeric);
   }

@@ -1,13 +1,21 @@
 /**
  * Browser sign-in with Whop: OAuth 2.1 authorization code flow with PKCE
- * (S256). The state is random, single use, kept in KV for ten minutes with
- * the PKCE verifier and a same-origin `returnTo`, and deleted atomically by
- * the callback that uses it.
+ * (S256) and an OpenID Connect `nonce`. The state is random, single use,
+ * kept in KV for ten minutes with the PKCE verifier, the nonce, a
+ * same-origin `returnTo` and the hash of a browser binder, and deleted
+ * atomically by the callback that uses it.
+ *
+ * The binder is a random value set in a short-lived HttpOnly cookie by
+ * `GET /login`; the callback proceeds only when the browser presents it. A
+ * state that someone else started (an attacker who stopped before the
+ * callback and sends the victim the link) therefore signs no one in.
  */
+import { decodeJwt } from "jose";
 import type { Config } from "../../config.ts";
 import { commit, keys } from "../core/db.ts";
 import { AppError, UpstreamError } from "../core/errors.ts";
 import { log } from "../core/log.ts";
+import { safeReturnPath } from "../web/return_path.ts";
 
 /** How long a sign-in may take between `/login` and the callback. */
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
@@ -20,6 +28,15 @@ export interface OAuthState {
   verifier: string;
   returnTo: string;
   createdAt: string;
+  /** SHA-256 (base64url) of the binder cookie set in the browser that started the sign-in. */
+  binderHash: string;
+  /** The OpenID Connect nonce sent to Whop; an `id_token` must carry it back. */
+  nonce: string;
+}
+
+/** The cookie holding the sign-in binder: `__Host-` prefixed when the app is served over https. */
+export function signInCookieName(appUrl: string): string {
+  return appUrl.startsWith("https:") ? "__Host-cartbrawl_signin" : "cartbrawl_signin";
 }
 
 /** A Whop user as userinfo describes them. */
@@ -38,25 +55,9 @@ function base64url(bytes: Uint8Array): string {
   return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-/** The PKCE S256 challenge of a verifier. */
+/** The PKCE S256 challenge of a verifier (also how a binder is hashed for KV). */
 export async function pkceChallenge(verifier: string): Promise<string> {
   return base64url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))));
-}
-
-/**
- * A same-origin path to return to, or the default: absolute URLs to other
- * origins, protocol-relative `//host` and backslash tricks are refused.
- */
-export function safeReturnTo(value: string | undefined | null, appUrl: string): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.includes("\\")) return DEFAULT_RETURN_TO;
-  try {
-    const base = new URL(appUrl);
-    const url = new URL(value, base);
-    if (url.origin !== base.origin) return DEFAULT_RETURN_TO;
-    return url.pathname + url.search + url.hash;
-  } catch {
-    return DEFAULT_RETURN_TO;
-  }
 }
 
 /** The OAuth callback URL registered with Whop. */
@@ -69,23 +70,34 @@ function requireClient(config: Config): { clientId: string; clientSecret?: strin
   return { clientId: config.whop.clientId, clientSecret: config.whop.clientSecret };
 }
 
+/** A started sign-in: Whop's authorize URL, and the binder to set as the browser's cookie. */
+export interface SignInStart {
+  url: URL;
+  binder: string;
+}
+
 /**
- * Starts a sign-in: stores a fresh state and returns Whop's authorize URL.
+ * Starts a sign-in: stores a fresh state and returns Whop's authorize URL
+ * and the binder the browser must keep (`signInCookieName`) until the callback.
  *
  * @example
- * const url = await beginSignIn({ kv, config, now }, "/competitions/new");
+ * const { url, binder } = await beginSignIn({ kv, config, now }, "/competitions/new");
  */
 export async function beginSignIn(
   deps: { kv: Deno.Kv; config: Config; now: () => number },
   returnTo?: string | null,
-): Promise<URL> {
+): Promise<SignInStart> {
   const { clientId } = requireClient(deps.config);
   const state = randomToken(32);
   const verifier = randomToken(48);
+  const binder = randomToken(32);
+  const nonce = randomToken(24);
   const record: OAuthState = {
     verifier,
-    returnTo: safeReturnTo(returnTo, deps.config.appUrl),
+    returnTo: safeReturnPath(returnTo, DEFAULT_RETURN_TO),
     createdAt: new Date(deps.now()).toISOString(),
+    binderHash: await pkceChallenge(binder),
+    nonce,
   };
   await deps.kv.set(keys.oauthState(state), record, { expireIn: OAUTH_STATE_TTL_MS });
   const url = new URL(`${deps.config.whop.origin}/oauth/authorize`);
@@ -97,8 +109,9 @@ export async function beginSignIn(
     state,
     code_challenge: await pkceChallenge(verifier),
     code_challenge_method: "S256",
+    nonce,
   }).toString();
-  return url;
+  return { url, binder };
 }
 
 /** A sign-in that cannot continue; the message says what to do. */
@@ -111,9 +124,16 @@ export class SignInError extends AppError {
 
 /**
  * Takes a state out of KV (atomically: one callback wins) and returns it;
- * throws `SignInError` when it is unknown, used or expired.
+ * throws `SignInError` when it is unknown, used or expired, or when
+ * `binder` (the browser's cookie) is not the one the state was started with.
+ * A state presented by the wrong browser is left in place for the right one.
  */
-export async function consumeOAuthState(kv: Deno.Kv, state: string | undefined, now: number): Promise<OAuthState> {
+export async function consumeOAuthState(
+  kv: Deno.Kv,
+  state: string | undefined,
+  binder: string | undefined,
+  now: number,
+): Promise<OAuthState> {
   if (!state || state.length > 200) {
     throw new SignInError("This sign-in link is incomplete. Start again from Sign in.");
   }
@@ -121,6 +141,11 @@ export async function consumeOAuthState(kv: Deno.Kv, state: string | undefined, 
   const entry = await kv.get<OAuthState>(key);
   if (!entry.value) {
     throw new SignInError("This sign-in link has expired or was already used. Start again from Sign in.");
+  }
+  if (!binder || binder.length > 200 || (await pkceChallenge(binder)) !== entry.value.binderHash) {
+    throw new SignInError(
+      "This sign-in was not started in this browser. Start again from Sign in (cookies must be enabled).",
+    );
   }
   const taken = await commit(() => kv.atomic().check(entry).delete(key));
   if (!taken.ok) {
@@ -132,12 +157,13 @@ export async function consumeOAuthState(kv: Deno.Kv, state: string | undefined, 
   return entry.value;
 }
 
-/** What Whop sent back to the callback. */
+/** What Whop sent back to the callback, and the browser's binder cookie. */
 export interface CallbackParams {
   code?: string;
   state?: string;
   error?: string;
   errorDescription?: string;
+  binder?: string;
 }
 
 /**
@@ -149,7 +175,7 @@ export async function completeSignIn(
   params: CallbackParams,
 ): Promise<{ identity: WhopIdentity; returnTo: string }> {
   const client = requireClient(deps.config);
-  const stored = await consumeOAuthState(deps.kv, params.state, deps.now());
+  const stored = await consumeOAuthState(deps.kv, params.state, params.binder, deps.now());
   if (params.error) {
     throw new SignInError(
       params.error === "access_denied"
@@ -180,7 +206,11 @@ export async function completeSignIn(
   } catch (error) {
     throw new UpstreamError("Whop could not be reached to finish signing in; please try again.", error);
   }
-  const tokens = await tokenResponse.json().catch(() => ({})) as { access_token?: unknown; error?: unknown };
+  const tokens = await tokenResponse.json().catch(() => ({})) as {
+    access_token?: unknown;
+    id_token?: unknown;
+    error?: unknown;
+  };
   if (!tokenResponse.ok || typeof tokens.access_token !== "string") {
     log("warn", "whop token exchange refused", { status: tokenResponse.status, error: String(tokens.error ?? "") });
     if (tokenResponse.status === 400 && tokens.error === "invalid_grant") {
@@ -202,7 +232,36 @@ export async function completeSignIn(
   if (!infoResponse.ok || typeof info.sub !== "string" || info.sub === "") {
     throw new UpstreamError("Whop did not say who signed in; please try again.");
   }
+  if (tokens.id_token !== undefined) {
+    checkIdToken(tokens.id_token, { nonce: stored.nonce, clientId: client.clientId, sub: info.sub });
+  }
   const username = typeof info.preferred_username === "string" ? info.preferred_username : undefined;
   const name = typeof info.name === "string" && info.name.trim() ? info.name.trim() : username ?? info.sub;
   return { identity: { id: info.sub, name, username }, returnTo: stored.returnTo };
+}
+
+/**
+ * Checks the `id_token` Whop returned with the tokens: it must carry the
+ * nonce this sign-in sent, be addressed to this client and name the user
+ * userinfo named. Its signature is not checked: it came straight from Whop's
+ * token endpoint over TLS, which OpenID Connect Core 3.1.3.7 accepts in
+ * place of the signature.
+ */
+function checkIdToken(idToken: unknown, expected: { nonce: string; clientId: string; sub: string }): void {
+  let claims: ReturnType<typeof decodeJwt>;
+  try {
+    claims = decodeJwt(String(idToken));
+  } catch {
+    throw new UpstreamError("Whop returned an unreadable id_token; please try again.");
+  }
+  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (claims.nonce !== expected.nonce || !audiences.includes(expected.clientId) || claims.sub !== expected.sub) {
+    log("warn", "whop id_token refused", {
+      nonceMatches: claims.nonce === expected.nonce,
+      subMatches: claims.sub === expected.sub,
+    });
+    throw new SignInError(
+      "This sign-in could not be verified (the answer from Whop was not for it). Start again from Sign in.",
+    );
+  }
 }

@@ -7,7 +7,6 @@ import type { AppDeps, AppEnv } from "../_env.ts";
 import {
   type Competition,
   type CompetitionStatus,
-  listCompetitionsByStatus,
   listPublicCompetitions,
 } from "../../lib/competitions/competitions.ts";
 import { CompetitionCard } from "../../components/competition_card.tsx";
@@ -84,7 +83,7 @@ export function browsePage(deps: AppDeps): Hono<AppEnv> {
     const wanted = c.req.query("status")?.toUpperCase();
     const status = BROWSE_STATUSES.find((option) => option.value === wanted)?.value;
     const query = (c.req.query("q") ?? "").trim().slice(0, 100);
-    const all = status ? await listCompetitionsByStatus(deps.kv, status) : await listPublicCompetitions(deps.kv);
+    const all = await listPublicCompetitions(deps.kv, 200, status);
     const competitions = all.filter((competition) => isListedPublicly(competition) && matchesQuery(competition, query));
     return renderAppPage(c, deps, {
       title: "Competitions",

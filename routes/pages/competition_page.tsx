@@ -1,14 +1,18 @@
 /**
  * `GET /competitions/:id`: the rules, status, join form (with the refusal
- * that sent the browser back, `?joinError=`), the signed-in owner's own
+ * that sent the browser back, `?joinError=<code>`), the signed-in owner's own
  * store and its sync progress, the live leaderboard and race chart, the
- * time-elapsed bar, and the winner once decided. Drafts are shown to their
- * creator only.
+ * time-elapsed bar, and the winner once decided. Private competitions
+ * (drafts, and those cancelled before funding) are shown to their creator only.
  */
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../_env.ts";
-import { type Competition, getCompetition, isLive, isOpenForJoining } from "../../lib/competitions/competitions.ts";
-import { NotFoundError } from "../../lib/core/errors.ts";
+import {
+  type Competition,
+  getVisibleCompetition,
+  isLive,
+  isOpenForJoining,
+} from "../../lib/competitions/competitions.ts";
 import { formatMoney, toDecimalString } from "../../lib/core/money.ts";
 import { leaderboardView } from "../../lib/competitions/views.ts";
 import { StatusBadge } from "../../components/status_badge.tsx";
@@ -23,7 +27,13 @@ import {
   LiveRaceChartIsland,
   LocalTimeIsland,
 } from "../../components/island_wrappers.ts";
-import { findParticipantOfUser, type Participant, type SyncProgress } from "../../lib/competitions/participants.ts";
+import {
+  findParticipantOfUser,
+  isJoinRefusalCode,
+  JOIN_REFUSALS,
+  type Participant,
+  type SyncProgress,
+} from "../../lib/competitions/participants.ts";
 import { readRaceLines } from "../../lib/competitions/race_series.ts";
 import { canSeePlaceFigures, figureAccess, isPubliclyVisible } from "../../lib/competitions/privacy.ts";
 import { ShareMeta } from "../../components/share_meta.tsx";
@@ -73,16 +83,6 @@ function Rules(props: { competition: Competition }) {
       </p>
     </section>
   );
-}
-
-/** The longest `joinError` sentence shown; longer ones are cut (they come from a link anyone can craft). */
-export const MAX_JOIN_ERROR_LENGTH = 300;
-
-/** The `?joinError=` sentence to show, trimmed and bounded, or undefined. */
-export function joinErrorFrom(value: string | undefined): string | undefined {
-  const text = value?.trim();
-  if (!text) return undefined;
-  return text.length > MAX_JOIN_ERROR_LENGTH ? `${text.slice(0, MAX_JOIN_ERROR_LENGTH - 1)}…` : text;
 }
 
 /** The refusal that sent the browser back here (`?joinError=`), announced to screen readers. */
@@ -255,19 +255,20 @@ function Disqualified(
   );
 }
 
-/** Routes: `GET /competitions/:id` (`?joinError=<sentence>` shows a join refusal next to the form). */
+/** Routes: `GET /competitions/:id` (`?joinError=<code>` shows that refusal's sentence next to the form). */
 export function competitionPage(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>().get("/competitions/:id", async (c) => {
-    const competition = await getCompetition(deps.kv, c.req.param("id"));
     const userId = c.var.userId;
+    const competition = await getVisibleCompetition(deps.kv, c.req.param("id"), userId);
     const isCreator = userId === competition.creatorId;
-    if (competition.status === "DRAFT" && !isCreator) throw new NotFoundError("There is no competition with that id.");
     const now = deps.now();
     const [leaderboard, participant] = await Promise.all([
       leaderboardView(deps.kv, competition, 100, userId),
       userId ? findParticipantOfUser(deps.kv, userId, competition.id) : null,
     ]);
-    const joinError = participant ? undefined : joinErrorFrom(c.req.query("joinError"));
+    const code = c.req.query("joinError");
+    // Only a code the server chose is shown, as the server's sentence: nothing from the URL reaches the page.
+    const joinError = participant || !isJoinRefusalCode(code) ? undefined : JOIN_REFUSALS[code](competition);
     const open = isOpenForJoining(competition, now);
     const startMs = Date.parse(competition.startDate);
     const endMs = Date.parse(competition.endDate);

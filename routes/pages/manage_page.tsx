@@ -11,7 +11,7 @@ import { type AppDeps, type AppEnv, readForm } from "../_env.ts";
 import {
   type Competition,
   editCompetition,
-  getCompetition,
+  getVisibleCompetition,
   isEditable,
   lockedFields,
 } from "../../lib/competitions/competitions.ts";
@@ -52,10 +52,10 @@ import { SandboxTools } from "../../components/sandbox_tools.tsx";
 import { EmbedSnippet } from "../../components/embed_snippet.tsx";
 import { isPubliclyVisible } from "../../lib/competitions/privacy.ts";
 
-/** The competition, when the caller created it; 401 signed out, 403 for anyone else. */
+/** The competition, when the caller created it; 401 signed out, 404 when private, 403 for anyone else. */
 export async function loadOwnCompetition(c: Context<AppEnv>, deps: AppDeps): Promise<Competition> {
   const userId = requireUserId(c);
-  const competition = await getCompetition(deps.kv, c.req.param("id")!);
+  const competition = await getVisibleCompetition(deps.kv, c.req.param("id")!, userId);
   if (competition.creatorId !== userId) throw new ForbiddenError("Only the creator can manage this competition.");
   return competition;
 }

@@ -1,7 +1,9 @@
 /**
  * Whop's OAuth 2.1 + PKCE endpoints for browser sign-in, at the paths Whop
  * documents under `https://api.whop.com/oauth/`: `authorize` (a page to pick
- * a demo user), `token`, `userinfo` and `revoke`.
+ * a demo user), `token`, `userinfo` and `revoke`. As Whop's OAuth guide
+ * says, a request with the `openid` scope must carry a `nonce`; the
+ * `id_token` returned with the tokens carries it back.
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
@@ -96,6 +98,8 @@ export function oauthRoutes(
       ? "code_challenge is required"
       : params.code_challenge_method !== "S256"
       ? "code_challenge_method must be S256"
+      : (params.scope ?? "").split(" ").includes("openid") && !params.nonce
+      ? "nonce is required with the openid scope"
       : undefined;
     if (!problem) return undefined;
     redirect.searchParams.set("error", "invalid_request");

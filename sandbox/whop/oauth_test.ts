@@ -183,6 +183,21 @@ Deno.test("whop sandbox - OAuth authorize without PKCE redirects back with an er
     assert.equal(location.searchParams.get("error"), "invalid_request");
     assert.equal(location.searchParams.get("state"), "s1");
 
+    // With openid, a nonce is required (Whop's OAuth guide): refused without one.
+    params.set("code_challenge", "x".repeat(43));
+    params.set("code_challenge_method", "S256");
+    params.set("scope", "openid profile");
+    const noNonce = await fetch(`${sandbox.origin}/oauth/authorize?${params}`, { redirect: "manual" });
+    await noNonce.body?.cancel();
+    assert.equal(
+      new URL(noNonce.headers.get("location")!).searchParams.get("error_description"),
+      "nonce is required with the openid scope",
+    );
+    params.set("nonce", "n1");
+    const withNonce = await fetch(`${sandbox.origin}/oauth/authorize?${params}`, { redirect: "manual" });
+    assert.equal(withNonce.status, 200, "the sign-in page");
+    await withNonce.body?.cancel();
+
     params.set("client_id", "someone_else");
     const unknown = await fetch(`${sandbox.origin}/oauth/authorize?${params}`);
     assert.equal(unknown.status, 400);

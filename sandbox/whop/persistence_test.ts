@@ -37,6 +37,7 @@ async function oauthTokens(sandbox: WhopSandbox, userId: string) {
     client_id: TEST_SETTINGS.clientId,
     redirect_uri: REDIRECT,
     scope: "openid profile email",
+    nonce: "n",
     state: "s",
     code_challenge: await pkceChallenge(verifier),
     code_challenge_method: "S256",

@@ -1,13 +1,16 @@
 /**
  * Resolves who is calling: a Whop user token header (embedded app and API
  * clients) or a browser session cookie. Sets `userId` when either is valid;
- * a present but invalid token is refused with 401.
+ * a present but invalid token is refused with 401, counted against the
+ * client address's failed authentications (429 past the limit).
  */
 import { getCookie } from "hono/cookie";
 import type { MiddlewareHandler } from "hono";
 import { getSession, sessionCookieName } from "../../core/sessions.ts";
 import type { UserTokenVerifier } from "../../whop/user_token.ts";
 import { UnauthorizedError } from "../../core/errors.ts";
+import { RateLimiter } from "../rate_limit.ts";
+import type { ClientAddressVariables } from "./client_address.ts";
 
 /** Options of the caller middleware. */
 export interface CallerOptions {
@@ -21,12 +24,20 @@ export interface CallerOptions {
 export type CallerVariables = { userId?: string };
 
 /** Sets `c.var.userId` from `x-whop-user-token` or the session cookie. */
-export function caller(options: CallerOptions): MiddlewareHandler<{ Variables: CallerVariables }> {
+export function caller(
+  options: CallerOptions,
+): MiddlewareHandler<{ Variables: CallerVariables & ClientAddressVariables }> {
   const cookieName = sessionCookieName(options.appUrl);
+  const limiter = new RateLimiter(options.kv, options.now);
   return async (c, next) => {
     const token = c.req.header("x-whop-user-token");
     if (token) {
-      c.set("userId", await options.verifyUserToken(token));
+      try {
+        c.set("userId", await options.verifyUserToken(token));
+      } catch (error) {
+        if (!(error instanceof UnauthorizedError)) throw error;
+        await limiter.refuseAuthentication(c.var.clientAddress, error.message);
+      }
     } else {
       const sessionId = getCookie(c, cookieName);
       const session = sessionId ? await getSession(options.kv, sessionId, options.now()) : null;

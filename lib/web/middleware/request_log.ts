@@ -17,8 +17,8 @@ export interface RequestLogOptions {
   routinePaths?: RegExp;
 }
 
-/** Variables the request log middleware sets. */
-export type RequestLogVariables = { requestId: string; userId?: string };
+/** Variables the request log middleware sets (`sampledRefusal`: set by whoever logged the refusal sampled). */
+export type RequestLogVariables = { requestId: string; userId?: string; sampledRefusal?: boolean };
 
 const INCOMING_ID = /^[\w.-]{8,64}$/;
 
@@ -33,6 +33,8 @@ export function requestLog(options: RequestLogOptions = {}): MiddlewareHandler<{
     await next();
     c.header("x-request-id", requestId);
     if (quiet.has(c.req.path) && c.res.status < 400) return;
+    // Refused floods are summarized by `RefusalLog` (lib/web/rate_limit.ts), not one line each.
+    if (c.var.sampledRefusal) return;
     const routine = c.res.status < 400 && options.routinePaths?.test(c.req.path);
     log(c.res.status >= 500 ? "error" : routine ? "debug" : "info", "request", {
       requestId,
