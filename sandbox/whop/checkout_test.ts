@@ -121,6 +121,7 @@ Deno.test("whop sandbox - the checkout pre-selects the user this browser signed 
         redirect_uri: "http://127.0.0.1:8000/auth/callback",
         scope: "openid",
         state: "s",
+        nonce: "n",
         code_challenge: "x".repeat(43),
         code_challenge_method: "S256",
         user_id: signedIn.id,
