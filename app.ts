@@ -32,6 +32,7 @@ import {
   WEBHOOK_PATH as SHOPIFY_WEBHOOK_PATH,
 } from "./lib/shopify/mod.ts";
 import type { LifecycleServices } from "./lib/competitions/settlement.ts";
+import type { LiveHub } from "./lib/live/hub.ts";
 import { type AppDeps, type AppEnv, type ErrorBody, MAX_BODY_BYTES } from "./routes/_env.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { staticRoutes } from "./routes/static.ts";
@@ -41,7 +42,9 @@ import { whopApi } from "./routes/whop_api.ts";
 import { userApi } from "./routes/user_api.ts";
 import { pageRoutes } from "./routes/pages/mod.ts";
 import { renderErrorPage } from "./routes/pages/error_page.tsx";
-import { eventsApi } from "./routes/events_api.ts";
+import { createLiveHub, eventsApi } from "./routes/events_api.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
+import { webhookMetrics } from "./lib/web/middleware/webhook_metrics.ts";
 import { adminApi } from "./routes/admin_api.ts";
 import { shopifyRoutes } from "./routes/shopify.ts";
 import { sandboxRoutes } from "./routes/sandbox.ts";
@@ -65,7 +68,9 @@ const OWN_BODY_LIMIT_PATHS = new Set<string>([WHOP_WEBHOOK_PATH, SHOPIFY_WEBHOOK
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use(requestLog({ quietPaths: ["/healthz"] }));
+  const live = deps.live ?? createLiveHub(deps);
+  app.use(requestLog({ quietPaths: ["/healthz", "/metrics"] }));
+  app.use(webhookMetrics({ shopify: SHOPIFY_WEBHOOK_PATH, whop: WHOP_WEBHOOK_PATH }));
   app.use(secureHeaders({ xFrameOptions: false, crossOriginResourcePolicy: "same-site" }));
   const defaultBodyLimit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
@@ -87,13 +92,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   }
 
   app.route("/", healthRoutes(deps));
+  app.route("/", metricsRoutes({ ...deps, live }));
   app.route("/static", staticRoutes());
   app.route("/api/competitions", competitionsApi(deps));
   app.route("/", authRoutes(deps));
   app.route("/", whopApi(deps));
   app.route("/", userApi(deps));
   app.route("/", shopifyRoutes({ ...deps, shopify: deps.shopify ?? createShopifyServices(deps) }));
-  app.route("/api/competitions", eventsApi(deps));
+  app.route("/api/competitions", eventsApi({ ...deps, live }));
 
   if (deps.lifecycle) app.route("/api/admin", adminApi({ ...deps, lifecycle: deps.lifecycle }));
   // Sandbox-only controls (fast-forward, start now); absent, and so 404, otherwise.
@@ -135,7 +141,7 @@ function oauthOrigins(config: Config): string[] {
 export interface Runtime {
   /** The effective settings (sandbox origins filled in). */
   config: Config;
-  deps: AppDeps & { lifecycle: LifecycleServices };
+  deps: AppDeps & { lifecycle: LifecycleServices; live: LiveHub };
   app: ReturnType<typeof createApp>;
   lifecycle: LifecycleServices;
   worker: QueueWorker;
@@ -221,6 +227,7 @@ export async function buildRuntime(
     whop,
     shopify,
     lifecycle,
+    live: createLiveHub({ kv }),
     verifyUserToken: options.verifyUserToken ?? createUserTokenVerifier({
       jwksUrl: new URL("/.well-known/jwks.json", config.whop.origin),
       appId: config.whop.appId ?? "app_sandbox",

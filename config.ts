@@ -24,6 +24,8 @@ export interface Config {
   sandbox: boolean;
   competitionMinDurationS: number;
   adminUserIds: string[];
+  /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. */
+  metricsToken?: string;
 }
 
 /** A setting is missing or malformed; the message names it. */
@@ -70,6 +72,7 @@ const settings = z.object({
   COMPETITION_MIN_DURATION_S: z.coerce.number({ error: "must be a number of seconds" })
     .int("must be a whole number of seconds").min(1, "must be at least 1").default(3600),
   ADMIN_USER_IDS: z.string().optional(),
+  METRICS_TOKEN: optionalText,
 });
 
 /**
@@ -120,5 +123,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sandbox,
     competitionMinDurationS: s.COMPETITION_MIN_DURATION_S,
     adminUserIds: (s.ADMIN_USER_IDS ?? "").split(",").map((id) => id.trim()).filter(Boolean),
+    metricsToken: s.METRICS_TOKEN,
   };
 }

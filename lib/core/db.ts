@@ -31,6 +31,7 @@
  * | ["settings", name]                                           | varies                  | e.g. the sandbox encryption key          |
  * | ["sandbox_demo"]                                             | DemoWorld               | sandbox only: the demo world, seeded once |
  */
+import { countKvCommitRetry } from "./metrics.ts";
 
 /** Keys of the app's KV layout; the table above is the documentation. */
 export const keys = {
@@ -67,6 +68,7 @@ export const keys = {
   webhookDelivery: (source: "shopify" | "whop", deliveryId: string) =>
     ["webhook_deliveries", source, deliveryId] as const,
   shop: (shop: string) => ["shops", shop] as const,
+  payouts: () => ["payouts"] as const,
   payout: (competitionId: string) => ["payouts", competitionId] as const,
   prizeRefund: (competitionId: string) => ["refunds", competitionId] as const,
   paymentRefund: (paymentId: string) => ["payment_refunds", paymentId] as const,
@@ -112,6 +114,7 @@ export async function commit(
       return await build().commit();
     } catch (error) {
       if (attempt >= attempts || !(error instanceof Error) || !LOCKED.test(error.message)) throw error;
+      countKvCommitRetry();
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }
   }

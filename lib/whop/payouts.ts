@@ -46,6 +46,15 @@ export async function getPayout(kv: Deno.Kv, competitionId: string): Promise<Pay
   return (await kv.get<Payout>(keys.payout(competitionId))).value;
 }
 
+/** Every payout's state (`gave_up` for one an operator must look at), counted; for `/metrics`. */
+export async function countPayoutsByState(kv: Deno.Kv): Promise<Record<OnceRecord["state"] | "gave_up", number>> {
+  const counts = { pending: 0, sending: 0, sent: 0, failed: 0, gave_up: 0 };
+  for await (const entry of kv.list<Payout>({ prefix: keys.payouts() })) {
+    counts[entry.value.gaveUp ? "gave_up" : entry.value.state]++;
+  }
+  return counts;
+}
+
 /**
  * Records the payout of `competition` to `winner` and queues it, once: a
  * second call finds the record and changes nothing, except that a payout not

@@ -1,0 +1,150 @@
+/**
+ * Runs one process of the product, the same way from `main.ts` (islands
+ * built from source) and from the release entry (`scripts/release.ts`, files
+ * embedded): read the settings, open KV, bring its layout up to date, build
+ * the product, start the queue worker and the jobs, serve, and stop cleanly
+ * on SIGTERM or SIGINT. It imports no build tool, so the release bundle
+ * carries none.
+ */
+import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { log } from "./lib/core/log.ts";
+import { LayoutError, prepareLayout } from "./lib/core/migrations.ts";
+import { buildRuntime, openKv, type Runtime } from "./app.ts";
+import { scheduleJobs } from "./cron/schedule.ts";
+import { SlowClientError } from "./lib/live/hub.ts";
+import type { SandboxDemo } from "./sandbox/world.ts";
+
+/** How long a shutdown waits for in-flight requests and queue messages, ms. */
+export const DRAIN_MS = 5_000;
+
+/** The settings from the environment; on a bad one, prints the sentence that names it and exits 1. */
+export function settingsOrExit(): Config {
+  try {
+    return loadConfig(Deno.env.toObject());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`CartBrawl cannot start: ${error.message}`);
+    Deno.exit(1);
+  }
+}
+
+/**
+ * Serves the product until SIGTERM or SIGINT, then drains (see `shutdown`)
+ * and exits 0. Data from a newer release stops the start with one sentence
+ * and exit code 1.
+ *
+ * @example
+ * await serveProduct(settingsOrExit());
+ */
+export async function serveProduct(settings: Config): Promise<void> {
+  const kv = await openKv(settings.kvPath);
+  try {
+    const layout = await prepareLayout(kv, { now: Date.now });
+    if (layout.result !== "current") log("info", "KV layout ready", layout);
+  } catch (error) {
+    if (!(error instanceof LayoutError)) throw error;
+    console.error(`CartBrawl cannot start: ${error.message}`);
+    kv.close();
+    Deno.exit(1);
+  }
+  const runtime = await buildRuntime(settings, kv);
+  const { config, worker, lifecycle } = runtime;
+  const listening = worker.listen().catch((error) => log("error", "queue worker stopped", { error }));
+  scheduleJobs(lifecycle);
+  const requests = new RequestGate();
+  const server = Deno.serve({
+    port: config.port,
+    // A live client dropped for not reading ends its stream with this error; it is expected.
+    onError: (error) => {
+      if (!(error instanceof SlowClientError)) log("error", "unhandled server error", { error });
+      return new Response(null, { status: 500 });
+    },
+    onListen: ({ hostname, port }) =>
+      log("info", "listening", { url: `http://${hostname}:${port}`, appUrl: config.appUrl, sandbox: config.sandbox }),
+  }, requests.wrap(runtime.app.fetch));
+  // Sandbox mode: the demo world (seeded once per data file) and its simulated customers.
+  const demo = runtime.startDemo?.();
+  let stopping: Promise<void> | undefined;
+  const onSignal = (signal: Deno.Signal) => {
+    stopping ??= shutdown({ runtime, server, requests, demo }, signal).then(() => listening).finally(() =>
+      Deno.exit(0)
+    );
+  };
+  Deno.addSignalListener("SIGTERM", () => onSignal("SIGTERM"));
+  Deno.addSignalListener("SIGINT", () => onSignal("SIGINT"));
+}
+
+/**
+ * Counts the requests being handled and, once closed, answers new ones 503
+ * (`Connection: close`, `Retry-After`) so a proxy sends them to another
+ * instance. Deno's own `shutdown()` cuts the bodies of requests still being
+ * uploaded, so the drain waits here for those first.
+ */
+class RequestGate {
+  #inFlight = 0;
+  #closed = false;
+  #idle = Promise.withResolvers<void>();
+
+  /** The handler, counted. A response's body (an event stream) may outlive the count. */
+  wrap(handler: Deno.ServeHandler): Deno.ServeHandler {
+    return async (request, info) => {
+      if (this.#closed) {
+        return new Response("The server is restarting; please retry.\n", {
+          status: 503,
+          headers: { "Connection": "close", "Retry-After": "1", "Content-Type": "text/plain; charset=utf-8" },
+        });
+      }
+      this.#inFlight++;
+      try {
+        return await handler(request, info);
+      } finally {
+        if (--this.#inFlight === 0 && this.#closed) this.#idle.resolve();
+      }
+    };
+  }
+
+  /** Refuses new requests; settles when none is in flight. */
+  close(): Promise<void> {
+    this.#closed = true;
+    if (this.#inFlight === 0) this.#idle.resolve();
+    return this.#idle.promise;
+  }
+}
+
+/** What a shutdown stops. */
+interface Running {
+  runtime: Runtime;
+  server: Deno.HttpServer;
+  requests: RequestGate;
+  demo?: SandboxDemo;
+}
+
+/**
+ * The drain: refuse new requests; end every live stream with a `retry:`
+ * hint (browsers reconnect, to another instance behind the proxy); wait up
+ * to `DRAIN_MS` for requests in flight (webhooks are applied before they are
+ * answered) and for queue messages being handled (the rest are delivered
+ * again later); close the listener and KV.
+ */
+async function shutdown({ runtime, server, requests: gate, demo }: Running, signal: Deno.Signal): Promise<void> {
+  const started = performance.now();
+  log("info", "shutting down", { signal });
+  const stoppingDemo = demo?.stop();
+  const closingStreams = runtime.deps.live.close();
+  const requests = await withDeadline(gate.close(), DRAIN_MS);
+  const messages = await runtime.worker.stop(Math.max(0, DRAIN_MS - (performance.now() - started)));
+  await withDeadline(server.shutdown(), 1_000);
+  await withDeadline(Promise.all([closingStreams, stoppingDemo]), 1_000);
+  await withDeadline(Promise.all([runtime.sandboxes.shopify?.close(), runtime.sandboxes.whop?.close()]), 1_000);
+  runtime.deps.kv.close();
+  log("info", "stopped", { requests, messages, ms: Math.round(performance.now() - started) });
+}
+
+/** Waits for `work`, or `ms` at most. */
+async function withDeadline(work: Promise<unknown>, ms: number): Promise<"done" | "timed_out"> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<"timed_out">((resolve) => timer = setTimeout(() => resolve("timed_out"), ms));
+  const outcome = await Promise.race([work.then(() => "done" as const), deadline]);
+  clearTimeout(timer);
+  return outcome;
+}
