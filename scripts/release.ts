@@ -15,6 +15,8 @@ import { buildIslandBundles } from "../lib/web/island_build.ts";
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DIST = join(ROOT, "dist");
 const GENERATED = join(DIST, "build");
+/** The run graph's lockfile (`deno.json` disables the default one; see the README). */
+const LOCK = `--lock=${join(ROOT, "deno.start.lock")}`;
 
 /** The flags the release runs with (and `deno compile` bakes in). */
 export const RUN_FLAGS = ["--allow-all", "--unstable-kv", "--unstable-cron"];
@@ -77,10 +79,10 @@ export async function buildRelease(options: { compile?: boolean } = {}): Promise
   }
   const entry = join(GENERATED, "release.ts");
   const bundle = join(DIST, "cartbrawl.js");
-  await deno(["bundle", "--quiet", "--platform", "deno", "--packages", "bundle", "--output", bundle, entry]);
+  await deno(["bundle", "--quiet", LOCK, "--platform", "deno", "--packages", "bundle", "--output", bundle, entry]);
   if (!options.compile) return { bundle };
   const binary = join(DIST, "cartbrawl");
-  await deno(["compile", ...RUN_FLAGS, "--no-check", "--output", binary, entry]);
+  await deno(["compile", LOCK, ...RUN_FLAGS, "--no-check", "--output", binary, entry]);
   return { bundle, binary };
 }
 
