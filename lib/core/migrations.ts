@@ -56,7 +56,8 @@ export interface PrepareLayoutOptions {
   waitMs?: number;
 }
 
-const VERSION_KEY = keys.setting("layout_version");
+/** Where the layout version is stored. */
+export const LAYOUT_VERSION_KEY = keys.setting("layout_version");
 const LEASE = "layout_migrations";
 
 /**
@@ -72,7 +73,7 @@ export async function prepareLayout(kv: Deno.Kv, options: PrepareLayoutOptions):
   const giveUpAt = options.now() + (options.waitMs ?? 15 * 60_000);
   let waited = false;
   for (;;) {
-    const entry = await kv.get<number>(VERSION_KEY);
+    const entry = await kv.get<number>(LAYOUT_VERSION_KEY);
     const version = entry.value ?? 0;
     if (version > target) {
       throw new LayoutError(
@@ -82,7 +83,7 @@ export async function prepareLayout(kv: Deno.Kv, options: PrepareLayoutOptions):
     }
     if (version === target) return { result: waited ? "migrated_elsewhere" : "current", version };
     if (entry.value === null && await isEmpty(kv)) {
-      const stamped = await commit(() => kv.atomic().check(entry).set(VERSION_KEY, target));
+      const stamped = await commit(() => kv.atomic().check(entry).set(LAYOUT_VERSION_KEY, target));
       if (stamped.ok) return { result: "initialized", version: target };
       continue;
     }
@@ -114,13 +115,13 @@ async function migrate(
   target: number,
   renewLease: () => Promise<unknown>,
 ): Promise<LayoutOutcome> {
-  const from = (await kv.get<number>(VERSION_KEY)).value ?? 0;
+  const from = (await kv.get<number>(LAYOUT_VERSION_KEY)).value ?? 0;
   if (from >= target) return { result: "migrated_elsewhere", version: from };
   let version = from;
   for (const step of migrations.filter((m) => m.to > from && m.to <= target).sort((a, b) => a.to - b.to)) {
     log("info", "migrating the KV layout", { from: version, to: step.to, step: step.description });
     await step.run(kv);
-    await kv.set(VERSION_KEY, step.to);
+    await kv.set(LAYOUT_VERSION_KEY, step.to);
     version = step.to;
     await renewLease();
   }
