@@ -3,8 +3,9 @@
  * built from source) and from the release entry (`scripts/release.ts`, files
  * embedded): read the settings, open KV, bring its layout up to date, build
  * the product, start the queue worker and the jobs, serve, and stop cleanly
- * on SIGTERM or SIGINT. It imports no build tool, so the release bundle
- * carries none.
+ * on SIGTERM or SIGINT. Also the operators' KV commands (backup, restore),
+ * so the release file alone can run them. It imports no build tool, so the
+ * release bundle carries none.
  */
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { log } from "./lib/core/log.ts";
@@ -12,6 +13,7 @@ import { LayoutError, prepareLayout } from "./lib/core/migrations.ts";
 import { buildRuntime, openKv, type Runtime } from "./app.ts";
 import { scheduleJobs } from "./cron/schedule.ts";
 import { SlowClientError } from "./lib/live/hub.ts";
+import { BackupError, backupKv, restoreKv } from "./lib/core/backup.ts";
 import type { SandboxDemo } from "./sandbox/world.ts";
 
 /** How long a shutdown waits for in-flight requests and queue messages, ms. */
@@ -147,4 +149,47 @@ async function withDeadline(work: Promise<unknown>, ms: number): Promise<"done" 
   const outcome = await Promise.race([work.then(() => "done" as const), deadline]);
   clearTimeout(timer);
   return outcome;
+}
+
+/**
+ * The operators' commands: `backup <file>` (`-` for standard output) and
+ * `restore <file>`, on the KV at `KV_PATH`. Prints one line saying what was
+ * done (or why not) and exits: 0 done, 1 refused, 2 usage.
+ *
+ * @example
+ * await runKvCommand(["backup", "cartbrawl.ndjson"]); // `deno task backup cartbrawl.ndjson`
+ */
+export async function runKvCommand([command, path]: string[]): Promise<never> {
+  if ((command !== "backup" && command !== "restore") || !path) {
+    console.error("Usage: backup <file> (or - for standard output) | restore <file>");
+    Deno.exit(2);
+  }
+  const { kvPath } = settingsOrExit();
+  const local = kvPath !== ":memory:" && !/^https?:\/\//.test(kvPath);
+  if (command === "backup" && local && !await Deno.stat(kvPath).then(() => true, () => false)) {
+    console.error(`There is no KV data at ${kvPath}; set KV_PATH to the app's.`);
+    Deno.exit(1);
+  }
+  const kv = await openKv(kvPath);
+  try {
+    if (command === "backup") {
+      const partial = `${path}.partial`;
+      const out = path === "-"
+        ? Deno.stdout.writable
+        : (await Deno.open(partial, { write: true, create: true, truncate: true })).writable;
+      const { entries, sha256 } = await backupKv(kv, out);
+      if (path !== "-") await Deno.rename(partial, path);
+      console.error(`backed up ${entries} entries of ${kvPath} to ${path} (sha256 ${sha256})`);
+    } else {
+      const { entries } = await restoreKv(kv, () => Deno.open(path).then((file) => file.readable));
+      console.error(`restored ${entries} entries from ${path} into ${kvPath}`);
+    }
+  } catch (error) {
+    if (!(error instanceof BackupError)) throw error;
+    console.error(`${command === "backup" ? "Backup" : "Restore"} refused: ${error.message}`);
+    kv.close();
+    Deno.exit(1);
+  }
+  kv.close();
+  Deno.exit(0);
 }

@@ -4,7 +4,8 @@
  * source tree, no node_modules, no esbuild next to it). It serves the pages,
  * the island bundles, a live stream and `/metrics`; on SIGTERM, with a live
  * client open and a webhook still arriving, it applies the webhook, ends the
- * stream with a `retry:` hint and exits 0 well within 10 s.
+ * stream with a `retry:` hint and exits 0 well within 10 s. The same file
+ * then backs up the data it left.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -143,6 +144,17 @@ Deno.test("release - dist/cartbrawl.js runs alone from an empty directory and dr
       } finally {
         kv.close();
       }
+
+      // The same file runs the operators' backup.
+      const backup = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "--unstable-kv", "--unstable-cron", "cartbrawl.js", "backup", "backup.ndjson"],
+        cwd: dir,
+        env: { KV_PATH: kvPath },
+      }).output();
+      assert.equal(backup.code, 0, new TextDecoder().decode(backup.stderr));
+      const lines = (await Deno.readTextFile(join(dir, "backup.ndjson"))).trim().split("\n");
+      assert.equal(JSON.parse(lines[0]).format, "cartbrawl-kv-backup");
+      assert.equal(JSON.parse(lines.at(-1)!).entries, lines.length - 2);
     } finally {
       await app.kill();
     }
