@@ -68,8 +68,12 @@ export async function serveProduct(settings: Config): Promise<void> {
   const demo = runtime.startDemo?.();
   let stopping: Promise<void> | undefined;
   const onSignal = (signal: Deno.Signal) => {
-    stopping ??= shutdown({ runtime, server, requests, demo }, signal).then(() => listening).finally(() =>
-      Deno.exit(0)
+    stopping ??= shutdown({ runtime, server, requests, demo }, signal).then(() => listening).then(
+      () => Deno.exit(0),
+      (error) => {
+        log("error", "shutdown failed", { error });
+        Deno.exit(1);
+      },
     );
   };
   Deno.addSignalListener("SIGTERM", () => onSignal("SIGTERM"));

@@ -36,11 +36,16 @@ async function filesUnder(dir: string, base: string, skip?: string): Promise<Map
   return files;
 }
 
-/** Runs a Deno subcommand from the project root; throws with its output when it fails. */
-async function deno(args: string[]): Promise<void> {
+/** A build step failed; the message says which and what to do. */
+export class ReleaseError extends Error {
+  override name = "ReleaseError";
+}
+
+/** Runs a Deno subcommand from the project root (its output shown); throws `ReleaseError` with `hint` when it fails. */
+async function deno(args: string[], hint = ""): Promise<void> {
   const out = await new Deno.Command(Deno.execPath(), { args, cwd: ROOT, stdout: "inherit", stderr: "inherit" })
     .output();
-  if (!out.success) throw new Error(`deno ${args[0]} failed (exit ${out.code})`);
+  if (!out.success) throw new ReleaseError(`deno ${args[0]} failed (exit ${out.code}). ${hint}`.trim());
 }
 
 /**
@@ -83,12 +88,20 @@ export async function buildRelease(options: { compile?: boolean } = {}): Promise
   await deno(["bundle", "--quiet", LOCK, "--platform", "deno", "--packages", "bundle", "--output", bundle, entry]);
   if (!options.compile) return { bundle };
   const binary = join(DIST, "cartbrawl");
-  await deno(["compile", LOCK, ...RUN_FLAGS, "--no-check", "--output", binary, entry]);
+  await deno(
+    ["compile", LOCK, ...RUN_FLAGS, "--no-check", "--output", binary, entry],
+    "deno compile downloads Deno's runtime (denort) from dl.deno.land; without internet access, " +
+      `run ${relative(ROOT, bundle)} with \`deno run ${RUN_FLAGS.join(" ")}\` instead (it is already written).`,
+  );
   return { bundle, binary };
 }
 
 if (import.meta.main) {
-  const { bundle, binary } = await buildRelease({ compile: Deno.args.includes("--compile") });
+  const { bundle, binary } = await buildRelease({ compile: Deno.args.includes("--compile") }).catch((error) => {
+    if (!(error instanceof ReleaseError)) throw error;
+    console.error(error.message);
+    Deno.exit(1);
+  });
   const size = (await Deno.stat(bundle)).size;
   console.log(
     `wrote ${relative(Deno.cwd(), bundle)} (${(size / 1024 / 1024).toFixed(1)} MB)` +

@@ -7,7 +7,7 @@
  * `static/` and the island build.
  */
 
-/** One embedded file and its strong ETag (a content hash, so it survives restarts). */
+/** One embedded file and its ETag (a content hash, so it survives restarts and is the same on every instance). */
 export interface EmbeddedFile {
   bytes: Uint8Array<ArrayBuffer>;
   etag: string;
@@ -29,7 +29,8 @@ export async function installEmbeddedAssets(files: Record<string, string>): Prom
   for (const [path, base64] of Object.entries(files)) {
     const bytes = Uint8Array.fromBase64(base64);
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-    map.set(path, { bytes, etag: `"${digest.slice(0, 12).toBase64({ alphabet: "base64url" })}"` });
+    // Weak, like the files served from disk: compression changes the bytes sent, not the file.
+    map.set(path, { bytes, etag: `W/"${digest.slice(0, 12).toBase64({ alphabet: "base64url" })}"` });
   }
   installed = map;
 }
