@@ -52,7 +52,8 @@ export async function serveProduct(settings: Config): Promise<void> {
   const runtime = await buildRuntime(settings, kv);
   const { config, worker, lifecycle } = runtime;
   const listening = worker.listen().catch((error) => log("error", "queue worker stopped", { error }));
-  scheduleJobs(lifecycle);
+  const jobs = new JobRuns();
+  scheduleJobs(lifecycle, { signal: jobs.signal, track: (run) => jobs.track(run) });
   const requests = new RequestGate();
   const server = Deno.serve({
     port: config.port,
@@ -68,7 +69,7 @@ export async function serveProduct(settings: Config): Promise<void> {
   const demo = runtime.startDemo?.();
   let stopping: Promise<void> | undefined;
   const onSignal = (signal: Deno.Signal) => {
-    stopping ??= shutdown({ runtime, server, requests, demo }, signal).then(() => listening).then(
+    stopping ??= shutdown({ runtime, server, requests, jobs, demo }, signal).then(() => listening).then(
       () => Deno.exit(0),
       (error) => {
         log("error", "shutdown failed", { error });
@@ -117,33 +118,62 @@ class RequestGate {
   }
 }
 
+/** The scheduled job runs of this process, and the switch that stops scheduling more. */
+class JobRuns {
+  readonly #stop = new AbortController();
+  readonly #running = new Set<Promise<unknown>>();
+
+  /** Aborted when the process stops: no new run starts. */
+  get signal(): AbortSignal {
+    return this.#stop.signal;
+  }
+
+  /** Keeps `run` until it settles. */
+  track(run: Promise<unknown>): void {
+    const settled = run.catch(() => {});
+    this.#running.add(settled);
+    settled.finally(() => this.#running.delete(settled));
+  }
+
+  /** Stops scheduling; settles when the runs in progress have. */
+  stop(): Promise<unknown> {
+    this.#stop.abort();
+    return Promise.all(this.#running);
+  }
+}
+
 /** What a shutdown stops. */
 interface Running {
   runtime: Runtime;
   server: Deno.HttpServer;
   requests: RequestGate;
+  jobs: JobRuns;
   demo?: SandboxDemo;
 }
 
 /**
- * The drain: refuse new requests; end every live stream with a `retry:`
- * hint (browsers reconnect, to another instance behind the proxy); wait up
- * to `DRAIN_MS` for requests in flight (webhooks are applied before they are
- * answered) and for queue messages being handled (the rest are delivered
- * again later); close the listener and KV.
+ * The drain: refuse new requests and start no scheduled job; end every live
+ * stream with a `retry:` hint (browsers reconnect, to another instance
+ * behind the proxy); wait up to `DRAIN_MS` for requests in flight (webhooks
+ * are applied before they are answered), queue messages being handled (the
+ * rest are delivered again later) and job runs in progress (one cut short
+ * keeps its lease until it expires); close the listener and KV.
  */
-async function shutdown({ runtime, server, requests: gate, demo }: Running, signal: Deno.Signal): Promise<void> {
+async function shutdown({ runtime, server, requests: gate, jobs, demo }: Running, signal: Deno.Signal): Promise<void> {
   const started = performance.now();
   log("info", "shutting down", { signal });
   const stoppingDemo = demo?.stop();
   const closingStreams = runtime.deps.live.close();
+  const runningJobs = jobs.stop();
   const requests = await withDeadline(gate.close(), DRAIN_MS);
-  const messages = await runtime.worker.stop(Math.max(0, DRAIN_MS - (performance.now() - started)));
+  const left = () => Math.max(0, DRAIN_MS - (performance.now() - started));
+  const messages = await runtime.worker.stop(left());
+  const jobRuns = await withDeadline(runningJobs, left());
   await withDeadline(server.shutdown(), 1_000);
   await withDeadline(Promise.all([closingStreams, stoppingDemo]), 1_000);
   await withDeadline(Promise.all([runtime.sandboxes.shopify?.close(), runtime.sandboxes.whop?.close()]), 1_000);
   runtime.deps.kv.close();
-  log("info", "stopped", { requests, messages, ms: Math.round(performance.now() - started) });
+  log("info", "stopped", { requests, messages, jobRuns, ms: Math.round(performance.now() - started) });
 }
 
 /** Waits for `work`, or `ms` at most. */
