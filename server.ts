@@ -51,7 +51,7 @@ export async function serveProduct(settings: Config): Promise<void> {
   }
   const runtime = await buildRuntime(settings, kv);
   const { config, worker, lifecycle } = runtime;
-  const listening = worker.listen().catch((error) => log("error", "queue worker stopped", { error }));
+  worker.listen().catch((error) => log("error", "queue worker stopped", { error }));
   const jobs = new JobRuns();
   scheduleJobs(lifecycle, { signal: jobs.signal, track: (run) => jobs.track(run) });
   const requests = new RequestGate();
@@ -69,7 +69,7 @@ export async function serveProduct(settings: Config): Promise<void> {
   const demo = runtime.startDemo?.();
   let stopping: Promise<void> | undefined;
   const onSignal = (signal: Deno.Signal) => {
-    stopping ??= shutdown({ runtime, server, requests, jobs, demo }, signal).then(() => listening).then(
+    stopping ??= shutdown({ runtime, server, requests, jobs, demo }, signal).then(
       () => Deno.exit(0),
       (error) => {
         log("error", "shutdown failed", { error });
@@ -169,11 +169,11 @@ async function shutdown({ runtime, server, requests: gate, jobs, demo }: Running
   const left = () => Math.max(0, DRAIN_MS - (performance.now() - started));
   const messages = await runtime.worker.stop(left());
   const jobRuns = await withDeadline(runningJobs, left());
-  await withDeadline(server.shutdown(), 1_000);
   await withDeadline(Promise.all([closingStreams, stoppingDemo]), 1_000);
+  const listener = await withDeadline(server.shutdown(), 1_000);
   await withDeadline(Promise.all([runtime.sandboxes.shopify?.close(), runtime.sandboxes.whop?.close()]), 1_000);
   runtime.deps.kv.close();
-  log("info", "stopped", { requests, messages, jobRuns, ms: Math.round(performance.now() - started) });
+  log("info", "stopped", { requests, messages, jobRuns, listener, ms: Math.round(performance.now() - started) });
 }
 
 /** Waits for `work`, or `ms` at most. */
