@@ -28,7 +28,7 @@
  * | ["notifications_sent", dedupeKey]                            | notificationId          | sends each notification once             |
  * | ["jobs", name]                                               | JobRun                  | last run, duration, error                |
  * | ["leases", name]                                             | holder id               | expireIn                                 |
- * | ["settings", name]                                           | varies                  | e.g. the sandbox encryption key          |
+ * | ["settings", name]                                           | varies                  | sandbox encryption key, layout_version   |
  * | ["sandbox_demo"]                                             | DemoWorld               | sandbox only: the demo world, seeded once |
  */
 import { countKvCommitRetry } from "./metrics.ts";
