@@ -13,7 +13,7 @@ import { LayoutError, prepareLayout } from "./lib/core/migrations.ts";
 import { buildRuntime, openKv, type Runtime } from "./app.ts";
 import { scheduleJobs } from "./cron/schedule.ts";
 import { SlowClientError } from "./lib/live/hub.ts";
-import { BackupError, backupKv, restoreKv } from "./lib/core/backup.ts";
+import { BackupError, backupKv, restoreKv, withKvFileSnapshot } from "./lib/core/backup.ts";
 import type { SandboxDemo } from "./sandbox/world.ts";
 
 /** How long a shutdown waits for in-flight requests and queue messages, ms. */
@@ -211,7 +211,9 @@ export async function runKvCommand([command, path]: string[]): Promise<never> {
       const out = path === "-"
         ? Deno.stdout.writable
         : (await Deno.open(partial, { write: true, create: true, truncate: true })).writable;
-      const { entries, sha256 } = await backupKv(kv, out);
+      const { entries, sha256 } = local
+        ? await withKvFileSnapshot(kvPath, (snapshot) => backupKv(snapshot, out, "snapshot"))
+        : await backupKv(kv, out);
       if (path !== "-") await Deno.rename(partial, path);
       console.error(`backed up ${entries} entries of ${kvPath} to ${path} (sha256 ${sha256})`);
     } else {

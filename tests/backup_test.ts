@@ -1,13 +1,27 @@
 /**
  * Backup and restore (`lib/core/backup.ts`): every value type KV can hold
  * comes back as it was; a backup taken while the app takes webhooks restores
- * to exactly the entries it holds; a quiet store round-trips to the same
- * entries (count and digest); a non-empty store, a cut or altered file are
- * refused with a sentence.
+ * to exactly the entries it holds, and from a KV file it is the data of one
+ * instant (every store's total equals its stored orders); a quiet store
+ * round-trips to the same entries (count and digest); a non-empty store, a
+ * cut or altered file are refused with a sentence.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { BackupError, backupKv, type BackupSummary, entryLine, restoreKv } from "../lib/core/backup.ts";
+import { join } from "node:path";
+import { buildRuntime, openKv } from "../app.ts";
+import { loadConfig } from "../config.ts";
+import {
+  BackupError,
+  type BackupHeader,
+  backupKv,
+  type BackupSummary,
+  entryLine,
+  restoreKv,
+  withKvFileSnapshot,
+} from "../lib/core/backup.ts";
+import type { Participant } from "../lib/competitions/participants.ts";
+import { sumStoredOrders } from "../lib/competitions/revenue.ts";
 import { keys } from "../lib/core/db.ts";
 import { SANDBOX_APP } from "../lib/shopify/library.ts";
 import { signBody } from "../sandbox/shopify/hmac.ts";
@@ -15,9 +29,12 @@ import { activeCompetition } from "../testing/fixtures.ts";
 import { createTestApp, type TestApp } from "../testing/test_app.ts";
 
 /** A backup held in memory. */
-async function backupToMemory(kv: Deno.Kv): Promise<{ bytes: Uint8Array<ArrayBuffer>; summary: BackupSummary }> {
+async function backupToMemory(
+  kv: Deno.Kv,
+  consistency?: BackupHeader["consistency"],
+): Promise<{ bytes: Uint8Array<ArrayBuffer>; summary: BackupSummary }> {
   const chunks: Uint8Array[] = [];
-  const summary = await backupKv(kv, new WritableStream({ write: (chunk) => void chunks.push(chunk) }));
+  const summary = await backupKv(kv, new WritableStream({ write: (chunk) => void chunks.push(chunk) }), consistency);
   const bytes = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
   let offset = 0;
   for (const chunk of chunks) {
@@ -95,9 +112,9 @@ Deno.test("backup - restore refuses a non-empty store, a cut file and an altered
   assert.equal((await digestOf(cut)).entries, 0);
 });
 
-/** Posts a signed orders/create for `shop`. */
-async function postOrder(t: TestApp, shop: string, orderId: number): Promise<Response> {
-  const at = new Date(t.clock.now()).toISOString();
+/** Posts a signed orders/create for `shop` to an app whose clock reads `now`. */
+async function postOrder(t: Pick<TestApp, "request">, shop: string, orderId: number, now: number): Promise<Response> {
+  const at = new Date(now).toISOString();
   const body = JSON.stringify({
     id: orderId,
     created_at: at,
@@ -125,7 +142,7 @@ Deno.test("backup - taken while webhooks arrive, it restores to exactly its entr
   const { participants } = await activeCompetition(t.kv, { start: t.clock.now() - 3_600_000, stores: 3 });
   const shopOf = (i: number) => participants[i % participants.length].shop;
   for (let i = 0; i < 300; i++) {
-    const res = await postOrder(t, shopOf(i), 1_000 + i);
+    const res = await postOrder(t, shopOf(i), 1_000 + i, t.clock.now());
     assert.equal((await res.json()).result, "applied");
   }
   const before = await digestOf(t.kv);
@@ -135,7 +152,7 @@ Deno.test("backup - taken while webhooks arrive, it restores to exactly its entr
   let backingUp = true;
   const traffic = (async () => {
     for (let i = 300; backingUp || during < 20; i++) {
-      const res = await postOrder(t, shopOf(i), 1_000 + i);
+      const res = await postOrder(t, shopOf(i), 1_000 + i, t.clock.now());
       assert.equal(res.status, 200);
       await res.body?.cancel();
       during++;
@@ -159,4 +176,49 @@ Deno.test("backup - taken while webhooks arrive, it restores to exactly its entr
   await using again = await Deno.openKv(":memory:");
   await restoreKv(again, streamOf(quiet.bytes));
   assert.deepEqual(await digestOf(again), await digestOf(t.kv), "count and digest equal the source's");
+});
+
+Deno.test("backup - from a KV file it is the data of one instant, while the app takes webhooks", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "backup_snapshot_" });
+  try {
+    const kvPath = join(dir, "kv.sqlite3");
+    const kv = await openKv(kvPath);
+    const runtime = await buildRuntime(loadConfig({ SANDBOX: "1", KV_PATH: kvPath }), kv, { simulators: false });
+    const app = { request: (path: string, init?: RequestInit) => Promise.resolve(runtime.app.request(path, init)) };
+    try {
+      const { participants } = await activeCompetition(kv, { start: Date.now() - 3_600_000, stores: 3 });
+      const shopOf = (i: number) => participants[i % participants.length].shop;
+      for (let i = 0; i < 60; i++) assert.equal((await postOrder(app, shopOf(i), 5_000 + i, Date.now())).status, 200);
+
+      let backingUp = true;
+      let during = 0;
+      const traffic = (async () => {
+        for (let i = 60; backingUp || during < 20; i++) {
+          const res = await postOrder(app, shopOf(i), 5_000 + i, Date.now());
+          assert.equal(res.status, 200);
+          await res.body?.cancel();
+          during++;
+        }
+      })();
+      const { bytes, summary } = await withKvFileSnapshot(kvPath, (snapshot) => backupToMemory(snapshot, "snapshot"))
+        .finally(() => backingUp = false);
+      await traffic;
+      assert.equal(JSON.parse(new TextDecoder().decode(bytes).split("\n")[0]).consistency, "snapshot");
+
+      await using restored = await Deno.openKv(":memory:");
+      assert.deepEqual(await restoreKv(restored, streamOf(bytes)), summary);
+      let counted = 0;
+      for (const p of participants) {
+        const record = (await restored.get<Participant>(keys.participant(p.id))).value!;
+        assert.deepEqual(await sumStoredOrders(restored, p.id), { revenue: record.revenue, orders: record.orders });
+        counted += record.orders;
+      }
+      assert.ok(counted >= 60 && counted <= 60 + during, `${counted} orders: every one from before the backup`);
+    } finally {
+      await runtime.deps.live.close();
+      kv.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

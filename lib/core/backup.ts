@@ -16,18 +16,22 @@
  * restore needs the same key. The trailer's count and SHA-256 (over the
  * entry lines) let a restore refuse a truncated or altered file.
  *
- * Consistency, honestly: Deno KV reads a list in batches and each batch is
- * a consistent snapshot, but there is no snapshot across batches. Each entry
- * is written as it was committed at the moment its batch was read; an export
- * taken while the app runs holds every entry that existed for the whole
- * backup, and writes made during it may or may not be in. Every write the app
- * makes touches keys it reads back together, so a restore from such a file
- * is a state the app accepts, not necessarily one that existed at one
- * instant. Expiry times cannot be read through the KV API, so entries that
- * expire (sessions, sign-in states, delivery ids, leases) come back without
- * one; their values carry their own deadlines where it matters.
+ * Consistency, honestly. A local KV file is first copied with SQLite's
+ * online backup in one step (`withKvFileSnapshot`): one read transaction, so
+ * the export is the data as it was at one instant, while the app keeps
+ * writing. A remote KV (KV Connect) offers no such snapshot: a list is read
+ * in batches, each a consistent snapshot but not across batches, so every
+ * entry that existed for the whole backup is in it as committed, while a
+ * write made during the backup may be in some of its keys and not others (an
+ * order without its store's new total). The header says which
+ * (`consistency`); for an exact copy of a remote KV, stop the writers first.
+ * Expiry times cannot be read through the KV API, so entries that expire
+ * (sessions, sign-in states, delivery ids, leases) come back without one;
+ * their values carry their own deadlines where it matters.
  */
 import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { backup, DatabaseSync } from "node:sqlite";
 import { commit } from "./db.ts";
 import { LAYOUT_VERSION_KEY } from "./migrations.ts";
 
@@ -37,6 +41,8 @@ export interface BackupHeader {
   version: typeof VERSION;
   /** The KV layout version of the data (see `migrations.ts`). */
   layout: number;
+  /** `snapshot`: read from a point-in-time copy; `per-batch`: read live (see the module comment). */
+  consistency: "snapshot" | "per-batch";
   createdAt: string;
 }
 
@@ -64,17 +70,24 @@ const VERSION = 1;
 const encoder = new TextEncoder();
 
 /**
- * Streams every entry of `kv` to `out` (see the module comment).
+ * Streams every entry of `kv` to `out` (see the module comment);
+ * `consistency` is recorded in the header (`per-batch` unless `kv` is a
+ * snapshot).
  *
  * @example
  * const file = await Deno.open("backup.ndjson", { write: true, create: true, truncate: true });
- * await backupKv(kv, file.writable);
+ * await withKvFileSnapshot("data/cartbrawl.sqlite3", (snapshot) => backupKv(snapshot, file.writable, "snapshot"));
  */
-export async function backupKv(kv: Deno.Kv, out: WritableStream<Uint8Array>): Promise<BackupSummary> {
+export async function backupKv(
+  kv: Deno.Kv,
+  out: WritableStream<Uint8Array>,
+  consistency: BackupHeader["consistency"] = "per-batch",
+): Promise<BackupSummary> {
   const writer = out.getWriter();
   try {
     const layout = (await kv.get<number>(LAYOUT_VERSION_KEY)).value ?? 0;
-    const header: BackupHeader = { format: FORMAT, version: VERSION, layout, createdAt: new Date().toISOString() };
+    const createdAt = new Date().toISOString();
+    const header: BackupHeader = { format: FORMAT, version: VERSION, layout, consistency, createdAt };
     await writer.write(encoder.encode(JSON.stringify(header) + "\n"));
     const digest = createHash("sha256");
     let entries = 0;
@@ -98,6 +111,35 @@ export async function backupKv(kv: Deno.Kv, out: WritableStream<Uint8Array>): Pr
   } catch (error) {
     await writer.abort(error).catch(() => {});
     throw error;
+  }
+}
+
+/**
+ * Runs `use` on a point-in-time copy of the local KV file at `path`, taken
+ * with SQLite's online backup in one step (one read transaction) while other
+ * processes keep writing; the copy is removed afterwards.
+ *
+ * @example
+ * const count = await withKvFileSnapshot(path, async (kv) => (await Array.fromAsync(kv.list({ prefix: [] }))).length);
+ */
+export async function withKvFileSnapshot<T>(path: string, use: (kv: Deno.Kv) => Promise<T>): Promise<T> {
+  const dir = await Deno.makeTempDir({ prefix: "cartbrawl_snapshot_" });
+  try {
+    const copy = join(dir, "snapshot.sqlite3");
+    const source = new DatabaseSync(path, { readOnly: true });
+    try {
+      await backup(source, copy, { rate: -1 });
+    } finally {
+      source.close();
+    }
+    const kv = await Deno.openKv(copy);
+    try {
+      return await use(kv);
+    } finally {
+      kv.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 }
 
