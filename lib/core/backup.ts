@@ -3,9 +3,9 @@
  * and a tool can stream:
  *
  * ```
- * {"format":"cartbrawl-kv-backup","version":1,"layout":1,"createdAt":"…"}   header
- * {"key":["competitions","0mx…"],"value":{…}}                                 one line per entry, in key order
- * {"end":true,"entries":1234,"sha256":"…"}                                    trailer
+ * {"format":"cartbrawl-kv-backup","version":1,"layout":1,"consistency":"snapshot","createdAt":"…"}   header
+ * {"key":["competitions","0mx…"],"value":{…}}                     one line per entry, in key order
+ * {"end":true,"entries":1234,"sha256":"…"}                        trailer
  * ```
  *
  * Values keep their types: anything JSON cannot say (bigint, `Deno.KvU64`,
