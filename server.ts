@@ -16,7 +16,7 @@ import { SlowClientError } from "./lib/live/hub.ts";
 import { BackupError, backupKv, restoreKv, withKvFileSnapshot } from "./lib/core/backup.ts";
 import type { SandboxDemo } from "./sandbox/world.ts";
 
-/** How long a shutdown waits for in-flight requests and queue messages, ms. */
+/** How long a shutdown waits, in all, for requests in flight, queue messages being handled and job runs, ms. */
 export const DRAIN_MS = 5_000;
 
 /** The settings from the environment; on a bad one, prints the sentence that names it and exits 1. */
