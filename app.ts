@@ -35,6 +35,7 @@ import {
   WEBHOOK_PATH as SHOPIFY_WEBHOOK_PATH,
 } from "./lib/shopify/mod.ts";
 import { type LifecycleServices, registerSettlementJobs } from "./lib/competitions/settlement.ts";
+import type { LiveHub } from "./lib/live/hub.ts";
 import { type AppDeps, type AppEnv, type ErrorBody, MAX_BODY_BYTES } from "./routes/_env.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { staticRoutes } from "./routes/static.ts";
@@ -44,7 +45,9 @@ import { whopApi } from "./routes/whop_api.ts";
 import { userApi } from "./routes/user_api.ts";
 import { pageRoutes } from "./routes/pages/mod.ts";
 import { renderErrorPage } from "./routes/pages/error_page.tsx";
-import { eventsApi } from "./routes/events_api.ts";
+import { createLiveHub, eventsApi } from "./routes/events_api.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
+import { webhookMetrics } from "./lib/web/middleware/webhook_metrics.ts";
 import { adminApi } from "./routes/admin_api.ts";
 import { publicApi } from "./routes/public_api.ts";
 import { embedRoutes } from "./routes/embed.ts";
@@ -73,11 +76,13 @@ const OWN_BODY_LIMIT_PATHS = new Set<string>([WHOP_WEBHOOK_PATH, SHOPIFY_WEBHOOK
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const live = deps.live ?? createLiveHub(deps);
   app.use(requestLog({
-    quietPaths: ["/healthz"],
+    quietPaths: ["/healthz", "/metrics"],
     routinePaths: /^\/api\/(shopify\/webhooks|webhooks\/whop|competitions\/[^/]+\/events)$/,
   }));
   app.use(clientAddress({ trustedProxies: deps.config.trustProxy }));
+  app.use(webhookMetrics({ shopify: SHOPIFY_WEBHOOK_PATH, whop: WHOP_WEBHOOK_PATH }));
   app.use(secureHeaders({ xFrameOptions: false, crossOriginResourcePolicy: "same-site" }));
   const defaultBodyLimit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
@@ -111,13 +116,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   }
 
   app.route("/", healthRoutes(deps));
+  app.route("/", metricsRoutes({ ...deps, live }));
   app.route("/static", staticRoutes());
   app.route("/api/competitions", competitionsApi(deps));
   app.route("/", authRoutes(deps));
   app.route("/", whopApi(deps));
   app.route("/", userApi(deps));
   app.route("/", shopifyRoutes({ ...deps, shopify: deps.shopify ?? createShopifyServices(deps) }));
-  app.route("/api/competitions", eventsApi(deps));
+  app.route("/api/competitions", eventsApi({ ...deps, live }));
   app.route("/api/public", publicApi(deps));
   app.route("/", embedRoutes(deps));
   app.route("/", shareCardRoutes(deps));
@@ -165,7 +171,7 @@ function oauthOrigins(config: Config): string[] {
 export interface Runtime {
   /** The effective settings (sandbox origins filled in). */
   config: Config;
-  deps: AppDeps & { lifecycle: LifecycleServices };
+  deps: AppDeps & { lifecycle: LifecycleServices; live: LiveHub };
   app: ReturnType<typeof createApp>;
   lifecycle: LifecycleServices;
   worker: QueueWorker;
@@ -270,6 +276,7 @@ export async function buildRuntime(
     whop,
     shopify,
     lifecycle,
+    live: createLiveHub({ kv }),
     verifyUserToken: options.verifyUserToken ?? createUserTokenVerifier({
       jwksUrl: new URL("/.well-known/jwks.json", config.whop.origin),
       appId: config.whop.appId ?? "app_sandbox",

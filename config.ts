@@ -36,6 +36,8 @@ export interface Config {
   adminUserIds: string[];
   /** Longest wait between payout tries while funds are pending (`PAYOUT_RETRY_MAX_S`). */
   payoutRetryMaxS: number;
+  /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. */
+  metricsToken?: string;
 }
 
 /** A setting is missing or malformed; the message names it. */
@@ -98,6 +100,7 @@ const settings = z.object({
   SETTLEMENT_DELAY_S: z.coerce.number({ error: "must be a number of seconds" })
     .int("must be a whole number of seconds").min(0, "must be 0 or more").optional(),
   ADMIN_USER_IDS: z.string().optional(),
+  METRICS_TOKEN: optionalText,
 });
 
 /** The settlement window: 3 days in production, 30 s in the sandbox so a demo completes while watched. */
@@ -158,5 +161,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       (sandbox ? DEFAULT_SETTLEMENT_DELAY_S.sandbox : DEFAULT_SETTLEMENT_DELAY_S.production),
     adminUserIds: (s.ADMIN_USER_IDS ?? "").split(",").map((id) => id.trim()).filter(Boolean),
     payoutRetryMaxS: s.PAYOUT_RETRY_MAX_S,
+    metricsToken: s.METRICS_TOKEN,
   };
 }

@@ -39,11 +39,19 @@ export function triggerJob(services: LifecycleServices, job: ScheduledJob): Prom
   );
 }
 
+/** How a process's schedule is stopped: `signal` ends it, `track` sees each run (a shutdown waits for them). */
+export interface ScheduleOptions {
+  signal?: AbortSignal;
+  track?: (run: Promise<unknown>) => void;
+}
+
 /** Registers every job with `Deno.cron`. */
-export function scheduleJobs(services: LifecycleServices): void {
+export function scheduleJobs(services: LifecycleServices, options: ScheduleOptions = {}): void {
   for (const job of JOBS) {
-    Deno.cron(job.name, job.schedule, async () => {
-      await triggerJob(services, job);
+    Deno.cron(job.name, job.schedule, { signal: options.signal }, async () => {
+      const run = triggerJob(services, job);
+      options.track?.(run);
+      await run;
     });
   }
 }

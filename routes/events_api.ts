@@ -15,7 +15,7 @@ const EVENT_STREAM_HEADERS = {
 } as const;
 
 /** A live hub with the production timings, rendering the same leaderboard JSON as the API. */
-function createLiveHub(deps: Pick<AppDeps, "kv">): LiveHub {
+export function createLiveHub(deps: Pick<AppDeps, "kv">): LiveHub {
   return new LiveHub({ kv: deps.kv, render: (competition) => leaderboardView(deps.kv, competition) });
 }
 

@@ -2,17 +2,25 @@
  * Serves `static/` under `/static/`: content-hashed island bundles are cached
  * forever, everything else briefly with an ETag; text is gzip-compressed.
  * Paths are checked segment by segment and after resolving symlinks, so
- * nothing outside `static/` can be reached.
+ * nothing outside `static/` can be reached. A release build serves the same
+ * files from memory (`lib/web/embedded_assets.ts`).
  */
 import { Hono } from "hono";
 import { compress } from "hono/compress";
 import { extname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { embeddedAssets } from "../lib/web/embedded_assets.ts";
 
 /** Where the files come from. */
 export interface StaticOptions {
-  /** Directory to serve, default `<project>/static`. */
+  /** Directory to serve; default the embedded files of a release build, else `<project>/static`. */
   root?: string;
+}
+
+/** A file found for a path: its ETag and how to read it. */
+interface FoundFile {
+  etag: string;
+  read: () => Promise<Uint8Array<ArrayBuffer>>;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -38,15 +46,24 @@ const REVALIDATE = "public, max-age=300, must-revalidate";
  * @example app.route("/static", staticRoutes());
  */
 export function staticRoutes(options: StaticOptions = {}): Hono {
-  const root = options.root ??
-    fileURLToPath(new URL("../static", import.meta.url));
+  const embedded = options.root ? undefined : embeddedAssets();
+  const root = options.root ?? fileURLToPath(new URL("../static", import.meta.url));
+  const find = async (path: string): Promise<FoundFile | undefined> => {
+    if (embedded) {
+      const file = embedded.get(path);
+      return file && { etag: file.etag, read: () => Promise.resolve(file.bytes) };
+    }
+    const file = await resolveInside(root, path);
+    return file &&
+      { etag: `W/"${file.size.toString(16)}-${file.mtime.toString(16)}"`, read: () => Deno.readFile(file.path) };
+  };
   const app = new Hono();
   app.use(compress());
   app.get("/:path{.+}", async (c) => {
     const path = c.req.param("path");
-    const file = await resolveInside(root, path);
+    const file = await find(path);
     if (!file) return c.notFound();
-    const etag = `W/"${file.size.toString(16)}-${file.mtime.toString(16)}"`;
+    const etag = file.etag;
     const headers = {
       "Content-Type": CONTENT_TYPES[extname(path)] ?? "application/octet-stream",
       "Cache-Control": HASHED_BUNDLE.test(path) ? IMMUTABLE : REVALIDATE,
@@ -56,7 +73,7 @@ export function staticRoutes(options: StaticOptions = {}): Hono {
     if (c.req.header("If-None-Match")?.split(/\s*,\s*/).includes(etag)) {
       return c.body(null, 304, headers);
     }
-    return c.body(await Deno.readFile(file.path), 200, headers);
+    return c.body(await file.read(), 200, headers);
   });
   return app;
 }

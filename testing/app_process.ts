@@ -67,15 +67,18 @@ export function productionEnv(
 
 /**
  * Starts `deno run -A <script>` with `env` and waits until `/healthz`
- * answers (for `main.ts`); other scripts may pass `ready: false`.
+ * answers (for `main.ts`); other scripts may pass `ready: false`. `flags`
+ * are added to `-A` (a script outside the project needs
+ * `--unstable-kv --unstable-cron`), `cwd` is the working directory.
  */
 export async function startAppProcess(
   env: Record<string, string>,
-  options: { script?: string; ready?: boolean; timeoutMs?: number } = {},
+  options: { script?: string; ready?: boolean; timeoutMs?: number; flags?: string[]; cwd?: string } = {},
 ): Promise<AppProcess> {
   const script = options.script ?? new URL("../main.ts", import.meta.url).pathname;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", script],
+    args: ["run", "-A", ...options.flags ?? [], script],
+    cwd: options.cwd,
     env,
     stdout: "piped",
     stderr: "piped",

@@ -3,8 +3,14 @@
  * profile per launch, the flags this machine needs, and a page that records
  * console errors, warnings, page errors and CSP violations.
  */
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+// Pinned here, not in deno.json: packages listed there are installed by `deno task start` too.
+import { type BrowserContext, chromium, type Page } from "npm:playwright-core@1.65.1";
 import { BROWSER_UA } from "./shopify.ts";
+
+export type { BrowserContext, Page };
+
+/** Where Debian installs Chromium. */
+export const CHROMIUM_PATH = "/usr/bin/chromium";
 
 /** Flags for headless Chromium on a machine with no network but loopback. */
 export const CHROMIUM_ARGS = [
@@ -58,9 +64,10 @@ export async function launchBrowser(
     timezoneId?: string;
   } = {},
 ): Promise<TestBrowser> {
+  await requireChromium();
   const userDataDir = await Deno.makeTempDir({ prefix: "chromium_" });
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: "/usr/bin/chromium",
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
     viewport: options.viewport ?? { width: 1100, height: 900 },
     userAgent: options.desktopUserAgent ? BROWSER_UA : undefined,
@@ -78,4 +85,16 @@ export async function launchBrowser(
       await Deno.remove(userDataDir, { recursive: true }).catch(() => {});
     },
   };
+}
+
+/** Throws one sentence saying how to install Chromium when it is missing (instead of the driver's long error). */
+export async function requireChromium(path = CHROMIUM_PATH): Promise<void> {
+  try {
+    if ((await Deno.stat(path)).isFile) return;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  throw new Error(
+    `The browser tests need Chromium at ${path}; install it with \`apt-get install -y chromium\` (Debian/Ubuntu, as root).`,
+  );
 }

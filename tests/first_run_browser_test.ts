@@ -16,8 +16,7 @@
  * Screenshots go to `tests/artifacts/first_run_*.png`.
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
-import { launchBrowser, type TestBrowser } from "../testing/browser.ts";
+import { launchBrowser, type Page, type TestBrowser } from "../testing/browser.ts";
 import { type AppProcess, freePort, startAppProcess } from "../testing/app_process.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
 

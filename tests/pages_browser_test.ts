@@ -13,8 +13,7 @@
  * Each test saves screenshots to `tests/artifacts/`.
  */
 import assert from "node:assert/strict";
-import type { BrowserContext, Page } from "playwright-core";
-import { launchBrowser, type TestBrowser } from "../testing/browser.ts";
+import { type BrowserContext, launchBrowser, type Page, type TestBrowser } from "../testing/browser.ts";
 import { createTestApp, type TestApp } from "../testing/test_app.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
 import { createSession, sessionCookieName } from "../lib/core/sessions.ts";

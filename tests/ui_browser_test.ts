@@ -9,8 +9,7 @@
  */
 import assert from "node:assert/strict";
 import axe from "npm:axe-core@4.14.1";
-import type { Page } from "playwright-core";
-import { launchBrowser } from "../testing/browser.ts";
+import { launchBrowser, type Page } from "../testing/browser.ts";
 import { createTestApp, type TestApp } from "../testing/test_app.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
 import { createSession, sessionCookieName } from "../lib/core/sessions.ts";

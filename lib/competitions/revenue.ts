@@ -7,6 +7,7 @@ import { bumpChange, commit, keys } from "../core/db.ts";
 import { type Competition, inWindow } from "./competitions.ts";
 import { leaderboardKey, leaderboardRow, type Participant } from "./participants.ts";
 import type { Minor } from "../core/money.ts";
+import { observeOrderRecord } from "../core/metrics.ts";
 
 /** One order as a webhook or a sync delivered it, money already in minor units. */
 export interface OrderDelivery {
@@ -77,7 +78,10 @@ export function recordOrder(
   now: number,
   options: RecordOptions = {},
 ): Promise<RecordOutcome> {
-  return serialized(participantId, () => applyOrder(kv, participantId, order, now, options));
+  const started = performance.now();
+  const outcome = serialized(participantId, () => applyOrder(kv, participantId, order, now, options));
+  outcome.then((result) => observeOrderRecord(result, performance.now() - started), () => {});
+  return outcome;
 }
 
 /** Options of `recordOrder`. */

@@ -36,9 +36,10 @@
  * | ["jobs", name]                                               | JobRun                  | last run, duration, error                |
  * | ["leases", name]                                             | holder id               | expireIn                                 |
  * | ["experience_access", experienceId, userId]                 | CommunityAccess         | expireIn 60 s: Whop's checkAccess, cached |
- * | ["settings", name]                                           | varies                  | e.g. the sandbox encryption key          |
+ * | ["settings", name]                                           | varies                  | sandbox encryption key, layout_version   |
  * | ["sandbox_demo"]                                             | DemoWorld               | sandbox only: the demo world, seeded once |
  */
+import { countKvCommitRetry } from "./metrics.ts";
 
 /** Keys of the app's KV layout; the table above is the documentation. */
 export const keys = {
@@ -82,6 +83,7 @@ export const keys = {
   webhookDelivery: (source: "shopify" | "whop", deliveryId: string) =>
     ["webhook_deliveries", source, deliveryId] as const,
   shop: (shop: string) => ["shops", shop] as const,
+  payouts: () => ["payouts"] as const,
   payout: (competitionId: string) => ["payouts", competitionId] as const,
   placePayout: (competitionId: string, place: number | "creator") => ["payouts", competitionId, place] as const,
   prizeRefund: (competitionId: string) => ["refunds", competitionId] as const,
@@ -137,6 +139,7 @@ export async function commit(
       return await build().commit();
     } catch (error) {
       if (!(error instanceof Error) || !LOCKED.test(error.message) || performance.now() > deadline) throw error;
+      countKvCommitRetry();
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
     }
   }

@@ -5,6 +5,7 @@
  */
 import { commit, keys } from "./db.ts";
 import { log } from "./log.ts";
+import { countJobRun } from "./metrics.ts";
 
 /** What the operators' page shows for a job. */
 export interface JobRun {
@@ -75,6 +76,7 @@ export async function runJob(
   } finally {
     const previous = (await kv.get<JobRun>(keys.job(job.name))).value;
     const finished = now + (performance.now() - started);
+    countJobRun(job.name, error !== null, performance.now() - started);
     await kv.set(
       keys.job(job.name),
       {

@@ -77,6 +77,8 @@ const listening = new WeakSet<Deno.Kv>();
 export class QueueWorker {
   readonly #kv: Deno.Kv;
   readonly #handlers = new Map<string, (message: QueueMessage) => Promise<void>>();
+  readonly #inFlight = new Set<Promise<void>>();
+  #stopping = false;
 
   constructor(kv: Deno.Kv) {
     this.#kv = kv;
@@ -121,6 +123,29 @@ export class QueueWorker {
   listen(): Promise<void> {
     if (listening.has(this.#kv)) throw new Error("This KV handle already has a queue listener.");
     listening.add(this.#kv);
-    return this.#kv.listenQueue((raw) => this.handle(raw));
+    return this.#kv.listenQueue((raw) => {
+      // A message delivered while stopping fails, so Deno KV delivers it again later (to this or another instance).
+      if (this.#stopping) return Promise.reject(new Error("The queue worker is stopping."));
+      const handled = this.handle(raw);
+      const tracked = handled.catch(() => {});
+      this.#inFlight.add(tracked);
+      tracked.finally(() => this.#inFlight.delete(tracked));
+      return handled;
+    });
+  }
+
+  /**
+   * Stops taking messages and waits up to `timeoutMs` for those being
+   * handled (graceful shutdown). Resolves `"drained"` or, when some were
+   * still running at the deadline, `"timed_out"` (they are delivered again).
+   */
+  async stop(timeoutMs: number): Promise<"drained" | "timed_out"> {
+    this.#stopping = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<"timed_out">((resolve) => timer = setTimeout(() => resolve("timed_out"), timeoutMs));
+    const drained = Promise.all(this.#inFlight).then(() => "drained" as const);
+    const outcome = await Promise.race([drained, deadline]);
+    clearTimeout(timer);
+    return outcome;
   }
 }

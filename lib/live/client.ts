@@ -36,9 +36,11 @@ export class LiveClient {
   #stalledSince: number | undefined;
   #open = true;
   #now: () => number;
+  #preamble: Uint8Array;
 
   constructor(options: LiveClientOptions) {
     this.#now = options.now;
+    this.#preamble = options.preamble;
     this.stream = new ReadableStream<Uint8Array>({
       start: (controller) => {
         this.#controller = controller;
@@ -80,9 +82,11 @@ export class LiveClient {
     if (this.#release()) this.#controller.error(new SlowClientError(reason));
   }
 
-  /** Ends the stream normally (server shutdown). */
+  /** Ends the stream normally (server shutdown), repeating the `retry:` hint so the browser reconnects, elsewhere. */
   close(): void {
-    if (this.#release()) this.#controller.close();
+    if (!this.#release()) return;
+    this.#controller.enqueue(this.#preamble);
+    this.#controller.close();
   }
 
   #flush(): void {

@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
+import { embeddedAssets } from "./embedded_assets.ts";
 
 /** Public URL prefix under which `static/islands/` is served. */
 export const ISLAND_URL_PREFIX = "/static/islands/";
@@ -52,12 +53,17 @@ export async function readIslandManifest(
 
 let cached: { mtime: number; manifest: IslandManifest } | undefined;
 
+let embedded: IslandManifest | undefined;
+
 /**
  * The manifest in the default bundle directory, re-read when the file changes
- * (so `deno task build` while the server runs takes effect).
+ * (so `deno task build` while the server runs takes effect); in a release
+ * build, the embedded one.
  * @example const { boot } = currentIslandManifest();
  */
 export function currentIslandManifest(): IslandManifest {
+  const file = embeddedAssets()?.get(`islands/${MANIFEST_FILE}`);
+  if (file) return embedded ??= JSON.parse(new TextDecoder().decode(file.bytes));
   const path = join(DEFAULT_ISLAND_OUT_DIR, MANIFEST_FILE);
   let mtime: number;
   try {

@@ -139,6 +139,15 @@ interface PayoutOrder {
   amount: Minor;
 }
 
+/** Every payout's state (`gave_up` for one an operator must look at), counted; for `/metrics`. */
+export async function countPayoutsByState(kv: Deno.Kv): Promise<Record<OnceRecord["state"] | "gave_up", number>> {
+  const counts = { pending: 0, sending: 0, sent: 0, failed: 0, gave_up: 0 };
+  for await (const entry of kv.list<Payout>({ prefix: keys.payouts() })) {
+    counts[entry.value.gaveUp ? "gave_up" : entry.value.state]++;
+  }
+  return counts;
+}
+
 /**
  * Records the payout of `winner`'s place (`winner.place`, default 1st; its
  * `amount`, default the whole prize) and queues it, once: a second call finds

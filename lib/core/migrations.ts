@@ -1,0 +1,136 @@
+/**
+ * Upgrades of the KV layout. The layout carries a version
+ * (`["settings", "layout_version"]`); at start every instance calls
+ * `prepareLayout`, which runs the pending migrations exactly once across
+ * instances (under a lease; the others wait for the version to move) and
+ * refuses data written by a newer release, which this one might damage.
+ *
+ * Adding a migration: append `{ to: LAYOUT_VERSION + 1, … }` to
+ * `MIGRATIONS` and raise `LAYOUT_VERSION`. A migration must be safe to run
+ * again (a crash may interrupt it before the version moves).
+ */
+import { commit, keys } from "./db.ts";
+import { acquireLease } from "./leases.ts";
+import { log } from "./log.ts";
+
+/** One step of the layout. */
+export interface Migration {
+  /** The version the data is at once this step ran. */
+  to: number;
+  /** What it changes, for the log. */
+  description: string;
+  /** Rewrites the data; must be idempotent. */
+  run: (kv: Deno.Kv) => Promise<void>;
+}
+
+/** The layout this release writes. */
+export const LAYOUT_VERSION = 1;
+
+/** Every step, in order. Data from before versioning is at version 0. */
+export const MIGRATIONS: readonly Migration[] = [
+  { to: 1, description: "record the layout version (no data change)", run: () => Promise.resolve() },
+];
+
+/** The data cannot be used by this release; the message says why and what to do. */
+export class LayoutError extends Error {
+  override name = "LayoutError";
+}
+
+/** What `prepareLayout` found or did. */
+export type LayoutOutcome =
+  | { result: "current"; version: number } // nothing to do
+  | { result: "initialized"; version: number } // an empty KV was stamped with the current version
+  | { result: "migrated"; from: number; version: number } // this instance ran the migrations
+  | { result: "migrated_elsewhere"; version: number }; // another instance ran them while this one waited
+
+/** What `prepareLayout` runs; production passes only `kv` and `now`. */
+export interface PrepareLayoutOptions {
+  now: () => number;
+  /** Default `MIGRATIONS`. */
+  migrations?: readonly Migration[];
+  /** Default `LAYOUT_VERSION`. */
+  version?: number;
+  /** How long a migrating instance keeps the others out (default 10 minutes; renewed per step). */
+  leaseMs?: number;
+  /** How long to wait for another instance's migrations before giving up (default 15 minutes). */
+  waitMs?: number;
+}
+
+/** Where the layout version is stored. */
+export const LAYOUT_VERSION_KEY = keys.setting("layout_version");
+const LEASE = "layout_migrations";
+
+/**
+ * Brings the layout to the current version, or throws `LayoutError`.
+ *
+ * @example
+ * await prepareLayout(kv, { now: Date.now }); // before buildRuntime
+ */
+export async function prepareLayout(kv: Deno.Kv, options: PrepareLayoutOptions): Promise<LayoutOutcome> {
+  const target = options.version ?? LAYOUT_VERSION;
+  const migrations = options.migrations ?? MIGRATIONS;
+  const leaseMs = options.leaseMs ?? 10 * 60_000;
+  const giveUpAt = options.now() + (options.waitMs ?? 15 * 60_000);
+  let waited = false;
+  for (;;) {
+    const entry = await kv.get<number>(LAYOUT_VERSION_KEY);
+    const version = entry.value ?? 0;
+    if (version > target) {
+      throw new LayoutError(
+        `The data in KV is at layout version ${version}, newer than this release understands (${target}); ` +
+          `run the release that wrote it (or newer), or restore a backup taken before the upgrade.`,
+      );
+    }
+    if (version === target) return { result: waited ? "migrated_elsewhere" : "current", version };
+    if (entry.value === null && await isEmpty(kv)) {
+      const stamped = await commit(() => kv.atomic().check(entry).set(LAYOUT_VERSION_KEY, target));
+      if (stamped.ok) return { result: "initialized", version: target };
+      continue;
+    }
+    const holder = crypto.randomUUID();
+    const release = await acquireLease(kv, LEASE, options.now(), leaseMs, holder);
+    if (!release) {
+      if (options.now() > giveUpAt) {
+        throw new LayoutError(
+          `Another instance has been upgrading the data (layout version ${version} → ${target}) for too long; ` +
+            `check its log, or wait until its lease ends and start again.`,
+        );
+      }
+      waited = true;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      continue;
+    }
+    try {
+      return await migrate(kv, migrations, target, () => acquireLease(kv, LEASE, options.now(), leaseMs, holder));
+    } finally {
+      await release();
+    }
+  }
+}
+
+/** Runs the steps after the current version, holding the lease; each step moves the version. */
+async function migrate(
+  kv: Deno.Kv,
+  migrations: readonly Migration[],
+  target: number,
+  renewLease: () => Promise<unknown>,
+): Promise<LayoutOutcome> {
+  const from = (await kv.get<number>(LAYOUT_VERSION_KEY)).value ?? 0;
+  if (from >= target) return { result: "migrated_elsewhere", version: from };
+  let version = from;
+  for (const step of migrations.filter((m) => m.to > from && m.to <= target).sort((a, b) => a.to - b.to)) {
+    log("info", "migrating the KV layout", { from: version, to: step.to, step: step.description });
+    await step.run(kv);
+    await kv.set(LAYOUT_VERSION_KEY, step.to);
+    version = step.to;
+    await renewLease();
+  }
+  if (version !== target) throw new LayoutError(`No migration leads from layout version ${version} to ${target}.`);
+  return { result: "migrated", from, version };
+}
+
+/** Whether KV holds no entry at all (a new deployment). */
+async function isEmpty(kv: Deno.Kv): Promise<boolean> {
+  for await (const _ of kv.list({ prefix: [] }, { limit: 1 })) return false;
+  return true;
+}

@@ -1,0 +1,110 @@
+/**
+ * Upgrades of the KV layout (`lib/core/migrations.ts`): data one version
+ * behind is migrated exactly once even when two instances start together; a
+ * new store is stamped, data from before versioning is brought up to date;
+ * data from a newer release stops the app with one sentence.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  LAYOUT_VERSION,
+  LAYOUT_VERSION_KEY,
+  LayoutError,
+  type Migration,
+  MIGRATIONS,
+  prepareLayout,
+} from "../lib/core/migrations.ts";
+import { freePort, startAppProcess } from "../testing/app_process.ts";
+
+Deno.test("migrations - data at N-1 is upgraded once when two instances start together", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "migrations_test_" });
+  try {
+    const path = join(dir, "kv.sqlite3");
+    {
+      await using kv = await Deno.openKv(path);
+      await kv.set(LAYOUT_VERSION_KEY, 1);
+      for (let i = 0; i < 5; i++) await kv.set(["competitions", `c${i}`], { id: `c${i}`, prize: 100 * i });
+    }
+    // Version 2 moves each competition's prize into `prizeMinor` and counts its own runs (not idempotent on purpose).
+    const toV2: Migration = {
+      to: 2,
+      description: "prize → prizeMinor",
+      run: async (kv) => {
+        const runs = (await kv.get<number>(["test_migration_runs"])).value ?? 0;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        for await (const entry of kv.list<Record<string, unknown>>({ prefix: ["competitions"] })) {
+          const { prize, ...rest } = entry.value;
+          if (prize !== undefined) await kv.set(entry.key, { ...rest, prizeMinor: prize });
+        }
+        await kv.set(["test_migration_runs"], runs + 1);
+      },
+    };
+    const migrations = [...MIGRATIONS, toV2];
+    await using first = await Deno.openKv(path);
+    await using second = await Deno.openKv(path);
+    const outcomes = await Promise.all(
+      [first, second].map((kv) => prepareLayout(kv, { now: Date.now, migrations, version: 2 })),
+    );
+    assert.deepEqual(outcomes.map((outcome) => outcome.result).sort(), ["migrated", "migrated_elsewhere"]);
+    assert.deepEqual(outcomes.find((outcome) => outcome.result === "migrated"), {
+      result: "migrated",
+      from: 1,
+      version: 2,
+    });
+    assert.equal((await first.get(["test_migration_runs"])).value, 1, "the migration ran once");
+    assert.equal((await second.get(LAYOUT_VERSION_KEY)).value, 2);
+    assert.deepEqual((await first.get(["competitions", "c3"])).value, { id: "c3", prizeMinor: 300 });
+
+    // A later start finds nothing to do.
+    assert.deepEqual(await prepareLayout(first, { now: Date.now, migrations, version: 2 }), {
+      result: "current",
+      version: 2,
+    });
+    assert.equal((await first.get(["test_migration_runs"])).value, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("migrations - a new store is stamped; data from before versioning is brought up to date", async () => {
+  await using empty = await Deno.openKv(":memory:");
+  assert.deepEqual(await prepareLayout(empty, { now: Date.now }), { result: "initialized", version: LAYOUT_VERSION });
+  assert.equal((await empty.get(LAYOUT_VERSION_KEY)).value, LAYOUT_VERSION);
+
+  await using old = await Deno.openKv(":memory:");
+  await old.set(["competitions", "c1"], { id: "c1" });
+  assert.deepEqual(await prepareLayout(old, { now: Date.now }), {
+    result: "migrated",
+    from: 0,
+    version: LAYOUT_VERSION,
+  });
+  assert.equal((await old.get(LAYOUT_VERSION_KEY)).value, LAYOUT_VERSION);
+});
+
+Deno.test("migrations - the app refuses data from a newer release with one sentence", async () => {
+  await using kv = await Deno.openKv(":memory:");
+  await kv.set(LAYOUT_VERSION_KEY, LAYOUT_VERSION + 1);
+  await assert.rejects(
+    prepareLayout(kv, { now: Date.now }),
+    (error) => error instanceof LayoutError && /newer than this release understands/.test(error.message),
+  );
+
+  const dir = await Deno.makeTempDir({ prefix: "migrations_newer_" });
+  try {
+    const kvPath = join(dir, "kv.sqlite3");
+    {
+      await using file = await Deno.openKv(kvPath);
+      await file.set(LAYOUT_VERSION_KEY, LAYOUT_VERSION + 1);
+    }
+    const app = await startAppProcess({ SANDBOX: "1", PORT: String(freePort()), KV_PATH: kvPath }, { ready: false });
+    const status = await app.child.status;
+    await app.kill();
+    assert.equal(status.code, 1);
+    assert.match(
+      app.output(),
+      new RegExp(`CartBrawl cannot start: The data in KV is at layout version ${LAYOUT_VERSION + 1}, newer than`),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
