@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { commit, keys } from "../lib/core/db.ts";
-import { countRateLimitRefusal } from "../lib/core/metrics.ts";
 import { SANDBOX_APP } from "../lib/shopify/library.ts";
 import { signBody } from "../sandbox/shopify/hmac.ts";
 import { activeCompetition } from "../testing/fixtures.ts";
@@ -62,7 +61,10 @@ Deno.test("metrics - webhooks by topic and outcome, record latency, live clients
   await reader.read();
   await triggerJob(t.deps.lifecycle!, JOBS.find((job) => job.name === "status")!);
   await t.kv.set(keys.payout(competition.id), { state: "sent", attempts: 1 });
-  countRateLimitRefusal("sign_in");
+  // Failed authentication past the limit (30 a minute per address; one failed above): the 31st is refused.
+  const statuses: number[] = [];
+  for (let i = 0; i < 30; i++) statuses.push(await postOrder(t, participants[0].shop, 10 + i, "wrong-secret"));
+  assert.deepEqual([statuses.filter((s) => s === 401).length, statuses.at(-1)], [29, 429]);
   let locked = true;
   await commit(() => {
     if (!locked) return t.kv.atomic().set(["metrics_test"], 1);
@@ -72,7 +74,7 @@ Deno.test("metrics - webhooks by topic and outcome, record latency, live clients
 
   const after = await scrape(t);
   assert.equal(sample(after, accepted) - sample(before, accepted), 2);
-  assert.equal(sample(after, refused) - sample(before, refused), 1);
+  assert.equal(sample(after, refused) - sample(before, refused), 30, "every forged delivery, refused or limited");
   assert.equal(sample(after, recorded) - sample(before, recorded), 2);
   assert.equal(sample(after, "cartbrawl_sse_clients"), 1);
   assert.equal(
@@ -82,8 +84,8 @@ Deno.test("metrics - webhooks by topic and outcome, record latency, live clients
   );
   assert.equal(sample(after, 'cartbrawl_payouts{state="sent"}'), 1);
   assert.equal(
-    sample(after, 'cartbrawl_rate_limit_refusals_total{kind="sign_in"}') -
-      sample(before, 'cartbrawl_rate_limit_refusals_total{kind="sign_in"}'),
+    sample(after, 'cartbrawl_rate_limit_refusals_total{kind="auth_failures"}') -
+      sample(before, 'cartbrawl_rate_limit_refusals_total{kind="auth_failures"}'),
     1,
   );
   assert.equal(

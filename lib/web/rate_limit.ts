@@ -15,6 +15,7 @@
 import { commit, keys } from "../core/db.ts";
 import { AppError } from "../core/errors.ts";
 import { log } from "../core/log.ts";
+import { countRateLimitRefusal } from "../core/metrics.ts";
 
 /** One limit: at most `limit` counted events per `windowMs` per subject. */
 export interface RateRule {
@@ -144,6 +145,7 @@ export class RateLimiter {
     const decision = await this.hit(rule, subject);
     if (!decision.allowed) {
       refusals.record(rule.name, subject);
+      countRateLimitRefusal(rule.name);
       throw new RateLimitedError(rule.message, decision.retryAfterS);
     }
   }
@@ -156,7 +158,10 @@ export class RateLimiter {
     const rule = RATE_LIMITS.authFailures;
     const decision = await this.hit(rule, address);
     refusals.record(rule.name, address, message);
-    if (!decision.allowed) throw new RateLimitedError(rule.message, decision.retryAfterS);
+    if (!decision.allowed) {
+      countRateLimitRefusal(rule.name);
+      throw new RateLimitedError(rule.message, decision.retryAfterS);
+    }
     throw new AuthenticationRefused(message);
   }
 }
