@@ -17,7 +17,7 @@ export interface LiveChannelSettings {
   render: RenderLeaderboard;
   /** How often the change key is polled, ms. */
   pollMs: number;
-  /** At most one rebuild (and so one leaderboard event) per this many ms. */
+  /** At most one rebuild (and so one leaderboard event) per this many ms; a change after a quiet window goes out at once. */
   coalesceMs: number;
   /** Interval of `: heartbeat` comments, ms. */
   heartbeatMs: number;
@@ -136,11 +136,22 @@ export class LiveChannel {
       });
   }
 
+  /**
+   * A change was seen. Leading edge: when no rebuild started in the last
+   * `coalesceMs`, it is rebuilt and sent at once. Otherwise changes are
+   * coming in a row: this one waits for the end of that window and shares
+   * its rebuild with every change seen meanwhile, so rebuilds stay at most
+   * one per `coalesceMs` however many changes arrive.
+   */
   #observe(versionstamp: string | null): void {
     if (!this.#running || versionstamp === null || versionstamp === this.#seen) return;
     this.#seen = versionstamp;
     if (this.#tickTimer !== undefined) return;
     const delay = Math.max(0, this.#lastTickAt + this.settings.coalesceMs - this.settings.now());
+    if (delay === 0 && !this.#building) {
+      this.#tick();
+      return;
+    }
     this.#tickTimer = setTimeout(() => this.#tick(), delay);
   }
 

@@ -19,7 +19,11 @@ export interface LiveHubOptions {
   render: RenderLeaderboard;
   /** Change-key poll interval, ms (default 250). */
   pollMs?: number;
-  /** Minimum interval between two rebuilds of one competition, ms (default 250). */
+  /**
+   * Minimum interval between two rebuilds of one competition, ms (default 100):
+   * a change after a quiet interval is sent at once, changes in a row share a
+   * rebuild at the end of the interval.
+   */
   coalesceMs?: number;
   /** Interval of `: heartbeat` comments, ms (default 15 000). */
   heartbeatMs?: number;
@@ -61,7 +65,7 @@ export class LiveHub implements AsyncDisposable {
       kv: options.kv,
       render: options.render,
       pollMs: options.pollMs ?? 250,
-      coalesceMs: options.coalesceMs ?? 250,
+      coalesceMs: options.coalesceMs ?? 100,
       heartbeatMs: options.heartbeatMs ?? 15_000,
       slowClientMs: options.slowClientMs ?? 30_000,
       now: () => performance.now(),
