@@ -42,6 +42,7 @@ import { userApi } from "./routes/user_api.ts";
 import { pageRoutes } from "./routes/pages/mod.ts";
 import { renderErrorPage } from "./routes/pages/error_page.tsx";
 import { eventsApi } from "./routes/events_api.ts";
+import { createLiveHub, type LiveHub } from "./lib/live/hub.ts";
 import { adminApi } from "./routes/admin_api.ts";
 import { shopifyRoutes } from "./routes/shopify.ts";
 import { sandboxRoutes } from "./routes/sandbox.ts";
@@ -135,7 +136,7 @@ function oauthOrigins(config: Config): string[] {
 export interface Runtime {
   /** The effective settings (sandbox origins filled in). */
   config: Config;
-  deps: AppDeps & { lifecycle: LifecycleServices };
+  deps: AppDeps & { lifecycle: LifecycleServices; live: LiveHub };
   app: ReturnType<typeof createApp>;
   lifecycle: LifecycleServices;
   worker: QueueWorker;
@@ -221,6 +222,7 @@ export async function buildRuntime(
     whop,
     shopify,
     lifecycle,
+    live: createLiveHub(kv),
     verifyUserToken: options.verifyUserToken ?? createUserTokenVerifier({
       jwksUrl: new URL("/.well-known/jwks.json", config.whop.origin),
       appId: config.whop.appId ?? "app_sandbox",

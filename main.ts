@@ -9,6 +9,7 @@ import { ensureIslandBundles } from "./lib/web/island_build.ts";
 import { buildRuntime, openKv } from "./app.ts";
 import { scheduleJobs } from "./cron/schedule.ts";
 import { SlowClientError } from "./lib/live/hub.ts";
+import { serveLiveStreams } from "./lib/live/stream_server.ts";
 
 if (import.meta.main) {
   let settings: Config;
@@ -21,7 +22,7 @@ if (import.meta.main) {
   }
   const kv = await openKv(settings.kvPath);
   await ensureIslandBundles();
-  const { app, config, worker, lifecycle, startDemo } = await buildRuntime(settings, kv);
+  const { app, config, deps, worker, lifecycle, startDemo } = await buildRuntime(settings, kv);
   worker.listen().catch((error) => log("error", "queue worker stopped", { error }));
   scheduleJobs(lifecycle);
   Deno.serve({
@@ -34,6 +35,10 @@ if (import.meta.main) {
     onListen: ({ hostname, port }) =>
       log("info", "listening", { url: `http://${hostname}:${port}`, appUrl: config.appUrl, sandbox: config.sandbox }),
   }, app.fetch);
+  if (config.livePort) {
+    const streams = serveLiveStreams({ kv, hub: deps.live, port: config.livePort });
+    log("info", "event streams listening", { port: streams.addr.port });
+  }
   // Sandbox mode: the demo world (seeded once per data file) and its simulated customers.
   startDemo?.();
 }

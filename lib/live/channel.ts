@@ -6,7 +6,7 @@
  */
 import { keys } from "../core/db.ts";
 import { log } from "../core/log.ts";
-import type { LiveClient } from "./client.ts";
+import type { LiveSink } from "./client.ts";
 import { heartbeatFrame, type LiveFrame } from "./sse.ts";
 import { changedFrames, type LiveState, readLiveState, type RenderLeaderboard, snapshotFrames } from "./state.ts";
 
@@ -38,7 +38,7 @@ export interface LiveChannelEvents {
 /** The live channel of one competition; see the module comment. */
 export class LiveChannel {
   /** Clients that have had their snapshot and get every change. */
-  readonly clients = new Set<LiveClient>();
+  readonly clients = new Set<LiveSink>();
   #latest: LiveState | undefined;
   #seen: string | undefined;
   #building: Promise<LiveState> | undefined;
@@ -73,7 +73,7 @@ export class LiveChannel {
    * Adds a client once the channel has a state, and sends it the snapshot
    * (leaderboard, status, winner). A client that went away meanwhile is not added.
    */
-  async join(client: LiveClient): Promise<void> {
+  async join(client: LiveSink): Promise<void> {
     this.#joining++;
     try {
       const state = this.#latest ?? await this.#refresh();
@@ -87,7 +87,7 @@ export class LiveChannel {
   }
 
   /** Removes a client; the channel stops with its last client. */
-  leave(client: LiveClient): void {
+  leave(client: LiveSink): void {
     this.clients.delete(client);
     this.#stopIfIdle();
   }

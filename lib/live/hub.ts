@@ -4,10 +4,12 @@
  * tick) per competition that has at least one client.
  */
 import { LiveChannel, type LiveChannelSettings } from "./channel.ts";
-import { LiveClient } from "./client.ts";
+import { LiveClient, type LiveSink } from "./client.ts";
+import { SocketClient } from "./socket_client.ts";
 import { retryBytes } from "./sse.ts";
 import type { RenderLeaderboard } from "./state.ts";
 import { log } from "../core/log.ts";
+import { leaderboardView } from "../competitions/views.ts";
 
 export { SlowClientError } from "./client.ts";
 export type { LiveLeaderboard, RenderLeaderboard } from "./state.ts";
@@ -87,11 +89,22 @@ export class LiveHub implements AsyncDisposable {
       now: this.#settings.now,
       onCancel: () => channel.leave(client),
     });
-    channel.join(client).catch((error) => {
-      log("warn", "live snapshot failed", { competitionId, error });
-      client.drop("The live view could not be loaded; reconnect to retry.");
-    });
+    this.#join(channel, client);
     return client.stream;
+  }
+
+  /**
+   * Serves the event stream of a competition known to exist on a raw
+   * connection (the lean stream server): writes `head` (the HTTP response
+   * head) and the `retry:` hint, then the same frames as `open`.
+   */
+  openSocket(competitionId: string, conn: Deno.Conn, head: Uint8Array): void {
+    const channel = this.#channelOf(competitionId);
+    const preamble = new Uint8Array(head.byteLength + this.#retry.byteLength);
+    preamble.set(head);
+    preamble.set(this.#retry, head.byteLength);
+    const client: SocketClient = new SocketClient(conn, preamble, this.#settings.now, () => channel.leave(client));
+    this.#join(channel, client);
   }
 
   /** Current counters. */
@@ -127,8 +140,20 @@ export class LiveHub implements AsyncDisposable {
     return channel;
   }
 
+  #join(channel: LiveChannel, client: LiveSink): void {
+    channel.join(client).catch((error) => {
+      log("warn", "live snapshot failed", { competitionId: channel.competitionId, error });
+      client.drop("The live view could not be loaded; reconnect to retry.");
+    });
+  }
+
   #track(stopped: Promise<void>): void {
     this.#stopping.add(stopped);
     stopped.finally(() => this.#stopping.delete(stopped));
   }
+}
+
+/** A live hub with the production timings, rendering the same leaderboard JSON as `GET …/leaderboard`. */
+export function createLiveHub(kv: Deno.Kv): LiveHub {
+  return new LiveHub({ kv, render: (competition) => leaderboardView(kv, competition) });
 }
