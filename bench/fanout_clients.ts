@@ -20,6 +20,7 @@ const { values } = parseArgs({
     expect: { type: "string", default: "" },
     timeout: { type: "string", default: "120" },
     batch: { type: "string", default: "100" },
+    buffer: { type: "string", default: "8192" },
   },
 });
 const count = Number(values.count);
@@ -40,7 +41,7 @@ async function client(): Promise<void> {
   conns.push(conn);
   await conn.write(request);
   const decoder = new TextDecoder();
-  const buffer = new Uint8Array(64 * 1024);
+  const buffer = new Uint8Array(Number(values.buffer));
   const seen = markers.map(() => false);
   let pending = markers.length;
   let text = "";

@@ -94,16 +94,22 @@ async function accept(options: LiveStreamServerOptions, conn: Deno.Conn, timeout
 
 /** The request head (up to the blank line), or undefined when the peer stopped or it is too large. */
 async function readHead(conn: Deno.Conn): Promise<string | undefined> {
-  const buffer = new Uint8Array(MAX_HEAD_BYTES);
+  // Most request heads fit the first kibibyte; the buffer grows only for larger ones.
+  let buffer = new Uint8Array(1024);
   let length = 0;
-  while (length < buffer.byteLength) {
+  for (;;) {
+    if (length === buffer.byteLength) {
+      if (length >= MAX_HEAD_BYTES) return undefined;
+      const larger = new Uint8Array(length * 2);
+      larger.set(buffer);
+      buffer = larger;
+    }
     const n = await conn.read(buffer.subarray(length)).catch(() => null);
     if (n === null) return undefined;
     length += n;
     const text = decoder.decode(buffer.subarray(0, length));
     if (text.includes("\r\n\r\n")) return text;
   }
-  return undefined;
 }
 
 /** Answers a JSON error and closes the connection. */
