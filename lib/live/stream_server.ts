@@ -33,6 +33,7 @@ export interface LiveStreamServer extends AsyncDisposable {
 }
 
 const MAX_HEAD_BYTES = 8 * 1024;
+const ACCEPT_BACKOFF_MS = 100;
 const PATH = /^\/api\/competitions\/([^/?#]+)\/events(?:\?.*)?$/;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -53,15 +54,21 @@ export function serveLiveStreams(options: LiveStreamServerOptions): LiveStreamSe
   const listener = Deno.listen({ hostname: options.hostname ?? "0.0.0.0", port: options.port });
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
   const accepting = (async () => {
-    try {
-      for await (const conn of listener) {
-        accept(options, conn, timeoutMs).catch((error) => {
-          log("warn", "live stream connection failed", { error });
-          closeQuietly(conn);
-        });
+    for (;;) {
+      let conn: Deno.Conn;
+      try {
+        conn = await listener.accept();
+      } catch (error) {
+        if (error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted) return; // closed
+        // Out of file descriptors (or another transient failure): wait for connections to close, keep listening.
+        log("warn", "live stream server cannot accept", { error });
+        await new Promise((resolve) => setTimeout(resolve, ACCEPT_BACKOFF_MS));
+        continue;
       }
-    } catch (error) {
-      if (!(error instanceof Deno.errors.BadResource)) log("error", "live stream server stopped", { error });
+      accept(options, conn, timeoutMs).catch((error) => {
+        log("warn", "live stream connection failed", { error });
+        closeQuietly(conn);
+      });
     }
   })();
   const close = async () => {
