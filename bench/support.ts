@@ -205,6 +205,13 @@ export async function serveFileApp(
   };
 }
 
+/** CPU time a process has used so far (user + system), in seconds, from `/proc/<pid>/stat` (Linux, 100 ticks/s). */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Resident memory of a process from `/proc` (Linux): current and peak, in MiB. */
 export async function residentMemory(pid: number): Promise<{ rssMb: number; peakMb: number }> {
   const status = await Deno.readTextFile(`/proc/${pid}/status`);
