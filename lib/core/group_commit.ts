@@ -7,9 +7,9 @@
  *   transaction view: reads see the writes of earlier tasks of the same
  *   batch, every value read from KV becomes an optimistic `check` on its
  *   versionstamp, and writes are staged (the last write of a key wins).
- * - One batch is in flight per KV handle; tasks arriving meanwhile wait for
- *   the next one, so batches grow with the load and a quiet task waits at
- *   most `gatherMs`.
+ * - One batch is in flight per KV handle; tasks arriving meanwhile (within
+ *   the few ms of a commit) wait for the next one, so batches grow with the
+ *   load and a task on a quiet handle is committed at once.
  * - A batch stays inside Deno KV's limits on one atomic operation (measured
  *   on Deno 2.9.6: 100 checks, 1,000 mutations, 819,200 bytes of mutations,
  *   81,920 bytes of keys); a task that would cross one waits for the next.
@@ -83,7 +83,11 @@ export interface GroupCommitStats {
 
 /** How a committer is built. */
 export interface GroupCommitOptions {
-  /** How long the first task of an idle committer waits for others, ms (default 1). */
+  /**
+   * How long the first task of an idle committer waits for others, ms
+   * (default 0: it starts as soon as the current task has run; the tasks that
+   * arrive while its commit is in flight form the next batch).
+   */
   gatherMs?: number;
   limits?: GroupCommitLimits;
   /** Entries kept between batches (default 20,000). */
@@ -114,7 +118,7 @@ const LIMIT_ERROR = /too many|too large/i;
 /** Gathers tasks on one KV handle into shared atomic commits; see the module comment. */
 export class GroupCommitter {
   #queue: Pending[] = [];
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #scheduled = false;
   #flushing = false;
   #known = new Map<string, Known>();
   #stats: GroupCommitStats = { tasks: 0, commits: 0, conflicts: 0, largestBatch: 0 };
@@ -123,7 +127,7 @@ export class GroupCommitter {
   readonly #cacheEntries: number;
 
   constructor(private readonly kv: Deno.Kv, options: GroupCommitOptions = {}) {
-    this.#gatherMs = options.gatherMs ?? 1;
+    this.#gatherMs = options.gatherMs ?? 0;
     this.#limits = options.limits ?? KV_ATOMIC_LIMITS;
     this.#cacheEntries = options.cacheEntries ?? 20_000;
   }
@@ -142,11 +146,16 @@ export class GroupCommitter {
   }
 
   #schedule(): void {
-    if (this.#flushing || this.#timer !== undefined || this.#queue.length === 0) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
+    if (this.#flushing || this.#scheduled || this.#queue.length === 0) return;
+    this.#scheduled = true;
+    const start = () => {
+      this.#scheduled = false;
       this.#flush();
-    }, this.#gatherMs);
+    };
+    // With no wait, the batch starts once the current task has run (every task it submitted joins); tasks
+    // arriving while a commit is in flight gather for the next one.
+    if (this.#gatherMs > 0) setTimeout(start, this.#gatherMs);
+    else queueMicrotask(start);
   }
 
   async #flush(): Promise<void> {
