@@ -30,6 +30,7 @@ import { type ShopifySandbox, startShopifySandbox } from "../sandbox/shopify/mod
 import { SANDBOX_APP } from "../lib/shopify/mod.ts";
 import { machine, median, percentile, report, round } from "./stats.ts";
 import {
+  cpuSeconds,
   deliver,
   type Delivery,
   orderBody,
@@ -85,12 +86,16 @@ const { url, competitionId } = app;
 /** Closed loop: deliveries/s with `concurrency` senders; every answer must be 200. */
 async function closedLoop(batch: Delivery[], concurrency: number): Promise<number> {
   const started = performance.now();
+  const cpuBefore = await cpuSeconds(app.child.pid);
   const statuses = await pool(batch, concurrency, (d) => deliver(url, d));
   const seconds = (performance.now() - started) / 1000;
+  serverCpuMs.push(((await cpuSeconds(app.child.pid)) - cpuBefore) * 1000 / batch.length);
   const bad = statuses.filter((s) => s !== 200).length;
   if (bad) throw new Error(`${bad} deliveries were not answered 200`);
   return batch.length / seconds;
 }
+/** The app process's CPU time per delivery in each closed-loop run, ms. */
+const serverCpuMs: number[] = [];
 
 /** Open loop at `rate`/s: latency (ms) of each delivery from its scheduled send time. */
 async function openLoop(batch: Delivery[]): Promise<{ latencies: number[]; maxInFlight: number }> {
@@ -215,6 +220,8 @@ report(`webhooks over HTTP, one hot store, ${BASELINE_CONCURRENCY} concurrent se
 report("max sustainable rate / baseline", best / m("baseline"), "x (target ≥ 2)");
 report("recordOrder direct / baseline", m("direct") / m("baseline"), "x");
 report("hot store rate / hot baseline", m("http hot") / m("baseline hot"), "x");
+report("app process CPU per delivery (closed loops, median)", median(serverCpuMs), "ms");
+report("deliveries per CPU-second of the app process", 1000 / median(serverCpuMs), "deliveries/s");
 report(`ack latency p50 at ${rate}/s open loop`, m("open p50"), "ms");
 report(`ack latency p99 at ${rate}/s open loop`, m("open p99"), "ms (target < 20)");
 report(`ack latency max at ${rate}/s open loop`, m("open max"), "ms");
