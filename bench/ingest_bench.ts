@@ -86,16 +86,19 @@ const { url, competitionId } = app;
 /** Closed loop: deliveries/s with `concurrency` senders; every answer must be 200. */
 async function closedLoop(batch: Delivery[], concurrency: number): Promise<number> {
   const started = performance.now();
-  const cpuBefore = await cpuSeconds(app.child.pid);
+  const [cpuBefore, senderBefore] = [await cpuSeconds(app.child.pid), await cpuSeconds(Deno.pid)];
   const statuses = await pool(batch, concurrency, (d) => deliver(url, d));
   const seconds = (performance.now() - started) / 1000;
   serverCpuMs.push(((await cpuSeconds(app.child.pid)) - cpuBefore) * 1000 / batch.length);
+  senderCpuMs.push(((await cpuSeconds(Deno.pid)) - senderBefore) * 1000 / batch.length);
   const bad = statuses.filter((s) => s !== 200).length;
   if (bad) throw new Error(`${bad} deliveries were not answered 200`);
   return batch.length / seconds;
 }
 /** The app process's CPU time per delivery in each closed-loop run, ms. */
 const serverCpuMs: number[] = [];
+/** This (sending) process's CPU time per delivery in each closed-loop run, ms. */
+const senderCpuMs: number[] = [];
 
 /** Open loop at `rate`/s: latency (ms) of each delivery from its scheduled send time. */
 async function openLoop(batch: Delivery[]): Promise<{ latencies: number[]; maxInFlight: number }> {
@@ -222,6 +225,7 @@ report("recordOrder direct / baseline", m("direct") / m("baseline"), "x");
 report("hot store rate / hot baseline", m("http hot") / m("baseline hot"), "x");
 report("app process CPU per delivery (closed loops, median)", median(serverCpuMs), "ms");
 report("deliveries per CPU-second of the app process", 1000 / median(serverCpuMs), "deliveries/s");
+report("sender (this process) CPU per delivery (closed loops, median)", median(senderCpuMs), "ms");
 report(`ack latency p50 at ${rate}/s open loop`, m("open p50"), "ms");
 report(`ack latency p99 at ${rate}/s open loop`, m("open p99"), "ms (target < 20)");
 report(`ack latency max at ${rate}/s open loop`, m("open max"), "ms");
