@@ -2,7 +2,8 @@
  * One competition's live channel in this process: a single KV watch on its
  * change key plus a cheap poll of the same key (to see writes from other
  * processes sharing a local KV file), coalesced rebuilds of the live state,
- * heartbeats, and the sweep that drops clients that stopped reading.
+ * and the sweep that drops clients that stopped reading (heartbeats come
+ * from the hub's one timer).
  */
 import { keys } from "../core/db.ts";
 import { log } from "../core/log.ts";
@@ -19,8 +20,6 @@ export interface LiveChannelSettings {
   pollMs: number;
   /** At most one rebuild (and so one leaderboard event) per this many ms; a change after a quiet window goes out at once. */
   coalesceMs: number;
-  /** Interval of `: heartbeat` comments, ms. */
-  heartbeatMs: number;
   /** A client whose frames have been held back this long without progress is dropped, ms. */
   slowClientMs: number;
   /** A monotonic clock in milliseconds. */
@@ -48,7 +47,6 @@ export class LiveChannel {
   #tickTimer: ReturnType<typeof setTimeout> | undefined;
   #polling: Promise<void> | undefined;
   readonly #pollTimer: ReturnType<typeof setInterval>;
-  readonly #heartbeatTimer: ReturnType<typeof setInterval>;
   readonly #watch: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]>;
   readonly #watching: Promise<void>;
 
@@ -61,7 +59,6 @@ export class LiveChannel {
     this.#watch = settings.kv.watch([key]).getReader();
     this.#watching = this.#readWatch();
     this.#pollTimer = setInterval(() => this.#poll(key), settings.pollMs);
-    this.#heartbeatTimer = setInterval(() => this.#broadcast([heartbeatFrame]), settings.heartbeatMs);
   }
 
   /** Whether the watch and timers are still running. */
@@ -86,6 +83,11 @@ export class LiveChannel {
     }
   }
 
+  /** Sends the shared `: heartbeat` comment to every client (called by the hub's timer). */
+  heartbeat(): void {
+    this.#broadcast([heartbeatFrame]);
+  }
+
   /** Removes a client; the channel stops with its last client. */
   leave(client: LiveSink): void {
     this.clients.delete(client);
@@ -97,7 +99,6 @@ export class LiveChannel {
     if (this.#running) {
       this.#running = false;
       clearInterval(this.#pollTimer);
-      clearInterval(this.#heartbeatTimer);
       clearTimeout(this.#tickTimer);
       this.#watch.cancel().catch(() => {});
       for (const client of this.clients) client.close();

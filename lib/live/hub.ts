@@ -59,6 +59,9 @@ export class LiveHub implements AsyncDisposable {
   #stopping = new Set<Promise<void>>();
   #drops = 0;
   #settings: LiveChannelSettings;
+  #heartbeatMs: number;
+  /** One timer sends the heartbeats of every channel; it runs while there is a channel. */
+  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   #retry: Uint8Array;
   #maxBufferedBytes: number;
 
@@ -68,10 +71,10 @@ export class LiveHub implements AsyncDisposable {
       render: options.render,
       pollMs: options.pollMs ?? 250,
       coalesceMs: options.coalesceMs ?? 100,
-      heartbeatMs: options.heartbeatMs ?? 15_000,
       slowClientMs: options.slowClientMs ?? 30_000,
       now: () => performance.now(),
     };
+    this.#heartbeatMs = options.heartbeatMs ?? 15_000;
     this.#retry = retryBytes(options.retryMs ?? 3_000);
     this.#maxBufferedBytes = options.maxBufferedBytes ?? 64 * 1024;
   }
@@ -118,6 +121,7 @@ export class LiveHub implements AsyncDisposable {
   async close(): Promise<void> {
     for (const channel of this.#channels.values()) this.#track(channel.stop());
     this.#channels.clear();
+    this.#heartbeatTimer = clearTimer(this.#heartbeatTimer);
     await Promise.all(this.#stopping);
   }
 
@@ -133,10 +137,14 @@ export class LiveHub implements AsyncDisposable {
       onDrop: () => this.#drops++,
       onIdle: (stopped) => {
         if (this.#channels.get(competitionId) === channel) this.#channels.delete(competitionId);
+        if (this.#channels.size === 0) this.#heartbeatTimer = clearTimer(this.#heartbeatTimer);
         this.#track(stopped);
       },
     });
     this.#channels.set(competitionId, channel);
+    this.#heartbeatTimer ??= setInterval(() => {
+      for (const each of this.#channels.values()) each.heartbeat();
+    }, this.#heartbeatMs);
     return channel;
   }
 
@@ -156,4 +164,10 @@ export class LiveHub implements AsyncDisposable {
 /** A live hub with the production timings, rendering the same leaderboard JSON as `GET …/leaderboard`. */
 export function createLiveHub(kv: Deno.Kv): LiveHub {
   return new LiveHub({ kv, render: (competition) => leaderboardView(kv, competition) });
+}
+
+/** Stops an interval timer, if any; always undefined (to store back). */
+function clearTimer(timer: ReturnType<typeof setInterval> | undefined): undefined {
+  if (timer !== undefined) clearInterval(timer);
+  return undefined;
 }
