@@ -3,7 +3,7 @@
  * counting rule, so that a participant's total is always the sum of its
  * stored orders, whatever the order, number or concurrency of deliveries.
  */
-import { type Change, keys } from "../core/db.ts";
+import { changeOf, keys } from "../core/db.ts";
 import { groupCommitterOf, type GroupTransaction } from "../core/group_commit.ts";
 import { type Competition, inWindow } from "./competitions.ts";
 import { leaderboardKey, leaderboardRow, type Participant } from "./participants.ts";
@@ -137,7 +137,8 @@ async function applyOrder(
   tx.delete(leaderboardKey(participant));
   tx.set(leaderboardKey(next), leaderboardRow(next));
   tx.set(keys.revenuePoint(competition.id, participantId, samplePoint(competition, now)), next.revenue);
-  tx.set(keys.changes(competition.id), { at: now, kind: "leaderboard" } satisfies Change);
+  // The change key is written like `bumpChange` does; staged here so a batch writes it once.
+  tx.set(keys.changes(competition.id), changeOf("leaderboard", now));
   return "recorded";
 }
 

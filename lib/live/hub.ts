@@ -1,7 +1,9 @@
 /**
- * The live hub: every open event stream of this process, grouped by
- * competition, with one channel (one KV watch, one poll, one payload per
- * tick) per competition that has at least one client.
+ * The live hub: every open event stream of this process, whether served by
+ * `Deno.serve` (`open`) or on a raw socket of the lean stream server
+ * (`openSocket`), grouped by competition, with one channel (one KV watch, one
+ * poll, one payload per tick) per competition that has at least one client,
+ * and one heartbeat timer for all of them.
  */
 import { LiveChannel, type LiveChannelSettings } from "./channel.ts";
 import { LiveClient, type LiveSink } from "./client.ts";
