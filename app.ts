@@ -35,7 +35,6 @@ import {
   WEBHOOK_PATH as SHOPIFY_WEBHOOK_PATH,
 } from "./lib/shopify/mod.ts";
 import { type LifecycleServices, registerSettlementJobs } from "./lib/competitions/settlement.ts";
-import type { LiveHub } from "./lib/live/hub.ts";
 import { type AppDeps, type AppEnv, type ErrorBody, MAX_BODY_BYTES } from "./routes/_env.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { staticRoutes } from "./routes/static.ts";
@@ -45,9 +44,10 @@ import { whopApi } from "./routes/whop_api.ts";
 import { userApi } from "./routes/user_api.ts";
 import { pageRoutes } from "./routes/pages/mod.ts";
 import { renderErrorPage } from "./routes/pages/error_page.tsx";
-import { createLiveHub, eventsApi } from "./routes/events_api.ts";
+import { eventsApi } from "./routes/events_api.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { webhookMetrics } from "./lib/web/middleware/webhook_metrics.ts";
+import { createLiveHub, type LiveHub } from "./lib/live/hub.ts";
 import { adminApi } from "./routes/admin_api.ts";
 import { publicApi } from "./routes/public_api.ts";
 import { embedRoutes } from "./routes/embed.ts";
@@ -76,7 +76,7 @@ const OWN_BODY_LIMIT_PATHS = new Set<string>([WHOP_WEBHOOK_PATH, SHOPIFY_WEBHOOK
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const live = deps.live ?? createLiveHub(deps);
+  const live = deps.live ?? createLiveHub(deps.kv);
   app.use(requestLog({
     quietPaths: ["/healthz", "/metrics"],
     routinePaths: /^\/api\/(shopify\/webhooks|webhooks\/whop|competitions\/[^/]+\/events)$/,
@@ -276,7 +276,7 @@ export async function buildRuntime(
     whop,
     shopify,
     lifecycle,
-    live: createLiveHub({ kv }),
+    live: createLiveHub(kv),
     verifyUserToken: options.verifyUserToken ?? createUserTokenVerifier({
       jwksUrl: new URL("/.well-known/jwks.json", config.whop.origin),
       appId: config.whop.appId ?? "app_sandbox",

@@ -11,6 +11,12 @@ export interface Config {
   listenAddress: string;
   /** How many reverse proxies in front append to `X-Forwarded-For` (`TRUST_PROXY`); 0 trusts none. */
   trustProxy: number;
+  /**
+   * When set, event streams are also served on this port by the lean stream
+   * server (~8 KiB per open stream instead of ~60 KiB under `Deno.serve`);
+   * route the event-stream paths (`GET /api/competitions/:id/events`) there.
+   */
+  livePort?: number;
   appUrl: string;
   kvPath: string;
   /** Raw 32-byte AES key; absent only in sandbox mode (the sandbox makes one). */
@@ -62,6 +68,8 @@ const settings = z.object({
     .optional(),
   TRUST_PROXY: z.coerce.number({ error: "must be the number of reverse proxies in front (0 for none)" })
     .int("must be a whole number").min(0, "must be 0 or more").max(10, "must be at most 10").default(0),
+  LIVE_PORT: z.coerce.number({ error: "must be a port number" }).int("must be a whole number")
+    .min(1, "must be between 1 and 65535").max(65535, "must be between 1 and 65535").optional(),
   APP_URL: origin,
   KV_PATH: z.string().trim().min(1).default("./data/cartbrawl.sqlite3"),
   ENCRYPTION_KEY: z.string().trim().optional().transform((value, ctx) => {
@@ -140,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: s.PORT,
     listenAddress: s.LISTEN_ADDRESS ?? (sandbox ? "127.0.0.1" : "0.0.0.0"),
     trustProxy: s.TRUST_PROXY,
+    livePort: s.LIVE_PORT,
     appUrl: s.APP_URL ?? `http://localhost:${s.PORT}`,
     kvPath: s.KV_PATH,
     encryptionKey: s.ENCRYPTION_KEY,

@@ -13,6 +13,7 @@ import { LayoutError, prepareLayout } from "./lib/core/migrations.ts";
 import { buildRuntime, openKv, type Runtime } from "./app.ts";
 import { scheduleJobs } from "./cron/schedule.ts";
 import { SlowClientError } from "./lib/live/hub.ts";
+import { serveLiveStreams } from "./lib/live/stream_server.ts";
 import { BackupError, backupKv, restoreKv, withKvFileSnapshot } from "./lib/core/backup.ts";
 import type { SandboxDemo } from "./sandbox/world.ts";
 
@@ -69,6 +70,11 @@ export async function serveProduct(settings: Config): Promise<void> {
       if (runtime.banner) console.log(runtime.banner);
     },
   }, requests.wrap(runtime.app.fetch));
+  // `LIVE_PORT`: event streams also served by the lean stream server (the proxy routes them there).
+  const streams = config.livePort
+    ? serveLiveStreams({ kv: runtime.deps.kv, hub: runtime.deps.live, port: config.livePort })
+    : undefined;
+  if (streams) log("info", "event streams listening", { port: streams.addr.port });
   // Sandbox mode: the demo world (seeded once per data file) and its simulated customers.
   const demo = runtime.startDemo?.();
   let stopping: Promise<void> | undefined;

@@ -5,12 +5,13 @@
  * each connection first sees each marker of `--expect` (comma-separated
  * strings such as `"revenue":"10000.00"`). Prints `{"received":[[epochMs…]…]}`
  * (one array per marker, one time per connection that saw it) once every
- * connection saw every marker, or after `--timeout` seconds.
+ * connection saw every marker, or after `--timeout` seconds. Both lines carry
+ * `cpu`, the CPU seconds the worker had used by then.
  *
  *   deno run -A bench/fanout_clients.ts --port 8000 --path /api/competitions/x/events --count 2500 --expect 'a|b'
  */
 import { parseArgs } from "node:util";
-import { epochMs } from "./support.ts";
+import { cpuSeconds, epochMs } from "./support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     expect: { type: "string", default: "" },
     timeout: { type: "string", default: "120" },
     batch: { type: "string", default: "100" },
+    buffer: { type: "string", default: "8192" },
   },
 });
 const count = Number(values.count);
@@ -40,7 +42,7 @@ async function client(): Promise<void> {
   conns.push(conn);
   await conn.write(request);
   const decoder = new TextDecoder();
-  const buffer = new Uint8Array(64 * 1024);
+  const buffer = new Uint8Array(Number(values.buffer));
   const seen = markers.map(() => false);
   let pending = markers.length;
   let text = "";
@@ -79,12 +81,12 @@ for (let i = 0; i < count; i += Number(values.batch)) {
   const deadline = Date.now() + 30_000;
   while (subscribed + failed < target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
 }
-console.log(JSON.stringify({ connected: subscribed, failed }));
+console.log(JSON.stringify({ connected: subscribed, failed, cpu: await cpuSeconds(Deno.pid) }));
 const timer = setTimeout(finish, Number(values.timeout) * 1000);
 if (markers.length === 0 || complete === count) finish();
 await done;
 clearTimeout(timer);
-console.log(JSON.stringify({ received, complete, failed }));
+console.log(JSON.stringify({ received, complete, failed, cpu: await cpuSeconds(Deno.pid) }));
 for (const conn of conns) {
   try {
     conn.close();

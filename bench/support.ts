@@ -9,7 +9,7 @@ import { createApp } from "../app.ts";
 import type { Competition } from "../lib/competitions/competitions.ts";
 import type { Participant } from "../lib/competitions/participants.ts";
 import { activeCompetition } from "../testing/fixtures.ts";
-import type { LiveHub } from "../lib/live/hub.ts";
+import { createLiveHub, type LiveHub } from "../lib/live/hub.ts";
 import { signBody } from "../sandbox/shopify/hmac.ts";
 import { orderPayload } from "../sandbox/shopify/rest_payloads.ts";
 import type { OrderSnapshot, SandboxShop, ShopifySandbox } from "../sandbox/shopify/mod.ts";
@@ -151,6 +151,8 @@ export function shuffle<T>(items: T[], random: () => number): T[] {
 export interface FileApp extends AsyncDisposable {
   kv: Deno.Kv;
   url: string;
+  /** The hub serving its event streams (production timings unless one was passed). */
+  live: LiveHub;
   server: Deno.HttpServer<Deno.NetAddr>;
 }
 
@@ -163,6 +165,7 @@ export async function serveFileApp(
   { kvPath, shopifyOrigin = "http://127.0.0.1:9", live }: { kvPath: string; shopifyOrigin?: string; live?: LiveHub },
 ): Promise<FileApp> {
   const kv = await Deno.openKv(kvPath);
+  const hub = live ?? createLiveHub(kv);
   let handler: (request: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
   const server = Deno.serve({
     hostname: "127.0.0.1",
@@ -186,19 +189,27 @@ export async function serveFileApp(
     config,
     now: Date.now,
     shopify,
-    live,
+    live: hub,
     verifyUserToken: createUserTokenVerifier({ jwksUrl: new URL("http://127.0.0.1:9/jwks.json"), appId: "bench" }),
   });
   handler = (request) => app.fetch(request);
   return {
     kv,
     url,
+    live: hub,
     server,
     async [Symbol.asyncDispose]() {
       await server.shutdown();
       kv.close();
     },
   };
+}
+
+/** CPU time a process has used so far (user + system), in seconds, from `/proc/<pid>/stat` (Linux, 100 ticks/s). */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Resident memory of a process from `/proc` (Linux): current and peak, in MiB. */
@@ -261,32 +272,45 @@ export function epochMs(): number {
 export interface ChildApp {
   child: Deno.ChildProcess;
   url: string;
+  /** The lean stream server's origin, when started with `live`. */
+  liveUrl?: string;
   competitionId: string;
   /** Stops the process and its output reader. */
   stop(): Promise<void>;
 }
 
+/** How a child app is started beyond its KV folder and store count. */
+export interface ChildAppOptions {
+  /** Serve this competition of the KV file instead of seeding one (a further instance). */
+  competitionId?: string;
+  /** Also start the lean stream server. */
+  live?: boolean;
+  /** Raise the open-files limit of the process to this (`ulimit -n`, up to the hard limit). */
+  openFiles?: number;
+}
+
 /** Starts `bench/serve_app.ts` with `stores` connected stores and waits for its address. */
-export async function startChildApp(dir: string, stores: number): Promise<ChildApp> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("./serve_app.ts", import.meta.url).pathname,
-      "--kv",
-      `${dir}/app.sqlite3`,
-      "--stores",
-      String(stores),
-    ],
-    env: { LOG_LEVEL: "warn" },
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
+export async function startChildApp(dir: string, stores: number, options: ChildAppOptions = {}): Promise<ChildApp> {
+  const args = [
+    "run",
+    "-A",
+    new URL("./serve_app.ts", import.meta.url).pathname,
+    "--kv",
+    `${dir}/app.sqlite3`,
+    "--stores",
+    String(stores),
+    ...(options.competitionId ? ["--competition", options.competitionId] : []),
+    ...(options.live ? ["--live"] : []),
+  ];
+  const child = spawnDeno(args, options.openFiles, { LOG_LEVEL: "warn" });
   const lines = new JsonLines(child.stdout);
-  const { url, competitionId } = await lines.next<{ url: string; competitionId: string }>(120_000);
+  const { url, liveUrl, competitionId } = await lines.next<{ url: string; liveUrl?: string; competitionId: string }>(
+    120_000,
+  );
   return {
     child,
     url,
+    liveUrl,
     competitionId,
     async stop() {
       child.kill("SIGTERM");
@@ -294,4 +318,20 @@ export async function startChildApp(dir: string, stores: number): Promise<ChildA
       await lines.cancel();
     },
   };
+}
+
+/**
+ * Spawns `deno <args>` with stdout piped; with `openFiles`, through `sh -c`
+ * after `ulimit -n` so the child may hold that many sockets (the child is
+ * the `exec`ed deno itself, so its pid is the one measured).
+ */
+export function spawnDeno(args: string[], openFiles?: number, env: Record<string, string> = {}): Deno.ChildProcess {
+  if (!openFiles) return new Deno.Command(Deno.execPath(), { args, env, stdout: "piped", stderr: "inherit" }).spawn();
+  const quoted = [Deno.execPath(), ...args].map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(" ");
+  return new Deno.Command("sh", {
+    args: ["-c", `ulimit -n ${openFiles} && exec ${quoted}`],
+    env,
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
 }

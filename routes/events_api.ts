@@ -1,11 +1,11 @@
 /**
- * The live event stream of a competition: `GET /api/competitions/:id/events`.
+ * The live event stream of a competition: `GET /api/competitions/:id/events`
+ * (also served, leaner, on `LIVE_PORT` by `lib/live/stream_server.ts`).
  */
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "./_env.ts";
 import { getVisibleCompetition } from "../lib/competitions/competitions.ts";
-import { LiveHub } from "../lib/live/hub.ts";
-import { leaderboardView } from "../lib/competitions/views.ts";
+import { createLiveHub } from "../lib/live/hub.ts";
 
 /** Headers of every event stream: no caching, no proxy buffering. */
 const EVENT_STREAM_HEADERS = {
@@ -14,11 +14,6 @@ const EVENT_STREAM_HEADERS = {
   "x-accel-buffering": "no",
 } as const;
 
-/** A live hub with the production timings, rendering the same leaderboard JSON as the API. */
-export function createLiveHub(deps: Pick<AppDeps, "kv">): LiveHub {
-  return new LiveHub({ kv: deps.kv, render: (competition) => leaderboardView(deps.kv, competition) });
-}
-
 /**
  * Routes under `/api/competitions`: the event stream. Every connection (with
  * or without `Last-Event-ID`) starts with a fresh snapshot, so a reconnect
@@ -26,7 +21,7 @@ export function createLiveHub(deps: Pick<AppDeps, "kv">): LiveHub {
  * anyone but its creator, answers 404 JSON.
  */
 export function eventsApi(deps: AppDeps): Hono<AppEnv> {
-  const hub = deps.live ?? createLiveHub(deps);
+  const hub = deps.live ?? createLiveHub(deps.kv);
   return new Hono<AppEnv>()
     .get("/:id/events", async (c) => {
       const competition = await getVisibleCompetition(deps.kv, c.req.param("id"), c.var.userId);

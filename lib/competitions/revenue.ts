@@ -3,7 +3,8 @@
  * counting rule, so that a participant's total is always the sum of its
  * stored orders, whatever the order, number or concurrency of deliveries.
  */
-import { bumpChange, commit, keys } from "../core/db.ts";
+import { changeOf, keys } from "../core/db.ts";
+import { groupCommitterOf, type GroupTransaction } from "../core/group_commit.ts";
 import { type Competition, inWindow } from "./competitions.ts";
 import { leaderboardKey, leaderboardRow, type Participant } from "./participants.ts";
 import type { Minor } from "../core/money.ts";
@@ -46,27 +47,15 @@ export function countsFor(order: OrderDelivery, currency: string): boolean {
   return !order.test && !order.cancelled && order.currency === currency;
 }
 
-const queues = new Map<string, Promise<unknown>>();
-
-/** Runs `task` after every earlier task for the same participant in this process. */
-function serialized<T>(participantId: string, task: () => Promise<T>): Promise<T> {
-  const previous = queues.get(participantId) ?? Promise.resolve();
-  const run = previous.then(task, task);
-  const tail = run.catch(() => {});
-  queues.set(participantId, tail);
-  tail.then(() => {
-    if (queues.get(participantId) === tail) queues.delete(participantId);
-  });
-  return run;
-}
-
 /**
  * Records one order delivery for one participant: stores the order with its
  * amount and `updated_at`, and moves the participant's total, its leaderboard
- * row, the race-chart sample and the change key in one atomic commit.
- * Idempotent; a delivery older than (or as old as) the stored one changes
- * nothing; concurrent deliveries are serialized in-process and checked
- * optimistically across processes.
+ * row, the race-chart sample and the change key in one atomic commit, which
+ * deliveries arriving within a few milliseconds share (`lib/core/group_commit.ts`).
+ * Resolves only once that commit succeeded. Idempotent; a delivery older than
+ * (or as old as) the stored one changes nothing; deliveries of one batch are
+ * applied in arrival order, and batches are checked optimistically across
+ * processes (a conflict re-runs the batch on fresh values).
  *
  * @example
  * await recordOrder(kv, participant.id, { orderId: "1", amount: 1250, currency: "USD", ... }, Date.now());
@@ -79,7 +68,12 @@ export function recordOrder(
   options: RecordOptions = {},
 ): Promise<RecordOutcome> {
   const started = performance.now();
-  const outcome = serialized(participantId, () => applyOrder(kv, participantId, order, now, options));
+  const reads: Deno.KvKey[] = [keys.participant(participantId), keys.order(participantId, order.orderId)];
+  if (options.competitionId) reads.push(keys.competition(options.competitionId));
+  const outcome = groupCommitterOf(kv).submit({
+    reads,
+    run: (tx) => applyOrder(tx, participantId, order, now, options),
+  });
   outcome.then((result) => observeOrderRecord(result, performance.now() - started), () => {});
   return outcome;
 }
@@ -88,7 +82,8 @@ export function recordOrder(
 export interface RecordOptions {
   /**
    * Writes added to the commit that stores the order (e.g. remembering the
-   * webhook delivery that carried it), so they land together or not at all.
+   * webhook delivery that carried it), so they land together or not at all;
+   * at most two mutations.
    */
   alsoCommit?: (op: Deno.AtomicOperation) => Deno.AtomicOperation;
   /** The participant's competition, when the caller knows it: saves a read. */
@@ -97,94 +92,64 @@ export interface RecordOptions {
   onlyIfConnected?: boolean;
 }
 
+/** The counting rule applied to one delivery, on the values its batch sees. */
 async function applyOrder(
-  kv: Deno.Kv,
+  tx: GroupTransaction,
   participantId: string,
   order: OrderDelivery,
   now: number,
   options: RecordOptions,
 ): Promise<RecordOutcome> {
-  const also = options.alsoCommit ?? ((op: Deno.AtomicOperation) => op);
-  for (;;) {
-    // A participant never changes competition: with its id known, one read fetches all three records.
-    const [participantEntry, competitionEntry, storedEntry] = options.competitionId
-      ? await kv.getMany<[Participant, Competition, StoredOrder]>([
-        keys.participant(participantId),
-        keys.competition(options.competitionId),
-        keys.order(participantId, order.orderId),
-      ])
-      : await readInTurn(kv, participantId, order.orderId);
-    const participant = participantEntry.value;
-    const competition = competitionEntry.value;
-    if (!participant || !competition || participant.competitionId !== competition.id) return "unknown_participant";
-    if (options.onlyIfConnected && participant.connection !== "connected") return "disconnected";
-    if (!inWindow(competition, Date.parse(order.createdAt))) return "outside_window";
-    const stored = storedEntry.value;
-    const updatedMs = Date.parse(order.updatedAt);
-    const latestMs = stored ? Date.parse(stored.afterSettlement?.updatedAt ?? stored.updatedAt) : -Infinity;
-    if (updatedMs <= latestMs) return "stale";
+  const participant = await tx.get<Participant>(keys.participant(participantId));
+  // A participant never changes competition: with its id known, the three records are read together.
+  const competition = await tx.get<Competition>(
+    keys.competition(options.competitionId ?? participant?.competitionId ?? ""),
+  );
+  if (!participant || !competition || participant.competitionId !== competition.id) return "unknown_participant";
+  if (options.onlyIfConnected && participant.connection !== "connected") return "disconnected";
+  if (!inWindow(competition, Date.parse(order.createdAt))) return "outside_window";
+  const orderKey = keys.order(participantId, order.orderId);
+  const stored = await tx.get<StoredOrder>(orderKey);
+  const updatedMs = Date.parse(order.updatedAt);
+  const latestMs = stored ? Date.parse(stored.afterSettlement?.updatedAt ?? stored.updatedAt) : -Infinity;
+  if (updatedMs <= latestMs) return "stale";
 
-    // In the settlement window an order already counted can only lose value (refunds, cancellations): an edit
-    // after the end adds nothing.
-    const late = competition.status === "SETTLING" && stored !== null;
-    const counted = countsFor(order, competition.currency) && (!late || stored.counted);
-    const amount = counted ? (late ? Math.min(order.amount, stored.amount) : order.amount) : 0;
+  // In the settlement window an order already counted can only lose value (refunds, cancellations): an edit
+  // after the end adds nothing.
+  const late = competition.status === "SETTLING" && stored !== null;
+  const counted = countsFor(order, competition.currency) && (!late || stored.counted);
+  const amount = counted ? (late ? Math.min(order.amount, stored.amount) : order.amount) : 0;
+  if (options.alsoCommit) tx.also(options.alsoCommit);
 
-    if (competition.resultsFrozenAt) {
-      const kept: StoredOrder = stored ??
-        { amount: 0, counted: false, createdAt: order.createdAt, updatedAt: order.createdAt };
-      const result = await commit(() =>
-        also(
-          kv.atomic().check(storedEntry, competitionEntry)
-            .set(keys.order(participantId, order.orderId), {
-              ...kept,
-              afterSettlement: { amount, counted, updatedAt: order.updatedAt },
-            }),
-        )
-      );
-      if (result.ok) return "after_settlement";
-      continue;
-    }
-
-    const nextOrder: StoredOrder = { amount, counted, createdAt: order.createdAt, updatedAt: order.updatedAt };
-    const delta = amount - (stored?.amount ?? 0);
-    const orderDelta = (counted ? 1 : 0) - (stored?.counted ? 1 : 0);
-    const moved = delta !== 0 || orderDelta !== 0;
-    const next: Participant = {
-      ...participant,
-      revenue: participant.revenue + delta,
-      orders: participant.orders + orderDelta,
-      reachedAt: delta !== 0 && updatedMs > Date.parse(participant.reachedAt)
-        ? new Date(updatedMs).toISOString()
-        : participant.reachedAt,
-      lastOrderAt: counted && (!participant.lastOrderAt || order.createdAt > participant.lastOrderAt)
-        ? order.createdAt
-        : participant.lastOrderAt,
-    };
-    const build = () => {
-      const op = also(kv.atomic().check(participantEntry, storedEntry, competitionEntry))
-        .set(keys.order(participantId, order.orderId), nextOrder);
-      if (!moved) return op;
-      op.set(keys.participant(participantId), next)
-        .delete(leaderboardKey(participant))
-        .set(leaderboardKey(next), leaderboardRow(next))
-        .set(keys.revenuePoint(competition.id, participantId, samplePoint(competition, now)), next.revenue);
-      return bumpChange(op, competition.id, "leaderboard", now);
-    };
-    const result = await commit(build);
-    if (result.ok) return "recorded";
+  if (competition.resultsFrozenAt) {
+    const kept: StoredOrder = stored ??
+      { amount: 0, counted: false, createdAt: order.createdAt, updatedAt: order.createdAt };
+    tx.set(orderKey, { ...kept, afterSettlement: { amount, counted, updatedAt: order.updatedAt } });
+    return "after_settlement";
   }
-}
 
-/** The participant, then its competition and stored order (when the competition id is not known up front). */
-async function readInTurn(kv: Deno.Kv, participantId: string, orderId: string) {
-  const participantEntry = await kv.get<Participant>(keys.participant(participantId));
-  const competitionId = participantEntry.value?.competitionId ?? "";
-  const [competitionEntry, storedEntry] = await kv.getMany<[Competition, StoredOrder]>([
-    keys.competition(competitionId),
-    keys.order(participantId, orderId),
-  ]);
-  return [participantEntry, competitionEntry, storedEntry] as const;
+  tx.set(orderKey, { amount, counted, createdAt: order.createdAt, updatedAt: order.updatedAt } satisfies StoredOrder);
+  const delta = amount - (stored?.amount ?? 0);
+  const orderDelta = (counted ? 1 : 0) - (stored?.counted ? 1 : 0);
+  if (delta === 0 && orderDelta === 0) return "recorded";
+  const next: Participant = {
+    ...participant,
+    revenue: participant.revenue + delta,
+    orders: participant.orders + orderDelta,
+    reachedAt: delta !== 0 && updatedMs > Date.parse(participant.reachedAt)
+      ? new Date(updatedMs).toISOString()
+      : participant.reachedAt,
+    lastOrderAt: counted && (!participant.lastOrderAt || order.createdAt > participant.lastOrderAt)
+      ? order.createdAt
+      : participant.lastOrderAt,
+  };
+  tx.set(keys.participant(participantId), next);
+  tx.delete(leaderboardKey(participant));
+  tx.set(leaderboardKey(next), leaderboardRow(next));
+  tx.set(keys.revenuePoint(competition.id, participantId, samplePoint(competition, now)), next.revenue);
+  // The change key is written like `bumpChange` does; staged here so a batch writes it once.
+  tx.set(keys.changes(competition.id), changeOf("leaderboard", now));
+  return "recorded";
 }
 
 /** Race-chart samples are bucketed so a competition keeps at most ~240 per store. */

@@ -110,9 +110,14 @@ export interface Change {
   kind: ChangeKind;
 }
 
+/** What a write of `kind` at `at` leaves in a competition's change key. */
+export function changeOf(kind: ChangeKind, at: number): Change {
+  return { at, kind };
+}
+
 /** Adds the bump of a competition's change key to an atomic operation. */
 export function bumpChange(op: Deno.AtomicOperation, competitionId: string, kind: ChangeKind, at: number) {
-  return op.set(keys.changes(competitionId), { at, kind } satisfies Change);
+  return op.set(keys.changes(competitionId), changeOf(kind, at));
 }
 
 const LOCKED = /database is locked|SQLITE_BUSY/i;

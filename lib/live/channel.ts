@@ -2,11 +2,12 @@
  * One competition's live channel in this process: a single KV watch on its
  * change key plus a cheap poll of the same key (to see writes from other
  * processes sharing a local KV file), coalesced rebuilds of the live state,
- * heartbeats, and the sweep that drops clients that stopped reading.
+ * and the sweep that drops clients that stopped reading (heartbeats come
+ * from the hub's one timer).
  */
 import { keys } from "../core/db.ts";
 import { log } from "../core/log.ts";
-import type { LiveClient } from "./client.ts";
+import type { LiveSink } from "./client.ts";
 import { heartbeatFrame, type LiveFrame } from "./sse.ts";
 import { changedFrames, type LiveState, readLiveState, type RenderLeaderboard, snapshotFrames } from "./state.ts";
 
@@ -17,10 +18,8 @@ export interface LiveChannelSettings {
   render: RenderLeaderboard;
   /** How often the change key is polled, ms. */
   pollMs: number;
-  /** At most one rebuild (and so one leaderboard event) per this many ms. */
+  /** At most one rebuild (and so one leaderboard event) per this many ms; a change after a quiet window goes out at once. */
   coalesceMs: number;
-  /** Interval of `: heartbeat` comments, ms. */
-  heartbeatMs: number;
   /** A client whose frames have been held back this long without progress is dropped, ms. */
   slowClientMs: number;
   /** A monotonic clock in milliseconds. */
@@ -38,7 +37,7 @@ export interface LiveChannelEvents {
 /** The live channel of one competition; see the module comment. */
 export class LiveChannel {
   /** Clients that have had their snapshot and get every change. */
-  readonly clients = new Set<LiveClient>();
+  readonly clients = new Set<LiveSink>();
   #latest: LiveState | undefined;
   #seen: string | undefined;
   #building: Promise<LiveState> | undefined;
@@ -48,7 +47,6 @@ export class LiveChannel {
   #tickTimer: ReturnType<typeof setTimeout> | undefined;
   #polling: Promise<void> | undefined;
   readonly #pollTimer: ReturnType<typeof setInterval>;
-  readonly #heartbeatTimer: ReturnType<typeof setInterval>;
   readonly #watch: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]>;
   readonly #watching: Promise<void>;
 
@@ -61,7 +59,6 @@ export class LiveChannel {
     this.#watch = settings.kv.watch([key]).getReader();
     this.#watching = this.#readWatch();
     this.#pollTimer = setInterval(() => this.#poll(key), settings.pollMs);
-    this.#heartbeatTimer = setInterval(() => this.#broadcast([heartbeatFrame]), settings.heartbeatMs);
   }
 
   /** Whether the watch and timers are still running. */
@@ -73,7 +70,7 @@ export class LiveChannel {
    * Adds a client once the channel has a state, and sends it the snapshot
    * (leaderboard, status, winner). A client that went away meanwhile is not added.
    */
-  async join(client: LiveClient): Promise<void> {
+  async join(client: LiveSink): Promise<void> {
     this.#joining++;
     try {
       const state = this.#latest ?? await this.#refresh();
@@ -86,8 +83,13 @@ export class LiveChannel {
     }
   }
 
+  /** Sends the shared `: heartbeat` comment to every client (called by the hub's timer). */
+  heartbeat(): void {
+    this.#broadcast([heartbeatFrame]);
+  }
+
   /** Removes a client; the channel stops with its last client. */
-  leave(client: LiveClient): void {
+  leave(client: LiveSink): void {
     this.clients.delete(client);
     this.#stopIfIdle();
   }
@@ -97,7 +99,6 @@ export class LiveChannel {
     if (this.#running) {
       this.#running = false;
       clearInterval(this.#pollTimer);
-      clearInterval(this.#heartbeatTimer);
       clearTimeout(this.#tickTimer);
       this.#watch.cancel().catch(() => {});
       for (const client of this.clients) client.close();
@@ -136,11 +137,22 @@ export class LiveChannel {
       });
   }
 
+  /**
+   * A change was seen. Leading edge: when no rebuild started in the last
+   * `coalesceMs`, it is rebuilt and sent at once. Otherwise changes are
+   * coming in a row: this one waits for the end of that window and shares
+   * its rebuild with every change seen meanwhile, so rebuilds stay at most
+   * one per `coalesceMs` however many changes arrive.
+   */
   #observe(versionstamp: string | null): void {
     if (!this.#running || versionstamp === null || versionstamp === this.#seen) return;
     this.#seen = versionstamp;
     if (this.#tickTimer !== undefined) return;
     const delay = Math.max(0, this.#lastTickAt + this.settings.coalesceMs - this.settings.now());
+    if (delay === 0 && !this.#building) {
+      this.#tick();
+      return;
+    }
     this.#tickTimer = setTimeout(() => this.#tick(), delay);
   }
 

@@ -5,6 +5,24 @@
  */
 import type { LiveFrame } from "./sse.ts";
 
+/**
+ * What a channel needs of one subscriber, whatever carries its bytes: a
+ * `ReadableStream` served by `Deno.serve` (`LiveClient`) or a raw socket of
+ * the lean stream server (`SocketClient`).
+ */
+export interface LiveSink {
+  /** Whether it still takes frames. */
+  readonly open: boolean;
+  /** Since when (monotonic ms) frames have waited without progress; undefined when keeping up. */
+  readonly stalledSince: number | undefined;
+  /** Sends a frame, or holds it back (the newest of its kind) while the connection is busy. */
+  send(frame: LiveFrame): void;
+  /** Drops a subscriber that stopped reading. */
+  drop(reason: string): void;
+  /** Ends the stream normally (server shutdown). */
+  close(): void;
+}
+
 /** Raised into the stream of a client that stopped reading; the server then closes its connection. */
 export class SlowClientError extends Error {
   override name = "SlowClientError";
@@ -28,7 +46,7 @@ export interface LiveClientOptions {
  * waits in a hold-back map (a newer leaderboard replaces an unsent older one)
  * and the client counts as stalled until the server pulls again.
  */
-export class LiveClient {
+export class LiveClient implements LiveSink {
   /** The response body. */
   readonly stream: ReadableStream<Uint8Array>;
   #controller!: ReadableStreamDefaultController<Uint8Array>;

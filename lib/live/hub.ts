@@ -1,13 +1,17 @@
 /**
- * The live hub: every open event stream of this process, grouped by
- * competition, with one channel (one KV watch, one poll, one payload per
- * tick) per competition that has at least one client.
+ * The live hub: every open event stream of this process, whether served by
+ * `Deno.serve` (`open`) or on a raw socket of the lean stream server
+ * (`openSocket`), grouped by competition, with one channel (one KV watch, one
+ * poll, one payload per tick) per competition that has at least one client,
+ * and one heartbeat timer for all of them.
  */
 import { LiveChannel, type LiveChannelSettings } from "./channel.ts";
-import { LiveClient } from "./client.ts";
+import { LiveClient, type LiveSink } from "./client.ts";
+import { SocketClient } from "./socket_client.ts";
 import { retryBytes } from "./sse.ts";
 import type { RenderLeaderboard } from "./state.ts";
 import { log } from "../core/log.ts";
+import { leaderboardView } from "../competitions/views.ts";
 
 export { SlowClientError } from "./client.ts";
 export type { LiveLeaderboard, RenderLeaderboard } from "./state.ts";
@@ -19,7 +23,11 @@ export interface LiveHubOptions {
   render: RenderLeaderboard;
   /** Change-key poll interval, ms (default 250). */
   pollMs?: number;
-  /** Minimum interval between two rebuilds of one competition, ms (default 250). */
+  /**
+   * Minimum interval between two rebuilds of one competition, ms (default 100):
+   * a change after a quiet interval is sent at once, changes in a row share a
+   * rebuild at the end of the interval.
+   */
   coalesceMs?: number;
   /** Interval of `: heartbeat` comments, ms (default 15 000). */
   heartbeatMs?: number;
@@ -53,6 +61,9 @@ export class LiveHub implements AsyncDisposable {
   #stopping = new Set<Promise<void>>();
   #drops = 0;
   #settings: LiveChannelSettings;
+  #heartbeatMs: number;
+  /** One timer sends the heartbeats of every channel; it runs while there is a channel. */
+  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   #retry: Uint8Array;
   #maxBufferedBytes: number;
 
@@ -61,11 +72,11 @@ export class LiveHub implements AsyncDisposable {
       kv: options.kv,
       render: options.render,
       pollMs: options.pollMs ?? 250,
-      coalesceMs: options.coalesceMs ?? 250,
-      heartbeatMs: options.heartbeatMs ?? 15_000,
+      coalesceMs: options.coalesceMs ?? 100,
       slowClientMs: options.slowClientMs ?? 30_000,
       now: () => performance.now(),
     };
+    this.#heartbeatMs = options.heartbeatMs ?? 15_000;
     this.#retry = retryBytes(options.retryMs ?? 3_000);
     this.#maxBufferedBytes = options.maxBufferedBytes ?? 64 * 1024;
   }
@@ -83,11 +94,22 @@ export class LiveHub implements AsyncDisposable {
       now: this.#settings.now,
       onCancel: () => channel.leave(client),
     });
-    channel.join(client).catch((error) => {
-      log("warn", "live snapshot failed", { competitionId, error });
-      client.drop("The live view could not be loaded; reconnect to retry.");
-    });
+    this.#join(channel, client);
     return client.stream;
+  }
+
+  /**
+   * Serves the event stream of a competition known to exist on a raw
+   * connection (the lean stream server): writes `head` (the HTTP response
+   * head) and the `retry:` hint, then the same frames as `open`.
+   */
+  openSocket(competitionId: string, conn: Deno.Conn, head: Uint8Array): void {
+    const channel = this.#channelOf(competitionId);
+    const preamble = new Uint8Array(head.byteLength + this.#retry.byteLength);
+    preamble.set(head);
+    preamble.set(this.#retry, head.byteLength);
+    const client: SocketClient = new SocketClient(conn, preamble, this.#settings.now, () => channel.leave(client));
+    this.#join(channel, client);
   }
 
   /** Current counters. */
@@ -101,6 +123,7 @@ export class LiveHub implements AsyncDisposable {
   async close(): Promise<void> {
     for (const channel of this.#channels.values()) this.#track(channel.stop());
     this.#channels.clear();
+    this.#heartbeatTimer = clearTimer(this.#heartbeatTimer);
     await Promise.all(this.#stopping);
   }
 
@@ -116,15 +139,37 @@ export class LiveHub implements AsyncDisposable {
       onDrop: () => this.#drops++,
       onIdle: (stopped) => {
         if (this.#channels.get(competitionId) === channel) this.#channels.delete(competitionId);
+        if (this.#channels.size === 0) this.#heartbeatTimer = clearTimer(this.#heartbeatTimer);
         this.#track(stopped);
       },
     });
     this.#channels.set(competitionId, channel);
+    this.#heartbeatTimer ??= setInterval(() => {
+      for (const each of this.#channels.values()) each.heartbeat();
+    }, this.#heartbeatMs);
     return channel;
+  }
+
+  #join(channel: LiveChannel, client: LiveSink): void {
+    channel.join(client).catch((error) => {
+      log("warn", "live snapshot failed", { competitionId: channel.competitionId, error });
+      client.drop("The live view could not be loaded; reconnect to retry.");
+    });
   }
 
   #track(stopped: Promise<void>): void {
     this.#stopping.add(stopped);
     stopped.finally(() => this.#stopping.delete(stopped));
   }
+}
+
+/** A live hub with the production timings, rendering the same leaderboard JSON as `GET …/leaderboard`. */
+export function createLiveHub(kv: Deno.Kv): LiveHub {
+  return new LiveHub({ kv, render: (competition) => leaderboardView(kv, competition) });
+}
+
+/** Stops an interval timer, if any; always undefined (to store back). */
+function clearTimer(timer: ReturnType<typeof setInterval> | undefined): undefined {
+  if (timer !== undefined) clearInterval(timer);
+  return undefined;
 }

@@ -5,6 +5,7 @@ import { createParticipant } from "../competitions/participants.ts";
 import { updateCompetition } from "../competitions/competitions.ts";
 import { LiveClient, SlowClientError } from "./client.ts";
 import { eventFrame, heartbeatFrame } from "./sse.ts";
+import { leaderboardView } from "../competitions/views.ts";
 
 const decoder = new TextDecoder();
 
@@ -135,4 +136,97 @@ Deno.test("live - a full client holds one frame per kind, the newest leaderboard
   await reader.cancel();
   assert.ok(cancelled);
   assert.equal(client.open, false);
+});
+
+/** A hub whose renders are counted. */
+function countingHub(kv: Deno.Kv, coalesceMs: number) {
+  let renders = 0;
+  const hub = testHub(kv, {
+    coalesceMs,
+    pollMs: 60_000,
+    render: (competition) => {
+      renders++;
+      return leaderboardView(kv, competition);
+    },
+  });
+  return { hub, renders: () => renders };
+}
+
+/** The next leaderboard event and when it arrived (performance.now()). */
+async function nextBoard(sse: SseReader, timeoutMs = 3000) {
+  for (;;) {
+    const event = await sse.nextEvent(timeoutMs);
+    if (event.event === "leaderboard") return { at: performance.now(), data: event.data! };
+  }
+}
+
+Deno.test("live - leading edge: a change on a quiet board goes out at once; changes in a row share the next window", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const WINDOW = 600;
+  const { hub, renders } = countingHub(kv, WINDOW);
+  await using _hub = hub;
+  const { competition, participants: [store] } = await liveCompetition(kv);
+  await using sse = new SseReader(new Response(hub.open(competition.id)));
+  await nextBoard(sse);
+  assert.equal(renders(), 1, "the snapshot");
+
+  const first = performance.now();
+  await recordOrder(kv, store.id, orderOf("1", 100), DURING_MS);
+  const quiet = await nextBoard(sse);
+  assert.ok(quiet.at - first < WINDOW / 3, `a quiet change is sent at once (${quiet.at - first} ms)`);
+  assert.match(quiet.data, /"revenue":"1.00"/);
+
+  // Two more changes right after: they wait for the end of the window and share one rebuild.
+  await recordOrder(kv, store.id, orderOf("2", 200), DURING_MS);
+  await recordOrder(kv, store.id, orderOf("3", 300), DURING_MS);
+  const trailing = await nextBoard(sse);
+  assert.ok(
+    trailing.at - quiet.at >= WINDOW - 50,
+    `the next rebuild waits for the window (${trailing.at - quiet.at} ms)`,
+  );
+  assert.ok(trailing.at - quiet.at < WINDOW + 300, `…and not much longer (${trailing.at - quiet.at} ms)`);
+  assert.match(trailing.data, /"revenue":"6.00"/, "both changes in one event");
+  assert.equal(renders(), 3, "snapshot, leading edge, one trailing rebuild");
+
+  // Quiet again for a whole window: the next change is sent at once.
+  await new Promise((resolve) => setTimeout(resolve, WINDOW + 50));
+  const again = performance.now();
+  await recordOrder(kv, store.id, orderOf("4", 400), DURING_MS);
+  const next = await nextBoard(sse);
+  assert.ok(next.at - again < WINDOW / 3, `after a quiet window, at once again (${next.at - again} ms)`);
+});
+
+Deno.test("live - under a steady stream of changes rebuilds stay at one per window and the last change is not late", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const WINDOW = 100;
+  const { hub, renders } = countingHub(kv, WINDOW);
+  await using _hub = hub;
+  const { competition, participants: [store] } = await liveCompetition(kv);
+  await using sse = new SseReader(new Response(hub.open(competition.id)));
+  await nextBoard(sse);
+  const events: string[] = [];
+  const reading = (async () => {
+    for (;;) {
+      const board = await nextBoard(sse, 1500).catch(() => undefined);
+      if (!board) return;
+      events.push(board.data);
+      if (board.data.includes('"revenue":"100.00"')) return;
+    }
+  })();
+  const started = performance.now();
+  for (let i = 0; i < 100; i++) {
+    await recordOrder(kv, store.id, orderOf(`${i}`, 100), DURING_MS);
+    await new Promise((resolve) => setTimeout(resolve, 8));
+  }
+  const lastWrite = performance.now();
+  await reading;
+  const elapsed = performance.now() - started;
+  assert.ok(events.at(-1)?.includes('"revenue":"100.00"'), "the final total arrives");
+  const rebuilds = renders() - 1;
+  assert.ok(
+    rebuilds <= Math.ceil(elapsed / WINDOW) + 1,
+    `${rebuilds} rebuilds in ${Math.round(elapsed)} ms: at most one per ${WINDOW} ms window`,
+  );
+  assert.ok(rebuilds >= 3, "changes keep flowing while they keep coming");
+  assert.ok(performance.now() - lastWrite < WINDOW + 400, "the last change follows within about a window");
 });

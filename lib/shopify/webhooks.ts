@@ -19,9 +19,9 @@
  *   remembered (concurrently, or after a crash half-way) is applied again,
  *   which is harmless because every effect is idempotent. A failure answers
  *   500, so Shopify's retry applies it.
- * - Orders are applied inline: `recordOrder` is a few KV operations per
- *   participant, well inside Shopify's five-second budget, and applying
- *   before answering means a 200 is never sent for a lost order.
+ * - Orders are applied inline: `recordOrder` answers once the group commit
+ *   holding the order succeeded (a few ms, well inside Shopify's five-second
+ *   budget), so a 200 is never sent for a lost order.
  * - `refunds/create` carries a refund, not the order's new total; the
  *   `orders/updated` Shopify sends with every refund carries the new
  *   `current_total_price`, so refunds are acknowledged and not applied (a
@@ -222,13 +222,14 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
       log("info", "shopify webhook for an unknown shop", { topic, shop });
       return { status: 200, result: "unknown_shop" };
     }
-    const outcomes: RecordOutcome[] = [];
-    // The delivery is remembered in the same commit that stores the order: one commit per new delivery.
+    // The delivery is remembered in the commit that stores the order; the shop's memberships, and the
+    // deliveries of other requests arriving meanwhile, share that commit (group commit).
     const remember = (op: Deno.AtomicOperation) => rememberWebhook(op, input);
-    for (const { participantId, competitionId } of memberships) {
-      const options = { alsoCommit: remember, competitionId, onlyIfConnected: true };
-      outcomes.push(await recordOrder(kv, participantId, order, now(), options));
-    }
+    const outcomes: RecordOutcome[] = await Promise.all(
+      memberships.map(({ participantId, competitionId }) =>
+        recordOrder(kv, participantId, order, now(), { alsoCommit: remember, competitionId, onlyIfConnected: true })
+      ),
+    );
     if (outcomes.every((outcome) => outcome === "disconnected")) return { status: 200, result: "disconnected" };
     log("debug", "shopify order applied", { topic, shop, orderId: order.orderId, outcomes });
     return { status: 200, result: "applied", outcomes };

@@ -12,7 +12,8 @@ export interface CompetitionIdOptions {
   param?: string;
 }
 
-const COMPETITION_ID = /^[0-9a-z]{1,40}$/;
+/** What a competition id looks like (`newId`); anything else cannot exist. */
+export const COMPETITION_ID = /^[0-9a-z]{1,40}$/;
 
 /** 404s a request whose `:id` is not a well-formed competition id. */
 export function competitionId(options: CompetitionIdOptions = {}): MiddlewareHandler {
