@@ -66,6 +66,12 @@ Deno.test("release - dist/cartbrawl.js runs alone from an empty directory and dr
         assert.equal(res.headers.get("content-type"), "text/javascript; charset=utf-8");
         assert.ok((await res.text()).length > 0);
       }
+      // The data files read at run time travel inside the file too: the share card renders (renderer and fonts), and
+      // the simulated Shopify answered the demo's joins from its Admin schema (the live board above has stores).
+      const card = await fetch(`${app.url}/competitions/${id}/card.png`);
+      assert.equal(card.status, 200);
+      const png = new Uint8Array(await card.arrayBuffer());
+      assert.deepEqual([...png.slice(1, 4)], [0x50, 0x4e, 0x47], "a PNG");
       const css = await fetch(`${app.url}/static/styles.css`);
       assert.equal(css.status, 200);
       await css.body?.cancel();

@@ -6,6 +6,7 @@
  * costs tens of milliseconds, so each PNG is kept in memory by the hash of its
  * SVG: one render per leaderboard version, however often the link is fetched.
  */
+import { readBundledFile } from "../core/bundled_files.ts";
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
 
 /** The card's width, pixels (Open Graph and Twitter large images are 1200×630). */
@@ -90,15 +91,20 @@ export function shareCardSvg(card: ShareCardData): string {
     rows + empty + `</svg>`;
 }
 
+/** The renderer and fonts a card needs: their names among a release's data files, and their npm sources. */
+export const SHARE_CARD_FILES = {
+  "resvg.wasm": "@resvg/resvg-wasm/index_bg.wasm",
+  "Inter_400Regular.ttf": "@expo-google-fonts/inter/400Regular/Inter_400Regular.ttf",
+  "Inter_700Bold.ttf": "@expo-google-fonts/inter/700Bold/Inter_700Bold.ttf",
+} as const;
+
 /** resvg initialised once, with Inter regular and bold. */
 function loadFonts(): Promise<Uint8Array[]> {
   fonts ??= (async () => {
-    const read = (specifier: string) => Deno.readFile(new URL(import.meta.resolve(specifier)));
-    await initWasm(await read("@resvg/resvg-wasm/index_bg.wasm"));
-    return await Promise.all([
-      read("@expo-google-fonts/inter/400Regular/Inter_400Regular.ttf"),
-      read("@expo-google-fonts/inter/700Bold/Inter_700Bold.ttf"),
-    ]);
+    const read = (name: keyof typeof SHARE_CARD_FILES) =>
+      readBundledFile(name, () => new URL(import.meta.resolve(SHARE_CARD_FILES[name])));
+    await initWasm(await read("resvg.wasm"));
+    return await Promise.all([read("Inter_400Regular.ttf"), read("Inter_700Bold.ttf")]);
   })().catch((error) => {
     fonts = undefined; // the next card tries again
     throw error;

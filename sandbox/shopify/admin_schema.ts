@@ -12,6 +12,7 @@
  * Building the schema costs ~0.5 s, so it happens once, on first use, and
  * start-up never pays for it.
  */
+import { readBundledFile } from "../../lib/core/bundled_files.ts";
 import { buildClientSchema, type GraphQLSchema, type IntrospectionQuery } from "graphql";
 
 /** The Admin API version the schema describes. */
@@ -26,10 +27,13 @@ export const ADMIN_SCHEMA_SHA256 = "5bcde995c89c59acdb2ee494378d96f45ce7378a16ec
 /** The vendored introspection file. */
 export const ADMIN_SCHEMA_FILE = new URL("./admin_2026-07.json.gz", import.meta.url);
 
+/** Its name among the data files a release embeds (`lib/core/bundled_files.ts`). */
+export const ADMIN_SCHEMA_BUNDLED_NAME = "admin_2026-07.json.gz";
+
 let schema: Promise<GraphQLSchema> | undefined;
 
 async function buildAdminSchema(): Promise<GraphQLSchema> {
-  const compressed = await Deno.readFile(ADMIN_SCHEMA_FILE);
+  const compressed = await readBundledFile(ADMIN_SCHEMA_BUNDLED_NAME, () => ADMIN_SCHEMA_FILE);
   const text = await new Response(
     new Blob([compressed]).stream().pipeThrough(new DecompressionStream("gzip")),
   ).text();
