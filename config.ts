@@ -3,6 +3,10 @@
  * zod. A bad value stops start-up with one sentence naming the variable.
  */
 import { z } from "zod";
+import { FINAL_SYNC_ALLOWANCE_S } from "./lib/competitions/input.ts";
+
+/** The longest settlement window: the final-sync allowance of the longest competition, less a day for a late sync. */
+const MAX_SETTLEMENT_DELAY_S = FINAL_SYNC_ALLOWANCE_S - 24 * 3600;
 
 /** The checked settings the app runs with. */
 export interface Config {
@@ -106,7 +110,12 @@ const settings = z.object({
   COMPETITION_MIN_DURATION_S: z.coerce.number({ error: "must be a number of seconds" })
     .int("must be a whole number of seconds").min(1, "must be at least 1").default(3600),
   SETTLEMENT_DELAY_S: z.coerce.number({ error: "must be a number of seconds" })
-    .int("must be a whole number of seconds").min(0, "must be 0 or more").optional(),
+    .int("must be a whole number of seconds").min(0, "must be 0 or more")
+    .max(
+      MAX_SETTLEMENT_DELAY_S,
+      `must be at most ${MAX_SETTLEMENT_DELAY_S} (3 days): the longest competition is sized so that Shopify still shows ` +
+        "its first order at the final sync, which runs when the settlement window closes",
+    ).optional(),
   ADMIN_USER_IDS: z.string().optional(),
   METRICS_TOKEN: optionalText,
 });

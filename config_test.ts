@@ -83,3 +83,11 @@ Deno.test("config - SETTLEMENT_DELAY_S: 3 days in production, 30 s in the sandbo
   );
   assert.throws(() => loadConfig({ SETTLEMENT_DELAY_S: "1.5" }), /SETTLEMENT_DELAY_S must be a whole number/);
 });
+
+Deno.test("config - SETTLEMENT_DELAY_S stays within what Shopify's 60-day order window allows", () => {
+  assert.equal(loadConfig({ SANDBOX: "1", SETTLEMENT_DELAY_S: "259200" }).settlementDelayS, 259200);
+  assert.throws(
+    () => loadConfig({ SANDBOX: "1", SETTLEMENT_DELAY_S: "259201" }),
+    /SETTLEMENT_DELAY_S must be at most 259200 \(3 days\)/,
+  );
+});

@@ -12,6 +12,7 @@ import { saveUser } from "../lib/core/users.ts";
 import { beginSignIn, completeSignIn, OAUTH_STATE_TTL_MS, signInCookieName } from "../lib/whop/oauth.ts";
 import { log } from "../lib/core/log.ts";
 import { RATE_LIMITS, RateLimiter } from "../lib/web/rate_limit.ts";
+import { landingPageOf } from "../lib/competitions/views.ts";
 
 function cookieOptions(appUrl: string) {
   return { httpOnly: true, sameSite: "Lax", path: "/", secure: appUrl.startsWith("https:") } as const;
@@ -56,7 +57,7 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
       setCookie(c, cookieName, sessionId, { ...cookieOptions(deps.config.appUrl), maxAge: SESSION_TTL_MS / 1000 });
       log("info", "signed in", { userId: identity.id, requestId: c.var.requestId });
       c.header("cache-control", "no-store");
-      return c.redirect(returnTo, 303);
+      return c.redirect(returnTo || await landingPageOf(deps.kv, identity.id), 303);
     })
     .post("/logout", async (c) => {
       const sessionId = getCookie(c, cookieName);

@@ -3,9 +3,11 @@ import { createTestApp, type TestApp } from "../testing/test_app.ts";
 import { keys } from "../lib/core/db.ts";
 import { getUser } from "../lib/core/users.ts";
 import { completeSignIn } from "../lib/whop/oauth.ts";
+import { activeCompetition } from "../testing/fixtures.ts";
 import { decodeJwt, SignJWT } from "jose";
 
 const CREATOR = "user_CreatorBenR4k9p";
+const OWNER = "user_OwnerCaraT8w3n";
 
 function unescapeHtml(value: string): string {
   return value.replaceAll("&quot;", '"').replaceAll("&#39;", "'").replaceAll("&lt;", "<").replaceAll("&gt;", ">")
@@ -119,7 +121,7 @@ Deno.test("auth - a replayed state is refused and creates no second session", as
   const flow = await throughWhop(t, "/login");
   const first = await finish(t, flow);
   assert.equal(first.status, 303);
-  assert.equal(first.headers.get("location"), "/dashboard");
+  assert.equal(first.headers.get("location"), "/", "a newcomer with no page to go back to lands on browse");
   const replay = await finish(t, flow);
   assert.equal(replay.status, 400);
   assert.ok(!replay.headers.getSetCookie().some((c) => /cartbrawl_session=/.test(c)), "no session cookie");
@@ -166,7 +168,7 @@ Deno.test("auth - returnTo stays on this origin", async () => {
   for (const returnTo of ["https://evil.example/x", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"]) {
     const res = await finish(t, await throughWhop(t, `/login?returnTo=${encodeURIComponent(returnTo)}`));
     assert.equal(res.status, 303);
-    assert.equal(res.headers.get("location"), "/dashboard", returnTo);
+    assert.equal(res.headers.get("location"), "/", returnTo);
   }
 });
 
@@ -212,4 +214,15 @@ Deno.test("auth - the id_token must carry this sign-in's nonce", async () => {
     completeSignIn({ ...deps, fetch: relay("someone-elses-nonce") }, params(await throughWhop(t, "/login"))),
     /could not be verified/,
   );
+});
+
+Deno.test("auth - with no page to go back to, a creator lands on Created and a store owner on Entered", async () => {
+  await using t = await createTestApp({}, { whop: true });
+  await activeCompetition(t.kv, { start: t.clock.now() - 60_000, creatorId: CREATOR, stores: 1, ownerOf: () => OWNER });
+  const land = async (userId: string) =>
+    (await finish(t, await throughWhop(t, "/login", userId))).headers.get("location");
+  assert.equal(await land(CREATOR), "/dashboard");
+  assert.equal(await land(OWNER), "/my-competitions");
+  const returning = await finish(t, await throughWhop(t, "/login?returnTo=%2Fcompetitions%2Fnew", OWNER));
+  assert.equal(returning.headers.get("location"), "/competitions/new", "a page to go back to wins");
 });

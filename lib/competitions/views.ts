@@ -129,3 +129,17 @@ export async function userView<B>(kv: Deno.Kv, userId: string, balances: B[] | n
     },
   };
 }
+
+/**
+ * Where a user lands after signing in with no page to go back to: a creator
+ * on the competitions they created, a store owner on those they entered, a
+ * newcomer on the browse page.
+ */
+export async function landingPageOf(kv: Deno.Kv, userId: string): Promise<"/dashboard" | "/my-competitions" | "/"> {
+  const [created, entered] = await Promise.all([
+    listCompetitionsByCreator(kv, userId),
+    listParticipationsOfUser(kv, userId),
+  ]);
+  if (created.length > 0) return "/dashboard";
+  return entered.length > 0 ? "/my-competitions" : "/";
+}

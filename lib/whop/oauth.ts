@@ -20,9 +20,6 @@ import { safeReturnPath } from "../web/return_path.ts";
 /** How long a sign-in may take between `/login` and the callback. */
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
 
-/** Where a signed-in user lands when no `returnTo` was given. */
-export const DEFAULT_RETURN_TO = "/dashboard";
-
 /** The value of `["oauth_states", state]`. */
 export interface OAuthState {
   verifier: string;
@@ -94,7 +91,8 @@ export async function beginSignIn(
   const nonce = randomToken(24);
   const record: OAuthState = {
     verifier,
-    returnTo: safeReturnPath(returnTo, DEFAULT_RETURN_TO),
+    // Empty when there is no page to go back to: the callback then picks the user's own landing page.
+    returnTo: safeReturnPath(returnTo, ""),
     createdAt: new Date(deps.now()).toISOString(),
     binderHash: await pkceChallenge(binder),
     nonce,
