@@ -8,6 +8,7 @@ import { describeSplit } from "../lib/competitions/prize_split.ts";
 import type { FieldIssue } from "../lib/core/errors.ts";
 import { isCurrency, parseMoney } from "../lib/core/money.ts";
 import { FormField } from "./form_field.tsx";
+import { formatDateTime } from "./format.ts";
 
 /** The form's fields, in order. */
 export const COMPETITION_FIELDS = [
@@ -25,13 +26,70 @@ export const COMPETITION_FIELDS = [
 /** One of {@link COMPETITION_FIELDS}. */
 export type CompetitionField = typeof COMPETITION_FIELDS[number];
 
-/** What the form's controls hold; dates as `datetime-local` values in UTC. */
-export type CompetitionFormValues = Record<CompetitionField, string>;
+/**
+ * What the form's controls hold: the rules' fields, dates as `datetime-local`
+ * values (wall-clock times) in `timeZone` (UTC when absent: the server's
+ * render, or a browser without JavaScript), and how long it lasts
+ * (`duration`, seconds, or `"custom"` to use `endDate`).
+ */
+export type CompetitionFormValues = Record<CompetitionField, string> & { timeZone?: string; duration?: string };
 
 /** The message to show next to each field; `""` for the form as a whole. */
 export type FieldErrors = Partial<Record<CompetitionField | "", string>>;
 
-const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
+/** The lengths the form offers, in seconds, and a custom end. */
+export const DURATIONS = [
+  { value: "3600", label: "1 hour" },
+  { value: "86400", label: "1 day" },
+  { value: "604800", label: "1 week" },
+  { value: "custom", label: "Custom end" },
+] as const;
+
+const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/** `timeZone` when the runtime knows it as an IANA zone, else UTC. */
+export function knownTimeZone(timeZone: string | undefined): string {
+  if (!timeZone) return "UTC";
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+    return timeZone;
+  } catch {
+    return "UTC";
+  }
+}
+
+/** How far `timeZone`'s wall clock is ahead of UTC at `ms`, in ms. */
+function zoneOffsetMs(ms: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(new Date(ms));
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"), part("second"));
+  return wall - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * A `datetime-local` value read as a wall-clock time in `timeZone`, as ISO
+ * 8601 in UTC; other text unchanged (the schema then says what is wrong).
+ * @example zonedInputToIso("2026-12-02T09:30", "America/Los_Angeles") // "2026-12-02T17:30:00.000Z"
+ */
+export function zonedInputToIso(value: string, timeZone = "UTC"): string {
+  const trimmed = value.trim();
+  const m = LOCAL_DATE_TIME.exec(trimmed);
+  if (!m) return trimmed;
+  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0));
+  // The offset at the guess, then at the result: right on both sides of a daylight-saving change.
+  let ms = wall - zoneOffsetMs(wall, timeZone);
+  ms = wall - zoneOffsetMs(ms, timeZone);
+  return new Date(ms).toISOString();
+}
 
 /**
  * A `datetime-local` value read as UTC, as ISO 8601; other text unchanged.
@@ -44,16 +102,34 @@ export function utcInputToIso(value: string): string {
 }
 
 /**
+ * An ISO date-time as a `datetime-local` value in `timeZone` (UTC by default).
+ * @example isoToZonedInput("2026-12-02T17:30:00.000Z", "America/Los_Angeles") // "2026-12-02T09:30"
+ */
+export function isoToZonedInput(iso: string, timeZone = "UTC"): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new Date(ms + zoneOffsetMs(ms, timeZone)).toISOString().slice(0, 16);
+}
+
+/**
  * An ISO date-time as a `datetime-local` value in UTC.
  * @example isoToUtcInput("2026-12-02T09:30:00.000Z") // "2026-12-02T09:30"
  */
 export function isoToUtcInput(iso: string): string {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? iso : new Date(ms).toISOString().slice(0, 16);
+  return isoToZonedInput(iso, "UTC");
 }
 
-/** Empty form values (currency preset to USD, the whole prize to 1st place, ranked by revenue). */
-export function emptyFormValues(): CompetitionFormValues {
+/** The next full hour after `now`, as ISO 8601. */
+export function nextFullHour(now: number): string {
+  return new Date(Math.floor(now / 3_600_000) * 3_600_000 + 3_600_000).toISOString();
+}
+
+/**
+ * Empty form values (currency preset to USD, the whole prize to 1st place,
+ * ranked by revenue); given `now`, the start is the next full hour and the
+ * competition lasts a week.
+ */
+export function emptyFormValues(now?: number): CompetitionFormValues {
+  const start = now === undefined ? "" : nextFullHour(now);
   return {
     title: "",
     description: "",
@@ -62,8 +138,10 @@ export function emptyFormValues(): CompetitionFormValues {
     prizeSplit: "100",
     metric: "revenue",
     growthMinBaseline: "100.00",
-    startDate: "",
-    endDate: "",
+    startDate: start && isoToUtcInput(start),
+    endDate: start && isoToUtcInput(new Date(Date.parse(start) + 7 * 86_400_000).toISOString()),
+    timeZone: "UTC",
+    duration: start ? "604800" : "custom",
   };
 }
 
@@ -89,12 +167,15 @@ export function readFormValues(body: Record<string, unknown>): CompetitionFormVa
     const value = body[field];
     values[field] = typeof value === "string" ? value : "";
   }
+  values.timeZone = typeof body.timeZone === "string" ? body.timeZone : "UTC";
+  values.duration = typeof body.duration === "string" ? body.duration : "custom";
   return values;
 }
 
 /** The form values as the JSON input the schema and `createCompetition` take. */
 export function formValuesToInput(values: Partial<CompetitionFormValues>): Record<string, string | number[]> {
   const input: Record<string, string | number[]> = {};
+  const timeZone = knownTimeZone(values.timeZone);
   for (const field of COMPETITION_FIELDS) {
     const value = values[field];
     if (value === undefined) continue;
@@ -103,7 +184,13 @@ export function formValuesToInput(values: Partial<CompetitionFormValues>): Recor
       continue;
     }
     if (field === "prizeSplit") input[field] = splitFromText(value);
-    else input[field] = field === "startDate" || field === "endDate" ? utcInputToIso(value) : value;
+    else input[field] = field === "startDate" || field === "endDate" ? zonedInputToIso(value, timeZone) : value;
+  }
+  // A length chosen from the list sets the end from the start.
+  const seconds = Number(values.duration);
+  const start = typeof input.startDate === "string" ? Date.parse(input.startDate) : NaN;
+  if (values.duration !== "custom" && seconds > 0 && !Number.isNaN(start)) {
+    input.endDate = new Date(start + seconds * 1000).toISOString();
   }
   return input;
 }
@@ -165,7 +252,19 @@ export interface CompetitionFormProps {
   locked?: CompetitionField[];
   onFieldInput?: (field: CompetitionField, value: string) => void;
   onFieldBlur?: (field: CompetitionField) => void;
+  /** A form-only control changed: the length (`duration`). */
+  onFormInput?: (name: "duration", value: string) => void;
   onSubmit?: (event: SubmitEvent) => void;
+}
+
+/** The end the chosen length gives, for people ("Ends Dec 8, 2026, 15:00 PST"), or how to set a custom one. */
+export function endPreview(values: CompetitionFormValues): string {
+  const timeZone = knownTimeZone(values.timeZone);
+  const input = formValuesToInput(values);
+  const end = typeof input.endDate === "string" ? Date.parse(input.endDate) : NaN;
+  if ((values.duration ?? "custom") === "custom") return "Pick the end below.";
+  if (Number.isNaN(end)) return "Pick the start first.";
+  return `Ends ${formatDateTime(new Date(end).toISOString(), timeZone)}`;
 }
 
 /** The form, posting `application/x-www-form-urlencoded` to `action`. */
@@ -238,10 +337,44 @@ export function CompetitionForm(props: CompetitionFormProps) {
           />
         )}
       </div>
+      <input type="hidden" name="timeZone" value={knownTimeZone(values.timeZone)} />
       <div class="field-row">
-        <FormField {...control("startDate")} label="Starts (UTC)" type="datetime-local" />
-        <FormField {...control("endDate")} label="Ends (UTC)" type="datetime-local" />
+        <FormField
+          {...control("startDate")}
+          label="Starts"
+          hint={`In your time zone: ${knownTimeZone(values.timeZone)}`}
+          type="datetime-local"
+        />
+        <div class="field">
+          <label for="field-duration">Lasts</label>
+          <span class="hint" id="field-duration-hint">{endPreview(values)}</span>
+          <select
+            id="field-duration"
+            name="duration"
+            aria-describedby="field-duration-hint"
+            onInput={props.onFormInput &&
+              ((event: Event) => props.onFormInput!("duration", (event.currentTarget as HTMLSelectElement).value))}
+          >
+            {DURATIONS.map((duration) => (
+              <option
+                key={duration.value}
+                value={duration.value}
+                selected={(values.duration ?? "custom") === duration.value}
+              >
+                {duration.label}
+              </option>
+            ))}
+          </select>
+        </div>
       </div>
+      <FormField
+        {...control("endDate")}
+        label="Ends"
+        hint={(values.duration ?? "custom") === "custom"
+          ? `In your time zone: ${knownTimeZone(values.timeZone)}`
+          : "Set by the length above; choose Custom end to pick another."}
+        type="datetime-local"
+      />
       {locked.length > 0 && (
         <p class="hint">The prize is funded, so the prize, its split, the metric and the currency are fixed.</p>
       )}
@@ -275,5 +408,7 @@ export function competitionFormValues(
     growthMinBaseline: competition.growthMinBaseline,
     startDate: isoToUtcInput(competition.startDate),
     endDate: isoToUtcInput(competition.endDate),
+    timeZone: "UTC",
+    duration: "custom",
   };
 }

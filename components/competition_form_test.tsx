@@ -3,11 +3,15 @@ import { renderToString } from "preact-render-to-string";
 import {
   CompetitionForm,
   emptyFormValues,
+  endPreview,
   formValuesToInput,
+  isoToZonedInput,
   issuesToErrors,
+  knownTimeZone,
   splitFromText,
   splitPreview,
   validateCompetitionForm,
+  zonedInputToIso,
 } from "./competition_form.tsx";
 
 Deno.test("competition form - the split field reads 60/30/10 and shows each place's amount", () => {
@@ -60,4 +64,28 @@ Deno.test("competition form - the schema's split messages land on the split fiel
   );
   assert.deepEqual(issuesToErrors([{ path: "prizeSplit.2", message: "m" }]), { prizeSplit: "m" });
   assert.equal("prizeSplit" in formValuesToInput({ ...values, prizeSplit: " " }), false, "empty keeps the default");
+});
+
+Deno.test("competition form - dates are the visitor's wall-clock times, a length from the list sets the end", () => {
+  // Pacific time, on both sides of the end of daylight saving (Nov 1, 2026, 02:00 PDT → 01:00 PST).
+  assert.equal(zonedInputToIso("2026-12-02T09:30", "America/Los_Angeles"), "2026-12-02T17:30:00.000Z");
+  assert.equal(zonedInputToIso("2026-07-02T09:30", "America/Los_Angeles"), "2026-07-02T16:30:00.000Z");
+  assert.equal(zonedInputToIso("2026-12-02T09:30", "Asia/Kolkata"), "2026-12-02T04:00:00.000Z");
+  assert.equal(isoToZonedInput("2026-12-02T17:30:00.000Z", "America/Los_Angeles"), "2026-12-02T09:30");
+  assert.equal(zonedInputToIso("soon", "Europe/Berlin"), "soon", "other text is left to the schema's message");
+  assert.equal(knownTimeZone("Not/AZone"), "UTC");
+
+  const now = Date.parse("2026-12-01T14:37:12Z");
+  const fresh = emptyFormValues(now);
+  assert.equal(fresh.startDate, "2026-12-01T15:00", "the next full hour");
+  assert.equal(fresh.duration, "604800");
+  const day = formValuesToInput({ ...fresh, timeZone: "America/Los_Angeles", duration: "86400" });
+  assert.equal(day.startDate, "2026-12-01T23:00:00.000Z");
+  assert.equal(day.endDate, "2026-12-02T23:00:00.000Z", "one day after the start, whatever endDate held");
+  assert.equal(
+    endPreview({ ...fresh, timeZone: "America/Los_Angeles", duration: "3600" }),
+    "Ends Dec 1, 2026, 16:00 PST",
+  );
+  const custom = formValuesToInput({ ...fresh, duration: "custom", endDate: "2026-12-03T15:00" });
+  assert.equal(custom.endDate, "2026-12-03T15:00:00.000Z");
 });

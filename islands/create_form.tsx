@@ -5,14 +5,16 @@
  * message stays until its field changes; an invalid submit is stopped and
  * focus moves to the first field in error.
  */
-import { useReducer, useRef } from "preact/hooks";
+import { useEffect, useReducer, useRef } from "preact/hooks";
 import {
   COMPETITION_FIELDS,
   type CompetitionField,
   CompetitionForm,
   type CompetitionFormValues,
   type FieldErrors,
+  isoToZonedInput,
   validateCompetitionForm,
+  zonedInputToIso,
 } from "../components/competition_form.tsx";
 
 /** Props: where to post, the values and server errors to start from, and the rules' settings. */
@@ -37,6 +39,20 @@ export default function CreateForm(props: CreateFormProps) {
     edited: new Set<CompetitionField>(),
   }).current;
   const [, rerender] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => {
+    // The server writes the dates in UTC; in the browser they are the visitor's wall-clock times.
+    const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const from = form.values.timeZone ?? "UTC";
+    if (timeZone === from) return;
+    const convert = (value: string) => value && isoToZonedInput(zonedInputToIso(value, from), timeZone);
+    form.values = {
+      ...form.values,
+      startDate: convert(form.values.startDate),
+      endDate: convert(form.values.endDate),
+      timeZone,
+    };
+    rerender(0);
+  }, []);
 
   const validate = () => {
     const all = validateCompetitionForm(form.values, { now: Date.now(), minDurationS: props.minDurationS });
@@ -46,11 +62,28 @@ export default function CreateForm(props: CreateFormProps) {
     form.clientErrors = shown;
     return shown;
   };
+  /** With a length from the list, the end follows the start (shown in the end field). */
+  const followLength = () => {
+    const seconds = Number(form.values.duration);
+    const zone = form.values.timeZone ?? "UTC";
+    const start = Date.parse(zonedInputToIso(form.values.startDate, zone));
+    if (!(seconds > 0) || Number.isNaN(start)) return;
+    form.values = { ...form.values, endDate: isoToZonedInput(new Date(start + seconds * 1000).toISOString(), zone) };
+  };
   const onFieldInput = (field: CompetitionField, value: string) => {
     form.values = { ...form.values, [field]: value };
+    // Typing an end is choosing a custom one; a new start moves a listed length's end.
+    if (field === "endDate") form.values = { ...form.values, duration: "custom" };
+    if (field === "startDate") followLength();
     form.edited.add(field);
     if (form.serverErrors[field]) form.serverErrors = { ...form.serverErrors, [field]: undefined };
     if (form.checked.has(field)) validate();
+    rerender(0);
+  };
+  const onFormInput = (name: "duration", value: string) => {
+    form.values = { ...form.values, [name]: value };
+    followLength();
+    if (form.checked.has("endDate")) validate();
     rerender(0);
   };
   const onFieldBlur = (field: CompetitionField) => {
@@ -78,6 +111,7 @@ export default function CreateForm(props: CreateFormProps) {
       locked={props.locked}
       onFieldInput={onFieldInput}
       onFieldBlur={onFieldBlur}
+      onFormInput={onFormInput}
       onSubmit={onSubmit}
     />
   );

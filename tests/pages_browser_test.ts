@@ -344,6 +344,9 @@ Deno.test("pages in Chromium - the create form validates in the browser and show
   );
   assert.equal(await page.locator("#field-prize-error").textContent(), "USD amounts have at most 2 decimal places.");
   assert.equal(await page.locator("#field-title").getAttribute("aria-invalid"), "true");
+  // The start comes filled in (the next full hour); emptied, it is an error.
+  await page.locator("#field-startDate").fill("");
+  await page.locator("#field-startDate").blur(); // its message appears (and the button moves) before the click
   await page.getByRole("button", { name: "Create draft" }).click();
   assert.equal(await page.locator("#field-startDate-error").textContent(), "Enter the start as a date and time.");
   assert.deepEqual(posts, [], "an invalid form is not sent");
@@ -358,6 +361,7 @@ Deno.test("pages in Chromium - the create form validates in the browser and show
   await page.locator("#field-title").fill("x");
   await page.locator("#field-prize").fill("1.234");
   await page.locator("#field-startDate").fill(past);
+  await page.locator("#field-duration").selectOption("custom");
   await page.locator("#field-endDate").fill(past);
   await Promise.all([
     page.waitForURL(`${origin}/competitions/new`),

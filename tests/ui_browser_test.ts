@@ -196,5 +196,26 @@ Deno.test("ui in Chromium - in Los Angeles: Pacific times, a live race across th
     "the owner's row is marked",
   );
   await page.screenshot({ path: `${ARTIFACTS}/ui_competition_live_la.png`, fullPage: true });
+
+  // The create form: Pacific wall-clock times, the start at the next full hour, a length with its end spelled out.
+  await page.context().clearCookies();
+  await signIn(page, w.t, w.origin, CREATOR);
+  await page.goto(`${w.origin}/competitions/new`, { waitUntil: "load" });
+  await page.locator("#field-startDate-hint", { hasText: "America/Los_Angeles" }).waitFor({ timeout: 5000 });
+  const formStart = await page.locator("#field-startDate").inputValue();
+  const hourAhead = new Date(Math.floor(w.t.clock.ms / 3_600_000) * 3_600_000 + 3_600_000);
+  const pacific = (date: Date) =>
+    new Intl.DateTimeFormat("sv-SE", {
+      timeZone: "America/Los_Angeles",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+    }).format(date).replace(" ", "T");
+  assert.equal(formStart, pacific(hourAhead), "the next full hour, in Pacific time");
+  await page.locator("#field-duration").selectOption("86400");
+  assert.match(await page.locator("#field-duration-hint").textContent() ?? "", /^Ends .* P[SD]T$/);
+  await page.screenshot({ path: `${ARTIFACTS}/ui_new_la.png`, fullPage: true });
   assert.deepEqual(browser.problems, []);
 });

@@ -125,7 +125,7 @@ export function dashboardPage(deps: AppDeps): Hono<AppEnv> {
     if (tab === "create") {
       body = (
         <CreateCompetitionSection
-          values={emptyFormValues()}
+          values={emptyFormValues(deps.now())}
           errors={{}}
           minDurationS={deps.config.competitionMinDurationS}
         />

@@ -53,7 +53,7 @@ async function renderExperience(
   experienceId: string,
   userId: string,
   access: CommunityAccess,
-  form: { values: CompetitionFormValues; errors: FieldErrors } = { values: emptyFormValues(), errors: {} },
+  form: { values: CompetitionFormValues; errors: FieldErrors } = { values: emptyFormValues(deps.now()), errors: {} },
 ) {
   const competitions = await communityCompetitions(deps, experienceId, userId);
   return renderAppPage(c, deps, {

@@ -37,7 +37,7 @@ export function newCompetitionPage(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>()
     .get("/competitions/new", (c) => {
       requireUserId(c);
-      return renderForm(c, deps, emptyFormValues(), {});
+      return renderForm(c, deps, emptyFormValues(deps.now()), {});
     })
     .post("/competitions/new", async (c) => {
       const userId = requireUserId(c);
