@@ -24,6 +24,8 @@ export interface OrderDelivery {
 
 /** An order as stored for a participant. */
 export interface StoredOrder {
+  /** Why the order does not count, when it does not (shown to the store owner). */
+  reason?: NotCountedReason;
   /** What this order adds to the participant's total (0 when it does not count). */
   amount: Minor;
   counted: boolean;
@@ -42,9 +44,19 @@ export type RecordOutcome =
   | "disconnected" // the store left (asked with `onlyIfConnected`)
   | "unknown_participant";
 
+/** Why an order inside the window does not count: a test order, cancelled, or in another currency. */
+export type NotCountedReason = "test" | "cancelled" | "currency";
+
+/** Why `order` does not count for a competition in `currency`, or undefined when it does. */
+export function whyNotCounted(order: OrderDelivery, currency: string): NotCountedReason | undefined {
+  if (order.test) return "test";
+  if (order.cancelled) return "cancelled";
+  return order.currency === currency ? undefined : "currency";
+}
+
 /** Whether the order counts for a competition in this currency, per the rules. */
 export function countsFor(order: OrderDelivery, currency: string): boolean {
-  return !order.test && !order.cancelled && order.currency === currency;
+  return whyNotCounted(order, currency) === undefined;
 }
 
 /**
@@ -128,7 +140,17 @@ async function applyOrder(
     return "after_settlement";
   }
 
-  tx.set(orderKey, { amount, counted, createdAt: order.createdAt, updatedAt: order.updatedAt } satisfies StoredOrder);
+  const reason = whyNotCounted(order, competition.currency);
+  tx.set(
+    orderKey,
+    {
+      amount,
+      counted,
+      createdAt: order.createdAt,
+      updatedAt: order.updatedAt,
+      ...(reason ? { reason } : {}),
+    } satisfies StoredOrder,
+  );
   const delta = amount - (stored?.amount ?? 0);
   const orderDelta = (counted ? 1 : 0) - (stored?.counted ? 1 : 0);
   if (delta === 0 && orderDelta === 0) return "recorded";
@@ -170,4 +192,28 @@ export async function sumStoredOrders(kv: Deno.Kv, participantId: string): Promi
     if (entry.value.counted) orders++;
   }
   return { revenue, orders };
+}
+
+/** One of a store's orders as its owner sees it: what it adds and, when it adds nothing, why. */
+export interface OwnOrder {
+  orderId: string;
+  createdAt: string;
+  amount: Minor;
+  counted: boolean;
+  reason?: NotCountedReason;
+}
+
+/**
+ * A participant's stored orders, newest first (at most `limit`): each order
+ * taken inside the window, with what it adds to the total, so an owner can
+ * check the total rather than believe it.
+ */
+export async function listOwnOrders(kv: Deno.Kv, participantId: string, limit = 200): Promise<OwnOrder[]> {
+  const orders: OwnOrder[] = [];
+  // Shopify's order ids grow with time: the last keys are the newest orders, so a large store costs `limit` reads.
+  for await (const entry of kv.list<StoredOrder>({ prefix: keys.orders(participantId) }, { reverse: true, limit })) {
+    const { amount, counted, createdAt, reason } = entry.value;
+    orders.push({ orderId: String(entry.key.at(-1)), createdAt, amount, counted, ...(reason ? { reason } : {}) });
+  }
+  return orders.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }

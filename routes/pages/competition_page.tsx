@@ -42,6 +42,11 @@ import { paidPlaces } from "../../lib/competitions/settlement.ts";
 import { ordinal } from "../../lib/competitions/input.ts";
 import { METRIC_SENTENCES } from "../../components/competition_form.tsx";
 import { renderAppPage } from "./_shell.tsx";
+import { YourOrders } from "../../components/your_orders.tsx";
+import { listOwnOrders } from "../../lib/competitions/revenue.ts";
+
+/** How many of a store owner's own orders the page lists. */
+const OWN_ORDERS_SHOWN = 100;
 
 function Rules(props: { competition: Competition }) {
   const { competition } = props;
@@ -266,6 +271,7 @@ export function competitionPage(deps: AppDeps): Hono<AppEnv> {
       leaderboardView(deps.kv, competition, 100, userId),
       userId ? findParticipantOfUser(deps.kv, userId, competition.id) : null,
     ]);
+    const ownOrders = participant ? await listOwnOrders(deps.kv, participant.id, OWN_ORDERS_SHOWN) : [];
     const code = c.req.query("joinError");
     // Only a code the server chose is shown, as the server's sentence: nothing from the URL reaches the page.
     const joinError = participant || !isJoinRefusalCode(code) ? undefined : JOIN_REFUSALS[code](competition);
@@ -332,6 +338,9 @@ export function competitionPage(deps: AppDeps): Hono<AppEnv> {
                   />
                 )}
               <Disqualified stores={leaderboard.disqualified} />
+              {participant && (
+                <YourOrders orders={ownOrders} currency={competition.currency} shown={OWN_ORDERS_SHOWN} />
+              )}
               {chart && (
                 <section class="card" aria-labelledby="race-heading">
                   <h2 id="race-heading">The race</h2>

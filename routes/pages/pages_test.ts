@@ -473,3 +473,40 @@ Deno.test("pages - the manage page says what happened to the money and, once fun
   html = await manage();
   assert.match(html, /<span class="tag tag-ok">Refunded<\/span>/);
 });
+
+Deno.test("pages - a store owner sees each of its orders, what it counts for and why not", async () => {
+  await using t = await createTestApp();
+  const { competition, participants: [mine, other] } = await competitionStartedAnHourAgo(t, CREATOR, 2);
+  const at = (minutes: number) => new Date(Date.parse(competition.startDate) + minutes * 60_000).toISOString();
+  const order = (orderId: string, amount: number, minutes: number, extra = {}) =>
+    recordOrder(t.kv, mine.id, {
+      orderId,
+      createdAt: at(minutes),
+      updatedAt: at(minutes),
+      amount,
+      currency: "USD",
+      test: false,
+      cancelled: false,
+      ...extra,
+    }, t.clock.ms);
+  await order("1001", 12_50, 1);
+  await order("1002", 40_00, 2, { test: true });
+  await order("1003", 7_00, 3, { cancelled: true });
+  await order("1004", 9_99, 4, { currency: "EUR" });
+  const html = await (await t.request(`/competitions/${competition.id}`, { userId: mine.userId })).text();
+  const rows = [
+    ...html.matchAll(
+      /<tr[^>]*><th scope="row">#(\d+)<\/th>[\s\S]*?data-label="Counts for">([^<]+)<\/td><td data-label="Counts\?">([^<]+)</g,
+    ),
+  ]
+    .map((m) => `${m[1]} ${m[2]} ${m[3]}`);
+  assert.deepEqual(rows, [
+    "1004 $0.00 No: another currency",
+    "1003 $0.00 No: cancelled",
+    "1002 $0.00 No: a test order",
+    "1001 $12.50 Yes",
+  ]);
+  const others = await (await t.request(`/competitions/${competition.id}`, { userId: other.userId })).text();
+  assert.doesNotMatch(others, /#1001/, "another store's owner sees only its own orders");
+  assert.match(others, /Your orders[\s\S]*No orders yet\./);
+});
