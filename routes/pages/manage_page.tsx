@@ -168,7 +168,7 @@ function ParticipantsTable(props: { participants: Participant[]; competition: Co
                   : <span class="tag tag-warning">store disconnected</span>}
               </td>
               <td data-label="Sync">
-                <span class={`tag tag-${p.sync.state === "failed" ? "warning" : "neutral"}`}>{p.sync.state}</span>
+                <span class={`tag tag-${p.sync.state === "failed" ? "warning" : "neutral"}`}>{p.sync.state}</span>{" "}
                 <span class="muted">{p.sync.ordersFetched} fetched</span>
                 {p.sync.error && <span class="field-error">{p.sync.error}</span>}
               </td>
