@@ -42,6 +42,7 @@ import { paidPlaces } from "../../lib/competitions/settlement.ts";
 import { ordinal } from "../../lib/competitions/input.ts";
 import { METRIC_SENTENCES } from "../../components/competition_form.tsx";
 import { renderAppPage } from "./_shell.tsx";
+import { WindowFacts } from "../../components/window_facts.tsx";
 import { YourOrders } from "../../components/your_orders.tsx";
 import { listOwnOrders } from "../../lib/competitions/revenue.ts";
 
@@ -65,18 +66,7 @@ function Rules(props: { competition: Competition }) {
             {describeSplit(competition.prize, prizeSplitOf(competition), competition.currency)}
           </dd>
         </div>
-        <div>
-          <dt>Starts</dt>
-          <dd>
-            <LocalTimeIsland iso={competition.startDate} />
-          </dd>
-        </div>
-        <div>
-          <dt>Ends</dt>
-          <dd>
-            <LocalTimeIsland iso={competition.endDate} />
-          </dd>
-        </div>
+        <WindowFacts competition={competition} />
       </dl>
       <p class="metric-sentence">{METRIC_SENTENCES[competition.metric ?? "revenue"]}</p>
       <p class="muted">

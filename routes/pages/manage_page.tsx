@@ -30,7 +30,6 @@ import {
 } from "../../components/competition_form.tsx";
 import {
   CopyButtonIsland,
-  CountdownIsland,
   CreateFormIsland,
   LiveLeaderboardIsland,
   LocalTimeIsland,
@@ -46,8 +45,8 @@ import { fundingPrice } from "../../lib/whop/funding.ts";
 import { competitionExperienceId } from "../../lib/whop/notification_sender.ts";
 import { leaderboardView } from "../../lib/competitions/views.ts";
 import { LeaderboardTable } from "../../components/leaderboard_table.tsx";
-import { countdownTarget } from "../../components/competition_card.tsx";
 import { renderAppPage } from "./_shell.tsx";
+import { WindowFacts } from "../../components/window_facts.tsx";
 import { SandboxTools } from "../../components/sandbox_tools.tsx";
 import { EmbedSnippet } from "../../components/embed_snippet.tsx";
 import { isPubliclyVisible } from "../../lib/competitions/privacy.ts";
@@ -218,7 +217,6 @@ async function renderManage(
     following ? leaderboardView(deps.kv, competition, 10) : null,
   ]);
   const publicUrl = `${deps.config.appUrl}/competitions/${competition.id}`;
-  const countdown = countdownTarget(competition);
   const editable = isEditable(competition, now);
   const prize = formatMoney(competition.prize, competition.currency);
   const funding = fundingPrice(deps, competition);
@@ -287,26 +285,7 @@ async function renderManage(
           <section class="card" aria-labelledby="board-heading">
             <h2 id="board-heading">The race</h2>
             <dl class="facts">
-              <div>
-                <dt>Starts</dt>
-                <dd>
-                  <LocalTimeIsland iso={competition.startDate} />
-                </dd>
-              </div>
-              <div>
-                <dt>Ends</dt>
-                <dd>
-                  <LocalTimeIsland iso={competition.endDate} />
-                </dd>
-              </div>
-              {countdown && (
-                <div>
-                  <dt>{countdown.label}</dt>
-                  <dd>
-                    <CountdownIsland to={countdown.to} />
-                  </dd>
-                </div>
-              )}
+              <WindowFacts competition={competition} countdown />
             </dl>
             {competition.status === "ACTIVE" && <LiveLeaderboardIsland {...leaderboard} />}
             {competition.status === "COMPLETED" && (
