@@ -32,7 +32,12 @@ export type CompetitionField = typeof COMPETITION_FIELDS[number];
  * render, or a browser without JavaScript), and how long it lasts
  * (`duration`, seconds, or `"custom"` to use `endDate`).
  */
-export type CompetitionFormValues = Record<CompetitionField, string> & { timeZone?: string; duration?: string };
+export type CompetitionFormValues = Record<CompetitionField, string> & {
+  timeZone?: string;
+  duration?: string;
+  /** Who sees each store's figures: `open` (everyone) or `ranks` (privacy mode). */
+  privacy?: string;
+};
 
 /** The message to show next to each field; `""` for the form as a whole. */
 export type FieldErrors = Partial<Record<CompetitionField | "", string>>;
@@ -169,6 +174,7 @@ export function readFormValues(body: Record<string, unknown>): CompetitionFormVa
   }
   values.timeZone = typeof body.timeZone === "string" ? body.timeZone : "UTC";
   values.duration = typeof body.duration === "string" ? body.duration : "custom";
+  values.privacy = body.privacy === "ranks" ? "ranks" : "open";
   return values;
 }
 
@@ -186,6 +192,7 @@ export function formValuesToInput(values: Partial<CompetitionFormValues>): Recor
     if (field === "prizeSplit") input[field] = splitFromText(value);
     else input[field] = field === "startDate" || field === "endDate" ? zonedInputToIso(value, timeZone) : value;
   }
+  if (values.privacy === "open" || values.privacy === "ranks") input.privacy = values.privacy;
   // A length chosen from the list sets the end from the start.
   const seconds = Number(values.duration);
   const start = typeof input.startDate === "string" ? Date.parse(input.startDate) : NaN;
@@ -252,8 +259,8 @@ export interface CompetitionFormProps {
   locked?: CompetitionField[];
   onFieldInput?: (field: CompetitionField, value: string) => void;
   onFieldBlur?: (field: CompetitionField) => void;
-  /** A form-only control changed: the length (`duration`). */
-  onFormInput?: (name: "duration", value: string) => void;
+  /** A form-only control changed: the length (`duration`) or who sees the figures (`privacy`). */
+  onFormInput?: (name: "duration" | "privacy", value: string) => void;
   onSubmit?: (event: SubmitEvent) => void;
 }
 
@@ -337,6 +344,23 @@ export function CompetitionForm(props: CompetitionFormProps) {
           />
         )}
       </div>
+      <div class="field">
+        <label for="field-privacy">Who sees each store's figures</label>
+        <span class="hint" id="field-privacy-hint">
+          With ranks only, everyone sees the ranking and each store's share of the leader; each owner sees its own
+          figures and you see all.
+        </span>
+        <select
+          id="field-privacy"
+          name="privacy"
+          aria-describedby="field-privacy-hint"
+          onInput={props.onFormInput &&
+            ((event: Event) => props.onFormInput!("privacy", (event.currentTarget as HTMLSelectElement).value))}
+        >
+          <option value="open" selected={(values.privacy ?? "open") === "open"}>Everyone sees every figure</option>
+          <option value="ranks" selected={values.privacy === "ranks"}>Ranks only (privacy mode)</option>
+        </select>
+      </div>
       <input type="hidden" name="timeZone" value={knownTimeZone(values.timeZone)} />
       <div class="field-row">
         <FormField
@@ -410,5 +434,6 @@ export function competitionFormValues(
     endDate: isoToUtcInput(competition.endDate),
     timeZone: "UTC",
     duration: "custom",
+    privacy: competition.privacy ?? "open",
   };
 }

@@ -80,7 +80,7 @@ export default function CreateForm(props: CreateFormProps) {
     if (form.checked.has(field)) validate();
     rerender(0);
   };
-  const onFormInput = (name: "duration", value: string) => {
+  const onFormInput = (name: "duration" | "privacy", value: string) => {
     form.values = { ...form.values, [name]: value };
     followLength();
     if (form.checked.has("endDate")) validate();

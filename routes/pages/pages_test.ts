@@ -510,3 +510,27 @@ Deno.test("pages - a store owner sees each of its orders, what it counts for and
   assert.doesNotMatch(others, /#1001/, "another store's owner sees only its own orders");
   assert.match(others, /Your orders[\s\S]*No orders yet\./);
 });
+
+Deno.test("pages - the create form sets privacy mode, and the manage page keeps it", async () => {
+  await using t = await createTestApp();
+  const start = t.clock.ms + 2 * HOUR;
+  const res = await postForm(t, "/competitions/new", {
+    title: "Quiet Cup",
+    description: "",
+    prize: "100.00",
+    currency: "USD",
+    prizeSplit: "100",
+    metric: "revenue",
+    growthMinBaseline: "",
+    startDate: new Date(start).toISOString().slice(0, 16),
+    endDate: new Date(start + 48 * HOUR).toISOString().slice(0, 16),
+    duration: "custom",
+    timeZone: "UTC",
+    privacy: "ranks",
+  }, CREATOR);
+  assert.equal(res.status, 303);
+  const id = res.headers.get("location")!.split("/")[2];
+  assert.equal((await getCompetition(t.kv, id)).privacy, "ranks");
+  const manage = await (await t.request(`/competitions/${id}/manage`, { userId: CREATOR })).text();
+  assert.match(manage, /<option value="ranks" selected>Ranks only \(privacy mode\)<\/option>/);
+});
