@@ -12,6 +12,7 @@ import {
   getVisibleCompetition,
   isLive,
   isOpenForJoining,
+  type Winner,
 } from "../../lib/competitions/competitions.ts";
 import { formatMoney, toDecimalString } from "../../lib/core/money.ts";
 import { leaderboardView } from "../../lib/competitions/views.ts";
@@ -42,6 +43,8 @@ import { paidPlaces } from "../../lib/competitions/settlement.ts";
 import { ordinal } from "../../lib/competitions/input.ts";
 import { METRIC_SENTENCES } from "../../components/competition_form.tsx";
 import { renderAppPage } from "./_shell.tsx";
+import { PayoutState } from "../../components/payout_state.tsx";
+import { getPayout, type Payout } from "../../lib/whop/payouts.ts";
 import { WindowFacts } from "../../components/window_facts.tsx";
 import { YourOrders } from "../../components/your_orders.tsx";
 import { listOwnOrders } from "../../lib/competitions/revenue.ts";
@@ -180,12 +183,18 @@ export function YourStore(props: { participant: Participant; canReconnect: boole
   );
 }
 
-function WinnerBanner(props: { competition: Competition; viewerId?: string }) {
+/** The place the viewer won in a completed competition, if any. */
+function placeOf(competition: Competition, viewerId: string | undefined): Winner | undefined {
+  if (competition.status !== "COMPLETED" || !viewerId) return undefined;
+  return paidPlaces(competition).find((place) => place.userId === viewerId);
+}
+
+function WinnerBanner(props: { competition: Competition; viewerId?: string; myPayout: Payout | null }) {
   const { competition } = props;
   if (competition.status !== "COMPLETED") return null;
   const places = paidPlaces(competition);
   const money = (minor: number) => formatMoney(minor, competition.currency);
-  const mine = props.viewerId ? places.find((place) => place.userId === props.viewerId) : undefined;
+  const mine = placeOf(competition, props.viewerId);
   return (
     <section class="card winner" aria-labelledby="winner-heading">
       <h2 id="winner-heading">Final result</h2>
@@ -212,7 +221,7 @@ function WinnerBanner(props: { competition: Competition; viewerId?: string }) {
             You won {money(mine.amount ?? competition.prize)}
             {places.length > 1 ? ` for ${ordinal(mine.place ?? 1)} place` : ""}.
           </strong>{" "}
-          It is paid to your Whop account as soon as Whop has cleared the funds; you get a notification when it is sent.
+          It is paid to your Whop account as soon as Whop has cleared the funds: <PayoutState payout={props.myPayout} />
         </p>
       )}
       {places.length > 1 && (
@@ -262,6 +271,8 @@ export function competitionPage(deps: AppDeps): Hono<AppEnv> {
       userId ? findParticipantOfUser(deps.kv, userId, competition.id) : null,
     ]);
     const ownOrders = participant ? await listOwnOrders(deps.kv, participant.id, OWN_ORDERS_SHOWN) : [];
+    const myPlace = placeOf(competition, userId);
+    const myPayout = myPlace ? await getPayout(deps.kv, competition.id, myPlace.place ?? 1) : null;
     const code = c.req.query("joinError");
     // Only a code the server chose is shown, as the server's sentence: nothing from the URL reaches the page.
     const joinError = participant || !isJoinRefusalCode(code) ? undefined : JOIN_REFUSALS[code](competition);
@@ -313,7 +324,7 @@ export function competitionPage(deps: AppDeps): Hono<AppEnv> {
             {isCreator && <a class="button button-secondary" href={`/competitions/${competition.id}/manage`}>Manage</a>}
           </div>
           {competition.status === "ACTIVE" && <ElapsedBar startMs={startMs} endMs={endMs} now={now} />}
-          <WinnerBanner competition={competition} viewerId={userId} />
+          <WinnerBanner competition={competition} viewerId={userId} myPayout={myPayout} />
           {competition.status === "CANCELLED" && <p class="notice notice-error">This competition was cancelled.</p>}
           <div class="competition-layout">
             <div class="board">

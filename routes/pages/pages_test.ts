@@ -534,3 +534,31 @@ Deno.test("pages - the create form sets privacy mode, and the manage page keeps 
   const manage = await (await t.request(`/competitions/${id}/manage`, { userId: CREATOR })).text();
   assert.match(manage, /<option value="ranks" selected>Ranks only \(privacy mode\)<\/option>/);
 });
+
+Deno.test("pages - the winner sees what they won and where the payout stands; nobody else does", async () => {
+  await using t = await createTestApp();
+  const { competition, participants: [winner] } = await competitionStartedAnHourAgo(t, CREATOR, 2);
+  const decided = new Date(t.clock.ms).toISOString();
+  await updateCompetition(t.kv, competition.id, t.clock.ms, "status", (c) => ({
+    ...c,
+    status: "COMPLETED",
+    winner: {
+      participantId: winner.id,
+      userId: winner.userId,
+      displayName: winner.displayName,
+      shop: winner.shop,
+      revenue: 12_000,
+      reachedAt: decided,
+      decidedAt: decided,
+      place: 1,
+      amount: 50_000,
+    },
+  }));
+  await t.kv.set(keys.payout(competition.id), { state: "sent", attempts: 1, transferId: "xfer_9" });
+  const page = async (userId?: string) => await (await t.request(`/competitions/${competition.id}`, { userId })).text();
+  const mine = await page(winner.userId);
+  assert.match(mine, /You won \$500\.00/);
+  assert.match(mine, /Paid out<\/span><span class="muted">transfer xfer_9/);
+  assert.doesNotMatch(await page(), /You won/);
+  assert.doesNotMatch(await page(CREATOR), /You won/);
+});
