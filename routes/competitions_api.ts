@@ -73,6 +73,7 @@ export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
     })
     .patch("/:id", async (c) => {
       const userId = requireUserId(c);
+      await getVisibleCompetition(deps.kv, c.req.param("id"), userId); // another's draft: 404, as for every read
       const patch = await readJson(c);
       if (typeof patch !== "object" || patch === null || Array.isArray(patch)) {
         throw new ValidationError([], "The request body must be a JSON object.");
@@ -88,6 +89,7 @@ export function competitionsApi(deps: AppDeps): Hono<AppEnv> {
     })
     .post("/:id/cancel", async (c) => {
       const userId = requireUserId(c);
+      await getVisibleCompetition(deps.kv, c.req.param("id"), userId); // another's draft: 404, as for every read
       const { competition, refund } = await cancelAndRefund(deps, c.req.param("id"), userId);
       return c.json({
         competition: competitionView(competition, c.var.userId),

@@ -83,11 +83,12 @@ Deno.test("competitions api - edit and cancel are the creator's, before the star
   const { competition } = await (await t.request("/api/competitions", { method: "POST", userId: "user_a", json: body }))
     .json();
   const path = `/api/competitions/${competition.id}`;
-  assert.equal((await t.request(path, { method: "PATCH", userId: "user_b", json: { title: "Mine" } })).status, 403);
+  // A draft exists only for its creator: anyone else's edit or cancel finds nothing (404), as every read does.
+  assert.equal((await t.request(path, { method: "PATCH", userId: "user_b", json: { title: "Mine" } })).status, 404);
   const edited = await t.request(path, { method: "PATCH", userId: "user_a", json: { title: "Winter Cup" } });
   assert.equal(edited.status, 200);
   assert.equal((await edited.json()).competition.title, "Winter Cup");
-  assert.equal((await t.request(`${path}/cancel`, { method: "POST", userId: "user_b" })).status, 403);
+  assert.equal((await t.request(`${path}/cancel`, { method: "POST", userId: "user_b" })).status, 404);
   const cancelled = await t.request(`${path}/cancel`, { method: "POST", userId: "user_a" });
   assert.equal((await cancelled.json()).competition.status, "CANCELLED");
   const again = await t.request(`${path}/cancel`, { method: "POST", userId: "user_a" });

@@ -11,7 +11,7 @@
  */
 import { type Context, Hono } from "hono";
 import { type AppDeps, type AppEnv, readForm } from "./_env.ts";
-import { getCompetition } from "../lib/competitions/competitions.ts";
+import { getVisibleCompetition } from "../lib/competitions/competitions.ts";
 import { ForbiddenError } from "../lib/core/errors.ts";
 import { log } from "../lib/core/log.ts";
 import { requireUserId } from "../lib/web/middleware/caller.ts";
@@ -20,10 +20,10 @@ import type { LifecycleServices } from "../lib/competitions/settlement.ts";
 import { fastForwardCompetition, startCompetitionNow, type WaitOptions } from "../sandbox/fast_forward.ts";
 import { safeReturnPath } from "../lib/web/return_path.ts";
 
-/** The caller, when it created the competition; 401 signed out, 403 for anyone else. */
+/** The caller, when it created the competition; 401 signed out, 404 for another's draft, 403 for anyone else. */
 async function creatorOnly(c: Context<AppEnv>, deps: AppDeps) {
   const userId = requireUserId(c);
-  const competition = await getCompetition(deps.kv, c.req.param("id")!);
+  const competition = await getVisibleCompetition(deps.kv, c.req.param("id")!, userId);
   if (competition.creatorId !== userId) {
     throw new ForbiddenError("Only the creator can fast-forward this competition.");
   }

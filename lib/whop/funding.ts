@@ -13,7 +13,7 @@
  */
 import type Whop from "@whop/sdk";
 import { keys } from "../core/db.ts";
-import { type Competition, getCompetition, updateCompetition } from "../competitions/competitions.ts";
+import { type Competition, getVisibleCompetition, updateCompetition } from "../competitions/competitions.ts";
 import { ConflictError, ForbiddenError, UpstreamError } from "../core/errors.ts";
 import { formatMoney, type Minor, MoneyError } from "../core/money.ts";
 import { notify } from "../competitions/notifications.ts";
@@ -55,7 +55,8 @@ export async function createFundingCheckout(
   competitionId: string,
   userId: string,
 ): Promise<FundingCheckout> {
-  const competition = await getCompetition(deps.kv, competitionId);
+  // Another's draft does not exist for this caller (404); a funded one is theirs to see but not to fund (403).
+  const competition = await getVisibleCompetition(deps.kv, competitionId, userId);
   if (competition.creatorId !== userId) throw new ForbiddenError("Only the creator can fund this competition.");
   if (competition.status !== "DRAFT") {
     throw new ConflictError(
