@@ -1,6 +1,6 @@
 /**
  * Operators' API: each scheduled job's last run, next run, duration and last
- * error, and a manual trigger. Only users listed in `ADMIN_USER_IDS`.
+ * error, the payouts flagged for waiting on funds too long, and a manual trigger. Only users listed in `ADMIN_USER_IDS`.
  */
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "./_env.ts";
@@ -8,6 +8,7 @@ import { requireUserId } from "../lib/web/middleware/caller.ts";
 import { ForbiddenError, NotFoundError } from "../lib/core/errors.ts";
 import { listJobRuns } from "../lib/core/leases.ts";
 import { JOBS, triggerJob } from "../cron/schedule.ts";
+import { listFlaggedPayouts } from "../lib/whop/payouts.ts";
 import type { LifecycleServices } from "../lib/competitions/settlement.ts";
 
 /** Routes under `/api/admin`. */
@@ -19,7 +20,8 @@ export function adminApi(deps: AppDeps & { lifecycle: LifecycleServices }): Hono
   return new Hono<AppEnv>()
     .get("/jobs", async (c) => {
       requireAdmin(c);
-      return c.json({ jobs: await listJobRuns(deps.kv, JOBS) });
+      const [jobs, flaggedPayouts] = await Promise.all([listJobRuns(deps.kv, JOBS), listFlaggedPayouts(deps.kv)]);
+      return c.json({ jobs, flaggedPayouts });
     })
     .post("/jobs/:name/run", async (c) => {
       requireAdmin(c);

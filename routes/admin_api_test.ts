@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createTestApp } from "../testing/test_app.ts";
 import { createApp } from "../app.ts";
 import type { LifecycleServices } from "../lib/competitions/settlement.ts";
+import { keys } from "../lib/core/db.ts";
 
 Deno.test("admin api - operators see each job's runs and can trigger one; others cannot", async () => {
   await using t = await createTestApp({ ADMIN_USER_IDS: "user_ops" });
@@ -39,4 +40,12 @@ Deno.test("admin api - operators see each job's runs and can trigger one; others
   assert.ok(Date.parse(job.nextRunAt) > t.clock.now());
   assert.equal((await call("/api/admin/jobs/nope/run", "user_ops", "POST")).status, 404);
   assert.equal((await call("/api/admin/jobs/sync/run", "user_someone", "POST")).status, 403);
+
+  // A payout waiting for funds for 14 days is flagged (`once.ts`) and listed for the operators until it is sent.
+  const waiting = { competitionId: "cmp_1", state: "pending", attempts: 40, waitingSince: "2026-11-17T12:00:00.000Z" };
+  await t.kv.set(keys.payout("cmp_1"), { ...waiting, flaggedAt: "2026-12-01T12:00:00.000Z" });
+  await t.kv.set(keys.payout("cmp_2"), { ...waiting, competitionId: "cmp_2" });
+  await t.kv.set(keys.payout("cmp_3"), { ...waiting, competitionId: "cmp_3", state: "sent", flaggedAt: "2026-12-01" });
+  const after = await (await call("/api/admin/jobs", "user_ops")).json();
+  assert.deepEqual(after.flaggedPayouts.map((p: { competitionId: string }) => p.competitionId), ["cmp_1"]);
 });

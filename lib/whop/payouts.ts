@@ -335,3 +335,16 @@ export function retryPayout(
     deps.now(),
   );
 }
+
+/**
+ * Every payout flagged to the operators (waiting for funds for 14 days or
+ * more), for the operators' API. It reads all payout records: an operators'
+ * call, not a page's.
+ */
+export async function listFlaggedPayouts(kv: Deno.Kv): Promise<Payout[]> {
+  const flagged: Payout[] = [];
+  for await (const entry of kv.list<Payout>({ prefix: keys.payouts() })) {
+    if (entry.value.flaggedAt && entry.value.state !== "sent") flagged.push(entry.value);
+  }
+  return flagged;
+}
