@@ -48,7 +48,8 @@ import { eventsApi } from "./routes/events_api.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { webhookMetrics } from "./lib/web/middleware/webhook_metrics.ts";
 import { createLiveHub, type LiveHub } from "./lib/live/hub.ts";
-import { adminApi } from "./routes/admin_api.ts";
+import { adminApi, type OperatorJobs } from "./routes/admin_api.ts";
+import { JOBS, triggerJob } from "./cron/schedule.ts";
 import { publicApi } from "./routes/public_api.ts";
 import { embedRoutes } from "./routes/embed.ts";
 import { shareCardRoutes } from "./routes/share_card.ts";
@@ -129,7 +130,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", shareCardRoutes(deps));
   app.route("/", experiencePage(deps));
 
-  if (deps.lifecycle) app.route("/api/admin", adminApi({ ...deps, lifecycle: deps.lifecycle }));
+  if (deps.lifecycle) app.route("/api/admin", adminApi({ ...deps, jobs: operatorJobs(deps.lifecycle) }));
   // Sandbox-only controls (fast-forward, start now); absent, and so 404, otherwise.
   if (deps.config.sandbox && deps.lifecycle) app.route("/", sandboxRoutes({ ...deps, lifecycle: deps.lifecycle }));
   app.route("/", pageRoutes(deps));
@@ -155,6 +156,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return respond(c, { error: "Something went wrong on our side; please try again.", requestId }, 500);
   });
   return app;
+}
+
+/** The scheduled jobs (`cron/schedule.ts`) for the operators' API, run with `lifecycle`. */
+function operatorJobs(lifecycle: LifecycleServices): OperatorJobs {
+  return {
+    list: JOBS,
+    run(name) {
+      const job = JOBS.find((candidate) => candidate.name === name);
+      return job ? triggerJob(lifecycle, job) : Promise.resolve(false);
+    },
+  };
 }
 
 /** Whether a path belongs to the JSON API (errors there are JSON). */

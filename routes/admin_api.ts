@@ -6,13 +6,18 @@ import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "./_env.ts";
 import { requireUserId } from "../lib/web/middleware/caller.ts";
 import { ForbiddenError, NotFoundError } from "../lib/core/errors.ts";
-import { listJobRuns } from "../lib/core/leases.ts";
-import { JOBS, triggerJob } from "../cron/schedule.ts";
+import { type JobRun, listJobRuns } from "../lib/core/leases.ts";
 import { listFlaggedPayouts } from "../lib/whop/payouts.ts";
-import type { LifecycleServices } from "../lib/competitions/settlement.ts";
+
+/** The scheduled jobs as the operators' API sees them: their names and schedules, and a way to run one now. */
+export interface OperatorJobs {
+  list: { name: string; schedule: string }[];
+  /** Runs job `name` now under its lease; false when another run holds it. */
+  run(name: string): Promise<boolean>;
+}
 
 /** Routes under `/api/admin`. */
-export function adminApi(deps: AppDeps & { lifecycle: LifecycleServices }): Hono<AppEnv> {
+export function adminApi(deps: AppDeps & { jobs: OperatorJobs }): Hono<AppEnv> {
   const requireAdmin = (c: { var: AppEnv["Variables"] }) => {
     const userId = requireUserId(c);
     if (!deps.config.adminUserIds.includes(userId)) throw new ForbiddenError("Only operators can see the jobs.");
@@ -20,15 +25,18 @@ export function adminApi(deps: AppDeps & { lifecycle: LifecycleServices }): Hono
   return new Hono<AppEnv>()
     .get("/jobs", async (c) => {
       requireAdmin(c);
-      const [jobs, flaggedPayouts] = await Promise.all([listJobRuns(deps.kv, JOBS), listFlaggedPayouts(deps.kv)]);
+      const [jobs, flaggedPayouts] = await Promise.all([
+        listJobRuns(deps.kv, deps.jobs.list),
+        listFlaggedPayouts(deps.kv),
+      ]);
       return c.json({ jobs, flaggedPayouts });
     })
     .post("/jobs/:name/run", async (c) => {
       requireAdmin(c);
-      const job = JOBS.find((candidate) => candidate.name === c.req.param("name"));
+      const job = deps.jobs.list.find((candidate) => candidate.name === c.req.param("name"));
       if (!job) throw new NotFoundError(`There is no job named ${c.req.param("name")}.`);
-      const ran = await triggerJob(deps.lifecycle, job);
-      const [run] = await listJobRuns(deps.kv, [job]);
+      const ran = await deps.jobs.run(job.name);
+      const [run]: JobRun[] = await listJobRuns(deps.kv, [job]);
       return c.json({ ran, job: run }, ran ? 200 : 409);
     });
 }
