@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { commit, keys } from "../lib/core/db.ts";
 import { SANDBOX_APP } from "../lib/shopify/library.ts";
-import { signBody } from "../sandbox/shopify/hmac.ts";
 import { activeCompetition } from "../testing/fixtures.ts";
 import { createTestApp, type TestApp } from "../testing/test_app.ts";
 import { JOBS, triggerJob } from "../cron/schedule.ts";
+import { shopifyWebhookHeaders } from "../testing/shopify.ts";
 
 /** The value of one sample line (`name{labels} value`), 0 when absent. */
 function sample(text: string, series: string): number {
@@ -32,13 +32,7 @@ async function postOrder(t: TestApp, shop: string, orderId: number, secret: stri
   });
   const res = await t.request("/api/shopify/webhooks", {
     method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-shopify-topic": "orders/create",
-      "x-shopify-shop-domain": shop,
-      "x-shopify-webhook-id": crypto.randomUUID(),
-      "x-shopify-hmac-sha256": await signBody(secret, body),
-    },
+    headers: await shopifyWebhookHeaders({ shop, body, secret }),
     body,
   });
   await res.body?.cancel();

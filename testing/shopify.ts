@@ -8,6 +8,8 @@ import type { TestApp } from "./test_app.ts";
 import { type Competition, createCompetition, updateCompetition } from "../lib/competitions/competitions.ts";
 import { keys } from "../lib/core/db.ts";
 import type { Participant } from "../lib/competitions/participants.ts";
+import { SANDBOX_APP } from "../lib/shopify/library.ts";
+import { signBody } from "../sandbox/shopify/hmac.ts";
 
 /** A desktop Chrome User-Agent (the library treats Deno's default as a bot). */
 export const BROWSER_UA =
@@ -140,4 +142,32 @@ export function settledSync(t: TestApp, participantId: string, timeoutMs = 20_00
 /** Reads a participant. */
 export async function readParticipant(t: TestApp, participantId: string): Promise<Participant> {
   return (await t.kv.get<Participant>(keys.participant(participantId))).value!;
+}
+
+/** One webhook delivery as Shopify sends it; `topic` defaults to `orders/create`, `secret` to the simulated app's. */
+export interface ShopifyDelivery {
+  shop: string;
+  body: string;
+  topic?: string;
+  secret?: string;
+  /** The signature header as given (a forgery), instead of the body's HMAC with `secret`. */
+  hmac?: string;
+  webhookId?: string;
+}
+
+/**
+ * The headers Shopify sends with a webhook: its topic, the shop, a fresh
+ * delivery id and the body's HMAC.
+ *
+ * @example
+ * await fetch(`${url}/api/shopify/webhooks`, { method: "POST", headers: await shopifyWebhookHeaders({ shop, body }), body });
+ */
+export async function shopifyWebhookHeaders(delivery: ShopifyDelivery): Promise<Record<string, string>> {
+  return {
+    "content-type": "application/json",
+    "x-shopify-topic": delivery.topic ?? "orders/create",
+    "x-shopify-shop-domain": delivery.shop,
+    "x-shopify-webhook-id": delivery.webhookId ?? crypto.randomUUID(),
+    "x-shopify-hmac-sha256": delivery.hmac ?? await signBody(delivery.secret ?? SANDBOX_APP.apiSecret, delivery.body),
+  };
 }

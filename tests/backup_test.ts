@@ -23,10 +23,9 @@ import {
 import type { Participant } from "../lib/competitions/participants.ts";
 import { sumStoredOrders } from "../lib/competitions/revenue.ts";
 import { keys } from "../lib/core/db.ts";
-import { SANDBOX_APP } from "../lib/shopify/library.ts";
-import { signBody } from "../sandbox/shopify/hmac.ts";
 import { activeCompetition } from "../testing/fixtures.ts";
 import { createTestApp, type TestApp } from "../testing/test_app.ts";
+import { shopifyWebhookHeaders } from "../testing/shopify.ts";
 
 /** A backup held in memory. */
 async function backupToMemory(
@@ -126,13 +125,7 @@ async function postOrder(t: Pick<TestApp, "request">, shop: string, orderId: num
   });
   return await t.request("/api/shopify/webhooks", {
     method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-shopify-topic": "orders/create",
-      "x-shopify-shop-domain": shop,
-      "x-shopify-webhook-id": crypto.randomUUID(),
-      "x-shopify-hmac-sha256": await signBody(SANDBOX_APP.apiSecret, body),
-    },
+    headers: await shopifyWebhookHeaders({ shop, body }),
     body,
   });
 }

@@ -10,10 +10,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { keys } from "../lib/core/db.ts";
-import { SANDBOX_APP } from "../lib/shopify/library.ts";
-import { signBody } from "../sandbox/shopify/hmac.ts";
 import { freePort, startAppProcess } from "../testing/app_process.ts";
-import { waitFor } from "../testing/shopify.ts";
+import { shopifyWebhookHeaders, waitFor } from "../testing/shopify.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -107,12 +105,8 @@ Deno.test("release - dist/cartbrawl.js runs alone from an empty directory and dr
       const webhook = fetch(`${app.url}/api/shopify/webhooks`, {
         method: "POST",
         headers: {
-          "content-type": "application/json",
+          ...await shopifyWebhookHeaders({ shop: entry.shop, body }),
           "content-length": String(bytes.length),
-          "x-shopify-topic": "orders/create",
-          "x-shopify-shop-domain": entry.shop,
-          "x-shopify-webhook-id": crypto.randomUUID(),
-          "x-shopify-hmac-sha256": await signBody(SANDBOX_APP.apiSecret, body),
         },
         body: new ReadableStream<Uint8Array>({
           async start(controller) {

@@ -23,7 +23,6 @@
 import assert from "node:assert/strict";
 import { startShopifySandbox } from "../sandbox/shopify/mod.ts";
 import { startWhopSandbox } from "../sandbox/whop/mod.ts";
-import { signBody } from "../sandbox/shopify/hmac.ts";
 import { SANDBOX_APP } from "../lib/shopify/library.ts";
 import { keys } from "../lib/core/db.ts";
 import type { Participant } from "../lib/competitions/participants.ts";
@@ -31,6 +30,7 @@ import { TEST_WHOP_SETTINGS } from "../testing/test_app.ts";
 import { freePort, productionEnv, startAppProcess } from "../testing/app_process.ts";
 import { activeCompetition } from "../testing/fixtures.ts";
 import type { FloodOrder } from "../testing/flood_worker.ts";
+import { shopifyWebhookHeaders } from "../testing/shopify.ts";
 
 const SHOP = "burst-store.myshopify.com";
 const FORGED = 2_000;
@@ -217,13 +217,7 @@ Deno.test({
         const body = orderBody(777);
         const response = await fetch(`${app.url}/api/shopify/webhooks`, {
           method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "x-shopify-topic": "orders/create",
-            "x-shopify-shop-domain": SHOP,
-            "x-shopify-webhook-id": crypto.randomUUID(),
-            "x-shopify-hmac-sha256": await signBody(SANDBOX_APP.apiSecret, body),
-          },
+          headers: await shopifyWebhookHeaders({ shop: SHOP, body }),
           body,
         });
         await response.body?.cancel();

@@ -22,6 +22,7 @@ import {
   postJoin,
   readParticipant,
   settledSync,
+  shopifyWebhookHeaders,
 } from "../testing/shopify.ts";
 import { draftCompetition, postForm } from "../testing/page_fixtures.ts";
 import { RATE_LIMITS } from "../lib/web/rate_limit.ts";
@@ -122,13 +123,7 @@ Deno.test("security (medium) - forged webhooks and sign-in starts from one addre
   const deliver = async (body: string, hmac: string) => {
     const response = await fetch(`${t.url}/api/shopify/webhooks`, {
       method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-shopify-topic": "orders/create",
-        "x-shopify-shop-domain": shop,
-        "x-shopify-webhook-id": crypto.randomUUID(),
-        "x-shopify-hmac-sha256": hmac,
-      },
+      headers: await shopifyWebhookHeaders({ shop, body, hmac }),
       body,
     });
     return { status: response.status, retryAfter: response.headers.get("retry-after"), body: await response.text() };
@@ -272,25 +267,13 @@ Deno.test("security (low) - a 3,000-digit order id and a 3,000-character token s
   });
   const response = await fetch(`${t.url}/api/shopify/webhooks`, {
     method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-shopify-topic": "orders/create",
-      "x-shopify-shop-domain": "any-shop.myshopify.com",
-      "x-shopify-webhook-id": crypto.randomUUID(),
-      "x-shopify-hmac-sha256": await signBody("sandbox-secret", body),
-    },
+    headers: await shopifyWebhookHeaders({ shop: "any-shop.myshopify.com", body }),
     body,
   });
   assert.equal(response.status, 400, await response.text());
   const longId = await fetch(`${t.url}/api/shopify/webhooks`, {
     method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-shopify-topic": "orders/create",
-      "x-shopify-shop-domain": "any-shop.myshopify.com",
-      "x-shopify-webhook-id": "w".repeat(3000),
-      "x-shopify-hmac-sha256": await signBody("sandbox-secret", "{}"),
-    },
+    headers: await shopifyWebhookHeaders({ shop: "any-shop.myshopify.com", body: "{}", webhookId: "w".repeat(3000) }),
     body: "{}",
   });
   assert.equal(longId.status, 400, await longId.text());
@@ -317,13 +300,7 @@ Deno.test("security (low) - an order beyond any real total is refused, so a stor
     });
     const response = await fetch(`${t.url}/api/shopify/webhooks`, {
       method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-shopify-topic": "orders/create",
-        "x-shopify-shop-domain": shop,
-        "x-shopify-webhook-id": crypto.randomUUID(),
-        "x-shopify-hmac-sha256": await signBody("sandbox-secret", body),
-      },
+      headers: await shopifyWebhookHeaders({ shop, body }),
       body,
     });
     await response.body?.cancel();
