@@ -19,10 +19,23 @@ export function countdownTarget(competition: Competition): { label: string; to: 
   }
 }
 
+/** The running countdown as an item of a `<dl class="facts">` ("Ends in 6d 23h"), or nothing once it is over. */
+export function CountdownFact(props: { competition: Competition }) {
+  const countdown = countdownTarget(props.competition);
+  if (!countdown) return null;
+  return (
+    <div>
+      <dt>{countdown.label}</dt>
+      <dd>
+        <CountdownIsland to={countdown.to} />
+      </dd>
+    </div>
+  );
+}
+
 /** A card linking to the competition page. */
 export function CompetitionCard(props: { competition: Competition }) {
   const { competition } = props;
-  const countdown = countdownTarget(competition);
   return (
     <article class="card competition-card">
       <header class="card-head">
@@ -33,14 +46,7 @@ export function CompetitionCard(props: { competition: Competition }) {
       </header>
       <p class="prize">{formatMoney(competition.prize, competition.currency)}</p>
       <dl class="facts">
-        {countdown && (
-          <div>
-            <dt>{countdown.label}</dt>
-            <dd>
-              <CountdownIsland to={countdown.to} />
-            </dd>
-          </div>
-        )}
+        <CountdownFact competition={competition} />
         <div>
           <dt>Stores</dt>
           <dd>{competition.participantCount}</dd>

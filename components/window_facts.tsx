@@ -4,13 +4,12 @@
  * The competition page's rules and the manage page show the same facts.
  */
 import type { Competition } from "../lib/competitions/competitions.ts";
-import { countdownTarget } from "./competition_card.tsx";
-import { CountdownIsland, LocalTimeIsland } from "./island_wrappers.ts";
+import { CountdownFact } from "./competition_card.tsx";
+import { LocalTimeIsland } from "./island_wrappers.ts";
 
 /** `<dl class="facts"><WindowFacts competition={competition} countdown /></dl>` */
 export function WindowFacts(props: { competition: Competition; countdown?: boolean }) {
   const { competition } = props;
-  const countdown = props.countdown ? countdownTarget(competition) : null;
   return (
     <>
       <div>
@@ -25,14 +24,7 @@ export function WindowFacts(props: { competition: Competition; countdown?: boole
           <LocalTimeIsland iso={competition.endDate} />
         </dd>
       </div>
-      {countdown && (
-        <div>
-          <dt>{countdown.label}</dt>
-          <dd>
-            <CountdownIsland to={countdown.to} />
-          </dd>
-        </div>
-      )}
+      {props.countdown && <CountdownFact competition={competition} />}
     </>
   );
 }
