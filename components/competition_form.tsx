@@ -214,6 +214,16 @@ export function issuesToErrors(issues: FieldIssue[]): FieldErrors {
 }
 
 /**
+ * The form's messages for a refused submission (a `ValidationError`): per
+ * field, or the error's sentence for the form as a whole when no issue names
+ * a field.
+ */
+export function formErrorsOf(error: { issues: FieldIssue[]; message: string }): FieldErrors {
+  const errors = issuesToErrors(error.issues);
+  return Object.keys(errors).length > 0 ? errors : { "": error.message };
+}
+
+/**
  * What each place would receive, in words, when the prize and split can be
  * read: "1st $300.00, 2nd $150.00, 3rd $50.00"; `null` otherwise.
  */

@@ -24,8 +24,8 @@ import {
   type CompetitionFormValues,
   emptyFormValues,
   type FieldErrors,
+  formErrorsOf,
   formValuesToInput,
-  issuesToErrors,
   readFormValues,
 } from "../../components/competition_form.tsx";
 import { renderAppPage } from "./_shell.tsx";
@@ -109,11 +109,7 @@ export function experiencePage(deps: AppDeps): Hono<AppEnv> {
         return c.redirect(`/competitions/${competition.id}/manage`, 303);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        const errors = issuesToErrors(error.issues);
-        return renderExperience(c, deps, experienceId, userId, "admin", {
-          values,
-          errors: Object.keys(errors).length ? errors : { "": error.message },
-        });
+        return renderExperience(c, deps, experienceId, userId, "admin", { values, errors: formErrorsOf(error) });
       }
     });
 }

@@ -24,8 +24,8 @@ import {
   type CompetitionFormValues,
   competitionFormValues,
   type FieldErrors,
+  formErrorsOf,
   formValuesToInput,
-  issuesToErrors,
   readFormValues,
 } from "../../components/competition_form.tsx";
 import {
@@ -401,13 +401,9 @@ export function managePage(deps: AppDeps): Hono<AppEnv> {
         });
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        const errors = issuesToErrors(error.issues);
         const stored = storedValues(competition);
         for (const field of locked) values[field] = stored[field];
-        return renderManage(c, deps, competition, {
-          values,
-          errors: Object.keys(errors).length ? errors : { "": error.message },
-        });
+        return renderManage(c, deps, competition, { values, errors: formErrorsOf(error) });
       }
       return c.redirect(`/competitions/${competition.id}/manage?saved`, 303);
     })

@@ -12,8 +12,8 @@ import {
   type CompetitionFormValues,
   emptyFormValues,
   type FieldErrors,
+  formErrorsOf,
   formValuesToInput,
-  issuesToErrors,
   readFormValues,
 } from "../../components/competition_form.tsx";
 import { renderAppPage } from "./_shell.tsx";
@@ -50,8 +50,7 @@ export function newCompetitionPage(deps: AppDeps): Hono<AppEnv> {
         return c.redirect(`/competitions/${competition.id}/manage`, 303);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        const errors = issuesToErrors(error.issues);
-        return renderForm(c, deps, values, Object.keys(errors).length ? errors : { "": error.message });
+        return renderForm(c, deps, values, formErrorsOf(error));
       }
     });
 }
