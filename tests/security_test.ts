@@ -193,6 +193,16 @@ Deno.test("security (medium) - one user cannot flood competitions, and unfunded 
   }
   const limit = RATE_LIMITS.competitionCreation.limit;
   assert.deepEqual(statuses, [...Array(limit).fill(201), ...Array(30 - limit).fill(429)]);
+  // The site's form counts against the same limit as the API.
+  const form = await postForm(t, "/competitions/new", {
+    title: "One more",
+    prize: "5.00",
+    currency: "USD",
+    startDate: body(0).startDate.slice(0, 16),
+    endDate: body(0).endDate.slice(0, 16),
+  }, "user_spammer");
+  assert.equal(form.status, 429);
+  assert.ok(Number(form.headers.get("retry-after")) > 0);
   // Their start passes unfunded: the status job cancels them. Still nobody else's to see.
   const mine = await (await t.request("/api/competitions?creator=me", { userId: "user_spammer" })).json();
   for (const competition of mine.competitions) {

@@ -29,6 +29,7 @@ import {
   readFormValues,
 } from "../../components/competition_form.tsx";
 import { renderAppPage } from "./_shell.tsx";
+import { RATE_LIMITS, RateLimiter } from "../../lib/web/rate_limit.ts";
 
 /** The community's competitions `userId` may see: every funded one, and their own drafts. */
 async function communityCompetitions(deps: AppDeps, experienceId: string, userId: string): Promise<Competition[]> {
@@ -86,6 +87,8 @@ async function renderExperience(
 
 /** Routes: `GET /experiences/:experienceId`, `POST /experiences/:experienceId/competitions` (admins). */
 export function experiencePage(deps: AppDeps): Hono<AppEnv> {
+  // Creation is limited per user, as on the API (`POST /api/competitions`).
+  const limiter = new RateLimiter(deps.kv, deps.now);
   return new Hono<AppEnv>()
     .get("/experiences/:experienceId", async (c) => {
       const experienceId = experienceIdOf(c);
@@ -98,6 +101,7 @@ export function experiencePage(deps: AppDeps): Hono<AppEnv> {
       const experienceId = experienceIdOf(c);
       const userId = requireUserId(c);
       await assertCommunityAdmin(deps, experienceId, userId);
+      await limiter.consume(RATE_LIMITS.competitionCreation, userId);
       const values = readFormValues(await readForm(c));
       try {
         const competition = await createCompetition(

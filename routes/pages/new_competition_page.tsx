@@ -18,6 +18,7 @@ import {
 } from "../../components/competition_form.tsx";
 import { renderAppPage } from "./_shell.tsx";
 import { CreateCompetitionSection } from "../../components/create_competition_section.tsx";
+import { RATE_LIMITS, RateLimiter } from "../../lib/web/rate_limit.ts";
 
 function renderForm(c: Context<AppEnv>, deps: AppDeps, values: CompetitionFormValues, errors: FieldErrors) {
   return renderAppPage(c, deps, {
@@ -34,6 +35,8 @@ function renderForm(c: Context<AppEnv>, deps: AppDeps, values: CompetitionFormVa
 
 /** Routes: `GET` and `POST /competitions/new`. */
 export function newCompetitionPage(deps: AppDeps): Hono<AppEnv> {
+  // Creation is limited per user, as on the API (`POST /api/competitions`).
+  const limiter = new RateLimiter(deps.kv, deps.now);
   return new Hono<AppEnv>()
     .get("/competitions/new", (c) => {
       requireUserId(c);
@@ -41,6 +44,7 @@ export function newCompetitionPage(deps: AppDeps): Hono<AppEnv> {
     })
     .post("/competitions/new", async (c) => {
       const userId = requireUserId(c);
+      await limiter.consume(RATE_LIMITS.competitionCreation, userId);
       const values = readFormValues(await readForm(c));
       try {
         const competition = await createCompetition(deps.kv, userId, formValuesToInput(values), {
