@@ -15,6 +15,7 @@ import {
   prepareLayout,
 } from "../lib/core/migrations.ts";
 import { freePort, startAppProcess } from "../testing/app_process.ts";
+import { keys } from "../lib/core/db.ts";
 
 Deno.test("migrations - data at N-1 is upgraded once when two instances start together", async () => {
   const dir = await Deno.makeTempDir({ prefix: "migrations_test_" });
@@ -107,4 +108,20 @@ Deno.test("migrations - the app refuses data from a newer release with one sente
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("migrations - version 2 indexes each stored order's store, so replays of older orders are refused too", async () => {
+  await using kv = await Deno.openKv(":memory:");
+  await kv.set(LAYOUT_VERSION_KEY, 1);
+  await kv.set(keys.participant("par_a"), { id: "par_a", competitionId: "cmp_1" });
+  await kv.set(keys.order("par_a", "1001"), { amount: 1250, counted: true });
+  await kv.set(keys.order("par_gone", "1002"), { amount: 500, counted: true });
+  assert.deepEqual(await prepareLayout(kv, { now: Date.now }), {
+    result: "migrated",
+    from: 1,
+    version: LAYOUT_VERSION,
+  });
+  assert.equal((await kv.get(keys.orderOwner("cmp_1", "1001"))).value, "par_a");
+  const owners = await Array.fromAsync(kv.list({ prefix: ["order_owners"] }));
+  assert.equal(owners.length, 1, "an order of a participant that no longer exists is left alone");
 });

@@ -68,7 +68,7 @@ async function endedCompetition(kvPath: string): Promise<string> {
       joinedAt,
     );
     await recordOrder(kv, p.id, {
-      orderId: "1",
+      orderId: `${userId}.1`, // Shopify's order ids are unique across shops
       createdAt: new Date(now - minutesAgo * 60_000).toISOString(),
       updatedAt: new Date(now - minutesAgo * 60_000).toISOString(),
       amount,

@@ -42,6 +42,7 @@ export type RecordOutcome =
   | "outside_window" // created outside [start, end): never counts
   | "after_settlement" // kept for the record; the result is frozen
   | "disconnected" // the store left (asked with `onlyIfConnected`)
+  | "foreign_order" // this order id was recorded for another store of the competition: refused
   | "unknown_participant";
 
 /** Why an order inside the window does not count: a test order, cancelled, or in another currency. */
@@ -81,7 +82,9 @@ export function recordOrder(
 ): Promise<RecordOutcome> {
   const started = performance.now();
   const reads: Deno.KvKey[] = [keys.participant(participantId), keys.order(participantId, order.orderId)];
-  if (options.competitionId) reads.push(keys.competition(options.competitionId));
+  if (options.competitionId) {
+    reads.push(keys.competition(options.competitionId), keys.orderOwner(options.competitionId, order.orderId));
+  }
   const outcome = groupCommitterOf(kv).submit({
     reads,
     run: (tx) => applyOrder(tx, participantId, order, now, options),
@@ -120,11 +123,17 @@ async function applyOrder(
   if (!participant || !competition || participant.competitionId !== competition.id) return "unknown_participant";
   if (options.onlyIfConnected && participant.connection !== "connected") return "disconnected";
   if (!inWindow(competition, Date.parse(order.createdAt))) return "outside_window";
+  // An order belongs to one store: the same order id delivered for another store of the competition is a signed
+  // body replayed under other headers. Checked in the batch's read set, so two such deliveries cannot both win.
+  const ownerKey = keys.orderOwner(competition.id, order.orderId);
+  const owner = await tx.get<string>(ownerKey);
+  if (owner !== null && owner !== participantId) return "foreign_order";
   const orderKey = keys.order(participantId, order.orderId);
   const stored = await tx.get<StoredOrder>(orderKey);
   const updatedMs = Date.parse(order.updatedAt);
   const latestMs = stored ? Date.parse(stored.afterSettlement?.updatedAt ?? stored.updatedAt) : -Infinity;
   if (updatedMs <= latestMs) return "stale";
+  if (owner === null) tx.set(ownerKey, participantId);
 
   // In the settlement window an order already counted can only lose value (refunds, cancellations): an edit
   // after the end adds nothing.

@@ -62,7 +62,8 @@ async function scenario(seed: number, stores: number, ordersPerStore: number) {
         const versions: OrderDelivery[] = [];
         const version = () =>
           versions.push({
-            orderId: `${o}`,
+            // Shopify's order ids are unique across shops: an id names one store's order.
+            orderId: `${participant.id}.${o}`,
             createdAt: new Date(createdMs).toISOString(),
             updatedAt: new Date(updatedMs).toISOString(),
             amount,

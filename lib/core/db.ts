@@ -12,6 +12,7 @@
  * | ["participants_by_user", userId, competitionId]              | id                      | one join per user per competition        |
  * | ["participants_by_shop", shop, competitionId]                | id                      | one join per store per competition       |
  * | ["orders", participantId, orderId]                           | StoredOrder             | one per order that ever fell in window   |
+ * | ["order_owners", competitionId, orderId]                     | participantId           | the store an order id was recorded for   |
  * | ["leaderboard", competitionId, ...order, reachedAtMs, id]    | LeaderboardRow          | top N is a prefix read; order is         |
  * |                                                              |                         | [-revenue], [-orders] or growth's        |
  * |                                                              |                         | [0, -ratio] / [1, -revenue]              |
@@ -61,6 +62,7 @@ export const keys = {
   participantByShop: (shop: string, competitionId: string) => ["participants_by_shop", shop, competitionId] as const,
   orders: (participantId: string) => ["orders", participantId] as const,
   order: (participantId: string, orderId: string) => ["orders", participantId, orderId] as const,
+  orderOwner: (competitionId: string, orderId: string) => ["order_owners", competitionId, orderId] as const,
   leaderboard: (competitionId: string) => ["leaderboard", competitionId] as const,
   leaderboardRow: (competitionId: string, order: readonly number[], reachedAtMs: number, participantId: string) =>
     ["leaderboard", competitionId, ...order, reachedAtMs, participantId] as const,

@@ -24,12 +24,34 @@ export interface Migration {
 }
 
 /** The layout this release writes. */
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 
 /** Every step, in order. Data from before versioning is at version 0. */
 export const MIGRATIONS: readonly Migration[] = [
   { to: 1, description: "record the layout version (no data change)", run: () => Promise.resolve() },
+  { to: 2, description: "index each stored order's store by competition and order id", run: indexOrderOwners },
 ];
+
+/**
+ * Version 2: `["order_owners", competitionId, orderId]` for every stored
+ * order, so a signed order body replayed for another store is refused for
+ * orders recorded before the index too. Writes only absent entries, so it can
+ * run again.
+ */
+async function indexOrderOwners(kv: Deno.Kv): Promise<void> {
+  const competitionOf = new Map<string, string | null>();
+  for await (const entry of kv.list({ prefix: ["orders"] })) {
+    const [, participantId, orderId] = entry.key as [string, string, string];
+    if (!competitionOf.has(participantId)) {
+      const participant = await kv.get<{ competitionId: string }>(keys.participant(participantId));
+      competitionOf.set(participantId, participant.value?.competitionId ?? null);
+    }
+    const competitionId = competitionOf.get(participantId);
+    if (!competitionId) continue;
+    const ownerKey = keys.orderOwner(competitionId, orderId);
+    await commit(() => kv.atomic().check({ key: ownerKey, versionstamp: null }).set(ownerKey, participantId));
+  }
+}
 
 /** The data cannot be used by this release; the message says why and what to do. */
 export class LayoutError extends Error {

@@ -9,8 +9,9 @@
  *   `app/uninstalled` must name the header's shop in its `myshopify_domain`,
  *   `shop/redact` and the customer topics in their `shop_domain`; a body's
  *   `admin_graphql_api_id` must name the topic's resource (an order for the
- *   order topics, a refund for `refunds/create`); an order already stored
- *   for another store of one of the shop's competitions is refused.
+ *   order topics, a refund for `refunds/create`); an order id already
+ *   recorded for another store of one of the shop's competitions is refused
+ *   (`recordOrder` keeps each order id's store in the same commit).
  * - A delivery is remembered by its `X-Shopify-Webhook-Id`, and by its
  *   `X-Shopify-Event-Id` when present (one event delivered to two
  *   subscriptions has two webhook ids), in KV once it is applied (seven
@@ -31,7 +32,6 @@
  *   tokens; `customers/data_request` and `customers/redact` are acknowledged
  *   (the app stores no customer data).
  */
-import { keys } from "../core/db.ts";
 import { isDeliveryKnown, rememberDelivery } from "../core/deliveries.ts";
 import { log } from "../core/log.ts";
 import { listParticipantsOfShop, listShopMemberships, updateParticipant } from "../competitions/participants.ts";
@@ -135,22 +135,6 @@ function headerMismatch(input: WebhookInput, payload: Record<string, unknown>): 
   return undefined;
 }
 
-/** Whether the order is already stored for another store of one of `shop`'s competitions. */
-async function storedForAnotherShop(kv: Deno.Kv, shop: string, orderId: string): Promise<boolean> {
-  for await (const membership of kv.list<string>({ prefix: keys.participantsByShop(shop) })) {
-    const competitionId = membership.key[2] as string;
-    const others: string[] = [];
-    for await (const entry of kv.list<string>({ prefix: keys.participantsByCompetition(competitionId) })) {
-      if (entry.value !== membership.value) others.push(entry.value);
-    }
-    for (let i = 0; i < others.length; i += 10) {
-      const stored = await kv.getMany(others.slice(i, i + 10).map((id) => keys.order(id, orderId)));
-      if (stored.some((entry) => entry.value !== null)) return true;
-    }
-  }
-  return false;
-}
-
 /** The KV delivery ids of `input`: its webhook id, and its event id (per topic) when sent. */
 function deliveryIds(input: WebhookInput): string[] {
   return input.eventId ? [input.webhookId, `event:${input.topic}:${input.eventId}`] : [input.webhookId];
@@ -193,13 +177,6 @@ export async function processWebhook(deps: WebhookDeps, input: WebhookInput): Pr
   }
   let outcome: WebhookOutcome;
   try {
-    if (ORDER_TOPICS.has(input.topic)) {
-      const { orderId } = fromRestOrder(payload as RestOrder);
-      if (await storedForAnotherShop(deps.kv, input.shop, orderId)) {
-        log("warn", "shopify order already counted for another store", { shop: input.shop, orderId });
-        return { status: 400, result: "foreign_order", error: "This order is already counted for another store." };
-      }
-    }
     outcome = await apply(deps, input, payload);
   } catch (error) {
     if (error instanceof OrderPayloadError) {
@@ -208,7 +185,8 @@ export async function processWebhook(deps: WebhookDeps, input: WebhookInput): Pr
     }
     throw error;
   }
-  if (outcome.result !== "applied") await rememberWebhook(deps.kv.atomic(), input).commit();
+  // A refused delivery is not remembered: the real one may still come.
+  if (outcome.result !== "applied" && outcome.status !== 400) await rememberWebhook(deps.kv.atomic(), input).commit();
   return outcome;
 }
 
@@ -230,6 +208,10 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
         recordOrder(kv, participantId, order, now(), { alsoCommit: remember, competitionId, onlyIfConnected: true })
       ),
     );
+    if (outcomes.includes("foreign_order")) {
+      log("warn", "shopify order already counted for another store", { shop, orderId: order.orderId });
+      return { status: 400, result: "foreign_order", error: "This order is already counted for another store." };
+    }
     if (outcomes.every((outcome) => outcome === "disconnected")) return { status: 200, result: "disconnected" };
     log("debug", "shopify order applied", { topic, shop, orderId: order.orderId, outcomes });
     return { status: 200, result: "applied", outcomes };
