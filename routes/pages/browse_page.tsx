@@ -78,7 +78,7 @@ function HowItWorks() {
 }
 
 /** Routes: `GET /`. */
-export function browsePage(deps: AppDeps): Hono<AppEnv> {
+export function browseRoutes(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>().get("/", async (c) => {
     const wanted = c.req.query("status")?.toUpperCase();
     const status = BROWSE_STATUSES.find((option) => option.value === wanted)?.value;

@@ -21,7 +21,6 @@ import { ElapsedBar } from "../../components/elapsed_bar.tsx";
 import { LeaderboardTable } from "../../components/leaderboard_table.tsx";
 import { RaceChart } from "../../components/race_chart.tsx";
 import { countdownTarget } from "../../components/competition_card.tsx";
-import { formatDecimalMoney } from "../../components/format.ts";
 import {
   CountdownIsland,
   LiveLeaderboardIsland,
@@ -41,7 +40,8 @@ import { ShareMeta } from "../../components/share_meta.tsx";
 import { describeSplit, prizeSplitOf } from "../../lib/competitions/prize_split.ts";
 import { paidPlaces } from "../../lib/competitions/settlement.ts";
 import { ordinal } from "../../lib/competitions/input.ts";
-import { METRIC_SENTENCES } from "../../components/competition_form.tsx";
+import { METRIC_SENTENCES } from "../../components/page_text.ts";
+import { winnerFigure } from "../../components/winner_figure.ts";
 import { renderAppPage } from "./_shell.tsx";
 import { PayoutState } from "../../components/payout_state.tsx";
 import { getPayout, type Payout } from "../../lib/whop/payouts.ts";
@@ -204,12 +204,10 @@ function WinnerBanner(props: { competition: Competition; viewerId?: string; myPa
             <strong>{competition.winner.displayName}</strong> won
             {canSeePlaceFigures(competition, competition.winner, props.viewerId)
               ? ` with ${
-                (competition.metric ?? "revenue") === "revenue"
-                  ? formatDecimalMoney(
-                    toDecimalString(competition.winner.revenue, competition.currency),
-                    competition.currency,
-                  )
-                  : `${competition.winner.value} ${competition.metric === "orders" ? "orders" : "growth"}`
+                winnerFigure(competition, {
+                  value: competition.winner.value,
+                  revenue: toDecimalString(competition.winner.revenue, competition.currency),
+                })
               }`
               : ""} and takes {money(competition.winner.amount ?? competition.prize)}.
           </p>
@@ -260,7 +258,7 @@ function Disqualified(
 }
 
 /** Routes: `GET /competitions/:id` (`?joinError=<code>` shows that refusal's sentence next to the form). */
-export function competitionPage(deps: AppDeps): Hono<AppEnv> {
+export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>().get("/competitions/:id", async (c) => {
     const userId = c.var.userId;
     const competition = await getVisibleCompetition(deps.kv, c.req.param("id"), userId);

@@ -7,7 +7,7 @@ import type { AppDeps, AppEnv } from "../_env.ts";
 import { type Competition, listCompetitionsByCreator } from "../../lib/competitions/competitions.ts";
 import { requireUserId } from "../../lib/web/middleware/caller.ts";
 import { formatMoney } from "../../lib/core/money.ts";
-import { emptyFormValues } from "../../components/competition_form.tsx";
+import { emptyFormValues } from "../../components/competition_form_values.ts";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { payoutLabel, PayoutState } from "../../components/payout_state.tsx";
 import { listPayouts, type Payout } from "../../lib/whop/payouts.ts";
@@ -116,7 +116,7 @@ function PayoutsTab(props: { rows: { competition: Competition; payouts: Payout[]
 }
 
 /** Routes: `GET /dashboard`. */
-export function dashboardPage(deps: AppDeps): Hono<AppEnv> {
+export function dashboardRoutes(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>().get("/dashboard", async (c) => {
     const userId = requireUserId(c);
     const tab = DASHBOARD_TABS.find((candidate) => candidate.id === c.req.query("tab"))?.id ?? "competitions";

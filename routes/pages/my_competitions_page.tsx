@@ -49,7 +49,7 @@ const OUTCOMES: Record<Standing["outcome"], string> = {
 };
 
 /** Routes: `GET /my-competitions`. */
-export function myCompetitionsPage(deps: AppDeps): Hono<AppEnv> {
+export function myCompetitionsRoutes(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>().get("/my-competitions", async (c) => {
     const standings = await readStandings(deps.kv, requireUserId(c));
     return renderAppPage(c, deps, {

@@ -9,7 +9,7 @@ import { SignInPrompt } from "../../components/signin_prompt.tsx";
 import { safeReturnPath } from "../../lib/web/return_path.ts";
 
 /** Routes: `GET /signin` (`?returnTo=/path` comes back there after sign-in). */
-export function signinPage(deps: AppDeps): Hono<AppEnv> {
+export function signinRoutes(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>().get("/signin", (c) => {
     const returnTo = c.req.query("returnTo");
     return renderAppPage(c, deps, {
