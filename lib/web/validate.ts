@@ -126,3 +126,6 @@ export function boundedCount(fallback: number, min: number, max: number) {
     fallback,
   );
 }
+
+/** A query value as text: undefined when absent, or when the key is repeated (a list), never a refusal. */
+export const QUERY_TEXT = z.catch(z.optional(z.string()), undefined);

@@ -18,7 +18,7 @@ import { managePageView } from "../../lib/competitions/page_views/manage.ts";
 import { ValidationError } from "../../lib/core/errors.ts";
 import { formatMoney } from "../../lib/core/money.ts";
 import { requireUserId, signedIn } from "../../lib/web/middleware/caller.ts";
-import { validForm } from "../../lib/web/validate.ts";
+import { validForm, validQuery } from "../../lib/web/validate.ts";
 import {
   competitionFormSchema,
   type CompetitionFormValues,
@@ -43,6 +43,8 @@ import { renderAppPage } from "./_shell.tsx";
 
 /** The disqualify and reinstate forms: the public reason (or the note). */
 const RANKING_FORM = z.object({ reason: z.optional(z.unknown()) });
+/** `?saved`: the notice after an edit or a ranking change. */
+const MANAGE_QUERY = z.object({ saved: z.optional(z.unknown()) });
 /** The cancel form: the confirming tick. */
 const CANCEL_FORM = z.object({ confirm: z.optional(z.unknown()) });
 
@@ -55,9 +57,9 @@ async function renderManage(
   c: Context<AppEnv>,
   deps: AppDeps,
   competition: Competition,
-  form?: { values: CompetitionFormValues; errors: FieldErrors },
-  actionError?: string,
+  shown: { form?: { values: CompetitionFormValues; errors: FieldErrors }; actionError?: string; saved?: boolean } = {},
 ) {
+  const { form, actionError } = shown;
   const view = await managePageView(deps, competition);
   const prize = formatMoney(competition.prize, competition.currency);
   return renderAppPage(c, deps, {
@@ -74,7 +76,7 @@ async function renderManage(
           </div>
           <a class="button button-secondary" href={`/competitions/${competition.id}`}>Public page</a>
         </div>
-        {c.req.query("saved") !== undefined && <p class="notice" role="status">Changes saved.</p>}
+        {shown.saved && <p class="notice" role="status">Changes saved.</p>}
         {actionError && <p class="notice notice-error" role="alert">{actionError}</p>}
         <FundedNotice competition={competition} />
         {competition.fundingIssue && (
@@ -124,7 +126,10 @@ async function renderManage(
 export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
   const actions = competitionActions({ ...deps, sendNotification: deps.lifecycle?.sendNotification });
   return new Hono<AppEnv>()
-    .get("/competitions/:id/manage", async (c) => renderManage(c, deps, await loadOwnCompetition(c, deps)))
+    .get("/competitions/:id/manage", validQuery(MANAGE_QUERY), async (c) => {
+      const saved = c.req.valid("query").saved !== undefined;
+      return renderManage(c, deps, await loadOwnCompetition(c, deps), { saved });
+    })
     .post("/competitions/:id/manage/edit", signedIn, validForm(competitionFormSchema()), async (c) => {
       const competition = await loadOwnCompetition(c, deps);
       const values: CompetitionFormValues = c.req.valid("form");
@@ -139,7 +144,7 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
         if (!(error instanceof ValidationError)) throw error;
         const stored = competitionFormValues(competitionView(competition));
         for (const field of locked) values[field] = stored[field];
-        return renderManage(c, deps, competition, { values, errors: formErrorsOf(error) });
+        return renderManage(c, deps, competition, { form: { values, errors: formErrorsOf(error) } });
       }
       return c.redirect(`/competitions/${competition.id}/manage?saved`, 303);
     })
@@ -155,7 +160,7 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
           await act(store, requireUserId(c), c.req.valid("form").reason);
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
-          return renderManage(c, deps, competition, undefined, error.issues[0]?.message ?? error.message);
+          return renderManage(c, deps, competition, { actionError: error.issues[0]?.message ?? error.message });
         }
         return c.redirect(`/competitions/${competition.id}/manage?saved`, 303);
       },
@@ -163,7 +168,9 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
     .post("/competitions/:id/manage/cancel", signedIn, validForm(CANCEL_FORM), async (c) => {
       const competition = await loadOwnCompetition(c, deps);
       if (c.req.valid("form").confirm !== "yes") {
-        return renderManage(c, deps, competition, undefined, "Tick the box to confirm: cancelling cannot be undone.");
+        return renderManage(c, deps, competition, {
+          actionError: "Tick the box to confirm: cancelling cannot be undone.",
+        });
       }
       await actions.cancel(competition.id, requireUserId(c));
       return c.redirect(`/competitions/${competition.id}/manage`, 303);
