@@ -138,7 +138,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   /** JSON under `/api`, an HTML page anywhere else. */
   const respond = (c: Context<AppEnv>, body: ErrorBody, status: ContentfulStatusCode) =>
     isApiPath(c.req.path) ? c.json(body, status) : renderErrorPage(c, deps, status, body.error);
-  app.notFound((c) => respond(c, { error: "Not found." }, 404));
+  app.notFound((c) => respond(c, { error: "Not found.", requestId: c.var.requestId }, 404));
   app.onError((error, c) => {
     const requestId = c.var.requestId;
     if (error instanceof AppError) {
