@@ -11,7 +11,7 @@ import { type CompetitionStatus, getVisibleCompetition, STATUSES } from "../lib/
 import { requireUserId, signedIn } from "../lib/web/middleware/caller.ts";
 import { competitionListView, competitionView, leaderboardView } from "../lib/competitions/views.ts";
 import { competitionActions } from "../lib/competitions/actions.ts";
-import { boundedCount, JSON_OBJECT, validJson, validQuery } from "../lib/web/validate.ts";
+import { boundedCount, fieldsOf, JSON_OBJECT, validJson, validQuery } from "../lib/web/validate.ts";
 
 /** `GET /api/competitions`: `?status=` (any case) and `?creator=` (a Whop user id or `me`). */
 const LIST_QUERY = z.object({
@@ -25,12 +25,6 @@ const LIST_QUERY = z.object({
   ),
   creator: z.optional(z.string().check(z.regex(/^[\w-]{1,64}$/, "creator must be a Whop user id or me."))),
 });
-
-/** The disqualify and reinstate body: the public reason (or the note). */
-const RANKING_BODY = z.object(
-  { reason: z.optional(z.unknown()) },
-  { error: "The request body must be a JSON object." },
-);
 
 /** Routes: `/api/competitions` and its `:id` routes (but the stream, `events_api.ts`). */
 export function competitionsApiRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -61,7 +55,7 @@ export function competitionsApiRoutes(deps: AppDeps): Hono<AppEnv> {
     .post(
       "/api/competitions/:id/participants/:participantId/:action{disqualify|reinstate}",
       signedIn,
-      validJson(RANKING_BODY),
+      validJson(fieldsOf("reason")),
       async (c) => {
         const store = { competitionId: c.req.param("id"), participantId: c.req.param("participantId") };
         const act = c.req.param("action") === "disqualify" ? actions.disqualify : actions.reinstate;

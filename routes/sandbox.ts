@@ -10,19 +10,15 @@
  *   competition's start to now and starts it (status job), then 303s back.
  */
 import { type Context, Hono } from "hono";
-import * as z from "zod/mini";
 import type { AppDeps, AppEnv } from "./_env.ts";
 import { getOwnCompetition } from "../lib/competitions/actions.ts";
-import { validForm } from "../lib/web/validate.ts";
+import { fieldsOf, validForm } from "../lib/web/validate.ts";
 import { log } from "../lib/core/log.ts";
 import { requireUserId, signedIn } from "../lib/web/middleware/caller.ts";
 import { competitionId } from "../lib/web/middleware/competition_id.ts";
 import type { LifecycleServices } from "../lib/competitions/settlement.ts";
 import { fastForwardCompetition, startCompetitionNow, type WaitOptions } from "../sandbox/fast_forward.ts";
 import { safeReturnPath } from "../lib/web/return_path.ts";
-
-/** The sandbox forms: where to go back to (a path on this site; default the manage page). */
-const BACK_FORM = z.object({ returnTo: z.optional(z.unknown()) });
 
 /** The competition of the path, when the caller created it; 401 signed out, 404 for another's draft, 403 for anyone else. */
 function creatorOnly(c: Context<AppEnv>, deps: AppDeps) {
@@ -34,7 +30,7 @@ export function sandboxRoutes(deps: AppDeps & { lifecycle: LifecycleServices; wa
   const routes = new Hono<AppEnv>();
   routes.use("/sandbox/competitions/:id/*", competitionId());
   return routes
-    .post("/sandbox/competitions/:id/fast-forward", signedIn, validForm(BACK_FORM), async (c) => {
+    .post("/sandbox/competitions/:id/fast-forward", signedIn, validForm(fieldsOf("returnTo")), async (c) => {
       const competition = await creatorOnly(c, deps);
       const location = safeReturnPath(c.req.valid("form").returnTo, `/competitions/${competition.id}/manage`);
       const settled = await fastForwardCompetition(deps.lifecycle, competition.id, deps.wait);
@@ -45,7 +41,7 @@ export function sandboxRoutes(deps: AppDeps & { lifecycle: LifecycleServices; wa
       });
       return c.redirect(location, 303);
     })
-    .post("/sandbox/competitions/:id/start-now", signedIn, validForm(BACK_FORM), async (c) => {
+    .post("/sandbox/competitions/:id/start-now", signedIn, validForm(fieldsOf("returnTo")), async (c) => {
       const competition = await creatorOnly(c, deps);
       const location = safeReturnPath(c.req.valid("form").returnTo, `/competitions/${competition.id}/manage`);
       const started = await startCompetitionNow(deps.lifecycle, competition.id);

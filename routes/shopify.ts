@@ -12,13 +12,12 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import * as z from "zod/mini";
 import type { AppDeps, AppEnv } from "./_env.ts";
 import { isFormPost } from "../lib/web/forms.ts";
 import { AppError, ValidationError } from "../lib/core/errors.ts";
 import { log } from "../lib/core/log.ts";
 import { requireUserId, signedIn } from "../lib/web/middleware/caller.ts";
-import { validFormOrJson } from "../lib/web/validate.ts";
+import { fieldsOf, validFormOrJson } from "../lib/web/validate.ts";
 import { competitionActions } from "../lib/competitions/actions.ts";
 import {
   CALLBACK_PATH,
@@ -40,9 +39,6 @@ function competitionPage(competitionId: string, joinError?: JoinRefusalCode): st
   return joinError ? `${path}?joinError=${joinError}` : path;
 }
 
-/** The join body, a form's or JSON: the store's domain (checked by the join). */
-const JOIN_BODY = z.object({ shop: z.optional(z.unknown()) }, { error: "The request body must be a JSON object." });
-
 /** Longest topic or webhook id accepted (Shopify's are far shorter; ids become KV keys). */
 const MAX_HEADER_ID = 100;
 
@@ -54,7 +50,7 @@ export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hon
   // At most 4 MB of webhook bodies buffered at once, whatever a flood sends.
   const webhookBodies = bodyBudget({ budgetBytes: 4 * MAX_WEBHOOK_BYTES, maxBody: MAX_WEBHOOK_BYTES });
   return new Hono<AppEnv>()
-    .post("/api/competitions/:id/join", signedIn, validFormOrJson(JOIN_BODY), async (c) => {
+    .post("/api/competitions/:id/join", signedIn, validFormOrJson(fieldsOf("shop")), async (c) => {
       const form = isFormPost(c.req.header("content-type"));
       const competitionId = c.req.param("id");
       let start;

@@ -11,10 +11,7 @@ import { listNotifications, markNotificationsRead } from "../lib/competitions/no
 import { userView } from "../lib/competitions/views.ts";
 import { getWhopBalances } from "../lib/whop/balance.ts";
 import { safeReturnPath } from "../lib/web/return_path.ts";
-import { boundedCount, validForm, validQuery } from "../lib/web/validate.ts";
-
-/** The "mark as read" form: where to go back to (a path on this site). */
-const READ_FORM = z.object({ returnTo: z.optional(z.unknown()) });
+import { boundedCount, fieldsOf, validForm, validQuery } from "../lib/web/validate.ts";
 
 /** The caller's routes, full paths. */
 export function userApiRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -28,7 +25,7 @@ export function userApiRoutes(deps: AppDeps): Hono<AppEnv> {
       const userId = requireUserId(c);
       return c.json(await listNotifications(deps.kv, userId, c.req.valid("query").limit));
     })
-    .post("/api/notifications/read", signedIn, validForm(READ_FORM), async (c) => {
+    .post("/api/notifications/read", signedIn, validForm(fieldsOf("returnTo")), async (c) => {
       const userId = requireUserId(c);
       await markNotificationsRead(deps.kv, userId, deps.now());
       if (isFormPost(c.req.header("content-type"))) {

@@ -4,6 +4,9 @@
  * draft whose start passes unfunded or that its creator cancels. SETTLING
  * lasts `SETTLEMENT_DELAY_S` after the end: refunds and cancellations of
  * counted orders still lower the totals before the results freeze.
+ *
+ * One idea past 300 lines: the record and every function that writes it
+ * share its indexes and the status machine, so they stay in one module.
  */
 import { bumpChange, type ChangeKind, commit, keys, loadByIndex, newId } from "../core/db.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../core/errors.ts";

@@ -112,8 +112,21 @@ export function validFormOrJson<S extends z.ZodMiniType>(schema: S): Validated<"
   };
 }
 
+const NOT_AN_OBJECT = "The request body must be a JSON object.";
+
 /** A JSON object of any fields (the domain checks them): refuses an array, a string, `null`. */
-export const JSON_OBJECT = z.record(z.string(), z.unknown(), { error: "The request body must be a JSON object." });
+export const JSON_OBJECT = z.record(z.string(), z.unknown(), { error: NOT_AN_OBJECT });
+
+/**
+ * An object read for the named fields only, each passed on as sent (the
+ * use-case checks it); other fields are dropped, anything but an object is
+ * refused.
+ * @example validJson(fieldsOf("reason")) // c.req.valid("json").reason: unknown
+ */
+export function fieldsOf<K extends string>(...names: K[]) {
+  const shape = Object.fromEntries(names.map((name) => [name, z.optional(z.unknown())]));
+  return z.object(shape as Record<K, z.ZodMiniOptional<z.ZodMiniUnknown>>, { error: NOT_AN_OBJECT });
+}
 
 /**
  * A whole number from the query within [`min`, `max`], `fallback` when

@@ -9,7 +9,6 @@
  * `lib/competitions/actions.ts`, posted as forms that 303 back here.
  */
 import { type Context, Hono } from "hono";
-import * as z from "zod/mini";
 import type { AppDeps, AppEnv } from "../_env.ts";
 import { type Competition, lockedFields } from "../../lib/competitions/competitions.ts";
 import { competitionView } from "../../lib/competitions/views.ts";
@@ -18,7 +17,7 @@ import { managePageView } from "../../lib/competitions/page_views/manage.ts";
 import { ValidationError } from "../../lib/core/errors.ts";
 import { formatMoney } from "../../lib/core/money.ts";
 import { requireUserId, signedIn } from "../../lib/web/middleware/caller.ts";
-import { validForm, validQuery } from "../../lib/web/validate.ts";
+import { fieldsOf, validForm, validQuery } from "../../lib/web/validate.ts";
 import {
   competitionFormSchema,
   type CompetitionFormValues,
@@ -40,13 +39,6 @@ import { PayoutCard } from "../../components/payout_card.tsx";
 import { RefundsCard } from "../../components/refunds_card.tsx";
 import { CancelCard } from "../../components/cancel_card.tsx";
 import { renderAppPage } from "./_shell.tsx";
-
-/** The disqualify and reinstate forms: the public reason (or the note). */
-const RANKING_FORM = z.object({ reason: z.optional(z.unknown()) });
-/** `?saved`: the notice after an edit or a ranking change. */
-const MANAGE_QUERY = z.object({ saved: z.optional(z.unknown()) });
-/** The cancel form: the confirming tick. */
-const CANCEL_FORM = z.object({ confirm: z.optional(z.unknown()) });
 
 /** The competition of the path, when the caller created it; 401 signed out, 404 when private, 403 for anyone else. */
 function loadOwnCompetition(c: Context<AppEnv>, deps: AppDeps): Promise<Competition> {
@@ -126,7 +118,7 @@ async function renderManage(
 export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
   const actions = competitionActions({ ...deps, sendNotification: deps.lifecycle?.sendNotification });
   return new Hono<AppEnv>()
-    .get("/competitions/:id/manage", validQuery(MANAGE_QUERY), async (c) => {
+    .get("/competitions/:id/manage", validQuery(fieldsOf("saved")), async (c) => {
       const saved = c.req.valid("query").saved !== undefined;
       return renderManage(c, deps, await loadOwnCompetition(c, deps), { saved });
     })
@@ -151,7 +143,7 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
     .post(
       "/competitions/:id/manage/participants/:participantId/:action{disqualify|reinstate}",
       signedIn,
-      validForm(RANKING_FORM),
+      validForm(fieldsOf("reason")),
       async (c) => {
         const competition = await loadOwnCompetition(c, deps);
         const store = { competitionId: competition.id, participantId: c.req.param("participantId") };
@@ -165,7 +157,7 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
         return c.redirect(`/competitions/${competition.id}/manage?saved`, 303);
       },
     )
-    .post("/competitions/:id/manage/cancel", signedIn, validForm(CANCEL_FORM), async (c) => {
+    .post("/competitions/:id/manage/cancel", signedIn, validForm(fieldsOf("confirm")), async (c) => {
       const competition = await loadOwnCompetition(c, deps);
       if (c.req.valid("form").confirm !== "yes") {
         return renderManage(c, deps, competition, {

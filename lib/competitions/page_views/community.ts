@@ -23,9 +23,10 @@ export async function communityPageView(
   experienceId: string,
   userId: string,
 ): Promise<CommunityPageView> {
-  if (!EXPERIENCE_ID.test(experienceId)) throw new NotFoundError("There is no community with that experience id.");
+  const unknown = () => new NotFoundError("There is no community with that experience id.");
+  if (!EXPERIENCE_ID.test(experienceId)) throw unknown();
   const access = await communityAccess(deps, experienceId, userId);
-  if (access === "none") throw new NotFoundError("There is no community with that experience id.");
+  if (access === "none") throw unknown();
   const [listed, own] = await Promise.all([
     listPublicCompetitions(deps.kv),
     listCompetitionsByCreator(deps.kv, userId),
