@@ -44,8 +44,13 @@ Deno.test("errors - every JSON error body carries the request id, whoever refuse
     body: "{",
   });
   assert.equal((await errorOf(malformed, 400, "malformed JSON")).error, "The request body must be valid JSON.");
-  const plain = await t.request("/api/competitions", { method: "POST", userId: "user_a", body: JSON.stringify(RULES) });
-  assert.match((await errorOf(plain, 400, "JSON sent as text")).error, /Content-Type: application\/json/);
+  const plain = await t.request("/api/competitions", {
+    method: "POST",
+    userId: "user_a",
+    body: JSON.stringify({ ...RULES, prize: "-1" }),
+  });
+  const asText = await errorOf(plain, 400, "JSON sent as text/plain: read as JSON, then refused by the rules");
+  assert.deepEqual(asText.issues.map((issue: { path: string }) => issue.path), ["prize"]);
   const query = await t.request("/api/competitions?status=BOGUS");
   assert.deepEqual((await errorOf(query, 400, "a bad query")).issues.map((i: { path: string }) => i.path), ["status"]);
 

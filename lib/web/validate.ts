@@ -5,11 +5,13 @@
  * or the error page on a page's path), never a body of the route's own.
  * Handlers read the result with `c.req.valid(target)`.
  *
- * On top of `hono/validator`: a JSON route refuses another `Content-Type`
- * (Hono would validate `{}` instead), and an unreadable JSON body or form is
- * a `ValidationError` with a sentence, not Hono's bare 400. The rules of the
- * domain (a competition's input) stay in `lib/`, which parses again with its
- * own schema before it authorises and writes.
+ * On top of `hono/validator`: an unreadable JSON body or form is a
+ * `ValidationError` with a sentence, not Hono's bare 400; and a JSON route
+ * reads its body as JSON whatever its `Content-Type` says (`curl -d`, or
+ * `fetch` with a string body, send none or another one), as the API always
+ * has, where Hono would validate `{}` instead. The rules of the domain (a
+ * competition's input) stay in `lib/`, which parses again with its own schema
+ * before it authorises and writes.
  */
 import type { Context, Env, MiddlewareHandler } from "hono";
 import { validator } from "hono/validator";
@@ -39,13 +41,10 @@ function mediaType(c: Context): string {
   return (c.req.header("content-type") ?? "").split(";")[0].trim();
 }
 
-/** Reads the JSON body once (Hono keeps it for the validator), or refuses it with a sentence. */
-async function readJsonBody(c: Context): Promise<void> {
-  if (!JSON_MEDIA_TYPE.test(mediaType(c))) {
-    throw new ValidationError([], "Send the body as JSON (Content-Type: application/json).");
-  }
+/** Reads the body as JSON once (Hono keeps it for the validator), or refuses it with a sentence. */
+async function readJsonBody(c: Context): Promise<unknown> {
   try {
-    await c.req.json();
+    return await c.req.json();
   } catch {
     throw new ValidationError([], "The request body must be valid JSON.");
   }
@@ -68,8 +67,11 @@ async function readFormBody(c: Context): Promise<void> {
 export function validJson<S extends z.ZodMiniType>(schema: S): Validated<"json", S> {
   const check = honoValidator("json", schema);
   return async (c, next) => {
-    await readJsonBody(c);
-    return await check(c, next);
+    const body = await readJsonBody(c);
+    if (JSON_MEDIA_TYPE.test(mediaType(c))) return await check(c, next);
+    // JSON under another Content-Type: the same schema, on the body read above.
+    c.req.addValidatedData("json", parseInput(schema, body) as Record<string, unknown>);
+    await next();
   };
 }
 
