@@ -3,7 +3,7 @@
  * conversions between Whop's decimal amounts and the app's minor units.
  */
 import Whop, { APIConnectionError, APIError } from "@whop/sdk";
-import type { Config } from "../../config.ts";
+import type { WhopSettings } from "./deps.ts";
 import { currencyExponent, type Minor, MoneyError, parseMoney, toDecimalString } from "../core/money.ts";
 
 /** Options of {@link createWhopClient}. */
@@ -23,8 +23,11 @@ export interface WhopClientOptions {
  * @example
  * const whop = createWhopClient(config);
  */
-export function createWhopClient(config: Config, options: WhopClientOptions = {}): Whop | undefined {
-  const { apiKey, appId, webhookSecret, origin } = config.whop;
+export function createWhopClient(
+  settings: { whop: Pick<WhopSettings["whop"], "apiKey" | "appId" | "webhookSecret" | "origin"> },
+  options: WhopClientOptions = {},
+): Whop | undefined {
+  const { apiKey, appId, webhookSecret, origin } = settings.whop;
   if (!apiKey) return undefined;
   return new Whop({
     apiKey,
