@@ -1,29 +1,8 @@
 /** What the Whop payment modules are built from. */
 import type Whop from "@whop/sdk";
 import type { NotificationSender } from "../competitions/notifications.ts";
+import type { WhopSettings } from "./client.ts";
 import type { RetryPolicy } from "./once.ts";
-
-/** The settings the Whop integration reads: a part of the app's (`config.ts`), passed in. */
-export interface WhopSettings {
-  /** The app's public base URL (`APP_URL`): sign-in and checkout come back to it. */
-  appUrl: string;
-  /** Longest wait between payout tries while funds are pending (`PAYOUT_RETRY_MAX_S`). */
-  payoutRetryMaxS: number;
-  whop: {
-    apiKey?: string;
-    appId?: string;
-    companyId?: string;
-    clientId?: string;
-    clientSecret?: string;
-    webhookSecret?: string;
-    /** Where Whop is (`WHOP_ORIGIN`, default `https://api.whop.com`). */
-    origin: string;
-    /** Whop's fee on a payment, a decimal percentage (`WHOP_FEE_PERCENT`). */
-    feePercent: string;
-    /** Whop's fixed fee per payment, a decimal amount (`WHOP_FEE_FIXED`). */
-    feeFixed: string;
-  };
-}
 
 /** The Whop modules' dependencies; a subset of `AppDeps` plus timings. */
 export interface WhopDeps {

@@ -15,7 +15,7 @@ import { commit, keys } from "../core/db.ts";
 import { AppError, UpstreamError } from "../core/errors.ts";
 import { log } from "../core/log.ts";
 import { safeReturnPath } from "../web/return_path.ts";
-import type { WhopSettings } from "./deps.ts";
+import type { WhopSettings } from "./client.ts";
 
 /** How long a sign-in may take between `/login` and the callback. */
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
