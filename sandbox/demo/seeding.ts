@@ -1,0 +1,346 @@
+/**
+ * The sandbox's demo world, so a first `deno task start` shows a product in
+ * use: a live competition with five demo stores and simulated customers, an
+ * upcoming funded one, a completed one with its winner paid, and one that
+ * belongs to a Whop community (`DEMO_COMMUNITY`: Ben runs it, some demo users
+ * are members, the others are not and get 404 for it). What each is lives in
+ * `data.ts`; everything is made the way a person would make it, over HTTP
+ * (`driver.ts`).
+ *
+ * Only two things are not a person's doing: the status job is run at once
+ * when a start passes (as the minute cron would), and the completed
+ * competition, which validation only lets start in the future and last an
+ * hour or more, is ended with the sandbox fast-forward (`fast_forward.ts`)
+ * after a few orders, so its settlement and payout are the production ones.
+ * Its payout waits for the simulated Whop to clear the prize's funds (a 30 s
+ * hold), so it shows "Waiting for funds to clear" and then "Paid out" within
+ * a minute of the start; the seeding does not wait for it.
+ *
+ * Seeding happens once per data file: the marker `["sandbox_demo"]` is
+ * claimed with an atomic check (two starts on one file cannot both seed)
+ * and marked seeded at the end. A seeding that fails gives its claim back and
+ * is tried again (three times, each with a longer lead before the starts); a
+ * claim older than two minutes that never finished (a crash) may be taken
+ * over. When the live competition has ended (fast-forwarded by a visitor, or
+ * an old data file), a new live one is seeded with the same stores, under a
+ * lease.
+ */
+import { commit, keys } from "../../lib/core/db.ts";
+import { type Competition, getCompetition } from "../../lib/competitions/competitions.ts";
+import { acquireLease } from "../../lib/core/leases.ts";
+import { log } from "../../lib/core/log.ts";
+import type { LifecycleServices } from "../../lib/competitions/settlement.ts";
+import { saveUser } from "../../lib/core/users.ts";
+import { runStatusJob } from "../../cron/status_job.ts";
+import { DEFAULT_DEMO_USERS } from "../whop/mod.ts";
+import { type Customers, startCustomers } from "./customers.ts";
+import { fastForwardCompetition } from "./fast_forward.ts";
+import { DEMO_COMMUNITY, DEMO_STORE_OWNERS, livePlan, SPRINT_SALES, worldPlans } from "./data.ts";
+import { createAndFund, DemoSeedError, type DriverDeps, joinWithStore } from "./driver.ts";
+
+/** This process, as the holder of a seeding claim. */
+const INSTANCE_ID: string = crypto.randomUUID();
+
+/** The marker `["sandbox_demo"]`: what was seeded, once per data file. */
+export interface DemoWorld {
+  state: "seeding" | "seeded";
+  /** The process that claimed the seeding. */
+  holder: string;
+  claimedAt: string;
+  seededAt?: string;
+  /** The live competition the simulated customers buy for. */
+  activeId?: string;
+  upcomingId?: string;
+  completedId?: string;
+  /** The competition of the demo community (`DEMO_COMMUNITY`). */
+  communityId?: string;
+  /** The stores of the live competition, where the simulated customers buy. */
+  shops: string[];
+  /** How many live competitions were seeded after the first one ended. */
+  reseeded: number;
+}
+
+/** What the demo needs: the app's pieces and this process's simulators. */
+export interface DemoDeps extends DriverDeps {
+  lifecycle: LifecycleServices;
+  /** How far ahead a seeded competition starts (it is funded before), default 3 s. */
+  leadMs?: number;
+}
+
+/** How long an unfinished claim keeps other processes from seeding. */
+const CLAIM_MS = 120_000;
+
+/** A whole second `leadMs` ahead (orders carry whole seconds, so a start on one counts them all). */
+function startAhead(deps: DemoDeps): number {
+  return Math.ceil((Date.now() + (deps.leadMs ?? 3_000)) / 1000) * 1000;
+}
+
+/** Waits until `startMs`, then runs the status job, which starts the competitions due. */
+async function startWhenDue(deps: DemoDeps, startMs: number, ids: string[]): Promise<void> {
+  const wait = startMs - deps.lifecycle.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 5));
+  await runStatusJob(deps.lifecycle);
+  for (const id of ids) {
+    const competition = await getCompetition(deps.kv, id);
+    if (competition.status !== "ACTIVE") throw new DemoSeedError(`${competition.title} did not start`);
+  }
+}
+
+/** Seeds a live competition with every demo store; returns its id once it is ACTIVE. */
+async function seedLive(deps: DemoDeps, round: number): Promise<string> {
+  const plan = livePlan(startAhead(deps), round);
+  const competition = await createAndFund(deps, plan);
+  for (const owner of plan.stores) await joinWithStore(deps, competition.id, owner);
+  await startWhenDue(deps, plan.startMs, [competition.id]);
+  return competition.id;
+}
+
+/** Reads the marker. */
+export async function readDemoWorld(kv: Deno.Kv): Promise<DemoWorld | null> {
+  return (await kv.get<DemoWorld>(keys.sandboxDemo())).value;
+}
+
+/** Claims the seeding (atomic check), or returns why not: already seeded, or another process is at it. */
+async function claim(kv: Deno.Kv, now: number): Promise<"claimed" | "seeded" | "busy"> {
+  for (;;) {
+    const entry = await kv.get<DemoWorld>(keys.sandboxDemo());
+    const world = entry.value;
+    if (world?.state === "seeded") return "seeded";
+    // A recent claim, by this process or another, is being seeded: wait for it (a stale one was a crash).
+    if (world && now - Date.parse(world.claimedAt) < CLAIM_MS) return "busy";
+    const claimed: DemoWorld = {
+      state: "seeding",
+      holder: INSTANCE_ID,
+      claimedAt: new Date(now).toISOString(),
+      shops: [],
+      reseeded: 0,
+    };
+    const result = await commit(() => kv.atomic().check(entry).set(keys.sandboxDemo(), claimed));
+    if (result.ok) return "claimed";
+  }
+}
+
+/** What `seedDemoWorld` did. */
+export type SeedOutcome = "seeded" | "already_seeded" | "seeded_elsewhere";
+
+/**
+ * Seeds the demo world unless this data file already has it. Calls `onLive`
+ * once the live competition is ACTIVE with its stores and the completed one
+ * is settled (the customers may buy from then on).
+ */
+export async function seedDemoWorld(
+  deps: DemoDeps,
+  onLive?: (activeId: string, shops: string[]) => void,
+): Promise<SeedOutcome> {
+  // The simulated Whop keeps no experiences across restarts: the community is declared on every start.
+  deps.whop.experiences.add(DEMO_COMMUNITY);
+  // Another seeding in progress (here or in another process): wait for it, or take over if it gives up.
+  let waited = false;
+  for (;;) {
+    const claimed = await claim(deps.kv, Date.now());
+    if (claimed === "seeded") return waited ? "seeded_elsewhere" : "already_seeded";
+    if (claimed === "claimed") break;
+    waited = true;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  try {
+    return await seedClaimed(deps, onLive);
+  } catch (error) {
+    // Let a later attempt (this process's retry, or the next start) claim it again.
+    const entry = await deps.kv.get<DemoWorld>(keys.sandboxDemo());
+    if (entry.value?.state === "seeding" && entry.value.holder === INSTANCE_ID) {
+      await commit(() => deps.kv.atomic().check(entry).delete(keys.sandboxDemo()));
+    }
+    throw error;
+  }
+}
+
+async function seedClaimed(
+  deps: DemoDeps,
+  onLive?: (activeId: string, shops: string[]) => void,
+): Promise<SeedOutcome> {
+  const started = Date.now();
+  const at = Date.now();
+  for (const user of [...DEFAULT_DEMO_USERS, ...DEMO_STORE_OWNERS]) {
+    await saveUser(deps.kv, { id: user.id, name: user.name, username: user.username }, at);
+  }
+  for (const owner of DEMO_STORE_OWNERS) {
+    deps.shopify.createShop({ shop: owner.shop, name: owner.storeName, currency: "USD", email: owner.email });
+  }
+  const startMs = startAhead(deps);
+  const plans = worldPlans(startMs, Date.now());
+  // Fund both short-lead competitions before their start, then join.
+  const [active, completed] = await Promise.all([
+    createAndFund(deps, plans.live),
+    createAndFund(deps, plans.completed),
+  ]);
+  const upcoming = await createAndFund(deps, plans.upcoming);
+  const community = await createAndFund(deps, plans.community);
+  for (const owner of plans.live.stores) await joinWithStore(deps, active.id, owner);
+  await startWhenDue(deps, startMs, [active.id, completed.id]);
+  const shops = plans.live.stores.map((owner) => owner.shop);
+  log("info", "sandbox demo: live competition ready", { competitionId: active.id, ms: Date.now() - started });
+
+  for (const owner of plans.completed.stores) await joinWithStore(deps, completed.id, owner);
+  for (const owner of plans.upcoming.stores) await joinWithStore(deps, upcoming.id, owner);
+  for (const [store, amount] of SPRINT_SALES) {
+    deps.shopify.createOrder(plans.completed.stores[store].shop, { totalPrice: amount });
+  }
+  await deps.shopify.flushWebhooks();
+  // The sprint ends now; its orders after this never count, so the customers can start. It settles after the
+  // sandbox's settlement window, and its payout waits for the simulated Whop's hold: nothing to wait for here.
+  await fastForwardCompetition(deps.lifecycle, completed.id, { payoutMs: 0 });
+  onLive?.(active.id, shops);
+  const settled = await completeAfterWindow(deps, completed.id);
+  if (settled.status !== "COMPLETED") throw new DemoSeedError(`${plans.completed.title} did not settle`);
+
+  const entry = await deps.kv.get<DemoWorld>(keys.sandboxDemo());
+  const world: DemoWorld = {
+    ...(entry.value ?? { holder: INSTANCE_ID, claimedAt: new Date(at).toISOString(), reseeded: 0 }),
+    state: "seeded",
+    seededAt: new Date().toISOString(),
+    activeId: active.id,
+    upcomingId: upcoming.id,
+    completedId: completed.id,
+    communityId: community.id,
+    shops,
+  };
+  const done = await commit(() => deps.kv.atomic().check(entry).set(keys.sandboxDemo(), world));
+  if (!done.ok) throw new DemoSeedError("the demo marker changed while seeding");
+  log("info", "sandbox demo seeded", { ms: Date.now() - started, ...world });
+  return "seeded";
+}
+
+/**
+ * Waits out a settling competition's window (`SETTLEMENT_DELAY_S`, 30 s in
+ * the sandbox) and runs the status job, which completes it as the minute
+ * cron would.
+ */
+async function completeAfterWindow(deps: DemoDeps, id: string): Promise<Competition> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const competition = await getCompetition(deps.kv, id);
+    if (competition.status !== "SETTLING") return competition;
+    const wait = Date.parse(competition.settlesAt ?? competition.endDate) - deps.lifecycle.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 5));
+    await runStatusJob(deps.lifecycle);
+  }
+  return await getCompetition(deps.kv, id);
+}
+
+/** Whether the live demo competition is still running. */
+async function isDemoStillRunning(kv: Deno.Kv, id: string | undefined, now: number): Promise<boolean> {
+  if (!id) return false;
+  const competition = (await kv.get<Competition>(keys.competition(id))).value;
+  return competition?.status === "ACTIVE" && !competition.resultsFrozenAt && now < Date.parse(competition.endDate);
+}
+
+/**
+ * Makes sure the seeded world has a running live competition: when the one
+ * recorded has ended (fast-forwarded, or an old data file), seeds a new one
+ * with the same stores, under a lease (once across processes). Returns the
+ * marker as it now is, or `null` before the world was seeded.
+ */
+export async function ensureLiveDemo(deps: DemoDeps): Promise<DemoWorld | null> {
+  const world = await readDemoWorld(deps.kv);
+  if (world?.state !== "seeded" || await isDemoStillRunning(deps.kv, world.activeId, Date.now())) return world;
+  const release = await acquireLease(deps.kv, "sandbox_demo_reseed", Date.now(), CLAIM_MS);
+  if (!release) return world;
+  try {
+    const current = await deps.kv.get<DemoWorld>(keys.sandboxDemo());
+    if (!current.value || await isDemoStillRunning(deps.kv, current.value.activeId, Date.now())) return current.value;
+    const round = current.value.reseeded + 1;
+    const activeId = await seedLive(deps, round);
+    for (;;) {
+      const entry = await deps.kv.get<DemoWorld>(keys.sandboxDemo());
+      const next: DemoWorld = {
+        ...entry.value!,
+        activeId,
+        reseeded: round,
+        shops: DEMO_STORE_OWNERS.map((owner) => owner.shop),
+      };
+      if ((await commit(() => deps.kv.atomic().check(entry).set(keys.sandboxDemo(), next))).ok) {
+        log("info", "sandbox demo: new live competition", { competitionId: activeId, round });
+        return next;
+      }
+    }
+  } finally {
+    await release();
+  }
+}
+
+/** The running demo: its customers and its watch over the live competition. */
+export interface SandboxDemo {
+  customers: Customers;
+  /** Resolves once the demo world is seeded (or was) and live. */
+  ready: Promise<void>;
+  /** The live competition the customers buy for, once known. */
+  liveCompetitionId(): string | undefined;
+  /** Stops the customers and the watch (seeding in progress finishes on its own). */
+  stop(): Promise<void>;
+}
+
+/** How many times the first seeding is tried (each with twice the lead of the one before). */
+const SEED_ATTEMPTS = 3;
+
+/** How often the live competition is checked (and re-seeded once it has ended). */
+const WATCH_MS = 5_000;
+
+/**
+ * Seeds the demo world once per data file, then keeps it alive: simulated
+ * customers buy at the live competition's stores, and a new live competition
+ * is seeded when it ends.
+ */
+export function startSandboxDemo(deps: DemoDeps, options: { ordersPerMinute?: number } = {}): SandboxDemo {
+  let live: { id: string; shops: string[] } | undefined;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const customers = startCustomers({
+    shopify: deps.shopify,
+    stores: () => live?.shops,
+    ordersPerMinute: options.ordersPerMinute,
+  });
+  const refresh = async () => {
+    const world = await ensureLiveDemo(deps);
+    if (world?.state === "seeded" && world.activeId && await isDemoStillRunning(deps.kv, world.activeId, Date.now())) {
+      live = { id: world.activeId, shops: world.shops };
+    } else {
+      live = undefined;
+    }
+  };
+  const watch = () => {
+    timer = setTimeout(async () => {
+      try {
+        await refresh();
+      } catch (error) {
+        log("error", "sandbox demo: the live competition could not be renewed", { error });
+      }
+      if (!stopped) watch();
+    }, WATCH_MS);
+  };
+  const ready = (async () => {
+    // A slow machine may miss a start before its prize is funded: try again with a longer lead.
+    for (let attempt = 1;; attempt++) {
+      try {
+        const lead = { ...deps, leadMs: (deps.leadMs ?? 3_000) * 2 ** (attempt - 1) };
+        const outcome = await seedDemoWorld(lead, (id, shops) => live = { id, shops });
+        if (outcome !== "seeded") log("info", "sandbox demo already seeded on this data file", { outcome });
+        break;
+      } catch (error) {
+        if (attempt >= SEED_ATTEMPTS || stopped) throw error;
+        log("warn", "sandbox demo seeding failed; trying again", { attempt, error });
+      }
+    }
+    await refresh();
+  })();
+  ready.then(() => !stopped && watch(), (error) => log("error", "sandbox demo seeding failed", { error }));
+  return {
+    customers,
+    ready,
+    liveCompetitionId: () => live?.id,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await customers.stop();
+    },
+  };
+}
