@@ -5,8 +5,10 @@
  * settings as values), `lib/core` no other concern of `lib/`, `lib/live`
  * nothing of `lib/web`; `config.ts` imports nothing of the app; routes
  * neither read KV nor import its keys, and import no other route module but
- * the shared `_env.ts` and the pages' `_shell.tsx`; and no module of
- * `routes/`, `components/`, `islands/` or `lib/` is over 400 lines.
+ * the shared `_env.ts` and the pages' `_shell.tsx`; no module of
+ * `routes/`, `components/`, `islands/` or `lib/` is over 400 lines; and a
+ * production start reaches `sandbox/` only through the `import()` that
+ * `app.ts` runs in sandbox mode.
  */
 import assert from "node:assert/strict";
 import { relative } from "node:path";
@@ -168,4 +170,25 @@ Deno.test(`architecture - no module of routes/, components/, islands/ or lib/ is
   }
   assert.deepEqual(over, []);
   assert.deepEqual(split, []);
+});
+
+Deno.test("architecture - main.ts and server.ts reach sandbox/ only through app.ts's import() of sandbox/mode.ts", async () => {
+  const edges = await importEdges();
+  const gate = (from: string, to: string) => from === "app.ts" && to === "sandbox/mode.ts";
+  assert.deepEqual(
+    edges.get("app.ts")?.filter(({ to, kind }) => to === "sandbox/mode.ts" && kind !== "type").map(({ kind }) => kind),
+    ["dynamic"],
+    "app.ts loads sandbox/mode.ts with import(), never statically",
+  );
+  // Every module a production process can load: static and dynamic imports (a type import loads nothing), but the gate.
+  const reached = new Set<string>();
+  const next = ["main.ts", "server.ts"];
+  while (next.length > 0) {
+    const module = next.pop()!;
+    if (reached.has(module)) continue;
+    reached.add(module);
+    for (const { to, kind } of edges.get(module) ?? []) if (kind !== "type" && !gate(module, to)) next.push(to);
+  }
+  assert.ok(reached.has("app.ts") && reached.has("routes/sandbox.ts"), "the walk reaches the app and its routes");
+  assert.deepEqual([...reached].filter((module) => module.startsWith("sandbox/")), []);
 });
