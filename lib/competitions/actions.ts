@@ -21,7 +21,6 @@
  * call it back.
  */
 import type Whop from "@whop/sdk";
-import type { Config } from "../../config.ts";
 import { ForbiddenError, ValidationError } from "../core/errors.ts";
 import { parseInput } from "../core/parse.ts";
 import { RATE_LIMITS, RateLimiter } from "../web/rate_limit.ts";
@@ -39,7 +38,8 @@ export interface ActionDeps {
   kv: Deno.Kv;
   /** The clock, in epoch milliseconds. */
   now: () => number;
-  config: Pick<Config, "competitionMinDurationS">;
+  /** The shortest allowed competition, seconds (`COMPETITION_MIN_DURATION_S`). */
+  config: { competitionMinDurationS: number };
   /** The Whop client, for community access; without it no community admits anyone. */
   whop?: Whop;
   /** Delivers notifications through Whop (a disqualified store is told); in-app only when absent. */

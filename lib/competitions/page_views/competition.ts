@@ -5,7 +5,6 @@
  * race chart when the viewer may see exact figures. Computed here so the
  * page only lays it out.
  */
-import type { Config } from "../../../config.ts";
 import { getPayout, type Payout } from "../../whop/payouts.ts";
 import { type Competition, getVisibleCompetition, isLive, isOpenForJoining, type Winner } from "../competitions.ts";
 import { findParticipantOfUser, isJoinRefusalCode, JOIN_REFUSALS, type Participant } from "../participants.ts";
@@ -70,7 +69,7 @@ export function placeOf(competition: Competition, viewerId: string | undefined):
  * the query's code: only a code the server chose becomes a sentence.
  */
 export async function competitionPageView(
-  deps: { kv: Deno.Kv; now: () => number; config: Pick<Config, "appUrl"> },
+  deps: { kv: Deno.Kv; now: () => number },
   id: string,
   viewerId: string | undefined,
   joinErrorCode?: string,

@@ -5,8 +5,8 @@
  * funding price, each place's payout, the refunds). Computed here so the
  * page only lays it out.
  */
-import type { Config } from "../../../config.ts";
 import type { Minor } from "../../core/money.ts";
+import type { WhopSettings } from "../../whop/client.ts";
 import { fundingPrice } from "../../whop/funding.ts";
 import { competitionExperienceId } from "../../whop/notification_sender.ts";
 import { listPayouts, type Payout } from "../../whop/payouts.ts";
@@ -53,7 +53,7 @@ export interface ManagePageView {
 
 /** The manage page of `competition` (the caller is its creator). */
 export async function managePageView(
-  deps: { kv: Deno.Kv; now: () => number; config: Config },
+  deps: { kv: Deno.Kv; now: () => number; config: WhopSettings },
   competition: Competition,
 ): Promise<ManagePageView> {
   const now = deps.now();
