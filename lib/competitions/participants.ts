@@ -1,6 +1,9 @@
 /**
  * Participants: a store owner's connected Shopify store in one competition,
  * with its running total and its row in the leaderboard index.
+ *
+ * One idea past 300 lines: the record, its indexes and the rules of who may
+ * join (checked in the commit that creates it) share one layout.
  */
 import { bumpChange, type ChangeKind, commit, keys, loadByIndex, newId } from "../core/db.ts";
 import { type Competition, isOpenForJoining } from "./competitions.ts";
