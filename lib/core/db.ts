@@ -24,9 +24,13 @@
  * | ["sessions", sha256(sessionId)]                              | Session                 | expireIn; the cookie's id is never kept  |
  * | ["oauth_states", state]                                      | OAuthState              | expireIn, single use                     |
  * | ["rate_limits", rule, subject]                               | { count, resetAt }      | expireIn, one window                     |
- * | ["shopify_join_states", state]                               | JoinState               | expireIn 10 min, single use              |
+ * | ["shopify_join_states", state]                               | ShopifyOAuthState       | expireIn 10 min, single use (join and    |
+ * |                                                              |                         | install)                                 |
  * | ["webhook_deliveries", source, deliveryId]                   | true                    | expireIn, drops repeats                  |
  * | ["shops", shop]                                              | ShopConnection          | tokens AES-GCM encrypted                 |
+ * | ["shops_by_owner", userId, shop]                             | true                    | same atomic op as the connection         |
+ * | ["shopify_join_tickets", ticket]                             | JoinTicket              | expireIn 10 min, single use              |
+ * | ["shopify_claims", sha256(claim)]                            | InstallClaim            | expireIn 30 min, single use              |
  * | ["payouts", competitionId]                                   | Payout                  | 1st place (the key from before splits)   |
  * | ["payouts", competitionId, place]                            | Payout                  | places 2…10, and "creator" for unearned  |
  * | ["refunds", competitionId]                                   | PrizeRefund             | exactly one per competition              |
@@ -85,6 +89,10 @@ export const keys = {
   webhookDelivery: (source: "shopify" | "whop", deliveryId: string) =>
     ["webhook_deliveries", source, deliveryId] as const,
   shop: (shop: string) => ["shops", shop] as const,
+  shopsByOwner: (userId: string) => ["shops_by_owner", userId] as const,
+  shopByOwner: (userId: string, shop: string) => ["shops_by_owner", userId, shop] as const,
+  shopifyJoinTicket: (ticket: string) => ["shopify_join_tickets", ticket] as const,
+  shopifyClaim: (claimHash: string) => ["shopify_claims", claimHash] as const,
   payouts: () => ["payouts"] as const,
   payout: (competitionId: string) => ["payouts", competitionId] as const,
   placePayout: (competitionId: string, place: number | "creator") => ["payouts", competitionId, place] as const,
