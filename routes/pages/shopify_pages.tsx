@@ -49,10 +49,11 @@ export function shopifyPageRoutes(deps: AppDeps): Hono<AppEnv> {
         title: "Connect your store",
         body: (
           <section class="card handoff">
-            <h1>Connect {view.shop} in a new window</h1>
+            <h1>Connect your store in a new window</h1>
             <p>
-              Shopify's pages do not open inside Whop. In the new window, log in to your store, approve CartBrawl's
-              read-only access to its orders, and it joins <strong>{view.competition.title}</strong>.
+              Shopify's pages do not open inside Whop. In the new window, log in to{" "}
+              <strong>{view.shop}</strong>, approve CartBrawl's read-only access to its orders, and it joins{" "}
+              <strong>{view.competition.title}</strong>.
             </p>
             <p>
               <a class="button" href={view.connectUrl} target="_blank" rel="noopener">
