@@ -286,6 +286,14 @@ export function lockedFields(competition: Pick<Competition, "status">): LockedFi
   return competition.status === "UPCOMING" ? ["prize", "currency", "prizeSplit", "metric", "growthMinBaseline"] : [];
 }
 
+/** What counts, which a funded (UPCOMING) competition can no longer change either. */
+export type LockedCountingRule = "countManualOrders" | "customerCap";
+
+/** The counting rules a funded (UPCOMING) competition can no longer change (the form does not show them yet). */
+export function lockedCountingRules(competition: Pick<Competition, "status">): LockedCountingRule[] {
+  return competition.status === "UPCOMING" ? ["countManualOrders", "customerCap"] : [];
+}
+
 function assertCreatorBeforeStart(competition: Competition, userId: string, now: number, action: string) {
   if (competition.creatorId !== userId) throw new ForbiddenError(`Only the creator can ${action} this competition.`);
   if (isEditable(competition, now)) return;
@@ -315,12 +323,22 @@ export async function editCompetition(
         message: "The prize is funded, so the prize, its split, the metric and the currency can no longer change.",
       }]);
     }
+    const rule = lockedCountingRules(current).find((field) => field in patch);
+    if (rule) {
+      throw new ValidationError([{
+        path: rule,
+        message: "The prize is funded, so what counts (manual orders, the customer cap) can no longer change.",
+      }]);
+    }
     const merged = {
       ...current,
       prize: competitionPrizeDecimal(current),
       growthMinBaseline: current.growthMinBaseline === undefined
         ? undefined
         : toDecimalString(current.growthMinBaseline, current.currency),
+      customerCap: current.customerCap === undefined
+        ? undefined
+        : toDecimalString(current.customerCap, current.currency),
       ...patch,
     };
     const input = parseInput(competitionInputSchema(rules), {
@@ -334,8 +352,12 @@ export async function editCompetition(
       prizeSplit: merged.prizeSplit,
       metric: merged.metric,
       growthMinBaseline: merged.growthMinBaseline,
+      countManualOrders: merged.countManualOrders ?? undefined,
+      customerCap: merged.customerCap ?? undefined,
     });
-    return { ...current, ...input };
+    // A rule the patch sets to null is removed (no cap, manual orders held).
+    const { countManualOrders: _, customerCap: __, ...kept } = current;
+    return { ...kept, ...input };
   });
   return competition;
 }

@@ -3,7 +3,7 @@
  * and the create-form island, so both give the same messages.
  */
 import * as z from "zod/mini";
-import { currencyExponent, isCurrency, type Minor, MoneyError, parseMoney } from "../core/money.ts";
+import { currencyExponent, isCurrency, type Minor, MoneyError, parseMoney, toDecimalString } from "../core/money.ts";
 
 /** The largest prize, in whole units of the competition's currency. */
 export const MAX_PRIZE_UNITS = 1_000_000;
@@ -59,6 +59,13 @@ export interface CompetitionInput {
   metric: Metric;
   /** Growth only: stores whose baseline is below this rank after the others, by revenue. */
   growthMinBaseline: Minor;
+  /** Count orders from draft orders and manual payment gateways without holding them (default: held). */
+  countManualOrders?: boolean;
+  /**
+   * The most one customer's orders add to one store (revenue, growth); under
+   * the orders metric, one order per customer per day counts. Absent: no cap.
+   */
+  customerCap?: Minor;
 }
 
 /** A Whop experience id, e.g. `exp_XXXXXXXX`. */
@@ -115,6 +122,10 @@ const fields = {
     "revenue",
   ),
   growthMinBaseline: z.optional(text("Enter the minimum baseline as an amount such as 100.00.")),
+  countManualOrders: z.optional(
+    z.boolean({ error: "countManualOrders must be true or false (count draft and manual-payment orders)." }),
+  ),
+  customerCap: z.optional(text("Enter the customer cap as an amount such as 250.00.")),
 };
 
 const ORDINALS = ["1st", "2nd", "3rd"];
@@ -143,6 +154,24 @@ function splitIssues(split: number[]): { path: (string | number)[]; message: str
     issues.push({ path: ["prizeSplit"], message: `The shares add up to ${sum}%; they must add up to 100%.` });
   }
   return issues;
+}
+
+/** Reports what is wrong with a customer cap (a decimal amount of at least one minor unit), if anything. */
+function capIssue(cap: string, currency: string, issue: (path: string, message: string) => void) {
+  const smallest = toDecimalString(1, currency);
+  if (cap.startsWith("-")) {
+    issue("customerCap", `The customer cap cannot be negative; it is at least ${smallest} (leave it out for no cap).`);
+    return;
+  }
+  try {
+    if (parseMoney(cap, currency) < 1) issue("customerCap", `The customer cap must be at least ${smallest}.`);
+  } catch (error) {
+    if (!(error instanceof MoneyError)) throw error;
+    issue(
+      "customerCap",
+      error.message.includes("decimal place") ? error.message : "Enter the customer cap as an amount such as 250.00.",
+    );
+  }
 }
 
 /**
@@ -183,6 +212,7 @@ export function competitionInputSchema(rules: InputRules) {
             issue("growthMinBaseline", "Enter the minimum baseline as an amount such as 100.00.");
           }
         }
+        if (input.customerCap !== undefined) capIssue(input.customerCap, input.currency, issue);
       }
       const start = Date.parse(input.startDate);
       const end = Date.parse(input.endDate);
@@ -206,8 +236,9 @@ export function competitionInputSchema(rules: InputRules) {
         );
       }
     })),
-    z.transform((input): CompetitionInput => ({
+    z.transform(({ customerCap, ...input }): CompetitionInput => ({
       ...input,
+      ...(customerCap === undefined ? {} : { customerCap: parseMoney(customerCap, input.currency) }),
       prize: parseMoney(input.prize, input.currency),
       growthMinBaseline: parseMoney(
         input.growthMinBaseline ?? String(DEFAULT_GROWTH_MIN_BASELINE_UNITS),
