@@ -3,7 +3,8 @@
  * what it adds to the total and, when it adds nothing, why, so the total on
  * the board can be checked, not just believed.
  */
-import type { NotCountedReason, OwnOrder } from "../lib/competitions/revenue.ts";
+import type { OwnOrder } from "../lib/competitions/revenue.ts";
+import type { NotCountedReason } from "../lib/competitions/stored_order.ts";
 import { formatMoney } from "../lib/core/money.ts";
 import { LocalTimeIsland } from "./island_wrappers.ts";
 

@@ -50,7 +50,17 @@ export interface Participant {
   shop: string;
   currency: string;
   revenue: Minor;
+  /** Orders that count. */
   orders: number;
+  /** Orders held out of the total until paid or decided by the creator (absent: none). */
+  held?: number;
+  /** Orders the creator excluded (absent: none). */
+  excluded?: number;
+  /**
+   * The store's counted revenue over the hours before the start that could
+   * be read (up to 30 days), for spikes; absent until read.
+   */
+  history?: { revenue: Minor; hours: number };
   /** When the current total was reached (ties go to the earlier). */
   reachedAt: string;
   lastOrderAt?: string;
@@ -72,6 +82,8 @@ export type LeaderboardRow = Pick<
   | "shop"
   | "revenue"
   | "orders"
+  | "held"
+  | "excluded"
   | "lastOrderAt"
   | "reachedAt"
   | "connection"
@@ -121,7 +133,21 @@ export function leaderboardKey(p: Participant) {
 export function leaderboardRow(p: Participant): LeaderboardRow {
   const { id, userId, displayName, shop, revenue, orders, lastOrderAt, reachedAt, connection, ranking, disqualified } =
     p;
-  return { id, userId, displayName, shop, revenue, orders, lastOrderAt, reachedAt, connection, ranking, disqualified };
+  return {
+    id,
+    userId,
+    displayName,
+    shop,
+    revenue,
+    orders,
+    ...(p.held ? { held: p.held } : {}),
+    ...(p.excluded ? { excluded: p.excluded } : {}),
+    lastOrderAt,
+    reachedAt,
+    connection,
+    ranking,
+    disqualified,
+  };
 }
 
 /** How a store joining `competition` is ranked. */
