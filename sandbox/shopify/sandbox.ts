@@ -12,6 +12,8 @@ import {
   currentTotalMinor,
   financialStatus,
   type PrivacyTopic,
+  type RiskRecommendation,
+  type SandboxCustomer,
   type SandboxOrder,
   type SandboxShop,
   type WebhookSubscription,
@@ -20,7 +22,7 @@ import {
 import { registerOAuthRoutes } from "./oauth_routes.ts";
 import { errorPage, overviewPage } from "./pages.ts";
 import { restoreShopify, SHOPIFY_STATE_KIND, shopifyStateSchema, snapshotShopify } from "./persistence.ts";
-import { orderPayload, refundPayload, shopPayload } from "./rest_payloads.ts";
+import { orderPayload, refundPayload, riskAssessmentPayload, shopPayload } from "./rest_payloads.ts";
 import {
   type CancelOrderOptions,
   type CreateOrderInput,
@@ -102,6 +104,14 @@ export interface ShopifySandbox {
   refundOrder(shop: string, id: number | string, amount: string, note?: string): OrderSnapshot;
   /** Cancels (refunding the rest by default); sends `orders/cancelled`, `refunds/create`, `orders/updated`. */
   cancelOrder(shop: string, id: number | string, options?: CancelOrderOptions): OrderSnapshot;
+  /** Captures a pending or authorized payment; sends `orders/paid` and `orders/updated`. */
+  markOrderPaid(shop: string, id: number | string): OrderSnapshot;
+  /** Voids a payment not yet captured; sends `orders/updated`. */
+  voidOrderPayment(shop: string, id: number | string): OrderSnapshot;
+  /** Gives the order Shopify's new risk recommendation; sends `orders/risk_assessment_changed`. */
+  assessOrderRisk(shop: string, id: number | string, recommendation: RiskRecommendation): OrderSnapshot;
+  /** Adds a customer to the shop (orders name them by `id`); returns a copy. */
+  createCustomer(shop: string, input?: { email?: string }): SandboxCustomer;
   /** The shop's orders, oldest first, as copies. */
   orders(shop: string): OrderSnapshot[];
   /** The shop's webhook subscriptions, as copies. */
@@ -219,14 +229,17 @@ export async function startShopifySandbox(
       dispatcher.dispatch({ shop: shop.domain, topic, url, apiVersion, eventId, payload });
     }
   };
+  const payloadOf = (event: ShopEvent, shop: SandboxShop) => {
+    if (event.topic === "refunds/create") return refundPayload(event.order, event.refundId, shop);
+    if (event.topic === "orders/risk_assessment_changed") return riskAssessmentPayload(event.order, shop, now());
+    const customer = store.customers(shop.domain).find((candidate) => candidate.id === event.order.customerId);
+    return orderPayload(event.order, shop, customer);
+  };
   const publish = (events: ShopEvent[]) => {
     changed();
     for (const event of events) {
       const shop = store.findShop(event.order.shop)!;
-      const payload = event.topic === "refunds/create"
-        ? refundPayload(event.order, event.refundId, shop)
-        : orderPayload(event.order, shop);
-      send(shop, event.topic, payload);
+      send(shop, event.topic, payloadOf(event, shop));
     }
     return snapshot(events[0].order);
   };
@@ -315,6 +328,15 @@ export async function startShopifySandbox(
       publish(store.refundOrder(shop, orderId(id), amount, note)),
     cancelOrder: (shop: string, id: number | string, cancel?: CancelOrderOptions) =>
       publish(store.cancelOrder(shop, orderId(id), cancel)),
+    markOrderPaid: (shop: string, id: number | string) => publish(store.markPaid(shop, orderId(id))),
+    voidOrderPayment: (shop: string, id: number | string) => publish(store.voidPayment(shop, orderId(id))),
+    assessOrderRisk: (shop: string, id: number | string, recommendation: RiskRecommendation) =>
+      publish(store.assessRisk(shop, orderId(id), recommendation)),
+    createCustomer: (shop: string, input?: { email?: string }) => {
+      const customer = store.createCustomer(shop, input);
+      changed();
+      return structuredClone(customer);
+    },
     orders: (shop: string) => store.orders(shop).map(snapshot),
     subscriptions: (shop: string) => store.subscriptions(shop).map((sub) => structuredClone(sub)),
     uninstallApp: (domain: string) => {
