@@ -23,17 +23,23 @@ import type { Minor } from "../core/money.ts";
 import { type AdminClient, ShopifyQueryError } from "./admin.ts";
 import { ReconnectRequiredError } from "./connections.ts";
 import { ORDERS_QUERY } from "./admin_documents.ts";
-import { fromGraphqlOrder, type GraphqlOrder } from "./orders.ts";
+import { fromGraphqlOrder, type GraphqlOrder, ORDER_NODE_COST } from "./orders.ts";
 
-/** Shopify's largest page. */
-export const MAX_PAGE_SIZE = 250;
+/** Shopify's ceiling on one query's requested cost. */
+export const MAX_QUERY_COST = 1000;
+
+/** The largest page whose cost stays within Shopify's ceiling (199 orders: 997 points). */
+export const MAX_PAGE_SIZE = Math.floor((MAX_QUERY_COST - 2) / ORDER_NODE_COST);
 
 /** A sync starts this long before the cursor (late-indexed updates, clock skew). */
 export const SYNC_OVERLAP_MS = 60_000;
 
-/** The requested cost of one page: the connection plus, per order, the node, the money bag and its shop money. */
+/**
+ * The requested cost of one page: the connection plus, per order, the node
+ * and its objects (the money bag and its shop money, the customer, the risk).
+ */
 export function pageCost(pageSize: number): number {
-  return 2 + pageSize * 3;
+  return 2 + pageSize * ORDER_NODE_COST;
 }
 
 /** `2026-12-01T12:00:00Z` (whole seconds, rounded down), as Shopify's search takes it. */
@@ -100,7 +106,7 @@ export interface OrderSyncDeps {
   kv: Deno.Kv;
   now: () => number;
   admin: AdminClient;
-  /** Orders per page, default 250. */
+  /** Orders per page, default (and at most) `MAX_PAGE_SIZE`. */
   pageSize?: number;
 }
 
