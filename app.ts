@@ -39,6 +39,7 @@ import { type AppDeps, type AppEnv, type ErrorBody, MAX_BODY_BYTES } from "./rou
 import { healthRoutes } from "./routes/health.ts";
 import { staticRoutes } from "./routes/static.ts";
 import { competitionsApi } from "./routes/competitions_api.ts";
+import { flagsApi } from "./routes/flags_api.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { whopApi } from "./routes/whop_api.ts";
 import { userApi } from "./routes/user_api.ts";
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", metricsRoutes({ ...deps, live }));
   app.route("/static", staticRoutes());
   app.route("/api/competitions", competitionsApi(deps));
+  app.route("/api/competitions", flagsApi(deps));
   app.route("/", authRoutes(deps));
   app.route("/", whopApi(deps));
   app.route("/", userApi(deps));

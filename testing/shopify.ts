@@ -21,7 +21,20 @@ export const BROWSER_UA =
  */
 export async function openCompetition(
   t: TestApp,
-  { currency = "USD", days = 7, upcoming = false, creatorId = "creator" } = {},
+  {
+    currency = "USD",
+    days = 7,
+    upcoming = false,
+    creatorId = "creator",
+    rules = {},
+  }: {
+    currency?: string;
+    days?: number;
+    upcoming?: boolean;
+    creatorId?: string;
+    /** More of the create input, e.g. `{ customerCap: "100.00", metric: "orders" }`. */
+    rules?: Record<string, unknown>;
+  } = {},
 ): Promise<Competition> {
   const start = t.clock.now() + 3600_000;
   const competition = await createCompetition(t.kv, creatorId, {
@@ -30,6 +43,7 @@ export async function openCompetition(
     currency,
     startDate: new Date(start).toISOString(),
     endDate: new Date(start + days * 86_400_000).toISOString(),
+    ...rules,
   }, { now: t.clock.now(), minDurationS: 3600 });
   await updateCompetition(t.kv, competition.id, t.clock.now(), "status", (c) => ({ ...c, status: "UPCOMING" }));
   if (upcoming) return (await t.kv.get<Competition>(keys.competition(competition.id))).value!;
