@@ -286,13 +286,8 @@ export function lockedFields(competition: Pick<Competition, "status">): LockedFi
   return competition.status === "UPCOMING" ? ["prize", "currency", "prizeSplit", "metric", "growthMinBaseline"] : [];
 }
 
-/** What counts, which a funded (UPCOMING) competition can no longer change either. */
-export type LockedCountingRule = "countManualOrders" | "customerCap";
-
-/** The counting rules a funded (UPCOMING) competition can no longer change (the form does not show them yet). */
-export function lockedCountingRules(competition: Pick<Competition, "status">): LockedCountingRule[] {
-  return competition.status === "UPCOMING" ? ["countManualOrders", "customerCap"] : [];
-}
+/** What counts: rules a funded (UPCOMING) competition can no longer change either (the form does not show them yet). */
+export const COUNTING_RULES = ["countManualOrders", "customerCap"] as const;
 
 function assertCreatorBeforeStart(competition: Competition, userId: string, now: number, action: string) {
   if (competition.creatorId !== userId) throw new ForbiddenError(`Only the creator can ${action} this competition.`);
@@ -317,17 +312,13 @@ export async function editCompetition(
   const { competition } = await updateCompetition(kv, id, rules.now, "status", (current) => {
     assertCreatorBeforeStart(current, userId, rules.now, "edit");
     const moving = lockedFields(current).find((field) => field in patch);
-    if (moving) {
+    const rule = current.status === "UPCOMING" ? COUNTING_RULES.find((field) => field in patch) : undefined;
+    if (moving || rule) {
       throw new ValidationError([{
-        path: moving,
-        message: "The prize is funded, so the prize, its split, the metric and the currency can no longer change.",
-      }]);
-    }
-    const rule = lockedCountingRules(current).find((field) => field in patch);
-    if (rule) {
-      throw new ValidationError([{
-        path: rule,
-        message: "The prize is funded, so what counts (manual orders, the customer cap) can no longer change.",
+        path: moving ?? rule!,
+        message: moving
+          ? "The prize is funded, so the prize, its split, the metric and the currency can no longer change."
+          : "The prize is funded, so what counts (manual orders, the customer cap) can no longer change.",
       }]);
     }
     const merged = {

@@ -24,10 +24,7 @@ import { flagIdOf, type FlagPointer, StoreBook } from "./order_book.ts";
 import type { Decision, FlagReason } from "./order_rules.ts";
 import type { Participant } from "./participants.ts";
 import { samplePoint } from "./revenue.ts";
-import type { StoredOrder } from "./stored_order.ts";
-
-/** Where a flag stands: waiting for the creator, gone by itself (paid, room under the cap), or decided. */
-export type FlagStatus = "open" | "cleared" | "decided";
+import { type FlagStatus, flagStatusOf, type StoredOrder } from "./stored_order.ts";
 
 /** A held or flagged order as the creator sees it (`GET /api/competitions/:id/flags`). */
 export interface FlagView {
@@ -51,12 +48,6 @@ export interface FlagView {
   decision?: Decision;
   decidedAt?: string;
   note?: string;
-}
-
-/** A flag's status, from its order. */
-export function flagStatusOf(order: Pick<StoredOrder, "flag" | "decision">): FlagStatus {
-  if (order.decision) return "decided";
-  return order.flag?.open ? "open" : "cleared";
 }
 
 function flagView(competition: Competition, participant: Participant, orderId: string, order: StoredOrder): FlagView {

@@ -133,6 +133,7 @@ export function leaderboardKey(p: Participant) {
 export function leaderboardRow(p: Participant): LeaderboardRow {
   const { id, userId, displayName, shop, revenue, orders, lastOrderAt, reachedAt, connection, ranking, disqualified } =
     p;
+  const counts = { ...(p.held ? { held: p.held } : {}), ...(p.excluded ? { excluded: p.excluded } : {}) };
   return {
     id,
     userId,
@@ -140,8 +141,7 @@ export function leaderboardRow(p: Participant): LeaderboardRow {
     shop,
     revenue,
     orders,
-    ...(p.held ? { held: p.held } : {}),
-    ...(p.excluded ? { excluded: p.excluded } : {}),
+    ...counts,
     lastOrderAt,
     reachedAt,
     connection,

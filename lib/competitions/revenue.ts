@@ -14,8 +14,8 @@ import type { Participant } from "./participants.ts";
 import type { Minor } from "../core/money.ts";
 import { observeOrderRecord } from "../core/metrics.ts";
 import { hourOf, StoreBook } from "./order_book.ts";
-import type { PaymentState, RiskRecommendation } from "./order_rules.ts";
-import type { NotCountedReason, StoredOrder } from "./stored_order.ts";
+import type { Decision, FlagReason, PaymentState, RiskRecommendation } from "./order_rules.ts";
+import { type FlagStatus, flagStatusOf, type NotCountedReason, type StoredOrder } from "./stored_order.ts";
 
 /** One order as a webhook or a sync delivered it, money already in minor units. */
 export interface OrderDelivery {
@@ -254,19 +254,46 @@ export interface OwnOrder {
   amount: Minor;
   counted: boolean;
   reason?: NotCountedReason;
+  /** The order's total, when it adds less (held, capped, excluded). */
+  total?: Minor;
+  /** Why it was held or flagged for the creator, where that stands, and what the creator decided. */
+  review?: {
+    reason: FlagReason;
+    status: FlagStatus;
+    decision?: Decision;
+    note?: string;
+  };
 }
 
 /**
  * A participant's stored orders, newest first (at most `limit`): each order
- * taken inside the window, with what it adds to the total, so an owner can
- * check the total rather than believe it.
+ * taken inside the window, with what it adds to the total and, when it was
+ * held or flagged, why and what the creator decided, so an owner can check
+ * the total rather than believe it.
  */
 export async function listOwnOrders(kv: Deno.Kv, participantId: string, limit = 200): Promise<OwnOrder[]> {
   const orders: OwnOrder[] = [];
   // Shopify's order ids grow with time: the last keys are the newest orders, so a large store costs `limit` reads.
   for await (const entry of kv.list<StoredOrder>({ prefix: keys.orders(participantId) }, { reverse: true, limit })) {
-    const { amount, counted, createdAt, reason } = entry.value;
-    orders.push({ orderId: String(entry.key.at(-1)), createdAt, amount, counted, ...(reason ? { reason } : {}) });
+    const { amount, counted, createdAt, reason, gross, flag, decision } = entry.value;
+    orders.push({
+      orderId: String(entry.key.at(-1)),
+      createdAt,
+      amount,
+      counted,
+      ...(reason ? { reason } : {}),
+      ...(gross !== undefined && gross !== amount ? { total: gross } : {}),
+      ...(flag
+        ? {
+          review: {
+            reason: flag.reason,
+            status: flagStatusOf(entry.value),
+            ...(decision ? { decision: decision.decision } : {}),
+            ...(decision?.note ? { note: decision.note } : {}),
+          },
+        }
+        : {}),
+    });
   }
   return orders.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }

@@ -41,3 +41,12 @@ export interface StoredOrder {
   /** The creator's decision, once taken. */
   decision?: DecisionRecord;
 }
+
+/** Where a flag stands: waiting for the creator, gone by itself (paid, room under the cap), or decided. */
+export type FlagStatus = "open" | "cleared" | "decided";
+
+/** A flagged order's status. */
+export function flagStatusOf(order: Pick<StoredOrder, "flag" | "decision">): FlagStatus {
+  if (order.decision) return "decided";
+  return order.flag?.open ? "open" : "cleared";
+}
