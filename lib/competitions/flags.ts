@@ -263,3 +263,50 @@ async function notifyDecision(
     request.sendNotification,
   );
 }
+
+/** How long before the results freeze the creator is reminded of undecided orders (or at the end, if later). */
+export const REVIEW_REMINDER_MS = 24 * 3600_000;
+
+/**
+ * Reminds the creator, once, of the orders still waiting for a decision
+ * while there is time to decide: from a day before the settlement window
+ * closes (or from the end, when the window is shorter). Held orders nobody
+ * decided stay out when it closes; flagged orders keep counting. Returns
+ * whether it sent the reminder. A plain function of the clock: the status
+ * job calls it for settling competitions.
+ */
+export async function remindUndecidedFlags(
+  kv: Deno.Kv,
+  competition: Competition,
+  now: number,
+  send?: NotificationSender,
+): Promise<boolean> {
+  if (competition.status !== "SETTLING" || !competition.settlesAt || competition.resultsFrozenAt) return false;
+  const settlesAt = Date.parse(competition.settlesAt);
+  if (now >= settlesAt || now < Math.max(Date.parse(competition.endDate), settlesAt - REVIEW_REMINDER_MS)) {
+    return false;
+  }
+  const open = (await listFlags(kv, competition)).filter((flag) => flag.status === "open");
+  if (open.length === 0) return false;
+  const held = open.filter((flag) => flag.held).length;
+  const flagged = open.length - held;
+  const when = new Date(settlesAt).toISOString().slice(0, 16).replace("T", " ");
+  const parts = [
+    held ? `${held} held order${held === 1 ? "" : "s"} will stay out unless you count them` : "",
+    flagged ? `${flagged} flagged order${flagged === 1 ? "" : "s"} will keep counting unless you exclude them` : "",
+  ].filter(Boolean);
+  const sent = await notify(
+    kv,
+    {
+      dedupeKey: `orders_to_review:${competition.id}`,
+      userId: competition.creatorId,
+      kind: "orders_to_review",
+      competitionId: competition.id,
+      title: `${competition.title}: ${open.length} order${open.length === 1 ? "" : "s"} to review before ${when} UTC`,
+      body: `When the results freeze at ${when} UTC, ${parts.join(", and ")}. Decide on the manage page.`,
+    },
+    now,
+    send,
+  );
+  return sent !== null;
+}

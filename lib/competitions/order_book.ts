@@ -13,7 +13,7 @@
  * all go through `place`, so one rule decides what an order adds, however
  * it got there.
  */
-import { changeOf, keys } from "../core/db.ts";
+import { changeOf, hourStart, keys } from "../core/db.ts";
 import type { GroupTransaction } from "../core/group_commit.ts";
 import type { Minor } from "../core/money.ts";
 import type { Competition } from "./competitions.ts";
@@ -64,8 +64,7 @@ export function flagIdOf(participantId: string, orderId: string): string {
 
 /** The start of the UTC hour of an instant, the spike measure's bucket. */
 export function hourOf(iso: string): number {
-  const ms = Date.parse(iso);
-  return ms - (ms % 3_600_000);
+  return hourStart(Date.parse(iso));
 }
 
 /** How many capped orders one task lets count more when room frees (the rest follow at the customer's next order). */

@@ -114,6 +114,11 @@ export const keys = {
   sandboxDemo: () => ["sandbox_demo"] as const,
 };
 
+/** The start of the UTC hour holding an instant (epoch ms): the `order_hours` buckets. */
+export function hourStart(ms: number): number {
+  return ms - (ms % 3_600_000);
+}
+
 /** What kind of write bumped a competition's change key. */
 export type ChangeKind = "leaderboard" | "join" | "status" | "winner" | "sync";
 
