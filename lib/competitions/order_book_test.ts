@@ -192,3 +192,14 @@ Deno.test("order book - an hour above ten times the store's hourly average flags
   );
   assert.deepEqual(await auditStore(kv, p.id), { revenue: 110_001, orders: 5, held: 0, excluded: 0 });
 });
+
+Deno.test("order book - a store with no sales before the start has an average of 0: each order it counts is flagged, and counts", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { participants: [p] } = await activeCompetition(kv, { start, stores: 1 });
+  await updateParticipant(kv, p.id, during, "sync", (current) => ({ ...current, history: { revenue: 0, hours: 720 } }));
+  await recordOrder(kv, p.id, order("1", 100), during);
+  await recordOrder(kv, p.id, order("2", 0), during);
+  assert.equal((await stored(kv, p.id, "1")).flag?.reason, "spike");
+  assert.equal((await stored(kv, p.id, "2")).flag, undefined, "an order that adds nothing is no spike");
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 100, orders: 2, held: 0, excluded: 0 });
+});
