@@ -24,6 +24,7 @@ import type { Competition, Winner } from "../lib/competitions/competitions.ts";
 import type { LifecycleServices } from "../lib/competitions/settlement.ts";
 import { listNotifications } from "../lib/competitions/notifications.ts";
 import type { StoredOrder } from "../lib/competitions/stored_order.ts";
+import { customerKeyOf } from "../lib/competitions/revenue.ts";
 import { runStatusJob } from "../cron/status_job.ts";
 import type { ShopConnection } from "../lib/shopify/connections.ts";
 import { SUBSCRIBED_TOPICS } from "../lib/shopify/webhooks.ts";
@@ -248,4 +249,31 @@ Deno.test("trust webhooks - a store connected before the risk topic is subscribe
   await t.kv.set(keys.shop(SHOP), before);
   await t.shopifyServices!.syncParticipant(await readParticipant(t, participantId));
   assert.deepEqual((await t.kv.get<ShopConnection>(keys.shop(SHOP))).value!.webhookTopics, [...SUBSCRIBED_TOPICS]);
+});
+
+Deno.test("trust webhooks - customers/redact moves the customer's orders to a fresh pseudonym; the books and the cap stay exact", async () => {
+  await using t = await createTestApp({}, { shopify: true });
+  const { participantId } = await setUp(t, { customerCap: "50.00" });
+  const shopify = t.shopify!;
+  const cara = shopify.createCustomer(SHOP).id;
+  const other = shopify.createCustomer(SHOP).id;
+  const caras = [shopify.createOrder(SHOP, { totalPrice: "30.00", customerId: cara })];
+  caras.push(shopify.createOrder(SHOP, { totalPrice: "30.00", customerId: cara }));
+  shopify.createOrder(SHOP, { totalPrice: "20.00", customerId: other });
+  await shopify.flushWebhooks();
+  assert.equal((await auditStore(t.kv, participantId)).revenue, 7000);
+  const pseudonym = await customerKeyOf(participantId, String(cara));
+  shopify.sendPrivacyWebhook(SHOP, "customers/data_request", cara);
+  shopify.sendPrivacyWebhook(SHOP, "customers/redact", cara);
+  await shopify.flushWebhooks();
+  assert.ok(shopify.deliveries.every((d) => d.responseStatus === 200));
+  const moved = await Promise.all(caras.map((o) => storedOrder(t, participantId, o.id)));
+  assert.ok(moved.every((o) => o.customer !== pseudonym), "nothing left derives from Shopify's id");
+  assert.equal(moved[0].customer, moved[1].customer, "the customer's orders stay together under the cap");
+  assert.equal((await t.kv.get(keys.orderCustomer(participantId, pseudonym))).value, null);
+  assert.deepEqual(await auditStore(t.kv, participantId), { revenue: 7000, orders: 3, held: 0, excluded: 0 });
+  // A refund after the redaction still frees exactly the room the capped order takes.
+  shopify.refundOrder(SHOP, caras[0].id, "20.00");
+  await shopify.flushWebhooks();
+  assert.equal((await auditStore(t.kv, participantId)).revenue, 6000);
 });

@@ -102,3 +102,24 @@ export function isEmptyLedger(ledger: CustomerLedger): boolean {
   return ledger.used === 0 && Object.keys(ledger.short).length === 0 && Object.keys(ledger.days).length === 0 &&
     Object.keys(ledger.waiting).length === 0;
 }
+
+/** Moves one order's place in the cap (what it adds, its shortfall, its day or its wait) to another ledger. */
+export function moveOrder(
+  from: CustomerLedger,
+  to: CustomerLedger,
+  orderId: string,
+  added: Minor,
+): { from: CustomerLedger; to: CustomerLedger } {
+  const day = Object.entries(from.days).find(([, holder]) => holder === orderId)?.[0];
+  const short = from.short[orderId];
+  const waiting = from.waiting[orderId];
+  return {
+    from: releaseOrder(from, orderId, added),
+    to: {
+      used: to.used + added,
+      short: short === undefined ? to.short : { ...to.short, [orderId]: short },
+      days: day === undefined ? to.days : { ...to.days, [day]: orderId },
+      waiting: waiting === undefined ? to.waiting : { ...to.waiting, [orderId]: waiting },
+    },
+  };
+}

@@ -32,9 +32,10 @@
  *   lost `orders/updated` is healed by the next sync).
  * - `app/uninstalled` disconnects the shop's participants (their revenue
  *   stays; syncing stops) and deletes its tokens; `shop/redact` deletes the
- *   tokens; `customers/data_request` and `customers/redact` are acknowledged
- *   (the app keeps no customer's id: the customer cap follows a per-store
- *   pseudonym, a hash that Shopify's id cannot be read back from).
+ *   tokens. The app keeps no customer's id: the customer cap follows a
+ *   per-store pseudonym derived from it. `customers/redact` moves the listed
+ *   orders to a fresh random pseudonym (nothing left derives from the id);
+ *   `customers/data_request` logs which listed orders carry the pseudonym.
  */
 import { isDeliveryKnown, rememberDelivery } from "../core/deliveries.ts";
 import { log } from "../core/log.ts";
@@ -44,6 +45,7 @@ import type { ConnectionStore } from "./connections.ts";
 import { fromRestOrder, OrderPayloadError, type RestOrder } from "./orders.ts";
 import { isShopDomain } from "./shop_domain.ts";
 import { queueRiskReading, riskAssessmentOrderId } from "./risk.ts";
+import { applyCustomerRequest } from "./customer_requests.ts";
 import { commit } from "../core/db.ts";
 
 /** Largest webhook body accepted (Shopify's orders can be large). */
@@ -270,8 +272,8 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
       return { status: 200, result: "redacted" };
     case "customers/data_request":
     case "customers/redact":
-      log("info", `shopify ${topic}: no customer data is stored`, { shop });
-      return { status: 200, result: "acknowledged" };
+      await applyCustomerRequest(kv, shop, topic, payload as Record<string, unknown>);
+      return { status: 200, result: topic === "customers/redact" ? "redacted" : "acknowledged" };
     default:
       log("info", "shopify webhook topic ignored", { topic, shop });
       return { status: 200, result: "ignored" };

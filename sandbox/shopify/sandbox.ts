@@ -118,8 +118,12 @@ export interface ShopifySandbox {
   subscriptions(shop: string): WebhookSubscription[];
   /** Uninstalls the app: sends `app/uninstalled`, then revokes tokens and subscriptions. */
   uninstallApp(shop: string): void;
-  /** Sends a mandatory privacy webhook to `appWebhookUrl`. */
-  sendPrivacyWebhook(shop: string, topic: PrivacyTopic): void;
+  /**
+   * Sends a mandatory privacy webhook to `appWebhookUrl`; the customer topics
+   * name `customerId` (from `createCustomer`) and its orders when given, else
+   * a stand-in customer and every order of the shop.
+   */
+  sendPrivacyWebhook(shop: string, topic: PrivacyTopic, customerId?: number): void;
   /** Resolves when every queued delivery has been attempted. */
   flushWebhooks(): Promise<void>;
   /** Sends held deliveries (newest first by default) and waits for them. */
@@ -155,10 +159,10 @@ function snapshot(order: SandboxOrder): OrderSnapshot {
   };
 }
 
-function privacyPayload(shop: SandboxShop, topic: PrivacyTopic, orderIds: number[]) {
+function privacyPayload(shop: SandboxShop, topic: PrivacyTopic, orderIds: number[], named?: SandboxCustomer) {
   const customer = {
-    id: shop.id + 1,
-    email: `customer@${shop.domain}`,
+    id: named?.id ?? shop.id + 1,
+    email: named?.email ?? `customer@${shop.domain}`,
     phone: null,
   };
   const base = { shop_id: shop.id, shop_domain: shop.domain };
@@ -349,8 +353,10 @@ export async function startShopifySandbox(
       shop.scopes = [];
       changed();
     },
-    sendPrivacyWebhook: (domain: string, topic: PrivacyTopic) => {
+    sendPrivacyWebhook: (domain: string, topic: PrivacyTopic, customerId?: number) => {
       const shop = requireShop(domain);
+      const named = store.customers(shop.domain).find((customer) => customer.id === customerId);
+      if (customerId !== undefined && !named) throw new SandboxInputError(`Unknown customer ${customerId}`);
       if (!options.appWebhookUrl) {
         throw new SandboxInputError("Privacy webhooks need appWebhookUrl");
       }
@@ -363,7 +369,8 @@ export async function startShopifySandbox(
         payload: privacyPayload(
           shop,
           topic,
-          store.orders(shop.domain).map((order) => order.id),
+          store.orders(shop.domain).filter((order) => !named || order.customerId === named.id).map((order) => order.id),
+          named,
         ),
       });
     },
