@@ -6,7 +6,14 @@
  */
 import assert from "node:assert/strict";
 import { createTestApp, type TestApp } from "../testing/test_app.ts";
-import { joinStore, openCompetition, participantOf, settledSync, waitFor } from "../testing/shopify.ts";
+import {
+  addSalesHistory,
+  joinStore,
+  openCompetition,
+  participantOf,
+  settledSync,
+  waitFor,
+} from "../testing/shopify.ts";
 import { auditStore } from "../testing/order_audit.ts";
 import { keys } from "../lib/core/db.ts";
 import { listAuditLog } from "../lib/competitions/disqualification.ts";
@@ -21,6 +28,7 @@ const OPERATOR = "user_operator";
 async function setUp(t: TestApp, rules: Record<string, unknown> = {}) {
   const competition = await openCompetition(t, { rules });
   t.shopify!.createShop({ shop: SHOP, currency: "USD" });
+  addSalesHistory(t.shopify!, SHOP, Date.parse(competition.startDate));
   const { callback } = await joinStore(t, competition.id, "merchant_a", SHOP);
   assert.equal(callback.status, 303);
   const participant = (await participantOf(t, competition.id, SHOP))!;

@@ -10,6 +10,7 @@ import { keys } from "../lib/core/db.ts";
 import type { Participant } from "../lib/competitions/participants.ts";
 import { SANDBOX_APP } from "../lib/shopify/library.ts";
 import { signBody } from "../sandbox/shopify/hmac.ts";
+import type { ShopifySandbox } from "../sandbox/shopify/mod.ts";
 
 /** A desktop Chrome User-Agent (the library treats Deno's default as a bot). */
 export const BROWSER_UA =
@@ -184,4 +185,15 @@ export async function shopifyWebhookHeaders(delivery: ShopifyDelivery): Promise<
     "x-shopify-webhook-id": delivery.webhookId ?? crypto.randomUUID(),
     "x-shopify-hmac-sha256": delivery.hmac ?? await signBody(delivery.secret ?? SANDBOX_APP.apiSecret, delivery.body),
   };
+}
+
+/**
+ * Gives a simulated shop sales before `startMs` (100 orders of 100.00 over
+ * the 30 days before): its hourly average (about 13.89) makes a race's
+ * ordinary hours no spikes.
+ */
+export function addSalesHistory(shopify: ShopifySandbox, shop: string, startMs: number): void {
+  for (let i = 0; i < 100; i++) {
+    shopify.createOrder(shop, { totalPrice: "100.00", createdAt: startMs - (i + 1) * 7 * 3600_000 });
+  }
 }

@@ -11,6 +11,7 @@
 import assert from "node:assert/strict";
 import { createTestApp, type TestApp } from "../testing/test_app.ts";
 import {
+  addSalesHistory,
   joinStore,
   openCompetition,
   participantOf,
@@ -36,11 +37,7 @@ const DAY = 24 * HOUR;
 async function setUp(t: TestApp, rules: Record<string, unknown> = {}) {
   const competition = await openCompetition(t, { rules });
   t.shopify!.createShop({ shop: SHOP, currency: "USD" });
-  // A store with sales before the start (10,000.00 over 30 days): its race-day hours are no spikes.
-  const start = Date.parse(competition.startDate);
-  for (let i = 0; i < 100; i++) {
-    t.shopify!.createOrder(SHOP, { totalPrice: "100.00", createdAt: start - (i + 1) * 7 * HOUR });
-  }
+  addSalesHistory(t.shopify!, SHOP, Date.parse(competition.startDate));
   const { callback } = await joinStore(t, competition.id, "merchant_a", SHOP);
   assert.equal(callback.status, 303);
   const participant = (await participantOf(t, competition.id, SHOP))!;
