@@ -286,7 +286,8 @@ export async function remindUndecidedFlags(
   if (now >= settlesAt || now < Math.max(Date.parse(competition.endDate), settlesAt - REVIEW_REMINDER_MS)) {
     return false;
   }
-  const open = (await listFlags(kv, competition)).filter((flag) => flag.status === "open");
+  // A voided order is out for good: nothing to decide that would change the result.
+  const open = (await listFlags(kv, competition)).filter((flag) => flag.status === "open" && flag.reason !== "voided");
   if (open.length === 0) return false;
   const held = open.filter((flag) => flag.held).length;
   const flagged = open.length - held;

@@ -4,7 +4,9 @@ import { auditStore } from "../../testing/order_audit.ts";
 import { keys } from "../core/db.ts";
 import { ConflictError } from "../core/errors.ts";
 import { listAuditLog } from "./disqualification.ts";
-import { decideFlag, listFlags } from "./flags.ts";
+import { decideFlag, listFlags, remindUndecidedFlags } from "./flags.ts";
+import type { Competition } from "./competitions.ts";
+import type { Notification } from "./notifications.ts";
 import { type OrderDelivery, recordOrder } from "./revenue.ts";
 import type { StoredOrder } from "./stored_order.ts";
 
@@ -107,4 +109,36 @@ Deno.test("flags - excluding a flagged order that counts takes it out; counting 
     ["2", "customer_cap", "decided", "count"],
     ["3", "high_risk", "decided", "exclude"],
   ]);
+});
+
+Deno.test("flags - the reminder comes once, from a day before the results freeze (or the end, if later), and not for voided orders", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { competition, participants: [p] } = await activeCompetition(kv, { start, stores: 1 });
+  const end = Date.parse(competition.endDate);
+  await recordOrder(kv, p.id, order("1", 900, 0, { payment: "voided" }), during);
+  const settling = (delayMs: number) =>
+    ({ ...competition, status: "SETTLING", settlesAt: new Date(end + delayMs).toISOString() }) as Competition;
+  const sent: string[] = [];
+  const send = (n: Notification) => Promise.resolve(void sent.push(n.title));
+  assert.equal(await remindUndecidedFlags(kv, settling(3 * 86_400_000), end + 86_400_000, send), false, "only voided");
+  await recordOrder(kv, p.id, order("2", 500, 0, { manual: true }), during);
+  const threeDays = settling(3 * 86_400_000);
+  assert.equal(await remindUndecidedFlags(kv, threeDays, end + 47 * 3600_000, send), false, "more than a day left");
+  assert.equal(await remindUndecidedFlags(kv, threeDays, end + 48 * 3600_000, send), true);
+  assert.equal(await remindUndecidedFlags(kv, threeDays, end + 49 * 3600_000, send), false, "once");
+  assert.deepEqual(sent, [
+    `Holiday Cup: 1 order to review before ${
+      new Date(end + 3 * 86_400_000).toISOString().slice(0, 16).replace("T", " ")
+    } UTC`,
+  ]);
+  // A window shorter than a day (sandbox mode's 30 s): reminded at the end; not after the results freeze.
+  const { competition: other, participants: [q] } = await activeCompetition(kv, {
+    start,
+    stores: 1,
+    shopOf: () => "q.myshopify.com",
+  });
+  await recordOrder(kv, q.id, order("9", 500, 0, { payment: "pending" }), during);
+  const short = { ...other, status: "SETTLING", settlesAt: new Date(end + 30_000).toISOString() } as Competition;
+  assert.equal(await remindUndecidedFlags(kv, short, end + 30_000, send), false, "the window closed");
+  assert.equal(await remindUndecidedFlags(kv, short, end + 1000, send), true);
 });

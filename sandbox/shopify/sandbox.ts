@@ -112,6 +112,8 @@ export interface ShopifySandbox {
   assessOrderRisk(shop: string, id: number | string, recommendation: RiskRecommendation): OrderSnapshot;
   /** Adds a customer to the shop (orders name them by `id`); returns a copy. */
   createCustomer(shop: string, input?: { email?: string }): SandboxCustomer;
+  /** The shop's customers, oldest first, as copies. */
+  customers(shop: string): SandboxCustomer[];
   /** The shop's orders, oldest first, as copies. */
   orders(shop: string): OrderSnapshot[];
   /** The shop's webhook subscriptions, as copies. */
@@ -341,6 +343,7 @@ export async function startShopifySandbox(
       changed();
       return structuredClone(customer);
     },
+    customers: (shop: string) => structuredClone(store.customers(shop)),
     orders: (shop: string) => store.orders(shop).map(snapshot),
     subscriptions: (shop: string) => store.subscriptions(shop).map((sub) => structuredClone(sub)),
     uninstallApp: (domain: string) => {
