@@ -113,10 +113,14 @@ export class StoreBook {
         share = { ...placed, capped: true, reason: verdict.flag ?? (placed.short ? "customer_cap" : undefined) };
       }
     }
-    const hour = hourOf(next.createdAt);
     const grew = share.amount - (prev?.amount ?? 0);
-    const hourRevenue = await this.#hour(hour) + grew;
-    this.#hours.set(hour, hourRevenue);
+    let hourRevenue = 0;
+    if (grew !== 0) {
+      // Read (and checked) only when the order's share moves: a delivery that changes nothing leaves the bucket alone.
+      const hour = hourOf(next.createdAt);
+      hourRevenue = await this.#hour(hour) + grew;
+      this.#hours.set(hour, hourRevenue);
+    }
     const undecided = verdict?.kind === "counts" && !verdict.decided && share.counted;
     const spike = next.spike === true || (undecided && grew > 0 && isSpike(hourRevenue, participant.history));
     if (undecided && spike) share.reason ??= "spike";
