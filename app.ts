@@ -5,7 +5,9 @@
  * `buildRuntime` builds everything a process runs around it (the simulators
  * in sandbox mode, the outside clients, the lifecycle services, the queue
  * worker). Test options (a clock, a token verifier, client pacing) are
- * parameters, so a test runs the same assembly as production.
+ * parameters, so a test runs the same assembly as production. `sandbox/` is
+ * loaded with `import()` in sandbox mode only: this module imports only its
+ * types, so a production process loads none of it.
  */
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -57,14 +59,15 @@ import { shareCardRoutes } from "./routes/share_card.ts";
 import { experiencePage } from "./routes/pages/experience_page.tsx";
 import { shopifyRoutes } from "./routes/shopify.ts";
 import { sandboxRoutes } from "./routes/sandbox.ts";
-import type { ShopifySandbox } from "./sandbox/shopify/mod.ts";
-import type { WhopSandbox } from "./sandbox/whop/mod.ts";
-import { withWhopSandbox } from "./sandbox/whop_mode.ts";
-import { withShopifySandbox } from "./sandbox/shopify_mode.ts";
-import { SANDBOX_USERS, type SandboxDemo, startSandboxDemo } from "./sandbox/world.ts";
-import { sandboxBanner } from "./sandbox/banner.ts";
+import type { SandboxControls, SandboxDemo, Simulators } from "./sandbox/mode.ts";
 
 export type { AppDeps, AppEnv } from "./routes/_env.ts";
+
+/** What the app is assembled from: the routes' dependencies and, in sandbox mode, the sandbox's time controls. */
+export interface AppAssembly extends AppDeps {
+  /** The sandbox routes' controls (`sandbox/mode.ts`); those routes are mounted in sandbox mode when they are given. */
+  sandboxControls?: SandboxControls;
+}
 
 /** Paths whose routes apply their own, larger body limit (webhooks). */
 const OWN_BODY_LIMIT_PATHS = new Set<string>([WHOP_WEBHOOK_PATH, SHOPIFY_WEBHOOK_PATH]);
@@ -76,7 +79,7 @@ const OWN_BODY_LIMIT_PATHS = new Set<string>([WHOP_WEBHOOK_PATH, SHOPIFY_WEBHOOK
  * const app = createApp({ kv, config, now: Date.now, verifyUserToken });
  * Deno.serve(app.fetch);
  */
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(deps: AppAssembly): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const live = deps.live ?? createLiveHub(deps.kv);
   app.use(requestLog({
@@ -134,7 +137,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   if (deps.lifecycle) app.route("/api/admin", adminApi({ ...deps, jobs: operatorJobs(deps.lifecycle) }));
   // Sandbox-only controls (fast-forward, start now); absent, and so 404, otherwise.
-  if (deps.config.sandbox && deps.lifecycle) app.route("/", sandboxRoutes({ ...deps, lifecycle: deps.lifecycle }));
+  if (deps.config.sandbox && deps.lifecycle && deps.sandboxControls) {
+    app.route("/", sandboxRoutes({ ...deps, lifecycle: deps.lifecycle, controls: deps.sandboxControls }));
+  }
   app.route("/", pageRoutes(deps));
 
   /** JSON under `/api`, an HTML page anywhere else. */
@@ -185,14 +190,15 @@ function oauthOrigins(config: Config): string[] {
 export interface Runtime {
   /** The effective settings (sandbox origins filled in). */
   config: Config;
-  deps: AppDeps & { lifecycle: LifecycleServices; live: LiveHub };
+  deps: AppAssembly & { lifecycle: LifecycleServices; live: LiveHub };
   app: ReturnType<typeof createApp>;
   lifecycle: LifecycleServices;
   worker: QueueWorker;
-  sandboxes: { whop?: WhopSandbox; shopify?: ShopifySandbox };
+  /** The simulators this process started (sandbox mode). */
+  sandboxes: Simulators;
   /**
    * Sandbox mode with both simulators only: seeds the demo world (once per
-   * data file) and starts the simulated customers (`sandbox/world.ts`).
+   * data file) and starts the simulated customers (`sandbox/demo/`).
    * Call once the app listens on `config.port`.
    */
   startDemo?: (options?: { ordersPerMinute?: number }) => SandboxDemo;
@@ -263,15 +269,11 @@ export async function buildRuntime(
   options: RuntimeOptions = {},
 ): Promise<Runtime> {
   const now = options.now ?? Date.now;
-  let config = settings;
-  const appOrigin = `http://127.0.0.1:${config.port}`;
-  const simulators = options.simulators ?? true;
-  const whopSandbox = simulators ? await withWhopSandbox(config, appOrigin, { users: SANDBOX_USERS }) : { config };
-  config = whopSandbox.config;
-  if (whopSandbox.sandbox) log("info", "simulated Whop started", { origin: whopSandbox.sandbox.origin });
-  const shopifySandbox = simulators ? await withShopifySandbox(config, appOrigin) : { config };
-  config = shopifySandbox.config;
-  if (shopifySandbox.sandbox) log("info", "simulated Shopify started", { origin: shopifySandbox.sandbox.origin });
+  const appOrigin = `http://127.0.0.1:${settings.port}`;
+  // The only place `sandbox/` is loaded, and only in sandbox mode.
+  const sandbox = settings.sandbox ? await import("./sandbox/mode.ts") : undefined;
+  const started = sandbox && (options.simulators ?? true) ? await sandbox.startSandbox(settings, appOrigin) : undefined;
+  const config = started?.config ?? settings;
 
   const whop = createWhopClient(config, options.whopClient);
   const shopify = createShopifyServices({ kv, config, now, ...options.shopifyClient });
@@ -291,6 +293,7 @@ export async function buildRuntime(
     shopify,
     lifecycle,
     live: createLiveHub(kv),
+    sandboxControls: sandbox?.SANDBOX_CONTROLS,
     verifyUserToken: options.verifyUserToken ?? createUserTokenVerifier({
       jwksUrl: new URL("/.well-known/jwks.json", config.whop.origin),
       appId: config.whop.appId ?? "app_sandbox",
@@ -300,19 +303,15 @@ export async function buildRuntime(
   registerWhopJobs(worker, whopDeps);
   registerShopifyJobs(worker, shopify);
   registerSettlementJobs(worker, lifecycle);
-  const sims = { whop: whopSandbox.sandbox, shopify: shopifySandbox.sandbox };
+  const startDemo = started?.startDemo;
   return {
     config,
     deps,
     app: createApp(deps),
     lifecycle,
     worker,
-    sandboxes: sims,
-    banner: sims.whop || sims.shopify
-      ? sandboxBanner({ appUrl: config.appUrl, whopOrigin: sims.whop?.origin, shopifyOrigin: sims.shopify?.origin })
-      : undefined,
-    startDemo: sims.whop && sims.shopify
-      ? (demo) => startSandboxDemo({ kv, config, lifecycle, whop: sims.whop!, shopify: sims.shopify!, appOrigin }, demo)
-      : undefined,
+    sandboxes: started?.simulators ?? {},
+    banner: started?.banner,
+    startDemo: startDemo && ((demo) => startDemo({ kv, lifecycle }, demo)),
   };
 }

@@ -1,12 +1,18 @@
 /**
  * Every setting of the app, read from the environment once and checked with
  * zod. A bad value stops start-up with one sentence naming the variable.
+ * It imports nothing of the app: `lib/` receives the settings it needs as
+ * plain values, so the settings sit below everything that uses them.
  */
 import { z } from "zod";
-import { FINAL_SYNC_ALLOWANCE_S } from "./lib/competitions/input.ts";
 
-/** The longest settlement window: the final-sync allowance of the longest competition, less a day for a late sync. */
-const MAX_SETTLEMENT_DELAY_S = FINAL_SYNC_ALLOWANCE_S - 24 * 3600;
+/**
+ * The longest settlement window (`SETTLEMENT_DELAY_S`), 3 days. The longest
+ * competition leaves this window and a day for a late final sync free of
+ * Shopify's 60-day order window (`FINAL_SYNC_ALLOWANCE_S` in
+ * `lib/competitions/input.ts`; `config_test.ts` checks that they agree).
+ */
+export const MAX_SETTLEMENT_DELAY_S = 3 * 24 * 3600;
 
 /** The checked settings the app runs with. */
 export interface Config {

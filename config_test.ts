@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig, MAX_SETTLEMENT_DELAY_S } from "./config.ts";
+import { MAX_DURATION_S, SHOPIFY_ORDER_WINDOW_S } from "./lib/competitions/input.ts";
 
 const KEY = btoa(String.fromCharCode(...new Uint8Array(32).fill(7)));
 const production = {
@@ -89,5 +90,13 @@ Deno.test("config - SETTLEMENT_DELAY_S stays within what Shopify's 60-day order 
   assert.throws(
     () => loadConfig({ SANDBOX: "1", SETTLEMENT_DELAY_S: "259201" }),
     /SETTLEMENT_DELAY_S must be at most 259200 \(3 days\)/,
+  );
+});
+
+Deno.test("config - the longest competition, the longest settlement window and a late day fit Shopify's order window", () => {
+  const LATE_FINAL_SYNC_S = 24 * 3600;
+  assert.ok(
+    MAX_DURATION_S + MAX_SETTLEMENT_DELAY_S + LATE_FINAL_SYNC_S <= SHOPIFY_ORDER_WINDOW_S,
+    "a competition's first order must still be readable from Shopify when the settlement window closes",
   );
 });

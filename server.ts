@@ -15,7 +15,7 @@ import { scheduleJobs } from "./cron/schedule.ts";
 import { SlowClientError } from "./lib/live/hub.ts";
 import { serveLiveStreams } from "./lib/live/stream_server.ts";
 import { BackupError, backupKv, restoreKv, withKvFileSnapshot } from "./lib/core/backup.ts";
-import type { SandboxDemo } from "./sandbox/world.ts";
+import type { SandboxDemo } from "./sandbox/mode.ts";
 
 /** How long a shutdown waits, in all, for requests in flight, queue messages being handled and job runs, ms. */
 export const DRAIN_MS = 5_000;

@@ -17,7 +17,7 @@ import { log } from "../lib/core/log.ts";
 import { requireUserId } from "../lib/web/middleware/caller.ts";
 import { competitionId } from "../lib/web/middleware/competition_id.ts";
 import type { LifecycleServices } from "../lib/competitions/settlement.ts";
-import { fastForwardCompetition, startCompetitionNow, type WaitOptions } from "../sandbox/fast_forward.ts";
+import type { SandboxControls, WaitOptions } from "../sandbox/demo/fast_forward.ts";
 import { safeReturnPath } from "../lib/web/return_path.ts";
 
 /** The caller, when it created the competition; 401 signed out, 404 for another's draft, 403 for anyone else. */
@@ -35,15 +35,17 @@ async function backTo(c: Context<AppEnv>, id: string): Promise<string> {
   return safeReturnPath((await readForm(c)).returnTo, `/competitions/${id}/manage`);
 }
 
-/** Routes: the sandbox's fast-forward and start-now; mount only in sandbox mode. */
-export function sandboxRoutes(deps: AppDeps & { lifecycle: LifecycleServices; wait?: WaitOptions }): Hono<AppEnv> {
+/** Routes: the sandbox's fast-forward and start-now; mount only in sandbox mode, with its `controls`. */
+export function sandboxRoutes(
+  deps: AppDeps & { lifecycle: LifecycleServices; controls: SandboxControls; wait?: WaitOptions },
+): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.use("/sandbox/competitions/:id/*", competitionId());
   return routes
     .post("/sandbox/competitions/:id/fast-forward", async (c) => {
       const competition = await creatorOnly(c, deps);
       const location = await backTo(c, competition.id);
-      const settled = await fastForwardCompetition(deps.lifecycle, competition.id, deps.wait);
+      const settled = await deps.controls.fastForwardCompetition(deps.lifecycle, competition.id, deps.wait);
       log("info", "sandbox: competition fast-forwarded", {
         competitionId: competition.id,
         status: settled.status,
@@ -54,7 +56,7 @@ export function sandboxRoutes(deps: AppDeps & { lifecycle: LifecycleServices; wa
     .post("/sandbox/competitions/:id/start-now", async (c) => {
       const competition = await creatorOnly(c, deps);
       const location = await backTo(c, competition.id);
-      const started = await startCompetitionNow(deps.lifecycle, competition.id);
+      const started = await deps.controls.startCompetitionNow(deps.lifecycle, competition.id);
       log("info", "sandbox: competition started now", { competitionId: competition.id, status: started.status });
       return c.redirect(location, 303);
     });

@@ -7,7 +7,7 @@ import { recordOrder } from "../lib/competitions/revenue.ts";
 import { SANDBOX_APP } from "../lib/shopify/mod.ts";
 import type { LifecycleServices } from "../lib/competitions/settlement.ts";
 import { createSession, sessionCookieName } from "../lib/core/sessions.ts";
-import type { SandboxCompetition } from "../sandbox/fast_forward.ts";
+import type { SandboxCompetition } from "../sandbox/demo/fast_forward.ts";
 import { competitionStartedAnHourAgo, draftCompetition, HOUR } from "../testing/page_fixtures.ts";
 
 const CREATOR = "user_creator";

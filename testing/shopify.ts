@@ -11,10 +11,9 @@ import type { Participant } from "../lib/competitions/participants.ts";
 import { SANDBOX_APP } from "../lib/shopify/library.ts";
 import { signBody } from "../sandbox/shopify/hmac.ts";
 import type { ShopifySandbox } from "../sandbox/shopify/mod.ts";
+import { approveInstall, BROWSER_UA } from "../sandbox/shopify/install_page.ts";
 
-/** A desktop Chrome User-Agent (the library treats Deno's default as a bot). */
-export const BROWSER_UA =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+export { approveInstall, BROWSER_UA };
 
 /**
  * Creates a competition, funds it and (unless `upcoming`) starts it: the
@@ -81,31 +80,6 @@ export async function postJoin(t: TestApp, competitionId: string, userId: string
     headers,
     body: JSON.stringify({ shop }),
   });
-}
-
-/**
- * Opens the install page and presses Approve as the browser would; returns
- * the callback URL Shopify redirects to.
- */
-export async function approveInstall(authorizeUrl: string): Promise<string> {
-  const page = await fetch(authorizeUrl, { headers: { "User-Agent": BROWSER_UA } });
-  const html = await page.text();
-  assert.equal(page.status, 200, html);
-  assert.match(html, /Approve/);
-  const action = /<form method="post" action="([^"]+)"/.exec(html)![1];
-  const form = new URLSearchParams();
-  for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    form.set(name, value.replaceAll("&amp;", "&").replaceAll("&quot;", '"').replaceAll("&#39;", "'"));
-  }
-  const approved = await fetch(new URL(action, authorizeUrl), {
-    method: "POST",
-    body: form,
-    redirect: "manual",
-    headers: { "User-Agent": BROWSER_UA },
-  });
-  await approved.body?.cancel();
-  assert.equal(approved.status, 302);
-  return approved.headers.get("Location")!;
 }
 
 /** The whole join: POST join, install page, Approve, callback. Returns the callback's response (a 303). */

@@ -7,10 +7,7 @@ import "@shopify/shopify-api/adapters/web-api";
 import { ApiVersion, LogSeverity, type Session, shopifyApi } from "@shopify/shopify-api";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { type ShopifySandbox, startShopifySandbox } from "../sandbox/shopify/sandbox.ts";
-
-/** A desktop Chrome User-Agent; the library treats Deno's default as a bot. */
-export const BROWSER_USER_AGENT =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+import { BROWSER_UA } from "../sandbox/shopify/install_page.ts";
 
 /** The app credentials every test uses. */
 export const TEST_APP = { apiKey: "sandbox-key", apiSecret: "sandbox-secret" };
@@ -81,7 +78,7 @@ export async function installApp(
     callbackPath: "/api/shopify/callback",
     isOnline,
     rawRequest: new Request("http://app.test/join", {
-      headers: { "User-Agent": BROWSER_USER_AGENT },
+      headers: { "User-Agent": BROWSER_UA },
     }),
   }) as Response;
   const authorize = begin.headers.get("Location")!.replace(
@@ -96,7 +93,7 @@ export async function installApp(
   const { session } = await shopify.auth.callback<Session>({
     rawRequest: new Request(approved.headers.get("Location")!, {
       headers: {
-        "User-Agent": BROWSER_USER_AGENT,
+        "User-Agent": BROWSER_UA,
         Cookie: cookieHeader(begin),
       },
     }),

@@ -3,7 +3,7 @@
  * signed by a key served from a loopback JWKS endpoint.
  */
 import { type Config, loadConfig } from "../config.ts";
-import { type AppDeps, buildRuntime, type createApp } from "../app.ts";
+import { buildRuntime, type createApp, type Runtime } from "../app.ts";
 import { createUserTokenSigner, type UserTokenSigner } from "../sandbox/user_tokens.ts";
 import { createUserTokenVerifier } from "../lib/whop/user_token.ts";
 import { startWhopSandbox, type WhopSandbox } from "../sandbox/whop/mod.ts";
@@ -24,7 +24,8 @@ export class TestClock {
 /** Everything a test needs to call the app as a real client would. */
 export interface TestApp extends AsyncDisposable {
   app: ReturnType<typeof createApp>;
-  deps: AppDeps;
+  /** What the app was assembled from (in sandbox mode, with the sandbox's time controls). */
+  deps: Runtime["deps"];
   kv: Deno.Kv;
   clock: TestClock;
   config: Config;

@@ -12,8 +12,9 @@ import { loadConfig } from "../config.ts";
 import { buildRuntime } from "../app.ts";
 import { getCompetition } from "../lib/competitions/competitions.ts";
 import { listParticipants } from "../lib/competitions/participants.ts";
-import { DEMO_COMMUNITY, DEMO_STORE_OWNERS, ensureLiveDemo, readDemoWorld, seedDemoWorld } from "../sandbox/world.ts";
-import { fastForwardCompetition } from "../sandbox/fast_forward.ts";
+import { DEMO_COMMUNITY, DEMO_STORE_OWNERS } from "../sandbox/demo/data.ts";
+import { ensureLiveDemo, readDemoWorld, seedDemoWorld } from "../sandbox/demo/seeding.ts";
+import { fastForwardCompetition } from "../sandbox/demo/fast_forward.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
 
 interface ApiCompetition {

@@ -28,6 +28,10 @@
  * Expiry times cannot be read through the KV API, so entries that expire
  * (sessions, sign-in states, delivery ids, leases) come back without one;
  * their values carry their own deadlines where it matters.
+ *
+ * One idea, past 300 lines: the file format. Writing and reading it, and the
+ * value encoding both sides share, must change together, so they stay in
+ * one module.
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";

@@ -4,7 +4,6 @@
  * shop domain) bound as additional data, so a ciphertext moved to another
  * record does not decrypt.
  */
-import type { Config } from "../../config.ts";
 import { keys } from "./db.ts";
 
 const VERSION = "v1";
@@ -51,13 +50,20 @@ export async function decryptSecret(key: CryptoKey, sealed: string, owner: strin
   return new TextDecoder().decode(plain);
 }
 
+/** The settings the encryption key comes from. */
+export interface EncryptionSettings {
+  /** Raw 32-byte key (`ENCRYPTION_KEY`); absent only in sandbox mode. */
+  encryptionKey?: Uint8Array;
+  sandbox: boolean;
+}
+
 /**
  * The app's encryption key: `ENCRYPTION_KEY`, or in sandbox mode a random
  * key made once and kept in KV (sandbox data is demo data).
  */
-export async function resolveEncryptionKey(kv: Deno.Kv, config: Config): Promise<CryptoKey> {
-  if (config.encryptionKey) return importEncryptionKey(config.encryptionKey);
-  if (!config.sandbox) throw new Error("ENCRYPTION_KEY is required unless SANDBOX=1.");
+export async function resolveEncryptionKey(kv: Deno.Kv, settings: EncryptionSettings): Promise<CryptoKey> {
+  if (settings.encryptionKey) return importEncryptionKey(settings.encryptionKey);
+  if (!settings.sandbox) throw new Error("ENCRYPTION_KEY is required unless SANDBOX=1.");
   const key = keys.setting("sandbox_encryption_key");
   await kv.atomic().check({ key, versionstamp: null }).set(key, crypto.getRandomValues(new Uint8Array(32))).commit();
   const { value } = await kv.get<Uint8Array>(key);

@@ -176,6 +176,13 @@ export function newId(now = Date.now()): string {
 }
 
 /**
+ * What an id can look like (`newId` makes 19 lower-case letters and digits;
+ * this leaves room): anything else names no record, so it is refused before
+ * it becomes part of a KV key, whose size is limited.
+ */
+export const ID_PATTERN = /^[0-9a-z]{1,40}$/;
+
+/**
  * Reads the id pointers of an index (a prefix, or a selector for a range)
  * and loads their records, ten keys per read.
  */

@@ -24,6 +24,10 @@
  * - Entries the handle committed or read are kept (bounded) so the next batch
  *   reads only what it has not seen; a stale one fails its check and is read
  *   again, so the cache can cost a retry but never a wrong write.
+ *
+ * One idea, past 300 lines: the committer's batching, limits, conflict
+ * retries and cache act on one shared batch state, and each rule above is
+ * only safe given the others; the module is that one class and its helpers.
  */
 import { commit } from "./db.ts";
 

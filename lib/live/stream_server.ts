@@ -10,9 +10,8 @@
  * Each connection carries one stream and ends with it (`connection: close`):
  * no keep-alive, no request body, no chunked encoding.
  */
-import { keys } from "../core/db.ts";
+import { ID_PATTERN, keys } from "../core/db.ts";
 import { log } from "../core/log.ts";
-import { COMPETITION_ID } from "../web/middleware/competition_id.ts";
 import type { LiveHub } from "./hub.ts";
 import type { Competition } from "../competitions/competitions.ts";
 import { isPubliclyVisible } from "../competitions/privacy.ts";
@@ -97,7 +96,7 @@ async function accept(options: LiveStreamServerOptions, conn: Deno.Conn, timeout
   const id = match[1];
   // No cookies or tokens here: only competitions anyone may follow (funded, not a Whop community's). Their
   // creators and community members follow the others through the app's own path.
-  const competition = COMPETITION_ID.test(id) ? (await options.kv.get<Competition>(keys.competition(id))).value : null;
+  const competition = ID_PATTERN.test(id) ? (await options.kv.get<Competition>(keys.competition(id))).value : null;
   if (!competition || !isPubliclyVisible(competition)) {
     return answer(conn, 404, { error: "There is no competition with that id." });
   }

@@ -16,7 +16,6 @@ import "@shopify/shopify-api/adapters/web-api";
 import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
 import { abstractFetch, setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Config } from "../../config.ts";
 import { log } from "../core/log.ts";
 import { SHOP_DOMAIN } from "./shop_domain.ts";
 
@@ -90,6 +89,15 @@ function installFetchRewrite(): void {
 // The library reports refused callbacks (a missing cookie) as errors: they are the user's, so warnings here.
 const LIBRARY_LOG_LEVELS = { [LogSeverity.Error]: "warn", [LogSeverity.Warning]: "warn" } as const;
 
+/** The settings the Shopify integration reads: a part of the app's (`config.ts`), passed in. */
+export interface ShopifySettings {
+  /** The app's public base URL (`APP_URL`): OAuth callbacks and webhooks come back to it. */
+  appUrl: string;
+  sandbox: boolean;
+  /** The app's credentials and `SHOPIFY_ORIGIN`. */
+  shopify: { apiKey?: string; apiSecret?: string; origin?: string };
+}
+
 /**
  * Builds the library from the settings. In sandbox mode without credentials
  * the built-in sandbox's pair (`sandbox-key` / `sandbox-secret`) is used.
@@ -98,7 +106,7 @@ const LIBRARY_LOG_LEVELS = { [LogSeverity.Error]: "warn", [LogSeverity.Warning]:
  * const shopify = createShopifyLibrary(config);
  * const response = await shopify.run(() => shopify.api.auth.begin({ ... }));
  */
-export function createShopifyLibrary(config: Config): ShopifyLibrary {
+export function createShopifyLibrary(config: ShopifySettings): ShopifyLibrary {
   installFetchRewrite();
   const apiKey = config.shopify.apiKey ?? (config.sandbox ? SANDBOX_APP.apiKey : undefined);
   const apiSecret = config.shopify.apiSecret ?? (config.sandbox ? SANDBOX_APP.apiSecret : undefined);

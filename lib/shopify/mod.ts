@@ -9,15 +9,14 @@
  * const lifecycle: LifecycleServices = { kv, now, syncParticipant: shopify.syncParticipant, ... };
  * registerShopifyJobs(worker, shopify); // the "backfill" and "order_risk" queue messages
  */
-import type { Config } from "../../config.ts";
-import { resolveEncryptionKey } from "../core/crypto.ts";
+import { type EncryptionSettings, resolveEncryptionKey } from "../core/crypto.ts";
 import { log } from "../core/log.ts";
 import { getParticipant, type Participant } from "../competitions/participants.ts";
 import { enqueue, type QueueWorker } from "../core/queue.ts";
 import { AdminClient } from "./admin.ts";
 import { WEBHOOK_SUBSCRIPTION_MUTATION, webhookSubscriptionVariables } from "./admin_documents.ts";
 import { ConnectionStore } from "./connections.ts";
-import { createShopifyLibrary, type ShopifyLibrary, WEBHOOK_PATH } from "./library.ts";
+import { createShopifyLibrary, type ShopifyLibrary, type ShopifySettings, WEBHOOK_PATH } from "./library.ts";
 import type { JoinDeps } from "./join.ts";
 import { realSleep, type Sleep } from "./retry.ts";
 import { runOrderSync, type SyncRun } from "./sync.ts";
@@ -34,7 +33,7 @@ declare module "../core/queue.ts" {
 /** What the Shopify services are built from. */
 export interface ShopifyServicesDeps {
   kv: Deno.Kv;
-  config: Config;
+  config: ShopifySettings & EncryptionSettings;
   now: () => number;
   /** Waits between retries and for the cost bucket; tests pass one that moves their clock. */
   sleep?: Sleep;
@@ -49,7 +48,6 @@ export interface ShopifyServicesDeps {
 
 /** Everything the routes, the queue worker and the lifecycle need from Shopify. */
 export interface ShopifyServices extends JoinDeps, WebhookDeps {
-  config: Config;
   /** `LifecycleServices.syncParticipant`: orders updated since the cursor; throws after marking `failed`. */
   syncParticipant(participant: Participant): Promise<void>;
   /** The join backfill (also what the `backfill` queue message runs); subscribes webhooks first if needed. */
@@ -116,7 +114,6 @@ export function createShopifyServices(deps: ShopifyServicesDeps): ShopifyService
   const syncDeps = { kv, now, admin, pageSize: deps.pageSize };
   const services: ShopifyServices = {
     kv,
-    config,
     now,
     library,
     connections,

@@ -3,8 +3,29 @@
  * conversions between Whop's decimal amounts and the app's minor units.
  */
 import Whop, { APIConnectionError, APIError } from "@whop/sdk";
-import type { Config } from "../../config.ts";
 import { currencyExponent, type Minor, MoneyError, parseMoney, toDecimalString } from "../core/money.ts";
+
+/** The settings the Whop integration reads: a part of the app's (`config.ts`), passed in. */
+export interface WhopSettings {
+  /** The app's public base URL (`APP_URL`): sign-in and checkout come back to it. */
+  appUrl: string;
+  /** Longest wait between payout tries while funds are pending (`PAYOUT_RETRY_MAX_S`). */
+  payoutRetryMaxS: number;
+  whop: {
+    apiKey?: string;
+    appId?: string;
+    companyId?: string;
+    clientId?: string;
+    clientSecret?: string;
+    webhookSecret?: string;
+    /** Where Whop is (`WHOP_ORIGIN`, default `https://api.whop.com`). */
+    origin: string;
+    /** Whop's fee on a payment, a decimal percentage (`WHOP_FEE_PERCENT`). */
+    feePercent: string;
+    /** Whop's fixed fee per payment, a decimal amount (`WHOP_FEE_FIXED`). */
+    feeFixed: string;
+  };
+}
 
 /** Options of {@link createWhopClient}. */
 export interface WhopClientOptions {
@@ -23,8 +44,11 @@ export interface WhopClientOptions {
  * @example
  * const whop = createWhopClient(config);
  */
-export function createWhopClient(config: Config, options: WhopClientOptions = {}): Whop | undefined {
-  const { apiKey, appId, webhookSecret, origin } = config.whop;
+export function createWhopClient(
+  settings: { whop: Pick<WhopSettings["whop"], "apiKey" | "appId" | "webhookSecret" | "origin"> },
+  options: WhopClientOptions = {},
+): Whop | undefined {
+  const { apiKey, appId, webhookSecret, origin } = settings.whop;
   if (!apiKey) return undefined;
   return new Whop({
     apiKey,

@@ -1,13 +1,13 @@
 /** What the Whop payment modules are built from. */
 import type Whop from "@whop/sdk";
-import type { Config } from "../../config.ts";
 import type { NotificationSender } from "../competitions/notifications.ts";
+import type { WhopSettings } from "./client.ts";
 import type { RetryPolicy } from "./once.ts";
 
 /** The Whop modules' dependencies; a subset of `AppDeps` plus timings. */
 export interface WhopDeps {
   kv: Deno.Kv;
-  config: Config;
+  config: WhopSettings;
   /** The clock, in epoch milliseconds. */
   now: () => number;
   /** The Whop client; calls out are impossible without it (records still are). */

@@ -11,11 +11,11 @@
  * callback and sends the victim the link) therefore signs no one in.
  */
 import { decodeJwt } from "jose";
-import type { Config } from "../../config.ts";
 import { commit, keys } from "../core/db.ts";
 import { AppError, UpstreamError } from "../core/errors.ts";
 import { log } from "../core/log.ts";
 import { safeReturnPath } from "../web/return_path.ts";
+import type { WhopSettings } from "./client.ts";
 
 /** How long a sign-in may take between `/login` and the callback. */
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
@@ -57,12 +57,18 @@ export async function pkceChallenge(verifier: string): Promise<string> {
   return base64url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))));
 }
 
+/** The settings sign-in reads: where the app and Whop are, and the OAuth client. */
+export interface SignInSettings {
+  appUrl: string;
+  whop: Pick<WhopSettings["whop"], "origin" | "clientId" | "clientSecret">;
+}
+
 /** The OAuth callback URL registered with Whop. */
-export function callbackUrl(config: Config): string {
+export function callbackUrl(config: Pick<SignInSettings, "appUrl">): string {
   return `${config.appUrl}/auth/callback`;
 }
 
-function requireClient(config: Config): { clientId: string; clientSecret?: string } {
+function requireClient(config: SignInSettings): { clientId: string; clientSecret?: string } {
   if (!config.whop.clientId) throw new AppError(503, "Sign-in with Whop is not configured on this server.");
   return { clientId: config.whop.clientId, clientSecret: config.whop.clientSecret };
 }
@@ -81,7 +87,7 @@ export interface SignInStart {
  * const { url, binder } = await beginSignIn({ kv, config, now }, "/competitions/new");
  */
 export async function beginSignIn(
-  deps: { kv: Deno.Kv; config: Config; now: () => number },
+  deps: { kv: Deno.Kv; config: SignInSettings; now: () => number },
   returnTo?: string | null,
 ): Promise<SignInStart> {
   const { clientId } = requireClient(deps.config);
@@ -169,7 +175,7 @@ export interface CallbackParams {
  * PKCE verifier) and reads the user from userinfo.
  */
 export async function completeSignIn(
-  deps: { kv: Deno.Kv; config: Config; now: () => number; fetch?: typeof fetch },
+  deps: { kv: Deno.Kv; config: SignInSettings; now: () => number; fetch?: typeof fetch },
   params: CallbackParams,
 ): Promise<{ identity: WhopIdentity; returnTo: string }> {
   const client = requireClient(deps.config);

@@ -19,6 +19,11 @@
  * once the lease expires the next run calls again with the same idempotence
  * key, which the outside service answers with the original result instead
  * of acting twice. A record that reached `sent` is never called again.
+ *
+ * One idea in one file, though past 300 lines: each transition above is a
+ * separate atomic commit checked against the record the run read, and they
+ * are only correct together (a lease, a failure and a wait each hand the
+ * record to the next run); split apart, no file would show the whole machine.
  */
 import { commit } from "../core/db.ts";
 import { log } from "../core/log.ts";

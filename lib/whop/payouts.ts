@@ -25,6 +25,10 @@
  * delay up to `PAYOUT_RETRY_MAX_S`, never given up, flagged to the
  * operators after 14 days (`once.ts`). The transfer's notes stay within
  * Whop's 50 characters.
+ *
+ * One idea, past 300 lines: a payout's record, its keys, the call that makes
+ * it and what is told afterwards are one contract with Whop about one
+ * transfer per place; the exactly-once machinery itself is in `once.ts`.
  */
 import { commit, keys } from "../core/db.ts";
 import type { Competition, Winner } from "../competitions/competitions.ts";

@@ -1,8 +1,8 @@
 import { assert, assertEquals, assertMatch, assertRejects } from "../../testing/assert.ts";
 import { HttpResponseError, type Session } from "@shopify/shopify-api";
+import { approveInstall, BROWSER_UA } from "./install_page.ts";
 import {
   adminGraphql,
-  BROWSER_USER_AGENT,
   cookieHeader,
   installApp,
   libraryFor,
@@ -23,7 +23,7 @@ Deno.test("shopify sandbox - OAuth begin, install page, approve and callback giv
       callbackPath: "/api/shopify/callback",
       isOnline: false,
       rawRequest: new Request("http://app.test/join", {
-        headers: { "User-Agent": BROWSER_USER_AGENT },
+        headers: { "User-Agent": BROWSER_UA },
       }),
     }) as Response;
     assertEquals(begin.status, 302);
@@ -31,26 +31,14 @@ Deno.test("shopify sandbox - OAuth begin, install page, approve and callback giv
     assertEquals(location.host, SHOP);
     assertEquals(location.pathname, "/admin/oauth/authorize");
 
-    const page = await fetch(
-      `${sandbox.origin}/${SHOP}${location.pathname}${location.search}`,
-    );
+    const authorizeUrl = `${sandbox.origin}/${SHOP}${location.pathname}${location.search}`;
+    const page = await fetch(authorizeUrl);
     const html = await page.text();
     assertEquals(page.status, 200);
     for (const text of ["Brawl Demo", "CartBrawl", "read_orders", "Approve"]) {
       assert(html.includes(text), `install page lacks ${text}`);
     }
-    const action = /<form method="post" action="([^"]+)"/.exec(html)![1];
-    const form = new URLSearchParams();
-    for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-      form.set(name, value.replaceAll("&amp;", "&").replaceAll("&quot;", '"'));
-    }
-    const approved = await fetch(`${sandbox.origin}${action}`, {
-      method: "POST",
-      body: form,
-      redirect: "manual",
-    });
-    assertEquals(approved.status, 302);
-    const callbackUrl = new URL(approved.headers.get("Location")!);
+    const callbackUrl = new URL(await approveInstall(authorizeUrl));
     assertEquals(callbackUrl.origin + callbackUrl.pathname, "http://app.test/api/shopify/callback");
     assertEquals(
       [...callbackUrl.searchParams.keys()].sort(),
@@ -61,7 +49,7 @@ Deno.test("shopify sandbox - OAuth begin, install page, approve and callback giv
 
     const { session } = await shopify.auth.callback<Session>({
       rawRequest: new Request(callbackUrl, {
-        headers: { "User-Agent": BROWSER_USER_AGENT, Cookie: cookieHeader(begin) },
+        headers: { "User-Agent": BROWSER_UA, Cookie: cookieHeader(begin) },
       }),
       expiring: true,
     });

@@ -4,6 +4,7 @@
  * has a size limit, and an oversized id would otherwise fail the read.
  */
 import type { MiddlewareHandler } from "hono";
+import { ID_PATTERN } from "../../core/db.ts";
 import { NotFoundError } from "../../core/errors.ts";
 
 /** Options of the competition id check. */
@@ -12,14 +13,11 @@ export interface CompetitionIdOptions {
   param?: string;
 }
 
-/** What a competition id looks like (`newId`); anything else cannot exist. */
-export const COMPETITION_ID = /^[0-9a-z]{1,40}$/;
-
 /** 404s a request whose `:id` is not a well-formed competition id. */
 export function competitionId(options: CompetitionIdOptions = {}): MiddlewareHandler {
   const param = options.param ?? "id";
   return async (c, next) => {
-    if (!COMPETITION_ID.test(c.req.param(param) ?? "")) {
+    if (!ID_PATTERN.test(c.req.param(param) ?? "")) {
       throw new NotFoundError("There is no competition with that id.");
     }
     await next();

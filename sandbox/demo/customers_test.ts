@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { orderAmountCents, startCustomers } from "./customers.ts";
-import type { OrderSnapshot, ShopifySandbox } from "./shopify/mod.ts";
+import type { OrderSnapshot, ShopifySandbox } from "../shopify/mod.ts";
 
 /** A seeded random source (mulberry32), so a run can be repeated. */
 function seeded(seed: number): () => number {

@@ -18,8 +18,8 @@
  * Every store's first arrival comes within `firstOrderWithinMs` (10 s) so a
  * fresh demo moves at once.
  */
-import type { ShopifySandbox } from "./shopify/mod.ts";
-import { log } from "../lib/core/log.ts";
+import type { ShopifySandbox } from "../shopify/mod.ts";
+import { log } from "../../lib/core/log.ts";
 
 /** How the customers behave. */
 export interface CustomerOptions {

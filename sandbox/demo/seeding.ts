@@ -3,88 +3,43 @@
  * use: a live competition with five demo stores and simulated customers, an
  * upcoming funded one, a completed one with its winner paid, and one that
  * belongs to a Whop community (`DEMO_COMMUNITY`: Ben runs it, some demo users
- * are members, the others are not and get 404 for it).
+ * are members, the others are not and get 404 for it). What each is lives in
+ * `data.ts`; everything is made the way a person would make it, over HTTP
+ * (`driver.ts`).
  *
- * Everything is made the way a person would make it, over HTTP against this
- * process and the simulated Whop and Shopify: the creator posts
- * `/api/competitions` and `/fund` and pays on the simulated checkout page
- * (the app is funded by the signed `payment.succeeded` webhook); each store
- * owner posts `/join`, presses Approve on the simulated Shopify install page
- * and follows the signed redirect to `/api/shopify/callback`. Only two things
- * are not a person's doing: the status job is run at once when a start
- * passes (as the minute cron would), and the completed competition, which
- * validation only lets start in the future and last an hour or more, is
- * ended with the sandbox fast-forward (`fast_forward.ts`) after a few orders,
- * so its settlement and payout are the production ones. Its payout waits
- * for the simulated Whop to clear the prize's funds (a 30 s hold), so it
- * shows "Waiting for funds to clear" and then "Paid out" within a minute of
- * the start; the seeding does not wait for it.
+ * Only two things are not a person's doing: the status job is run at once
+ * when a start passes (as the minute cron would), and the completed
+ * competition, which validation only lets start in the future and last an
+ * hour or more, is ended with the sandbox fast-forward (`fast_forward.ts`)
+ * after a few orders, so its settlement and payout are the production ones.
+ * Its payout waits for the simulated Whop to clear the prize's funds (a 30 s
+ * hold), so it shows "Waiting for funds to clear" and then "Paid out" within
+ * a minute of the start; the seeding does not wait for it.
  *
  * Seeding happens once per data file: the marker `["sandbox_demo"]` is
  * claimed with an atomic check (two starts on one file cannot both seed)
  * and marked seeded at the end. A seeding that fails gives its claim back and
  * is tried again (three times, each with a longer lead before the starts); a
  * claim older than two minutes that never finished (a crash) may be taken
- * over. When the live competition has ended
- * (fast-forwarded by a visitor, or an old data file), a new live one is
- * seeded with the same stores, under a lease.
+ * over. When the live competition has ended (fast-forwarded by a visitor, or
+ * an old data file), a new live one is seeded with the same stores, under a
+ * lease.
  */
-import type { Config } from "../config.ts";
-import { commit, keys } from "../lib/core/db.ts";
-import { type Competition, getCompetition } from "../lib/competitions/competitions.ts";
-import { acquireLease } from "../lib/core/leases.ts";
-import { log } from "../lib/core/log.ts";
-import type { LifecycleServices } from "../lib/competitions/settlement.ts";
-import { saveUser } from "../lib/core/users.ts";
-import { runStatusJob } from "../cron/status_job.ts";
-import { DEFAULT_DEMO_USERS, type DemoUser, type SandboxExperience, type WhopSandbox } from "./whop/mod.ts";
-import type { ShopifySandbox } from "./shopify/mod.ts";
+import { commit, keys } from "../../lib/core/db.ts";
+import { type Competition, getCompetition } from "../../lib/competitions/competitions.ts";
+import { acquireLease } from "../../lib/core/leases.ts";
+import { log } from "../../lib/core/log.ts";
+import type { LifecycleServices } from "../../lib/competitions/settlement.ts";
+import { saveUser } from "../../lib/core/users.ts";
+import { runStatusJob } from "../../cron/status_job.ts";
+import { DEFAULT_DEMO_USERS } from "../whop/mod.ts";
 import { type Customers, startCustomers } from "./customers.ts";
 import { fastForwardCompetition } from "./fast_forward.ts";
+import { DEMO_COMMUNITY, DEMO_STORE_OWNERS, livePlan, SPRINT_SALES, worldPlans } from "./data.ts";
+import { createAndFund, DemoSeedError, type DriverDeps, joinWithStore } from "./driver.ts";
 
 /** This process, as the holder of a seeding claim. */
 const INSTANCE_ID: string = crypto.randomUUID();
-
-/** The demo's store owners (besides the simulated Whop's default cast), one store each. */
-export const DEMO_STORE_OWNERS: readonly (DemoUser & { shop: string; storeName: string })[] = [
-  ["user_DemoMayaK3c8", "maya_makes", "Maya Lin", "maya-candles", "Maya's Candles"],
-  ["user_DemoOmarV7d2", "omar_outdoors", "Omar Haddad", "northwind-outfitters", "Northwind Outfitters"],
-  ["user_DemoPriyaX4f6", "priya_pets", "Priya Raman", "pixel-pet-supply", "Pixel Pet Supply"],
-  ["user_DemoSamB9g1", "sam_bakes", "Sam Okafor", "golden-crumb-bakery", "Golden Crumb Bakery"],
-  ["user_DemoTessN5h3", "tess_surf", "Tess Moreau", "tidewater-surf", "Tidewater Surf Co."],
-].map(([id, username, name, handle, storeName]) => ({
-  id,
-  username,
-  name,
-  email: `${username}@stores.example`,
-  role: "store_owner" as const,
-  shop: `${handle}.myshopify.com`,
-  storeName,
-}));
-
-/** Every user the sandbox's simulated Whop knows: its default cast and the demo's store owners. */
-export const SANDBOX_USERS: readonly DemoUser[] = [
-  ...DEFAULT_DEMO_USERS,
-  ...DEMO_STORE_OWNERS.map(({ shop: _shop, storeName: _name, ...user }) => user),
-];
-
-const [AVA, BEN, CARA] = DEFAULT_DEMO_USERS;
-
-/**
- * The demo's Whop community: Ben Builder is its admin; Cara, Maya and Omar are
- * members; everyone else (Ava, Dev, Eli, Priya, Sam, Tess) is not, so its
- * competitions answer them 404. Open `/experiences/exp_DemoBuildersClub` as a member.
- */
-export const DEMO_COMMUNITY: SandboxExperience = {
-  id: "exp_DemoBuildersClub",
-  name: "Store Builders Club",
-  members: {
-    [BEN.id]: "admin",
-    [CARA.id]: "customer",
-    [DEMO_STORE_OWNERS[0].id]: "customer",
-    [DEMO_STORE_OWNERS[1].id]: "customer",
-  },
-};
 
 /** The marker `["sandbox_demo"]`: what was seeded, once per data file. */
 export interface DemoWorld {
@@ -106,152 +61,14 @@ export interface DemoWorld {
 }
 
 /** What the demo needs: the app's pieces and this process's simulators. */
-export interface DemoDeps {
-  kv: Deno.Kv;
-  /** The effective settings (sandbox origins filled in). */
-  config: Config;
+export interface DemoDeps extends DriverDeps {
   lifecycle: LifecycleServices;
-  whop: WhopSandbox;
-  shopify: ShopifySandbox;
-  /** Where this process serves the app, e.g. `http://127.0.0.1:8000`. */
-  appOrigin: string;
   /** How far ahead a seeded competition starts (it is funded before), default 3 s. */
   leadMs?: number;
 }
 
-/** A desktop browser's User-Agent: the demo requests play the demo users' browsers (Shopify refuses bots). */
-const BROWSER_UA =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-
 /** How long an unfinished claim keeps other processes from seeding. */
 const CLAIM_MS = 120_000;
-
-class DemoSeedError extends Error {
-  override name = "DemoSeedError";
-}
-
-/** A demo user's browser talking to the app over HTTP. */
-async function asUser(
-  deps: DemoDeps,
-  userId: string,
-  path: string,
-  init: { method?: string; json?: unknown; cookie?: string } = {},
-): Promise<Response> {
-  const headers = new Headers({
-    "User-Agent": BROWSER_UA,
-    "x-whop-user-token": await deps.whop.signUserToken(userId),
-  });
-  if (init.cookie) headers.set("Cookie", init.cookie);
-  if (init.json !== undefined) headers.set("content-type", "application/json");
-  return fetch(new URL(path, deps.appOrigin), {
-    method: init.method ?? (init.json === undefined ? "GET" : "POST"),
-    headers,
-    body: init.json === undefined ? undefined : JSON.stringify(init.json),
-    redirect: "manual",
-  });
-}
-
-async function expectJson<T>(response: Response, status: number, what: string): Promise<T> {
-  const text = await response.text();
-  if (response.status !== status) throw new DemoSeedError(`${what}: HTTP ${response.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
-}
-
-/** What a seeded competition is. */
-interface Plan {
-  creatorId: string;
-  title: string;
-  description: string;
-  prize: string;
-  startMs: number;
-  endMs: number;
-  stores: readonly (typeof DEMO_STORE_OWNERS)[number][];
-  /** The Whop experience it belongs to, if any. */
-  experienceId?: string;
-  prizeSplit?: number[];
-  metric?: "revenue" | "orders" | "growth";
-}
-
-/** The creator creates the competition and pays its prize on the simulated checkout page. */
-async function createAndFund(deps: DemoDeps, plan: Plan): Promise<Competition> {
-  const { competition } = await expectJson<{ competition: Competition }>(
-    await asUser(deps, plan.creatorId, "/api/competitions", {
-      json: {
-        title: plan.title,
-        description: plan.description,
-        prize: plan.prize,
-        currency: "USD",
-        startDate: new Date(plan.startMs).toISOString(),
-        endDate: new Date(plan.endMs).toISOString(),
-        experienceId: plan.experienceId,
-        prizeSplit: plan.prizeSplit,
-        metric: plan.metric,
-      },
-    }),
-    201,
-    `creating ${plan.title}`,
-  );
-  const { checkoutUrl } = await expectJson<{ checkoutUrl: string }>(
-    await asUser(deps, plan.creatorId, `/api/competitions/${competition.id}/fund`, { method: "POST" }),
-    200,
-    `funding ${plan.title}`,
-  );
-  // The checkout page's form: pay as the creator. It answers once the app has the signed webhook.
-  const paid = await fetch(checkoutUrl, {
-    method: "POST",
-    body: new URLSearchParams({ user_id: plan.creatorId }),
-    redirect: "manual",
-    headers: { "User-Agent": BROWSER_UA },
-  });
-  await paid.body?.cancel();
-  if (paid.status !== 303) throw new DemoSeedError(`paying for ${plan.title}: HTTP ${paid.status}`);
-  const funded = await getCompetition(deps.kv, competition.id);
-  if (funded.status !== "UPCOMING") {
-    throw new DemoSeedError(`${plan.title} was not funded: ${funded.fundingIssue ?? funded.status}`);
-  }
-  return funded;
-}
-
-function decodeHtml(text: string): string {
-  return text.replaceAll("&quot;", '"').replaceAll("&#39;", "'").replaceAll("&lt;", "<").replaceAll("&gt;", ">")
-    .replaceAll("&amp;", "&");
-}
-
-/** A store owner joins: `/join`, Approve on the install page, then Shopify's signed redirect back to the app. */
-async function joinWithStore(
-  deps: DemoDeps,
-  competitionId: string,
-  owner: (typeof DEMO_STORE_OWNERS)[number],
-): Promise<void> {
-  deps.shopify.createShop({ shop: owner.shop, name: owner.storeName, currency: "USD", email: owner.email });
-  const join = await asUser(deps, owner.id, `/api/competitions/${competitionId}/join`, { json: { shop: owner.shop } });
-  const cookie = join.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const { authorizeUrl } = await expectJson<{ authorizeUrl: string }>(join, 200, `${owner.shop} joining`);
-  const page = await fetch(authorizeUrl, { headers: { "User-Agent": BROWSER_UA } });
-  const html = await page.text();
-  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
-  if (page.status !== 200 || !action) throw new DemoSeedError(`the install page for ${owner.shop}: ${page.status}`);
-  const form = new URLSearchParams({ decision: "approve" });
-  for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    form.set(decodeHtml(name), decodeHtml(value));
-  }
-  const approved = await fetch(new URL(decodeHtml(action), authorizeUrl), {
-    method: "POST",
-    body: form,
-    redirect: "manual",
-    headers: { "User-Agent": BROWSER_UA },
-  });
-  await approved.body?.cancel();
-  const location = approved.headers.get("Location");
-  if (approved.status !== 302 || !location) throw new DemoSeedError(`approving ${owner.shop}: ${approved.status}`);
-  // Shopify sends the browser to APP_URL; this process answers on its loopback address.
-  const callback = new URL(location);
-  const back = await asUser(deps, owner.id, callback.pathname + callback.search, { cookie });
-  await back.body?.cancel();
-  if (back.status !== 303 || back.headers.get("Location") !== `/competitions/${competitionId}`) {
-    throw new DemoSeedError(`the callback for ${owner.shop}: ${back.status} ${back.headers.get("Location")}`);
-  }
-}
 
 /** A whole second `leadMs` ahead (orders carry whole seconds, so a start on one counts them all). */
 function startAhead(deps: DemoDeps): number {
@@ -267,25 +84,6 @@ async function startWhenDue(deps: DemoDeps, startMs: number, ids: string[]): Pro
     const competition = await getCompetition(deps.kv, id);
     if (competition.status !== "ACTIVE") throw new DemoSeedError(`${competition.title} did not start`);
   }
-}
-
-const DAY = 86_400_000;
-
-const LIVE_TITLES = ["Winter Sales Brawl", "New Year Rush", "Spring Clearance Clash", "Summer Sizzle Showdown"];
-
-function livePlan(startMs: number, round: number): Plan {
-  const title = LIVE_TITLES[round % LIVE_TITLES.length] + (round >= LIVE_TITLES.length ? ` ${round + 1}` : "");
-  return {
-    creatorId: AVA.id,
-    title,
-    description: "A week-long revenue race between five demo stores. Simulated customers keep ordering; " +
-      "refunds and cancellations count against a store. The top three share the prize 60/30/10.",
-    prize: "500.00",
-    startMs,
-    endMs: startMs + 7 * DAY,
-    stores: DEMO_STORE_OWNERS,
-    prizeSplit: [60, 30, 10],
-  };
 }
 
 /** Seeds a live competition with every demo store; returns its id once it is ACTIVE. */
@@ -370,52 +168,23 @@ async function seedClaimed(
     deps.shopify.createShop({ shop: owner.shop, name: owner.storeName, currency: "USD", email: owner.email });
   }
   const startMs = startAhead(deps);
-  const live = livePlan(startMs, 0);
-  const completedPlan: Plan = {
-    creatorId: AVA.id,
-    title: "Autumn Sprint",
-    description: "A short sprint between three demo stores, already decided: see the winner and the prize payout.",
-    prize: "250.00",
-    startMs,
-    endMs: startMs + DAY,
-    stores: DEMO_STORE_OWNERS.slice(0, 3),
-  };
-  const upcomingStart = Math.ceil((Date.now() + 3 * DAY) / 3_600_000) * 3_600_000;
-  const upcomingPlan: Plan = {
-    creatorId: BEN.id,
-    title: "Holiday Cup",
-    description: "Two weeks of holiday trading, ranked by growth over each store's own two weeks before: " +
-      "small stores stand a chance. Funded and open: sign in as a store owner and join.",
-    prize: "1000.00",
-    startMs: upcomingStart,
-    endMs: upcomingStart + 14 * DAY,
-    stores: DEMO_STORE_OWNERS.slice(3),
-    metric: "growth",
-  };
+  const plans = worldPlans(startMs, Date.now());
   // Fund both short-lead competitions before their start, then join.
-  const [active, completed] = await Promise.all([createAndFund(deps, live), createAndFund(deps, completedPlan)]);
-  const upcoming = await createAndFund(deps, upcomingPlan);
-  const community = await createAndFund(deps, {
-    creatorId: BEN.id,
-    title: "Builders Club Cup",
-    description: "Only for members of the Store Builders Club (a Whop community): its members see it and may join.",
-    prize: "300.00",
-    startMs: upcomingStart,
-    endMs: upcomingStart + 7 * DAY,
-    stores: [],
-    experienceId: DEMO_COMMUNITY.id,
-  });
-  for (const owner of live.stores) await joinWithStore(deps, active.id, owner);
+  const [active, completed] = await Promise.all([
+    createAndFund(deps, plans.live),
+    createAndFund(deps, plans.completed),
+  ]);
+  const upcoming = await createAndFund(deps, plans.upcoming);
+  const community = await createAndFund(deps, plans.community);
+  for (const owner of plans.live.stores) await joinWithStore(deps, active.id, owner);
   await startWhenDue(deps, startMs, [active.id, completed.id]);
-  const shops = live.stores.map((owner) => owner.shop);
+  const shops = plans.live.stores.map((owner) => owner.shop);
   log("info", "sandbox demo: live competition ready", { competitionId: active.id, ms: Date.now() - started });
 
-  for (const owner of completedPlan.stores) await joinWithStore(deps, completed.id, owner);
-  for (const owner of upcomingPlan.stores) await joinWithStore(deps, upcoming.id, owner);
-  // A few sales in the sprint (they count in the live competition too: same stores, same window).
-  const sales: [number, string][] = [[0, "129.00"], [1, "212.40"], [0, "64.50"], [2, "48.00"], [2, "35.99"]];
-  for (const [store, amount] of sales) {
-    deps.shopify.createOrder(completedPlan.stores[store].shop, { totalPrice: amount });
+  for (const owner of plans.completed.stores) await joinWithStore(deps, completed.id, owner);
+  for (const owner of plans.upcoming.stores) await joinWithStore(deps, upcoming.id, owner);
+  for (const [store, amount] of SPRINT_SALES) {
+    deps.shopify.createOrder(plans.completed.stores[store].shop, { totalPrice: amount });
   }
   await deps.shopify.flushWebhooks();
   // The sprint ends now; its orders after this never count, so the customers can start. It settles after the
@@ -423,7 +192,7 @@ async function seedClaimed(
   await fastForwardCompetition(deps.lifecycle, completed.id, { payoutMs: 0 });
   onLive?.(active.id, shops);
   const settled = await completeAfterWindow(deps, completed.id);
-  if (settled.status !== "COMPLETED") throw new DemoSeedError(`${completedPlan.title} did not settle`);
+  if (settled.status !== "COMPLETED") throw new DemoSeedError(`${plans.completed.title} did not settle`);
 
   const entry = await deps.kv.get<DemoWorld>(keys.sandboxDemo());
   const world: DemoWorld = {

@@ -20,11 +20,11 @@ import {
   type Competition,
   getCompetition,
   updateCompetition,
-} from "../lib/competitions/competitions.ts";
-import { ConflictError } from "../lib/core/errors.ts";
-import type { LifecycleServices } from "../lib/competitions/settlement.ts";
-import { runStatusJob } from "../cron/status_job.ts";
-import { getPayout } from "../lib/whop/payouts.ts";
+} from "../../lib/competitions/competitions.ts";
+import { ConflictError } from "../../lib/core/errors.ts";
+import type { LifecycleServices } from "../../lib/competitions/settlement.ts";
+import { runStatusJob } from "../../cron/status_job.ts";
+import { getPayout } from "../../lib/whop/payouts.ts";
 
 /** A competition as the sandbox may leave it: the extra fields say what was moved. */
 export interface SandboxCompetition extends Competition {
@@ -153,4 +153,14 @@ export async function startCompetitionNow(services: LifecycleServices, id: strin
   await moveStartToNow(services.kv, id, services.now());
   await runStatusJob(services);
   return await getCompetition(services.kv, id);
+}
+
+/**
+ * The time controls as the sandbox routes call them (`routes/sandbox.ts`).
+ * The app receives them only in sandbox mode (`sandbox/mode.ts`), so the
+ * routes hold no import of `sandbox/` that a production process would load.
+ */
+export interface SandboxControls {
+  fastForwardCompetition: typeof fastForwardCompetition;
+  startCompetitionNow: typeof startCompetitionNow;
 }

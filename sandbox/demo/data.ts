@@ -1,0 +1,148 @@
+/**
+ * The demo world's cast and plans: the store owners and their stores, the
+ * Whop community, and what each seeded competition is (title, prize, dates,
+ * stores, split). Data only, and the functions that date it: the seeding
+ * (`seeding.ts`) makes it real through the app's HTTP API (`driver.ts`).
+ */
+import { DEFAULT_DEMO_USERS, type DemoUser, type SandboxExperience } from "../whop/mod.ts";
+
+/** A demo user who owns one demo store. */
+export type DemoStoreOwner = DemoUser & { shop: string; storeName: string };
+
+/** The demo's store owners (besides the simulated Whop's default cast), one store each. */
+export const DEMO_STORE_OWNERS: readonly DemoStoreOwner[] = [
+  ["user_DemoMayaK3c8", "maya_makes", "Maya Lin", "maya-candles", "Maya's Candles"],
+  ["user_DemoOmarV7d2", "omar_outdoors", "Omar Haddad", "northwind-outfitters", "Northwind Outfitters"],
+  ["user_DemoPriyaX4f6", "priya_pets", "Priya Raman", "pixel-pet-supply", "Pixel Pet Supply"],
+  ["user_DemoSamB9g1", "sam_bakes", "Sam Okafor", "golden-crumb-bakery", "Golden Crumb Bakery"],
+  ["user_DemoTessN5h3", "tess_surf", "Tess Moreau", "tidewater-surf", "Tidewater Surf Co."],
+].map(([id, username, name, handle, storeName]) => ({
+  id,
+  username,
+  name,
+  email: `${username}@stores.example`,
+  role: "store_owner" as const,
+  shop: `${handle}.myshopify.com`,
+  storeName,
+}));
+
+/** Every user the sandbox's simulated Whop knows: its default cast and the demo's store owners. */
+export const SANDBOX_USERS: readonly DemoUser[] = [
+  ...DEFAULT_DEMO_USERS,
+  ...DEMO_STORE_OWNERS.map(({ shop: _shop, storeName: _name, ...user }) => user),
+];
+
+const [AVA, BEN, CARA] = DEFAULT_DEMO_USERS;
+
+/**
+ * The demo's Whop community: Ben Builder is its admin; Cara, Maya and Omar are
+ * members; everyone else (Ava, Dev, Eli, Priya, Sam, Tess) is not, so its
+ * competitions answer them 404. Open `/experiences/exp_DemoBuildersClub` as a member.
+ */
+export const DEMO_COMMUNITY: SandboxExperience = {
+  id: "exp_DemoBuildersClub",
+  name: "Store Builders Club",
+  members: {
+    [BEN.id]: "admin",
+    [CARA.id]: "customer",
+    [DEMO_STORE_OWNERS[0].id]: "customer",
+    [DEMO_STORE_OWNERS[1].id]: "customer",
+  },
+};
+
+/** What a seeded competition is. */
+export interface CompetitionPlan {
+  creatorId: string;
+  title: string;
+  description: string;
+  prize: string;
+  startMs: number;
+  endMs: number;
+  /** The stores that join it while it is seeded. */
+  stores: readonly DemoStoreOwner[];
+  /** The Whop experience it belongs to, if any. */
+  experienceId?: string;
+  prizeSplit?: number[];
+  metric?: "revenue" | "orders" | "growth";
+}
+
+const DAY = 86_400_000;
+
+const LIVE_TITLES = ["Winter Sales Brawl", "New Year Rush", "Spring Clearance Clash", "Summer Sizzle Showdown"];
+
+/** The live competition of round `round` (0 for the first, then one more each time the last one ended). */
+export function livePlan(startMs: number, round: number): CompetitionPlan {
+  const title = LIVE_TITLES[round % LIVE_TITLES.length] + (round >= LIVE_TITLES.length ? ` ${round + 1}` : "");
+  return {
+    creatorId: AVA.id,
+    title,
+    description: "A week-long revenue race between five demo stores. Simulated customers keep ordering; " +
+      "refunds and cancellations count against a store. The top three share the prize 60/30/10.",
+    prize: "500.00",
+    startMs,
+    endMs: startMs + 7 * DAY,
+    stores: DEMO_STORE_OWNERS,
+    prizeSplit: [60, 30, 10],
+  };
+}
+
+/** The first world's competitions besides the live one. */
+export interface WorldPlans {
+  live: CompetitionPlan;
+  /** A short sprint, started with the live one and ended at once after `SPRINT_SALES`: it shows a paid winner. */
+  completed: CompetitionPlan;
+  /** Funded, starting in three days, ranked by growth. */
+  upcoming: CompetitionPlan;
+  /** The community's (`DEMO_COMMUNITY`), funded, with no store yet. */
+  community: CompetitionPlan;
+}
+
+/** The first world, its short-lead competitions starting at `startMs`, the others three days after `now`. */
+export function worldPlans(startMs: number, now: number): WorldPlans {
+  const upcomingStart = Math.ceil((now + 3 * DAY) / 3_600_000) * 3_600_000;
+  return {
+    live: livePlan(startMs, 0),
+    completed: {
+      creatorId: AVA.id,
+      title: "Autumn Sprint",
+      description: "A short sprint between three demo stores, already decided: see the winner and the prize payout.",
+      prize: "250.00",
+      startMs,
+      endMs: startMs + DAY,
+      stores: DEMO_STORE_OWNERS.slice(0, 3),
+    },
+    upcoming: {
+      creatorId: BEN.id,
+      title: "Holiday Cup",
+      description: "Two weeks of holiday trading, ranked by growth over each store's own two weeks before: " +
+        "small stores stand a chance. Funded and open: sign in as a store owner and join.",
+      prize: "1000.00",
+      startMs: upcomingStart,
+      endMs: upcomingStart + 14 * DAY,
+      stores: DEMO_STORE_OWNERS.slice(3),
+      metric: "growth",
+    },
+    community: {
+      creatorId: BEN.id,
+      title: "Builders Club Cup",
+      description: "Only for members of the Store Builders Club (a Whop community): its members see it and may join.",
+      prize: "300.00",
+      startMs: upcomingStart,
+      endMs: upcomingStart + 7 * DAY,
+      stores: [],
+      experienceId: DEMO_COMMUNITY.id,
+    },
+  };
+}
+
+/**
+ * The sprint's few sales, `[store index in its plan, amount]`. They count in
+ * the live competition too: same stores, same window.
+ */
+export const SPRINT_SALES: readonly (readonly [number, string])[] = [
+  [0, "129.00"],
+  [1, "212.40"],
+  [0, "64.50"],
+  [2, "48.00"],
+  [2, "35.99"],
+];
