@@ -8,20 +8,15 @@
 import { log } from "../core/log.ts";
 import { listShopMemberships } from "../competitions/participants.ts";
 import { forgetCustomer, ordersLinkedToCustomer } from "../competitions/customer_redaction.ts";
+import { legacyIdOf } from "./orders.ts";
 
 /** The customer and the orders a privacy request names (`orders_to_redact` or `orders_requested`). */
 function privacyRequestOf(payload: Record<string, unknown>, topic: string) {
   const customer = payload.customer as { id?: unknown } | null | undefined;
-  const id = customer?.id;
-  const customerId = (typeof id === "number" && Number.isSafeInteger(id) && id > 0) ||
-      (typeof id === "string" && /^\d{1,20}$/.test(id))
-    ? String(id)
-    : undefined;
   const listed = payload[topic === "customers/redact" ? "orders_to_redact" : "orders_requested"];
-  const orderIds = (Array.isArray(listed) ? listed : []).slice(0, 10_000).map(String).filter((v) =>
-    /^\d{1,20}$/.test(v)
-  );
-  return { customerId, orderIds };
+  const orderIds = (Array.isArray(listed) ? listed : []).slice(0, 10_000)
+    .flatMap((id) => legacyIdOf(id, "Order") ?? []);
+  return { customerId: legacyIdOf(customer?.id, "Customer"), orderIds };
 }
 
 /** Applies a `customers/redact` or `customers/data_request` body to every store of `shop`. */

@@ -108,12 +108,16 @@ export function riskOf(recommendation: string | undefined): RiskRecommendation |
     : undefined;
 }
 
-/** A customer id, numeric or `gid://shopify/Customer/…`, as its legacy number; `undefined` for a guest. */
-function customerIdOf(customer: { id?: number | string } | null | undefined): string | undefined {
-  const id = customer?.id;
-  if (typeof id === "number" && Number.isSafeInteger(id) && id > 0) return String(id);
-  if (typeof id !== "string") return undefined;
-  return /^(?:gid:\/\/shopify\/Customer\/)?(\d{1,20})$/.exec(id)?.[1];
+/**
+ * A Shopify id as its legacy number (at most 20 digits: Shopify's ids are
+ * unsigned 64-bit): a positive number, a string of digits, or
+ * `gid://shopify/{resource}/…`; `undefined` for anything else.
+ */
+export function legacyIdOf(value: unknown, resource: string): string | undefined {
+  if (typeof value === "number") return Number.isSafeInteger(value) && value > 0 ? String(value) : undefined;
+  if (typeof value !== "string") return undefined;
+  const match = /^(?:gid:\/\/shopify\/(\w+)\/)?(\d{1,20})$/.exec(value);
+  return match && (match[1] === undefined || match[1] === resource) ? match[2] : undefined;
 }
 
 /** The facts beyond the money: payment, manual entry, customer and risk; only those the payload states. */
@@ -124,7 +128,7 @@ function factsOf(
   risk?: RiskRecommendation,
 ): Partial<OrderDelivery> {
   const payment = paymentStateOf(status);
-  const customerId = customerIdOf(customer);
+  const customerId = legacyIdOf(customer?.id, "Customer");
   return {
     ...(payment ? { payment } : {}),
     ...(manual ? { manual } : {}),
@@ -153,17 +157,12 @@ function money(amount: unknown, currency: unknown): { amount: number; currency: 
   return { amount: minor, currency };
 }
 
-/** `gid://shopify/Order/123` or `123` → `"123"` (at most 20 digits: Shopify's ids are unsigned 64-bit). */
+/** An order's id from its `gid://shopify/Order/123` or its numeric id → `"123"`. */
 function legacyId(gid: unknown, numeric: unknown): string {
-  const fromGid = typeof gid === "string" ? /^gid:\/\/shopify\/Order\/(\d{1,20})$/.exec(gid)?.[1] : undefined;
-  if (fromGid) return fromGid;
-  if (
-    (typeof numeric === "number" && Number.isSafeInteger(numeric) && numeric > 0) ||
-    (typeof numeric === "string" && /^\d{1,20}$/.test(numeric))
-  ) {
-    return String(numeric);
-  }
-  throw new OrderPayloadError("The order has no id.");
+  const id = (typeof gid === "string" && gid.startsWith("gid:") ? legacyIdOf(gid, "Order") : undefined) ??
+    (typeof numeric === "string" && numeric.startsWith("gid:") ? undefined : legacyIdOf(numeric, "Order"));
+  if (id === undefined) throw new OrderPayloadError("The order has no id.");
+  return id;
 }
 
 /**

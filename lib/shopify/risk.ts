@@ -13,7 +13,7 @@ import { listShopMemberships } from "../competitions/participants.ts";
 import { recordOrder } from "../competitions/revenue.ts";
 import type { AdminClient } from "./admin.ts";
 import { ORDER_QUERY } from "./admin_documents.ts";
-import { fromGraphqlOrder, type GraphqlOrder, ORDER_NODE_COST } from "./orders.ts";
+import { fromGraphqlOrder, type GraphqlOrder, legacyIdOf, ORDER_NODE_COST } from "./orders.ts";
 import { log } from "../core/log.ts";
 
 declare module "../core/queue.ts" {
@@ -26,11 +26,7 @@ declare module "../core/queue.ts" {
 /** The order a `orders/risk_assessment_changed` body is about, as its legacy id; `undefined` when it names none. */
 export function riskAssessmentOrderId(body: Record<string, unknown>): string | undefined {
   const gid = body.admin_graphql_api_order_id;
-  const fromGid = typeof gid === "string" ? /^gid:\/\/shopify\/Order\/(\d{1,20})$/.exec(gid)?.[1] : undefined;
-  if (fromGid) return fromGid;
-  const id = body.order_id;
-  if (typeof id === "number" && Number.isSafeInteger(id) && id > 0) return String(id);
-  return typeof id === "string" && /^\d{1,20}$/.test(id) ? id : undefined;
+  return (typeof gid === "string" ? legacyIdOf(gid, "Order") : undefined) ?? legacyIdOf(body.order_id, "Order");
 }
 
 /** Adds the reading of one order's risk to an atomic operation (queued if and only if it commits). */
