@@ -10,22 +10,13 @@ import assert from "node:assert/strict";
 import { createTestApp } from "../testing/test_app.ts";
 import { activeCompetition } from "../testing/fixtures.ts";
 import { DURING_MS, START_MS } from "../testing/live.ts";
+import { orderAt } from "../testing/orders.ts";
 import { updateCompetition } from "../lib/competitions/competitions.ts";
 import { customerKeyOf, listOwnOrders, type OrderDelivery, recordOrder } from "../lib/competitions/revenue.ts";
 import { decideFlag } from "../lib/competitions/flags.ts";
 
 function order(id: string, amount: number, patch: Partial<OrderDelivery> = {}): OrderDelivery {
-  const at = new Date(DURING_MS).toISOString();
-  return {
-    orderId: id,
-    createdAt: at,
-    updatedAt: at,
-    amount,
-    currency: "USD",
-    test: false,
-    cancelled: false,
-    ...patch,
-  };
+  return orderAt(DURING_MS, id, amount, 0, patch);
 }
 
 Deno.test("trust board - counted, held and excluded counts per store; privacy hides the counted count from strangers; no customer anywhere", async () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { activeCompetition } from "../../testing/fixtures.ts";
 import { auditStore } from "../../testing/order_audit.ts";
+import { orderAt } from "../../testing/orders.ts";
 import { keys } from "../core/db.ts";
 import { ConflictError } from "../core/errors.ts";
 import { listAuditLog } from "./disqualification.ts";
@@ -13,18 +14,9 @@ import type { StoredOrder } from "./stored_order.ts";
 const start = Date.parse("2026-12-02T00:00:00Z");
 const during = start + 3600_000;
 
+/** A paid order created during the race. */
 function order(id: string, amount: number, updatedOffsetMs = 0, patch: Partial<OrderDelivery> = {}): OrderDelivery {
-  return {
-    orderId: id,
-    createdAt: new Date(during).toISOString(),
-    updatedAt: new Date(during + updatedOffsetMs).toISOString(),
-    amount,
-    currency: "USD",
-    test: false,
-    cancelled: false,
-    payment: "paid",
-    ...patch,
-  };
+  return orderAt(during, id, amount, updatedOffsetMs, { payment: "paid", ...patch });
 }
 
 Deno.test("flags - decisions raced across two processes' KV handles, and against the order's own deliveries, apply once each", async () => {

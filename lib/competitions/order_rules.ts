@@ -17,16 +17,6 @@ export type RiskRecommendation = "accept" | "cancel" | "investigate" | "none";
 /** Why an order is held or flagged for the creator (the `reason` of a flag). */
 export type FlagReason = "pending_payment" | "voided" | "manual_source" | "high_risk" | "customer_cap" | "spike";
 
-/** Every flag reason. */
-export const FLAG_REASONS: readonly FlagReason[] = [
-  "pending_payment",
-  "voided",
-  "manual_source",
-  "high_risk",
-  "customer_cap",
-  "spike",
-];
-
 /** The creator's decision on a held or flagged order. */
 export type Decision = "count" | "exclude";
 
