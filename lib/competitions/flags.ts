@@ -286,6 +286,8 @@ export async function remindUndecidedFlags(
   if (now >= settlesAt || now < Math.max(Date.parse(competition.endDate), settlesAt - REVIEW_REMINDER_MS)) {
     return false;
   }
+  const dedupeKey = `orders_to_review:${competition.id}`;
+  if ((await kv.get(keys.notificationSent(dedupeKey))).value !== null) return false;
   // A voided order is out for good: nothing to decide that would change the result.
   const open = (await listFlags(kv, competition)).filter((flag) => flag.status === "open" && flag.reason !== "voided");
   if (open.length === 0) return false;
