@@ -100,17 +100,18 @@ export async function listFlags(kv: Deno.Kv, competition: Competition): Promise<
 }
 
 /**
- * The flags of a competition for `userId`: its creator and the operators
- * see them; for anyone else the competition's flags do not exist (404).
+ * The flags of a competition for `userId` (undefined: signed out): its
+ * creator and the operators see them; for anyone else the competition's
+ * flags do not exist (404).
  */
 export async function flagsFor(
   kv: Deno.Kv,
   competitionId: string,
-  userId: string,
+  userId: string | undefined,
   isOperator: boolean,
 ): Promise<{ flags: FlagView[] }> {
   const competition = (await kv.get<Competition>(keys.competition(competitionId))).value;
-  if (!competition || (competition.creatorId !== userId && !isOperator)) {
+  if (!competition || userId === undefined || (competition.creatorId !== userId && !isOperator)) {
     throw new NotFoundError("There is no competition with that id.");
   }
   return { flags: await listFlags(kv, competition) };
@@ -120,8 +121,8 @@ export async function flagsFor(
 export interface DecisionRequest {
   competitionId: string;
   flagId: string;
-  /** The caller; only the creator decides. */
-  userId: string;
+  /** The caller (undefined: signed out); only the creator decides, anyone else gets the 404 of an unknown flag. */
+  userId: string | undefined;
   /** Operators may read the flags but not decide (told so rather than 404). */
   isOperator: boolean;
   body: unknown;
@@ -179,7 +180,9 @@ export async function decideFlag(kv: Deno.Kv, request: DecisionRequest): Promise
     run: async (tx) => {
       const competition = await tx.get<Competition>(keys.competition(competitionId));
       if (!competition) return { result: "not_found" };
-      if (competition.creatorId !== userId) return { result: request.isOperator ? "forbidden" : "not_found" };
+      if (userId === undefined || competition.creatorId !== userId) {
+        return { result: request.isOperator ? "forbidden" : "not_found" };
+      }
       const participant = await tx.get<Participant>(keys.participant(ids.participantId));
       const order = await tx.get<StoredOrder>(orderKey);
       if (!participant || participant.competitionId !== competitionId || !order?.flag) return { result: "not_found" };
@@ -191,7 +194,7 @@ export async function decideFlag(kv: Deno.Kv, request: DecisionRequest): Promise
       }
       if (wanted.decision === "count" && order.payment === "voided") return { result: "voided" };
       const at = new Date(now).toISOString();
-      const decided: StoredOrder = { ...order, decision: { ...wanted, at, by: userId } };
+      const decided: StoredOrder = { ...order, decision: { ...wanted, at, by: competition.creatorId } };
       const book = new StoreBook(tx, participant, competition);
       const placed = await book.place(ids.orderId, order, decided, now);
       await book.refill(ids.orderId, now);
@@ -199,7 +202,7 @@ export async function decideFlag(kv: Deno.Kv, request: DecisionRequest): Promise
       const entry: AuditEntry = {
         id: flagId,
         at,
-        by: userId,
+        by: competition.creatorId,
         action: wanted.decision === "count" ? "order_counted" : "order_excluded",
         participantId: participant.id,
         displayName: participant.displayName,
