@@ -48,14 +48,13 @@ async function entry(t: TestApp, competitionId: string, participantId: string) {
   return board.entries.find((e: { participantId: string }) => e.participantId === participantId);
 }
 
-function decide(
-  t: TestApp,
-  competitionId: string,
-  flagId: string,
-  json: unknown,
-  userId: string | undefined = CREATOR,
-) {
-  return t.request(`/api/competitions/${competitionId}/flags/${flagId}`, { method: "POST", userId, json });
+/** Posts a decision as `caller` (null: signed out). */
+function decide(t: TestApp, competitionId: string, flagId: string, json: unknown, caller: string | null = CREATOR) {
+  return t.request(`/api/competitions/${competitionId}/flags/${flagId}`, {
+    method: "POST",
+    userId: caller ?? undefined,
+    json,
+  });
 }
 
 Deno.test("flags api - held and flagged orders from signed webhooks; the creator and operators see them, nobody else", async () => {
@@ -131,9 +130,9 @@ Deno.test("flags api - a decision moves the board live, once; a repeat answers t
   const bad = await decide(t, competition.id, flagId, { decision: "maybe" });
   assert.equal(bad.status, 400);
   assert.equal((await bad.json()).issues[0].path, "decision");
-  for (const [userId, status] of [["merchant_a", 404], [OPERATOR, 403], [undefined, 404]] as const) {
+  for (const [userId, status] of [["merchant_a", 404], [OPERATOR, 403], [null, 404]] as const) {
     const refused = await decide(t, competition.id, flagId, { decision: "count" }, userId);
-    assert.equal(refused.status, status, userId);
+    assert.equal(refused.status, status, String(userId));
     await refused.body?.cancel();
   }
 
