@@ -40,23 +40,22 @@ import { type LifecycleServices, registerSettlementJobs } from "./lib/competitio
 import { type AppDeps, type AppEnv, type ErrorBody, MAX_BODY_BYTES } from "./routes/_env.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { staticRoutes } from "./routes/static.ts";
-import { competitionsApi } from "./routes/competitions_api.ts";
-import { flagsApi } from "./routes/flags_api.ts";
+import { competitionsApiRoutes } from "./routes/competitions_api.ts";
+import { flagsApiRoutes } from "./routes/flags_api.ts";
 import { authRoutes } from "./routes/auth.ts";
-import { whopApi } from "./routes/whop_api.ts";
-import { userApi } from "./routes/user_api.ts";
+import { whopRoutes } from "./routes/whop_api.ts";
+import { userApiRoutes } from "./routes/user_api.ts";
 import { pageRoutes } from "./routes/pages/mod.ts";
 import { renderErrorPage } from "./routes/pages/error_page.tsx";
-import { eventsApi } from "./routes/events_api.ts";
+import { eventsApiRoutes } from "./routes/events_api.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { webhookMetrics } from "./lib/web/middleware/webhook_metrics.ts";
 import { createLiveHub, type LiveHub } from "./lib/live/hub.ts";
-import { adminApi, type OperatorJobs } from "./routes/admin_api.ts";
+import { adminApiRoutes, type OperatorJobs } from "./routes/admin_api.ts";
 import { JOBS, triggerJob } from "./cron/schedule.ts";
-import { publicApi } from "./routes/public_api.ts";
+import { publicApiRoutes } from "./routes/public_api.ts";
 import { embedRoutes } from "./routes/embed.ts";
 import { shareCardRoutes } from "./routes/share_card.ts";
-import { experiencePage } from "./routes/pages/experience_page.tsx";
 import { shopifyRoutes } from "./routes/shopify.ts";
 import { sandboxRoutes } from "./routes/sandbox.ts";
 import type { SandboxControls, SandboxDemo, Simulators } from "./sandbox/mode.ts";
@@ -120,22 +119,23 @@ export function createApp(deps: AppAssembly): Hono<AppEnv> {
     app.use(path, competitionId(), communityGate(deps));
   }
 
+  // Routing: every module of `routes/` exports `xxxRoutes(deps): Hono<AppEnv>` whose routes carry their full
+  // paths (`/api/competitions/:id`, `/static/*`), and is mounted here at "/": a path is found by searching for it.
   app.route("/", healthRoutes(deps));
   app.route("/", metricsRoutes({ ...deps, live }));
-  app.route("/static", staticRoutes());
-  app.route("/api/competitions", competitionsApi(deps));
-  app.route("/api/competitions", flagsApi(deps));
+  app.route("/", staticRoutes());
+  app.route("/", competitionsApiRoutes(deps));
+  app.route("/", flagsApiRoutes(deps));
   app.route("/", authRoutes(deps));
-  app.route("/", whopApi(deps));
-  app.route("/", userApi(deps));
+  app.route("/", whopRoutes(deps));
+  app.route("/", userApiRoutes(deps));
   app.route("/", shopifyRoutes({ ...deps, shopify: deps.shopify ?? createShopifyServices(deps) }));
-  app.route("/api/competitions", eventsApi({ ...deps, live }));
-  app.route("/api/public", publicApi(deps));
+  app.route("/", eventsApiRoutes({ ...deps, live }));
+  app.route("/", publicApiRoutes(deps));
   app.route("/", embedRoutes(deps));
   app.route("/", shareCardRoutes(deps));
-  app.route("/", experiencePage(deps));
 
-  if (deps.lifecycle) app.route("/api/admin", adminApi({ ...deps, jobs: operatorJobs(deps.lifecycle) }));
+  if (deps.lifecycle) app.route("/", adminApiRoutes({ ...deps, jobs: operatorJobs(deps.lifecycle) }));
   // Sandbox-only controls (fast-forward, start now); absent, and so 404, otherwise.
   if (deps.config.sandbox && deps.lifecycle && deps.sandboxControls) {
     app.route("/", sandboxRoutes({ ...deps, lifecycle: deps.lifecycle, controls: deps.sandboxControls }));
@@ -145,7 +145,7 @@ export function createApp(deps: AppAssembly): Hono<AppEnv> {
   /** JSON under `/api`, an HTML page anywhere else. */
   const respond = (c: Context<AppEnv>, body: ErrorBody, status: ContentfulStatusCode) =>
     isApiPath(c.req.path) ? c.json(body, status) : renderErrorPage(c, deps, status, body.error);
-  app.notFound((c) => respond(c, { error: "Not found." }, 404));
+  app.notFound((c) => respond(c, { error: "Not found.", requestId: c.var.requestId }, 404));
   app.onError((error, c) => {
     const requestId = c.var.requestId;
     if (error instanceof AppError) {

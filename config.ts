@@ -1,10 +1,11 @@
 /**
  * Every setting of the app, read from the environment once and checked with
- * zod. A bad value stops start-up with one sentence naming the variable.
- * It imports nothing of the app: `lib/` receives the settings it needs as
- * plain values, so the settings sit below everything that uses them.
+ * zod (its `zod/mini` flavour, as everywhere in the app). A bad value stops
+ * start-up with one sentence naming the variable. It imports nothing of the
+ * app: `lib/` receives the settings it needs as plain values, so the settings
+ * sit below everything that uses them.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /**
  * The longest settlement window (`SETTLEMENT_DELAY_S`), 3 days. The longest
@@ -61,42 +62,74 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-const optionalText = z.string().trim().min(1).optional();
-const origin = z.url({ protocol: /^https?$/, error: "must be an http(s) origin such as https://example.com" })
-  .transform((value) => value.replace(/\/+$/, ""))
-  .optional();
-
-const decimal = z.string().trim().regex(
-  /^\d{1,6}(\.\d{1,6})?$/,
-  "must be a non-negative decimal number such as 2.7 or 0.30",
+const optionalText = z.optional(z.string().check(z.trim(), z.minLength(1)));
+const origin = z.optional(
+  z.pipe(
+    z.url({ protocol: /^https?$/, error: "must be an http(s) origin such as https://example.com" }),
+    z.transform((value) => value.replace(/\/+$/, "")),
+  ),
 );
 
+const decimal = z.string().check(
+  z.trim(),
+  z.regex(/^\d{1,6}(\.\d{1,6})?$/, "must be a non-negative decimal number such as 2.7 or 0.30"),
+);
+
+/** A whole number read from text: `error` when it is not a number, then each bound's own sentence. */
+function wholeNumber(error: string, whole: string, ...bounds: z.core.$ZodCheck<number>[]) {
+  return z.coerce.number({ error }).check(z.refine(Number.isInteger, whole), ...bounds);
+}
+
+const port = (min: number) =>
+  wholeNumber(
+    "must be a port number",
+    "must be a whole number",
+    z.gte(min, `must be between ${min} and 65535`),
+    z.lte(65535, `must be between ${min} and 65535`),
+  );
+
+const seconds = (...bounds: z.core.$ZodCheck<number>[]) =>
+  wholeNumber("must be a number of seconds", "must be a whole number of seconds", ...bounds);
+
 const settings = z.object({
-  PORT: z.coerce.number({ error: "must be a port number" }).int("must be a whole number")
-    .min(0, "must be between 0 and 65535").max(65535, "must be between 0 and 65535").default(8000),
-  LISTEN_ADDRESS: z.string().trim().regex(/^[0-9a-fA-F.:]{2,45}$/, "must be an IP address such as 0.0.0.0 or 127.0.0.1")
-    .optional(),
-  TRUST_PROXY: z.coerce.number({ error: "must be the number of reverse proxies in front (0 for none)" })
-    .int("must be a whole number").min(0, "must be 0 or more").max(10, "must be at most 10").default(0),
-  LIVE_PORT: z.coerce.number({ error: "must be a port number" }).int("must be a whole number")
-    .min(1, "must be between 1 and 65535").max(65535, "must be between 1 and 65535").optional(),
+  PORT: z._default(port(0), 8000),
+  LISTEN_ADDRESS: z.optional(
+    z.string().check(z.trim(), z.regex(/^[0-9a-fA-F.:]{2,45}$/, "must be an IP address such as 0.0.0.0 or 127.0.0.1")),
+  ),
+  TRUST_PROXY: z._default(
+    wholeNumber(
+      "must be the number of reverse proxies in front (0 for none)",
+      "must be a whole number",
+      z.gte(0, "must be 0 or more"),
+      z.lte(10, "must be at most 10"),
+    ),
+    0,
+  ),
+  LIVE_PORT: z.optional(port(1)),
   APP_URL: origin,
-  KV_PATH: z.string().trim().min(1).default("./data/cartbrawl.sqlite3"),
-  ENCRYPTION_KEY: z.string().trim().optional().transform((value, ctx) => {
-    if (!value) return undefined;
-    let bytes: Uint8Array;
-    try {
-      bytes = Uint8Array.from(atob(value), (ch) => ch.charCodeAt(0));
-    } catch {
-      ctx.addIssue({ code: "custom", message: "must be base64 (for example the output of `openssl rand -base64 32`)" });
-      return z.NEVER;
-    }
-    if (bytes.length !== 32) {
-      ctx.addIssue({ code: "custom", message: `must decode to 32 bytes, not ${bytes.length}` });
-      return z.NEVER;
-    }
-    return bytes;
-  }),
+  KV_PATH: z._default(z.string().check(z.trim(), z.minLength(1)), "./data/cartbrawl.sqlite3"),
+  ENCRYPTION_KEY: z.pipe(
+    z.optional(z.string().check(z.trim())),
+    z.transform((value, ctx) => {
+      if (!value) return undefined;
+      let bytes: Uint8Array;
+      try {
+        bytes = Uint8Array.from(atob(value), (ch) => ch.charCodeAt(0));
+      } catch {
+        ctx.issues.push({
+          code: "custom",
+          input: value,
+          message: "must be base64 (for example the output of `openssl rand -base64 32`)",
+        });
+        return z.NEVER;
+      }
+      if (bytes.length !== 32) {
+        ctx.issues.push({ code: "custom", input: value, message: `must decode to 32 bytes, not ${bytes.length}` });
+        return z.NEVER;
+      }
+      return bytes;
+    }),
+  ),
   SHOPIFY_API_KEY: optionalText,
   SHOPIFY_API_SECRET: optionalText,
   SHOPIFY_ORIGIN: origin,
@@ -108,21 +141,22 @@ const settings = z.object({
   WHOP_WEBHOOK_SECRET: optionalText,
   WHOP_ORIGIN: origin,
   // Whop's published pricing (docs.whop.com/fees): 2.7 % + 0.30 per card payment.
-  WHOP_FEE_PERCENT: decimal.refine((value) => Number(value) < 100, "must be below 100").default("2.7"),
-  WHOP_FEE_FIXED: decimal.default("0.30"),
-  PAYOUT_RETRY_MAX_S: z.coerce.number({ error: "must be a number of seconds" })
-    .int("must be a whole number of seconds").min(1, "must be at least 1").default(3600),
-  SANDBOX: z.enum(["0", "1", "true", "false"], { error: "must be 1 or 0" }).optional(),
-  COMPETITION_MIN_DURATION_S: z.coerce.number({ error: "must be a number of seconds" })
-    .int("must be a whole number of seconds").min(1, "must be at least 1").default(3600),
-  SETTLEMENT_DELAY_S: z.coerce.number({ error: "must be a number of seconds" })
-    .int("must be a whole number of seconds").min(0, "must be 0 or more")
-    .max(
-      MAX_SETTLEMENT_DELAY_S,
-      `must be at most ${MAX_SETTLEMENT_DELAY_S} (3 days): the longest competition is sized so that Shopify still shows ` +
-        "its first order at the final sync, which runs when the settlement window closes",
-    ).optional(),
-  ADMIN_USER_IDS: z.string().optional(),
+  WHOP_FEE_PERCENT: z._default(decimal.check(z.refine((value) => Number(value) < 100, "must be below 100")), "2.7"),
+  WHOP_FEE_FIXED: z._default(decimal, "0.30"),
+  PAYOUT_RETRY_MAX_S: z._default(seconds(z.gte(1, "must be at least 1")), 3600),
+  SANDBOX: z.optional(z.enum(["0", "1", "true", "false"], { error: "must be 1 or 0" })),
+  COMPETITION_MIN_DURATION_S: z._default(seconds(z.gte(1, "must be at least 1")), 3600),
+  SETTLEMENT_DELAY_S: z.optional(
+    seconds(
+      z.gte(0, "must be 0 or more"),
+      z.lte(
+        MAX_SETTLEMENT_DELAY_S,
+        `must be at most ${MAX_SETTLEMENT_DELAY_S} (3 days): the longest competition is sized so that Shopify still ` +
+          "shows its first order at the final sync, which runs when the settlement window closes",
+      ),
+    ),
+  ),
+  ADMIN_USER_IDS: z.optional(z.string()),
   METRICS_TOKEN: optionalText,
 });
 

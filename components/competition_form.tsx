@@ -1,263 +1,21 @@
 /**
- * The competition form (create and edit): its fields, the conversion between
- * form values and the shared input schema, and validation with the schema's
- * own messages, so the island and the server say the same thing.
+ * The competition form's markup (create and edit), posting
+ * `application/x-www-form-urlencoded`: its fields with hints and messages.
+ * What the values are and how they convert is `competition_form_values.ts`;
+ * the create-form island renders this same form with its handlers.
  */
-import { competitionInputSchema, type InputRules, METRICS } from "../lib/competitions/input.ts";
-import { describeSplit } from "../lib/competitions/prize_split.ts";
-import type { FieldIssue } from "../lib/core/errors.ts";
-import { isCurrency, parseMoney } from "../lib/core/money.ts";
+import { type Metric, METRICS } from "../lib/competitions/input.ts";
+import {
+  type CompetitionField,
+  type CompetitionFormValues,
+  DURATIONS,
+  endPreview,
+  type FieldErrors,
+  splitPreview,
+} from "./competition_form_values.ts";
 import { FormField } from "./form_field.tsx";
-import { formatDateTime } from "./format.ts";
-
-/** The form's fields, in order. */
-export const COMPETITION_FIELDS = [
-  "title",
-  "description",
-  "prize",
-  "currency",
-  "prizeSplit",
-  "metric",
-  "growthMinBaseline",
-  "startDate",
-  "endDate",
-] as const;
-
-/** One of {@link COMPETITION_FIELDS}. */
-export type CompetitionField = typeof COMPETITION_FIELDS[number];
-
-/**
- * What the form's controls hold: the rules' fields, dates as `datetime-local`
- * values (wall-clock times) in `timeZone` (UTC when absent: the server's
- * render, or a browser without JavaScript), and how long it lasts
- * (`duration`, seconds, or `"custom"` to use `endDate`).
- */
-export type CompetitionFormValues = Record<CompetitionField, string> & {
-  timeZone?: string;
-  duration?: string;
-  /** Who sees each store's figures: `open` (everyone) or `ranks` (privacy mode). */
-  privacy?: string;
-};
-
-/** The message to show next to each field; `""` for the form as a whole. */
-export type FieldErrors = Partial<Record<CompetitionField | "", string>>;
-
-/** The lengths the form offers, in seconds, and a custom end. */
-export const DURATIONS = [
-  { value: "3600", label: "1 hour" },
-  { value: "86400", label: "1 day" },
-  { value: "604800", label: "1 week" },
-  { value: "custom", label: "Custom end" },
-] as const;
-
-const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
-
-/** `timeZone` when the runtime knows it as an IANA zone, else UTC. */
-export function knownTimeZone(timeZone: string | undefined): string {
-  if (!timeZone) return "UTC";
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-    return timeZone;
-  } catch {
-    return "UTC";
-  }
-}
-
-/** How far `timeZone`'s wall clock is ahead of UTC at `ms`, in ms. */
-function zoneOffsetMs(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(ms));
-  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"), part("second"));
-  return wall - Math.floor(ms / 1000) * 1000;
-}
-
-/**
- * A `datetime-local` value read as a wall-clock time in `timeZone`, as ISO
- * 8601 in UTC; other text unchanged (the schema then says what is wrong).
- * @example zonedInputToIso("2026-12-02T09:30", "America/Los_Angeles") // "2026-12-02T17:30:00.000Z"
- */
-export function zonedInputToIso(value: string, timeZone = "UTC"): string {
-  const trimmed = value.trim();
-  const m = LOCAL_DATE_TIME.exec(trimmed);
-  if (!m) return trimmed;
-  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0));
-  // The offset at the guess, then at the result: right on both sides of a daylight-saving change.
-  let ms = wall - zoneOffsetMs(wall, timeZone);
-  ms = wall - zoneOffsetMs(ms, timeZone);
-  return new Date(ms).toISOString();
-}
-
-/**
- * A `datetime-local` value read as UTC, as ISO 8601; other text unchanged.
- * @example utcInputToIso("2026-12-02T09:30") // "2026-12-02T09:30:00Z"
- */
-export function utcInputToIso(value: string): string {
-  const trimmed = value.trim();
-  if (!LOCAL_DATE_TIME.test(trimmed)) return trimmed;
-  return trimmed.length === 16 ? `${trimmed}:00Z` : `${trimmed}Z`;
-}
-
-/**
- * An ISO date-time as a `datetime-local` value in `timeZone` (UTC by default).
- * @example isoToZonedInput("2026-12-02T17:30:00.000Z", "America/Los_Angeles") // "2026-12-02T09:30"
- */
-export function isoToZonedInput(iso: string, timeZone = "UTC"): string {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? iso : new Date(ms + zoneOffsetMs(ms, timeZone)).toISOString().slice(0, 16);
-}
-
-/**
- * An ISO date-time as a `datetime-local` value in UTC.
- * @example isoToUtcInput("2026-12-02T09:30:00.000Z") // "2026-12-02T09:30"
- */
-export function isoToUtcInput(iso: string): string {
-  return isoToZonedInput(iso, "UTC");
-}
-
-/** The next full hour after `now`, as ISO 8601. */
-export function nextFullHour(now: number): string {
-  return new Date(Math.floor(now / 3_600_000) * 3_600_000 + 3_600_000).toISOString();
-}
-
-/**
- * Empty form values (currency preset to USD, the whole prize to 1st place,
- * ranked by revenue); given `now`, the start is the next full hour and the
- * competition lasts a week.
- */
-export function emptyFormValues(now?: number): CompetitionFormValues {
-  const start = now === undefined ? "" : nextFullHour(now);
-  return {
-    title: "",
-    description: "",
-    prize: "",
-    currency: "USD",
-    prizeSplit: "100",
-    metric: "revenue",
-    growthMinBaseline: "100.00",
-    startDate: start && isoToUtcInput(start),
-    endDate: start && isoToUtcInput(new Date(Date.parse(start) + 7 * 86_400_000).toISOString()),
-    timeZone: "UTC",
-    duration: start ? "604800" : "custom",
-  };
-}
-
-/**
- * The split field's text as the schema's list: numbers separated by commas,
- * slashes or spaces, e.g. "60/30/10"; an unreadable one becomes `NaN`, which
- * the schema names.
- * @example splitFromText("60, 30, 10") // [60, 30, 10]
- */
-export function splitFromText(text: string): number[] {
-  return text.split(/[\s,/]+/).filter(Boolean).map((part) => Number(part.replace(/%$/, "")));
-}
-
-/** The split as the form shows it, e.g. "60, 30, 10". */
-export function splitToText(split: readonly number[]): string {
-  return split.join(", ");
-}
-
-/** Reads the form's fields from a posted body; missing fields are `""`. */
-export function readFormValues(body: Record<string, unknown>): CompetitionFormValues {
-  const values = emptyFormValues();
-  for (const field of COMPETITION_FIELDS) {
-    const value = body[field];
-    values[field] = typeof value === "string" ? value : "";
-  }
-  values.timeZone = typeof body.timeZone === "string" ? body.timeZone : "UTC";
-  values.duration = typeof body.duration === "string" ? body.duration : "custom";
-  values.privacy = body.privacy === "ranks" ? "ranks" : "open";
-  return values;
-}
-
-/** The form values as the JSON input the schema and `createCompetition` take. */
-export function formValuesToInput(values: Partial<CompetitionFormValues>): Record<string, string | number[]> {
-  const input: Record<string, string | number[]> = {};
-  const timeZone = knownTimeZone(values.timeZone);
-  for (const field of COMPETITION_FIELDS) {
-    const value = values[field];
-    if (value === undefined) continue;
-    // The rules added later (split, metric, baseline) left empty keep their default (or, editing, their value).
-    if ((field === "prizeSplit" || field === "metric" || field === "growthMinBaseline") && value.trim() === "") {
-      continue;
-    }
-    if (field === "prizeSplit") input[field] = splitFromText(value);
-    else input[field] = field === "startDate" || field === "endDate" ? zonedInputToIso(value, timeZone) : value;
-  }
-  if (values.privacy === "open" || values.privacy === "ranks") input.privacy = values.privacy;
-  // A length chosen from the list sets the end from the start.
-  const seconds = Number(values.duration);
-  const start = typeof input.startDate === "string" ? Date.parse(input.startDate) : NaN;
-  if (values.duration !== "custom" && seconds > 0 && !Number.isNaN(start)) {
-    input.endDate = new Date(start + seconds * 1000).toISOString();
-  }
-  return input;
-}
-
-/** The first message per field from a list of issues (`prizeSplit.2` counts as `prizeSplit`). */
-export function issuesToErrors(issues: FieldIssue[]): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of issues) {
-    const path = issue.path.split(".")[0];
-    const field = (COMPETITION_FIELDS as readonly string[]).includes(path) ? path as CompetitionField : "";
-    errors[field] ??= issue.message;
-  }
-  return errors;
-}
-
-/**
- * The form's messages for a refused submission (a `ValidationError`): per
- * field, or the error's sentence for the form as a whole when no issue names
- * a field.
- */
-export function formErrorsOf(error: { issues: FieldIssue[]; message: string }): FieldErrors {
-  const errors = issuesToErrors(error.issues);
-  return Object.keys(errors).length > 0 ? errors : { "": error.message };
-}
-
-/**
- * What each place would receive, in words, when the prize and split can be
- * read: "1st $300.00, 2nd $150.00, 3rd $50.00"; `null` otherwise.
- */
-export function splitPreview(values: Pick<CompetitionFormValues, "prize" | "currency" | "prizeSplit">): string | null {
-  const currency = values.currency.trim().toUpperCase();
-  const split = splitFromText(values.prizeSplit);
-  if (!isCurrency(currency) || split.length === 0 || split.some((share) => !Number.isInteger(share) || share <= 0)) {
-    return null;
-  }
-  if (split.reduce((sum, share) => sum + share, 0) !== 100) return null;
-  try {
-    return describeSplit(parseMoney(values.prize.trim(), currency), split, currency);
-  } catch {
-    return null;
-  }
-}
-
-/** One sentence per metric, for the form and the competition page. */
-export const METRIC_SENTENCES: Record<typeof METRICS[number], string> = {
-  revenue: "Ranked by revenue: the sum of each store's counted orders in the window, net of refunds.",
-  orders: "Ranked by orders: the number of counted orders each store received in the window.",
-  growth:
-    "Ranked by growth: each store's revenue in the window over its own revenue in the equal period just before the start; stores below the minimum baseline rank after, by revenue.",
-};
-
-/**
- * Validates form values with the shared schema; `{}` when they are valid.
- * @example validateCompetitionForm(values, { now: Date.now(), minDurationS: 3600 }).title
- */
-export function validateCompetitionForm(values: CompetitionFormValues, rules: InputRules): FieldErrors {
-  const result = competitionInputSchema(rules).safeParse(formValuesToInput(values));
-  if (result.success) return {};
-  return issuesToErrors(result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })));
-}
+import { knownTimeZone } from "./local_date_time.ts";
+import { METRIC_LABELS, METRIC_SENTENCES } from "./page_text.ts";
 
 /** Props of {@link CompetitionForm}. */
 export interface CompetitionFormProps {
@@ -272,16 +30,6 @@ export interface CompetitionFormProps {
   /** A form-only control changed: the length (`duration`) or who sees the figures (`privacy`). */
   onFormInput?: (name: "duration" | "privacy", value: string) => void;
   onSubmit?: (event: SubmitEvent) => void;
-}
-
-/** The end the chosen length gives, for people ("Ends Dec 8, 2026, 15:00 PST"), or how to set a custom one. */
-export function endPreview(values: CompetitionFormValues): string {
-  const timeZone = knownTimeZone(values.timeZone);
-  const input = formValuesToInput(values);
-  const end = typeof input.endDate === "string" ? Date.parse(input.endDate) : NaN;
-  if ((values.duration ?? "custom") === "custom") return "Pick the end below.";
-  if (Number.isNaN(end)) return "Pick the start first.";
-  return `Ends ${formatDateTime(new Date(end).toISOString(), timeZone)}`;
 }
 
 /** The form, posting `application/x-www-form-urlencoded` to `action`. */
@@ -417,33 +165,7 @@ export function CompetitionForm(props: CompetitionFormProps) {
   );
 }
 
-/** How each metric is named in the form. */
-const METRIC_LABELS: Record<typeof METRICS[number], string> = {
-  revenue: "Revenue",
-  orders: "Number of orders",
-  growth: "Growth over the period before",
-};
-
-function metricOf(value: string): typeof METRICS[number] {
-  return (METRICS as readonly string[]).includes(value) ? value as typeof METRICS[number] : "revenue";
-}
-
-/** A competition's rules (money as decimal strings, dates ISO, the split as a list) as form values. */
-export function competitionFormValues(
-  competition: Omit<CompetitionFormValues, "prizeSplit"> & { prizeSplit: readonly number[] },
-): CompetitionFormValues {
-  return {
-    title: competition.title,
-    description: competition.description,
-    prize: competition.prize,
-    currency: competition.currency,
-    prizeSplit: splitToText(competition.prizeSplit),
-    metric: competition.metric,
-    growthMinBaseline: competition.growthMinBaseline,
-    startDate: isoToUtcInput(competition.startDate),
-    endDate: isoToUtcInput(competition.endDate),
-    timeZone: "UTC",
-    duration: "custom",
-    privacy: competition.privacy ?? "open",
-  };
+/** The metric a select value names; revenue for anything else. */
+function metricOf(value: string): Metric {
+  return (METRICS as readonly string[]).includes(value) ? value as Metric : "revenue";
 }

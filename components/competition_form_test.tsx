@@ -1,18 +1,16 @@
 import assert from "node:assert/strict";
 import { renderToString } from "preact-render-to-string";
+import { CompetitionForm } from "./competition_form.tsx";
 import {
-  CompetitionForm,
   emptyFormValues,
   endPreview,
   formValuesToInput,
-  isoToZonedInput,
   issuesToErrors,
-  knownTimeZone,
   splitFromText,
   splitPreview,
   validateCompetitionForm,
-  zonedInputToIso,
-} from "./competition_form.tsx";
+} from "./competition_form_values.ts";
+import { isoToZonedInput, knownTimeZone, zonedInputToIso } from "./local_date_time.ts";
 
 Deno.test("competition form - the split field reads 60/30/10 and shows each place's amount", () => {
   assert.deepEqual(splitFromText("60, 30, 10"), [60, 30, 10]);

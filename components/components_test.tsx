@@ -9,11 +9,10 @@ import { PayoutState } from "./payout_state.tsx";
 import {
   emptyFormValues,
   formValuesToInput,
-  isoToUtcInput,
   issuesToErrors,
-  utcInputToIso,
   validateCompetitionForm,
-} from "./competition_form.tsx";
+} from "./competition_form_values.ts";
+import { isoToUtcInput, utcInputToIso } from "./local_date_time.ts";
 import { createCompetition } from "../lib/competitions/competitions.ts";
 import { ValidationError } from "../lib/core/errors.ts";
 

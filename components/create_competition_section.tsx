@@ -1,5 +1,5 @@
 /** The "create a competition" card: the new-competition page and the dashboard's create tab show it. */
-import type { CompetitionFormValues, FieldErrors } from "./competition_form.tsx";
+import type { CompetitionFormValues, FieldErrors } from "./competition_form_values.ts";
 import { CreateFormIsland } from "./island_wrappers.ts";
 
 /** The create form section, also shown on the dashboard's "create" tab. */

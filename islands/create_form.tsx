@@ -6,16 +6,15 @@
  * focus moves to the first field in error.
  */
 import { useEffect, useReducer, useRef } from "preact/hooks";
+import { CompetitionForm } from "../components/competition_form.tsx";
 import {
   COMPETITION_FIELDS,
   type CompetitionField,
-  CompetitionForm,
   type CompetitionFormValues,
   type FieldErrors,
-  isoToZonedInput,
   validateCompetitionForm,
-  zonedInputToIso,
-} from "../components/competition_form.tsx";
+} from "../components/competition_form_values.ts";
+import { isoToZonedInput, zonedInputToIso } from "../components/local_date_time.ts";
 
 /** Props: where to post, the values and server errors to start from, and the rules' settings. */
 export interface CreateFormProps {

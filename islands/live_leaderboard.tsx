@@ -10,9 +10,10 @@
 import { useComputed, useSignal } from "@preact/signals";
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { LeaderboardTable, type RankMove } from "../components/leaderboard_table.tsx";
-import { formatDecimalMoney, ordinal } from "../components/format.ts";
+import { ordinal } from "../components/format.ts";
+import { winnerFigure } from "../components/winner_figure.ts";
 import { competitionFeed } from "./competition_feed.ts";
-import type { ConnectionState, LeaderboardJson, PlaceJson } from "./live_stream.ts";
+import type { ConnectionState, LeaderboardJson } from "./live_stream.ts";
 
 /** Props: exactly the JSON of `GET /api/competitions/:id/leaderboard`. */
 export type LiveLeaderboardProps = LeaderboardJson & { youParticipantId?: string };
@@ -64,13 +65,6 @@ async function ownBoard(competitionId: string): Promise<LeaderboardJson | undefi
     credentials: "same-origin",
   }).catch(() => undefined);
   return response?.ok ? await response.json() : undefined;
-}
-
-/** What the winner won with, in the competition's metric: money, a number of orders, or growth. */
-function winnerFigure(competition: LeaderboardJson["competition"], winner: PlaceJson & { revenue: string }): string {
-  if (competition.metric === "orders" && winner.value) return `${winner.value} orders`;
-  if (competition.metric === "growth" && winner.value) return `${winner.value} growth`;
-  return formatDecimalMoney(winner.revenue, competition.currency);
 }
 
 /** The leaderboard that updates itself; `<LiveLeaderboard {...leaderboardJson} />`. */

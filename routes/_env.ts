@@ -1,12 +1,11 @@
 /**
  * What every route shares: the Hono environment type, the dependencies the
- * app is built from, and the body readers. Routes import this module (and
+ * app is built from, and the error body. Routes import this module (and
  * `lib/`), never `app.ts` or one another, so the import graph has no cycle:
  * `main.ts` → `app.ts` → `routes/` → `lib/`.
  */
 import type Whop from "@whop/sdk";
 import type { Config } from "../config.ts";
-import { ValidationError } from "../lib/core/errors.ts";
 import type { CallerVariables } from "../lib/web/middleware/caller.ts";
 import type { RequestLogVariables } from "../lib/web/middleware/request_log.ts";
 import type { ClientAddressVariables, ServeBindings } from "../lib/web/middleware/client_address.ts";
@@ -46,24 +45,4 @@ export interface ErrorBody {
   error: string;
   issues?: { path: string; message: string }[];
   requestId?: string;
-}
-
-/** Reads a form body (urlencoded or multipart), or throws a 400 with a clear sentence. */
-export async function readForm(
-  c: { req: { parseBody: () => Promise<Record<string, string | File | (string | File)[]>> } },
-) {
-  try {
-    return await c.req.parseBody();
-  } catch {
-    throw new ValidationError([], "The form could not be read; please submit it again.");
-  }
-}
-
-/** Reads a JSON request body, or throws a 400 with a clear sentence. */
-export async function readJson(c: { req: { json: () => Promise<unknown> } }): Promise<unknown> {
-  try {
-    return await c.req.json();
-  } catch {
-    throw new ValidationError([], "The request body must be valid JSON.");
-  }
 }

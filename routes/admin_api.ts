@@ -16,14 +16,14 @@ export interface OperatorJobs {
   run(name: string): Promise<boolean>;
 }
 
-/** Routes under `/api/admin`. */
-export function adminApi(deps: AppDeps & { jobs: OperatorJobs }): Hono<AppEnv> {
+/** Routes: `GET /api/admin/jobs`, `POST /api/admin/jobs/:name/run`. */
+export function adminApiRoutes(deps: AppDeps & { jobs: OperatorJobs }): Hono<AppEnv> {
   const requireAdmin = (c: { var: AppEnv["Variables"] }) => {
     const userId = requireUserId(c);
     if (!deps.config.adminUserIds.includes(userId)) throw new ForbiddenError("Only operators can see the jobs.");
   };
   return new Hono<AppEnv>()
-    .get("/jobs", async (c) => {
+    .get("/api/admin/jobs", async (c) => {
       requireAdmin(c);
       const [jobs, flaggedPayouts] = await Promise.all([
         listJobRuns(deps.kv, deps.jobs.list),
@@ -31,7 +31,7 @@ export function adminApi(deps: AppDeps & { jobs: OperatorJobs }): Hono<AppEnv> {
       ]);
       return c.json({ jobs, flaggedPayouts });
     })
-    .post("/jobs/:name/run", async (c) => {
+    .post("/api/admin/jobs/:name/run", async (c) => {
       requireAdmin(c);
       const job = deps.jobs.list.find((candidate) => candidate.name === c.req.param("name"));
       if (!job) throw new NotFoundError(`There is no job named ${c.req.param("name")}.`);

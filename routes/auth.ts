@@ -5,6 +5,7 @@
  * session cookie set) and `POST /logout`.
  */
 import { Hono } from "hono";
+import * as z from "zod/mini";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppDeps, AppEnv } from "./_env.ts";
 import { createSession, deleteSession, SESSION_TTL_MS, sessionCookieName } from "../lib/core/sessions.ts";
@@ -12,7 +13,16 @@ import { saveUser } from "../lib/core/users.ts";
 import { beginSignIn, completeSignIn, OAUTH_STATE_TTL_MS, signInCookieName } from "../lib/whop/oauth.ts";
 import { log } from "../lib/core/log.ts";
 import { RATE_LIMITS, RateLimiter } from "../lib/web/rate_limit.ts";
+import { QUERY_TEXT, validQuery } from "../lib/web/validate.ts";
 import { landingPageOf } from "../lib/competitions/views.ts";
+
+/** What Whop's authorize page sends back: the code and state, or the error. */
+const CALLBACK_QUERY = z.object({
+  code: QUERY_TEXT,
+  state: QUERY_TEXT,
+  error: QUERY_TEXT,
+  error_description: QUERY_TEXT,
+});
 
 function cookieOptions(appUrl: string) {
   return { httpOnly: true, sameSite: "Lax", path: "/", secure: appUrl.startsWith("https:") } as const;
@@ -31,22 +41,23 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
   const binderCookie = signInCookieName(deps.config.appUrl);
   const limiter = new RateLimiter(deps.kv, deps.now);
   return new Hono<AppEnv>()
-    .get("/login", async (c) => {
+    .get("/login", validQuery(z.object({ returnTo: QUERY_TEXT })), async (c) => {
       await limiter.consume(RATE_LIMITS.signInStarts, c.var.clientAddress);
-      const { url, binder } = await beginSignIn(deps, c.req.query("returnTo"));
+      const { url, binder } = await beginSignIn(deps, c.req.valid("query").returnTo);
       setCookie(c, binderCookie, binder, { ...cookieOptions(deps.config.appUrl), maxAge: OAUTH_STATE_TTL_MS / 1000 });
       c.header("cache-control", "no-store");
       return c.redirect(url.href, 302);
     })
-    .get("/auth/callback", async (c) => {
+    .get("/auth/callback", validQuery(CALLBACK_QUERY), async (c) => {
       const binder = getCookie(c, binderCookie);
       // Spent whatever happens next: a sign-in binder is good for one callback.
       deleteCookie(c, binderCookie, cookieOptions(deps.config.appUrl));
+      const query = c.req.valid("query");
       const { identity, returnTo } = await completeSignIn(deps, {
-        code: c.req.query("code"),
-        state: c.req.query("state"),
-        error: c.req.query("error"),
-        errorDescription: c.req.query("error_description"),
+        code: query.code,
+        state: query.state,
+        error: query.error,
+        errorDescription: query.error_description,
         binder,
       });
       const now = deps.now();

@@ -6,6 +6,7 @@
  * the only page any site may frame (`frame-ancestors *`).
  */
 import { Hono } from "hono";
+import * as z from "zod/mini";
 import { h } from "preact";
 import type { AppDeps, AppEnv } from "./_env.ts";
 import { getCompetition, isLive } from "../lib/competitions/competitions.ts";
@@ -13,6 +14,7 @@ import { leaderboardView } from "../lib/competitions/views.ts";
 import { assertPubliclyVisible } from "../lib/competitions/privacy.ts";
 import { renderFramedPage } from "../lib/web/render.tsx";
 import { EmbedBoardIsland } from "../components/island_wrappers.ts";
+import { QUERY_TEXT, validQuery } from "../lib/web/validate.ts";
 
 /** Places shown unless `?places=` asks for 1–10. */
 export const DEFAULT_EMBED_PLACES = 5;
@@ -23,19 +25,24 @@ export function embedPlaces(value: string | undefined): number {
   return Number.isInteger(places) && places >= 1 && places <= 10 ? places : DEFAULT_EMBED_PLACES;
 }
 
+/** `?theme=light|dark` (else the reader's scheme) and `?places=` (see {@link embedPlaces}). */
+const EMBED_QUERY = z.object({
+  theme: z.catch(z.optional(z.enum(["light", "dark"])), undefined),
+  places: z.pipe(QUERY_TEXT, z.transform(embedPlaces)),
+});
+
 /** The embed route; mount with `app.route("/", embedRoutes(deps))`. */
 export function embedRoutes(deps: AppDeps): Hono<AppEnv> {
-  return new Hono<AppEnv>().get("/embed/competitions/:id", async (c) => {
+  return new Hono<AppEnv>().get("/embed/competitions/:id", validQuery(EMBED_QUERY), async (c) => {
     const competition = await getCompetition(deps.kv, c.req.param("id"));
     assertPubliclyVisible(competition);
-    const theme = c.req.query("theme");
-    const places = embedPlaces(c.req.query("places"));
+    const { theme, places } = c.req.valid("query");
     c.set("cspFrameAncestors", ["*"]);
     c.header("Cache-Control", "no-cache");
     return renderFramedPage(c, {
       title: competition.title,
       stylesheet: "/static/embed.css",
-      theme: theme === "light" || theme === "dark" ? theme : undefined,
+      theme,
       body: h(EmbedBoardIsland, {
         board: await leaderboardView(deps.kv, competition, places),
         places,

@@ -15,15 +15,15 @@ const EVENT_STREAM_HEADERS = {
 } as const;
 
 /**
- * Routes under `/api/competitions`: the event stream. Every connection (with
+ * Routes: `GET /api/competitions/:id/events`, the event stream. Every connection (with
  * or without `Last-Event-ID`) starts with a fresh snapshot, so a reconnect
  * never misses state; an unknown competition, or a private one read by
  * anyone but its creator, answers 404 JSON.
  */
-export function eventsApi(deps: AppDeps): Hono<AppEnv> {
+export function eventsApiRoutes(deps: AppDeps): Hono<AppEnv> {
   const hub = deps.live ?? createLiveHub(deps.kv);
   return new Hono<AppEnv>()
-    .get("/:id/events", async (c) => {
+    .get("/api/competitions/:id/events", async (c) => {
       const competition = await getVisibleCompetition(deps.kv, c.req.param("id"), c.var.userId);
       return c.body(hub.open(competition.id), 200, EVENT_STREAM_HEADERS);
     });

@@ -4,28 +4,30 @@
  * anyone else, signed in or not: a competition's flags are not there for
  * them) and `POST /api/competitions/:id/flags/:flagId`
  * (`{decision: "count"|"exclude", note?}`, the creator only, once, until the
- * results are final). The rules live in `lib/competitions/flags.ts`.
+ * results are final). The body's fields are read at the edge; the rules live
+ * in `lib/competitions/flags.ts`.
  */
 import { Hono } from "hono";
-import { type AppDeps, type AppEnv, readJson } from "./_env.ts";
+import type { AppDeps, AppEnv } from "./_env.ts";
 import { decideFlag, flagsFor } from "../lib/competitions/flags.ts";
+import { fieldsOf, validJson } from "../lib/web/validate.ts";
 
-/** Routes under `/api/competitions`. */
-export function flagsApi(deps: AppDeps): Hono<AppEnv> {
+/** Routes: `/api/competitions/:id/flags` and `/api/competitions/:id/flags/:flagId`. */
+export function flagsApiRoutes(deps: AppDeps): Hono<AppEnv> {
   const isOperator = (userId: string | undefined) => userId !== undefined && deps.config.adminUserIds.includes(userId);
   return new Hono<AppEnv>()
-    .get("/:id/flags", async (c) => {
+    .get("/api/competitions/:id/flags", async (c) => {
       const userId = c.var.userId;
       return c.json(await flagsFor(deps.kv, c.req.param("id"), userId, isOperator(userId)));
     })
-    .post("/:id/flags/:flagId", async (c) => {
+    .post("/api/competitions/:id/flags/:flagId", validJson(fieldsOf("decision", "note")), async (c) => {
       const userId = c.var.userId;
       const { flag } = await decideFlag(deps.kv, {
         competitionId: c.req.param("id"),
         flagId: c.req.param("flagId"),
         userId,
         isOperator: isOperator(userId),
-        body: await readJson(c),
+        body: c.req.valid("json"),
         now: deps.now(),
         sendNotification: deps.lifecycle?.sendNotification,
       });

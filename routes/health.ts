@@ -10,7 +10,7 @@ export function healthRoutes(deps: Pick<AppDeps, "kv">): Hono<AppEnv> {
       await pingKv(deps.kv);
       return c.json({ ok: true });
     } catch {
-      return c.json({ ok: false, error: "The database does not answer." }, 503);
+      return c.json({ ok: false, error: "The database does not answer.", requestId: c.var.requestId }, 503);
     }
   });
 }

@@ -13,7 +13,7 @@ export function metricsRoutes(deps: Pick<AppDeps, "kv" | "config"> & { live: Liv
   const expected = deps.config.metricsToken ? new TextEncoder().encode(`Bearer ${deps.config.metricsToken}`) : null;
   return new Hono<AppEnv>().get("/metrics", async (c) => {
     if (expected && !sameBytes(new TextEncoder().encode(c.req.header("authorization") ?? ""), expected)) {
-      return c.text("The metrics need the bearer token set in METRICS_TOKEN.\n", 401, {
+      return c.text(`The metrics need the bearer token set in METRICS_TOKEN. (request ${c.var.requestId})\n`, 401, {
         "WWW-Authenticate": 'Bearer realm="metrics"',
       });
     }

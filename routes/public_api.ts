@@ -19,15 +19,15 @@ export const PUBLIC_CACHE_CONTROL = "public, max-age=5";
 /** CORS headers a cross-origin reader needs on every answer, 304 included. */
 const CORS_HEADERS = ["access-control-allow-origin", "access-control-expose-headers"];
 
-/** Routes under `/api/public`. */
-export function publicApi(deps: AppDeps): Hono<AppEnv> {
+/** Routes: `GET /api/public/competitions/:id`. */
+export function publicApiRoutes(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>()
     .use(
-      "/competitions/*",
+      "/api/public/competitions/*",
       cors({ origin: "*", allowMethods: ["GET"], allowHeaders: ["If-None-Match"], exposeHeaders: ["ETag"] }),
       etag({ retainedHeaders: [...RETAINED_304_HEADERS, ...CORS_HEADERS] }),
     )
-    .get("/competitions/:id", async (c) => {
+    .get("/api/public/competitions/:id", async (c) => {
       const competition = await getCompetition(deps.kv, c.req.param("id"));
       assertPubliclyVisible(competition);
       c.header("Cache-Control", PUBLIC_CACHE_CONTROL);

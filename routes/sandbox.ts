@@ -10,29 +10,19 @@
  *   competition's start to now and starts it (status job), then 303s back.
  */
 import { type Context, Hono } from "hono";
-import { type AppDeps, type AppEnv, readForm } from "./_env.ts";
-import { getVisibleCompetition } from "../lib/competitions/competitions.ts";
-import { ForbiddenError } from "../lib/core/errors.ts";
+import type { AppDeps, AppEnv } from "./_env.ts";
+import { getOwnCompetition } from "../lib/competitions/actions.ts";
+import { fieldsOf, validForm } from "../lib/web/validate.ts";
 import { log } from "../lib/core/log.ts";
-import { requireUserId } from "../lib/web/middleware/caller.ts";
+import { requireUserId, signedIn } from "../lib/web/middleware/caller.ts";
 import { competitionId } from "../lib/web/middleware/competition_id.ts";
 import type { LifecycleServices } from "../lib/competitions/settlement.ts";
 import type { SandboxControls, WaitOptions } from "../sandbox/demo/fast_forward.ts";
 import { safeReturnPath } from "../lib/web/return_path.ts";
 
-/** The caller, when it created the competition; 401 signed out, 404 for another's draft, 403 for anyone else. */
-async function creatorOnly(c: Context<AppEnv>, deps: AppDeps) {
-  const userId = requireUserId(c);
-  const competition = await getVisibleCompetition(deps.kv, c.req.param("id")!, userId);
-  if (competition.creatorId !== userId) {
-    throw new ForbiddenError("Only the creator can fast-forward this competition.");
-  }
-  return competition;
-}
-
-/** Where to go back to: the form's `returnTo` (a path on this site), else the manage page. */
-async function backTo(c: Context<AppEnv>, id: string): Promise<string> {
-  return safeReturnPath((await readForm(c)).returnTo, `/competitions/${id}/manage`);
+/** The competition of the path, when the caller created it; 401 signed out, 404 for another's draft, 403 for anyone else. */
+function creatorOnly(c: Context<AppEnv>, deps: AppDeps) {
+  return getOwnCompetition(deps.kv, c.req.param("id")!, requireUserId(c), "fast-forward");
 }
 
 /** Routes: the sandbox's fast-forward and start-now; mount only in sandbox mode, with its `controls`. */
@@ -42,9 +32,9 @@ export function sandboxRoutes(
   const routes = new Hono<AppEnv>();
   routes.use("/sandbox/competitions/:id/*", competitionId());
   return routes
-    .post("/sandbox/competitions/:id/fast-forward", async (c) => {
+    .post("/sandbox/competitions/:id/fast-forward", signedIn, validForm(fieldsOf("returnTo")), async (c) => {
       const competition = await creatorOnly(c, deps);
-      const location = await backTo(c, competition.id);
+      const location = safeReturnPath(c.req.valid("form").returnTo, `/competitions/${competition.id}/manage`);
       const settled = await deps.controls.fastForwardCompetition(deps.lifecycle, competition.id, deps.wait);
       log("info", "sandbox: competition fast-forwarded", {
         competitionId: competition.id,
@@ -53,9 +43,9 @@ export function sandboxRoutes(
       });
       return c.redirect(location, 303);
     })
-    .post("/sandbox/competitions/:id/start-now", async (c) => {
+    .post("/sandbox/competitions/:id/start-now", signedIn, validForm(fieldsOf("returnTo")), async (c) => {
       const competition = await creatorOnly(c, deps);
-      const location = await backTo(c, competition.id);
+      const location = safeReturnPath(c.req.valid("form").returnTo, `/competitions/${competition.id}/manage`);
       const started = await deps.controls.startCompetitionNow(deps.lifecycle, competition.id);
       log("info", "sandbox: competition started now", { competitionId: competition.id, status: started.status });
       return c.redirect(location, 303);

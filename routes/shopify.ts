@@ -12,13 +12,14 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { type AppDeps, type AppEnv, readForm } from "./_env.ts";
+import type { AppDeps, AppEnv } from "./_env.ts";
 import { isFormPost } from "../lib/web/forms.ts";
 import { AppError, ValidationError } from "../lib/core/errors.ts";
 import { log } from "../lib/core/log.ts";
-import { requireUserId } from "../lib/web/middleware/caller.ts";
+import { requireUserId, signedIn } from "../lib/web/middleware/caller.ts";
+import { fieldsOf, validFormOrJson } from "../lib/web/validate.ts";
+import { competitionActions } from "../lib/competitions/actions.ts";
 import {
-  beginJoin,
   CALLBACK_PATH,
   completeJoin,
   MAX_WEBHOOK_BYTES,
@@ -28,7 +29,7 @@ import {
   WEBHOOK_PATH,
 } from "../lib/shopify/mod.ts";
 import { JoinRefused } from "../lib/shopify/join.ts";
-import { RATE_LIMITS, RateLimiter } from "../lib/web/rate_limit.ts";
+import { RateLimiter } from "../lib/web/rate_limit.ts";
 import { bodyBudget } from "../lib/web/body_budget.ts";
 import { type JoinRefusalCode, joinRefusalCodeOf } from "../lib/competitions/participants.ts";
 
@@ -45,30 +46,19 @@ const MAX_HEADER_ID = 100;
 export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hono<AppEnv> {
   const shopify = deps.shopify;
   const limiter = new RateLimiter(deps.kv, deps.now);
+  const actions = competitionActions(deps);
   // At most 4 MB of webhook bodies buffered at once, whatever a flood sends.
   const webhookBodies = bodyBudget({ budgetBytes: 4 * MAX_WEBHOOK_BYTES, maxBody: MAX_WEBHOOK_BYTES });
   return new Hono<AppEnv>()
-    .post("/api/competitions/:id/join", async (c) => {
-      const userId = requireUserId(c);
+    .post("/api/competitions/:id/join", signedIn, validFormOrJson(fieldsOf("shop")), async (c) => {
       const form = isFormPost(c.req.header("content-type"));
-      let shop: unknown;
-      if (form) {
-        shop = (await readForm(c)).shop;
-      } else {
-        try {
-          shop = ((await c.req.json()) as { shop?: unknown })?.shop;
-        } catch {
-          throw new ValidationError([], "The request body must be valid JSON.");
-        }
-      }
       const competitionId = c.req.param("id");
       let start;
       try {
-        await limiter.consume(RATE_LIMITS.joinAttempts, userId);
-        start = await beginJoin(shopify, {
+        start = await actions.startJoin(shopify, {
           competitionId,
-          userId,
-          shop,
+          userId: requireUserId(c),
+          shop: c.req.valid("json").shop,
           userAgent: c.req.header("user-agent") ?? "",
           requestUrl: c.req.url,
         });
@@ -124,13 +114,13 @@ export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hon
         const shop = c.req.header("x-shopify-shop-domain");
         const webhookId = c.req.header("x-shopify-webhook-id") ?? c.req.header("x-shopify-event-id");
         if (!topic || !shop || !webhookId) {
-          return c.json(
-            { error: "X-Shopify-Topic, X-Shopify-Shop-Domain and X-Shopify-Webhook-Id are required." },
-            400,
+          throw new ValidationError(
+            [],
+            "X-Shopify-Topic, X-Shopify-Shop-Domain and X-Shopify-Webhook-Id are required.",
           );
         }
         if (topic.length > MAX_HEADER_ID || webhookId.length > MAX_HEADER_ID) {
-          return c.json({ error: "X-Shopify-Topic and X-Shopify-Webhook-Id are at most 100 characters." }, 400);
+          throw new ValidationError([], "X-Shopify-Topic and X-Shopify-Webhook-Id are at most 100 characters.");
         }
         const outcome = await processWebhook(shopify, {
           topic,
@@ -139,7 +129,7 @@ export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hon
           eventId: c.req.header("x-shopify-event-id"),
           body: new TextDecoder().decode(body),
         });
-        if (outcome.status === 400) return c.json({ error: outcome.error }, 400);
+        if (outcome.status === 400) throw new ValidationError([], outcome.error);
         return c.json({ ok: true, result: outcome.result });
       },
     );

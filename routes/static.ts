@@ -42,8 +42,8 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
 const REVALIDATE = "public, max-age=300, must-revalidate";
 
 /**
- * The static file routes, to mount at `/static`.
- * @example app.route("/static", staticRoutes());
+ * The static file routes, `GET /static/*` (full paths, like every route module).
+ * @example app.route("/", staticRoutes());
  */
 export function staticRoutes(options: StaticOptions = {}): Hono {
   const embedded = options.root ? undefined : embeddedAssets();
@@ -58,8 +58,8 @@ export function staticRoutes(options: StaticOptions = {}): Hono {
       { etag: `W/"${file.size.toString(16)}-${file.mtime.toString(16)}"`, read: () => Deno.readFile(file.path) };
   };
   const app = new Hono();
-  app.use(compress());
-  app.get("/:path{.+}", async (c) => {
+  app.use("/static/*", compress());
+  app.get("/static/:path{.+}", async (c) => {
     const path = c.req.param("path");
     const file = await find(path);
     if (!file) return c.notFound();

@@ -16,7 +16,7 @@ Deno.test("islands - a release build serves the embedded files and manifest from
   assert.deepEqual(currentIslandManifest(), manifest);
 
   const app = new Hono();
-  app.route("/static", staticRoutes());
+  app.route("/", staticRoutes());
   const bundle = await app.request("/static/islands/boot-AB12CD34.js");
   assert.equal(bundle.status, 200);
   assert.equal(bundle.headers.get("Cache-Control"), "public, max-age=31536000, immutable");

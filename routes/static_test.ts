@@ -17,7 +17,7 @@ async function fixture() {
   await Deno.writeTextFile(join(root, ".env"), "X=1");
   await Deno.symlink(join(dir, "secret.txt"), join(root, "leak.txt"));
   const app = new Hono();
-  app.route("/static", staticRoutes({ root }));
+  app.route("/", staticRoutes({ root }));
   return { app, cleanup: () => Deno.remove(dir, { recursive: true }) };
 }
 

@@ -17,8 +17,8 @@ import { toDecimalString } from "../lib/core/money.ts";
 import { createWhopNotificationSender } from "../lib/whop/notification_sender.ts";
 import { receiveWhopWebhook, WHOP_WEBHOOK_MAX_BYTES, WHOP_WEBHOOK_PATH } from "../lib/whop/webhooks.ts";
 
-/** The Whop routes; mount at `/`. */
-export function whopApi(deps: AppDeps): Hono<AppEnv> {
+/** The Whop routes, full paths. */
+export function whopRoutes(deps: AppDeps): Hono<AppEnv> {
   const whopDeps: WhopDeps = {
     kv: deps.kv,
     config: deps.config,

@@ -10,6 +10,7 @@ import { createTestApp, type TestApp } from "../testing/test_app.ts";
 import { joinStore, participantOf } from "../testing/shopify.ts";
 import { type Competition, updateCompetition } from "../lib/competitions/competitions.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
+import { postForm } from "../testing/page_fixtures.ts";
 
 const EXPERIENCE = "exp_BuildersClub01";
 const ADMIN = "user_ClubAdmin01";
@@ -165,4 +166,52 @@ Deno.test("community - Whop failing the access check is a 502 to retry, never an
   const checks = t.whop!.experiences.checks.filter((check) => check.userId === MEMBER).length;
   assert.equal((await t.request(`/experiences/${EXPERIENCE}`, { userId: MEMBER })).status, 200);
   assert.equal(t.whop!.experiences.checks.filter((check) => check.userId === MEMBER).length, checks);
+});
+
+Deno.test("community - an experience id with stray whitespace is trimmed before it is authorised: a non-admin is refused on every surface, and nothing is created", async () => {
+  await using t = await createTestApp({}, { whop: true });
+  t.whop!.experiences.add({
+    id: EXPERIENCE,
+    name: "Builders Club",
+    members: { [ADMIN]: "admin", [MEMBER]: "customer" },
+  });
+  const start = t.clock.ms + 3600_000;
+  const rules = {
+    title: "Hijack Cup",
+    prize: "100.00",
+    currency: "USD",
+    startDate: new Date(start).toISOString(),
+    endDate: new Date(start + 7 * 86_400_000).toISOString(),
+  };
+  const form = { ...rules, startDate: rules.startDate.slice(0, 16), endDate: rules.endDate.slice(0, 16) };
+  for (const padded of [` ${EXPERIENCE}`, `${EXPERIENCE} `, `\t${EXPERIENCE}`, `\n${EXPERIENCE}`, `${EXPERIENCE}\n`]) {
+    for (const [userId, status] of [[OUTSIDER, 404], [MEMBER, 403]] as const) {
+      const named = `${JSON.stringify(padded)} as ${userId}`;
+      const api = await t.request("/api/competitions", {
+        method: "POST",
+        userId,
+        json: { ...rules, experienceId: padded },
+      });
+      assert.equal(api.status, status, `the API, ${named}`);
+      await api.body?.cancel();
+      const page = await postForm(t, "/competitions/new", { ...form, experienceId: padded }, userId);
+      assert.equal(page.status, status, `the new-competition form, ${named}`);
+      await page.body?.cancel();
+      const community = await postForm(t, `/experiences/${encodeURIComponent(padded)}/competitions`, form, userId);
+      assert.equal(community.status, status, `the community's form, ${named}`);
+      await community.body?.cancel();
+    }
+  }
+  for (const userId of [OUTSIDER, MEMBER]) {
+    const own = await (await t.request("/api/competitions?creator=me", { userId })).json();
+    assert.deepEqual(own.competitions, [], `nothing was created for ${userId}`);
+  }
+  // The community's admin may send it padded: it is stored as authorised, trimmed.
+  const admin = await t.request("/api/competitions", {
+    method: "POST",
+    userId: ADMIN,
+    json: { ...rules, experienceId: `\t${EXPERIENCE} ` },
+  });
+  assert.equal(admin.status, 201);
+  assert.equal((await admin.json()).competition.experienceId, EXPERIENCE);
 });

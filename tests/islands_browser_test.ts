@@ -18,7 +18,7 @@ const CountdownIsland = island(Countdown, "countdown");
 function demoApp(): Hono {
   const app = new Hono();
   app.use(csp());
-  app.route("/static", staticRoutes());
+  app.route("/", staticRoutes());
   app.get("/plain", (c) => renderPage(c, { title: "Plain", body: h("p", null, "Nothing to run.") }));
   app.get("/countdown", (c) =>
     renderPage(c, {

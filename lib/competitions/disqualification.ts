@@ -50,6 +50,15 @@ function checkReason(reason: unknown, required: boolean): string {
   return text;
 }
 
+/**
+ * Whether the creator can still take stores out of the ranking or put them
+ * back: the competition is funded and its results are not yet frozen.
+ */
+export function canChangeRanking(competition: Pick<Competition, "status" | "resultsFrozenAt">): boolean {
+  return (competition.status === "UPCOMING" || competition.status === "ACTIVE" || competition.status === "SETTLING") &&
+    !competition.resultsFrozenAt;
+}
+
 /** What a disqualify or reinstate call changes. */
 export interface DisqualifyRequest {
   competitionId: string;
@@ -85,12 +94,11 @@ export async function setDisqualification(kv: Deno.Kv, request: DisqualifyReques
     if (!participant || participant.competitionId !== competitionId) {
       throw new NotFoundError("There is no such store in this competition.");
     }
-    if (competition.status === "COMPLETED" || competition.resultsFrozenAt) {
-      throw new ConflictError("The results of this competition are final; its stores can no longer change.");
-    }
-    if (competition.status !== "UPCOMING" && competition.status !== "ACTIVE" && competition.status !== "SETTLING") {
+    if (!canChangeRanking(competition)) {
       throw new ConflictError(
-        `This competition is ${competition.status.toLowerCase()}; there is no ranking to change.`,
+        competition.status === "COMPLETED" || competition.resultsFrozenAt
+          ? "The results of this competition are final; its stores can no longer change."
+          : `This competition is ${competition.status.toLowerCase()}; there is no ranking to change.`,
       );
     }
     if ((action === "disqualified") === Boolean(participant.disqualified)) return participant;

@@ -83,6 +83,27 @@ function describeDuration(seconds: number): string {
 
 const text = (message: string) => z.string({ error: message }).check(z.trim());
 
+/** The community field: a Whop experience id, trimmed. */
+const experienceIdField = z.optional(
+  text("The experience id must be text.").check(
+    z.regex(EXPERIENCE_ID, "The experience id must look like exp_XXXX (a Whop experience id)."),
+  ),
+);
+
+/**
+ * The experience id an input names, normalised exactly as the schema stores
+ * it (trimmed), or undefined when it names none or an invalid one: what the
+ * create use-case authorises when the rest of the input is refused.
+ * @example experienceIdOf({ experienceId: " exp_Club01" }) // "exp_Club01"
+ */
+export function experienceIdOf(input: unknown): string | undefined {
+  const value = typeof input === "object" && input !== null
+    ? (input as { experienceId?: unknown }).experienceId
+    : undefined;
+  const result = experienceIdField.safeParse(value);
+  return result.success ? result.data : undefined;
+}
+
 const fields = {
   title: text("Give the competition a title.").check(
     z.minLength(3, "Give the competition a title of at least 3 characters."),
@@ -106,11 +127,7 @@ const fields = {
     z.refine((value) => !Number.isNaN(Date.parse(value)), "Enter the end as a date and time."),
   ),
   privacy: z.optional(z.enum(["open", "ranks"], { error: "Privacy must be open or ranks." })),
-  experienceId: z.optional(
-    text("The experience id must be text.").check(
-      z.regex(EXPERIENCE_ID, "The experience id must look like exp_XXXX (a Whop experience id)."),
-    ),
-  ),
+  experienceId: experienceIdField,
   prizeSplit: z._default(
     z.array(z.number({ error: "Enter each place's share as a whole percentage, e.g. 60, 30, 10." }), {
       error: "Enter the split as a list of whole percentages, e.g. [60, 30, 10].",

@@ -1,6 +1,9 @@
 /**
  * Participants: a store owner's connected Shopify store in one competition,
  * with its running total and its row in the leaderboard index.
+ *
+ * One idea past 300 lines: the record, its indexes and the rules of who may
+ * join (checked in the commit that creates it) share one layout.
  */
 import { bumpChange, type ChangeKind, commit, keys, loadByIndex, newId } from "../core/db.ts";
 import { type Competition, isOpenForJoining } from "./competitions.ts";
@@ -50,16 +53,12 @@ export interface Participant {
   shop: string;
   currency: string;
   revenue: Minor;
-  /** Orders that count. */
   orders: number;
   /** Orders held out of the total until paid or decided by the creator (absent: none). */
   held?: number;
   /** Orders the creator excluded (absent: none). */
   excluded?: number;
-  /**
-   * The store's counted revenue over the hours before the start that could
-   * be read (up to 30 days), for spikes; absent until read.
-   */
+  /** Counted revenue over the hours read before the start (up to 30 days), spikes' measure; absent until read. */
   history?: { revenue: Minor; hours: number };
   /** When the current total was reached (ties go to the earlier). */
   reachedAt: string;

@@ -8,11 +8,20 @@
 import { keys } from "../core/db.ts";
 import { toDecimalString } from "../core/money.ts";
 import { getUser } from "../core/users.ts";
-import { type Competition, competitionPrizeDecimal, listCompetitionsByCreator, type Winner } from "./competitions.ts";
+import { UnauthorizedError } from "../core/errors.ts";
+import {
+  type Competition,
+  competitionPrizeDecimal,
+  type CompetitionStatus,
+  isPrivateToCreator,
+  listCompetitionsByCreator,
+  listPublicCompetitions,
+  type Winner,
+} from "./competitions.ts";
 import { readDisqualified, readLeaderboard, toEntries } from "./leaderboard.ts";
 import { prizeSplitOf } from "./prize_split.ts";
 import { listParticipationsOfUser } from "./participants.ts";
-import { boardFor, canSeePlaceFigures } from "./privacy.ts";
+import { boardFor, canSeePlaceFigures, isListedPublicly } from "./privacy.ts";
 
 /**
  * A decided place with money as decimal strings. Under privacy mode its
@@ -59,6 +68,41 @@ export function competitionView(competition: Competition, viewerId?: string) {
 
 /** The JSON shape of {@link competitionView}. */
 export type CompetitionView = ReturnType<typeof competitionView>;
+
+/** Which competitions a list asks for (`GET /api/competitions`). */
+export interface ListQuery {
+  status?: CompetitionStatus;
+  /** A creator's user id, or `me`: that creator's competitions (the caller's own drafts included). */
+  creator?: string;
+}
+
+/**
+ * The competitions `viewerId` asked for, as views: anyone's public ones
+ * (never a private or community-only one); with `creator`, that creator's
+ * (the caller's own drafts included); `status: "DRAFT"` alone, the caller's
+ * drafts. Asking for a creator or drafts needs a signed-in caller.
+ */
+export async function competitionListView(kv: Deno.Kv, query: ListQuery, viewerId: string | undefined) {
+  const signedIn = () => {
+    if (!viewerId) throw new UnauthorizedError("Sign in with Whop to do that.");
+    return viewerId;
+  };
+  let competitions: Competition[];
+  if (query.creator !== undefined) {
+    const userId = signedIn();
+    competitions = (await listCompetitionsByCreator(kv, query.creator === "me" ? userId : query.creator))
+      .filter((competition) =>
+        competition.creatorId === userId || (!isPrivateToCreator(competition) && isListedPublicly(competition))
+      );
+    if (query.status) competitions = competitions.filter((competition) => competition.status === query.status);
+  } else if (query.status === "DRAFT") {
+    competitions = (await listCompetitionsByCreator(kv, signedIn()))
+      .filter((competition) => competition.status === "DRAFT");
+  } else {
+    competitions = (await listPublicCompetitions(kv, 200, query.status)).filter(isListedPublicly);
+  }
+  return { competitions: competitions.map((competition) => competitionView(competition, viewerId)) };
+}
 
 /**
  * The leaderboard JSON of a competition as `viewerId` (undefined: a stranger,

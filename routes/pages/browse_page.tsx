@@ -4,13 +4,11 @@
  */
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../_env.ts";
-import {
-  type Competition,
-  type CompetitionStatus,
-  listPublicCompetitions,
-} from "../../lib/competitions/competitions.ts";
+import * as z from "zod/mini";
+import type { CompetitionStatus } from "../../lib/competitions/competitions.ts";
+import { browseView } from "../../lib/competitions/page_views/browse.ts";
+import { validQuery } from "../../lib/web/validate.ts";
 import { CompetitionCard } from "../../components/competition_card.tsx";
-import { isListedPublicly } from "../../lib/competitions/privacy.ts";
 import { renderAppPage } from "./_shell.tsx";
 
 /** The statuses a visitor can filter by (drafts are private). */
@@ -22,14 +20,17 @@ export const BROWSE_STATUSES: { value: CompetitionStatus; label: string }[] = [
   { value: "CANCELLED", label: "Cancelled" },
 ];
 
-/**
- * Competitions whose title contains every word of `query`, case-insensitively.
- * @example matchesQuery(competition, "holiday cup")
- */
-export function matchesQuery(competition: Pick<Competition, "title">, query: string): boolean {
-  const title = competition.title.toLocaleLowerCase();
-  return query.toLocaleLowerCase().split(/\s+/).filter(Boolean).every((word) => title.includes(word));
-}
+/** `?status=` (one of the listed statuses, any case; anything else: all) and `?q=` (trimmed, at most 100 characters). */
+const BROWSE_QUERY = z.object({
+  status: z.catch(
+    z.pipe(
+      z.optional(z.string()),
+      z.transform((value) => BROWSE_STATUSES.find((option) => option.value === value?.toUpperCase())?.value),
+    ),
+    undefined,
+  ),
+  q: z.catch(z.pipe(z.optional(z.string()), z.transform((value) => (value ?? "").trim().slice(0, 100))), ""),
+});
 
 function BrowseFilters(props: { status?: CompetitionStatus; query: string }) {
   return (
@@ -78,13 +79,10 @@ function HowItWorks() {
 }
 
 /** Routes: `GET /`. */
-export function browsePage(deps: AppDeps): Hono<AppEnv> {
-  return new Hono<AppEnv>().get("/", async (c) => {
-    const wanted = c.req.query("status")?.toUpperCase();
-    const status = BROWSE_STATUSES.find((option) => option.value === wanted)?.value;
-    const query = (c.req.query("q") ?? "").trim().slice(0, 100);
-    const all = await listPublicCompetitions(deps.kv, 200, status);
-    const competitions = all.filter((competition) => isListedPublicly(competition) && matchesQuery(competition, query));
+export function browseRoutes(deps: AppDeps): Hono<AppEnv> {
+  return new Hono<AppEnv>().get("/", validQuery(BROWSE_QUERY), async (c) => {
+    const { status, q: query } = c.req.valid("query");
+    const competitions = await browseView(deps.kv, { status, query });
     return renderAppPage(c, deps, {
       title: "Competitions",
       body: (

@@ -4,33 +4,37 @@
  */
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../_env.ts";
-import { type Competition, listCompetitionsByCreator } from "../../lib/competitions/competitions.ts";
-import { requireUserId } from "../../lib/web/middleware/caller.ts";
+import * as z from "zod/mini";
+import type { Competition } from "../../lib/competitions/competitions.ts";
+import {
+  type CompletedWithPayouts,
+  DASHBOARD_TABS,
+  type DashboardTab,
+  dashboardView,
+} from "../../lib/competitions/page_views/dashboard.ts";
+import { requireUserId, signedIn } from "../../lib/web/middleware/caller.ts";
+import { validQuery } from "../../lib/web/validate.ts";
 import { formatMoney } from "../../lib/core/money.ts";
-import { emptyFormValues } from "../../components/competition_form.tsx";
+import { emptyFormValues } from "../../components/competition_form_values.ts";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { payoutLabel, PayoutState } from "../../components/payout_state.tsx";
-import { listPayouts, type Payout } from "../../lib/whop/payouts.ts";
-import { paidPlaces } from "../../lib/competitions/settlement.ts";
 import { LocalTimeIsland } from "../../components/island_wrappers.ts";
 import { CreateCompetitionSection } from "../../components/create_competition_section.tsx";
 import { renderAppPage } from "./_shell.tsx";
 
-/** The dashboard's tabs, in order; the first is the default. */
-export const DASHBOARD_TABS = [
-  { id: "competitions", label: "My competitions" },
-  { id: "create", label: "Create" },
-  { id: "payouts", label: "Payouts" },
-] as const;
+/** Each tab's name in the tab bar. */
+const TAB_LABELS: Record<DashboardTab, string> = {
+  competitions: "My competitions",
+  create: "Create",
+  payouts: "Payouts",
+};
 
-type TabId = typeof DASHBOARD_TABS[number]["id"];
-
-function Tabs(props: { current: TabId }) {
+function Tabs(props: { current: DashboardTab }) {
   return (
     <nav class="tabs" aria-label="Dashboard">
       {DASHBOARD_TABS.map((tab) => (
-        <a key={tab.id} href={`/dashboard?tab=${tab.id}`} aria-current={tab.id === props.current ? "page" : undefined}>
-          {tab.label}
+        <a key={tab} href={`/dashboard?tab=${tab}`} aria-current={tab === props.current ? "page" : undefined}>
+          {TAB_LABELS[tab]}
         </a>
       ))}
     </nav>
@@ -87,11 +91,11 @@ function CompetitionsTab(props: { competitions: Competition[] }) {
   );
 }
 
-function PayoutsTab(props: { rows: { competition: Competition; payouts: Payout[] }[] }) {
+function PayoutsTab(props: { rows: CompletedWithPayouts[] }) {
   if (props.rows.length === 0) return <p class="card muted">Payouts appear here once a competition ends.</p>;
   return (
     <ul class="payout-list">
-      {props.rows.map(({ competition, payouts }) => (
+      {props.rows.map(({ competition, payouts, places }) => (
         <li key={competition.id} class="card">
           <a href={`/competitions/${competition.id}/manage`}>{competition.title}</a>{" "}
           <span class="prize">{formatMoney(competition.prize, competition.currency)}</span>
@@ -104,7 +108,7 @@ function PayoutsTab(props: { rows: { competition: Competition; payouts: Payout[]
           {payouts.map((payout) => (
             <p key={payout.idempotenceKey}>
               {competition.winner
-                ? `${payoutLabel(payout, paidPlaces(competition))}: ${formatMoney(payout.amount, payout.currency)}. `
+                ? `${payoutLabel(payout, places)}: ${formatMoney(payout.amount, payout.currency)}. `
                 : "No sales: back to you. "}
               <PayoutState payout={payout} />
             </p>
@@ -115,14 +119,17 @@ function PayoutsTab(props: { rows: { competition: Competition; payouts: Payout[]
   );
 }
 
+/** `?tab=`: one of the tabs, else the first. */
+const DASHBOARD_QUERY = z.object({
+  tab: z.catch(z.enum(DASHBOARD_TABS), "competitions"),
+});
+
 /** Routes: `GET /dashboard`. */
-export function dashboardPage(deps: AppDeps): Hono<AppEnv> {
-  return new Hono<AppEnv>().get("/dashboard", async (c) => {
-    const userId = requireUserId(c);
-    const tab = DASHBOARD_TABS.find((candidate) => candidate.id === c.req.query("tab"))?.id ?? "competitions";
-    const competitions = tab === "create" ? [] : await listCompetitionsByCreator(deps.kv, userId);
+export function dashboardRoutes(deps: AppDeps): Hono<AppEnv> {
+  return new Hono<AppEnv>().get("/dashboard", signedIn, validQuery(DASHBOARD_QUERY), async (c) => {
+    const view = await dashboardView(deps.kv, requireUserId(c), c.req.valid("query").tab);
     let body;
-    if (tab === "create") {
+    if (view.tab === "create") {
       body = (
         <CreateCompetitionSection
           values={emptyFormValues(deps.now())}
@@ -130,19 +137,17 @@ export function dashboardPage(deps: AppDeps): Hono<AppEnv> {
           minDurationS={deps.config.competitionMinDurationS}
         />
       );
-    } else if (tab === "payouts") {
-      const completed = competitions.filter((competition) => competition.status === "COMPLETED");
-      const payouts = await Promise.all(completed.map((competition) => listPayouts(deps.kv, competition.id)));
-      body = <PayoutsTab rows={completed.map((competition, i) => ({ competition, payouts: payouts[i] }))} />;
+    } else if (view.tab === "payouts") {
+      body = <PayoutsTab rows={view.completed} />;
     } else {
-      body = <CompetitionsTab competitions={competitions} />;
+      body = <CompetitionsTab competitions={view.competitions} />;
     }
     return renderAppPage(c, deps, {
       title: "Dashboard",
       body: (
         <>
           <h1>Dashboard</h1>
-          <Tabs current={tab} />
+          <Tabs current={view.tab} />
           {body}
         </>
       ),

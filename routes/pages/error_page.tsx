@@ -1,6 +1,7 @@
 /**
  * The HTML error page for every non-API path: a sign-in prompt for 401,
- * otherwise the error's sentence and a way back.
+ * otherwise the error's sentence, the request id to quote (as every error
+ * body carries it) and a way back.
  */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -43,6 +44,7 @@ export function renderErrorPage(
       <section class="card">
         <h1>{title}</h1>
         <p>{message}</p>
+        {c.get("requestId") && <p class="muted request-id">Request id: {c.get("requestId")}</p>}
         <p>
           <a href="/">Back to all competitions</a>
         </p>

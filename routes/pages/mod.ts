@@ -1,26 +1,28 @@
-/** Every page route, mounted at `/`. */
+/** Every page route (full paths), gathered for `app.ts`. */
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../_env.ts";
-import { browsePage } from "./browse_page.tsx";
-import { newCompetitionPage } from "./new_competition_page.tsx";
-import { competitionPage } from "./competition_page.tsx";
-import { managePage } from "./manage_page.tsx";
-import { dashboardPage } from "./dashboard_page.tsx";
-import { myCompetitionsPage } from "./my_competitions_page.tsx";
-import { signinPage } from "./signin_page.tsx";
+import { browseRoutes } from "./browse_page.tsx";
+import { newCompetitionRoutes } from "./new_competition_page.tsx";
+import { competitionPageRoutes } from "./competition_page.tsx";
+import { manageRoutes } from "./manage_page.tsx";
+import { dashboardRoutes } from "./dashboard_page.tsx";
+import { myCompetitionsRoutes } from "./my_competitions_page.tsx";
+import { signinRoutes } from "./signin_page.tsx";
+import { experienceRoutes } from "./experience_page.tsx";
 
 /** The page routes; mount with `app.route("/", pageRoutes(deps))`. */
 export function pageRoutes(deps: AppDeps): Hono<AppEnv> {
   const pages = new Hono<AppEnv>();
   for (
     const routes of [
-      browsePage,
-      newCompetitionPage,
-      competitionPage,
-      managePage,
-      dashboardPage,
-      myCompetitionsPage,
-      signinPage,
+      browseRoutes,
+      newCompetitionRoutes,
+      competitionPageRoutes,
+      manageRoutes,
+      dashboardRoutes,
+      myCompetitionsRoutes,
+      signinRoutes,
+      experienceRoutes,
     ]
   ) {
     pages.route("/", routes(deps));

@@ -4,42 +4,12 @@
  */
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../_env.ts";
-import { type Competition, getCompetition } from "../../lib/competitions/competitions.ts";
 import { requireUserId } from "../../lib/web/middleware/caller.ts";
-import { listParticipationsOfUser, type Participant } from "../../lib/competitions/participants.ts";
-import { readLeaderboard } from "../../lib/competitions/leaderboard.ts";
+import { readStandings, type Standing } from "../../lib/competitions/page_views/standings.ts";
 import { formatMoney } from "../../lib/core/money.ts";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { ordinal } from "../../components/format.ts";
 import { renderAppPage } from "./_shell.tsx";
-
-/** One participation with its standing. */
-export interface Standing {
-  participant: Participant;
-  competition: Competition;
-  /** Rank in the leaderboard (shared ranks for ties), or `null` outside the top 1000. */
-  rank: number | null;
-  outcome: "won" | "lost" | "running" | "cancelled";
-}
-
-/** Where the user's stores stand, newest competition first. */
-export async function readStandings(kv: Deno.Kv, userId: string): Promise<Standing[]> {
-  const participations = await listParticipationsOfUser(kv, userId);
-  const standings = await Promise.all(participations.map(async (participant): Promise<Standing> => {
-    const [competition, rows] = await Promise.all([
-      getCompetition(kv, participant.competitionId),
-      readLeaderboard(kv, participant.competitionId, 1000),
-    ]);
-    const rank = rows.find((row) => row.id === participant.id)?.rank ?? null;
-    const outcome = competition.status === "COMPLETED"
-      ? competition.winner?.participantId === participant.id ? "won" : "lost"
-      : competition.status === "CANCELLED"
-      ? "cancelled"
-      : "running";
-    return { participant, competition, rank, outcome };
-  }));
-  return standings.sort((a, b) => b.competition.startDate.localeCompare(a.competition.startDate));
-}
 
 const OUTCOMES: Record<Standing["outcome"], string> = {
   won: "Won",
@@ -49,7 +19,7 @@ const OUTCOMES: Record<Standing["outcome"], string> = {
 };
 
 /** Routes: `GET /my-competitions`. */
-export function myCompetitionsPage(deps: AppDeps): Hono<AppEnv> {
+export function myCompetitionsRoutes(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>().get("/my-competitions", async (c) => {
     const standings = await readStandings(deps.kv, requireUserId(c));
     return renderAppPage(c, deps, {

@@ -429,7 +429,7 @@ Deno.test("pages - unknown paths get an HTML 404 page, unknown API paths JSON", 
   assert.match(await page.text(), /<h1>Not found<\/h1>/);
   const api = await t.request("/api/no-such-thing");
   assert.equal(api.status, 404);
-  assert.deepEqual(await api.json(), { error: "Not found." });
+  assert.deepEqual(await api.json(), { error: "Not found.", requestId: api.headers.get("x-request-id") });
 });
 
 Deno.test("pages - the manage page says what happened to the money and, once funded, shows the race and a share link", async () => {

@@ -47,6 +47,15 @@ export function caller(
   };
 }
 
+/**
+ * Refuses a signed-out caller (401) before the rest of the route runs, its
+ * body's validation included: `app.post(path, signedIn, validJson(schema), handler)`.
+ */
+export const signedIn: MiddlewareHandler<{ Variables: CallerVariables }> = async (c, next) => {
+  requireUserId(c);
+  await next();
+};
+
 /** The caller's user id, or a 401 with a sentence asking them to sign in. */
 export function requireUserId(c: { var: CallerVariables }): string {
   if (!c.var.userId) throw new UnauthorizedError("Sign in with Whop to do that.");

@@ -1,0 +1,34 @@
+/**
+ * The manage page's danger zone: cancelling before the start, confirmed by a
+ * tick (a funded prize is refunded; a draft had nothing paid).
+ */
+import type { Competition } from "../lib/competitions/competitions.ts";
+import { formatMoney } from "../lib/core/money.ts";
+
+/** `<CancelCard competition={competition} />` */
+export function CancelCard(props: { competition: Competition }) {
+  const { competition } = props;
+  const prize = formatMoney(competition.prize, competition.currency);
+  return (
+    <section class="card danger-zone" aria-labelledby="cancel-heading">
+      <h2 id="cancel-heading">Cancel the competition</h2>
+      <p>
+        {competition.status === "UPCOMING"
+          ? `Every store is told, and the ${prize} prize is refunded to you through Whop. This cannot be undone.`
+          : "The draft is cancelled; nothing was paid, so nothing is refunded. This cannot be undone."}
+      </p>
+      <form method="post" action={`/competitions/${competition.id}/manage/cancel`}>
+        <label class="checkbox">
+          <input
+            type="checkbox"
+            name="confirm"
+            value="yes"
+            required
+          />{" "}
+          {competition.status === "UPCOMING" ? `Yes, cancel and refund the ${prize} prize` : "Yes, cancel this draft"}
+        </label>
+        <button type="submit" class="button-danger">Cancel competition</button>
+      </form>
+    </section>
+  );
+}

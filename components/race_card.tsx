@@ -1,0 +1,26 @@
+/**
+ * The manage page's race card: the window and countdown, and the board: live
+ * while the race runs, the final standings once complete.
+ */
+import type { Competition } from "../lib/competitions/competitions.ts";
+import type { LeaderboardView } from "../lib/competitions/views.ts";
+import { LiveLeaderboardIsland } from "./island_wrappers.ts";
+import { LeaderboardTable } from "./leaderboard_table.tsx";
+import { WindowFacts } from "./window_facts.tsx";
+
+/** `<RaceCard competition={competition} leaderboard={board} />` */
+export function RaceCard(props: { competition: Competition; leaderboard: LeaderboardView }) {
+  const { competition, leaderboard } = props;
+  return (
+    <section class="card" aria-labelledby="board-heading">
+      <h2 id="board-heading">The race</h2>
+      <dl class="facts">
+        <WindowFacts competition={competition} countdown />
+      </dl>
+      {competition.status === "ACTIVE" && <LiveLeaderboardIsland {...leaderboard} />}
+      {competition.status === "COMPLETED" && (
+        <LeaderboardTable entries={leaderboard.entries} caption="Final standings" />
+      )}
+    </section>
+  );
+}

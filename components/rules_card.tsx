@@ -1,0 +1,41 @@
+/**
+ * The competition page's rules card: the prize and how it is split, the
+ * window, what the metric ranks by, and which orders count.
+ */
+import type { Competition } from "../lib/competitions/competitions.ts";
+import { describeSplit, prizeSplitOf } from "../lib/competitions/prize_split.ts";
+import { formatMoney } from "../lib/core/money.ts";
+import { METRIC_SENTENCES } from "./page_text.ts";
+import { WindowFacts } from "./window_facts.tsx";
+
+/** `<RulesCard competition={competition} />` */
+export function RulesCard(props: { competition: Competition }) {
+  const { competition } = props;
+  return (
+    <section class="card rules" aria-labelledby="rules-heading">
+      <h2 id="rules-heading">Rules</h2>
+      {competition.description && <p class="description">{competition.description}</p>}
+      <dl class="facts">
+        <div>
+          <dt>Prize</dt>
+          <dd>{formatMoney(competition.prize, competition.currency)}</dd>
+        </div>
+        <div>
+          <dt>Places paid</dt>
+          <dd class="prize-split">
+            {describeSplit(competition.prize, prizeSplitOf(competition), competition.currency)}
+          </dd>
+        </div>
+        <WindowFacts competition={competition} />
+      </dl>
+      <p class="metric-sentence">{METRIC_SENTENCES[competition.metric ?? "revenue"]}</p>
+      <p class="muted">
+        Orders count when they are placed inside the window, are not test orders and are not cancelled, at their current
+        total in {competition.currency}{" "}
+        (refunds and edits included, also during the settlement window after the end). A tie goes to the store that
+        reached the value first; a place no store earns goes back to the creator. Only {competition.currency}{" "}
+        stores can join.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,167 @@
+/**
+ * What a signed-in user does to a competition, one function per use-case,
+ * called by every surface that offers it (the JSON API, the site's form
+ * pages, the Whop experience view), so that each runs the same checks in the
+ * same order wherever it is asked: routes only translate HTTP to these calls
+ * and their outcomes back.
+ *
+ * - create: the per-user limit, then the input parsed and normalised, then
+ *   the community named by that normalised input authorised, then the
+ *   draft stored. The authorised value is the stored one: a community id
+ *   with stray spaces is trimmed before it is checked, never after.
+ * - edit, cancel, disqualify, reinstate: another's private competition is
+ *   404 (as for every read), then the domain function decides (creator only,
+ *   and the status rules, inside its atomic commit).
+ * - join start: the per-user limit, then Shopify's install redirect.
+ * - fund: one surface only, already one function: `createFundingCheckout`
+ *   (`lib/whop/funding.ts`).
+ *
+ * It lives beside the rules it applies; it calls the Whop and Shopify
+ * modules (community access, refunds, the install redirect), which never
+ * call it back.
+ */
+import type Whop from "@whop/sdk";
+import { ForbiddenError, ValidationError } from "../core/errors.ts";
+import { parseInput } from "../core/parse.ts";
+import { RATE_LIMITS, RateLimiter } from "../web/rate_limit.ts";
+import { assertCommunityAdmin } from "../whop/access.ts";
+import { cancelAndRefund, type Refund } from "../whop/refunds.ts";
+import { beginJoin, type JoinDeps, type JoinStart } from "../shopify/join.ts";
+import { type Competition, editCompetition, getVisibleCompetition, saveDraft } from "./competitions.ts";
+import { setDisqualification } from "./disqualification.ts";
+import { type CompetitionInput, competitionInputSchema, experienceIdOf } from "./input.ts";
+import type { NotificationSender } from "./notifications.ts";
+import type { Participant } from "./participants.ts";
+
+/** What the use-cases need; `AppDeps` has it all. */
+export interface ActionDeps {
+  kv: Deno.Kv;
+  /** The clock, in epoch milliseconds. */
+  now: () => number;
+  /** The shortest allowed competition, seconds (`COMPETITION_MIN_DURATION_S`). */
+  config: { competitionMinDurationS: number };
+  /** The Whop client, for community access; without it no community admits anyone. */
+  whop?: Whop;
+  /** Delivers notifications through Whop (a disqualified store is told); in-app only when absent. */
+  sendNotification?: NotificationSender;
+}
+
+/** Which store, in which competition. */
+export interface StoreRef {
+  competitionId: string;
+  participantId: string;
+}
+
+/**
+ * The competition `userId` created: 404 when it is private to someone else
+ * (as for every read), 403 ("Only the creator can `action` this
+ * competition.") when it is another's.
+ */
+export async function getOwnCompetition(
+  kv: Deno.Kv,
+  competitionId: string,
+  userId: string,
+  action: string,
+): Promise<Competition> {
+  const competition = await getVisibleCompetition(kv, competitionId, userId);
+  if (competition.creatorId !== userId) throw new ForbiddenError(`Only the creator can ${action} this competition.`);
+  return competition;
+}
+
+/**
+ * The use-cases over `deps`. Build once per surface: its rate limiter
+ * remembers full windows in the process.
+ *
+ * @example
+ * const actions = competitionActions(deps);
+ * const competition = await actions.create(userId, await c.req.json());
+ */
+export function competitionActions(deps: ActionDeps) {
+  const limiter = new RateLimiter(deps.kv, deps.now);
+  const rules = () => ({ now: deps.now(), minDurationS: deps.config.competitionMinDurationS });
+
+  /** The input as it would be stored; a refused input still has its community authorised first. */
+  async function authorisedInput(userId: string, body: unknown): Promise<CompetitionInput> {
+    let input: CompetitionInput;
+    try {
+      input = parseInput(competitionInputSchema(rules()), body);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      // Someone outside the community learns nothing of it, not even which of their fields are wrong.
+      const experienceId = experienceIdOf(body);
+      if (experienceId !== undefined) await assertCommunityAdmin(deps, experienceId, userId);
+      throw error;
+    }
+    if (input.experienceId !== undefined) await assertCommunityAdmin(deps, input.experienceId, userId);
+    return input;
+  }
+
+  return {
+    /**
+     * Creates a DRAFT of `userId` from `body` (the JSON input, or the form's
+     * values converted to it). Throws `RateLimitedError` past the per-user
+     * limit, `NotFoundError`/`ForbiddenError` when the community it names is
+     * not the caller's to create in, `ValidationError` naming each field.
+     */
+    async create(userId: string, body: unknown): Promise<Competition> {
+      await limiter.consume(RATE_LIMITS.competitionCreation, userId);
+      const input = await authorisedInput(userId, body);
+      return saveDraft(deps.kv, userId, input, deps.now());
+    },
+
+    /** Edits the rules before the start (creator only; a funded one keeps its prize). */
+    async edit(competitionId: string, userId: string, patch: Record<string, unknown>): Promise<Competition> {
+      await getVisibleCompetition(deps.kv, competitionId, userId);
+      return editCompetition(deps.kv, competitionId, userId, patch, rules());
+    },
+
+    /** Cancels before the start (creator only); a funded prize is refunded through Whop. */
+    async cancel(competitionId: string, userId: string): Promise<{ competition: Competition; refund: Refund | null }> {
+      await getVisibleCompetition(deps.kv, competitionId, userId);
+      return cancelAndRefund(deps, competitionId, userId);
+    },
+
+    /** Takes a store out of the ranking with a public `reason` (creator only, until the results freeze). */
+    disqualify(store: StoreRef, userId: string, reason: unknown): Promise<Participant> {
+      return setRanking(store, userId, "disqualified", reason);
+    },
+
+    /** Puts a disqualified store back in the ranking, with an optional `note` (creator only). */
+    reinstate(store: StoreRef, userId: string, note: unknown): Promise<Participant> {
+      return setRanking(store, userId, "reinstated", note);
+    },
+
+    /**
+     * Starts joining with a store: Shopify's install page to redirect to.
+     * Throws `RateLimitedError` past the per-user limit, else what
+     * `beginJoin` throws (a bad shop, a closed competition, a second join).
+     */
+    async startJoin(
+      shopify: JoinDeps,
+      request: { competitionId: string; userId: string; shop: unknown; userAgent: string; requestUrl: string },
+    ): Promise<JoinStart> {
+      await limiter.consume(RATE_LIMITS.joinAttempts, request.userId);
+      return beginJoin(shopify, request);
+    },
+  };
+
+  async function setRanking(
+    store: StoreRef,
+    userId: string,
+    action: "disqualified" | "reinstated",
+    reason: unknown,
+  ): Promise<Participant> {
+    await getVisibleCompetition(deps.kv, store.competitionId, userId);
+    return setDisqualification(deps.kv, {
+      ...store,
+      userId,
+      action,
+      reason,
+      now: deps.now(),
+      sendNotification: deps.sendNotification,
+    });
+  }
+}
+
+/** The use-cases, as built by {@link competitionActions}. */
+export type CompetitionActions = ReturnType<typeof competitionActions>;

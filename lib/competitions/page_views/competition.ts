@@ -1,0 +1,120 @@
+/**
+ * The competition page's model (`GET /competitions/:id`): the board as the
+ * viewer may see it, the viewer's own store, orders, place and payout, the
+ * join refusal that sent them back, whether stores may still join, and the
+ * race chart when the viewer may see exact figures. Computed here so the
+ * page only lays it out.
+ */
+import { getPayout, type Payout } from "../../whop/payouts.ts";
+import { type Competition, getVisibleCompetition, isLive, isOpenForJoining, type Winner } from "../competitions.ts";
+import { findParticipantOfUser, isJoinRefusalCode, JOIN_REFUSALS, type Participant } from "../participants.ts";
+import { figureAccess, isPubliclyVisible } from "../privacy.ts";
+import type { RaceLine } from "../race_line.ts";
+import { readRaceLines } from "../race_series.ts";
+import { listOwnOrders, type OwnOrder } from "../revenue.ts";
+import { paidPlaces } from "../settlement.ts";
+import { type LeaderboardView, leaderboardView } from "../views.ts";
+
+/** How many of a store owner's own orders the page lists. */
+export const OWN_ORDERS_SHOWN = 100;
+
+/** The race chart's data: exact figures, so only for a viewer who may see them all. */
+export interface RaceChartView {
+  startMs: number;
+  endMs: number;
+  currency: string;
+  lines: RaceLine[];
+  metric: Competition["metric"];
+  /** Where the plotted time ends: now, or the end once passed. */
+  untilMs: number;
+  youParticipantId?: string;
+}
+
+/** What the competition page shows. */
+export interface CompetitionPageView {
+  competition: Competition;
+  /** The clock the view was computed at. */
+  now: number;
+  viewerId?: string;
+  isCreator: boolean;
+  leaderboard: LeaderboardView;
+  /** The viewer's own store in it, if they joined. */
+  participant: Participant | null;
+  /** The viewer's store's latest orders (at most {@link OWN_ORDERS_SHOWN}). */
+  ownOrders: OwnOrder[];
+  /** The place the viewer won, once complete. */
+  myPlace?: Winner;
+  myPayout: Payout | null;
+  /** The sentence of the join refusal that sent the browser back (`?joinError=<code>`), when not yet joined. */
+  joinError?: string;
+  /** Stores may still join (and a disconnected one reconnect). */
+  open: boolean;
+  /** The chart, for a viewer who sees every figure; undefined otherwise. */
+  chart?: RaceChartView;
+  /** The chart follows the live stream (live, and not privacy mode: the stream hides figures). */
+  liveChart: boolean;
+  /** Anyone may see it: the page carries share tags. */
+  shareable: boolean;
+}
+
+/** The place `viewerId` won in a completed competition, if any. */
+export function placeOf(competition: Competition, viewerId: string | undefined): Winner | undefined {
+  if (competition.status !== "COMPLETED" || !viewerId) return undefined;
+  return paidPlaces(competition).find((place) => place.userId === viewerId);
+}
+
+/**
+ * The page of competition `id` for `viewerId` (undefined: signed out); 404
+ * as for every read when it is private to someone else. `joinErrorCode` is
+ * the query's code: only a code the server chose becomes a sentence.
+ */
+export async function competitionPageView(
+  deps: { kv: Deno.Kv; now: () => number },
+  id: string,
+  viewerId: string | undefined,
+  joinErrorCode?: string,
+): Promise<CompetitionPageView> {
+  const { kv } = deps;
+  const competition = await getVisibleCompetition(kv, id, viewerId);
+  const now = deps.now();
+  const [leaderboard, participant] = await Promise.all([
+    leaderboardView(kv, competition, 100, viewerId),
+    viewerId ? findParticipantOfUser(kv, viewerId, competition.id) : null,
+  ]);
+  const ownOrders = participant ? await listOwnOrders(kv, participant.id, OWN_ORDERS_SHOWN) : [];
+  const myPlace = placeOf(competition, viewerId);
+  const myPayout = myPlace ? await getPayout(kv, competition.id, myPlace.place ?? 1) : null;
+  const joinError = participant || !isJoinRefusalCode(joinErrorCode)
+    ? undefined
+    : JOIN_REFUSALS[joinErrorCode](competition);
+  const startMs = Date.parse(competition.startDate);
+  const endMs = Date.parse(competition.endDate);
+  // The race chart plots exact figures: under privacy mode only the creator sees it, and not live (the stream hides them).
+  const chart = figureAccess(competition, viewerId) === "all"
+    ? {
+      startMs,
+      endMs,
+      currency: competition.currency,
+      lines: await readRaceLines(kv, competition, leaderboard.entries),
+      metric: competition.metric,
+      untilMs: Math.min(now, endMs),
+      youParticipantId: participant?.id,
+    }
+    : undefined;
+  return {
+    competition,
+    now,
+    viewerId,
+    isCreator: viewerId === competition.creatorId,
+    leaderboard,
+    participant,
+    ownOrders,
+    myPlace,
+    myPayout,
+    joinError,
+    open: isOpenForJoining(competition, now),
+    chart,
+    liveChart: isLive(competition) && competition.privacy !== "ranks",
+    shareable: isPubliclyVisible(competition),
+  };
+}
