@@ -3,7 +3,7 @@
  * and the create-form island, so both give the same messages.
  */
 import * as z from "zod/mini";
-import { currencyExponent, isCurrency, type Minor, MoneyError, parseMoney, toDecimalString } from "../core/money.ts";
+import { currencyExponent, isCurrency, type Minor, MoneyError, parseMoney } from "../core/money.ts";
 
 /** The largest prize, in whole units of the competition's currency. */
 export const MAX_PRIZE_UNITS = 1_000_000;
@@ -139,9 +139,7 @@ const fields = {
     "revenue",
   ),
   growthMinBaseline: z.optional(text("Enter the minimum baseline as an amount such as 100.00.")),
-  countManualOrders: z.optional(
-    z.boolean({ error: "countManualOrders must be true or false (count draft and manual-payment orders)." }),
-  ),
+  countManualOrders: z.optional(z.boolean({ error: "countManualOrders must be true or false." })),
   customerCap: z.optional(text("Enter the customer cap as an amount such as 250.00.")),
 };
 
@@ -173,20 +171,18 @@ function splitIssues(split: number[]): { path: (string | number)[]; message: str
   return issues;
 }
 
-/** Reports what is wrong with a customer cap (a decimal amount of at least one minor unit), if anything. */
-function capIssue(cap: string, currency: string, issue: (path: string, message: string) => void) {
-  const smallest = toDecimalString(1, currency);
-  if (cap.startsWith("-")) {
-    issue("customerCap", `The customer cap cannot be negative; it is at least ${smallest} (leave it out for no cap).`);
-    return;
-  }
+/**
+ * Parses an amount field in the currency, or reports why it is not one:
+ * too many decimals for the currency, or not a plain decimal (a sign, an
+ * exponent, text), worded with the field's `noun` and an `example`.
+ */
+function readAmount(value: string, currency: string, report: (message: string) => void, noun: string, example: string) {
   try {
-    if (parseMoney(cap, currency) < 1) issue("customerCap", `The customer cap must be at least ${smallest}.`);
+    return parseMoney(value, currency);
   } catch (error) {
     if (!(error instanceof MoneyError)) throw error;
-    issue(
-      "customerCap",
-      error.message.includes("decimal place") ? error.message : "Enter the customer cap as an amount such as 250.00.",
+    report(
+      error.message.includes("decimal place") ? error.message : `Enter the ${noun} as an amount such as ${example}.`,
     );
   }
 }
@@ -205,31 +201,22 @@ export function competitionInputSchema(rules: InputRules) {
         ctx.issues.push({ code: "custom", path: [path], message, input });
       for (const found of splitIssues(input.prizeSplit)) ctx.issues.push({ code: "custom", ...found, input });
       if (isCurrency(input.currency)) {
-        try {
-          const prize = parseMoney(input.prize, input.currency);
-          const max = MAX_PRIZE_UNITS * 10 ** currencyExponent(input.currency);
-          if (prize <= 0) issue("prize", "The prize must be more than zero.");
-          else if (prize > max) {
-            issue("prize", `The prize can be at most ${MAX_PRIZE_UNITS.toLocaleString("en-US")} ${input.currency}.`);
-          }
-        } catch (error) {
-          if (!(error instanceof MoneyError)) throw error;
-          issue(
-            "prize",
-            error.message.includes("decimal place") ? error.message : "Enter the prize as an amount such as 500.00.",
-          );
+        const amount = (path: string, value: string, noun: string, example: string) =>
+          readAmount(value, input.currency, (message) => issue(path, message), noun, example);
+        const prize = amount("prize", input.prize, "prize", "500.00");
+        const max = MAX_PRIZE_UNITS * 10 ** currencyExponent(input.currency);
+        if (prize !== undefined && prize <= 0) issue("prize", "The prize must be more than zero.");
+        else if (prize !== undefined && prize > max) {
+          issue("prize", `The prize can be at most ${MAX_PRIZE_UNITS.toLocaleString("en-US")} ${input.currency}.`);
         }
         if (input.growthMinBaseline !== undefined) {
-          try {
-            if (parseMoney(input.growthMinBaseline, input.currency) < 0) {
-              issue("growthMinBaseline", "The minimum baseline cannot be negative.");
-            }
-          } catch (error) {
-            if (!(error instanceof MoneyError)) throw error;
-            issue("growthMinBaseline", "Enter the minimum baseline as an amount such as 100.00.");
-          }
+          amount("growthMinBaseline", input.growthMinBaseline, "minimum baseline", "100.00");
         }
-        if (input.customerCap !== undefined) capIssue(input.customerCap, input.currency, issue);
+        if (
+          input.customerCap !== undefined && amount("customerCap", input.customerCap, "customer cap", "250.00") === 0
+        ) {
+          issue("customerCap", "The customer cap must be more than zero.");
+        }
       }
       const start = Date.parse(input.startDate);
       const end = Date.parse(input.endDate);
