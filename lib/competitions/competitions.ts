@@ -290,6 +290,9 @@ export function lockedFields(competition: Pick<Competition, "status">): LockedFi
   return competition.status === "UPCOMING" ? ["prize", "currency", "prizeSplit", "metric", "growthMinBaseline"] : [];
 }
 
+/** What counts: rules a funded (UPCOMING) competition can no longer change either (the form does not show them yet). */
+export const COUNTING_RULES = ["countManualOrders", "customerCap"] as const;
+
 function assertCreatorBeforeStart(competition: Competition, userId: string, now: number, action: string) {
   if (competition.creatorId !== userId) throw new ForbiddenError(`Only the creator can ${action} this competition.`);
   if (isEditable(competition, now)) return;
@@ -313,18 +316,21 @@ export async function editCompetition(
   const { competition } = await updateCompetition(kv, id, rules.now, "status", (current) => {
     assertCreatorBeforeStart(current, userId, rules.now, "edit");
     const moving = lockedFields(current).find((field) => field in patch);
-    if (moving) {
+    const rule = current.status === "UPCOMING" ? COUNTING_RULES.find((field) => field in patch) : undefined;
+    if (moving || rule) {
       throw new ValidationError([{
-        path: moving,
-        message: "The prize is funded, so the prize, its split, the metric and the currency can no longer change.",
+        path: moving ?? rule!,
+        message: moving
+          ? "The prize is funded, so the prize, its split, the metric and the currency can no longer change."
+          : "The prize is funded, so what counts (manual orders, the customer cap) can no longer change.",
       }]);
     }
+    const decimal = (minor?: Minor) => minor === undefined ? undefined : toDecimalString(minor, current.currency);
     const merged = {
       ...current,
       prize: competitionPrizeDecimal(current),
-      growthMinBaseline: current.growthMinBaseline === undefined
-        ? undefined
-        : toDecimalString(current.growthMinBaseline, current.currency),
+      growthMinBaseline: decimal(current.growthMinBaseline),
+      customerCap: decimal(current.customerCap),
       ...patch,
     };
     const input = parseInput(competitionInputSchema(rules), {
@@ -338,8 +344,12 @@ export async function editCompetition(
       prizeSplit: merged.prizeSplit,
       metric: merged.metric,
       growthMinBaseline: merged.growthMinBaseline,
+      countManualOrders: merged.countManualOrders ?? undefined,
+      customerCap: merged.customerCap ?? undefined,
     });
-    return { ...current, ...input };
+    // A rule the patch sets to null is removed (no cap, manual orders held).
+    const { countManualOrders: _, customerCap: __, ...kept } = current;
+    return { ...kept, ...input };
   });
   return competition;
 }

@@ -42,6 +42,8 @@ export interface ShopConnection {
   webhooksAt?: string;
   /** The address they deliver to (the app's, at that time). */
   webhooksUrl?: string;
+  /** The topics subscribed then (absent on connections from before the risk topic: subscribe again). */
+  webhookTopics?: string[];
   /** The Whop user who completed the OAuth (absent until claimed, and on connections from before owners). */
   ownerUserId?: string;
   /** The store's name and currency as Shopify said at the OAuth (absent on connections from before). */
@@ -162,6 +164,7 @@ export class ConnectionStore {
       updatedAt: new Date(now).toISOString(),
       webhooksAt: previous?.webhooksAt,
       webhooksUrl: previous?.webhooksUrl,
+      webhookTopics: previous?.webhookTopics,
       ownerUserId: previous?.ownerUserId,
       name: previous?.name,
       currency: previous?.currency,
@@ -208,12 +211,17 @@ export class ConnectionStore {
     }
   }
 
-  /** Notes that the webhook subscriptions exist and deliver to `url`. */
-  async markWebhooks(shop: string, url: string): Promise<void> {
+  /** Notes that the webhook subscriptions to `topics` exist and deliver to `url`. */
+  async markWebhooks(shop: string, url: string, topics: readonly string[]): Promise<void> {
     for (;;) {
       const entry = await this.deps.kv.get<ShopConnection>(keys.shop(shop));
       if (!entry.value) return;
-      const next = { ...entry.value, webhooksAt: new Date(this.deps.now()).toISOString(), webhooksUrl: url };
+      const next = {
+        ...entry.value,
+        webhooksAt: new Date(this.deps.now()).toISOString(),
+        webhooksUrl: url,
+        webhookTopics: [...topics],
+      };
       const result = await commit(() => this.deps.kv.atomic().check(entry).set(keys.shop(shop), next));
       if (result.ok) return;
     }
