@@ -174,14 +174,14 @@ export interface NewParticipant {
 export interface JoinGuard {
   key: Deno.KvKey;
   /** Throws (the refusal) when the record as read does not allow the join. */
-  assert(value: unknown): void;
+  assert(value: unknown): void | Promise<void>;
 }
 
 /** Reads `guard`'s record and judges it; the entry, to be checked in the commit (none without a guard). */
 async function readGuard(kv: Deno.Kv, guard: JoinGuard | undefined): Promise<Deno.KvEntryMaybe<unknown>[]> {
   if (!guard) return [];
   const entry = await kv.get(guard.key);
-  guard.assert(entry.value);
+  await guard.assert(entry.value);
   return [entry];
 }
 
