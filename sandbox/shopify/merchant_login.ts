@@ -90,7 +90,7 @@ export interface AccountsServerOptions {
   /** The admin origin: the only place a login returns to. */
   adminOrigin: () => string;
   sessions: MerchantSessions;
-  /** The owner's email of a shop, to fill in the form when the merchant is on their way to that shop. */
+  /** The owner's email of a shop, to fill in the form when the merchant is on their way to that shop (a sandbox convenience). */
   emailOf: (shop: string) => string | undefined;
 }
 
@@ -128,7 +128,8 @@ export function startAccountsServer(options: AccountsServerOptions): AccountsSer
     const returnTo = adminReturn(c.req.query("return_to"), options.adminOrigin());
     if (!returnTo) return c.html(layout("Log in", `<div class="card"><h1>Nothing to log in to</h1></div>`), 400);
     const shop = new URL(returnTo).pathname.split("/")[1] ?? "";
-    return c.html(loginPage(returnTo, options.emailOf(shop) ?? ""));
+    const email = options.emailOf(shop) ?? (/\.myshopify\.com$/.test(shop) ? `owner@${shop}` : "");
+    return c.html(loginPage(returnTo, email));
   });
   app.post("/login", async (c) => {
     const form = await c.req.parseBody();
