@@ -51,7 +51,11 @@ import { commit } from "../core/db.ts";
 /** Largest webhook body accepted (Shopify's orders can be large). */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
-/** The topics the app subscribes to on every connected shop. */
+/**
+ * The topics the app subscribes to on every connected shop (per-shop
+ * registration, the one source of these subscriptions: `shopify.app.toml`
+ * lists only {@link COMPLIANCE_TOPICS}).
+ */
 export const SUBSCRIBED_TOPICS = [
   "orders/create",
   "orders/updated",
@@ -60,6 +64,13 @@ export const SUBSCRIBED_TOPICS = [
   "refunds/create",
   "app/uninstalled",
 ] as const;
+
+/**
+ * Shopify's mandatory compliance topics: configured app-wide only (in
+ * `shopify.app.toml`), never per shop, and delivered for every store that
+ * installed the app.
+ */
+export const COMPLIANCE_TOPICS = ["customers/data_request", "customers/redact", "shop/redact"] as const;
 
 /** The topic that tells of a new fraud assessment (without its recommendation). */
 const RISK_TOPIC = "orders/risk_assessment_changed";
