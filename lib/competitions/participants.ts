@@ -72,6 +72,8 @@ export interface Participant {
   ranking?: Ranking;
   /** Set while the creator has taken the store out of the ranking. */
   disqualified?: Disqualification;
+  /** When Shopify asked for the store's data to be erased (`shop/redact`): named "Removed store" since, no orders kept. */
+  erasedAt?: string;
 }
 
 /** What the leaderboard index stores per participant, enough to render a row. */

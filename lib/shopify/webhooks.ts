@@ -31,11 +31,13 @@
  *   `current_total_price`, so refunds are acknowledged and not applied (a
  *   lost `orders/updated` is healed by the next sync).
  * - `app/uninstalled` disconnects the shop's participants (their revenue
- *   stays; syncing stops) and deletes its tokens; `shop/redact` deletes the
- *   tokens. The app keeps no customer's id: the customer cap follows a
- *   per-store pseudonym derived from it. `customers/redact` moves the listed
- *   orders to a fresh random pseudonym (nothing left derives from the id);
- *   `customers/data_request` logs which listed orders carry the pseudonym.
+ *   stays; syncing stops) and deletes its tokens; `shop/redact` erases the
+ *   store (`lib/competitions/shop_erasure.ts`: its orders, order ids and
+ *   customers' pseudonyms deleted, its name and domain replaced by "Removed
+ *   store", its totals and places kept) and deletes its tokens and data
+ *   request records. The app keeps no customer's id: the customer cap
+ *   follows a per-store pseudonym derived from it; `customers/redact` and
+ *   `customers/data_request` are `customer_requests.ts`.
  */
 import { isDeliveryKnown, rememberDelivery } from "../core/deliveries.ts";
 import { log } from "../core/log.ts";
@@ -45,7 +47,8 @@ import type { ConnectionStore } from "./connections.ts";
 import { fromRestOrder, OrderPayloadError, type RestOrder } from "./orders.ts";
 import { isShopDomain } from "./shop_domain.ts";
 import { queueRiskReading, riskAssessmentOrderId } from "./risk.ts";
-import { applyCustomerRequest } from "./customer_requests.ts";
+import { applyCustomerRequest, forgetCustomerDataRequests } from "./customer_requests.ts";
+import { eraseShop } from "../competitions/shop_erasure.ts";
 import { commit } from "../core/db.ts";
 
 /** Largest webhook body accepted (Shopify's orders can be large). */
@@ -277,13 +280,16 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
       log("info", "shopify app uninstalled", { shop, participants: participants.length });
       return { status: 200, result: participants.length ? "acknowledged" : "unknown_shop" };
     }
-    case "shop/redact":
+    case "shop/redact": {
+      const erased = await eraseShop(kv, shop, now());
       await deps.connections.delete(shop);
-      log("info", "shopify shop/redact: tokens deleted", { shop });
+      await forgetCustomerDataRequests(kv, shop);
+      log("info", "shopify shop/redact: store erased", { shop, ...erased });
       return { status: 200, result: "redacted" };
+    }
     case "customers/data_request":
     case "customers/redact":
-      await applyCustomerRequest(kv, shop, topic, payload as Record<string, unknown>);
+      await applyCustomerRequest(kv, shop, topic, payload as Record<string, unknown>, input.webhookId, now());
       return { status: 200, result: topic === "customers/redact" ? "redacted" : "acknowledged" };
     default:
       log("info", "shopify webhook topic ignored", { topic, shop });

@@ -5,7 +5,8 @@
  * store this browser installed (the claim cookie, spent and cleared) and
  * lists each store the user connected with the competitions open to join,
  * each one click (a form post to `POST /api/competitions/:id/join` with the
- * store: it joins without another OAuth). Model:
+ * store: it joins without another OAuth), and the answers to Shopify's
+ * customer data requests for each store. Model:
  * `lib/competitions/page_views/stores.ts`.
  */
 import { Hono } from "hono";
@@ -16,6 +17,8 @@ import { claimCookieName } from "../../lib/shopify/install.ts";
 import { formatMoney } from "../../lib/core/money.ts";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { SignInPrompt } from "../../components/signin_prompt.tsx";
+import { LocalTimeIsland } from "../../components/island_wrappers.ts";
+import type { CustomerDataRecord } from "../../lib/shopify/customer_requests.ts";
 import { renderAppPage } from "./_shell.tsx";
 
 /** What a store that cannot join with one click sees instead of the button. */
@@ -25,8 +28,55 @@ const NOT_OPEN: Record<Exclude<Offer, "open">, string> = {
   other_currency: "Another currency",
 };
 
+/** Shopify's customer data requests for the store, each with what CartBrawl holds of the customer. */
+function DataRequests(props: { requests: CustomerDataRecord[] }) {
+  if (props.requests.length === 0) return null;
+  return (
+    <details class="data-requests">
+      <summary>Customer data requests ({props.requests.length})</summary>
+      <p class="muted">
+        Shopify asked what CartBrawl holds of these customers. It keeps no name, email, phone or address; only these
+        orders, which you can pass on to the customer. Each answer is kept 90 days.
+      </p>
+      {props.requests.map((request) => (
+        <section key={request.requestId}>
+          <h3>
+            Request {request.requestId}, received <LocalTimeIsland iso={request.receivedAt} />
+          </h3>
+          {request.orders.length === 0 ? <p>CartBrawl holds nothing of this customer.</p> : (
+            <table class="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">Order</th>
+                  <th scope="col">Competition</th>
+                  <th scope="col">Placed</th>
+                  <th scope="col">Total</th>
+                  <th scope="col">Counted</th>
+                </tr>
+              </thead>
+              <tbody>
+                {request.orders.map((order) => (
+                  <tr key={`${order.competitionId}.${order.orderId}`}>
+                    <th scope="row">{order.orderId}</th>
+                    <td data-label="Competition">{order.competitionTitle}</td>
+                    <td data-label="Placed">
+                      <LocalTimeIsland iso={order.createdAt} />
+                    </td>
+                    <td data-label="Total">{order.total} {order.currency}</td>
+                    <td data-label="Counted">{order.counted} {order.currency}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      ))}
+    </details>
+  );
+}
+
 function StoreCard(props: { store: StoreView }) {
-  const { connection, offers } = props.store;
+  const { connection, offers, dataRequests } = props.store;
   return (
     <section class="card store-card" aria-labelledby={`store-${connection.shop}`}>
       <h2 id={`store-${connection.shop}`}>
@@ -62,6 +112,7 @@ function StoreCard(props: { store: StoreView }) {
             ))}
           </ul>
         )}
+      <DataRequests requests={dataRequests} />
     </section>
   );
 }

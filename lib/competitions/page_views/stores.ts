@@ -2,11 +2,13 @@
  * The "Your stores" model (`GET /stores`), where a merchant who installed
  * CartBrawl from Shopify lands once signed in with Whop: the stores they
  * connected (own), each with the competitions open to join and whether it
- * can join each one with one click (no OAuth again). A store the browser
- * installed before signing in is claimed here first.
+ * can join each one with one click (no OAuth again), and the answers to
+ * Shopify's customer data requests for the store (for the owner to pass on).
+ * A store the browser installed before signing in is claimed here first.
  */
 import { listOwnedConnections, type ShopConnection } from "../../shopify/connections.ts";
 import { claimStore } from "../../shopify/install.ts";
+import { type CustomerDataRecord, listCustomerDataRequests } from "../../shopify/customer_requests.ts";
 import { keys } from "../../core/db.ts";
 import { type Competition, isOpenForJoining, listPublicCompetitions } from "../competitions.ts";
 import { isListedPublicly } from "../privacy.ts";
@@ -24,6 +26,8 @@ export interface StoreOffer {
 export interface StoreView {
   connection: ShopConnection;
   offers: StoreOffer[];
+  /** Shopify's customer data requests answered for the store, newest first. */
+  dataRequests: CustomerDataRecord[];
 }
 
 /** What the page shows. */
@@ -76,7 +80,7 @@ export async function storesPageView(
         ? "other_currency"
         : "open",
     }));
-    return { connection, offers };
+    return { connection, offers, dataRequests: await listCustomerDataRequests(kv, connection.shop) };
   }));
   return { stores, claimedShop };
 }
