@@ -32,7 +32,7 @@ import type { StoredOrder } from "../lib/competitions/stored_order.ts";
 import type { Participant } from "../lib/competitions/participants.ts";
 import { shareCardData } from "../routes/share_card.ts";
 import { shareCardSvg } from "../lib/web/share_card.ts";
-import { REMOVED_STORE } from "../lib/competitions/shop_erasure.ts";
+import { eraseShop, REMOVED_STORE } from "../lib/competitions/shop_erasure.ts";
 
 const CREATOR = "user_CreatorAvaQ7m2x";
 const [CARA, DEV] = ["user_OwnerCaraT8w3n", "user_OwnerDevS2j6v"];
@@ -267,4 +267,45 @@ Deno.test("compliance - customers/data_request keeps a record of what is held fo
   shopify.refundOrder(SHOP, first.id, "30.00");
   await shopify.flushWebhooks();
   assert.equal(await total(), 10_00 + 3_000 + 2_000, "10 + 30 (room freed, under the cap) + 20");
+});
+
+Deno.test("compliance - a shop/redact that crashes half-way is finished by Shopify's retry, names scrubbed from the note it kept", async () => {
+  await using t = await createTestApp({}, { whop: true, shopify: true });
+  const { competition, erased } = await raceWithTwoStores(t);
+  t.shopify!.createOrder(SHOP, { totalPrice: "80.00" });
+  await t.shopify!.flushWebhooks();
+  const disqualified = await t.request(`/api/competitions/${competition.id}/participants/${erased.id}/disqualify`, {
+    method: "POST",
+    userId: CREATOR,
+    json: { reason: "Cara Goods: orders from the owner's card" },
+  });
+  assert.equal(disqualified.status, 200);
+  const before = await results(t, competition);
+
+  // The process dies at its third commit: after noting the work and renaming the store, before its orders go.
+  let commits = 0;
+  const dying = new Proxy(t.kv, {
+    get(target, property) {
+      if (property === "atomic") {
+        return () => {
+          const op = target.atomic();
+          const commit = op.commit.bind(op);
+          op.commit = () => ++commits === 3 ? Promise.reject(new Error("the process died")) : commit();
+          return op;
+        };
+      }
+      const value = Reflect.get(target, property);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  await assert.rejects(() => eraseShop(dying, SHOP, t.clock.now()), /the process died/);
+  assert.equal((await t.kv.get<Participant>(keys.participant(erased.id))).value!.displayName, REMOVED_STORE);
+  assert.ok((await Array.fromAsync(t.kv.list({ prefix: keys.orders(erased.id) }))).length > 0, "orders still there");
+
+  await deliver(t, "shop/redact", SHOP, { shop_id: 1, shop_domain: SHOP });
+  for await (const entry of t.kv.list({ prefix: [] })) {
+    for (const trace of TRACES) assert.doesNotMatch(JSON.stringify([entry.key, entry.value]), trace);
+  }
+  assert.deepEqual((await Array.fromAsync(t.kv.list({ prefix: keys.orders(erased.id) }))).length, 0);
+  assert.deepEqual(await results(t, competition), before);
 });
