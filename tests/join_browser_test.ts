@@ -14,7 +14,10 @@
  *   Shopify's pages refuse to be framed, so the join opens a window of its
  *   own, and the frame shows the store once back on the competition.
  *
- * Screenshots: `tests/artifacts/join_*.png` (1280×800 and 390×844).
+ * - installing from the store's admin: Shopify's login and install page,
+ *   Whop sign-in on "Your stores", then one click per competition.
+ *
+ * Screenshots: `tests/artifacts/join_*.png` and `install_*.png` (1280×800 and 390×844).
  */
 import assert from "node:assert/strict";
 import { launchBrowser, type Page, recordProblems } from "../testing/browser.ts";
@@ -197,5 +200,60 @@ Deno.test("join in Chromium - from inside Whop's frame: Shopify refuses the fram
     await shopify.close();
     await whop.close();
     kv.close();
+  }
+});
+
+Deno.test("install in Chromium - from the store's admin through Shopify's login, Whop sign-in, then one click per competition", async () => {
+  await ensureIslandBundles();
+  await using t = await createTestApp({}, { whop: true, shopify: true });
+  const first = await openCompetition(t);
+  const upcoming = await openCompetition(t, { upcoming: true });
+  const { competition: second } = await updateCompetition(t.kv, upcoming.id, t.clock.now(), "status", (c) => ({
+    ...c,
+    title: "Spring Sprint",
+  }));
+  const shopify = t.shopify!;
+  for (const [index, viewport] of VIEWPORTS.entries()) {
+    const shop = `installed-${index}.myshopify.com`;
+    const owner = t.whop!.users[2 + index];
+    shopify.createShop({
+      shop,
+      currency: "USD",
+      name: `Installed Goods ${index}`,
+      email: `owner@installed${index}.example`,
+    });
+    await using browser = await launchBrowser({ desktopUserAgent: true, viewport });
+    const { page, problems } = browser;
+    const shot = (name: string) =>
+      page.screenshot({ path: `${ARTIFACTS}/install_${name}_${viewport.width}.png`, fullPage: true });
+    await page.goto(`${shopify.origin}/`);
+    await page.locator("tr", { hasText: shop }).getByRole("link", { name: "Install CartBrawl" }).click();
+    await logInAndApprove(page, shopify, shop, `${t.url}/stores`);
+    await shot("1_sign_in");
+    await page.getByRole("link", { name: "Continue with Whop" }).click();
+    await Promise.all([
+      page.waitForURL(`${t.url}/stores`),
+      page.getByRole("button", { name: new RegExp(owner.name) }).click(),
+    ]);
+    await page.getByText(`${shop} is connected to your Whop account`).waitFor();
+    await shot("2_stores");
+    await Promise.all([
+      page.waitForURL(`${t.url}/competitions/${first.id}`),
+      page.getByRole("button", { name: `Join ${first.title} with ${shop}` }).click(),
+    ]);
+    await page.locator(".your-shop").waitFor();
+    // The next competition's page offers the connected store in one click.
+    await page.goto(`${t.url}/competitions/${second.id}`);
+    await shot("3_join_with_your_store");
+    await Promise.all([
+      page.waitForURL(`${t.url}/competitions/${second.id}`),
+      page.getByRole("button", { name: `Join with Installed Goods ${index}` }).click(),
+    ]);
+    await page.locator(".your-shop").waitFor();
+    assert.equal(shopify.approvals, index + 1, "one OAuth round trip per store, for both competitions");
+    assert.deepEqual(problems, []);
+    for (const competition of [first, second]) {
+      await settledSync(t, (await participantOf(t, competition.id, shop))!.id);
+    }
   }
 });

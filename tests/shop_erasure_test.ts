@@ -18,6 +18,7 @@ import {
   waitFor,
 } from "../testing/shopify.ts";
 import { SseReader } from "../testing/live.ts";
+import { launchBrowser } from "../testing/browser.ts";
 import { keys } from "../lib/core/db.ts";
 import {
   type Competition,
@@ -215,6 +216,14 @@ Deno.test("compliance - shop/redact: the store's orders, ids, customers and toke
   // A redelivery (Shopify retries) changes nothing.
   await deliver(t, "shop/redact", SHOP, redact);
   assert.deepEqual(await results(t, competition), before);
+
+  // The past board, looked at.
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    await using browser = await launchBrowser({ viewport });
+    await browser.page.goto(`${t.url}/competitions/${competition.id}`);
+    assert.match(await browser.page.locator(".leaderboard").first().textContent() ?? "", /Removed store/);
+    await browser.page.screenshot({ path: `tests/artifacts/erased_board_${viewport.width}.png`, fullPage: true });
+  }
 });
 
 Deno.test("compliance - customers/data_request keeps a record of what is held for the store's owner; customers/redact leaves nothing of the customer", async () => {
