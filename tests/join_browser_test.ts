@@ -28,9 +28,7 @@ import { ensureIslandBundles } from "../lib/web/island_build.ts";
 import { createCompetition, updateCompetition } from "../lib/competitions/competitions.ts";
 import { getParticipant } from "../lib/competitions/participants.ts";
 import { keys } from "../lib/core/db.ts";
-import { buildRuntime } from "../app.ts";
-import { loadConfig } from "../config.ts";
-import { freePort } from "../testing/app_process.ts";
+import { serveSandboxApp } from "../testing/sandbox_app.ts";
 import type { ShopifySandbox } from "../sandbox/shopify/mod.ts";
 
 const ARTIFACTS = "tests/artifacts";
@@ -115,91 +113,78 @@ Deno.test("join in Chromium - under the production form-action, through Shopify'
 Deno.test("join in Chromium - from inside Whop's frame: Shopify refuses the frame, the join opens a window and the frame shows the store", async () => {
   await ensureIslandBundles();
   // Sandbox mode as a newcomer runs it: the app checks the user tokens the simulated Whop's frame signs.
-  const kv = await Deno.openKv(":memory:");
-  const port = freePort();
-  const runtime = await buildRuntime(loadConfig({ PORT: String(port), KV_PATH: ":memory:", SANDBOX: "1" }), kv);
-  const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, runtime.app.fetch);
-  runtime.worker.listen();
-  const whop = runtime.sandboxes.whop!;
-  const shopify = runtime.sandboxes.shopify!;
-  const appUrl = runtime.config.appUrl;
-  try {
-    const [admin, ...members] = [whop.users[1].id, whop.users[2].id, whop.users[3].id];
-    const experience = "exp_JoinFramed01";
-    whop.experiences.add({
-      id: experience,
-      name: "Framed Club",
-      members: { [admin]: "admin", [members[0]]: "customer", [members[1]]: "customer" },
-    });
-    const start = Date.now() + 3600_000;
-    const created = await createCompetition(kv, admin, {
-      title: "Framed Cup",
-      prize: "150.00",
+  await using sandbox = await serveSandboxApp({ worker: true });
+  const { kv, whop, shopify, appUrl } = sandbox;
+  const [admin, ...members] = [whop.users[1].id, whop.users[2].id, whop.users[3].id];
+  const experience = "exp_JoinFramed01";
+  whop.experiences.add({
+    id: experience,
+    name: "Framed Club",
+    members: { [admin]: "admin", [members[0]]: "customer", [members[1]]: "customer" },
+  });
+  const start = Date.now() + 3600_000;
+  const created = await createCompetition(kv, admin, {
+    title: "Framed Cup",
+    prize: "150.00",
+    currency: "USD",
+    startDate: new Date(start).toISOString(),
+    endDate: new Date(start + 86_400_000).toISOString(),
+    experienceId: experience,
+  }, { now: Date.now(), minDurationS: 3600 });
+  await updateCompetition(kv, created.id, Date.now(), "status", (c) => ({ ...c, status: "UPCOMING" }));
+
+  for (const [index, viewport] of VIEWPORTS.entries()) {
+    const member = members[index];
+    const shop = `framed-${index}.myshopify.com`;
+    shopify.createShop({
+      shop,
       currency: "USD",
-      startDate: new Date(start).toISOString(),
-      endDate: new Date(start + 86_400_000).toISOString(),
-      experienceId: experience,
-    }, { now: Date.now(), minDurationS: 3600 });
-    await updateCompetition(kv, created.id, Date.now(), "status", (c) => ({ ...c, status: "UPCOMING" }));
+      name: `Framed Goods ${index}`,
+      email: `owner@framed${index}.example`,
+    });
+    await using browser = await launchBrowser({ desktopUserAgent: true, viewport });
+    const { page, context, problems } = browser;
+    await page.goto(`${whop.origin}/experiences/${experience}?as=${member}`);
+    const frame = page.frameLocator("iframe.app");
+    await frame.getByRole("link", { name: "Framed Cup" }).click();
+    await frame.getByLabel("Your Shopify store").fill(shop);
+    await frame.getByRole("button", { name: "Connect store and join" }).click();
+    const open = frame.getByRole("link", { name: "Continue on Shopify (new window)" });
+    await open.waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/join_framed_window_link_${viewport.width}.png`, fullPage: true });
+    const continueHref = await open.getAttribute("href");
+    assert.ok(continueHref?.startsWith(`${appUrl}/shopify/connect/`), "the window opens on the app's own origin");
 
-    for (const [index, viewport] of VIEWPORTS.entries()) {
-      const member = members[index];
-      const shop = `framed-${index}.myshopify.com`;
-      shopify.createShop({
-        shop,
-        currency: "USD",
-        name: `Framed Goods ${index}`,
-        email: `owner@framed${index}.example`,
-      });
-      await using browser = await launchBrowser({ desktopUserAgent: true, viewport });
-      const { page, context, problems } = browser;
-      await page.goto(`${whop.origin}/experiences/${experience}?as=${member}`);
-      const frame = page.frameLocator("iframe.app");
-      await frame.getByRole("link", { name: "Framed Cup" }).click();
-      await frame.getByLabel("Your Shopify store").fill(shop);
-      await frame.getByRole("button", { name: "Connect store and join" }).click();
-      const open = frame.getByRole("link", { name: "Continue on Shopify (new window)" });
-      await open.waitFor();
-      await page.screenshot({ path: `${ARTIFACTS}/join_framed_window_link_${viewport.width}.png`, fullPage: true });
-      const continueHref = await open.getAttribute("href");
-      assert.ok(continueHref?.startsWith(`${appUrl}/shopify/connect/`), "the window opens on the app's own origin");
+    const [popup] = await Promise.all([context.waitForEvent("page"), open.click()]);
+    await recordProblems(popup, problems);
+    await logInAndApprove(popup, shopify, shop, `${appUrl}/shopify/connected`);
+    assert.match(await popup.locator("h1").textContent() ?? "", /Your store joined the competition/);
+    await popup.screenshot({ path: `${ARTIFACTS}/join_connected_${viewport.width}.png`, fullPage: true });
+    const participantId = (await kv.get<string>(keys.participantByShop(shop, created.id))).value;
+    const participant = participantId ? await getParticipant(kv, participantId) : undefined;
+    assert.equal(
+      participant?.userId,
+      member,
+      "the member who asked in the frame joined, from a window with no session",
+    );
+    await popup.close();
 
-      const [popup] = await Promise.all([context.waitForEvent("page"), open.click()]);
-      await recordProblems(popup, problems);
-      await logInAndApprove(popup, shopify, shop, `${appUrl}/shopify/connected`);
-      assert.match(await popup.locator("h1").textContent() ?? "", /Your store joined the competition/);
-      await popup.screenshot({ path: `${ARTIFACTS}/join_connected_${viewport.width}.png`, fullPage: true });
-      const participantId = (await kv.get<string>(keys.participantByShop(shop, created.id))).value;
-      const participant = participantId ? await getParticipant(kv, participantId) : undefined;
-      assert.equal(
-        participant?.userId,
-        member,
-        "the member who asked in the frame joined, from a window with no session",
-      );
-      await popup.close();
+    await frame.getByRole("link", { name: "go back to the competition" }).click();
+    await frame.locator(".your-shop").waitFor();
+    assert.match(await frame.locator(".your-shop").textContent() ?? "", new RegExp(shop));
+    assert.deepEqual(problems, [], "no CSP violation or console error in the frame or the window");
+    if (index > 0) continue;
 
-      await frame.getByRole("link", { name: "go back to the competition" }).click();
-      await frame.locator(".your-shop").waitFor();
-      assert.match(await frame.locator(".your-shop").textContent() ?? "", new RegExp(shop));
-      assert.deepEqual(problems, [], "no CSP violation or console error in the frame or the window");
-      if (index > 0) continue;
-
-      // What the join did before: Shopify's page in Whop's frame. Chrome refuses to show it.
-      const authorizeUrl = `${shopify.origin}/${shop}/admin/oauth/authorize?client_id=sandbox-key&scope=read_orders` +
-        `&redirect_uri=${encodeURIComponent(`${appUrl}/api/shopify/callback`)}&state=framed`;
-      await page.evaluate((src) => (document.querySelector("iframe.app") as HTMLIFrameElement).src = src, authorizeUrl);
-      const refused = (lines: string[]) =>
-        lines.some((line) => /frame-ancestors 'none'/.test(line) && line.includes(shopify.origin));
-      for (let waited = 0; !refused(problems); waited += 100) {
-        assert.ok(waited < 5000, `Chromium refused the framed Shopify page: ${problems.join(" | ")}`);
-        await page.waitForTimeout(100);
-      }
+    // What the join did before: Shopify's page in Whop's frame. Chrome refuses to show it.
+    const authorizeUrl = `${shopify.origin}/${shop}/admin/oauth/authorize?client_id=sandbox-key&scope=read_orders` +
+      `&redirect_uri=${encodeURIComponent(`${appUrl}/api/shopify/callback`)}&state=framed`;
+    await page.evaluate((src) => (document.querySelector("iframe.app") as HTMLIFrameElement).src = src, authorizeUrl);
+    const refused = (lines: string[]) =>
+      lines.some((line) => /frame-ancestors 'none'/.test(line) && line.includes(shopify.origin));
+    for (let waited = 0; !refused(problems); waited += 100) {
+      assert.ok(waited < 5000, `Chromium refused the framed Shopify page: ${problems.join(" | ")}`);
+      await page.waitForTimeout(100);
     }
-  } finally {
-    await server.shutdown();
-    await shopify.close();
-    await whop.close();
-    kv.close();
   }
 });
 
