@@ -17,14 +17,19 @@ import { FormField } from "./form_field.tsx";
 import { knownTimeZone } from "./local_date_time.ts";
 import { METRIC_LABELS, METRIC_SENTENCES } from "./page_text.ts";
 
+/** A control the form can show locked: a field, or who sees the figures. */
+export type LockableField = CompetitionField | "privacy";
+
 /** Props of {@link CompetitionForm}. */
 export interface CompetitionFormProps {
   action: string;
   submitLabel: string;
   values: CompetitionFormValues;
   errors: FieldErrors;
-  /** Fields shown but not editable (a funded competition's prize and currency). */
-  locked?: CompetitionField[];
+  /** Rules shown but not editable (a funded competition's, or a priced draft's prize). */
+  locked?: readonly LockableField[];
+  /** Why they are locked, shown under the form. */
+  lockNote?: string;
   onFieldInput?: (field: CompetitionField, value: string) => void;
   onFieldBlur?: (field: CompetitionField) => void;
   /** A form-only control changed: the length (`duration`) or who sees the figures (`privacy`). */
@@ -112,6 +117,7 @@ export function CompetitionForm(props: CompetitionFormProps) {
           id="field-privacy"
           name="privacy"
           aria-describedby="field-privacy-hint"
+          disabled={locked.includes("privacy") || undefined}
           onInput={props.onFormInput &&
             ((event: Event) => props.onFormInput!("privacy", (event.currentTarget as HTMLSelectElement).value))}
         >
@@ -134,6 +140,7 @@ export function CompetitionForm(props: CompetitionFormProps) {
             id="field-duration"
             name="duration"
             aria-describedby="field-duration-hint"
+            disabled={locked.includes("endDate") || undefined}
             onInput={props.onFormInput &&
               ((event: Event) => props.onFormInput!("duration", (event.currentTarget as HTMLSelectElement).value))}
           >
@@ -157,9 +164,7 @@ export function CompetitionForm(props: CompetitionFormProps) {
           : "Set by the length above; choose Custom end to pick another."}
         type="datetime-local"
       />
-      {locked.length > 0 && (
-        <p class="hint">The prize is funded, so the prize, its split, the metric and the currency are fixed.</p>
-      )}
+      {locked.length > 0 && props.lockNote && <p class="hint">{props.lockNote}</p>}
       <button type="submit">{props.submitLabel}</button>
     </form>
   );

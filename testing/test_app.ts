@@ -48,6 +48,8 @@ export interface TestApp extends AsyncDisposable {
 
 /** Extra parts a test app can have. */
 export interface TestAppOptions {
+  /** A KV file instead of `:memory:` (commits then wait on the disk, as in production); removed on dispose. */
+  kvFile?: boolean;
   /**
    * Start the simulated Whop (settings `TEST_WHOP_SETTINGS`), give the app an
    * SDK client for it, and serve the app on loopback (its `APP_URL`) so the
@@ -105,7 +107,8 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     () => Response.json(signer.jwks),
   );
-  const kv = await Deno.openKv(":memory:");
+  const kvDir = options.kvFile ? await Deno.makeTempDir({ prefix: "cartbrawl_kv_" }) : undefined;
+  const kv = await Deno.openKv(kvDir ? `${kvDir}/cartbrawl.sqlite3` : ":memory:");
   const clock = new TestClock();
   let whop: WhopSandbox | undefined;
   let appServer: Deno.HttpServer<Deno.NetAddr> | undefined;
@@ -211,6 +214,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
       await shopify?.close();
       await appServer?.shutdown();
       kv.close();
+      if (kvDir) await Deno.remove(kvDir, { recursive: true });
       await jwksServer.shutdown();
       if (whop) assertWhopContractKept(whop);
     },

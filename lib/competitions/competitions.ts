@@ -9,7 +9,7 @@
  * share its indexes and the status machine, so they stay in one module.
  */
 import { bumpChange, type ChangeKind, commit, keys, loadByIndex, newId } from "../core/db.ts";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../core/errors.ts";
+import { ConflictError, ForbiddenError, NotFoundError } from "../core/errors.ts";
 import { type CompetitionInput, competitionInputSchema, type InputRules } from "./input.ts";
 import { type Minor, toDecimalString } from "../core/money.ts";
 import { parseInput } from "../core/parse.ts";
@@ -57,6 +57,13 @@ export interface Competition extends CompetitionInput {
   participantCount: number;
   /** The Whop payment that funded the prize. */
   fundsTxId?: string;
+  /**
+   * The Whop checkout made to fund the prize, once the creator asked for one.
+   * While it exists the prize, its currency and its split are frozen (a
+   * payment for it must fund exactly the prize it was priced for), and asking
+   * to fund again gives this checkout, never a second one.
+   */
+  checkout?: FundingCheckoutRecord;
   /** Why the last payment did not fund the prize, for the manage page. */
   fundingIssue?: string;
   cancelledAt?: string;
@@ -74,6 +81,19 @@ export interface Competition extends CompetitionInput {
   /** The prize of the places nobody earned, returned to the creator. */
   unearned?: Minor;
   completedAt?: string;
+}
+
+/** A funding checkout as recorded on its competition (money in minor units of the prize's currency). */
+export interface FundingCheckoutRecord {
+  /** Whop's checkout configuration id (`ch_…`). */
+  id: string;
+  /** Where the creator pays (Whop's `purchase_url`). */
+  url: string;
+  /** What the creator pays: the prize plus `fee`. */
+  amount: Minor;
+  /** Whop's fee on `amount`, as estimated when the checkout was made. */
+  fee: Minor;
+  createdAt: string;
 }
 
 /** The edges of the status machine. */
@@ -217,7 +237,9 @@ export async function getVisibleCompetition(kv: Deno.Kv, id: string, userId: str
  * Applies `change` to a competition atomically (optimistic check and retry),
  * moving its status index and bumping its change key in the same commit.
  * `change` returns the new record, or `null` to leave it as it is; `extra`
- * adds other writes to the same commit.
+ * adds other writes to the same commit. The entries at `read` are read with
+ * the competition on every try, handed to `change` and `extra`, and checked
+ * in the same commit: a decision taken on them holds for what is committed.
  *
  * @example
  * await updateCompetition(kv, id, now, "status", (c) => c.status === "UPCOMING" ? { ...c, status: "ACTIVE" } : null);
@@ -227,14 +249,15 @@ export async function updateCompetition(
   id: string,
   now: number,
   kind: ChangeKind,
-  change: (current: Competition) => Competition | null,
-  extra?: (op: Deno.AtomicOperation, next: Competition) => Deno.AtomicOperation,
+  change: (current: Competition, read: Deno.KvEntryMaybe<unknown>[]) => Competition | null,
+  extra?: (op: Deno.AtomicOperation, next: Competition, read: Deno.KvEntryMaybe<unknown>[]) => Deno.AtomicOperation,
+  read: readonly Deno.KvKey[] = [],
 ): Promise<{ competition: Competition; changed: boolean }> {
   for (;;) {
-    const entry = await kv.get<Competition>(keys.competition(id));
+    const [entry, ...others] = await kv.getMany<unknown[]>([keys.competition(id), ...read]);
     if (!entry.value) throw new NotFoundError("There is no competition with that id.");
-    const current = entry.value;
-    const proposed = change(current);
+    const current = entry.value as Competition;
+    const proposed = change(current, others);
     if (!proposed) return { competition: current, changed: false };
     if (proposed.status !== current.status && !canTransition(current.status, proposed.status)) {
       throw new ConflictError(
@@ -243,11 +266,11 @@ export async function updateCompetition(
     }
     const next = { ...proposed, updatedAt: new Date(now).toISOString() };
     const result = await commit(() => {
-      let op = kv.atomic().check(entry)
+      let op = kv.atomic().check(entry, ...others)
         .delete(keys.competitionByStatus(current.status, Date.parse(current.startDate), id));
       op = indexOps(op, next);
       op = bumpChange(op, id, kind, now);
-      return extra ? extra(op, next) : op;
+      return extra ? extra(op, next, others) : op;
     });
     if (result.ok) return { competition: next, changed: true };
   }
@@ -282,12 +305,66 @@ export function isEditable(competition: Pick<Competition, "status" | "startDate"
     now < Date.parse(competition.startDate);
 }
 
-/** The rules a funded (UPCOMING) competition can no longer change: the prize, its split and the metric. */
-export type LockedField = "prize" | "currency" | "prizeSplit" | "metric" | "growthMinBaseline";
+/**
+ * A rule of a competition: every field of its input that decides who wins
+ * what, when. The title and the description are its presentation, not its
+ * rules: they stay editable until the start.
+ */
+export type LockedField =
+  | "prize"
+  | "currency"
+  | "prizeSplit"
+  | "metric"
+  | "growthMinBaseline"
+  | "startDate"
+  | "endDate"
+  | "privacy";
 
-/** Fields a funded (UPCOMING) competition can no longer change. */
-export function lockedFields(competition: Pick<Competition, "status">): LockedField[] {
-  return competition.status === "UPCOMING" ? ["prize", "currency", "prizeSplit", "metric", "growthMinBaseline"] : [];
+/** Every rule, locked once the prize is funded (UPCOMING). */
+const RULES: readonly LockedField[] = [
+  "prize",
+  "currency",
+  "prizeSplit",
+  "metric",
+  "growthMinBaseline",
+  "startDate",
+  "endDate",
+  "privacy",
+];
+
+/** The rules a funding checkout is priced on, frozen while it exists. */
+const PRICED: readonly LockedField[] = ["prize", "currency", "prizeSplit"];
+
+/**
+ * The rules a competition can no longer change: every rule once funded
+ * (UPCOMING: stores joined on them), the prize, its currency and its split
+ * once a draft has a funding checkout; none otherwise.
+ */
+export function lockedFields(competition: Pick<Competition, "status" | "checkout">): LockedField[] {
+  if (competition.status === "UPCOMING") return [...RULES];
+  if (competition.status === "DRAFT" && competition.checkout) return [...PRICED];
+  return [];
+}
+
+/**
+ * Why the rules `lockedFields` names are locked, and what can be done
+ * instead, for the edit form; `undefined` when none is.
+ */
+export function lockExplanation(competition: Pick<Competition, "status" | "checkout">): string | undefined {
+  if (competition.status === "UPCOMING") {
+    return "The prize is funded, so the rules are locked (stores joined on them); the title and description can " +
+      "still change.";
+  }
+  if (competition.status === "DRAFT" && competition.checkout) {
+    return "A Whop checkout for this prize exists, so the prize, its currency and its split are frozen (a payment " +
+      "for it must fund exactly this prize). To change them, cancel this draft and create a new competition.";
+  }
+  return undefined;
+}
+
+/** The 409 for an edit of the locked rule `field`, naming it. */
+function lockedRule(competition: Pick<Competition, "status" | "checkout">, field: LockedField): ConflictError {
+  return new ConflictError(`${field} can no longer change. ${lockExplanation(competition)}`);
 }
 
 function assertCreatorBeforeStart(competition: Competition, userId: string, now: number, action: string) {
@@ -300,8 +377,10 @@ function assertCreatorBeforeStart(competition: Competition, userId: string, now:
 }
 
 /**
- * Edits a competition's rules before its start (creator only). A funded
- * competition keeps its prize and currency.
+ * Edits a competition before its start (creator only). A patch that names a
+ * locked rule (`lockedFields`) is refused with a 409 naming it; the check
+ * runs on the record being committed, so an edit and the checkout or the
+ * funding that locks it cannot both win.
  */
 export async function editCompetition(
   kv: Deno.Kv,
@@ -313,12 +392,7 @@ export async function editCompetition(
   const { competition } = await updateCompetition(kv, id, rules.now, "status", (current) => {
     assertCreatorBeforeStart(current, userId, rules.now, "edit");
     const moving = lockedFields(current).find((field) => field in patch);
-    if (moving) {
-      throw new ValidationError([{
-        path: moving,
-        message: "The prize is funded, so the prize, its split, the metric and the currency can no longer change.",
-      }]);
-    }
+    if (moving) throw lockedRule(current, moving);
     const merged = {
       ...current,
       prize: competitionPrizeDecimal(current),
