@@ -21,14 +21,14 @@
  * both refunded and funding.
  */
 import type Whop from "@whop/sdk";
-import { keys } from "../core/db.ts";
+import { ID_PATTERN, keys } from "../core/db.ts";
 import { type Competition, getVisibleCompetition, updateCompetition } from "../competitions/competitions.ts";
 import { prizeSplitOf } from "../competitions/prize_split.ts";
 import { ConflictError, ForbiddenError, UpstreamError } from "../core/errors.ts";
 import { formatMoney, type Minor, MoneyError } from "../core/money.ts";
 import { notify } from "../competitions/notifications.ts";
 import { log } from "../core/log.ts";
-import { fromWhopAmount, toWhopAmount, whopCurrency } from "./client.ts";
+import { describeWhopError, fromWhopAmount, toWhopAmount, whopCurrency } from "./client.ts";
 import type { WhopDeps } from "./deps.ts";
 import { paymentRefundWrites, type RefundablePayment, requestPaymentRefund } from "./refunds.ts";
 import { grossUp } from "./fees.ts";
@@ -55,9 +55,14 @@ export function fundingPrice(deps: Pick<WhopDeps, "config">, competition: Compet
   return { amount: price, fee };
 }
 
-/** Where Whop sends the creator back after paying: the app asks Whop for the payment there. */
+/**
+ * Where Whop sends the creator back after paying: the app asks Whop for the
+ * payment there. Not under `/competitions/:id`, whose community gate would
+ * turn away a creator who paid from Whop's frame and came back in a tab
+ * signed in nowhere: the payment itself, read from Whop, is the credential.
+ */
 export function fundingReturnPath(competitionId: string): string {
-  return `/competitions/${competitionId}/fund/return`;
+  return `/funding/${competitionId}/return`;
 }
 
 function checkoutOf(competition: Competition): FundingCheckout {
@@ -301,4 +306,43 @@ export async function applyPaymentSucceeded(
     });
   }
   return outcome;
+}
+
+/** A Whop payment id, as Whop's redirect names it (`pay_…`). */
+const PAYMENT_ID = /^pay_[A-Za-z0-9]{1,60}$/;
+
+/** What the return from Whop's checkout found. */
+export type ReturnOutcome = PaymentOutcome | "not_confirmed";
+
+/**
+ * The creator's return from Whop's checkout, whose redirect names the
+ * payment (`payment_id`, also sent as `receipt_id`): asks Whop for it
+ * (`payments.retrieve`) and, when it is paid and names this competition,
+ * applies it at once through {@link applyPaymentSucceeded}, the webhook's own
+ * atomic apply, so a webhook that is late, lost or never configured leaves no
+ * paid competition in DRAFT, and the two together fund exactly once. A
+ * payment already applied is not asked for again; an unknown id, another
+ * competition's payment, one not paid yet or Whop not answering change
+ * nothing (`not_confirmed`: the webhook still can).
+ */
+export async function confirmReturnedPayment(
+  deps: WhopDeps,
+  competitionId: string,
+  paymentId: string | undefined,
+): Promise<ReturnOutcome> {
+  if (!ID_PATTERN.test(competitionId) || !paymentId || !PAYMENT_ID.test(paymentId) || !deps.whop) {
+    return "not_confirmed";
+  }
+  const stored = (await deps.kv.get<Competition>(keys.competition(competitionId))).value;
+  if (!stored) return "not_confirmed";
+  if (stored.fundsTxId === paymentId) return "already_applied";
+  let payment: Whop.Payment;
+  try {
+    payment = await deps.whop.payments.retrieve(paymentId, { timeout: 10_000 });
+  } catch (error) {
+    log("warn", "returned payment not confirmed", { competitionId, paymentId, error: describeWhopError(error) });
+    return "not_confirmed";
+  }
+  if (payment.metadata?.competitionId !== competitionId || payment.status !== "paid") return "not_confirmed";
+  return await applyPaymentSucceeded(deps, payment);
 }

@@ -38,7 +38,8 @@ export interface ApiDependencies {
   /** Where each request checked against Whop's published schemas is counted. */
   contract: ContractLog;
   apiKey: string;
-  origin: () => string;
+  /** Where the hosted checkout pages are served (the `purchase_url` origin). */
+  checkoutOrigin: () => string;
 }
 
 const metadataSchema = z.nullish(z.record(z.string(), z.unknown()));
@@ -232,7 +233,7 @@ export function apiRoutes(deps: ApiDependencies): Hono<Env> {
       title: body.plan.title ?? null,
       metadata: body.metadata ?? null,
       redirectUrl: body.redirect_url ?? null,
-      origin: deps.origin(),
+      origin: deps.checkoutOrigin(),
     });
     return c.json(checkoutConfigurationJson(record));
   });
