@@ -36,7 +36,7 @@ async function draftWithCheckout(t: TestApp, title = "Return Cup"): Promise<{ id
 }
 
 /** Pays on the simulated checkout page over HTTP, as the browser does; returns where Whop sends it back. */
-async function payOnCheckoutPage(t: TestApp, checkoutUrl: string): Promise<{ back: URL; paymentId: string }> {
+async function payOnCheckoutPage(checkoutUrl: string): Promise<{ back: URL; paymentId: string }> {
   const paid = await fetch(checkoutUrl, {
     method: "POST",
     body: new URLSearchParams({ user_id: CREATOR }),
@@ -68,7 +68,7 @@ Deno.test("funding return - without a webhook the return funds the draft; the la
   const whop = t.whop!;
   whop.setWebhookUrl(undefined);
   const { id, checkoutUrl } = await draftWithCheckout(t);
-  const { back, paymentId } = await payOnCheckoutPage(t, checkoutUrl);
+  const { back, paymentId } = await payOnCheckoutPage(checkoutUrl);
   assert.equal(back.pathname, `/funding/${id}/return`);
   assert.equal((await getCompetition(t.kv, id)).status, "DRAFT", "no webhook has arrived");
 
@@ -100,7 +100,7 @@ Deno.test("funding return - without a webhook the return funds the draft; the la
 Deno.test("funding return - after the webhook the return only shows the result", async () => {
   await using t = await createTestApp({}, { whop: true });
   const { id, checkoutUrl } = await draftWithCheckout(t);
-  const { back, paymentId } = await payOnCheckoutPage(t, checkoutUrl);
+  const { back, paymentId } = await payOnCheckoutPage(checkoutUrl);
   assert.equal((await getCompetition(t.kv, id)).fundsTxId, paymentId, "the webhook funded it first");
   const res = await returnFromWhop(t, back, true);
   assert.equal(res.status, 303);
@@ -114,7 +114,7 @@ Deno.test("funding return - the webhook and returns at once fund exactly once (2
   whop.setWebhookUrl(undefined);
   for (let race = 0; race < 20; race++) {
     const { id, checkoutUrl } = await draftWithCheckout(t, `Race ${race}`);
-    const { back, paymentId } = await payOnCheckoutPage(t, checkoutUrl);
+    const { back, paymentId } = await payOnCheckoutPage(checkoutUrl);
     const url = `${t.url}/api/webhooks/whop`;
     const [webhook, ...returns] = await Promise.all([
       whop.sendWebhook("payment.succeeded", whop.paymentData(paymentId), { url }),
@@ -134,7 +134,7 @@ Deno.test("funding return - the webhook and returns at once fund exactly once (2
 Deno.test("funding return - a webhook the app refuses (wrong secret) still leaves no paid draft unfunded", async () => {
   await using t = await createTestApp({ WHOP_WEBHOOK_SECRET: "ws_not_the_one_whop_signs_with" }, { whop: true });
   const { id, checkoutUrl } = await draftWithCheckout(t);
-  const { back } = await payOnCheckoutPage(t, checkoutUrl);
+  const { back } = await payOnCheckoutPage(checkoutUrl);
   assert.equal(t.whop!.webhookDeliveries.at(-1)?.status, 401, "the misconfigured webhook was refused");
   assert.equal((await getCompetition(t.kv, id)).status, "DRAFT");
   const res = await returnFromWhop(t, back, true);
@@ -148,7 +148,7 @@ Deno.test("funding return - an unknown, foreign or malformed payment id changes 
   whop.setWebhookUrl(undefined);
   const first = await draftWithCheckout(t, "First Cup");
   const second = await draftWithCheckout(t, "Second Cup");
-  const { paymentId } = await payOnCheckoutPage(t, first.checkoutUrl);
+  const { paymentId } = await payOnCheckoutPage(first.checkoutUrl);
   const to = (id: string, query: string) => new URL(`${t.url}/funding/${id}/return?${query}`);
   for (
     const url of [
