@@ -17,17 +17,14 @@ import { FormField } from "./form_field.tsx";
 import { knownTimeZone } from "./local_date_time.ts";
 import { METRIC_LABELS, METRIC_SENTENCES } from "./page_text.ts";
 
-/** A control the form can show locked: a field, or who sees the figures. */
-export type LockableField = CompetitionField | "privacy";
-
 /** Props of {@link CompetitionForm}. */
 export interface CompetitionFormProps {
   action: string;
   submitLabel: string;
   values: CompetitionFormValues;
   errors: FieldErrors;
-  /** Rules shown but not editable (a funded competition's, or a priced draft's prize). */
-  locked?: readonly LockableField[];
+  /** Rules shown but not editable (a funded competition's, or a priced draft's prize), by field name. */
+  locked?: readonly string[];
   /** Why they are locked, shown under the form. */
   lockNote?: string;
   onFieldInput?: (field: CompetitionField, value: string) => void;

@@ -6,7 +6,7 @@
  * focus moves to the first field in error.
  */
 import { useEffect, useReducer, useRef } from "preact/hooks";
-import { CompetitionForm, type LockableField } from "../components/competition_form.tsx";
+import { CompetitionForm } from "../components/competition_form.tsx";
 import {
   COMPETITION_FIELDS,
   type CompetitionField,
@@ -25,7 +25,7 @@ export interface CreateFormProps {
   /** The shortest allowed competition (the server's `COMPETITION_MIN_DURATION_S`). */
   minDurationS: number;
   /** Rules shown but not editable, and why. */
-  locked?: readonly LockableField[];
+  locked?: readonly string[];
   lockNote?: string;
 }
 

@@ -1,15 +1,16 @@
 /**
- * Competitions: records, their indexes, edits and the status machine
+ * Competitions: records, their indexes, updates and the status machine
  * DRAFT → UPCOMING → ACTIVE → SETTLING → COMPLETED, with CANCELLED for a
  * draft whose start passes unfunded or that its creator cancels. SETTLING
  * lasts `SETTLEMENT_DELAY_S` after the end: refunds and cancellations of
- * counted orders still lower the totals before the results freeze.
+ * counted orders still lower the totals before the results freeze. The
+ * creator's edits and their locks are `editing.ts`.
  *
  * One idea past 300 lines: the record and every function that writes it
  * share its indexes and the status machine, so they stay in one module.
  */
 import { bumpChange, type ChangeKind, commit, keys, loadByIndex, newId } from "../core/db.ts";
-import { ConflictError, ForbiddenError, NotFoundError } from "../core/errors.ts";
+import { ConflictError, NotFoundError } from "../core/errors.ts";
 import { type CompetitionInput, competitionInputSchema, type InputRules } from "./input.ts";
 import { type Minor, toDecimalString } from "../core/money.ts";
 import { parseInput } from "../core/parse.ts";
@@ -299,140 +300,9 @@ export function canStartNow(
   return competition.status === "UPCOMING" && now < Date.parse(competition.startDate);
 }
 
-/** Whether the rules can still change: before the start, and neither cancelled nor finished. */
-export function isEditable(competition: Pick<Competition, "status" | "startDate">, now: number): boolean {
-  return (competition.status === "DRAFT" || competition.status === "UPCOMING") &&
-    now < Date.parse(competition.startDate);
-}
-
-/**
- * A rule of a competition: every field of its input that decides who wins
- * what, when. The title and the description are its presentation, not its
- * rules: they stay editable until the start.
- */
-export type LockedField =
-  | "prize"
-  | "currency"
-  | "prizeSplit"
-  | "metric"
-  | "growthMinBaseline"
-  | "startDate"
-  | "endDate"
-  | "privacy";
-
-/** Every rule, locked once the prize is funded (UPCOMING). */
-const RULES: readonly LockedField[] = [
-  "prize",
-  "currency",
-  "prizeSplit",
-  "metric",
-  "growthMinBaseline",
-  "startDate",
-  "endDate",
-  "privacy",
-];
-
-/** The rules a funding checkout is priced on, frozen while it exists. */
-const PRICED: readonly LockedField[] = ["prize", "currency", "prizeSplit"];
-
-/**
- * The rules a competition can no longer change: every rule once funded
- * (UPCOMING: stores joined on them), the prize, its currency and its split
- * once a draft has a funding checkout; none otherwise.
- */
-export function lockedFields(competition: Pick<Competition, "status" | "checkout">): LockedField[] {
-  if (competition.status === "UPCOMING") return [...RULES];
-  if (competition.status === "DRAFT" && competition.checkout) return [...PRICED];
-  return [];
-}
-
-/**
- * Why the rules `lockedFields` names are locked, and what can be done
- * instead, for the edit form; `undefined` when none is.
- */
-export function lockExplanation(competition: Pick<Competition, "status" | "checkout">): string | undefined {
-  if (competition.status === "UPCOMING") {
-    return "The prize is funded, so the rules are locked (stores joined on them); the title and description can " +
-      "still change.";
-  }
-  if (competition.status === "DRAFT" && competition.checkout) {
-    return "A Whop checkout for this prize exists, so the prize, its currency and its split are frozen (a payment " +
-      "for it must fund exactly this prize). To change them, cancel this draft and create a new competition.";
-  }
-  return undefined;
-}
-
-/** The 409 for an edit of the locked rule `field`, naming it. */
-function lockedRule(competition: Pick<Competition, "status" | "checkout">, field: LockedField): ConflictError {
-  return new ConflictError(`${field} can no longer change. ${lockExplanation(competition)}`);
-}
-
-function assertCreatorBeforeStart(competition: Competition, userId: string, now: number, action: string) {
-  if (competition.creatorId !== userId) throw new ForbiddenError(`Only the creator can ${action} this competition.`);
-  if (isEditable(competition, now)) return;
-  if (competition.status !== "DRAFT" && competition.status !== "UPCOMING") {
-    throw new ConflictError(`This competition is ${competition.status.toLowerCase()}; its rules are locked.`);
-  }
-  throw new ConflictError(`This competition has started; its rules are locked.`);
-}
-
-/**
- * Edits a competition before its start (creator only). A patch that names a
- * locked rule (`lockedFields`) is refused with a 409 naming it; the check
- * runs on the record being committed, so an edit and the checkout or the
- * funding that locks it cannot both win.
- */
-export async function editCompetition(
-  kv: Deno.Kv,
-  id: string,
-  userId: string,
-  patch: Record<string, unknown>,
-  rules: InputRules,
-): Promise<Competition> {
-  const { competition } = await updateCompetition(kv, id, rules.now, "status", (current) => {
-    assertCreatorBeforeStart(current, userId, rules.now, "edit");
-    const moving = lockedFields(current).find((field) => field in patch);
-    if (moving) throw lockedRule(current, moving);
-    const merged = {
-      ...current,
-      prize: competitionPrizeDecimal(current),
-      growthMinBaseline: current.growthMinBaseline === undefined
-        ? undefined
-        : toDecimalString(current.growthMinBaseline, current.currency),
-      ...patch,
-    };
-    const input = parseInput(competitionInputSchema(rules), {
-      title: merged.title,
-      description: merged.description,
-      prize: merged.prize,
-      currency: merged.currency,
-      startDate: merged.startDate,
-      endDate: merged.endDate,
-      privacy: merged.privacy,
-      prizeSplit: merged.prizeSplit,
-      metric: merged.metric,
-      growthMinBaseline: merged.growthMinBaseline,
-    });
-    return { ...current, ...input };
-  });
-  return competition;
-}
-
 /** The competition's prize as a decimal string, e.g. `"500.00"`. */
 export function competitionPrizeDecimal(competition: Pick<Competition, "prize" | "currency">): string {
   return toDecimalString(competition.prize, competition.currency);
-}
-
-/**
- * Cancels a competition before its start (creator only). A funded one is
- * then refunded by the payments module.
- */
-export async function cancelCompetition(kv: Deno.Kv, id: string, userId: string, now: number): Promise<Competition> {
-  const { competition } = await updateCompetition(kv, id, now, "status", (current) => {
-    assertCreatorBeforeStart(current, userId, now, "cancel");
-    return { ...current, status: "CANCELLED", cancelledAt: new Date(now).toISOString(), cancelReason: "creator" };
-  });
-  return competition;
 }
 
 /** Competitions in one status, ordered by start. */

@@ -1,18 +1,17 @@
 import assert from "node:assert/strict";
 import {
-  cancelCompetition,
   canTransition,
   type Competition,
   type CompetitionStatus,
   createCompetition,
   dueStep,
-  editCompetition,
   inWindow,
   listCompetitionsByCreator,
   listCompetitionsByStatus,
   STATUSES,
   updateCompetition,
 } from "./competitions.ts";
+import { cancelCompetition, editCompetition } from "./editing.ts";
 import { ConflictError, ForbiddenError, ValidationError } from "../core/errors.ts";
 
 const now = Date.parse("2026-12-01T12:00:00Z");

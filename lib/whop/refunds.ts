@@ -24,7 +24,8 @@
  */
 import type Whop from "@whop/sdk";
 import { commit, keys } from "../core/db.ts";
-import { cancelCompetition, type Competition } from "../competitions/competitions.ts";
+import { type Competition } from "../competitions/competitions.ts";
+import { cancelCompetition } from "../competitions/editing.ts";
 import { formatMoney, type Minor, MoneyError } from "../core/money.ts";
 import { notify } from "../competitions/notifications.ts";
 import { enqueue, enqueueIn, type QueueMessage } from "../core/queue.ts";

@@ -10,7 +10,8 @@
  */
 import { type Context, Hono } from "hono";
 import type { AppDeps, AppEnv } from "../_env.ts";
-import { type Competition, lockedFields } from "../../lib/competitions/competitions.ts";
+import { type Competition } from "../../lib/competitions/competitions.ts";
+import { lockedFields } from "../../lib/competitions/editing.ts";
 import { competitionView } from "../../lib/competitions/views.ts";
 import { competitionActions, getOwnCompetition } from "../../lib/competitions/actions.ts";
 import { managePageView } from "../../lib/competitions/page_views/manage.ts";
@@ -19,6 +20,7 @@ import { formatMoney } from "../../lib/core/money.ts";
 import { requireUserId, signedIn } from "../../lib/web/middleware/caller.ts";
 import { fieldsOf, validForm, validQuery } from "../../lib/web/validate.ts";
 import {
+  COMPETITION_FIELDS,
   competitionFormSchema,
   type CompetitionFormValues,
   competitionFormValues,
@@ -140,10 +142,8 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
         }
         if (!(error instanceof ValidationError)) throw error;
         const stored = competitionFormValues(competitionView(competition));
-        for (const field of locked) {
-          if (field === "privacy") values.privacy = stored.privacy;
-          else values[field] = stored[field];
-        }
+        for (const field of COMPETITION_FIELDS) if ((locked as string[]).includes(field)) values[field] = stored[field];
+        if (locked.includes("privacy")) values.privacy = stored.privacy;
         return renderManage(c, deps, competition, { form: { values, errors: formErrorsOf(error) } });
       }
       return c.redirect(`/competitions/${competition.id}/manage?saved`, 303);

@@ -11,14 +11,8 @@ import { fundingPrice } from "../../whop/funding.ts";
 import { competitionExperienceId } from "../../whop/notification_sender.ts";
 import { listPayouts, type Payout } from "../../whop/payouts.ts";
 import { listCompetitionRefunds, type Refund } from "../../whop/refunds.ts";
-import {
-  type Competition,
-  isEditable,
-  type LockedField,
-  lockedFields,
-  lockExplanation,
-  type Winner,
-} from "../competitions.ts";
+import { type Competition, type Winner } from "../competitions.ts";
+import { isEditable, type LockedField, lockedFields, lockExplanation } from "../editing.ts";
 import { type AuditEntry, canChangeRanking, listAuditLog } from "../disqualification.ts";
 import { listParticipants, type Participant } from "../participants.ts";
 import { isPubliclyVisible } from "../privacy.ts";
