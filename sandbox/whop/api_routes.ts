@@ -210,11 +210,17 @@ export function apiRoutes(deps: ApiDependencies): Hono<Env> {
     injected(c, "users.retrieve") ??
       c.json(userJson(state, state.requireUser(c.req.param("id")), false)));
 
-  api.get("/ledger_accounts/:id", (c) =>
-    injected(c, "ledgerAccounts.retrieve") ??
-      c.json(
-        ledgerAccountJson(state, state.requireAccountOwner(c.req.param("id"))),
-      ));
+  // A ledger account is read by its owner: the app's key reads its company's, a user's needs that user's token.
+  api.get("/ledger_accounts/:id", (c) => {
+    const fault = injected(c, "ledgerAccounts.retrieve");
+    if (fault) return fault;
+    const owner = state.requireAccountOwner(c.req.param("id"));
+    const caller = c.get("caller");
+    if (caller.kind === "app" ? owner !== state.company.id : caller.userId !== owner) {
+      throw new WhopApiError(403, "forbidden", "This ledger account can only be read with its owner's authorization");
+    }
+    return c.json(ledgerAccountJson(state, owner));
+  });
 
   api.post("/checkout_configurations", async (c) => {
     const fault = injected(c, "checkoutConfigurations.create");
