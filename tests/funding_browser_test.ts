@@ -19,7 +19,7 @@
  */
 import assert from "node:assert/strict";
 import { launchBrowser, type Page } from "../testing/browser.ts";
-import { createTestApp, PRODUCTION_FORM_ACTIONS, type TestApp } from "../testing/test_app.ts";
+import { createTestApp, PRODUCTION_FORM_ACTIONS } from "../testing/test_app.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
 import { createSession, sessionCookieName } from "../lib/core/sessions.ts";
 import { saveUser } from "../lib/core/users.ts";
@@ -27,26 +27,10 @@ import { getCompetition } from "../lib/competitions/competitions.ts";
 import { buildRuntime } from "../app.ts";
 import { loadConfig } from "../config.ts";
 import { freePort } from "../testing/app_process.ts";
+import { draftCompetition } from "../testing/page_fixtures.ts";
 
 const CREATOR = "user_CreatorAvaQ7m2x";
 const ARTIFACTS = "tests/artifacts";
-
-async function createDraft(t: TestApp, title: string): Promise<string> {
-  const start = t.clock.ms + 3 * 3_600_000;
-  const res = await t.request("/api/competitions", {
-    method: "POST",
-    userId: CREATOR,
-    json: {
-      title,
-      prize: "150.00",
-      currency: "USD",
-      startDate: new Date(start).toISOString(),
-      endDate: new Date(start + 86_400_000).toISOString(),
-    },
-  });
-  assert.equal(res.status, 201, await res.clone().text());
-  return (await res.json()).competition.id;
-}
 
 /** The policy violations a page reported, but for Whop's checkout refusing to be framed (its own policy). */
 function cspProblems(problems: string[]): string[] {
@@ -68,7 +52,7 @@ for (
     const whop = t.whop!;
     const appOrigin = t.url!;
     await saveUser(t.kv, { id: CREATOR, name: "Ava Creator", username: "ava" }, t.clock.ms);
-    const id = await createDraft(t, `Funding Cup ${label}`);
+    const { id } = await draftCompetition(t, CREATOR, `Funding Cup ${label}`, "150.00");
     await using browser = await launchBrowser({ viewport: size, javaScriptEnabled: javaScript });
     const { page, context, problems } = browser;
     const session = await createSession(t.kv, CREATOR, t.clock.ms);
@@ -122,7 +106,7 @@ Deno.test("funding in Chromium - the old redirect from the fund post to Whop's c
   await using t = await createTestApp({}, { whop: true, formActions: PRODUCTION_FORM_ACTIONS });
   t.clock.ms = Date.now();
   const appOrigin = t.url!;
-  const id = await createDraft(t, "Refused Cup");
+  const { id } = await draftCompetition(t, CREATOR, "Refused Cup", "150.00");
   const { checkoutUrl } = await (await t.request(`/api/competitions/${id}/fund`, { method: "POST", userId: CREATOR }))
     .json();
   await using browser = await launchBrowser();

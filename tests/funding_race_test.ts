@@ -21,21 +21,10 @@ import { createTestApp, type TestApp } from "../testing/test_app.ts";
 import { getCompetition } from "../lib/competitions/competitions.ts";
 import { getRefund } from "../lib/whop/refunds.ts";
 import { createWhopClient, fromWhopAmount } from "../lib/whop/client.ts";
+import { draftCompetition } from "../testing/page_fixtures.ts";
 
 const CREATOR = "user_CreatorAvaQ7m2x";
 const RACES = 30;
-
-async function createDraft(t: TestApp, title: string): Promise<string> {
-  // Four minutes a race keeps the creator under the per-user creation limit (20 an hour).
-  t.clock.advance(4 * 60_000);
-  const res = await t.request("/api/competitions", {
-    method: "POST",
-    userId: CREATOR,
-    json: { title, prize: "1.00", currency: "USD", startDate: "2026-12-02T00:00:00Z", endDate: "2026-12-09T00:00:00Z" },
-  });
-  assert.equal(res.status, 201, await res.clone().text());
-  return (await res.json()).competition.id;
-}
 
 /**
  * PATCHes over HTTP, as an attacker's script would: eight loops at once,
@@ -97,7 +86,7 @@ Deno.test("funding race - a checkout freezes the prize: PATCH is a 409 while its
   await using t = await createTestApp({}, { whop: true });
   const token = await t.signer.sign(CREATOR);
   for (let race = 0; race < RACES; race++) {
-    const id = await createDraft(t, `Frozen race ${race}`);
+    const { id } = await draftCompetition(t, CREATOR, `Frozen race ${race}`, "1.00");
     const fund = await t.request(`/api/competitions/${id}/fund`, { method: "POST", userId: CREATOR });
     const { checkoutUrl } = await fund.json();
     const checkoutId = new URL(checkoutUrl).pathname.split("/").pop()!;
@@ -118,7 +107,7 @@ Deno.test("funding race - a payment races PATCH of the prize: funded only for wh
   const whop = createWhopClient(t.config)!;
   const outcomes = { funded: 0, refunded: 0 };
   for (let race = 0; race < RACES; race++) {
-    const id = await createDraft(t, `Open race ${race}`);
+    const { id } = await draftCompetition(t, CREATOR, `Open race ${race}`, "1.00");
     // A checkout for the 1.00 prize that the competition does not hold (as one orphaned by an edit).
     const checkout = await whop.checkoutConfigurations.create({
       plan: {

@@ -20,24 +20,12 @@ export function isEditable(competition: Pick<Competition, "status" | "startDate"
 }
 
 /**
- * A rule of a competition: every field of its input that decides who wins
- * what, when. The title and the description are its presentation, not its
- * rules: they stay editable until the start.
+ * Every rule of a competition, locked once the prize is funded (UPCOMING):
+ * each field of its input that decides who wins what, when. The title and
+ * the description are its presentation, not its rules: they stay editable
+ * until the start.
  */
-export type LockedField =
-  | "prize"
-  | "currency"
-  | "prizeSplit"
-  | "metric"
-  | "growthMinBaseline"
-  | "startDate"
-  | "endDate"
-  | "privacy"
-  | "countManualOrders"
-  | "customerCap";
-
-/** Every rule, locked once the prize is funded (UPCOMING). */
-const RULES: readonly LockedField[] = [
+const RULES = [
   "prize",
   "currency",
   "prizeSplit",
@@ -48,7 +36,10 @@ const RULES: readonly LockedField[] = [
   "privacy",
   "countManualOrders",
   "customerCap",
-];
+] as const;
+
+/** One of the rules ({@link RULES}). */
+export type LockedField = typeof RULES[number];
 
 /** The rules a funding checkout is priced on, frozen while it exists. */
 const PRICED: readonly LockedField[] = ["prize", "currency", "prizeSplit"];
