@@ -286,15 +286,9 @@ export async function startWhopSandbox(
   const appProxy = startAppProxy({ appUrl: () => options.appUrl, sign: (userId) => signer.sign(userId), hostname });
   app.route("/", experienceRoutes(state, () => appProxy.origin));
 
-  // The checkout pages on an origin of their own, as Whop's are on whop.com and its API on api.whop.com.
+  // The checkout pages on an origin of their own, as Whop's are on whop.com and its API on api.whop.com
+  // (paying saves the state itself: `pay` above).
   const checkoutApp = new Hono();
-  checkoutApp.use(async (_c, next) => {
-    try {
-      await next();
-    } finally {
-      changed();
-    }
-  });
   checkoutApp.onError((error, c) =>
     c.text(error.message, (error instanceof WhopApiError ? error.status : 500) as ContentfulStatusCode)
   );
