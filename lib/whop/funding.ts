@@ -19,6 +19,10 @@
  * written in the same commit as the `fundingIssue` a draft then shows, so
  * money is never stuck in the company's ledger and a crash leaves no payment
  * both refunded and funding.
+ *
+ * One idea past 300 lines: the checkout a prize is priced on, the decision
+ * whether a payment funds it and the two ways a payment arrives (webhook,
+ * return) share that one rule, so they stay in one module.
  */
 import type Whop from "@whop/sdk";
 import { ID_PATTERN, keys } from "../core/db.ts";
