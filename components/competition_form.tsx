@@ -23,8 +23,10 @@ export interface CompetitionFormProps {
   submitLabel: string;
   values: CompetitionFormValues;
   errors: FieldErrors;
-  /** Fields shown but not editable (a funded competition's prize and currency). */
-  locked?: CompetitionField[];
+  /** Rules shown but not editable (a funded competition's, or a priced draft's prize), by field name. */
+  locked?: readonly string[];
+  /** Why they are locked, shown under the form. */
+  lockNote?: string;
   onFieldInput?: (field: CompetitionField, value: string) => void;
   onFieldBlur?: (field: CompetitionField) => void;
   /** A form-only control changed: the length (`duration`) or who sees the figures (`privacy`). */
@@ -112,6 +114,7 @@ export function CompetitionForm(props: CompetitionFormProps) {
           id="field-privacy"
           name="privacy"
           aria-describedby="field-privacy-hint"
+          disabled={locked.includes("privacy") || undefined}
           onInput={props.onFormInput &&
             ((event: Event) => props.onFormInput!("privacy", (event.currentTarget as HTMLSelectElement).value))}
         >
@@ -134,6 +137,7 @@ export function CompetitionForm(props: CompetitionFormProps) {
             id="field-duration"
             name="duration"
             aria-describedby="field-duration-hint"
+            disabled={locked.includes("endDate") || undefined}
             onInput={props.onFormInput &&
               ((event: Event) => props.onFormInput!("duration", (event.currentTarget as HTMLSelectElement).value))}
           >
@@ -157,9 +161,7 @@ export function CompetitionForm(props: CompetitionFormProps) {
           : "Set by the length above; choose Custom end to pick another."}
         type="datetime-local"
       />
-      {locked.length > 0 && (
-        <p class="hint">The prize is funded, so the prize, its split, the metric and the currency are fixed.</p>
-      )}
+      {locked.length > 0 && props.lockNote && <p class="hint">{props.lockNote}</p>}
       <button type="submit">{props.submitLabel}</button>
     </form>
   );

@@ -22,16 +22,21 @@ export interface SandboxApp extends AsyncDisposable {
 
 /**
  * Builds and serves the app with `SANDBOX=1` on `:memory:` KV; `worker`
- * starts its queue worker (backfills).
+ * starts its queue worker (backfills); `formActions` replaces the pages'
+ * `form-action` origins (production's, e.g.).
  *
  * @example
  * await using sandbox = await serveSandboxApp();
  * await page.goto(`${sandbox.whop.origin}/experiences/${id}?as=${userId}`);
  */
-export async function serveSandboxApp(options: { worker?: boolean } = {}): Promise<SandboxApp> {
+export async function serveSandboxApp(
+  options: { worker?: boolean; formActions?: readonly string[] } = {},
+): Promise<SandboxApp> {
   const kv = await Deno.openKv(":memory:");
   const port = freePort();
-  const runtime = await buildRuntime(loadConfig({ PORT: String(port), KV_PATH: ":memory:", SANDBOX: "1" }), kv);
+  const runtime = await buildRuntime(loadConfig({ PORT: String(port), KV_PATH: ":memory:", SANDBOX: "1" }), kv, {
+    formActions: options.formActions && [...options.formActions],
+  });
   const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, runtime.app.fetch);
   if (options.worker) runtime.worker.listen();
   const { whop, shopify } = runtime.sandboxes;

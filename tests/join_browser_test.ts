@@ -1,11 +1,12 @@
 /**
- * Joining a competition in Chromium, under the app's own Content-Security-
- * Policy, through the simulated Shopify as Shopify is: its install page on
- * one origin, and a merchant who is not logged in sent to its login page on
- * another (`localhost:{port}`, as `accounts.shopify.com`). Chrome holds every
- * redirect of a form submission to the page's `form-action`, which names the
- * app, Whop and Shopify's store origin but not Shopify's login: a join form
- * that redirected straight to Shopify was blocked there.
+ * Joining a competition in Chromium, under the production Content-Security-
+ * Policy exactly (`form-action 'self' https://api.whop.com
+ * https://*.myshopify.com`), through the simulated Shopify as Shopify is:
+ * its install page on one origin, and a merchant who is not logged in sent
+ * to its login page on another (`localhost:{port}`, as
+ * `accounts.shopify.com`). Chrome holds every redirect of a form submission
+ * to the page's `form-action`, which does not name Shopify's login: a join
+ * form that redirected straight to Shopify was blocked there.
  *
  * - on the site, with JavaScript and without: the form lands on the app's
  *   continue page, which goes on to Shopify; log in, approve, back on the
@@ -21,7 +22,7 @@
  */
 import assert from "node:assert/strict";
 import { launchBrowser, type Page, recordProblems } from "../testing/browser.ts";
-import { createTestApp, type TestApp } from "../testing/test_app.ts";
+import { createTestApp, PRODUCTION_FORM_ACTIONS, type TestApp } from "../testing/test_app.ts";
 import { openCompetition, participantOf, settledSync } from "../testing/shopify.ts";
 import { createSession, sessionCookieName } from "../lib/core/sessions.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
@@ -40,7 +41,7 @@ async function signIn(page: Page, t: TestApp, userId: string) {
   await page.context().addCookies([{ name: sessionCookieName(t.config.appUrl), value: session, url: t.url! }]);
 }
 
-/** The form-action the app's pages carry: the production policy's, with the simulators in Whop's and Shopify's places. */
+/** The form-action the app's pages carry. */
 async function formAction(t: TestApp, path: string): Promise<string | undefined> {
   const response = await fetch(`${t.url}${path}`);
   await response.body?.cancel();
@@ -59,13 +60,13 @@ async function logInAndApprove(page: Page, shopify: ShopifySandbox, shop: string
 
 Deno.test("join in Chromium - under the production form-action, through Shopify's login on another origin, with and without JavaScript", async () => {
   await ensureIslandBundles();
-  await using t = await createTestApp({}, { whop: true, shopify: true });
+  await using t = await createTestApp({}, { whop: true, shopify: true, formActions: PRODUCTION_FORM_ACTIONS });
   const competition = await openCompetition(t);
   const competitionUrl = `${t.url}/competitions/${competition.id}`;
   assert.equal(
     await formAction(t, `/competitions/${competition.id}`),
-    `form-action 'self' ${t.whop!.origin} ${t.shopify!.origin}`,
-    "Shopify's store origin is allowed, its login origin is not (as https://*.myshopify.com in production)",
+    `form-action 'self' ${PRODUCTION_FORM_ACTIONS.join(" ")}`,
+    "exactly production's: neither the simulated Shopify's store origin nor its login origin is named",
   );
   assert.notEqual(new URL(t.shopify!.accountsOrigin).origin, new URL(t.shopify!.origin).origin);
 
@@ -113,7 +114,7 @@ Deno.test("join in Chromium - under the production form-action, through Shopify'
 Deno.test("join in Chromium - from inside Whop's frame: Shopify refuses the frame, the join opens a window and the frame shows the store", async () => {
   await ensureIslandBundles();
   // Sandbox mode as a newcomer runs it: the app checks the user tokens the simulated Whop's frame signs.
-  await using sandbox = await serveSandboxApp({ worker: true });
+  await using sandbox = await serveSandboxApp({ worker: true, formActions: PRODUCTION_FORM_ACTIONS });
   const { kv, whop, shopify, appUrl } = sandbox;
   const [admin, ...members] = [whop.users[1].id, whop.users[2].id, whop.users[3].id];
   const experience = "exp_JoinFramed01";
@@ -190,7 +191,7 @@ Deno.test("join in Chromium - from inside Whop's frame: Shopify refuses the fram
 
 Deno.test("install in Chromium - from the store's admin through Shopify's login, Whop sign-in, then one click per competition", async () => {
   await ensureIslandBundles();
-  await using t = await createTestApp({}, { whop: true, shopify: true });
+  await using t = await createTestApp({}, { whop: true, shopify: true, formActions: PRODUCTION_FORM_ACTIONS });
   const first = await openCompetition(t);
   const upcoming = await openCompetition(t, { upcoming: true });
   const { competition: second } = await updateCompetition(t.kv, upcoming.id, t.clock.now(), "status", (c) => ({
