@@ -23,7 +23,6 @@ import { type NotificationSender, notify } from "./notifications.ts";
 import { flagIdOf, type FlagPointer, StoreBook } from "./order_book.ts";
 import type { Decision, FlagReason } from "./order_rules.ts";
 import type { Participant } from "./participants.ts";
-import { samplePoint } from "./revenue.ts";
 import { type FlagStatus, flagStatusOf, type StoredOrder } from "./stored_order.ts";
 
 /** A held or flagged order as the creator sees it (`GET /api/competitions/:id/flags`). */
@@ -198,7 +197,7 @@ export async function decideFlag(kv: Deno.Kv, request: DecisionRequest): Promise
       const book = new StoreBook(tx, participant, competition);
       const placed = await book.place(ids.orderId, order, decided, now);
       await book.refill(ids.orderId, now);
-      const after = book.finish(now, now, samplePoint(competition, now));
+      const after = book.finish(now, now);
       const entry: AuditEntry = {
         id: flagId,
         at,
@@ -253,8 +252,8 @@ async function notifyDecision(
       userId: participant.userId,
       kind: counted ? "order_counted" : "order_excluded",
       competitionId: competition.id,
-      title: `${competition.title}: the creator ${counted ? "counted" : "excluded"} order #${
-        request.flagId.split(".")[1]
+      title: `${competition.title}: the creator ${counted ? "counted" : "excluded"} order ${
+        order.name ?? `#${request.flagId.split(".")[1]}`
       }`,
       body: order.decision?.note
         ? `The creator's note: ${order.decision.note}`

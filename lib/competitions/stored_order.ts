@@ -6,13 +6,15 @@
  * owner's list, the creator's flags, the race chart) read it.
  */
 import type { Minor } from "../core/money.ts";
-import type { DecisionRecord, FlagReason, PaymentState, RiskRecommendation } from "./order_rules.ts";
+import type { Decision, DecisionRecord, FlagReason, PaymentState, RiskRecommendation } from "./order_rules.ts";
 
 /** Why an order inside the window does not count: a test order, cancelled, or in another currency. */
 export type NotCountedReason = "test" | "cancelled" | "currency";
 
 /** An order as stored for a participant: its facts, what it adds, and its flag. */
 export interface StoredOrder {
+  /** Shopify's name of the order as the store sees it (`#1001`); absent on orders stored before names were kept. */
+  name?: string;
   /** Why the order does not count, when it is not eligible at all (shown to the store owner). */
   reason?: NotCountedReason;
   /** What this order adds to the participant's total (0 when it does not count). */
@@ -49,4 +51,48 @@ export type FlagStatus = "open" | "cleared" | "decided";
 export function flagStatusOf(order: Pick<StoredOrder, "flag" | "decision">): FlagStatus {
   if (order.decision) return "decided";
   return order.flag?.open ? "open" : "cleared";
+}
+
+/** One of a store's orders as its owner sees it: what it adds and, when it adds nothing, why. */
+export interface OwnOrder {
+  orderId: string;
+  /** Shopify's name of the order (`#1001`), when known. */
+  name?: string;
+  createdAt: string;
+  amount: Minor;
+  counted: boolean;
+  reason?: NotCountedReason;
+  /** The order's total, when it adds less (held, capped, excluded). */
+  total?: Minor;
+  /** Why it was held or flagged for the creator, where that stands, and what the creator decided. */
+  review?: {
+    reason: FlagReason;
+    status: FlagStatus;
+    decision?: Decision;
+    note?: string;
+  };
+}
+
+/** What a store's owner sees of one stored order (the owner's panels move when it changes). */
+export function ownOrderOf(orderId: string, order: StoredOrder): OwnOrder {
+  const { name, amount, counted, createdAt, reason, gross, flag, decision } = order;
+  return {
+    orderId,
+    ...(name ? { name } : {}),
+    createdAt,
+    amount,
+    counted,
+    ...(reason ? { reason } : {}),
+    ...(gross !== undefined && gross !== amount ? { total: gross } : {}),
+    ...(flag
+      ? {
+        review: {
+          reason: flag.reason,
+          status: flagStatusOf(order),
+          ...(decision ? { decision: decision.decision } : {}),
+          ...(decision?.note ? { note: decision.note } : {}),
+        },
+      }
+      : {}),
+  };
 }

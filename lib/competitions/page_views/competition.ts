@@ -12,7 +12,8 @@ import { isJoinRefusalCode, JOIN_REFUSALS } from "../join_rules.ts";
 import { figureAccess, isPubliclyVisible } from "../privacy.ts";
 import type { RaceLine } from "../race_line.ts";
 import { readRaceLines } from "../race_series.ts";
-import { listOwnOrders, type OwnOrder } from "../revenue.ts";
+import { listOwnOrders } from "../revenue.ts";
+import type { OwnOrder } from "../stored_order.ts";
 import { paidPlaces } from "../settlement.ts";
 import { type LeaderboardView, leaderboardView } from "../views.ts";
 import { listOwnedConnections } from "../../shopify/connections.ts";
@@ -99,15 +100,16 @@ export async function competitionPageView(
     : [];
   const startMs = Date.parse(competition.startDate);
   const endMs = Date.parse(competition.endDate);
+  const untilMs = Math.min(now, endMs);
   // The race chart plots exact figures: under privacy mode only the creator sees it, and not live (the stream hides them).
   const chart = figureAccess(competition, viewerId) === "all"
     ? {
       startMs,
       endMs,
       currency: competition.currency,
-      lines: await readRaceLines(kv, competition, leaderboard.entries),
+      lines: await readRaceLines(kv, competition, leaderboard.entries, untilMs),
       metric: competition.metric,
-      untilMs: Math.min(now, endMs),
+      untilMs,
       youParticipantId: participant?.id,
     }
     : undefined;
