@@ -5,7 +5,7 @@
  * what the creator decided, so the total on the board can be checked, not
  * just believed.
  */
-import type { OwnOrder } from "../lib/competitions/revenue.ts";
+import type { OwnOrder } from "../lib/competitions/stored_order.ts";
 import type { NotCountedReason } from "../lib/competitions/stored_order.ts";
 import type { FlagReason } from "../lib/competitions/order_rules.ts";
 import { formatMoney } from "../lib/core/money.ts";
@@ -67,7 +67,7 @@ export function YourOrders(props: { orders: OwnOrder[]; currency: string; shown:
           <tbody>
             {orders.map((order) => (
               <tr key={order.orderId} class={order.counted ? undefined : "order-not-counted"}>
-                <th scope="row">#{order.orderId}</th>
+                <th scope="row" title={`Shopify order id ${order.orderId}`}>{order.name ?? `#${order.orderId}`}</th>
                 <td data-label="Placed">
                   <LocalTimeIsland iso={order.createdAt} />
                 </td>

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { renderToString } from "preact-render-to-string";
 import { countsText, YourOrders } from "./your_orders.tsx";
-import type { OwnOrder } from "../lib/competitions/revenue.ts";
+import type { OwnOrder } from "../lib/competitions/stored_order.ts";
 
 const at = "2026-12-02T01:00:00.000Z";
 const order = (orderId: string, patch: Partial<OwnOrder>): OwnOrder => ({
