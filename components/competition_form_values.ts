@@ -10,8 +10,8 @@ import { competitionInputSchema, type InputRules } from "../lib/competitions/inp
 import { describeSplit } from "../lib/competitions/prize_split.ts";
 import type { FieldIssue } from "../lib/core/errors.ts";
 import { isCurrency, parseMoney } from "../lib/core/money.ts";
-import { formatDateTime } from "./format.ts";
-import { isoToUtcInput, knownTimeZone, nextFullHour, zonedInputToIso } from "./local_date_time.ts";
+import { formatDateTime } from "../lib/web/viewer_clock.ts";
+import { isoToZonedInput, knownTimeZone, nextFullHour, zonedInputToIso } from "./local_date_time.ts";
 
 /** The form's fields, in order. */
 export const COMPETITION_FIELDS = [
@@ -58,9 +58,10 @@ export const DURATIONS = [
 /**
  * Empty form values (currency preset to USD, the whole prize to 1st place,
  * ranked by revenue); given `now`, the start is the next full hour and the
- * competition lasts a week.
+ * competition lasts a week, written in `timeZone` (the reader's, when the
+ * server knows it).
  */
-export function emptyFormValues(now?: number): CompetitionFormValues {
+export function emptyFormValues(now?: number, timeZone = "UTC"): CompetitionFormValues {
   const start = now === undefined ? "" : nextFullHour(now);
   return {
     title: "",
@@ -70,9 +71,9 @@ export function emptyFormValues(now?: number): CompetitionFormValues {
     prizeSplit: "100",
     metric: "revenue",
     growthMinBaseline: "100.00",
-    startDate: start && isoToUtcInput(start),
-    endDate: start && isoToUtcInput(new Date(Date.parse(start) + 7 * 86_400_000).toISOString()),
-    timeZone: "UTC",
+    startDate: start && isoToZonedInput(start, timeZone),
+    endDate: start && isoToZonedInput(new Date(Date.parse(start) + 7 * 86_400_000).toISOString(), timeZone),
+    timeZone,
     duration: start ? "604800" : "custom",
   };
 }
@@ -199,13 +200,14 @@ export function endPreview(values: CompetitionFormValues): string {
 
 /**
  * A competition's rules as the JSON view has them (money as decimal strings,
- * dates ISO, the split as a list) as form values.
+ * dates ISO, the split as a list) as form values, dates in `timeZone`.
  */
 export function competitionFormValues(
   competition: Omit<CompetitionFormValues, "prizeSplit" | "growthMinBaseline"> & {
     prizeSplit: readonly number[];
     growthMinBaseline?: string;
   },
+  timeZone = "UTC",
 ): CompetitionFormValues {
   return {
     title: competition.title,
@@ -215,9 +217,9 @@ export function competitionFormValues(
     prizeSplit: splitToText(competition.prizeSplit),
     metric: competition.metric,
     growthMinBaseline: competition.growthMinBaseline ?? "",
-    startDate: isoToUtcInput(competition.startDate),
-    endDate: isoToUtcInput(competition.endDate),
-    timeZone: "UTC",
+    startDate: isoToZonedInput(competition.startDate, timeZone),
+    endDate: isoToZonedInput(competition.endDate, timeZone),
+    timeZone,
     duration: "custom",
     privacy: competition.privacy ?? "open",
   };

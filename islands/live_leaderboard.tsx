@@ -14,9 +14,26 @@ import { ordinal } from "../components/format.ts";
 import { winnerFigure } from "../components/winner_figure.ts";
 import { competitionFeed } from "./competition_feed.ts";
 import type { ConnectionState, LeaderboardJson } from "./live_stream.ts";
+import { browserTimeZone, readableTime, type ViewerClock } from "../lib/web/viewer_clock.ts";
 
-/** Props: exactly the JSON of `GET /api/competitions/:id/leaderboard`. */
-export type LiveLeaderboardProps = LeaderboardJson & { youParticipantId?: string };
+/** Props: the JSON of `GET /api/competitions/:id/leaderboard`, the viewer's store, and the server's reader clock. */
+export type LiveLeaderboardProps = LeaderboardJson & { youParticipantId?: string; clock?: ViewerClock };
+
+/**
+ * When the board last changed, for a reader: the clock time in their zone
+ * (named), or relative to the server's now before the zone is known.
+ */
+function updatedText(iso: string, timeZone: string | undefined, now: number): string {
+  if (!timeZone) return readableTime(iso, undefined, now);
+  return new Intl.DateTimeFormat("en-US", {
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+    timeZone,
+    timeZoneName: "short",
+  }).format(new Date(iso));
+}
 
 /** How long a moved row keeps its highlight class. */
 const HIGHLIGHT_MS = 1600;
@@ -73,23 +90,15 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
   const moves = useSignal<Record<string, RankMove>>({});
   const announcement = useSignal("");
   const connection = useSignal<ConnectionState | "static">("static");
-  const timeZone = useSignal("UTC");
-  const updated = useComputed(() =>
-    new Intl.DateTimeFormat("en-US", {
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-      timeZone: timeZone.value,
-      timeZoneName: "short",
-    }).format(new Date(board.value.updatedAt))
-  );
+  const timeZone = useSignal(props.clock?.timeZone);
+  const now = props.clock?.now ?? Date.now();
+  const updated = useComputed(() => updatedText(board.value.updatedAt, timeZone.value, now));
   const tableRef = useRef<HTMLDivElement>(null);
   const rowTops = useRef(new Map<string, number>());
 
   useEffect(() => {
-    // The server writes the time in UTC; in the browser it is the visitor's own.
-    timeZone.value = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    // The server writes times in the zone the reader's browser said before (or relative); now it is known.
+    timeZone.value = browserTimeZone();
     const feed = competitionFeed(props.competition.id);
     let clear: ReturnType<typeof setTimeout> | undefined;
     const ownFigures = seesOwnFigures(props);
@@ -146,8 +155,9 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
       </div>
       {competition.status === "SETTLING" && competition.settlesAt && (
         <p class="notice notice-provisional" role="status">
-          Provisional — final on {competition.settlesAt.slice(0, 16).replace("T", " ")}{" "}
-          UTC. Refunds and cancellations of orders placed during the race still count until then.
+          Provisional — final {timeZone.value ? "on " : ""}
+          {readableTime(competition.settlesAt, timeZone.value, now)}. Refunds and cancellations of orders placed during
+          the race still count until then.
         </p>
       )}
       {competition.winner && (

@@ -9,10 +9,12 @@ import { RACE_CHART_STORES, RaceChart, type RaceChartProps, type RaceLine } from
 import { chartValue } from "../lib/competitions/race_line.ts";
 import { competitionFeed } from "./competition_feed.ts";
 import type { LeaderboardJson } from "./live_stream.ts";
+import { browserTimeZone, type ViewerClock } from "../lib/web/viewer_clock.ts";
 
-/** Props: the chart's initial data and the competition it follows. */
+/** Props: the chart's initial data, the competition it follows, and the server's reader clock. */
 export interface LiveRaceChartProps extends RaceChartProps {
   competitionId: string;
+  clock?: ViewerClock;
 }
 
 /**
@@ -44,10 +46,10 @@ const CLOCK_MS = 30_000;
 export default function LiveRaceChart(props: LiveRaceChartProps) {
   const lines = useSignal(props.lines);
   const untilMs = useSignal(props.untilMs);
-  const timeZone = useSignal(props.timeZone);
+  const timeZone = useSignal(props.timeZone ?? props.clock?.timeZone);
   useEffect(() => {
-    // The server writes times in UTC; in the browser they are the visitor's own.
-    timeZone.value = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    // The server writes times in the zone the reader's browser said before (or since the start); now it is known.
+    timeZone.value = browserTimeZone();
     const clock = setInterval(() => {
       untilMs.value = Math.min(props.endMs, Math.max(untilMs.value, Date.now()));
     }, CLOCK_MS);

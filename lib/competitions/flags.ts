@@ -19,7 +19,7 @@ import { groupCommitterOf } from "../core/group_commit.ts";
 import { toDecimalString } from "../core/money.ts";
 import type { Competition } from "./competitions.ts";
 import { type AuditEntry, MAX_REASON_LENGTH } from "./disqualification.ts";
-import { type NotificationSender, notify } from "./notifications.ts";
+import { type NotificationSender, notify, TIME_MARK } from "./notifications.ts";
 import { flagIdOf, type FlagPointer, StoreBook } from "./order_book.ts";
 import type { Decision, FlagReason } from "./order_rules.ts";
 import type { Participant } from "./participants.ts";
@@ -295,7 +295,6 @@ export async function remindUndecidedFlags(
   if (open.length === 0) return false;
   const held = open.filter((flag) => flag.held).length;
   const flagged = open.length - held;
-  const when = new Date(settlesAt).toISOString().slice(0, 16).replace("T", " ");
   const parts = [
     held ? `${held} held order${held === 1 ? "" : "s"} will stay out unless you count them` : "",
     flagged ? `${flagged} flagged order${flagged === 1 ? "" : "s"} will keep counting unless you exclude them` : "",
@@ -307,8 +306,9 @@ export async function remindUndecidedFlags(
       userId: competition.creatorId,
       kind: "orders_to_review",
       competitionId: competition.id,
-      title: `${competition.title}: ${open.length} order${open.length === 1 ? "" : "s"} to review before ${when} UTC`,
-      body: `When the results freeze at ${when} UTC, ${parts.join(", and ")}. Decide on the manage page.`,
+      title: `${competition.title}: ${open.length} order${open.length === 1 ? "" : "s"} to review before ${TIME_MARK}`,
+      body: `When the results freeze at ${TIME_MARK}, ${parts.join(", and ")}. Decide on the manage page.`,
+      at: new Date(settlesAt).toISOString(),
     },
     now,
     send,

@@ -31,8 +31,27 @@ export interface Notification {
   title: string;
   body: string;
   competitionId?: string;
+  /** The instant {@link TIME_MARK} in the title or body stands for, written in each reader's zone. */
+  at?: string;
   createdAt: string;
   readAt?: string;
+}
+
+/** Where a notification's text names its `at`: replaced, for each reader, by that time in their zone. */
+export const TIME_MARK = "{{time}}";
+
+/**
+ * A notification's title or body for a reader: {@link TIME_MARK} replaced by
+ * `writeTime(at)` (the time in the reader's zone, or relative).
+ * @example notificationText(n, "body", (iso) => formatDateTime(iso, "Asia/Tokyo"))
+ */
+export function notificationText(
+  notification: Pick<Notification, "title" | "body" | "at">,
+  field: "title" | "body",
+  writeTime: (iso: string) => string,
+): string {
+  const text = notification[field];
+  return notification.at ? text.replaceAll(TIME_MARK, writeTime(notification.at)) : text;
 }
 
 /** Delivers a notification outside the app (Whop's notifications API). */
@@ -47,6 +66,8 @@ export interface NotificationRequest {
   title: string;
   body: string;
   competitionId?: string;
+  /** The instant {@link TIME_MARK} in the title or body stands for. */
+  at?: string;
 }
 
 /**

@@ -3,10 +3,13 @@
  * and hydrates it with its component and props. The build wraps this in a
  * generated entry that passes one lazy loader per island, so a page loads only
  * the islands it shows. It also adds the one page-wide enhancement the
- * server-rendered header needs: Escape closes an open menu.
+ * server-rendered header needs (Escape closes an open menu), tells the server
+ * the reader's time zone for the next page (a cookie), and hydrates the
+ * islands of HTML a page swaps in later (`hydrateIslandsEvent`).
  */
 import { type ComponentType, h, hydrate } from "preact";
 import { ISLAND_MARKER } from "./islands.ts";
+import { browserTimeZone, TIME_ZONE_COOKIE } from "./viewer_clock.ts";
 
 /** Island name → a loader for its module (whose default export is the component). */
 export type IslandLoaders = Record<
@@ -24,7 +27,11 @@ export async function bootIslands(
   loaders: IslandLoaders,
   root: ParentNode = document,
 ): Promise<void> {
-  closeMenusOnEscape(document);
+  if (root === document) {
+    closeMenusOnEscape(document);
+    rememberTimeZone(document);
+    document.addEventListener(HYDRATE_ISLANDS, (event) => bootIslands(loaders, event.target as ParentNode));
+  }
   const markers = root.querySelectorAll<HTMLElement>(
     `${ISLAND_MARKER}[data-island]`,
   );
@@ -54,4 +61,22 @@ export function closeMenusOnEscape(doc: Document): void {
       menu.querySelector("summary")?.focus();
     }
   });
+}
+
+/** The event a page dispatches on HTML it swapped in, so its islands come alive: `hydrateIslandsEvent()`. */
+export const HYDRATE_ISLANDS = "cartbrawl:islands";
+
+/** The event that makes the boot script hydrate the islands under its target (it bubbles to the document). */
+export function hydrateIslandsEvent(): Event {
+  return new Event(HYDRATE_ISLANDS, { bubbles: true });
+}
+
+/**
+ * Writes the browser's time zone in a cookie (a year; sent with every
+ * page request), so the server writes the next page's times in it from the
+ * start instead of a neutral form.
+ */
+export function rememberTimeZone(doc: Document): void {
+  const cookie = `${TIME_ZONE_COOKIE}=${browserTimeZone()}`;
+  if (!doc.cookie.split("; ").includes(cookie)) doc.cookie = `${cookie}; path=/; max-age=31536000; samesite=lax`;
 }

@@ -14,7 +14,7 @@ async function tempProject(): Promise<string> {
     join(PROJECT, "islands/countdown.tsx"),
     join(root, "islands/countdown.tsx"),
   );
-  for (const file of ["island_boot.ts", "islands.ts"]) {
+  for (const file of ["island_boot.ts", "islands.ts", "viewer_clock.ts"]) {
     await Deno.copyFile(join(PROJECT, "lib", "web", file), join(root, "lib", "web", file));
   }
   await Deno.symlink(join(PROJECT, "node_modules"), join(root, "node_modules"));

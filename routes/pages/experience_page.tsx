@@ -24,11 +24,15 @@ import {
   formValuesToInput,
 } from "../../components/competition_form_values.ts";
 import { renderAppPage } from "./_shell.tsx";
+import { viewerClock } from "../../lib/web/render.tsx";
 
 async function renderExperience(
   c: Context<AppEnv>,
   deps: AppDeps,
-  form: { values: CompetitionFormValues; errors: FieldErrors } = { values: emptyFormValues(deps.now()), errors: {} },
+  form: { values: CompetitionFormValues; errors: FieldErrors } = {
+    values: emptyFormValues(deps.now(), viewerClock(c).timeZone),
+    errors: {},
+  },
 ) {
   const view = await communityPageView(deps, c.req.param("experienceId") ?? "", requireUserId(c));
   return renderAppPage(c, deps, {

@@ -41,6 +41,8 @@ import { PayoutCard } from "../../components/payout_card.tsx";
 import { RefundsCard } from "../../components/refunds_card.tsx";
 import { CancelCard } from "../../components/cancel_card.tsx";
 import { renderAppPage } from "./_shell.tsx";
+import { viewerClock } from "../../lib/web/render.tsx";
+import { knownTimeZone } from "../../components/local_date_time.ts";
 
 /** The competition of the path, when the caller created it; 401 signed out, 404 when private, 403 for anyone else. */
 function loadOwnCompetition(c: Context<AppEnv>, deps: AppDeps): Promise<Competition> {
@@ -83,7 +85,7 @@ async function renderManage(
             <CreateFormIsland
               action={`/competitions/${competition.id}/manage/edit`}
               submitLabel="Save changes"
-              values={form?.values ?? competitionFormValues(view.rules)}
+              values={form?.values ?? competitionFormValues(view.rules, viewerClock(c).timeZone)}
               errors={form?.errors ?? {}}
               minDurationS={deps.config.competitionMinDurationS}
               locked={view.locked}
@@ -141,7 +143,7 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
           return renderManage(c, deps, await loadOwnCompetition(c, deps), { actionError: error.message });
         }
         if (!(error instanceof ValidationError)) throw error;
-        const stored = competitionFormValues(competitionView(competition));
+        const stored = competitionFormValues(competitionView(competition), knownTimeZone(values.timeZone));
         for (const field of COMPETITION_FIELDS) if ((locked as string[]).includes(field)) values[field] = stored[field];
         if (locked.includes("privacy")) values.privacy = stored.privacy;
         return renderManage(c, deps, competition, { form: { values, errors: formErrorsOf(error) } });

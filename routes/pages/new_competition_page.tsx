@@ -19,6 +19,7 @@ import {
   formValuesToInput,
 } from "../../components/competition_form_values.ts";
 import { renderAppPage } from "./_shell.tsx";
+import { viewerClock } from "../../lib/web/render.tsx";
 import { CreateCompetitionSection } from "../../components/create_competition_section.tsx";
 
 function renderForm(c: Context<AppEnv>, deps: AppDeps, values: CompetitionFormValues, errors: FieldErrors) {
@@ -38,7 +39,11 @@ function renderForm(c: Context<AppEnv>, deps: AppDeps, values: CompetitionFormVa
 export function newCompetitionRoutes(deps: AppDeps): Hono<AppEnv> {
   const actions = competitionActions(deps);
   return new Hono<AppEnv>()
-    .get("/competitions/new", signedIn, (c) => renderForm(c, deps, emptyFormValues(deps.now()), {}))
+    .get(
+      "/competitions/new",
+      signedIn,
+      (c) => renderForm(c, deps, emptyFormValues(deps.now(), viewerClock(c).timeZone), {}),
+    )
     .post("/competitions/new", signedIn, validForm(competitionFormSchema()), async (c) => {
       const values = c.req.valid("form");
       try {
