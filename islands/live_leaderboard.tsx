@@ -76,7 +76,23 @@ export function seesOwnFigures(board: LeaderboardJson): boolean {
   return board.competition.privacy === "ranks" && board.entries.some((entry) => entry.revenue !== undefined);
 }
 
-/** The viewer's own leaderboard (with the figures they may see), or undefined when it could not be read. */
+/**
+ * The board with the owner's own figures in its entry (privacy mode: the
+ * shared frames hide them; the owner's own stream sends them).
+ */
+export function withOwnFigures(
+  board: LeaderboardJson,
+  participantId: string,
+  own: { figures: Partial<LeaderboardJson["entries"][number]> } | null,
+): LeaderboardJson {
+  if (!own || board.competition.privacy !== "ranks") return board;
+  const entries = board.entries.map((entry) =>
+    entry.participantId === participantId ? { ...entry, ...own.figures } : entry
+  );
+  return { ...board, entries };
+}
+
+/** The creator's own leaderboard (with the figures they may see), or undefined when it could not be read. */
 async function ownBoard(competitionId: string): Promise<LeaderboardJson | undefined> {
   const response = await fetch(`/api/competitions/${encodeURIComponent(competitionId)}/leaderboard`, {
     credentials: "same-origin",
@@ -99,15 +115,21 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
   useEffect(() => {
     // The server writes times in the zone the reader's browser said before (or relative); now it is known.
     timeZone.value = browserTimeZone();
-    const feed = competitionFeed(props.competition.id);
+    const mine = props.youParticipantId;
+    const feed = competitionFeed(props.competition.id, mine !== undefined);
     let clear: ReturnType<typeof setTimeout> | undefined;
-    const ownFigures = seesOwnFigures(props);
+    // Privacy mode: an owner's figures come on its own stream; the creator reads its own board on each change.
+    const readsOwnBoard = mine === undefined && seesOwnFigures(props);
     let latest = 0; // a slower read of the own board never overwrites a newer one
     const stopConnection = feed.connection.subscribe((state) => connection.value = state);
-    const stopBoard = feed.leaderboard.subscribe(async (frame) => {
+    const show = async (frame: LeaderboardJson | null) => {
       if (!frame) return;
       const sequence = ++latest;
-      const next = ownFigures ? await ownBoard(props.competition.id) ?? frame : frame;
+      const next = readsOwnBoard
+        ? await ownBoard(props.competition.id) ?? frame
+        : mine
+        ? withOwnFigures(frame, mine, feed.own.value)
+        : frame;
       if (sequence !== latest) return;
       const change = rankChanges(board.value.entries, next.entries);
       board.value = next;
@@ -117,10 +139,13 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
         clearTimeout(clear);
         clear = setTimeout(() => moves.value = {}, HIGHLIGHT_MS);
       }
-    });
+    };
+    const stopBoard = feed.leaderboard.subscribe(show);
+    const stopOwn = feed.own.subscribe(() => show(feed.leaderboard.value));
     return () => {
       stopConnection();
       stopBoard();
+      stopOwn();
       clearTimeout(clear);
     };
   }, [props.competition.id]);

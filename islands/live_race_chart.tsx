@@ -53,11 +53,12 @@ export default function LiveRaceChart(props: LiveRaceChartProps) {
     const clock = setInterval(() => {
       untilMs.value = Math.min(props.endMs, Math.max(untilMs.value, Date.now()));
     }, CLOCK_MS);
-    const unsubscribe = competitionFeed(props.competitionId).leaderboard.subscribe((leaderboard) => {
-      if (!leaderboard) return;
-      lines.value = extendLines(lines.value, leaderboard);
-      untilMs.value = Math.max(untilMs.value, Date.parse(leaderboard.updatedAt));
-    });
+    const unsubscribe = competitionFeed(props.competitionId, props.youParticipantId !== undefined).leaderboard
+      .subscribe((leaderboard) => {
+        if (!leaderboard) return;
+        lines.value = extendLines(lines.value, leaderboard);
+        untilMs.value = Math.max(untilMs.value, Date.parse(leaderboard.updatedAt));
+      });
     return () => {
       clearInterval(clock);
       unsubscribe();

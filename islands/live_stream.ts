@@ -5,7 +5,9 @@
  * itself with jittered exponential backoff, since the browser's own retry
  * gives up when the server closes or answers an error. The pages share one
  * connection through `competition_feed.ts` (signals); the embed, which must
- * stay small, uses this module directly.
+ * stay small, uses this module directly. A store owner's page follows its
+ * own stream instead (`GET …/my-events`): the same events, plus `own`, its
+ * store's panels, whenever the store changes.
  */
 import type { BoardEntry } from "../lib/competitions/privacy.ts";
 import type { Metric, Privacy } from "../lib/competitions/input.ts";
@@ -37,6 +39,8 @@ export interface LiveCompetition {
 export interface LeaderboardJson {
   competition: LiveCompetition;
   entries: BoardEntry[];
+  /** The stores taken out of the ranking (absent from older answers). */
+  disqualified?: { participantId: string }[];
   updatedAt: string;
 }
 
@@ -48,6 +52,8 @@ export interface LiveStreamHandlers {
   /** The leaderboard after each event. */
   board(next: LeaderboardJson): void;
   connection(state: ConnectionState): void;
+  /** The owner's own store after each of its changes (own stream only). */
+  own?(next: unknown): void;
 }
 
 /** The longest wait between reconnection attempts. */
@@ -66,10 +72,11 @@ export function reconnectDelay(attempt: number, random: () => number = Math.rand
 
 /**
  * Follows competition `id`'s event stream until it ends (a winner, or a
- * cancellation), reconnecting after errors.
+ * cancellation), reconnecting after errors; `own`: the signed-in owner's own
+ * stream, with its store's panels.
  * @example followCompetition(id, { board: (next) => setBoard(next), connection: setState });
  */
-export function followCompetition(id: string, handlers: LiveStreamHandlers): void {
+export function followCompetition(id: string, handlers: LiveStreamHandlers, own = false): void {
   let current: LeaderboardJson | undefined;
   let state: ConnectionState = "connecting";
   const setState = (next: ConnectionState) => {
@@ -84,7 +91,7 @@ export function followCompetition(id: string, handlers: LiveStreamHandlers): voi
     if (current) show({ ...current, competition: { ...current.competition, ...change } });
   };
   const connect = (attempt: number) => {
-    const source = new EventSource(`/api/competitions/${encodeURIComponent(id)}/events`);
+    const source = new EventSource(`/api/competitions/${encodeURIComponent(id)}/${own ? "my-events" : "events"}`);
     let failures = attempt;
     const on = <T>(type: string, apply: (data: T) => void) =>
       source.addEventListener(type, (event) => {
@@ -101,6 +108,7 @@ export function followCompetition(id: string, handlers: LiveStreamHandlers): voi
       setState("ended");
     };
     on<LeaderboardJson>("leaderboard", show);
+    if (handlers.own) on("own", handlers.own);
     on<{ participantCount: number }>("join", patch);
     on<{ status: CompetitionStatus }>("status", (data) => {
       patch(data);

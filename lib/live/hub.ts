@@ -9,9 +9,10 @@ import { LiveChannel, type LiveChannelSettings } from "./channel.ts";
 import { LiveClient, type LiveSink } from "./client.ts";
 import { SocketClient } from "./socket_client.ts";
 import { retryBytes } from "./sse.ts";
-import type { RenderLeaderboard } from "./state.ts";
+import type { RenderLeaderboard, RenderOwnStore } from "./state.ts";
 import { log } from "../core/log.ts";
 import { leaderboardView } from "../competitions/views.ts";
+import { ownStoreView } from "../competitions/own_store.ts";
 
 export { SlowClientError } from "./client.ts";
 export type { LiveLeaderboard, RenderLeaderboard } from "./state.ts";
@@ -21,6 +22,8 @@ export interface LiveHubOptions {
   kv: Deno.Kv;
   /** Builds the leaderboard JSON of a competition (the `GET …/leaderboard` body). */
   render: RenderLeaderboard;
+  /** Builds a store owner's own panels (`own` events); default `ownStoreView`. */
+  renderOwn?: RenderOwnStore;
   /** Change-key poll interval, ms (default 250). */
   pollMs?: number;
   /**
@@ -71,6 +74,8 @@ export class LiveHub implements AsyncDisposable {
     this.#settings = {
       kv: options.kv,
       render: options.render,
+      renderOwn: options.renderOwn ??
+        ((competition, participant) => ownStoreView(options.kv, participant, competition.currency)),
       pollMs: options.pollMs ?? 250,
       coalesceMs: options.coalesceMs ?? 100,
       slowClientMs: options.slowClientMs ?? 30_000,
@@ -83,10 +88,12 @@ export class LiveHub implements AsyncDisposable {
 
   /**
    * Opens an event stream on a competition known to exist: it starts with the
-   * `retry:` hint and a fresh snapshot, then carries every coalesced change.
-   * Cancelling the stream (the client going away) unsubscribes at once.
+   * `retry:` hint and a fresh snapshot, then carries every coalesced change;
+   * with `participantId` (the caller's own store, checked by the caller), also
+   * that store's own panels on each of its changes. Cancelling the stream
+   * (the client going away) unsubscribes at once.
    */
-  open(competitionId: string): ReadableStream<Uint8Array> {
+  open(competitionId: string, participantId?: string): ReadableStream<Uint8Array> {
     const channel = this.#channelOf(competitionId);
     const client: LiveClient = new LiveClient({
       maxBufferedBytes: this.#maxBufferedBytes,
@@ -94,7 +101,7 @@ export class LiveHub implements AsyncDisposable {
       now: this.#settings.now,
       onCancel: () => channel.leave(client),
     });
-    this.#join(channel, client);
+    this.#join(channel, client, participantId);
     return client.stream;
   }
 
@@ -150,8 +157,8 @@ export class LiveHub implements AsyncDisposable {
     return channel;
   }
 
-  #join(channel: LiveChannel, client: LiveSink): void {
-    channel.join(client).catch((error) => {
+  #join(channel: LiveChannel, client: LiveSink, participantId?: string): void {
+    channel.join(client, participantId).catch((error) => {
       log("warn", "live snapshot failed", { competitionId: channel.competitionId, error });
       client.drop("The live view could not be loaded; reconnect to retry.");
     });
