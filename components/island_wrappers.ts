@@ -13,6 +13,8 @@ import CreateForm from "../islands/create_form.tsx";
 import LocalTime from "../islands/local_time.tsx";
 import CopyButton from "../islands/copy_button.tsx";
 import EmbedBoard from "../islands/embed_board.tsx";
+import OwnStore from "../islands/own_store.tsx";
+import LivePage from "../islands/live_page.tsx";
 
 /** A ticking countdown: `<CountdownIsland to={iso} />`. */
 export const CountdownIsland = island(Countdown, "countdown");
@@ -38,3 +40,9 @@ export const LocalTimeIsland = withReaderClock(island(LocalTime, "local_time"));
 export const CopyButtonIsland = island(CopyButton, "copy_button");
 /** The embeddable live board (`/embed/competitions/:id`): top places, live. */
 export const EmbedBoardIsland = island(EmbedBoard, "embed_board");
+
+/** The owner's own panels ("Your store", "Your orders"), following the owner's own stream. */
+export const OwnStoreIsland = withReaderClock(island(OwnStore, "own_store"));
+
+/** Keeps a page in step with its competition: swaps its live regions when the competition moves on. */
+export const LivePageIsland = island(LivePage, "live_page");

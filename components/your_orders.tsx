@@ -9,7 +9,7 @@ import type { OwnOrder } from "../lib/competitions/stored_order.ts";
 import type { NotCountedReason } from "../lib/competitions/stored_order.ts";
 import type { FlagReason } from "../lib/competitions/order_rules.ts";
 import { formatMoney } from "../lib/core/money.ts";
-import { LocalTimeIsland } from "./island_wrappers.ts";
+import { ReaderTime } from "./reader_time.tsx";
 
 const WHY_NOT: Record<NotCountedReason, string> = {
   test: "No: a test order",
@@ -27,8 +27,12 @@ const WHY_HELD: Record<FlagReason, string> = {
   spike: "an hour far above the store's usual sales",
 };
 
-/** Whether an order counts, and why not (or why only in part), in words. */
-export function countsText(order: OwnOrder): string {
+/**
+ * Whether an order counts, and why not (or why only in part), in words;
+ * nothing counts while the store is disqualified.
+ */
+export function countsText(order: OwnOrder, disqualified = false): string {
+  if (disqualified) return "No: your store is disqualified";
   const review = order.review;
   const note = review?.note ? ` (${review.note})` : "";
   if (review?.decision === "exclude") return `No: excluded by the creator${note}`;
@@ -42,9 +46,9 @@ export function countsText(order: OwnOrder): string {
   return order.counted ? "Yes" : "No";
 }
 
-/** `<YourOrders orders={…} currency="USD" shown={100} />` */
-export function YourOrders(props: { orders: OwnOrder[]; currency: string; shown: number }) {
-  const { orders, currency } = props;
+/** `<YourOrders orders={…} currency="USD" shown={100} />`; `disqualified`: the store is out of the ranking. */
+export function YourOrders(props: { orders: OwnOrder[]; currency: string; shown: number; disqualified?: boolean }) {
+  const { orders, currency, disqualified } = props;
   return (
     <section class="card your-orders" aria-labelledby="your-orders-heading">
       <h2 id="your-orders-heading">Your orders</h2>
@@ -66,13 +70,13 @@ export function YourOrders(props: { orders: OwnOrder[]; currency: string; shown:
           </thead>
           <tbody>
             {orders.map((order) => (
-              <tr key={order.orderId} class={order.counted ? undefined : "order-not-counted"}>
+              <tr key={order.orderId} class={order.counted && !disqualified ? undefined : "order-not-counted"}>
                 <th scope="row" title={`Shopify order id ${order.orderId}`}>{order.name ?? `#${order.orderId}`}</th>
                 <td data-label="Placed">
-                  <LocalTimeIsland iso={order.createdAt} />
+                  <ReaderTime iso={order.createdAt} />
                 </td>
-                <td class="num" data-label="Counts for">{formatMoney(order.amount, currency)}</td>
-                <td data-label="Counts?">{countsText(order)}</td>
+                <td class="num" data-label="Counts for">{formatMoney(disqualified ? 0 : order.amount, currency)}</td>
+                <td data-label="Counts?">{countsText(order, disqualified)}</td>
               </tr>
             ))}
           </tbody>

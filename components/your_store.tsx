@@ -1,10 +1,13 @@
 /**
  * The competition page's card for the signed-in owner's own entry: which
- * store, its connection (and the button that reconnects it) and how far its
- * order sync got.
+ * store, its connection (and the button that reconnects it), how far its
+ * order sync got, and — when the creator took it out of the ranking — that
+ * it is disqualified and why. Pure: the owner's island renders it again on
+ * each change of the store.
  */
-import type { Participant, SyncProgress } from "../lib/competitions/participants.ts";
-import { LocalTimeIsland } from "./island_wrappers.ts";
+import type { SyncProgress } from "../lib/competitions/participants.ts";
+import type { OwnStoreView } from "../lib/competitions/own_store.ts";
+import { ReaderTime } from "./reader_time.tsx";
 
 const SYNC_LABEL: Record<SyncProgress["state"], string> = {
   pending: "Waiting to fetch your orders",
@@ -13,37 +16,51 @@ const SYNC_LABEL: Record<SyncProgress["state"], string> = {
   failed: "Sync failed",
 };
 
-/** The signed-in store owner's own entry: which store, its connection and how far its order sync got. */
-export function YourStore(props: { participant: Participant; canReconnect: boolean }) {
-  const { participant } = props;
-  const { sync } = participant;
-  const disconnected = participant.connection === "disconnected";
+/** The signed-in store owner's own entry: `<YourStore store={ownStore} canReconnect />`. */
+export function YourStore(props: { store: OwnStoreView; canReconnect: boolean }) {
+  const { store } = props;
+  const { sync } = store;
+  const disconnected = store.connection === "disconnected";
+  const shop = store.shop && (
+    <>
+      {" "}
+      <span class="your-shop">({store.shop})</span>
+    </>
+  );
   return (
     <section class="card your-store" aria-labelledby="your-store-heading">
       <h2 id="your-store-heading">Your store</h2>
-      <p class="notice">
-        You're in with <strong>{participant.displayName}</strong>
-        {participant.shop && (
-          <>
-            {" "}
-            <span class="your-shop">({participant.shop})</span>
-          </>
-        )}.
-      </p>
+      {store.disqualified
+        ? (
+          <div class="notice notice-error your-store-out" role="status">
+            <p>
+              <strong>{store.displayName}</strong>
+              {shop} was <strong>disqualified</strong> by the creator (<ReaderTime iso={store.disqualified.at} />).
+            </p>
+            <p>Reason given: {store.disqualified.reason}</p>
+            <p>Its orders do not count while it is out of the ranking.</p>
+          </div>
+        )
+        : (
+          <p class="notice">
+            You're in with <strong>{store.displayName}</strong>
+            {shop}.
+          </p>
+        )}
       {disconnected && (
         <p class="notice notice-error">
           <span class="tag tag-warning">store disconnected</span> CartBrawl no longer has access to this store's orders
-          {participant.disconnectedAt && (
+          {store.disconnectedAt && (
             <>
-              {" "}(since <LocalTimeIsland iso={participant.disconnectedAt} />)
+              {" "}(since <ReaderTime iso={store.disconnectedAt} />)
             </>
           )}, so new orders do not count until it is connected again.
         </p>
       )}
-      {disconnected && props.canReconnect && participant.shop && (
-        <form method="post" action={`/api/competitions/${participant.competitionId}/join`}>
-          <input type="hidden" name="shop" value={participant.shop} />
-          <button type="submit">Reconnect {participant.displayName}</button>
+      {disconnected && props.canReconnect && store.shop && (
+        <form method="post" action={`/api/competitions/${store.competitionId}/join`}>
+          <input type="hidden" name="shop" value={store.shop} />
+          <button type="submit">Reconnect {store.displayName}</button>
         </form>
       )}
       <dl class="facts sync-progress">
@@ -54,7 +71,7 @@ export function YourStore(props: { participant: Participant; canReconnect: boole
         <div>
           <dt>Orders counted</dt>
           <dd>
-            <span class="your-orders">{participant.orders}</span>{" "}
+            <span class="your-orders">{store.figures.orders}</span>{" "}
             <span class="muted">
               (<span class="sync-orders">{sync.ordersFetched}</span> fetched when you joined)
             </span>
@@ -63,7 +80,7 @@ export function YourStore(props: { participant: Participant; canReconnect: boole
         <div>
           <dt>Last synced</dt>
           <dd class="sync-last">
-            {sync.lastSyncedAt ? <LocalTimeIsland iso={sync.lastSyncedAt} /> : "not yet"}
+            {sync.lastSyncedAt ? <ReaderTime iso={sync.lastSyncedAt} /> : "not yet"}
           </dd>
         </div>
       </dl>

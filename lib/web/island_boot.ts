@@ -63,13 +63,12 @@ export function closeMenusOnEscape(doc: Document): void {
   });
 }
 
-/** The event a page dispatches on HTML it swapped in, so its islands come alive: `hydrateIslandsEvent()`. */
+/**
+ * The event a page dispatches (bubbling) on HTML it swapped in, so the boot
+ * script hydrates the islands under it; pages hand the name to the island
+ * that swaps (a prop), so the island does not bundle the boot script.
+ */
 export const HYDRATE_ISLANDS = "cartbrawl:islands";
-
-/** The event that makes the boot script hydrate the islands under its target (it bubbles to the document). */
-export function hydrateIslandsEvent(): Event {
-  return new Event(HYDRATE_ISLANDS, { bubbles: true });
-}
 
 /**
  * Writes the browser's time zone in a cookie (a year; sent with every

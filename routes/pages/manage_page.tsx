@@ -9,6 +9,7 @@
  * `lib/competitions/actions.ts`, posted as forms that 303 back here.
  */
 import { type Context, Hono } from "hono";
+import * as z from "zod/mini";
 import type { AppDeps, AppEnv } from "../_env.ts";
 import { type Competition } from "../../lib/competitions/competitions.ts";
 import { lockedFields } from "../../lib/competitions/editing.ts";
@@ -18,7 +19,7 @@ import { managePageView } from "../../lib/competitions/page_views/manage.ts";
 import { ConflictError, ValidationError } from "../../lib/core/errors.ts";
 import { formatMoney } from "../../lib/core/money.ts";
 import { requireUserId, signedIn } from "../../lib/web/middleware/caller.ts";
-import { fieldsOf, validForm, validQuery } from "../../lib/web/validate.ts";
+import { fieldsOf, QUERY_TEXT, validForm, validQuery } from "../../lib/web/validate.ts";
 import {
   COMPETITION_FIELDS,
   competitionFormSchema,
@@ -44,6 +45,9 @@ import { renderAppPage } from "./_shell.tsx";
 import { viewerClock } from "../../lib/web/render.tsx";
 import { knownTimeZone } from "../../components/local_date_time.ts";
 
+/** `?saved` after an edit; `?disqualified=<participantId>` or `?reinstated=…` after a store action. */
+const MANAGE_QUERY = z.object({ saved: QUERY_TEXT, disqualified: QUERY_TEXT, reinstated: QUERY_TEXT });
+
 /** The competition of the path, when the caller created it; 401 signed out, 404 when private, 403 for anyone else. */
 function loadOwnCompetition(c: Context<AppEnv>, deps: AppDeps): Promise<Competition> {
   return getOwnCompetition(deps.kv, c.req.param("id")!, requireUserId(c), "manage");
@@ -53,10 +57,17 @@ async function renderManage(
   c: Context<AppEnv>,
   deps: AppDeps,
   competition: Competition,
-  shown: { form?: { values: CompetitionFormValues; errors: FieldErrors }; actionError?: string; saved?: boolean } = {},
+  shown: {
+    form?: { values: CompetitionFormValues; errors: FieldErrors };
+    actionError?: string;
+    saved?: boolean;
+    /** A store the creator just disqualified or reinstated (`?disqualified=<participantId>`). */
+    storeAction?: { action: "disqualified" | "reinstated"; participantId: string };
+  } = {},
 ) {
   const { form, actionError } = shown;
   const view = await managePageView(deps, competition);
+  const acted = shown.storeAction && view.participants.find((p) => p.id === shown.storeAction!.participantId);
   const prize = formatMoney(competition.prize, competition.currency);
   return renderAppPage(c, deps, {
     title: `Manage ${competition.title}`,
@@ -73,6 +84,13 @@ async function renderManage(
           <a class="button button-secondary" href={`/competitions/${competition.id}`}>Public page</a>
         </div>
         {shown.saved && <p class="notice" role="status">Changes saved.</p>}
+        {acted && (
+          <p class="notice" role="status">
+            {acted.disqualified
+              ? `${acted.displayName} disqualified: ${acted.disqualified.reason}`
+              : `${acted.displayName} reinstated: ranked again.`}
+          </p>
+        )}
         {actionError && <p class="notice notice-error" role="alert">{actionError}</p>}
         <FundedNotice competition={competition} />
         {competition.fundingIssue && (
@@ -102,7 +120,7 @@ async function renderManage(
           rankingActions={view.canChangeRanking}
           inCommunity={view.inCommunity}
         />
-        <AuditLogCard entries={view.audit} />
+        <AuditLogCard entries={view.audit} names={view.names} />
         {view.embeddable && (
           <EmbedSnippet appUrl={deps.config.appUrl} competitionId={competition.id} title={competition.title} />
         )}
@@ -123,9 +141,15 @@ async function renderManage(
 export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
   const actions = competitionActions({ ...deps, sendNotification: deps.lifecycle?.sendNotification });
   return new Hono<AppEnv>()
-    .get("/competitions/:id/manage", validQuery(fieldsOf("saved")), async (c) => {
-      const saved = c.req.valid("query").saved !== undefined;
-      return renderManage(c, deps, await loadOwnCompetition(c, deps), { saved });
+    .get("/competitions/:id/manage", validQuery(MANAGE_QUERY), async (c) => {
+      const query = c.req.valid("query");
+      const saved = query.saved !== undefined;
+      const storeAction = query.disqualified
+        ? { action: "disqualified" as const, participantId: query.disqualified }
+        : query.reinstated
+        ? { action: "reinstated" as const, participantId: query.reinstated }
+        : undefined;
+      return renderManage(c, deps, await loadOwnCompetition(c, deps), { saved, storeAction });
     })
     .post("/competitions/:id/manage/edit", signedIn, validForm(competitionFormSchema()), async (c) => {
       const competition = await loadOwnCompetition(c, deps);
@@ -157,14 +181,16 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
       async (c) => {
         const competition = await loadOwnCompetition(c, deps);
         const store = { competitionId: competition.id, participantId: c.req.param("participantId") };
-        const act = c.req.param("action") === "disqualify" ? actions.disqualify : actions.reinstate;
+        const disqualify = c.req.param("action") === "disqualify";
+        const act = disqualify ? actions.disqualify : actions.reinstate;
         try {
           await act(store, requireUserId(c), c.req.valid("form").reason);
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
           return renderManage(c, deps, competition, { actionError: error.issues[0]?.message ?? error.message });
         }
-        return c.redirect(`/competitions/${competition.id}/manage?saved`, 303);
+        const done = `${disqualify ? "disqualified" : "reinstated"}=${encodeURIComponent(store.participantId)}`;
+        return c.redirect(`/competitions/${competition.id}/manage?${done}`, 303);
       },
     )
     .post("/competitions/:id/manage/cancel", signedIn, validForm(fieldsOf("confirm")), async (c) => {

@@ -12,14 +12,10 @@ import { isJoinRefusalCode, JOIN_REFUSALS } from "../join_rules.ts";
 import { figureAccess, isPubliclyVisible } from "../privacy.ts";
 import type { RaceLine } from "../race_line.ts";
 import { readRaceLines } from "../race_series.ts";
-import { listOwnOrders } from "../revenue.ts";
-import type { OwnOrder } from "../stored_order.ts";
+import { type OwnStoreView, ownStoreView } from "../own_store.ts";
 import { paidPlaces } from "../settlement.ts";
 import { type LeaderboardView, leaderboardView } from "../views.ts";
 import { listOwnedConnections } from "../../shopify/connections.ts";
-
-/** How many of a store owner's own orders the page lists. */
-export const OWN_ORDERS_SHOWN = 100;
 
 /** The race chart's data: exact figures, so only for a viewer who may see them all. */
 export interface RaceChartView {
@@ -43,8 +39,8 @@ export interface CompetitionPageView {
   leaderboard: LeaderboardView;
   /** The viewer's own store in it, if they joined. */
   participant: Participant | null;
-  /** The viewer's store's latest orders (at most {@link OWN_ORDERS_SHOWN}). */
-  ownOrders: OwnOrder[];
+  /** That store as its panels show it ("Your store", "Your orders"). */
+  ownStore: OwnStoreView | null;
   /** The place the viewer won, once complete. */
   myPlace?: Winner;
   myPayout: Payout | null;
@@ -86,7 +82,7 @@ export async function competitionPageView(
     leaderboardView(kv, competition, 100, viewerId),
     viewerId ? findParticipantOfUser(kv, viewerId, competition.id) : null,
   ]);
-  const ownOrders = participant ? await listOwnOrders(kv, participant.id, OWN_ORDERS_SHOWN) : [];
+  const ownStore = participant ? await ownStoreView(kv, participant, competition.currency) : null;
   const myPlace = placeOf(competition, viewerId);
   const myPayout = myPlace ? await getPayout(kv, competition.id, myPlace.place ?? 1) : null;
   const joinError = participant || !isJoinRefusalCode(joinErrorCode)
@@ -120,7 +116,7 @@ export async function competitionPageView(
     isCreator: viewerId === competition.creatorId,
     leaderboard,
     participant,
-    ownOrders,
+    ownStore,
     myPlace,
     myPayout,
     joinError,

@@ -6,6 +6,7 @@
  * page only lays it out.
  */
 import type { Minor } from "../../core/money.ts";
+import { getUser } from "../../core/users.ts";
 import type { WhopSettings } from "../../whop/client.ts";
 import { fundingPrice } from "../../whop/funding.ts";
 import { competitionExperienceId } from "../../whop/notification_sender.ts";
@@ -32,6 +33,8 @@ export interface ManagePageView {
   leaderboard: LeaderboardView | null;
   participants: Participant[];
   audit: AuditEntry[];
+  /** The names of the people in the audit log, by user id. */
+  names: Record<string, string>;
   payouts: Payout[];
   refunds: Refund[];
   /** The paid places, once decided. */
@@ -67,6 +70,7 @@ export async function managePageView(
     listCompetitionRefunds(deps.kv, competition.id),
     following ? leaderboardView(deps.kv, competition, 10) : null,
   ]);
+  const people = await Promise.all([...new Set(audit.map((entry) => entry.by))].map((id) => getUser(deps.kv, id)));
   return {
     competition,
     rules: competitionView(competition),
@@ -75,6 +79,7 @@ export async function managePageView(
     leaderboard,
     participants,
     audit,
+    names: Object.fromEntries(people.map((user) => [user.id, user.name])),
     payouts,
     refunds,
     places: paidPlaces(competition),

@@ -1,0 +1,50 @@
+/**
+ * Island: the signed-in owner's own panels, "Your store" (`part: "store"`)
+ * and "Your orders" (`part: "orders"`), one island module for both places on
+ * the page. While the race is live they follow the owner's own stream: each
+ * change of the store (an order new, edited, refunded, cancelled, held or
+ * decided; a sync; a disqualification) arrives with the board's frame of the
+ * same change, so the panels and the board never disagree.
+ */
+import { useEffect, useState } from "preact/hooks";
+import { YourStore } from "../components/your_store.tsx";
+import { YourOrders } from "../components/your_orders.tsx";
+import type { OwnStoreView } from "../lib/competitions/own_store.ts";
+import { type ViewerClock, ViewerClockContext } from "../lib/web/viewer_clock.ts";
+import { competitionFeed } from "./competition_feed.ts";
+
+/** Props: which panel, the store as the server rendered it, and how the page shows it. */
+export interface OwnStoreProps {
+  part: "store" | "orders";
+  store: OwnStoreView;
+  currency: string;
+  /** Stores may still join: a disconnected store may reconnect. */
+  canReconnect: boolean;
+  /** How many orders the panel lists at most. */
+  shown: number;
+  /** The race is running: follow the owner's own stream. */
+  live: boolean;
+  clock?: ViewerClock;
+}
+
+/** `<OwnStore part="orders" store={ownStore} currency="USD" canReconnect shown={100} live />` */
+export default function OwnStore(props: OwnStoreProps) {
+  // Plain hooks: the signals runtime the feed uses is shared with the board's island.
+  const [store, setStore] = useState(props.store);
+  useEffect(() => {
+    if (!props.live) return;
+    return competitionFeed(props.store.competitionId, true).own.subscribe((next) => next && setStore(next));
+  }, [props.store.competitionId, props.live]);
+  return (
+    <ViewerClockContext.Provider value={props.clock ?? { now: Date.now() }}>
+      {props.part === "store" ? <YourStore store={store} canReconnect={props.canReconnect} /> : (
+        <YourOrders
+          orders={store.orders}
+          currency={props.currency}
+          shown={props.shown}
+          disqualified={store.disqualified !== undefined}
+        />
+      )}
+    </ViewerClockContext.Provider>
+  );
+}
