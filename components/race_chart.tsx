@@ -194,7 +194,13 @@ export function RaceChart(props: RaceChartProps) {
   }
   return (
     <figure class="race-chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="race-chart-title">
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        role="img"
+        aria-labelledby="race-chart-title"
+        data-from={fromMs}
+        data-to={toMs}
+      >
         <title id="race-chart-title">
           {lines.length === 0
             ? `${SUBJECT[metric]} over time: no sales yet.`

@@ -1,21 +1,47 @@
 /**
  * The browser's one connection to a competition's live stream, shared by
  * every island on the page (this module lands in one shared chunk), as
- * signals (`live_stream.ts` keeps the connection). On a store owner's page
- * every island asks for the owner's own stream, which also carries the
- * store's own panels.
+ * values islands subscribe to (`live_stream.ts` keeps the connection). On a
+ * store owner's page every island asks for the owner's own stream, which
+ * also carries the store's own panels. No state library: a live page's
+ * islands hold their state in hooks, which keeps the page's JavaScript
+ * within its budget.
  */
-import { type Signal, signal } from "@preact/signals";
 import { type ConnectionState, followCompetition, type LeaderboardJson } from "./live_stream.ts";
 import type { OwnStoreView } from "../lib/competitions/own_store.ts";
+
+/** A value that tells its subscribers when it changes. */
+export class FeedValue<T> {
+  #subscribers = new Set<(value: T) => void>();
+
+  constructor(private current: T) {}
+
+  /** The latest value. */
+  get value(): T {
+    return this.current;
+  }
+
+  set value(next: T) {
+    if (next === this.current) return;
+    this.current = next;
+    for (const subscriber of this.#subscribers) subscriber(next);
+  }
+
+  /** Calls `subscriber` with the value now and on each change; returns what stops it. */
+  subscribe(subscriber: (value: T) => void): () => void {
+    this.#subscribers.add(subscriber);
+    subscriber(this.current);
+    return () => this.#subscribers.delete(subscriber);
+  }
+}
 
 /** A competition's live state. */
 export interface CompetitionFeed {
   /** The latest leaderboard, `null` until the first event. */
-  leaderboard: Signal<LeaderboardJson | null>;
-  connection: Signal<ConnectionState>;
+  leaderboard: FeedValue<LeaderboardJson | null>;
+  connection: FeedValue<ConnectionState>;
   /** The owner's own store (own stream only), `null` until its first event. */
-  own: Signal<OwnStoreView | null>;
+  own: FeedValue<OwnStoreView | null>;
 }
 
 const feeds = new Map<string, CompetitionFeed>();
@@ -29,7 +55,11 @@ const feeds = new Map<string, CompetitionFeed>();
 export function competitionFeed(id: string, own = false): CompetitionFeed {
   let feed = feeds.get(id);
   if (!feed) {
-    const created: CompetitionFeed = { leaderboard: signal(null), connection: signal("connecting"), own: signal(null) };
+    const created: CompetitionFeed = {
+      leaderboard: new FeedValue<LeaderboardJson | null>(null),
+      connection: new FeedValue<ConnectionState>("connecting"),
+      own: new FeedValue<OwnStoreView | null>(null),
+    };
     feeds.set(id, created);
     followCompetition(id, {
       board: (next) => created.leaderboard.value = next,

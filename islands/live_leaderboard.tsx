@@ -7,8 +7,7 @@
  * the strangers' view; a viewer who sees more (the creator, a store owner)
  * reads their own view on each change.
  */
-import { useComputed, useSignal } from "@preact/signals";
-import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { LeaderboardTable, type RankMove } from "../components/leaderboard_table.tsx";
 import { ordinal } from "../components/format.ts";
 import { winnerFigure } from "../components/winner_figure.ts";
@@ -102,26 +101,27 @@ async function ownBoard(competitionId: string): Promise<LeaderboardJson | undefi
 
 /** The leaderboard that updates itself; `<LiveLeaderboard {...leaderboardJson} />`. */
 export default function LiveLeaderboard(props: LiveLeaderboardProps) {
-  const board = useSignal<LeaderboardJson>(props);
-  const moves = useSignal<Record<string, RankMove>>({});
-  const announcement = useSignal("");
-  const connection = useSignal<ConnectionState | "static">("static");
-  const timeZone = useSignal(props.clock?.timeZone);
+  // Plain hooks, no signals: a live page ships no state library.
+  const [board, setBoard] = useState<LeaderboardJson>(props);
+  const shown = useRef(board); // the board on screen, for the effect's comparisons
+  const [moves, setMoves] = useState<Record<string, RankMove>>({});
+  const [announcement, setAnnouncement] = useState("");
+  const [connection, setConnection] = useState<ConnectionState | "static">("static");
+  const [timeZone, setTimeZone] = useState(props.clock?.timeZone);
   const now = props.clock?.now ?? Date.now();
-  const updated = useComputed(() => updatedText(board.value.updatedAt, timeZone.value, now));
   const tableRef = useRef<HTMLDivElement>(null);
   const rowTops = useRef(new Map<string, number>());
 
   useEffect(() => {
     // The server writes times in the zone the reader's browser said before (or relative); now it is known.
-    timeZone.value = browserTimeZone();
+    setTimeZone(browserTimeZone());
     const mine = props.youParticipantId;
     const feed = competitionFeed(props.competition.id, mine !== undefined);
     let clear: ReturnType<typeof setTimeout> | undefined;
     // Privacy mode: an owner's figures come on its own stream; the creator reads its own board on each change.
     const readsOwnBoard = mine === undefined && seesOwnFigures(props);
     let latest = 0; // a slower read of the own board never overwrites a newer one
-    const stopConnection = feed.connection.subscribe((state) => connection.value = state);
+    const stopConnection = feed.connection.subscribe(setConnection);
     const show = async (frame: LeaderboardJson | null) => {
       if (!frame) return;
       const sequence = ++latest;
@@ -131,13 +131,14 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
         ? withOwnFigures(frame, mine, feed.own.value)
         : frame;
       if (sequence !== latest) return;
-      const change = rankChanges(board.value.entries, next.entries);
-      board.value = next;
+      const change = rankChanges(shown.current.entries, next.entries);
+      shown.current = next;
+      setBoard(next);
       if (change.message) {
-        moves.value = change.moves;
-        announcement.value = change.message;
+        setMoves(change.moves);
+        setAnnouncement(change.message);
         clearTimeout(clear);
-        clear = setTimeout(() => moves.value = {}, HIGHLIGHT_MS);
+        clear = setTimeout(() => setMoves({}), HIGHLIGHT_MS);
       }
     };
     const stopBoard = feed.leaderboard.subscribe(show);
@@ -166,23 +167,23 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
       }
     }
     rowTops.current = tops;
-  }, [board.value]);
+  }, [board]);
 
-  const { competition, entries } = board.value;
+  const { competition, entries } = board;
   return (
     <section class="live-leaderboard" aria-label="Live leaderboard">
       <div class="live-head">
-        <span class={`pill pill-${connection.value}`}>{PILL[connection.value]}</span>
+        <span class={`pill pill-${connection}`}>{PILL[connection]}</span>
         <span class="muted">
           {competition.participantCount} store{competition.participantCount === 1 ? "" : "s"} · updated{" "}
-          <time dateTime={board.value.updatedAt}>{updated.value}</time>
+          <time dateTime={board.updatedAt}>{updatedText(board.updatedAt, timeZone, now)}</time>
         </span>
       </div>
       {competition.status === "SETTLING" && competition.settlesAt && (
         <p class="notice notice-provisional" role="status">
-          Provisional — final {timeZone.value ? "on " : ""}
-          {readableTime(competition.settlesAt, timeZone.value, now)}. Refunds and cancellations of orders placed during
-          the race still count until then.
+          Provisional — final {timeZone ? "on " : ""}
+          {readableTime(competition.settlesAt, timeZone, now)}. Refunds and cancellations of orders placed during the
+          race still count until then.
         </p>
       )}
       {competition.winner && (
@@ -195,12 +196,12 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
       <div ref={tableRef}>
         <LeaderboardTable
           entries={entries}
-          moves={moves.value}
+          moves={moves}
           metric={competition.metric}
           youParticipantId={props.youParticipantId}
         />
       </div>
-      <p class="visually-hidden" aria-live="polite">{announcement.value}</p>
+      <p class="visually-hidden" aria-live="polite">{announcement}</p>
     </section>
   );
 }

@@ -3,8 +3,7 @@
  * and appends each store's new value by the competition's metric from every
  * leaderboard event the shared feed receives (no extra requests).
  */
-import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { RACE_CHART_STORES, RaceChart, type RaceChartProps, type RaceLine } from "../components/race_chart.tsx";
 import { chartValue } from "../lib/competitions/race_line.ts";
 import { competitionFeed } from "./competition_feed.ts";
@@ -44,21 +43,23 @@ const CLOCK_MS = 30_000;
 
 /** `<LiveRaceChart competitionId={id} {...chartProps} />` */
 export default function LiveRaceChart(props: LiveRaceChartProps) {
-  const lines = useSignal(props.lines);
-  const untilMs = useSignal(props.untilMs);
-  const timeZone = useSignal(props.timeZone ?? props.clock?.timeZone);
+  // Plain hooks, no signals: a live page ships no state library.
+  const [lines, setLines] = useState(props.lines);
+  const [untilMs, setUntilMs] = useState(props.untilMs);
+  const [timeZone, setTimeZone] = useState(props.timeZone ?? props.clock?.timeZone);
   useEffect(() => {
     // The server writes times in the zone the reader's browser said before (or since the start); now it is known.
-    timeZone.value = browserTimeZone();
-    const clock = setInterval(() => {
-      untilMs.value = Math.min(props.endMs, Math.max(untilMs.value, Date.now()));
-    }, CLOCK_MS);
-    const unsubscribe = competitionFeed(props.competitionId, props.youParticipantId !== undefined).leaderboard
-      .subscribe((leaderboard) => {
-        if (!leaderboard) return;
-        lines.value = extendLines(lines.value, leaderboard);
-        untilMs.value = Math.max(untilMs.value, Date.parse(leaderboard.updatedAt));
-      });
+    setTimeZone(browserTimeZone());
+    const clock = setInterval(
+      () => setUntilMs((until) => Math.min(props.endMs, Math.max(until, Date.now()))),
+      CLOCK_MS,
+    );
+    const feed = competitionFeed(props.competitionId, props.youParticipantId !== undefined);
+    const unsubscribe = feed.leaderboard.subscribe((leaderboard) => {
+      if (!leaderboard) return;
+      setLines((drawn) => extendLines(drawn, leaderboard));
+      setUntilMs((until) => Math.max(until, Date.parse(leaderboard.updatedAt)));
+    });
     return () => {
       clearInterval(clock);
       unsubscribe();
@@ -69,10 +70,10 @@ export default function LiveRaceChart(props: LiveRaceChartProps) {
       startMs={props.startMs}
       endMs={props.endMs}
       currency={props.currency}
-      lines={lines.value}
-      untilMs={untilMs.value}
+      lines={lines}
+      untilMs={untilMs}
       youParticipantId={props.youParticipantId}
-      timeZone={timeZone.value}
+      timeZone={timeZone}
       metric={props.metric}
     />
   );

@@ -4,7 +4,7 @@
  * `winner` events to it), reports where the connection is, and reconnects
  * itself with jittered exponential backoff, since the browser's own retry
  * gives up when the server closes or answers an error. The pages share one
- * connection through `competition_feed.ts` (signals); the embed, which must
+ * connection through `competition_feed.ts`; the embed, which must
  * stay small, uses this module directly. A store owner's page follows its
  * own stream instead (`GET …/my-events`): the same events, plus `own`, its
  * store's panels, whenever the store changes.

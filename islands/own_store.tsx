@@ -29,7 +29,7 @@ export interface OwnStoreProps {
 
 /** `<OwnStore part="orders" store={ownStore} currency="USD" canReconnect shown={100} live />` */
 export default function OwnStore(props: OwnStoreProps) {
-  // Plain hooks: the signals runtime the feed uses is shared with the board's island.
+  // Plain hooks, no signals: a live page ships no state library.
   const [store, setStore] = useState(props.store);
   useEffect(() => {
     if (!props.live) return;

@@ -55,6 +55,11 @@ export function lockedFields(competition: Pick<Competition, "status" | "checkout
   return [];
 }
 
+/** Whether every rule is locked: only the title and the description can still change. */
+export function everyRuleLocked(competition: Pick<Competition, "status" | "checkout">): boolean {
+  return lockedFields(competition).length === RULES.length;
+}
+
 /**
  * Why the rules `lockedFields` names are locked, and what can be done
  * instead, for the edit form; `undefined` when none is.

@@ -9,7 +9,6 @@
  */
 import { type ComponentType, h, hydrate } from "preact";
 import { ISLAND_MARKER } from "./islands.ts";
-import { browserTimeZone, TIME_ZONE_COOKIE } from "./viewer_clock.ts";
 
 /** Island name → a loader for its module (whose default export is the component). */
 export type IslandLoaders = Record<
@@ -70,12 +69,16 @@ export function closeMenusOnEscape(doc: Document): void {
  */
 export const HYDRATE_ISLANDS = "cartbrawl:islands";
 
+/** The cookie holding the browser's time zone (the server reads it: `lib/web/viewer_clock.ts`). */
+export const TIME_ZONE_COOKIE = "tz";
+
 /**
  * Writes the browser's time zone in a cookie (a year; sent with every
  * page request), so the server writes the next page's times in it from the
- * start instead of a neutral form.
+ * start instead of a neutral form. (The zone is read here rather than with
+ * `browserTimeZone`, so the boot script bundles none of the time formatting.)
  */
 export function rememberTimeZone(doc: Document): void {
-  const cookie = `${TIME_ZONE_COOKIE}=${browserTimeZone()}`;
+  const cookie = `${TIME_ZONE_COOKIE}=${Intl.DateTimeFormat().resolvedOptions().timeZone}`;
   if (!doc.cookie.split("; ").includes(cookie)) doc.cookie = `${cookie}; path=/; max-age=31536000; samesite=lax`;
 }

@@ -10,7 +10,8 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { currentIslandManifest, islandAssets } from "./island_manifest.ts";
 import { type IslandScope, IslandScopeContext } from "./islands.ts";
 import type {} from "./middleware/csp.ts";
-import { readTimeZone, TIME_ZONE_COOKIE, type ViewerClock, ViewerClockContext } from "./viewer_clock.ts";
+import { readTimeZone, type ViewerClock, ViewerClockContext } from "./viewer_clock.ts";
+import { TIME_ZONE_COOKIE } from "./island_boot.ts";
 
 /** One page to render. */
 export interface PageOptions {

@@ -1,6 +1,6 @@
 /**
  * What the server knows of a reader's clock: their time zone, from the
- * cookie the browser's island boot writes (`TIME_ZONE_COOKIE`) on an earlier
+ * cookie the browser's island boot writes (`island_boot.ts`) on an earlier
  * visit, and the instant the page is rendered at. Times are written for
  * people in their zone with the zone named; before the zone is known (a
  * first visit, or a browser without JavaScript) they are written relative to
@@ -20,9 +20,6 @@ export interface ViewerClock {
  * and by islands that render times inside them (from their props).
  */
 export const ViewerClockContext = /* @__PURE__ */ createContext<ViewerClock>({ now: 0 });
-
-/** The cookie holding the browser's time zone, written by the island boot script. */
-export const TIME_ZONE_COOKIE = "tz";
 
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){0,2}$/;
 

@@ -30,6 +30,7 @@ import {
   formValuesToInput,
 } from "../../components/competition_form_values.ts";
 import { CreateFormIsland } from "../../components/island_wrappers.ts";
+import CreateForm from "../../islands/create_form.tsx";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { SandboxTools } from "../../components/sandbox_tools.tsx";
 import { EmbedSnippet } from "../../components/embed_snippet.tsx";
@@ -67,6 +68,8 @@ async function renderManage(
 ) {
   const { form, actionError } = shown;
   const view = await managePageView(deps, competition);
+  // With every rule locked only the title and description change: the server's form and its answer suffice.
+  const EditForm = view.presentationOnly ? CreateForm : CreateFormIsland;
   const acted = shown.storeAction && view.participants.find((p) => p.id === shown.storeAction!.participantId);
   const prize = formatMoney(competition.prize, competition.currency);
   return renderAppPage(c, deps, {
@@ -100,7 +103,7 @@ async function renderManage(
         {view.editable && (
           <section class="card form-card" aria-labelledby="edit-heading">
             <h2 id="edit-heading">Edit the rules</h2>
-            <CreateFormIsland
+            <EditForm
               action={`/competitions/${competition.id}/manage/edit`}
               submitLabel="Save changes"
               values={form?.values ?? competitionFormValues(view.rules, viewerClock(c).timeZone)}
