@@ -160,6 +160,32 @@ const settings = z.object({
   METRICS_TOKEN: optionalText,
 });
 
+/**
+ * The settings a process outside sandbox mode cannot run without, each with
+ * what to set it to (one clause: the start-up refusal and `deno task doctor`
+ * both say it).
+ */
+export const PRODUCTION_SETTINGS = {
+  APP_URL: "the public https address browsers reach the app at, such as https://cartbrawl.example.com",
+  ENCRYPTION_KEY: "base64 of 32 random bytes (openssl rand -base64 32), kept with your backups",
+  SHOPIFY_API_KEY: "the client id of your Shopify app (Dev Dashboard, Settings)",
+  SHOPIFY_API_SECRET: "the client secret of your Shopify app (Dev Dashboard, Settings)",
+  WHOP_API_KEY: "an API key of your Whop company with the permissions the README lists",
+  WHOP_APP_ID: "your Whop app's id (app_…)",
+  WHOP_COMPANY_ID: "the id of the Whop company that holds the prizes (biz_…)",
+  WHOP_CLIENT_ID: "the OAuth client id of your Whop app (its app id, app_…)",
+  WHOP_CLIENT_SECRET: "the OAuth client secret of your Whop app",
+  WHOP_WEBHOOK_SECRET: "the secret of the company webhook you created on Whop for this app",
+} as const;
+
+/** A setting production cannot run without. */
+export type ProductionSetting = keyof typeof PRODUCTION_SETTINGS;
+
+/** The first of {@link PRODUCTION_SETTINGS} that `env` leaves unset (empty counts as unset), if any. */
+export function missingProductionSetting(env: Record<string, string | undefined>): ProductionSetting | undefined {
+  return (Object.keys(PRODUCTION_SETTINGS) as ProductionSetting[]).find((name) => !env[name]?.trim());
+}
+
 /** The settlement window: 3 days in production, 30 s in the sandbox so a demo completes while watched. */
 const DEFAULT_SETTLEMENT_DELAY_S = { production: 259_200, sandbox: 30 };
 
@@ -181,17 +207,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ? !s.SHOPIFY_API_KEY && !s.WHOP_API_KEY
     : s.SANDBOX === "1" || s.SANDBOX === "true";
   if (!sandbox) {
-    const required = [
-      "ENCRYPTION_KEY",
-      "SHOPIFY_API_KEY",
-      "SHOPIFY_API_SECRET",
-      "WHOP_API_KEY",
-      "WHOP_APP_ID",
-      "WHOP_COMPANY_ID",
-      "WHOP_WEBHOOK_SECRET",
-    ] as const;
-    const missing = required.find((name) => s[name] === undefined);
-    if (missing) throw new ConfigError(`${missing} is required unless SANDBOX=1.`);
+    const missing = missingProductionSetting(present);
+    if (missing) throw new ConfigError(`${missing} is required unless SANDBOX=1: ${PRODUCTION_SETTINGS[missing]}.`);
   }
   return {
     port: s.PORT,
