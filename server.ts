@@ -205,7 +205,7 @@ async function withDeadline(work: Promise<unknown>, ms: number): Promise<"done" 
  */
 export async function runKvCommand([command, path]: string[]): Promise<never> {
   if ((command !== "backup" && command !== "restore") || !path) {
-    console.error("Usage: backup <file> (or - for standard output) | restore <file>");
+    console.error("Usage: doctor | backup <file> (or - for standard output) | restore <file>");
     Deno.exit(2);
   }
   const { kvPath } = settingsOrExit();
