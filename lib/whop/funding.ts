@@ -16,7 +16,7 @@ import { keys } from "../core/db.ts";
 import { type Competition, getVisibleCompetition, updateCompetition } from "../competitions/competitions.ts";
 import { ConflictError, ForbiddenError, UpstreamError } from "../core/errors.ts";
 import { formatMoney, type Minor, MoneyError } from "../core/money.ts";
-import { notify } from "../competitions/notifications.ts";
+import { appText, fact, notify, quoted } from "../competitions/notifications.ts";
 import { log } from "../core/log.ts";
 import { fromWhopAmount, toWhopAmount, whopCurrency } from "./client.ts";
 import type { WhopDeps } from "./deps.ts";
@@ -233,9 +233,10 @@ export async function applyPaymentSucceeded(
         userId: competition.creatorId,
         kind: "funded",
         competitionId,
-        title: `${competition.title} is funded`,
-        body: `Your ${formatMoney(competition.prize, competition.currency)} prize is held in escrow on Whop. ` +
-          `The competition opens to stores now and starts as scheduled.`,
+        title: appText`${quoted(competition.title)} is funded`,
+        body: appText`Your ${
+          fact(formatMoney(competition.prize, competition.currency))
+        } prize is held in escrow on Whop. The competition opens to stores now and starts as scheduled.`,
       },
       now,
       deps.sendNotification,

@@ -13,7 +13,7 @@ import { keys } from "../../../lib/core/db.ts";
 import { processRefund } from "../../../lib/whop/refunds.ts";
 import { processPayout, requestPayout } from "../../../lib/whop/payouts.ts";
 import { createWhopNotificationSender } from "../../../lib/whop/notification_sender.ts";
-import { notify } from "../../../lib/competitions/notifications.ts";
+import { appText, notify } from "../../../lib/competitions/notifications.ts";
 
 const CREATOR = "user_CreatorAvaQ7m2x";
 const WINNER = "user_OwnerCaraT8w3n";
@@ -126,7 +126,14 @@ Deno.test("whop contract - every request the app sends in its Whop flows matches
   assert.equal(await processPayout({ ...t.deps, sendNotification }, usd), "sent");
   await notify(
     t.kv,
-    { dedupeKey: "contract", userId: WINNER, kind: "payout_sent", competitionId: usd, title: "Paid", body: "Paid." },
+    {
+      dedupeKey: "contract",
+      userId: WINNER,
+      kind: "payout_sent",
+      competitionId: usd,
+      title: appText`Paid`,
+      body: appText`Paid.`,
+    },
     t.clock.now(),
     sendNotification,
   );
