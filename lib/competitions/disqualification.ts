@@ -9,6 +9,7 @@
  */
 import { bumpChange, commit, keys, newId } from "../core/db.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../core/errors.ts";
+import { textProblem } from "../core/text.ts";
 import type { Competition } from "./competitions.ts";
 import { leaderboardKey, leaderboardRow, type Participant } from "./participants.ts";
 import { appText, type NotificationSender, notify, quoted } from "./notifications.ts";
@@ -40,6 +41,15 @@ function checkReason(reason: unknown, required: boolean): string {
     throw new ValidationError([{
       path: "reason",
       message: `Keep the reason to ${MAX_REASON_LENGTH} characters or fewer.`,
+    }]);
+  }
+  const problem = textProblem(text, { multiline: true });
+  if (problem) {
+    throw new ValidationError([{
+      path: "reason",
+      message: problem === "control"
+        ? "The reason cannot hold control characters."
+        : "The reason cannot hold characters that change the direction text is shown in.",
     }]);
   }
   return text;

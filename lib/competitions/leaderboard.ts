@@ -8,6 +8,7 @@ import type { Competition, Winner } from "./competitions.ts";
 import { hasGrowthBase, type LeaderboardRow, metricOfRow, standing } from "./participants.ts";
 import { type Minor, toDecimalString } from "../core/money.ts";
 import { prizeSplitOf, splitPrize } from "./prize_split.ts";
+import { plainText } from "../core/text.ts";
 
 /** A row with its rank; equal values share a rank (1, 2, 2, 4). */
 export interface RankedRow extends LeaderboardRow {
@@ -124,7 +125,8 @@ export function toEntries(
       rank: row.rank,
       participantId: row.id,
       userId: row.userId,
-      displayName: row.displayName,
+      // Names stored before joining cleaned them may still hold control or direction characters.
+      displayName: plainText(row.displayName),
       shop: row.shop,
       value: formatValue(row, currency),
       revenue: toDecimalString(row.revenue, currency),

@@ -9,6 +9,7 @@ import { bumpChange, type ChangeKind, commit, keys, loadByIndex, newId } from ".
 import { type Competition, isOpenForJoining } from "./competitions.ts";
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../core/errors.ts";
 import type { Minor } from "../core/money.ts";
+import { plainText } from "../core/text.ts";
 import type { Metric } from "./input.ts";
 
 /** Progress of a participant's order sync with Shopify. */
@@ -169,6 +170,8 @@ export async function createParticipant(
       id: newId(now),
       competitionId,
       ...joining,
+      // A store's name comes from Shopify as its owner typed it: shown on boards, cards and notifications.
+      displayName: plainText(joining.displayName).trim() || joining.shop,
       revenue: 0,
       orders: 0,
       reachedAt: at,

