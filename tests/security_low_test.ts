@@ -116,3 +116,63 @@ Deno.test("security (low) - a store's name from Shopify is stored without contro
   }, t.clock.ms);
   assert.equal(blank.displayName, "b.myshopify.com", "a name of nothing but such characters falls back to the shop");
 });
+
+/** Every route of a competition the app serves (method and path, `:id` and all), read from the assembled app. */
+function competitionRoutes(t: TestApp): { method: string; path: string }[] {
+  const seen = new Set<string>();
+  return t.app.routes
+    .filter((route) => route.method !== "ALL" && route.path.includes(":id"))
+    .filter((route) => !seen.has(`${route.method} ${route.path}`) && seen.add(`${route.method} ${route.path}`))
+    .map(({ method, path }) => ({ method, path }));
+}
+
+/** `path` with `:id` set to `id` and any other parameter given a plausible value. */
+function concrete(path: string, id: string): string {
+  return path.replace(":id", id).replace(/:action\{[^}]+\}/, "disqualify").replace(/:\w+(\{[^}]+\})?/g, "p1");
+}
+
+Deno.test("security (low) - every route of a competition answers someone who may not see it as it answers an unknown id", async () => {
+  await using t = await createTestApp({}, { whop: true });
+  const draft = await draftCompetition(t, CREATOR);
+  const community = await draftCompetition(t, CREATOR, "Club Cup");
+  await updateCompetition(t.kv, community.id, t.clock.ms, "status", (c) => ({
+    ...c,
+    status: "UPCOMING",
+    fundsTxId: "pay_1",
+    experienceId: "exp_Club01",
+  }));
+  t.whop!.experiences.add({ id: "exp_Club01", name: "Club", members: { [CREATOR]: "admin" } });
+  const routes = competitionRoutes(t);
+  for (const expected of ["POST /api/competitions/:id/join", "POST /sandbox/competitions/:id/fast-forward"]) {
+    assert.ok(routes.some((r) => `${r.method} ${r.path}` === expected), `${expected} is among ${routes.length} routes`);
+  }
+  const status = async (method: string, path: string, id: string, userId?: string) => {
+    const res = await t.request(concrete(path, id), {
+      method,
+      userId,
+      ...(method === "GET" || method === "HEAD" ? {} : { json: { shop: "demo.myshopify.com", reason: "x" } }),
+    });
+    await res.body?.cancel();
+    return res.status;
+  };
+  const unknown = "0zzzzzzzzzzzzzzzzzz";
+  for (const { method, path } of routes) {
+    for (
+      const [what, competition, userId] of [
+        ["another's draft, signed in", draft, "user_Stranger01"],
+        ["a community's, to a signed-in non-member", community, "user_Stranger01"],
+        ["another's draft, signed out", draft, undefined],
+        ["a community's, signed out", community, undefined],
+      ] as const
+    ) {
+      const answer = await status(method, path, competition.id, userId);
+      assert.equal(answer, await status(method, path, unknown, userId), `${method} ${path}: ${what}`);
+      if (userId) assert.equal(answer, 404, `${method} ${path}: ${what}`);
+      else assert.ok(answer === 404 || answer === 401, `${method} ${path}: ${what} (${answer})`);
+    }
+  }
+  // The creator still reaches them (the gate is not a wall).
+  const own = await t.request(`/api/competitions/${draft.id}`, { userId: CREATOR });
+  assert.equal(own.status, 200);
+  await own.body?.cancel();
+});

@@ -9,10 +9,11 @@
  *   the community named by that normalised input authorised, then the
  *   draft stored. The authorised value is the stored one: a community id
  *   with stray spaces is trimmed before it is checked, never after.
- * - edit, cancel, disqualify, reinstate: another's private competition is
- *   404 (as for every read), then the domain function decides (creator only,
- *   and the status rules, inside its atomic commit).
- * - join start: the per-user limit, then Shopify's install redirect.
+ * - edit, cancel, disqualify, reinstate, join start: first a competition the
+ *   caller may not see (another's private one, a community's they are not
+ *   in) is 404, as for every read; then the domain function decides
+ *   (creator only, and the status rules, inside its atomic commit), or for
+ *   a join the per-user limit and Shopify's install redirect.
  * - fund: one surface only, already one function: `createFundingCheckout`
  *   (`lib/whop/funding.ts`).
  *
@@ -24,7 +25,7 @@ import type Whop from "@whop/sdk";
 import { ForbiddenError, ValidationError } from "../core/errors.ts";
 import { parseInput } from "../core/parse.ts";
 import { RATE_LIMITS, RateLimiter } from "../web/rate_limit.ts";
-import { assertCommunityAdmin } from "../whop/access.ts";
+import { assertCommunityAdmin, assertMaySee } from "../whop/access.ts";
 import { cancelAndRefund, type Refund } from "../whop/refunds.ts";
 import { beginJoin, type JoinDeps, type JoinStart } from "../shopify/join.ts";
 import { type Competition, editCompetition, getVisibleCompetition, saveDraft } from "./competitions.ts";
@@ -96,6 +97,17 @@ export function competitionActions(deps: ActionDeps) {
     return input;
   }
 
+  /**
+   * The competition as `userId` may see it, or the 404 of an unknown id:
+   * another's private competition, or a community's they are not in. Every
+   * use-case on a competition runs it first, whatever surface calls it.
+   */
+  async function visible(competitionId: string, userId: string): Promise<Competition> {
+    const competition = await getVisibleCompetition(deps.kv, competitionId, userId);
+    await assertMaySee(deps, competition, userId);
+    return competition;
+  }
+
   return {
     /**
      * Creates a DRAFT of `userId` from `body` (the JSON input, or the form's
@@ -111,13 +123,13 @@ export function competitionActions(deps: ActionDeps) {
 
     /** Edits the rules before the start (creator only; a funded one keeps its prize). */
     async edit(competitionId: string, userId: string, patch: Record<string, unknown>): Promise<Competition> {
-      await getVisibleCompetition(deps.kv, competitionId, userId);
+      await visible(competitionId, userId);
       return editCompetition(deps.kv, competitionId, userId, patch, rules());
     },
 
     /** Cancels before the start (creator only); a funded prize is refunded through Whop. */
     async cancel(competitionId: string, userId: string): Promise<{ competition: Competition; refund: Refund | null }> {
-      await getVisibleCompetition(deps.kv, competitionId, userId);
+      await visible(competitionId, userId);
       return cancelAndRefund(deps, competitionId, userId);
     },
 
@@ -140,6 +152,7 @@ export function competitionActions(deps: ActionDeps) {
       shopify: JoinDeps,
       request: { competitionId: string; userId: string; shop: unknown; userAgent: string; requestUrl: string },
     ): Promise<JoinStart> {
+      await visible(request.competitionId, request.userId);
       await limiter.consume(RATE_LIMITS.joinAttempts, request.userId);
       return beginJoin(shopify, request);
     },
@@ -151,7 +164,7 @@ export function competitionActions(deps: ActionDeps) {
     action: "disqualified" | "reinstated",
     reason: unknown,
   ): Promise<Participant> {
-    await getVisibleCompetition(deps.kv, store.competitionId, userId);
+    await visible(store.competitionId, userId);
     return setDisqualification(deps.kv, {
       ...store,
       userId,

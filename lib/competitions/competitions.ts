@@ -203,13 +203,14 @@ export function isPrivateToCreator(competition: Pick<Competition, "status" | "fu
 /**
  * Loads a competition as `userId` (undefined: signed out) may read it: a
  * private one (`isPrivateToCreator`) is `NotFoundError` for anyone but its
- * creator, exactly like an unknown id. Every read path uses this.
+ * creator, exactly like an unknown id, and so is a Whop community's to
+ * someone signed out (its members are asked of Whop by the visibility gate,
+ * `lib/web/middleware/visibility.ts`). Every read path uses this.
  */
 export async function getVisibleCompetition(kv: Deno.Kv, id: string, userId: string | undefined): Promise<Competition> {
   const competition = await getCompetition(kv, id);
-  if (isPrivateToCreator(competition) && competition.creatorId !== userId) {
-    throw new NotFoundError("There is no competition with that id.");
-  }
+  const hidden = isPrivateToCreator(competition) || (competition.experienceId !== undefined && userId === undefined);
+  if (hidden && competition.creatorId !== userId) throw new NotFoundError("There is no competition with that id.");
   return competition;
 }
 
