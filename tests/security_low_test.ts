@@ -6,11 +6,13 @@
  * address, and forms that created or paid twice. No input here gets a 5xx.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { createTestApp, type TestApp } from "../testing/test_app.ts";
 import { draftCompetition, HOUR } from "../testing/page_fixtures.ts";
 import { activeCompetition } from "../testing/fixtures.ts";
 import { type Competition, updateCompetition } from "../lib/competitions/competitions.ts";
 import { createParticipant, updateParticipant } from "../lib/competitions/participants.ts";
+import { freePort, freePortRun, startAppProcess } from "../testing/app_process.ts";
 
 const CREATOR = "user_CreatorAvaQ7m2x";
 
@@ -175,4 +177,33 @@ Deno.test("security (low) - every route of a competition answers someone who may
   const own = await t.request(`/api/competitions/${draft.id}`, { userId: CREATOR });
   assert.equal(own.status, 200);
   await own.body?.cancel();
+});
+
+Deno.test("security (low) - the lean stream server (LIVE_PORT) listens where the app does, not on every address", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cartbrawl_live_port_" });
+  const port = freePortRun(2);
+  const livePort = freePort();
+  // Sandbox mode: the app listens on 127.0.0.1 (LISTEN_ADDRESS's default there).
+  const app = await startAppProcess({
+    SANDBOX: "1",
+    PORT: String(port),
+    LIVE_PORT: String(livePort),
+    KV_PATH: join(dir, "kv.sqlite3"),
+    LOG_LEVEL: "warn",
+  }, { timeoutMs: 60_000 });
+  try {
+    const loopback = await Deno.connect({ hostname: "127.0.0.1", port: livePort });
+    loopback.close();
+    // Another loopback address reaches a socket bound to 0.0.0.0, never one bound to 127.0.0.1.
+    for (const candidate of [port, livePort]) {
+      await assert.rejects(
+        Deno.connect({ hostname: "127.0.0.2", port: candidate }),
+        Deno.errors.ConnectionRefused,
+        `port ${candidate} is bound to 127.0.0.1 only`,
+      );
+    }
+  } finally {
+    await app.kill("SIGTERM");
+    await Deno.remove(dir, { recursive: true });
+  }
 });
