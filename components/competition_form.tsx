@@ -30,6 +30,10 @@ export interface CompetitionFormProps {
   /** A form-only control changed: the length (`duration`) or who sees the figures (`privacy`). */
   onFormInput?: (name: "duration" | "privacy", value: string) => void;
   onSubmit?: (event: SubmitEvent) => void;
+  /** Sent, waiting for the next page: the button is disabled and says `pendingLabel` (the island sets it). */
+  pending?: boolean;
+  /** What the button says while pending, e.g. "Creating the draft…". */
+  pendingLabel?: string;
 }
 
 /** The form, posting `application/x-www-form-urlencoded` to `action`. */
@@ -120,6 +124,7 @@ export function CompetitionForm(props: CompetitionFormProps) {
         </select>
       </div>
       <input type="hidden" name="timeZone" value={knownTimeZone(values.timeZone)} />
+      {values.formToken && <input type="hidden" name="formToken" value={values.formToken} />}
       <div class="field-row">
         <FormField
           {...control("startDate")}
@@ -160,7 +165,9 @@ export function CompetitionForm(props: CompetitionFormProps) {
       {locked.length > 0 && (
         <p class="hint">The prize is funded, so the prize, its split, the metric and the currency are fixed.</p>
       )}
-      <button type="submit">{props.submitLabel}</button>
+      <button type="submit" disabled={props.pending}>
+        {props.pending ? props.pendingLabel : props.submitLabel}
+      </button>
     </form>
   );
 }

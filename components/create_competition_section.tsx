@@ -1,6 +1,7 @@
 /** The "create a competition" card: the new-competition page and the dashboard's create tab show it. */
 import type { CompetitionFormValues, FieldErrors } from "./competition_form_values.ts";
 import { CreateFormIsland } from "./island_wrappers.ts";
+import { newFormToken } from "../lib/web/form_once.ts";
 
 /** The create form section, also shown on the dashboard's "create" tab. */
 export function CreateCompetitionSection(
@@ -21,7 +22,9 @@ export function CreateCompetitionSection(
       <CreateFormIsland
         action={props.action ?? "/competitions/new"}
         submitLabel="Create draft"
-        values={props.values}
+        pendingLabel="Creating the draft…"
+        // A fresh form gets its one-time token; a form shown again with its errors keeps the one it was sent with.
+        values={{ ...props.values, formToken: props.values.formToken ?? newFormToken() }}
         errors={props.errors}
         minDurationS={props.minDurationS}
       />

@@ -25,6 +25,8 @@ export interface CreateFormProps {
   /** The shortest allowed competition (the server's `COMPETITION_MIN_DURATION_S`). */
   minDurationS: number;
   locked?: CompetitionField[];
+  /** What the button says once the form is sent, while the next page loads. */
+  pendingLabel?: string;
 }
 
 /** `<CreateForm action="/competitions/new" submitLabel="Create" values={…} errors={…} minDurationS={3600} />` */
@@ -36,9 +38,16 @@ export default function CreateForm(props: CreateFormProps) {
     clientErrors: {} as FieldErrors,
     checked: new Set<CompetitionField>(),
     edited: new Set<CompetitionField>(),
+    /** Sent: the button waits, so a second click sends nothing (the server would create once anyway). */
+    pending: false,
   }).current;
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
+    // Back on this page from the next (the browser's page cache): it can be sent again.
+    addEventListener("pageshow", () => {
+      form.pending = false;
+      rerender(0);
+    });
     // The server writes the dates in UTC; in the browser they are the visitor's wall-clock times.
     const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     const from = form.values.timeZone ?? "UTC";
@@ -96,6 +105,7 @@ export default function CreateForm(props: CreateFormProps) {
     const errors = validate();
     rerender(0);
     const first = COMPETITION_FIELDS.find((field) => errors[field]);
+    form.pending = !first;
     if (!first) return;
     event.preventDefault();
     document.getElementById(`field-${first}`)?.focus();
@@ -112,6 +122,8 @@ export default function CreateForm(props: CreateFormProps) {
       onFieldBlur={onFieldBlur}
       onFormInput={onFormInput}
       onSubmit={onSubmit}
+      pending={form.pending}
+      pendingLabel={props.pendingLabel}
     />
   );
 }

@@ -8,13 +8,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createTestApp, type TestApp } from "../testing/test_app.ts";
-import { draftCompetition, HOUR } from "../testing/page_fixtures.ts";
+import { draftCompetition, HOUR, postForm } from "../testing/page_fixtures.ts";
 import { activeCompetition } from "../testing/fixtures.ts";
 import { type Competition, updateCompetition } from "../lib/competitions/competitions.ts";
 import { createParticipant, updateParticipant } from "../lib/competitions/participants.ts";
 import { freePort, freePortRun, startAppProcess } from "../testing/app_process.ts";
 
 const CREATOR = "user_CreatorAvaQ7m2x";
+const TITLE_REFUSED = /The title cannot hold line breaks, control characters or characters that reverse the text\./;
 
 /** A valid create body with `title`. */
 function createBody(t: TestApp, title: string) {
@@ -33,11 +34,11 @@ Deno.test("security (low) - a title with a control or direction character is ref
   await using t = await createTestApp();
   for (
     const [title, message] of [
-      ["Holiday\u0007 Cup", /The title cannot hold control characters/],
-      ["Holiday\u0000Cup", /The title cannot hold control characters/],
-      ["Holiday\nCup", /The title cannot hold control characters \(a tab or a line break included\)/],
-      ["Cup \u202Eevil", /The title cannot hold characters that change the direction/],
-      ["Cup \u2066x\u2069", /The title cannot hold characters that change the direction/],
+      ["Holiday\u0007 Cup", TITLE_REFUSED],
+      ["Holiday\u0000Cup", TITLE_REFUSED],
+      ["Holiday\nCup", TITLE_REFUSED],
+      ["Cup \u202Eevil", TITLE_REFUSED],
+      ["Cup \u2066x\u2069", TITLE_REFUSED],
     ] as const
   ) {
     const res = await t.request("/api/competitions", {
@@ -56,7 +57,10 @@ Deno.test("security (low) - a title with a control or direction character is ref
     json: { ...createBody(t, "Holiday Cup"), description: "Line one\nLine two\u0008" },
   });
   assert.equal(description.status, 400);
-  assert.match(JSON.stringify((await description.json()).issues), /The description cannot hold control characters/);
+  assert.match(
+    JSON.stringify((await description.json()).issues),
+    /The description cannot hold control characters or characters that reverse the text\./,
+  );
   const lines = await t.request("/api/competitions", {
     method: "POST",
     userId: CREATOR,
@@ -206,4 +210,40 @@ Deno.test("security (low) - the lean stream server (LIVE_PORT) listens where the
     await app.kill("SIGTERM");
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("security (low) - the create form sent three times at once (same page, same token) makes one draft", async () => {
+  await using t = await createTestApp();
+  const page = await (await t.request("/competitions/new", { userId: CREATOR })).text();
+  const token = page.match(/name=\\?"formToken\\?" value=\\?"([\w-]+)\\?"|formToken&quot;:&quot;([\w-]+)&quot;/);
+  const formToken = token?.[1] ?? token?.[2];
+  assert.ok(formToken, "the form carries a one-time token");
+  const start = new Date(t.clock.ms + 2 * HOUR).toISOString().slice(0, 16);
+  const end = new Date(t.clock.ms + 26 * HOUR).toISOString().slice(0, 16);
+  const fields = {
+    title: "Triple Click Cup",
+    prize: "100.00",
+    currency: "USD",
+    startDate: start,
+    endDate: end,
+    formToken,
+  };
+  const answers = await Promise.all([1, 2, 3].map(() => postForm(t, "/competitions/new", fields, CREATOR)));
+  const locations = answers.map((res) => [res.status, res.headers.get("location")]);
+  assert.deepEqual(new Set(locations.map(String)).size, 1, `one answer for all: ${JSON.stringify(locations)}`);
+  assert.equal(answers[0].status, 303);
+  const mine = await (await t.request("/api/competitions?creator=me", { userId: CREATOR })).json();
+  assert.equal(mine.competitions.filter((c: { title: string }) => c.title === "Triple Click Cup").length, 1);
+
+  // A new page is a new form: its token creates again; a refused form keeps its token for the corrected send.
+  const again = await postForm(t, "/competitions/new", { ...fields, formToken: "b".repeat(22) }, CREATOR);
+  assert.equal(again.status, 303);
+  assert.notEqual(again.headers.get("location"), answers[0].headers.get("location"));
+  const refused = await postForm(t, "/competitions/new", { ...fields, prize: "0", formToken: "c".repeat(22) }, CREATOR);
+  assert.equal(refused.status, 400);
+  assert.match(await refused.text(), /c{22}/, "the form shown again keeps its token");
+  const corrected = await postForm(t, "/competitions/new", { ...fields, formToken: "c".repeat(22) }, CREATOR);
+  assert.equal(corrected.status, 303);
+  const all = await (await t.request("/api/competitions?creator=me", { userId: CREATOR })).json();
+  assert.equal(all.competitions.filter((c: { title: string }) => c.title === "Triple Click Cup").length, 3);
 });

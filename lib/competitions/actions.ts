@@ -25,10 +25,11 @@ import type Whop from "@whop/sdk";
 import { ForbiddenError, ValidationError } from "../core/errors.ts";
 import { parseInput } from "../core/parse.ts";
 import { RATE_LIMITS, RateLimiter } from "../web/rate_limit.ts";
+import { oncePerForm } from "../web/form_once.ts";
 import { assertCommunityAdmin, assertMaySee } from "../whop/access.ts";
 import { cancelAndRefund, type Refund } from "../whop/refunds.ts";
 import { beginJoin, type JoinDeps, type JoinStart } from "../shopify/join.ts";
-import { type Competition, editCompetition, getVisibleCompetition, saveDraft } from "./competitions.ts";
+import { type Competition, editCompetition, getCompetition, getVisibleCompetition, saveDraft } from "./competitions.ts";
 import { setDisqualification } from "./disqualification.ts";
 import { type CompetitionInput, competitionInputSchema, experienceIdOf } from "./input.ts";
 import type { NotificationSender } from "./notifications.ts";
@@ -113,12 +114,17 @@ export function competitionActions(deps: ActionDeps) {
      * Creates a DRAFT of `userId` from `body` (the JSON input, or the form's
      * values converted to it). Throws `RateLimitedError` past the per-user
      * limit, `NotFoundError`/`ForbiddenError` when the community it names is
-     * not the caller's to create in, `ValidationError` naming each field.
+     * not the caller's to create in, `ValidationError` naming each field. A
+     * form's one-time `formToken` makes it create once however often the form
+     * is sent: a repeat gets the draft the first made (`lib/web/form_once.ts`).
      */
-    async create(userId: string, body: unknown): Promise<Competition> {
-      await limiter.consume(RATE_LIMITS.competitionCreation, userId);
-      const input = await authorisedInput(userId, body);
-      return saveDraft(deps.kv, userId, input, deps.now());
+    async create(userId: string, body: unknown, formToken?: unknown): Promise<Competition> {
+      const id = await oncePerForm(deps.kv, { userId, form: "create", token: formToken }, async () => {
+        await limiter.consume(RATE_LIMITS.competitionCreation, userId);
+        const input = await authorisedInput(userId, body);
+        return (await saveDraft(deps.kv, userId, input, deps.now())).id;
+      });
+      return getCompetition(deps.kv, id);
     },
 
     /** Edits the rules before the start (creator only; a funded one keeps its prize). */

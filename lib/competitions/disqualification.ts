@@ -49,7 +49,7 @@ function checkReason(reason: unknown, required: boolean): string {
       path: "reason",
       message: problem === "control"
         ? "The reason cannot hold control characters."
-        : "The reason cannot hold characters that change the direction text is shown in.",
+        : "The reason cannot hold characters that reverse the text's direction.",
     }]);
   }
   return text;

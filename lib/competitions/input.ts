@@ -98,30 +98,24 @@ export function experienceIdOf(input: unknown): string | undefined {
   return result.success ? result.data : undefined;
 }
 
-/** The checks that keep characters out of text people write (`lib/core/text.ts`), with `what`'s sentences. */
-function writtenText(what: string, options: { multiline?: boolean } = {}) {
-  return [
-    z.refine<string>(
-      (value) => textProblem(value, options) !== "control",
-      `${what} cannot hold control characters${options.multiline ? "" : " (a tab or a line break included)"}.`,
-    ),
-    z.refine<string>(
-      (value) => textProblem(value, options) !== "direction",
-      `${what} cannot hold characters that change the direction text is shown in (U+202A–U+202E, U+2066–U+2069).`,
-    ),
-  ];
+/** The check that keeps characters out of text people write (`lib/core/text.ts`), with `what`'s sentence. */
+function writtenText(what: string, multiline = false) {
+  return z.refine<string>(
+    (value) => !textProblem(value, { multiline }),
+    `${what} cannot hold ${multiline ? "" : "line breaks, "}control characters or characters that reverse the text.`,
+  );
 }
 
 const fields = {
   title: text("Give the competition a title.").check(
     z.minLength(3, "Give the competition a title of at least 3 characters."),
     z.maxLength(100, "Keep the title to 100 characters or fewer."),
-    ...writtenText("The title"),
+    writtenText("The title"),
   ),
   description: z._default(
     text("The description must be text.").check(
       z.maxLength(2000, "Keep the description to 2,000 characters or fewer."),
-      ...writtenText("The description", { multiline: true }),
+      writtenText("The description", true),
     ),
     "",
   ),

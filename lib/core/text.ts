@@ -11,10 +11,9 @@
  * removed where it is shown ({@link plainText}).
  */
 
-/** Characters XML 1.0 does not allow, and C1 controls; tab, line feed and carriage return aside. */
-const CONTROL =
-  // deno-lint-ignore no-control-regex -- finding control characters is this pattern's purpose
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** Characters XML 1.0 does not allow (lone surrogates aside: `isWellFormed`), and C1 controls; not tab, LF, CR. */
+// deno-lint-ignore no-control-regex -- finding control characters is this pattern's purpose
+const CONTROL = /[\0-\b\v\f\x0E-\x1F\x7F-\x9F\uFFFE\uFFFF]/g;
 /** Tab, line feed and carriage return: allowed in XML, but not on one line. */
 const LINE_BREAKS = /[\t\n\r]/g;
 /** Bidirectional embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069). */
@@ -23,6 +22,9 @@ const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/g;
 /** What is wrong with a piece of text, if anything. */
 export type TextProblem = "control" | "direction";
 
+/** Whether `pattern` (global, so stateful) occurs in `text`. */
+const has = (pattern: RegExp, text: string) => text.search(pattern) >= 0;
+
 /**
  * Why `text` cannot be taken as written: a control character (on one line,
  * tabs and line breaks count as such), or a character that changes the
@@ -30,17 +32,15 @@ export type TextProblem = "control" | "direction";
  * @example textProblem("Cup\u202Epuc") // "direction"
  */
 export function textProblem(text: string, options: { multiline?: boolean } = {}): TextProblem | undefined {
-  if (new RegExp(CONTROL.source).test(text) || (!options.multiline && new RegExp(LINE_BREAKS.source).test(text))) {
-    return "control";
-  }
-  return new RegExp(BIDI_CONTROL.source).test(text) ? "direction" : undefined;
+  if (has(CONTROL, text) || !text.isWellFormed() || (!options.multiline && has(LINE_BREAKS, text))) return "control";
+  return has(BIDI_CONTROL, text) ? "direction" : undefined;
 }
 
 /**
- * `text` for one line of display: control and direction characters removed,
- * tabs and line breaks as spaces.
+ * `text` for one line of display: control and direction characters removed
+ * (a lone surrogate becomes U+FFFD), tabs and line breaks as spaces.
  * @example plainText("Holiday\u0007 Cup\n") // "Holiday Cup "
  */
 export function plainText(text: string): string {
-  return text.replace(CONTROL, "").replace(BIDI_CONTROL, "").replace(LINE_BREAKS, " ");
+  return text.toWellFormed().replace(CONTROL, "").replace(BIDI_CONTROL, "").replace(LINE_BREAKS, " ");
 }
