@@ -41,6 +41,7 @@ import { type AppDeps, type AppEnv, type ErrorBody, MAX_BODY_BYTES } from "./rou
 import { healthRoutes } from "./routes/health.ts";
 import { staticRoutes } from "./routes/static.ts";
 import { competitionsApiRoutes } from "./routes/competitions_api.ts";
+import { flagsApiRoutes } from "./routes/flags_api.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { whopRoutes } from "./routes/whop_api.ts";
 import { userApiRoutes } from "./routes/user_api.ts";
@@ -117,7 +118,7 @@ export function createApp(deps: AppAssembly): Hono<AppEnv> {
     ]
   ) {
     // First on every route of a competition: one it may not see is a 404 whatever the route would answer.
-    app.use(path, competitionId(), visibilityGate(deps));
+    app.use(path, competitionId(), visibilityGate(deps, { pages: ["new"] }));
   }
 
   // Routing: every module of `routes/` exports `xxxRoutes(deps): Hono<AppEnv>` whose routes carry their full
@@ -126,6 +127,7 @@ export function createApp(deps: AppAssembly): Hono<AppEnv> {
   app.route("/", metricsRoutes({ ...deps, live }));
   app.route("/", staticRoutes());
   app.route("/", competitionsApiRoutes(deps));
+  app.route("/", flagsApiRoutes(deps));
   app.route("/", authRoutes(deps));
   app.route("/", whopRoutes(deps));
   app.route("/", userApiRoutes(deps));

@@ -80,7 +80,10 @@ export function orderBody(sandbox: ShopifySandbox, order: OrderSnapshot): Record
   }
   const shop = shops.get(order.shop);
   if (!shop) throw new Error(`unknown shop ${order.shop}`);
-  return orderPayload(order, shop);
+  const customer = order.customerId === null
+    ? undefined
+    : sandbox.customers(order.shop).find((candidate) => candidate.id === order.customerId);
+  return orderPayload(order, shop, customer);
 }
 
 const shopCache = new WeakMap<ShopifySandbox, Map<string, SandboxShop>>();

@@ -30,10 +30,8 @@ export interface CompetitionFormProps {
   /** A form-only control changed: the length (`duration`) or who sees the figures (`privacy`). */
   onFormInput?: (name: "duration" | "privacy", value: string) => void;
   onSubmit?: (event: SubmitEvent) => void;
-  /** Sent, waiting for the next page: the button is disabled and says `pendingLabel` (the island sets it). */
+  /** Sent, waiting for the next page: the button is disabled and says so (the island sets it). */
   pending?: boolean;
-  /** What the button says while pending, e.g. "Creating the draft…". */
-  pendingLabel?: string;
 }
 
 /** The form, posting `application/x-www-form-urlencoded` to `action`. */
@@ -166,7 +164,7 @@ export function CompetitionForm(props: CompetitionFormProps) {
         <p class="hint">The prize is funded, so the prize, its split, the metric and the currency are fixed.</p>
       )}
       <button type="submit" disabled={props.pending}>
-        {props.pending ? props.pendingLabel : props.submitLabel}
+        {props.pending ? "Sending…" : props.submitLabel}
       </button>
     </form>
   );

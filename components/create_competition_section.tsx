@@ -22,7 +22,6 @@ export function CreateCompetitionSection(
       <CreateFormIsland
         action={props.action ?? "/competitions/new"}
         submitLabel="Create draft"
-        pendingLabel="Creating the draft…"
         // A fresh form gets its one-time token; a form shown again with its errors keeps the one it was sent with.
         values={{ ...props.values, formToken: props.values.formToken ?? newFormToken() }}
         errors={props.errors}

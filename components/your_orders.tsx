@@ -1,9 +1,13 @@
 /**
  * "Your orders": a store owner's own orders in the competition, each with
- * what it adds to the total and, when it adds nothing, why, so the total on
- * the board can be checked, not just believed.
+ * what it adds to the total and, when it adds nothing (or less than its
+ * total), why — held for payment or for the creator, flagged, capped — and
+ * what the creator decided, so the total on the board can be checked, not
+ * just believed.
  */
-import type { NotCountedReason, OwnOrder } from "../lib/competitions/revenue.ts";
+import type { OwnOrder } from "../lib/competitions/revenue.ts";
+import type { NotCountedReason } from "../lib/competitions/stored_order.ts";
+import type { FlagReason } from "../lib/competitions/order_rules.ts";
 import { formatMoney } from "../lib/core/money.ts";
 import { LocalTimeIsland } from "./island_wrappers.ts";
 
@@ -12,6 +16,31 @@ const WHY_NOT: Record<NotCountedReason, string> = {
   cancelled: "No: cancelled",
   currency: "No: another currency",
 };
+
+/** Why an order is held or flagged, as its owner reads it. */
+const WHY_HELD: Record<FlagReason, string> = {
+  pending_payment: "the payment is still pending",
+  voided: "the payment was voided",
+  manual_source: "a draft or manual-payment order, for the creator to decide",
+  high_risk: "Shopify's fraud analysis",
+  customer_cap: "over the customer cap",
+  spike: "an hour far above the store's usual sales",
+};
+
+/** Whether an order counts, and why not (or why only in part), in words. */
+export function countsText(order: OwnOrder): string {
+  const review = order.review;
+  const note = review?.note ? ` (${review.note})` : "";
+  if (review?.decision === "exclude") return `No: excluded by the creator${note}`;
+  if (review?.decision === "count" && order.counted) return `Yes: counted by the creator${note}`;
+  if (order.reason) return WHY_NOT[order.reason];
+  if (review && review.status !== "cleared") {
+    const why = WHY_HELD[review.reason];
+    if (!order.counted) return review.reason === "voided" ? `No: ${why}` : `Held: ${why}`;
+    return order.total !== undefined ? `In part: ${why}` : `Yes, flagged for the creator: ${why}`;
+  }
+  return order.counted ? "Yes" : "No";
+}
 
 /** `<YourOrders orders={…} currency="USD" shown={100} />` */
 export function YourOrders(props: { orders: OwnOrder[]; currency: string; shown: number }) {
@@ -43,7 +72,7 @@ export function YourOrders(props: { orders: OwnOrder[]; currency: string; shown:
                   <LocalTimeIsland iso={order.createdAt} />
                 </td>
                 <td class="num" data-label="Counts for">{formatMoney(order.amount, currency)}</td>
-                <td data-label="Counts?">{order.counted ? "Yes" : order.reason ? WHY_NOT[order.reason] : "No"}</td>
+                <td data-label="Counts?">{countsText(order)}</td>
               </tr>
             ))}
           </tbody>

@@ -2,7 +2,8 @@
  * The status job (every minute): cancels unfunded drafts past their start,
  * starts funded competitions, moves ended ones into their settlement window
  * and settles them when it closes, and sends the notifications
- * that have come due. A plain function of (services, clock): tests call it
+ * that have come due (among them the creator's reminder of orders still to
+ * review before the results freeze). A plain function of (services, clock): tests call it
  * directly; `cron/schedule.ts` only schedules it.
  */
 import { keys, loadByIndex } from "../lib/core/db.ts";
@@ -11,6 +12,7 @@ import { listParticipants, type Participant } from "../lib/competitions/particip
 import { appText, type NotificationText, notify, quoted } from "../lib/competitions/notifications.ts";
 import { type LifecycleServices, moveMoney, settleCompetition } from "../lib/competitions/settlement.ts";
 import { log } from "../lib/core/log.ts";
+import { remindUndecidedFlags } from "../lib/competitions/flags.ts";
 import { MAX_DURATION_S } from "../lib/competitions/input.ts";
 
 /** How far ahead "starts soon" and "ends soon" notifications look. */
@@ -89,6 +91,10 @@ async function advance(services: LifecycleServices, competition: Competition, re
   const { kv } = services;
   const now = services.now();
   const step = dueStep(competition, now);
+  if (competition.status === "SETTLING" && step === null) {
+    await remindUndecidedFlags(kv, competition, now, services.sendNotification);
+    return;
+  }
   if (step === "cancel_unfunded") {
     const { changed } = await updateCompetition(
       kv,

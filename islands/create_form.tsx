@@ -25,8 +25,6 @@ export interface CreateFormProps {
   /** The shortest allowed competition (the server's `COMPETITION_MIN_DURATION_S`). */
   minDurationS: number;
   locked?: CompetitionField[];
-  /** What the button says once the form is sent, while the next page loads. */
-  pendingLabel?: string;
 }
 
 /** `<CreateForm action="/competitions/new" submitLabel="Create" values={…} errors={…} minDurationS={3600} />` */
@@ -44,10 +42,10 @@ export default function CreateForm(props: CreateFormProps) {
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
     // Back on this page from the next (the browser's page cache): it can be sent again.
-    addEventListener("pageshow", () => {
+    onpageshow = () => {
       form.pending = false;
       rerender(0);
-    });
+    };
     // The server writes the dates in UTC; in the browser they are the visitor's wall-clock times.
     const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     const from = form.values.timeZone ?? "UTC";
@@ -123,7 +121,6 @@ export default function CreateForm(props: CreateFormProps) {
       onFormInput={onFormInput}
       onSubmit={onSubmit}
       pending={form.pending}
-      pendingLabel={props.pendingLabel}
     />
   );
 }

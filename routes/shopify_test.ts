@@ -78,6 +78,7 @@ Deno.test("shopify join - round trip: authorize page, approve, callback, encrypt
     "app/uninstalled",
     "orders/cancelled",
     "orders/create",
+    "orders/risk_assessment_changed",
     "orders/updated",
     "refunds/create",
   ]);

@@ -20,6 +20,10 @@ export interface ActiveCompetitionOptions {
   metric?: "revenue" | "orders" | "growth";
   /** Decimal string; growth only. */
   growthMinBaseline?: string;
+  /** Count draft and manual-gateway orders (default: held). */
+  countManualOrders?: boolean;
+  /** Decimal string: the most one customer adds to one store. */
+  customerCap?: string;
   /** Store `i`'s shop domain; default `store-i.myshopify.com`. */
   shopOf?: (i: number) => string;
   /** Store `i`'s owner; default `owner_i`. */
@@ -52,6 +56,8 @@ export async function activeCompetition(
     prizeSplit: options.prizeSplit,
     metric: options.metric,
     growthMinBaseline: options.growthMinBaseline,
+    countManualOrders: options.countManualOrders,
+    customerCap: options.customerCap,
   }, { now: created, minDurationS: 60 });
   await updateCompetition(kv, draft.id, created, "status", (c) => ({ ...c, status: "UPCOMING" }));
   const { competition } = await updateCompetition(kv, draft.id, start, "status", (c) => ({ ...c, status: "ACTIVE" }));

@@ -10,6 +10,7 @@ import { keys } from "../lib/core/db.ts";
 import type { Participant } from "../lib/competitions/participants.ts";
 import { SANDBOX_APP } from "../lib/shopify/library.ts";
 import { signBody } from "../sandbox/shopify/hmac.ts";
+import type { ShopifySandbox } from "../sandbox/shopify/mod.ts";
 import { approveInstall, BROWSER_UA } from "../sandbox/shopify/install_page.ts";
 
 export { approveInstall, BROWSER_UA };
@@ -20,7 +21,20 @@ export { approveInstall, BROWSER_UA };
  */
 export async function openCompetition(
   t: TestApp,
-  { currency = "USD", days = 7, upcoming = false, creatorId = "creator" } = {},
+  {
+    currency = "USD",
+    days = 7,
+    upcoming = false,
+    creatorId = "creator",
+    rules = {},
+  }: {
+    currency?: string;
+    days?: number;
+    upcoming?: boolean;
+    creatorId?: string;
+    /** More of the create input, e.g. `{ customerCap: "100.00", metric: "orders" }`. */
+    rules?: Record<string, unknown>;
+  } = {},
 ): Promise<Competition> {
   const start = t.clock.now() + 3600_000;
   const competition = await createCompetition(t.kv, creatorId, {
@@ -29,6 +43,7 @@ export async function openCompetition(
     currency,
     startDate: new Date(start).toISOString(),
     endDate: new Date(start + days * 86_400_000).toISOString(),
+    ...rules,
   }, { now: t.clock.now(), minDurationS: 3600 });
   await updateCompetition(t.kv, competition.id, t.clock.now(), "status", (c) => ({ ...c, status: "UPCOMING" }));
   if (upcoming) return (await t.kv.get<Competition>(keys.competition(competition.id))).value!;
@@ -144,4 +159,15 @@ export async function shopifyWebhookHeaders(delivery: ShopifyDelivery): Promise<
     "x-shopify-webhook-id": delivery.webhookId ?? crypto.randomUUID(),
     "x-shopify-hmac-sha256": delivery.hmac ?? await signBody(delivery.secret ?? SANDBOX_APP.apiSecret, delivery.body),
   };
+}
+
+/**
+ * Gives a simulated shop sales before `startMs` (100 orders of 100.00 over
+ * the 30 days before): its hourly average (about 13.89) makes a race's
+ * ordinary hours no spikes.
+ */
+export function addSalesHistory(shopify: ShopifySandbox, shop: string, startMs: number): void {
+  for (let i = 0; i < 100; i++) {
+    shopify.createOrder(shop, { totalPrice: "100.00", createdAt: startMs - (i + 1) * 7 * 3600_000 });
+  }
 }

@@ -76,7 +76,7 @@ Deno.test("form once - three quick clicks on Create draft make one draft, with a
           "document.querySelector('form.competition-form button[type=submit]').click();",
       });
       await page.waitForURL(/\/competitions\/\w+\/manage$/);
-      assert.ok(seen.includes("button:true|Creating the draft…"), `the button waited: ${seen}`);
+      assert.ok(seen.includes("button:true|Sending…"), `the button waited: ${seen}`);
       assert.deepEqual(posts, ["/competitions/new"], "one post with JavaScript");
       assert.equal(await drafts(withJs), 1);
 

@@ -16,6 +16,9 @@ import {
 } from "../lib/core/migrations.ts";
 import { freePort, startAppProcess } from "../testing/app_process.ts";
 import { keys } from "../lib/core/db.ts";
+import { activeCompetition } from "../testing/fixtures.ts";
+import { auditStore } from "../testing/order_audit.ts";
+import { type OrderDelivery, recordOrder } from "../lib/competitions/revenue.ts";
 
 Deno.test("migrations - data at N-1 is upgraded once when two instances start together", async () => {
   const dir = await Deno.makeTempDir({ prefix: "migrations_test_" });
@@ -124,4 +127,54 @@ Deno.test("migrations - version 2 indexes each stored order's store, so replays 
   assert.equal((await kv.get(keys.orderOwner("cmp_1", "1001"))).value, "par_a");
   const owners = await Array.fromAsync(kv.list({ prefix: ["order_owners"] }));
   assert.equal(owners.length, 1, "an order of a participant that no longer exists is left alone");
+});
+
+Deno.test("migrations - version 3: orders stored before payments were read keep counting exactly as they did", async () => {
+  await using kv = await Deno.openKv(":memory:");
+  const start = Date.parse("2026-12-02T00:00:00Z");
+  const { participants: [p] } = await activeCompetition(kv, { start, stores: 1 });
+  const at = (minutes: number) => new Date(start + minutes * 60_000).toISOString();
+  const delivery = (
+    id: string,
+    amount: number,
+    minutes: number,
+    patch: Partial<OrderDelivery> = {},
+  ): OrderDelivery => ({
+    orderId: id,
+    createdAt: at(minutes),
+    updatedAt: at(minutes),
+    amount,
+    currency: "USD",
+    test: false,
+    cancelled: false,
+    ...patch,
+  });
+  await recordOrder(kv, p.id, delivery("1", 1200, 10), start + 600_000);
+  await recordOrder(kv, p.id, delivery("2", 800, 70), start + 600_000);
+  await recordOrder(kv, p.id, delivery("3", 500, 75, { test: true }), start + 600_000);
+  // As layout 2 stored them: amount, counted, times and reason only; no hour buckets.
+  for await (const entry of kv.list<Record<string, unknown>>({ prefix: keys.orders(p.id) })) {
+    const { amount, counted, createdAt, updatedAt, reason } = entry.value;
+    await kv.set(entry.key, { amount, counted, createdAt, updatedAt, ...(reason ? { reason } : {}) });
+  }
+  for await (const entry of kv.list({ prefix: keys.orderHours(p.id) })) await kv.delete(entry.key);
+  await kv.set(LAYOUT_VERSION_KEY, 2);
+
+  assert.deepEqual(await prepareLayout(kv, { now: Date.now }), {
+    result: "migrated",
+    from: 2,
+    version: LAYOUT_VERSION,
+  });
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 2000, orders: 2, held: 0, excluded: 0 });
+  const first = (await kv.get<Record<string, unknown>>(keys.order(p.id, "1"))).value!;
+  assert.equal(first.payment, "paid");
+  assert.equal(first.gross, 1200);
+  // Running it again changes nothing.
+  await kv.set(LAYOUT_VERSION_KEY, 2);
+  await prepareLayout(kv, { now: Date.now });
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 2000, orders: 2, held: 0, excluded: 0 });
+  // Later deliveries of those orders move the totals exactly: a refund, and a webhook stating the status.
+  await recordOrder(kv, p.id, delivery("1", 700, 10, { updatedAt: at(200), payment: "paid" }), start + 12_000_000);
+  await recordOrder(kv, p.id, delivery("2", 800, 70, { updatedAt: at(200), payment: "paid" }), start + 12_000_000);
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 1500, orders: 2, held: 0, excluded: 0 });
 });

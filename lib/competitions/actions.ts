@@ -23,7 +23,6 @@
  */
 import type Whop from "@whop/sdk";
 import { ForbiddenError, ValidationError } from "../core/errors.ts";
-import { parseInput } from "../core/parse.ts";
 import { RATE_LIMITS, RateLimiter } from "../web/rate_limit.ts";
 import { oncePerForm } from "../web/form_once.ts";
 import { assertCommunityAdmin, assertMaySee } from "../whop/access.ts";
@@ -31,7 +30,8 @@ import { cancelAndRefund, type Refund } from "../whop/refunds.ts";
 import { beginJoin, type JoinDeps, type JoinStart } from "../shopify/join.ts";
 import { type Competition, editCompetition, getCompetition, getVisibleCompetition, saveDraft } from "./competitions.ts";
 import { setDisqualification } from "./disqualification.ts";
-import { type CompetitionInput, competitionInputSchema, experienceIdOf } from "./input.ts";
+import { type CompetitionInput, experienceIdOf } from "./input.ts";
+import { parseCompetitionInput } from "./written_input.ts";
 import type { NotificationSender } from "./notifications.ts";
 import type { Participant } from "./participants.ts";
 
@@ -86,7 +86,7 @@ export function competitionActions(deps: ActionDeps) {
   async function authorisedInput(userId: string, body: unknown): Promise<CompetitionInput> {
     let input: CompetitionInput;
     try {
-      input = parseInput(competitionInputSchema(rules()), body);
+      input = parseCompetitionInput(rules(), body);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       // Someone outside the community learns nothing of it, not even which of their fields are wrong.

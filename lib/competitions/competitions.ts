@@ -10,9 +10,9 @@
  */
 import { bumpChange, type ChangeKind, commit, keys, loadByIndex, newId } from "../core/db.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../core/errors.ts";
-import { type CompetitionInput, competitionInputSchema, type InputRules } from "./input.ts";
+import type { CompetitionInput, InputRules } from "./input.ts";
+import { parseCompetitionInput } from "./written_input.ts";
 import { type Minor, toDecimalString } from "../core/money.ts";
-import { parseInput } from "../core/parse.ts";
 
 /** Where a competition is in its life. */
 export type CompetitionStatus = "DRAFT" | "UPCOMING" | "ACTIVE" | "SETTLING" | "COMPLETED" | "CANCELLED";
@@ -153,7 +153,7 @@ export async function createCompetition(
   body: unknown,
   rules: InputRules,
 ): Promise<Competition> {
-  return await saveDraft(kv, creatorId, parseInput(competitionInputSchema(rules), body), rules.now);
+  return await saveDraft(kv, creatorId, parseCompetitionInput(rules, body), rules.now);
 }
 
 /** Stores a checked input as a new DRAFT of `creatorId`, created at `now`. */
@@ -291,6 +291,9 @@ export function lockedFields(competition: Pick<Competition, "status">): LockedFi
   return competition.status === "UPCOMING" ? ["prize", "currency", "prizeSplit", "metric", "growthMinBaseline"] : [];
 }
 
+/** What counts: rules a funded (UPCOMING) competition can no longer change either (the form does not show them yet). */
+export const COUNTING_RULES = ["countManualOrders", "customerCap"] as const;
+
 function assertCreatorBeforeStart(competition: Competition, userId: string, now: number, action: string) {
   if (competition.creatorId !== userId) throw new ForbiddenError(`Only the creator can ${action} this competition.`);
   if (isEditable(competition, now)) return;
@@ -314,21 +317,24 @@ export async function editCompetition(
   const { competition } = await updateCompetition(kv, id, rules.now, "status", (current) => {
     assertCreatorBeforeStart(current, userId, rules.now, "edit");
     const moving = lockedFields(current).find((field) => field in patch);
-    if (moving) {
+    const rule = current.status === "UPCOMING" ? COUNTING_RULES.find((field) => field in patch) : undefined;
+    if (moving || rule) {
       throw new ValidationError([{
-        path: moving,
-        message: "The prize is funded, so the prize, its split, the metric and the currency can no longer change.",
+        path: moving ?? rule!,
+        message: moving
+          ? "The prize is funded, so the prize, its split, the metric and the currency can no longer change."
+          : "The prize is funded, so what counts (manual orders, the customer cap) can no longer change.",
       }]);
     }
+    const decimal = (minor?: Minor) => minor === undefined ? undefined : toDecimalString(minor, current.currency);
     const merged = {
       ...current,
       prize: competitionPrizeDecimal(current),
-      growthMinBaseline: current.growthMinBaseline === undefined
-        ? undefined
-        : toDecimalString(current.growthMinBaseline, current.currency),
+      growthMinBaseline: decimal(current.growthMinBaseline),
+      customerCap: decimal(current.customerCap),
       ...patch,
     };
-    const input = parseInput(competitionInputSchema(rules), {
+    const input = parseCompetitionInput(rules, {
       title: merged.title,
       description: merged.description,
       prize: merged.prize,
@@ -339,8 +345,12 @@ export async function editCompetition(
       prizeSplit: merged.prizeSplit,
       metric: merged.metric,
       growthMinBaseline: merged.growthMinBaseline,
+      countManualOrders: merged.countManualOrders ?? undefined,
+      customerCap: merged.customerCap ?? undefined,
     });
-    return { ...current, ...input };
+    // A rule the patch sets to null is removed (no cap, manual orders held).
+    const { countManualOrders: _, customerCap: __, ...kept } = current;
+    return { ...kept, ...input };
   });
   return competition;
 }

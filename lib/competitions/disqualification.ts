@@ -13,19 +13,24 @@ import { textProblem } from "../core/text.ts";
 import type { Competition } from "./competitions.ts";
 import { leaderboardKey, leaderboardRow, type Participant } from "./participants.ts";
 import { appText, type NotificationSender, notify, quoted } from "./notifications.ts";
+import type { FlagReason } from "./order_rules.ts";
 
-/** One logged action of the creator on the manage page. */
+/** One logged action of the creator on the manage page: on a store, or on one of its orders (`flags.ts`). */
 export interface AuditEntry {
   id: string;
   at: string;
   /** The Whop user who acted. */
   by: string;
-  action: "disqualified" | "reinstated";
+  action: "disqualified" | "reinstated" | "order_counted" | "order_excluded";
   participantId: string;
   displayName: string;
   shop: string;
-  /** The public reason (disqualification) or the note (reinstatement). */
+  /** The public reason (disqualification), or the note (reinstatement, a decision on an order). */
   reason: string;
+  /** The order decided on (order actions). */
+  orderId?: string;
+  /** Why that order was held or flagged (order actions). */
+  flagReason?: FlagReason;
 }
 
 /** The longest reason kept. */
@@ -70,7 +75,7 @@ export interface DisqualifyRequest {
   participantId: string;
   /** The caller; only the creator may act. */
   userId: string;
-  action: AuditEntry["action"];
+  action: "disqualified" | "reinstated";
   reason?: unknown;
   now: number;
   sendNotification?: NotificationSender;

@@ -4,7 +4,6 @@
  */
 import * as z from "zod/mini";
 import { currencyExponent, isCurrency, type Minor, MoneyError, parseMoney } from "../core/money.ts";
-import { textProblem } from "../core/text.ts";
 
 /** The largest prize, in whole units of the competition's currency. */
 export const MAX_PRIZE_UNITS = 1_000_000;
@@ -60,6 +59,13 @@ export interface CompetitionInput {
   metric: Metric;
   /** Growth only: stores whose baseline is below this rank after the others, by revenue. */
   growthMinBaseline: Minor;
+  /** Count orders from draft orders and manual payment gateways without holding them (default: held). */
+  countManualOrders?: boolean;
+  /**
+   * The most one customer's orders add to one store (revenue, growth); under
+   * the orders metric, one order per customer per day counts. Absent: no cap.
+   */
+  customerCap?: Minor;
 }
 
 /** A Whop experience id, e.g. `exp_XXXXXXXX`. */
@@ -98,24 +104,14 @@ export function experienceIdOf(input: unknown): string | undefined {
   return result.success ? result.data : undefined;
 }
 
-/** The check that keeps characters out of text people write (`lib/core/text.ts`), with `what`'s sentence. */
-function writtenText(what: string, multiline = false) {
-  return z.refine<string>(
-    (value) => !textProblem(value, { multiline }),
-    `${what} cannot hold ${multiline ? "" : "line breaks, "}control characters or characters that reverse the text.`,
-  );
-}
-
 const fields = {
   title: text("Give the competition a title.").check(
     z.minLength(3, "Give the competition a title of at least 3 characters."),
     z.maxLength(100, "Keep the title to 100 characters or fewer."),
-    writtenText("The title"),
   ),
   description: z._default(
     text("The description must be text.").check(
       z.maxLength(2000, "Keep the description to 2,000 characters or fewer."),
-      writtenText("The description", true),
     ),
     "",
   ),
@@ -143,6 +139,8 @@ const fields = {
     "revenue",
   ),
   growthMinBaseline: z.optional(text("Enter the minimum baseline as an amount such as 100.00.")),
+  countManualOrders: z.optional(z.boolean({ error: "countManualOrders must be true or false." })),
+  customerCap: z.optional(text("Enter the customer cap as an amount such as 250.00.")),
 };
 
 const ORDINALS = ["1st", "2nd", "3rd"];
@@ -174,6 +172,22 @@ function splitIssues(split: number[]): { path: (string | number)[]; message: str
 }
 
 /**
+ * Parses an amount field in the currency, or reports why it is not one:
+ * too many decimals for the currency, or not a plain decimal (a sign, an
+ * exponent, text), worded with the field's `noun` and an `example`.
+ */
+function readAmount(value: string, currency: string, report: (message: string) => void, noun: string, example: string) {
+  try {
+    return parseMoney(value, currency);
+  } catch (error) {
+    if (!(error instanceof MoneyError)) throw error;
+    report(
+      error.message.includes("decimal place") ? error.message : `Enter the ${noun} as an amount such as ${example}.`,
+    );
+  }
+}
+
+/**
  * The schema for a new competition (or a full replacement of a draft's
  * rules) under the given clock and settings.
  *
@@ -187,29 +201,21 @@ export function competitionInputSchema(rules: InputRules) {
         ctx.issues.push({ code: "custom", path: [path], message, input });
       for (const found of splitIssues(input.prizeSplit)) ctx.issues.push({ code: "custom", ...found, input });
       if (isCurrency(input.currency)) {
-        try {
-          const prize = parseMoney(input.prize, input.currency);
-          const max = MAX_PRIZE_UNITS * 10 ** currencyExponent(input.currency);
-          if (prize <= 0) issue("prize", "The prize must be more than zero.");
-          else if (prize > max) {
-            issue("prize", `The prize can be at most ${MAX_PRIZE_UNITS.toLocaleString("en-US")} ${input.currency}.`);
-          }
-        } catch (error) {
-          if (!(error instanceof MoneyError)) throw error;
-          issue(
-            "prize",
-            error.message.includes("decimal place") ? error.message : "Enter the prize as an amount such as 500.00.",
-          );
+        const amount = (path: string, value: string, noun: string, example: string) =>
+          readAmount(value, input.currency, (message) => issue(path, message), noun, example);
+        const prize = amount("prize", input.prize, "prize", "500.00");
+        const max = MAX_PRIZE_UNITS * 10 ** currencyExponent(input.currency);
+        if (prize !== undefined && prize <= 0) issue("prize", "The prize must be more than zero.");
+        else if (prize !== undefined && prize > max) {
+          issue("prize", `The prize can be at most ${MAX_PRIZE_UNITS.toLocaleString("en-US")} ${input.currency}.`);
         }
         if (input.growthMinBaseline !== undefined) {
-          try {
-            if (parseMoney(input.growthMinBaseline, input.currency) < 0) {
-              issue("growthMinBaseline", "The minimum baseline cannot be negative.");
-            }
-          } catch (error) {
-            if (!(error instanceof MoneyError)) throw error;
-            issue("growthMinBaseline", "Enter the minimum baseline as an amount such as 100.00.");
-          }
+          amount("growthMinBaseline", input.growthMinBaseline, "minimum baseline", "100.00");
+        }
+        if (
+          input.customerCap !== undefined && amount("customerCap", input.customerCap, "customer cap", "250.00") === 0
+        ) {
+          issue("customerCap", "The customer cap must be more than zero.");
         }
       }
       const start = Date.parse(input.startDate);
@@ -234,8 +240,9 @@ export function competitionInputSchema(rules: InputRules) {
         );
       }
     })),
-    z.transform((input): CompetitionInput => ({
+    z.transform(({ customerCap, ...input }): CompetitionInput => ({
       ...input,
+      ...(customerCap === undefined ? {} : { customerCap: parseMoney(customerCap, input.currency) }),
       prize: parseMoney(input.prize, input.currency),
       growthMinBaseline: parseMoney(
         input.growthMinBaseline ?? String(DEFAULT_GROWTH_MIN_BASELINE_UNITS),

@@ -138,3 +138,39 @@ Deno.test("competition input - a prize split, a metric and a minimum baseline, e
   }
   assert.ok(schema.safeParse({ ...valid, metric: "growth", endDate: "2027-01-01T00:00:00Z" }).success, "30 days");
 });
+
+Deno.test("competition input - manual orders and a customer cap, each issue naming its field", () => {
+  const parsed = schema.safeParse({ ...valid, countManualOrders: true, customerCap: " 250.5 " });
+  assert.equal(parsed.success, true);
+  assert.equal(parsed.data?.countManualOrders, true);
+  assert.equal(parsed.data?.customerCap, 25050);
+  assert.equal(schema.safeParse({ ...valid, customerCap: "0.01" }).data?.customerCap, 1, "the smallest cap");
+  assert.equal(schema.safeParse({ ...valid, customerCap: "3", currency: "JPY" }).data?.customerCap, 3);
+  assert.ok(!("customerCap" in schema.safeParse(valid).data!), "no cap unless asked");
+  const cases: [Record<string, unknown>, string, string][] = [
+    [
+      { countManualOrders: "yes" },
+      "countManualOrders",
+      "countManualOrders must be true or false.",
+    ],
+    [
+      { countManualOrders: 1 },
+      "countManualOrders",
+      "countManualOrders must be true or false.",
+    ],
+    [
+      { customerCap: "-5" },
+      "customerCap",
+      "Enter the customer cap as an amount such as 250.00.",
+    ],
+    [{ customerCap: "0" }, "customerCap", "The customer cap must be more than zero."],
+    [{ customerCap: "0.00" }, "customerCap", "The customer cap must be more than zero."],
+    [{ customerCap: "0.001" }, "customerCap", "USD amounts have at most 2 decimal places."],
+    [{ customerCap: "lots" }, "customerCap", "Enter the customer cap as an amount such as 250.00."],
+    [{ customerCap: 250 }, "customerCap", "Enter the customer cap as an amount such as 250.00."],
+    [{ customerCap: "0.5", currency: "JPY" }, "customerCap", "JPY amounts have at most 0 decimal places."],
+  ];
+  for (const [patch, path, message] of cases) {
+    assert.equal(messages({ ...valid, ...patch })[path], message, JSON.stringify(patch));
+  }
+});

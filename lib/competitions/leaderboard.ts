@@ -10,6 +10,13 @@ import { type Minor, toDecimalString } from "../core/money.ts";
 import { prizeSplitOf, splitPrize } from "./prize_split.ts";
 import { plainText } from "../core/text.ts";
 
+/** How many of a store's orders count, are held, and were excluded. */
+export interface OrderCounts {
+  counted: number;
+  held: number;
+  excluded: number;
+}
+
 /** A row with its rank; equal values share a rank (1, 2, 2, 4). */
 export interface RankedRow extends LeaderboardRow {
   rank: number;
@@ -28,6 +35,13 @@ export interface LeaderboardEntry {
   revenue: string;
   currency: string;
   orders: number;
+  /**
+   * The store's orders in the window: those that count, those held out
+   * (waiting for payment or for the creator), and those the creator
+   * excluded. Never which customers. (Optional in the type for entries
+   * built by hand; `toEntries` always sets it.)
+   */
+  orderCounts?: OrderCounts;
   lastOrderAt: string | null;
   connected: boolean;
   /** The prize of the place this store holds (final once decided, otherwise as things stand), decimal string. */
@@ -132,6 +146,7 @@ export function toEntries(
       revenue: toDecimalString(row.revenue, currency),
       currency,
       orders: row.orders,
+      orderCounts: { counted: row.orders, held: row.held ?? 0, excluded: row.excluded ?? 0 },
       lastOrderAt: row.lastOrderAt ?? null,
       connected: row.connection === "connected",
       ...(prize !== undefined ? { prize: toDecimalString(prize, currency) } : {}),

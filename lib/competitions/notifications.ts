@@ -68,7 +68,10 @@ export type NotificationKind =
   | "cancelled"
   | "disqualified"
   | "reinstated"
-  | "settling";
+  | "settling"
+  | "order_counted"
+  | "order_excluded"
+  | "orders_to_review";
 
 /** One in-app notification. */
 export interface Notification {

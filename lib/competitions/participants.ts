@@ -55,6 +55,12 @@ export interface Participant {
   currency: string;
   revenue: Minor;
   orders: number;
+  /** Orders held out of the total until paid or decided by the creator (absent: none). */
+  held?: number;
+  /** Orders the creator excluded (absent: none). */
+  excluded?: number;
+  /** Counted revenue over the hours read before the start (up to 30 days), spikes' measure; absent until read. */
+  history?: { revenue: Minor; hours: number };
   /** When the current total was reached (ties go to the earlier). */
   reachedAt: string;
   lastOrderAt?: string;
@@ -76,6 +82,8 @@ export type LeaderboardRow = Pick<
   | "shop"
   | "revenue"
   | "orders"
+  | "held"
+  | "excluded"
   | "lastOrderAt"
   | "reachedAt"
   | "connection"
@@ -125,7 +133,21 @@ export function leaderboardKey(p: Participant) {
 export function leaderboardRow(p: Participant): LeaderboardRow {
   const { id, userId, displayName, shop, revenue, orders, lastOrderAt, reachedAt, connection, ranking, disqualified } =
     p;
-  return { id, userId, displayName, shop, revenue, orders, lastOrderAt, reachedAt, connection, ranking, disqualified };
+  const counts = { ...(p.held ? { held: p.held } : {}), ...(p.excluded ? { excluded: p.excluded } : {}) };
+  return {
+    id,
+    userId,
+    displayName,
+    shop,
+    revenue,
+    orders,
+    ...counts,
+    lastOrderAt,
+    reachedAt,
+    connection,
+    ranking,
+    disqualified,
+  };
 }
 
 /** How a store joining `competition` is ranked. */
@@ -170,8 +192,7 @@ export async function createParticipant(
       id: newId(now),
       competitionId,
       ...joining,
-      // A store's name comes from Shopify as its owner typed it: shown on boards, cards and notifications.
-      displayName: plainText(joining.displayName).trim() || joining.shop,
+      displayName: plainText(joining.displayName).trim() || joining.shop, // as its owner typed it on Shopify
       revenue: 0,
       orders: 0,
       reachedAt: at,

@@ -6,16 +6,24 @@
  * here and every view (JSON, pages, live stream, embed, public API, share
  * card) goes through it. Entries are redacted by a list of fields that may be
  * shown, so a figure added to the entry later stays hidden until listed.
+ *
+ * The counts of held and excluded orders stay public under privacy mode:
+ * they are what lets every store trust the board (how much was held back or
+ * taken out, and where), and neither gives a store's figure — the count of
+ * orders that count does, under the orders metric, so it is hidden like the
+ * order count.
  */
 import { NotFoundError } from "../core/errors.ts";
 import type { Competition, Winner } from "./competitions.ts";
-import type { LeaderboardEntry } from "./leaderboard.ts";
+import type { LeaderboardEntry, OrderCounts } from "./leaderboard.ts";
 
 /** One board entry as a viewer sees it: the figures only when allowed, `share` under privacy mode. */
-export type BoardEntry = Omit<LeaderboardEntry, "revenue" | "orders" | "value"> & {
+export type BoardEntry = Omit<LeaderboardEntry, "revenue" | "orders" | "value" | "orderCounts"> & {
   revenue?: string;
   orders?: number;
   value?: string;
+  /** Without `counted` for those who may not see the store's figures. */
+  orderCounts?: Omit<OrderCounts, "counted"> & { counted?: number };
   /** The store's figure as a part of the leader's, 0–1 in hundredths (privacy mode only). */
   share?: number;
 };
@@ -84,6 +92,9 @@ export function boardFor(
     if (access === "all" || (viewerId !== undefined && entry.userId === viewerId)) return { ...entry, share };
     const shown: Record<string, unknown> = { share };
     for (const field of PUBLIC_FIELDS) if (field in entry) shown[field] = entry[field as keyof LeaderboardEntry];
+    if (entry.orderCounts) {
+      shown.orderCounts = { held: entry.orderCounts.held, excluded: entry.orderCounts.excluded };
+    }
     return shown as BoardEntry;
   });
 }

@@ -11,7 +11,7 @@ import type { Competition } from "./competitions.ts";
 import type { LeaderboardEntry } from "./leaderboard.ts";
 import { toDecimalString } from "../core/money.ts";
 import { hasGrowthBase, type Participant } from "./participants.ts";
-import type { StoredOrder } from "./revenue.ts";
+import type { StoredOrder } from "./stored_order.ts";
 import { chartValue, RACE_CHART_STORES, type RaceLine } from "./race_line.ts";
 
 /** A store's counted orders as a running count, one step per order placed. */

@@ -2,13 +2,20 @@
  * Revenue: applies one Shopify order delivery to one participant under the
  * counting rule, so that a participant's total is always the sum of its
  * stored orders, whatever the order, number or concurrency of deliveries.
+ * Each order is stored with its facts (total, payment, manual entry,
+ * customer, risk, the creator's decision) and what they make it add;
+ * `order_book.ts` applies the rule and keeps the sums that depend on it in
+ * the same commit.
  */
-import { changeOf, keys } from "../core/db.ts";
+import { keys } from "../core/db.ts";
 import { groupCommitterOf, type GroupTransaction } from "../core/group_commit.ts";
 import { type Competition, inWindow } from "./competitions.ts";
-import { leaderboardKey, leaderboardRow, type Participant } from "./participants.ts";
+import type { Participant } from "./participants.ts";
 import type { Minor } from "../core/money.ts";
 import { observeOrderRecord } from "../core/metrics.ts";
+import { hourOf, StoreBook } from "./order_book.ts";
+import type { Decision, FlagReason, PaymentState, RiskRecommendation } from "./order_rules.ts";
+import { type FlagStatus, flagStatusOf, type NotCountedReason, type StoredOrder } from "./stored_order.ts";
 
 /** One order as a webhook or a sync delivered it, money already in minor units. */
 export interface OrderDelivery {
@@ -20,19 +27,14 @@ export interface OrderDelivery {
   currency: string;
   test: boolean;
   cancelled: boolean;
-}
-
-/** An order as stored for a participant. */
-export interface StoredOrder {
-  /** Why the order does not count, when it does not (shown to the store owner). */
-  reason?: NotCountedReason;
-  /** What this order adds to the participant's total (0 when it does not count). */
-  amount: Minor;
-  counted: boolean;
-  createdAt: string;
-  updatedAt: string;
-  /** The latest delivery after results were frozen: kept, not counted. */
-  afterSettlement?: { amount: Minor; counted: boolean; updatedAt: string };
+  /** Shopify's financial status; absent when the payload does not say (counted as paid, as before statuses). */
+  payment?: PaymentState;
+  /** From a draft order or the manual payment gateway. */
+  manual?: boolean;
+  /** Shopify's customer id (absent for a guest checkout, or when Shopify withholds it). */
+  customerId?: string;
+  /** Shopify's fraud recommendation, when the delivery read it (the Admin API; webhooks do not carry it). */
+  risk?: RiskRecommendation;
 }
 
 /** What `recordOrder` did with a delivery. */
@@ -45,9 +47,6 @@ export type RecordOutcome =
   | "foreign_order" // this order id was recorded for another store of the competition: refused
   | "unknown_participant";
 
-/** Why an order inside the window does not count: a test order, cancelled, or in another currency. */
-export type NotCountedReason = "test" | "cancelled" | "currency";
-
 /** Why `order` does not count for a competition in `currency`, or undefined when it does. */
 export function whyNotCounted(order: OrderDelivery, currency: string): NotCountedReason | undefined {
   if (order.test) return "test";
@@ -55,25 +54,39 @@ export function whyNotCounted(order: OrderDelivery, currency: string): NotCounte
   return order.currency === currency ? undefined : "currency";
 }
 
-/** Whether the order counts for a competition in this currency, per the rules. */
+/** Whether the order is eligible for a competition in this currency (not a test, not cancelled, same currency). */
 export function countsFor(order: OrderDelivery, currency: string): boolean {
   return whyNotCounted(order, currency) === undefined;
 }
 
 /**
+ * A store's pseudonym for one of its customers: a hash of the participant id
+ * and Shopify's customer id, so the cap can follow a customer without the
+ * app keeping Shopify's id, and one store's customers cannot be matched with
+ * another's.
+ */
+export async function customerKeyOf(participantId: string, customerId: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${participantId}:${customerId}`));
+  return Array.from(new Uint8Array(digest).slice(0, 12), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
  * Records one order delivery for one participant: stores the order with its
- * amount and `updated_at`, and moves the participant's total, its leaderboard
- * row, the race-chart sample and the change key in one atomic commit, which
- * deliveries arriving within a few milliseconds share (`lib/core/group_commit.ts`).
- * Resolves only once that commit succeeded. Idempotent; a delivery older than
- * (or as old as) the stored one changes nothing; deliveries of one batch are
- * applied in arrival order, and batches are checked optimistically across
- * processes (a conflict re-runs the batch on fresh values).
+ * facts and what they make it add, and moves the participant's total, its
+ * counts, its leaderboard row, the race-chart sample, the hour bucket, the
+ * customer's cap ledger and the change key in one atomic commit, which
+ * deliveries arriving within a few milliseconds share
+ * (`lib/core/group_commit.ts`). Resolves only once that commit succeeded.
+ * Idempotent; a delivery older than (or as old as) the stored one changes
+ * nothing, except a newer reading of Shopify's risk recommendation;
+ * deliveries of one batch are applied in arrival order, and batches are
+ * checked optimistically across processes (a conflict re-runs the batch on
+ * fresh values).
  *
  * @example
  * await recordOrder(kv, participant.id, { orderId: "1", amount: 1250, currency: "USD", ... }, Date.now());
  */
-export function recordOrder(
+export async function recordOrder(
   kv: Deno.Kv,
   participantId: string,
   order: OrderDelivery,
@@ -81,16 +94,20 @@ export function recordOrder(
   options: RecordOptions = {},
 ): Promise<RecordOutcome> {
   const started = performance.now();
+  const customer = order.customerId === undefined ? undefined : await customerKeyOf(participantId, order.customerId);
   const reads: Deno.KvKey[] = [keys.participant(participantId), keys.order(participantId, order.orderId)];
   if (options.competitionId) {
     reads.push(keys.competition(options.competitionId), keys.orderOwner(options.competitionId, order.orderId));
   }
+  const createdMs = Date.parse(order.createdAt);
+  if (!Number.isNaN(createdMs)) reads.push(keys.orderHour(participantId, hourOf(order.createdAt)));
+  if (customer) reads.push(keys.orderCustomer(participantId, customer));
   const outcome = groupCommitterOf(kv).submit({
     reads,
-    run: (tx) => applyOrder(tx, participantId, order, now, options),
+    run: (tx) => applyOrder(tx, participantId, order, customer, now, options),
   });
   outcome.then((result) => observeOrderRecord(result, performance.now() - started), () => {});
-  return outcome;
+  return await outcome;
 }
 
 /** Options of `recordOrder`. */
@@ -107,11 +124,61 @@ export interface RecordOptions {
   onlyIfConnected?: boolean;
 }
 
+/** What an order adds by itself, before the cap: its total if stored facts allowed (legacy records: their amount). */
+function grossOf(stored: StoredOrder): Minor {
+  return stored.gross ?? stored.amount;
+}
+
+/**
+ * The facts of a delivery merged with what is kept of the stored order: a
+ * voided payment stays voided, an order keeps its customer when a delivery
+ * names none, its risk when a delivery does not read it, its spike mark and
+ * the creator's decision. In the settlement window a stored order's total
+ * can only go down (an edit after the end adds nothing).
+ */
+function factsOf(
+  order: OrderDelivery,
+  stored: StoredOrder | null,
+  competition: Competition,
+  customer: string | undefined,
+  now: number,
+): StoredOrder {
+  const late = competition.status === "SETTLING" && stored !== null;
+  const reason = whyNotCounted(order, competition.currency);
+  const payment = stored?.payment === "voided" ? "voided" : order.payment ?? "paid";
+  const kept: StoredOrder = {
+    ...stored,
+    amount: stored?.amount ?? 0,
+    counted: stored?.counted ?? false,
+    createdAt: order.createdAt,
+    updatedAt: order.updatedAt,
+    gross: late ? Math.min(order.amount, grossOf(stored)) : order.amount,
+    payment,
+  };
+  delete kept.reason;
+  delete kept.afterSettlement;
+  if (reason) kept.reason = reason;
+  if (order.manual) kept.manual = true;
+  else delete kept.manual;
+  if (customer) kept.customer = customer;
+  if (order.risk !== undefined) {
+    kept.risk = order.risk;
+    kept.riskAt = new Date(now).toISOString();
+  }
+  return kept;
+}
+
+/** Whether a delivery carries a risk reading that differs from the stored one. */
+function isNewRisk(order: OrderDelivery, stored: StoredOrder | null): boolean {
+  return order.risk !== undefined && stored !== null && order.risk !== stored.risk;
+}
+
 /** The counting rule applied to one delivery, on the values its batch sees. */
 async function applyOrder(
   tx: GroupTransaction,
   participantId: string,
   order: OrderDelivery,
+  customer: string | undefined,
   now: number,
   options: RecordOptions,
 ): Promise<RecordOutcome> {
@@ -132,59 +199,36 @@ async function applyOrder(
   const stored = await tx.get<StoredOrder>(orderKey);
   const updatedMs = Date.parse(order.updatedAt);
   const latestMs = stored ? Date.parse(stored.afterSettlement?.updatedAt ?? stored.updatedAt) : -Infinity;
-  if (updatedMs <= latestMs) return "stale";
+  const stale = updatedMs <= latestMs;
+  // A newer reading of the risk changes only the risk: Shopify's analysis need not move the order's updated_at.
+  if (stale && (!isNewRisk(order, stored) || competition.resultsFrozenAt)) return "stale";
   if (owner === null) tx.set(ownerKey, participantId);
-
-  // In the settlement window an order already counted can only lose value (refunds, cancellations): an edit
-  // after the end adds nothing.
-  const late = competition.status === "SETTLING" && stored !== null;
-  const counted = countsFor(order, competition.currency) && (!late || stored.counted);
-  const amount = counted ? (late ? Math.min(order.amount, stored.amount) : order.amount) : 0;
   if (options.alsoCommit) tx.also(options.alsoCommit);
 
   if (competition.resultsFrozenAt) {
+    const counted = countsFor(order, competition.currency) && order.payment !== "voided" &&
+      order.payment !== "pending";
     const kept: StoredOrder = stored ??
       { amount: 0, counted: false, createdAt: order.createdAt, updatedAt: order.createdAt };
-    tx.set(orderKey, { ...kept, afterSettlement: { amount, counted, updatedAt: order.updatedAt } });
+    tx.set(orderKey, {
+      ...kept,
+      afterSettlement: { amount: counted ? order.amount : 0, counted, updatedAt: order.updatedAt },
+    });
     return "after_settlement";
   }
 
-  const reason = whyNotCounted(order, competition.currency);
-  tx.set(
-    orderKey,
-    {
-      amount,
-      counted,
-      createdAt: order.createdAt,
-      updatedAt: order.updatedAt,
-      ...(reason ? { reason } : {}),
-    } satisfies StoredOrder,
-  );
-  const delta = amount - (stored?.amount ?? 0);
-  const orderDelta = (counted ? 1 : 0) - (stored?.counted ? 1 : 0);
-  if (delta === 0 && orderDelta === 0) return "recorded";
-  const next: Participant = {
-    ...participant,
-    revenue: participant.revenue + delta,
-    orders: participant.orders + orderDelta,
-    reachedAt: delta !== 0 && updatedMs > Date.parse(participant.reachedAt)
-      ? new Date(updatedMs).toISOString()
-      : participant.reachedAt,
-    lastOrderAt: counted && (!participant.lastOrderAt || order.createdAt > participant.lastOrderAt)
-      ? order.createdAt
-      : participant.lastOrderAt,
-  };
-  tx.set(keys.participant(participantId), next);
-  tx.delete(leaderboardKey(participant));
-  tx.set(leaderboardKey(next), leaderboardRow(next));
-  tx.set(keys.revenuePoint(competition.id, participantId, samplePoint(competition, now)), next.revenue);
-  // The change key is written like `bumpChange` does; staged here so a batch writes it once.
-  tx.set(keys.changes(competition.id), changeOf("leaderboard", now));
+  const facts = stale
+    ? { ...stored!, risk: order.risk, riskAt: new Date(now).toISOString() }
+    : factsOf(order, stored, competition, customer, now);
+  const book = new StoreBook(tx, participant, competition);
+  await book.place(order.orderId, stored, facts, now);
+  await book.refill(order.orderId, now);
+  book.finish(now, stale ? now : updatedMs, samplePoint(competition, now));
   return "recorded";
 }
 
 /** Race-chart samples are bucketed so a competition keeps at most ~240 per store. */
-function samplePoint(competition: Competition, now: number): number {
+export function samplePoint(competition: Competition, now: number): number {
   const start = Date.parse(competition.startDate);
   const end = Date.parse(competition.endDate);
   const bucket = Math.max(1000, Math.floor((end - start) / 240));
@@ -210,19 +254,46 @@ export interface OwnOrder {
   amount: Minor;
   counted: boolean;
   reason?: NotCountedReason;
+  /** The order's total, when it adds less (held, capped, excluded). */
+  total?: Minor;
+  /** Why it was held or flagged for the creator, where that stands, and what the creator decided. */
+  review?: {
+    reason: FlagReason;
+    status: FlagStatus;
+    decision?: Decision;
+    note?: string;
+  };
 }
 
 /**
  * A participant's stored orders, newest first (at most `limit`): each order
- * taken inside the window, with what it adds to the total, so an owner can
- * check the total rather than believe it.
+ * taken inside the window, with what it adds to the total and, when it was
+ * held or flagged, why and what the creator decided, so an owner can check
+ * the total rather than believe it.
  */
 export async function listOwnOrders(kv: Deno.Kv, participantId: string, limit = 200): Promise<OwnOrder[]> {
   const orders: OwnOrder[] = [];
   // Shopify's order ids grow with time: the last keys are the newest orders, so a large store costs `limit` reads.
   for await (const entry of kv.list<StoredOrder>({ prefix: keys.orders(participantId) }, { reverse: true, limit })) {
-    const { amount, counted, createdAt, reason } = entry.value;
-    orders.push({ orderId: String(entry.key.at(-1)), createdAt, amount, counted, ...(reason ? { reason } : {}) });
+    const { amount, counted, createdAt, reason, gross, flag, decision } = entry.value;
+    orders.push({
+      orderId: String(entry.key.at(-1)),
+      createdAt,
+      amount,
+      counted,
+      ...(reason ? { reason } : {}),
+      ...(gross !== undefined && gross !== amount ? { total: gross } : {}),
+      ...(flag
+        ? {
+          review: {
+            reason: flag.reason,
+            status: flagStatusOf(entry.value),
+            ...(decision ? { decision: decision.decision } : {}),
+            ...(decision?.note ? { note: decision.note } : {}),
+          },
+        }
+        : {}),
+    });
   }
   return orders.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }

@@ -58,6 +58,8 @@ export function competitionView(competition: Competition, viewerId?: string) {
     growthMinBaseline: competition.growthMinBaseline === undefined
       ? undefined
       : toDecimalString(competition.growthMinBaseline, currency),
+    countManualOrders: competition.countManualOrders ?? false,
+    customerCap: competition.customerCap === undefined ? undefined : toDecimalString(competition.customerCap, currency),
     winner: competition.winner ? placeView(competition, competition.winner, viewerId) : competition.winner,
     places: competition.places?.map((place) => placeView(competition, place, viewerId)),
     unearned: competition.unearned === undefined ? undefined : toDecimalString(competition.unearned, currency),

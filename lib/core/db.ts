@@ -13,6 +13,10 @@
  * | ["participants_by_shop", shop, competitionId]                | id                      | one join per store per competition       |
  * | ["orders", participantId, orderId]                           | StoredOrder             | one per order that ever fell in window   |
  * | ["order_owners", competitionId, orderId]                     | participantId           | the store an order id was recorded for   |
+ * | ["order_hours", participantId, hourStartMs]                  | { revenue }             | what a store's orders of one hour add    |
+ * | ["order_customers", participantId, customerKey]              | CustomerLedger          | the customer cap's account; the key is a |
+ * |                                                              |                         | per-store pseudonym, never Shopify's id  |
+ * | ["flags", competitionId, flagId]                             | FlagPointer             | held or flagged orders, for the creator  |
  * | ["leaderboard", competitionId, ...order, reachedAtMs, id]    | LeaderboardRow          | top N is a prefix read; order is         |
  * |                                                              |                         | [-revenue], [-orders] or growth's        |
  * |                                                              |                         | [0, -ratio] / [1, -revenue]              |
@@ -64,6 +68,13 @@ export const keys = {
   orders: (participantId: string) => ["orders", participantId] as const,
   order: (participantId: string, orderId: string) => ["orders", participantId, orderId] as const,
   orderOwner: (competitionId: string, orderId: string) => ["order_owners", competitionId, orderId] as const,
+  orderHour: (participantId: string, hourStartMs: number) => ["order_hours", participantId, hourStartMs] as const,
+  orderHours: (participantId: string) => ["order_hours", participantId] as const,
+  orderCustomer: (participantId: string, customerKey: string) =>
+    ["order_customers", participantId, customerKey] as const,
+  orderCustomers: (participantId: string) => ["order_customers", participantId] as const,
+  flags: (competitionId: string) => ["flags", competitionId] as const,
+  flag: (competitionId: string, flagId: string) => ["flags", competitionId, flagId] as const,
   leaderboard: (competitionId: string) => ["leaderboard", competitionId] as const,
   leaderboardRow: (competitionId: string, order: readonly number[], reachedAtMs: number, participantId: string) =>
     ["leaderboard", competitionId, ...order, reachedAtMs, participantId] as const,
@@ -104,6 +115,11 @@ export const keys = {
   experienceAccess: (experienceId: string, userId: string) => ["experience_access", experienceId, userId] as const,
   sandboxDemo: () => ["sandbox_demo"] as const,
 };
+
+/** The start of the UTC hour holding an instant (epoch ms): the `order_hours` buckets. */
+export function hourStart(ms: number): number {
+  return ms - (ms % 3_600_000);
+}
 
 /** What kind of write bumped a competition's change key. */
 export type ChangeKind = "leaderboard" | "join" | "status" | "winner" | "sync";

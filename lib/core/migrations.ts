@@ -9,7 +9,7 @@
  * `MIGRATIONS` and raise `LAYOUT_VERSION`. A migration must be safe to run
  * again (a crash may interrupt it before the version moves).
  */
-import { commit, keys } from "./db.ts";
+import { commit, hourStart, keys } from "./db.ts";
 import { acquireLease } from "./leases.ts";
 import { log } from "./log.ts";
 
@@ -24,13 +24,57 @@ export interface Migration {
 }
 
 /** The layout this release writes. */
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
 
 /** Every step, in order. Data from before versioning is at version 0. */
 export const MIGRATIONS: readonly Migration[] = [
   { to: 1, description: "record the layout version (no data change)", run: () => Promise.resolve() },
   { to: 2, description: "index each stored order's store by competition and order id", run: indexOrderOwners },
+  {
+    to: 3,
+    description: "stored orders state their payment (paid, as they were counted) and total; hour buckets",
+    run: settleStoredOrders,
+  },
 ];
+
+/** A stored order as layout 2 wrote it (the fields this step reads). */
+interface OrderV2 {
+  amount: number;
+  counted: boolean;
+  createdAt?: string;
+  payment?: string;
+  gross?: number;
+}
+
+/**
+ * Version 3: every stored order says how it stands with its payment and its
+ * total, and each store's orders are summed per hour (spikes). Orders stored
+ * before were counted as paid: they become `payment: "paid"` with `gross` =
+ * what they add, so they keep counting exactly as they did; their amounts go
+ * into `["order_hours", participantId, hour]`. One commit per order (the
+ * order and its hour checked), and an order already stating its payment is
+ * skipped, so the step can run again.
+ */
+async function settleStoredOrders(kv: Deno.Kv): Promise<void> {
+  for await (const entry of kv.list<OrderV2>({ prefix: ["orders"] })) {
+    const [, participantId] = entry.key as [string, string, string];
+    const createdMs = Date.parse(entry.value.createdAt ?? "");
+    if (Number.isNaN(createdMs)) continue;
+    for (;;) {
+      const [order, hour] = await kv.getMany<[OrderV2, { revenue: number }]>([
+        entry.key,
+        keys.orderHour(participantId, hourStart(createdMs)),
+      ]);
+      if (!order.value || order.value.payment !== undefined) break;
+      const result = await commit(() =>
+        kv.atomic().check(order, hour)
+          .set(entry.key, { ...order.value, payment: "paid", gross: order.value!.gross ?? order.value!.amount })
+          .set(hour.key, { revenue: (hour.value?.revenue ?? 0) + order.value!.amount })
+      );
+      if (result.ok) break;
+    }
+  }
+}
 
 /**
  * Version 2: `["order_owners", competitionId, orderId]` for every stored

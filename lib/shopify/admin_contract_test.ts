@@ -29,6 +29,7 @@ import type { GraphqlObject } from "../../sandbox/shopify/graphql_values.ts";
 import { ShopStore } from "../../sandbox/shopify/shop_store.ts";
 import {
   ADMIN_DOCUMENTS,
+  ORDER_QUERY,
   ORDERS_QUERY,
   SHOP_QUERY,
   WEBHOOK_SUBSCRIPTION_MUTATION,
@@ -37,6 +38,9 @@ import {
 import { SHOPIFY_API_VERSION } from "./library.ts";
 import { MAX_PAGE_SIZE, orderSearch, pageCost } from "./sync.ts";
 import { SUBSCRIBED_TOPICS } from "./webhooks.ts";
+import { ORDER_NODE_COST, paymentStateOf, riskOf } from "./orders.ts";
+import { topicToEnum, WEBHOOK_TOPICS } from "../../sandbox/shopify/model.ts";
+import { isEnumType } from "graphql";
 
 /** Each document with every variable set the app sends with it. */
 function sentVariables(): [string, string, Record<string, unknown>[]][] {
@@ -55,6 +59,7 @@ function sentVariables(): [string, string, Record<string, unknown>[]][] {
       { first: MAX_PAGE_SIZE, after: null, query: orderSearch(start, end) },
       { first: 10, after: "eyJsYXN0X2lkIjoxfQ==", query: orderSearch(start, end, start + 3_600_000) },
     ]],
+    ["ORDER_QUERY", ORDER_QUERY, [{ id: "gid://shopify/Order/5000000000001" }]],
   ];
 }
 
@@ -152,6 +157,11 @@ Deno.test("shopify contract - the app's page cost is what Shopify's calculator c
   for (const first of [1, 50, MAX_PAGE_SIZE]) {
     assertEquals(selectionCost(operation.selectionSet, { fragments: {}, variables: { first } }), pageCost(first));
   }
+  const one = parse(ORDER_QUERY).definitions[0] as OperationDefinitionNode;
+  assertEquals(
+    selectionCost(one.selectionSet, { fragments: {}, variables: { id: "gid://shopify/Order/1" } }),
+    ORDER_NODE_COST,
+  );
 });
 
 /** Arguments the walk passes to the simulator's resolver fields. */
@@ -185,6 +195,8 @@ Deno.test("shopify contract - the simulator answers only fields of admin 2026-07
     lineItems: [{ title: "Mug", quantity: 2, price: "12.50" }],
     note: "gift",
     createdAt: now - 86_400_000,
+    customerId: store.createCustomer(shop.domain).id,
+    risk: "INVESTIGATE",
   });
   const [order] = store.orders(shop.domain);
   store.refundOrder(shop.domain, order.id, "5.00");
@@ -251,4 +263,48 @@ Deno.test("shopify contract - the simulator answers only fields of admin 2026-07
   console.log(
     `shopify contract: the simulator answered ${fields} field selections, all fields of admin ${ADMIN_SCHEMA_VERSION}`,
   );
+});
+
+Deno.test("shopify contract - the risk is Order.risk.recommendation, its topic and values are Shopify's, and every status maps", async () => {
+  const schema = await adminSchema();
+  const enumValues = (name: string) => {
+    const type = schema.getType(name);
+    assert(isEnumType(type), name);
+    return type.getValues().map((value) => value.name);
+  };
+  const order = schema.getType("Order") as GraphQLObjectType;
+  const risk = order.getFields().risk;
+  assert(risk && !risk.deprecationReason, "Order.risk exists and is not deprecated");
+  assertEquals(String(risk.type), "OrderRiskSummary!");
+  const summary = schema.getType("OrderRiskSummary") as GraphQLObjectType;
+  assertEquals(String(summary.getFields().recommendation.type), "OrderRiskRecommendationResult!");
+  for (const value of enumValues("OrderRiskRecommendationResult")) {
+    assert(riskOf(value) !== undefined, `the app reads the recommendation ${value}`);
+  }
+  for (const deprecated of ["riskLevel", "risks"]) {
+    assert(
+      order.getFields()[deprecated]?.deprecationReason,
+      `Order.${deprecated} is deprecated: the app does not use it`,
+    );
+  }
+  for (const value of enumValues("OrderDisplayFinancialStatus")) {
+    assert(paymentStateOf(value) !== undefined, `the app maps the financial status ${value}`);
+  }
+  assertEquals(paymentStateOf("PAID"), "paid");
+  assertEquals(paymentStateOf("PARTIALLY_REFUNDED"), "paid");
+  assertEquals(paymentStateOf("AUTHORIZED"), "pending");
+  assertEquals(paymentStateOf("EXPIRED"), "voided");
+  const topics = schema.getType("WebhookSubscriptionTopic");
+  assert(isEnumType(topics));
+  const topic = topics.getValue("ORDERS_RISK_ASSESSMENT_CHANGED");
+  assert(topic, "orders/risk_assessment_changed is a topic of admin 2026-07");
+  assert(
+    /Does not include the risk recommendation/.test(topic.description ?? ""),
+    "the topic does not carry the recommendation, so the app reads it from the Admin API",
+  );
+  const known = new Set(topics.getValues().map((value) => value.name));
+  for (const subscribed of SUBSCRIBED_TOPICS) {
+    assert(known.has(webhookSubscriptionVariables(subscribed, "https://x.test").topic), subscribed);
+  }
+  for (const fired of WEBHOOK_TOPICS) assert(known.has(topicToEnum(fired)), `the simulator fires ${fired}`);
 });

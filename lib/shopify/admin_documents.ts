@@ -26,8 +26,16 @@ export const ORDERS_QUERY = `query CartBrawlOrders($first: Int!, $after: String,
   }
 }`;
 
+/**
+ * One order by its id: what `orders/risk_assessment_changed` makes the app
+ * read, since that webhook does not carry the recommendation.
+ */
+export const ORDER_QUERY = `query CartBrawlOrder($id: ID!) {
+  order(id: $id) { ${ORDER_FIELDS} }
+}`;
+
 /** Every document above, by name. */
-export const ADMIN_DOCUMENTS = { SHOP_QUERY, WEBHOOK_SUBSCRIPTION_MUTATION, ORDERS_QUERY } as const;
+export const ADMIN_DOCUMENTS = { SHOP_QUERY, WEBHOOK_SUBSCRIPTION_MUTATION, ORDERS_QUERY, ORDER_QUERY } as const;
 
 /** The variables of {@link WEBHOOK_SUBSCRIPTION_MUTATION}: `orders/create` → `ORDERS_CREATE`. */
 export function webhookSubscriptionVariables(topic: string, uri: string): { topic: string; uri: string } {

@@ -35,6 +35,8 @@ export interface ShopConnection {
   webhooksAt?: string;
   /** The address they deliver to (the app's, at that time). */
   webhooksUrl?: string;
+  /** The topics subscribed then (absent on connections from before the risk topic: subscribe again). */
+  webhookTopics?: string[];
 }
 
 /** Tokens as the library's session carries them, plaintext, in memory only. */
@@ -104,6 +106,7 @@ export class ConnectionStore {
       updatedAt: new Date(now).toISOString(),
       webhooksAt: previous?.webhooksAt,
       webhooksUrl: previous?.webhooksUrl,
+      webhookTopics: previous?.webhookTopics,
     };
   }
 
@@ -124,12 +127,17 @@ export class ConnectionStore {
     await commit(() => this.deps.kv.atomic().delete(keys.shop(shop)));
   }
 
-  /** Notes that the webhook subscriptions exist and deliver to `url`. */
-  async markWebhooks(shop: string, url: string): Promise<void> {
+  /** Notes that the webhook subscriptions to `topics` exist and deliver to `url`. */
+  async markWebhooks(shop: string, url: string, topics: readonly string[]): Promise<void> {
     for (;;) {
       const entry = await this.deps.kv.get<ShopConnection>(keys.shop(shop));
       if (!entry.value) return;
-      const next = { ...entry.value, webhooksAt: new Date(this.deps.now()).toISOString(), webhooksUrl: url };
+      const next = {
+        ...entry.value,
+        webhooksAt: new Date(this.deps.now()).toISOString(),
+        webhooksUrl: url,
+        webhookTopics: [...topics],
+      };
       const result = await commit(() => this.deps.kv.atomic().check(entry).set(keys.shop(shop), next));
       if (result.ok) return;
     }

@@ -7,7 +7,7 @@
  * @example
  * const shopify = createShopifyServices({ kv, config, now: Date.now });
  * const lifecycle: LifecycleServices = { kv, now, syncParticipant: shopify.syncParticipant, ... };
- * registerShopifyJobs(worker, shopify); // the "backfill" queue message
+ * registerShopifyJobs(worker, shopify); // the "backfill" and "order_risk" queue messages
  */
 import { type EncryptionSettings, resolveEncryptionKey } from "../core/crypto.ts";
 import { log } from "../core/log.ts";
@@ -20,6 +20,7 @@ import { createShopifyLibrary, type ShopifyLibrary, type ShopifySettings, WEBHOO
 import type { JoinDeps } from "./join.ts";
 import { realSleep, type Sleep } from "./retry.ts";
 import { runOrderSync, type SyncRun } from "./sync.ts";
+import { readOrderRisk } from "./risk.ts";
 import { SUBSCRIBED_TOPICS, type WebhookDeps } from "./webhooks.ts";
 
 declare module "../core/queue.ts" {
@@ -36,7 +37,7 @@ export interface ShopifyServicesDeps {
   now: () => number;
   /** Waits between retries and for the cost bucket; tests pass one that moves their clock. */
   sleep?: Sleep;
-  /** Orders per GraphQL page (default 250). */
+  /** Orders per GraphQL page (default `MAX_PAGE_SIZE` in `sync.ts`: 199). */
   pageSize?: number;
   /**
    * Starts a backfill. Default: a `backfill` message on the KV queue (run by
@@ -51,6 +52,8 @@ export interface ShopifyServices extends JoinDeps, WebhookDeps {
   syncParticipant(participant: Participant): Promise<void>;
   /** The join backfill (also what the `backfill` queue message runs); subscribes webhooks first if needed. */
   backfillParticipant(participantId: string): Promise<SyncRun>;
+  /** Reads an order's risk recommendation and records it (what the `order_risk` queue message runs). */
+  readOrderRisk(shop: string, orderId: string): Promise<number>;
 }
 
 /**
@@ -85,19 +88,22 @@ export function createShopifyServices(deps: ShopifyServicesDeps): ShopifyService
       const errors = data.webhookSubscriptionCreate.userErrors.filter((e) => !/already been taken/i.test(e.message));
       if (errors.length) throw new Error(`Shopify refused the ${topic} webhook: ${errors[0].message}`);
     }
-    await connections.markWebhooks(shop, webhookUrl);
+    await connections.markWebhooks(shop, webhookUrl, SUBSCRIBED_TOPICS);
     log("info", "shopify webhooks subscribed", { shop, url: webhookUrl });
   };
 
   /**
-   * Subscribes a connected store's webhooks when they are missing or deliver
-   * to another address than the app's now (`APP_URL` changed). A failure is
-   * logged: the order sync that follows heals what the webhooks miss.
+   * Subscribes a connected store's webhooks when they are missing, deliver
+   * to another address than the app's now (`APP_URL` changed) or miss a
+   * topic the app now subscribes to. A failure is logged: the order sync
+   * that follows heals what the webhooks miss.
    */
   const followWebhooks = async (participant: Participant) => {
     if (participant.connection !== "connected") return;
     const connection = await connections.get(participant.shop);
-    if (!connection || connection.webhooksUrl === webhookUrl) return;
+    const topics = new Set(connection?.webhookTopics ?? []);
+    const current = connection?.webhooksUrl === webhookUrl && SUBSCRIBED_TOPICS.every((topic) => topics.has(topic));
+    if (!connection || current) return;
     try {
       await ensureWebhooks(participant.shop);
     } catch (error) {
@@ -122,6 +128,7 @@ export function createShopifyServices(deps: ShopifyServicesDeps): ShopifyService
       await followWebhooks(await getParticipant(kv, participantId));
       return runOrderSync(syncDeps, participantId, "backfill");
     },
+    readOrderRisk: (shop, orderId) => readOrderRisk({ kv, now, admin }, shop, orderId),
   };
   return services;
 }
@@ -136,9 +143,15 @@ export function createShopifyServices(deps: ShopifyServicesDeps): ShopifyService
  * registerShopifyJobs(worker, shopify);
  * worker.listen();
  */
-export function registerShopifyJobs(worker: QueueWorker, services: Pick<ShopifyServices, "backfillParticipant">): void {
+export function registerShopifyJobs(
+  worker: QueueWorker,
+  services: Pick<ShopifyServices, "backfillParticipant" | "readOrderRisk">,
+): void {
   worker.on("backfill", async (message) => {
     await services.backfillParticipant(message.participantId);
+  });
+  worker.on("order_risk", async (message) => {
+    await services.readOrderRisk(message.shop, message.orderId);
   });
 }
 

@@ -4,36 +4,44 @@
  * (orders updated since the participant's cursor, so missed webhooks heal).
  * Both page through `orders(sortKey: UPDATED_AT)` with cursors, record each
  * order with `recordOrder` (idempotent, so overlaps and repeats are
- * harmless), and keep progress on the participant after every page. A store
- * in a competition ranked by growth also has its baseline read once, from
- * its orders in the equal window just before the start.
+ * harmless), and keep progress on the participant after every page. Each
+ * store also has its history read once, after the start: its orders of the
+ * 30 days before (the hourly average spikes are measured against) and, in a
+ * competition ranked by growth, its baseline (the equal window before).
  */
 import { getCompetition } from "../competitions/competitions.ts";
 import { log } from "../core/log.ts";
 import {
   getParticipant,
   type Participant,
-  setGrowthBaseline,
   type SyncProgress,
   updateParticipant,
 } from "../competitions/participants.ts";
-import { countsFor, recordOrder } from "../competitions/revenue.ts";
+import { countsFor, type OrderDelivery, recordOrder } from "../competitions/revenue.ts";
+import { judgeOrder } from "../competitions/order_rules.ts";
+import { SHOPIFY_ORDER_WINDOW_S } from "../competitions/input.ts";
 import type { Competition } from "../competitions/competitions.ts";
 import type { Minor } from "../core/money.ts";
 import { type AdminClient, ShopifyQueryError } from "./admin.ts";
 import { ReconnectRequiredError } from "./connections.ts";
 import { ORDERS_QUERY } from "./admin_documents.ts";
-import { fromGraphqlOrder, type GraphqlOrder } from "./orders.ts";
+import { fromGraphqlOrder, type GraphqlOrder, ORDER_NODE_COST } from "./orders.ts";
 
-/** Shopify's largest page. */
-export const MAX_PAGE_SIZE = 250;
+/** Shopify's ceiling on one query's requested cost. */
+export const MAX_QUERY_COST = 1000;
+
+/** The largest page whose cost stays within Shopify's ceiling (199 orders: 997 points). */
+export const MAX_PAGE_SIZE = Math.floor((MAX_QUERY_COST - 2) / ORDER_NODE_COST);
 
 /** A sync starts this long before the cursor (late-indexed updates, clock skew). */
 export const SYNC_OVERLAP_MS = 60_000;
 
-/** The requested cost of one page: the connection plus, per order, the node, the money bag and its shop money. */
+/**
+ * The requested cost of one page: the connection plus, per order, the node
+ * and its objects (the money bag and its shop money, the customer, the risk).
+ */
 export function pageCost(pageSize: number): number {
-  return 2 + pageSize * 3;
+  return 2 + pageSize * ORDER_NODE_COST;
 }
 
 /** `2026-12-01T12:00:00Z` (whole seconds, rounded down), as Shopify's search takes it. */
@@ -52,21 +60,44 @@ type OrdersPage = {
   orders: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: GraphqlOrder[] };
 };
 
+/** How far before the start a store's history is read: the spike measure's 30 days. */
+export const HISTORY_MS = 30 * 86_400_000;
+
+/** What a store's orders before the start tell: its hourly average (spikes) and, for growth, its baseline. */
+export interface StoreHistory {
+  /** Counted revenue over `hours` hours before the start. */
+  history: { revenue: Minor; hours: number };
+  /** Counted revenue in the equal window just before the start (growth). */
+  baseline: Minor;
+}
+
+/** Whether an order before the start counts in the store's history: by the race's rule, without decisions or caps. */
+function countsInHistory(order: OrderDelivery, competition: Competition): boolean {
+  const rules = { countManualOrders: competition.countManualOrders === true, capped: false };
+  return countsFor(order, competition.currency) &&
+    judgeOrder({ ...order, hasCustomer: false }, rules).kind === "counts";
+}
+
 /**
- * A growth store's baseline: the revenue of its counted orders created in
- * the equal window just before the start (`[start − duration, start)`), by
- * the same counting rule as the race.
+ * A store's history, read once: its counted orders created in the 30 days
+ * before the start (less when Shopify's 60-day window of readable orders
+ * cuts it short), giving the hourly average spikes are measured against, and
+ * the growth baseline (the equal window before the start, at most 30 days).
  */
-async function readBaseline(
+async function readHistory(
   deps: OrderSyncDeps,
   participant: Participant,
   competition: Competition,
   pageSize: number,
-): Promise<Minor> {
+): Promise<StoreHistory> {
   const startMs = Date.parse(competition.startDate);
   const duration = Date.parse(competition.endDate) - startMs;
-  const search = orderSearch(startMs - duration, startMs - 1);
-  let baseline = 0;
+  // Shopify's read_orders shows the last 60 days; an hour's margin keeps the window inside it.
+  const fromMs = Math.max(startMs - HISTORY_MS, deps.now() - SHOPIFY_ORDER_WINDOW_S * 1000 + 3600_000);
+  const hours = Math.max(0, Math.floor((startMs - fromMs) / 3600_000));
+  const historyFrom = startMs - hours * 3600_000;
+  const result: StoreHistory = { history: { revenue: 0, hours }, baseline: 0 };
+  const search = orderSearch(Math.min(historyFrom, startMs - duration), startMs - 1);
   let after: string | null = null;
   for (;;) {
     const data: OrdersPage = await deps.admin.query(
@@ -78,13 +109,23 @@ async function readBaseline(
     for (const node of data.orders.nodes) {
       const order = fromGraphqlOrder(node);
       const createdMs = Date.parse(order.createdAt);
-      if (createdMs >= startMs - duration && createdMs < startMs && countsFor(order, competition.currency)) {
-        baseline += order.amount;
-      }
+      if (createdMs >= startMs || !countsInHistory(order, competition)) continue;
+      if (createdMs >= historyFrom) result.history.revenue += order.amount;
+      if (createdMs >= startMs - duration) result.baseline += order.amount;
     }
-    if (!data.orders.pageInfo.hasNextPage || !data.orders.pageInfo.endCursor) return baseline;
+    if (!data.orders.pageInfo.hasNextPage || !data.orders.pageInfo.endCursor) return result;
     after = data.orders.pageInfo.endCursor;
   }
+}
+
+/** Keeps a store's history on its participant, and its growth baseline once. */
+function recordHistory(kv: Deno.Kv, participantId: string, read: StoreHistory, now: number) {
+  return updateParticipant(kv, participantId, now, "leaderboard", (current) => {
+    const ranking = current.ranking?.metric === "growth" && current.ranking.baseline === null
+      ? { ...current.ranking, baseline: read.baseline }
+      : current.ranking;
+    return { ...current, history: current.history ?? read.history, ranking };
+  });
 }
 
 /** What one run did. */
@@ -100,7 +141,7 @@ export interface OrderSyncDeps {
   kv: Deno.Kv;
   now: () => number;
   admin: AdminClient;
-  /** Orders per page, default 250. */
+  /** Orders per page, default (and at most) `MAX_PAGE_SIZE`. */
   pageSize?: number;
 }
 
@@ -155,8 +196,9 @@ export async function runOrderSync(
   );
   const run: SyncRun = { kind, pages: 0, orders: 0 };
   try {
-    if (participant.ranking?.metric === "growth" && participant.ranking.baseline === null) {
-      await setGrowthBaseline(kv, participantId, await readBaseline(deps, participant, competition, pageSize), now());
+    const growthUnread = participant.ranking?.metric === "growth" && participant.ranking.baseline === null;
+    if (participant.history === undefined || growthUnread) {
+      await recordHistory(kv, participantId, await readHistory(deps, participant, competition, pageSize), now());
     }
     let after: string | null = null;
     for (;;) {

@@ -4,7 +4,7 @@ import { normalizeShopDomain } from "./shop_domain.ts";
 import { rewriteShopUrl } from "./library.ts";
 import { fromGraphqlOrder, fromRestOrder, OrderPayloadError } from "./orders.ts";
 import { verifyWebhookHmac } from "./webhooks.ts";
-import { orderSearch, pageCost } from "./sync.ts";
+import { MAX_PAGE_SIZE, orderSearch, pageCost } from "./sync.ts";
 import { signBody } from "../../sandbox/shopify/hmac.ts";
 
 Deno.test("shop domain - accepted forms normalize to name.myshopify.com", () => {
@@ -180,5 +180,5 @@ Deno.test("sync - search terms and page cost", () => {
     ),
     "created_at:>='2026-12-01T13:00:00Z' AND created_at:<'2026-12-08T13:00:01Z' AND updated_at:>='2026-12-02T00:00:00Z'",
   );
-  assert.equal(pageCost(250), 752);
+  assert.equal(pageCost(MAX_PAGE_SIZE), 997, "the largest page stays within Shopify's 1,000 points");
 });

@@ -23,14 +23,19 @@
  * - Orders are applied inline: `recordOrder` answers once the group commit
  *   holding the order succeeded (a few ms, well inside Shopify's five-second
  *   budget), so a 200 is never sent for a lost order.
+ * - `orders/risk_assessment_changed` does not carry the recommendation: it
+ *   queues a reading of the order from the Admin API (`risk.ts`), in the
+ *   commit that remembers the delivery.
  * - `refunds/create` carries a refund, not the order's new total; the
  *   `orders/updated` Shopify sends with every refund carries the new
  *   `current_total_price`, so refunds are acknowledged and not applied (a
  *   lost `orders/updated` is healed by the next sync).
  * - `app/uninstalled` disconnects the shop's participants (their revenue
  *   stays; syncing stops) and deletes its tokens; `shop/redact` deletes the
- *   tokens; `customers/data_request` and `customers/redact` are acknowledged
- *   (the app stores no customer data).
+ *   tokens. The app keeps no customer's id: the customer cap follows a
+ *   per-store pseudonym derived from it. `customers/redact` moves the listed
+ *   orders to a fresh random pseudonym (nothing left derives from the id);
+ *   `customers/data_request` logs which listed orders carry the pseudonym.
  */
 import { isDeliveryKnown, rememberDelivery } from "../core/deliveries.ts";
 import { log } from "../core/log.ts";
@@ -39,6 +44,9 @@ import { recordOrder, type RecordOutcome } from "../competitions/revenue.ts";
 import type { ConnectionStore } from "./connections.ts";
 import { fromRestOrder, OrderPayloadError, type RestOrder } from "./orders.ts";
 import { isShopDomain } from "./shop_domain.ts";
+import { queueRiskReading, riskAssessmentOrderId } from "./risk.ts";
+import { applyCustomerRequest } from "./customer_requests.ts";
+import { commit } from "../core/db.ts";
 
 /** Largest webhook body accepted (Shopify's orders can be large). */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -48,9 +56,13 @@ export const SUBSCRIBED_TOPICS = [
   "orders/create",
   "orders/updated",
   "orders/cancelled",
+  "orders/risk_assessment_changed",
   "refunds/create",
   "app/uninstalled",
 ] as const;
+
+/** The topic that tells of a new fraud assessment (without its recommendation). */
+const RISK_TOPIC = "orders/risk_assessment_changed";
 
 const ORDER_TOPICS = new Set(["orders/create", "orders/updated", "orders/cancelled", "orders/paid", "orders/edited"]);
 
@@ -94,7 +106,10 @@ export interface WebhookInput {
 /** How a delivery was handled (for the response, logs and tests). */
 export type WebhookOutcome =
   | { status: 200; result: "applied"; outcomes: RecordOutcome[] }
-  | { status: 200; result: "duplicate" | "ignored" | "unknown_shop" | "disconnected" | "redacted" | "acknowledged" }
+  | {
+    status: 200;
+    result: "duplicate" | "ignored" | "unknown_shop" | "disconnected" | "redacted" | "acknowledged" | "queued";
+  }
   | { status: 400; result: "malformed" | "mismatched" | "foreign_order"; error: string };
 
 /** What processing needs. */
@@ -131,6 +146,9 @@ function headerMismatch(input: WebhookInput, payload: Record<string, unknown>): 
   }
   if (ORDER_TOPICS.has(input.topic) && ("shop_domain" in payload || "myshopify_domain" in payload)) {
     return `The ${input.topic} body is not an order.`;
+  }
+  if (input.topic === RISK_TOPIC && riskAssessmentOrderId(payload) === undefined) {
+    return `The ${input.topic} body names no order.`;
   }
   return undefined;
 }
@@ -186,7 +204,9 @@ export async function processWebhook(deps: WebhookDeps, input: WebhookInput): Pr
     throw error;
   }
   // A refused delivery is not remembered: the real one may still come.
-  if (outcome.result !== "applied" && outcome.status !== 400) await rememberWebhook(deps.kv.atomic(), input).commit();
+  if (outcome.result !== "applied" && outcome.result !== "queued" && outcome.status !== 400) {
+    await rememberWebhook(deps.kv.atomic(), input).commit();
+  }
   return outcome;
 }
 
@@ -217,6 +237,13 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
     return { status: 200, result: "applied", outcomes };
   }
   switch (topic) {
+    case RISK_TOPIC: {
+      if ((await listShopMemberships(kv, shop)).length === 0) return { status: 200, result: "unknown_shop" };
+      const orderId = riskAssessmentOrderId(payload as Record<string, unknown>)!;
+      // Queued with the delivery's memory: one reading per delivery, and none lost to a crash in between.
+      await commit(() => rememberWebhook(queueRiskReading(kv.atomic(), shop, orderId), input));
+      return { status: 200, result: "queued" };
+    }
     case "refunds/create":
       // The orders/updated that follows every refund carries the new current total.
       return { status: 200, result: "ignored" };
@@ -245,8 +272,8 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
       return { status: 200, result: "redacted" };
     case "customers/data_request":
     case "customers/redact":
-      log("info", `shopify ${topic}: no customer data is stored`, { shop });
-      return { status: 200, result: "acknowledged" };
+      await applyCustomerRequest(kv, shop, topic, payload as Record<string, unknown>);
+      return { status: 200, result: topic === "customers/redact" ? "redacted" : "acknowledged" };
     default:
       log("info", "shopify webhook topic ignored", { topic, shop });
       return { status: 200, result: "ignored" };

@@ -81,7 +81,6 @@ async function renderManage(
             <CreateFormIsland
               action={`/competitions/${competition.id}/manage/edit`}
               submitLabel="Save changes"
-              pendingLabel="Saving…"
               values={form?.values ?? competitionFormValues(view.rules)}
               errors={form?.errors ?? {}}
               minDurationS={deps.config.competitionMinDurationS}

@@ -12,6 +12,7 @@ import { formatGraphqlDecimal } from "./money.ts";
 import {
   currentTotalMinor,
   financialStatus,
+  RISK_LEVELS,
   type SandboxOrder,
   type SandboxShop,
   subtotalMinor,
@@ -87,6 +88,14 @@ function moneyBag(minor: number, currency: string): GraphqlObject {
   return { __typename: "MoneyBag", shopMoney: money, presentmentMoney: money };
 }
 
+/** How the sandbox's single risk fact leans, by recommendation (`RiskFactSentiment`). */
+const RISK_SENTIMENT: Record<SandboxOrder["risk"], "POSITIVE" | "NEUTRAL" | "NEGATIVE"> = {
+  ACCEPT: "POSITIVE",
+  NONE: "NEUTRAL",
+  INVESTIGATE: "NEGATIVE",
+  CANCEL: "NEGATIVE",
+};
+
 function orderNode(order: SandboxOrder): GraphqlObject {
   const time = (ms: number | null) => ms === null ? null : graphqlDateTime(ms);
   return {
@@ -106,6 +115,27 @@ function orderNode(order: SandboxOrder): GraphqlObject {
     currencyCode: order.currency,
     presentmentCurrencyCode: order.currency,
     displayFinancialStatus: financialStatus(order).toUpperCase(),
+    sourceName: order.sourceName,
+    paymentGatewayNames: [...order.gateways],
+    customer: order.customerId === null ? null : {
+      __typename: "Customer",
+      id: `gid://shopify/Customer/${order.customerId}`,
+      legacyResourceId: String(order.customerId),
+    },
+    risk: {
+      __typename: "OrderRiskSummary",
+      recommendation: order.risk,
+      assessments: [{
+        __typename: "OrderRiskAssessment",
+        riskLevel: RISK_LEVELS[order.risk],
+        provider: null,
+        facts: [{
+          __typename: "RiskFact",
+          description: "Shopify's fraud analysis",
+          sentiment: RISK_SENTIMENT[order.risk],
+        }],
+      }],
+    },
     totalPriceSet: moneyBag(order.totalMinor, order.currency),
     currentTotalPriceSet: moneyBag(currentTotalMinor(order), order.currency),
     subtotalPriceSet: moneyBag(subtotalMinor(order), order.currency),

@@ -11,8 +11,11 @@ export type { TokenLifetimes } from "./tokens.ts";
 export { SandboxStateError, STATE_FILE_VERSION, type StateDocument } from "../state_file.ts";
 export { SHOPIFY_STATE_KIND, type ShopifySandboxState } from "./persistence.ts";
 export {
+  type PaymentStatus,
   PRIVACY_TOPICS,
   type PrivacyTopic,
+  type RiskRecommendation,
+  type SandboxCustomer,
   type SandboxOrder,
   type SandboxShop,
   WEBHOOK_TOPICS,

@@ -5,6 +5,8 @@ export const WEBHOOK_TOPICS = [
   "orders/create",
   "orders/updated",
   "orders/cancelled",
+  "orders/paid",
+  "orders/risk_assessment_changed",
   "refunds/create",
   "app/uninstalled",
 ] as const;
@@ -58,6 +60,32 @@ export interface SandboxRefund {
   note: string | null;
 }
 
+/**
+ * Where an order's payment stands: `pending` (to be paid later, e.g. a draft
+ * order completed as payment pending), `authorized` (held, not captured),
+ * `paid` (captured; refunds then make it partially refunded or refunded) or
+ * `voided` (the authorization was released: never paid).
+ */
+export type PaymentStatus = "pending" | "authorized" | "paid" | "voided";
+
+/** Shopify's risk recommendation (`OrderRiskRecommendationResult`). */
+export type RiskRecommendation = "ACCEPT" | "CANCEL" | "INVESTIGATE" | "NONE";
+
+/** The risk level Shopify's own assessment gives with each recommendation (`RiskAssessmentResult`). */
+export const RISK_LEVELS: Record<RiskRecommendation, "LOW" | "MEDIUM" | "HIGH" | "NONE"> = {
+  ACCEPT: "LOW",
+  INVESTIGATE: "MEDIUM",
+  CANCEL: "HIGH",
+  NONE: "NONE",
+};
+
+/** A customer of a shop; orders name them by id. */
+export interface SandboxCustomer {
+  id: number;
+  email: string;
+  createdAt: number;
+}
+
 /** An order; every amount in minor units of `currency`, every time in epoch ms (whole seconds). */
 export interface SandboxOrder {
   /** Legacy numeric id (`legacyResourceId`, REST `id`). */
@@ -79,6 +107,15 @@ export interface SandboxOrder {
   refunds: SandboxRefund[];
   note: string | null;
   tags: string[];
+  paymentStatus: PaymentStatus;
+  /** `web`, `pos`, `shopify_draft_order` (completed from a draft in the admin), … */
+  sourceName: string;
+  /** `payment_gateway_names`, e.g. `shopify_payments` or `manual`. */
+  gateways: string[];
+  /** The customer's id, or null for a guest checkout. */
+  customerId: number | null;
+  /** Shopify's fraud analysis of the order. */
+  risk: RiskRecommendation;
 }
 
 /** A webhook subscription created through the Admin API. */
@@ -111,8 +148,13 @@ export function subtotalMinor(order: SandboxOrder): number {
   );
 }
 
-/** REST `financial_status`: `paid`, `partially_refunded`, `refunded` or `voided`. */
+/**
+ * REST `financial_status`: `pending`, `authorized` or `voided` until paid;
+ * once paid `paid`, `partially_refunded` or `refunded` (a paid order
+ * cancelled without a refund shows `voided`).
+ */
 export function financialStatus(order: SandboxOrder): string {
+  if (order.paymentStatus !== "paid") return order.paymentStatus;
   const refunded = order.totalMinor - currentTotalMinor(order);
   if (refunded === 0) return order.cancelledAt === null ? "paid" : "voided";
   return refunded >= order.totalMinor ? "refunded" : "partially_refunded";

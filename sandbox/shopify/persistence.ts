@@ -3,9 +3,12 @@
  * one snapshot/restore pair that moves it between the live objects and JSON.
  *
  * Kept: shops (with install status and scopes), their orders (line items,
- * refunds, cancellation, order-number sequence), webhook subscriptions, the
- * shared id sequence, and every authorization code, access token and refresh
- * token with its expiry. Not kept: webhook deliveries (sent or in flight),
+ * refunds, cancellation, payment, source, gateway, customer, risk,
+ * order-number sequence), customers, webhook subscriptions, the shared id
+ * sequence, and every authorization code, access token and refresh token
+ * with its expiry. Files written before payments, customers and risk were
+ * simulated load with Shopify's defaults for them (a paid web order of a
+ * guest, risk ACCEPT). Not kept: webhook deliveries (sent or in flight),
  * held deliveries, faults and the cost buckets; they start afresh.
  */
 import { z } from "zod";
@@ -51,6 +54,11 @@ const orderSchema = z.object({
   })),
   note: z.string().nullable(),
   tags: z.array(z.string()),
+  paymentStatus: z.enum(["pending", "authorized", "paid", "voided"]).default("paid"),
+  sourceName: z.string().default("web"),
+  gateways: z.array(z.string()).default(["shopify_payments"]),
+  customerId: id.nullable().default(null),
+  risk: z.enum(["ACCEPT", "CANCEL", "INVESTIGATE", "NONE"]).default("ACCEPT"),
 });
 
 const subscriptionSchema = z.object({
@@ -78,6 +86,7 @@ const shopSchema = z.object({
   nextOrderNumber: z.number().int(),
   orders: z.array(orderSchema),
   subscriptions: z.array(subscriptionSchema),
+  customers: z.array(z.object({ id, email: z.string(), createdAt: epochMs })).default([]),
 });
 
 const grantFields = { shop: z.string(), scopes: z.array(z.string()) };

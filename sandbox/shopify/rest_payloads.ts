@@ -1,6 +1,14 @@
 /** Webhook bodies in the shape of Shopify's REST resources. */
 import { formatRestMoney } from "./money.ts";
-import { currentTotalMinor, financialStatus, type SandboxOrder, type SandboxShop, subtotalMinor } from "./model.ts";
+import {
+  currentTotalMinor,
+  financialStatus,
+  RISK_LEVELS,
+  type SandboxCustomer,
+  type SandboxOrder,
+  type SandboxShop,
+  subtotalMinor,
+} from "./model.ts";
 import { restDateTime } from "./time.ts";
 
 function moneySet(minor: number, currency: string) {
@@ -11,8 +19,8 @@ function moneySet(minor: number, currency: string) {
   };
 }
 
-/** The REST order, as `orders/*` webhooks carry it. */
-export function orderPayload(order: SandboxOrder, shop: SandboxShop) {
+/** The REST order, as `orders/*` webhooks carry it (`customer` is the order's, when it has one). */
+export function orderPayload(order: SandboxOrder, shop: SandboxShop, customer?: SandboxCustomer) {
   const at = (ms: number) => restDateTime(ms, shop.utcOffsetMinutes);
   const money = (minor: number) => formatRestMoney(minor, order.currency);
   const current = currentTotalMinor(order);
@@ -34,6 +42,16 @@ export function orderPayload(order: SandboxOrder, shop: SandboxShop) {
     presentment_currency: order.currency,
     financial_status: financialStatus(order),
     fulfillment_status: null,
+    source_name: order.sourceName,
+    payment_gateway_names: [...order.gateways],
+    customer: customer
+      ? {
+        id: customer.id,
+        admin_graphql_api_id: `gid://shopify/Customer/${customer.id}`,
+        email: customer.email,
+        created_at: at(customer.createdAt),
+      }
+      : null,
     test: order.test,
     note: order.note,
     tags: order.tags.join(", "),
@@ -88,6 +106,24 @@ export function refundPayload(
       currency: order.currency,
       created_at: at,
     }],
+  };
+}
+
+/**
+ * What `orders/risk_assessment_changed` carries: the order's id, the risk
+ * level and the provider (null: Shopify's own analysis). Shopify's schema
+ * says it, and so the sandbox, does not carry the recommendation: the app
+ * reads `Order.risk.recommendation` from the Admin API.
+ */
+export function riskAssessmentPayload(order: SandboxOrder, shop: SandboxShop, at: number) {
+  return {
+    order_id: order.id,
+    admin_graphql_api_order_id: `gid://shopify/Order/${order.id}`,
+    risk_level: RISK_LEVELS[order.risk].toLowerCase(),
+    provider_id: null,
+    provider_title: null,
+    facts: [],
+    created_at: restDateTime(at, shop.utcOffsetMinutes),
   };
 }
 

@@ -12,6 +12,8 @@ import {
   currentTotalMinor,
   financialStatus,
   type PrivacyTopic,
+  type RiskRecommendation,
+  type SandboxCustomer,
   type SandboxOrder,
   type SandboxShop,
   type WebhookSubscription,
@@ -20,7 +22,7 @@ import {
 import { registerOAuthRoutes } from "./oauth_routes.ts";
 import { errorPage, overviewPage } from "./pages.ts";
 import { restoreShopify, SHOPIFY_STATE_KIND, shopifyStateSchema, snapshotShopify } from "./persistence.ts";
-import { orderPayload, refundPayload, shopPayload } from "./rest_payloads.ts";
+import { orderPayload, refundPayload, riskAssessmentPayload, shopPayload } from "./rest_payloads.ts";
 import {
   type CancelOrderOptions,
   type CreateOrderInput,
@@ -102,14 +104,28 @@ export interface ShopifySandbox {
   refundOrder(shop: string, id: number | string, amount: string, note?: string): OrderSnapshot;
   /** Cancels (refunding the rest by default); sends `orders/cancelled`, `refunds/create`, `orders/updated`. */
   cancelOrder(shop: string, id: number | string, options?: CancelOrderOptions): OrderSnapshot;
+  /** Captures a pending or authorized payment; sends `orders/paid` and `orders/updated`. */
+  markOrderPaid(shop: string, id: number | string): OrderSnapshot;
+  /** Voids a payment not yet captured; sends `orders/updated`. */
+  voidOrderPayment(shop: string, id: number | string): OrderSnapshot;
+  /** Gives the order Shopify's new risk recommendation; sends `orders/risk_assessment_changed`. */
+  assessOrderRisk(shop: string, id: number | string, recommendation: RiskRecommendation): OrderSnapshot;
+  /** Adds a customer to the shop (orders name them by `id`); returns a copy. */
+  createCustomer(shop: string, input?: { email?: string }): SandboxCustomer;
+  /** The shop's customers, oldest first, as copies. */
+  customers(shop: string): SandboxCustomer[];
   /** The shop's orders, oldest first, as copies. */
   orders(shop: string): OrderSnapshot[];
   /** The shop's webhook subscriptions, as copies. */
   subscriptions(shop: string): WebhookSubscription[];
   /** Uninstalls the app: sends `app/uninstalled`, then revokes tokens and subscriptions. */
   uninstallApp(shop: string): void;
-  /** Sends a mandatory privacy webhook to `appWebhookUrl`. */
-  sendPrivacyWebhook(shop: string, topic: PrivacyTopic): void;
+  /**
+   * Sends a mandatory privacy webhook to `appWebhookUrl`; the customer topics
+   * name `customerId` (from `createCustomer`) and its orders when given, else
+   * a stand-in customer and every order of the shop.
+   */
+  sendPrivacyWebhook(shop: string, topic: PrivacyTopic, customerId?: number): void;
   /** Resolves when every queued delivery has been attempted. */
   flushWebhooks(): Promise<void>;
   /** Sends held deliveries (newest first by default) and waits for them. */
@@ -145,10 +161,10 @@ function snapshot(order: SandboxOrder): OrderSnapshot {
   };
 }
 
-function privacyPayload(shop: SandboxShop, topic: PrivacyTopic, orderIds: number[]) {
+function privacyPayload(shop: SandboxShop, topic: PrivacyTopic, orderIds: number[], named?: SandboxCustomer) {
   const customer = {
-    id: shop.id + 1,
-    email: `customer@${shop.domain}`,
+    id: named?.id ?? shop.id + 1,
+    email: named?.email ?? `customer@${shop.domain}`,
     phone: null,
   };
   const base = { shop_id: shop.id, shop_domain: shop.domain };
@@ -219,14 +235,17 @@ export async function startShopifySandbox(
       dispatcher.dispatch({ shop: shop.domain, topic, url, apiVersion, eventId, payload });
     }
   };
+  const payloadOf = (event: ShopEvent, shop: SandboxShop) => {
+    if (event.topic === "refunds/create") return refundPayload(event.order, event.refundId, shop);
+    if (event.topic === "orders/risk_assessment_changed") return riskAssessmentPayload(event.order, shop, now());
+    const customer = store.customers(shop.domain).find((candidate) => candidate.id === event.order.customerId);
+    return orderPayload(event.order, shop, customer);
+  };
   const publish = (events: ShopEvent[]) => {
     changed();
     for (const event of events) {
       const shop = store.findShop(event.order.shop)!;
-      const payload = event.topic === "refunds/create"
-        ? refundPayload(event.order, event.refundId, shop)
-        : orderPayload(event.order, shop);
-      send(shop, event.topic, payload);
+      send(shop, event.topic, payloadOf(event, shop));
     }
     return snapshot(events[0].order);
   };
@@ -315,6 +334,16 @@ export async function startShopifySandbox(
       publish(store.refundOrder(shop, orderId(id), amount, note)),
     cancelOrder: (shop: string, id: number | string, cancel?: CancelOrderOptions) =>
       publish(store.cancelOrder(shop, orderId(id), cancel)),
+    markOrderPaid: (shop: string, id: number | string) => publish(store.markPaid(shop, orderId(id))),
+    voidOrderPayment: (shop: string, id: number | string) => publish(store.voidPayment(shop, orderId(id))),
+    assessOrderRisk: (shop: string, id: number | string, recommendation: RiskRecommendation) =>
+      publish(store.assessRisk(shop, orderId(id), recommendation)),
+    createCustomer: (shop: string, input?: { email?: string }) => {
+      const customer = store.createCustomer(shop, input);
+      changed();
+      return structuredClone(customer);
+    },
+    customers: (shop: string) => structuredClone(store.customers(shop)),
     orders: (shop: string) => store.orders(shop).map(snapshot),
     subscriptions: (shop: string) => store.subscriptions(shop).map((sub) => structuredClone(sub)),
     uninstallApp: (domain: string) => {
@@ -327,8 +356,10 @@ export async function startShopifySandbox(
       shop.scopes = [];
       changed();
     },
-    sendPrivacyWebhook: (domain: string, topic: PrivacyTopic) => {
+    sendPrivacyWebhook: (domain: string, topic: PrivacyTopic, customerId?: number) => {
       const shop = requireShop(domain);
+      const named = store.customers(shop.domain).find((customer) => customer.id === customerId);
+      if (customerId !== undefined && !named) throw new SandboxInputError(`Unknown customer ${customerId}`);
       if (!options.appWebhookUrl) {
         throw new SandboxInputError("Privacy webhooks need appWebhookUrl");
       }
@@ -341,7 +372,8 @@ export async function startShopifySandbox(
         payload: privacyPayload(
           shop,
           topic,
-          store.orders(shop.domain).map((order) => order.id),
+          store.orders(shop.domain).filter((order) => !named || order.customerId === named.id).map((order) => order.id),
+          named,
         ),
       });
     },

@@ -6,6 +6,8 @@
 import { parseMoney } from "./money.ts";
 import {
   currentTotalMinor,
+  type RiskRecommendation,
+  type SandboxCustomer,
   type SandboxLineItem,
   type SandboxOrder,
   type SandboxShop,
@@ -15,7 +17,10 @@ import { toWholeSecond } from "./time.ts";
 
 /** A webhook-worthy change: the topic and the order or refund it concerns. */
 export type ShopEvent =
-  | { topic: "orders/create" | "orders/updated" | "orders/cancelled"; order: SandboxOrder }
+  | {
+    topic: "orders/create" | "orders/updated" | "orders/cancelled" | "orders/paid" | "orders/risk_assessment_changed";
+    order: SandboxOrder;
+  }
   | { topic: "refunds/create"; order: SandboxOrder; refundId: number };
 
 /** What a merchant types when creating a shop. */
@@ -40,6 +45,22 @@ export interface CreateOrderInput {
   createdAt?: Date | string | number;
   lineItems?: { title: string; quantity?: number; price: string }[];
   note?: string;
+  /** Where the payment stands at checkout: default `paid`; `pending` or `authorized` to be paid (or voided) later. */
+  payment?: "paid" | "pending" | "authorized";
+  /**
+   * Completed from a draft order in the admin (`source_name`
+   * `shopify_draft_order`), paid through the manual gateway unless `gateway`
+   * says otherwise.
+   */
+  draft?: boolean;
+  /** `source_name`; default `web` (`shopify_draft_order` with `draft`). */
+  sourceName?: string;
+  /** The payment gateway; default `shopify_payments` (`manual` for a draft order). */
+  gateway?: string;
+  /** The customer (from `createCustomer`); default a guest checkout. */
+  customerId?: number;
+  /** Shopify's fraud recommendation at once; default `ACCEPT`. */
+  risk?: RiskRecommendation;
 }
 
 /** Changes an order edit or a merchant can make. */
@@ -49,6 +70,8 @@ export interface UpdateOrderPatch {
   test?: boolean;
   note?: string | null;
   tags?: string[];
+  /** Moves the order to another customer (from `createCustomer`), or to none with null. */
+  customerId?: number | null;
 }
 
 /** How an order is cancelled. */
@@ -66,6 +89,7 @@ const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
 interface ShopRecord extends SandboxShop {
   orders: Map<number, SandboxOrder>;
+  customers: Map<number, SandboxCustomer>;
   subscriptions: Map<number, WebhookSubscription>;
   nextOrderNumber: number;
 }
@@ -78,6 +102,8 @@ export interface ShopSnapshot extends SandboxShop {
   orders: SandboxOrder[];
   /** Oldest first. */
   subscriptions: WebhookSubscription[];
+  /** Oldest first. */
+  customers: SandboxCustomer[];
 }
 
 /** Everything a {@link ShopStore} holds, as plain JSON-ready data. */
@@ -114,6 +140,7 @@ export class ShopStore {
         nextOrderNumber: shop.nextOrderNumber,
         orders: structuredClone([...shop.orders.values()]),
         subscriptions: structuredClone([...shop.subscriptions.values()]),
+        customers: structuredClone([...shop.customers.values()]),
       })),
     };
   }
@@ -129,7 +156,7 @@ export class ShopStore {
       maxId = Math.max(maxId, id);
     };
     for (const saved of structuredClone(snapshot.shops)) {
-      const { nextOrderNumber, orders, subscriptions, ...shop } = saved;
+      const { nextOrderNumber, orders, subscriptions, customers, ...shop } = saved;
       const domain = shop.domain.toLowerCase();
       seen(shop.id);
       let lastNumber = 1000;
@@ -140,12 +167,14 @@ export class ShopStore {
         lastNumber = Math.max(lastNumber, order.number);
       }
       subscriptions.forEach((sub) => seen(sub.id));
+      customers.forEach((customer) => seen(customer.id));
       this.#shops.set(domain, {
         ...shop,
         domain,
         nextOrderNumber: Math.max(nextOrderNumber, lastNumber + 1),
         orders: new Map(orders.map((order) => [order.id, order])),
         subscriptions: new Map(subscriptions.map((sub) => [sub.id, sub])),
+        customers: new Map(customers.map((customer) => [customer.id, customer])),
       });
     }
     this.#nextId = Math.max(snapshot.nextId, maxId + 1);
@@ -176,6 +205,7 @@ export class ShopStore {
       scopes: [],
       orders: new Map(),
       subscriptions: new Map(),
+      customers: new Map(),
       nextOrderNumber: 1001,
     };
     this.#shops.set(domain, record);
@@ -246,9 +276,72 @@ export class ShopStore {
       refunds: [],
       note: input.note ?? null,
       tags: [],
+      paymentStatus: input.payment ?? "paid",
+      sourceName: input.sourceName ?? (input.draft ? "shopify_draft_order" : "web"),
+      gateways: [input.gateway ?? (input.draft ? "manual" : "shopify_payments")],
+      customerId: input.customerId === undefined ? null : this.#customer(shop, input.customerId).id,
+      risk: input.risk ?? "ACCEPT",
     };
     shop.orders.set(order.id, order);
-    return [{ topic: "orders/create", order }];
+    const events: ShopEvent[] = [{ topic: "orders/create", order }];
+    if (order.paymentStatus === "paid") events.push({ topic: "orders/paid", order });
+    return events;
+  }
+
+  /** Adds a customer to the shop; orders name them by the returned id. */
+  createCustomer(domain: string, input: { email?: string } = {}): SandboxCustomer {
+    const shop = this.#shop(domain);
+    const id = this.newId();
+    const customer: SandboxCustomer = {
+      id,
+      email: input.email ?? `customer${id}@customers.example`,
+      createdAt: toWholeSecond(this.#now()),
+    };
+    shop.customers.set(id, customer);
+    return customer;
+  }
+
+  /** The shop's customers, oldest first (live records). */
+  customers(domain: string): SandboxCustomer[] {
+    return [...this.#shop(domain).customers.values()];
+  }
+
+  /**
+   * Captures a pending or authorized payment: the order is paid; fires
+   * `orders/paid` and `orders/updated`.
+   */
+  markPaid(domain: string, id: number): ShopEvent[] {
+    const order = this.#order(domain, id);
+    if (order.paymentStatus === "paid" || order.paymentStatus === "voided") {
+      throw new SandboxInputError(`Order ${id} is ${order.paymentStatus}; only a pending payment can be captured`);
+    }
+    order.paymentStatus = "paid";
+    this.#touch(order);
+    return [{ topic: "orders/paid", order }, { topic: "orders/updated", order }];
+  }
+
+  /** Voids a pending or authorized payment (nothing was captured); fires `orders/updated`. */
+  voidPayment(domain: string, id: number): ShopEvent[] {
+    const order = this.#order(domain, id);
+    if (order.paymentStatus === "paid" || order.paymentStatus === "voided") {
+      throw new SandboxInputError(
+        `Order ${id} is ${order.paymentStatus}; only a payment not yet captured can be voided`,
+      );
+    }
+    order.paymentStatus = "voided";
+    this.#touch(order);
+    return [{ topic: "orders/updated", order }];
+  }
+
+  /**
+   * Gives the order a new risk assessment: fires
+   * `orders/risk_assessment_changed` (which does not carry the
+   * recommendation, and, as on Shopify, does not move `updated_at`).
+   */
+  assessRisk(domain: string, id: number, recommendation: RiskRecommendation): ShopEvent[] {
+    const order = this.#order(domain, id);
+    order.risk = recommendation;
+    return [{ topic: "orders/risk_assessment_changed", order }];
   }
 
   /** Edits an order; fires `orders/updated`. */
@@ -262,6 +355,9 @@ export class ShopStore {
       order.totalMinor = total;
     }
     if (patch.test !== undefined) order.test = patch.test;
+    if (patch.customerId !== undefined) {
+      order.customerId = patch.customerId === null ? null : this.#customer(this.#shop(domain), patch.customerId).id;
+    }
     if (patch.note !== undefined) order.note = patch.note;
     if (patch.tags !== undefined) order.tags = [...patch.tags];
     this.#touch(order);
@@ -365,6 +461,12 @@ export class ShopStore {
     const shop = this.#shops.get(domain.toLowerCase());
     if (!shop) throw new SandboxInputError(`Unknown shop: ${domain}`);
     return shop;
+  }
+
+  #customer(shop: ShopRecord, id: number): SandboxCustomer {
+    const customer = shop.customers.get(id);
+    if (!customer) throw new SandboxInputError(`Unknown customer ${id} on ${shop.domain}`);
+    return customer;
   }
 
   #order(domain: string, id: number): SandboxOrder {

@@ -1,0 +1,117 @@
+/**
+ * KV round trips per order delivery: signed `orders/create` bodies of the
+ * simulated Shopify applied through `processWebhook` (the webhook route's
+ * work after the HMAC) on a KV file, with every `get`, `getMany`, `list` and
+ * commit counted, and the keys read and written per commit. Three cases: one
+ * delivery at a time (each alone in its group commit), 64 at a time over 16
+ * stores (sharing commits), and 64 at a time with customers under a
+ * customer cap (their ledgers join the commit).
+ *
+ *   LOG_LEVEL=warn deno run -A bench/ingest_ops.ts [--count 640]
+ */
+import { parseArgs } from "node:util";
+import { loadConfig } from "../config.ts";
+import { createShopifyServices, processWebhook } from "../lib/shopify/mod.ts";
+import { startShopifySandbox } from "../sandbox/shopify/mod.ts";
+import { SANDBOX_APP } from "../lib/shopify/mod.ts";
+import { activeCompetition } from "../testing/fixtures.ts";
+import { orderBody, pool, shopOf } from "./support.ts";
+import { report } from "./stats.ts";
+
+const { values } = parseArgs({ options: { count: { type: "string", default: "640" } } });
+const count = Number(values.count);
+const STORES = 16;
+
+/** Counts of KV calls made through a handle. */
+interface Counts {
+  get: number;
+  getMany: number;
+  keysRead: number;
+  list: number;
+  commits: number;
+  mutations: number;
+}
+
+/** `kv` with every call counted in `counts`. */
+function counted(kv: Deno.Kv, counts: Counts): Deno.Kv {
+  return new Proxy(kv, {
+    get(target, name) {
+      if (name === "get") return (key: Deno.KvKey) => (counts.get++, counts.keysRead++, target.get(key));
+      if (name === "getMany") {
+        return (keys: Deno.KvKey[]) => (counts.getMany++, counts.keysRead += keys.length, target.getMany(keys));
+      }
+      if (name === "list") {
+        return (
+          selector: Deno.KvListSelector,
+          options?: Deno.KvListOptions,
+        ) => (counts.list++, target.list(selector, options));
+      }
+      if (name === "atomic") {
+        return () => {
+          const op = target.atomic();
+          for (const method of ["set", "delete", "sum", "enqueue"] as const) {
+            const original = op[method].bind(op) as (...args: unknown[]) => Deno.AtomicOperation;
+            (op as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+              counts.mutations++;
+              original(...args);
+              return op;
+            };
+          }
+          const commit = op.commit.bind(op);
+          op.commit = () => (counts.commits++, commit());
+          return op;
+        };
+      }
+      const value = Reflect.get(target, name);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+const sandbox = await startShopifySandbox({ ...SANDBOX_APP });
+const dir = await Deno.makeTempDir({ prefix: "cartbrawl-ops-" });
+const now = Date.now();
+
+async function run(name: string, concurrency: number, capped: boolean) {
+  const kv = await Deno.openKv(`${dir}/${name.replaceAll(" ", "_")}.sqlite3`);
+  const prefix = `ops${name.length}${concurrency}${capped ? "c" : ""}`;
+  await activeCompetition(kv, {
+    start: now - 3600_000,
+    stores: STORES,
+    shopOf: (i) => shopOf(prefix, i),
+    ...(capped ? { customerCap: "200.00" } : {}),
+  });
+  const customers = new Map<string, number[]>();
+  const bodies: { shop: string; body: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const shop = shopOf(prefix, i % STORES);
+    if (!sandbox.shops().some((s) => s.domain === shop)) {
+      sandbox.createShop({ shop, currency: "USD" });
+      if (capped) customers.set(shop, Array.from({ length: 8 }, () => sandbox.createCustomer(shop).id));
+    }
+    const customerId = capped ? customers.get(shop)![Math.floor(i / STORES) % 8] : undefined;
+    const order = sandbox.createOrder(shop, { totalPrice: `${10 + (i % 90)}.00`, customerId });
+    bodies.push({ shop, body: JSON.stringify(orderBody(sandbox, order)) });
+  }
+  const counts: Counts = { get: 0, getMany: 0, keysRead: 0, list: 0, commits: 0, mutations: 0 };
+  const watched = counted(kv, counts);
+  const deps = createShopifyServices({ kv: watched, config: loadConfig({ SANDBOX: "1" }), now: Date.now });
+  await pool(bodies, concurrency, async ({ shop, body }) => {
+    const outcome = await processWebhook(deps, { topic: "orders/create", shop, webhookId: crypto.randomUUID(), body });
+    if (outcome.result !== "applied") throw new Error(`not applied: ${outcome.result}`);
+  });
+  const per = (n: number) => Math.round((n / count) * 100) / 100;
+  report(`${name}: get per delivery`, per(counts.get), "");
+  report(`${name}: getMany per delivery`, per(counts.getMany), "");
+  report(`${name}: keys read per delivery`, per(counts.keysRead), "");
+  report(`${name}: list per delivery`, per(counts.list), "");
+  report(`${name}: commits per delivery`, per(counts.commits), "");
+  report(`${name}: mutations per delivery`, per(counts.mutations), "");
+  kv.close();
+}
+
+await run("one at a time", 1, false);
+await run("64 at a time", 64, false);
+await run("64 at a time, capped customers", 64, true);
+await sandbox.close();
+await Deno.remove(dir, { recursive: true });

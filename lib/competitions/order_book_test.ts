@@ -1,0 +1,197 @@
+import assert from "node:assert/strict";
+import { activeCompetition } from "../../testing/fixtures.ts";
+import { auditStore } from "../../testing/order_audit.ts";
+import { orderAt } from "../../testing/orders.ts";
+import { keys } from "../core/db.ts";
+import { updateParticipant } from "./participants.ts";
+import { type OrderDelivery, recordOrder } from "./revenue.ts";
+import type { StoredOrder } from "./stored_order.ts";
+
+const start = Date.parse("2026-12-02T00:00:00Z");
+const during = start + 3600_000;
+
+/** A paid order created during the race. */
+function order(id: string, amount: number, updatedOffsetMs = 0, patch: Partial<OrderDelivery> = {}): OrderDelivery {
+  return orderAt(during, id, amount, updatedOffsetMs, { payment: "paid", ...patch });
+}
+
+async function stored(kv: Deno.Kv, participantId: string, orderId: string): Promise<StoredOrder> {
+  return (await kv.get<StoredOrder>(keys.order(participantId, orderId))).value!;
+}
+
+Deno.test("order book - a pending payment is held until paid; orders/paid and orders/updated of one change move the board once", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { participants: [p] } = await activeCompetition(kv, { start, stores: 1 });
+  await recordOrder(kv, p.id, order("1", 5000, 0, { payment: "pending" }), during);
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 0, orders: 0, held: 1, excluded: 0 });
+  assert.deepEqual((await stored(kv, p.id, "1")).flag?.reason, "pending_payment");
+  // Shopify sends orders/paid and orders/updated for the capture, with the same updated_at.
+  assert.equal(await recordOrder(kv, p.id, order("1", 5000, 1000), during), "recorded");
+  assert.equal(await recordOrder(kv, p.id, order("1", 5000, 1000), during), "stale");
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 5000, orders: 1, held: 0, excluded: 0 });
+  assert.equal((await stored(kv, p.id, "1")).flag?.open, false, "the flag clears by itself");
+  // Authorized, then voided: never counts, and a later "paid" (not something Shopify does) does not bring it back.
+  await recordOrder(kv, p.id, order("2", 700, 0, { payment: "pending" }), during);
+  await recordOrder(kv, p.id, order("2", 700, 1000, { payment: "voided" }), during);
+  await recordOrder(kv, p.id, order("2", 700, 2000, { payment: "paid" }), during);
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 5000, orders: 1, held: 1, excluded: 0 });
+  assert.equal((await stored(kv, p.id, "2")).flag?.reason, "voided");
+  // Refunded and partially refunded orders count net of refunds (Shopify's current total).
+  await recordOrder(kv, p.id, order("1", 1200, 3000), during);
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 1200, orders: 1, held: 1, excluded: 0 });
+});
+
+Deno.test("order book - a delivery that does not state its payment counts as before statuses were read", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { participants: [p] } = await activeCompetition(kv, { start, stores: 1 });
+  const { payment: _, ...legacy } = order("1", 900);
+  await recordOrder(kv, p.id, legacy, during);
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 900, orders: 1, held: 0, excluded: 0 });
+  assert.equal((await stored(kv, p.id, "1")).payment, "paid");
+});
+
+Deno.test("order book - draft and manual-gateway orders are held unless the competition counts them", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const held = await activeCompetition(kv, { start, stores: 1 });
+  const counting = await activeCompetition(kv, {
+    start,
+    stores: 1,
+    countManualOrders: true,
+    shopOf: () => "b.myshopify.com",
+  });
+  for (const { participants: [p] } of [held, counting]) {
+    await recordOrder(kv, p.id, order("m1", 3000, 0, { manual: true }), during);
+    await recordOrder(kv, p.id, order("w1", 1000), during);
+  }
+  assert.deepEqual(await auditStore(kv, held.participants[0].id), { revenue: 1000, orders: 1, held: 1, excluded: 0 });
+  assert.equal((await stored(kv, held.participants[0].id, "m1")).flag?.reason, "manual_source");
+  assert.deepEqual(await auditStore(kv, counting.participants[0].id), {
+    revenue: 4000,
+    orders: 2,
+    held: 0,
+    excluded: 0,
+  });
+});
+
+Deno.test("order book - Shopify's risk: CANCEL holds, INVESTIGATE counts flagged; a new reading applies without a newer updated_at", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { participants: [p] } = await activeCompetition(kv, { start, stores: 1 });
+  await recordOrder(kv, p.id, order("1", 2500), during);
+  await recordOrder(kv, p.id, order("2", 1500, 0, { risk: "investigate" }), during);
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 4000, orders: 2, held: 0, excluded: 0 });
+  assert.deepEqual((await stored(kv, p.id, "2")).flag, {
+    reason: "high_risk",
+    open: true,
+    raisedAt: new Date(during).toISOString(),
+  });
+  // The analysis arrives after the order: same updated_at, new recommendation.
+  assert.equal(await recordOrder(kv, p.id, order("1", 2500, 0, { risk: "cancel" }), during + 5000), "recorded");
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 1500, orders: 1, held: 1, excluded: 0 });
+  assert.equal(await recordOrder(kv, p.id, order("1", 2500, 0, { risk: "cancel" }), during + 6000), "stale");
+  // A webhook (no risk read) keeps the stored risk.
+  await recordOrder(kv, p.id, order("1", 2600, 1000), during + 7000);
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 1500, orders: 1, held: 1, excluded: 0 });
+  await recordOrder(kv, p.id, order("1", 2600, 1000, { risk: "accept" }), during + 8000);
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 4100, orders: 2, held: 0, excluded: 0 });
+});
+
+Deno.test("order book - the customer cap holds across orders, refunds give the room to the customer's capped orders, a changed customer moves the order", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { participants: [p] } = await activeCompetition(kv, { start, stores: 1, customerCap: "100.00" });
+  await recordOrder(kv, p.id, order("1", 6000, 0, { customerId: "77" }), during);
+  await recordOrder(kv, p.id, order("2", 6000, 0, { customerId: "77" }), during);
+  await recordOrder(kv, p.id, order("3", 3000, 0, { customerId: "77" }), during);
+  await recordOrder(kv, p.id, order("4", 5000), during); // a guest: no cap to follow
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 15000, orders: 3, held: 1, excluded: 0 });
+  assert.deepEqual([(await stored(kv, p.id, "2")).amount, (await stored(kv, p.id, "3")).amount], [4000, 0]);
+  assert.equal((await stored(kv, p.id, "2")).flag?.reason, "customer_cap");
+  // An edit down under the cap frees room: the capped orders take it, oldest first.
+  await recordOrder(kv, p.id, order("1", 1000, 1000, { customerId: "77" }), during);
+  assert.deepEqual(
+    [(await stored(kv, p.id, "1")).amount, (await stored(kv, p.id, "2")).amount, (await stored(kv, p.id, "3")).amount],
+    [1000, 6000, 3000],
+  );
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 15000, orders: 4, held: 0, excluded: 0 });
+  // The order moves to another customer: the first customer's room frees, the second's is used.
+  await recordOrder(kv, p.id, order("2", 6000, 2000, { customerId: "88" }), during);
+  assert.equal((await stored(kv, p.id, "3")).amount, 3000);
+  await recordOrder(kv, p.id, order("5", 9000, 0, { customerId: "88" }), during);
+  assert.equal((await stored(kv, p.id, "5")).amount, 4000, "customer 88 had 60.00 of its 100.00");
+  // A delivery that names no customer keeps the order's customer: dropping it does not escape the cap.
+  await recordOrder(kv, p.id, order("5", 9000, 1000), during);
+  assert.equal((await stored(kv, p.id, "5")).amount, 4000);
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 19000, orders: 5, held: 0, excluded: 0 });
+  // A cancellation frees the room too.
+  await recordOrder(kv, p.id, order("2", 6000, 3000, { customerId: "88", cancelled: true }), during);
+  assert.equal((await stored(kv, p.id, "5")).amount, 9000);
+  await auditStore(kv, p.id);
+});
+
+Deno.test("order book - the cap is exact for 60 concurrent orders of one customer on two KV handles", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".sqlite3" });
+  try {
+    using kv1 = await Deno.openKv(path);
+    using kv2 = await Deno.openKv(path);
+    const { participants: [p] } = await activeCompetition(kv1, { start, stores: 1, customerCap: "250.00" });
+    const deliveries = Array.from(
+      { length: 60 },
+      (_, i) => order(String(1000 + i), 700 + i * 13, 0, { customerId: "5" }),
+    );
+    await Promise.all(deliveries.map((d, i) => recordOrder(i % 2 ? kv1 : kv2, p.id, d, during)));
+    const sums = await auditStore(kv1, p.id);
+    assert.equal(sums.revenue, 25000, "exactly the cap, never more");
+    // Refund them all in a shuffled order: the capped ones take the room each refund frees.
+    const refunds = deliveries.map((d) => ({ ...d, amount: 100, updatedAt: new Date(during + 1000).toISOString() }));
+    refunds.sort((a, b) => (Number(a.orderId) * 7919) % 61 - (Number(b.orderId) * 7919) % 61);
+    await Promise.all(refunds.map((d, i) => recordOrder(i % 2 ? kv1 : kv2, p.id, d, during)));
+    assert.deepEqual(await auditStore(kv2, p.id), { revenue: 6000, orders: 60, held: 0, excluded: 0 });
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("order book - under the orders metric a customer counts once a day; a cancelled order gives its day to the next", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { participants: [p] } = await activeCompetition(kv, { start, stores: 1, metric: "orders", customerCap: "1" });
+  const nextDay = new Date(during + 86_400_000).toISOString();
+  await recordOrder(kv, p.id, order("1", 500, 0, { customerId: "9" }), during);
+  await recordOrder(kv, p.id, order("2", 800, 0, { customerId: "9" }), during);
+  await recordOrder(kv, p.id, order("3", 900, 0, { customerId: "9", createdAt: nextDay, updatedAt: nextDay }), during);
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 1400, orders: 2, held: 1, excluded: 0 });
+  assert.equal((await stored(kv, p.id, "2")).flag?.reason, "customer_cap");
+  await recordOrder(kv, p.id, order("1", 500, 1000, { customerId: "9", cancelled: true }), during);
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 1700, orders: 2, held: 0, excluded: 0 });
+});
+
+Deno.test("order book - an hour above ten times the store's hourly average flags the orders that pass it; nothing is excluded", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { participants: [p] } = await activeCompetition(kv, { start, stores: 1 });
+  // 720 hours of history with 72,000.00: 100.00 an hour on average, so an hour is a spike above 1,000.00.
+  await updateParticipant(kv, p.id, during, "sync", (current) => ({
+    ...current,
+    history: { revenue: 7_200_000, hours: 720 },
+  }));
+  await recordOrder(kv, p.id, order("1", 60_000), during);
+  await recordOrder(kv, p.id, order("2", 40_000), during);
+  assert.equal((await stored(kv, p.id, "2")).flag, undefined, "exactly 1,000.00 is not above");
+  await recordOrder(kv, p.id, order("3", 1), during);
+  await recordOrder(kv, p.id, order("4", 5_000), during);
+  const later = new Date(during + 3600_000).toISOString();
+  await recordOrder(kv, p.id, order("5", 5_000, 0, { createdAt: later, updatedAt: later }), during);
+  assert.deepEqual(
+    await Promise.all(["1", "2", "3", "4", "5"].map(async (id) => (await stored(kv, p.id, id)).flag?.reason)),
+    [undefined, undefined, "spike", "spike", undefined],
+  );
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 110_001, orders: 5, held: 0, excluded: 0 });
+});
+
+Deno.test("order book - a store with no sales before the start has an average of 0: each order it counts is flagged, and counts", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { participants: [p] } = await activeCompetition(kv, { start, stores: 1 });
+  await updateParticipant(kv, p.id, during, "sync", (current) => ({ ...current, history: { revenue: 0, hours: 720 } }));
+  await recordOrder(kv, p.id, order("1", 100), during);
+  await recordOrder(kv, p.id, order("2", 0), during);
+  assert.equal((await stored(kv, p.id, "1")).flag?.reason, "spike");
+  assert.equal((await stored(kv, p.id, "2")).flag, undefined, "an order that adds nothing is no spike");
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 100, orders: 2, held: 0, excluded: 0 });
+});

@@ -1,0 +1,52 @@
+/**
+ * An order as stored for a participant (`["orders", participantId, orderId]`):
+ * the facts Shopify gave, what they make it add to the store's total, and
+ * its flag and the creator's decision. `revenue.ts` writes it from
+ * deliveries, `order_book.ts` works out what it adds; readers (the store
+ * owner's list, the creator's flags, the race chart) read it.
+ */
+import type { Minor } from "../core/money.ts";
+import type { DecisionRecord, FlagReason, PaymentState, RiskRecommendation } from "./order_rules.ts";
+
+/** Why an order inside the window does not count: a test order, cancelled, or in another currency. */
+export type NotCountedReason = "test" | "cancelled" | "currency";
+
+/** An order as stored for a participant: its facts, what it adds, and its flag. */
+export interface StoredOrder {
+  /** Why the order does not count, when it is not eligible at all (shown to the store owner). */
+  reason?: NotCountedReason;
+  /** What this order adds to the participant's total (0 when it does not count). */
+  amount: Minor;
+  counted: boolean;
+  createdAt: string;
+  updatedAt: string;
+  /** The latest delivery after results were frozen: kept, not counted. */
+  afterSettlement?: { amount: Minor; counted: boolean; updatedAt: string };
+  /** The order's current total: what it would add if nothing held it back. */
+  gross?: Minor;
+  /** Absent on orders stored before statuses were read: paid. Once voided, always voided. */
+  payment?: PaymentState;
+  manual?: boolean;
+  /** The store's pseudonym of the order's customer (`customerKeyOf`), never Shopify's id. */
+  customer?: string;
+  risk?: RiskRecommendation;
+  /** When `risk` was read (a newer reading of another value replaces it). */
+  riskAt?: string;
+  /** Accounted in its customer's cap ledger. */
+  capped?: boolean;
+  /** It pushed (or came in) an hour of the store's revenue past ten times the store's hourly average. */
+  spike?: boolean;
+  /** Set once the order was ever held or flagged: the reason (the current one while `open`). */
+  flag?: { reason: FlagReason; open: boolean; raisedAt: string };
+  /** The creator's decision, once taken. */
+  decision?: DecisionRecord;
+}
+
+/** Where a flag stands: waiting for the creator, gone by itself (paid, room under the cap), or decided. */
+export type FlagStatus = "open" | "cleared" | "decided";
+
+/** A flagged order's status. */
+export function flagStatusOf(order: Pick<StoredOrder, "flag" | "decision">): FlagStatus {
+  if (order.decision) return "decided";
+  return order.flag?.open ? "open" : "cleared";
+}
