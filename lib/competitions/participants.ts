@@ -313,7 +313,11 @@ export async function getParticipant(kv: Deno.Kv, id: string): Promise<Participa
 /**
  * Applies `change` to a participant atomically (optimistic check and retry),
  * keeping its leaderboard row and bumping its competition's change key.
- * `change` returns the new record, or `null` to leave it as it is.
+ * `change` returns the new record, or `null` to leave it as it is. Once its
+ * competition's results are frozen, the store's standing does not move (a
+ * growth baseline read late keeps its old ranking): checked in the commit,
+ * on the competition record it commits against, so settlement decides the
+ * places on the board as frozen.
  */
 export async function updateParticipant(
   kv: Deno.Kv,
@@ -325,11 +329,13 @@ export async function updateParticipant(
   for (;;) {
     const entry = await kv.get<Participant>(keys.participant(id));
     if (!entry.value) throw new NotFoundError("There is no participant with that id.");
-    const next = change(entry.value);
-    if (!next) return entry.value;
+    const race = await kv.get<Competition>(keys.competition(entry.value.competitionId));
+    const changed = change(entry.value);
+    if (!changed) return entry.value;
+    const next = race.value?.resultsFrozenAt ? { ...changed, ranking: entry.value.ranking } : changed;
     const result = await commit(() =>
       bumpChange(
-        kv.atomic().check(entry)
+        kv.atomic().check(entry, race)
           .set(keys.participant(id), next)
           .delete(leaderboardKey(entry.value!))
           .set(leaderboardKey(next), leaderboardRow(next)),
@@ -340,23 +346,6 @@ export async function updateParticipant(
     );
     if (result.ok) return next;
   }
-}
-
-/**
- * Records a growth store's baseline (its revenue in the equal window before
- * the start), once: its leaderboard row moves to where its growth ranks it.
- */
-export function setGrowthBaseline(kv: Deno.Kv, id: string, baseline: Minor, now: number): Promise<Participant> {
-  return updateParticipant(
-    kv,
-    id,
-    now,
-    "leaderboard",
-    (current) =>
-      current.ranking?.metric === "growth" && current.ranking.baseline === null
-        ? { ...current, ranking: { ...current.ranking, baseline } }
-        : null,
-  );
 }
 
 /** Every participant of a competition. */
