@@ -130,17 +130,43 @@ function baseline(t: TestApp, store: Participant, cents: number) {
   );
 }
 
+/**
+ * Races a fresh two-store competition's settlement (A leads B) against
+ * `write` on it, `orders` recorded first; checks that the places are the
+ * board, and returns them with whether `write` landed (or why not).
+ */
+async function againstSettlement(
+  t: TestApp,
+  i: number,
+  orders: (stores: Participant[], at: number) => Promise<unknown>,
+  write: (competition: Competition, stores: Participant[]) => Promise<unknown>,
+) {
+  const { competition, participants, at } = await runningRace(t);
+  await orders(participants, at);
+  afterTheEnd(t, competition);
+  const [, landed] = await race(
+    () => settleCompetition(t.deps.lifecycle, competition.id),
+    () => write(competition, participants),
+    SETTLEMENT_MS,
+  );
+  const { places, board } = await placesAndBoard(t, competition);
+  assert.deepEqual(places, board, `race ${i}: the places are the board`);
+  return { places, stores: participants, refused: landed.status === "rejected" ? landed.reason : undefined };
+}
+
 Deno.test("races - settlement against a disqualification: never a place for a disqualified store", async () => {
   await using t = await createTestApp();
   const outcomes = { disqualified: 0, refused: 0 };
   for (let i = 0; i < RACES; i++) {
-    const { competition, participants: [a, b], at } = await runningRace(t);
-    await recordOrder(t.kv, a.id, orderAt(at, `a${i}`, 300_00), at);
-    await recordOrder(t.kv, b.id, orderAt(at, `b${i}`, 100_00), at);
-    afterTheEnd(t, competition);
-    const [, out] = await race(
-      () => settleCompetition(t.deps.lifecycle, competition.id),
-      () =>
+    const { places, stores: [a], refused } = await againstSettlement(
+      t,
+      i,
+      ([a, b], at) =>
+        Promise.all([
+          recordOrder(t.kv, a.id, orderAt(at, `a${i}`, 300_00), at),
+          recordOrder(t.kv, b.id, orderAt(at, `b${i}`, 100_00), at),
+        ]),
+      (competition, [a]) =>
         setDisqualification(t.kv, {
           competitionId: competition.id,
           participantId: a.id,
@@ -149,16 +175,13 @@ Deno.test("races - settlement against a disqualification: never a place for a di
           reason: "Test orders",
           now: t.clock.ms,
         }),
-      SETTLEMENT_MS,
     );
-    const { places, board } = await placesAndBoard(t, competition);
-    assert.deepEqual(places, board, `race ${i}`);
-    if (out.status === "fulfilled") {
+    if (refused === undefined) {
       outcomes.disqualified++;
       assert.ok(!places.includes(a.id), `race ${i}: the disqualified store takes no place`);
     } else {
       outcomes.refused++;
-      assert.ok(out.reason instanceof ConflictError && /final/.test(out.reason.message), String(out.reason));
+      assert.ok(refused instanceof ConflictError && /final/.test(refused.message), String(refused));
       assert.equal(places[0], a.id);
     }
   }
@@ -170,15 +193,17 @@ Deno.test("races - settlement against the creator's decision on a held order: th
   await using t = await createTestApp();
   const outcomes = { counted: 0, final: 0 };
   for (let i = 0; i < RACES; i++) {
-    const { competition, participants: [a, b], at } = await runningRace(t);
-    await recordOrder(t.kv, a.id, orderAt(at, `a${i}`, 200_00), at);
-    await recordOrder(t.kv, b.id, orderAt(at, `b${i}`, 100_00), at);
-    // B's manual order is held: counted, it makes B the leader.
-    await recordOrder(t.kv, b.id, orderAt(at, `m${i}`, 500_00, 0, { manual: true }), at);
-    afterTheEnd(t, competition);
-    const [, decision] = await race(
-      () => settleCompetition(t.deps.lifecycle, competition.id),
-      () =>
+    const { places, stores: [a, b], refused } = await againstSettlement(
+      t,
+      i,
+      // B's manual order is held: counted, it makes B the leader.
+      ([a, b], at) =>
+        Promise.all([
+          recordOrder(t.kv, a.id, orderAt(at, `a${i}`, 200_00), at),
+          recordOrder(t.kv, b.id, orderAt(at, `b${i}`, 100_00), at),
+          recordOrder(t.kv, b.id, orderAt(at, `m${i}`, 500_00, 0, { manual: true }), at),
+        ]),
+      (competition, [, b]) =>
         decideFlag(t.kv, {
           competitionId: competition.id,
           flagId: `${b.id}.m${i}`,
@@ -187,16 +212,13 @@ Deno.test("races - settlement against the creator's decision on a held order: th
           body: { decision: "count" },
           now: t.clock.ms,
         }),
-      SETTLEMENT_MS,
     );
-    const { places, board } = await placesAndBoard(t, competition);
-    assert.deepEqual(places, board, `race ${i}`);
-    if (decision.status === "fulfilled") {
+    if (refused === undefined) {
       outcomes.counted++;
       assert.equal(places[0], b.id);
     } else {
       outcomes.final++;
-      assert.match(String(decision.reason), /final/);
+      assert.match(String(refused), /final/);
       assert.equal(places[0], a.id);
     }
   }

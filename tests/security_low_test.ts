@@ -107,20 +107,19 @@ Deno.test("security (low) - a store's name from Shopify is stored without contro
   await using t = await createTestApp();
   const draft = await draftCompetition(t, CREATOR);
   await updateCompetition(t.kv, draft.id, t.clock.ms, "status", (c) => ({ ...c, status: "UPCOMING" }));
-  const named = await createParticipant(t.kv, draft.id, {
-    userId: "owner_a",
-    shop: "a.myshopify.com",
-    displayName: "Best\u202E Store\u0007",
-    currency: "USD",
-  }, t.clock.ms);
-  assert.equal(named.displayName, "Best Store");
-  const blank = await createParticipant(t.kv, draft.id, {
-    userId: "owner_b",
-    shop: "b.myshopify.com",
-    displayName: "\u202E\u0007",
-    currency: "USD",
-  }, t.clock.ms);
-  assert.equal(blank.displayName, "b.myshopify.com", "a name of nothing but such characters falls back to the shop");
+  const join = (store: string, displayName: string) =>
+    createParticipant(t.kv, draft.id, {
+      userId: `owner_${store}`,
+      shop: `${store}.myshopify.com`,
+      displayName,
+      currency: "USD",
+    }, t.clock.ms);
+  assert.equal((await join("a", "Best\u202E Store\u0007")).displayName, "Best Store");
+  assert.equal(
+    (await join("b", "\u202E\u0007")).displayName,
+    "b.myshopify.com",
+    "a name of nothing but such characters falls back to the shop",
+  );
 });
 
 /** Every route of a competition the app serves (method and path, `:id` and all), read from the assembled app. */
