@@ -19,19 +19,22 @@ import { METRIC_LABELS, METRIC_SENTENCES } from "./page_text.ts";
 
 /** Props of {@link CompetitionForm}. */
 export interface CompetitionFormProps {
+  /** The form's id, for controls rendered outside it (the `form` attribute: the create form's token and button). */
+  id?: string;
   action: string;
-  submitLabel: string;
+  /** The submit button's label; without it the form has no button of its own (the create form's is outside it). */
+  submitLabel?: string;
   values: CompetitionFormValues;
   errors: FieldErrors;
-  /** Fields shown but not editable (a funded competition's prize and currency). */
-  locked?: CompetitionField[];
+  /** Rules shown but not editable (a funded competition's, or a priced draft's prize), by field name. */
+  locked?: readonly string[];
+  /** Why they are locked, shown under the form. */
+  lockNote?: string;
   onFieldInput?: (field: CompetitionField, value: string) => void;
   onFieldBlur?: (field: CompetitionField) => void;
   /** A form-only control changed: the length (`duration`) or who sees the figures (`privacy`). */
   onFormInput?: (name: "duration" | "privacy", value: string) => void;
   onSubmit?: (event: SubmitEvent) => void;
-  /** Sent, waiting for the next page: the button is disabled and says so (the island sets it). */
-  pending?: boolean;
 }
 
 /** The form, posting `application/x-www-form-urlencoded` to `action`. */
@@ -47,7 +50,14 @@ export function CompetitionForm(props: CompetitionFormProps) {
     onBlur: props.onFieldBlur && (() => props.onFieldBlur!(field)),
   });
   return (
-    <form method="post" action={props.action} class="competition-form" noValidate onSubmit={props.onSubmit}>
+    <form
+      id={props.id}
+      method="post"
+      action={props.action}
+      class="competition-form"
+      noValidate
+      onSubmit={props.onSubmit}
+    >
       {errors[""] && <p class="notice notice-error" role="alert">{errors[""]}</p>}
       <FormField {...control("title")} label="Title" maxLength={100} autoComplete="off" />
       <FormField
@@ -114,6 +124,7 @@ export function CompetitionForm(props: CompetitionFormProps) {
           id="field-privacy"
           name="privacy"
           aria-describedby="field-privacy-hint"
+          disabled={locked.includes("privacy") || undefined}
           onInput={props.onFormInput &&
             ((event: Event) => props.onFormInput!("privacy", (event.currentTarget as HTMLSelectElement).value))}
         >
@@ -122,7 +133,6 @@ export function CompetitionForm(props: CompetitionFormProps) {
         </select>
       </div>
       <input type="hidden" name="timeZone" value={knownTimeZone(values.timeZone)} />
-      {values.formToken && <input type="hidden" name="formToken" value={values.formToken} />}
       <div class="field-row">
         <FormField
           {...control("startDate")}
@@ -137,6 +147,7 @@ export function CompetitionForm(props: CompetitionFormProps) {
             id="field-duration"
             name="duration"
             aria-describedby="field-duration-hint"
+            disabled={locked.includes("endDate") || undefined}
             onInput={props.onFormInput &&
               ((event: Event) => props.onFormInput!("duration", (event.currentTarget as HTMLSelectElement).value))}
           >
@@ -160,12 +171,8 @@ export function CompetitionForm(props: CompetitionFormProps) {
           : "Set by the length above; choose Custom end to pick another."}
         type="datetime-local"
       />
-      {locked.length > 0 && (
-        <p class="hint">The prize is funded, so the prize, its split, the metric and the currency are fixed.</p>
-      )}
-      <button type="submit" disabled={props.pending}>
-        {props.pending ? "Sending…" : props.submitLabel}
-      </button>
+      {locked.length > 0 && props.lockNote && <p class="hint">{props.lockNote}</p>}
+      {props.submitLabel && <button type="submit">{props.submitLabel}</button>}
     </form>
   );
 }

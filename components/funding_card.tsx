@@ -5,7 +5,7 @@
  */
 import type { Competition } from "../lib/competitions/competitions.ts";
 import { formatMoney, type Minor } from "../lib/core/money.ts";
-import { LocalTimeIsland } from "./island_wrappers.ts";
+import { LocalTimeIsland, SubmitButtonIsland } from "./island_wrappers.ts";
 
 /** `<FundedNotice competition={competition} />`: only while a funded prize is held (upcoming or running). */
 export function FundedNotice(props: { competition: Competition }) {
@@ -47,7 +47,7 @@ export function FundCard(props: { competition: Competition; funding: { amount: M
         to the winner once Whop has cleared the funds.
       </p>
       <form method="post" action={`/api/competitions/${competition.id}/fund`}>
-        <button type="submit">Fund {prize} with Whop</button>
+        <SubmitButtonIsland label={`Fund ${prize} with Whop`} pendingLabel="Opening Whop's checkout…" />
       </form>
     </section>
   );

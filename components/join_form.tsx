@@ -4,6 +4,7 @@
  * A refusal that sent the browser back is shown next to the field.
  */
 import type { Competition } from "../lib/competitions/competitions.ts";
+import { SubmitButtonIsland } from "./island_wrappers.ts";
 
 /** The refusal that sent the browser back here (`?joinError=`), announced to screen readers. */
 export function JoinError(props: { message: string }) {
@@ -41,7 +42,7 @@ export function JoinForm(props: { competition: Competition; signedIn: boolean; j
         />
         {joinError && <JoinError message={joinError} />}
       </div>
-      <button type="submit">Connect store and join</button>
+      <SubmitButtonIsland label="Connect store and join" pendingLabel="Opening Shopify…" />
     </form>
   );
 }

@@ -18,13 +18,17 @@ import { isoToZonedInput, zonedInputToIso } from "../components/local_date_time.
 
 /** Props: where to post, the values and server errors to start from, and the rules' settings. */
 export interface CreateFormProps {
+  /** The form's id (the create form's token and button sit outside the island, `form`-attributed to it). */
+  id?: string;
   action: string;
-  submitLabel: string;
+  submitLabel?: string;
   values: CompetitionFormValues;
   errors: FieldErrors;
   /** The shortest allowed competition (the server's `COMPETITION_MIN_DURATION_S`). */
   minDurationS: number;
-  locked?: CompetitionField[];
+  /** Rules shown but not editable, and why. */
+  locked?: readonly string[];
+  lockNote?: string;
 }
 
 /** `<CreateForm action="/competitions/new" submitLabel="Create" values={…} errors={…} minDurationS={3600} />` */
@@ -36,16 +40,9 @@ export default function CreateForm(props: CreateFormProps) {
     clientErrors: {} as FieldErrors,
     checked: new Set<CompetitionField>(),
     edited: new Set<CompetitionField>(),
-    /** Sent: the button waits, so a second click sends nothing (the server would create once anyway). */
-    pending: false,
   }).current;
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
-    // Back on this page from the next (the browser's page cache): it can be sent again.
-    onpageshow = () => {
-      form.pending = false;
-      rerender(0);
-    };
     // The server writes the dates in UTC; in the browser they are the visitor's wall-clock times.
     const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     const from = form.values.timeZone ?? "UTC";
@@ -103,7 +100,6 @@ export default function CreateForm(props: CreateFormProps) {
     const errors = validate();
     rerender(0);
     const first = COMPETITION_FIELDS.find((field) => errors[field]);
-    form.pending = !first;
     if (!first) return;
     event.preventDefault();
     document.getElementById(`field-${first}`)?.focus();
@@ -111,16 +107,17 @@ export default function CreateForm(props: CreateFormProps) {
 
   return (
     <CompetitionForm
+      id={props.id}
       action={props.action}
       submitLabel={props.submitLabel}
       values={form.values}
       errors={{ ...form.serverErrors, ...form.clientErrors }}
       locked={props.locked}
+      lockNote={props.lockNote}
       onFieldInput={onFieldInput}
       onFieldBlur={onFieldBlur}
       onFormInput={onFormInput}
       onSubmit={onSubmit}
-      pending={form.pending}
     />
   );
 }

@@ -53,6 +53,13 @@ Deno.test("form once - three quick clicks on Create draft make one draft, with a
       const drafts = async (title: string) =>
         (await listCompetitionsByCreator(t.kv, CREATOR)).filter((c) => c.title === title).length;
 
+      // A form the page's own checks stop is not sent, and its button does not wait.
+      await page.goto(`${origin}/competitions/new`, { waitUntil: "networkidle" });
+      await page.locator("button[form=create-competition]").click();
+      await page.locator("#field-title-error").waitFor();
+      assert.equal(await page.locator("button[form=create-competition]").isEnabled(), true);
+      assert.equal((await page.locator("button[form=create-competition]").textContent())?.trim(), "Create draft");
+
       // With JavaScript: the first click sends; the button then waits, disabled, and further clicks do nothing.
       // (Playwright waits for a navigation to end before reading the page, so the page reports its button itself.)
       const withJs = `Spring Brawl ${width}`;
@@ -61,7 +68,7 @@ Deno.test("form once - three quick clicks on Create draft make one draft, with a
       const seen: string[] = [];
       page.on("console", (message) => message.text().startsWith("button:") && seen.push(message.text()));
       await page.evaluate(() => {
-        const button = document.querySelector<HTMLButtonElement>("form.competition-form button[type=submit]")!;
+        const button = document.querySelector<HTMLButtonElement>("button[form=create-competition]")!;
         const report = () => console.log(`button:${button.disabled}|${button.textContent}`);
         new MutationObserver(report).observe(button, { attributes: true, childList: true, subtree: true });
         // Two more clicks on this page once it is sent (they die with the page if it is gone by then).
@@ -71,14 +78,14 @@ Deno.test("form once - three quick clicks on Create draft make one draft, with a
             button.click();
           }, 50));
       });
-      const button = page.locator("form.competition-form button[type=submit]");
+      const button = page.locator("button[form=create-competition]");
       const cdp = await context.newCDPSession(page);
       await button.click({ noWaitAfter: true });
       await new Promise((resolve) => setTimeout(resolve, 300));
       const shot = await cdp.send("Page.captureScreenshot", { format: "png" });
       await Deno.writeFile(`tests/artifacts/form_once_pending_${width}.png`, Uint8Array.fromBase64(shot.data));
       await page.waitForURL(/\/competitions\/\w+\/manage$/);
-      assert.ok(seen.includes("button:true|Sending…"), `the button waited: ${seen}`);
+      assert.ok(seen.includes("button:true|Creating the draft…"), `the button waited: ${seen}`);
       assert.deepEqual(posts, ["/competitions/new"], "one post with JavaScript");
       assert.equal(await drafts(withJs), 1);
 
