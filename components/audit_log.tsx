@@ -37,7 +37,7 @@ function AuditLog(props: { entries: AuditEntry[] }) {
               <td>{entry.by}</td>
               <td>
                 {entry.action === "disqualified" ? "Disqualified" : "Reinstated"} {entry.displayName}{" "}
-                <span class="muted">{entry.shop}</span>
+                {entry.shop && <span class="muted">{entry.shop}</span>}
               </td>
               <td>{entry.reason}</td>
             </tr>

@@ -344,8 +344,11 @@ Deno.test("fair - the API round-trips prizeSplit and metric, and names each issu
     userId: CREATOR,
     json: { prizeSplit: [100] },
   });
-  assert.equal(locked.status, 400, "a funded competition's split is locked");
-  assert.match((await locked.json()).issues[0].message, /its split, the metric and the currency can no longer change/);
+  assert.equal(locked.status, 409, "a funded competition's split is locked");
+  assert.match(
+    (await locked.json()).error,
+    /^prizeSplit can no longer change\. The prize is funded, so the rules are locked/,
+  );
 
   const bad: [unknown, string][] = [
     [[60, 30], "The shares add up to 90%; they must add up to 100%."],

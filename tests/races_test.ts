@@ -24,8 +24,8 @@ import { activeCompetition, type ActiveCompetitionOptions } from "../testing/fix
 import { orderAt } from "../testing/orders.ts";
 import { draftCompetition, HOUR } from "../testing/page_fixtures.ts";
 import { type Competition, getCompetition, updateCompetition } from "../lib/competitions/competitions.ts";
+import { CannotJoinError } from "../lib/competitions/join_rules.ts";
 import {
-  CannotJoinError,
   createParticipant,
   listParticipants,
   type Participant,

@@ -12,8 +12,10 @@
  * - edit, cancel, disqualify, reinstate, join start: first a competition the
  *   caller may not see (another's private one, a community's they are not
  *   in) is 404, as for every read; then the domain function decides
- *   (creator only, and the status rules, inside its atomic commit), or for
- *   a join the per-user limit and Shopify's install redirect.
+ *   (creator only, and the status rules, inside its atomic commit).
+ * - join start, after that: the per-user limit, then the store at once when
+ *   it is the user's connected store, else a ticket for a window of its own
+ *   (from Whop's frame), else Shopify's install redirect.
  * - fund: one surface only, already one function: `createFundingCheckout`
  *   (`lib/whop/funding.ts`).
  *
@@ -26,9 +28,13 @@ import { ForbiddenError, ValidationError } from "../core/errors.ts";
 import { RATE_LIMITS, RateLimiter } from "../web/rate_limit.ts";
 import { oncePerForm } from "../web/form_once.ts";
 import { assertCommunityAdmin, assertMaySee } from "../whop/access.ts";
+import { isWhopCurrency } from "../whop/currencies.ts";
 import { cancelAndRefund, type Refund } from "../whop/refunds.ts";
-import { beginJoin, type JoinDeps, type JoinStart } from "../shopify/join.ts";
-import { type Competition, editCompetition, getCompetition, getVisibleCompetition, saveDraft } from "./competitions.ts";
+import { beginJoin, joinConnectedStore, type JoinDeps, type JoinRequest } from "../shopify/join.ts";
+import { issueJoinTicket } from "../shopify/join_tickets.ts";
+import type { BrowserRequest, OAuthStart } from "../shopify/oauth.ts";
+import { type Competition, getCompetition, getVisibleCompetition, saveDraft } from "./competitions.ts";
+import { editCompetition } from "./editing.ts";
 import { setDisqualification } from "./disqualification.ts";
 import { type CompetitionInput, experienceIdOf } from "./input.ts";
 import { parseCompetitionInput } from "./written_input.ts";
@@ -47,6 +53,12 @@ export interface ActionDeps {
   /** Delivers notifications through Whop (a disqualified store is told); in-app only when absent. */
   sendNotification?: NotificationSender;
 }
+
+/** How a join goes on: the store entered at once, Shopify's install page, or a ticket for a window of its own. */
+export type JoinOutcome =
+  | { kind: "joined"; participant: Participant }
+  | { kind: "authorize"; start: OAuthStart }
+  | { kind: "ticket"; ticket: string; shop: string };
 
 /** Which store, in which competition. */
 export interface StoreRef {
@@ -80,7 +92,11 @@ export async function getOwnCompetition(
  */
 export function competitionActions(deps: ActionDeps) {
   const limiter = new RateLimiter(deps.kv, deps.now);
-  const rules = () => ({ now: deps.now(), minDurationS: deps.config.competitionMinDurationS });
+  const rules = () => ({
+    now: deps.now(),
+    minDurationS: deps.config.competitionMinDurationS,
+    acceptsCurrency: isWhopCurrency,
+  });
 
   /** The input as it would be stored; a refused input still has its community authorised first. */
   async function authorisedInput(userId: string, body: unknown): Promise<CompetitionInput> {
@@ -150,17 +166,23 @@ export function competitionActions(deps: ActionDeps) {
     },
 
     /**
-     * Starts joining with a store: Shopify's install page to redirect to.
-     * Throws `RateLimitedError` past the per-user limit, else what
-     * `beginJoin` throws (a bad shop, a closed competition, a second join).
+     * Joins with a store: at once when it is the user's connected store
+     * (no OAuth), else a ticket when `inFrame` (the browser is in Whop's
+     * frame, where Shopify's cookie cannot be kept), else Shopify's install
+     * page to redirect to. Throws `RateLimitedError` past the per-user limit,
+     * else what `checkJoin` throws (a bad shop, a closed competition, a
+     * second join) or the currency refusal.
      */
     async startJoin(
       shopify: JoinDeps,
-      request: { competitionId: string; userId: string; shop: unknown; userAgent: string; requestUrl: string },
-    ): Promise<JoinStart> {
+      request: JoinRequest & BrowserRequest & { inFrame: boolean },
+    ): Promise<JoinOutcome> {
       await visible(request.competitionId, request.userId);
       await limiter.consume(RATE_LIMITS.joinAttempts, request.userId);
-      return beginJoin(shopify, request);
+      const participant = await joinConnectedStore(shopify, request);
+      if (participant) return { kind: "joined", participant };
+      if (request.inFrame) return { kind: "ticket", ...await issueJoinTicket(shopify, request) };
+      return { kind: "authorize", start: await beginJoin(shopify, request) };
     },
   };
 

@@ -2,22 +2,7 @@ import assert from "node:assert/strict";
 import { decidePlaces, rankRows, readLeaderboard, toEntries } from "./leaderboard.ts";
 import { activeCompetition } from "../../testing/fixtures.ts";
 import { recordOrder } from "./revenue.ts";
-import { type Participant, updateParticipant } from "./participants.ts";
-import type { Minor } from "../core/money.ts";
-
-/** Records a growth store's baseline once, as the store's history read does (`lib/shopify/sync.ts`). */
-function setGrowthBaseline(kv: Deno.Kv, id: string, baseline: Minor, now: number): Promise<Participant> {
-  return updateParticipant(
-    kv,
-    id,
-    now,
-    "leaderboard",
-    (current) =>
-      current.ranking?.metric === "growth" && current.ranking.baseline === null
-        ? { ...current, ranking: { ...current.ranking, baseline } }
-        : null,
-  );
-}
+import { setGrowthBaseline } from "./participants.ts";
 import { readRaceLines } from "./race_series.ts";
 import type { LeaderboardRow } from "./participants.ts";
 import { createCompetition } from "./competitions.ts";

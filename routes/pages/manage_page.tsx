@@ -10,15 +10,17 @@
  */
 import { type Context, Hono } from "hono";
 import type { AppDeps, AppEnv } from "../_env.ts";
-import { type Competition, lockedFields } from "../../lib/competitions/competitions.ts";
+import { type Competition } from "../../lib/competitions/competitions.ts";
+import { lockedFields } from "../../lib/competitions/editing.ts";
 import { competitionView } from "../../lib/competitions/views.ts";
 import { competitionActions, getOwnCompetition } from "../../lib/competitions/actions.ts";
 import { managePageView } from "../../lib/competitions/page_views/manage.ts";
-import { ValidationError } from "../../lib/core/errors.ts";
+import { ConflictError, ValidationError } from "../../lib/core/errors.ts";
 import { formatMoney } from "../../lib/core/money.ts";
 import { requireUserId, signedIn } from "../../lib/web/middleware/caller.ts";
 import { fieldsOf, validForm, validQuery } from "../../lib/web/validate.ts";
 import {
+  COMPETITION_FIELDS,
   competitionFormSchema,
   type CompetitionFormValues,
   competitionFormValues,
@@ -27,6 +29,7 @@ import {
   formValuesToInput,
 } from "../../components/competition_form_values.ts";
 import { CreateFormIsland } from "../../components/island_wrappers.ts";
+import { CompetitionForm } from "../../components/competition_form.tsx";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { SandboxTools } from "../../components/sandbox_tools.tsx";
 import { EmbedSnippet } from "../../components/embed_snippet.tsx";
@@ -78,14 +81,30 @@ async function renderManage(
         {view.editable && (
           <section class="card form-card" aria-labelledby="edit-heading">
             <h2 id="edit-heading">Edit the rules</h2>
-            <CreateFormIsland
-              action={`/competitions/${competition.id}/manage/edit`}
-              submitLabel="Save changes"
-              values={form?.values ?? competitionFormValues(view.rules)}
-              errors={form?.errors ?? {}}
-              minDurationS={deps.config.competitionMinDurationS}
-              locked={view.locked}
-            />
+            {competition.status === "DRAFT"
+              ? (
+                <CreateFormIsland
+                  action={`/competitions/${competition.id}/manage/edit`}
+                  submitLabel="Save changes"
+                  values={form?.values ?? competitionFormValues(view.rules)}
+                  errors={form?.errors ?? {}}
+                  minDurationS={deps.config.competitionMinDurationS}
+                  locked={view.locked}
+                  lockNote={view.lockNote}
+                />
+              )
+              : (
+                // Funded, only the title and description can change: the form needs no checks in the browser (the
+                // server's answer shows any message next to its field), so the page ships no form island.
+                <CompetitionForm
+                  action={`/competitions/${competition.id}/manage/edit`}
+                  submitLabel="Save changes"
+                  values={form?.values ?? competitionFormValues(view.rules)}
+                  errors={form?.errors ?? {}}
+                  locked={view.locked}
+                  lockNote={view.lockNote}
+                />
+              )}
           </section>
         )}
         <SandboxTools sandbox={deps.config.sandbox} competition={competition} now={view.now} />
@@ -125,7 +144,7 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
     .post("/competitions/:id/manage/edit", signedIn, validForm(competitionFormSchema()), async (c) => {
       const competition = await loadOwnCompetition(c, deps);
       const values: CompetitionFormValues = c.req.valid("form");
-      // A funded competition's locked fields are disabled in the form, so they are not sent: they keep their value.
+      // Locked rules are disabled in the form, so they are not sent: they keep their value.
       const locked = lockedFields(competition);
       const editable = Object.fromEntries(
         Object.entries(values).filter(([field]) => !(locked as string[]).includes(field)),
@@ -133,9 +152,14 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
       try {
         await actions.edit(competition.id, requireUserId(c), formValuesToInput(editable));
       } catch (error) {
+        // Locked since the form was shown (a checkout made or a payment applied meanwhile): the page says why.
+        if (error instanceof ConflictError) {
+          return renderManage(c, deps, await loadOwnCompetition(c, deps), { actionError: error.message });
+        }
         if (!(error instanceof ValidationError)) throw error;
         const stored = competitionFormValues(competitionView(competition));
-        for (const field of locked) values[field] = stored[field];
+        for (const field of COMPETITION_FIELDS) if ((locked as string[]).includes(field)) values[field] = stored[field];
+        if (locked.includes("privacy")) values.privacy = stored.privacy;
         return renderManage(c, deps, competition, { form: { values, errors: formErrorsOf(error) } });
       }
       return c.redirect(`/competitions/${competition.id}/manage?saved`, 303);

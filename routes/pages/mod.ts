@@ -5,10 +5,13 @@ import { browseRoutes } from "./browse_page.tsx";
 import { newCompetitionRoutes } from "./new_competition_page.tsx";
 import { competitionPageRoutes } from "./competition_page.tsx";
 import { manageRoutes } from "./manage_page.tsx";
+import { fundingRoutes } from "./funding_page.tsx";
 import { dashboardRoutes } from "./dashboard_page.tsx";
 import { myCompetitionsRoutes } from "./my_competitions_page.tsx";
 import { signinRoutes } from "./signin_page.tsx";
 import { experienceRoutes } from "./experience_page.tsx";
+import { shopifyPageRoutes } from "./shopify_pages.tsx";
+import { storesRoutes } from "./stores_page.tsx";
 
 /** The page routes; mount with `app.route("/", pageRoutes(deps))`. */
 export function pageRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -19,10 +22,13 @@ export function pageRoutes(deps: AppDeps): Hono<AppEnv> {
       newCompetitionRoutes,
       competitionPageRoutes,
       manageRoutes,
+      fundingRoutes,
       dashboardRoutes,
       myCompetitionsRoutes,
       signinRoutes,
       experienceRoutes,
+      shopifyPageRoutes,
+      storesRoutes,
     ]
   ) {
     pages.route("/", routes(deps));
