@@ -10,7 +10,7 @@ import { competitionInputSchema, type InputRules } from "../lib/competitions/inp
 import { describeSplit } from "../lib/competitions/prize_split.ts";
 import type { FieldIssue } from "../lib/core/errors.ts";
 import { isCurrency, parseMoney } from "../lib/core/money.ts";
-import { formatDateTime } from "../lib/web/viewer_clock.ts";
+import { formatDateTime } from "../lib/web/time_text.ts";
 import { isoToZonedInput, knownTimeZone, nextFullHour, zonedInputToIso } from "./local_date_time.ts";
 
 /** The form's fields, in order. */
@@ -42,6 +42,8 @@ export type CompetitionFormValues = Record<CompetitionField, string> & {
   privacy?: string;
   /** The Whop community the competition is created in (the experience view sets it; the API may send it). */
   experienceId?: string;
+  /** A create form's one-time token (`lib/web/form_once.ts`): the same form sent twice creates once. */
+  formToken?: string;
 };
 
 /** The message to show next to each field; `""` for the form as a whole. */
@@ -102,6 +104,7 @@ export function splitToText(split: readonly number[]): string {
  */
 export function competitionFormSchema() {
   const text = (fallback: string) => z.catch(z.string(), fallback);
+  const optional = z.catch(z.optional(z.string()), undefined);
   return z.object({
     ...Object.fromEntries(COMPETITION_FIELDS.map((field) => [field, text("")])) as Record<
       CompetitionField,
@@ -110,7 +113,8 @@ export function competitionFormSchema() {
     timeZone: text("UTC"),
     duration: text("custom"),
     privacy: z.catch(z.enum(["open", "ranks"]), "open"),
-    experienceId: z.catch(z.optional(z.string()), undefined),
+    experienceId: optional,
+    formToken: optional,
   });
 }
 

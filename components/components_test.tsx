@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { renderToString } from "preact-render-to-string";
 import { formatDecimalMoney, ordinal } from "./format.ts";
-import { formatUtc, ViewerClockContext } from "../lib/web/viewer_clock.ts";
+import { ViewerClockContext } from "../lib/web/viewer_clock.ts";
+import { formatUtc } from "../lib/web/time_text.ts";
 import { niceCeiling, RaceChart, seriesColours, stepPath, timeTicks, xDomain } from "./race_chart.tsx";
 import { ElapsedBar, elapsedPercent } from "./elapsed_bar.tsx";
 import { LeaderboardTable } from "./leaderboard_table.tsx";

@@ -1,6 +1,6 @@
 /**
  * Formatting shared by pages and islands: money from decimal strings and
- * ranks (times: `lib/web/viewer_clock.ts`). Pure, so it runs on the server
+ * ranks (times: `lib/web/time_text.ts`, `lib/web/viewer_clock.ts`). Pure, so it runs on the server
  * and in the browser alike.
  */
 

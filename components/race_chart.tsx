@@ -5,9 +5,7 @@
  * styles). Pure, so the live island renders it too.
  */
 
-import { useContext } from "preact/hooks";
 import { RACE_CHART_STORES, type RaceLine, type RaceMetric } from "../lib/competitions/race_line.ts";
-import { ViewerClockContext } from "../lib/web/viewer_clock.ts";
 
 export { RACE_CHART_STORES, type RaceLine };
 
@@ -28,10 +26,7 @@ export interface RaceChartProps {
   untilMs: number;
   /** The signed-in owner's store, drawn thicker and named "You" in the legend. */
   youParticipantId?: string;
-  /**
-   * The zone the time ticks are written in (the reader's); default the page's
-   * reader clock's, and without one the time since the start ("+2h").
-   */
+  /** The zone the time ticks are written in (the reader's); without one, the time since the start ("+2h"). */
   timeZone?: string;
   /** What the lines are; default revenue. */
   metric?: RaceMetric;
@@ -165,8 +160,7 @@ export function RaceChart(props: RaceChartProps) {
     ? new Intl.NumberFormat("en-US", { style: "currency", currency })
     : new Intl.NumberFormat("en-US", { maximumFractionDigits: metric === "growth" ? 1 : 0 });
   const valueLabel = (value: number) => exact.format(value) + (metric === "growth" ? "%" : "");
-  const pageClock = useContext(ViewerClockContext);
-  const timeZone = props.timeZone ?? pageClock.timeZone;
+  const timeZone = props.timeZone;
   const ticks = timeTicks(fromMs, toMs, 5, timeZone ? 0 : startMs);
   const clockFormat = timeZone &&
     new Intl.DateTimeFormat(

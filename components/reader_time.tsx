@@ -1,14 +1,12 @@
 /**
- * A time in the reader's zone inside an island's own markup: the local-time
- * component written with the reader clock in context (the page's on the
- * server, the island's props in the browser), without the island wrapper,
- * so an island that renders it does not bundle every other island.
+ * A time in the reader's zone inside an island's own markup, written with
+ * the reader clock it is given: the page's on the server, the island's in
+ * the browser (which learns the browser's zone once it runs). A prop, not a
+ * context, so no island bundles Preact's context for it.
  */
-import { useContext } from "preact/hooks";
-import LocalTime from "../islands/local_time.tsx";
-import { ViewerClockContext } from "../lib/web/viewer_clock.ts";
+import { readableTime, type ViewerClock } from "../lib/web/viewer_clock.ts";
 
-/** `<ReaderTime iso={order.createdAt} />` */
-export function ReaderTime(props: { iso: string }) {
-  return <LocalTime iso={props.iso} clock={useContext(ViewerClockContext)} />;
+/** `<ReaderTime iso={order.createdAt} clock={clock} />` */
+export function ReaderTime(props: { iso: string; clock: ViewerClock }) {
+  return <time dateTime={props.iso}>{readableTime(props.iso, props.clock.timeZone, props.clock.now)}</time>;
 }

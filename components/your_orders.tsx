@@ -10,6 +10,7 @@ import type { NotCountedReason } from "../lib/competitions/stored_order.ts";
 import type { FlagReason } from "../lib/competitions/order_rules.ts";
 import { formatMoney } from "../lib/core/money.ts";
 import { ReaderTime } from "./reader_time.tsx";
+import type { ViewerClock } from "../lib/web/viewer_clock.ts";
 
 const WHY_NOT: Record<NotCountedReason, string> = {
   test: "No: a test order",
@@ -46,8 +47,13 @@ export function countsText(order: OwnOrder, disqualified = false): string {
   return order.counted ? "Yes" : "No";
 }
 
-/** `<YourOrders orders={…} currency="USD" shown={100} />`; `disqualified`: the store is out of the ranking. */
-export function YourOrders(props: { orders: OwnOrder[]; currency: string; shown: number; disqualified?: boolean }) {
+/**
+ * `<YourOrders orders={…} currency="USD" shown={100} clock={clock} />`; `disqualified`: the store is out of the
+ * ranking.
+ */
+export function YourOrders(
+  props: { orders: OwnOrder[]; currency: string; shown: number; clock: ViewerClock; disqualified?: boolean },
+) {
   const { orders, currency, disqualified } = props;
   return (
     <section class="card your-orders" aria-labelledby="your-orders-heading">
@@ -73,7 +79,7 @@ export function YourOrders(props: { orders: OwnOrder[]; currency: string; shown:
               <tr key={order.orderId} class={order.counted && !disqualified ? undefined : "order-not-counted"}>
                 <th scope="row" title={`Shopify order id ${order.orderId}`}>{order.name ?? `#${order.orderId}`}</th>
                 <td data-label="Placed">
-                  <ReaderTime iso={order.createdAt} />
+                  <ReaderTime iso={order.createdAt} clock={props.clock} />
                 </td>
                 <td class="num" data-label="Counts for">{formatMoney(disqualified ? 0 : order.amount, currency)}</td>
                 <td data-label="Counts?">{countsText(order, disqualified)}</td>

@@ -45,7 +45,9 @@ Deno.test("your orders - each held, flagged, capped or decided order says why, i
     ],
   ];
   for (const [input, text] of cases) assert.equal(countsText(input), text, input.orderId);
-  const html = renderToString(<YourOrders orders={cases.map(([o]) => o)} currency="USD" shown={100} />);
+  const html = renderToString(
+    <YourOrders orders={cases.map(([o]) => o)} currency="USD" shown={100} clock={{ timeZone: "UTC", now: 0 }} />,
+  );
   assert.match(html, /Held: the payment is still pending/);
   assert.match(html, /excluded by the creator/);
 });

@@ -7,7 +7,9 @@
  */
 import type { SyncProgress } from "../lib/competitions/participants.ts";
 import type { OwnStoreView } from "../lib/competitions/own_store.ts";
+import SubmitButton from "../islands/submit.tsx";
 import { ReaderTime } from "./reader_time.tsx";
+import type { ViewerClock } from "../lib/web/viewer_clock.ts";
 
 const SYNC_LABEL: Record<SyncProgress["state"], string> = {
   pending: "Waiting to fetch your orders",
@@ -16,9 +18,9 @@ const SYNC_LABEL: Record<SyncProgress["state"], string> = {
   failed: "Sync failed",
 };
 
-/** The signed-in store owner's own entry: `<YourStore store={ownStore} canReconnect />`. */
-export function YourStore(props: { store: OwnStoreView; canReconnect: boolean }) {
-  const { store } = props;
+/** The signed-in store owner's own entry: `<YourStore store={ownStore} canReconnect clock={clock} />`. */
+export function YourStore(props: { store: OwnStoreView; canReconnect: boolean; clock: ViewerClock }) {
+  const { store, clock } = props;
   const { sync } = store;
   const disconnected = store.connection === "disconnected";
   const shop = store.shop && (
@@ -35,7 +37,8 @@ export function YourStore(props: { store: OwnStoreView; canReconnect: boolean })
           <div class="notice notice-error your-store-out" role="status">
             <p>
               <strong>{store.displayName}</strong>
-              {shop} was <strong>disqualified</strong> by the creator (<ReaderTime iso={store.disqualified.at} />).
+              {shop} was <strong>disqualified</strong>{" "}
+              by the creator (<ReaderTime iso={store.disqualified.at} clock={clock} />).
             </p>
             <p>Reason given: {store.disqualified.reason}</p>
             <p>Its orders do not count while it is out of the ranking.</p>
@@ -52,7 +55,7 @@ export function YourStore(props: { store: OwnStoreView; canReconnect: boolean })
           <span class="tag tag-warning">store disconnected</span> CartBrawl no longer has access to this store's orders
           {store.disconnectedAt && (
             <>
-              {" "}(since <ReaderTime iso={store.disconnectedAt} />)
+              {" "}(since <ReaderTime iso={store.disconnectedAt} clock={clock} />)
             </>
           )}, so new orders do not count until it is connected again.
         </p>
@@ -60,7 +63,8 @@ export function YourStore(props: { store: OwnStoreView; canReconnect: boolean })
       {disconnected && props.canReconnect && store.shop && (
         <form method="post" action={`/api/competitions/${store.competitionId}/join`}>
           <input type="hidden" name="shop" value={store.shop} />
-          <button type="submit">Reconnect {store.displayName}</button>
+          {/* Inside the owner's island: the waiting button as a component, not an island of its own. */}
+          <SubmitButton label={`Reconnect ${store.displayName}`} pendingLabel="Connecting…" />
         </form>
       )}
       <dl class="facts sync-progress">
@@ -80,7 +84,7 @@ export function YourStore(props: { store: OwnStoreView; canReconnect: boolean })
         <div>
           <dt>Last synced</dt>
           <dd class="sync-last">
-            {sync.lastSyncedAt ? <ReaderTime iso={sync.lastSyncedAt} /> : "not yet"}
+            {sync.lastSyncedAt ? <ReaderTime iso={sync.lastSyncedAt} clock={clock} /> : "not yet"}
           </dd>
         </div>
       </dl>

@@ -3,9 +3,9 @@
  * then follows the competition's event stream: rows keyed by participant are
  * updated in place, rows that change rank slide to their new place (FLIP with
  * the Web Animations API, which the CSP allows) and flash, and a polite live
- * region announces each rank change. Under privacy mode the stream carries
- * the strangers' view; a viewer who sees more (the creator, a store owner)
- * reads their own view on each change.
+ * region announces each rank change. Under privacy mode the strangers'
+ * stream carries the strangers' view; a viewer who sees more (the creator, a
+ * store owner) follows their own stream, whose frames carry it.
  */
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { LeaderboardTable, type RankMove } from "../components/leaderboard_table.tsx";
@@ -13,7 +13,8 @@ import { ordinal } from "../components/format.ts";
 import { winnerFigure } from "../components/winner_figure.ts";
 import { competitionFeed } from "./competition_feed.ts";
 import type { ConnectionState, LeaderboardJson } from "./live_stream.ts";
-import { browserTimeZone, readableTime, type ViewerClock } from "../lib/web/viewer_clock.ts";
+import { readableTime, type ViewerClock } from "../lib/web/viewer_clock.ts";
+import { browserTimeZone } from "../lib/web/time_text.ts";
 
 /** Props: the JSON of `GET /api/competitions/:id/leaderboard`, the viewer's store, and the server's reader clock. */
 export type LiveLeaderboardProps = LeaderboardJson & { youParticipantId?: string; clock?: ViewerClock };
@@ -66,39 +67,6 @@ const PILL: Record<ConnectionState | "static", string> = {
   ended: "Final",
 };
 
-/**
- * Whether this viewer sees figures the shared live stream hides (privacy mode:
- * the creator, or a store owner with their own figure): the server rendered
- * some figure the stream's frames do not carry.
- */
-export function seesOwnFigures(board: LeaderboardJson): boolean {
-  return board.competition.privacy === "ranks" && board.entries.some((entry) => entry.revenue !== undefined);
-}
-
-/**
- * The board with the owner's own figures in its entry (privacy mode: the
- * shared frames hide them; the owner's own stream sends them).
- */
-export function withOwnFigures(
-  board: LeaderboardJson,
-  participantId: string,
-  own: { figures: Partial<LeaderboardJson["entries"][number]> } | null,
-): LeaderboardJson {
-  if (!own || board.competition.privacy !== "ranks") return board;
-  const entries = board.entries.map((entry) =>
-    entry.participantId === participantId ? { ...entry, ...own.figures } : entry
-  );
-  return { ...board, entries };
-}
-
-/** The creator's own leaderboard (with the figures they may see), or undefined when it could not be read. */
-async function ownBoard(competitionId: string): Promise<LeaderboardJson | undefined> {
-  const response = await fetch(`/api/competitions/${encodeURIComponent(competitionId)}/leaderboard`, {
-    credentials: "same-origin",
-  }).catch(() => undefined);
-  return response?.ok ? await response.json() : undefined;
-}
-
 /** The leaderboard that updates itself; `<LiveLeaderboard {...leaderboardJson} />`. */
 export default function LiveLeaderboard(props: LiveLeaderboardProps) {
   // Plain hooks, no signals: a live page ships no state library.
@@ -118,19 +86,9 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
     const mine = props.youParticipantId;
     const feed = competitionFeed(props.competition.id, mine !== undefined);
     let clear: ReturnType<typeof setTimeout> | undefined;
-    // Privacy mode: an owner's figures come on its own stream; the creator reads its own board on each change.
-    const readsOwnBoard = mine === undefined && seesOwnFigures(props);
-    let latest = 0; // a slower read of the own board never overwrites a newer one
     const stopConnection = feed.connection.subscribe(setConnection);
-    const show = async (frame: LeaderboardJson | null) => {
-      if (!frame) return;
-      const sequence = ++latest;
-      const next = readsOwnBoard
-        ? await ownBoard(props.competition.id) ?? frame
-        : mine
-        ? withOwnFigures(frame, mine, feed.own.value)
-        : frame;
-      if (sequence !== latest) return;
+    const stopBoard = feed.leaderboard.subscribe((next) => {
+      if (!next) return;
       const change = rankChanges(shown.current.entries, next.entries);
       shown.current = next;
       setBoard(next);
@@ -140,13 +98,10 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
         clearTimeout(clear);
         clear = setTimeout(() => setMoves({}), HIGHLIGHT_MS);
       }
-    };
-    const stopBoard = feed.leaderboard.subscribe(show);
-    const stopOwn = feed.own.subscribe(() => show(feed.leaderboard.value));
+    });
     return () => {
       stopConnection();
       stopBoard();
-      stopOwn();
       clearTimeout(clear);
     };
   }, [props.competition.id]);

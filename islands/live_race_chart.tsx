@@ -8,7 +8,8 @@ import { RACE_CHART_STORES, RaceChart, type RaceChartProps, type RaceLine } from
 import { chartValue } from "../lib/competitions/race_line.ts";
 import { competitionFeed } from "./competition_feed.ts";
 import type { LeaderboardJson } from "./live_stream.ts";
-import { browserTimeZone, type ViewerClock } from "../lib/web/viewer_clock.ts";
+import type { ViewerClock } from "../lib/web/viewer_clock.ts";
+import { browserTimeZone } from "../lib/web/time_text.ts";
 
 /** Props: the chart's initial data, the competition it follows, and the server's reader clock. */
 export interface LiveRaceChartProps extends RaceChartProps {

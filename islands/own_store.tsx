@@ -10,7 +10,8 @@ import { useEffect, useState } from "preact/hooks";
 import { YourStore } from "../components/your_store.tsx";
 import { YourOrders } from "../components/your_orders.tsx";
 import type { OwnStoreView } from "../lib/competitions/own_store.ts";
-import { type ViewerClock, ViewerClockContext } from "../lib/web/viewer_clock.ts";
+import type { ViewerClock } from "../lib/web/viewer_clock.ts";
+import { browserTimeZone } from "../lib/web/time_text.ts";
 import { competitionFeed } from "./competition_feed.ts";
 
 /** Props: which panel, the store as the server rendered it, and how the page shows it. */
@@ -31,20 +32,22 @@ export interface OwnStoreProps {
 export default function OwnStore(props: OwnStoreProps) {
   // Plain hooks, no signals: a live page ships no state library.
   const [store, setStore] = useState(props.store);
+  const [clock, setClock] = useState(props.clock ?? { now: Date.now() });
+  // The server wrote the times in the zone the reader's browser said before (or relative); now it is known.
+  useEffect(() => setClock((known) => ({ ...known, timeZone: browserTimeZone() })), []);
   useEffect(() => {
     if (!props.live) return;
     return competitionFeed(props.store.competitionId, true).own.subscribe((next) => next && setStore(next));
   }, [props.store.competitionId, props.live]);
-  return (
-    <ViewerClockContext.Provider value={props.clock ?? { now: Date.now() }}>
-      {props.part === "store" ? <YourStore store={store} canReconnect={props.canReconnect} /> : (
-        <YourOrders
-          orders={store.orders}
-          currency={props.currency}
-          shown={props.shown}
-          disqualified={store.disqualified !== undefined}
-        />
-      )}
-    </ViewerClockContext.Provider>
-  );
+  return props.part === "store"
+    ? <YourStore store={store} canReconnect={props.canReconnect} clock={clock} />
+    : (
+      <YourOrders
+        orders={store.orders}
+        currency={props.currency}
+        shown={props.shown}
+        clock={clock}
+        disqualified={store.disqualified !== undefined}
+      />
+    );
 }

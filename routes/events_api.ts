@@ -11,6 +11,7 @@ import { findParticipantOfUser } from "../lib/competitions/participants.ts";
 import { NotFoundError } from "../lib/core/errors.ts";
 import { createLiveHub } from "../lib/live/hub.ts";
 import { requireUserId } from "../lib/web/middleware/caller.ts";
+import { liveViewerOf } from "../lib/competitions/views.ts";
 
 /** Headers of every event stream: no caching, no proxy buffering. */
 const EVENT_STREAM_HEADERS = {
@@ -32,13 +33,15 @@ export function eventsApiRoutes(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>()
     .get("/api/competitions/:id/events", async (c) => {
       const competition = await getVisibleCompetition(deps.kv, c.req.param("id"), c.var.userId);
-      return c.body(hub.open(competition.id), 200, EVENT_STREAM_HEADERS);
+      const viewerId = await liveViewerOf(deps.kv, competition, c.var.userId);
+      return c.body(hub.open(competition.id, viewerId), 200, EVENT_STREAM_HEADERS);
     })
     .get("/api/competitions/:id/my-events", async (c) => {
       const userId = requireUserId(c);
       const competition = await getVisibleCompetition(deps.kv, c.req.param("id"), userId);
       const participant = await findParticipantOfUser(deps.kv, userId, competition.id);
       if (!participant) throw new NotFoundError("You have no store in this competition.");
-      return c.body(hub.open(competition.id, participant.id), 200, EVENT_STREAM_HEADERS);
+      const viewerId = await liveViewerOf(deps.kv, competition, userId);
+      return c.body(hub.open(competition.id, viewerId, participant.id), 200, EVENT_STREAM_HEADERS);
     });
 }

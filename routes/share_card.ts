@@ -12,7 +12,7 @@ import { assertPubliclyVisible } from "../lib/competitions/privacy.ts";
 import { formatMoney } from "../lib/core/money.ts";
 import { type ShareCardData, shareCardImage, shareCardSvg } from "../lib/web/share_card.ts";
 import { formatDecimalMoney } from "../components/format.ts";
-import { formatUtc } from "../lib/web/viewer_clock.ts";
+import { formatUtc } from "../lib/web/time_text.ts";
 
 /** The line under the title: the prize and where the race is. */
 export function cardSubtitle(competition: Competition): string {

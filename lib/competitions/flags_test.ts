@@ -8,7 +8,7 @@ import { listAuditLog } from "./disqualification.ts";
 import { decideFlag, listFlags, remindUndecidedFlags } from "./flags.ts";
 import type { Competition } from "./competitions.ts";
 import { type Notification, notificationText } from "./notifications.ts";
-import { formatDateTime } from "../web/viewer_clock.ts";
+import { formatDateTime } from "../web/time_text.ts";
 import { type OrderDelivery, recordOrder } from "./revenue.ts";
 import type { StoredOrder } from "./stored_order.ts";
 
@@ -122,7 +122,7 @@ Deno.test("flags - the reminder comes once, from a day before the results freeze
   assert.equal(await remindUndecidedFlags(kv, threeDays, end + 48 * 3600_000, send), true);
   assert.equal(await remindUndecidedFlags(kv, threeDays, end + 49 * 3600_000, send), false, "once");
   assert.deepEqual(sent, [
-    `Holiday Cup: 1 order to review before ${
+    `“Holiday Cup”: 1 order to review before ${
       formatDateTime(new Date(end + 3 * 86_400_000).toISOString(), "Asia/Tokyo")
     }`,
   ]);

@@ -13,8 +13,8 @@ export interface LiveLeaderboard {
   competition: { status: string; participantCount: number; winner?: unknown };
 }
 
-/** Builds the leaderboard JSON of a competition. */
-export type RenderLeaderboard = (competition: Competition) => Promise<LiveLeaderboard>;
+/** Builds the leaderboard JSON of a competition as `viewerId` may see it (undefined: a stranger). */
+export type RenderLeaderboard = (competition: Competition, viewerId?: string) => Promise<LiveLeaderboard>;
 
 /** Builds a store owner's own panels (`own` events) from its participant record. */
 export type RenderOwnStore = (competition: Competition, participant: Participant) => Promise<unknown>;

@@ -8,6 +8,7 @@
  * Pure and dependency-light: islands read it too.
  */
 import { createContext } from "preact";
+import { formatDateTime } from "./time_text.ts";
 
 /** The reader's zone (IANA name) when known, and the render's instant (epoch ms). */
 export interface ViewerClock {
@@ -36,41 +37,6 @@ export function readTimeZone(value: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The browser's own time zone. */
-export function browserTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
-}
-
-/**
- * A date-time for people in `timeZone`, with the zone named, e.g.
- * `"Dec 2, 2026, 00:00 UTC"` or `"Dec 1, 2026, 16:00 PST"`; 24-hour clock,
- * as the forms use.
- * @example formatDateTime("2026-12-02T00:00:00Z", "America/Los_Angeles") // "Dec 1, 2026, 16:00 PST"
- */
-export function formatDateTime(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZone,
-    timeZoneName: "short",
-  }).formatToParts(new Date(iso));
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
-  return `${part("month")} ${part("day")}, ${part("year")}, ${part("hour")}:${part("minute")} ${part("timeZoneName")}`;
-}
-
-/**
- * A date-time in UTC, e.g. `"Dec 2, 2026, 00:00 UTC"`: for readers with no
- * zone at all (a share card's image, a notification to someone never seen).
- * @example formatUtc("2026-12-02T00:00:00Z")
- */
-export function formatUtc(iso: string): string {
-  return formatDateTime(iso, "UTC");
 }
 
 const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [

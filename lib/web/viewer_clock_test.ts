@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { h } from "preact";
 import { useContext } from "preact/hooks";
-import { formatDateTime, readableTime, readTimeZone, relativeTime, ViewerClockContext } from "./viewer_clock.ts";
+import { readableTime, readTimeZone, relativeTime, ViewerClockContext } from "./viewer_clock.ts";
+import { formatDateTime } from "./time_text.ts";
 import { renderPage } from "./render.tsx";
 
 Deno.test("reader clock - a zone cookie is read only when it names a zone the runtime knows", () => {

@@ -12,7 +12,7 @@ import { keys } from "../core/db.ts";
 import type { Competition } from "../competitions/competitions.ts";
 import { type NotificationSender, notificationText } from "../competitions/notifications.ts";
 import { getUser } from "../core/users.ts";
-import { formatDateTime } from "../web/viewer_clock.ts";
+import { formatDateTime } from "../web/time_text.ts";
 import { log } from "../core/log.ts";
 import { describeWhopError } from "./client.ts";
 

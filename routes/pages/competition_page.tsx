@@ -34,6 +34,7 @@ import { JoinError, JoinForm } from "../../components/join_form.tsx";
 import { WinnerBanner } from "../../components/winner_banner.tsx";
 import { DisqualifiedList } from "../../components/disqualified_list.tsx";
 import { renderAppPage } from "./_shell.tsx";
+import { viewerClock } from "../../lib/web/render.tsx";
 
 /** `?joinError=<code>`: the refusal that sent the browser back (the view shows only a code the server chose). */
 const PAGE_QUERY = z.object({ joinError: QUERY_TEXT });
@@ -125,7 +126,7 @@ export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
                     <h2 id="race-heading">The race</h2>
                     {view.liveChart
                       ? <LiveRaceChartIsland competitionId={competition.id} {...chart} />
-                      : <RaceChart {...chart} />}
+                      : <RaceChart {...chart} timeZone={viewerClock(c).timeZone} />}
                   </section>
                 )}
               </div>

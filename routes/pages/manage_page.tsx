@@ -30,7 +30,7 @@ import {
   formValuesToInput,
 } from "../../components/competition_form_values.ts";
 import { CreateFormIsland } from "../../components/island_wrappers.ts";
-import CreateForm from "../../islands/create_form.tsx";
+import { CompetitionForm } from "../../components/competition_form.tsx";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { SandboxTools } from "../../components/sandbox_tools.tsx";
 import { EmbedSnippet } from "../../components/embed_snippet.tsx";
@@ -68,10 +68,16 @@ async function renderManage(
 ) {
   const { form, actionError } = shown;
   const view = await managePageView(deps, competition);
-  // With every rule locked only the title and description change: the server's form and its answer suffice.
-  const EditForm = view.presentationOnly ? CreateForm : CreateFormIsland;
   const acted = shown.storeAction && view.participants.find((p) => p.id === shown.storeAction!.participantId);
   const prize = formatMoney(competition.prize, competition.currency);
+  const editForm = {
+    action: `/competitions/${competition.id}/manage/edit`,
+    submitLabel: "Save changes",
+    values: form?.values ?? competitionFormValues(view.rules, viewerClock(c).timeZone),
+    errors: form?.errors ?? {},
+    locked: view.locked,
+    lockNote: view.lockNote,
+  };
   return renderAppPage(c, deps, {
     title: `Manage ${competition.title}`,
     status: form || actionError ? 400 : 200,
@@ -103,15 +109,11 @@ async function renderManage(
         {view.editable && (
           <section class="card form-card" aria-labelledby="edit-heading">
             <h2 id="edit-heading">Edit the rules</h2>
-            <EditForm
-              action={`/competitions/${competition.id}/manage/edit`}
-              submitLabel="Save changes"
-              values={form?.values ?? competitionFormValues(view.rules, viewerClock(c).timeZone)}
-              errors={form?.errors ?? {}}
-              minDurationS={deps.config.competitionMinDurationS}
-              locked={view.locked}
-              lockNote={view.lockNote}
-            />
+            {competition.status === "DRAFT"
+              ? <CreateFormIsland {...editForm} minDurationS={deps.config.competitionMinDurationS} />
+              // Funded, only the title and description can change: the form needs no checks in the browser (the
+              // server's answer shows any message next to its field), so the page ships no form island.
+              : <CompetitionForm {...editForm} />}
           </section>
         )}
         <SandboxTools sandbox={deps.config.sandbox} competition={competition} now={view.now} />

@@ -13,7 +13,7 @@ import { competitionExperienceId } from "../../whop/notification_sender.ts";
 import { listPayouts, type Payout } from "../../whop/payouts.ts";
 import { listCompetitionRefunds, type Refund } from "../../whop/refunds.ts";
 import { type Competition, type Winner } from "../competitions.ts";
-import { everyRuleLocked, isEditable, type LockedField, lockedFields, lockExplanation } from "../editing.ts";
+import { isEditable, type LockedField, lockedFields, lockExplanation } from "../editing.ts";
 import { type AuditEntry, canChangeRanking, listAuditLog } from "../disqualification.ts";
 import { listParticipants, type Participant } from "../participants.ts";
 import { isPubliclyVisible } from "../privacy.ts";
@@ -46,8 +46,6 @@ export interface ManagePageView {
   /** The rules that can no longer change (funded, or priced by a checkout), and why. */
   locked: LockedField[];
   lockNote?: string;
-  /** Every rule is locked: the edit form holds only the title and description (it needs no script). */
-  presentationOnly: boolean;
   /** What the checkout asks: the prize grossed up by Whop's fee. */
   funding: { amount: Minor; fee: Minor };
   /** The creator can still disqualify and reinstate stores. */
@@ -89,7 +87,6 @@ export async function managePageView(
     editable: isEditable(competition, now),
     locked: lockedFields(competition),
     lockNote: lockExplanation(competition),
-    presentationOnly: everyRuleLocked(competition),
     funding: fundingPrice(deps, competition),
     canChangeRanking: canChangeRanking(competition),
     inCommunity: competitionExperienceId(competition) !== undefined,
