@@ -387,7 +387,10 @@ async function liveTruth(size: { width: number; height: number }, timezoneId: st
   await page.reload({ waitUntil: "load" });
   await page.locator("details.notifications summary").click();
   const notice = page.locator(".notification-list li", { hasText: "results are provisional" });
-  assert.match(await notice.innerText(), new RegExp(`Until .*${zoneName(timezoneId).source}, refunds`));
+  assert.match(
+    await notice.innerText(),
+    new RegExp(`until the results are final \\(.*${zoneName(timezoneId).source}\\)`),
+  );
   await shot("notifications");
   assert.deepEqual(browser.problems, []);
 

@@ -315,8 +315,8 @@ export async function remindUndecidedFlags(
       competitionId: competition.id,
       title: appText`${quoted(competition.title, 40)}: ${fact(open.length)} order${
         fact(open.length === 1 ? "" : "s")
-      } to review before ${fact(TIME_MARK)}`,
-      body: appText`When the results freeze at ${fact(TIME_MARK)}, ${
+      } to review before the results freeze (${fact(TIME_MARK)})`,
+      body: appText`When the results freeze (${fact(TIME_MARK)}), ${
         fact(parts.join(", and "))
       }. Decide on the manage page.`,
       at: new Date(settlesAt).toISOString(),

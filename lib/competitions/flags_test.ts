@@ -122,11 +122,11 @@ Deno.test("flags - the reminder comes once, from a day before the results freeze
   assert.equal(await remindUndecidedFlags(kv, threeDays, end + 48 * 3600_000, send), true);
   assert.equal(await remindUndecidedFlags(kv, threeDays, end + 49 * 3600_000, send), false, "once");
   assert.deepEqual(sent, [
-    `“Holiday Cup”: 1 order to review before ${
+    `“Holiday Cup”: 1 order to review before the results freeze (${
       formatDateTime(new Date(end + 3 * 86_400_000).toISOString(), "Asia/Tokyo")
-    }`,
+    })`,
   ]);
-  assert.match(sent[0], /GMT\+9$/);
+  assert.match(sent[0], /GMT\+9\)$/);
   // A window shorter than a day (sandbox mode's 30 s): reminded at the end; not after the results freeze.
   const { competition: other, participants: [q] } = await activeCompetition(kv, {
     start,

@@ -13,6 +13,8 @@
  */
 import { commit, keys, newId } from "../core/db.ts";
 import { plainText } from "../core/text.ts";
+import { formatDateTime } from "../web/time_text.ts";
+import { getUser } from "../core/users.ts";
 
 declare const QUOTED: unique symbol;
 declare const FACT: unique symbol;
@@ -104,6 +106,20 @@ export function notificationText(
   return notification.at ? text.replaceAll(TIME_MARK, writeTime(notification.at)) : text;
 }
 
+/**
+ * A notification as read outside a page (the JSON API, Whop): its time mark
+ * written in `timeZone` (the zone the reader's browser last said; UTC, named,
+ * for someone never seen). `at` stays, in ISO 8601, for programs.
+ */
+export function notificationIn(notification: Notification, timeZone = "UTC"): Notification {
+  const write = (iso: string) => formatDateTime(iso, timeZone);
+  return {
+    ...notification,
+    title: notificationText(notification, "title", write),
+    body: notificationText(notification, "body", write),
+  };
+}
+
 /** Delivers a notification outside the app (Whop's notifications API). */
 export type NotificationSender = (notification: Notification) => Promise<void>;
 
@@ -161,6 +177,19 @@ export async function listNotifications(
     if (notifications.length < limit) notifications.push(entry.value);
   }
   return { notifications, unread };
+}
+
+/** A user's notifications as the JSON API answers them: as `listNotifications`, each written in their zone. */
+export async function notificationsView(
+  kv: Deno.Kv,
+  userId: string,
+  limit = 20,
+): Promise<{ notifications: Notification[]; unread: number }> {
+  const [{ notifications, unread }, user] = await Promise.all([
+    listNotifications(kv, userId, limit),
+    getUser(kv, userId),
+  ]);
+  return { notifications: notifications.map((notification) => notificationIn(notification, user.timeZone)), unread };
 }
 
 /** Marks every notification of a user as read. */

@@ -231,9 +231,10 @@ async function notifySettling(services: LifecycleServices, competition: Competit
         kind: "settling",
         competitionId: competition.id,
         title: appText`${quoted(competition.title)} has ended: results are provisional`,
-        body: appText`Until ${
-          fact(TIME_MARK)
-        }, refunds and cancellations of orders placed during the race still count; then the results are final and the prizes are paid.`,
+        body:
+          appText`Refunds and cancellations of orders placed during the race still count until the results are final (${
+            fact(TIME_MARK)
+          }); then the prizes are paid.`,
         at: final,
       },
       services.now(),

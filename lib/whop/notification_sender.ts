@@ -10,9 +10,8 @@
 import type Whop from "@whop/sdk";
 import { keys } from "../core/db.ts";
 import type { Competition } from "../competitions/competitions.ts";
-import { type NotificationSender, notificationText } from "../competitions/notifications.ts";
+import { notificationIn, type NotificationSender } from "../competitions/notifications.ts";
 import { getUser } from "../core/users.ts";
-import { formatDateTime } from "../web/time_text.ts";
 import { log } from "../core/log.ts";
 import { describeWhopError } from "./client.ts";
 
@@ -38,14 +37,15 @@ export function createWhopNotificationSender(whop: Whop | undefined, kv: Deno.Kv
     const experienceId = competitionExperienceId(competition);
     if (!experienceId) return;
     // Outside a page the reader's zone is the one their browser last said (UTC, named, for someone never seen).
-    const timeZone = notification.at ? (await getUser(kv, notification.userId)).timeZone ?? "UTC" : "UTC";
-    const text = (field: "title" | "body") =>
-      notificationText(notification, field, (iso) => formatDateTime(iso, timeZone));
+    const { title, body } = notificationIn(
+      notification,
+      notification.at ? (await getUser(kv, notification.userId)).timeZone : undefined,
+    );
     try {
       await whop.notifications.create({
         experience_id: experienceId,
-        title: text("title").slice(0, 120),
-        content: text("body").slice(0, 1000),
+        title: title.slice(0, 120),
+        content: body.slice(0, 1000),
         user_ids: [notification.userId],
         rest_path: `/competitions/${notification.competitionId}`,
       }, { maxRetries: 1, timeout: 10_000 });
