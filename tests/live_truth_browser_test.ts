@@ -258,6 +258,10 @@ async function scanForUtc(w: Awaited<ReturnType<typeof race>>, timezoneId: strin
         const where = `${timezoneId} ${size.width}px ${path} as ${as} (${visit} visit)`;
         found.push(...utcTimes(visibleText(await response!.text())).map((time) => `${where}, server HTML: ${time}`));
         await page.waitForTimeout(150);
+        if (path.endsWith("/manage") && visit === "again") {
+          const zone = timezoneId === "Asia/Tokyo" ? "tokyo" : "la";
+          await page.screenshot({ path: `${ARTIFACTS}/live_truth_manage_${size.width}_${zone}.png`, fullPage: true });
+        }
         found.push(...await utcTimesShown(page, where));
       }
     }
