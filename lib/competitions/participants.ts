@@ -10,6 +10,7 @@ import { type Competition, isOpenForJoining } from "./competitions.ts";
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../core/errors.ts";
 import type { Minor } from "../core/money.ts";
 import type { Metric } from "./input.ts";
+import type { SalesHistory } from "./order_rules.ts";
 
 /** Progress of a participant's order sync with Shopify. */
 export interface SyncProgress {
@@ -58,8 +59,13 @@ export interface Participant {
   held?: number;
   /** Orders the creator excluded (absent: none). */
   excluded?: number;
-  /** Counted revenue over the hours read before the start (up to 30 days), spikes' measure; absent until read. */
-  history?: { revenue: Minor; hours: number };
+  /** Counted revenue and orders over the hours read before the start (up to 30 days), spikes' measure; absent until read. */
+  history?: SalesHistory;
+  /**
+   * The order flagged `spike` because the store has no meaningful history
+   * (`hasMeaningfulHistory`): such a store gets that one spike flag at most.
+   */
+  noHistorySpike?: string;
   /** When the current total was reached (ties go to the earlier). */
   reachedAt: string;
   lastOrderAt?: string;
