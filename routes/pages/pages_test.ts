@@ -496,7 +496,7 @@ Deno.test("pages - a store owner sees each of its orders, what it counts for and
   const html = await (await t.request(`/competitions/${competition.id}`, { userId: mine.userId })).text();
   const rows = [
     ...html.matchAll(
-      /<tr[^>]*><th scope="row">#(\d+)<\/th>[\s\S]*?data-label="Counts for">([^<]+)<\/td><td data-label="Counts\?">([^<]+)</g,
+      /<tr[^>]*><th scope="row">#(\d+)<\/th>[\s\S]*?data-label="Counts for">([^<]+)<\/td><td data-label="Counts\?"[^>]*><strong>([^<]+)</g,
     ),
   ]
     .map((m) => `${m[1]} ${m[2]} ${m[3]}`);
