@@ -123,6 +123,11 @@ export async function flagsFor(
   return { flags: await listFlags(kv, competition) };
 }
 
+/** Whether the creator may still decide on held and flagged orders: until the results are final. */
+export function decisionsOpen(competition: Pick<Competition, "status" | "resultsFrozenAt">): boolean {
+  return competition.status !== "COMPLETED" && !competition.resultsFrozenAt;
+}
+
 /** A decision request as the API receives it. */
 export interface DecisionRequest {
   competitionId: string;
@@ -192,7 +197,7 @@ export async function decideFlag(kv: Deno.Kv, request: DecisionRequest): Promise
       const participant = await tx.get<Participant>(keys.participant(ids.participantId));
       const order = await tx.get<StoredOrder>(orderKey);
       if (!participant || participant.competitionId !== competitionId || !order?.flag) return { result: "not_found" };
-      if (competition.status === "COMPLETED" || competition.resultsFrozenAt) return { result: "final" };
+      if (!decisionsOpen(competition)) return { result: "final" };
       if (order.decision) {
         return order.decision.decision === wanted.decision
           ? { result: "unchanged", competition, participant, order }
