@@ -129,7 +129,8 @@ export function ReviewQueueCard(props: { competitionId: string; review: ReviewQu
   return (
     <section class="card review" id="review" aria-labelledby="review-heading">
       <h2 id="review-heading">
-        Orders to review {canDecide && open.length > 0 && <span class="count">{open.length}</span>}
+        Orders to review
+        {canDecide && open.length > 0 && <span class="count">{open.length}</span>}
       </h2>
       {canDecide
         ? (

@@ -283,15 +283,23 @@ export function isEditable(competition: Pick<Competition, "status" | "startDate"
 }
 
 /** The rules a funded (UPCOMING) competition can no longer change: the prize, its split and the metric. */
-export type LockedField = "prize" | "currency" | "prizeSplit" | "metric" | "growthMinBaseline";
+export type LockedField =
+  | "prize"
+  | "currency"
+  | "prizeSplit"
+  | "metric"
+  | "growthMinBaseline"
+  | (typeof COUNTING_RULES)[number];
 
-/** Fields a funded (UPCOMING) competition can no longer change. */
-export function lockedFields(competition: Pick<Competition, "status">): LockedField[] {
-  return competition.status === "UPCOMING" ? ["prize", "currency", "prizeSplit", "metric", "growthMinBaseline"] : [];
-}
-
-/** What counts: rules a funded (UPCOMING) competition can no longer change either (the form does not show them yet). */
+/** What counts: rules a funded (UPCOMING) competition can no longer change either. */
 export const COUNTING_RULES = ["countManualOrders", "customerCap"] as const;
+
+/** Fields a funded (UPCOMING) competition can no longer change: the money's rules and what counts. */
+export function lockedFields(competition: Pick<Competition, "status">): LockedField[] {
+  return competition.status === "UPCOMING"
+    ? ["prize", "currency", "prizeSplit", "metric", "growthMinBaseline", ...COUNTING_RULES]
+    : [];
+}
 
 function assertCreatorBeforeStart(competition: Competition, userId: string, now: number, action: string) {
   if (competition.creatorId !== userId) throw new ForbiddenError(`Only the creator can ${action} this competition.`);
@@ -316,13 +324,12 @@ export async function editCompetition(
   const { competition } = await updateCompetition(kv, id, rules.now, "status", (current) => {
     assertCreatorBeforeStart(current, userId, rules.now, "edit");
     const moving = lockedFields(current).find((field) => field in patch);
-    const rule = current.status === "UPCOMING" ? COUNTING_RULES.find((field) => field in patch) : undefined;
-    if (moving || rule) {
+    if (moving) {
       throw new ValidationError([{
-        path: moving ?? rule!,
-        message: moving
-          ? "The prize is funded, so the prize, its split, the metric and the currency can no longer change."
-          : "The prize is funded, so what counts (manual orders, the customer cap) can no longer change.",
+        path: moving,
+        message: (COUNTING_RULES as readonly string[]).includes(moving)
+          ? "The prize is funded, so what counts (manual orders, the customer cap) can no longer change."
+          : "The prize is funded, so the prize, its split, the metric and the currency can no longer change.",
       }]);
     }
     const decimal = (minor?: Minor) => minor === undefined ? undefined : toDecimalString(minor, current.currency);

@@ -27,7 +27,7 @@ import {
   competitionFormValues,
   type FieldErrors,
   formErrorsOf,
-  formValuesToInput,
+  formValuesToPatch,
 } from "../../components/competition_form_values.ts";
 import { CreateFormIsland } from "../../components/island_wrappers.ts";
 import { StatusBadge } from "../../components/status_badge.tsx";
@@ -110,7 +110,9 @@ async function renderManage(
         )}
         <SandboxTools sandbox={deps.config.sandbox} competition={competition} now={view.now} />
         {view.leaderboard && <RaceCard competition={competition} leaderboard={view.leaderboard} />}
-        {view.following && <ReviewQueueCard competitionId={competition.id} review={view.review} />}
+        {view.following && competition.status !== "UPCOMING" && (
+          <ReviewQueueCard competitionId={competition.id} review={view.review} />
+        )}
         {view.following && <ShareLinkCard url={view.publicUrl} />}
         <StoresCard
           competitionId={competition.id}
@@ -154,7 +156,7 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
         Object.entries(values).filter(([field]) => !(locked as string[]).includes(field)),
       );
       try {
-        await actions.edit(competition.id, requireUserId(c), formValuesToInput(editable));
+        await actions.edit(competition.id, requireUserId(c), formValuesToPatch(editable));
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
         const stored = competitionFormValues(competitionView(competition));

@@ -62,7 +62,7 @@ Deno.test("manage review - held orders first, then flagged; a form post decides,
     "1002 Held · payment pending",
     "1003 Counting, flagged · Shopify fraud analysis",
   ]);
-  assert.match(html, /Orders to review <span class="count">3<\/span>/);
+  assert.match(html, /Orders to review<span class="count">3<\/span>/);
   assert.match(html, /Created from a draft order or paid through a manual gateway/);
   const flagId = flagIdOf(store.id, "1001");
   assert.match(html, new RegExp(`<form method="post" action="/competitions/${competition.id}/manage/flags/${flagId}"`));
