@@ -144,7 +144,8 @@ export class StoreBook {
       : undecided && grew > 0 && bucket
       ? this.#spikeMark(orderId, bucket)
       : undefined;
-    if (undecided && mark) share.reason ??= "spike";
+    // A spike order refunded to nothing adds nothing: its flag clears (and opens again if it grows back).
+    if (undecided && mark && share.amount > 0) share.reason ??= "spike";
     const { capped: _, spike: __, noHistory: ____, flag: ___, ...facts } = next;
     const placed: StoredOrder = {
       ...facts,

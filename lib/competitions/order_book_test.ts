@@ -205,7 +205,10 @@ Deno.test("order book - an hour above ten times the store's hourly average flags
     [undefined, undefined, "spike", undefined, undefined, "spike", undefined],
   );
   assert.equal((await stored(kv, p.id, "6")).noHistory, undefined);
-  assert.deepEqual(await auditStore(kv, p.id), { revenue: 340_000, orders: 7, held: 0, excluded: 0 });
+  assert.equal((await stored(kv, p.id, "3")).flag?.open, false, "refunded to nothing: nothing left to decide");
+  await recordOrder(kv, p.id, order("3", 2_000, 2000), during);
+  assert.equal((await stored(kv, p.id, "3")).flag?.open, true, "grown back: its flag is open again");
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 342_000, orders: 7, held: 0, excluded: 0 });
 });
 
 Deno.test("order book - a store without a meaningful history before the start gets one spike flag, on its first order past ten times its average", async () => {
