@@ -66,7 +66,9 @@ function AuditLog(props: { entries: AuditLine[] }) {
               </td>
               <td data-label="Who">{entry.byName}</td>
               <td data-label="What">
-                <What entry={entry} />
+                <span class="audit-what">
+                  <What entry={entry} />
+                </span>
               </td>
               <td data-label="Reason or note">{entry.reason || <span class="muted">none given</span>}</td>
             </tr>

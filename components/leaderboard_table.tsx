@@ -10,6 +10,7 @@ import type { Metric } from "../lib/competitions/input.ts";
 import { formatMoney, parseMoney } from "../lib/core/money.ts";
 import { formatDecimalMoney, ordinal } from "./format.ts";
 import { ShareOfLeader } from "./share_of_leader.tsx";
+import { Fragment } from "preact";
 
 /** How a row's rank just moved, for the highlight animation. */
 export type RankMove = "up" | "down";
@@ -42,13 +43,13 @@ export function gapToPlaceAbove(entries: BoardEntry[], index: number): string | 
 }
 
 /**
- * A store's held and excluded orders in a few words ("2 held · 1 excluded"),
- * led by its counted orders when `counted` is given and known; empty when
- * there is nothing to say.
- * @example orderCountsText({ counted: 12, held: 2, excluded: 0 }, true) // "12 orders · 2 held"
+ * A store's held and excluded orders in a few words, led by its counted
+ * orders when `counted` is asked for and known; empty when there is nothing
+ * to say.
+ * @example orderCountParts({ counted: 12, held: 2, excluded: 0 }, true) // ["12 orders", "2 held"]
  */
-export function orderCountsText(counts: BoardEntry["orderCounts"], counted: boolean): string {
-  if (!counts) return "";
+export function orderCountParts(counts: BoardEntry["orderCounts"], counted: boolean): string[] {
+  if (!counts) return [];
   const parts = [
     counted && counts.counted !== undefined && (counts.counted > 0 || counts.held + counts.excluded > 0)
       ? `${counts.counted} order${counts.counted === 1 ? "" : "s"}`
@@ -56,7 +57,22 @@ export function orderCountsText(counts: BoardEntry["orderCounts"], counted: bool
     counts.held > 0 ? `${counts.held} held` : "",
     counts.excluded > 0 ? `${counts.excluded} excluded` : "",
   ];
-  return parts.filter(Boolean).join(" · ");
+  return parts.filter(Boolean);
+}
+
+/** The parts, "2 orders · 1 held", each kept on one line. */
+function OrderCounts(props: { parts: string[]; narrowOnly?: boolean }) {
+  if (props.parts.length === 0) return null;
+  return (
+    <span class={props.narrowOnly ? "order-counts narrow-only" : "order-counts"}>
+      {props.parts.map((part, i) => (
+        <Fragment key={part}>
+          {i > 0 && " · "}
+          <span>{part}</span>
+        </Fragment>
+      ))}
+    </span>
+  );
 }
 
 /** Rows keyed by participant id, each with `data-participant-id` for animations and tests. */
@@ -91,8 +107,8 @@ export function LeaderboardTable(props: LeaderboardTableProps) {
           const gap = you ? gapToPlaceAbove(entries, index) : undefined;
           const classes = [moves[entry.participantId] && `row-${moves[entry.participantId]}`, you && "row-you"]
             .filter(Boolean).join(" ");
-          const heldOrExcluded = orderCountsText(entry.orderCounts, false);
-          const narrowCounts = metric === "orders" ? "" : orderCountsText(entry.orderCounts, true);
+          const heldOrExcluded = orderCountParts(entry.orderCounts, false);
+          const narrowCounts = metric === "orders" ? [] : orderCountParts(entry.orderCounts, true);
           return (
             <tr
               key={entry.participantId}
@@ -105,7 +121,7 @@ export function LeaderboardTable(props: LeaderboardTableProps) {
                 {you && <strong class="you-tag">You</strong>}
                 {gap && <span class="gap">{gap} behind {ordinal(entries[index - 1].rank)} place</span>}
                 <span class="store-shop muted">{entry.shop}</span>
-                {narrowCounts && <span class="order-counts narrow-only">{narrowCounts}</span>}
+                <OrderCounts parts={narrowCounts} narrowOnly />
                 {!entry.connected && <span class="tag tag-warning">store disconnected</span>}
               </th>
               {metric === "growth" && <td class="num value">{entry.value ?? "–"}</td>}
@@ -115,7 +131,7 @@ export function LeaderboardTable(props: LeaderboardTableProps) {
               </td>
               <td class={metric === "orders" ? "num value" : "num hide-narrow"}>
                 {entry.orders ?? "–"}
-                {heldOrExcluded && <span class="order-counts">{heldOrExcluded}</span>}
+                <OrderCounts parts={heldOrExcluded} />
               </td>
               {prizes && (
                 <td class="num prize">

@@ -62,6 +62,8 @@ export async function launchBrowser(
     desktopUserAgent?: boolean;
     /** The browser's time zone (IANA name), e.g. `America/Los_Angeles`; the machine's when absent. */
     timezoneId?: string;
+    /** `false`: pages run no script, as for a visitor without JavaScript. */
+    javaScript?: boolean;
   } = {},
 ): Promise<TestBrowser> {
   await requireChromium();
@@ -72,6 +74,7 @@ export async function launchBrowser(
     viewport: options.viewport ?? { width: 1100, height: 900 },
     userAgent: options.desktopUserAgent ? BROWSER_UA : undefined,
     timezoneId: options.timezoneId,
+    javaScriptEnabled: options.javaScript ?? true,
   });
   const page = context.pages()[0] ?? await context.newPage();
   const problems: string[] = [];
