@@ -64,9 +64,11 @@ function OpenItem(props: { competitionId: string; flag: FlagView; canDecide: boo
   return (
     <li class="review-item" id={`flag-${flag.id}`}>
       <p class="review-state">
-        {flag.held
-          ? <span class="tag tag-warning">Held · {FLAG_LABELS[flag.reason]}</span>
-          : <span class="tag">Counting, flagged · {FLAG_LABELS[flag.reason]}</span>}
+        {flag.held ? <span class="tag tag-warning">Held · {FLAG_LABELS[flag.reason]}</span> : (
+          <span class="tag">
+            Counting, flagged · {flag.noSalesHistory ? "no sales history" : FLAG_LABELS[flag.reason]}
+          </span>
+        )}
       </p>
       <FlagHead flag={flag} />
       <p class="review-reason">{reasonForCreator(flag)}</p>

@@ -170,7 +170,7 @@ Deno.test("review in Chromium - the queue, a decision that moves a watcher's boa
         "#1002 Held · draft or manual order",
         "#1003 Held · payment pending",
         "#2002 Counting, flagged · Shopify fraud analysis",
-        "#3001 Counting, flagged · sales spike",
+        "#3001 Counting, flagged · no sales history",
       ]);
       assert.match(
         await page.locator(`#flag-${tess.id}\\.3001 .review-reason`).textContent() ?? "",
