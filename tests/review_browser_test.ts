@@ -10,13 +10,10 @@
  * serious or critical violation; screenshots go to `tests/artifacts/review_*`.
  */
 import assert from "node:assert/strict";
-import axe from "npm:axe-core@4.14.1";
 import { launchBrowser, type Page } from "../testing/browser.ts";
-import { createTestApp, type TestApp } from "../testing/test_app.ts";
+import { seriousViolations, serveTestApp, signIn } from "../testing/browser_app.ts";
 import { orderAt } from "../testing/orders.ts";
 import { competitionStartedAnHourAgo } from "../testing/page_fixtures.ts";
-import { ensureIslandBundles } from "../lib/web/island_build.ts";
-import { createSession, sessionCookieName } from "../lib/core/sessions.ts";
 import { saveUser } from "../lib/core/users.ts";
 import { updateCompetition } from "../lib/competitions/competitions.ts";
 import { type Participant, updateParticipant } from "../lib/competitions/participants.ts";
@@ -33,16 +30,8 @@ const SIZES = [{ width: 1280, height: 800 }, { width: 390, height: 844 }] as con
  * A second race in privacy mode has one held order.
  */
 async function world() {
-  await ensureIslandBundles();
-  const served: { app?: TestApp["app"] } = {};
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    (r) => served.app?.fetch(r) ?? new Response(null, { status: 503 }),
-  );
-  const origin = `http://127.0.0.1:${server.addr.port}`;
-  const t = await createTestApp({ APP_URL: origin });
-  served.app = t.app;
-  t.clock.ms = Date.now();
+  const served = await serveTestApp();
+  const { t, origin } = served;
   await saveUser(t.kv, { id: CREATOR, name: "Ava Creator", username: "ava" }, t.clock.ms);
   const names = ["Maya's Candles", "Northwind Outfitters", "Tidewater Surf Co."];
   const race = await competitionStartedAnHourAgo(t, CREATOR, 3, "Winter Sales Brawl");
@@ -88,16 +77,8 @@ async function world() {
     race: race.competition,
     stores,
     quiet: quiet.competition,
-    async [Symbol.asyncDispose]() {
-      await server.shutdown();
-      await t[Symbol.asyncDispose]();
-    },
+    [Symbol.asyncDispose]: () => served[Symbol.asyncDispose](),
   };
-}
-
-async function signIn(page: Page, t: TestApp, origin: string, userId: string) {
-  const session = await createSession(t.kv, userId, t.clock.ms);
-  await page.context().addCookies([{ name: sessionCookieName(origin), value: session, url: origin }]);
 }
 
 /** The page fits the width and passes axe (serious and critical); the problems found, one line each. */
@@ -105,17 +86,7 @@ async function check(page: Page, name: string): Promise<string[]> {
   const problems: string[] = [];
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - globalThis.innerWidth);
   if (overflow > 0) problems.push(`${name} scrolls sideways by ${overflow} px`);
-  await page.evaluate(axe.source);
-  const result = await page.evaluate(() =>
-    (globalThis as unknown as { axe: typeof axe }).axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-    })
-  );
-  for (const v of result.violations) {
-    if (v.impact === "serious" || v.impact === "critical") {
-      problems.push(`${name}: ${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
-    }
-  }
+  for (const violation of await seriousViolations(page)) problems.push(`${name}: ${violation}`);
   await page.screenshot({ path: `${ARTIFACTS}/review_${name}.png`, fullPage: true });
   return problems;
 }
