@@ -66,6 +66,12 @@ export type { AppDeps, AppEnv } from "./routes/_env.ts";
 export interface AppAssembly extends AppDeps {
   /** The sandbox routes' controls (`sandbox/mode.ts`); those routes are mounted in sandbox mode when they are given. */
   sandboxControls?: SandboxControls;
+  /**
+   * The origins a form may be redirected to (`form-action`), besides the
+   * app's own; default {@link formActionOrigins} of the settings. Tests pass
+   * production's to browse the simulators under production's policy.
+   */
+  formActions?: string[];
 }
 
 /** Paths whose routes apply their own, larger body limit (webhooks). */
@@ -98,7 +104,10 @@ export function createApp(deps: AppAssembly): Hono<AppEnv> {
   app.use((c, next) => OWN_BODY_LIMIT_PATHS.has(c.req.path) ? next() : defaultBodyLimit(c, next));
   // Whop frames the app; with `WHOP_ORIGIN` set (the simulated Whop) that origin frames it too.
   app.use(
-    csp({ formActions: oauthOrigins(deps.config), frameAncestors: [...WHOP_FRAME_ANCESTORS, deps.config.whop.origin] }),
+    csp({
+      formActions: deps.formActions ?? formActionOrigins(deps.config),
+      frameAncestors: [...WHOP_FRAME_ANCESTORS, deps.config.whop.origin],
+    }),
   );
   // Form posts must come from our own pages. A user-token header cannot be sent cross-site without CORS,
   // so API clients that authenticate with it (and may send no Origin) are not checked.
@@ -181,8 +190,13 @@ function isApiPath(path: string): boolean {
   return path === "/api" || path.startsWith("/api/");
 }
 
-/** Origins a form may be redirected to: Whop's and Shopify's OAuth pages. */
-function oauthOrigins(config: Config): string[] {
+/**
+ * Origins a form may be redirected to (`form-action`, besides the app's
+ * own): Whop's and Shopify's OAuth pages. In production
+ * `https://api.whop.com https://*.myshopify.com`; Whop's checkout is on
+ * neither, so funding never redirects a form there.
+ */
+export function formActionOrigins(config: Pick<Config, "whop" | "shopify">): string[] {
   return [config.whop.origin, config.shopify.origin ?? "https://*.myshopify.com"];
 }
 
@@ -223,6 +237,8 @@ export interface RuntimeOptions {
    * elsewhere (default true). Tests that start their own pass false.
    */
   simulators?: boolean;
+  /** `AppAssembly.formActions`: the `form-action` origins instead of the settings' (production's, in tests). */
+  formActions?: string[];
 }
 
 /**
@@ -294,6 +310,7 @@ export async function buildRuntime(
     lifecycle,
     live: createLiveHub(kv),
     sandboxControls: sandbox?.SANDBOX_CONTROLS,
+    formActions: options.formActions,
     verifyUserToken: options.verifyUserToken ?? createUserTokenVerifier({
       jwksUrl: new URL("/.well-known/jwks.json", config.whop.origin),
       appId: config.whop.appId ?? "app_sandbox",

@@ -43,8 +43,10 @@ export interface Config {
     origin: string;
     /** Whop's fee on a payment: a decimal percentage (`WHOP_FEE_PERCENT`), e.g. "2.7". */
     feePercent: string;
-    /** Whop's fixed fee per payment (`WHOP_FEE_FIXED`), a decimal amount in the payment's currency, e.g. "0.30". */
+    /** Whop's fixed fee per payment in US dollars (`WHOP_FEE_FIXED`), e.g. "0.30". */
     feeFixed: string;
+    /** Whop's fixed fee set per currency (`WHOP_FEE_FIXED_<CUR>`, e.g. `WHOP_FEE_FIXED_JPY`): a decimal amount in it. */
+    feeFixedByCurrency: Record<string, string>;
   };
   sandbox: boolean;
   competitionMinDurationS: number;
@@ -160,6 +162,22 @@ const settings = z.object({
   METRICS_TOKEN: optionalText,
 });
 
+/** `WHOP_FEE_FIXED_<CUR>`: Whop's fixed fee in one currency (a three-letter code, upper case). */
+const FIXED_FEE_SETTING = /^WHOP_FEE_FIXED_([A-Z]{3})$/;
+
+/** Every `WHOP_FEE_FIXED_<CUR>` setting, by currency, each checked as a decimal amount. */
+function readFixedFees(env: Record<string, string | undefined>): Record<string, string> {
+  const fees: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const currency = FIXED_FEE_SETTING.exec(name)?.[1];
+    if (!currency || value === undefined) continue;
+    const parsed = decimal.safeParse(value);
+    if (!parsed.success) throw new ConfigError(`${name} ${parsed.error.issues[0].message}.`);
+    fees[currency] = parsed.data;
+  }
+  return fees;
+}
+
 /** The settlement window: 3 days in production, 30 s in the sandbox so a demo completes while watched. */
 const DEFAULT_SETTLEMENT_DELAY_S = { production: 259_200, sandbox: 30 };
 
@@ -177,6 +195,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`${String(issue.path[0])} ${issue.message}.`);
   }
   const s = parsed.data;
+  const feeFixedByCurrency = readFixedFees(present);
   const sandbox = s.SANDBOX === undefined
     ? !s.SHOPIFY_API_KEY && !s.WHOP_API_KEY
     : s.SANDBOX === "1" || s.SANDBOX === "true";
@@ -212,6 +231,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       origin: s.WHOP_ORIGIN ?? "https://api.whop.com",
       feePercent: s.WHOP_FEE_PERCENT,
       feeFixed: s.WHOP_FEE_FIXED,
+      feeFixedByCurrency,
     },
     sandbox,
     competitionMinDurationS: s.COMPETITION_MIN_DURATION_S,

@@ -29,6 +29,10 @@ Deno.test("config - defaults to sandbox mode without Shopify or Whop keys", () =
 Deno.test("config - reads Whop's fee and the payout retry ceiling", () => {
   const config = loadConfig({ WHOP_FEE_PERCENT: "3.5", WHOP_FEE_FIXED: "0", PAYOUT_RETRY_MAX_S: "600" });
   assert.deepEqual([config.whop.feePercent, config.whop.feeFixed, config.payoutRetryMaxS], ["3.5", "0", 600]);
+  assert.deepEqual(config.whop.feeFixedByCurrency, {});
+  // The fixed fee per currency: WHOP_FEE_FIXED_<CUR>, any number of them (a lower-case name is not one).
+  const perCurrency = loadConfig({ WHOP_FEE_FIXED_JPY: "48", WHOP_FEE_FIXED_INR: " 26.50 ", WHOP_FEE_FIXED_eur: "1" });
+  assert.deepEqual(perCurrency.whop.feeFixedByCurrency, { JPY: "48", INR: "26.50" });
 });
 
 Deno.test("config - reads production settings", () => {
@@ -57,6 +61,10 @@ Deno.test("config - names the variable that is wrong in one sentence", () => {
     [{ WHOP_FEE_PERCENT: "2,7" }, /^WHOP_FEE_PERCENT must be a non-negative decimal number such as 2\.7 or 0\.30\.$/],
     [{ WHOP_FEE_PERCENT: "100" }, /^WHOP_FEE_PERCENT must be below 100\.$/],
     [{ WHOP_FEE_FIXED: "-1" }, /^WHOP_FEE_FIXED must be a non-negative decimal number such as 2\.7 or 0\.30\.$/],
+    [
+      { WHOP_FEE_FIXED_JPY: "¥45" },
+      /^WHOP_FEE_FIXED_JPY must be a non-negative decimal number such as 2\.7 or 0\.30\.$/,
+    ],
     [{ PAYOUT_RETRY_MAX_S: "0" }, /^PAYOUT_RETRY_MAX_S must be at least 1\.$/],
     [{ ...production, ENCRYPTION_KEY: "" }, /^ENCRYPTION_KEY is required unless SANDBOX=1\.$/],
     [{ WHOP_API_KEY: "k" }, /^ENCRYPTION_KEY is required unless SANDBOX=1\.$/],

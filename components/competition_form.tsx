@@ -24,8 +24,10 @@ export interface CompetitionFormProps {
   submitLabel: string;
   values: CompetitionFormValues;
   errors: FieldErrors;
-  /** Fields shown but not editable (a funded competition's prize and currency). */
-  locked?: CompetitionField[];
+  /** Rules shown but not editable (a funded competition's, or a priced draft's prize), by field name. */
+  locked?: readonly string[];
+  /** Why they are locked, shown under the form. */
+  lockNote?: string;
   onFieldInput?: (field: CompetitionField, value: string) => void;
   onFieldBlur?: (field: CompetitionField) => void;
   /** A form-only control changed: the length (`duration`) or who sees the figures (`privacy`). */
@@ -103,6 +105,7 @@ export function CompetitionForm(props: CompetitionFormProps) {
         hint="With ranks only, everyone sees the ranking and each store's share of the leader; each owner sees its own figures and you see all."
         value={values.privacy ?? "open"}
         options={PRIVACY_CHOICES}
+        disabled={locked.includes("privacy") || undefined}
         onInput={formInput("privacy")}
       />
       <fieldset class="field-group">
@@ -155,6 +158,7 @@ export function CompetitionForm(props: CompetitionFormProps) {
           hint={endPreview(values)}
           value={values.duration ?? "custom"}
           options={DURATIONS}
+          disabled={locked.includes("endDate") || undefined}
           onInput={formInput("duration")}
         />
       </div>
@@ -166,11 +170,7 @@ export function CompetitionForm(props: CompetitionFormProps) {
           : "Set by the length above; choose Custom end to pick another."}
         type="datetime-local"
       />
-      {locked.length > 0 && (
-        <p class="hint">
-          The prize is funded, so the prize, its split, the metric, the currency and what counts are fixed.
-        </p>
-      )}
+      {locked.length > 0 && props.lockNote && <p class="hint">{props.lockNote}</p>}
       <button type="submit">{props.submitLabel}</button>
     </form>
   );

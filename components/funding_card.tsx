@@ -1,11 +1,31 @@
 /**
  * The creator's prize money before the race: the card that funds a draft's
- * prize through Whop (with Whop's fee shown), and the notice that a funded
- * prize is held until the end (refunds have their own card).
+ * prize through Whop (with Whop's fee shown), the page between it and Whop's
+ * checkout, what the return from the checkout says to a tab signed in
+ * nowhere, and the notice that a funded prize is held until the end (refunds
+ * have their own card).
  */
-import type { Competition } from "../lib/competitions/competitions.ts";
+import type { Competition, FundingCheckoutRecord } from "../lib/competitions/competitions.ts";
 import { formatMoney, type Minor } from "../lib/core/money.ts";
+import type { ReturnOutcome } from "../lib/whop/funding.ts";
 import { LocalTimeIsland } from "./island_wrappers.ts";
+
+/** The prize, Whop's fee and what the creator pays, as a definition list. */
+function Breakdown(props: { currency: string; prize: Minor; fee: Minor; amount: Minor }) {
+  const money = (minor: Minor) => formatMoney(minor, props.currency);
+  return (
+    <dl class="fund-breakdown">
+      <dt>Prize</dt>
+      <dd>{money(props.prize)}</dd>
+      <dt>Whop fee</dt>
+      <dd>{money(props.fee)}</dd>
+      <dt>You pay</dt>
+      <dd>
+        <strong>{money(props.amount)}</strong>
+      </dd>
+    </dl>
+  );
+}
 
 /** `<FundedNotice competition={competition} />`: only while a funded prize is held (upcoming or running). */
 export function FundedNotice(props: { competition: Competition }) {
@@ -19,9 +39,14 @@ export function FundedNotice(props: { competition: Competition }) {
   );
 }
 
-/** `<FundCard competition={draft} funding={{ amount, fee }} />`: the checkout's price and the button to it. */
+/**
+ * `<FundCard competition={draft} funding={{ amount, fee }} />`: the price and
+ * the button that makes (or finds again) the draft's checkout, posting to the
+ * app: its answer is the checkout page, never a redirect to Whop.
+ */
 export function FundCard(props: { competition: Competition; funding: { amount: Minor; fee: Minor } }) {
-  const { competition, funding } = props;
+  const { competition } = props;
+  const funding = competition.checkout ?? props.funding;
   const prize = formatMoney(competition.prize, competition.currency);
   return (
     <section class="card" aria-labelledby="fund-heading">
@@ -32,23 +57,103 @@ export function FundCard(props: { competition: Competition; funding: { amount: M
           iso={competition.startDate}
         />).
       </p>
-      <dl class="fund-breakdown">
-        <dt>Prize</dt>
-        <dd>{prize}</dd>
-        <dt>Whop fee</dt>
-        <dd>{formatMoney(funding.fee, competition.currency)}</dd>
-        <dt>You pay</dt>
-        <dd>
-          <strong>{formatMoney(funding.amount, competition.currency)}</strong>
-        </dd>
-      </dl>
+      <Breakdown currency={competition.currency} prize={competition.prize} fee={funding.fee} amount={funding.amount} />
       <p class="muted">
         Whop keeps its fee from each payment, so the checkout adds it: the whole prize reaches escrow. The prize is paid
         to the winner once Whop has cleared the funds.
       </p>
+      {competition.checkout && (
+        <p class="muted">
+          Your Whop checkout is ready (made{" "}
+          <LocalTimeIsland iso={competition.checkout.createdAt} />), so the prize, its currency and its split are
+          frozen. To change them, cancel this draft and create a new competition.
+        </p>
+      )}
       <form method="post" action={`/api/competitions/${competition.id}/fund`}>
         <button type="submit">Fund {prize} with Whop</button>
       </form>
+    </section>
+  );
+}
+
+/**
+ * `<CheckoutCard competition={draft} checkout={checkout} framed={false} />`:
+ * the step before Whop's checkout, a link (top-level navigation, which no
+ * `form-action` restricts) to wherever Whop's checkout is. Inside Whop's
+ * frame (`framed`) it opens in a new tab, since Whop's checkout refuses to be
+ * framed; the frame keeps a link back to the competition.
+ */
+export function CheckoutCard(props: { competition: Competition; checkout: FundingCheckoutRecord; framed: boolean }) {
+  const { competition, checkout, framed } = props;
+  const pay = formatMoney(checkout.amount, competition.currency);
+  return (
+    <section class="card" aria-labelledby="checkout-heading">
+      <h1 id="checkout-heading">Pay the prize on Whop</h1>
+      <p>
+        {competition.title}: the prize goes into escrow on Whop and opens the competition to stores. Whop's secure
+        checkout takes the payment; you come back here once it is done.
+      </p>
+      <Breakdown
+        currency={competition.currency}
+        prize={competition.prize}
+        fee={checkout.fee}
+        amount={checkout.amount}
+      />
+      <p>
+        <a
+          class="button"
+          href={checkout.url}
+          rel="noopener"
+          target={framed ? "_blank" : undefined}
+        >
+          Continue to Whop to pay {pay}
+        </a>
+      </p>
+      {framed && (
+        <p class="muted">
+          Whop's checkout opens in a new tab. When you have paid, come back to this tab and open the competition.
+        </p>
+      )}
+      <p>
+        <a href={`/competitions/${competition.id}/manage`}>Back to the competition</a>
+      </p>
+    </section>
+  );
+}
+
+/**
+ * `<FundingReturnNotice funded={true} outcome="funded" manage="/competitions/x/manage" />`: what a tab signed
+ * in nowhere (the one Whop's checkout opened from Whop's frame) reads on its
+ * way back. It names no competition (a draft is private, a community's
+ * competitions are its own); the creator signs in to see it.
+ */
+export function FundingReturnNotice(props: { funded: boolean; outcome: ReturnOutcome; manage: string }) {
+  const signIn = `/login?${new URLSearchParams({ returnTo: props.manage })}`;
+  return (
+    <section class="card" aria-labelledby="return-heading">
+      <h1 id="return-heading">{props.funded ? "✓ Prize funded" : "Payment not confirmed yet"}</h1>
+      {props.funded
+        ? (
+          <p class="notice notice-ok" role="status">
+            Whop confirmed your payment: the prize is held in escrow and the competition is open to stores.
+          </p>
+        )
+        : props.outcome === "refunding"
+        ? (
+          <p class="notice notice-error" role="alert">
+            Whop confirmed a payment, but it could not fund the prize; it is being refunded. Sign in to see why.
+          </p>
+        )
+        : (
+          <p class="notice notice-info" role="status">
+            Whop has not confirmed a payment for this competition yet. It usually takes a few seconds:{" "}
+            <a href="">check again</a>.
+          </p>
+        )}
+      <p>
+        If you paid from your Whop community, close this tab: the competition there shows it. Or{" "}
+        <a href={signIn}>sign in to manage the competition</a>.
+      </p>
     </section>
   );
 }

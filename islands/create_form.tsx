@@ -24,7 +24,9 @@ export interface CreateFormProps {
   errors: FieldErrors;
   /** The shortest allowed competition (the server's `COMPETITION_MIN_DURATION_S`). */
   minDurationS: number;
-  locked?: CompetitionField[];
+  /** Rules shown but not editable, and why. */
+  locked?: readonly string[];
+  lockNote?: string;
 }
 
 /** `<CreateForm action="/competitions/new" submitLabel="Create" values={…} errors={…} minDurationS={3600} />` */
@@ -108,6 +110,7 @@ export default function CreateForm(props: CreateFormProps) {
       values={form.values}
       errors={{ ...form.serverErrors, ...form.clientErrors }}
       locked={props.locked}
+      lockNote={props.lockNote}
       onFieldInput={onFieldInput}
       onFieldBlur={onFieldBlur}
       onFormInput={onFormInput}

@@ -11,6 +11,7 @@ import type { AppDeps, AppEnv } from "./_env.ts";
 import { createSession, deleteSession, SESSION_TTL_MS, sessionCookieName } from "../lib/core/sessions.ts";
 import { saveUser } from "../lib/core/users.ts";
 import { beginSignIn, completeSignIn, OAUTH_STATE_TTL_MS, signInCookieName } from "../lib/whop/oauth.ts";
+import { sealWhopAccess } from "../lib/whop/balance.ts";
 import { log } from "../lib/core/log.ts";
 import { RATE_LIMITS, RateLimiter } from "../lib/web/rate_limit.ts";
 import { QUERY_TEXT, validQuery } from "../lib/web/validate.ts";
@@ -53,7 +54,7 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
       // Spent whatever happens next: a sign-in binder is good for one callback.
       deleteCookie(c, binderCookie, cookieOptions(deps.config.appUrl));
       const query = c.req.valid("query");
-      const { identity, returnTo } = await completeSignIn(deps, {
+      const { identity, returnTo, access } = await completeSignIn(deps, {
         code: query.code,
         state: query.state,
         error: query.error,
@@ -64,7 +65,7 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
       await saveUser(deps.kv, identity, now);
       const previous = getCookie(c, cookieName);
       if (previous && /^[0-9a-f]{64}$/.test(previous)) await deleteSession(deps.kv, previous);
-      const sessionId = await createSession(deps.kv, identity.id, now);
+      const sessionId = await createSession(deps.kv, identity.id, now, await sealWhopAccess(deps, identity.id, access));
       setCookie(c, cookieName, sessionId, { ...cookieOptions(deps.config.appUrl), maxAge: SESSION_TTL_MS / 1000 });
       log("info", "signed in", { userId: identity.id, requestId: c.var.requestId });
       c.header("cache-control", "no-store");

@@ -102,8 +102,18 @@ Deno.test("auth - sign-in round trip through Whop OAuth with PKCE sets a session
   const profile = await me.json();
   assert.equal(profile.id, CREATOR);
   assert.equal(profile.name, "Ben Builder");
+  // Read with the user's own access token from this sign-in (the app's key may not read a user's ledger).
   assert.deepEqual(profile.balance, { amount: "10000.00", currency: "USD" });
   assert.equal(profile.balances.length, 2);
+  const sessions = await Array.fromAsync(t.kv.list<{ whopAccess?: { sealed: string } }>({ prefix: ["sessions"] }));
+  assert.match(sessions[0].value.whopAccess?.sealed ?? "", /^v1\./, "the token is kept sealed in the session");
+  // Whop not answering, or the token expired: the balance is unknown (null), never an error.
+  t.whop!.faults.failNext("ledgerAccounts.retrieve", 1, 503);
+  assert.equal((await (await t.request("/api/user", { headers: { cookie } })).json()).balance, null);
+  t.clock.advance(2 * 3600_000);
+  const expired = await t.request("/api/user", { headers: { cookie } });
+  assert.equal(expired.status, 200);
+  assert.equal((await expired.json()).balance, null);
 
   const logout = await t.request("/logout", {
     method: "POST",

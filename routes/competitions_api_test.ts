@@ -78,6 +78,32 @@ Deno.test("competitions api - invalid input answers 400 with every issue", async
   assert.equal((await notJson.json()).error, "The request body must be valid JSON.");
 });
 
+Deno.test("competitions api - only currencies Whop lists: ISK is refused naming it, JPY and INR are taken", async () => {
+  await using t = await createTestApp();
+  const create = (json: Record<string, unknown>) =>
+    t.request("/api/competitions", { method: "POST", userId: "user_a", json: { ...body, ...json } });
+  const isk = await create({ currency: "ISK", prize: "50000" });
+  assert.equal(isk.status, 400);
+  const { issues } = await isk.json();
+  assert.deepEqual(issues.map((i: { path: string }) => i.path), ["currency"]);
+  assert.match(issues[0].message, /^Whop cannot take or pay out prizes in ISK; choose a currency Whop supports/);
+  // An edit cannot move a draft to a currency Whop refuses either.
+  const jpy = await create({ currency: "JPY", prize: "50000" });
+  assert.equal(jpy.status, 201);
+  const { competition } = await jpy.json();
+  assert.equal(competition.currency, "JPY");
+  const moved = await t.request(`/api/competitions/${competition.id}`, {
+    method: "PATCH",
+    userId: "user_a",
+    json: { currency: "isk" },
+  });
+  assert.equal(moved.status, 400);
+  assert.match((await moved.json()).issues[0].message, /prizes in ISK/);
+  assert.equal((await create({ currency: "inr", prize: "2500.00" })).status, 201);
+  // Whop's crypto units are not ISO 4217 currencies: refused as any other code the app does not know.
+  assert.equal((await create({ currency: "BTC" })).status, 400);
+});
+
 Deno.test("competitions api - edit and cancel are the creator's, before the start", async () => {
   await using t = await createTestApp();
   const { competition } = await (await t.request("/api/competitions", { method: "POST", userId: "user_a", json: body }))

@@ -4,7 +4,8 @@ import { activeCompetition } from "../testing/fixtures.ts";
 import { draftCompetition } from "../testing/page_fixtures.ts";
 import { DURING_MS, orderOf, START_MS } from "../testing/live.ts";
 import { recordOrder } from "../lib/competitions/revenue.ts";
-import { cancelCompetition, updateCompetition } from "../lib/competitions/competitions.ts";
+import { updateCompetition } from "../lib/competitions/competitions.ts";
+import { cancelCompetition } from "../lib/competitions/editing.ts";
 
 Deno.test("public api - competition and board with CORS, a strong ETag, 304 and a short Cache-Control", async () => {
   await using t = await createTestApp();

@@ -1,6 +1,7 @@
 /**
- * The caller's own API: `GET /api/user` (profile, Whop balance where known,
- * competitions created and entered) and the in-app notifications.
+ * The caller's own API: `GET /api/user` (profile, Whop balance where known:
+ * read with the caller's own Whop sign-in, `null` otherwise; competitions
+ * created and entered) and the in-app notifications.
  */
 import { Hono } from "hono";
 import * as z from "zod/mini";
@@ -18,7 +19,7 @@ export function userApiRoutes(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>()
     .get("/api/user", async (c) => {
       const userId = requireUserId(c);
-      const balances = await getWhopBalances(deps.whop, userId);
+      const balances = await getWhopBalances(deps, userId, c.var.whopAccess);
       return c.json(await userView(deps.kv, userId, balances));
     })
     .get("/api/notifications", validQuery(z.object({ limit: boundedCount(20, 1, 100) })), async (c) => {

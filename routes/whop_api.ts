@@ -2,6 +2,11 @@
  * The Whop-facing API: the funding checkout and Whop's webhooks. The webhook
  * rules (signature, repeat window, what each event does) live in
  * `lib/whop/webhooks.ts`; this module reads the body and answers.
+ *
+ * A form post to the fund endpoint is answered with a 303 to the app's own
+ * checkout page, never to Whop: Chrome checks the page's `form-action` on
+ * every redirect of a form submission, and Whop's checkout is on another
+ * origin than its API (`whop.com`, not `api.whop.com`).
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -34,7 +39,7 @@ export function whopRoutes(deps: AppDeps): Hono<AppEnv> {
     .post("/api/competitions/:id/fund", async (c) => {
       const userId = requireUserId(c);
       const { checkoutUrl, amount, fee, currency } = await createFundingCheckout(whopDeps, c.req.param("id"), userId);
-      if (isFormPost(c.req.header("content-type"))) return c.redirect(checkoutUrl, 303);
+      if (isFormPost(c.req.header("content-type"))) return c.redirect(`/competitions/${c.req.param("id")}/fund`, 303);
       return c.json({ checkoutUrl, amount: toDecimalString(amount, currency), fee: toDecimalString(fee, currency) });
     })
     .post(

@@ -19,7 +19,7 @@
  * over the target, so a crash leaves either the old or the new document.
  */
 import { dirname } from "node:path";
-import type { z } from "zod";
+import * as z from "zod/mini";
 
 /** The only document version this code reads and writes. */
 export const STATE_FILE_VERSION = 1;
@@ -61,7 +61,7 @@ export interface StateDocument<S> {
 export async function readStateFile<S>(
   path: string,
   kind: string,
-  schema: z.ZodType<S>,
+  schema: z.core.$ZodType<S>,
 ): Promise<S | undefined> {
   let text: string;
   try {
@@ -89,7 +89,7 @@ export async function readStateFile<S>(
   if (fileKind !== kind) {
     throw new SandboxStateError(path, `holds ${JSON.stringify(fileKind)} state, not ${kind}`);
   }
-  const parsed = schema.safeParse(state);
+  const parsed = z.safeParse(schema, state);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 3)
       .map((issue) => `state.${issue.path.join(".")}: ${issue.message}`).join("; ");

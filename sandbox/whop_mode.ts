@@ -11,7 +11,7 @@
  */
 import type { Config } from "../config.ts";
 import { type DemoUser, startWhopSandbox, type WhopSandbox } from "./whop/mod.ts";
-import { onPreferredPort, SIMULATOR_PORT_OFFSET } from "./ports.ts";
+import { beside, onPreferredPort, SIMULATOR_PORT_OFFSET } from "./ports.ts";
 
 /** The simulated Whop's fixed credentials (nothing secret: loopback only). */
 export const SANDBOX_WHOP_SETTINGS = {
@@ -50,6 +50,7 @@ export async function withWhopSandbox(
       fees: { percent: config.whop.feePercent, fixed: config.whop.feeFixed },
       statePath: onDisk ? config.kvPath.replace(/[^/]*$/, "") + "whop-sandbox.json" : undefined,
       port,
+      checkoutPort: beside(port, SIMULATOR_PORT_OFFSET.whopCheckout - SIMULATOR_PORT_OFFSET.whop),
     }));
   return {
     sandbox,

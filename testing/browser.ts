@@ -62,19 +62,21 @@ export async function launchBrowser(
     desktopUserAgent?: boolean;
     /** The browser's time zone (IANA name), e.g. `America/Los_Angeles`; the machine's when absent. */
     timezoneId?: string;
-    /** `false`: pages run no script, as for a visitor without JavaScript. */
-    javaScript?: boolean;
+    /** `false`: a browser with JavaScript off (every page works without it). */
+    javaScriptEnabled?: boolean;
+    /** Refuse third-party cookies, as Chrome does for more and more people (a framed page gets none). */
+    blockThirdPartyCookies?: boolean;
   } = {},
 ): Promise<TestBrowser> {
   await requireChromium();
   const userDataDir = await Deno.makeTempDir({ prefix: "chromium_" });
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
+    args: options.blockThirdPartyCookies ? [...CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"] : CHROMIUM_ARGS,
     viewport: options.viewport ?? { width: 1100, height: 900 },
     userAgent: options.desktopUserAgent ? BROWSER_UA : undefined,
     timezoneId: options.timezoneId,
-    javaScriptEnabled: options.javaScript ?? true,
+    javaScriptEnabled: options.javaScriptEnabled,
   });
   const page = context.pages()[0] ?? await context.newPage();
   const problems: string[] = [];

@@ -11,15 +11,16 @@ import type { TestApp } from "./test_app.ts";
 export const HOUR = 3_600_000;
 
 /**
- * A DRAFT competition by `creatorId` starting in an hour and lasting a week.
+ * A DRAFT competition by `creatorId` starting in an hour and lasting a week,
+ * for `prize` US dollars (default 500.00).
  * @example const competition = await draftCompetition(t, "creator_1");
  */
-export function draftCompetition(t: TestApp, creatorId: string, title = "Holiday Cup") {
+export function draftCompetition(t: TestApp, creatorId: string, title = "Holiday Cup", prize = "500.00") {
   const start = t.clock.ms + HOUR;
   return createCompetition(t.kv, creatorId, {
     title,
     description: "Most revenue wins.",
-    prize: "500.00",
+    prize,
     currency: "USD",
     startDate: new Date(start).toISOString(),
     endDate: new Date(start + 7 * 24 * HOUR).toISOString(),

@@ -3,7 +3,7 @@
  * signed by a key served from a loopback JWKS endpoint.
  */
 import { type Config, loadConfig } from "../config.ts";
-import { buildRuntime, type createApp, type Runtime } from "../app.ts";
+import { buildRuntime, type createApp, formActionOrigins, type Runtime } from "../app.ts";
 import { createUserTokenSigner, type UserTokenSigner } from "../sandbox/user_tokens.ts";
 import { createUserTokenVerifier } from "../lib/whop/user_token.ts";
 import { startWhopSandbox, type WhopSandbox } from "../sandbox/whop/mod.ts";
@@ -47,7 +47,19 @@ export interface TestApp extends AsyncDisposable {
 }
 
 /** Extra parts a test app can have. */
+/**
+ * The `form-action` origins of production (Whop's API, Shopify's stores):
+ * those of the default settings, before sandbox mode points them at the
+ * simulators. With them a test browses the simulators under production's
+ * policy, which lets no form redirect to a simulator.
+ */
+export const PRODUCTION_FORM_ACTIONS: readonly string[] = formActionOrigins(loadConfig({}));
+
 export interface TestAppOptions {
+  /** The `form-action` origins to serve pages with, e.g. {@link PRODUCTION_FORM_ACTIONS}; the settings' by default. */
+  formActions?: readonly string[];
+  /** A KV file instead of `:memory:` (commits then wait on the disk, as in production); removed on dispose. */
+  kvFile?: boolean;
   /**
    * Start the simulated Whop (settings `TEST_WHOP_SETTINGS`), give the app an
    * SDK client for it, and serve the app on loopback (its `APP_URL`) so the
@@ -105,7 +117,8 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     () => Response.json(signer.jwks),
   );
-  const kv = await Deno.openKv(":memory:");
+  const kvDir = options.kvFile ? await Deno.makeTempDir({ prefix: "cartbrawl_kv_" }) : undefined;
+  const kv = await Deno.openKv(kvDir ? `${kvDir}/cartbrawl.sqlite3` : ":memory:");
   const clock = new TestClock();
   let whop: WhopSandbox | undefined;
   let appServer: Deno.HttpServer<Deno.NetAddr> | undefined;
@@ -164,6 +177,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
       appId,
     }),
     whopClient: { maxRetries: typeof options.whop === "object" ? options.whop.maxRetries ?? 0 : 0 },
+    formActions: options.formActions && [...options.formActions],
     shopifyClient: {
       pageSize: typeof options.shopify === "object" ? options.shopify.pageSize : undefined,
       sleep: async (ms) => {
@@ -211,6 +225,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
       await shopify?.close();
       await appServer?.shutdown();
       kv.close();
+      if (kvDir) await Deno.remove(kvDir, { recursive: true });
       await jwksServer.shutdown();
       if (whop) assertWhopContractKept(whop);
     },

@@ -10,7 +10,7 @@ import { updateCompetition } from "../lib/competitions/competitions.ts";
 const HOUR = 3600_000;
 const CREATOR = "user_creator";
 
-Deno.test("counting rules api - countManualOrders and customerCap on create and edit; 400 naming the field; locked once funded", async () => {
+Deno.test("counting rules api - countManualOrders and customerCap on create and edit; 400 naming the field; locked once funded (409)", async () => {
   await using t = await createTestApp({});
   const start = t.clock.now() + HOUR;
   const base = {
@@ -81,10 +81,12 @@ Deno.test("counting rules api - countManualOrders and customerCap on create and 
       userId: CREATOR,
       json: patch,
     });
-    assert.equal(locked.status, 400, `funded: ${JSON.stringify(patch)} is locked`);
-    const issue = (await locked.json()).issues[0];
-    assert.equal(issue.path, Object.keys(patch)[0]);
-    assert.match(issue.message, /what counts \(manual orders, the customer cap\) can no longer change/);
+    assert.equal(locked.status, 409, `funded: ${JSON.stringify(patch)} is locked`);
+    // Every rule is locked once funded, what counts included: the 409 names the field.
+    assert.match(
+      (await locked.json()).error,
+      new RegExp(`^${Object.keys(patch)[0]} can no longer change\\. The prize is funded`),
+    );
   }
   const title = await t.request(`/api/competitions/${competition.id}`, {
     method: "PATCH",

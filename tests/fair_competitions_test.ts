@@ -233,7 +233,11 @@ Deno.test("fair - reinstating is logged and puts the store back", async () => {
   assert.equal((await postForm(t, form, { reason: "Mine now" }, participants[1].userId)).status, 403);
   manage = await (await t.request(`/competitions/${competition.id}/manage`, { userId: CREATOR })).text();
   assert.match(manage, /Orders from the owner(&#39;|')s own card/);
-  assert.equal([...manage.matchAll(/<span class="audit-what">(Disqualified|Reinstated) /g)].length, 3, "three actions logged");
+  assert.equal(
+    [...manage.matchAll(/<span class="audit-what">(Disqualified|Reinstated) /g)].length,
+    3,
+    "three actions logged",
+  );
 });
 
 Deno.test("fair - the settlement window: a leader that refunds after the end loses the lead and the prize", async () => {
@@ -344,8 +348,11 @@ Deno.test("fair - the API round-trips prizeSplit and metric, and names each issu
     userId: CREATOR,
     json: { prizeSplit: [100] },
   });
-  assert.equal(locked.status, 400, "a funded competition's split is locked");
-  assert.match((await locked.json()).issues[0].message, /its split, the metric and the currency can no longer change/);
+  assert.equal(locked.status, 409, "a funded competition's split is locked");
+  assert.match(
+    (await locked.json()).error,
+    /^prizeSplit can no longer change\. The prize is funded, so the rules are locked/,
+  );
 
   const bad: [unknown, string][] = [
     [[60, 30], "The shares add up to 90%; they must add up to 100%."],

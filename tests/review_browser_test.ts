@@ -219,7 +219,7 @@ Deno.test("review in Chromium - the queue, a decision that moves a watcher's boa
 
 Deno.test("review in Chromium - without JavaScript a decision is a form post that comes back to the queue", async () => {
   await using w = await world();
-  await using browser = await launchBrowser({ viewport: SIZES[0], javaScript: false });
+  await using browser = await launchBrowser({ viewport: SIZES[0], javaScriptEnabled: false });
   const { page } = browser;
   await signIn(page, w.t, w.origin, CREATOR);
   await page.goto(`${w.origin}/competitions/${w.race.id}/manage`, { waitUntil: "load" });

@@ -25,9 +25,11 @@ import { ForbiddenError, ValidationError } from "../core/errors.ts";
 import { parseInput } from "../core/parse.ts";
 import { RATE_LIMITS, RateLimiter } from "../web/rate_limit.ts";
 import { assertCommunityAdmin } from "../whop/access.ts";
+import { isWhopCurrency } from "../whop/currencies.ts";
 import { cancelAndRefund, type Refund } from "../whop/refunds.ts";
 import { beginJoin, type JoinDeps, type JoinStart } from "../shopify/join.ts";
-import { type Competition, editCompetition, getVisibleCompetition, saveDraft } from "./competitions.ts";
+import { type Competition, getVisibleCompetition, saveDraft } from "./competitions.ts";
+import { editCompetition } from "./editing.ts";
 import { setDisqualification } from "./disqualification.ts";
 import { type CompetitionInput, competitionInputSchema, experienceIdOf } from "./input.ts";
 import type { NotificationSender } from "./notifications.ts";
@@ -78,7 +80,11 @@ export async function getOwnCompetition(
  */
 export function competitionActions(deps: ActionDeps) {
   const limiter = new RateLimiter(deps.kv, deps.now);
-  const rules = () => ({ now: deps.now(), minDurationS: deps.config.competitionMinDurationS });
+  const rules = () => ({
+    now: deps.now(),
+    minDurationS: deps.config.competitionMinDurationS,
+    acceptsCurrency: isWhopCurrency,
+  });
 
   /** The input as it would be stored; a refused input still has its community authorised first. */
   async function authorisedInput(userId: string, body: unknown): Promise<CompetitionInput> {

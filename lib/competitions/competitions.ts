@@ -1,15 +1,16 @@
 /**
- * Competitions: records, their indexes, edits and the status machine
+ * Competitions: records, their indexes, updates and the status machine
  * DRAFT → UPCOMING → ACTIVE → SETTLING → COMPLETED, with CANCELLED for a
  * draft whose start passes unfunded or that its creator cancels. SETTLING
  * lasts `SETTLEMENT_DELAY_S` after the end: refunds and cancellations of
- * counted orders still lower the totals before the results freeze.
+ * counted orders still lower the totals before the results freeze. The
+ * creator's edits and their locks are `editing.ts`.
  *
  * One idea past 300 lines: the record and every function that writes it
  * share its indexes and the status machine, so they stay in one module.
  */
 import { bumpChange, type ChangeKind, commit, keys, loadByIndex, newId } from "../core/db.ts";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../core/errors.ts";
+import { ConflictError, NotFoundError } from "../core/errors.ts";
 import { type CompetitionInput, competitionInputSchema, type InputRules } from "./input.ts";
 import { type Minor, toDecimalString } from "../core/money.ts";
 import { parseInput } from "../core/parse.ts";
@@ -57,6 +58,13 @@ export interface Competition extends CompetitionInput {
   participantCount: number;
   /** The Whop payment that funded the prize. */
   fundsTxId?: string;
+  /**
+   * The Whop checkout made to fund the prize, once the creator asked for one.
+   * While it exists the prize, its currency and its split are frozen (a
+   * payment for it must fund exactly the prize it was priced for), and asking
+   * to fund again gives this checkout, never a second one.
+   */
+  checkout?: FundingCheckoutRecord;
   /** Why the last payment did not fund the prize, for the manage page. */
   fundingIssue?: string;
   cancelledAt?: string;
@@ -74,6 +82,19 @@ export interface Competition extends CompetitionInput {
   /** The prize of the places nobody earned, returned to the creator. */
   unearned?: Minor;
   completedAt?: string;
+}
+
+/** A funding checkout as recorded on its competition (money in minor units of the prize's currency). */
+export interface FundingCheckoutRecord {
+  /** Whop's checkout configuration id (`ch_…`). */
+  id: string;
+  /** Where the creator pays (Whop's `purchase_url`). */
+  url: string;
+  /** What the creator pays: the prize plus `fee`. */
+  amount: Minor;
+  /** Whop's fee on `amount`, as estimated when the checkout was made. */
+  fee: Minor;
+  createdAt: string;
 }
 
 /** The edges of the status machine. */
@@ -217,7 +238,9 @@ export async function getVisibleCompetition(kv: Deno.Kv, id: string, userId: str
  * Applies `change` to a competition atomically (optimistic check and retry),
  * moving its status index and bumping its change key in the same commit.
  * `change` returns the new record, or `null` to leave it as it is; `extra`
- * adds other writes to the same commit.
+ * adds other writes to the same commit. The entries at `read` are read with
+ * the competition on every try, handed to `change` and `extra`, and checked
+ * in the same commit: a decision taken on them holds for what is committed.
  *
  * @example
  * await updateCompetition(kv, id, now, "status", (c) => c.status === "UPCOMING" ? { ...c, status: "ACTIVE" } : null);
@@ -227,14 +250,15 @@ export async function updateCompetition(
   id: string,
   now: number,
   kind: ChangeKind,
-  change: (current: Competition) => Competition | null,
-  extra?: (op: Deno.AtomicOperation, next: Competition) => Deno.AtomicOperation,
+  change: (current: Competition, read: Deno.KvEntryMaybe<unknown>[]) => Competition | null,
+  extra?: (op: Deno.AtomicOperation, next: Competition, read: Deno.KvEntryMaybe<unknown>[]) => Deno.AtomicOperation,
+  read: readonly Deno.KvKey[] = [],
 ): Promise<{ competition: Competition; changed: boolean }> {
   for (;;) {
-    const entry = await kv.get<Competition>(keys.competition(id));
+    const [entry, ...others] = await kv.getMany<unknown[]>([keys.competition(id), ...read]);
     if (!entry.value) throw new NotFoundError("There is no competition with that id.");
-    const current = entry.value;
-    const proposed = change(current);
+    const current = entry.value as Competition;
+    const proposed = change(current, others);
     if (!proposed) return { competition: current, changed: false };
     if (proposed.status !== current.status && !canTransition(current.status, proposed.status)) {
       throw new ConflictError(
@@ -243,11 +267,11 @@ export async function updateCompetition(
     }
     const next = { ...proposed, updatedAt: new Date(now).toISOString() };
     const result = await commit(() => {
-      let op = kv.atomic().check(entry)
+      let op = kv.atomic().check(entry, ...others)
         .delete(keys.competitionByStatus(current.status, Date.parse(current.startDate), id));
       op = indexOps(op, next);
       op = bumpChange(op, id, kind, now);
-      return extra ? extra(op, next) : op;
+      return extra ? extra(op, next, others) : op;
     });
     if (result.ok) return { competition: next, changed: true };
   }
@@ -276,106 +300,9 @@ export function canStartNow(
   return competition.status === "UPCOMING" && now < Date.parse(competition.startDate);
 }
 
-/** Whether the rules can still change: before the start, and neither cancelled nor finished. */
-export function isEditable(competition: Pick<Competition, "status" | "startDate">, now: number): boolean {
-  return (competition.status === "DRAFT" || competition.status === "UPCOMING") &&
-    now < Date.parse(competition.startDate);
-}
-
-/** The rules a funded (UPCOMING) competition can no longer change: the prize, its split and the metric. */
-export type LockedField =
-  | "prize"
-  | "currency"
-  | "prizeSplit"
-  | "metric"
-  | "growthMinBaseline"
-  | (typeof COUNTING_RULES)[number];
-
-/** What counts: rules a funded (UPCOMING) competition can no longer change either. */
-export const COUNTING_RULES = ["countManualOrders", "customerCap"] as const;
-
-/** Fields a funded (UPCOMING) competition can no longer change: the money's rules and what counts. */
-export function lockedFields(competition: Pick<Competition, "status">): LockedField[] {
-  return competition.status === "UPCOMING"
-    ? ["prize", "currency", "prizeSplit", "metric", "growthMinBaseline", ...COUNTING_RULES]
-    : [];
-}
-
-function assertCreatorBeforeStart(competition: Competition, userId: string, now: number, action: string) {
-  if (competition.creatorId !== userId) throw new ForbiddenError(`Only the creator can ${action} this competition.`);
-  if (isEditable(competition, now)) return;
-  if (competition.status !== "DRAFT" && competition.status !== "UPCOMING") {
-    throw new ConflictError(`This competition is ${competition.status.toLowerCase()}; its rules are locked.`);
-  }
-  throw new ConflictError(`This competition has started; its rules are locked.`);
-}
-
-/**
- * Edits a competition's rules before its start (creator only). A funded
- * competition keeps its prize and currency.
- */
-export async function editCompetition(
-  kv: Deno.Kv,
-  id: string,
-  userId: string,
-  patch: Record<string, unknown>,
-  rules: InputRules,
-): Promise<Competition> {
-  const { competition } = await updateCompetition(kv, id, rules.now, "status", (current) => {
-    assertCreatorBeforeStart(current, userId, rules.now, "edit");
-    const moving = lockedFields(current).find((field) => field in patch);
-    if (moving) {
-      throw new ValidationError([{
-        path: moving,
-        message: (COUNTING_RULES as readonly string[]).includes(moving)
-          ? "The prize is funded, so what counts (manual orders, the customer cap) can no longer change."
-          : "The prize is funded, so the prize, its split, the metric and the currency can no longer change.",
-      }]);
-    }
-    const decimal = (minor?: Minor) => minor === undefined ? undefined : toDecimalString(minor, current.currency);
-    const merged = {
-      ...current,
-      prize: competitionPrizeDecimal(current),
-      growthMinBaseline: decimal(current.growthMinBaseline),
-      customerCap: decimal(current.customerCap),
-      ...patch,
-    };
-    const input = parseInput(competitionInputSchema(rules), {
-      title: merged.title,
-      description: merged.description,
-      prize: merged.prize,
-      currency: merged.currency,
-      startDate: merged.startDate,
-      endDate: merged.endDate,
-      privacy: merged.privacy,
-      prizeSplit: merged.prizeSplit,
-      metric: merged.metric,
-      growthMinBaseline: merged.growthMinBaseline,
-      countManualOrders: merged.countManualOrders ?? undefined,
-      customerCap: merged.customerCap ?? undefined,
-    });
-    // A rule the patch sets to null is removed (no cap, manual orders held).
-    const { countManualOrders: _, customerCap: __, ...kept } = current;
-    return { ...kept, ...input };
-  });
-  return competition;
-}
-
 /** The competition's prize as a decimal string, e.g. `"500.00"`. */
 export function competitionPrizeDecimal(competition: Pick<Competition, "prize" | "currency">): string {
   return toDecimalString(competition.prize, competition.currency);
-}
-
-/**
- * Cancels a competition before its start (creator only). A funded one is
- * then refunded by the payments module.
- */
-export async function cancelCompetition(kv: Deno.Kv, id: string, userId: string, now: number): Promise<Competition> {
-  const { competition } = await updateCompetition(kv, id, now, "status", (current) => {
-    assertCreatorBeforeStart(current, userId, now, "cancel");
-    return { ...current, status: "CANCELLED", cancelledAt: new Date(now).toISOString(), cancelReason: "creator" };
-  });
-  return competition;
 }
 
 /** Competitions in one status, ordered by start. */

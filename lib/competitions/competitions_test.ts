@@ -1,18 +1,17 @@
 import assert from "node:assert/strict";
 import {
-  cancelCompetition,
   canTransition,
   type Competition,
   type CompetitionStatus,
   createCompetition,
   dueStep,
-  editCompetition,
   inWindow,
   listCompetitionsByCreator,
   listCompetitionsByStatus,
   STATUSES,
   updateCompetition,
 } from "./competitions.ts";
+import { cancelCompetition, editCompetition } from "./editing.ts";
 import { ConflictError, ForbiddenError, ValidationError } from "../core/errors.ts";
 
 const now = Date.parse("2026-12-01T12:00:00Z");
@@ -113,11 +112,41 @@ Deno.test("competitions - only the creator edits, and only before the start", as
   const started = { ...rules, now: Date.parse(input.startDate) };
   await assert.rejects(() => editCompetition(kv, id, "user_a", { title: "Late" }, started), /rules are locked/);
   await updateCompetition(kv, id, now, "status", (c) => ({ ...c, status: "UPCOMING" }));
-  await assert.rejects(
-    () => editCompetition(kv, id, "user_a", { prize: "1" }, rules),
-    (error: ValidationError) => error.issues[0].message.includes("prize is funded"),
-  );
+  // Funded: every rule is locked (409 naming it); the title and description are presentation and stay editable.
+  for (
+    const field of ["prize", "currency", "prizeSplit", "metric", "growthMinBaseline", "startDate", "endDate", "privacy"]
+  ) {
+    await assert.rejects(
+      () => editCompetition(kv, id, "user_a", { [field]: input[field as keyof typeof input] ?? "x" }, rules),
+      (error: ConflictError) =>
+        error.status === 409 && error.message.startsWith(`${field} can no longer change. The prize is funded`),
+    );
+  }
   assert.equal((await editCompetition(kv, id, "user_a", { description: "More" }, rules)).description, "More");
+  assert.equal((await editCompetition(kv, id, "user_a", { title: "Spring Cup" }, rules)).title, "Spring Cup");
+});
+
+Deno.test("competitions - a draft with a funding checkout keeps its prize, currency and split; the rest stays editable", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { id } = await createCompetition(kv, "user_a", input, rules);
+  const checkout = { id: "ch_1", url: "https://whop.com/checkout/ch_1", amount: 51419, fee: 1419, createdAt: "x" };
+  await updateCompetition(kv, id, now, "status", (c) => ({ ...c, checkout }));
+  for (const [field, value] of [["prize", "1500.00"], ["currency", "EUR"], ["prizeSplit", [50, 50]]] as const) {
+    await assert.rejects(
+      () => editCompetition(kv, id, "user_a", { [field]: value }, rules),
+      (error: ConflictError) =>
+        error.status === 409 && error.message.startsWith(`${field} can no longer change. A Whop checkout`) &&
+        error.message.endsWith("cancel this draft and create a new competition."),
+    );
+  }
+  const edited = await editCompetition(
+    kv,
+    id,
+    "user_a",
+    { metric: "orders", privacy: "ranks", title: "Renamed" },
+    rules,
+  );
+  assert.deepEqual([edited.metric, edited.privacy, edited.title, edited.prize], ["orders", "ranks", "Renamed", 50000]);
 });
 
 Deno.test("competitions - cancel before the start only, by the creator", async () => {

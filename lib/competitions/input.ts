@@ -40,6 +40,12 @@ export const METRICS: readonly Metric[] = ["revenue", "orders", "growth"];
 export interface InputRules {
   now: number;
   minDurationS: number;
+  /**
+   * The currencies a prize may be in beyond being ISO 4217: on the server,
+   * those Whop can charge and pay out in (`lib/whop/currencies.ts`). The
+   * create form's island leaves it out, so it does not carry the list.
+   */
+  acceptsCurrency?: (code: string) => boolean;
 }
 
 /** A valid competition input, money in minor units and dates normalized. */
@@ -201,7 +207,12 @@ export function competitionInputChecks(rules: InputRules) {
   return z.object(fields).check(z.superRefine((input, ctx) => {
     const issue = (path: string, message: string) => ctx.issues.push({ code: "custom", path: [path], message, input });
     for (const found of splitIssues(input.prizeSplit)) ctx.issues.push({ code: "custom", ...found, input });
-    if (isCurrency(input.currency)) {
+    if (isCurrency(input.currency) && rules.acceptsCurrency && !rules.acceptsCurrency(input.currency)) {
+      issue(
+        "currency",
+        `Whop cannot take or pay out prizes in ${input.currency}; choose a currency Whop supports, such as USD, EUR, GBP or JPY.`,
+      );
+    } else if (isCurrency(input.currency)) {
       const amount = (path: string, value: string, noun: string, example: string) =>
         readAmount(value, input.currency, (message) => issue(path, message), noun, example);
       const prize = amount("prize", input.prize, "prize", "500.00");

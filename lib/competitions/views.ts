@@ -46,12 +46,14 @@ function placeView(competition: Competition, place: Winner, viewerId: string | u
  * A competition as the API shows it to `viewerId` (undefined: a stranger):
  * money as decimal strings, the rules of records stored before splits and
  * metrics with their defaults, and under privacy mode the places' figures
- * only for those who may see them.
+ * only for those who may see them. The funding checkout is the creator's
+ * business (`POST …/fund` answers it), never part of the view.
  */
 export function competitionView(competition: Competition, viewerId?: string) {
   const { currency } = competition;
+  const { checkout: _checkout, ...shown } = competition;
   return {
-    ...competition,
+    ...shown,
     prize: competitionPrizeDecimal(competition),
     prizeSplit: prizeSplitOf(competition),
     metric: competition.metric ?? "revenue",

@@ -13,6 +13,18 @@ export interface Session {
   userId: string;
   createdAt: string;
   expiresAt: string;
+  /**
+   * The user's own Whop access token from this sign-in, sealed with
+   * `ENCRYPTION_KEY` (`crypto.ts`), until it expires: what Whop lets only the
+   * user read (their balance) is read with it.
+   */
+  whopAccess?: SealedAccess;
+}
+
+/** An access token sealed for its user, and when it expires (ISO 8601). */
+export interface SealedAccess {
+  sealed: string;
+  expiresAt: string;
 }
 
 /** The cookie name: `__Host-` prefixed when the app is served over https. */
@@ -20,13 +32,19 @@ export function sessionCookieName(appUrl: string): string {
   return appUrl.startsWith("https:") ? "__Host-cartbrawl_session" : "cartbrawl_session";
 }
 
-/** Starts a session for `userId` and returns its id (the cookie value). */
-export async function createSession(kv: Deno.Kv, userId: string, now: number): Promise<string> {
+/** Starts a session for `userId` (with its sealed Whop access, when given) and returns its id (the cookie value). */
+export async function createSession(
+  kv: Deno.Kv,
+  userId: string,
+  now: number,
+  whopAccess?: SealedAccess,
+): Promise<string> {
   const id = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, "0")).join("");
   const session: Session = {
     userId,
     createdAt: new Date(now).toISOString(),
     expiresAt: new Date(now + SESSION_TTL_MS).toISOString(),
+    ...(whopAccess ? { whopAccess } : {}),
   };
   await kv.set(keys.session(await sessionKeyOf(id)), session, { expireIn: SESSION_TTL_MS });
   return id;

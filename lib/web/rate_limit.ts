@@ -20,7 +20,7 @@ import { countRateLimitRefusal } from "../core/metrics.ts";
 /** One limit: at most `limit` counted events per `windowMs` per subject. */
 export interface RateRule {
   /** The rule's name, in KV keys, logs and metrics. */
-  name: "auth_failures" | "sign_in_starts" | "competition_creation" | "join_attempts";
+  name: "auth_failures" | "sign_in_starts" | "competition_creation" | "join_attempts" | "payment_lookups";
   limit: number;
   windowMs: number;
   /** What a refused caller reads. */
@@ -49,6 +49,13 @@ export const RATE_LIMITS = {
     limit: 20,
     windowMs: 3600_000,
     message: "You have created many competitions in the last hour; try again later.",
+  },
+  /** Returns from Whop's checkout that ask Whop for the payment (`GET /funding/:id/return`), per client address. */
+  paymentLookups: {
+    name: "payment_lookups",
+    limit: 30,
+    windowMs: 10 * 60_000,
+    message: "Too many payment checks from this address; Whop's confirmation will still arrive on its own.",
   },
   /** `POST /api/competitions/:id/join` per user. */
   joinAttempts: {

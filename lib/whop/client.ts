@@ -22,8 +22,10 @@ export interface WhopSettings {
     origin: string;
     /** Whop's fee on a payment, a decimal percentage (`WHOP_FEE_PERCENT`). */
     feePercent: string;
-    /** Whop's fixed fee per payment, a decimal amount (`WHOP_FEE_FIXED`). */
+    /** Whop's fixed fee per payment in US dollars (`WHOP_FEE_FIXED`). */
     feeFixed: string;
+    /** Whop's fixed fee in a given currency (`WHOP_FEE_FIXED_<CUR>`), by currency code. */
+    feeFixedByCurrency?: Readonly<Record<string, string>>;
   };
 }
 

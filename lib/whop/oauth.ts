@@ -170,14 +170,24 @@ export interface CallbackParams {
   binder?: string;
 }
 
+/** The user's own Whop access token from a sign-in, and when it expires (epoch ms). */
+export interface WhopAccess {
+  token: string;
+  expiresAt: number;
+}
+
+/** How long an access token is taken to last when Whop does not say (`expires_in`). */
+const DEFAULT_ACCESS_TTL_S = 3600;
+
 /**
  * Completes a sign-in: consumes the state, exchanges the code (with the
- * PKCE verifier) and reads the user from userinfo.
+ * PKCE verifier) and reads the user from userinfo. `access` is the user's
+ * own access token, for what Whop lets only the user read (their balance).
  */
 export async function completeSignIn(
   deps: { kv: Deno.Kv; config: SignInSettings; now: () => number; fetch?: typeof fetch },
   params: CallbackParams,
-): Promise<{ identity: WhopIdentity; returnTo: string }> {
+): Promise<{ identity: WhopIdentity; returnTo: string; access: WhopAccess }> {
   const client = requireClient(deps.config);
   const stored = await consumeOAuthState(deps.kv, params.state, params.binder, deps.now());
   if (params.error) {
@@ -212,6 +222,7 @@ export async function completeSignIn(
   }
   const tokens = await tokenResponse.json().catch(() => ({})) as {
     access_token?: unknown;
+    expires_in?: unknown;
     id_token?: unknown;
     error?: unknown;
   };
@@ -241,7 +252,11 @@ export async function completeSignIn(
   }
   const username = typeof info.preferred_username === "string" ? info.preferred_username : undefined;
   const name = typeof info.name === "string" && info.name.trim() ? info.name.trim() : username ?? info.sub;
-  return { identity: { id: info.sub, name, username }, returnTo: stored.returnTo };
+  const ttlS = typeof tokens.expires_in === "number" && tokens.expires_in > 0
+    ? tokens.expires_in
+    : DEFAULT_ACCESS_TTL_S;
+  const access = { token: tokens.access_token, expiresAt: deps.now() + ttlS * 1000 };
+  return { identity: { id: info.sub, name, username }, returnTo: stored.returnTo, access };
 }
 
 /**

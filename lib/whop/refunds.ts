@@ -24,7 +24,8 @@
  */
 import type Whop from "@whop/sdk";
 import { commit, keys } from "../core/db.ts";
-import { cancelCompetition, type Competition } from "../competitions/competitions.ts";
+import { type Competition } from "../competitions/competitions.ts";
+import { cancelCompetition } from "../competitions/editing.ts";
 import { formatMoney, type Minor, MoneyError } from "../core/money.ts";
 import { notify } from "../competitions/notifications.ts";
 import { enqueue, enqueueIn, type QueueMessage } from "../core/queue.ts";
@@ -72,24 +73,24 @@ export async function getRefund(kv: Deno.Kv, target: RefundTarget): Promise<Refu
   return (await kv.get<Refund>(targetKey(target))).value;
 }
 
+/** Adds the writes that record `refund` and queue its job to `op` (the caller checks the record is absent). */
+function refundWrites(op: Deno.AtomicOperation, target: RefundTarget, refund: Refund): Deno.AtomicOperation {
+  op.set(targetKey(target), refund);
+  if (target.kind === "payment") op.set(keys.competitionPaymentRefund(refund.competitionId, target.paymentId), true);
+  return enqueueIn(op, targetMessage(target));
+}
+
 async function recordRefund(deps: Pick<WhopDeps, "kv" | "now">, target: RefundTarget, refund: Refund): Promise<Refund> {
   const { kv } = deps;
   const key = targetKey(target);
-  const message = targetMessage(target);
   for (;;) {
     const existing = await kv.get<Refund>(key);
     if (existing.value) {
       // Not yet sent (pending, or a run that died mid-call): queue a run; `processRefund` decides what is due.
-      if (existing.value.state !== "sent" && !existing.value.gaveUp) await enqueue(kv, message);
+      if (existing.value.state !== "sent" && !existing.value.gaveUp) await enqueue(kv, targetMessage(target));
       return existing.value;
     }
-    const result = await commit(() => {
-      const op = kv.atomic().check(existing).set(key, refund);
-      if (target.kind === "payment") {
-        op.set(keys.competitionPaymentRefund(refund.competitionId, target.paymentId), true);
-      }
-      return enqueueIn(op, message);
-    });
+    const result = await commit(() => refundWrites(kv.atomic().check(existing), target, refund));
     if (result.ok) {
       log("info", "refund requested", { record: key.join("/"), paymentId: refund.paymentId, reason: refund.reason });
       return refund;
@@ -140,14 +141,43 @@ export async function cancelAndRefund(
   return { competition, refund: await requestPrizeRefund(deps, competition, "cancelled") };
 }
 
+/** A payment that cannot fund its competition: its id and, when exact, what was paid. */
+export interface RefundablePayment {
+  id: string;
+  amount: Minor | null;
+  currency: string | null;
+}
+
 /** Records and queues the refund of a payment that could not fund `competition`, once per payment. */
 export function requestPaymentRefund(
   deps: Pick<WhopDeps, "kv" | "now">,
   competition: Competition,
-  payment: { id: string; amount: Minor | null; currency: string | null },
+  payment: RefundablePayment,
 ): Promise<Refund> {
-  const at = new Date(deps.now()).toISOString();
-  return recordRefund(deps, { kind: "payment", paymentId: payment.id }, {
+  return recordRefund(
+    deps,
+    { kind: "payment", paymentId: payment.id },
+    paymentRefund(competition, payment, deps.now()),
+  );
+}
+
+/**
+ * Adds the writes that record and queue the refund of `payment` to `op`, so
+ * that the decision not to fund and the refund commit together. The caller
+ * has read `keys.paymentRefund(payment.id)` as absent and checks it.
+ */
+export function paymentRefundWrites(
+  op: Deno.AtomicOperation,
+  competition: Competition,
+  payment: RefundablePayment,
+  now: number,
+): Deno.AtomicOperation {
+  return refundWrites(op, { kind: "payment", paymentId: payment.id }, paymentRefund(competition, payment, now));
+}
+
+function paymentRefund(competition: Competition, payment: RefundablePayment, now: number): Refund {
+  const at = new Date(now).toISOString();
+  return {
     kind: "payment",
     competitionId: competition.id,
     competitionTitle: competition.title,
@@ -161,7 +191,7 @@ export function requestPaymentRefund(
     attempts: 0,
     createdAt: at,
     updatedAt: at,
-  });
+  };
 }
 
 /** Every refund recorded for a competition: its prize refund and the refunds of payments that could not fund it. */

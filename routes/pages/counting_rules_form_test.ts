@@ -101,7 +101,7 @@ Deno.test("counting rules form - editing a draft changes or removes them; once f
   html = await (await t.request(`/competitions/${draft.id}/manage`, { userId: CREATOR })).text();
   assert.match(html, /name="countManualOrders" value="on" disabled/);
   assert.match(html, /<input value="60\.00" disabled[^>]*name="customerCap"/);
-  assert.match(html, /the metric, the currency and what counts are fixed/);
+  assert.match(html, /The prize is funded, so the rules are locked/);
   // A funded competition's form does not send its locked fields: a title edit keeps the cap.
   const { countManualOrders: _, customerCap: __, prize: ___, ...editable } = form(start, { title: "Fair Cup II" });
   const res = await postForm(t, `/competitions/${draft.id}/manage/edit`, editable, CREATOR);

@@ -12,7 +12,8 @@
  */
 import { type Context, Hono } from "hono";
 import type { AppDeps, AppEnv } from "../_env.ts";
-import { type Competition, lockedFields } from "../../lib/competitions/competitions.ts";
+import { type Competition } from "../../lib/competitions/competitions.ts";
+import { lockedFields } from "../../lib/competitions/editing.ts";
 import { competitionView } from "../../lib/competitions/views.ts";
 import { competitionActions, getOwnCompetition } from "../../lib/competitions/actions.ts";
 import { managePageView } from "../../lib/competitions/page_views/manage.ts";
@@ -22,6 +23,7 @@ import { formatMoney } from "../../lib/core/money.ts";
 import { requireUserId, signedIn } from "../../lib/web/middleware/caller.ts";
 import { fieldsOf, validForm, validQuery } from "../../lib/web/validate.ts";
 import {
+  COMPETITION_FIELDS,
   competitionFormSchema,
   type CompetitionFormValues,
   competitionFormValues,
@@ -105,6 +107,7 @@ async function renderManage(
               errors={form?.errors ?? {}}
               minDurationS={deps.config.competitionMinDurationS}
               locked={view.locked}
+              lockNote={view.lockNote}
             />
           </section>
         )}
@@ -150,7 +153,7 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
     .post("/competitions/:id/manage/edit", signedIn, validForm(competitionFormSchema()), async (c) => {
       const competition = await loadOwnCompetition(c, deps);
       const values: CompetitionFormValues = c.req.valid("form");
-      // A funded competition's locked fields are disabled in the form, so they are not sent: they keep their value.
+      // Locked rules are disabled in the form, so they are not sent: they keep their value.
       const locked = lockedFields(competition);
       const editable = Object.fromEntries(
         Object.entries(values).filter(([field]) => !(locked as string[]).includes(field)),
@@ -158,9 +161,14 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
       try {
         await actions.edit(competition.id, requireUserId(c), formValuesToPatch(editable));
       } catch (error) {
+        // Locked since the form was shown (a checkout made or a payment applied meanwhile): the page says why.
+        if (error instanceof ConflictError) {
+          return renderManage(c, deps, await loadOwnCompetition(c, deps), { actionError: error.message });
+        }
         if (!(error instanceof ValidationError)) throw error;
         const stored = competitionFormValues(competitionView(competition));
-        for (const field of locked) values[field] = stored[field];
+        for (const field of COMPETITION_FIELDS) if ((locked as string[]).includes(field)) values[field] = stored[field];
+        if (locked.includes("privacy")) values.privacy = stored.privacy;
         return renderManage(c, deps, competition, { form: { values, errors: formErrorsOf(error) } });
       }
       return c.redirect(`/competitions/${competition.id}/manage?saved`, 303);

@@ -5,6 +5,7 @@ import { browseRoutes } from "./browse_page.tsx";
 import { newCompetitionRoutes } from "./new_competition_page.tsx";
 import { competitionPageRoutes } from "./competition_page.tsx";
 import { manageRoutes } from "./manage_page.tsx";
+import { fundingRoutes } from "./funding_page.tsx";
 import { dashboardRoutes } from "./dashboard_page.tsx";
 import { myCompetitionsRoutes } from "./my_competitions_page.tsx";
 import { signinRoutes } from "./signin_page.tsx";
@@ -19,6 +20,7 @@ export function pageRoutes(deps: AppDeps): Hono<AppEnv> {
       newCompetitionRoutes,
       competitionPageRoutes,
       manageRoutes,
+      fundingRoutes,
       dashboardRoutes,
       myCompetitionsRoutes,
       signinRoutes,

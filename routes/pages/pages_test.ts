@@ -452,6 +452,31 @@ Deno.test("pages - the manage page says what happened to the money and, once fun
     new RegExp(`id="share-link" readonly value="http://localhost:8000/competitions/${competition.id}"`, "i"),
   );
   assert.match(html, /<h2 id="board-heading">The race<\/h2>/);
+  // Funded: every rule's control is locked, the title and description are not.
+  const control = (name: string) =>
+    new RegExp(`<(input|select|textarea)[^>]*name="${name}"[^>]*>`).exec(html)?.[0] ?? "";
+  for (const name of ["prize", "currency", "prizeSplit", "metric", "privacy", "startDate", "duration", "endDate"]) {
+    assert.match(control(name), /\bdisabled\b/, `${name} is locked once funded`);
+  }
+  for (const name of ["title", "description"]) assert.doesNotMatch(control(name), /\bdisabled\b/, name);
+  assert.match(
+    html,
+    /The prize is funded, so the rules are locked \(stores joined on them\); the title and description/,
+  );
+  const saved = await t.request(`/competitions/${competition.id}/manage/edit`, {
+    method: "POST",
+    userId: CREATOR,
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ title: "Renamed Cup", description: "Now with a story" }).toString(),
+  });
+  assert.equal(saved.status, 303, "a funded competition's form sends its title and description only");
+  const renamed = await getCompetition(t.kv, competition.id);
+  assert.deepEqual([renamed.title, renamed.startDate, renamed.privacy], [
+    "Renamed Cup",
+    competition.startDate,
+    competition.privacy,
+  ]);
+  html = await manage();
 
   await updateCompetition(t.kv, competition.id, t.clock.ms, "status", (c) => ({ ...c, status: "CANCELLED" }));
   const refund = {

@@ -7,7 +7,7 @@
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import {
   checkoutConfigurationJson,
   ledgerAccountJson,
@@ -38,45 +38,46 @@ export interface ApiDependencies {
   /** Where each request checked against Whop's published schemas is counted. */
   contract: ContractLog;
   apiKey: string;
-  origin: () => string;
+  /** Where the hosted checkout pages are served (the `purchase_url` origin). */
+  checkoutOrigin: () => string;
 }
 
-const metadataSchema = z.record(z.string(), z.unknown()).nullish();
+const metadataSchema = z.nullish(z.record(z.string(), z.unknown()));
 
 const checkoutCreateSchema = z.object({
-  plan: z.object({
-    initial_price: z.number().positive(),
-    currency: z.string().min(3).default("usd"),
-    title: z.string().nullish(),
-  }).nullish(),
-  plan_id: z.string().nullish(),
-  mode: z.enum(["payment", "setup"]).optional(),
+  plan: z.nullish(z.object({
+    initial_price: z.number().check(z.positive()),
+    currency: z._default(z.string().check(z.minLength(3)), "usd"),
+    title: z.nullish(z.string()),
+  })),
+  plan_id: z.nullish(z.string()),
+  mode: z.optional(z.enum(["payment", "setup"])),
   metadata: metadataSchema,
-  redirect_url: z.url().nullish(),
+  redirect_url: z.nullish(z.url()),
 });
 
-const refundSchema = z.object({ partial_amount: z.number().nullish() });
+const refundSchema = z.object({ partial_amount: z.nullish(z.number()) });
 
 const transferSchema = z.object({
   amount: z.number(),
-  origin_id: z.string().min(1),
-  currency: z.string().min(3).optional(),
-  destination_id: z.string().min(1).optional(),
-  idempotence_key: z.string().min(1).nullish(),
+  origin_id: z.string().check(z.minLength(1)),
+  currency: z.optional(z.string().check(z.minLength(3))),
+  destination_id: z.optional(z.string().check(z.minLength(1))),
+  idempotence_key: z.nullish(z.string().check(z.minLength(1))),
   metadata: metadataSchema,
-  notes: z.string().nullish(),
-  type: z.enum(["ledger", "wallet_send", "claim_link"]).optional(),
+  notes: z.nullish(z.string()),
+  type: z.optional(z.enum(["ledger", "wallet_send", "claim_link"])),
 });
 
 const notificationSchema = z.object({
-  title: z.string().min(1),
-  content: z.string().min(1),
-  company_id: z.string().nullish(),
-  experience_id: z.string().nullish(),
-  user_ids: z.array(z.string()).nullish(),
-}).refine((b) => b.company_id || b.experience_id, {
+  title: z.string().check(z.minLength(1)),
+  content: z.string().check(z.minLength(1)),
+  company_id: z.nullish(z.string()),
+  experience_id: z.nullish(z.string()),
+  user_ids: z.nullish(z.array(z.string())),
+}).check(z.refine((b) => Boolean(b.company_id || b.experience_id), {
   message: "company_id or experience_id is required",
-});
+}));
 
 /** A Cursor page holding every item (the sandbox never paginates). */
 function page<T>(data: T[]) {
@@ -92,14 +93,14 @@ function page<T>(data: T[]) {
 }
 
 /** Parses a JSON body against `schema`, or throws a 400 in Whop's shape. */
-async function parseBody<T extends z.ZodType>(
+async function parseBody<T extends z.ZodMiniType>(
   c: Context,
   schema: T,
 ): Promise<z.infer<T>> {
   const raw = await c.req.json().catch(() => {
     throw new WhopApiError(400, "invalid_request", "Body must be JSON");
   });
-  const parsed = schema.safeParse(raw);
+  const parsed = z.safeParse(schema, raw);
   if (!parsed.success) {
     throw new WhopApiError(
       400,
@@ -209,11 +210,17 @@ export function apiRoutes(deps: ApiDependencies): Hono<Env> {
     injected(c, "users.retrieve") ??
       c.json(userJson(state, state.requireUser(c.req.param("id")), false)));
 
-  api.get("/ledger_accounts/:id", (c) =>
-    injected(c, "ledgerAccounts.retrieve") ??
-      c.json(
-        ledgerAccountJson(state, state.requireAccountOwner(c.req.param("id"))),
-      ));
+  // A ledger account is read by its owner: the app's key reads its company's, a user's needs that user's token.
+  api.get("/ledger_accounts/:id", (c) => {
+    const fault = injected(c, "ledgerAccounts.retrieve");
+    if (fault) return fault;
+    const owner = state.requireAccountOwner(c.req.param("id"));
+    const caller = c.get("caller");
+    if (caller.kind === "app" ? owner !== state.company.id : caller.userId !== owner) {
+      throw new WhopApiError(403, "forbidden", "This ledger account can only be read with its owner's authorization");
+    }
+    return c.json(ledgerAccountJson(state, owner));
+  });
 
   api.post("/checkout_configurations", async (c) => {
     const fault = injected(c, "checkoutConfigurations.create");
@@ -232,7 +239,7 @@ export function apiRoutes(deps: ApiDependencies): Hono<Env> {
       title: body.plan.title ?? null,
       metadata: body.metadata ?? null,
       redirectUrl: body.redirect_url ?? null,
-      origin: deps.origin(),
+      origin: deps.checkoutOrigin(),
     });
     return c.json(checkoutConfigurationJson(record));
   });
@@ -288,7 +295,7 @@ export function apiRoutes(deps: ApiDependencies): Hono<Env> {
       return fault;
     }
     try {
-      const body = transferSchema.parse(raw);
+      const body = z.parse(transferSchema, raw);
       if ((body.type ?? "ledger") !== "ledger") {
         throw new WhopApiError(
           400,
@@ -315,7 +322,9 @@ export function apiRoutes(deps: ApiDependencies): Hono<Env> {
       attempt.outcome = replayed ? "replayed" : "created";
       attempt.transferId = transfer.id;
     } catch (error) {
-      const apiError = error instanceof z.ZodError ? new WhopApiError(400, "invalid_request", error.message) : error;
+      const apiError = error instanceof z.core.$ZodError
+        ? new WhopApiError(400, "invalid_request", error.message)
+        : error;
       attempt.status = apiError instanceof WhopApiError ? apiError.status : 500;
       attempt.error = apiError instanceof Error ? apiError.message : String(apiError);
       throw apiError;

@@ -8,8 +8,15 @@
  * - the iframe's origin is a second loopback listener (the "apps domain"),
  *   which forwards every request path for path to the app with that user's
  *   token (chosen with `?whop_user=`, then remembered in a cookie on the
- *   proxy's own origin) and never passes the browser's cookies on: the app
- *   must work on the header alone, as inside Whop.
+ *   proxy's own origin) and never passes the browser's cookies on, nor the
+ *   app's `Set-Cookie` back: the app must work on the header alone, as
+ *   inside Whop, where the frame's origin is Whop's and the app's own cookies
+ *   would be third-party ones.
+ *
+ * With Whop's checkout refusing to be framed (`checkout_routes.ts`), a flow
+ * that leaves the app for Whop's pages must leave the frame (a new tab) and
+ * come back without the app's cookies: the browser tests also run with
+ * third-party cookies blocked (`launchBrowser({ blockThirdPartyCookies })`).
  */
 import { Hono } from "hono";
 import { html } from "hono/html";

@@ -54,8 +54,9 @@ Deno.test("whop sandbox - payments, transfers and refunds move balances between 
     );
     const byLedgerId = await whop.ledgerAccounts.retrieve(ledger.id);
     assert.equal(byLedgerId.owner?.id, company);
-    const winnerLedger = await whop.ledgerAccounts.retrieve(WINNER);
-    assert.equal(winnerLedger.balances[0].balance, 1_000);
+    // A user's ledger is theirs: the app's key is refused it (the app reads it with the user's own sign-in).
+    await assert.rejects(whop.ledgerAccounts.retrieve(WINNER), (e: { status?: number }) => e.status === 403);
+    assert.equal(sandbox.balance(WINNER, "usd"), 1_000);
 
     const refundEvent = receiver.received.map((r) => whop.webhooks.unwrap(r.body, { headers: r.headers })).find((e) =>
       e.type === "refund.created"

@@ -1,6 +1,11 @@
 /**
  * The hosted checkout page a `purchase_url` points at: shows the price, lets
- * the tester pick which demo user pays, and pays on submit.
+ * the tester pick which demo user pays, and pays on submit. As Whop's own,
+ * it is served on its own origin (whop.com, not the API's api.whop.com:
+ * `sandbox.ts` gives it a listener of its own), it refuses to be framed, and
+ * after paying it sends the buyer to the checkout's `redirect_url` with the
+ * query Whop adds: `status=success`, `checkout_status=success`, and the
+ * payment's id as `payment_id` and `receipt_id`.
  */
 import { Hono } from "hono";
 import { html } from "hono/html";
@@ -18,12 +23,28 @@ export type CompletePayment = (
   input: { userId: string },
 ) => Promise<PaymentRecord>;
 
+/** Where a paid checkout sends the buyer: its `redirect_url` with the query Whop adds. */
+function returnUrl(redirectUrl: string, paymentId: string): string {
+  const url = new URL(redirectUrl);
+  url.searchParams.set("status", "success");
+  url.searchParams.set("checkout_status", "success");
+  url.searchParams.set("payment_id", paymentId);
+  url.searchParams.set("receipt_id", paymentId);
+  return url.toString();
+}
+
 /** Routes for `/checkout/:id` (GET shows, POST pays). */
 export function checkoutRoutes(
   state: WhopState,
   completePayment: CompletePayment,
 ): Hono {
   const routes = new Hono();
+  // Whop's checkout is never shown inside another site's frame.
+  routes.use(async (c, next) => {
+    await next();
+    c.res.headers.set("x-frame-options", "DENY");
+    c.res.headers.set("content-security-policy", "frame-ancestors 'none'");
+  });
 
   routes.get("/checkout/:id", (c) => {
     const checkout = state.checkoutConfigurations.find((ch) => ch.id === c.req.param("id"));
@@ -62,7 +83,7 @@ export function checkoutRoutes(
     const userId = typeof form.user_id === "string" ? form.user_id : "";
     const checkout = state.requireCheckoutConfiguration(c.req.param("id"));
     const payment = await completePayment(checkout.id, { userId });
-    if (checkout.redirectUrl) return c.redirect(checkout.redirectUrl, 303);
+    if (checkout.redirectUrl) return c.redirect(returnUrl(checkout.redirectUrl, payment.id), 303);
     return c.html(page(
       "Paid",
       html`

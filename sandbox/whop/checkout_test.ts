@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { sdkFor, startTestSandbox, startWebhookReceiver, TEST_SETTINGS } from "../../testing/whop_sandbox.ts";
 
-Deno.test("whop sandbox - checkout create, pay on the hosted page, signed payment.succeeded webhook", async () => {
+Deno.test("whop sandbox - checkout create, pay on the hosted page (its own origin, never framed), signed payment.succeeded webhook", async () => {
   const receiver = startWebhookReceiver();
   const sandbox = await startTestSandbox({ webhookUrl: receiver.url });
   try {
@@ -12,11 +12,17 @@ Deno.test("whop sandbox - checkout create, pay on the hosted page, signed paymen
       redirect_url: "http://127.0.0.1:9/competitions/cmp_42?funded=1",
     });
     assert.match(checkout.id, /^ch_/);
-    assert.equal(checkout.purchase_url, `${sandbox.origin}/checkout/${checkout.id}`);
+    // As Whop's are on whop.com and its API on api.whop.com: another origin than the API's.
+    assert.notEqual(sandbox.checkoutOrigin, sandbox.origin);
+    assert.equal(checkout.purchase_url, `${sandbox.checkoutOrigin}/checkout/${checkout.id}`);
+    assert.equal((await fetch(`${sandbox.origin}/checkout/${checkout.id}`)).status, 404, "not on the API's origin");
     assert.deepEqual(checkout.metadata, { competitionId: "cmp_42" });
     assert.equal(checkout.plan?.initial_price, 250);
 
-    const pageHtml = await (await fetch(checkout.purchase_url!)).text();
+    const page = await fetch(checkout.purchase_url!);
+    assert.equal(page.headers.get("x-frame-options"), "DENY");
+    assert.equal(page.headers.get("content-security-policy"), "frame-ancestors 'none'");
+    const pageHtml = await page.text();
     assert.match(pageHtml, /\$250\.00/);
     assert.match(pageHtml, /Spring Brawl prize/);
     assert.match(pageHtml, /<button type="submit">Pay/);
@@ -30,10 +36,16 @@ Deno.test("whop sandbox - checkout create, pay on the hosted page, signed paymen
     });
     await paid.body?.cancel();
     assert.equal(paid.status, 303);
-    assert.equal(
-      paid.headers.get("location"),
-      "http://127.0.0.1:9/competitions/cmp_42?funded=1",
-    );
+    // The redirect keeps its own query and gets Whop's: the status and the payment's id, twice.
+    const back = new URL(paid.headers.get("location")!);
+    assert.equal(back.origin + back.pathname, "http://127.0.0.1:9/competitions/cmp_42");
+    assert.deepEqual(Object.fromEntries(back.searchParams), {
+      funded: "1",
+      status: "success",
+      checkout_status: "success",
+      payment_id: sandbox.payments[0].id,
+      receipt_id: sandbox.payments[0].id,
+    });
 
     assert.equal(receiver.received.length, 1);
     const { body, headers } = receiver.received[0];

@@ -36,13 +36,49 @@ export function formatMoney(minor: number, currency: string): string {
   }).format(toMajor(minor, currency));
 }
 
-/** Whop's fee on a payment: a decimal percentage and a decimal fixed amount in the payment's currency. */
+/**
+ * Whop's fee on a payment: a decimal percentage of the total and a fixed
+ * amount Whop sets in US dollars, taken in the payment's currency at the
+ * day's rate (the simulator's rates: {@link MARKET_USD_RATES}).
+ */
 export interface WhopFees {
   /** E.g. `"2.7"` for 2.7 %. */
   percent: string;
-  /** E.g. `"0.30"`. */
+  /** In US dollars, e.g. `"0.30"`. */
   fixed: string;
+  /** Units of a currency per US dollar, by lower-case code; default {@link MARKET_USD_RATES}. */
+  usdRates?: Readonly<Record<string, string>>;
 }
+
+/**
+ * The simulated day's exchange rates, units per US dollar (2025 market
+ * figures, the simulator's own: the app keeps its estimates apart). A
+ * currency not listed is taken at 1.
+ */
+export const MARKET_USD_RATES: Readonly<Record<string, string>> = {
+  eur: "0.92",
+  gbp: "0.79",
+  chf: "0.88",
+  cad: "1.37",
+  aud: "1.52",
+  nzd: "1.66",
+  jpy: "150.2",
+  inr: "84.3",
+  sgd: "1.34",
+  hkd: "7.80",
+  cny: "7.25",
+  krw: "1380",
+  sek: "10.6",
+  nok: "10.8",
+  dkk: "6.85",
+  pln: "3.95",
+  czk: "23.1",
+  huf: "365",
+  mxn: "19.6",
+  brl: "5.70",
+  zar: "18.2",
+  aed: "3.6725",
+};
 
 /** A non-negative decimal string as an exact fraction `numerator / 10^scale`. */
 function decimalFraction(value: string): { numerator: bigint; denominator: bigint } {
@@ -59,14 +95,17 @@ function ceilDiv(a: bigint, b: bigint): bigint {
 
 /**
  * The fee Whop deducts from a payment of `totalMinor`, in minor units: the
- * percentage of the total and the fixed amount, each rounded up to the
- * currency's minor unit (Whop does not round its fee in the seller's favour).
+ * percentage of the total and the dollar fixed amount at the day's rate,
+ * each rounded up to the currency's minor unit (Whop does not round its fee
+ * in the seller's favour).
  */
 export function feeMinor(totalMinor: number, currency: string, fees: WhopFees): number {
   const percent = decimalFraction(fees.percent);
   const fixed = decimalFraction(fees.fixed);
+  const code = currency.toLowerCase();
+  const rate = decimalFraction(code === "usd" ? "1" : (fees.usdRates ?? MARKET_USD_RATES)[code] ?? "1");
   const scale = 10n ** BigInt(fractionDigits(currency));
   const percentPart = ceilDiv(BigInt(totalMinor) * percent.numerator, percent.denominator * 100n);
-  const fixedPart = ceilDiv(fixed.numerator * scale, fixed.denominator);
+  const fixedPart = ceilDiv(fixed.numerator * rate.numerator * scale, fixed.denominator * rate.denominator);
   return Number(percentPart + fixedPart);
 }

@@ -66,17 +66,21 @@ Deno.test("whop sandbox rules - a payment's fee is deducted and its net is pendi
   }
 });
 
-Deno.test("whop sandbox rules - fees in zero- and three-decimal currencies round up to the minor unit", async () => {
+Deno.test("whop sandbox rules - the dollar fixed fee is taken at the day's rate; each part rounds up to the minor unit", async () => {
   const { sandbox, whop } = await realisticSandbox();
   try {
     const yen = await whop.payments.retrieve(
       (await sandbox.pay((await checkout(whop, 10_000, "jpy")).id, { userId: CREATOR })).id,
     );
-    assert.equal(yen.amount_after_fees, 10_000 - 270 - 1, "2.7 % = ¥270; the fixed 0.30 rounds up to ¥1");
+    assert.equal(yen.amount_after_fees, 10_000 - 270 - 46, "2.7 % = ¥270; $0.30 at 150.2 = ¥45.06, rounded up");
+    const rupees = await whop.payments.retrieve(
+      (await sandbox.pay((await checkout(whop, 10_000, "inr")).id, { userId: CREATOR })).id,
+    );
+    assert.equal(rupees.amount_after_fees, 9704.71, "2.7 % = ₹270.00; $0.30 at 84.3 = ₹25.29");
     const dinar = await whop.payments.retrieve(
       (await sandbox.pay((await checkout(whop, 12.345, "kwd")).id, { userId: CREATOR })).id,
     );
-    // 2.7 % of 12.345 = 0.333315 → 0.334; + 0.300.
+    // 2.7 % of 12.345 = 0.333315 → 0.334; + 0.300 (no rate for the dinar in the simulated day: taken at 1).
     assert.equal(dinar.amount_after_fees, 11.711);
   } finally {
     await sandbox.close();

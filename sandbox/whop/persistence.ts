@@ -9,7 +9,7 @@
  * tokens and JWKS issued before a restart stay valid. Not kept: webhook
  * deliveries (sent or in flight), the webhook URL (an option), and faults.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { UserTokenSigningKey } from "../user_tokens.ts";
 import type { OAuthGrants, OAuthGrantsSnapshot } from "./oauth_grants.ts";
 import type { WhopState, WhopStateSnapshot } from "./whop_state.ts";
@@ -25,9 +25,9 @@ export interface WhopSandboxState {
 }
 
 const iso = z.string();
-const metadata = z.record(z.string(), z.unknown()).nullable();
+const metadata = z.nullable(z.record(z.string(), z.unknown()));
 const json = z.record(z.string(), z.unknown());
-const minor = z.number().int();
+const minor = z.int();
 
 const userSchema = z.object({
   id: z.string(),
@@ -35,26 +35,28 @@ const userSchema = z.object({
   name: z.string(),
   email: z.string(),
   role: z.enum(["creator", "store_owner"]),
-  balances: z.record(z.string(), z.number()).optional(),
+  balances: z.optional(z.record(z.string(), z.number())),
 });
 
 const grantSchema = z.object({
   userId: z.string(),
   clientId: z.string(),
   scope: z.string(),
-  nonce: z.string().nullable(),
+  nonce: z.nullable(z.string()),
 });
 
 /** Checks a loaded `state` and types it. */
-export const whopStateSchema: z.ZodType<WhopSandboxState> = z.object({
+export const whopStateSchema: z.ZodMiniType<WhopSandboxState> = z.object({
   whop: z.object({
     company: z.object({ id: z.string(), title: z.string(), route: z.string() }),
     users: z.array(userSchema),
     ledger: z.object({
       accounts: z.array(z.object({ ownerId: z.string(), accountId: z.string() })),
       balances: z.array(z.object({ ownerId: z.string(), currency: z.string(), minor })),
-      held: z.array(z.object({ ownerId: z.string(), currency: z.string(), minor, availableAt: z.number() }))
-        .default([]),
+      held: z._default(
+        z.array(z.object({ ownerId: z.string(), currency: z.string(), minor, availableAt: z.number() })),
+        [],
+      ),
     }),
     checkoutConfigurations: z.array(z.object({
       id: z.string(),
@@ -63,29 +65,32 @@ export const whopStateSchema: z.ZodType<WhopSandboxState> = z.object({
       amount: z.number(),
       amountMinor: minor,
       currency: z.string(),
-      title: z.string().nullable(),
+      title: z.nullable(z.string()),
       metadata,
-      redirectUrl: z.string().nullable(),
+      redirectUrl: z.nullable(z.string()),
       purchaseUrl: z.string(),
       createdAt: iso,
     })),
     payments: z.array(
-      z.object({
-        id: z.string(),
-        checkoutConfigurationId: z.string(),
-        planId: z.string(),
-        userId: z.string(),
-        amount: z.number(),
-        amountMinor: minor,
-        currency: z.string(),
-        metadata,
-        refundedMinor: minor,
-        // Files written before fees were modelled: the whole amount reached the company.
-        afterFeesMinor: minor.optional(),
-        refundIds: z.array(z.string()),
-        createdAt: iso,
-        refundedAt: iso.nullable(),
-      }).transform((payment) => ({ ...payment, afterFeesMinor: payment.afterFeesMinor ?? payment.amountMinor })),
+      z.pipe(
+        z.object({
+          id: z.string(),
+          checkoutConfigurationId: z.string(),
+          planId: z.string(),
+          userId: z.string(),
+          amount: z.number(),
+          amountMinor: minor,
+          currency: z.string(),
+          metadata,
+          refundedMinor: minor,
+          // Files written before fees were modelled: the whole amount reached the company.
+          afterFeesMinor: z.optional(minor),
+          refundIds: z.array(z.string()),
+          createdAt: iso,
+          refundedAt: z.nullable(iso),
+        }),
+        z.transform((payment) => ({ ...payment, afterFeesMinor: payment.afterFeesMinor ?? payment.amountMinor })),
+      ),
     ),
     refunds: z.array(z.object({
       id: z.string(),
@@ -93,7 +98,7 @@ export const whopStateSchema: z.ZodType<WhopSandboxState> = z.object({
       amount: z.number(),
       amountMinor: minor,
       currency: z.string(),
-      status: z.enum(["pending", "succeeded", "failed", "canceled"]).default("succeeded"),
+      status: z._default(z.enum(["pending", "succeeded", "failed", "canceled"]), "succeeded"),
       createdAt: iso,
     })),
     transfers: z.array(z.object({
@@ -103,29 +108,29 @@ export const whopStateSchema: z.ZodType<WhopSandboxState> = z.object({
       currency: z.string(),
       originId: z.string(),
       destinationId: z.string(),
-      idempotenceKey: z.string().nullable(),
+      idempotenceKey: z.nullable(z.string()),
       metadata,
-      notes: z.string().nullable(),
+      notes: z.nullable(z.string()),
       createdAt: iso,
     })),
     transferAttempts: z.array(z.object({
       receivedAt: iso,
       body: json,
-      idempotenceKey: z.string().nullable(),
-      idempotencyKeyHeader: z.string().nullable(),
+      idempotenceKey: z.nullable(z.string()),
+      idempotencyKeyHeader: z.nullable(z.string()),
       outcome: z.enum(["created", "replayed", "rejected", "injected_failure"]),
-      status: z.number().int(),
-      transferId: z.string().nullable(),
-      error: z.string().nullable(),
+      status: z.int(),
+      transferId: z.nullable(z.string()),
+      error: z.nullable(z.string()),
     })),
     notifications: z.array(z.object({
       receivedAt: iso,
-      companyId: z.string().nullable(),
-      experienceId: z.string().nullable(),
+      companyId: z.nullable(z.string()),
+      experienceId: z.nullable(z.string()),
       title: z.string(),
       content: z.string(),
-      userIds: z.array(z.string()).nullable(),
-      deliveredTo: z.array(z.string()).default([]),
+      userIds: z.nullable(z.array(z.string())),
+      deliveredTo: z._default(z.array(z.string()), []),
       body: json,
     })),
   }),
@@ -138,7 +143,7 @@ export const whopStateSchema: z.ZodType<WhopSandboxState> = z.object({
         userId: z.string(),
         scope: z.string(),
         codeChallenge: z.string(),
-        nonce: z.string().nullable(),
+        nonce: z.nullable(z.string()),
       }),
       expiresAt: z.number(),
     })),

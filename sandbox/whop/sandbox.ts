@@ -5,6 +5,7 @@
  */
 import type Whop from "@whop/sdk";
 import { Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { readStateFile, SandboxStateError, StateFileWriter } from "../state_file.ts";
 import { createUserTokenSigner } from "../user_tokens.ts";
 import { apiRoutes } from "./api_routes.ts";
@@ -61,6 +62,8 @@ export interface WhopSandboxOptions {
   hostname?: string;
   /** Listen port, default 0 (any free port). */
   port?: number;
+  /** The checkout pages' port, default 0 (any free port). */
+  checkoutPort?: number;
   /** Demo users, default {@link DEFAULT_DEMO_USERS}. */
   users?: readonly DemoUser[];
   /** Opening company balances in decimal API units, e.g. `{ usd: 100 }`. */
@@ -104,6 +107,8 @@ export interface PayOptions {
 export interface WhopSandbox {
   /** `http://127.0.0.1:{port}`: use as `WHOP_ORIGIN`. */
   readonly origin: string;
+  /** Where the hosted checkout pages are (`purchase_url`s): another origin than the API's, as whop.com is. */
+  readonly checkoutOrigin: string;
   /** `${origin}/api/v1`: the SDK's `baseURL`. */
   readonly apiBaseUrl: string;
   /** `${origin}/.well-known/jwks.json`: user-token keys. */
@@ -230,6 +235,7 @@ export async function startWhopSandbox(
   /** Notes a possible change of durable state (saved shortly after, if it did change). */
   const changed = () => persist?.schedule();
   let origin = "";
+  let checkoutOrigin = "";
 
   async function pay(
     checkoutConfigurationId: string,
@@ -264,10 +270,9 @@ export async function startWhopSandbox(
       webhooks,
       contract,
       apiKey: options.apiKey,
-      origin: () => origin,
+      checkoutOrigin: () => checkoutOrigin,
     }),
   );
-  app.route("/", checkoutRoutes(state, pay));
   app.route(
     "/",
     oauthRoutes({
@@ -281,17 +286,35 @@ export async function startWhopSandbox(
   const appProxy = startAppProxy({ appUrl: () => options.appUrl, sign: (userId) => signer.sign(userId), hostname });
   app.route("/", experienceRoutes(state, () => appProxy.origin));
 
+  // The checkout pages on an origin of their own, as Whop's are on whop.com and its API on api.whop.com
+  // (paying saves the state itself: `pay` above).
+  const checkoutApp = new Hono();
+  checkoutApp.onError((error, c) =>
+    c.text(error.message, (error instanceof WhopApiError ? error.status : 500) as ContentfulStatusCode)
+  );
+  checkoutApp.route("/", checkoutRoutes(state, pay));
+
   const abort = new AbortController();
-  const server = Deno.serve({
-    hostname,
-    port: options.port ?? 0,
-    signal: abort.signal,
-    onListen() {},
-  }, app.fetch);
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  let checkoutServer: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({ hostname, port: options.port ?? 0, signal: abort.signal, onListen() {} }, app.fetch);
+    checkoutServer = Deno.serve(
+      { hostname, port: options.checkoutPort ?? 0, signal: abort.signal, onListen() {} },
+      checkoutApp.fetch,
+    );
+  } catch (error) {
+    // A port in use: nothing of this start keeps listening (the caller may try other ports).
+    abort.abort();
+    await appProxy.close();
+    throw error;
+  }
   origin = `http://${hostname}:${server.addr.port}`;
+  checkoutOrigin = `http://${hostname}:${checkoutServer.addr.port}`;
 
   return {
     origin,
+    checkoutOrigin,
     apiBaseUrl: `${origin}/api/v1`,
     jwksUrl: `${origin}/.well-known/jwks.json`,
     users,
@@ -329,6 +352,7 @@ export async function startWhopSandbox(
       await webhooks.flush();
       abort.abort();
       await server.finished;
+      await checkoutServer.finished;
       await appProxy.close();
       await persist?.close();
     },

@@ -11,7 +11,8 @@ import { fundingPrice } from "../../whop/funding.ts";
 import { competitionExperienceId } from "../../whop/notification_sender.ts";
 import { listPayouts, type Payout } from "../../whop/payouts.ts";
 import { listCompetitionRefunds, type Refund } from "../../whop/refunds.ts";
-import { type Competition, isEditable, type LockedField, lockedFields, type Winner } from "../competitions.ts";
+import { type Competition, type Winner } from "../competitions.ts";
+import { isEditable, type LockedField, lockedFields, lockExplanation } from "../editing.ts";
 import { type AuditEntry, canChangeRanking, listAuditLog } from "../disqualification.ts";
 import { decisionsOpen, type FlagView, listFlags } from "../flags.ts";
 import { getUser } from "../../core/users.ts";
@@ -44,8 +45,9 @@ export interface ManagePageView {
   publicUrl: string;
   /** The rules can still change (and the competition be cancelled). */
   editable: boolean;
-  /** The rules a funded competition keeps. */
+  /** The rules that can no longer change (funded, or priced by a checkout), and why. */
   locked: LockedField[];
+  lockNote?: string;
   /** What the checkout asks: the prize grossed up by Whop's fee. */
   funding: { amount: Minor; fee: Minor };
   /** The creator can still disqualify and reinstate stores. */
@@ -124,6 +126,7 @@ export async function managePageView(
     publicUrl: `${deps.config.appUrl}/competitions/${competition.id}`,
     editable: isEditable(competition, now),
     locked: lockedFields(competition),
+    lockNote: lockExplanation(competition),
     funding: fundingPrice(deps, competition),
     canChangeRanking: canChangeRanking(competition),
     inCommunity: competitionExperienceId(competition) !== undefined,

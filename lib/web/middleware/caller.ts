@@ -6,7 +6,7 @@
  */
 import { getCookie } from "hono/cookie";
 import type { MiddlewareHandler } from "hono";
-import { getSession, sessionCookieName } from "../../core/sessions.ts";
+import { getSession, type SealedAccess, sessionCookieName } from "../../core/sessions.ts";
 import type { UserTokenVerifier } from "../../whop/user_token.ts";
 import { UnauthorizedError } from "../../core/errors.ts";
 import { RateLimiter } from "../rate_limit.ts";
@@ -20,8 +20,11 @@ export interface CallerOptions {
   now: () => number;
 }
 
-/** Variables the caller middleware sets. */
-export type CallerVariables = { userId?: string };
+/**
+ * Variables the caller middleware sets: who is calling, and for a browser
+ * session the user's own sealed Whop access (`lib/whop/balance.ts`).
+ */
+export type CallerVariables = { userId?: string; whopAccess?: SealedAccess };
 
 /** Sets `c.var.userId` from `x-whop-user-token` or the session cookie. */
 export function caller(
@@ -41,7 +44,10 @@ export function caller(
     } else {
       const sessionId = getCookie(c, cookieName);
       const session = sessionId ? await getSession(options.kv, sessionId, options.now()) : null;
-      if (session) c.set("userId", session.userId);
+      if (session) {
+        c.set("userId", session.userId);
+        c.set("whopAccess", session.whopAccess);
+      }
     }
     await next();
   };
