@@ -10,7 +10,6 @@ import { type Competition, isOpenForJoining } from "./competitions.ts";
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../core/errors.ts";
 import type { Minor } from "../core/money.ts";
 import type { Metric } from "./input.ts";
-import type { SalesHistory } from "./order_rules.ts";
 
 /** Progress of a participant's order sync with Shopify. */
 export interface SyncProgress {
@@ -60,11 +59,8 @@ export interface Participant {
   /** Orders the creator excluded (absent: none). */
   excluded?: number;
   /** Counted revenue and orders over the hours read before the start (up to 30 days), spikes' measure; absent until read. */
-  history?: SalesHistory;
-  /**
-   * The order flagged `spike` because the store has no meaningful history
-   * (`hasMeaningfulHistory`): such a store gets that one spike flag at most.
-   */
+  history?: { revenue: Minor; hours: number; orders?: number };
+  /** The order of its one `spike` flag, for a store without a meaningful history (`hasMeaningfulHistory`). */
   noHistorySpike?: string;
   /** When the current total was reached (ties go to the earlier). */
   reachedAt: string;
