@@ -24,7 +24,7 @@ function What(props: { entry: AuditLine }) {
   const { entry } = props;
   const store = (
     <>
-      {entry.displayName} <span class="muted">{entry.shop}</span>
+      {entry.displayName} {entry.shop && <span class="muted">{entry.shop}</span>}
     </>
   );
   if (entry.action === "disqualified" || entry.action === "reinstated") {

@@ -11,7 +11,7 @@ export function DisqualifiedList(
       <ul>
         {props.stores.map((store) => (
           <li key={store.participantId}>
-            <strong>{store.displayName}</strong> <span class="muted">{store.shop}</span>: {store.reason}
+            <strong>{store.displayName}</strong> {store.shop && <span class="muted">{store.shop}</span>}: {store.reason}
           </li>
         ))}
       </ul>

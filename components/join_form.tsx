@@ -1,7 +1,9 @@
 /**
  * The competition page's join form: a signed-in visitor enters a Shopify
  * store (read-only access to orders); a signed-out one is sent to sign in.
- * A refusal that sent the browser back is shown next to the field.
+ * A refusal that sent the browser back is shown next to the field. Stores
+ * the visitor connected already (and that sell in the competition's
+ * currency) each get a one-click button: they join without Shopify's pages.
  */
 import type { Competition } from "../lib/competitions/competitions.ts";
 
@@ -10,8 +12,34 @@ export function JoinError(props: { message: string }) {
   return <p class="notice notice-error join-error" id="join-error" role="alert">{props.message}</p>;
 }
 
-/** `<JoinForm competition={competition} signedIn joinError={sentence} />` */
-export function JoinForm(props: { competition: Competition; signedIn: boolean; joinError?: string }) {
+/** A store the visitor connected, to join with one click. */
+export interface ConnectedStore {
+  shop: string;
+  name?: string;
+}
+
+/** One button per connected store: each posts the join with that store. */
+function ConnectedStores(props: { competition: Competition; stores: ConnectedStore[] }) {
+  return (
+    <section class="card" aria-labelledby="join-connected-heading">
+      <h2 id="join-connected-heading">Join with your store</h2>
+      <div class="join-connected">
+        {props.stores.map((store) => (
+          <form key={store.shop} method="post" action={`/api/competitions/${props.competition.id}/join`}>
+            <input type="hidden" name="shop" value={store.shop} />
+            <button type="submit">Join with {store.name ?? store.shop}</button>
+          </form>
+        ))}
+      </div>
+      <p class="muted">Connected to your account already: it joins at once.</p>
+    </section>
+  );
+}
+
+/** `<JoinForm competition={competition} signedIn joinError={sentence} connectedStores={[…]} />` */
+export function JoinForm(
+  props: { competition: Competition; signedIn: boolean; joinError?: string; connectedStores?: ConnectedStore[] },
+) {
   const { competition, joinError } = props;
   if (!props.signedIn) {
     return (
@@ -24,24 +52,28 @@ export function JoinForm(props: { competition: Competition; signedIn: boolean; j
       </div>
     );
   }
+  const connected = props.connectedStores ?? [];
   return (
-    <form method="post" action={`/api/competitions/${competition.id}/join`} class="card join-form">
-      <h2>Enter your store</h2>
-      <div class="field">
-        <label for="join-shop">Your Shopify store</label>
-        <span class="hint" id="join-shop-hint">
-          e.g. my-store.myshopify.com. CartBrawl asks Shopify for read-only access to orders.
-        </span>
-        <input
-          id="join-shop"
-          name="shop"
-          autoComplete="off"
-          aria-describedby={joinError ? "join-shop-hint join-error" : "join-shop-hint"}
-          aria-invalid={joinError ? "true" : undefined}
-        />
-        {joinError && <JoinError message={joinError} />}
-      </div>
-      <button type="submit">Connect store and join</button>
-    </form>
+    <>
+      {connected.length > 0 && <ConnectedStores competition={competition} stores={connected} />}
+      <form method="post" action={`/api/competitions/${competition.id}/join`} class="card join-form">
+        <h2>{connected.length > 0 ? "Enter another store" : "Enter your store"}</h2>
+        <div class="field">
+          <label for="join-shop">Your Shopify store</label>
+          <span class="hint" id="join-shop-hint">
+            e.g. my-store.myshopify.com. CartBrawl asks Shopify for read-only access to orders.
+          </span>
+          <input
+            id="join-shop"
+            name="shop"
+            autoComplete="off"
+            aria-describedby={joinError ? "join-shop-hint join-error" : "join-shop-hint"}
+            aria-invalid={joinError ? "true" : undefined}
+          />
+          {joinError && <JoinError message={joinError} />}
+        </div>
+        <button type="submit">Connect store and join</button>
+      </form>
+    </>
   );
 }

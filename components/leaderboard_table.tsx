@@ -120,7 +120,7 @@ export function LeaderboardTable(props: LeaderboardTableProps) {
                 <span class="store-name">{entry.displayName}</span>
                 {you && <strong class="you-tag">You</strong>}
                 {gap && <span class="gap">{gap} behind {ordinal(entries[index - 1].rank)} place</span>}
-                <span class="store-shop muted">{entry.shop}</span>
+                {entry.shop && <span class="store-shop muted">{entry.shop}</span>}
                 <OrderCounts parts={narrowCounts} narrowOnly />
                 {!entry.connected && <span class="tag tag-warning">store disconnected</span>}
               </th>

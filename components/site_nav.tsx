@@ -20,6 +20,7 @@ export interface SiteNavProps {
 const LINKS = [
   { href: "/", label: "Browse" },
   { href: "/my-competitions", label: "Entered" },
+  { href: "/stores", label: "Stores" },
   { href: "/dashboard", label: "Created" },
   { href: "/competitions/new", label: "New competition" },
 ];

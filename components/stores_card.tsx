@@ -58,7 +58,7 @@ function ParticipantsTable(props: { participants: Participant[]; competitionId: 
           {props.participants.map((p) => (
             <tr key={p.id}>
               <th scope="row">
-                {p.displayName} <span class="muted">{p.shop}</span>
+                {p.displayName} {p.shop && <span class="muted">{p.shop}</span>}
               </th>
               <td data-label="Connection">
                 {p.connection === "connected"

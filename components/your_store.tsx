@@ -22,7 +22,13 @@ export function YourStore(props: { participant: Participant; canReconnect: boole
     <section class="card your-store" aria-labelledby="your-store-heading">
       <h2 id="your-store-heading">Your store</h2>
       <p class="notice">
-        You're in with <strong>{participant.displayName}</strong> <span class="your-shop">({participant.shop})</span>.
+        You're in with <strong>{participant.displayName}</strong>
+        {participant.shop && (
+          <>
+            {" "}
+            <span class="your-shop">({participant.shop})</span>
+          </>
+        )}.
       </p>
       {disconnected && (
         <p class="notice notice-error">
@@ -34,7 +40,7 @@ export function YourStore(props: { participant: Participant; canReconnect: boole
           )}, so new orders do not count until it is connected again.
         </p>
       )}
-      {disconnected && props.canReconnect && (
+      {disconnected && props.canReconnect && participant.shop && (
         <form method="post" action={`/api/competitions/${participant.competitionId}/join`}>
           <input type="hidden" name="shop" value={participant.shop} />
           <button type="submit">Reconnect {participant.displayName}</button>

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createTestApp } from "../testing/test_app.ts";
+import { createSession, sessionCookieName } from "../lib/core/sessions.ts";
 import { keys } from "../lib/core/db.ts";
 import type { ShopConnection } from "../lib/shopify/connections.ts";
 import { sumStoredOrders } from "../lib/competitions/revenue.ts";
@@ -150,12 +151,16 @@ Deno.test("shopify join - refusals before Shopify: bad shop domains, not signed 
   await settledSync(t, (await participantOf(t, competition.id, SHOP))!.id);
 });
 
-Deno.test("shopify join - a form post gets a 303 to the authorize page with the state cookie", async () => {
+Deno.test("shopify join - a form post lands on our continue page, which sends the browser on to Shopify by a refresh and a link", async () => {
   await using t = await createTestApp({}, { shopify: true });
   const competition = await openCompetition(t);
-  const headers = await browserHeaders(t, "merchant_a");
-  headers.set("content-type", "application/x-www-form-urlencoded");
-  headers.set("Origin", t.url!);
+  const session = await createSession(t.kv, "merchant_a", t.clock.now());
+  const headers = new Headers({
+    "User-Agent": BROWSER_UA,
+    "content-type": "application/x-www-form-urlencoded",
+    Origin: t.url!,
+    Cookie: `${sessionCookieName(t.config.appUrl)}=${session}`,
+  });
   const res = await fetch(`${t.url}/api/competitions/${competition.id}/join`, {
     method: "POST",
     headers,
@@ -164,10 +169,18 @@ Deno.test("shopify join - a form post gets a 303 to the authorize page with the 
   });
   await res.body?.cancel();
   assert.equal(res.status, 303);
-  assert.ok(
-    res.headers.get("location")!.startsWith(`${t.shopify!.origin}/form-shop.myshopify.com/admin/oauth/authorize?`),
-  );
+  const continuePath = res.headers.get("location")!;
+  assert.match(continuePath, /^\/shopify\/continue\/[^/]+$/, "a page of our own: the form's redirect chain ends here");
   assert.match(cookiesFrom(res), /shopify_app_state=.*shopify_app_state\.sig=/);
+  const page = await fetch(`${t.url}${continuePath}`, { headers });
+  const html = await page.text();
+  assert.equal(page.status, 200);
+  const authorizeUrl = /<meta http-equiv="refresh" content="0;url=([^"]+)"/.exec(html)?.[1]?.replaceAll("&amp;", "&");
+  assert.ok(authorizeUrl?.startsWith(`${t.shopify!.origin}/form-shop.myshopify.com/admin/oauth/authorize?`));
+  assert.ok(html.includes(`href="${authorizeUrl!.replaceAll("&", "&amp;")}"`), "and the same as a link");
+  const gone = await fetch(`${t.url}/shopify/continue/never-issued`, { headers });
+  await gone.body?.cancel();
+  assert.equal(gone.status, 404);
 
   const refused = await fetch(`${t.url}/api/competitions/${competition.id}/join`, {
     method: "POST",
@@ -180,6 +193,64 @@ Deno.test("shopify join - a form post gets a 303 to the authorize page with the 
   const back = new URL(refused.headers.get("location")!, t.url);
   assert.equal(back.pathname, `/competitions/${competition.id}`);
   assert.equal(back.searchParams.get("joinError"), "invalid_shop", "a code the page turns into its sentence");
+});
+
+Deno.test("shopify join - from Whop's frame: a ticket, a link to a new window, one redemption, and a landing with no session", async () => {
+  await using t = await createTestApp({}, { shopify: true });
+  const competition = await openCompetition(t);
+  t.shopify!.createShop({ shop: SHOP, currency: "USD", name: "Brawl Demo" });
+  // Whop's apps domain forwards the form with the viewer's token and none of our cookies.
+  const framed = await browserHeaders(t, "merchant_a");
+  framed.set("content-type", "application/x-www-form-urlencoded");
+  const res = await fetch(`${t.url}/api/competitions/${competition.id}/join`, {
+    method: "POST",
+    headers: framed,
+    body: new URLSearchParams({ shop: SHOP }),
+    redirect: "manual",
+  });
+  await res.body?.cancel();
+  assert.equal(res.status, 303);
+  assert.equal(cookiesFrom(res), "", "no cookie: it would be the apps domain's, and dropped");
+  const windowPath = res.headers.get("location")!;
+  const ticket = /^\/shopify\/window\/([0-9a-f]{64})$/.exec(windowPath)?.[1];
+  assert.ok(ticket, windowPath);
+  const raw = JSON.stringify(await Array.fromAsync(t.kv.list({ prefix: ["shopify_join_tickets"] })));
+  assert.ok(!raw.includes(ticket), "KV keeps only the ticket's hash");
+
+  const framedPage = await fetch(`${t.url}${windowPath}`, { headers: framed });
+  const html = await framedPage.text();
+  assert.equal(framedPage.status, 200);
+  assert.ok(html.includes(`href="${t.url}/shopify/connect/${ticket}" target="_blank"`), "a new window, our own origin");
+  const someoneElse = await fetch(`${t.url}${windowPath}`, { headers: await browserHeaders(t, "merchant_b") });
+  await someoneElse.body?.cancel();
+  assert.equal(someoneElse.status, 404, "the ticket's page is its user's only");
+
+  // The new window: no session, no token; the ticket starts the round trip as its user.
+  const windowBrowser = { "User-Agent": BROWSER_UA };
+  const connect = await fetch(`${t.url}/shopify/connect/${ticket}`, { headers: windowBrowser, redirect: "manual" });
+  await connect.body?.cancel();
+  assert.equal(connect.status, 303);
+  assert.match(connect.headers.get("location")!, /^\/shopify\/continue\//);
+  const cookie = cookiesFrom(connect);
+  assert.match(cookie, /shopify_app_state=/);
+  const again = await fetch(`${t.url}/shopify/connect/${ticket}`, { headers: windowBrowser, redirect: "manual" });
+  await again.body?.cancel();
+  assert.equal(again.status, 404, "a ticket is spent once");
+
+  const continued = await (await fetch(`${t.url}${connect.headers.get("location")}`, { headers: windowBrowser }))
+    .text();
+  const authorizeUrl = /content="0;url=([^"]+)"/.exec(continued)![1].replaceAll("&amp;", "&");
+  const callback = await fetch(await approveInstall(authorizeUrl), {
+    headers: { ...windowBrowser, Cookie: cookie },
+    redirect: "manual",
+  });
+  await callback.body?.cancel();
+  assert.equal(callback.headers.get("location"), "/shopify/connected");
+  const participant = (await participantOf(t, competition.id, SHOP))!;
+  assert.equal(participant.userId, "merchant_a", "the ticket's user joined, with no session in the window");
+  const landing = await fetch(`${t.url}/shopify/connected`, { headers: windowBrowser });
+  assert.match(await landing.text(), /close this window and go back to Whop/);
+  await settledSync(t, participant.id);
 });
 
 Deno.test("shopify join - refusals at the callback: currency, store already in, tampered HMAC, wrong, expired and replayed state, missing cookie", async () => {

@@ -26,7 +26,9 @@ export function sandboxBanner(addresses: SandboxAddresses): string {
     lines.push(`  Simulated Whop          ${addresses.whopOrigin}   (users, payments, transfers, balances)`);
   }
   if (addresses.shopifyOrigin) {
-    lines.push(`  Simulated Shopify       ${addresses.shopifyOrigin}   (shops: place and cancel orders)`);
+    lines.push(
+      `  Simulated Shopify       ${addresses.shopifyOrigin}   (shops: place and cancel orders, install the app)`,
+    );
   }
   lines.push("", "  Stop with Ctrl+C. Delete the data folder to start over.", "");
   return lines.join("\n");

@@ -28,6 +28,8 @@ export async function withShopifySandbox(
     startShopifySandbox({
       ...SANDBOX_APP,
       appWebhookUrl: `${appOrigin}${WEBHOOK_PATH}`,
+      // The App URL the browser is sent to (the app's public address: its cookies are set there).
+      appUrl: `${config.appUrl}/shopify`,
       statePath: onDisk ? config.kvPath.replace(/[^/]*$/, "") + "shopify-sandbox.json" : undefined,
       port,
     }));

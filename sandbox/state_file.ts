@@ -55,7 +55,8 @@ export interface StateDocument<S> {
 
 /**
  * Reads and checks the state document at `path`: its `state` when the file
- * exists and is valid, `undefined` when there is no file, else throws
+ * exists and is valid against `schema` (a zod schema, parsed with zod/mini's
+ * `safeParse`), `undefined` when there is no file, else throws
  * {@link SandboxStateError}.
  */
 export async function readStateFile<S>(

@@ -140,6 +140,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
       ...SANDBOX_APP,
       now: clock.now,
       appWebhookUrl: `${url}/api/shopify/webhooks`,
+      appUrl: `${url}/shopify`,
       ...(options.shopify === true ? {} : options.shopify.sandbox),
     });
     Object.assign(whopEnv, {

@@ -7,9 +7,10 @@
  * 2. a demo creator signs in through the simulated Whop's user picker,
  *    creates a competition, funds it on the simulated checkout page and
  *    starts it now (sandbox);
- * 3. a demo store owner signs in, joins by approving on the simulated
- *    Shopify's install page, and an order placed on the simulated Shopify's
- *    demo page moves the leaderboard live;
+ * 3. a demo store owner signs in, joins by logging in to the simulated
+ *    Shopify (its login is on another origin) and approving on its install
+ *    page, and an order placed on the simulated Shopify's demo page moves the
+ *    leaderboard live;
  * 4. the creator fast-forwards to the end (sandbox) and sees the winner and
  *    the payout sent.
  *
@@ -152,9 +153,15 @@ Deno.test("first run in Chromium - the demo moves; create, fund, start, join, or
     await signInAs("Cara Shopkeeper");
     await page.goto(competitionUrl);
     await page.getByLabel("Your Shopify store").fill("cara-goods.myshopify.com");
+    // Not logged in to the store: Shopify sends the browser to its login, on another origin, and back.
+    await Promise.all([
+      page.waitForURL(/^http:\/\/localhost:\d+\/login\?/),
+      page.getByRole("button", { name: "Connect store and join" }).click(),
+    ]);
+    await shot("5_shopify_login");
     await Promise.all([
       page.waitForURL(`${shopifyOrigin}/cara-goods.myshopify.com/admin/oauth/authorize?**`),
-      page.getByRole("button", { name: "Connect store and join" }).click(),
+      page.getByRole("button", { name: "Log in" }).click(),
     ]);
     await shot("5_shopify_approve");
     await Promise.all([page.waitForURL(competitionUrl), page.getByRole("button", { name: "Approve" }).click()]);

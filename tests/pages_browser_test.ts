@@ -242,7 +242,7 @@ Deno.test("pages in Chromium - a visitor keeps a competition page open; signed S
   assert.deepEqual(problems.filter((p) => !expected.test(p)), [], "no console errors or CSP violations");
 });
 
-Deno.test("pages in Chromium - a store owner signs in with Whop, joins through Shopify's approve page and is in", async () => {
+Deno.test("pages in Chromium - a store owner signs in with Whop, joins through Shopify's login and approve pages and is in", async () => {
   await using session = await openBrowser({ services: true, browserUserAgent: true });
   const { t, origin, page, problems, shot } = session;
   const shopify = t.shopify!;
@@ -278,9 +278,14 @@ Deno.test("pages in Chromium - a store owner signs in with Whop, joins through S
   await shot("join_3_refused_shop");
 
   await page.getByLabel("Your Shopify store").fill("https://admin.shopify.com/store/cara-goods");
+  // Not logged in to the store: Shopify's login, on its other origin, first.
+  await Promise.all([
+    page.waitForURL(`${shopify.accountsOrigin}/login?**`),
+    page.getByRole("button", { name: "Connect store and join" }).click(),
+  ]);
   await Promise.all([
     page.waitForURL(`${shopify.origin}/cara-goods.myshopify.com/admin/oauth/authorize?**`),
-    page.getByRole("button", { name: "Connect store and join" }).click(),
+    page.getByRole("button", { name: "Log in" }).click(),
   ]);
   assert.match(await page.locator("h1").textContent() ?? "", /Install CartBrawl/);
   assert.match(await page.locator("main").textContent() ?? "", /Cara & Co <Goods>/);

@@ -1,7 +1,8 @@
 /**
  * The pages as people see them, in Chromium at a desktop (1280×800) and a
  * phone (390×844) size: browse, a competition upcoming, live and completed,
- * the creator's dashboard, the new-competition form and the manage page.
+ * the creator's dashboard, the new-competition form, the manage page, a
+ * store owner's "Your stores" and the landing of a join from Whop's frame.
  * Each must fit the width (no sideways scrolling) and pass axe-core with no
  * serious or critical violation; each is saved to `tests/artifacts/`.
  * Then, in Los Angeles: times are written in Pacific time, the live race
@@ -15,6 +16,7 @@ import { competitionStartedAnHourAgo, draftCompetition } from "../testing/page_f
 import { updateCompetition } from "../lib/competitions/competitions.ts";
 import { createParticipant, type Participant } from "../lib/competitions/participants.ts";
 import { type OrderDelivery, recordOrder } from "../lib/competitions/revenue.ts";
+import { applyCustomerRequest } from "../lib/shopify/customer_requests.ts";
 
 const CREATOR = "user_creator";
 const OWNER = "owner_0";
@@ -83,6 +85,23 @@ async function world() {
       await recordOrder(t.kv, p.id, order(`l${i}-${j}`, cents, start, 10 + 20 * j + i), t.clock.ms);
     }
   }
+  // A store the owner connected (installed from Shopify), with an answered customer data request.
+  const shop = "cara-goods.myshopify.com";
+  const profile = { ownerUserId: OWNER, name: "Cara Goods", currency: "USD" };
+  await t.deps.shopify!.connections.save(shop, { accessToken: "shpat_ui", scope: "read_orders" }, profile);
+  await applyCustomerRequest(
+    t.kv,
+    shop,
+    "customers/data_request",
+    {
+      shop_domain: shop,
+      customer: { id: 7 },
+      orders_requested: [],
+      data_request: { id: 9001 },
+    },
+    "ui-delivery",
+    t.clock.ms,
+  );
   return {
     t,
     origin,
@@ -104,6 +123,8 @@ Deno.test("ui in Chromium - every page fits a desktop and a phone, passes axe, a
     { name: "dashboard", path: "/dashboard", as: CREATOR },
     { name: "new", path: "/competitions/new", as: CREATOR },
     { name: "manage", path: `/competitions/${w.live.id}/manage`, as: CREATOR },
+    { name: "stores", path: "/stores", as: OWNER },
+    { name: "shopify_connected", path: "/shopify/connected?joinError=currency" },
   ];
   const problems: string[] = [];
   for (const size of SIZES) {
@@ -115,6 +136,10 @@ Deno.test("ui in Chromium - every page fits a desktop and a phone, passes axe, a
       const response = await page.goto(`${w.origin}${path}`, { waitUntil: "load" });
       assert.equal(response?.status(), 200, `${path} as ${as ?? "a visitor"}`);
       await page.waitForTimeout(300);
+      // Folded sections are checked and shown open.
+      await page.evaluate(() =>
+        document.querySelectorAll("details.data-requests").forEach((d) => d.setAttribute("open", ""))
+      );
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - globalThis.innerWidth);
       if (overflow > 0) problems.push(`${name} at ${size.width}px scrolls sideways by ${overflow} px`);
       for (const violation of await seriousViolations(page)) problems.push(`${name} at ${size.width}px: ${violation}`);

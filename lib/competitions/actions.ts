@@ -12,7 +12,9 @@
  * - edit, cancel, disqualify, reinstate: another's private competition is
  *   404 (as for every read), then the domain function decides (creator only,
  *   and the status rules, inside its atomic commit).
- * - join start: the per-user limit, then Shopify's install redirect.
+ * - join start: the per-user limit, then the store at once when it is the
+ *   user's connected store, else a ticket for a window of its own (from
+ *   Whop's frame), else Shopify's install redirect.
  * - fund: one surface only, already one function: `createFundingCheckout`
  *   (`lib/whop/funding.ts`).
  *
@@ -27,7 +29,9 @@ import { RATE_LIMITS, RateLimiter } from "../web/rate_limit.ts";
 import { assertCommunityAdmin } from "../whop/access.ts";
 import { isWhopCurrency } from "../whop/currencies.ts";
 import { cancelAndRefund, type Refund } from "../whop/refunds.ts";
-import { beginJoin, type JoinDeps, type JoinStart } from "../shopify/join.ts";
+import { beginJoin, joinConnectedStore, type JoinDeps, type JoinRequest } from "../shopify/join.ts";
+import { issueJoinTicket } from "../shopify/join_tickets.ts";
+import type { BrowserRequest, OAuthStart } from "../shopify/oauth.ts";
 import { type Competition, getVisibleCompetition, saveDraft } from "./competitions.ts";
 import { editCompetition } from "./editing.ts";
 import { setDisqualification } from "./disqualification.ts";
@@ -47,6 +51,12 @@ export interface ActionDeps {
   /** Delivers notifications through Whop (a disqualified store is told); in-app only when absent. */
   sendNotification?: NotificationSender;
 }
+
+/** How a join goes on: the store entered at once, Shopify's install page, or a ticket for a window of its own. */
+export type JoinOutcome =
+  | { kind: "joined"; participant: Participant }
+  | { kind: "authorize"; start: OAuthStart }
+  | { kind: "ticket"; ticket: string; shop: string };
 
 /** Which store, in which competition. */
 export interface StoreRef {
@@ -138,16 +148,22 @@ export function competitionActions(deps: ActionDeps) {
     },
 
     /**
-     * Starts joining with a store: Shopify's install page to redirect to.
-     * Throws `RateLimitedError` past the per-user limit, else what
-     * `beginJoin` throws (a bad shop, a closed competition, a second join).
+     * Joins with a store: at once when it is the user's connected store
+     * (no OAuth), else a ticket when `inFrame` (the browser is in Whop's
+     * frame, where Shopify's cookie cannot be kept), else Shopify's install
+     * page to redirect to. Throws `RateLimitedError` past the per-user limit,
+     * else what `checkJoin` throws (a bad shop, a closed competition, a
+     * second join) or the currency refusal.
      */
     async startJoin(
       shopify: JoinDeps,
-      request: { competitionId: string; userId: string; shop: unknown; userAgent: string; requestUrl: string },
-    ): Promise<JoinStart> {
+      request: JoinRequest & BrowserRequest & { inFrame: boolean },
+    ): Promise<JoinOutcome> {
       await limiter.consume(RATE_LIMITS.joinAttempts, request.userId);
-      return beginJoin(shopify, request);
+      const participant = await joinConnectedStore(shopify, request);
+      if (participant) return { kind: "joined", participant };
+      if (request.inFrame) return { kind: "ticket", ...await issueJoinTicket(shopify, request) };
+      return { kind: "authorize", start: await beginJoin(shopify, request) };
     },
   };
 

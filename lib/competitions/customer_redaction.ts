@@ -59,26 +59,3 @@ export async function forgetCustomer(
   }
   return moved;
 }
-
-/**
- * What a store keeps of a customer (Shopify's `customers/data_request`): the
- * ids of the listed orders it links to the customer's pseudonym (their
- * amounts and times are the store's business records).
- */
-export async function ordersLinkedToCustomer(
-  kv: Deno.Kv,
-  participantId: string,
-  customerId: string,
-  orderIds: readonly string[],
-): Promise<string[]> {
-  const pseudonym = await customerKeyOf(participantId, customerId);
-  const linked: string[] = [];
-  for (let i = 0; i < orderIds.length; i += 10) {
-    const chunk = orderIds.slice(i, i + 10);
-    const entries = await kv.getMany<StoredOrder[]>(chunk.map((orderId) => keys.order(participantId, orderId)));
-    entries.forEach((entry, j) => {
-      if (entry.value?.customer === pseudonym) linked.push(chunk[j]);
-    });
-  }
-  return linked;
-}

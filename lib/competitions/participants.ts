@@ -2,12 +2,14 @@
  * Participants: a store owner's connected Shopify store in one competition,
  * with its running total and its row in the leaderboard index.
  *
- * One idea past 300 lines: the record, its indexes and the rules of who may
- * join (checked in the commit that creates it) share one layout.
+ * One idea past 300 lines: the record, its indexes and its leaderboard row
+ * share one layout, written together in each commit (the rules of who may
+ * join, checked in the commit that creates it, are in `join_rules.ts`).
  */
 import { bumpChange, type ChangeKind, commit, keys, loadByIndex, newId } from "../core/db.ts";
-import { type Competition, isOpenForJoining } from "./competitions.ts";
-import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../core/errors.ts";
+import type { Competition } from "./competitions.ts";
+import { NotFoundError } from "../core/errors.ts";
+import { assertCanJoin, CannotJoinError } from "./join_rules.ts";
 import type { Minor } from "../core/money.ts";
 import type { Metric } from "./input.ts";
 
@@ -72,6 +74,8 @@ export interface Participant {
   ranking?: Ranking;
   /** Set while the creator has taken the store out of the ranking. */
   disqualified?: Disqualification;
+  /** When Shopify asked for the store's data to be erased (`shop/redact`): named "Removed store" since, no orders kept. */
+  erasedAt?: string;
 }
 
 /** What the leaderboard index stores per participant, enough to render a row. */
@@ -166,16 +170,37 @@ export interface NewParticipant {
 }
 
 /**
+ * A record a join depends on besides the competition's own (the store's
+ * connection still being the joiner's): read in each attempt, judged, and
+ * checked unchanged in the participant's commit, so it holds when the
+ * participant is written.
+ */
+export interface JoinGuard {
+  key: Deno.KvKey;
+  /** Throws (the refusal) when the record as read does not allow the join. */
+  assert(value: unknown): void | Promise<void>;
+}
+
+/** Reads `guard`'s record and judges it; the entry, to be checked in the commit (none without a guard). */
+async function readGuard(kv: Deno.Kv, guard: JoinGuard | undefined): Promise<Deno.KvEntryMaybe<unknown>[]> {
+  if (!guard) return [];
+  const entry = await kv.get(guard.key);
+  await guard.assert(entry.value);
+  return [entry];
+}
+
+/**
  * Adds a store to a competition: the participant, its three indexes, its
  * leaderboard row and the competition's count in one atomic commit. Refuses
  * with a clear sentence when the user or the store already joined, the
- * currencies differ or the competition is not open.
+ * currencies differ, the competition is not open, or `guard` does not hold.
  */
 export async function createParticipant(
   kv: Deno.Kv,
   competitionId: string,
   joining: NewParticipant,
   now: number,
+  guard?: JoinGuard,
 ): Promise<Participant> {
   for (;;) {
     const [competitionEntry, byUser, byShop] = await kv.getMany<[Competition, string, string]>([
@@ -186,6 +211,7 @@ export async function createParticipant(
     const competition = competitionEntry.value;
     if (!competition) throw new NotFoundError("There is no competition with that id.");
     assertCanJoin(competition, now, joining);
+    const guarded = await readGuard(kv, guard);
     if (byUser.value) throw new CannotJoinError("already_joined");
     if (byShop.value) throw new CannotJoinError("store_taken");
     const at = new Date(now).toISOString();
@@ -204,7 +230,7 @@ export async function createParticipant(
     const result = await commit(() =>
       bumpChange(
         kv.atomic()
-          .check(competitionEntry, byUser, byShop)
+          .check(competitionEntry, byUser, byShop, ...guarded)
           .set(keys.participant(participant.id), participant)
           .set(keys.participantByCompetition(competitionId, participant.id), participant.id)
           .set(keys.participantByUser(joining.userId, competitionId), participant.id)
@@ -220,89 +246,6 @@ export async function createParticipant(
   }
 }
 
-/**
- * Every reason a store may be refused entry, by code, with the sentence the
- * competition page shows for it. A browser sent back after a refusal carries
- * only the code (`?joinError=<code>`); the page shows the sentence chosen
- * here, never text from the URL.
- */
-export const JOIN_REFUSALS = {
-  not_funded: () => "This competition is not open for joining: its prize is not funded yet.",
-  ended: () => "This competition is not open for joining: it has ended.",
-  cancelled: () => "This competition is not open for joining: it was cancelled.",
-  creator: () => "You created this competition, so you cannot enter it: its prize would come back to you.",
-  currency: (competition: Pick<Competition, "currency">) =>
-    `This store sells in another currency; only stores selling in ${competition.currency} can join.`,
-  already_joined: () => "You have already joined this competition.",
-  store_taken: () => "That store is already in this competition.",
-  invalid_shop: () =>
-    "Enter your store's address as name.myshopify.com (or paste its admin.shopify.com/store/name link).",
-  browser_required: () => "Connect your store from a web browser: open the competition page and press Join.",
-  shop_mismatch: () => "Shopify answered for a different store than the one you entered. Press Join again.",
-  cookie_lost: () => "Your browser did not keep the Shopify connection cookie (or it expired). Press Join again.",
-  shopify_failed: () => "Shopify did not complete the connection; please press Join again.",
-  currency_unknown: () => "Shopify did not tell us the store's currency; please press Join again.",
-  too_many_attempts: () => "Too many attempts to join; wait a few minutes and try again.",
-  refused: () => "Your store could not join this competition; please press Join again.",
-} as const;
-
-/** A reason a store was refused entry (a key of `JOIN_REFUSALS`). */
-export type JoinRefusalCode = keyof typeof JOIN_REFUSALS;
-
-/** Whether `value` is a known refusal code (anything else in a URL is ignored). */
-export function isJoinRefusalCode(value: unknown): value is JoinRefusalCode {
-  return typeof value === "string" && Object.hasOwn(JOIN_REFUSALS, value);
-}
-
-/** A refusal to join, with its code; the message is the code's sentence unless a more precise one is given. */
-export class CannotJoinError extends ConflictError {
-  override name = "CannotJoinError";
-  constructor(readonly code: JoinRefusalCode, message?: string) {
-    super(message ?? JOIN_REFUSALS[code]({ currency: "the competition's currency" }));
-  }
-}
-
-/**
- * The refusal code for an error met while joining: its own code when it is
- * a `CannotJoinError`, otherwise by its kind (a bad shop address, a
- * non-browser client, too many attempts), else `refused`.
- */
-export function joinRefusalCodeOf(error: AppError): JoinRefusalCode {
-  if (error instanceof CannotJoinError) return error.code;
-  if (error instanceof ValidationError) return "invalid_shop";
-  if (error instanceof ForbiddenError) return "browser_required";
-  if (error.status === 429) return "too_many_attempts";
-  return "refused";
-}
-
-/**
- * Throws `CannotJoinError` when `joining` (a user, and the shop's currency
- * once known) cannot enter: the competition is not open, the user created
- * it, or the shop's currency differs from the prize's.
- */
-export function assertCanJoin(
-  competition: Competition,
-  now: number,
-  joining: { userId: string; currency?: string },
-): void {
-  if (!isOpenForJoining(competition, now)) {
-    throw new CannotJoinError(
-      competition.status === "DRAFT"
-        ? "not_funded"
-        : now >= Date.parse(competition.endDate) || competition.status === "COMPLETED"
-        ? "ended"
-        : "cancelled",
-    );
-  }
-  if (joining.userId === competition.creatorId) throw new CannotJoinError("creator");
-  if (joining.currency !== undefined && joining.currency !== competition.currency) {
-    throw new CannotJoinError(
-      "currency",
-      `This store sells in ${joining.currency}, but the competition counts revenue in ${competition.currency}; only ${competition.currency} stores can join.`,
-    );
-  }
-}
-
 /** Loads a participant or throws `NotFoundError`. */
 export async function getParticipant(kv: Deno.Kv, id: string): Promise<Participant> {
   const entry = await kv.get<Participant>(keys.participant(id));
@@ -313,7 +256,8 @@ export async function getParticipant(kv: Deno.Kv, id: string): Promise<Participa
 /**
  * Applies `change` to a participant atomically (optimistic check and retry),
  * keeping its leaderboard row and bumping its competition's change key.
- * `change` returns the new record, or `null` to leave it as it is.
+ * `change` returns the new record, or `null` to leave it as it is; `guard`,
+ * when given, must hold in the same commit.
  */
 export async function updateParticipant(
   kv: Deno.Kv,
@@ -321,15 +265,17 @@ export async function updateParticipant(
   now: number,
   kind: ChangeKind,
   change: (current: Participant) => Participant | null,
+  guard?: JoinGuard,
 ): Promise<Participant> {
   for (;;) {
     const entry = await kv.get<Participant>(keys.participant(id));
     if (!entry.value) throw new NotFoundError("There is no participant with that id.");
     const next = change(entry.value);
     if (!next) return entry.value;
+    const guarded = await readGuard(kv, guard);
     const result = await commit(() =>
       bumpChange(
-        kv.atomic().check(entry)
+        kv.atomic().check(entry, ...guarded)
           .set(keys.participant(id), next)
           .delete(leaderboardKey(entry.value!))
           .set(leaderboardKey(next), leaderboardRow(next)),

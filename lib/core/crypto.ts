@@ -2,7 +2,8 @@
  * Secrets at rest (Shopify access and refresh tokens): AES-256-GCM under
  * `ENCRYPTION_KEY`, with a random 96-bit IV per value and the owner (e.g. the
  * shop domain) bound as additional data, so a ciphertext moved to another
- * record does not decrypt.
+ * record does not decrypt. And bearer ids (sessions, tickets, claims): random,
+ * and kept in KV only as their SHA-256.
  */
 import { keys } from "./db.ts";
 
@@ -68,4 +69,15 @@ export async function resolveEncryptionKey(kv: Deno.Kv, settings: EncryptionSett
   await kv.atomic().check({ key, versionstamp: null }).set(key, crypto.getRandomValues(new Uint8Array(32))).commit();
   const { value } = await kv.get<Uint8Array>(key);
   return importEncryptionKey(value!);
+}
+
+/** `bytes` random bytes, hex: the ids of sessions, join tickets and install claims. */
+export function randomHex(bytes = 32): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** SHA-256 of `text`, hex: how a bearer id is kept in KV (a copy of the data gives no one the id). */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -29,9 +29,15 @@
  * | ["sessions", sha256(sessionId)]                              | Session                 | expireIn; the cookie's id is never kept  |
  * | ["oauth_states", state]                                      | OAuthState              | expireIn, single use                     |
  * | ["rate_limits", rule, subject]                               | { count, resetAt }      | expireIn, one window                     |
- * | ["shopify_join_states", state]                               | JoinState               | expireIn 10 min, single use              |
+ * | ["shopify_join_states", state]                               | ShopifyOAuthState       | expireIn 10 min, single use (join and    |
+ * |                                                              |                         | install)                                 |
  * | ["webhook_deliveries", source, deliveryId]                   | true                    | expireIn, drops repeats                  |
  * | ["shops", shop]                                              | ShopConnection          | tokens AES-GCM encrypted                 |
+ * | ["shops_by_owner", userId, shop]                             | true                    | same atomic op as the connection         |
+ * | ["shop_erasures", shop]                                      | ErasureJob              | a shop/redact under way, until done      |
+ * | ["customer_data_requests", shop, requestId]                  | CustomerDataRecord      | expireIn 90 days, for the store's owner  |
+ * | ["shopify_join_tickets", ticket]                             | JoinTicket              | expireIn 10 min, single use              |
+ * | ["shopify_claims", sha256(claim)]                            | InstallClaim            | expireIn 30 min, single use              |
  * | ["payouts", competitionId]                                   | Payout                  | 1st place (the key from before splits)   |
  * | ["payouts", competitionId, place]                            | Payout                  | places 2…10, and "creator" for unearned  |
  * | ["refunds", competitionId]                                   | PrizeRefund             | exactly one per competition              |
@@ -97,6 +103,13 @@ export const keys = {
   webhookDelivery: (source: "shopify" | "whop", deliveryId: string) =>
     ["webhook_deliveries", source, deliveryId] as const,
   shop: (shop: string) => ["shops", shop] as const,
+  shopsByOwner: (userId: string) => ["shops_by_owner", userId] as const,
+  shopErasure: (shop: string) => ["shop_erasures", shop] as const,
+  customerDataRequests: (shop: string) => ["customer_data_requests", shop] as const,
+  customerDataRequest: (shop: string, requestId: string) => ["customer_data_requests", shop, requestId] as const,
+  shopByOwner: (userId: string, shop: string) => ["shops_by_owner", userId, shop] as const,
+  shopifyJoinTicket: (ticket: string) => ["shopify_join_tickets", ticket] as const,
+  shopifyClaim: (claimHash: string) => ["shopify_claims", claimHash] as const,
   payouts: () => ["payouts"] as const,
   payout: (competitionId: string) => ["payouts", competitionId] as const,
   placePayout: (competitionId: string, place: number | "creator") => ["payouts", competitionId, place] as const,

@@ -3,6 +3,7 @@
  * holds a random id; KV holds only its SHA-256, so a copy of the KV file (or
  * a backup) gives no one a session to replay.
  */
+import { randomHex, sha256Hex } from "./crypto.ts";
 import { keys } from "./db.ts";
 
 /** How long a browser session lasts. */
@@ -39,31 +40,25 @@ export async function createSession(
   now: number,
   whopAccess?: SealedAccess,
 ): Promise<string> {
-  const id = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, "0")).join("");
+  const id = randomHex(32);
   const session: Session = {
     userId,
     createdAt: new Date(now).toISOString(),
     expiresAt: new Date(now + SESSION_TTL_MS).toISOString(),
     ...(whopAccess ? { whopAccess } : {}),
   };
-  await kv.set(keys.session(await sessionKeyOf(id)), session, { expireIn: SESSION_TTL_MS });
+  await kv.set(keys.session(await sha256Hex(id)), session, { expireIn: SESSION_TTL_MS });
   return id;
-}
-
-/** The KV key part of a session id: its SHA-256, hex. */
-async function sessionKeyOf(id: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(id));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** The live session with this id, or `null` (unknown or expired). */
 export async function getSession(kv: Deno.Kv, id: string, now: number): Promise<Session | null> {
   if (!/^[0-9a-f]{64}$/.test(id)) return null;
-  const { value } = await kv.get<Session>(keys.session(await sessionKeyOf(id)));
+  const { value } = await kv.get<Session>(keys.session(await sha256Hex(id)));
   return value && Date.parse(value.expiresAt) > now ? value : null;
 }
 
 /** Ends a session. */
 export async function deleteSession(kv: Deno.Kv, id: string): Promise<void> {
-  if (/^[0-9a-f]{64}$/.test(id)) await kv.delete(keys.session(await sessionKeyOf(id)));
+  if (/^[0-9a-f]{64}$/.test(id)) await kv.delete(keys.session(await sha256Hex(id)));
 }

@@ -9,6 +9,13 @@
  * promise, across instances through a KV lease (an instance that finds the
  * lease taken waits for the other's new pair instead of spending the dead
  * refresh token). The new pair is stored with an optimistic check.
+ *
+ * A connection has an owner: the Whop user who completed Shopify's OAuth
+ * for the shop (a merchant installing from Shopify signs in with Whop right
+ * after, and claims it then). Only the owner may enter the store in further
+ * competitions without another OAuth round trip; a new OAuth replaces the
+ * owner. `["shops_by_owner", userId, shop]` lists an owner's stores and is
+ * written in the same commit as the connection.
  */
 import { HttpResponseError, Session } from "@shopify/shopify-api";
 import { commit, keys } from "../core/db.ts";
@@ -37,6 +44,57 @@ export interface ShopConnection {
   webhooksUrl?: string;
   /** The topics subscribed then (absent on connections from before the risk topic: subscribe again). */
   webhookTopics?: string[];
+  /** The Whop user who completed the OAuth (absent until claimed, and on connections from before owners). */
+  ownerUserId?: string;
+  /** The store's name and currency as Shopify said at the OAuth (absent on connections from before). */
+  name?: string;
+  currency?: string;
+}
+
+/** Who completed a fresh OAuth, and the store as Shopify describes it. */
+export interface ShopProfile {
+  /** The Whop user who completed it; undefined until someone signs in and claims the store. */
+  ownerUserId?: string;
+  name: string;
+  currency: string;
+}
+
+/**
+ * Makes `userId` the owner of `shop`'s connection made at `connectedAt` (the
+ * OAuth a claim is for); false when the shop has been connected again since,
+ * or disconnected.
+ */
+export async function claimConnection(
+  kv: Deno.Kv,
+  shop: string,
+  connectedAt: string,
+  userId: string,
+): Promise<boolean> {
+  for (;;) {
+    const entry = await kv.get<ShopConnection>(keys.shop(shop));
+    if (!entry.value || entry.value.connectedAt !== connectedAt) return false;
+    const formerOwner = entry.value.ownerUserId;
+    const result = await commit(() => {
+      const op = kv.atomic().check(entry)
+        .set(keys.shop(shop), { ...entry.value!, ownerUserId: userId })
+        .set(keys.shopByOwner(userId, shop), true);
+      if (formerOwner && formerOwner !== userId) op.delete(keys.shopByOwner(formerOwner, shop));
+      return op;
+    });
+    if (result.ok) return true;
+  }
+}
+
+/** The connections `userId` owns (their records, tokens still sealed). */
+export async function listOwnedConnections(kv: Deno.Kv, userId: string): Promise<ShopConnection[]> {
+  const shops: string[] = [];
+  for await (const entry of kv.list({ prefix: keys.shopsByOwner(userId) })) shops.push(entry.key[2] as string);
+  const connections: ShopConnection[] = [];
+  for (let i = 0; i < shops.length; i += 10) {
+    const entries = await kv.getMany<ShopConnection[]>(shops.slice(i, i + 10).map(keys.shop));
+    for (const entry of entries) if (entry.value?.ownerUserId === userId) connections.push(entry.value);
+  }
+  return connections;
 }
 
 /** Tokens as the library's session carries them, plaintext, in memory only. */
@@ -107,14 +165,31 @@ export class ConnectionStore {
       webhooksAt: previous?.webhooksAt,
       webhooksUrl: previous?.webhooksUrl,
       webhookTopics: previous?.webhookTopics,
+      ownerUserId: previous?.ownerUserId,
+      name: previous?.name,
+      currency: previous?.currency,
     };
   }
 
-  /** Stores a fresh install's tokens (replacing any earlier connection of the shop). */
-  async save(shop: string, tokens: TokenPair): Promise<ShopConnection> {
-    const connection = await this.#seal(shop, tokens);
-    await commit(() => this.deps.kv.atomic().set(keys.shop(shop), connection));
-    return connection;
+  /**
+   * Stores a fresh OAuth's tokens, owner and store profile, replacing any
+   * earlier connection of the shop (its owner too: the store is now the new
+   * owner's, or nobody's until claimed).
+   */
+  async save(shop: string, tokens: TokenPair, profile: ShopProfile): Promise<ShopConnection> {
+    const sealed = await this.#seal(shop, tokens);
+    const connection: ShopConnection = { ...sealed, ...profile };
+    for (;;) {
+      const previous = await this.deps.kv.get<ShopConnection>(keys.shop(shop));
+      const result = await commit(() => {
+        const op = this.deps.kv.atomic().check(previous).set(keys.shop(shop), connection);
+        const formerOwner = previous.value?.ownerUserId;
+        if (formerOwner && formerOwner !== profile.ownerUserId) op.delete(keys.shopByOwner(formerOwner, shop));
+        if (profile.ownerUserId) op.set(keys.shopByOwner(profile.ownerUserId, shop), true);
+        return op;
+      });
+      if (result.ok) return connection;
+    }
   }
 
   /** The stored record (still encrypted), or null. */
@@ -122,9 +197,18 @@ export class ConnectionStore {
     return (await this.deps.kv.get<ShopConnection>(keys.shop(shop))).value;
   }
 
-  /** Forgets the shop's tokens (uninstall, shop/redact). */
+  /** Forgets the shop's tokens and owner (uninstall, shop/redact). */
   async delete(shop: string): Promise<void> {
-    await commit(() => this.deps.kv.atomic().delete(keys.shop(shop)));
+    for (;;) {
+      const entry = await this.deps.kv.get<ShopConnection>(keys.shop(shop));
+      if (!entry.value) return;
+      const owner = entry.value.ownerUserId;
+      const result = await commit(() => {
+        const op = this.deps.kv.atomic().check(entry).delete(keys.shop(shop));
+        return owner ? op.delete(keys.shopByOwner(owner, shop)) : op;
+      });
+      if (result.ok) return;
+    }
   }
 
   /** Notes that the webhook subscriptions to `topics` exist and deliver to `url`. */

@@ -1,76 +1,67 @@
 /**
- * Joining a competition with a Shopify store: the OAuth round trip.
+ * Joining a competition with a Shopify store, in each of its three ways:
  *
- * `beginJoin` checks the shop domain, that the competition is open and that
- * neither the user nor the store has joined, then asks the library for the
- * authorize redirect (scope `read_orders`, offline access). The library's
- * state nonce is also the key of a single-use record in KV (ten minutes),
- * bound to the user, the competition and the shop.
+ * - **connected already**: the store's connection is the user's (they
+ *   completed its OAuth) and its token works: the store enters at once, no
+ *   OAuth (`joinConnectedStore`);
+ * - **the OAuth round trip** (`beginJoin`, then `completeJoin` from the
+ *   callback), which also makes the user the connection's owner;
+ * - **a ticket** (`join_tickets.ts`) when the browser cannot carry Shopify's
+ *   cookie where it is (the app inside Whop's frame): the round trip then
+ *   starts in a window of its own.
  *
- * `completeJoin` (the callback) checks, in order: the shop parameter, the
- * HMAC and its timestamp, the KV state (consumed atomically: one callback
- * wins) and its shop and user, then lets the library check its signed state
- * cookie and exchange the code for an expiring offline token with its
- * refresh token. It reads the shop's name and currency, creates the
- * participant, stores the tokens encrypted, subscribes the webhooks and
- * queues the backfill.
+ * Each checks the same rules first (`checkJoin`): the shop domain, that the
+ * competition is open, that neither the user nor the store has joined. The
+ * store's currency is checked once Shopify has said it, in the commit that
+ * creates the participant.
  */
-import {
-  BotActivityDetected,
-  CookieNotFound,
-  HttpResponseError,
-  InvalidHmacError,
-  InvalidOAuthError,
-  type Session,
-} from "@shopify/shopify-api";
-import { commit, keys } from "../core/db.ts";
-import { AppError, ForbiddenError, UpstreamError } from "../core/errors.ts";
+import { AppError } from "../core/errors.ts";
+import { log } from "../core/log.ts";
 import { type Competition, getCompetition } from "../competitions/competitions.ts";
 import {
-  assertCanJoin,
-  CannotJoinError,
   createParticipant,
-  type JoinRefusalCode,
-  joinRefusalCodeOf,
+  type JoinGuard,
   type Participant,
   updateParticipant,
 } from "../competitions/participants.ts";
-import { log } from "../core/log.ts";
-import type { AdminClient } from "./admin.ts";
+import { assertCanJoin, CannotJoinError, type JoinRefusalCode, joinRefusalCodeOf } from "../competitions/join_rules.ts";
+import { keys } from "../core/db.ts";
 import { SHOP_QUERY } from "./admin_documents.ts";
-import { type ConnectionStore, tokensFromSession } from "./connections.ts";
-import { CALLBACK_PATH, type ShopifyLibrary } from "./library.ts";
-import { isShopDomain, normalizeShopDomain } from "./shop_domain.ts";
-
-/** How long a join may take between the join request and the callback. */
-export const JOIN_STATE_TTL_MS = 10 * 60_000;
-
-/** `["shopify_join_states", state]`: who started this join, for which competition and shop. */
-export interface JoinState {
-  userId: string;
-  competitionId: string;
-  shop: string;
-  createdAt: string;
-}
+import { type ConnectionStore, ReconnectRequiredError, type ShopConnection } from "./connections.ts";
+import {
+  type BrowserRequest,
+  type OAuthDeps,
+  type OAuthGrant,
+  type OAuthStart,
+  type ShopifyOAuthState,
+  startOAuth,
+} from "./oauth.ts";
+import { normalizeShopDomain } from "./shop_domain.ts";
+import { HttpResponseError } from "@shopify/shopify-api";
+import { ForbiddenError } from "../core/errors.ts";
 
 /** What joining needs. */
-export interface JoinDeps {
-  kv: Deno.Kv;
-  now: () => number;
-  library: ShopifyLibrary;
+export interface JoinDeps extends OAuthDeps {
   connections: ConnectionStore;
-  admin: AdminClient;
   /** Subscribes the app's webhooks on the shop. */
   ensureWebhooks(shop: string): Promise<void>;
   /** Queues the backfill of a new participant. */
   startBackfill(participantId: string): Promise<void>;
 }
 
-/** The redirect to Shopify's install page, and the cookies to send with it. */
-export interface JoinStart {
-  authorizeUrl: string;
-  setCookies: string[];
+/** Who wants to enter which competition with which store (the shop as typed). */
+export interface JoinRequest {
+  competitionId: string;
+  userId: string;
+  shop: unknown;
+}
+
+/** A join the rules allow so far: the normalised shop, and the participant to reconnect if it is one. */
+export interface CheckedJoin {
   shop: string;
+  competition: Competition;
+  /** The user's own store, disconnected (uninstalled) earlier, coming back. */
+  returning: Participant | null;
 }
 
 /**
@@ -98,194 +89,179 @@ async function assertNotJoined(
 }
 
 /**
- * Starts a join; `userAgent` is the caller's (the library refuses bots).
- * Throws `ValidationError` for a bad shop, `ConflictError` when the
- * competition is not open or the user or store already joined.
+ * The rules every way of joining checks first. Throws `ValidationError` for
+ * a bad shop, `CannotJoinError` when the competition is not open or the user
+ * or store already joined, `NotFoundError` for an unknown competition.
+ */
+export async function checkJoin(deps: Pick<JoinDeps, "kv" | "now">, request: JoinRequest): Promise<CheckedJoin> {
+  const shop = normalizeShopDomain(request.shop);
+  const competition = await getCompetition(deps.kv, request.competitionId);
+  assertCanJoin(competition, deps.now(), { userId: request.userId });
+  const returning = await assertNotJoined(deps.kv, competition.id, request.userId, shop);
+  return { shop, competition, returning };
+}
+
+/**
+ * Starts a join's OAuth round trip; `browser` is the caller's (the library
+ * refuses bots). `landing: "window"` when it runs in a window of its own
+ * (from a ticket). Throws what `checkJoin` throws.
  */
 export async function beginJoin(
   deps: JoinDeps,
-  input: { competitionId: string; userId: string; shop: unknown; userAgent: string; requestUrl: string },
-): Promise<JoinStart> {
-  const shop = normalizeShopDomain(input.shop);
-  const competition = await getCompetition(deps.kv, input.competitionId);
-  assertCanJoin(competition, deps.now(), { userId: input.userId });
-  await assertNotJoined(deps.kv, competition.id, input.userId, shop);
-  const response = await deps.library.run(() =>
-    deps.library.api.auth.begin({
-      shop,
-      callbackPath: CALLBACK_PATH,
-      isOnline: false,
-      rawRequest: new Request(input.requestUrl, { headers: { "User-Agent": input.userAgent } }),
-    }) as Promise<Response>
-  );
-  if (response.status === 410) {
-    throw new ForbiddenError(
-      "Shopify did not recognise this browser (it looks like an automated client), so the connection was not started. " +
-        "Open this page in an everyday browser such as Chrome, Firefox or Safari and connect your store from there.",
-    );
-  }
-  const location = response.headers.get("Location");
-  const state = location ? new URL(location).searchParams.get("state") : null;
-  if (response.status !== 302 || !location || !state) {
-    throw new UpstreamError("The Shopify connection could not be started; please try again.");
-  }
-  const record: JoinState = {
-    userId: input.userId,
-    competitionId: competition.id,
+  request: JoinRequest & BrowserRequest,
+  landing?: "window",
+): Promise<OAuthStart> {
+  const { shop, competition } = await checkJoin(deps, request);
+  return startOAuth(
+    deps,
     shop,
-    createdAt: new Date(deps.now()).toISOString(),
-  };
-  await commit(() => deps.kv.atomic().set(keys.shopifyJoinState(state), record, { expireIn: JOIN_STATE_TTL_MS }));
-  // The library's state cookie lives 60 s; give the merchant as long as the KV state.
-  const setCookies = response.headers.getSetCookie().map((cookie) =>
-    cookie.replace(/;\s*expires=[^;]*/i, `; Max-Age=${JOIN_STATE_TTL_MS / 1000}`)
+    { kind: "join", userId: request.userId, competitionId: competition.id, landing },
+    request,
   );
-  return { authorizeUrl: deps.library.browserUrl(location), setCookies, shop };
 }
 
-/** A callback that cannot be tied to a join (bad signature, unknown state): answered 400. */
-export class CallbackError extends AppError {
-  override name = "CallbackError";
-  constructor(message: string) {
-    super(400, message);
-  }
-}
-
-/** A join refused after its state was consumed: the browser goes back to the competition with the code. */
+/** A join refused after its state was consumed: the browser goes back with the code. */
 export class JoinRefused extends Error {
   override name = "JoinRefused";
-  constructor(readonly competitionId: string, readonly code: JoinRefusalCode, message: string = code) {
+  constructor(
+    readonly competitionId: string,
+    readonly code: JoinRefusalCode,
+    message: string = code,
+    /** Where the round trip runs: in a window of its own (from a ticket), or on the site. */
+    readonly landing?: "window",
+  ) {
     super(message);
   }
 }
 
-/** What a successful callback did. */
-export interface JoinResult {
-  competitionId: string;
-  participant: Participant;
-  /** Cookies the library set or cleared. */
-  headers: Headers;
-}
-
-async function consumeState(kv: Deno.Kv, state: string | null, now: number): Promise<JoinState> {
-  if (!state || state.length > 200) throw new CallbackError("This Shopify link is incomplete. Start again from Join.");
-  const key = keys.shopifyJoinState(state);
-  const entry = await kv.get<JoinState>(key);
-  if (!entry.value) {
-    throw new CallbackError("This Shopify link has expired or was already used. Start again from Join.");
-  }
-  const taken = await commit(() => kv.atomic().check(entry).delete(key));
-  if (!taken.ok) throw new CallbackError("This Shopify link was already used. Start again from Join.");
-  if (Date.parse(entry.value.createdAt) + JOIN_STATE_TTL_MS <= now) {
-    throw new CallbackError("This join took longer than 10 minutes and expired. Start again from Join.");
-  }
-  return entry.value;
+/** The store as Shopify describes it. */
+interface ShopInfo {
+  name: string;
+  currencyCode: string;
 }
 
 /**
- * Completes a join from Shopify's redirect. Throws `CallbackError` (400)
- * when the request cannot be tied to a join, `ForbiddenError` when another
- * user is signed in, and `JoinRefused` (with the competition id) for every
- * refusal after that.
+ * Enters the store in the competition (or reconnects the user's own store
+ * that was disconnected), then subscribes its webhooks when they are not
+ * current and queues its backfill. The currency and every rule are checked
+ * again in the participant's commit, with `guard`. Throws `CannotJoinError`
+ * (or another `AppError`) when refused.
  */
-export async function completeJoin(deps: JoinDeps, request: Request, signedInUserId?: string): Promise<JoinResult> {
-  const query = new URL(request.url).searchParams;
-  const shop = query.get("shop");
-  if (!isShopDomain(shop)) throw new CallbackError("This link does not come from a Shopify store.");
-  let signed: boolean;
-  try {
-    signed = await deps.library.run(() =>
-      deps.library.api.utils.validateHmac(Object.fromEntries(query) as Record<string, string>)
-    );
-  } catch (error) {
-    if (!(error instanceof InvalidHmacError)) throw error;
-    throw new CallbackError("This Shopify link has expired or is not signed. Start again from Join.");
-  }
-  if (!signed) throw new CallbackError("This Shopify link is not signed by Shopify. Start again from Join.");
-  const state = await consumeState(deps.kv, query.get("state"), deps.now());
-  if (state.shop !== shop) {
-    throw new JoinRefused(
-      state.competitionId,
-      "shop_mismatch",
-      `Shopify answered for ${shop}, but the join was for ${state.shop}.`,
-    );
-  }
-  if (signedInUserId && signedInUserId !== state.userId) {
-    throw new ForbiddenError("This join was started by another account. Sign in as that account or start again.");
-  }
-  const refuse = (code: JoinRefusalCode, message?: string): never => {
-    throw new JoinRefused(state.competitionId, code, message);
-  };
-
-  let session: Session;
-  let headers: Headers;
-  try {
-    const result = await deps.library.run(() =>
-      deps.library.api.auth.callback<Headers>({ rawRequest: request, expiring: true })
-    );
-    session = result.session;
-    headers = new Headers(result.headers as HeadersInit | undefined);
-  } catch (error) {
-    if (error instanceof CookieNotFound || error instanceof InvalidOAuthError) {
-      refuse("cookie_lost");
-    }
-    if (error instanceof BotActivityDetected) refuse("browser_required");
-    log("warn", "shopify code exchange failed", { shop, status: (error as HttpResponseError).response?.code, error });
-    return refuse("shopify_failed");
-  }
-  const tokens = tokensFromSession(session);
-  if (!tokens.refreshToken || tokens.expiresIn === undefined) {
-    log("warn", "shopify gave a non-expiring token", { shop });
-  }
-
-  let info: { shop: { name: string; currencyCode: string } };
-  try {
-    info = await deps.admin.query(shop, SHOP_QUERY, {}, 1, tokens.accessToken);
-  } catch (error) {
-    log("warn", "shopify shop query failed", { shop, error });
-    return refuse("currency_unknown");
-  }
-
-  let participant: Participant;
-  let competition: Competition;
-  try {
-    competition = await getCompetition(deps.kv, state.competitionId);
-    assertCanJoin(competition, deps.now(), { userId: state.userId, currency: info.shop.currencyCode });
-    const returning = await assertNotJoined(deps.kv, competition.id, state.userId, shop);
-    participant = returning
-      ? await updateParticipant(
-        deps.kv,
-        returning.id,
-        deps.now(),
-        "join",
-        (current) =>
-          current.connection === "disconnected"
-            ? {
-              ...current,
-              connection: "connected",
-              disconnectedAt: undefined,
-              sync: { ...current.sync, state: "pending", error: undefined },
-            }
-            : null,
-      )
-      : await createParticipant(deps.kv, state.competitionId, {
-        userId: state.userId,
+async function enterCompetition(
+  deps: JoinDeps,
+  join: { competitionId: string; userId: string; shop: string; info: ShopInfo },
+  guard?: JoinGuard,
+): Promise<Participant> {
+  const { shop, userId, info } = join;
+  const competition = await getCompetition(deps.kv, join.competitionId);
+  assertCanJoin(competition, deps.now(), { userId, currency: info.currencyCode });
+  const returning = await assertNotJoined(deps.kv, competition.id, userId, shop);
+  const participant = returning
+    ? await updateParticipant(
+      deps.kv,
+      returning.id,
+      deps.now(),
+      "join",
+      (current) =>
+        current.connection === "disconnected"
+          ? {
+            ...current,
+            connection: "connected",
+            disconnectedAt: undefined,
+            sync: { ...current.sync, state: "pending", error: undefined },
+          }
+          : null,
+      guard,
+    )
+    : await createParticipant(
+      deps.kv,
+      competition.id,
+      {
+        userId,
         shop,
-        displayName: info.shop.name || shop,
-        currency: info.shop.currencyCode,
-      }, deps.now());
-  } catch (error) {
-    if (error instanceof AppError) refuse(joinRefusalCodeOf(error), error.message);
-    throw error;
-  }
-  await deps.connections.save(shop, tokens);
+        displayName: info.name || shop,
+        currency: info.currencyCode,
+      },
+      deps.now(),
+      guard,
+    );
   log("info", "store joined", { competitionId: competition.id, participantId: participant.id, shop });
+  return participant;
+}
+
+/** Subscribes the shop's webhooks and queues the participant's backfill (the backfill subscribes again if this fails). */
+async function startFollowing(deps: JoinDeps, participant: Participant): Promise<void> {
   try {
-    await deps.ensureWebhooks(shop);
+    await deps.ensureWebhooks(participant.shop);
   } catch (error) {
-    // The backfill job subscribes again before fetching.
-    log("warn", "shopify webhook subscription failed", { shop, error });
+    log("warn", "shopify webhook subscription failed", { shop: participant.shop, error });
   }
   await deps.startBackfill(participant.id);
-  return { competitionId: competition.id, participant, headers };
+}
+
+/**
+ * Completes a join from its OAuth grant (the callback). Throws
+ * `ForbiddenError` when another user is signed in (on the site), and
+ * `JoinRefused` for every refusal.
+ */
+export async function completeJoin(
+  deps: JoinDeps,
+  grant: OAuthGrant & { state: Extract<ShopifyOAuthState, { kind: "join" }> },
+  signedInUserId?: string,
+): Promise<Participant> {
+  const { state, shop } = grant;
+  if (state.landing !== "window" && signedInUserId && signedInUserId !== state.userId) {
+    throw new ForbiddenError("This join was started by another account. Sign in as that account or start again.");
+  }
+  let participant: Participant;
+  try {
+    participant = await enterCompetition(deps, { ...state, shop, info: grant.info });
+  } catch (error) {
+    if (error instanceof AppError) {
+      throw new JoinRefused(state.competitionId, joinRefusalCodeOf(error), error.message, state.landing);
+    }
+    throw error;
+  }
+  await deps.connections.save(shop, grant.tokens, {
+    ownerUserId: state.userId,
+    name: grant.info.name,
+    currency: grant.info.currencyCode,
+  });
+  await startFollowing(deps, participant);
+  return participant;
+}
+
+/**
+ * Enters a store the user already connected (they own its connection and
+ * its token still works) at once, without OAuth. Returns null when it is not
+ * such a store (not connected, another's, or Shopify no longer accepts the
+ * token): the caller goes through OAuth instead. Throws what `checkJoin`
+ * throws, and `CannotJoinError` when the store's currency differs.
+ */
+export async function joinConnectedStore(deps: JoinDeps, request: JoinRequest): Promise<Participant | null> {
+  const { shop } = await checkJoin(deps, request);
+  const connection = await deps.connections.get(shop);
+  if (!connection || connection.ownerUserId !== request.userId) return null;
+  let info: { shop: ShopInfo };
+  try {
+    info = await deps.admin.query(shop, SHOP_QUERY, {});
+  } catch (error) {
+    const refused = error instanceof ReconnectRequiredError ||
+      (error instanceof HttpResponseError && (error.response.code === 401 || error.response.code === 403));
+    if (refused) return null;
+    throw error;
+  }
+  // The connection must still be the user's when the participant is written.
+  const stillOwned: JoinGuard = {
+    key: keys.shop(shop),
+    assert(value) {
+      if ((value as ShopConnection | null)?.ownerUserId !== request.userId) {
+        throw new CannotJoinError("store_reconnect");
+      }
+    },
+  };
+  const participant = await enterCompetition(deps, { ...request, shop, info: info.shop }, stillOwned);
+  // Its webhooks exist since its OAuth; the backfill subscribes again only if they are not current.
+  await deps.startBackfill(participant.id);
+  return participant;
 }

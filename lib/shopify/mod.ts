@@ -157,7 +157,11 @@ export function registerShopifyJobs(
 
 export { CALLBACK_PATH, rewriteShopUrl, SANDBOX_APP, WEBHOOK_PATH } from "./library.ts";
 export { normalizeShopDomain } from "./shop_domain.ts";
-export { beginJoin, completeJoin, type JoinState } from "./join.ts";
+export { beginJoin, checkJoin, joinConnectedStore, type JoinDeps, JoinRefused } from "./join.ts";
+export { issueJoinTicket, readJoinTicket, redeemJoinTicket, TicketGone } from "./join_tickets.ts";
+export { beginInstall, CLAIM_TTL_MS, claimCookieName, claimStore, InstallLinkRefused } from "./install.ts";
+export { type CallbackOutcome, completeShopifyOAuth } from "./callback.ts";
+export { type OAuthStart, readOAuthState, type ShopifyOAuthState } from "./oauth.ts";
 export { MAX_WEBHOOK_BYTES, processWebhook, verifyWebhookHmac } from "./webhooks.ts";
 export type { ShopConnection } from "./connections.ts";
 export type { Sleep } from "./retry.ts";

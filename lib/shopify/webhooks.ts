@@ -31,11 +31,13 @@
  *   `current_total_price`, so refunds are acknowledged and not applied (a
  *   lost `orders/updated` is healed by the next sync).
  * - `app/uninstalled` disconnects the shop's participants (their revenue
- *   stays; syncing stops) and deletes its tokens; `shop/redact` deletes the
- *   tokens. The app keeps no customer's id: the customer cap follows a
- *   per-store pseudonym derived from it. `customers/redact` moves the listed
- *   orders to a fresh random pseudonym (nothing left derives from the id);
- *   `customers/data_request` logs which listed orders carry the pseudonym.
+ *   stays; syncing stops) and deletes its tokens; `shop/redact` erases the
+ *   store (`lib/competitions/shop_erasure.ts`: its orders, order ids and
+ *   customers' pseudonyms deleted, its name and domain replaced by "Removed
+ *   store", its totals and places kept) and deletes its tokens and data
+ *   request records. The app keeps no customer's id: the customer cap
+ *   follows a per-store pseudonym derived from it; `customers/redact` and
+ *   `customers/data_request` are `customer_requests.ts`.
  */
 import { isDeliveryKnown, rememberDelivery } from "../core/deliveries.ts";
 import { log } from "../core/log.ts";
@@ -45,13 +47,18 @@ import type { ConnectionStore } from "./connections.ts";
 import { fromRestOrder, OrderPayloadError, type RestOrder } from "./orders.ts";
 import { isShopDomain } from "./shop_domain.ts";
 import { queueRiskReading, riskAssessmentOrderId } from "./risk.ts";
-import { applyCustomerRequest } from "./customer_requests.ts";
+import { applyCustomerRequest, forgetCustomerDataRequests } from "./customer_requests.ts";
+import { eraseShop } from "../competitions/shop_erasure.ts";
 import { commit } from "../core/db.ts";
 
 /** Largest webhook body accepted (Shopify's orders can be large). */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
-/** The topics the app subscribes to on every connected shop. */
+/**
+ * The topics the app subscribes to on every connected shop (per-shop
+ * registration, the one source of these subscriptions: `shopify.app.toml`
+ * lists only {@link COMPLIANCE_TOPICS}).
+ */
 export const SUBSCRIBED_TOPICS = [
   "orders/create",
   "orders/updated",
@@ -60,6 +67,13 @@ export const SUBSCRIBED_TOPICS = [
   "refunds/create",
   "app/uninstalled",
 ] as const;
+
+/**
+ * Shopify's mandatory compliance topics: configured app-wide only (in
+ * `shopify.app.toml`), never per shop, and delivered for every store that
+ * installed the app.
+ */
+export const COMPLIANCE_TOPICS = ["customers/data_request", "customers/redact", "shop/redact"] as const;
 
 /** The topic that tells of a new fraud assessment (without its recommendation). */
 const RISK_TOPIC = "orders/risk_assessment_changed";
@@ -266,13 +280,16 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
       log("info", "shopify app uninstalled", { shop, participants: participants.length });
       return { status: 200, result: participants.length ? "acknowledged" : "unknown_shop" };
     }
-    case "shop/redact":
+    case "shop/redact": {
+      const erased = await eraseShop(kv, shop, now());
       await deps.connections.delete(shop);
-      log("info", "shopify shop/redact: tokens deleted", { shop });
+      await forgetCustomerDataRequests(kv, shop);
+      log("info", "shopify shop/redact: store erased", { shop, ...erased });
       return { status: 200, result: "redacted" };
+    }
     case "customers/data_request":
     case "customers/redact":
-      await applyCustomerRequest(kv, shop, topic, payload as Record<string, unknown>);
+      await applyCustomerRequest(kv, shop, topic, payload as Record<string, unknown>, input.webhookId, now());
       return { status: 200, result: topic === "customers/redact" ? "redacted" : "acknowledged" };
     default:
       log("info", "shopify webhook topic ignored", { topic, shop });

@@ -111,7 +111,12 @@ export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
             <aside class="side">
               {participant && <YourStore participant={participant} canReconnect={view.open} />}
               {!participant && view.open && (
-                <JoinForm competition={competition} signedIn={Boolean(view.viewerId)} joinError={view.joinError} />
+                <JoinForm
+                  competition={competition}
+                  signedIn={Boolean(view.viewerId)}
+                  joinError={view.joinError}
+                  connectedStores={view.connectedStores}
+                />
               )}
               {!participant && !view.open && view.joinError && <JoinError message={view.joinError} />}
               <RulesCard competition={competition} />

@@ -10,6 +10,8 @@ import { dashboardRoutes } from "./dashboard_page.tsx";
 import { myCompetitionsRoutes } from "./my_competitions_page.tsx";
 import { signinRoutes } from "./signin_page.tsx";
 import { experienceRoutes } from "./experience_page.tsx";
+import { shopifyPageRoutes } from "./shopify_pages.tsx";
+import { storesRoutes } from "./stores_page.tsx";
 
 /** The page routes; mount with `app.route("/", pageRoutes(deps))`. */
 export function pageRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -25,6 +27,8 @@ export function pageRoutes(deps: AppDeps): Hono<AppEnv> {
       myCompetitionsRoutes,
       signinRoutes,
       experienceRoutes,
+      shopifyPageRoutes,
+      storesRoutes,
     ]
   ) {
     pages.route("/", routes(deps));

@@ -3,9 +3,9 @@
  * over HTTP against this process and the simulated Whop and Shopify. A
  * creator posts `/api/competitions` and `/fund` and pays on the simulated
  * checkout page (the app is funded by the signed `payment.succeeded`
- * webhook); a store owner posts `/join`, presses Approve on the simulated
- * Shopify install page and follows the signed redirect to
- * `/api/shopify/callback`. Nothing here writes the app's data directly.
+ * webhook); a store owner posts `/join`, logs in and presses Approve on the
+ * simulated Shopify's pages and follows the signed redirect to
+ * `/api/shopify/callback` (or, with a store connected already, is in at once). Nothing here writes the app's data directly.
  */
 import { type Competition, getCompetition } from "../../lib/competitions/competitions.ts";
 import type { WhopSandbox } from "../whop/mod.ts";
@@ -97,12 +97,18 @@ export async function createAndFund(deps: DriverDeps, plan: CompetitionPlan): Pr
   return funded;
 }
 
-/** A store owner joins: `/join`, Approve on the install page, then Shopify's signed redirect back to the app. */
+/**
+ * A store owner joins: `/join`, then (unless the store is theirs and
+ * connected already: it joins at once) Shopify's login and install page,
+ * Approve, and Shopify's signed redirect back to the app.
+ */
 export async function joinWithStore(deps: DriverDeps, competitionId: string, owner: DemoStoreOwner): Promise<void> {
   deps.shopify.createShop({ shop: owner.shop, name: owner.storeName, currency: "USD", email: owner.email });
   const join = await asUser(deps, owner.id, `/api/competitions/${competitionId}/join`, { json: { shop: owner.shop } });
   const cookie = join.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const { authorizeUrl } = await expectJson<{ authorizeUrl: string }>(join, 200, `${owner.shop} joining`);
+  const started = await expectJson<{ authorizeUrl?: string; joined?: true }>(join, 200, `${owner.shop} joining`);
+  if (started.joined) return;
+  const authorizeUrl = started.authorizeUrl!;
   // Shopify sends the browser to APP_URL; this process answers on its loopback address.
   const callback = new URL(await approveInstall(authorizeUrl));
   const back = await asUser(deps, owner.id, callback.pathname + callback.search, { cookie });

@@ -2,11 +2,17 @@
  * Shopify's OAuth endpoints under `/{shop}/admin/oauth/`: the install page
  * (`GET authorize`), its Approve button (`POST authorize`, redirecting to the
  * app with a signed query) and the token endpoint (`POST access_token`:
- * authorization code and refresh token grants).
+ * authorization code and refresh token grants); and the admin's app launcher
+ * (`GET /{shop}/admin/apps/cartbrawl`), which sends the merchant to the app's
+ * App URL with a signed query, as Shopify does when a merchant installs or
+ * opens the app from the admin or the App Store. The install page and the
+ * launcher are the admin's: a browser that is not logged in is sent to the
+ * login origin first (`merchant_login.ts`).
  */
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
 import { type ShopifyFaults, takeHttpFault } from "./faults.ts";
 import { signQuery } from "./hmac.ts";
+import { loginUrl, type MerchantSessions, signedInMerchant } from "./merchant_login.ts";
 import { authorizePage, errorPage } from "./pages.ts";
 import type { ShopStore } from "./shop_store.ts";
 import type { TokenIssuer } from "./tokens.ts";
@@ -19,8 +25,34 @@ export interface OAuthDependencies {
   store: ShopStore;
   tokens: TokenIssuer;
   faults: ShopifyFaults;
-  /** Read on each request: skip the install page and approve at once. */
+  /** Read on each request: a signed-in merchant approves at once (no login page, no install page). */
   autoApprove(): boolean;
+  sessions: MerchantSessions;
+  /** The login origin (`merchant_login.ts`). */
+  accountsOrigin(): string;
+  /** The app's App URL (`{APP_URL}/shopify`), where the launcher sends the merchant; none: no launcher. */
+  appUrl?: string;
+  /** Counts each approved install (each OAuth round trip Shopify completed). */
+  onApproval(): void;
+}
+
+/** The app's handle in the admin's app URLs (`/{shop}/admin/apps/{handle}`). */
+export const APP_HANDLE = "cartbrawl";
+
+/** The admin's `host` parameter: base64 of `admin.shopify.com/store/{handle}`, unpadded. */
+function adminHost(shop: string): string {
+  return btoa(`admin.shopify.com/store/${shop.slice(0, shop.indexOf("."))}`).replace(/=+$/, "");
+}
+
+/** Shopify's signed query for `params` plus a fresh `timestamp` (wall clock: the app's library checks it so). */
+async function signedParams(apiSecret: string, params: Record<string, string>): Promise<Record<string, string>> {
+  const signed = { ...params, timestamp: String(Math.floor(Date.now() / 1000)) };
+  return { ...signed, hmac: await signQuery(apiSecret, signed) };
+}
+
+/** Sends a browser that is not logged in to the login origin, to come back to this very URL. */
+function toLogin(c: Context, deps: OAuthDependencies): Response {
+  return c.redirect(loginUrl(deps.accountsOrigin(), c.req.url), 302);
 }
 
 interface InstallRequest {
@@ -74,21 +106,13 @@ async function approvalRedirect(
   shop: string,
   request: InstallRequest,
 ): Promise<Response> {
+  deps.onApproval();
   const code = deps.tokens.issueCode(
     shop,
     scopesOf(request),
     request["grant_options[]"] === "per-user",
   );
-  const handle = shop.slice(0, shop.indexOf("."));
-  const params: Record<string, string> = {
-    code,
-    host: btoa(`admin.shopify.com/store/${handle}`).replace(/=+$/, ""),
-    shop,
-    state: request.state,
-    // The library checks this against the wall clock, whatever the sandbox clock says.
-    timestamp: String(Math.floor(Date.now() / 1000)),
-  };
-  params.hmac = await signQuery(deps.apiSecret, params);
+  const params = await signedParams(deps.apiSecret, { code, host: adminHost(shop), shop, state: request.state });
   const location = new URL(request.redirect_uri);
   for (const [key, value] of Object.entries(params)) {
     location.searchParams.set(key, value);
@@ -122,8 +146,12 @@ export function registerOAuthRoutes(app: Hono, deps: OAuthDependencies): void {
     const request = readInstallRequest(c.req.query());
     const problem = installProblem(request, shop, deps.apiKey);
     if (problem) return c.html(errorPage("Something went wrong", problem), 400);
+    if (deps.autoApprove()) {
+      deps.store.createShop({ shop });
+      return approvalRedirect(deps, shop, request);
+    }
+    if (!signedInMerchant(c, deps.sessions)) return toLogin(c, deps);
     const shopRecord = deps.store.createShop({ shop });
-    if (deps.autoApprove()) return approvalRedirect(deps, shop, request);
     return c.html(authorizePage({
       shop: shopRecord,
       appName: deps.appName,
@@ -144,8 +172,22 @@ export function registerOAuthRoutes(app: Hono, deps: OAuthDependencies): void {
     );
     const problem = installProblem(request, shop, deps.apiKey);
     if (problem) return c.html(errorPage("Something went wrong", problem), 400);
+    if (!signedInMerchant(c, deps.sessions)) {
+      return c.html(errorPage("Log in to continue", "Your session has ended; open the app again."), 403);
+    }
     deps.store.createShop({ shop });
     return approvalRedirect(deps, shop, request);
+  });
+
+  app.get(`/:shop/admin/apps/${APP_HANDLE}`, async (c) => {
+    const shop = deps.store.findShop(c.req.param("shop").toLowerCase());
+    if (!shop) return c.html(errorPage("Not found", "There is no such store."), 404);
+    if (!deps.appUrl) return c.html(errorPage("No app", "The sandbox was started without the app's App URL."), 404);
+    if (!signedInMerchant(c, deps.sessions)) return toLogin(c, deps);
+    const location = new URL(deps.appUrl);
+    const params = await signedParams(deps.apiSecret, { host: adminHost(shop.domain), shop: shop.domain });
+    for (const [key, value] of Object.entries(params)) location.searchParams.set(key, value);
+    return c.redirect(location.href, 302);
   });
 
   app.post("/:shop/admin/oauth/access_token", async (c) => {

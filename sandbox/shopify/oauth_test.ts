@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertMatch, assertRejects } from "../../testing/assert.ts";
 import { HttpResponseError, type Session } from "@shopify/shopify-api";
-import { approveInstall, BROWSER_UA } from "./install_page.ts";
+import { approveInstall, BROWSER_UA, launchApp, MerchantBrowser } from "./install_page.ts";
+import { signQuery } from "./hmac.ts";
 import {
   adminGraphql,
   cookieHeader,
@@ -32,13 +33,13 @@ Deno.test("shopify sandbox - OAuth begin, install page, approve and callback giv
     assertEquals(location.pathname, "/admin/oauth/authorize");
 
     const authorizeUrl = `${sandbox.origin}/${SHOP}${location.pathname}${location.search}`;
-    const page = await fetch(authorizeUrl);
-    const html = await page.text();
-    assertEquals(page.status, 200);
+    const browser = new MerchantBrowser();
+    const page = await browser.open(authorizeUrl, "http://app.test");
+    assert("html" in page);
     for (const text of ["Brawl Demo", "CartBrawl", "read_orders", "Approve"]) {
-      assert(html.includes(text), `install page lacks ${text}`);
+      assert(page.html.includes(text), `install page lacks ${text}`);
     }
-    const callbackUrl = new URL(await approveInstall(authorizeUrl));
+    const callbackUrl = new URL(await approveInstall(authorizeUrl, browser));
     assertEquals(callbackUrl.origin + callbackUrl.pathname, "http://app.test/api/shopify/callback");
     assertEquals(
       [...callbackUrl.searchParams.keys()].sort(),
@@ -103,9 +104,8 @@ Deno.test("shopify sandbox - shops are created on first authorize, unknown clien
     assertEquals(refused.status, 400);
     assert((await refused.text()).includes("someone-else"));
     assertEquals(sandbox.shops().length, 0);
-    const page = await fetch(url(TEST_APP.apiKey));
-    await page.body?.cancel();
-    assertEquals(page.status, 200);
+    const page = await new MerchantBrowser().open(url(TEST_APP.apiKey), "http://app.test");
+    assert("html" in page && page.html.includes("Approve"));
     assertEquals(sandbox.shops().map((shop) => [shop.domain, shop.currency]), [
       ["new-store.myshopify.com", "USD"],
     ]);
@@ -204,6 +204,67 @@ Deno.test("shopify sandbox - a per-user install yields an online token with its 
     assertEquals(session.isOnline, true);
     assertMatch(session.accessToken!, /^shpua_/);
     assertEquals(session.onlineAccessInfo?.associated_user.account_owner, true);
+  } finally {
+    await sandbox.close();
+  }
+});
+
+Deno.test("shopify sandbox - a browser not logged in goes through the login origin and back; no page may be framed", async () => {
+  const sandbox = await startTestSandbox();
+  try {
+    sandbox.createShop({ shop: SHOP, name: "Brawl Demo", email: "owner@brawl.example" });
+    const authorizeUrl = `${sandbox.origin}/${SHOP}/admin/oauth/authorize?client_id=${TEST_APP.apiKey}` +
+      `&scope=read_orders&redirect_uri=${encodeURIComponent("http://app.test/cb")}&state=s1`;
+    const first = await fetch(authorizeUrl, { redirect: "manual" });
+    await first.body?.cancel();
+    assertEquals(first.status, 302);
+    const login = new URL(first.headers.get("location")!);
+    assertEquals(login.origin, sandbox.accountsOrigin);
+    assert(login.origin !== sandbox.origin && login.hostname === "localhost", "the login is another origin and host");
+    assertEquals(login.searchParams.get("return_to"), authorizeUrl);
+    const loginPage = await fetch(login);
+    const html = await loginPage.text();
+    assert(html.includes('value="owner@brawl.example"'), "the shop owner's email is filled in");
+    for (const response of [first, loginPage]) {
+      assertEquals(response.headers.get("x-frame-options"), "DENY");
+      assertEquals(response.headers.get("content-security-policy"), "frame-ancestors 'none'");
+    }
+    // The login goes back only to the admin origin.
+    const elsewhere = await fetch(
+      `${sandbox.accountsOrigin}/login?return_to=${encodeURIComponent("http://evil.test/")}`,
+    );
+    await elsewhere.body?.cancel();
+    assertEquals(elsewhere.status, 400);
+    // Approving without the admin's session cookie is refused.
+    const unsigned = await fetch(authorizeUrl.split("?")[0], {
+      method: "POST",
+      body: new URLSearchParams([...new URL(authorizeUrl).searchParams, ["decision", "approve"]]),
+      redirect: "manual",
+    });
+    await unsigned.body?.cancel();
+    assertEquals(unsigned.status, 403);
+    assertEquals(sandbox.approvals, 0);
+    const callback = new URL(await approveInstall(authorizeUrl));
+    assertEquals(callback.origin + callback.pathname, "http://app.test/cb");
+    assertEquals(sandbox.approvals, 1);
+  } finally {
+    await sandbox.close();
+  }
+});
+
+Deno.test("shopify sandbox - the admin's app launcher sends the merchant to the App URL with Shopify's signed query", async () => {
+  const sandbox = await startTestSandbox({ appUrl: "http://app.test/shopify" });
+  try {
+    sandbox.createShop({ shop: SHOP, name: "Brawl Demo" });
+    const overview = await (await fetch(`${sandbox.origin}/`)).text();
+    assert(overview.includes(`href="/${SHOP}/admin/apps/cartbrawl"`), "the overview links the launcher");
+    const appUrl = new URL(await launchApp(sandbox.appLauncherUrl(SHOP), "http://app.test"));
+    assertEquals(appUrl.origin + appUrl.pathname, "http://app.test/shopify");
+    const query = Object.fromEntries(appUrl.searchParams);
+    assertEquals(Object.keys(query).sort(), ["hmac", "host", "shop", "timestamp"]);
+    assertEquals(query.shop, SHOP);
+    assertEquals(query.hmac, await signQuery(TEST_APP.apiSecret, query));
+    assert(await libraryFor(sandbox).utils.validateHmac(query), "the library accepts Shopify's signature");
   } finally {
     await sandbox.close();
   }

@@ -23,7 +23,7 @@ button,.button{font:inherit;font-weight:600;border-radius:8px;padding:6px 14px;b
 .primary{background:#303030;color:#fff}.secondary{background:#e3e3e3;color:#303030}
 table{width:100%;border-collapse:collapse;font-size:14px}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #ebebeb}
 th{color:#616161;font-weight:600}td form{display:inline}input{font:inherit;padding:4px 8px;border:1px solid #8a8a8a;border-radius:8px;width:7em}
-.ok{color:#0c5132}.bad{color:#8e1f0b}tr.chosen{background:#f1f8f5}
+.narrow{max-width:420px;margin:0 auto 20px}input.wide{width:100%}.ok{color:#0c5132}.bad{color:#8e1f0b}tr.chosen{background:#f1f8f5}
 `;
 
 /** An inline icon, so the browser does not ask for a /favicon.ico this server does not have. */
@@ -33,7 +33,8 @@ const FAVICON = `<link rel="icon" href="data:image/svg+xml,${
   )
 }">`;
 
-function layout(title: string, body: string): string {
+/** A page of the simulated Shopify: its header and styles around `body` (HTML). */
+export function layout(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)}</title>${FAVICON}<style>${STYLE}</style></head>
@@ -91,6 +92,8 @@ export function overviewPage(input: {
   shops: SandboxShop[];
   /** The shop whose orders and webhooks are listed; every shop's latest when absent. */
   shop?: string;
+  /** The admin's launcher of the app for a shop (it sends the merchant to the App URL); none: no link. */
+  appLauncher?: (shop: string) => string;
   orders: SandboxOrder[];
   deliveries: WebhookDelivery[];
 }): string {
@@ -99,8 +102,12 @@ export function overviewPage(input: {
       encodeURIComponent(shop.domain)
     }">${escapeHtml(shop.name)}</a><div class="muted">${escapeHtml(shop.domain)}</div></td><td>${
       escapeHtml(shop.currency)
-    }</td><td>${
-      shop.installed ? '<span class="ok">installed</span>' : "not installed"
+    }</td><td>${shop.installed ? '<span class="ok">installed</span>' : "not installed"}${
+      input.appLauncher
+        ? `<div><a href="${escapeHtml(input.appLauncher(shop.domain))}">${
+          shop.installed ? "Open" : "Install"
+        } CartBrawl</a></div>`
+        : ""
     }</td><td><form method="post" action="/_sandbox/orders">
 <input type="hidden" name="shop" value="${escapeHtml(shop.domain)}">
 <input name="totalPrice" value="25.00" aria-label="Order total"> <label><input type="checkbox" name="test" style="width:auto"> test</label>

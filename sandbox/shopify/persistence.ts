@@ -11,7 +11,7 @@
  * guest, risk ACCEPT). Not kept: webhook deliveries (sent or in flight),
  * held deliveries, faults and the cost buckets; they start afresh.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { WEBHOOK_TOPICS } from "./model.ts";
 import type { ShopStore, ShopStoreSnapshot } from "./shop_store.ts";
 import type { TokenIssuer, TokenIssuerSnapshot } from "./tokens.ts";
@@ -25,40 +25,40 @@ export interface ShopifySandboxState {
   tokens: TokenIssuerSnapshot;
 }
 
-const id = z.number().int().nonnegative();
-const epochMs = z.number().int();
+const id = z.int().check(z.nonnegative());
+const epochMs = z.int();
 
 const orderSchema = z.object({
   id,
   shop: z.string(),
-  number: z.number().int(),
+  number: z.int(),
   name: z.string(),
   createdAt: epochMs,
   updatedAt: epochMs,
-  cancelledAt: epochMs.nullable(),
-  cancelReason: z.string().nullable(),
+  cancelledAt: z.nullable(epochMs),
+  cancelReason: z.nullable(z.string()),
   test: z.boolean(),
   currency: z.string(),
-  totalMinor: z.number().int(),
+  totalMinor: z.int(),
   lineItems: z.array(z.object({
     id,
     title: z.string(),
-    quantity: z.number().int(),
-    priceMinor: z.number().int(),
+    quantity: z.int(),
+    priceMinor: z.int(),
   })),
   refunds: z.array(z.object({
     id,
     createdAt: epochMs,
-    amountMinor: z.number().int(),
-    note: z.string().nullable(),
+    amountMinor: z.int(),
+    note: z.nullable(z.string()),
   })),
-  note: z.string().nullable(),
+  note: z.nullable(z.string()),
   tags: z.array(z.string()),
-  paymentStatus: z.enum(["pending", "authorized", "paid", "voided"]).default("paid"),
-  sourceName: z.string().default("web"),
-  gateways: z.array(z.string()).default(["shopify_payments"]),
-  customerId: id.nullable().default(null),
-  risk: z.enum(["ACCEPT", "CANCEL", "INVESTIGATE", "NONE"]).default("ACCEPT"),
+  paymentStatus: z._default(z.enum(["pending", "authorized", "paid", "voided"]), "paid"),
+  sourceName: z._default(z.string(), "web"),
+  gateways: z._default(z.array(z.string()), ["shopify_payments"]),
+  customerId: z._default(z.nullable(id), null),
+  risk: z._default(z.enum(["ACCEPT", "CANCEL", "INVESTIGATE", "NONE"]), "ACCEPT"),
 });
 
 const subscriptionSchema = z.object({
@@ -80,23 +80,23 @@ const shopSchema = z.object({
   name: z.string(),
   currency: z.string(),
   email: z.string(),
-  utcOffsetMinutes: z.number().int(),
+  utcOffsetMinutes: z.int(),
   installed: z.boolean(),
   scopes: z.array(z.string()),
-  nextOrderNumber: z.number().int(),
+  nextOrderNumber: z.int(),
   orders: z.array(orderSchema),
   subscriptions: z.array(subscriptionSchema),
-  customers: z.array(z.object({ id, email: z.string(), createdAt: epochMs })).default([]),
+  customers: z._default(z.array(z.object({ id, email: z.string(), createdAt: epochMs })), []),
 });
 
 const grantFields = { shop: z.string(), scopes: z.array(z.string()) };
 
 /** Checks a loaded `state` and types it. */
-export const shopifyStateSchema: z.ZodType<ShopifySandboxState> = z.object({
+export const shopifyStateSchema: z.ZodMiniType<ShopifySandboxState> = z.object({
   store: z.object({ nextId: id, shops: z.array(shopSchema) }),
   tokens: z.object({
     codes: z.array(z.object({ code: z.string(), ...grantFields, online: z.boolean(), expiresAt: epochMs })),
-    access: z.array(z.object({ token: z.string(), ...grantFields, expiresAt: epochMs.nullable() })),
+    access: z.array(z.object({ token: z.string(), ...grantFields, expiresAt: z.nullable(epochMs) })),
     refresh: z.array(z.object({ token: z.string(), ...grantFields, expiresAt: epochMs })),
   }),
 });

@@ -19,7 +19,8 @@ import {
   type WebhookSubscription,
   type WebhookTopic,
 } from "./model.ts";
-import { registerOAuthRoutes } from "./oauth_routes.ts";
+import { APP_HANDLE, registerOAuthRoutes } from "./oauth_routes.ts";
+import { MerchantSessions, refuseFraming, registerAdminSessionRoute, startAccountsServer } from "./merchant_login.ts";
 import { errorPage, overviewPage } from "./pages.ts";
 import { restoreShopify, SHOPIFY_STATE_KIND, shopifyStateSchema, snapshotShopify } from "./persistence.ts";
 import { orderPayload, refundPayload, riskAssessmentPayload, shopPayload } from "./rest_payloads.ts";
@@ -52,6 +53,13 @@ export interface ShopifySandboxOptions {
   appWebhookTopics?: WebhookTopic[];
   /** The clock, epoch ms; default `Date.now`. Orders, tokens and the cost bucket follow it. */
   now?: () => number;
+  /**
+   * The app's App URL (`{APP_URL}/shopify`): the admin's app launcher
+   * (`/{shop}/admin/apps/cartbrawl`, linked from the overview) sends the
+   * merchant there with a signed query, as Shopify does on an install from
+   * the admin or the App Store. Without it there is no launcher.
+   */
+  appUrl?: string;
   /** Name on the install page, default `CartBrawl`. */
   appName?: string;
   /** Skip the install page and approve at once (also settable later). */
@@ -90,8 +98,14 @@ export interface ShopifySandbox {
   readonly faults: ShopifyFaults;
   /** Every webhook delivery attempt so far, in order. */
   readonly deliveries: readonly WebhookDelivery[];
-  /** When true, the authorize URL redirects to the app at once. */
+  /** The login origin (`http://localhost:{port}`): a browser not logged in to the admin is sent there. */
+  readonly accountsOrigin: string;
+  /** When true, the authorize URL redirects to the app at once (a signed-in merchant approving at once). */
   autoApprove: boolean;
+  /** How many installs merchants approved so far (OAuth round trips completed on Shopify's side). */
+  readonly approvals: number;
+  /** The admin's app launcher for `shop` (`{origin}/{shop}/admin/apps/cartbrawl`): it sends the merchant to the App URL. */
+  appLauncherUrl(shop: string): string;
   /** Creates a shop (or returns the existing one); returns a copy. */
   createShop(input: CreateShopInput): SandboxShop;
   /** Every shop, as copies. */
@@ -257,8 +271,19 @@ export async function startShopifySandbox(
 
   const sandbox = {
     autoApprove: options.autoApprove ?? false,
-  } as { autoApprove: boolean };
+    approvals: 0,
+  } as { autoApprove: boolean; approvals: number };
+  const hostname = options.hostname ?? "127.0.0.1";
+  const sessions = new MerchantSessions();
+  let adminOrigin = "";
+  const accounts = startAccountsServer({
+    hostname,
+    adminOrigin: () => adminOrigin,
+    sessions,
+    emailOf: (shop) => store.findShop(shop)?.email,
+  });
   const app = new Hono();
+  app.use(refuseFraming);
   // Any request may change durable state (installs, tokens, subscriptions, orders).
   app.use(async (_c, next) => {
     try {
@@ -275,7 +300,12 @@ export async function startShopifySandbox(
     tokens,
     faults,
     autoApprove: () => sandbox.autoApprove,
+    sessions,
+    accountsOrigin: () => accounts.origin,
+    appUrl: options.appUrl,
+    onApproval: () => sandbox.approvals++,
   });
+  registerAdminSessionRoute(app, sessions);
   registerAdminRoutes(app, { store, tokens, bucket, faults, now });
   app.get("/", (c) => {
     // One shop's orders when a shop is chosen, so your own do not scroll away among the demo stores'.
@@ -283,6 +313,7 @@ export async function startShopifySandbox(
     return c.html(overviewPage({
       shops: store.shops(),
       shop,
+      appLauncher: options.appUrl ? (domain) => `/${domain}/admin/apps/${APP_HANDLE}` : undefined,
       orders: (shop ? store.orders(shop) : store.shops().flatMap((candidate) => store.orders(candidate.domain)))
         .sort((a, b) => b.createdAt - a.createdAt || b.id - a.id).slice(0, shop ? 100 : 25),
       deliveries: dispatcher.deliveries.filter((delivery) => !shop || delivery.shop === shop).slice(-25).reverse(),
@@ -309,16 +340,21 @@ export async function startShopifySandbox(
     return c.json({ errors: "Internal Server Error" }, 500);
   });
 
-  const server = Deno.serve({
-    hostname: options.hostname ?? "127.0.0.1",
-    port: options.port ?? 0,
-    onListen: () => {},
-  }, app.fetch);
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({ hostname, port: options.port ?? 0, onListen: () => {} }, app.fetch);
+  } catch (error) {
+    await accounts.close();
+    throw error;
+  }
   const address = server.addr;
   const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
+  adminOrigin = `http://${host}:${address.port}`;
 
   return Object.assign(sandbox, {
-    origin: `http://${host}:${address.port}`,
+    origin: adminOrigin,
+    accountsOrigin: accounts.origin,
+    appLauncherUrl: (shop: string) => `${adminOrigin}/${shop}/admin/apps/${APP_HANDLE}`,
     faults,
     deliveries: dispatcher.deliveries,
     createShop: (input: CreateShopInput) => {
@@ -385,6 +421,7 @@ export async function startShopifySandbox(
     close: async () => {
       await dispatcher.flush();
       await server.shutdown();
+      await accounts.close();
       await persist?.close();
     },
   });

@@ -7,13 +7,15 @@
  */
 import { getPayout, type Payout } from "../../whop/payouts.ts";
 import { type Competition, getVisibleCompetition, isLive, isOpenForJoining, type Winner } from "../competitions.ts";
-import { findParticipantOfUser, isJoinRefusalCode, JOIN_REFUSALS, type Participant } from "../participants.ts";
+import { findParticipantOfUser, type Participant } from "../participants.ts";
+import { isJoinRefusalCode, JOIN_REFUSALS } from "../join_rules.ts";
 import { figureAccess, isPubliclyVisible } from "../privacy.ts";
 import type { RaceLine } from "../race_line.ts";
 import { readRaceLines } from "../race_series.ts";
 import { listOwnOrders, type OwnOrder } from "../revenue.ts";
 import { paidPlaces } from "../settlement.ts";
 import { type LeaderboardView, leaderboardView } from "../views.ts";
+import { listOwnedConnections } from "../../shopify/connections.ts";
 
 /** How many of a store owner's own orders the page lists. */
 export const OWN_ORDERS_SHOWN = 100;
@@ -49,6 +51,8 @@ export interface CompetitionPageView {
   joinError?: string;
   /** Stores may still join (and a disconnected one reconnect). */
   open: boolean;
+  /** The viewer's connected stores that may join with one click (not joined yet, open, same currency). */
+  connectedStores: { shop: string; name?: string }[];
   /** The chart, for a viewer who sees every figure; undefined otherwise. */
   chart?: RaceChartView;
   /** The chart follows the live stream (live, and not privacy mode: the stream hides figures). */
@@ -87,6 +91,12 @@ export async function competitionPageView(
   const joinError = participant || !isJoinRefusalCode(joinErrorCode)
     ? undefined
     : JOIN_REFUSALS[joinErrorCode](competition);
+  const open = isOpenForJoining(competition, now);
+  const connectedStores = viewerId && !participant && open && viewerId !== competition.creatorId
+    ? (await listOwnedConnections(kv, viewerId))
+      .filter((connection) => !connection.currency || connection.currency === competition.currency)
+      .map(({ shop, name }) => ({ shop, name }))
+    : [];
   const startMs = Date.parse(competition.startDate);
   const endMs = Date.parse(competition.endDate);
   // The race chart plots exact figures: under privacy mode only the creator sees it, and not live (the stream hides them).
@@ -112,7 +122,8 @@ export async function competitionPageView(
     myPlace,
     myPayout,
     joinError,
-    open: isOpenForJoining(competition, now),
+    open,
+    connectedStores,
     chart,
     liveChart: isLive(competition) && competition.privacy !== "ranks",
     shareable: isPubliclyVisible(competition),
