@@ -210,6 +210,8 @@ Deno.test("compliance - shop/redact: the store's orders, ids, customers and toke
       assert.doesNotMatch(text, trace, `KV ${JSON.stringify(entry.key)}`);
     }
   }
+  const hours = await Array.fromAsync(t.kv.list({ prefix: keys.orderHours(erased.id) }));
+  assert.deepEqual(hours, [], "its hours (and their spike marks, order ids) gone");
   assert.equal((await t.kv.get(keys.shop(SHOP))).value, null, "tokens gone");
   assert.equal((await t.kv.get(keys.shopErasure(SHOP))).value, null, "the erasure's note is gone once done");
 

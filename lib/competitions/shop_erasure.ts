@@ -1,8 +1,9 @@
 /**
  * Erasing a store (Shopify's `shop/redact`, sent 48 hours after the app is
  * uninstalled): in every competition it took part in, the store's orders,
- * their ids (the order index, the flags, the audit log's order actions) and
- * its customers' pseudonyms (the customer cap's ledgers) are deleted, and its
+ * their ids (the order index, the flags, the audit log's order actions, the
+ * spike marks of its hours and of its record) and its customers' pseudonyms
+ * (the customer cap's ledgers) are deleted, and its
  * name and domain are replaced by "Removed store" (and an empty domain)
  * wherever they were written: its participant record and leaderboard row,
  * the places of a decided competition, the settlement notes, the audit log,
@@ -58,8 +59,9 @@ async function renameParticipant(kv: Deno.Kv, id: string, names: string[], now: 
     const current = entry.value;
     if (!current) return null;
     const at = new Date(now).toISOString();
+    const { noHistorySpike: _orderId, ...kept } = current;
     const next: Participant = {
-      ...current,
+      ...kept,
       displayName: REMOVED_STORE,
       shop: "",
       connection: "disconnected",
@@ -85,7 +87,7 @@ async function renameParticipant(kv: Deno.Kv, id: string, names: string[], now: 
   }
 }
 
-/** Deletes the participant's orders, their ids in the order and flag indexes, and its customers' ledgers. */
+/** Deletes the participant's orders, their ids in the order and flag indexes, its hours and its customers' ledgers. */
 async function deleteOrders(kv: Deno.Kv, participant: Participant): Promise<number> {
   const { id, competitionId } = participant;
   let deleted = 0;
@@ -109,10 +111,12 @@ async function deleteOrders(kv: Deno.Kv, participant: Participant): Promise<numb
     });
     deleted += batch.length;
   }
-  for (;;) {
-    const ledgers = await Array.fromAsync(kv.list({ prefix: keys.orderCustomers(id) }, { limit: ORDERS_PER_COMMIT }));
-    if (ledgers.length === 0) break;
-    await commit(() => ledgers.reduce((op, { key }) => op.delete(key), kv.atomic()));
+  for (const prefix of [keys.orderCustomers(id), keys.orderHours(id)]) {
+    for (;;) {
+      const batch = await Array.fromAsync(kv.list({ prefix }, { limit: ORDERS_PER_COMMIT }));
+      if (batch.length === 0) break;
+      await commit(() => batch.reduce((op, { key }) => op.delete(key), kv.atomic()));
+    }
   }
   return deleted;
 }
