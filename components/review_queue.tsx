@@ -28,7 +28,8 @@ function FlagHead(props: { flag: FlagView }) {
   return (
     <div class="review-head">
       <span class="review-order">
-        <strong>Order #{flag.orderId}</strong> · {flag.displayName} {flag.shop && <span class="muted">{flag.shop}</span>}
+        <strong>Order #{flag.orderId}</strong> · {flag.displayName}{" "}
+        {flag.shop && <span class="muted">{flag.shop}</span>}
       </span>
       <span class="review-facts">
         <Amount flag={flag} /> <span class="muted">placed</span> <LocalTimeIsland iso={flag.createdAt} />
