@@ -20,8 +20,11 @@ import { METRIC_LABELS, METRIC_SENTENCES } from "./page_text.ts";
 
 /** Props of {@link CompetitionForm}. */
 export interface CompetitionFormProps {
+  /** The form's id, for controls rendered outside it (the `form` attribute: the create form's token and button). */
+  id?: string;
   action: string;
-  submitLabel: string;
+  /** The submit button's label; without it the form has no button of its own (the create form's is outside it). */
+  submitLabel?: string;
   values: CompetitionFormValues;
   errors: FieldErrors;
   /** Rules shown but not editable (a funded competition's, or a priced draft's prize), by field name. */
@@ -55,7 +58,14 @@ export function CompetitionForm(props: CompetitionFormProps) {
   const formInput = (name: "duration" | "privacy") =>
     props.onFormInput && ((event: Event) => props.onFormInput!(name, (event.currentTarget as HTMLSelectElement).value));
   return (
-    <form method="post" action={props.action} class="competition-form" noValidate onSubmit={props.onSubmit}>
+    <form
+      id={props.id}
+      method="post"
+      action={props.action}
+      class="competition-form"
+      noValidate
+      onSubmit={props.onSubmit}
+    >
       {errors[""] && <p class="notice notice-error" role="alert">{errors[""]}</p>}
       <FormField {...control("title")} label="Title" maxLength={100} autoComplete="off" />
       <FormField
@@ -171,7 +181,7 @@ export function CompetitionForm(props: CompetitionFormProps) {
         type="datetime-local"
       />
       {locked.length > 0 && props.lockNote && <p class="hint">{props.lockNote}</p>}
-      <button type="submit">{props.submitLabel}</button>
+      {props.submitLabel && <button type="submit">{props.submitLabel}</button>}
     </form>
   );
 }

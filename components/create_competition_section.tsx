@@ -1,6 +1,7 @@
 /** The "create a competition" card: the new-competition page and the dashboard's create tab show it. */
 import type { CompetitionFormValues, FieldErrors } from "./competition_form_values.ts";
-import { CreateFormIsland } from "./island_wrappers.ts";
+import { CreateFormIsland, SubmitButtonIsland } from "./island_wrappers.ts";
+import { newFormToken } from "../lib/web/form_once.ts";
 
 /** The create form section, also shown on the dashboard's "create" tab. */
 export function CreateCompetitionSection(
@@ -19,12 +20,20 @@ export function CreateCompetitionSection(
         It starts as a draft. Fund the prize through Whop before the start, or it is cancelled when the start passes.
       </p>
       <CreateFormIsland
+        id="create-competition"
         action={props.action ?? "/competitions/new"}
-        submitLabel="Create draft"
         values={props.values}
         errors={props.errors}
         minDurationS={props.minDurationS}
       />
+      {/* The one-time token (lib/web/form_once.ts): new for a fresh form, the same when it is shown again with errors. */}
+      <input
+        type="hidden"
+        form="create-competition"
+        name="formToken"
+        value={props.values.formToken ?? newFormToken()}
+      />
+      <SubmitButtonIsland form="create-competition" label="Create draft" pendingLabel="Creating the draft…" />
     </section>
   );
 }

@@ -4,7 +4,7 @@
  * order sync got.
  */
 import type { Participant, SyncProgress } from "../lib/competitions/participants.ts";
-import { LocalTimeIsland } from "./island_wrappers.ts";
+import { LocalTimeIsland, SubmitButtonIsland } from "./island_wrappers.ts";
 
 const SYNC_LABEL: Record<SyncProgress["state"], string> = {
   pending: "Waiting to fetch your orders",
@@ -43,7 +43,7 @@ export function YourStore(props: { participant: Participant; canReconnect: boole
       {disconnected && props.canReconnect && participant.shop && (
         <form method="post" action={`/api/competitions/${participant.competitionId}/join`}>
           <input type="hidden" name="shop" value={participant.shop} />
-          <button type="submit">Reconnect {participant.displayName}</button>
+          <SubmitButtonIsland label={`Reconnect ${participant.displayName}`} pendingLabel="Connecting…" />
         </form>
       )}
       <dl class="facts sync-progress">

@@ -18,8 +18,10 @@ import { isoToZonedInput, zonedInputToIso } from "../components/local_date_time.
 
 /** Props: where to post, the values and server errors to start from, and the rules' settings. */
 export interface CreateFormProps {
+  /** The form's id (the create form's token and button sit outside the island, `form`-attributed to it). */
+  id?: string;
   action: string;
-  submitLabel: string;
+  submitLabel?: string;
   values: CompetitionFormValues;
   errors: FieldErrors;
   /** The shortest allowed competition (the server's `COMPETITION_MIN_DURATION_S`). */
@@ -105,6 +107,7 @@ export default function CreateForm(props: CreateFormProps) {
 
   return (
     <CompetitionForm
+      id={props.id}
       action={props.action}
       submitLabel={props.submitLabel}
       values={form.values}

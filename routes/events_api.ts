@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "./_env.ts";
 import { getVisibleCompetition } from "../lib/competitions/competitions.ts";
 import { createLiveHub } from "../lib/live/hub.ts";
+import { liveViewerOf } from "../lib/competitions/views.ts";
 
 /** Headers of every event stream: no caching, no proxy buffering. */
 const EVENT_STREAM_HEADERS = {
@@ -25,6 +26,7 @@ export function eventsApiRoutes(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>()
     .get("/api/competitions/:id/events", async (c) => {
       const competition = await getVisibleCompetition(deps.kv, c.req.param("id"), c.var.userId);
-      return c.body(hub.open(competition.id), 200, EVENT_STREAM_HEADERS);
+      const viewerId = await liveViewerOf(deps.kv, competition, c.var.userId);
+      return c.body(hub.open(competition.id, viewerId), 200, EVENT_STREAM_HEADERS);
     });
 }

@@ -9,9 +9,9 @@
  */
 import { ConflictError, ForbiddenError } from "../core/errors.ts";
 import { type Minor, toDecimalString } from "../core/money.ts";
-import { parseInput } from "../core/parse.ts";
 import { type Competition, competitionPrizeDecimal, updateCompetition } from "./competitions.ts";
-import { competitionInputSchema, type InputRules } from "./input.ts";
+import type { InputRules } from "./input.ts";
+import { parseCompetitionInput } from "./written_input.ts";
 
 /** Whether the rules can still change: before the start, and neither cancelled nor finished. */
 export function isEditable(competition: Pick<Competition, "status" | "startDate">, now: number): boolean {
@@ -110,7 +110,7 @@ export async function editCompetition(
       customerCap: decimal(current.customerCap),
       ...patch,
     };
-    const input = parseInput(competitionInputSchema(rules), {
+    const input = parseCompetitionInput(rules, {
       title: merged.title,
       description: merged.description,
       prize: merged.prize,

@@ -8,6 +8,7 @@ import type { Competition, Winner } from "./competitions.ts";
 import { hasGrowthBase, type LeaderboardRow, metricOfRow, standing } from "./participants.ts";
 import { type Minor, toDecimalString } from "../core/money.ts";
 import { prizeSplitOf, splitPrize } from "./prize_split.ts";
+import { plainText } from "../core/text.ts";
 
 /** How many of a store's orders count, are held, and were excluded. */
 export interface OrderCounts {
@@ -138,7 +139,8 @@ export function toEntries(
       rank: row.rank,
       participantId: row.id,
       userId: row.userId,
-      displayName: row.displayName,
+      // Names stored before joining cleaned them may still hold control or direction characters.
+      displayName: plainText(row.displayName),
       shop: row.shop,
       value: formatValue(row, currency),
       revenue: toDecimalString(row.revenue, currency),

@@ -15,7 +15,7 @@ import { type Competition, getCompetition, updateCompetition, type Winner } from
 import { decidePlaces } from "./leaderboard.ts";
 import { ordinal } from "./input.ts";
 import { listParticipants, type Participant } from "./participants.ts";
-import { type NotificationSender, notify } from "./notifications.ts";
+import { appText, fact, type NotificationSender, notify, quoted } from "./notifications.ts";
 import { acquireLease } from "../core/leases.ts";
 import { enqueueIn, type QueueWorker } from "../core/queue.ts";
 import { log } from "../core/log.ts";
@@ -230,9 +230,10 @@ async function notifySettling(services: LifecycleServices, competition: Competit
         userId: participant.userId,
         kind: "settling",
         competitionId: competition.id,
-        title: `${competition.title} has ended: results are provisional`,
-        body:
-          `Until ${final} UTC, refunds and cancellations of orders placed during the race still count; then the results are final and the prizes are paid.`,
+        title: appText`${quoted(competition.title)} has ended: results are provisional`,
+        body: appText`Until ${
+          fact(final)
+        } UTC, refunds and cancellations of orders placed during the race still count; then the results are final and the prizes are paid.`,
       },
       services.now(),
       services.sendNotification,
@@ -243,12 +244,13 @@ async function notifySettling(services: LifecycleServices, competition: Competit
 async function notifyResults(services: LifecycleServices, competition: Competition): Promise<void> {
   const now = services.now();
   const prize = formatMoney(competition.prize, competition.currency);
+  const title = quoted(competition.title);
   const places = paidPlaces(competition);
   for (const participant of await listParticipants(services.kv, competition.id)) {
     const placed = places.find((place) => place.participantId === participant.id);
     const won = placed !== undefined;
-    const amount = formatMoney(placed?.amount ?? competition.prize, competition.currency);
-    const rank = ordinal(placed?.place ?? 1);
+    const amount = fact(formatMoney(placed?.amount ?? competition.prize, competition.currency));
+    const rank = fact(ordinal(placed?.place ?? 1));
     await notify(
       services.kv,
       {
@@ -257,13 +259,17 @@ async function notifyResults(services: LifecycleServices, competition: Competiti
         kind: won ? "won" : "lost",
         competitionId: competition.id,
         title: won
-          ? (placed.place ?? 1) === 1 ? `You won ${competition.title}!` : `You placed ${rank} in ${competition.title}!`
-          : `${competition.title} has ended`,
+          ? (placed.place ?? 1) === 1 ? appText`You won ${title}!` : appText`You placed ${rank} in ${title}!`
+          : appText`${title} has ended`,
         body: won
-          ? `${participant.displayName} took ${rank} place; your ${amount} prize is on its way through Whop.`
+          ? appText`${
+            quoted(participant.displayName)
+          } took ${rank} place; your ${amount} prize is on its way through Whop.`
           : competition.winner
-          ? `${competition.winner.displayName} won. Thanks for competing with ${participant.displayName}.`
-          : "Nobody recorded a sale, so there is no winner this time.",
+          ? appText`${quoted(competition.winner.displayName)} won. Thanks for competing with ${
+            quoted(participant.displayName)
+          }.`
+          : appText`Nobody recorded a sale, so there is no winner this time.`,
       },
       now,
       services.sendNotification,
@@ -277,10 +283,10 @@ async function notifyResults(services: LifecycleServices, competition: Competiti
         userId: competition.creatorId,
         kind: "refunded",
         competitionId: competition.id,
-        title: `${competition.title} ended with no winner`,
+        title: appText`${title} ended with no winner`,
         body: competition.fundsTxId
-          ? `No store recorded a sale, so your ${prize} prize is refunded through Whop.`
-          : "No store recorded a sale.",
+          ? appText`No store recorded a sale, so your ${fact(prize)} prize is refunded through Whop.`
+          : appText`No store recorded a sale.`,
       },
       now,
       services.sendNotification,
@@ -293,9 +299,9 @@ async function notifyResults(services: LifecycleServices, competition: Competiti
         userId: competition.creatorId,
         kind: "refunded",
         competitionId: competition.id,
-        title: `${competition.title}: unearned places`,
-        body: `Fewer stores recorded a sale than there are paid places, so ${
-          formatMoney(competition.unearned!, competition.currency)
+        title: appText`${title}: unearned places`,
+        body: appText`Fewer stores recorded a sale than there are paid places, so ${
+          fact(formatMoney(competition.unearned!, competition.currency))
         } goes back to you through Whop.`,
       },
       now,

@@ -12,6 +12,7 @@ import { retryBytes } from "./sse.ts";
 import type { RenderLeaderboard } from "./state.ts";
 import { log } from "../core/log.ts";
 import { leaderboardView } from "../competitions/views.ts";
+import type { Competition } from "../competitions/competitions.ts";
 
 export { SlowClientError } from "./client.ts";
 export type { LiveLeaderboard, RenderLeaderboard } from "./state.ts";
@@ -85,9 +86,12 @@ export class LiveHub implements AsyncDisposable {
    * Opens an event stream on a competition known to exist: it starts with the
    * `retry:` hint and a fresh snapshot, then carries every coalesced change.
    * Cancelling the stream (the client going away) unsubscribes at once.
+   * Everyone shares the strangers' stream; `viewerId` opens that viewer's own
+   * (under privacy mode, a creator's or a store owner's: a channel per
+   * viewer, whose frames carry what they may see, at every change of it).
    */
-  open(competitionId: string): ReadableStream<Uint8Array> {
-    const channel = this.#channelOf(competitionId);
+  open(competitionId: string, viewerId?: string): ReadableStream<Uint8Array> {
+    const channel = this.#channelOf(competitionId, viewerId);
     const client: LiveClient = new LiveClient({
       maxBufferedBytes: this.#maxBufferedBytes,
       preamble: this.#retry,
@@ -132,18 +136,22 @@ export class LiveHub implements AsyncDisposable {
     return this.close();
   }
 
-  #channelOf(competitionId: string): LiveChannel {
-    const existing = this.#channels.get(competitionId);
+  #channelOf(competitionId: string, viewerId?: string): LiveChannel {
+    const key = viewerId === undefined ? competitionId : `${competitionId} ${viewerId}`;
+    const existing = this.#channels.get(key);
     if (existing?.running) return existing;
-    const channel = new LiveChannel(competitionId, this.#settings, {
+    const settings = viewerId === undefined
+      ? this.#settings
+      : { ...this.#settings, render: (competition: Competition) => this.#settings.render(competition, viewerId) };
+    const channel = new LiveChannel(competitionId, settings, {
       onDrop: () => this.#drops++,
       onIdle: (stopped) => {
-        if (this.#channels.get(competitionId) === channel) this.#channels.delete(competitionId);
+        if (this.#channels.get(key) === channel) this.#channels.delete(key);
         if (this.#channels.size === 0) this.#heartbeatTimer = clearTimer(this.#heartbeatTimer);
         this.#track(stopped);
       },
     });
-    this.#channels.set(competitionId, channel);
+    this.#channels.set(key, channel);
     this.#heartbeatTimer ??= setInterval(() => {
       for (const each of this.#channels.values()) each.heartbeat();
     }, this.#heartbeatMs);
@@ -165,7 +173,7 @@ export class LiveHub implements AsyncDisposable {
 
 /** A live hub with the production timings, rendering the same leaderboard JSON as `GET …/leaderboard`. */
 export function createLiveHub(kv: Deno.Kv): LiveHub {
-  return new LiveHub({ kv, render: (competition) => leaderboardView(kv, competition) });
+  return new LiveHub({ kv, render: (competition, viewerId) => leaderboardView(kv, competition, 100, viewerId) });
 }
 
 /** Stops an interval timer, if any; always undefined (to store back). */

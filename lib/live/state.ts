@@ -12,8 +12,8 @@ export interface LiveLeaderboard {
   competition: { status: string; participantCount: number; winner?: unknown };
 }
 
-/** Builds the leaderboard JSON of a competition. */
-export type RenderLeaderboard = (competition: Competition) => Promise<LiveLeaderboard>;
+/** Builds the leaderboard JSON of a competition as `viewerId` may see it (undefined: a stranger). */
+export type RenderLeaderboard = (competition: Competition, viewerId?: string) => Promise<LiveLeaderboard>;
 
 /** A competition's live state at the change whose versionstamp is `id`. */
 export interface LiveState {

@@ -34,7 +34,7 @@ import { commit, keys } from "../core/db.ts";
 import type { Competition, Winner } from "../competitions/competitions.ts";
 import { formatMoney, type Minor } from "../core/money.ts";
 import { ordinal } from "../competitions/input.ts";
-import { notify } from "../competitions/notifications.ts";
+import { appText, fact, notify, quoted } from "../competitions/notifications.ts";
 import { enqueue, enqueueIn } from "../core/queue.ts";
 import { log } from "../core/log.ts";
 import type Whop from "@whop/sdk";
@@ -276,7 +276,8 @@ export function processPayout(deps: WhopDeps, competitionId: string, place: Payo
 
 /** Tells the creator (and the store owner paid) once that a place's prize was paid. */
 async function notifyPayoutSent(deps: WhopDeps, payout: Payout): Promise<void> {
-  const prize = formatMoney(payout.amount, payout.currency);
+  const prize = fact(formatMoney(payout.amount, payout.currency));
+  const title = quoted(payout.competitionTitle);
   const now = deps.now();
   const place = payout.place ?? 1;
   const suffix = place === 1 ? "" : `:${place}`;
@@ -288,8 +289,8 @@ async function notifyPayoutSent(deps: WhopDeps, payout: Payout): Promise<void> {
         userId: payout.creatorId,
         kind: "payout_sent",
         competitionId: payout.competitionId,
-        title: `${payout.competitionTitle}: unearned prize returned`,
-        body: `${prize} for the places nobody earned was sent back to your Whop balance.`,
+        title: appText`${title}: unearned prize returned`,
+        body: appText`${prize} for the places nobody earned was sent back to your Whop balance.`,
       },
       now,
       deps.sendNotification,
@@ -303,10 +304,10 @@ async function notifyPayoutSent(deps: WhopDeps, payout: Payout): Promise<void> {
       userId: payout.creatorId,
       kind: "payout_sent",
       competitionId: payout.competitionId,
-      title: `${payout.competitionTitle}: prize paid`,
+      title: appText`${title}: prize paid`,
       body: place === 1
-        ? `The ${prize} prize was paid to the winner through Whop.`
-        : `The ${ordinal(place)} place prize of ${prize} was paid through Whop.`,
+        ? appText`The ${prize} prize was paid to the winner through Whop.`
+        : appText`The ${fact(ordinal(place))} place prize of ${prize} was paid through Whop.`,
     },
     now,
     deps.sendNotification,
@@ -318,8 +319,8 @@ async function notifyPayoutSent(deps: WhopDeps, payout: Payout): Promise<void> {
       userId: payout.destinationUserId,
       kind: "payout_sent",
       competitionId: payout.competitionId,
-      title: `${payout.competitionTitle}: your prize is paid`,
-      body: `${prize} was sent to your Whop balance.`,
+      title: appText`${title}: your prize is paid`,
+      body: appText`${prize} was sent to your Whop balance.`,
     },
     now,
     deps.sendNotification,

@@ -70,7 +70,7 @@ export function experienceRoutes(deps: AppDeps): Hono<AppEnv> {
       // The path's community, as sent: the use-case normalises it, then authorises what it would store.
       const values = { ...c.req.valid("form"), experienceId: c.req.param("experienceId") };
       try {
-        const competition = await actions.create(requireUserId(c), formValuesToInput(values));
+        const competition = await actions.create(requireUserId(c), formValuesToInput(values), values.formToken);
         return c.redirect(`/competitions/${competition.id}/manage`, 303);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;

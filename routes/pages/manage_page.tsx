@@ -32,6 +32,7 @@ import {
   formValuesToPatch,
 } from "../../components/competition_form_values.ts";
 import { CreateFormIsland } from "../../components/island_wrappers.ts";
+import { CompetitionForm } from "../../components/competition_form.tsx";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { SandboxTools } from "../../components/sandbox_tools.tsx";
 import { EmbedSnippet } from "../../components/embed_snippet.tsx";
@@ -69,6 +70,14 @@ async function renderManage(
   const view = await managePageView(deps, competition);
   const prize = formatMoney(competition.prize, competition.currency);
   const decided = view.review.decided.find((flag) => flag.id === shown.decided);
+  const editForm = {
+    action: `/competitions/${competition.id}/manage/edit`,
+    submitLabel: "Save changes",
+    values: form?.values ?? competitionFormValues(view.rules),
+    errors: form?.errors ?? {},
+    locked: view.locked,
+    lockNote: view.lockNote,
+  };
   return renderAppPage(c, deps, {
     title: `Manage ${competition.title}`,
     status: form || actionError ? shown.status ?? 400 : 200,
@@ -100,15 +109,11 @@ async function renderManage(
         {view.editable && (
           <section class="card form-card" aria-labelledby="edit-heading">
             <h2 id="edit-heading">Edit the rules</h2>
-            <CreateFormIsland
-              action={`/competitions/${competition.id}/manage/edit`}
-              submitLabel="Save changes"
-              values={form?.values ?? competitionFormValues(view.rules)}
-              errors={form?.errors ?? {}}
-              minDurationS={deps.config.competitionMinDurationS}
-              locked={view.locked}
-              lockNote={view.lockNote}
-            />
+            {competition.status === "DRAFT"
+              ? <CreateFormIsland {...editForm} minDurationS={deps.config.competitionMinDurationS} />
+              // Funded, only the title and description can change: the form needs no checks in the browser (the
+              // server's answer shows any message next to its field), so the page ships no form island.
+              : <CompetitionForm {...editForm} />}
           </section>
         )}
         <SandboxTools sandbox={deps.config.sandbox} competition={competition} now={view.now} />

@@ -42,7 +42,7 @@ export function newCompetitionRoutes(deps: AppDeps): Hono<AppEnv> {
     .post("/competitions/new", signedIn, validForm(competitionFormSchema()), async (c) => {
       const values = c.req.valid("form");
       try {
-        const competition = await actions.create(requireUserId(c), formValuesToInput(values));
+        const competition = await actions.create(requireUserId(c), formValuesToInput(values), values.formToken);
         return c.redirect(`/competitions/${competition.id}/manage`, 303);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
