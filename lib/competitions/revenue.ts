@@ -6,6 +6,10 @@
  * customer, risk, the creator's decision) and what they make it add;
  * `order_book.ts` applies the rule and keeps the sums that depend on it in
  * the same commit.
+ *
+ * One idea past 300 lines: a delivery's facts, their commit and the reads
+ * of what was stored (the totals, the owner's own orders) share the stored
+ * order's shape.
  */
 import { keys } from "../core/db.ts";
 import { groupCommitterOf, type GroupTransaction } from "../core/group_commit.ts";
