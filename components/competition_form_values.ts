@@ -6,7 +6,7 @@
  * Pure: the create-form island imports it.
  */
 import * as z from "zod/mini";
-import { competitionInputSchema, type InputRules } from "../lib/competitions/input.ts";
+import { competitionInputChecks, type InputRules } from "../lib/competitions/input.ts";
 import { describeSplit } from "../lib/competitions/prize_split.ts";
 import type { FieldIssue } from "../lib/core/errors.ts";
 import { isCurrency, parseMoney } from "../lib/core/money.ts";
@@ -182,7 +182,7 @@ export function splitPreview(values: Pick<CompetitionFormValues, "prize" | "curr
  * @example validateCompetitionForm(values, { now: Date.now(), minDurationS: 3600 }).title
  */
 export function validateCompetitionForm(values: CompetitionFormValues, rules: InputRules): FieldErrors {
-  const result = competitionInputSchema(rules).safeParse(formValuesToInput(values));
+  const result = competitionInputChecks(rules).safeParse(formValuesToInput(values));
   if (result.success) return {};
   return issuesToErrors(result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })));
 }

@@ -3,7 +3,14 @@
  * and the create-form island, so both give the same messages.
  */
 import * as z from "zod/mini";
-import { currencyExponent, isCurrency, type Minor, MoneyError, parseMoney } from "../core/money.ts";
+import { currencyExponent, isCurrency, type Minor, MoneyError, parseMoney, toDecimalString } from "../core/money.ts";
+import {
+  type Division,
+  type DivisionInput,
+  divisionIssues,
+  divisionsField,
+  type InputIssue,
+} from "./division_input.ts";
 
 /** The largest prize, in whole units of the competition's currency. */
 export const MAX_PRIZE_UNITS = 1_000_000;
@@ -72,6 +79,11 @@ export interface CompetitionInput {
    * the orders metric, one order per customer per day counts. Absent: no cap.
    */
   customerCap?: Minor;
+  /**
+   * The competition's boards by store size (`divisions.ts`), in order; the
+   * prize is then their total. Absent: one board.
+   */
+  divisions?: Division[];
 }
 
 /** A Whop experience id, e.g. `exp_XXXXXXXX`. */
@@ -157,7 +169,7 @@ export function ordinal(place: number): string {
 }
 
 /** The issues of a prize split, each with its path and sentence. */
-function splitIssues(split: number[]): { path: (string | number)[]; message: string }[] {
+function splitIssues(split: number[]): InputIssue[] {
   if (split.length === 0) return [{ path: ["prizeSplit"], message: "Give 1st place a share of the prize." }];
   if (split.length > MAX_PLACES) {
     return [{ path: ["prizeSplit"], message: `A prize can be split between at most ${MAX_PLACES} places.` }];
@@ -193,74 +205,169 @@ function readAmount(value: string, currency: string, report: (message: string) =
   }
 }
 
+/** What the rules of the fields the create form's island checks read (the prize may be absent with divisions). */
+type CheckedFields = Omit<z.output<z.ZodMiniObject<typeof fields>>, "prize"> & { prize?: string };
+
+/** Reports an issue at a path of the input. */
+type Report = (path: (string | number)[], message: string) => void;
+
+/**
+ * Checks every field but the divisions, reporting each broken rule: the rules
+ * the create form's island checks as the visitor types and the server checks
+ * again. An absent prize is left to the caller (it is derived from divisions).
+ */
+function checkFields(input: CheckedFields, rules: InputRules, report: Report): void {
+  const issue = (path: string, message: string) => report([path], message);
+  for (const found of splitIssues(input.prizeSplit)) report(found.path, found.message);
+  if (isCurrency(input.currency) && rules.acceptsCurrency && !rules.acceptsCurrency(input.currency)) {
+    issue(
+      "currency",
+      `Whop cannot take or pay out prizes in ${input.currency}; choose a currency Whop supports, such as USD, EUR, GBP or JPY.`,
+    );
+  } else if (isCurrency(input.currency)) {
+    const amount = (path: string, value: string, noun: string, example: string) =>
+      readAmount(value, input.currency, (message) => issue(path, message), noun, example);
+    const prize = input.prize === undefined ? undefined : amount("prize", input.prize, "prize", "500.00");
+    if (prize !== undefined && prize <= 0) issue("prize", "The prize must be more than zero.");
+    else if (prize !== undefined && prize > maxPrize(input.currency)) issue("prize", maxPrizeSentence(input.currency));
+    if (input.growthMinBaseline !== undefined) {
+      amount("growthMinBaseline", input.growthMinBaseline, "minimum baseline", "100.00");
+    }
+    if (
+      input.customerCap !== undefined && amount("customerCap", input.customerCap, "customer cap", "250.00") === 0
+    ) {
+      issue("customerCap", "The customer cap must be more than zero.");
+    }
+  }
+  const start = Date.parse(input.startDate);
+  const end = Date.parse(input.endDate);
+  if (Number.isNaN(start) || Number.isNaN(end)) return;
+  if (start <= rules.now) issue("startDate", "The start must be in the future.");
+  const seconds = (end - start) / 1000;
+  if (end <= start) issue("endDate", "The end must be after the start.");
+  else if (seconds < rules.minDurationS) {
+    issue("endDate", `The competition must last at least ${describeDuration(rules.minDurationS)}.`);
+  } else if (seconds > MAX_DURATION_S) {
+    issue(
+      "endDate",
+      `The competition can last at most ${
+        describeDuration(MAX_DURATION_S)
+      }: Shopify shows the app only the last 60 days of a store's orders, and every order must still be readable when the results are settled.`,
+    );
+  } else if (input.metric === "growth" && seconds > GROWTH_MAX_DURATION_S) {
+    issue(
+      "metric",
+      "A competition ranked by growth can last at most 30 days: each store's baseline is its revenue in the equal period before the start, and Shopify lets the app read only the last 60 days of orders.",
+    );
+  }
+}
+
+/** The largest prize in minor units of `currency`. */
+function maxPrize(currency: string): Minor {
+  return MAX_PRIZE_UNITS * 10 ** currencyExponent(currency);
+}
+
+function maxPrizeSentence(currency: string): string {
+  return `The prize can be at most ${MAX_PRIZE_UNITS.toLocaleString("en-US")} ${currency}.`;
+}
+
+/**
+ * The rules of the fields the create form's island checks (every field but
+ * the divisions), without converting them: the same messages as the server,
+ * and a bundle that carries neither the divisions' rules nor the conversion.
+ *
+ * @example
+ * competitionInputChecks({ now: Date.now(), minDurationS: 3600 }).safeParse(input).success
+ */
+export function competitionInputChecks(rules: InputRules) {
+  return z.object(fields).check(z.superRefine((input, ctx) => {
+    checkFields(input, rules, (path, message) => ctx.issues.push({ code: "custom", path, message, input }));
+  }));
+}
+
+/**
+ * The divisions' rules against the rest of the input: the divisions'
+ * (`division_input.ts`), and the competition's own prize, which with
+ * divisions is their total (it may be left out; given, it must equal it) and
+ * split, which with divisions is each division's.
+ */
+function checkDivisions(
+  input: CheckedFields & { divisions?: DivisionInput[] | null },
+  report: Report,
+): void {
+  const divisions = input.divisions ?? [];
+  if (divisions.length === 0) {
+    if (input.prize === undefined) report(["prize"], "Enter the prize as an amount such as 500.00.");
+    return;
+  }
+  if (!isCurrency(input.currency)) return;
+  const { issues, total } = divisionIssues(divisions, {
+    amount: (path, value, noun, example) =>
+      readAmount(value, input.currency, (message) => report(path, message), noun, example),
+    splitIssues,
+  });
+  for (const found of issues) report(found.path, found.message);
+  if (input.prizeSplit.length !== 1 || input.prizeSplit[0] !== 100) {
+    report(["prizeSplit"], "With divisions each division has its own prizeSplit: leave the competition's out.");
+  }
+  if (total === undefined) return;
+  const sum = toDecimalString(total, input.currency);
+  if (total > maxPrize(input.currency)) {
+    report(["divisions"], `The divisions' prizes add up to ${sum}. ${maxPrizeSentence(input.currency)}`);
+  }
+  let prize: Minor | undefined;
+  try {
+    prize = input.prize === undefined ? undefined : parseMoney(input.prize, input.currency);
+  } catch {
+    return; // reported by the prize's own rule
+  }
+  if (prize !== undefined && prize !== total) {
+    report(
+      ["prize"],
+      `With divisions the prize is their total: the divisions' prizes add up to ${sum}. Make the prize ${sum}, or leave it out.`,
+    );
+  }
+}
+
 /**
  * The schema for a new competition (or a full replacement of a draft's
- * rules) under the given clock and settings.
+ * rules) under the given clock and settings: every rule, divisions
+ * included, then money in minor units and dates normalized. With divisions
+ * the prize is their total.
  *
  * @example
  * const result = competitionInputSchema({ now: Date.now(), minDurationS: 3600 }).safeParse(body);
  */
 export function competitionInputSchema(rules: InputRules) {
   return z.pipe(
-    z.object(fields).check(z.superRefine((input, ctx) => {
-      const issue = (path: string, message: string) =>
-        ctx.issues.push({ code: "custom", path: [path], message, input });
-      for (const found of splitIssues(input.prizeSplit)) ctx.issues.push({ code: "custom", ...found, input });
-      if (isCurrency(input.currency) && rules.acceptsCurrency && !rules.acceptsCurrency(input.currency)) {
-        issue(
-          "currency",
-          `Whop cannot take or pay out prizes in ${input.currency}; choose a currency Whop supports, such as USD, EUR, GBP or JPY.`,
-        );
-      } else if (isCurrency(input.currency)) {
-        const amount = (path: string, value: string, noun: string, example: string) =>
-          readAmount(value, input.currency, (message) => issue(path, message), noun, example);
-        const prize = amount("prize", input.prize, "prize", "500.00");
-        const max = MAX_PRIZE_UNITS * 10 ** currencyExponent(input.currency);
-        if (prize !== undefined && prize <= 0) issue("prize", "The prize must be more than zero.");
-        else if (prize !== undefined && prize > max) {
-          issue("prize", `The prize can be at most ${MAX_PRIZE_UNITS.toLocaleString("en-US")} ${input.currency}.`);
-        }
-        if (input.growthMinBaseline !== undefined) {
-          amount("growthMinBaseline", input.growthMinBaseline, "minimum baseline", "100.00");
-        }
-        if (
-          input.customerCap !== undefined && amount("customerCap", input.customerCap, "customer cap", "250.00") === 0
-        ) {
-          issue("customerCap", "The customer cap must be more than zero.");
-        }
-      }
-      const start = Date.parse(input.startDate);
-      const end = Date.parse(input.endDate);
-      if (Number.isNaN(start) || Number.isNaN(end)) return;
-      if (start <= rules.now) issue("startDate", "The start must be in the future.");
-      const seconds = (end - start) / 1000;
-      if (end <= start) issue("endDate", "The end must be after the start.");
-      else if (seconds < rules.minDurationS) {
-        issue("endDate", `The competition must last at least ${describeDuration(rules.minDurationS)}.`);
-      } else if (seconds > MAX_DURATION_S) {
-        issue(
-          "endDate",
-          `The competition can last at most ${
-            describeDuration(MAX_DURATION_S)
-          }: Shopify shows the app only the last 60 days of a store's orders, and every order must still be readable when the results are settled.`,
-        );
-      } else if (input.metric === "growth" && seconds > GROWTH_MAX_DURATION_S) {
-        issue(
-          "metric",
-          "A competition ranked by growth can last at most 30 days: each store's baseline is its revenue in the equal period before the start, and Shopify lets the app read only the last 60 days of orders.",
-        );
-      }
-    })),
-    z.transform(({ customerCap, ...input }): CompetitionInput => ({
-      ...input,
-      ...(customerCap === undefined ? {} : { customerCap: parseMoney(customerCap, input.currency) }),
-      prize: parseMoney(input.prize, input.currency),
-      growthMinBaseline: parseMoney(
-        input.growthMinBaseline ?? String(DEFAULT_GROWTH_MIN_BASELINE_UNITS),
-        input.currency,
-      ),
-      startDate: new Date(input.startDate).toISOString(),
-      endDate: new Date(input.endDate).toISOString(),
-    })),
+    z.object({ ...fields, prize: z.optional(fields.prize), divisions: divisionsField() }).check(
+      z.superRefine((input, ctx) => {
+        const report: Report = (path, message) => ctx.issues.push({ code: "custom", path, message, input });
+        checkFields(input, rules, report);
+        checkDivisions(input, report);
+      }),
+    ),
+    z.transform(({ customerCap, divisions, ...input }): CompetitionInput => {
+      const parsed = divisions?.map((division): Division => ({
+        name: division.name,
+        ...(division.upTo ? { upTo: parseMoney(division.upTo, input.currency) } : {}),
+        prize: parseMoney(division.prize!, input.currency),
+        prizeSplit: division.prizeSplit ?? [100],
+      }));
+      return {
+        ...input,
+        ...(customerCap === undefined ? {} : { customerCap: parseMoney(customerCap, input.currency) }),
+        ...(parsed?.length ? { divisions: parsed } : {}),
+        prize: parsed?.length
+          ? parsed.reduce((sum, division) => sum + division.prize, 0)
+          : parseMoney(input.prize!, input.currency),
+        growthMinBaseline: parseMoney(
+          input.growthMinBaseline ?? String(DEFAULT_GROWTH_MIN_BASELINE_UNITS),
+          input.currency,
+        ),
+        startDate: new Date(input.startDate).toISOString(),
+        endDate: new Date(input.endDate).toISOString(),
+      };
+    }),
   );
 }

@@ -249,6 +249,10 @@ async function notifyResults(services: LifecycleServices, competition: Competiti
     const won = placed !== undefined;
     const amount = formatMoney(placed?.amount ?? competition.prize, competition.currency);
     const rank = ordinal(placed?.place ?? 1);
+    // With divisions a store races its own division: its winner, and its place "in" it.
+    const division = participant.division ? competition.divisions?.[participant.division - 1] : undefined;
+    const winner = division ? places.find((place) => place.division === participant.division) : competition.winner;
+    const where = division ? ` in ${division.name}` : "";
     await notify(
       services.kv,
       {
@@ -260,10 +264,10 @@ async function notifyResults(services: LifecycleServices, competition: Competiti
           ? (placed.place ?? 1) === 1 ? `You won ${competition.title}!` : `You placed ${rank} in ${competition.title}!`
           : `${competition.title} has ended`,
         body: won
-          ? `${participant.displayName} took ${rank} place; your ${amount} prize is on its way through Whop.`
-          : competition.winner
-          ? `${competition.winner.displayName} won. Thanks for competing with ${participant.displayName}.`
-          : "Nobody recorded a sale, so there is no winner this time.",
+          ? `${participant.displayName} took ${rank} place${where}; your ${amount} prize is on its way through Whop.`
+          : winner
+          ? `${winner.displayName} won${where}. Thanks for competing with ${participant.displayName}.`
+          : `Nobody${where} recorded a sale, so there is no winner this time.`,
       },
       now,
       services.sendNotification,

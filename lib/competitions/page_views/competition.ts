@@ -87,7 +87,7 @@ export async function competitionPageView(
   ]);
   const ownOrders = participant ? await listOwnOrders(kv, participant.id, OWN_ORDERS_SHOWN) : [];
   const myPlace = placeOf(competition, viewerId);
-  const myPayout = myPlace ? await getPayout(kv, competition.id, myPlace.place ?? 1) : null;
+  const myPayout = myPlace ? await getPayout(kv, competition.id, myPlace.place ?? 1, myPlace.division) : null;
   const joinError = participant || !isJoinRefusalCode(joinErrorCode)
     ? undefined
     : JOIN_REFUSALS[joinErrorCode](competition);
