@@ -298,6 +298,7 @@ export async function buildRuntime(
     kv,
     now,
     syncParticipant: shopify.syncParticipant,
+    queueSync: shopify.startBackfill,
     settlementDelayMs: config.settlementDelayS * 1000,
     ...createWhopLifecycle(whopDeps),
   };

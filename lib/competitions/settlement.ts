@@ -27,6 +27,13 @@ export interface LifecycleServices {
   now: () => number;
   /** Fetches a participant's orders updated since its cursor (Shopify). */
   syncParticipant(participant: Participant): Promise<void>;
+  /**
+   * Queues one sync of a store (Shopify), run by the queue worker: at the
+   * start of a competition with divisions, so its first sync after the start
+   * (which reads its history and places it) is not left to the sync job's
+   * next run. Absent: the sync job places stores within its period.
+   */
+  queueSync?(participantId: string): Promise<void>;
   /** Records and starts the payout of one paid place (`winner.place`, default 1) of a competition (Whop). Idempotent. */
   requestPayout(competition: Competition, winner: Winner): Promise<void>;
   /** Returns a funded prize to its creator (Whop). Idempotent. */

@@ -1,9 +1,9 @@
 /**
  * The live hub: every open event stream of this process, whether served by
  * `Deno.serve` (`open`) or on a raw socket of the lean stream server
- * (`openSocket`), grouped by competition, with one channel (one KV watch, one
- * poll, one payload per tick) per competition that has at least one client,
- * and one heartbeat timer for all of them.
+ * (`openSocket`), grouped by competition (by division, for a competition with
+ * divisions), with one channel (one KV watch, one poll, one payload per tick)
+ * per board that has at least one client, and one heartbeat timer for all of them.
  */
 import { LiveChannel, type LiveChannelSettings } from "./channel.ts";
 import { LiveClient, type LiveSink } from "./client.ts";
@@ -41,7 +41,7 @@ export interface LiveHubOptions {
 
 /** Counters for tests, benchmarks and the health of the live view. */
 export interface LiveStats {
-  /** Competitions with a running channel (one KV watch each). */
+  /** Boards with a running channel (one KV watch each): a competition's, or one division's. */
   competitions: number;
   /** Clients currently subscribed. */
   clients: number;
@@ -53,7 +53,7 @@ export interface LiveStats {
  * The live hub of one process.
  *
  * @example
- * const hub = new LiveHub({ kv, render: (competition) => leaderboardView(kv, competition) });
+ * const hub = new LiveHub({ kv, render: (competition, division) => leaderboardView(kv, competition, 100, undefined, division) });
  * return new Response(hub.open(competition.id), { headers: { "content-type": "text/event-stream" } });
  */
 export class LiveHub implements AsyncDisposable {
@@ -82,12 +82,13 @@ export class LiveHub implements AsyncDisposable {
   }
 
   /**
-   * Opens an event stream on a competition known to exist: it starts with the
-   * `retry:` hint and a fresh snapshot, then carries every coalesced change.
-   * Cancelling the stream (the client going away) unsubscribes at once.
+   * Opens an event stream on a competition known to exist (on division
+   * `division`'s board, one it has): it starts with the `retry:` hint and a
+   * fresh snapshot, then carries every coalesced change. Cancelling the
+   * stream (the client going away) unsubscribes at once.
    */
-  open(competitionId: string): ReadableStream<Uint8Array> {
-    const channel = this.#channelOf(competitionId);
+  open(competitionId: string, division?: number): ReadableStream<Uint8Array> {
+    const channel = this.#channelOf(competitionId, division);
     const client: LiveClient = new LiveClient({
       maxBufferedBytes: this.#maxBufferedBytes,
       preamble: this.#retry,
@@ -103,8 +104,8 @@ export class LiveHub implements AsyncDisposable {
    * connection (the lean stream server): writes `head` (the HTTP response
    * head) and the `retry:` hint, then the same frames as `open`.
    */
-  openSocket(competitionId: string, conn: Deno.Conn, head: Uint8Array): void {
-    const channel = this.#channelOf(competitionId);
+  openSocket(competitionId: string, conn: Deno.Conn, head: Uint8Array, division?: number): void {
+    const channel = this.#channelOf(competitionId, division);
     const preamble = new Uint8Array(head.byteLength + this.#retry.byteLength);
     preamble.set(head);
     preamble.set(this.#retry, head.byteLength);
@@ -132,18 +133,19 @@ export class LiveHub implements AsyncDisposable {
     return this.close();
   }
 
-  #channelOf(competitionId: string): LiveChannel {
-    const existing = this.#channels.get(competitionId);
+  #channelOf(competitionId: string, division?: number): LiveChannel {
+    const name = division === undefined ? competitionId : `${competitionId}/${division}`;
+    const existing = this.#channels.get(name);
     if (existing?.running) return existing;
     const channel = new LiveChannel(competitionId, this.#settings, {
       onDrop: () => this.#drops++,
       onIdle: (stopped) => {
-        if (this.#channels.get(competitionId) === channel) this.#channels.delete(competitionId);
+        if (this.#channels.get(name) === channel) this.#channels.delete(name);
         if (this.#channels.size === 0) this.#heartbeatTimer = clearTimer(this.#heartbeatTimer);
         this.#track(stopped);
       },
-    });
-    this.#channels.set(competitionId, channel);
+    }, division);
+    this.#channels.set(name, channel);
     this.#heartbeatTimer ??= setInterval(() => {
       for (const each of this.#channels.values()) each.heartbeat();
     }, this.#heartbeatMs);
@@ -165,7 +167,10 @@ export class LiveHub implements AsyncDisposable {
 
 /** A live hub with the production timings, rendering the same leaderboard JSON as `GET …/leaderboard`. */
 export function createLiveHub(kv: Deno.Kv): LiveHub {
-  return new LiveHub({ kv, render: (competition) => leaderboardView(kv, competition) });
+  return new LiveHub({
+    kv,
+    render: (competition, division) => leaderboardView(kv, competition, 100, undefined, division),
+  });
 }
 
 /** Stops an interval timer, if any; always undefined (to store back). */

@@ -1,0 +1,187 @@
+/**
+ * Divisions end to end against the simulated Shopify: stores joined through
+ * the real OAuth round trip are placed at the start by their 30-day sales
+ * (a baseline equal to an `upTo` goes to the next division), a store joining
+ * later at its first sync; each division's board, places and prize in the
+ * leaderboard JSON, the public API and the embed (`?division=`), and
+ * privacy mode per division.
+ */
+import assert from "node:assert/strict";
+import { createTestApp, type TestApp } from "../testing/test_app.ts";
+import { joinStore, openCompetition, participantOf, settledSync, waitFor } from "../testing/shopify.ts";
+import { runStatusJob } from "../cron/status_job.ts";
+import { runSyncJob } from "../cron/sync_job.ts";
+import type { Participant } from "../lib/competitions/participants.ts";
+
+const DIVISIONS = [
+  { name: "Rising", upTo: "1000.00", prize: "200.00", prizeSplit: [70, 30] },
+  { name: "Established", prize: "300.00" },
+];
+const DAY = 86_400_000;
+
+/** A shop with `total` of paid sales spread over the 30 days before `startMs` (and one older sale that never counts). */
+function shopWithHistory(t: TestApp, shop: string, totals: string[], startMs: number) {
+  t.shopify!.createShop({ shop, currency: "USD" });
+  totals.forEach((total, i) => t.shopify!.createOrder(shop, { totalPrice: total, createdAt: startMs - (i + 1) * DAY }));
+  t.shopify!.createOrder(shop, { totalPrice: "9999.00", createdAt: startMs - 31 * DAY });
+}
+
+async function placed(t: TestApp, competitionId: string, shop: string): Promise<Participant> {
+  return await waitFor(async () => {
+    const participant = await participantOf(t, competitionId, shop);
+    return participant && participant.division !== null ? participant : undefined;
+  }, `${shop} to be placed`);
+}
+
+async function sale(t: TestApp, shop: string, total: string) {
+  t.shopify!.createOrder(shop, { totalPrice: total });
+  await t.shopify!.flushWebhooks();
+}
+
+Deno.test("divisions - stores land by their 30-day baseline at the start (equal to upTo goes on), a late one at its first sync; each division its own board", async () => {
+  await using t = await createTestApp({}, { shopify: true });
+  const competition = await openCompetition(t, { upcoming: true, rules: { prize: undefined, divisions: DIVISIONS } });
+  const start = Date.parse(competition.startDate);
+  shopWithHistory(t, "small.myshopify.com", ["500.00", "499.99"], start); // 999.99: below 1000.00
+  shopWithHistory(t, "edge.myshopify.com", ["600.00", "400.00"], start); // 1000.00 exactly: the next division
+  shopWithHistory(t, "new.myshopify.com", [], start); // no sales at all
+  shopWithHistory(t, "big.myshopify.com", ["2500.00", "2500.00"], start);
+  for (const [owner, shop] of [["owner_s", "small"], ["owner_e", "edge"], ["owner_n", "new"]]) {
+    const { callback } = await joinStore(t, competition.id, owner, `${shop}.myshopify.com`);
+    assert.equal(callback.status, 303);
+    await settledSync(t, (await participantOf(t, competition.id, `${shop}.myshopify.com`))!.id);
+  }
+
+  // Before the start nobody is placed: every division's board is empty and the stores are listed apart.
+  const before = await (await t.request(`/api/competitions/${competition.id}/leaderboard`)).json();
+  assert.equal(before.division.number, 1);
+  assert.deepEqual(before.entries, []);
+  assert.deepEqual(before.unplaced.map((s: { shop: string }) => s.shop).sort(), [
+    "edge.myshopify.com",
+    "new.myshopify.com",
+    "small.myshopify.com",
+  ]);
+  assert.deepEqual(
+    before.competition.divisions.map((
+      d: { number: number; name: string; upTo?: string; prize: string },
+    ) => [d.number, d.name, d.upTo, d.prize]),
+    [
+      [1, "Rising", "1000.00", "200.00"],
+      [2, "Established", undefined, "300.00"],
+    ],
+  );
+  assert.equal(before.competition.prize, "500.00");
+
+  // The start: the status job starts it and queues each store's first sync, which places it.
+  t.clock.ms = start + 60_000;
+  await runStatusJob(t.deps.lifecycle);
+  const small = await placed(t, competition.id, "small.myshopify.com");
+  const edge = await placed(t, competition.id, "edge.myshopify.com");
+  const fresh = await placed(t, competition.id, "new.myshopify.com");
+  assert.deepEqual([small.division, small.divisionBaseline], [1, 99_999]);
+  assert.deepEqual([edge.division, edge.divisionBaseline], [2, 100_000], "a baseline equal to upTo goes to the next");
+  assert.deepEqual([fresh.division, fresh.divisionBaseline], [1, 0]);
+
+  // A store joining after the start is placed the same way at its first sync (its join backfill).
+  t.clock.advance(3600_000);
+  const { callback } = await joinStore(t, competition.id, "owner_b", "big.myshopify.com");
+  assert.equal(callback.status, 303);
+  const big = await placed(t, competition.id, "big.myshopify.com");
+  assert.deepEqual([big.division, big.divisionBaseline], [2, 500_000]);
+
+  // A placement never changes: later history (an order backdated before the start) and later syncs leave it.
+  t.shopify!.createOrder("small.myshopify.com", { totalPrice: "5000.00", createdAt: start - 2 * DAY });
+  await runSyncJob(t.deps.lifecycle);
+  assert.equal((await participantOf(t, competition.id, "small.myshopify.com"))!.division, 1);
+
+  await sale(t, "small.myshopify.com", "40.00");
+  await sale(t, "new.myshopify.com", "60.00");
+  await sale(t, "edge.myshopify.com", "10.00");
+  await sale(t, "big.myshopify.com", "900.00");
+
+  const first = await (await t.request(`/api/competitions/${competition.id}/leaderboard`)).json();
+  assert.equal(first.division.name, "Rising", "without ?division= the first division's board");
+  assert.deepEqual(
+    first.entries.map((e: { shop: string; rank: number; prize?: string }) => [e.shop, e.rank, e.prize]),
+    [
+      ["new.myshopify.com", 1, "140.00"],
+      ["small.myshopify.com", 2, "60.00"],
+    ],
+  );
+  assert.deepEqual(first.unplaced, []);
+  const second = await (await t.request(`/api/competitions/${competition.id}/leaderboard?division=2`)).json();
+  assert.equal(second.division.name, "Established");
+  assert.equal(second.division.range, "30-day sales of $1,000.00 and above");
+  assert.deepEqual(
+    second.entries.map((e: { shop: string; rank: number; prize?: string }) => [e.shop, e.rank, e.prize]),
+    [
+      ["big.myshopify.com", 1, "300.00"],
+      ["edge.myshopify.com", 2, undefined],
+    ],
+  );
+  for (const bad of ["3", "0", "Rising"]) {
+    const refused = await t.request(`/api/competitions/${competition.id}/leaderboard?division=${bad}`);
+    assert.equal(refused.status, 400, bad);
+    assert.equal((await refused.json()).issues[0].path, "division");
+  }
+
+  // The public API and the embed take ?division= too.
+  const publicBoard = await (await t.request(`/api/public/competitions/${competition.id}?division=2`)).json();
+  assert.deepEqual(publicBoard.entries.map((e: { shop: string }) => e.shop), [
+    "big.myshopify.com",
+    "edge.myshopify.com",
+  ]);
+  assert.equal((await t.request(`/api/public/competitions/${competition.id}?division=9`)).status, 400);
+  const embed = await (await t.request(`/embed/competitions/${competition.id}?division=2`)).text();
+  assert.match(embed, /Established/);
+  assert.ok(embed.includes(big.displayName) && !embed.includes(small.displayName), "only division 2's stores");
+
+  // The competition page: a tab per division, links that work without JavaScript, the owner's division first.
+  const page = await (await t.request(`/competitions/${competition.id}`, { userId: "owner_e" })).text();
+  const tabs = [...page.matchAll(/href="\/competitions\/[^"?]+\?division=(\d)"( aria-current="page")?/g)];
+  assert.deepEqual(tabs.map((tab) => [tab[1], Boolean(tab[2])]), [["2", true], ["1", false]]);
+  const other = await (await t.request(`/competitions/${competition.id}?division=1`, { userId: "owner_e" })).text();
+  assert.ok(other.includes(small.displayName) && !other.includes(`>${big.displayName}<`));
+});
+
+Deno.test("divisions - privacy mode per division: strangers see shares of their division's leader, each owner its own figure", async () => {
+  await using t = await createTestApp({}, { shopify: true });
+  const competition = await openCompetition(t, {
+    upcoming: true,
+    rules: { prize: undefined, divisions: DIVISIONS, privacy: "ranks" },
+  });
+  const start = Date.parse(competition.startDate);
+  shopWithHistory(t, "a.myshopify.com", ["100.00"], start);
+  shopWithHistory(t, "b.myshopify.com", ["200.00"], start);
+  shopWithHistory(t, "c.myshopify.com", ["5000.00"], start);
+  for (const shop of ["a", "b", "c"]) await joinStore(t, competition.id, `owner_${shop}`, `${shop}.myshopify.com`);
+  t.clock.ms = start + 60_000;
+  await runStatusJob(t.deps.lifecycle);
+  for (const shop of ["a", "b", "c"]) await placed(t, competition.id, `${shop}.myshopify.com`);
+  await sale(t, "a.myshopify.com", "50.00");
+  await sale(t, "b.myshopify.com", "100.00");
+  await sale(t, "c.myshopify.com", "9000.00");
+
+  const stranger = await (await t.request(`/api/competitions/${competition.id}/leaderboard?division=1`)).json();
+  assert.deepEqual(
+    stranger.entries.map((e: { shop: string; share: number; revenue?: string }) => [e.shop, e.share, e.revenue]),
+    [
+      ["b.myshopify.com", 1, undefined],
+      ["a.myshopify.com", 0.5, undefined],
+    ],
+    "shares of the division's own leader, not of the biggest store",
+  );
+  const owner =
+    await (await t.request(`/api/competitions/${competition.id}/leaderboard?division=1`, { userId: "owner_a" }))
+      .json();
+  assert.deepEqual(owner.entries.map((e: { shop: string; revenue?: string }) => [e.shop, e.revenue]), [
+    ["b.myshopify.com", undefined],
+    ["a.myshopify.com", "50.00"],
+  ]);
+  const creator =
+    await (await t.request(`/api/competitions/${competition.id}/leaderboard?division=2`, { userId: "creator" }))
+      .json();
+  assert.deepEqual(creator.entries.map((e: { revenue?: string }) => e.revenue), ["9000.00"]);
+  const embed = await (await t.request(`/embed/competitions/${competition.id}?division=2`)).text();
+  assert.ok(!embed.includes("9000") && !embed.includes("9,000"), "the embed shows no figure under privacy mode");
+});
