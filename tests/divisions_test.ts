@@ -11,7 +11,10 @@ import { createTestApp, type TestApp } from "../testing/test_app.ts";
 import { joinStore, openCompetition, participantOf, settledSync, waitFor } from "../testing/shopify.ts";
 import { runStatusJob } from "../cron/status_job.ts";
 import { runSyncJob } from "../cron/sync_job.ts";
-import type { Participant } from "../lib/competitions/participants.ts";
+import { type Participant, updateParticipant } from "../lib/competitions/participants.ts";
+import { recordOrder } from "../lib/competitions/revenue.ts";
+import { activeCompetition } from "../testing/fixtures.ts";
+import { DURING_MS, orderOf, serveApp, SseReader, START_MS, testHub } from "../testing/live.ts";
 
 const DIVISIONS = [
   { name: "Rising", upTo: "1000.00", prize: "200.00", prizeSplit: [70, 30] },
@@ -184,4 +187,47 @@ Deno.test("divisions - privacy mode per division: strangers see shares of their 
   assert.deepEqual(creator.entries.map((e: { revenue?: string }) => e.revenue), ["9000.00"]);
   const embed = await (await t.request(`/embed/competitions/${competition.id}?division=2`)).text();
   assert.ok(!embed.includes("9000") && !embed.includes("9,000"), "the embed shows no figure under privacy mode");
+});
+
+Deno.test("divisions - the live stream carries each division's board: ?division= picks it, a change elsewhere sends nothing", async () => {
+  await using t = await createTestApp();
+  await using hub = testHub(t.kv, { heartbeatMs: 60_000 });
+  await using served = serveApp({ ...t.deps, live: hub });
+  const { competition, participants } = await activeCompetition(t.kv, {
+    start: START_MS,
+    stores: 3,
+    divisions: DIVISIONS,
+  });
+  const [a, b, c] = participants;
+  for (const [store, division] of [[a, 1], [b, 1], [c, 2]] as const) {
+    await updateParticipant(t.kv, store.id, DURING_MS, "leaderboard", (p) => ({ ...p, division }));
+  }
+  const open = async (query: string) => {
+    const sse = new SseReader(await fetch(`${served.url}/api/competitions/${competition.id}/events${query}`));
+    await sse.next(); // retry
+    const snapshot = await sse.nextEvent();
+    assert.equal(snapshot.event, "leaderboard");
+    await sse.nextEvent(); // status
+    return { sse, board: JSON.parse(snapshot.data!) };
+  };
+  await using rising = (await open("")).sse;
+  const established = await open("?division=2");
+  await using _ = established.sse;
+  assert.deepEqual(established.board.entries.map((e: { participantId: string }) => e.participantId), [c.id]);
+  assert.equal(hub.stats().competitions, 2, "one channel per division's board");
+
+  await recordOrder(t.kv, c.id, orderOf("c1", 5000), DURING_MS + 1000);
+  const update = JSON.parse((await established.sse.nextEvent()).data!);
+  assert.deepEqual(update.entries.map((e: { revenue: string }) => e.revenue), ["50.00"]);
+
+  // Division 1's viewers got nothing for that order: the next frame they get is their own board's change.
+  await recordOrder(t.kv, b.id, orderOf("b1", 700), DURING_MS + 2000);
+  const first = JSON.parse((await rising.nextEvent()).data!);
+  assert.deepEqual(first.entries.map((e: { revenue: string }) => e.revenue), ["7.00", "0.00"]);
+  assert.equal(first.division.number, 1);
+  assert.deepEqual(first.entries.map((e: { participantId: string }) => e.participantId), [b.id, a.id]);
+
+  const refused = await fetch(`${served.url}/api/competitions/${competition.id}/events?division=3`);
+  assert.equal(refused.status, 400);
+  await refused.body?.cancel();
 });

@@ -62,10 +62,21 @@ export function snapshotFrames(state: LiveState): LiveFrame[] {
   return (["leaderboard", "status", "winner"] as const).flatMap((kind) => state.frames.get(kind) ?? []);
 }
 
+/**
+ * The leaderboard JSON without its `updatedAt` (its last field, the time of
+ * the competition's last write): two states that differ only by it show the
+ * same board. A write that leaves a board as it was (an order in another
+ * division, a sync's progress) then sends its viewers nothing.
+ */
+function shownBoard(json: string): string {
+  const at = json.lastIndexOf(',"updatedAt":');
+  return at === -1 ? json : json.slice(0, at);
+}
+
 /** The frames for what changed between two states, in a fixed order. */
 export function changedFrames(previous: LiveState, next: LiveState): LiveFrame[] {
   const changed: Record<LiveEventName, boolean> = {
-    leaderboard: next.leaderboardJson !== previous.leaderboardJson,
+    leaderboard: shownBoard(next.leaderboardJson) !== shownBoard(previous.leaderboardJson),
     join: next.participantCount !== previous.participantCount,
     status: next.status !== previous.status,
     winner: next.winnerJson !== previous.winnerJson,
