@@ -17,10 +17,16 @@ import { FormField } from "./form_field.tsx";
 import { knownTimeZone } from "./local_date_time.ts";
 import { METRIC_LABELS, METRIC_SENTENCES } from "./page_text.ts";
 
+/**
+ * The `id` of the competition form: its division rows and its submit button
+ * are rendered outside it by the server (`division_fields.tsx`), tied to it
+ * by their `form` attribute, so the create form's island carries neither.
+ */
+export const COMPETITION_FORM_ID = "competition-form";
+
 /** Props of {@link CompetitionForm}. */
 export interface CompetitionFormProps {
   action: string;
-  submitLabel: string;
   values: CompetitionFormValues;
   errors: FieldErrors;
   /** Rules shown but not editable (a funded competition's, or a priced draft's prize), by field name. */
@@ -34,7 +40,7 @@ export interface CompetitionFormProps {
   onSubmit?: (event: SubmitEvent) => void;
 }
 
-/** The form, posting `application/x-www-form-urlencoded` to `action`. */
+/** The form, posting `application/x-www-form-urlencoded` to `action` (its submit button is the page's, outside it). */
 export function CompetitionForm(props: CompetitionFormProps) {
   const { values, errors, locked = [] } = props;
   const control = (field: CompetitionField) => ({
@@ -47,7 +53,14 @@ export function CompetitionForm(props: CompetitionFormProps) {
     onBlur: props.onFieldBlur && (() => props.onFieldBlur!(field)),
   });
   return (
-    <form method="post" action={props.action} class="competition-form" noValidate onSubmit={props.onSubmit}>
+    <form
+      id={COMPETITION_FORM_ID}
+      method="post"
+      action={props.action}
+      class="competition-form"
+      noValidate
+      onSubmit={props.onSubmit}
+    >
       {errors[""] && <p class="notice notice-error" role="alert">{errors[""]}</p>}
       <FormField {...control("title")} label="Title" maxLength={100} autoComplete="off" />
       <FormField
@@ -162,7 +175,6 @@ export function CompetitionForm(props: CompetitionFormProps) {
         type="datetime-local"
       />
       {locked.length > 0 && props.lockNote && <p class="hint">{props.lockNote}</p>}
-      <button type="submit">{props.submitLabel}</button>
     </form>
   );
 }

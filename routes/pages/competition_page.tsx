@@ -123,7 +123,14 @@ export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
               )}
             </div>
             <aside class="side">
-              {participant && <YourStore participant={participant} canReconnect={view.open} />}
+              {participant && (
+                <YourStore
+                  participant={participant}
+                  canReconnect={view.open}
+                  competition={competition}
+                  now={view.now}
+                />
+              )}
               {!participant && view.open && (
                 <JoinForm
                   competition={competition}

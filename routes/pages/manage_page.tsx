@@ -21,14 +21,23 @@ import { requireUserId, signedIn } from "../../lib/web/middleware/caller.ts";
 import { fieldsOf, validForm, validQuery } from "../../lib/web/validate.ts";
 import {
   COMPETITION_FIELDS,
-  competitionFormSchema,
   type CompetitionFormValues,
   competitionFormValues,
   type FieldErrors,
   formErrorsOf,
-  formValuesToInput,
 } from "../../components/competition_form_values.ts";
 import { CreateFormIsland } from "../../components/island_wrappers.ts";
+import { COMPETITION_FORM_ID } from "../../components/competition_form.tsx";
+import {
+  competitionFormInput,
+  competitionFormWithDivisionsSchema,
+  type DivisionErrors,
+  DivisionFields,
+  type DivisionRow,
+  divisionRowsFromView,
+  postedCompetitionForm,
+  refusedDivisions,
+} from "../../components/division_fields.tsx";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { SandboxTools } from "../../components/sandbox_tools.tsx";
 import { EmbedSnippet } from "../../components/embed_snippet.tsx";
@@ -51,10 +60,19 @@ async function renderManage(
   c: Context<AppEnv>,
   deps: AppDeps,
   competition: Competition,
-  shown: { form?: { values: CompetitionFormValues; errors: FieldErrors }; actionError?: string; saved?: boolean } = {},
+  shown: {
+    form?: {
+      values: CompetitionFormValues;
+      errors: FieldErrors;
+      divisions: { rows: DivisionRow[]; errors: DivisionErrors };
+    };
+    actionError?: string;
+    saved?: boolean;
+    division?: string;
+  } = {},
 ) {
   const { form, actionError } = shown;
-  const view = await managePageView(deps, competition);
+  const view = await managePageView(deps, competition, shown.division);
   const prize = formatMoney(competition.prize, competition.currency);
   return renderAppPage(c, deps, {
     title: `Manage ${competition.title}`,
@@ -82,23 +100,32 @@ async function renderManage(
             <h2 id="edit-heading">Edit the rules</h2>
             <CreateFormIsland
               action={`/competitions/${competition.id}/manage/edit`}
-              submitLabel="Save changes"
               values={form?.values ?? competitionFormValues(view.rules)}
               errors={form?.errors ?? {}}
               minDurationS={deps.config.competitionMinDurationS}
               locked={view.locked}
               lockNote={view.lockNote}
             />
+            <DivisionFields
+              rows={form?.divisions.rows ?? divisionRowsFromView(view.rules)}
+              errors={form?.divisions.errors ?? {}}
+              locked={view.locked.includes("divisions")}
+            />
+            <button type="submit" form={COMPETITION_FORM_ID}>Save changes</button>
           </section>
         )}
         <SandboxTools sandbox={deps.config.sandbox} competition={competition} now={view.now} />
-        {view.leaderboard && <RaceCard competition={competition} leaderboard={view.leaderboard} />}
+        {view.leaderboard && (
+          <RaceCard competition={competition} leaderboard={view.leaderboard} division={view.division} now={view.now} />
+        )}
         {view.following && <ShareLinkCard url={view.publicUrl} />}
         <StoresCard
           competitionId={competition.id}
           participants={view.participants}
           rankingActions={view.canChangeRanking}
           inCommunity={view.inCommunity}
+          competition={competition}
+          now={view.now}
         />
         <AuditLogCard entries={view.audit} />
         {view.embeddable && (
@@ -121,20 +148,23 @@ async function renderManage(
 export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
   const actions = competitionActions({ ...deps, sendNotification: deps.lifecycle?.sendNotification });
   return new Hono<AppEnv>()
-    .get("/competitions/:id/manage", validQuery(fieldsOf("saved")), async (c) => {
-      const saved = c.req.valid("query").saved !== undefined;
-      return renderManage(c, deps, await loadOwnCompetition(c, deps), { saved });
+    .get("/competitions/:id/manage", validQuery(fieldsOf("saved", "division")), async (c) => {
+      const query = c.req.valid("query");
+      const division = typeof query.division === "string" ? query.division : undefined;
+      return renderManage(c, deps, await loadOwnCompetition(c, deps), { saved: query.saved !== undefined, division });
     })
-    .post("/competitions/:id/manage/edit", signedIn, validForm(competitionFormSchema()), async (c) => {
+    .post("/competitions/:id/manage/edit", signedIn, validForm(competitionFormWithDivisionsSchema()), async (c) => {
       const competition = await loadOwnCompetition(c, deps);
-      const values: CompetitionFormValues = c.req.valid("form");
+      const posted = postedCompetitionForm(c.req.valid("form"));
+      const { values } = posted;
       // Locked rules are disabled in the form, so they are not sent: they keep their value.
       const locked = lockedFields(competition);
       const editable = Object.fromEntries(
         Object.entries(values).filter(([field]) => !(locked as string[]).includes(field)),
-      );
+      ) as CompetitionFormValues;
       try {
-        await actions.edit(competition.id, requireUserId(c), formValuesToInput(editable));
+        const input = competitionFormInput({ values: editable, rows: posted.rows }, locked.includes("divisions"));
+        await actions.edit(competition.id, requireUserId(c), input);
       } catch (error) {
         // Locked since the form was shown (a checkout made or a payment applied meanwhile): the page says why.
         if (error instanceof ConflictError) {
@@ -144,7 +174,10 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
         const stored = competitionFormValues(competitionView(competition));
         for (const field of COMPETITION_FIELDS) if ((locked as string[]).includes(field)) values[field] = stored[field];
         if (locked.includes("privacy")) values.privacy = stored.privacy;
-        return renderManage(c, deps, competition, { form: { values, errors: formErrorsOf(error) } });
+        const divisions = locked.includes("divisions")
+          ? { rows: divisionRowsFromView(competitionView(competition)), errors: {} }
+          : refusedDivisions(posted, error);
+        return renderManage(c, deps, competition, { form: { values, errors: formErrorsOf(error), divisions } });
       }
       return c.redirect(`/competitions/${competition.id}/manage?saved`, 303);
     })

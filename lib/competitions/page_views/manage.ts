@@ -17,6 +17,7 @@ import { type AuditEntry, canChangeRanking, listAuditLog } from "../disqualifica
 import { listParticipants, type Participant } from "../participants.ts";
 import { isPubliclyVisible } from "../privacy.ts";
 import { paidPlaces } from "../settlement.ts";
+import { shownDivision } from "../divisions.ts";
 import { type CompetitionView, competitionView, type LeaderboardView, leaderboardView } from "../views.ts";
 
 /** What the manage page shows. */
@@ -28,8 +29,10 @@ export interface ManagePageView {
   now: number;
   /** Funded (not a draft, not cancelled unfunded): the race, the share link and the board follow it. */
   following: boolean;
-  /** The top of the board while following (the creator's view), else null. */
+  /** The top of the board while following (the creator's view), else null; with divisions, `division`'s board. */
   leaderboard: LeaderboardView | null;
+  /** With divisions: the division whose board is shown (its tab). */
+  division?: number;
   participants: Participant[];
   audit: AuditEntry[];
   payouts: Payout[];
@@ -53,19 +56,24 @@ export interface ManagePageView {
   embeddable: boolean;
 }
 
-/** The manage page of `competition` (the caller is its creator). */
+/**
+ * The manage page of `competition` (the caller is its creator); with
+ * divisions the board shown is `division`'s (`?division=`, else the first).
+ */
 export async function managePageView(
   deps: { kv: Deno.Kv; now: () => number; config: WhopSettings },
   competition: Competition,
+  division?: string,
 ): Promise<ManagePageView> {
   const now = deps.now();
+  const shown = shownDivision(competition, division, undefined);
   const following = competition.status !== "DRAFT" && competition.status !== "CANCELLED";
   const [participants, payouts, audit, refunds, leaderboard] = await Promise.all([
     listParticipants(deps.kv, competition.id),
     listPayouts(deps.kv, competition.id),
     listAuditLog(deps.kv, competition.id),
     listCompetitionRefunds(deps.kv, competition.id),
-    following ? leaderboardView(deps.kv, competition, 10) : null,
+    following ? leaderboardView(deps.kv, competition, 10, undefined, shown) : null,
   ]);
   return {
     competition,
@@ -73,6 +81,7 @@ export async function managePageView(
     now,
     following,
     leaderboard,
+    division: shown,
     participants,
     audit,
     payouts,
