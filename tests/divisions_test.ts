@@ -14,6 +14,8 @@ import { runSyncJob } from "../cron/sync_job.ts";
 import { type Participant, updateParticipant } from "../lib/competitions/participants.ts";
 import { recordOrder } from "../lib/competitions/revenue.ts";
 import { activeCompetition } from "../testing/fixtures.ts";
+import { postForm } from "../testing/page_fixtures.ts";
+import { getCompetition, updateCompetition } from "../lib/competitions/competitions.ts";
 import { DURING_MS, orderOf, serveApp, SseReader, START_MS, testHub } from "../testing/live.ts";
 
 const DIVISIONS = [
@@ -230,4 +232,84 @@ Deno.test("divisions - the live stream carries each division's board: ?division=
   const refused = await fetch(`${served.url}/api/competitions/${competition.id}/events?division=3`);
   assert.equal(refused.status, 400);
   await refused.body?.cancel();
+});
+
+Deno.test("divisions - the create and edit forms take division rows without JavaScript, each message beside its field", async () => {
+  await using t = await createTestApp();
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+  const start = t.clock.ms + 2 * 3600_000;
+  const form = {
+    title: "Store League",
+    prize: "500.00",
+    currency: "USD",
+    prizeSplit: "100",
+    startDate: iso(start),
+    endDate: iso(start + 48 * 3600_000),
+    "divisions.0.name": "Rising",
+    "divisions.0.upTo": "1000.00",
+    "divisions.0.prize": "200.00",
+    "divisions.0.prizeSplit": "70, 30",
+    "divisions.1.name": "Established",
+    "divisions.1.prize": "300.00",
+  };
+  const created = await postForm(t, "/competitions/new", form, "creator");
+  assert.equal(created.status, 303);
+  const id = created.headers.get("location")!.split("/")[2];
+  const competition = await getCompetition(t.kv, id);
+  assert.equal(competition.prize, 50_000);
+  assert.deepEqual(competition.divisions, [
+    { name: "Rising", upTo: 100_000, prize: 20_000, prizeSplit: [70, 30] },
+    { name: "Established", prize: 30_000, prizeSplit: [100] },
+  ]);
+
+  const refused = await postForm(t, "/competitions/new", {
+    ...form,
+    "divisions.1.upTo": "900.00",
+    "divisions.2.name": "Pros",
+  }, "creator");
+  assert.equal(refused.status, 400);
+  const html = await refused.text();
+  const errorAfter = (name: string) =>
+    html.split('<div class="field">').find((part) => part.includes(`name="${name}"`))
+      ?.match(/class="field-error"[^>]*>([^<]+)</)?.[1].replaceAll("&quot;", '"').replaceAll("&#39;", "'");
+  assert.equal(
+    errorAfter("divisions.1.upTo"),
+    `Each division's upTo must be above the one before: "Established"'s overlaps the division above it.`,
+  );
+  assert.equal(errorAfter("divisions.2.prize"), 'Give "Pros" a prize.');
+  const mismatch = await (await postForm(t, "/competitions/new", { ...form, prize: "450.00" }, "creator")).text();
+  assert.match(mismatch, /With divisions the prize is their total: the divisions(&#39;|') prizes add up to 500.00/);
+  assert.match(html, /value="Pros"/, "the rows keep what was typed");
+
+  // Editing the draft: the rows start from the stored divisions; emptying them all leaves one board.
+  const manage = await (await t.request(`/competitions/${id}/manage`, { userId: "creator" })).text();
+  assert.match(
+    manage,
+    /name="divisions.1.name"[^>]*value="Established"|value="Established"[^>]*name="divisions.1.name"/,
+  );
+  const edited = await postForm(t, `/competitions/${id}/manage/edit`, {
+    ...form,
+    "divisions.0.name": "",
+    "divisions.0.upTo": "",
+    "divisions.0.prize": "",
+    "divisions.0.prizeSplit": "",
+    "divisions.1.name": "",
+    "divisions.1.prize": "",
+  }, "creator");
+  assert.equal(edited.status, 303);
+  const single = await getCompetition(t.kv, id);
+  assert.equal(single.divisions, undefined);
+  assert.equal(single.prize, 50_000);
+
+  // The API derives the prize from the divisions; once funded they are locked like every rule.
+  const patch = (json: unknown) => t.request(`/api/competitions/${id}`, { method: "PATCH", userId: "creator", json });
+  const divided = await patch({
+    divisions: [{ name: "Small", upTo: "50", prize: "10" }, { name: "Big", prize: "15" }],
+  });
+  assert.equal(divided.status, 200);
+  assert.equal((await divided.json()).competition.prize, "25.00");
+  await updateCompetition(t.kv, id, t.clock.ms, "status", (c) => ({ ...c, status: "UPCOMING", fundsTxId: "pay_1" }));
+  const locked = await patch({ divisions: [] });
+  assert.equal(locked.status, 409);
+  assert.match((await locked.json()).error, /^divisions can no longer change/);
 });
