@@ -11,6 +11,10 @@ import {
   shownDivision,
 } from "./divisions.ts";
 import { ValidationError } from "../core/errors.ts";
+import { activeCompetition } from "../../testing/fixtures.ts";
+import { updateParticipant } from "./participants.ts";
+import { recordOrder } from "./revenue.ts";
+import { decidePlaces, readLeaderboard, readUnplaced } from "./leaderboard.ts";
 
 const now = Date.parse("2026-12-01T12:00:00Z");
 const schema = competitionInputSchema({ now, minDurationS: 3600 });
@@ -178,4 +182,42 @@ Deno.test("divisions - boards, ?division= and the tabs' order", () => {
   assert.deepEqual(divisionsInTabOrder(competition, null).map((tab) => tab.number), [1, 2]);
   assert.equal(divisionRange(competition.divisions, 1, "USD"), "30-day sales below $1,000.00");
   assert.equal(divisionRange(competition.divisions, 2, "USD"), "30-day sales of $1,000.00 and above");
+});
+
+Deno.test("divisions - each division decides its own places from its own board; what nobody earned adds up", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const start = Date.parse("2026-12-02T00:00:00Z");
+  const { competition, participants } = await activeCompetition(kv, {
+    start,
+    stores: 4,
+    divisions: [
+      { name: "Rising", upTo: "1000.00", prize: "100.00", prizeSplit: [60, 40] },
+      { name: "Established", prize: "300.00", prizeSplit: [50, 30, 20] },
+    ],
+  });
+  const [small, smaller, big, unplaced] = participants;
+  const sale = (id: string, amount: number) =>
+    recordOrder(kv, id, {
+      orderId: `${id}-1`,
+      createdAt: new Date(start + 60_000).toISOString(),
+      updatedAt: new Date(start + 60_000).toISOString(),
+      amount,
+      currency: "USD",
+      test: false,
+      cancelled: false,
+    }, start + 60_000);
+  for (const [store, division, amount] of [[small, 1, 500], [smaller, 1, 300], [big, 2, 100_000]] as const) {
+    await updateParticipant(kv, store.id, start, "leaderboard", (p) => ({ ...p, division }));
+    await sale(store.id, amount);
+  }
+  await sale(unplaced.id, 1_000_000); // never placed (no sync after the start): on no board
+  const { places, unearned } = await decidePlaces(kv, competition, start + 3600_000);
+  assert.deepEqual(places.map((p) => [p.division, p.place, p.participantId, p.amount]), [
+    [1, 1, small.id, 6_000],
+    [1, 2, smaller.id, 4_000],
+    [2, 1, big.id, 15_000],
+  ]);
+  assert.equal(unearned, 9_000 + 6_000, "Established's 2nd and 3rd places go back");
+  assert.deepEqual((await readLeaderboard(kv, competition.id, 10, 2)).map((row) => row.id), [big.id]);
+  assert.deepEqual((await readUnplaced(kv, competition.id)).map((row) => row.id), [unplaced.id]);
 });
