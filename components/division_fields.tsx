@@ -145,20 +145,25 @@ export interface DivisionFieldsProps {
   locked?: boolean;
 }
 
-/** `<DivisionFields rows={rows} errors={errors} />`, placed after the form's island and before its submit button. */
+/**
+ * `<DivisionFields rows={rows} errors={errors} />`, placed after the form's
+ * island and before its submit button: folded (a native `<details>`) until a
+ * row has something in it or a message.
+ */
 export function DivisionFields(props: DivisionFieldsProps) {
   const { rows, errors } = props;
+  const open = Object.keys(errors).length > 0 || divisionsFromRows(rows).length > 0;
   return (
-    <fieldset class="division-fields" aria-describedby="divisions-hint">
-      <legend>Divisions (optional)</legend>
+    <details class="division-fields" open={open || undefined}>
+      <summary>Divisions (optional): boards by store size</summary>
       <p class="hint" id="divisions-hint">
         Split the stores into boards by size, so small stores race stores their size. Each store is placed at the start
-        by its sales over the 30 days before: in the first division whose "up to" is above them. Give every division but
-        the last an "up to", rising; the last takes the rest. With divisions, the prize above must be their total.
+        by its sales over the 30 days before: in the first division whose "sales up to" is above them. Give every
+        division but the last one, rising; the last takes the rest. With divisions, the prize above must be their total.
       </p>
       {errors.divisions && <p class="field-error" role="alert">{errors.divisions}</p>}
       {rows.map((row, i) => (
-        <fieldset class="division-row" key={i}>
+        <fieldset class="division-row" key={i} aria-describedby="divisions-hint">
           <legend>Division {i + 1}</legend>
           {ROW_FIELDS.map((field) => (
             <FormField
@@ -175,13 +180,13 @@ export function DivisionFields(props: DivisionFieldsProps) {
           ))}
         </fieldset>
       ))}
-    </fieldset>
+    </details>
   );
 }
 
 const LABELS: Record<keyof DivisionRow, string> = {
   name: "Name",
-  upTo: "30-day sales up to",
+  upTo: "Sales up to",
   prize: "Prize",
   prizeSplit: "Split (%)",
 };

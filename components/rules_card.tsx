@@ -25,9 +25,10 @@ export function RulesCard(props: { competition: Competition }) {
         {competition.divisions?.length
           ? competition.divisions.map((division, i) => (
             <div key={division.name}>
-              <dt>{division.name}</dt>
+              <dt>
+                {division.name}: {divisionRange(competition.divisions!, i + 1, competition.currency).toLowerCase()}
+              </dt>
               <dd class="prize-split">
-                {divisionRange(competition.divisions!, i + 1, competition.currency)} before the start.{" "}
                 {describeSplit(division.prize, prizeSplitOf(division), competition.currency)}
               </dd>
             </div>

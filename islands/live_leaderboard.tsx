@@ -144,6 +144,7 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
       <div class="live-head">
         <span class={`pill pill-${connection.value}`}>{PILL[connection.value]}</span>
         <span class="muted">
+          {board.value.division && `${entries.length} of `}
           {competition.participantCount} store{competition.participantCount === 1 ? "" : "s"} · updated{" "}
           <time dateTime={board.value.updatedAt}>{updated.value}</time>
         </span>

@@ -42,6 +42,7 @@ export function embedRoutes(deps: AppDeps): Hono<AppEnv> {
     const competition = await getCompetition(deps.kv, c.req.param("id"));
     assertPubliclyVisible(competition);
     const { theme, places, division } = c.req.valid("query");
+    const shown = shownDivision(competition, division, undefined);
     c.set("cspFrameAncestors", ["*"]);
     c.header("Cache-Control", "no-cache");
     return renderFramedPage(c, {
@@ -49,15 +50,12 @@ export function embedRoutes(deps: AppDeps): Hono<AppEnv> {
       stylesheet: "/static/embed.css",
       theme,
       body: h(EmbedBoardIsland, {
-        board: await leaderboardView(
-          deps.kv,
-          competition,
-          places,
-          undefined,
-          shownDivision(competition, division, undefined),
-        ),
+        board: await leaderboardView(deps.kv, competition, places, undefined, shown),
         places,
-        pageUrl: new URL(`/competitions/${competition.id}`, deps.config.appUrl).href,
+        pageUrl: new URL(
+          `/competitions/${competition.id}${shown === undefined ? "" : `?division=${shown}`}`,
+          deps.config.appUrl,
+        ).href,
         live: isLive(competition),
       }),
     });

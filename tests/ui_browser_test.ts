@@ -1,7 +1,8 @@
 /**
  * The pages as people see them, in Chromium at a desktop (1280×800) and a
  * phone (390×844) size: browse, a competition upcoming, live and completed,
- * the creator's dashboard, the new-competition form, the manage page, a
+ * one in divisions (its tabs, and its manage page), the creator's
+ * dashboard, the new-competition form (its division rows), the manage page, a
  * store owner's "Your stores" and the landing of a join from Whop's frame.
  * Each must fit the width (no sideways scrolling) and pass axe-core with no
  * serious or critical violation; each is saved to `tests/artifacts/`.
@@ -15,7 +16,7 @@ import { createTestApp, type TestApp } from "../testing/test_app.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
 import { createSession, sessionCookieName } from "../lib/core/sessions.ts";
 import { saveUser } from "../lib/core/users.ts";
-import { competitionStartedAnHourAgo, draftCompetition } from "../testing/page_fixtures.ts";
+import { competitionInDivisions, competitionStartedAnHourAgo, draftCompetition } from "../testing/page_fixtures.ts";
 import { updateCompetition } from "../lib/competitions/competitions.ts";
 import { createParticipant, type Participant } from "../lib/competitions/participants.ts";
 import { type OrderDelivery, recordOrder } from "../lib/competitions/revenue.ts";
@@ -89,6 +90,7 @@ async function world() {
     },
   }));
 
+  const league = await competitionInDivisions(t, CREATOR);
   const live = await competitionStartedAnHourAgo(t, CREATOR, 3, "Winter Sales Brawl");
   const start = Date.parse(live.competition.startDate);
   const amounts = [[4_500, 2_000], [3_000, 1_500], [1_200, 900]];
@@ -119,6 +121,7 @@ async function world() {
     origin,
     upcoming,
     live: live.competition,
+    league: league.competition,
     liveStores: live.participants,
     completed: done.competition,
     async [Symbol.asyncDispose]() {
@@ -157,6 +160,8 @@ Deno.test("ui in Chromium - every page fits a desktop and a phone, passes axe, a
     { name: "dashboard", path: "/dashboard", as: CREATOR },
     { name: "new", path: "/competitions/new", as: CREATOR },
     { name: "manage", path: `/competitions/${w.live.id}/manage`, as: CREATOR },
+    { name: "competition_divisions", path: `/competitions/${w.league.id}`, as: OWNER },
+    { name: "manage_divisions", path: `/competitions/${w.league.id}/manage?division=1`, as: CREATOR },
     { name: "stores", path: "/stores", as: OWNER },
     { name: "shopify_connected", path: "/shopify/connected?joinError=currency" },
   ];
@@ -172,7 +177,9 @@ Deno.test("ui in Chromium - every page fits a desktop and a phone, passes axe, a
       await page.waitForTimeout(300);
       // Folded sections are checked and shown open.
       await page.evaluate(() =>
-        document.querySelectorAll("details.data-requests").forEach((d) => d.setAttribute("open", ""))
+        document.querySelectorAll("details.data-requests, details.division-fields").forEach((d) =>
+          d.setAttribute("open", "")
+        )
       );
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - globalThis.innerWidth);
       if (overflow > 0) problems.push(`${name} at ${size.width}px scrolls sideways by ${overflow} px`);

@@ -129,7 +129,12 @@ async function renderManage(
         />
         <AuditLogCard entries={view.audit} />
         {view.embeddable && (
-          <EmbedSnippet appUrl={deps.config.appUrl} competitionId={competition.id} title={competition.title} />
+          <EmbedSnippet
+            appUrl={deps.config.appUrl}
+            competitionId={competition.id}
+            title={competition.title}
+            divisions={competition.divisions?.length}
+          />
         )}
         {competition.status === "COMPLETED" && (
           <PayoutCard competition={competition} payouts={view.payouts} places={view.places} />
