@@ -89,7 +89,7 @@ export function DivisionPlacement(
       {competition.divisions[participant.division - 1]?.name}
       {participant.divisionBaseline !== undefined && (
         <span class="muted">
-          {" "}(placed by {formatMoney(participant.divisionBaseline, competition.currency)} of sales)
+          {` (placed by ${formatMoney(participant.divisionBaseline, competition.currency)} of sales)`}
         </span>
       )}
     </span>
