@@ -14,7 +14,9 @@ import { runSyncJob } from "../cron/sync_job.ts";
 import { type Participant, updateParticipant } from "../lib/competitions/participants.ts";
 import { recordOrder } from "../lib/competitions/revenue.ts";
 import { activeCompetition } from "../testing/fixtures.ts";
-import { postForm } from "../testing/page_fixtures.ts";
+import { competitionInDivisions, postForm } from "../testing/page_fixtures.ts";
+import { type LifecycleServices, settleCompetition } from "../lib/competitions/settlement.ts";
+import { listNotifications } from "../lib/competitions/notifications.ts";
 import { getCompetition, updateCompetition } from "../lib/competitions/competitions.ts";
 import { DURING_MS, orderOf, serveApp, SseReader, START_MS, testHub } from "../testing/live.ts";
 
@@ -312,4 +314,41 @@ Deno.test("divisions - the create and edit forms take division rows without Java
   const locked = await patch({ divisions: [] });
   assert.equal(locked.status, 409);
   assert.match((await locked.json()).error, /^divisions can no longer change/);
+});
+
+Deno.test("divisions - settlement tells each store about its own division, and the pages show each division's result", async () => {
+  await using t = await createTestApp();
+  t.clock.ms = Date.now() - 3 * 3600_000;
+  const { competition, participants } = await competitionInDivisions(t, "creator");
+  const paid: [number | undefined, number | undefined, string][] = [];
+  const services: LifecycleServices = {
+    kv: t.kv,
+    now: () => Date.parse(competition.endDate) + 60_000,
+    syncParticipant: async () => {},
+    requestPayout: (_, place) => {
+      paid.push([place.division, place.place, place.userId]);
+      return Promise.resolve();
+    },
+    refundPrize: async () => {},
+    returnUnearned: async () => {},
+  };
+  assert.equal(await settleCompetition(services, competition.id), "completed");
+  // Established: Store 0 (120.00), Store 2, Store 4; Rising: Store 1 (45.00), Store 3 (60.00).
+  assert.deepEqual(paid, [[1, 1, "owner_3"], [1, 2, "owner_1"], [2, 1, "owner_0"], [2, 2, "owner_2"], [
+    2,
+    3,
+    "owner_4",
+  ]]);
+  const { notifications: won } = await listNotifications(t.kv, "owner_3");
+  assert.match(won[0].body, /took 1st place in Rising/);
+  const { notifications: second } = await listNotifications(t.kv, "owner_1");
+  assert.match(second[0].title, /You placed 2nd/);
+  assert.match(second[0].body, /took 2nd place in Rising/);
+
+  t.clock.ms = services.now();
+  const page = await (await t.request(`/competitions/${competition.id}`)).text();
+  assert.match(page, /Rising: <strong>Store 3<\/strong> won and takes \$140\.00/);
+  assert.match(page, /Established: <strong>Store 0<\/strong> won and takes \$180\.00/);
+  const standings = await (await t.request("/my-competitions", { userId: participants[3].userId })).text();
+  assert.match(standings, /<span>Won<\/span>/, "1st of its division is a win");
 });
