@@ -35,7 +35,8 @@ import type { BrowserRequest, OAuthStart } from "../shopify/oauth.ts";
 import { type Competition, getVisibleCompetition, saveDraft } from "./competitions.ts";
 import { editCompetition } from "./editing.ts";
 import { setDisqualification } from "./disqualification.ts";
-import { type CompetitionInput, competitionInputSchema, experienceIdOf } from "./input.ts";
+import { type CompetitionInput, experienceIdOf } from "./input.ts";
+import { competitionInputSchema } from "./input_schema.ts";
 import type { NotificationSender } from "./notifications.ts";
 import type { Participant } from "./participants.ts";
 

@@ -11,7 +11,8 @@
  */
 import { bumpChange, type ChangeKind, commit, keys, loadByIndex, newId } from "../core/db.ts";
 import { ConflictError, NotFoundError } from "../core/errors.ts";
-import { type CompetitionInput, competitionInputSchema, type InputRules } from "./input.ts";
+import type { CompetitionInput, InputRules } from "./input.ts";
+import { competitionInputSchema } from "./input_schema.ts";
 import { type Minor, toDecimalString } from "../core/money.ts";
 import { parseInput } from "../core/parse.ts";
 

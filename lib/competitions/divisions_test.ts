@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { competitionInputSchema } from "./input.ts";
+import { competitionInputSchema } from "./input_schema.ts";
 import {
   boardsOf,
   divisionFor,

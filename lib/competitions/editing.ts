@@ -11,7 +11,8 @@ import { ConflictError, ForbiddenError } from "../core/errors.ts";
 import { type Minor, toDecimalString } from "../core/money.ts";
 import { parseInput } from "../core/parse.ts";
 import { type Competition, competitionPrizeDecimal, updateCompetition } from "./competitions.ts";
-import { competitionInputSchema, type InputRules } from "./input.ts";
+import type { InputRules } from "./input.ts";
+import { competitionInputSchema } from "./input_schema.ts";
 import { divisionsAsInput } from "./division_input.ts";
 
 /** Whether the rules can still change: before the start, and neither cancelled nor finished. */

@@ -1,16 +1,12 @@
 /**
- * The competition form's schema: one zod (mini) schema shared by the server
- * and the create-form island, so both give the same messages.
+ * A competition's input: its fields, their rules and the checks the server
+ * and the create-form island share (`competitionInputChecks`), so both give
+ * the same messages. The whole input the server takes, divisions and the
+ * conversion included, is `input_schema.ts`.
  */
 import * as z from "zod/mini";
-import { currencyExponent, isCurrency, type Minor, MoneyError, parseMoney, toDecimalString } from "../core/money.ts";
-import {
-  type Division,
-  type DivisionInput,
-  divisionIssues,
-  divisionsField,
-  type InputIssue,
-} from "./division_input.ts";
+import { currencyExponent, isCurrency, type Minor, MoneyError, parseMoney } from "../core/money.ts";
+import type { Division, InputIssue } from "./division_input.ts";
 
 /** The largest prize, in whole units of the competition's currency. */
 export const MAX_PRIZE_UNITS = 1_000_000;
@@ -122,7 +118,8 @@ export function experienceIdOf(input: unknown): string | undefined {
   return result.success ? result.data : undefined;
 }
 
-const fields = {
+/** The fields of a competition's input, each as text or its shape (checked by {@link checkFields}). */
+export const competitionFields = {
   title: text("Give the competition a title.").check(
     z.minLength(3, "Give the competition a title of at least 3 characters."),
     z.maxLength(100, "Keep the title to 100 characters or fewer."),
@@ -169,7 +166,7 @@ export function ordinal(place: number): string {
 }
 
 /** The issues of a prize split, each with its path and sentence. */
-function splitIssues(split: number[]): InputIssue[] {
+export function splitIssues(split: number[]): InputIssue[] {
   if (split.length === 0) return [{ path: ["prizeSplit"], message: "Give 1st place a share of the prize." }];
   if (split.length > MAX_PLACES) {
     return [{ path: ["prizeSplit"], message: `A prize can be split between at most ${MAX_PLACES} places.` }];
@@ -194,7 +191,13 @@ function splitIssues(split: number[]): InputIssue[] {
  * too many decimals for the currency, or not a plain decimal (a sign, an
  * exponent, text), worded with the field's `noun` and an `example`.
  */
-function readAmount(value: string, currency: string, report: (message: string) => void, noun: string, example: string) {
+export function readAmount(
+  value: string,
+  currency: string,
+  report: (message: string) => void,
+  noun: string,
+  example: string,
+) {
   try {
     return parseMoney(value, currency);
   } catch (error) {
@@ -206,17 +209,17 @@ function readAmount(value: string, currency: string, report: (message: string) =
 }
 
 /** What the rules of the fields the create form's island checks read (the prize may be absent with divisions). */
-type CheckedFields = Omit<z.output<z.ZodMiniObject<typeof fields>>, "prize"> & { prize?: string };
+export type CheckedFields = Omit<z.output<z.ZodMiniObject<typeof competitionFields>>, "prize"> & { prize?: string };
 
 /** Reports an issue at a path of the input. */
-type Report = (path: (string | number)[], message: string) => void;
+export type Report = (path: (string | number)[], message: string) => void;
 
 /**
  * Checks every field but the divisions, reporting each broken rule: the rules
  * the create form's island checks as the visitor types and the server checks
  * again. An absent prize is left to the caller (it is derived from divisions).
  */
-function checkFields(input: CheckedFields, rules: InputRules, report: Report): void {
+export function checkFields(input: CheckedFields, rules: InputRules, report: Report): void {
   const issue = (path: string, message: string) => report([path], message);
   for (const found of splitIssues(input.prizeSplit)) report(found.path, found.message);
   if (isCurrency(input.currency) && rules.acceptsCurrency && !rules.acceptsCurrency(input.currency)) {
@@ -263,111 +266,26 @@ function checkFields(input: CheckedFields, rules: InputRules, report: Report): v
 }
 
 /** The largest prize in minor units of `currency`. */
-function maxPrize(currency: string): Minor {
+export function maxPrize(currency: string): Minor {
   return MAX_PRIZE_UNITS * 10 ** currencyExponent(currency);
 }
 
-function maxPrizeSentence(currency: string): string {
+/** The sentence of a prize above {@link maxPrize}. */
+export function maxPrizeSentence(currency: string): string {
   return `The prize can be at most ${MAX_PRIZE_UNITS.toLocaleString("en-US")} ${currency}.`;
 }
 
 /**
  * The rules of the fields the create form's island checks (every field but
- * the divisions), without converting them: the same messages as the server,
- * and a bundle that carries neither the divisions' rules nor the conversion.
+ * the divisions), without converting them: the same messages as the server
+ * (`input_schema.ts` runs them too), and a bundle that carries neither the
+ * divisions' rules nor the conversion.
  *
  * @example
  * competitionInputChecks({ now: Date.now(), minDurationS: 3600 }).safeParse(input).success
  */
 export function competitionInputChecks(rules: InputRules) {
-  return z.object(fields).check(z.superRefine((input, ctx) => {
+  return z.object(competitionFields).check(z.superRefine((input, ctx) => {
     checkFields(input, rules, (path, message) => ctx.issues.push({ code: "custom", path, message, input }));
   }));
-}
-
-/**
- * The divisions' rules against the rest of the input: the divisions'
- * (`division_input.ts`), and the competition's own prize, which with
- * divisions is their total (it may be left out; given, it must equal it) and
- * split, which with divisions is each division's.
- */
-function checkDivisions(
-  input: CheckedFields & { divisions?: DivisionInput[] | null },
-  report: Report,
-): void {
-  const divisions = input.divisions ?? [];
-  if (divisions.length === 0) {
-    if (input.prize === undefined) report(["prize"], "Enter the prize as an amount such as 500.00.");
-    return;
-  }
-  if (!isCurrency(input.currency)) return;
-  const { issues, total } = divisionIssues(divisions, {
-    amount: (path, value, noun, example) =>
-      readAmount(value, input.currency, (message) => report(path, message), noun, example),
-    splitIssues,
-  });
-  for (const found of issues) report(found.path, found.message);
-  if (input.prizeSplit.length !== 1 || input.prizeSplit[0] !== 100) {
-    report(["prizeSplit"], "With divisions each division has its own prizeSplit: leave the competition's out.");
-  }
-  if (total === undefined) return;
-  const sum = toDecimalString(total, input.currency);
-  if (total > maxPrize(input.currency)) {
-    report(["divisions"], `The divisions' prizes add up to ${sum}. ${maxPrizeSentence(input.currency)}`);
-  }
-  let prize: Minor | undefined;
-  try {
-    prize = input.prize === undefined ? undefined : parseMoney(input.prize, input.currency);
-  } catch {
-    return; // reported by the prize's own rule
-  }
-  if (prize !== undefined && prize !== total) {
-    report(
-      ["prize"],
-      `With divisions the prize is their total: the divisions' prizes add up to ${sum}. Make the prize ${sum}, or leave it out.`,
-    );
-  }
-}
-
-/**
- * The schema for a new competition (or a full replacement of a draft's
- * rules) under the given clock and settings: every rule, divisions
- * included, then money in minor units and dates normalized. With divisions
- * the prize is their total.
- *
- * @example
- * const result = competitionInputSchema({ now: Date.now(), minDurationS: 3600 }).safeParse(body);
- */
-export function competitionInputSchema(rules: InputRules) {
-  return z.pipe(
-    z.object({ ...fields, prize: z.optional(fields.prize), divisions: divisionsField() }).check(
-      z.superRefine((input, ctx) => {
-        const report: Report = (path, message) => ctx.issues.push({ code: "custom", path, message, input });
-        checkFields(input, rules, report);
-        checkDivisions(input, report);
-      }),
-    ),
-    z.transform(({ customerCap, divisions, ...input }): CompetitionInput => {
-      const parsed = divisions?.map((division): Division => ({
-        name: division.name,
-        ...(division.upTo ? { upTo: parseMoney(division.upTo, input.currency) } : {}),
-        prize: parseMoney(division.prize!, input.currency),
-        prizeSplit: division.prizeSplit ?? [100],
-      }));
-      return {
-        ...input,
-        ...(customerCap === undefined ? {} : { customerCap: parseMoney(customerCap, input.currency) }),
-        ...(parsed?.length ? { divisions: parsed } : {}),
-        prize: parsed?.length
-          ? parsed.reduce((sum, division) => sum + division.prize, 0)
-          : parseMoney(input.prize!, input.currency),
-        growthMinBaseline: parseMoney(
-          input.growthMinBaseline ?? String(DEFAULT_GROWTH_MIN_BASELINE_UNITS),
-          input.currency,
-        ),
-        startDate: new Date(input.startDate).toISOString(),
-        endDate: new Date(input.endDate).toISOString(),
-      };
-    }),
-  );
 }
