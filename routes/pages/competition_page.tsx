@@ -1,7 +1,8 @@
 /**
  * `GET /competitions/:id`: the rules, status, join form (with the refusal
  * that sent the browser back, `?joinError=<code>`), the signed-in owner's own
- * store and its sync progress, the live leaderboard and race chart, the
+ * store and its sync progress, with divisions their tabs (`?division=<n>`),
+ * the live leaderboard and race chart, the
  * time-elapsed bar, and the winner once decided. Private competitions
  * (drafts, and those cancelled before funding) are shown to their creator
  * only. The page's model is `lib/competitions/page_views/competition.ts`;
