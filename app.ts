@@ -25,7 +25,7 @@ import { RateLimitedError, SampledRefusal } from "./lib/web/rate_limit.ts";
 import { requestLog } from "./lib/web/middleware/request_log.ts";
 import { csp, WHOP_FRAME_ANCESTORS } from "./lib/web/middleware/csp.ts";
 import { competitionId } from "./lib/web/middleware/competition_id.ts";
-import { communityGate } from "./lib/web/middleware/community.ts";
+import { visibilityGate } from "./lib/web/middleware/visibility.ts";
 import { createUserTokenVerifier, type UserTokenVerifier } from "./lib/whop/user_token.ts";
 import { createWhopClient } from "./lib/whop/client.ts";
 import { createWhopLifecycle, registerWhopJobs, type RetryPolicy } from "./lib/whop/mod.ts";
@@ -123,9 +123,11 @@ export function createApp(deps: AppAssembly): Hono<AppEnv> {
       "/competitions/:id/*",
       "/api/public/competitions/:id",
       "/embed/competitions/:id",
+      "/sandbox/competitions/:id/*",
     ]
   ) {
-    app.use(path, competitionId(), communityGate(deps));
+    // First on every route of a competition: one it may not see is a 404 whatever the route would answer.
+    app.use(path, competitionId(), visibilityGate(deps, { pages: ["new"] }));
   }
 
   // Routing: every module of `routes/` exports `xxxRoutes(deps): Hono<AppEnv>` whose routes carry their full

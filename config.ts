@@ -64,6 +64,22 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/** `ENCRYPTION_KEY`'s 32 bytes, or what is wrong with it (a clause: "must …"). */
+function decodeEncryptionKey(value: string): Uint8Array | string {
+  let bytes: Uint8Array;
+  try {
+    bytes = Uint8Array.from(atob(value), (ch) => ch.charCodeAt(0));
+  } catch {
+    return "must be base64 (for example the output of `openssl rand -base64 32`)";
+  }
+  return bytes.length === 32 ? bytes : `must decode to 32 bytes, not ${bytes.length}`;
+}
+
+/** Whether `host` (of a URL) is this machine: a sandbox or a test, where plain http is fine. */
+function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 const optionalText = z.optional(z.string().check(z.trim(), z.minLength(1)));
 const origin = z.optional(
   z.pipe(
@@ -114,22 +130,12 @@ const settings = z.object({
     z.optional(z.string().check(z.trim())),
     z.transform((value, ctx) => {
       if (!value) return undefined;
-      let bytes: Uint8Array;
-      try {
-        bytes = Uint8Array.from(atob(value), (ch) => ch.charCodeAt(0));
-      } catch {
-        ctx.issues.push({
-          code: "custom",
-          input: value,
-          message: "must be base64 (for example the output of `openssl rand -base64 32`)",
-        });
+      const key = decodeEncryptionKey(value);
+      if (typeof key === "string") {
+        ctx.issues.push({ code: "custom", input: value, message: key });
         return z.NEVER;
       }
-      if (bytes.length !== 32) {
-        ctx.issues.push({ code: "custom", input: value, message: `must decode to 32 bytes, not ${bytes.length}` });
-        return z.NEVER;
-      }
-      return bytes;
+      return key;
     }),
   ),
   SHOPIFY_API_KEY: optionalText,
@@ -161,6 +167,87 @@ const settings = z.object({
   ADMIN_USER_IDS: z.optional(z.string()),
   METRICS_TOKEN: optionalText,
 });
+
+/**
+ * The settings a process outside sandbox mode cannot run without, each with
+ * what to set it to (one clause: the start-up refusal and `deno task doctor`
+ * both say it).
+ */
+export const PRODUCTION_SETTINGS = {
+  APP_URL: "the public https address browsers reach the app at, such as https://cartbrawl.example.com",
+  ENCRYPTION_KEY: "base64 of 32 random bytes (openssl rand -base64 32), kept with your backups",
+  SHOPIFY_API_KEY: "the client id of your Shopify app (Dev Dashboard, Settings)",
+  SHOPIFY_API_SECRET: "the client secret of your Shopify app (Dev Dashboard, Settings)",
+  WHOP_API_KEY: "an API key of your Whop company with the permissions the README lists",
+  WHOP_APP_ID: "your Whop app's id (app_…)",
+  WHOP_COMPANY_ID: "the id of the Whop company that holds the prizes (biz_…)",
+  WHOP_CLIENT_ID: "the OAuth client id of your Whop app (its app id, app_…)",
+  WHOP_CLIENT_SECRET: "the OAuth client secret of your Whop app",
+  WHOP_WEBHOOK_SECRET: "the secret of the company webhook you created on Whop for this app",
+} as const;
+
+/** A setting production cannot run without. */
+export type ProductionSetting = keyof typeof PRODUCTION_SETTINGS;
+
+/**
+ * What the platforms' ids and keys look like: Whop's ids carry their kind's
+ * prefix (`@whop/sdk`: `app_…` apps, `biz_…` companies), a Shopify app's
+ * client id is 32 hexadecimal digits, and its secret the same with the
+ * `shpss_` prefix Shopify added in 2020 (older secrets have none).
+ */
+const ID_FORMATS: Partial<Record<ProductionSetting, { pattern: RegExp; looksLike: string }>> = {
+  WHOP_APP_ID: { pattern: /^app_[A-Za-z0-9]+$/, looksLike: "a Whop app id (app_…)" },
+  WHOP_CLIENT_ID: { pattern: /^app_[A-Za-z0-9]+$/, looksLike: "a Whop app id (app_…): Whop's OAuth client id" },
+  WHOP_COMPANY_ID: { pattern: /^biz_[A-Za-z0-9]+$/, looksLike: "a Whop company id (biz_…)" },
+  SHOPIFY_API_KEY: { pattern: /^[0-9a-f]{32}$/, looksLike: "a Shopify client id (32 hexadecimal digits)" },
+  SHOPIFY_API_SECRET: {
+    pattern: /^(shpss_)?[0-9a-f]{32}$/,
+    looksLike: "a Shopify client secret (shpss_ and 32 hexadecimal digits)",
+  },
+};
+
+/**
+ * What is wrong with a set production setting beyond being present, as a
+ * clause ("must …"), or undefined when it is well-formed: `APP_URL` is https
+ * (plain http only on this machine), the key decodes to 32 bytes, ids have
+ * their platform's form. `deno task doctor` reports these; start-up refuses
+ * only what it cannot run with.
+ * @example productionSettingProblem("WHOP_COMPANY_ID", "company-1") // "must look like a Whop company id (biz_…)"
+ */
+export function productionSettingProblem(name: ProductionSetting, value: string): string | undefined {
+  const text = value.trim();
+  if (name === "APP_URL") {
+    const url = URL.canParse(text) ? new URL(text) : undefined;
+    if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+      return "must be an origin such as https://cartbrawl.example.com";
+    }
+    if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+      return "must be https: browsers, Whop and Shopify reach the app there, and its cookies are Secure only on https";
+    }
+    return undefined;
+  }
+  if (name === "ENCRYPTION_KEY") {
+    const key = decodeEncryptionKey(text);
+    return typeof key === "string" ? key : undefined;
+  }
+  const format = ID_FORMATS[name];
+  return format && !format.pattern.test(text) ? `must look like ${format.looksLike}` : undefined;
+}
+
+/**
+ * Whether `env` runs the app in sandbox mode: `SANDBOX` says so, or, unset,
+ * neither `SHOPIFY_API_KEY` nor `WHOP_API_KEY` is set.
+ */
+export function sandboxRequested(env: Record<string, string | undefined>): boolean {
+  const flag = env.SANDBOX?.trim();
+  if (!flag) return !env.SHOPIFY_API_KEY?.trim() && !env.WHOP_API_KEY?.trim();
+  return flag === "1" || flag === "true";
+}
+
+/** The first of {@link PRODUCTION_SETTINGS} that `env` leaves unset (empty counts as unset), if any. */
+export function missingProductionSetting(env: Record<string, string | undefined>): ProductionSetting | undefined {
+  return (Object.keys(PRODUCTION_SETTINGS) as ProductionSetting[]).find((name) => !env[name]?.trim());
+}
 
 /** `WHOP_FEE_FIXED_<CUR>`: Whop's fixed fee in one currency (a three-letter code, upper case). */
 const FIXED_FEE_SETTING = /^WHOP_FEE_FIXED_([A-Z]{3})$/;
@@ -196,21 +283,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const s = parsed.data;
   const feeFixedByCurrency = readFixedFees(present);
-  const sandbox = s.SANDBOX === undefined
-    ? !s.SHOPIFY_API_KEY && !s.WHOP_API_KEY
-    : s.SANDBOX === "1" || s.SANDBOX === "true";
+  const sandbox = sandboxRequested(present);
   if (!sandbox) {
-    const required = [
-      "ENCRYPTION_KEY",
-      "SHOPIFY_API_KEY",
-      "SHOPIFY_API_SECRET",
-      "WHOP_API_KEY",
-      "WHOP_APP_ID",
-      "WHOP_COMPANY_ID",
-      "WHOP_WEBHOOK_SECRET",
-    ] as const;
-    const missing = required.find((name) => s[name] === undefined);
-    if (missing) throw new ConfigError(`${missing} is required unless SANDBOX=1.`);
+    const missing = missingProductionSetting(present);
+    if (missing) throw new ConfigError(`${missing} is required unless SANDBOX=1: ${PRODUCTION_SETTINGS[missing]}.`);
   }
   return {
     port: s.PORT,

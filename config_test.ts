@@ -11,6 +11,9 @@ const production = {
   WHOP_APP_ID: "app_1",
   WHOP_COMPANY_ID: "biz_1",
   WHOP_WEBHOOK_SECRET: "whsec",
+  WHOP_CLIENT_ID: "app_1",
+  WHOP_CLIENT_SECRET: "client-secret",
+  APP_URL: "https://brawl.example.com",
 };
 
 Deno.test("config - defaults to sandbox mode without Shopify or Whop keys", () => {
@@ -66,8 +69,9 @@ Deno.test("config - names the variable that is wrong in one sentence", () => {
       /^WHOP_FEE_FIXED_JPY must be a non-negative decimal number such as 2\.7 or 0\.30\.$/,
     ],
     [{ PAYOUT_RETRY_MAX_S: "0" }, /^PAYOUT_RETRY_MAX_S must be at least 1\.$/],
-    [{ ...production, ENCRYPTION_KEY: "" }, /^ENCRYPTION_KEY is required unless SANDBOX=1\.$/],
-    [{ WHOP_API_KEY: "k" }, /^ENCRYPTION_KEY is required unless SANDBOX=1\.$/],
+    [{ ...production, ENCRYPTION_KEY: "" }, /^ENCRYPTION_KEY is required unless SANDBOX=1: base64 of 32 random bytes/],
+    [{ WHOP_API_KEY: "k" }, /^APP_URL is required unless SANDBOX=1: the public https address/],
+    [{ ...production, WHOP_CLIENT_SECRET: "" }, /^WHOP_CLIENT_SECRET is required unless SANDBOX=1: the OAuth client/],
   ];
   for (const [env, message] of cases) {
     assert.throws(

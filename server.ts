@@ -72,9 +72,14 @@ export async function serveProduct(settings: Config): Promise<void> {
   }, requests.wrap(runtime.app.fetch));
   // `LIVE_PORT`: event streams also served by the lean stream server (the proxy routes them there).
   const streams = config.livePort
-    ? serveLiveStreams({ kv: runtime.deps.kv, hub: runtime.deps.live, port: config.livePort })
+    ? serveLiveStreams({
+      kv: runtime.deps.kv,
+      hub: runtime.deps.live,
+      hostname: config.listenAddress,
+      port: config.livePort,
+    })
     : undefined;
-  if (streams) log("info", "event streams listening", { port: streams.addr.port });
+  if (streams) log("info", "event streams listening", { url: `http://${streams.addr.hostname}:${streams.addr.port}` });
   // Sandbox mode: the demo world (seeded once per data file) and its simulated customers.
   const demo = runtime.startDemo?.();
   let stopping: Promise<void> | undefined;
@@ -205,7 +210,7 @@ async function withDeadline(work: Promise<unknown>, ms: number): Promise<"done" 
  */
 export async function runKvCommand([command, path]: string[]): Promise<never> {
   if ((command !== "backup" && command !== "restore") || !path) {
-    console.error("Usage: backup <file> (or - for standard output) | restore <file>");
+    console.error("Usage: doctor | backup <file> (or - for standard output) | restore <file>");
     Deno.exit(2);
   }
   const { kvPath } = settingsOrExit();

@@ -17,16 +17,13 @@ import { FormField } from "./form_field.tsx";
 import { knownTimeZone } from "./local_date_time.ts";
 import { METRIC_LABELS, METRIC_SENTENCES } from "./page_text.ts";
 
-/**
- * The `id` of the competition form: its division rows and its submit button
- * are rendered outside it by the server (`division_fields.tsx`), tied to it
- * by their `form` attribute, so the create form's island carries neither.
- */
-export const COMPETITION_FORM_ID = "competition-form";
-
 /** Props of {@link CompetitionForm}. */
 export interface CompetitionFormProps {
+  /** The form's id, for controls rendered outside it (the `form` attribute: the create form's token and button). */
+  id?: string;
   action: string;
+  /** The submit button's label; without it the form has no button of its own (the create form's is outside it). */
+  submitLabel?: string;
   values: CompetitionFormValues;
   errors: FieldErrors;
   /** Rules shown but not editable (a funded competition's, or a priced draft's prize), by field name. */
@@ -40,7 +37,7 @@ export interface CompetitionFormProps {
   onSubmit?: (event: SubmitEvent) => void;
 }
 
-/** The form, posting `application/x-www-form-urlencoded` to `action` (its submit button is the page's, outside it). */
+/** The form, posting `application/x-www-form-urlencoded` to `action`. */
 export function CompetitionForm(props: CompetitionFormProps) {
   const { values, errors, locked = [] } = props;
   const control = (field: CompetitionField) => ({
@@ -54,7 +51,7 @@ export function CompetitionForm(props: CompetitionFormProps) {
   });
   return (
     <form
-      id={COMPETITION_FORM_ID}
+      id={props.id}
       method="post"
       action={props.action}
       class="competition-form"
@@ -175,6 +172,7 @@ export function CompetitionForm(props: CompetitionFormProps) {
         type="datetime-local"
       />
       {locked.length > 0 && props.lockNote && <p class="hint">{props.lockNote}</p>}
+      {props.submitLabel && <button type="submit">{props.submitLabel}</button>}
     </form>
   );
 }

@@ -42,6 +42,8 @@ export type CompetitionFormValues = Record<CompetitionField, string> & {
   privacy?: string;
   /** The Whop community the competition is created in (the experience view sets it; the API may send it). */
   experienceId?: string;
+  /** A create form's one-time token (`lib/web/form_once.ts`): the same form sent twice creates once. */
+  formToken?: string;
 };
 
 /** The message to show next to each field; `""` for the form as a whole. */
@@ -101,6 +103,7 @@ export function splitToText(split: readonly number[]): string {
  */
 export function competitionFormSchema() {
   const text = (fallback: string) => z.catch(z.string(), fallback);
+  const optional = z.catch(z.optional(z.string()), undefined);
   return z.object({
     ...Object.fromEntries(COMPETITION_FIELDS.map((field) => [field, text("")])) as Record<
       CompetitionField,
@@ -109,7 +112,8 @@ export function competitionFormSchema() {
     timeZone: text("UTC"),
     duration: text("custom"),
     privacy: z.catch(z.enum(["open", "ranks"]), "open"),
-    experienceId: z.catch(z.optional(z.string()), undefined),
+    experienceId: optional,
+    formToken: optional,
   });
 }
 

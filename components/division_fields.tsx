@@ -18,7 +18,6 @@ import {
   splitToText,
 } from "./competition_form_values.ts";
 import { FormField } from "./form_field.tsx";
-import { COMPETITION_FORM_ID } from "./competition_form.tsx";
 
 /** How many division rows the form offers (a competition may have up to 8 through the API). */
 export const DIVISION_ROWS = 4;
@@ -139,6 +138,8 @@ export function refusedDivisions(
 
 /** Props of {@link DivisionFields}. */
 export interface DivisionFieldsProps {
+  /** The `id` of the competition form the rows belong to (they are outside it). */
+  form: string;
   rows: DivisionRow[];
   errors: DivisionErrors;
   /** Locked with the prize (a priced draft's, or a funded competition's). */
@@ -146,7 +147,7 @@ export interface DivisionFieldsProps {
 }
 
 /**
- * `<DivisionFields rows={rows} errors={errors} />`, placed after the form's
+ * `<DivisionFields form="create-competition" rows={rows} errors={errors} />`, placed after the form's
  * island and before its submit button: folded (a native `<details>`) until a
  * row has something in it or a message.
  */
@@ -168,7 +169,7 @@ export function DivisionFields(props: DivisionFieldsProps) {
           {ROW_FIELDS.map((field) => (
             <FormField
               key={field}
-              form={COMPETITION_FORM_ID}
+              form={props.form}
               name={fieldName(i, field)}
               label={LABELS[field]}
               value={row[field]}

@@ -8,7 +8,7 @@
 import type { Competition, FundingCheckoutRecord } from "../lib/competitions/competitions.ts";
 import { formatMoney, type Minor } from "../lib/core/money.ts";
 import type { ReturnOutcome } from "../lib/whop/funding.ts";
-import { LocalTimeIsland } from "./island_wrappers.ts";
+import { LocalTimeIsland, SubmitButtonIsland } from "./island_wrappers.ts";
 
 /** The prize, Whop's fee and what the creator pays, as a definition list. */
 function Breakdown(props: { currency: string; prize: Minor; fee: Minor; amount: Minor }) {
@@ -70,7 +70,7 @@ export function FundCard(props: { competition: Competition; funding: { amount: M
         </p>
       )}
       <form method="post" action={`/api/competitions/${competition.id}/fund`}>
-        <button type="submit">Fund {prize} with Whop</button>
+        <SubmitButtonIsland label={`Fund ${prize} with Whop`} pendingLabel="Preparing the checkout…" />
       </form>
     </section>
   );

@@ -10,6 +10,7 @@ import CreateForm from "../islands/create_form.tsx";
 import LocalTime from "../islands/local_time.tsx";
 import CopyButton from "../islands/copy_button.tsx";
 import EmbedBoard from "../islands/embed_board.tsx";
+import SubmitButton from "../islands/submit.tsx";
 
 /** A ticking countdown: `<CountdownIsland to={iso} />`. */
 export const CountdownIsland = island(Countdown, "countdown");
@@ -25,3 +26,5 @@ export const LocalTimeIsland = island(LocalTime, "local_time");
 export const CopyButtonIsland = island(CopyButton, "copy_button");
 /** The embeddable live board (`/embed/competitions/:id`): top places, live. */
 export const EmbedBoardIsland = island(EmbedBoard, "embed_board");
+/** A form's submit button that waits once sent: `<SubmitButtonIsland label="Join" pendingLabel="Joining…" />`. */
+export const SubmitButtonIsland = island(SubmitButton, "submit");

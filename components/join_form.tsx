@@ -6,6 +6,7 @@
  * currency) each get a one-click button: they join without Shopify's pages.
  */
 import type { Competition } from "../lib/competitions/competitions.ts";
+import { SubmitButtonIsland } from "./island_wrappers.ts";
 
 /** The refusal that sent the browser back here (`?joinError=`), announced to screen readers. */
 export function JoinError(props: { message: string }) {
@@ -27,7 +28,7 @@ function ConnectedStores(props: { competition: Competition; stores: ConnectedSto
         {props.stores.map((store) => (
           <form key={store.shop} method="post" action={`/api/competitions/${props.competition.id}/join`}>
             <input type="hidden" name="shop" value={store.shop} />
-            <button type="submit">Join with {store.name ?? store.shop}</button>
+            <SubmitButtonIsland label={`Join with ${store.name ?? store.shop}`} pendingLabel="Joining…" />
           </form>
         ))}
       </div>
@@ -72,7 +73,7 @@ export function JoinForm(
           />
           {joinError && <JoinError message={joinError} />}
         </div>
-        <button type="submit">Connect store and join</button>
+        <SubmitButtonIsland label="Connect store and join" pendingLabel="Connecting…" />
       </form>
     </>
   );

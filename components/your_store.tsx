@@ -5,7 +5,7 @@
  */
 import type { Participant, SyncProgress } from "../lib/competitions/participants.ts";
 import type { Competition } from "../lib/competitions/competitions.ts";
-import { LocalTimeIsland } from "./island_wrappers.ts";
+import { LocalTimeIsland, SubmitButtonIsland } from "./island_wrappers.ts";
 import { DivisionPlacement } from "./division_tabs.tsx";
 
 const SYNC_LABEL: Record<SyncProgress["state"], string> = {
@@ -52,7 +52,7 @@ export function YourStore(
       {disconnected && props.canReconnect && participant.shop && (
         <form method="post" action={`/api/competitions/${participant.competitionId}/join`}>
           <input type="hidden" name="shop" value={participant.shop} />
-          <button type="submit">Reconnect {participant.displayName}</button>
+          <SubmitButtonIsland label={`Reconnect ${participant.displayName}`} pendingLabel="Connecting…" />
         </form>
       )}
       <dl class="facts sync-progress">

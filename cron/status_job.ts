@@ -10,7 +10,7 @@ import { keys, loadByIndex } from "../lib/core/db.ts";
 import { type Competition, dueStep, updateCompetition } from "../lib/competitions/competitions.ts";
 import { hasDivisions } from "../lib/competitions/divisions.ts";
 import { listParticipants, type Participant } from "../lib/competitions/participants.ts";
-import { notify } from "../lib/competitions/notifications.ts";
+import { appText, type NotificationText, notify, quoted } from "../lib/competitions/notifications.ts";
 import { type LifecycleServices, moveMoney, settleCompetition } from "../lib/competitions/settlement.ts";
 import { log } from "../lib/core/log.ts";
 import { remindUndecidedFlags } from "../lib/competitions/flags.ts";
@@ -115,8 +115,8 @@ async function advance(services: LifecycleServices, competition: Competition, re
         userId: competition.creatorId,
         kind: "cancelled",
         competitionId: competition.id,
-        title: `${competition.title} was cancelled`,
-        body: "Its start passed before the prize was funded.",
+        title: appText`${quoted(competition.title)} was cancelled`,
+        body: appText`Its start passed before the prize was funded.`,
       },
       now,
       services.sendNotification,
@@ -145,8 +145,8 @@ async function advance(services: LifecycleServices, competition: Competition, re
         services,
         competition,
         "started",
-        `${competition.title} is live`,
-        "Every order now counts.",
+        appText`${quoted(competition.title)} is live`,
+        appText`Every order now counts.`,
         (participant) => Date.parse(participant.joinedAt) <= Date.parse(competition.startDate),
       );
     }
@@ -162,8 +162,8 @@ async function advance(services: LifecycleServices, competition: Competition, re
       services,
       competition,
       "starting_soon",
-      `${competition.title} starts within the hour`,
-      "Get your store ready.",
+      appText`${quoted(competition.title)} starts within the hour`,
+      appText`Get your store ready.`,
     );
   }
   if (competition.status === "ACTIVE" && end - now <= SOON_MS && now < end) {
@@ -171,8 +171,8 @@ async function advance(services: LifecycleServices, competition: Competition, re
       services,
       competition,
       "ending_soon",
-      `${competition.title} ends within the hour`,
-      "Last chance to climb the leaderboard.",
+      appText`${quoted(competition.title)} ends within the hour`,
+      appText`Last chance to climb the leaderboard.`,
     );
   }
 }
@@ -181,8 +181,8 @@ async function notifyParticipants(
   services: LifecycleServices,
   competition: Competition,
   kind: "started" | "starting_soon" | "ending_soon",
-  title: string,
-  body: string,
+  title: NotificationText,
+  body: NotificationText,
   concerns: (participant: Participant) => boolean = () => true,
 ) {
   for (const participant of await listParticipants(services.kv, competition.id)) {

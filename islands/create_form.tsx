@@ -18,7 +18,10 @@ import { isoToZonedInput, zonedInputToIso } from "../components/local_date_time.
 
 /** Props: where to post, the values and server errors to start from, and the rules' settings. */
 export interface CreateFormProps {
+  /** The form's id (the create form's token and button sit outside the island, `form`-attributed to it). */
+  id?: string;
   action: string;
+  submitLabel?: string;
   values: CompetitionFormValues;
   errors: FieldErrors;
   /** The shortest allowed competition (the server's `COMPETITION_MIN_DURATION_S`). */
@@ -28,7 +31,7 @@ export interface CreateFormProps {
   lockNote?: string;
 }
 
-/** `<CreateForm action="/competitions/new" values={…} errors={…} minDurationS={3600} />` (the page renders its submit button) */
+/** `<CreateForm action="/competitions/new" submitLabel="Create" values={…} errors={…} minDurationS={3600} />` */
 export default function CreateForm(props: CreateFormProps) {
   // Plain hooks, no signals: the form page then loads no signals runtime (it has no other island).
   const form = useRef({
@@ -104,7 +107,9 @@ export default function CreateForm(props: CreateFormProps) {
 
   return (
     <CompetitionForm
+      id={props.id}
       action={props.action}
+      submitLabel={props.submitLabel}
       values={form.values}
       errors={{ ...form.serverErrors, ...form.clientErrors }}
       locked={props.locked}

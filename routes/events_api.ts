@@ -9,6 +9,7 @@ import { getVisibleCompetition } from "../lib/competitions/competitions.ts";
 import { createLiveHub } from "../lib/live/hub.ts";
 import { requestedDivision } from "../lib/competitions/divisions.ts";
 import { QUERY_TEXT, validQuery } from "../lib/web/validate.ts";
+import { liveViewerOf } from "../lib/competitions/views.ts";
 
 /** Headers of every event stream: no caching, no proxy buffering. */
 const EVENT_STREAM_HEADERS = {
@@ -31,6 +32,7 @@ export function eventsApiRoutes(deps: AppDeps): Hono<AppEnv> {
     .get("/api/competitions/:id/events", validQuery(z.object({ division: QUERY_TEXT })), async (c) => {
       const competition = await getVisibleCompetition(deps.kv, c.req.param("id"), c.var.userId);
       const division = requestedDivision(competition, c.req.valid("query").division);
-      return c.body(hub.open(competition.id, division), 200, EVENT_STREAM_HEADERS);
+      const viewerId = await liveViewerOf(deps.kv, competition, c.var.userId);
+      return c.body(hub.open(competition.id, viewerId, division), 200, EVENT_STREAM_HEADERS);
     });
 }

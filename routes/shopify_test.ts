@@ -134,9 +134,10 @@ Deno.test("shopify join - refusals before Shopify: bad shop domains, not signed 
     },
   });
   const { competition: unfunded } = await draft.json();
+  // Another's draft does not exist for this merchant: the same 404 as an unknown id (issue 23), not "not funded".
   const notOpen = await postJoin(t, unfunded.id, "merchant_a", SHOP);
-  assert.equal(notOpen.status, 409);
-  assert.match((await notOpen.json()).error, /not open for joining: its prize is not funded yet/);
+  assert.equal(notOpen.status, 404);
+  assert.equal((await notOpen.json()).error, "There is no competition with that id.");
   assert.equal((await postJoin(t, "nope", "merchant_a", SHOP)).status, 404);
 
   t.shopify!.createShop({ shop: SHOP, currency: "USD" });

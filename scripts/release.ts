@@ -95,7 +95,9 @@ export async function buildRelease(options: { compile?: boolean } = {}): Promise
         `import { DATA } from "./data.ts";\n` +
         `import { installBundledFiles } from "../../lib/core/bundled_files.ts";\n` +
         `import { installEmbeddedAssets } from "../../lib/web/embedded_assets.ts";\n` +
-        `import { runKvCommand, serveProduct, settingsOrExit } from "../../server.ts";\n\n` +
+        `import { runKvCommand, serveProduct, settingsOrExit } from "../../server.ts";\n` +
+        `import { runDoctorCommand } from "../../doctor.ts";\n\n` +
+        `if (Deno.args[0] === "doctor") await runDoctorCommand();\n` +
         `if (Deno.args.length > 0) await runKvCommand(Deno.args);\n` +
         `const settings = settingsOrExit();\n` +
         `await installEmbeddedAssets(ASSETS);\n` +

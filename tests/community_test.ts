@@ -59,7 +59,7 @@ function routesOf(id: string): [string, RequestInit][] {
   ];
 }
 
-Deno.test("community - admins create, members see and join, everyone else gets 404 everywhere", async () => {
+Deno.test("community - admins create, members see and join, everyone else is answered as for an unknown id", async () => {
   await ensureIslandBundles();
   await using t = await createTestApp({}, { whop: true, shopify: true });
   t.whop!.experiences.add({
@@ -105,12 +105,19 @@ Deno.test("community - admins create, members see and join, everyone else gets 4
     "one Whop access check for the member across every request",
   );
 
-  // An outsider (signed in) and a stranger (not signed in): 404 on every route, in no list.
+  // An outsider (signed in): 404 on every route. A stranger (not signed in): what an unknown id gets (404, or 401
+  // where a route needs a signed-in caller whatever the id). Neither sees it, nor finds it in a list.
+  const unknownId = "0zzzzzzzzzzzzzzzzzz";
   for (const userId of [OUTSIDER, undefined]) {
-    for (const [path, init] of routesOf(competition.id)) {
+    for (
+      const [[path, init], [unknownPath]] of routesOf(competition.id).map((route, i) => [route, routesOf(unknownId)[i]])
+    ) {
       const headers = init.method === "POST" ? { "content-type": "application/json" } : undefined;
       const res = await t.request(path, { ...init, headers, userId });
-      assert.equal(res.status, 404, `${path} as ${userId ?? "a stranger"}`);
+      const unknown = await t.request(unknownPath, { ...init, headers, userId });
+      await unknown.body?.cancel();
+      assert.equal(res.status, userId ? 404 : unknown.status, `${path} as ${userId ?? "a stranger"}`);
+      assert.ok(res.status === 404 || res.status === 401, `${path} as ${userId ?? "a stranger"}: ${res.status}`);
       assert.doesNotMatch(await res.text(), /Club Cup/);
     }
     const list = await (await t.request("/api/competitions", { userId })).json();

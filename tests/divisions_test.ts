@@ -340,10 +340,10 @@ Deno.test("divisions - settlement tells each store about its own division, and t
     "owner_4",
   ]]);
   const { notifications: won } = await listNotifications(t.kv, "owner_3");
-  assert.match(won[0].body, /took 1st place in Rising/);
+  assert.match(won[0].body, /took 1st place in “Rising”/);
   const { notifications: second } = await listNotifications(t.kv, "owner_1");
   assert.match(second[0].title, /You placed 2nd/);
-  assert.match(second[0].body, /took 2nd place in Rising/);
+  assert.match(second[0].body, /took 2nd place in “Rising”/);
 
   t.clock.ms = services.now();
   const page = await (await t.request(`/competitions/${competition.id}`)).text();

@@ -11,6 +11,7 @@ import { activeCompetition } from "../testing/fixtures.ts";
 import { DURING_MS, orderOf, SseReader, START_MS } from "../testing/live.ts";
 import { recordOrder } from "../lib/competitions/revenue.ts";
 import { type Competition, getCompetition, updateCompetition } from "../lib/competitions/competitions.ts";
+import { listParticipants } from "../lib/competitions/participants.ts";
 import { shareCardData } from "../routes/share_card.ts";
 import { shareCardSvg } from "../lib/web/share_card.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
@@ -77,9 +78,9 @@ Deno.test("privacy - a stranger and a rival owner see ranks and shares, never an
     const board = JSON.parse(places.leaderboard);
     assert.deepEqual(
       board.entries.map((e: Record<string, unknown>) => [e.displayName, e.share, "orders" in e]),
-      [["Store 0", 1, false], ["Store 1", 0.71, false], ["Store 2", 0.04, own === 2]],
+      [["Store 0", 1, false], ["Store 1", 0.7, false], ["Store 2", 0, own === 2]],
     );
-    assert.equal(JSON.parse(places.publicApi).entries[1].share, 0.71);
+    assert.equal(JSON.parse(places.publicApi).entries[1].share, 0.7);
     assert.match(places.page, /<meter[^>]*class="share-bar"/, "the page draws bars relative to the leader");
     assert.match(places.embed, /<meter[^>]*class="share-bar"/, "so does the embed");
     assert.match(places.card, /Store 1/, "the card names the stores, with bars for figures");
@@ -94,7 +95,10 @@ Deno.test("privacy - a stranger and a rival owner see ranks and shares, never an
     assert.ok(creator.leaderboard.includes(`"${(cents / 100).toFixed(2)}"`), "the creator sees every figure");
     assert.ok(creator.page.includes((cents / 100).toLocaleString("en-US", { minimumFractionDigits: 2 })));
   }
-  assert.deepEqual(leaked(creator.events, [0, 1, 2]), [], "the shared live stream carries the strangers' view");
+  // The creator follows a stream of their own (the strangers' shared one carries no figure, above).
+  for (const i of [0, 1, 2]) {
+    assert.ok(leaked(creator.events, [i]).length > 0, `the creator's stream has store ${i}'s figure`);
+  }
 });
 
 Deno.test("privacy - the winner's figure is shown to the creator and the winner only", async () => {
@@ -124,5 +128,71 @@ Deno.test("privacy - the winner's figure is shown to the creator and the winner 
   for (const userId of ["owner_0", "creator"]) {
     const json = await (await t.request(`/api/competitions/${competition.id}`, { userId })).json();
     assert.equal(json.competition.winner.revenue, "12345.67");
+  }
+});
+
+Deno.test("privacy - orders time nothing for strangers and rival owners: a 0.01 order changes no surface they see", async () => {
+  await ensureIslandBundles();
+  await using t = await createTestApp();
+  const competition = await privateRace(t);
+  const [leader, , last] = (await listParticipants(t.kv, competition.id)).sort((a, b) => b.revenue - a.revenue);
+  const publicRead = async () => {
+    const res = await t.request(`/api/public/competitions/${competition.id}`);
+    return { etag: res.headers.get("etag"), body: await res.text() };
+  };
+  const before = {
+    stranger: await everything(t, competition.id),
+    rival: await everything(t, competition.id, "owner_1"),
+    public: await publicRead(),
+  };
+  for (const text of [before.stranger.leaderboard, before.stranger.events, before.public.body]) {
+    assert.doesNotMatch(text, /lastOrderAt|orderCounts/, "no per-store timing or counts while the race runs");
+  }
+  const rivals = JSON.parse(before.rival.leaderboard).entries.filter((e: { userId: string }) => e.userId !== "owner_1");
+  assert.ok(rivals.every((e: object) => !("lastOrderAt" in e) && !("orderCounts" in e)), "nor for a rival owner");
+  for (const entry of JSON.parse(before.stranger.leaderboard).entries) {
+    assert.ok(Number.isInteger(Math.round(entry.share * 100) / 5), `a band of 5 %: ${entry.share}`);
+  }
+  assert.equal(
+    JSON.parse(before.stranger.leaderboard).updatedAt,
+    (await getCompetition(t.kv, competition.id)).updatedAt,
+    "the strangers' board says when the competition changed, not when an order came",
+  );
+
+  // Followers of the shared stream and the leader's and the last store's owners.
+  const open = async (userId?: string) => {
+    const reader = new SseReader(await t.request(`/api/competitions/${competition.id}/events`, { userId }));
+    // The snapshot: the leaderboard, then the status.
+    assert.equal((await reader.nextEvent()).event, "leaderboard");
+    assert.equal((await reader.nextEvent()).event, "status");
+    return reader;
+  };
+  await using shared = await open();
+  await using own = await open(last.userId);
+
+  await recordOrder(t.kv, leader.id, orderOf("tiny-leader", 1), t.clock.ms);
+  await recordOrder(t.kv, last.id, orderOf("tiny-last", 1), t.clock.ms);
+
+  const change = await own.nextEvent();
+  assert.equal(change.event, "leaderboard");
+  const mine = JSON.parse(change.data!);
+  assert.equal(
+    mine.entries.find((e: { participantId: string }) => e.participantId === last.id).revenue,
+    ((CENTS[2] + 1) / 100).toFixed(2),
+    "the store's owner follows its own figure live",
+  );
+  await assert.rejects(shared.nextEvent(800), /no event within/, "the strangers' stream says nothing");
+  const after = {
+    stranger: await everything(t, competition.id),
+    rival: await everything(t, competition.id, "owner_1"),
+    public: await publicRead(),
+  };
+  assert.deepEqual(after.public, before.public, "the public API's body and ETag are unchanged");
+  // Each page carries its own CSP nonce; nothing else may differ.
+  const same = (text: string) => text.replaceAll(/nonce="[^"]*"/g, "");
+  for (const who of ["stranger", "rival"] as const) {
+    for (const place of Object.keys(before[who]) as (keyof typeof before.stranger)[]) {
+      assert.equal(same(after[who][place]), same(before[who][place]), `${who}: ${place} moved with an order`);
+    }
   }
 });

@@ -5,7 +5,7 @@
  * the island bundles, a live stream and `/metrics`; on SIGTERM, with a live
  * client open and a webhook still arriving, it applies the webhook, ends the
  * stream with a `retry:` hint and exits 0 well within 10 s. The same file
- * then backs up the data it left.
+ * then backs up the data it left and runs the operators' preflight on it.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -155,6 +155,17 @@ Deno.test("release - dist/cartbrawl.js runs alone from an empty directory and dr
       const lines = (await Deno.readTextFile(join(dir, "backup.ndjson"))).trim().split("\n");
       assert.equal(JSON.parse(lines[0]).format, "cartbrawl-kv-backup");
       assert.equal(JSON.parse(lines.at(-1)!).entries, lines.length - 2);
+
+      // And the operators' preflight, against simulators of its own (their records in memory).
+      const doctor = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "--unstable-kv", "--unstable-cron", "cartbrawl.js", "doctor"],
+        cwd: dir,
+        env: { SANDBOX: "1", PORT: String(freePort()), KV_PATH: kvPath, LOG_LEVEL: "warn" },
+      }).output();
+      const report = new TextDecoder().decode(doctor.stdout);
+      assert.equal(doctor.code, 0, report + new TextDecoder().decode(doctor.stderr));
+      assert.match(report, /^✓ KV: .* its layout is version \d+, this release's\.$/m);
+      assert.match(report, /^All \d+ checks passed/m);
     } finally {
       await app.kill();
     }

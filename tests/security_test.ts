@@ -388,6 +388,9 @@ Deno.test("security (low, sandbox) - sandbox mode listens on 127.0.0.1 unless LI
     WHOP_APP_ID: "app",
     WHOP_COMPANY_ID: "biz",
     WHOP_WEBHOOK_SECRET: "w",
+    WHOP_CLIENT_ID: "app",
+    WHOP_CLIENT_SECRET: "c",
+    APP_URL: "https://brawl.example.com",
   };
   assert.equal(loadConfig(production).listenAddress, "0.0.0.0");
   assert.throws(() => loadConfig({ LISTEN_ADDRESS: "evil host" }), /LISTEN_ADDRESS/);

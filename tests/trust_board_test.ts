@@ -2,8 +2,10 @@
  * What everyone sees of held and excluded orders: per-store counts of
  * counted, held and excluded orders on the leaderboard JSON, the public API
  * and the live frames, never which customers; under privacy mode strangers
- * see the held and excluded counts but not the count of orders that count
- * (under the orders metric, the store's figure). A store owner's own list
+ * see none of another store's counts while the race runs (a held pending
+ * payment would time its orders) and its held and excluded counts once the
+ * results are final, never the count of orders that count (under the
+ * orders metric, the store's figure). A store owner's own list
  * says why each of its orders is held or flagged and what was decided.
  */
 import assert from "node:assert/strict";
@@ -19,7 +21,7 @@ function order(id: string, amount: number, patch: Partial<OrderDelivery> = {}): 
   return orderAt(DURING_MS, id, amount, 0, patch);
 }
 
-Deno.test("trust board - counted, held and excluded counts per store; privacy hides the counted count from strangers; no customer anywhere", async () => {
+Deno.test("trust board - counted, held and excluded counts per store; privacy hides another's counts until the end; no customer anywhere", async () => {
   await using t = await createTestApp();
   t.clock.ms = DURING_MS;
   const { competition, participants: [a, b] } = await activeCompetition(t.kv, {
@@ -67,13 +69,20 @@ Deno.test("trust board - counted, held and excluded counts per store; privacy hi
   await updateCompetition(t.kv, competition.id, DURING_MS, "status", (c) => ({ ...c, privacy: "ranks" }));
   for (
     const [viewer, expected] of [
-      [undefined, { "Store 0": { held: 2, excluded: 1 }, "Store 1": { held: 0, excluded: 0 } }],
-      ["owner_1", { "Store 0": { held: 2, excluded: 1 }, "Store 1": { counted: 1, held: 0, excluded: 0 } }],
+      [undefined, { "Store 0": undefined, "Store 1": undefined }],
+      ["owner_1", { "Store 0": undefined, "Store 1": { counted: 1, held: 0, excluded: 0 } }],
       ["creator", counts(open)],
     ] as const
   ) {
     assert.deepEqual(counts(await read(`/api/competitions/${competition.id}/leaderboard`, viewer)), expected, viewer);
   }
+  assert.deepEqual(counts(await read(`/api/public/competitions/${competition.id}`)), {
+    "Store 0": undefined,
+    "Store 1": undefined,
+  });
+  // Once the results are final no order moves them: the held and excluded counts are everyone's again.
+  await updateCompetition(t.kv, competition.id, DURING_MS, "status", (c) => ({ ...c, status: "SETTLING" }));
+  await updateCompetition(t.kv, competition.id, DURING_MS, "status", (c) => ({ ...c, status: "COMPLETED" }));
   assert.deepEqual(counts(await read(`/api/public/competitions/${competition.id}`)), {
     "Store 0": { held: 2, excluded: 1 },
     "Store 1": { held: 0, excluded: 0 },

@@ -1,7 +1,8 @@
 /**
  * The pages as people see them, in Chromium at a desktop (1280×800) and a
  * phone (390×844) size: browse, a competition upcoming, live and completed,
- * one in divisions (its tabs, and its manage page), the creator's
+ * one in divisions (its tabs, and its manage page), a draft's manage page
+ * (its edit form with the division rows), the creator's
  * dashboard, the new-competition form (its division rows), the manage page, a
  * store owner's "Your stores" and the landing of a join from Whop's frame.
  * Each must fit the width (no sideways scrolling) and pass axe-core with no
@@ -116,12 +117,15 @@ async function world() {
     "ui-delivery",
     t.clock.ms,
   );
+  // Last, so the clock does not pass its start: its manage page shows the edit form.
+  const draft = await draftCompetition(t, CREATOR, "Spring League");
   return {
     t,
     origin,
     upcoming,
     live: live.competition,
     league: league.competition,
+    draft,
     liveStores: live.participants,
     completed: done.competition,
     async [Symbol.asyncDispose]() {
@@ -162,6 +166,7 @@ Deno.test("ui in Chromium - every page fits a desktop and a phone, passes axe, a
     { name: "manage", path: `/competitions/${w.live.id}/manage`, as: CREATOR },
     { name: "competition_divisions", path: `/competitions/${w.league.id}`, as: OWNER },
     { name: "manage_divisions", path: `/competitions/${w.league.id}/manage?division=1`, as: CREATOR },
+    { name: "manage_draft", path: `/competitions/${w.draft.id}/manage`, as: CREATOR },
     { name: "stores", path: "/stores", as: OWNER },
     { name: "shopify_connected", path: "/shopify/connected?joinError=currency" },
   ];

@@ -9,12 +9,13 @@
  *   the community named by that normalised input authorised, then the
  *   draft stored. The authorised value is the stored one: a community id
  *   with stray spaces is trimmed before it is checked, never after.
- * - edit, cancel, disqualify, reinstate: another's private competition is
- *   404 (as for every read), then the domain function decides (creator only,
- *   and the status rules, inside its atomic commit).
- * - join start: the per-user limit, then the store at once when it is the
- *   user's connected store, else a ticket for a window of its own (from
- *   Whop's frame), else Shopify's install redirect.
+ * - edit, cancel, disqualify, reinstate, join start: first a competition the
+ *   caller may not see (another's private one, a community's they are not
+ *   in) is 404, as for every read; then the domain function decides
+ *   (creator only, and the status rules, inside its atomic commit).
+ * - join start, after that: the per-user limit, then the store at once when
+ *   it is the user's connected store, else a ticket for a window of its own
+ *   (from Whop's frame), else Shopify's install redirect.
  * - fund: one surface only, already one function: `createFundingCheckout`
  *   (`lib/whop/funding.ts`).
  *
@@ -24,19 +25,19 @@
  */
 import type Whop from "@whop/sdk";
 import { ForbiddenError, ValidationError } from "../core/errors.ts";
-import { parseInput } from "../core/parse.ts";
 import { RATE_LIMITS, RateLimiter } from "../web/rate_limit.ts";
-import { assertCommunityAdmin } from "../whop/access.ts";
+import { oncePerForm } from "../web/form_once.ts";
+import { assertCommunityAdmin, assertMaySee } from "../whop/access.ts";
 import { isWhopCurrency } from "../whop/currencies.ts";
 import { cancelAndRefund, type Refund } from "../whop/refunds.ts";
 import { beginJoin, joinConnectedStore, type JoinDeps, type JoinRequest } from "../shopify/join.ts";
 import { issueJoinTicket } from "../shopify/join_tickets.ts";
 import type { BrowserRequest, OAuthStart } from "../shopify/oauth.ts";
-import { type Competition, getVisibleCompetition, saveDraft } from "./competitions.ts";
+import { type Competition, getCompetition, getVisibleCompetition, saveDraft } from "./competitions.ts";
 import { editCompetition } from "./editing.ts";
 import { setDisqualification } from "./disqualification.ts";
 import { type CompetitionInput, experienceIdOf } from "./input.ts";
-import { competitionInputSchema } from "./input_schema.ts";
+import { parseCompetitionInput } from "./written_input.ts";
 import type { NotificationSender } from "./notifications.ts";
 import type { Participant } from "./participants.ts";
 
@@ -101,7 +102,7 @@ export function competitionActions(deps: ActionDeps) {
   async function authorisedInput(userId: string, body: unknown): Promise<CompetitionInput> {
     let input: CompetitionInput;
     try {
-      input = parseInput(competitionInputSchema(rules()), body);
+      input = parseCompetitionInput(rules(), body);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       // Someone outside the community learns nothing of it, not even which of their fields are wrong.
@@ -113,28 +114,44 @@ export function competitionActions(deps: ActionDeps) {
     return input;
   }
 
+  /**
+   * The competition as `userId` may see it, or the 404 of an unknown id:
+   * another's private competition, or a community's they are not in. Every
+   * use-case on a competition runs it first, whatever surface calls it.
+   */
+  async function visible(competitionId: string, userId: string): Promise<Competition> {
+    const competition = await getVisibleCompetition(deps.kv, competitionId, userId);
+    await assertMaySee(deps, competition, userId);
+    return competition;
+  }
+
   return {
     /**
      * Creates a DRAFT of `userId` from `body` (the JSON input, or the form's
      * values converted to it). Throws `RateLimitedError` past the per-user
      * limit, `NotFoundError`/`ForbiddenError` when the community it names is
-     * not the caller's to create in, `ValidationError` naming each field.
+     * not the caller's to create in, `ValidationError` naming each field. A
+     * form's one-time `formToken` makes it create once however often the form
+     * is sent: a repeat gets the draft the first made (`lib/web/form_once.ts`).
      */
-    async create(userId: string, body: unknown): Promise<Competition> {
-      await limiter.consume(RATE_LIMITS.competitionCreation, userId);
-      const input = await authorisedInput(userId, body);
-      return saveDraft(deps.kv, userId, input, deps.now());
+    async create(userId: string, body: unknown, formToken?: unknown): Promise<Competition> {
+      const id = await oncePerForm(deps.kv, { userId, form: "create", token: formToken }, async () => {
+        await limiter.consume(RATE_LIMITS.competitionCreation, userId);
+        const input = await authorisedInput(userId, body);
+        return (await saveDraft(deps.kv, userId, input, deps.now())).id;
+      });
+      return getCompetition(deps.kv, id);
     },
 
     /** Edits the rules before the start (creator only; a funded one keeps its prize). */
     async edit(competitionId: string, userId: string, patch: Record<string, unknown>): Promise<Competition> {
-      await getVisibleCompetition(deps.kv, competitionId, userId);
+      await visible(competitionId, userId);
       return editCompetition(deps.kv, competitionId, userId, patch, rules());
     },
 
     /** Cancels before the start (creator only); a funded prize is refunded through Whop. */
     async cancel(competitionId: string, userId: string): Promise<{ competition: Competition; refund: Refund | null }> {
-      await getVisibleCompetition(deps.kv, competitionId, userId);
+      await visible(competitionId, userId);
       return cancelAndRefund(deps, competitionId, userId);
     },
 
@@ -160,6 +177,7 @@ export function competitionActions(deps: ActionDeps) {
       shopify: JoinDeps,
       request: JoinRequest & BrowserRequest & { inFrame: boolean },
     ): Promise<JoinOutcome> {
+      await visible(request.competitionId, request.userId);
       await limiter.consume(RATE_LIMITS.joinAttempts, request.userId);
       const participant = await joinConnectedStore(shopify, request);
       if (participant) return { kind: "joined", participant };
@@ -174,7 +192,7 @@ export function competitionActions(deps: ActionDeps) {
     action: "disqualified" | "reinstated",
     reason: unknown,
   ): Promise<Participant> {
-    await getVisibleCompetition(deps.kv, store.competitionId, userId);
+    await visible(store.competitionId, userId);
     return setDisqualification(deps.kv, {
       ...store,
       userId,

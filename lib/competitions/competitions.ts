@@ -12,9 +12,8 @@
 import { bumpChange, type ChangeKind, commit, keys, loadByIndex, newId } from "../core/db.ts";
 import { ConflictError, NotFoundError } from "../core/errors.ts";
 import type { CompetitionInput, InputRules } from "./input.ts";
-import { competitionInputSchema } from "./input_schema.ts";
+import { parseCompetitionInput } from "./written_input.ts";
 import { type Minor, toDecimalString } from "../core/money.ts";
-import { parseInput } from "../core/parse.ts";
 
 /** Where a competition is in its life. */
 export type CompetitionStatus = "DRAFT" | "UPCOMING" | "ACTIVE" | "SETTLING" | "COMPLETED" | "CANCELLED";
@@ -180,7 +179,7 @@ export async function createCompetition(
   body: unknown,
   rules: InputRules,
 ): Promise<Competition> {
-  return await saveDraft(kv, creatorId, parseInput(competitionInputSchema(rules), body), rules.now);
+  return await saveDraft(kv, creatorId, parseCompetitionInput(rules, body), rules.now);
 }
 
 /** Stores a checked input as a new DRAFT of `creatorId`, created at `now`. */
@@ -230,13 +229,14 @@ export function isPrivateToCreator(competition: Pick<Competition, "status" | "fu
 /**
  * Loads a competition as `userId` (undefined: signed out) may read it: a
  * private one (`isPrivateToCreator`) is `NotFoundError` for anyone but its
- * creator, exactly like an unknown id. Every read path uses this.
+ * creator, exactly like an unknown id, and so is a Whop community's to
+ * someone signed out (its members are asked of Whop by the visibility gate,
+ * `lib/web/middleware/visibility.ts`). Every read path uses this.
  */
 export async function getVisibleCompetition(kv: Deno.Kv, id: string, userId: string | undefined): Promise<Competition> {
   const competition = await getCompetition(kv, id);
-  if (isPrivateToCreator(competition) && competition.creatorId !== userId) {
-    throw new NotFoundError("There is no competition with that id.");
-  }
+  const hidden = isPrivateToCreator(competition) || (competition.experienceId !== undefined && userId === undefined);
+  if (hidden && competition.creatorId !== userId) throw new NotFoundError("There is no competition with that id.");
   return competition;
 }
 

@@ -9,9 +9,10 @@
  */
 import { bumpChange, commit, keys, newId } from "../core/db.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../core/errors.ts";
+import { textProblem } from "../core/text.ts";
 import type { Competition } from "./competitions.ts";
 import { leaderboardKey, leaderboardRow, type Participant } from "./participants.ts";
-import { type NotificationSender, notify } from "./notifications.ts";
+import { appText, type NotificationSender, notify, quoted } from "./notifications.ts";
 import type { FlagReason } from "./order_rules.ts";
 
 /** One logged action of the creator on the manage page: on a store, or on one of its orders (`flags.ts`). */
@@ -45,6 +46,15 @@ function checkReason(reason: unknown, required: boolean): string {
     throw new ValidationError([{
       path: "reason",
       message: `Keep the reason to ${MAX_REASON_LENGTH} characters or fewer.`,
+    }]);
+  }
+  const problem = textProblem(text, { multiline: true });
+  if (problem) {
+    throw new ValidationError([{
+      path: "reason",
+      message: problem === "control"
+        ? "The reason cannot hold control characters."
+        : "The reason cannot hold characters that reverse the text's direction.",
     }]);
   }
   return text;
@@ -137,11 +147,11 @@ export async function setDisqualification(kv: Deno.Kv, request: DisqualifyReques
         kind: action,
         competitionId,
         title: action === "disqualified"
-          ? `${participant.displayName} was disqualified from ${competition.title}`
-          : `${participant.displayName} is back in ${competition.title}`,
+          ? appText`${quoted(participant.displayName, 40)} was disqualified from ${quoted(competition.title, 40)}`
+          : appText`${quoted(participant.displayName, 40)} is back in ${quoted(competition.title, 40)}`,
         body: action === "disqualified"
-          ? `The creator gave this reason, shown on the competition page: ${reason}`
-          : "The creator reinstated your store; it is ranked again.",
+          ? appText`The competition's creator gave this reason, shown on the competition page: ${quoted(reason, 500)}`
+          : appText`The competition's creator reinstated your store; it is ranked again.`,
       },
       now,
       request.sendNotification,

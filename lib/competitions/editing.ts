@@ -9,10 +9,9 @@
  */
 import { ConflictError, ForbiddenError } from "../core/errors.ts";
 import { type Minor, toDecimalString } from "../core/money.ts";
-import { parseInput } from "../core/parse.ts";
 import { type Competition, competitionPrizeDecimal, updateCompetition } from "./competitions.ts";
 import type { InputRules } from "./input.ts";
-import { competitionInputSchema } from "./input_schema.ts";
+import { parseCompetitionInput } from "./written_input.ts";
 import { divisionsAsInput } from "./division_input.ts";
 
 /** Whether the rules can still change: before the start, and neither cancelled nor finished. */
@@ -117,7 +116,7 @@ export async function editCompetition(
     // With divisions the prize is their total: kept as it was only when the patch names neither.
     const divided = Array.isArray(merged.divisions) && merged.divisions.length > 0;
     const prize = "prize" in patch || !divided ? merged.prize : undefined;
-    const input = parseInput(competitionInputSchema(rules), {
+    const input = parseCompetitionInput(rules, {
       title: merged.title,
       description: merged.description,
       prize,

@@ -19,7 +19,8 @@ import { groupCommitterOf } from "../core/group_commit.ts";
 import { toDecimalString } from "../core/money.ts";
 import type { Competition } from "./competitions.ts";
 import { type AuditEntry, MAX_REASON_LENGTH } from "./disqualification.ts";
-import { type NotificationSender, notify } from "./notifications.ts";
+import { appText, fact, type NotificationSender, notify, quoted } from "./notifications.ts";
+import { textProblem } from "../core/text.ts";
 import { flagIdOf, type FlagPointer, StoreBook } from "./order_book.ts";
 import type { Decision, FlagReason } from "./order_rules.ts";
 import type { Participant } from "./participants.ts";
@@ -149,6 +150,12 @@ function readDecision(body: unknown): { decision: Decision; note?: string } {
     throw new ValidationError([{ path: "note", message: "The note must be text." }]);
   }
   const note = input.note?.trim();
+  if (note && textProblem(note, { multiline: true })) {
+    throw new ValidationError([{
+      path: "note",
+      message: "The note cannot hold control characters or characters that reverse the text.",
+    }]);
+  }
   if (note && note.length > MAX_REASON_LENGTH) {
     throw new ValidationError([{
       path: "note",
@@ -253,14 +260,14 @@ async function notifyDecision(
       userId: participant.userId,
       kind: counted ? "order_counted" : "order_excluded",
       competitionId: competition.id,
-      title: `${competition.title}: the creator ${counted ? "counted" : "excluded"} order #${
-        request.flagId.split(".")[1]
-      }`,
+      title: appText`${quoted(competition.title, 40)}: the competition's creator ${
+        fact(counted ? "counted" : "excluded")
+      } order #${fact(request.flagId.split(".")[1])}`,
       body: order.decision?.note
-        ? `The creator's note: ${order.decision.note}`
+        ? appText`The competition's creator's note: ${quoted(order.decision.note, MAX_REASON_LENGTH)}`
         : counted
-        ? "It now counts toward your total."
-        : "It no longer counts toward your total.",
+        ? appText`It now counts toward your total.`
+        : appText`It no longer counts toward your total.`,
     },
     request.now,
     request.sendNotification,
@@ -308,8 +315,12 @@ export async function remindUndecidedFlags(
       userId: competition.creatorId,
       kind: "orders_to_review",
       competitionId: competition.id,
-      title: `${competition.title}: ${open.length} order${open.length === 1 ? "" : "s"} to review before ${when} UTC`,
-      body: `When the results freeze at ${when} UTC, ${parts.join(", and ")}. Decide on the manage page.`,
+      title: appText`${quoted(competition.title, 40)}: ${fact(open.length)} order${
+        fact(open.length === 1 ? "" : "s")
+      } to review before ${fact(when)} UTC`,
+      body: appText`When the results freeze at ${fact(when)} UTC, ${
+        fact(parts.join(", and "))
+      }. Decide on the manage page.`,
     },
     now,
     send,

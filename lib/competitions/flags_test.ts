@@ -119,7 +119,7 @@ Deno.test("flags - the reminder comes once, from a day before the results freeze
   assert.equal(await remindUndecidedFlags(kv, threeDays, end + 48 * 3600_000, send), true);
   assert.equal(await remindUndecidedFlags(kv, threeDays, end + 49 * 3600_000, send), false, "once");
   assert.deepEqual(sent, [
-    `Holiday Cup: 1 order to review before ${
+    `“Holiday Cup”: 1 order to review before ${
       new Date(end + 3 * 86_400_000).toISOString().slice(0, 16).replace("T", " ")
     } UTC`,
   ]);

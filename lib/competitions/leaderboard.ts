@@ -11,6 +11,7 @@ import { hasGrowthBase, type LeaderboardRow, metricOfRow, standing } from "./par
 import { type Minor, toDecimalString } from "../core/money.ts";
 import { prizeSplitOf, splitPrize } from "./prize_split.ts";
 import { type Board, boardsOf } from "./divisions.ts";
+import { plainText } from "../core/text.ts";
 
 /** How many of a store's orders count, are held, and were excluded. */
 export interface OrderCounts {
@@ -165,7 +166,8 @@ export function toEntries(rows: RankedRow[], board: BoardPrizes): LeaderboardEnt
       rank: row.rank,
       participantId: row.id,
       userId: row.userId,
-      displayName: row.displayName,
+      // Names stored before joining cleaned them may still hold control or direction characters.
+      displayName: plainText(row.displayName),
       shop: row.shop,
       value: formatValue(row, currency),
       revenue: toDecimalString(row.revenue, currency),

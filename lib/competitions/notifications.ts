@@ -2,8 +2,58 @@
  * Notifications: each is written once to the user's in-app list (the dedupe
  * key and the notification in one atomic commit), and then, where a sender is
  * configured, delivered through Whop.
+ *
+ * Their words are the app's; what users wrote (a competition's title, a
+ * store's name, a creator's reason) is quoted as theirs and never reads as
+ * the app speaking: a title of "Your account is locked, visit …" arrives as
+ * “Your account is locked, visit …” is live. The types hold this: a
+ * notification's title and body are {@link NotificationText}, made only by
+ * {@link appText}, which takes quoted user text ({@link quoted}) and the
+ * app's own facts (amounts, places, dates: {@link fact}) and nothing else.
  */
 import { commit, keys, newId } from "../core/db.ts";
+import { plainText } from "../core/text.ts";
+
+declare const QUOTED: unique symbol;
+declare const FACT: unique symbol;
+declare const APP_TEXT: unique symbol;
+
+/** Text a user wrote, quoted for a notification: “…”. */
+export type Quoted = string & { readonly [QUOTED]: true };
+/** A value the app computed (an amount, a place, a date), not text anyone typed. */
+export type Fact = string & { readonly [FACT]: true };
+/** A notification's title or body: the app's words, with what users wrote quoted. */
+export type NotificationText = string & { readonly [APP_TEXT]: true };
+
+/** The longest user text a notification quotes, in characters (Whop's titles hold 120). */
+export const MAX_QUOTED = 60;
+
+/**
+ * `text` (written by a user) as a quotation: on one line, without control or
+ * direction-changing characters, its own curly quotes made straight so it
+ * cannot close ours, cut to `max` characters with an ellipsis.
+ * @example quoted("Holiday Cup") // "“Holiday Cup”"
+ */
+export function quoted(text: string, max = MAX_QUOTED): Quoted {
+  const clean = plainText(text).replace(/\s+/g, " ").replace(/[“”„‟]/g, '"').replace(/[‘’‚‛]/g, "'").trim();
+  const chars = [...clean];
+  const cut = chars.length > max ? `${chars.slice(0, max - 1).join("").trimEnd()}…` : clean;
+  return `“${cut}”` as Quoted;
+}
+
+/** A value the app computed, for {@link appText}. */
+export function fact(value: string | number): Fact {
+  return String(value) as Fact;
+}
+
+/**
+ * A notification's title or body, written as a template: the app's words,
+ * and in its gaps only quoted user text and the app's facts.
+ * @example appText`${quoted(competition.title)} is live`
+ */
+export function appText(words: TemplateStringsArray, ...parts: (Quoted | Fact)[]): NotificationText {
+  return words.reduce((text, word, i) => text + word + (i < parts.length ? parts[i] : ""), "") as NotificationText;
+}
 
 /** What a notification is about. */
 export type NotificationKind =
@@ -44,8 +94,8 @@ export interface NotificationRequest {
   dedupeKey: string;
   userId: string;
   kind: NotificationKind;
-  title: string;
-  body: string;
+  title: NotificationText;
+  body: NotificationText;
   competitionId?: string;
 }
 
@@ -55,7 +105,7 @@ export interface NotificationRequest {
  * Concurrent calls with the same key record and send it exactly once.
  *
  * @example
- * await notify(kv, { dedupeKey: `won:${id}:${userId}`, userId, kind: "won", title: "You won!", body }, now, sender);
+ * await notify(kv, { dedupeKey: `won:${id}:${userId}`, userId, kind: "won", title: appText`You won!`, body }, now, sender);
  */
 export async function notify(
   kv: Deno.Kv,

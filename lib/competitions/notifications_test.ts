@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { listNotifications, markNotificationsRead, type Notification, notify } from "./notifications.ts";
+import { appText, listNotifications, markNotificationsRead, type Notification, notify } from "./notifications.ts";
 
 const request = {
   dedupeKey: "won:c1:u1",
   userId: "u1",
   kind: "won" as const,
-  title: "You won",
-  body: "Your store took first place.",
+  title: appText`You won`,
+  body: appText`Your store took first place.`,
   competitionId: "c1",
 };
 
@@ -25,8 +25,8 @@ Deno.test("notifications - concurrent sends of one notification deliver it once"
 
 Deno.test("notifications - the list is newest first with an unread count", async () => {
   using kv = await Deno.openKv(":memory:");
-  await notify(kv, { ...request, dedupeKey: "a", title: "first" }, 1000);
-  await notify(kv, { ...request, dedupeKey: "b", title: "second" }, 2000);
+  await notify(kv, { ...request, dedupeKey: "a", title: appText`first` }, 1000);
+  await notify(kv, { ...request, dedupeKey: "b", title: appText`second` }, 2000);
   await notify(kv, { ...request, dedupeKey: "c", userId: "u2" }, 3000);
   const list = await listNotifications(kv, "u1");
   assert.deepEqual(list.notifications.map((n) => n.title), ["second", "first"]);

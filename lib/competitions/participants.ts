@@ -11,6 +11,7 @@ import type { Competition } from "./competitions.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { assertCanJoin, CannotJoinError } from "./join_rules.ts";
 import type { Minor } from "../core/money.ts";
+import { plainText } from "../core/text.ts";
 import type { Metric } from "./input.ts";
 
 /** Progress of a participant's order sync with Shopify. */
@@ -231,6 +232,7 @@ export async function createParticipant(
       id: newId(now),
       competitionId,
       ...joining,
+      displayName: plainText(joining.displayName).trim() || joining.shop, // as its owner typed it on Shopify
       revenue: 0,
       orders: 0,
       reachedAt: at,
@@ -271,7 +273,11 @@ export async function getParticipant(kv: Deno.Kv, id: string): Promise<Participa
  * Applies `change` to a participant atomically (optimistic check and retry),
  * keeping its leaderboard row and bumping its competition's change key.
  * `change` returns the new record, or `null` to leave it as it is; `guard`,
- * when given, must hold in the same commit.
+ * when given, must hold in the same commit. Once its competition's results
+ * are frozen, the store's standing does not move (a growth baseline read
+ * late keeps its old ranking): checked in the commit, on the competition
+ * record it commits against, so settlement decides the places on the board
+ * as frozen.
  */
 export async function updateParticipant(
   kv: Deno.Kv,
@@ -284,12 +290,14 @@ export async function updateParticipant(
   for (;;) {
     const entry = await kv.get<Participant>(keys.participant(id));
     if (!entry.value) throw new NotFoundError("There is no participant with that id.");
-    const next = change(entry.value);
-    if (!next) return entry.value;
+    const race = await kv.get<Competition>(keys.competition(entry.value.competitionId));
+    const changed = change(entry.value);
+    if (!changed) return entry.value;
+    const next = race.value?.resultsFrozenAt ? { ...changed, ranking: entry.value.ranking } : changed;
     const guarded = await readGuard(kv, guard);
     const result = await commit(() =>
       bumpChange(
-        kv.atomic().check(entry, ...guarded)
+        kv.atomic().check(entry, race, ...guarded)
           .set(keys.participant(id), next)
           .delete(leaderboardKey(entry.value!))
           .set(leaderboardKey(next), leaderboardRow(next)),

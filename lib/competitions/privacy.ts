@@ -1,17 +1,25 @@
 /**
  * Privacy mode (`privacy: "ranks"`): who may see a store's exact figure. Under
- * it, everyone else sees each store's rank and its share of the leader (0–1,
- * for the bars), never its revenue, metric value or order count; each store
- * owner sees its own figure and the creator sees all. The one rule is written
- * here and every view (JSON, pages, live stream, embed, public API, share
- * card) goes through it. Entries are redacted by a list of fields that may be
- * shown, so a figure added to the entry later stays hidden until listed.
+ * it, everyone else sees each store's rank and its share of the leader in
+ * coarse bands (0, 0.05, …, 0.95 and 1 for the leader: the bars), never its
+ * revenue, metric value or order count; each store owner sees its own figure
+ * and the creator sees all. The one rule is written here and every view
+ * (JSON, pages, live stream, embed, public API, share card) goes through it.
+ * Entries are redacted by a list of fields that may be shown, so a figure
+ * added to the entry later stays hidden until listed.
  *
- * The counts of held and excluded orders stay public under privacy mode:
- * they are what lets every store trust the board (how much was held back or
- * taken out, and where), and neither gives a store's figure — the count of
- * orders that count does, under the orders metric, so it is hidden like the
- * order count.
+ * Two more things would give away another store's figures, and are not shown:
+ * - its timing. A store's `lastOrderAt`, the board's change time, and its
+ *   counts of held and excluded orders (a pending payment is held) move with
+ *   each of its orders, so watching them would count its orders and time
+ *   them. Those who may not see every figure get none of them while the
+ *   race runs (the held and excluded counts come back once the results are
+ *   final, when no order can move them), and the board's `updatedAt` is the
+ *   competition's own (its rules or status), so their view changes only when
+ *   a rank or a band does.
+ * - its share to the hundredth. A store owner knows its own exact figure and
+ *   share, so an exact share of every store would give the leader's figure
+ *   and then everyone's to about 1 %; a band of 5 % leaves them a range.
  */
 import { NotFoundError } from "../core/errors.ts";
 import type { Competition, Winner } from "./competitions.ts";
@@ -39,10 +47,12 @@ const PUBLIC_FIELDS = [
   "displayName",
   "shop",
   "currency",
-  "lastOrderAt",
   "connected",
   "prize",
 ] as const;
+
+/** The width of a share band (privacy mode): 5 % of the leader. */
+export const SHARE_BAND = 0.05;
 
 /**
  * What `viewerId` (undefined: a stranger) may see of `competition`'s figures.
@@ -65,10 +75,17 @@ function rankedFigure(entry: LeaderboardEntry): number {
   return Number.isFinite(figure) ? figure : 0;
 }
 
-/** `figure / leader` in hundredths, within 0–1 (0 when the leader has nothing). */
+/**
+ * `figure / leader` as the lower edge of its {@link SHARE_BAND} (0.70 for
+ * anything from 70 % to under 75 %), 1 for the leader and those level with it,
+ * 0 when the leader has nothing.
+ * @example shareOf(712, 1000) // 0.7
+ */
 export function shareOf(figure: number, leader: number): number {
   if (!(leader > 0) || !(figure > 0)) return 0;
-  return Math.min(1, Math.round((figure / leader) * 100) / 100);
+  if (figure >= leader) return 1;
+  const bands = Math.round(1 / SHARE_BAND);
+  return Math.floor((figure / leader) * bands) / bands;
 }
 
 /**
@@ -80,7 +97,7 @@ export function shareOf(figure: number, leader: number): number {
  * boardFor(competition, toEntries(rows, "USD"), c.var.userId)
  */
 export function boardFor(
-  competition: Pick<Competition, "privacy" | "creatorId">,
+  competition: Pick<Competition, "privacy" | "creatorId" | "status">,
   entries: LeaderboardEntry[],
   viewerId: string | undefined,
 ): BoardEntry[] {
@@ -92,7 +109,7 @@ export function boardFor(
     if (access === "all" || (viewerId !== undefined && entry.userId === viewerId)) return { ...entry, share };
     const shown: Record<string, unknown> = { share };
     for (const field of PUBLIC_FIELDS) if (field in entry) shown[field] = entry[field as keyof LeaderboardEntry];
-    if (entry.orderCounts) {
+    if (entry.orderCounts && competition.status === "COMPLETED") {
       shown.orderCounts = { held: entry.orderCounts.held, excluded: entry.orderCounts.excluded };
     }
     return shown as BoardEntry;

@@ -15,7 +15,7 @@ import { type Competition, getCompetition, updateCompetition, type Winner } from
 import { decidePlaces } from "./leaderboard.ts";
 import { ordinal } from "./input.ts";
 import { listParticipants, type Participant } from "./participants.ts";
-import { type NotificationSender, notify } from "./notifications.ts";
+import { appText, fact, type NotificationSender, notify, quoted } from "./notifications.ts";
 import { acquireLease } from "../core/leases.ts";
 import { enqueueIn, type QueueWorker } from "../core/queue.ts";
 import { log } from "../core/log.ts";
@@ -237,9 +237,10 @@ async function notifySettling(services: LifecycleServices, competition: Competit
         userId: participant.userId,
         kind: "settling",
         competitionId: competition.id,
-        title: `${competition.title} has ended: results are provisional`,
-        body:
-          `Until ${final} UTC, refunds and cancellations of orders placed during the race still count; then the results are final and the prizes are paid.`,
+        title: appText`${quoted(competition.title)} has ended: results are provisional`,
+        body: appText`Until ${
+          fact(final)
+        } UTC, refunds and cancellations of orders placed during the race still count; then the results are final and the prizes are paid.`,
       },
       services.now(),
       services.sendNotification,
@@ -250,16 +251,17 @@ async function notifySettling(services: LifecycleServices, competition: Competit
 async function notifyResults(services: LifecycleServices, competition: Competition): Promise<void> {
   const now = services.now();
   const prize = formatMoney(competition.prize, competition.currency);
+  const title = quoted(competition.title);
   const places = paidPlaces(competition);
   for (const participant of await listParticipants(services.kv, competition.id)) {
     const placed = places.find((place) => place.participantId === participant.id);
     const won = placed !== undefined;
-    const amount = formatMoney(placed?.amount ?? competition.prize, competition.currency);
-    const rank = ordinal(placed?.place ?? 1);
-    // With divisions a store races its own division: its winner, and its place "in" it.
+    const amount = fact(formatMoney(placed?.amount ?? competition.prize, competition.currency));
+    const rank = fact(ordinal(placed?.place ?? 1));
+    // With divisions a store races its own division: its winner, and its place "in" it (the name quoted).
     const division = participant.division ? competition.divisions?.[participant.division - 1] : undefined;
     const winner = division ? places.find((place) => place.division === participant.division) : competition.winner;
-    const where = division ? ` in ${division.name}` : "";
+    const where = fact(division ? ` in ${quoted(division.name)}` : "");
     await notify(
       services.kv,
       {
@@ -268,13 +270,17 @@ async function notifyResults(services: LifecycleServices, competition: Competiti
         kind: won ? "won" : "lost",
         competitionId: competition.id,
         title: won
-          ? (placed.place ?? 1) === 1 ? `You won ${competition.title}!` : `You placed ${rank} in ${competition.title}!`
-          : `${competition.title} has ended`,
+          ? (placed.place ?? 1) === 1 ? appText`You won ${title}!` : appText`You placed ${rank} in ${title}!`
+          : appText`${title} has ended`,
         body: won
-          ? `${participant.displayName} took ${rank} place${where}; your ${amount} prize is on its way through Whop.`
+          ? appText`${
+            quoted(participant.displayName)
+          } took ${rank} place${where}; your ${amount} prize is on its way through Whop.`
           : winner
-          ? `${winner.displayName} won${where}. Thanks for competing with ${participant.displayName}.`
-          : `Nobody${where} recorded a sale, so there is no winner this time.`,
+          ? appText`${quoted(winner.displayName)} won${where}. Thanks for competing with ${
+            quoted(participant.displayName)
+          }.`
+          : appText`Nobody${where} recorded a sale, so there is no winner this time.`,
       },
       now,
       services.sendNotification,
@@ -288,10 +294,10 @@ async function notifyResults(services: LifecycleServices, competition: Competiti
         userId: competition.creatorId,
         kind: "refunded",
         competitionId: competition.id,
-        title: `${competition.title} ended with no winner`,
+        title: appText`${title} ended with no winner`,
         body: competition.fundsTxId
-          ? `No store recorded a sale, so your ${prize} prize is refunded through Whop.`
-          : "No store recorded a sale.",
+          ? appText`No store recorded a sale, so your ${fact(prize)} prize is refunded through Whop.`
+          : appText`No store recorded a sale.`,
       },
       now,
       services.sendNotification,
@@ -304,9 +310,9 @@ async function notifyResults(services: LifecycleServices, competition: Competiti
         userId: competition.creatorId,
         kind: "refunded",
         competitionId: competition.id,
-        title: `${competition.title}: unearned places`,
-        body: `Fewer stores recorded a sale than there are paid places, so ${
-          formatMoney(competition.unearned!, competition.currency)
+        title: appText`${title}: unearned places`,
+        body: appText`Fewer stores recorded a sale than there are paid places, so ${
+          fact(formatMoney(competition.unearned!, competition.currency))
         } goes back to you through Whop.`,
       },
       now,

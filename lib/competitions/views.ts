@@ -22,7 +22,7 @@ import { readDisqualified, readLeaderboard, readUnplaced, toEntries } from "./le
 import { boardOf, divisionRange, hasDivisions, placesOfBoard } from "./divisions.ts";
 import { prizeSplitOf } from "./prize_split.ts";
 import { listParticipationsOfUser } from "./participants.ts";
-import { boardFor, canSeePlaceFigures, isListedPublicly } from "./privacy.ts";
+import { boardFor, canSeePlaceFigures, figureAccess, isListedPublicly } from "./privacy.ts";
 
 /**
  * A decided place with money as decimal strings. Under privacy mode its
@@ -161,7 +161,10 @@ export async function leaderboardView(
       reason: row.disqualified?.reason ?? "",
       at: row.disqualified?.at ?? "",
     })),
-    updatedAt: new Date(change.value?.at ?? Date.parse(competition.updatedAt)).toISOString(),
+    // Under privacy mode the board's change time would time every order: only those who see every figure get it.
+    updatedAt: figureAccess(competition, viewerId) === "all" && change.value
+      ? new Date(change.value.at).toISOString()
+      : competition.updatedAt,
   };
 }
 
@@ -182,6 +185,23 @@ function divisionView(competition: Pick<Competition, "currency" | "divisions">, 
 
 /** The JSON shape of {@link leaderboardView}. */
 export type LeaderboardView = Awaited<ReturnType<typeof leaderboardView>>;
+
+/**
+ * Whose live stream `viewerId` follows: their own under privacy mode when
+ * they see figures strangers do not (the creator, or a store owner in the
+ * competition), else the strangers' stream everyone shares (undefined).
+ * The shared stream changes only when a rank or a band does, so it would
+ * not carry their own figure as it moves.
+ */
+export async function liveViewerOf(
+  kv: Deno.Kv,
+  competition: Pick<Competition, "id" | "privacy" | "creatorId">,
+  viewerId: string | undefined,
+): Promise<string | undefined> {
+  if (competition.privacy !== "ranks" || viewerId === undefined) return undefined;
+  if (viewerId === competition.creatorId) return viewerId;
+  return (await kv.get(keys.participantByUser(viewerId, competition.id))).value === null ? undefined : viewerId;
+}
 
 /**
  * The caller's profile (`GET /api/user`): who they are, the competitions

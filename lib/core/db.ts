@@ -33,6 +33,7 @@
  * | ["rate_limits", rule, subject]                               | { count, resetAt }      | expireIn, one window                     |
  * | ["shopify_join_states", state]                               | ShopifyOAuthState       | expireIn 10 min, single use (join and    |
  * |                                                              |                         | install)                                 |
+ * | ["form_submissions", userId, form, token]                    | FormSubmission          | expireIn 1 day: a form posted once       |
  * | ["webhook_deliveries", source, deliveryId]                   | true                    | expireIn, drops repeats                  |
  * | ["shops", shop]                                              | ShopConnection          | tokens AES-GCM encrypted                 |
  * | ["shops_by_owner", userId, shop]                             | true                    | same atomic op as the connection         |
@@ -113,6 +114,7 @@ export const keys = {
   rateLimit: (rule: string, subject: string) => ["rate_limits", rule, subject] as const,
   oauthState: (state: string) => ["oauth_states", state] as const,
   shopifyJoinState: (state: string) => ["shopify_join_states", state] as const,
+  formSubmission: (userId: string, form: string, token: string) => ["form_submissions", userId, form, token] as const,
   webhookDelivery: (source: "shopify" | "whop", deliveryId: string) =>
     ["webhook_deliveries", source, deliveryId] as const,
   shop: (shop: string) => ["shops", shop] as const,

@@ -195,6 +195,24 @@ async function migrate(
   return { result: "migrated", from, version };
 }
 
+/** Where a KV's layout stands, read without changing anything (`deno task doctor`). */
+export type LayoutStanding =
+  | { state: "current"; version: number }
+  | { state: "empty" } // a new deployment: the first start stamps it
+  | { state: "behind"; version: number; target: number } // the next start migrates it
+  | { state: "ahead"; version: number; target: number }; // written by a newer release: start refuses it
+
+/**
+ * Reads the layout version against this release's, changing nothing.
+ * @example await readLayoutStanding(kv) // { state: "current", version: 2 }
+ */
+export async function readLayoutStanding(kv: Deno.Kv, target = LAYOUT_VERSION): Promise<LayoutStanding> {
+  const version = (await kv.get<number>(LAYOUT_VERSION_KEY)).value;
+  if (version === null) return await isEmpty(kv) ? { state: "empty" } : { state: "behind", version: 0, target };
+  if (version === target) return { state: "current", version };
+  return version < target ? { state: "behind", version, target } : { state: "ahead", version, target };
+}
+
 /** Whether KV holds no entry at all (a new deployment). */
 async function isEmpty(kv: Deno.Kv): Promise<boolean> {
   for await (const _ of kv.list({ prefix: [] }, { limit: 1 })) return false;

@@ -1,11 +1,10 @@
 /**
- * One competition's live channel in this process (one division's, for a
- * competition with divisions: each division's board is its own channel, so a
- * viewer gets the frames of the board it shows, and only when that board
- * changed): a single KV watch on its change key plus a cheap poll of the same
- * key (to see writes from other processes sharing a local KV file),
- * coalesced rebuilds of the live state, and the sweep that drops clients that
- * stopped reading (heartbeats come from the hub's one timer).
+ * One competition's live channel in this process (one per board the hub
+ * serves: a division's, with divisions; a viewer's own, under privacy mode):
+ * a single KV watch on its change key plus a cheap poll of the same key (to
+ * see writes from other processes sharing a local KV file), coalesced
+ * rebuilds of the live state, and the sweep that drops clients that stopped
+ * reading (heartbeats come from the hub's one timer).
  */
 import { keys } from "../core/db.ts";
 import { log } from "../core/log.ts";
@@ -56,8 +55,6 @@ export class LiveChannel {
     readonly competitionId: string,
     private readonly settings: LiveChannelSettings,
     private readonly events: LiveChannelEvents,
-    /** The division whose board the channel carries; absent for a competition without divisions. */
-    readonly division?: number,
   ) {
     const key = keys.changes(competitionId);
     this.#watch = settings.kv.watch([key]).getReader();
@@ -176,7 +173,7 @@ export class LiveChannel {
   #refresh(): Promise<LiveState> {
     this.#building ??= (async () => {
       try {
-        const next = await readLiveState(this.settings.kv, this.competitionId, this.settings.render, this.division);
+        const next = await readLiveState(this.settings.kv, this.competitionId, this.settings.render);
         const previous = this.#latest;
         this.#latest = next;
         this.#seen ??= next.id;

@@ -12,6 +12,7 @@ import { retryBytes } from "./sse.ts";
 import type { RenderLeaderboard } from "./state.ts";
 import { log } from "../core/log.ts";
 import { leaderboardView } from "../competitions/views.ts";
+import type { Competition } from "../competitions/competitions.ts";
 
 export { SlowClientError } from "./client.ts";
 export type { LiveLeaderboard, RenderLeaderboard } from "./state.ts";
@@ -53,7 +54,7 @@ export interface LiveStats {
  * The live hub of one process.
  *
  * @example
- * const hub = new LiveHub({ kv, render: (competition, division) => leaderboardView(kv, competition, 100, undefined, division) });
+ * const hub = new LiveHub({ kv, render: (competition, viewerId, division) => leaderboardView(kv, competition, 100, viewerId, division) });
  * return new Response(hub.open(competition.id), { headers: { "content-type": "text/event-stream" } });
  */
 export class LiveHub implements AsyncDisposable {
@@ -82,13 +83,16 @@ export class LiveHub implements AsyncDisposable {
   }
 
   /**
-   * Opens an event stream on a competition known to exist (on division
-   * `division`'s board, one it has): it starts with the `retry:` hint and a
-   * fresh snapshot, then carries every coalesced change. Cancelling the
-   * stream (the client going away) unsubscribes at once.
+   * Opens an event stream on a competition known to exist: it starts with the
+   * `retry:` hint and a fresh snapshot, then carries every coalesced change.
+   * Cancelling the stream (the client going away) unsubscribes at once.
+   * Everyone shares the strangers' stream; `viewerId` opens that viewer's own
+   * (under privacy mode, a creator's or a store owner's: a channel per
+   * viewer, whose frames carry what they may see, at every change of it).
+   * With divisions, `division` is the board it carries (one the competition has).
    */
-  open(competitionId: string, division?: number): ReadableStream<Uint8Array> {
-    const channel = this.#channelOf(competitionId, division);
+  open(competitionId: string, viewerId?: string, division?: number): ReadableStream<Uint8Array> {
+    const channel = this.#channelOf(competitionId, viewerId, division);
     const client: LiveClient = new LiveClient({
       maxBufferedBytes: this.#maxBufferedBytes,
       preamble: this.#retry,
@@ -105,7 +109,7 @@ export class LiveHub implements AsyncDisposable {
    * head) and the `retry:` hint, then the same frames as `open`.
    */
   openSocket(competitionId: string, conn: Deno.Conn, head: Uint8Array, division?: number): void {
-    const channel = this.#channelOf(competitionId, division);
+    const channel = this.#channelOf(competitionId, undefined, division);
     const preamble = new Uint8Array(head.byteLength + this.#retry.byteLength);
     preamble.set(head);
     preamble.set(this.#retry, head.byteLength);
@@ -133,19 +137,23 @@ export class LiveHub implements AsyncDisposable {
     return this.close();
   }
 
-  #channelOf(competitionId: string, division?: number): LiveChannel {
-    const name = division === undefined ? competitionId : `${competitionId}/${division}`;
-    const existing = this.#channels.get(name);
+  #channelOf(competitionId: string, viewerId?: string, division?: number): LiveChannel {
+    const key = [competitionId, viewerId ?? "", division ?? ""].join(" ").trimEnd();
+    const existing = this.#channels.get(key);
     if (existing?.running) return existing;
-    const channel = new LiveChannel(competitionId, this.#settings, {
+    const settings = viewerId === undefined && division === undefined ? this.#settings : {
+      ...this.#settings,
+      render: (competition: Competition) => this.#settings.render(competition, viewerId, division),
+    };
+    const channel = new LiveChannel(competitionId, settings, {
       onDrop: () => this.#drops++,
       onIdle: (stopped) => {
-        if (this.#channels.get(name) === channel) this.#channels.delete(name);
+        if (this.#channels.get(key) === channel) this.#channels.delete(key);
         if (this.#channels.size === 0) this.#heartbeatTimer = clearTimer(this.#heartbeatTimer);
         this.#track(stopped);
       },
-    }, division);
-    this.#channels.set(name, channel);
+    });
+    this.#channels.set(key, channel);
     this.#heartbeatTimer ??= setInterval(() => {
       for (const each of this.#channels.values()) each.heartbeat();
     }, this.#heartbeatMs);
@@ -169,7 +177,7 @@ export class LiveHub implements AsyncDisposable {
 export function createLiveHub(kv: Deno.Kv): LiveHub {
   return new LiveHub({
     kv,
-    render: (competition, division) => leaderboardView(kv, competition, 100, undefined, division),
+    render: (competition, viewerId, division) => leaderboardView(kv, competition, 100, viewerId, division),
   });
 }
 

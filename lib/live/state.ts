@@ -12,8 +12,15 @@ export interface LiveLeaderboard {
   competition: { status: string; participantCount: number; winner?: unknown };
 }
 
-/** Builds the leaderboard JSON of a competition (of division `division`'s board, with divisions). */
-export type RenderLeaderboard = (competition: Competition, division?: number) => Promise<LiveLeaderboard>;
+/**
+ * Builds the leaderboard JSON of a competition as `viewerId` may see it
+ * (undefined: a stranger), of division `division`'s board with divisions.
+ */
+export type RenderLeaderboard = (
+  competition: Competition,
+  viewerId?: string,
+  division?: number,
+) => Promise<LiveLeaderboard>;
 
 /** A competition's live state at the change whose versionstamp is `id`. */
 export interface LiveState {
@@ -29,15 +36,13 @@ export interface LiveState {
 export const NO_CHANGE = "0";
 
 /**
- * Reads a competition's live state (of one division's board, with
- * divisions): the change key and the competition in one consistent read,
- * then the leaderboard, serialized once.
+ * Reads a competition's live state: the change key and the competition in one
+ * consistent read, then the leaderboard, serialized once.
  */
 export async function readLiveState(
   kv: Deno.Kv,
   competitionId: string,
   render: RenderLeaderboard,
-  division?: number,
 ): Promise<LiveState> {
   const [change, entry] = await kv.getMany<[unknown, Competition]>([
     keys.changes(competitionId),
@@ -45,7 +50,7 @@ export async function readLiveState(
   ]);
   if (!entry.value) throw new NotFoundError("There is no competition with that id.");
   const id = change.versionstamp ?? NO_CHANGE;
-  const leaderboard = await render(entry.value, division);
+  const leaderboard = await render(entry.value);
   const leaderboardJson = JSON.stringify(leaderboard);
   const { status, participantCount, winner } = leaderboard.competition;
   const frames = new Map<LiveEventName, LiveFrame>([

@@ -23,7 +23,8 @@ export interface LiveStreamServerOptions {
   kv: Deno.Kv;
   hub: LiveHub;
   port: number;
-  hostname?: string;
+  /** The address to listen on: the app's own (`LISTEN_ADDRESS`), never a default that opens it wider. */
+  hostname: string;
   /** A connection that has not sent its whole request head by then is closed, ms (default 10 000). */
   requestTimeoutMs?: number;
 }
@@ -51,10 +52,10 @@ const STREAM_HEAD = encoder.encode(
  * Listens on `port` and serves event streams from `hub`.
  *
  * @example
- * const server = serveLiveStreams({ kv, hub, port: 8001 });
+ * const server = serveLiveStreams({ kv, hub, hostname: config.listenAddress, port: 8001 });
  */
 export function serveLiveStreams(options: LiveStreamServerOptions): LiveStreamServer {
-  const listener = Deno.listen({ hostname: options.hostname ?? "0.0.0.0", port: options.port });
+  const listener = Deno.listen({ hostname: options.hostname, port: options.port });
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
   const accepting = (async () => {
     for (;;) {

@@ -323,3 +323,26 @@ export class ConnectionStore {
     return tokens.accessToken;
   }
 }
+
+/**
+ * Whether `key` opens the stored tokens (`deno task doctor`): tries the
+ * access tokens of up to `limit` connected shops; `unreadable` names the
+ * first it cannot decrypt (stored under another `ENCRYPTION_KEY`).
+ */
+export async function probeStoredTokens(
+  kv: Deno.Kv,
+  key: () => Promise<CryptoKey>,
+  limit = 5,
+): Promise<{ opened: number; unreadable?: string }> {
+  let opened = 0;
+  for await (const entry of kv.list<ShopConnection>({ prefix: ["shops"] }, { limit })) {
+    const { shop, accessToken } = entry.value;
+    try {
+      await decryptSecret(await key(), accessToken, role(shop, "access"));
+    } catch {
+      return { opened, unreadable: shop };
+    }
+    opened++;
+  }
+  return { opened };
+}

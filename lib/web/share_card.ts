@@ -7,6 +7,7 @@
  * SVG: one render per leaderboard version, however often the link is fetched.
  */
 import { readBundledFile } from "../core/bundled_files.ts";
+import { plainText } from "../core/text.ts";
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
 
 /** The card's width, pixels (Open Graph and Twitter large images are 1200×630). */
@@ -45,9 +46,13 @@ const MAX_CACHED = 64;
 const cache = new Map<string, Uint8Array<ArrayBuffer>>();
 let fonts: Promise<Uint8Array[]> | undefined;
 
-/** `text` safe inside SVG text and attributes. */
+/**
+ * `text` safe inside SVG text and attributes: characters XML does not allow
+ * (a control character in a title stored before input refused them) and
+ * direction controls removed, markup characters escaped.
+ */
 function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+  return plainText(text).replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
 /** `text` cut to `max` characters with an ellipsis. */

@@ -30,7 +30,7 @@ import { type Competition, getVisibleCompetition, updateCompetition } from "../c
 import { prizeSplitOf } from "../competitions/prize_split.ts";
 import { ConflictError, ForbiddenError, UpstreamError } from "../core/errors.ts";
 import { formatMoney, type Minor, MoneyError } from "../core/money.ts";
-import { notify } from "../competitions/notifications.ts";
+import { appText, fact, notify, quoted } from "../competitions/notifications.ts";
 import { log } from "../core/log.ts";
 import { describeWhopError, fromWhopAmount, toWhopAmount, whopCurrency } from "./client.ts";
 import type { WhopDeps } from "./deps.ts";
@@ -295,9 +295,10 @@ export async function applyPaymentSucceeded(
         userId: competition.creatorId,
         kind: "funded",
         competitionId,
-        title: `${competition.title} is funded`,
-        body: `Your ${formatMoney(competition.prize, competition.currency)} prize is held in escrow on Whop. ` +
-          `The competition opens to stores now and starts as scheduled.`,
+        title: appText`${quoted(competition.title)} is funded`,
+        body: appText`Your ${
+          fact(formatMoney(competition.prize, competition.currency))
+        } prize is held in escrow on Whop. The competition opens to stores now and starts as scheduled.`,
       },
       now,
       deps.sendNotification,

@@ -37,7 +37,7 @@ import { commit, keys } from "../core/db.ts";
 import type { Competition, Winner } from "../competitions/competitions.ts";
 import { formatMoney, type Minor } from "../core/money.ts";
 import { ordinal } from "../competitions/input.ts";
-import { notify } from "../competitions/notifications.ts";
+import { appText, fact, notify, quoted } from "../competitions/notifications.ts";
 import { enqueue, enqueueIn } from "../core/queue.ts";
 import { log } from "../core/log.ts";
 import type Whop from "@whop/sdk";
@@ -319,11 +319,12 @@ export function processPayout(
 
 /** Tells the creator (and the store owner paid) once that a place's prize was paid. */
 async function notifyPayoutSent(deps: WhopDeps, payout: Payout): Promise<void> {
-  const prize = formatMoney(payout.amount, payout.currency);
+  const prize = fact(formatMoney(payout.amount, payout.currency));
+  const title = quoted(payout.competitionTitle);
   const now = deps.now();
   const place = payout.place ?? 1;
   const suffix = payout.division !== undefined ? `:d${payout.division}:${place}` : place === 1 ? "" : `:${place}`;
-  const where = payout.divisionName ? ` in ${payout.divisionName}` : "";
+  const where = fact(payout.divisionName ? ` in ${quoted(payout.divisionName)}` : "");
   if (place === "creator") {
     await notify(
       deps.kv,
@@ -332,8 +333,8 @@ async function notifyPayoutSent(deps: WhopDeps, payout: Payout): Promise<void> {
         userId: payout.creatorId,
         kind: "payout_sent",
         competitionId: payout.competitionId,
-        title: `${payout.competitionTitle}: unearned prize returned`,
-        body: `${prize} for the places nobody earned was sent back to your Whop balance.`,
+        title: appText`${title}: unearned prize returned`,
+        body: appText`${prize} for the places nobody earned was sent back to your Whop balance.`,
       },
       now,
       deps.sendNotification,
@@ -347,10 +348,10 @@ async function notifyPayoutSent(deps: WhopDeps, payout: Payout): Promise<void> {
       userId: payout.creatorId,
       kind: "payout_sent",
       competitionId: payout.competitionId,
-      title: `${payout.competitionTitle}: prize paid`,
-      body: place === 1 && !where
-        ? `The ${prize} prize was paid to the winner through Whop.`
-        : `The ${ordinal(place)} place prize${where} of ${prize} was paid through Whop.`,
+      title: appText`${title}: prize paid`,
+      body: place === 1 && !payout.divisionName
+        ? appText`The ${prize} prize was paid to the winner through Whop.`
+        : appText`The ${fact(ordinal(place))} place prize${where} of ${prize} was paid through Whop.`,
     },
     now,
     deps.sendNotification,
@@ -362,8 +363,8 @@ async function notifyPayoutSent(deps: WhopDeps, payout: Payout): Promise<void> {
       userId: payout.destinationUserId,
       kind: "payout_sent",
       competitionId: payout.competitionId,
-      title: `${payout.competitionTitle}: your prize is paid`,
-      body: `${prize} was sent to your Whop balance.`,
+      title: appText`${title}: your prize is paid`,
+      body: appText`${prize} was sent to your Whop balance.`,
     },
     now,
     deps.sendNotification,

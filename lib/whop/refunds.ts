@@ -27,7 +27,7 @@ import { commit, keys } from "../core/db.ts";
 import { type Competition } from "../competitions/competitions.ts";
 import { cancelCompetition } from "../competitions/editing.ts";
 import { formatMoney, type Minor, MoneyError } from "../core/money.ts";
-import { notify } from "../competitions/notifications.ts";
+import { appText, fact, notify, quoted } from "../competitions/notifications.ts";
 import { enqueue, enqueueIn, type QueueMessage } from "../core/queue.ts";
 import { log } from "../core/log.ts";
 import { fromWhopAmount, PermanentWhopError } from "./client.ts";
@@ -282,14 +282,14 @@ export function processRefund(deps: WhopDeps, target: RefundTarget): Promise<Onc
 }
 
 async function notifyRefunded(deps: WhopDeps, refund: Refund): Promise<void> {
-  const amount = refund.amount !== null && refund.currency
-    ? formatMoney(refund.amount, refund.currency)
-    : "Your payment";
+  const body = refund.amount !== null && refund.currency
+    ? appText`${fact(formatMoney(refund.amount, refund.currency))} was refunded through Whop`
+    : appText`Your payment was refunded through Whop`;
   const why = refund.reason === "cancelled"
-    ? "the competition was cancelled"
+    ? appText`the competition was cancelled`
     : refund.reason === "no_winner"
-    ? "the competition ended with no winner"
-    : "it could not fund the prize";
+    ? appText`the competition ended with no winner`
+    : appText`it could not fund the prize`;
   await notify(
     deps.kv,
     {
@@ -299,8 +299,8 @@ async function notifyRefunded(deps: WhopDeps, refund: Refund): Promise<void> {
       userId: refund.notifyUserId,
       kind: "refunded",
       competitionId: refund.competitionId,
-      title: `${refund.competitionTitle}: refunded`,
-      body: `${amount} was refunded through Whop because ${why}.`,
+      title: appText`${quoted(refund.competitionTitle)}: refunded`,
+      body: appText`${fact(body)} because ${fact(why)}.`,
     },
     deps.now(),
     deps.sendNotification,

@@ -85,7 +85,11 @@ export function experienceRoutes(deps: AppDeps): Hono<AppEnv> {
         // The path's community, as sent: the use-case normalises it, then authorises what it would store.
         const posted = postedCompetitionForm({ ...c.req.valid("form"), experienceId: c.req.param("experienceId") });
         try {
-          const competition = await actions.create(requireUserId(c), competitionFormInput(posted));
+          const competition = await actions.create(
+            requireUserId(c),
+            competitionFormInput(posted),
+            posted.values.formToken,
+          );
           return c.redirect(`/competitions/${competition.id}/manage`, 303);
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;

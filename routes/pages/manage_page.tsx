@@ -27,7 +27,7 @@ import {
   formErrorsOf,
 } from "../../components/competition_form_values.ts";
 import { CreateFormIsland } from "../../components/island_wrappers.ts";
-import { COMPETITION_FORM_ID } from "../../components/competition_form.tsx";
+import { CompetitionForm } from "../../components/competition_form.tsx";
 import {
   competitionFormInput,
   competitionFormWithDivisionsSchema,
@@ -74,6 +74,15 @@ async function renderManage(
   const { form, actionError } = shown;
   const view = await managePageView(deps, competition, shown.division);
   const prize = formatMoney(competition.prize, competition.currency);
+  // Its division rows and its button are outside the form, tied to it by its id (`division_fields.tsx`).
+  const editForm = {
+    id: "edit-competition",
+    action: `/competitions/${competition.id}/manage/edit`,
+    values: form?.values ?? competitionFormValues(view.rules),
+    errors: form?.errors ?? {},
+    locked: view.locked,
+    lockNote: view.lockNote,
+  };
   return renderAppPage(c, deps, {
     title: `Manage ${competition.title}`,
     status: form || actionError ? 400 : 200,
@@ -98,20 +107,18 @@ async function renderManage(
         {view.editable && (
           <section class="card form-card" aria-labelledby="edit-heading">
             <h2 id="edit-heading">Edit the rules</h2>
-            <CreateFormIsland
-              action={`/competitions/${competition.id}/manage/edit`}
-              values={form?.values ?? competitionFormValues(view.rules)}
-              errors={form?.errors ?? {}}
-              minDurationS={deps.config.competitionMinDurationS}
-              locked={view.locked}
-              lockNote={view.lockNote}
-            />
+            {competition.status === "DRAFT"
+              ? <CreateFormIsland {...editForm} minDurationS={deps.config.competitionMinDurationS} />
+              // Funded, only the title and description can change: the form needs no checks in the browser (the
+              // server's answer shows any message next to its field), so the page ships no form island.
+              : <CompetitionForm {...editForm} />}
             <DivisionFields
+              form={editForm.id}
               rows={form?.divisions.rows ?? divisionRowsFromView(view.rules)}
               errors={form?.divisions.errors ?? {}}
               locked={view.locked.includes("divisions")}
             />
-            <button type="submit" form={COMPETITION_FORM_ID}>Save changes</button>
+            <button type="submit" form={editForm.id}>Save changes</button>
           </section>
         )}
         <SandboxTools sandbox={deps.config.sandbox} competition={competition} now={view.now} />

@@ -59,7 +59,11 @@ export function newCompetitionRoutes(deps: AppDeps): Hono<AppEnv> {
     .post("/competitions/new", signedIn, validForm(competitionFormWithDivisionsSchema()), async (c) => {
       const posted = postedCompetitionForm(c.req.valid("form"));
       try {
-        const competition = await actions.create(requireUserId(c), competitionFormInput(posted));
+        const competition = await actions.create(
+          requireUserId(c),
+          competitionFormInput(posted),
+          posted.values.formToken,
+        );
         return c.redirect(`/competitions/${competition.id}/manage`, 303);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;

@@ -3,7 +3,7 @@ import { createTestApp } from "../../testing/test_app.ts";
 import { ensureIslandBundles } from "../../lib/web/island_build.ts";
 import { getCompetition, updateCompetition } from "../../lib/competitions/competitions.ts";
 import { updateParticipant } from "../../lib/competitions/participants.ts";
-import { notify } from "../../lib/competitions/notifications.ts";
+import { appText, notify } from "../../lib/competitions/notifications.ts";
 import { saveUser } from "../../lib/core/users.ts";
 import { keys } from "../../lib/core/db.ts";
 import { recordOrder } from "../../lib/competitions/revenue.ts";
@@ -379,7 +379,7 @@ Deno.test("pages - the header lists notifications and marks them read through th
   await using t = await createTestApp();
   await notify(
     t.kv,
-    { dedupeKey: "a", userId: CREATOR, kind: "funded", title: "Prize funded", body: "Ready." },
+    { dedupeKey: "a", userId: CREATOR, kind: "funded", title: appText`Prize funded`, body: appText`Ready.` },
     t.clock.ms,
   );
   let html = await (await t.request("/dashboard?tab=payouts", { userId: CREATOR })).text();

@@ -10,6 +10,7 @@ import type { Context } from "hono";
 import * as z from "zod/mini";
 import {
   checkoutConfigurationJson,
+  companyJson,
   ledgerAccountJson,
   paymentJson,
   refundJson,
@@ -23,6 +24,7 @@ import type { TransferAttempt } from "./records.ts";
 import type { WebhookSender } from "./webhook_sender.ts";
 import type { WhopState } from "./whop_state.ts";
 import { checkWhopRequest, CONTRACT_SOURCE, type ContractLog } from "./contracts/contract.ts";
+import { missingPermissions, permissionRefusal } from "./permissions.ts";
 
 /** Who is calling: the app with its API key, or a user with an OAuth access token. */
 type Caller = { kind: "app" } | { kind: "user"; userId: string };
@@ -38,6 +40,8 @@ export interface ApiDependencies {
   /** Where each request checked against Whop's published schemas is counted. */
   contract: ContractLog;
   apiKey: string;
+  /** The permissions the API key holds (`permissions.ts`); a call needing another is refused with 403. */
+  apiKeyPermissions: ReadonlySet<string>;
   /** Where the hosted checkout pages are served (the `purchase_url` origin). */
   checkoutOrigin: () => string;
 }
@@ -147,13 +151,17 @@ export function apiRoutes(deps: ApiDependencies): Hono<Env> {
         401,
       );
     }
+    if (c.get("caller").kind === "app") {
+      const missing = missingPermissions(c.req.method, apiPath(c.req.path), deps.apiKeyPermissions);
+      if (missing.length > 0) throw permissionRefusal(missing);
+    }
     await next();
   });
 
   // Whop's published request contract, before anything else looks at the request.
   api.use("*", async (c, next) => {
     const body = c.req.method === "GET" ? undefined : await c.req.json().catch(() => undefined);
-    const check = checkWhopRequest(c.req.method, c.req.path.replace(/^.*?\/api\/v1/, ""), body);
+    const check = checkWhopRequest(c.req.method, apiPath(c.req.path), body, c.req.query());
     if (check) {
       deps.contract.record(check);
       if (check.errors.length > 0) {
@@ -204,7 +212,11 @@ export function apiRoutes(deps: ApiDependencies): Hono<Env> {
 
   api.get("/users/:id/access/:resource_id", (c) =>
     injected(c, "users.checkAccess") ??
-      c.json(state.experiences.check(c.req.param("id"), c.req.param("resource_id"))));
+      c.json(state.checkAccess(c.req.param("id"), c.req.param("resource_id"))));
+
+  api.get("/companies/:id", (c) =>
+    injected(c, "companies.retrieve") ??
+      c.json(companyJson(state, state.requireCompany(c.req.param("id")))));
 
   api.get("/users/:id", (c) =>
     injected(c, "users.retrieve") ??
@@ -244,9 +256,16 @@ export function apiRoutes(deps: ApiDependencies): Hono<Env> {
     return c.json(checkoutConfigurationJson(record));
   });
 
-  api.get("/checkout_configurations", (c) =>
-    injected(c, "checkoutConfigurations.list") ??
-      c.json(page(state.checkoutConfigurations.map(checkoutConfigurationJson))));
+  api.get("/checkout_configurations", (c) => {
+    const accountId = c.req.query("account_id");
+    if (accountId !== undefined) state.requireCompany(accountId);
+    return injected(c, "checkoutConfigurations.list") ??
+      c.json(page(
+        state.checkoutConfigurations
+          .filter((record) => accountId === undefined || record.accountId === accountId)
+          .map(checkoutConfigurationJson),
+      ));
+  });
 
   api.get("/checkout_configurations/:id", (c) =>
     injected(c, "checkoutConfigurations.retrieve") ??
@@ -389,6 +408,11 @@ export function apiRoutes(deps: ApiDependencies): Hono<Env> {
   });
 
   return api;
+}
+
+/** A request path under `/api/v1`, e.g. `/transfers`. */
+function apiPath(path: string): string {
+  return path.replace(/^.*?\/api\/v1/, "");
 }
 
 /**

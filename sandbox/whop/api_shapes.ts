@@ -6,7 +6,7 @@ import type Whop from "@whop/sdk";
 import type { DemoUser } from "./demo_users.ts";
 import { toMajor } from "./money.ts";
 import type { CheckoutConfigurationRecord, PaymentRecord, RefundRecord, TransferRecord } from "./records.ts";
-import type { WhopState } from "./whop_state.ts";
+import type { SandboxCompany, WhopState } from "./whop_state.ts";
 
 type Currency = Whop.Payment["currency"];
 
@@ -41,6 +41,29 @@ export function checkoutConfigurationJson(
     purchase_url: record.purchaseUrl,
     redirect_url: record.redirectUrl,
     three_ds_level: null,
+  };
+}
+
+/** `companies.retrieve` body: the company and who owns it. */
+export function companyJson(state: WhopState, company: SandboxCompany): Whop.Company {
+  return {
+    id: company.id,
+    affiliate_instructions: null,
+    created_at: "2026-01-01T00:00:00.000Z",
+    description: null,
+    featured_affiliate_product: null,
+    logo: null,
+    member_count: state.users.size,
+    metadata: null,
+    owner_user: { ...state.companyOwner },
+    published_reviews_count: 0,
+    route: company.route,
+    send_customer_emails: false,
+    social_links: [],
+    target_audience: null,
+    title: company.title,
+    updated_at: "2026-01-01T00:00:00.000Z",
+    verified: false,
   };
 }
 

@@ -1,4 +1,4 @@
-import { AuthenticationError } from "@whop/sdk";
+import { AuthenticationError, PermissionDeniedError } from "@whop/sdk";
 import assert from "node:assert/strict";
 import { sdkFor, startTestSandbox, TEST_SETTINGS } from "../../testing/whop_sandbox.ts";
 
@@ -125,6 +125,39 @@ Deno.test("whop sandbox - an endpoint the sandbox does not simulate answers 404 
     );
     assert.equal(error?.status, 404);
     assert.equal(error?.error?.error?.type, "not_found");
+  } finally {
+    await sandbox.close();
+  }
+});
+
+Deno.test("whop sandbox - an API key without a permission an endpoint needs is refused with 403, naming it", async () => {
+  const sandbox = await startTestSandbox();
+  try {
+    const whop = sdkFor(sandbox);
+    const company = await whop.companies.retrieve(TEST_SETTINGS.companyId);
+    assert.equal(company.id, TEST_SETTINGS.companyId);
+    const owner = company.owner_user.id;
+    assert.deepEqual(await whop.users.checkAccess(TEST_SETTINGS.companyId, { id: owner }), {
+      access_level: "admin",
+      has_access: true,
+    });
+    assert.equal(
+      (await whop.users.checkAccess(TEST_SETTINGS.companyId, { id: sandbox.users[0].id })).has_access,
+      false,
+    );
+    assert.deepEqual((await whop.transfers.list({ origin_id: TEST_SETTINGS.companyId, first: 1 })).data, []);
+
+    sandbox.apiKeyPermissions.delete("payout:transfer:read");
+    const refused = await whop.transfers.list({ origin_id: TEST_SETTINGS.companyId, first: 1 }).then(
+      () => null,
+      (e) => e,
+    );
+    assert.ok(refused instanceof PermissionDeniedError);
+    assert.equal(refused.status, 403);
+    assert.match(refused.message, /payout:transfer:read/);
+    // Only what needs the missing permission is refused.
+    assert.equal((await whop.companies.retrieve(TEST_SETTINGS.companyId)).id, TEST_SETTINGS.companyId);
+    assert.equal(sandbox.contract.invalid.length, 0);
   } finally {
     await sandbox.close();
   }

@@ -30,12 +30,20 @@ import type {
   TransferRecord,
 } from "./records.ts";
 import { type SendWebhookOptions, type WebhookDelivery, WebhookSender } from "./webhook_sender.ts";
-import { type SandboxCompany, WhopState } from "./whop_state.ts";
+import { type CompanyOwner, type SandboxCompany, WhopState } from "./whop_state.ts";
+import { ALL_PERMISSIONS } from "./permissions.ts";
 import type { Experiences } from "./experiences.ts";
 import { experienceRoutes, startAppProxy } from "./app_proxy.ts";
 
 /** Whop's published card pricing (docs.whop.com/fees): 2.7 % + 0.30; the app's `WHOP_FEE_*` defaults match. */
 export const DEFAULT_WHOP_FEES: WhopFees = { percent: "2.7", fixed: "0.30" };
+
+/** The company's owner unless told otherwise: not a demo user, so nobody signs in as them. */
+export const DEFAULT_COMPANY_OWNER: CompanyOwner = {
+  id: "user_SandboxOwner",
+  name: "Sandbox Owner",
+  username: "sandbox-owner",
+};
 
 /** How long the sandbox holds a payment's funds as pending (Whop: 1–7 days; here short enough for a demo). */
 export const DEFAULT_HOLD_MS = 30_000;
@@ -76,6 +84,13 @@ export interface WhopSandboxOptions {
   holdMs?: number;
   /** Users on the company's team: the only ones `company_id` notifications reach (default none). */
   teamUserIds?: readonly string[];
+  /** Who owns the company (`companies.retrieve`), default {@link DEFAULT_COMPANY_OWNER}. */
+  companyOwner?: CompanyOwner;
+  /**
+   * The permissions `apiKey` holds (`permissions.ts`), default every one the
+   * simulated endpoints require; a call needing another is refused with 403.
+   */
+  apiKeyPermissions?: readonly string[];
   /** Clock for record timestamps, holds, code and token expiry; default `Date.now`. */
   now?: () => number;
   /**
@@ -139,6 +154,8 @@ export interface WhopSandbox {
   readonly appProxyOrigin: string;
   /** Requests checked against Whop's published schemas (`@whop/mcp` 0.0.6), and those refused. */
   readonly contract: ContractLog;
+  /** The permissions the API key holds; delete one to see the app refused as Whop would refuse it (403). */
+  readonly apiKeyPermissions: Set<string>;
   /** A user token (`x-whop-user-token`) for `userId`, signed with the served JWKS. */
   signUserToken(
     userId: string,
@@ -192,6 +209,7 @@ export async function startWhopSandbox(
       title: options.companyTitle ?? "CartBrawl Sandbox",
       route: "cartbrawl-sandbox",
     },
+    companyOwner: options.companyOwner ?? DEFAULT_COMPANY_OWNER,
     users: optionUsers,
     now,
     fees: options.fees ?? DEFAULT_WHOP_FEES,
@@ -220,6 +238,7 @@ export async function startWhopSandbox(
   });
   const faults = new WhopFaults();
   const contract = new ContractLog();
+  const apiKeyPermissions = new Set(options.apiKeyPermissions ?? ALL_PERMISSIONS);
   const signer = await createUserTokenSigner(options.appId, saved?.signingKey);
   let persist: StateFileWriter | undefined;
   if (options.statePath !== undefined) {
@@ -270,6 +289,7 @@ export async function startWhopSandbox(
       webhooks,
       contract,
       apiKey: options.apiKey,
+      apiKeyPermissions,
       checkoutOrigin: () => checkoutOrigin,
     }),
   );
@@ -330,6 +350,7 @@ export async function startWhopSandbox(
     experiences: state.experiences,
     appProxyOrigin: appProxy.origin,
     contract,
+    apiKeyPermissions,
     signUserToken: (userId, tokenOptions) => signer.sign(userId, tokenOptions),
     setWebhookUrl(url) {
       webhooks.url = url;

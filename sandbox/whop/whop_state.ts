@@ -11,7 +11,7 @@
  */
 import type { DemoUser } from "./demo_users.ts";
 import { WhopApiError } from "./errors.ts";
-import { Experiences } from "./experiences.ts";
+import { type AccessCheck, Experiences } from "./experiences.ts";
 import { newId } from "./ids.ts";
 import { InsufficientFundsError, Ledger, type LedgerSnapshot } from "./ledger.ts";
 import { feeMinor, toMajor, toMinor, type WhopFees } from "./money.ts";
@@ -33,6 +33,13 @@ export interface SandboxCompany {
   title: string;
   /** URL slug. */
   route: string;
+}
+
+/** The user who owns the company (`companies.retrieve`'s `owner_user`); an admin of it in access checks. */
+export interface CompanyOwner {
+  id: string;
+  name: string;
+  username: string;
 }
 
 /** Whop's documented limit on transfer `notes`. */
@@ -85,6 +92,8 @@ export class WhopState {
   readonly experiences = new Experiences();
   /** The company. */
   readonly company: SandboxCompany;
+  /** Who owns the company. */
+  readonly companyOwner: CompanyOwner;
   /** The fee deducted from each payment. */
   fees: WhopFees;
   /** How long a payment's net amount stays pending before it can be transferred. */
@@ -97,6 +106,7 @@ export class WhopState {
   constructor(
     options: {
       company: SandboxCompany;
+      companyOwner: CompanyOwner;
       users: readonly DemoUser[];
       now: () => number;
       fees: WhopFees;
@@ -105,6 +115,7 @@ export class WhopState {
     },
   ) {
     this.company = options.company;
+    this.companyOwner = options.companyOwner;
     this.#now = options.now;
     this.ledger = new Ledger(options.now);
     this.fees = options.fees;
@@ -387,6 +398,23 @@ export class WhopState {
     const found = this.transfers.find((t) => t.id === id);
     if (!found) throw notFound("Transfer", id);
     return found;
+  }
+
+  /** The company, when `id` names it (Whop also accepts its route), or a 404. */
+  requireCompany(id: string): SandboxCompany {
+    if (id !== this.company.id && id !== this.company.route) throw notFound("Company", id);
+    return this.company;
+  }
+
+  /**
+   * `users.checkAccess(resourceId, { id: userId })`: for the company, its
+   * owner and team are admins and anyone else has no access; for an
+   * experience, its members' levels (`experiences.ts`).
+   */
+  checkAccess(userId: string, resourceId: string): AccessCheck {
+    if (resourceId !== this.company.id) return this.experiences.check(userId, resourceId);
+    const admin = userId === this.companyOwner.id || this.teamUserIds.has(userId);
+    return admin ? { access_level: "admin", has_access: true } : { access_level: "no_access", has_access: false };
   }
 
   /** Whether `ownerId` is the company or a known user. */

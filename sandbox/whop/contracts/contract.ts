@@ -57,6 +57,13 @@ export const SDK_RENAMES: readonly SdkRename[] = [
     to: "account_id",
     why: "@whop/sdk 0.0.42 CheckoutConfigurationCreateParams.Plan has account_id (MCP 0.0.6: company_id, required)",
   },
+  {
+    endpoint: "GET /checkout_configurations",
+    at: [],
+    from: "company_id",
+    to: "account_id",
+    why: "@whop/sdk 0.0.42 CheckoutConfigurationListParams has account_id (MCP 0.0.6: company_id, required)",
+  },
 ];
 
 /** A constraint the published schema states only in a description. */
@@ -197,16 +204,39 @@ export interface ContractCheck {
 }
 
 /**
- * Checks a request under `/api/v1` against its endpoint's published schema:
- * `null` when the endpoint is not in the contract file, else the errors
+ * A query parameter as its schema reads it: the wire carries text, so a
+ * number or boolean property is read from its digits or `true`/`false`
+ * (anything else stays text, and the check names it).
+ */
+function queryValue(value: string, property: Schema | undefined): unknown {
+  const types = property?.type === undefined ? [] : [property.type].flat();
+  if ((types.includes("integer") || types.includes("number")) && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  if (types.includes("boolean") && (value === "true" || value === "false")) return value === "true";
+  return value;
+}
+
+/**
+ * Checks a request under `/api/v1` against its endpoint's published schema —
+ * its path parameters, query and JSON body together, as the schema describes
+ * them: `null` when the endpoint is not in the contract file, else the errors
  * (none when valid).
  */
-export function checkWhopRequest(method: string, path: string, body: unknown): ContractCheck | null {
+export function checkWhopRequest(
+  method: string,
+  path: string,
+  body: unknown,
+  query: Record<string, string> = {},
+): ContractCheck | null {
   for (const endpoint of ENDPOINTS) {
     if (endpoint.method !== method) continue;
     const match = endpoint.pattern.exec(path);
     if (!match) continue;
-    const params = Object.fromEntries(endpoint.params.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
+    const params: Record<string, unknown> = Object.fromEntries(
+      endpoint.params.map((name, i) => [name, decodeURIComponent(match[i + 1])]),
+    );
+    for (const [name, value] of Object.entries(query)) {
+      params[name] = queryValue(value, endpoint.schema.properties?.[name]);
+    }
     const input = typeOf(body) === "object" ? { ...params, ...(body as Record<string, unknown>) } : body ?? params;
     return { endpoint: endpoint.key, errors: checkSchema(input, endpoint.schema) };
   }

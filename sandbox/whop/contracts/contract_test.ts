@@ -13,7 +13,7 @@ import { keys } from "../../../lib/core/db.ts";
 import { processRefund } from "../../../lib/whop/refunds.ts";
 import { processPayout, requestPayout } from "../../../lib/whop/payouts.ts";
 import { createWhopNotificationSender } from "../../../lib/whop/notification_sender.ts";
-import { notify } from "../../../lib/competitions/notifications.ts";
+import { appText, notify } from "../../../lib/competitions/notifications.ts";
 
 const CREATOR = "user_CreatorAvaQ7m2x";
 const WINNER = "user_OwnerCaraT8w3n";
@@ -22,6 +22,7 @@ Deno.test("whop contract - the published schemas, with the SDK's names, decide w
   assert.equal(CONTRACT_SOURCE, "@whop/mcp@0.0.6");
   assert.deepEqual(SDK_RENAMES.map((r) => `${r.endpoint} ${r.at.join(".")}.${r.from} → ${r.to}`), [
     "POST /checkout_configurations plan.company_id → account_id",
+    "GET /checkout_configurations .company_id → account_id",
   ]);
   const errors = (method: string, path: string, body: unknown) => checkWhopRequest(method, path, body)?.errors;
   const plan = { initial_price: 10, currency: "usd", plan_type: "one_time" };
@@ -53,6 +54,13 @@ Deno.test("whop contract - the published schemas, with the SDK's names, decide w
   );
   assert.deepEqual(errors("POST", "/payments/pay_1/refund", {}), [], "the path's id counts as the schema's id");
   assert.equal(checkWhopRequest("GET", "/users/me", undefined), null, "an endpoint outside the contract file");
+  // A query is read as the schema types it: `first` from its digits.
+  const query = (path: string, params: Record<string, string>) =>
+    checkWhopRequest("GET", path, undefined, params)?.errors;
+  assert.deepEqual(query("/checkout_configurations", { account_id: "biz_1", first: "1" }), []);
+  assert.match(query("/checkout_configurations", { first: "1" })!.join(), /required property 'account_id'/);
+  assert.match(query("/transfers", { origin_id: "biz_1", first: "one" })!.join(), /\/first must be integer/);
+  assert.deepEqual(query("/payments", { company_id: "biz_1", first: "1" }), []);
 });
 
 Deno.test("whop contract - the simulated Whop refuses a request Whop would refuse, in Whop's error shape", async () => {
@@ -118,7 +126,14 @@ Deno.test("whop contract - every request the app sends in its Whop flows matches
   assert.equal(await processPayout({ ...t.deps, sendNotification }, usd), "sent");
   await notify(
     t.kv,
-    { dedupeKey: "contract", userId: WINNER, kind: "payout_sent", competitionId: usd, title: "Paid", body: "Paid." },
+    {
+      dedupeKey: "contract",
+      userId: WINNER,
+      kind: "payout_sent",
+      competitionId: usd,
+      title: appText`Paid`,
+      body: appText`Paid.`,
+    },
     t.clock.now(),
     sendNotification,
   );

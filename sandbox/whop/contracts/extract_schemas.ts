@@ -22,6 +22,11 @@ export const WHOP_TOOLS = [
   "ledger-accounts/retrieve-ledger-accounts",
   "users/check-access-users",
   "experiences/retrieve-experiences",
+  // The harmless reads of the operators' preflight (`deno task doctor`), one per permission the app needs.
+  "companies/retrieve-companies",
+  "checkout-configurations/list-checkout-configurations",
+  "payments/list-payments",
+  "transfers/list-transfers",
 ] as const;
 
 /** One endpoint's published input: its HTTP route and the JSON schema of path, query and body fields together. */

@@ -1,0 +1,42 @@
+/**
+ * The visibility check, run first on every route of a competition (`:id`)
+ * for a signed-in caller, before the creator check or any rule: a
+ * competition the caller may not see answers the same 404 as an unknown id,
+ * whatever the route would have said (a 409 "not funded" on joining another's draft, a 403 on
+ * another community's sandbox control). Who may see one: its creator; for
+ * anyone else, it is funded (a draft, or one cancelled before funding, is
+ * private) and, in a Whop community, they are its member
+ * (`lib/whop/access.ts`). An id that names no competition is the same 404
+ * for a signed-in caller, before any route looks at the request (a route
+ * that checked the body first would otherwise answer an unknown id 400 and a
+ * hidden one 404); `pages` are the names that are pages, not ids
+ * (`/competitions/new`).
+ */
+import type { MiddlewareHandler } from "hono";
+import { keys } from "../../core/db.ts";
+import { NotFoundError } from "../../core/errors.ts";
+import { type Competition, isPrivateToCreator } from "../../competitions/competitions.ts";
+import { type AccessDeps, assertMaySee } from "../../whop/access.ts";
+import type { CallerVariables } from "./caller.ts";
+
+/**
+ * Middleware after `caller`: 404 for a competition the caller may not see.
+ * @example app.use("/api/competitions/:id/*", visibilityGate(deps));
+ */
+export function visibilityGate(
+  deps: AccessDeps,
+  options: { pages?: readonly string[] } = {},
+): MiddlewareHandler<{ Variables: CallerVariables }> {
+  return async (c, next) => {
+    const id = c.req.param("id") ?? "";
+    // Signed out, a route's answer never depends on a hidden competition existing: routes that need a caller answer
+    // 401 whatever the id, and every read of one refuses it like an unknown id (`getVisibleCompetition`).
+    if (c.var.userId === undefined || options.pages?.includes(id)) return await next();
+    const competition = (await deps.kv.get<Competition>(keys.competition(id))).value;
+    if (!competition || (isPrivateToCreator(competition) && competition.creatorId !== c.var.userId)) {
+      throw new NotFoundError("There is no competition with that id.");
+    }
+    await assertMaySee(deps, competition, c.var.userId);
+    await next();
+  };
+}
