@@ -13,7 +13,6 @@ import type { DivisionInput } from "../lib/competitions/division_input.ts";
 import {
   competitionFormSchema,
   type CompetitionFormValues,
-  formValuesToInput,
   splitFromText,
   splitToText,
 } from "./competition_form_values.ts";
@@ -118,14 +117,17 @@ export function postedCompetitionForm(form: Record<string, unknown>): PostedComp
 }
 
 /**
- * The input the create and edit use-cases take from a posted form: its
- * fields and its divisions (`[]` when every row is empty: one board). A
- * locked `divisions` is left out (its inputs are disabled, so not sent).
+ * A form's input (`formValuesToInput` for a new competition,
+ * `formValuesToPatch` for an edit) with the divisions of its rows (`[]` when
+ * every row is empty: one board). Locked divisions are left out (their
+ * inputs are disabled, so not sent).
  */
-export function competitionFormInput(posted: PostedCompetitionForm, divisionsLocked = false): Record<string, unknown> {
-  const input: Record<string, unknown> = formValuesToInput(posted.values);
-  if (!divisionsLocked) input.divisions = divisionsFromRows(posted.rows);
-  return input;
+export function withDivisionRows(
+  input: Record<string, unknown>,
+  rows: readonly DivisionRow[],
+  divisionsLocked = false,
+): Record<string, unknown> {
+  return divisionsLocked ? input : { ...input, divisions: divisionsFromRows(rows) };
 }
 
 /** The rows and their messages to show again after a refusal. */

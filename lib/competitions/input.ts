@@ -100,7 +100,7 @@ const text = (message: string) => z.string({ error: message }).check(z.trim());
 /** The community field: a Whop experience id, trimmed. */
 const experienceIdField = z.optional(
   text("The experience id must be text.").check(
-    z.regex(EXPERIENCE_ID, "The experience id must look like exp_XXXX (a Whop experience id)."),
+    z.refine((value) => EXPERIENCE_ID.test(value), "The experience id must look like exp_XXXX (a Whop experience id)."),
   ),
 );
 

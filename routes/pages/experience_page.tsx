@@ -20,14 +20,15 @@ import {
   emptyFormValues,
   type FieldErrors,
   formErrorsOf,
+  formValuesToInput,
 } from "../../components/competition_form_values.ts";
 import {
-  competitionFormInput,
   competitionFormWithDivisionsSchema,
   type DivisionErrors,
   type DivisionRow,
   postedCompetitionForm,
   refusedDivisions,
+  withDivisionRows,
 } from "../../components/division_fields.tsx";
 import { renderAppPage } from "./_shell.tsx";
 
@@ -87,7 +88,7 @@ export function experienceRoutes(deps: AppDeps): Hono<AppEnv> {
         try {
           const competition = await actions.create(
             requireUserId(c),
-            competitionFormInput(posted),
+            withDivisionRows(formValuesToInput(posted.values), posted.rows),
             posted.values.formToken,
           );
           return c.redirect(`/competitions/${competition.id}/manage`, 303);

@@ -15,16 +15,17 @@ import {
   emptyFormValues,
   type FieldErrors,
   formErrorsOf,
+  formValuesToInput,
 } from "../../components/competition_form_values.ts";
 import { renderAppPage } from "./_shell.tsx";
 import { CreateCompetitionSection } from "../../components/create_competition_section.tsx";
 import {
-  competitionFormInput,
   competitionFormWithDivisionsSchema,
   type DivisionErrors,
   type DivisionRow,
   postedCompetitionForm,
   refusedDivisions,
+  withDivisionRows,
 } from "../../components/division_fields.tsx";
 
 function renderForm(
@@ -61,7 +62,7 @@ export function newCompetitionRoutes(deps: AppDeps): Hono<AppEnv> {
       try {
         const competition = await actions.create(
           requireUserId(c),
-          competitionFormInput(posted),
+          withDivisionRows(formValuesToInput(posted.values), posted.rows),
           posted.values.formToken,
         );
         return c.redirect(`/competitions/${competition.id}/manage`, 303);
