@@ -300,6 +300,7 @@ export async function buildRuntime(
     kv,
     now,
     syncParticipant: shopify.syncParticipant,
+    queueSync: shopify.startBackfill,
     settlementDelayMs: config.settlementDelayS * 1000,
     ...createWhopLifecycle(whopDeps),
   };
