@@ -6,10 +6,12 @@
  * each change of the store.
  */
 import type { SyncProgress } from "../lib/competitions/participants.ts";
+import type { Competition } from "../lib/competitions/competitions.ts";
 import type { OwnStoreView } from "../lib/competitions/own_store.ts";
 import SubmitButton from "../islands/submit.tsx";
 import { ReaderTime } from "./reader_time.tsx";
 import type { ViewerClock } from "../lib/web/viewer_clock.ts";
+import { DivisionPlacement } from "./division_placement.tsx";
 
 const SYNC_LABEL: Record<SyncProgress["state"], string> = {
   pending: "Waiting to fetch your orders",
@@ -18,8 +20,19 @@ const SYNC_LABEL: Record<SyncProgress["state"], string> = {
   failed: "Sync failed",
 };
 
-/** The signed-in store owner's own entry: `<YourStore store={ownStore} canReconnect clock={clock} />`. */
-export function YourStore(props: { store: OwnStoreView; canReconnect: boolean; clock: ViewerClock }) {
+/**
+ * The signed-in store owner's own entry, with its division in a competition
+ * with divisions:
+ * `<YourStore store={ownStore} canReconnect competition={competition} clock={clock} />`.
+ */
+export function YourStore(
+  props: {
+    store: OwnStoreView;
+    canReconnect: boolean;
+    competition: Pick<Competition, "divisions" | "currency" | "startDate">;
+    clock: ViewerClock;
+  },
+) {
   const { store, clock } = props;
   const { sync } = store;
   const disconnected = store.connection === "disconnected";
@@ -68,6 +81,14 @@ export function YourStore(props: { store: OwnStoreView; canReconnect: boolean; c
         </form>
       )}
       <dl class="facts sync-progress">
+        {store.division !== undefined && (
+          <div>
+            <dt>Division</dt>
+            <dd>
+              <DivisionPlacement competition={props.competition} participant={store} now={clock.now} />
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Order sync</dt>
           <dd class={`sync-state sync-${sync.state}`}>{SYNC_LABEL[sync.state]}</dd>

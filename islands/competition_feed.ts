@@ -47,25 +47,32 @@ export interface CompetitionFeed {
 const feeds = new Map<string, CompetitionFeed>();
 
 /**
- * The live feed of competition `id`, connecting on first use: the owner's
- * own stream when `own` (every island of an owner's page passes it, since
- * the first caller connects).
+ * The live feed of competition `id` (division `division`'s board, with
+ * divisions), connecting on first use: the owner's own stream when `own`
+ * (every island of an owner's page passes the same two, so the page opens
+ * one connection).
  * @example const { leaderboard, connection } = competitionFeed(id);
  */
-export function competitionFeed(id: string, own = false): CompetitionFeed {
-  let feed = feeds.get(id);
+export function competitionFeed(id: string, division?: number, own = false): CompetitionFeed {
+  const name = `${id}/${division}/${own}`;
+  let feed = feeds.get(name);
   if (!feed) {
     const created: CompetitionFeed = {
       leaderboard: new FeedValue<LeaderboardJson | null>(null),
       connection: new FeedValue<ConnectionState>("connecting"),
       own: new FeedValue<OwnStoreView | null>(null),
     };
-    feeds.set(id, created);
-    followCompetition(id, {
-      board: (next) => created.leaderboard.value = next,
-      connection: (state) => created.connection.value = state,
-      ...(own ? { own: (next: unknown) => created.own.value = next as OwnStoreView } : {}),
-    }, own);
+    feeds.set(name, created);
+    followCompetition(
+      id,
+      {
+        board: (next) => created.leaderboard.value = next,
+        connection: (state) => created.connection.value = state,
+        ...(own ? { own: (next: unknown) => created.own.value = next as OwnStoreView } : {}),
+      },
+      division,
+      own,
+    );
     feed = created;
   }
   return feed;

@@ -84,7 +84,7 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
     // The server writes times in the zone the reader's browser said before (or relative); now it is known.
     setTimeZone(browserTimeZone());
     const mine = props.youParticipantId;
-    const feed = competitionFeed(props.competition.id, mine !== undefined);
+    const feed = competitionFeed(props.competition.id, props.division?.number, mine !== undefined);
     let clear: ReturnType<typeof setTimeout> | undefined;
     const stopConnection = feed.connection.subscribe(setConnection);
     const stopBoard = feed.leaderboard.subscribe((next) => {
@@ -125,11 +125,14 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
   }, [board]);
 
   const { competition, entries } = board;
+  // With divisions, the winner of this board's division.
+  const winner = board.division ? board.division.winner : competition.winner;
   return (
     <section class="live-leaderboard" aria-label="Live leaderboard">
       <div class="live-head">
         <span class={`pill pill-${connection}`}>{PILL[connection]}</span>
         <span class="muted">
+          {board.division && `${entries.length} of `}
           {competition.participantCount} store{competition.participantCount === 1 ? "" : "s"} · updated{" "}
           <time dateTime={board.updatedAt}>{updatedText(board.updatedAt, timeZone, now)}</time>
         </span>
@@ -141,11 +144,11 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
           race still count until then.
         </p>
       )}
-      {competition.winner && (
+      {winner && (
         <p class="notice" role="status">
-          <strong>{competition.winner.displayName}</strong> won
-          {competition.winner.revenue !== undefined &&
-            ` with ${winnerFigure(competition, { ...competition.winner, revenue: competition.winner.revenue })}`}.
+          <strong>{winner.displayName}</strong> won
+          {winner.revenue !== undefined &&
+            ` with ${winnerFigure(competition, { ...winner, revenue: winner.revenue })}`}.
         </p>
       )}
       <div ref={tableRef}>

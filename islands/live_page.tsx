@@ -18,6 +18,8 @@ export interface LivePageProps {
   status: string;
   /** The disqualified stores the page shows, by participant id. */
   disqualified: string[];
+  /** With divisions: the board the page shows (the page's islands share one stream). */
+  division?: number;
   /** The reader follows its own stream (a store owner). */
   own: boolean;
   /** The event the island boot hydrates new islands on (`HYDRATE_ISLANDS`). */
@@ -56,7 +58,7 @@ export default function LivePage(props: LivePageProps) {
   useEffect(() => {
     let shown = `${props.status} ${props.disqualified.join()}`;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const stop = competitionFeed(props.competitionId, props.own).leaderboard.subscribe((board) => {
+    const stop = competitionFeed(props.competitionId, props.division, props.own).leaderboard.subscribe((board) => {
       if (!board) return;
       const now = `${board.competition.status} ${board.disqualified?.map((store) => store.participantId).join()}`;
       if (now === shown) return;

@@ -11,9 +11,13 @@ import type { LeaderboardJson } from "./live_stream.ts";
 import type { ViewerClock } from "../lib/web/viewer_clock.ts";
 import { browserTimeZone } from "../lib/web/time_text.ts";
 
-/** Props: the chart's initial data, the competition it follows, and the server's reader clock. */
+/**
+ * Props: the chart's initial data, the competition (and, with divisions, the
+ * division) it follows, and the server's reader clock.
+ */
 export interface LiveRaceChartProps extends RaceChartProps {
   competitionId: string;
+  division?: number;
   clock?: ViewerClock;
 }
 
@@ -55,7 +59,7 @@ export default function LiveRaceChart(props: LiveRaceChartProps) {
       () => setUntilMs((until) => Math.min(props.endMs, Math.max(until, Date.now()))),
       CLOCK_MS,
     );
-    const feed = competitionFeed(props.competitionId, props.youParticipantId !== undefined);
+    const feed = competitionFeed(props.competitionId, props.division, props.youParticipantId !== undefined);
     const unsubscribe = feed.leaderboard.subscribe((leaderboard) => {
       if (!leaderboard) return;
       setLines((drawn) => extendLines(drawn, leaderboard));

@@ -35,9 +35,20 @@ export interface LiveCompetition {
   places?: PlaceJson[];
 }
 
+/** A division as the leaderboard JSON carries it: the board's, with its winner once decided. */
+export interface DivisionJson {
+  number: number;
+  name: string;
+  prize: string;
+  range: string;
+  winner?: PlaceJson;
+}
+
 /** `GET /api/competitions/:id/leaderboard`, and the data of each `leaderboard` event. */
 export interface LeaderboardJson {
   competition: LiveCompetition;
+  /** With divisions: the division whose board this is. */
+  division?: DivisionJson;
   entries: BoardEntry[];
   /** The stores taken out of the ranking (absent from older answers). */
   disqualified?: { participantId: string }[];
@@ -71,12 +82,12 @@ export function reconnectDelay(attempt: number, random: () => number = Math.rand
 }
 
 /**
- * Follows competition `id`'s event stream until it ends (a winner, or a
- * cancellation), reconnecting after errors; `own`: the signed-in owner's own
- * stream, with its store's panels.
+ * Follows competition `id`'s event stream (division `division`'s board, with
+ * divisions) until it ends (a winner, or a cancellation), reconnecting after
+ * errors; `own`: the signed-in owner's own stream, with its store's panels.
  * @example followCompetition(id, { board: (next) => setBoard(next), connection: setState });
  */
-export function followCompetition(id: string, handlers: LiveStreamHandlers, own = false): void {
+export function followCompetition(id: string, handlers: LiveStreamHandlers, division?: number, own = false): void {
   let current: LeaderboardJson | undefined;
   let state: ConnectionState = "connecting";
   const setState = (next: ConnectionState) => {
@@ -91,7 +102,11 @@ export function followCompetition(id: string, handlers: LiveStreamHandlers, own 
     if (current) show({ ...current, competition: { ...current.competition, ...change } });
   };
   const connect = (attempt: number) => {
-    const source = new EventSource(`/api/competitions/${encodeURIComponent(id)}/${own ? "my-events" : "events"}`);
+    const source = new EventSource(
+      `/api/competitions/${encodeURIComponent(id)}/${own ? "my-events" : "events"}${
+        division ? `?division=${division}` : ""
+      }`,
+    );
     let failures = attempt;
     const on = <T>(type: string, apply: (data: T) => void) =>
       source.addEventListener(type, (event) => {

@@ -10,6 +10,7 @@ import { useEffect, useState } from "preact/hooks";
 import { YourStore } from "../components/your_store.tsx";
 import { YourOrders } from "../components/your_orders.tsx";
 import type { OwnStoreView } from "../lib/competitions/own_store.ts";
+import type { Competition } from "../lib/competitions/competitions.ts";
 import type { ViewerClock } from "../lib/web/viewer_clock.ts";
 import { browserTimeZone } from "../lib/web/time_text.ts";
 import { competitionFeed } from "./competition_feed.ts";
@@ -18,7 +19,10 @@ import { competitionFeed } from "./competition_feed.ts";
 export interface OwnStoreProps {
   part: "store" | "orders";
   store: OwnStoreView;
-  currency: string;
+  /** What the panels need of the competition: its currency, and its divisions for "Your store". */
+  competition: Pick<Competition, "divisions" | "currency" | "startDate">;
+  /** With divisions: the board the page shows (the page's islands share one stream). */
+  division?: number;
   /** Stores may still join: a disconnected store may reconnect. */
   canReconnect: boolean;
   /** How many orders the panel lists at most. */
@@ -28,7 +32,7 @@ export interface OwnStoreProps {
   clock?: ViewerClock;
 }
 
-/** `<OwnStore part="orders" store={ownStore} currency="USD" canReconnect shown={100} live />` */
+/** `<OwnStore part="orders" store={ownStore} competition={competition} canReconnect shown={100} live />` */
 export default function OwnStore(props: OwnStoreProps) {
   // Plain hooks, no signals: a live page ships no state library.
   const [store, setStore] = useState(props.store);
@@ -37,14 +41,15 @@ export default function OwnStore(props: OwnStoreProps) {
   useEffect(() => setClock((known) => ({ ...known, timeZone: browserTimeZone() })), []);
   useEffect(() => {
     if (!props.live) return;
-    return competitionFeed(props.store.competitionId, true).own.subscribe((next) => next && setStore(next));
+    return competitionFeed(props.store.competitionId, props.division, true).own
+      .subscribe((next) => next && setStore(next));
   }, [props.store.competitionId, props.live]);
   return props.part === "store"
-    ? <YourStore store={store} canReconnect={props.canReconnect} clock={clock} />
+    ? <YourStore store={store} canReconnect={props.canReconnect} competition={props.competition} clock={clock} />
     : (
       <YourOrders
         orders={store.orders}
-        currency={props.currency}
+        currency={props.competition.currency}
         shown={props.shown}
         clock={clock}
         disqualified={store.disqualified !== undefined}

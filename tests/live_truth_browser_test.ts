@@ -17,6 +17,11 @@
  * - no page, notification or banner then shows a UTC time, at either size,
  *   in either zone.
  *
+ * The same story runs again in a competition with divisions (the other size
+ * in each zone): the owner's page opens on its own division's tab, its board,
+ * chart and panels follow that division's board (an order in the other
+ * division moves none of them), and "You won" speaks the division's prize.
+ *
  * Screenshots in `tests/artifacts/live_truth_*.png`.
  */
 import assert from "node:assert/strict";
@@ -41,6 +46,10 @@ const PHONE = { width: 390, height: 844 };
 const CREATOR = "user_CreatorAvaQ7m2x";
 const CARA = { userId: "user_OwnerCaraT8w3n", shop: "cara-goods.myshopify.com", name: "Cara Goods" };
 const ELI = { userId: "user_OwnerEliP5h1z", shop: "eli-goods.myshopify.com", name: "Eli Goods" };
+/** With divisions: a small store (30-day sales of $300) in the first division, apart from Cara and Eli. */
+const DEV = { userId: "user_OwnerDevS2j6v", shop: "dev-goods.myshopify.com", name: "Dev Goods" };
+/** Two divisions: Cara's and Eli's usual sales ($10,000 in 30 days) put them in the second, for its $140. */
+const DIVISIONS = [{ name: "Rising", upTo: "5000.00", prize: "60.00" }, { name: "Established", prize: "140.00" }];
 
 await ensureIslandBundles();
 
@@ -53,8 +62,11 @@ function followRealTime(clock: TestClock): void {
   });
 }
 
-/** A 7-day race started 21 minutes ago: Cara's and Eli's stores joined through Shopify, each with two orders. */
-async function race() {
+/**
+ * A 7-day race started 21 minutes ago: Cara's and Eli's stores joined through Shopify, each with two orders; with
+ * `divisions`, Dev's small store is in the other division, with a bigger order than theirs.
+ */
+async function race(divisions: boolean) {
   const t = await createTestApp({ SETTLEMENT_DELAY_S: "3600" }, { shopify: true, whop: true });
   followRealTime(t.clock);
   const shopify = t.shopify!;
@@ -66,7 +78,7 @@ async function race() {
     stores: 0,
     creatorId: CREATOR,
     title: "Spring Sales Brawl",
-    prize: "140.00",
+    ...(divisions ? { divisions: DIVISIONS } : { prize: "140.00" }),
   });
   await updateCompetition(t.kv, competition.id, start, "status", (c) => ({ ...c, fundsTxId: "pay_Funded" }));
   t.whop!.setBalance(TEST_WHOP_SETTINGS.companyId, "usd", 10_000);
@@ -78,13 +90,21 @@ async function race() {
     await joinStore(t, competition.id, owner.userId, owner.shop);
     stores.push(await settledSync(t, (await participantOf(t, competition.id, owner.shop))!.id));
   }
+  if (divisions) {
+    await saveUser(t.kv, { id: DEV.userId, name: `${DEV.name} owner` }, start);
+    shopify.createShop({ shop: DEV.shop, name: DEV.name, currency: "USD" });
+    for (let day = 1; day <= 3; day++) {
+      shopify.createOrder(DEV.shop, { totalPrice: "100.00", createdAt: start - day * 86_400_000 });
+    }
+    await joinStore(t, competition.id, DEV.userId, DEV.shop);
+    await settledSync(t, (await participantOf(t, competition.id, DEV.shop))!.id);
+  }
   // The history before anyone opens the page: Eli at minutes 2 and 9, Cara at 5 and 15 (#1101 and #1102, after the
   // hundred orders of its usual sales).
-  for (
-    const [minute, owner, price] of [[2, ELI, "35.00"], [5, CARA, "20.00"], [9, ELI, "15.00"], [15, CARA, "40.00"]]
-  ) {
-    t.clock.ms = start + (minute as number) * MINUTE;
-    shopify.createOrder((owner as typeof CARA).shop, { totalPrice: price as string });
+  const history = [[2, ELI, "35.00"], [5, CARA, "20.00"], [9, ELI, "15.00"], [15, CARA, "40.00"]] as const;
+  for (const [minute, owner, price] of divisions ? [...history, [17, DEV, "500.00"] as const] : history) {
+    t.clock.ms = start + minute * MINUTE;
+    shopify.createOrder(owner.shop, { totalPrice: price });
     await shopify.flushWebhooks();
   }
   t.clock.ms = Date.now();
@@ -94,6 +114,7 @@ async function race() {
     cara: stores[0],
     eli: stores[1],
     url: `${t.url}/competitions/${competition.id}`,
+    divisions,
     [Symbol.asyncDispose]: () => t[Symbol.asyncDispose](),
   };
 }
@@ -228,11 +249,12 @@ async function utcTimesShown(page: Page, where: string): Promise<string[]> {
   return utcTimes(await page.locator("body").innerText()).map((time) => `${where}: ${time}`);
 }
 
-/** The pages a reader reads times on, as the owner and as the creator. */
+/** The pages a reader reads times on, as the owner and as the creator (with divisions, the other division's too). */
 function pagesToScan(w: Awaited<ReturnType<typeof race>>): { path: string; as: string }[] {
   const id = w.competition.id;
   return [
     { path: `/competitions/${id}`, as: CARA.userId },
+    ...(w.divisions ? [{ path: `/competitions/${id}?division=1`, as: CARA.userId }] : []),
     { path: `/competitions/${id}`, as: ELI.userId },
     { path: "/my-competitions", as: CARA.userId },
     { path: "/stores", as: CARA.userId },
@@ -259,8 +281,8 @@ async function scanForUtc(w: Awaited<ReturnType<typeof race>>, timezoneId: strin
         found.push(...utcTimes(visibleText(await response!.text())).map((time) => `${where}, server HTML: ${time}`));
         await page.waitForTimeout(150);
         if (path.endsWith("/manage") && visit === "again") {
-          const zone = timezoneId === "Asia/Tokyo" ? "tokyo" : "la";
-          await page.screenshot({ path: `${ARTIFACTS}/live_truth_manage_${size.width}_${zone}.png`, fullPage: true });
+          const tag = `${size.width}_${timezoneId === "Asia/Tokyo" ? "tokyo" : "la"}${w.divisions ? "_divisions" : ""}`;
+          await page.screenshot({ path: `${ARTIFACTS}/live_truth_manage_${tag}.png`, fullPage: true });
         }
         found.push(...await utcTimesShown(page, where));
       }
@@ -270,10 +292,13 @@ async function scanForUtc(w: Awaited<ReturnType<typeof race>>, timezoneId: strin
   return found;
 }
 
-/** The whole story in one zone at one size; the pages are then scanned at both sizes in that zone. */
-async function liveTruth(size: { width: number; height: number }, timezoneId: string) {
-  const tag = `${size.width}_${timezoneId === "Asia/Tokyo" ? "tokyo" : "la"}`;
-  await using w = await race();
+/**
+ * The whole story in one zone at one size (in a competition with divisions when `divisions`); the pages are then
+ * scanned at both sizes in that zone.
+ */
+async function liveTruth(size: { width: number; height: number }, timezoneId: string, divisions = false) {
+  const tag = `${size.width}_${timezoneId === "Asia/Tokyo" ? "tokyo" : "la"}${divisions ? "_divisions" : ""}`;
+  await using w = await race(divisions);
   const { t, competition, cara } = w;
   const shopify = t.shopify!;
   await using browser = await launchBrowser({ viewport: size, timezoneId });
@@ -294,6 +319,16 @@ async function liveTruth(size: { width: number; height: number }, timezoneId: st
   assert.deepEqual(utcTimes(againText), []);
   await page.locator(".pill-live").waitFor({ timeout: 5000 });
   assert.match(await page.locator("section.your-orders").innerText(), /#1102[\s\S]*#1101/, "Shopify's order names");
+  const boardStores = () =>
+    page.locator(".live-leaderboard tbody tr").evaluateAll((rows) => rows.map((row) => row.dataset.participantId));
+  if (divisions) {
+    // The owner's page opens on its own division, marked; its board holds that division's stores only.
+    assert.deepEqual([cara.division, w.eli.division], [2, 2], "placed by their usual sales");
+    assert.deepEqual(await page.locator(".division-tabs a").allTextContents(), ["EstablishedYours", "Rising"]);
+    assert.equal(await page.locator(".division-tabs a[aria-current=page]").textContent(), "EstablishedYours");
+    assert.match(await page.locator(".your-store").innerText(), /Division\s*Established/);
+    assert.deepEqual((await boardStores()).sort(), [cara.id, w.eli.id].sort(), "no store of the other division");
+  }
 
   // 2. An order, a cancellation and a refund: the board, "Your orders" and the count move together, within 1 s.
   // Each change 10 s after the last on the app's clock: more than a bucket of the chart's history 21 minutes in.
@@ -327,6 +362,18 @@ async function liveTruth(size: { width: number; height: number }, timezoneId: st
   for (const [what, ms] of Object.entries(timings)) {
     for (const [panel, elapsed] of Object.entries(ms)) assert.ok(elapsed < 1000, `${what}: ${panel} ${elapsed} ms`);
   }
+  if (divisions) {
+    // An order in the other division moves nothing on this page: not the board, the chart or the panels.
+    const before = await page.locator(".competition-layout").innerText();
+    const lines = await chartSteps(page);
+    t.clock.ms += 10_000;
+    shopify.createOrder(DEV.shop, { totalPrice: "250.00" });
+    await shopify.flushWebhooks();
+    await page.waitForTimeout(600);
+    assert.equal(await page.locator(".competition-layout").innerText(), before);
+    assert.deepEqual(await chartSteps(page), lines);
+    assert.deepEqual((await boardStores()).sort(), [cara.id, w.eli.id].sort());
+  }
   await shot("live");
 
   // 3. The chart after a reload draws what the open tab drew, and what the stored history holds.
@@ -337,7 +384,13 @@ async function liveTruth(size: { width: number; height: number }, timezoneId: st
   const reloaded = await chartSteps(page);
   const tolerance = await pixelMs(page);
   assertSameSteps(reloaded, open, tolerance, "reloaded vs open tab");
-  const entries = (await leaderboardView(t.kv, await getCompetition(t.kv, competition.id))).entries;
+  const entries = (await leaderboardView(
+    t.kv,
+    await getCompetition(t.kv, competition.id),
+    100,
+    undefined,
+    cara.division ?? undefined,
+  )).entries;
   const stored = await readRaceLines(t.kv, competition, entries, t.clock.ms);
   assertSameSteps(
     reloaded,
@@ -411,4 +464,12 @@ Deno.test("live truth in Chromium - desktop in Los Angeles: panels, chart, statu
 
 Deno.test("live truth in Chromium - phone in Tokyo: panels, chart, status and times follow the board", async () => {
   await liveTruth(PHONE, "Asia/Tokyo");
+});
+
+Deno.test("live truth in Chromium - divisions, desktop in Tokyo: the owner's division's board, chart and panels", async () => {
+  await liveTruth(DESKTOP, "Asia/Tokyo", true);
+});
+
+Deno.test("live truth in Chromium - divisions, phone in Los Angeles: the owner's division's board, chart and panels", async () => {
+  await liveTruth(PHONE, "America/Los_Angeles", true);
 });

@@ -27,6 +27,10 @@ export interface OwnStoreView {
   sync: SyncProgress;
   /** While the creator has taken the store out of the ranking: the public reason and when. */
   disqualified?: { reason: string; at: string };
+  /** With divisions: its division's number, `null` until placed (as on its record). */
+  division?: number | null;
+  /** With divisions: the 30-day sales that placed it (minor units). */
+  divisionBaseline?: number;
   /** Its figures as its board entry has them (money as a decimal string). */
   figures: { value: string; revenue: string; orders: number; orderCounts: OrderCounts };
   /** Its latest orders (at most {@link OWN_ORDERS_SHOWN}), newest first. */
@@ -35,7 +39,8 @@ export interface OwnStoreView {
 
 /** `participant`'s own view, in its competition's `currency`. */
 export async function ownStoreView(kv: Deno.Kv, participant: Participant, currency: string): Promise<OwnStoreView> {
-  const { id, competitionId, displayName, shop, connection, disconnectedAt, disqualified } = participant;
+  const { id, competitionId, displayName, shop, connection, disconnectedAt, disqualified, division, divisionBaseline } =
+    participant;
   const { cursor: _cursor, ...sync } = participant.sync;
   return {
     participantId: id,
@@ -46,6 +51,8 @@ export async function ownStoreView(kv: Deno.Kv, participant: Participant, curren
     ...(disconnectedAt ? { disconnectedAt } : {}),
     sync,
     ...(disqualified ? { disqualified: { reason: disqualified.reason, at: disqualified.at } } : {}),
+    ...(division !== undefined ? { division } : {}),
+    ...(divisionBaseline !== undefined ? { divisionBaseline } : {}),
     figures: {
       value: formatValue(participant, currency),
       revenue: toDecimalString(participant.revenue, currency),

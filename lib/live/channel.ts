@@ -1,16 +1,19 @@
 /**
- * One competition's live channel in this process: a single KV watch on its
- * change key plus a cheap poll of the same key (to see writes from other
- * processes sharing a local KV file), coalesced rebuilds of the live state,
- * and the sweep that drops clients that stopped reading (heartbeats come
- * from the hub's one timer).
+ * One competition's live channel in this process (one per board the hub
+ * serves: a division's, with divisions; a viewer's own, under privacy mode):
+ * a single KV watch on its change key plus a cheap poll of the same key (to
+ * see writes from other processes sharing a local KV file), coalesced
+ * rebuilds of the live state, and the sweep that drops clients that stopped
+ * reading (heartbeats come from the hub's one timer).
  *
  * Store owners following their own stream also get `own` frames: after each
  * rebuild the channel reads the participant records of the stores whose
  * owners are connected (ten to a read) and sends a store's own panels only
  * to its owner's clients when its record changed — so a change reaches the
- * owner with the board's frame of it, nobody else ever sees it, and the cost
- * is one read per ten followed stores per rebuild, not a request per viewer.
+ * owner with the board's frame of it (or alone, when the board shown did not
+ * move: an order held, or in another division), nobody else ever sees it,
+ * and the cost is one read per ten followed stores per rebuild, not a
+ * request per viewer.
  */
 import { keys } from "../core/db.ts";
 import { log } from "../core/log.ts";

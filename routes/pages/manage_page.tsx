@@ -25,7 +25,6 @@ import { requireUserId, signedIn } from "../../lib/web/middleware/caller.ts";
 import { fieldsOf, QUERY_TEXT, validForm, validQuery } from "../../lib/web/validate.ts";
 import {
   COMPETITION_FIELDS,
-  competitionFormSchema,
   type CompetitionFormValues,
   competitionFormValues,
   type FieldErrors,
@@ -34,6 +33,16 @@ import {
 } from "../../components/competition_form_values.ts";
 import { CreateFormIsland } from "../../components/island_wrappers.ts";
 import { CompetitionForm } from "../../components/competition_form.tsx";
+import {
+  competitionFormWithDivisionsSchema,
+  type DivisionErrors,
+  DivisionFields,
+  type DivisionRow,
+  divisionRowsFromView,
+  postedCompetitionForm,
+  refusedDivisions,
+  withDivisionRows,
+} from "../../components/division_fields.tsx";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { SandboxTools } from "../../components/sandbox_tools.tsx";
 import { EmbedSnippet } from "../../components/embed_snippet.tsx";
@@ -52,13 +61,14 @@ import { knownTimeZone } from "../../components/local_date_time.ts";
 
 /**
  * `?saved` after an edit; `?decided=<flagId>` after a decision on an order; `?disqualified=<participantId>` or
- * `?reinstated=…` after a store action.
+ * `?reinstated=…` after a store action; with divisions `?division=<n>` picks the race card's board.
  */
 const MANAGE_QUERY = z.object({
   saved: QUERY_TEXT,
   decided: QUERY_TEXT,
   disqualified: QUERY_TEXT,
   reinstated: QUERY_TEXT,
+  division: QUERY_TEXT,
 });
 
 /** The competition of the path, when the caller created it; 401 signed out, 404 when private, 403 for anyone else. */
@@ -71,7 +81,11 @@ async function renderManage(
   deps: AppDeps,
   competition: Competition,
   shown: {
-    form?: { values: CompetitionFormValues; errors: FieldErrors };
+    form?: {
+      values: CompetitionFormValues;
+      errors: FieldErrors;
+      divisions: { rows: DivisionRow[]; errors: DivisionErrors };
+    };
     actionError?: string;
     /** The refusal's status (default 400). */
     status?: 400 | 409;
@@ -80,16 +94,19 @@ async function renderManage(
     decided?: string;
     /** A store the creator just disqualified or reinstated (`?disqualified=<participantId>`). */
     storeAction?: { action: "disqualified" | "reinstated"; participantId: string };
+    /** With divisions, the division whose board the race card shows (`?division=`). */
+    division?: string;
   } = {},
 ) {
   const { form, actionError } = shown;
-  const view = await managePageView(deps, competition);
+  const view = await managePageView(deps, competition, shown.division);
   const acted = shown.storeAction && view.participants.find((p) => p.id === shown.storeAction!.participantId);
   const prize = formatMoney(competition.prize, competition.currency);
   const decided = view.review.decided.find((flag) => flag.id === shown.decided);
+  // Its division rows and its button are outside the form, tied to it by its id (`division_fields.tsx`).
   const editForm = {
+    id: "edit-competition",
     action: `/competitions/${competition.id}/manage/edit`,
-    submitLabel: "Save changes",
     values: form?.values ?? competitionFormValues(view.rules, viewerClock(c).timeZone),
     errors: form?.errors ?? {},
     locked: view.locked,
@@ -138,10 +155,19 @@ async function renderManage(
               // Funded, only the title and description can change: the form needs no checks in the browser (the
               // server's answer shows any message next to its field), so the page ships no form island.
               : <CompetitionForm {...editForm} />}
+            <DivisionFields
+              form={editForm.id}
+              rows={form?.divisions.rows ?? divisionRowsFromView(view.rules)}
+              errors={form?.divisions.errors ?? {}}
+              locked={view.locked.includes("divisions")}
+            />
+            <button type="submit" form={editForm.id}>Save changes</button>
           </section>
         )}
         <SandboxTools sandbox={deps.config.sandbox} competition={competition} now={view.now} />
-        {view.leaderboard && <RaceCard competition={competition} leaderboard={view.leaderboard} />}
+        {view.leaderboard && (
+          <RaceCard competition={competition} leaderboard={view.leaderboard} division={view.division} now={view.now} />
+        )}
         {view.following && competition.status !== "UPCOMING" && (
           <ReviewQueueCard competitionId={competition.id} review={view.review} />
         )}
@@ -151,10 +177,17 @@ async function renderManage(
           participants={view.participants}
           rankingActions={view.canChangeRanking}
           inCommunity={view.inCommunity}
+          competition={competition}
+          now={view.now}
         />
         <AuditLogCard entries={view.audit} />
         {view.embeddable && (
-          <EmbedSnippet appUrl={deps.config.appUrl} competitionId={competition.id} title={competition.title} />
+          <EmbedSnippet
+            appUrl={deps.config.appUrl}
+            competitionId={competition.id}
+            title={competition.title}
+            divisions={competition.divisions?.length}
+          />
         )}
         {competition.status === "COMPLETED" && (
           <PayoutCard competition={competition} payouts={view.payouts} places={view.places} />
@@ -186,18 +219,21 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
         saved: query.saved !== undefined,
         decided: query.decided,
         storeAction,
+        division: query.division,
       });
     })
-    .post("/competitions/:id/manage/edit", signedIn, validForm(competitionFormSchema()), async (c) => {
+    .post("/competitions/:id/manage/edit", signedIn, validForm(competitionFormWithDivisionsSchema()), async (c) => {
       const competition = await loadOwnCompetition(c, deps);
-      const values: CompetitionFormValues = c.req.valid("form");
+      const posted = postedCompetitionForm(c.req.valid("form"));
+      const { values } = posted;
       // Locked rules are disabled in the form, so they are not sent: they keep their value.
       const locked = lockedFields(competition);
       const editable = Object.fromEntries(
         Object.entries(values).filter(([field]) => !(locked as string[]).includes(field)),
-      );
+      ) as CompetitionFormValues;
       try {
-        await actions.edit(competition.id, requireUserId(c), formValuesToPatch(editable));
+        const patch = withDivisionRows(formValuesToPatch(editable), posted.rows, locked.includes("divisions"));
+        await actions.edit(competition.id, requireUserId(c), patch);
       } catch (error) {
         // Locked since the form was shown (a checkout made or a payment applied meanwhile): the page says why.
         if (error instanceof ConflictError) {
@@ -207,7 +243,10 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
         const stored = competitionFormValues(competitionView(competition), knownTimeZone(values.timeZone));
         for (const field of COMPETITION_FIELDS) if ((locked as string[]).includes(field)) values[field] = stored[field];
         if (locked.includes("privacy")) values.privacy = stored.privacy;
-        return renderManage(c, deps, competition, { form: { values, errors: formErrorsOf(error) } });
+        const divisions = locked.includes("divisions")
+          ? { rows: divisionRowsFromView(competitionView(competition)), errors: {} }
+          : refusedDivisions(posted, error);
+        return renderManage(c, deps, competition, { form: { values, errors: formErrorsOf(error), divisions } });
       }
       return c.redirect(`/competitions/${competition.id}/manage?saved`, 303);
     })
