@@ -193,19 +193,24 @@ Deno.test("divisions - privacy mode per division: strangers see shares of their 
   assert.ok(!embed.includes("9000") && !embed.includes("9,000"), "the embed shows no figure under privacy mode");
 });
 
-Deno.test("divisions - the live stream carries each division's board: ?division= picks it, a change elsewhere sends nothing", async () => {
-  await using t = await createTestApp();
-  await using hub = testHub(t.kv, { heartbeatMs: 60_000 });
-  await using served = serveApp({ ...t.deps, live: hub });
+/** A live competition in `DIVISIONS` with three stores: the first two in division 1, the third in division 2. */
+async function storesInDivisions(t: TestApp) {
   const { competition, participants } = await activeCompetition(t.kv, {
     start: START_MS,
     stores: 3,
     divisions: DIVISIONS,
   });
-  const [a, b, c] = participants;
-  for (const [store, division] of [[a, 1], [b, 1], [c, 2]] as const) {
+  for (const [store, division] of [[participants[0], 1], [participants[1], 1], [participants[2], 2]] as const) {
     await updateParticipant(t.kv, store.id, DURING_MS, "leaderboard", (p) => ({ ...p, division }));
   }
+  return { competition, stores: participants };
+}
+
+Deno.test("divisions - the live stream carries each division's board: ?division= picks it, a change elsewhere sends nothing", async () => {
+  await using t = await createTestApp();
+  await using hub = testHub(t.kv, { heartbeatMs: 60_000 });
+  await using served = serveApp({ ...t.deps, live: hub });
+  const { competition, stores: [a, b, c] } = await storesInDivisions(t);
   const open = async (query: string) => {
     const sse = new SseReader(await fetch(`${served.url}/api/competitions/${competition.id}/events${query}`));
     await sse.next(); // retry
@@ -240,15 +245,7 @@ Deno.test("divisions - a store owner's own stream carries its own division's boa
   await using t = await createTestApp();
   await using hub = testHub(t.kv, { heartbeatMs: 60_000 });
   await using served = serveApp({ ...t.deps, live: hub });
-  const { competition, participants } = await activeCompetition(t.kv, {
-    start: START_MS,
-    stores: 3,
-    divisions: DIVISIONS,
-  });
-  const [a, b, c] = participants;
-  for (const [store, division] of [[a, 1], [b, 1], [c, 2]] as const) {
-    await updateParticipant(t.kv, store.id, DURING_MS, "leaderboard", (p) => ({ ...p, division }));
-  }
+  const { competition, stores: [a, b, c] } = await storesInDivisions(t);
   const headers = { "x-whop-user-token": await t.signer.sign(c.userId) };
   const open = async (query: string) => {
     const sse = new SseReader(
