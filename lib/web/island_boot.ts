@@ -28,7 +28,9 @@ export async function bootIslands(
 ): Promise<void> {
   if (root === document) {
     closeMenusOnEscape(document);
-    rememberTimeZone(document);
+    // Inside a frame (Whop's community view) the app sets no cookie: Whop's proxy passes none, and browsers block
+    // third-party ones; the islands still write every time in the reader's zone.
+    if (globalThis.top === globalThis.self) rememberTimeZone(document);
     document.addEventListener(HYDRATE_ISLANDS, (event) => bootIslands(loaders, event.target as ParentNode));
   }
   const markers = root.querySelectorAll<HTMLElement>(
