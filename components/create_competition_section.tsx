@@ -2,6 +2,7 @@
 import type { CompetitionFormValues, FieldErrors } from "./competition_form_values.ts";
 import { CreateFormIsland, SubmitButtonIsland } from "./island_wrappers.ts";
 import { newFormToken } from "../lib/web/form_once.ts";
+import { WithCurrencyChoices } from "./currency_choices.tsx";
 
 /** The create form section, also shown on the dashboard's "create" tab. */
 export function CreateCompetitionSection(
@@ -19,13 +20,15 @@ export function CreateCompetitionSection(
       <p class="muted">
         It starts as a draft. Fund the prize through Whop before the start, or it is cancelled when the start passes.
       </p>
-      <CreateFormIsland
-        id="create-competition"
-        action={props.action ?? "/competitions/new"}
-        values={props.values}
-        errors={props.errors}
-        minDurationS={props.minDurationS}
-      />
+      <WithCurrencyChoices>
+        <CreateFormIsland
+          id="create-competition"
+          action={props.action ?? "/competitions/new"}
+          values={props.values}
+          errors={props.errors}
+          minDurationS={props.minDurationS}
+        />
+      </WithCurrencyChoices>
       {/* The one-time token (lib/web/form_once.ts): new for a fresh form, the same when it is shown again with errors. */}
       <input
         type="hidden"

@@ -33,6 +33,7 @@ import {
 } from "../../components/competition_form_values.ts";
 import { CreateFormIsland } from "../../components/island_wrappers.ts";
 import { CompetitionForm } from "../../components/competition_form.tsx";
+import { WithCurrencyChoices } from "../../components/currency_choices.tsx";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { SandboxTools } from "../../components/sandbox_tools.tsx";
 import { EmbedSnippet } from "../../components/embed_snippet.tsx";
@@ -109,11 +110,13 @@ async function renderManage(
         {view.editable && (
           <section class="card form-card" aria-labelledby="edit-heading">
             <h2 id="edit-heading">Edit the rules</h2>
-            {competition.status === "DRAFT"
-              ? <CreateFormIsland {...editForm} minDurationS={deps.config.competitionMinDurationS} />
-              // Funded, only the title and description can change: the form needs no checks in the browser (the
-              // server's answer shows any message next to its field), so the page ships no form island.
-              : <CompetitionForm {...editForm} />}
+            <WithCurrencyChoices>
+              {competition.status === "DRAFT"
+                ? <CreateFormIsland {...editForm} minDurationS={deps.config.competitionMinDurationS} />
+                // Funded, only the title and description can change: the form needs no checks in the browser (the
+                // server's answer shows any message next to its field), so the page ships no form island.
+                : <CompetitionForm {...editForm} />}
+            </WithCurrencyChoices>
           </section>
         )}
         <SandboxTools sandbox={deps.config.sandbox} competition={competition} now={view.now} />
