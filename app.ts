@@ -42,6 +42,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { staticRoutes } from "./routes/static.ts";
 import { competitionsApiRoutes } from "./routes/competitions_api.ts";
 import { flagsApiRoutes } from "./routes/flags_api.ts";
+import { resultsExportRoutes } from "./routes/results_export.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { whopRoutes } from "./routes/whop_api.ts";
 import { userApiRoutes } from "./routes/user_api.ts";
@@ -137,6 +138,7 @@ export function createApp(deps: AppAssembly): Hono<AppEnv> {
   app.route("/", staticRoutes());
   app.route("/", competitionsApiRoutes(deps));
   app.route("/", flagsApiRoutes(deps));
+  app.route("/", resultsExportRoutes(deps));
   app.route("/", authRoutes(deps));
   app.route("/", whopRoutes(deps));
   app.route("/", userApiRoutes(deps));
