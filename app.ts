@@ -28,7 +28,12 @@ import { competitionId } from "./lib/web/middleware/competition_id.ts";
 import { visibilityGate } from "./lib/web/middleware/visibility.ts";
 import { createUserTokenVerifier, type UserTokenVerifier } from "./lib/whop/user_token.ts";
 import { createWhopClient } from "./lib/whop/client.ts";
-import { createWhopLifecycle, registerWhopJobs, type RetryPolicy } from "./lib/whop/mod.ts";
+import {
+  createWhopLifecycle,
+  createWhopNotificationSender,
+  registerWhopJobs,
+  type RetryPolicy,
+} from "./lib/whop/mod.ts";
 import { WHOP_WEBHOOK_PATH } from "./lib/whop/webhooks.ts";
 import {
   createShopifyServices,
@@ -296,8 +301,9 @@ export async function buildRuntime(
   const config = started?.config ?? settings;
 
   const whop = createWhopClient(config, options.whopClient);
-  const shopify = createShopifyServices({ kv, config, now, ...options.shopifyClient });
-  const whopDeps = { kv, config, now, whop, retry: options.payoutRetry };
+  const sendNotification = createWhopNotificationSender(whop, kv);
+  const shopify = createShopifyServices({ kv, config, now, sendNotification, ...options.shopifyClient });
+  const whopDeps = { kv, config, now, whop, retry: options.payoutRetry, sendNotification };
   const lifecycle: LifecycleServices = {
     kv,
     now,

@@ -2,7 +2,7 @@
  * The header's notifications: a `<details>` dropdown (works without
  * JavaScript) with the unread count and a form to mark them read.
  */
-import type { Notification } from "../lib/competitions/notifications.ts";
+import { type Notification, notificationPath } from "../lib/competitions/notifications.ts";
 import { formatUtc } from "./format.ts";
 
 /**
@@ -34,8 +34,8 @@ export function NotificationsMenu(props: NotificationsMenuProps) {
             {notifications.map((notification) => (
               <li key={notification.id} class={notification.readAt ? undefined : "unread"}>
                 <strong>
-                  {notification.competitionId
-                    ? <a href={`/competitions/${notification.competitionId}`}>{notification.title}</a>
+                  {notificationPath(notification)
+                    ? <a href={notificationPath(notification)}>{notification.title}</a>
                     : notification.title}
                 </strong>
                 <span>{notification.body}</span>

@@ -105,7 +105,7 @@ Deno.test("lifecycle - a funded competition walks DRAFT → UPCOMING → ACTIVE 
   const caraNotes = (await listNotifications(t.kv, CARA)).notifications.map((n) => n.kind);
   assert.deepEqual(caraNotes.sort(), ["lost", "started", "starting_soon"]);
   const creatorNotes = (await listNotifications(t.kv, CREATOR)).notifications.map((n) => n.kind);
-  assert.deepEqual(creatorNotes.sort(), ["funded", "payout_sent"]);
+  assert.deepEqual(creatorNotes.sort(), ["funded", "payout_sent", "store_joined", "store_joined"]);
 });
 
 Deno.test("lifecycle - an unfunded draft is cancelled when its start passes", async () => {

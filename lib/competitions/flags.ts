@@ -23,6 +23,7 @@ import { toDecimalString } from "../core/money.ts";
 import { type Competition, competitionForCreator } from "./competitions.ts";
 import { type AuditEntry, MAX_REASON_LENGTH } from "./disqualification.ts";
 import { appText, fact, type NotificationSender, notify, quoted } from "./notifications.ts";
+import { managePath } from "./creator_notices.ts";
 import { textProblem } from "../core/text.ts";
 import { flagIdOf, type FlagPointer, StoreBook } from "./order_book.ts";
 import type { Decision, FlagReason } from "./order_rules.ts";
@@ -322,6 +323,7 @@ export async function remindUndecidedFlags(
       userId: competition.creatorId,
       kind: "orders_to_review",
       competitionId: competition.id,
+      path: managePath(competition.id),
       title: appText`${quoted(competition.title, 40)}: ${fact(open.length)} order${
         fact(open.length === 1 ? "" : "s")
       } to review before ${fact(when)} UTC`,

@@ -10,7 +10,7 @@
 import type Whop from "@whop/sdk";
 import { keys } from "../core/db.ts";
 import type { Competition } from "../competitions/competitions.ts";
-import type { NotificationSender } from "../competitions/notifications.ts";
+import { notificationPath, type NotificationSender } from "../competitions/notifications.ts";
 import { log } from "../core/log.ts";
 import { describeWhopError } from "./client.ts";
 
@@ -41,7 +41,7 @@ export function createWhopNotificationSender(whop: Whop | undefined, kv: Deno.Kv
         title: notification.title.slice(0, 120),
         content: notification.body.slice(0, 1000),
         user_ids: [notification.userId],
-        rest_path: `/competitions/${notification.competitionId}`,
+        rest_path: notificationPath(notification),
       }, { maxRetries: 1, timeout: 10_000 });
     } catch (error) {
       log("warn", "whop notification not delivered", {
