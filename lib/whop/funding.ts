@@ -125,7 +125,8 @@ export async function createFundingCheckout(
     assertFundable(current, now);
     if (
       current.prize !== competition.prize || current.currency !== competition.currency ||
-      prizeSplitOf(current).join() !== prizeSplitOf(competition).join()
+      prizeSplitOf(current).join() !== prizeSplitOf(competition).join() ||
+      JSON.stringify(current.divisions) !== JSON.stringify(competition.divisions)
     ) {
       throw new ConflictError("The prize changed while its checkout was being made; open the fund button again.");
     }
