@@ -18,8 +18,7 @@ export const CurrencyChoices = createContext<readonly CurrencyChoiceGroup[] | nu
 
 /** The groups of the `<select id>` the server rendered in this document (the browser side). */
 function choicesInDocument(id: string): CurrencyChoiceGroup[] {
-  const select = typeof document === "undefined" ? null : document.getElementById(id);
-  return [...select?.querySelectorAll("optgroup") ?? []].map((group) => ({
+  return [...globalThis.document?.querySelectorAll<HTMLOptGroupElement>(`#${id} optgroup`) ?? []].map((group) => ({
     label: group.label,
     options: [...group.querySelectorAll("option")].map((option) => ({ value: option.value, label: option.text })),
   }));

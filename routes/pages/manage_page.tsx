@@ -4,7 +4,9 @@
  * a share link once funded, the stores with their sync state and connection
  * (and the disqualify / reinstate forms), the review queue of held and
  * flagged orders (count / exclude), the audit log of those actions, each
- * place's payout and the refunds. The page's model is
+ * place's payout and the refunds. What the stage needs leads, the rest is
+ * folded: while the race settles the board (provisional) and the review
+ * queue, once final the results and payouts with the CSV exports. The page's model is
  * `lib/competitions/page_views/manage.ts`, its cards are in `components/`;
  * edits, cancelling, disqualifying and decisions on orders are the use-cases
  * of `lib/competitions/actions.ts` and `lib/competitions/flags.ts`, posted as
@@ -55,6 +57,7 @@ import { ReviewQueueCard } from "../../components/review_queue.tsx";
 import { PayoutCard } from "../../components/payout_card.tsx";
 import { RefundsCard } from "../../components/refunds_card.tsx";
 import { CancelCard } from "../../components/cancel_card.tsx";
+import { Card } from "../../components/card.tsx";
 import { renderAppPage } from "./_shell.tsx";
 
 /** The competition of the path, when the caller created it; 401 signed out, 404 when private, 403 for anyone else. */
@@ -86,6 +89,10 @@ async function renderManage(
   const view = await managePageView(deps, competition, shown.division);
   const prize = formatMoney(competition.prize, competition.currency);
   const decided = view.review.decided.find((flag) => flag.id === shown.decided);
+  // What this stage needs comes first and open; the rest is folded (`components/card.tsx`), so a phone's page stays
+  // short: once the race is over, the results (final: with the payouts) lead and the stores and the share link fold.
+  const over = competition.status === "SETTLING" || competition.status === "COMPLETED";
+  const completed = competition.status === "COMPLETED";
   // Its division rows and its button are outside the form, tied to it by its id (`division_fields.tsx`).
   const editForm = {
     id: "edit-competition",
@@ -122,10 +129,15 @@ async function renderManage(
         {competition.fundingIssue && (
           <p class="notice notice-error" role="alert">Funding problem: {competition.fundingIssue}</p>
         )}
+        {completed && <PayoutCard competition={competition} payouts={view.payouts} places={view.places} />}
         {competition.status === "DRAFT" && <FundCard competition={competition} funding={view.funding} />}
         {view.editable && (
-          <section class="card form-card" aria-labelledby="edit-heading">
-            <h2 id="edit-heading">Edit the rules</h2>
+          <Card
+            id="edit-heading"
+            title={competition.status === "DRAFT" ? "Edit the rules" : "Edit the title and description"}
+            class="form-card"
+            folded={competition.status !== "DRAFT" && !form}
+          >
             <WithCurrencyChoices>
               {competition.status === "DRAFT"
                 ? <CreateFormIsland {...editForm} minDurationS={deps.config.competitionMinDurationS} />
@@ -140,17 +152,20 @@ async function renderManage(
               locked={view.locked.includes("divisions")}
             />
             <button type="submit" form={editForm.id}>Save changes</button>
-          </section>
+          </Card>
         )}
         <SandboxTools sandbox={deps.config.sandbox} competition={competition} now={view.now} />
         {view.leaderboard && (
           <RaceCard competition={competition} leaderboard={view.leaderboard} division={view.division} now={view.now} />
         )}
         {view.following && competition.status !== "UPCOMING" && (
-          <ReviewQueueCard competitionId={competition.id} review={view.review} />
+          <ReviewQueueCard competitionId={competition.id} review={view.review} folded={completed} />
         )}
-        {view.following && <ShareLinkCard url={view.publicUrl} />}
+        {view.following && <ShareLinkCard url={view.publicUrl} folded={over} />}
         <StoresCard
+          // While the race runs, open only when a store needs the creator's eye; before it, to see who joined.
+          folded={over || (competition.status === "ACTIVE" && view.storesNeedingAttention === 0)}
+          needingAttention={view.storesNeedingAttention}
           competitionId={competition.id}
           participants={view.participants}
           rankingActions={view.canChangeRanking}
@@ -158,20 +173,18 @@ async function renderManage(
           competition={competition}
           now={view.now}
         />
-        <AuditLogCard entries={view.audit} />
+        <AuditLogCard entries={view.audit} folded />
         {view.embeddable && (
           <EmbedSnippet
             appUrl={deps.config.appUrl}
             competitionId={competition.id}
             title={competition.title}
             divisions={competition.divisions?.length}
+            folded
           />
         )}
-        {competition.status === "COMPLETED" && (
-          <PayoutCard competition={competition} payouts={view.payouts} places={view.places} />
-        )}
         <RefundsCard refunds={view.refunds} />
-        {view.editable && <CancelCard competition={competition} />}
+        {view.editable && <CancelCard competition={competition} folded={!actionError} />}
       </>
     ),
   });
