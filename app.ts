@@ -61,6 +61,7 @@ import { adminApiRoutes, type OperatorJobs } from "./routes/admin_api.ts";
 import { JOBS, triggerJob } from "./cron/schedule.ts";
 import { publicApiRoutes } from "./routes/public_api.ts";
 import { embedRoutes } from "./routes/embed.ts";
+import { tvRoutes } from "./routes/tv.ts";
 import { shareCardRoutes } from "./routes/share_card.ts";
 import { shopifyRoutes } from "./routes/shopify.ts";
 import { sandboxRoutes } from "./routes/sandbox.ts";
@@ -159,6 +160,7 @@ export function createApp(deps: AppAssembly): Hono<AppEnv> {
   app.route("/", eventsApiRoutes({ ...deps, live }));
   app.route("/", publicApiRoutes(deps));
   app.route("/", embedRoutes(deps));
+  app.route("/", tvRoutes(deps));
   app.route("/", shareCardRoutes(deps));
 
   if (deps.lifecycle) app.route("/", adminApiRoutes({ ...deps, jobs: operatorJobs(deps.lifecycle) }));

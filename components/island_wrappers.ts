@@ -11,6 +11,7 @@ import LocalTime from "../islands/local_time.tsx";
 import CopyButton from "../islands/copy_button.tsx";
 import EmbedBoard from "../islands/embed_board.tsx";
 import SubmitButton from "../islands/submit.tsx";
+import TvBoard from "../islands/tv.tsx";
 
 /** A ticking countdown: `<CountdownIsland to={iso} />`. */
 export const CountdownIsland = island(Countdown, "countdown");
@@ -28,3 +29,5 @@ export const CopyButtonIsland = island(CopyButton, "copy_button");
 export const EmbedBoardIsland = island(EmbedBoard, "embed_board");
 /** A form's submit button that waits once sent: `<SubmitButtonIsland label="Join" pendingLabel="Joining…" />`. */
 export const SubmitButtonIsland = island(SubmitButton, "submit");
+/** TV mode's board (`/competitions/:id/tv`): large type, live, a celebration on an overtake and at the end. */
+export const TvBoardIsland = island(TvBoard, "tv");

@@ -33,6 +33,7 @@ Deno.test("page weight - every page ships under 20 KB of gzipped JavaScript, the
     ["/", undefined],
     ["/signin", undefined],
     [`/competitions/${competition.id}`, undefined],
+    [`/competitions/${competition.id}/tv`, undefined],
     ["/competitions/new", "creator"],
     [`/competitions/${draft.id}/manage`, "creator"],
     [`/competitions/${funded.id}/manage`, "creator"],
