@@ -46,6 +46,7 @@ export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
     const pageUrl = new URL(`/competitions/${competition.id}`, deps.config.appUrl).href;
     return renderAppPage(c, deps, {
       title: competition.title,
+      community: competition.experienceId,
       head: view.shareable && (
         <ShareMeta
           url={pageUrl}

@@ -104,6 +104,7 @@ async function renderManage(
   };
   return renderAppPage(c, deps, {
     title: `Manage ${competition.title}`,
+    community: competition.experienceId,
     status: form || actionError ? shown.status ?? 400 : 200,
     body: (
       <>
