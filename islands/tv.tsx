@@ -12,7 +12,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { formatDecimalMoney, ordinal } from "../components/format.ts";
 import { ShareOfLeader } from "../components/share_of_leader.tsx";
 import { formatRemaining } from "./countdown.tsx";
-import { type ConnectionState, followCompetition, type LeaderboardJson } from "./live_stream.ts";
+import { BOARD_STATE_LABELS, type ConnectionState, followCompetition, type LeaderboardJson } from "./live_stream.ts";
 
 /** Props: the board as a stranger sees it, and whether it can still change. */
 export interface TvBoardProps {
@@ -58,14 +58,6 @@ export function cheerFor(before: LeaderboardJson, after: LeaderboardJson): Cheer
     participantId: risen.participantId,
   };
 }
-
-const STATE_LABEL: Record<ConnectionState | "final", string> = {
-  connecting: "Connecting…",
-  live: "Live",
-  reconnecting: "Reconnecting…",
-  ended: "Final",
-  final: "Final",
-};
 
 /** The figure a store's row shows: its metric, or under privacy mode its part of the leader's. */
 function Figure(props: { entry: LeaderboardJson["entries"][number]; metric?: string }) {
@@ -134,7 +126,7 @@ export default function TvBoard(props: TvBoardProps) {
             {formatDecimalMoney(division?.prize ?? competition.prize, competition.currency)} prize
           </span>
           {clock && <span class="tv-clock">{clock}</span>}
-          <span class={`tv-state tv-state-${connection}`}>{STATE_LABEL[connection]}</span>
+          <span class={`tv-state tv-state-${connection}`}>{BOARD_STATE_LABELS[connection]}</span>
           {canFullScreen && (
             <button
               type="button"

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { orderAt } from "../testing/orders.ts";
 import { createTestApp, type TestApp } from "../testing/test_app.ts";
 import { activeCompetition } from "../testing/fixtures.ts";
 import { type OrderDelivery, recordOrder } from "../lib/competitions/revenue.ts";
@@ -11,19 +12,8 @@ const CREATOR = "creator_export";
 const OPERATOR = "operator_export";
 
 /** An order of `cents` placed `minutes` after `start`. */
-function order(id: string, cents: number, start: number, minutes: number, extra: Partial<OrderDelivery> = {}) {
-  const at = new Date(start + minutes * 60_000).toISOString();
-  return {
-    orderId: id,
-    createdAt: at,
-    updatedAt: at,
-    amount: cents,
-    currency: "USD",
-    test: false,
-    cancelled: false,
-    ...extra,
-  };
-}
+const order = (id: string, cents: number, start: number, minutes: number, extra: Partial<OrderDelivery> = {}) =>
+  orderAt(start + minutes * 60_000, id, cents, 0, extra);
 
 /** A running competition split 70/30 among three stores (one named like a formula), one of them later disqualified. */
 async function raced(t: TestApp) {

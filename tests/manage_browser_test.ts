@@ -10,6 +10,7 @@
  * 4,765 px with every card open).
  */
 import assert from "node:assert/strict";
+import { orderAt } from "../testing/orders.ts";
 import { launchBrowser } from "../testing/browser.ts";
 import { seriousViolations, serveTestApp, signIn } from "../testing/browser_app.ts";
 import { saveUser } from "../lib/core/users.ts";
@@ -32,19 +33,8 @@ const NAMES = ["Cara Goods", "Eli Supply", "Dee Deals", "Nora Knits", "Otto Outf
 const PHONE_MAX_PX = 2_800;
 
 /** An order of `cents` placed `minutes` after `start`. */
-function order(id: string, cents: number, start: number, minutes: number, extra: Partial<OrderDelivery> = {}) {
-  const at = new Date(start + minutes * 60_000).toISOString();
-  return {
-    orderId: id,
-    createdAt: at,
-    updatedAt: at,
-    amount: cents,
-    currency: "USD",
-    test: false,
-    cancelled: false,
-    ...extra,
-  };
-}
+const order = (id: string, cents: number, start: number, minutes: number, extra: Partial<OrderDelivery> = {}) =>
+  orderAt(start + minutes * 60_000, id, cents, 0, extra);
 
 /** A race of five stores with sales, a held order and a disqualified store, in `status`. */
 async function race(t: Awaited<ReturnType<typeof serveTestApp>>["t"], title: string) {

@@ -7,6 +7,7 @@
  * division's board. Screenshots in `tests/artifacts/tv_*`.
  */
 import assert from "node:assert/strict";
+import { orderAt } from "../testing/orders.ts";
 import { launchBrowser, type Page } from "../testing/browser.ts";
 import { seriousViolations, serveTestApp, signIn } from "../testing/browser_app.ts";
 import { activeCompetition } from "../testing/fixtures.ts";
@@ -19,11 +20,8 @@ const ARTIFACTS = "tests/artifacts";
 const HOUR = 3_600_000;
 const NAMES = ["Cara Goods", "Eli Supply", "Dee Deals"];
 
-/** An order of `cents`, paid now. */
-function order(id: string, cents: number, at: number) {
-  const iso = new Date(at).toISOString();
-  return { orderId: id, createdAt: iso, updatedAt: iso, amount: cents, currency: "USD", test: false, cancelled: false };
-}
+/** An order of `cents` placed at `at`. */
+const order = (id: string, cents: number, at: number) => orderAt(at, id, cents);
 
 /** The board's rows as "rank name figure". */
 function rows(page: Page) {

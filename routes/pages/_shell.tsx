@@ -50,24 +50,15 @@ export async function renderAppPage(c: Context, deps: Pick<AppDeps, "kv" | "conf
     : [null, { notifications: [], unread: 0 }];
   c.header("Cache-Control", PAGE_CACHE_CONTROL);
   const { pathname, search } = new URL(c.req.url);
-  if (inWhopFrame(c)) {
-    return renderPage(c, {
-      title: page.title,
-      body: page.body,
-      status: page.status,
-      head: page.head,
-      sandbox: deps.config.sandbox,
-      home: page.community ? `/experiences/${page.community}` : null,
-      nav: <CommunityNav community={page.community} path={c.req.path} />,
-    });
-  }
+  const framed = inWhopFrame(c);
   return renderPage(c, {
     title: page.title,
     body: page.body,
     status: page.status,
     head: page.head,
     sandbox: deps.config.sandbox,
-    nav: (
+    home: framed ? page.community ? `/experiences/${page.community}` : null : undefined,
+    nav: framed ? <CommunityNav community={page.community} path={c.req.path} /> : (
       <SiteNav
         path={c.req.path}
         returnTo={pathname + search}
