@@ -2,7 +2,8 @@
 import type { CompetitionFormValues, FieldErrors } from "./competition_form_values.ts";
 import { CreateFormIsland, SubmitButtonIsland } from "./island_wrappers.ts";
 import { newFormToken } from "../lib/web/form_once.ts";
-import { WithCurrencyChoices } from "./currency_choices.tsx";
+// For its effect: the server gives the form's currency field its choices.
+import "./currency_choices.tsx";
 import { type DivisionErrors, DivisionFields, type DivisionRow, divisionRowsFromView } from "./division_fields.tsx";
 
 /** The create form section, also shown on the dashboard's "create" tab. */
@@ -23,15 +24,13 @@ export function CreateCompetitionSection(
       <p class="muted">
         It starts as a draft. Fund the prize through Whop before the start, or it is cancelled when the start passes.
       </p>
-      <WithCurrencyChoices>
-        <CreateFormIsland
-          id="create-competition"
-          action={props.action ?? "/competitions/new"}
-          values={props.values}
-          errors={props.errors}
-          minDurationS={props.minDurationS}
-        />
-      </WithCurrencyChoices>
+      <CreateFormIsland
+        id="create-competition"
+        action={props.action ?? "/competitions/new"}
+        values={props.values}
+        errors={props.errors}
+        minDurationS={props.minDurationS}
+      />
       <DivisionFields
         form="create-competition"
         rows={props.divisions?.rows ?? divisionRowsFromView({})}

@@ -1,16 +1,11 @@
 /**
- * The server's side of the currency field (`currency_field.tsx`): provides
- * the currencies a competition may use to the forms rendered inside it.
- * Imported by pages only, so the list never reaches an island's bundle.
+ * The server's side of the currency field (`currency_field.tsx`): on import,
+ * gives the field the currencies a competition may use. Only server modules
+ * import it (the pages that render the form, for this effect), so the list
+ * never reaches an island's bundle; in the browser the field reads the
+ * choices from the `<select>` the server rendered.
  */
-import type { ComponentChildren } from "preact";
 import { currencyChoiceGroups } from "../lib/whop/currencies.ts";
-import { CurrencyChoices } from "./currency_field.tsx";
+import { provideCurrencyChoices } from "./currency_field.tsx";
 
-let groups: ReturnType<typeof currencyChoiceGroups> | undefined;
-
-/** `<WithCurrencyChoices><CreateFormIsland … /></WithCurrencyChoices>` */
-export function WithCurrencyChoices(props: { children: ComponentChildren }) {
-  groups ??= currencyChoiceGroups();
-  return <CurrencyChoices.Provider value={groups}>{props.children}</CurrencyChoices.Provider>;
-}
+provideCurrencyChoices(currencyChoiceGroups());

@@ -2,19 +2,22 @@
  * The competition form's currency: a `<select>` of the currencies a
  * competition may use (Whop's, the common ones first), never a typed code.
  *
- * The list stays out of the create form island's JavaScript: the server's
- * pages provide the choices through {@link CurrencyChoices}
- * (`currency_choices.tsx`), and in the browser, where no page provides
- * them, the island reads them once from the `<select>` the server rendered,
- * while it hydrates over it.
+ * The list stays out of the create form island's JavaScript: on the server
+ * `currency_choices.tsx` provides the choices ({@link provideCurrencyChoices}),
+ * and in the browser, where nothing provides them, the island reads them
+ * once from the `<select>` the server rendered, while it hydrates over it.
+ * No Preact context: it would weigh on every island's shared chunk.
  */
-import { createContext } from "preact";
-import { useContext, useMemo } from "preact/hooks";
 import type { CurrencyChoiceGroup } from "../lib/whop/currencies.ts";
 import { FormField, type FormFieldProps } from "./form_field.tsx";
 
-/** The currencies to offer, provided by the server's pages; null in the browser. */
-export const CurrencyChoices = createContext<readonly CurrencyChoiceGroup[] | null>(null);
+/** The currencies to offer: the server's, else (in the browser) those read from the page once. */
+let choices: readonly CurrencyChoiceGroup[] | undefined;
+
+/** Gives the field the currencies to offer (the server's pages, through `currency_choices.tsx`). */
+export function provideCurrencyChoices(groups: readonly CurrencyChoiceGroup[]): void {
+  choices = groups;
+}
 
 /** The groups of the `<select id>` the server rendered in this document (the browser side). */
 function choicesInDocument(id: string): CurrencyChoiceGroup[] {
@@ -39,7 +42,6 @@ function withValue(groups: readonly CurrencyChoiceGroup[], value: string): reado
 
 /** `<CurrencyField name="currency" label="Currency" value="USD" error={e} />`, inside the form. */
 export function CurrencyField(props: Omit<FormFieldProps, "options" | "optionGroups">) {
-  const provided = useContext(CurrencyChoices);
-  const groups = useMemo(() => provided ?? choicesInDocument(`field-${props.name}`), [provided]);
-  return <FormField {...props} optionGroups={withValue(groups, props.value)} />;
+  choices ??= choicesInDocument(`field-${props.name}`);
+  return <FormField {...props} optionGroups={withValue(choices, props.value)} />;
 }

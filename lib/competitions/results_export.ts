@@ -13,7 +13,8 @@ import { listPayouts, type Payout } from "../whop/payouts.ts";
 import type { Competition } from "./competitions.ts";
 import { formatValue, readDisqualified, readLeaderboard, toEntries } from "./leaderboard.ts";
 import type { LeaderboardRow } from "./participants.ts";
-import { listOwnOrders, type OwnOrder } from "./revenue.ts";
+import { listOwnOrders } from "./revenue.ts";
+import type { OwnOrder } from "./stored_order.ts";
 import { paidPlaces } from "./settlement.ts";
 
 /** The most orders one store's export lists (a store takes far fewer in a competition's at most 56 days). */
