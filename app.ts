@@ -28,7 +28,12 @@ import { competitionId } from "./lib/web/middleware/competition_id.ts";
 import { visibilityGate } from "./lib/web/middleware/visibility.ts";
 import { createUserTokenVerifier, type UserTokenVerifier } from "./lib/whop/user_token.ts";
 import { createWhopClient } from "./lib/whop/client.ts";
-import { createWhopLifecycle, registerWhopJobs, type RetryPolicy } from "./lib/whop/mod.ts";
+import {
+  createWhopLifecycle,
+  createWhopNotificationSender,
+  registerWhopJobs,
+  type RetryPolicy,
+} from "./lib/whop/mod.ts";
 import { WHOP_WEBHOOK_PATH } from "./lib/whop/webhooks.ts";
 import {
   createShopifyServices,
@@ -42,6 +47,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { staticRoutes } from "./routes/static.ts";
 import { competitionsApiRoutes } from "./routes/competitions_api.ts";
 import { flagsApiRoutes } from "./routes/flags_api.ts";
+import { resultsExportRoutes } from "./routes/results_export.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { whopRoutes } from "./routes/whop_api.ts";
 import { userApiRoutes } from "./routes/user_api.ts";
@@ -55,6 +61,7 @@ import { adminApiRoutes, type OperatorJobs } from "./routes/admin_api.ts";
 import { JOBS, triggerJob } from "./cron/schedule.ts";
 import { publicApiRoutes } from "./routes/public_api.ts";
 import { embedRoutes } from "./routes/embed.ts";
+import { tvRoutes } from "./routes/tv.ts";
 import { shareCardRoutes } from "./routes/share_card.ts";
 import { shopifyRoutes } from "./routes/shopify.ts";
 import { sandboxRoutes } from "./routes/sandbox.ts";
@@ -145,6 +152,7 @@ export function createApp(deps: AppAssembly): Hono<AppEnv> {
   app.route("/", staticRoutes());
   app.route("/", competitionsApiRoutes(deps));
   app.route("/", flagsApiRoutes(deps));
+  app.route("/", resultsExportRoutes(deps));
   app.route("/", authRoutes(deps));
   app.route("/", whopRoutes(deps));
   app.route("/", userApiRoutes(deps));
@@ -152,6 +160,7 @@ export function createApp(deps: AppAssembly): Hono<AppEnv> {
   app.route("/", eventsApiRoutes({ ...deps, live }));
   app.route("/", publicApiRoutes(deps));
   app.route("/", embedRoutes(deps));
+  app.route("/", tvRoutes(deps));
   app.route("/", shareCardRoutes(deps));
 
   if (deps.lifecycle) app.route("/", adminApiRoutes({ ...deps, jobs: operatorJobs(deps.lifecycle) }));
@@ -302,8 +311,9 @@ export async function buildRuntime(
   const config = started?.config ?? settings;
 
   const whop = createWhopClient(config, options.whopClient);
-  const shopify = createShopifyServices({ kv, config, now, ...options.shopifyClient });
-  const whopDeps = { kv, config, now, whop, retry: options.payoutRetry };
+  const sendNotification = createWhopNotificationSender(whop, kv);
+  const shopify = createShopifyServices({ kv, config, now, sendNotification, ...options.shopifyClient });
+  const whopDeps = { kv, config, now, whop, retry: options.payoutRetry, sendNotification };
   const lifecycle: LifecycleServices = {
     kv,
     now,

@@ -7,14 +7,14 @@
 import type { AuditLine } from "../lib/competitions/page_views/manage.ts";
 import { FLAG_LABELS } from "./flag_reasons.ts";
 import { LocalTimeIsland } from "./island_wrappers.ts";
+import { Card } from "./card.tsx";
 
-/** `<AuditLogCard entries={view.audit} />` */
-export function AuditLogCard(props: { entries: AuditLine[] }) {
+/** `<AuditLogCard entries={view.audit} folded />`: folded, its heading opens it. */
+export function AuditLogCard(props: { entries: AuditLine[]; folded?: boolean }) {
   return (
-    <section class="card" aria-labelledby="audit-heading">
-      <h2 id="audit-heading">Audit log</h2>
+    <Card id="audit-heading" title={`Audit log (${props.entries.length})`} folded={props.folded}>
       <AuditLog entries={props.entries} />
-    </section>
+    </Card>
   );
 }
 

@@ -4,14 +4,14 @@
  */
 import type { Competition } from "../lib/competitions/competitions.ts";
 import { formatMoney } from "../lib/core/money.ts";
+import { Card } from "./card.tsx";
 
-/** `<CancelCard competition={competition} />` */
-export function CancelCard(props: { competition: Competition }) {
+/** `<CancelCard competition={competition} folded />` */
+export function CancelCard(props: { competition: Competition; folded?: boolean }) {
   const { competition } = props;
   const prize = formatMoney(competition.prize, competition.currency);
   return (
-    <section class="card danger-zone" aria-labelledby="cancel-heading">
-      <h2 id="cancel-heading">Cancel the competition</h2>
+    <Card id="cancel-heading" title="Cancel the competition" class="danger-zone" folded={props.folded}>
       <p>
         {competition.status === "UPCOMING"
           ? `Every store is told, and the ${prize} prize is refunded to you through Whop. This cannot be undone.`
@@ -29,6 +29,6 @@ export function CancelCard(props: { competition: Competition }) {
         </label>
         <button type="submit" class="button-danger">Cancel competition</button>
       </form>
-    </section>
+    </Card>
   );
 }

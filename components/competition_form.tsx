@@ -15,6 +15,7 @@ import {
   suggestedCustomerCap,
 } from "./competition_form_values.ts";
 import { FormField } from "./form_field.tsx";
+import { CurrencyField } from "./currency_field.tsx";
 import { knownTimeZone } from "./local_date_time.ts";
 import { METRIC_LABELS, METRIC_SENTENCES } from "./page_text.ts";
 
@@ -76,13 +77,7 @@ export function CompetitionForm(props: CompetitionFormProps) {
       />
       <div class="field-row">
         <FormField {...control("prize")} label="Prize" hint="e.g. 500.00" inputMode="decimal" autoComplete="off" />
-        <FormField
-          {...control("currency")}
-          label="Currency"
-          hint="Three letters, e.g. USD"
-          maxLength={3}
-          autoComplete="off"
-        />
+        <CurrencyField {...control("currency")} label="Currency" hint="The prize's; stores must sell in it." />
       </div>
       <FormField
         {...control("prizeSplit")}

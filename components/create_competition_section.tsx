@@ -2,6 +2,8 @@
 import type { CompetitionFormValues, FieldErrors } from "./competition_form_values.ts";
 import { CreateFormIsland, SubmitButtonIsland } from "./island_wrappers.ts";
 import { newFormToken } from "../lib/web/form_once.ts";
+// For its effect: the server gives the form's currency field its choices.
+import "./currency_choices.tsx";
 import { type DivisionErrors, DivisionFields, type DivisionRow, divisionRowsFromView } from "./division_fields.tsx";
 
 /** The create form section, also shown on the dashboard's "create" tab. */

@@ -3,6 +3,8 @@
  * the embeddable live board, ready to copy.
  */
 
+import { Card } from "./card.tsx";
+
 /**
  * The HTML a creator pastes into their site to show the live board.
  * @example embedSnippet("https://cartbrawl.example", "abc123", "Holiday Cup")
@@ -13,11 +15,15 @@ export function embedSnippet(appUrl: string, competitionId: string, title: strin
   return `<iframe src="${src}" title="${label}: live leaderboard" width="360" height="330" loading="lazy"></iframe>`;
 }
 
-/** `<EmbedSnippet appUrl={config.appUrl} competitionId={id} title={title} divisions={2} />` (`divisions`: how many) */
-export function EmbedSnippet(props: { appUrl: string; competitionId: string; title: string; divisions?: number }) {
+/**
+ * `<EmbedSnippet appUrl={config.appUrl} competitionId={id} title={title} divisions={2} folded />` (`divisions`: how
+ * many)
+ */
+export function EmbedSnippet(
+  props: { appUrl: string; competitionId: string; title: string; divisions?: number; folded?: boolean },
+) {
   return (
-    <section class="card embed-snippet" aria-labelledby="embed-heading">
-      <h2 id="embed-heading">Put the board on your site</h2>
+    <Card id="embed-heading" title="Put the board on your site" class="embed-snippet" folded={props.folded}>
       <p class="muted">
         Paste this into any web page: it shows the top places, live, in the reader's light or dark colours (add{" "}
         <code>?theme=dark</code> or <code>?theme=light</code> to the address to choose; <code>?places=3</code>{" "}
@@ -33,6 +39,6 @@ export function EmbedSnippet(props: { appUrl: string; competitionId: string; tit
       <textarea id="embed-code" readOnly rows={3}>
         {embedSnippet(props.appUrl, props.competitionId, props.title)}
       </textarea>
-    </section>
+    </Card>
   );
 }

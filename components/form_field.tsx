@@ -1,9 +1,15 @@
 /**
- * A labelled form field — a text input, a textarea or a select — with its
- * hint and its error message (`.field-error`), wired for assistive
- * technology (`aria-invalid`, `aria-describedby`).
+ * A labelled form field — a text input, a textarea or a select (its choices
+ * flat or in groups) — with its hint and its error message (`.field-error`),
+ * wired for assistive technology (`aria-invalid`, `aria-describedby`).
  */
 import type { JSX } from "preact";
+
+/** One choice of a `<select>`. */
+export interface FieldOption {
+  value: string;
+  label: string;
+}
 
 /** Props of {@link FormField}. */
 export interface FormFieldProps {
@@ -15,7 +21,9 @@ export interface FormFieldProps {
   /** A `<textarea>` instead of an `<input>`. */
   multiline?: boolean;
   /** A `<select>` of these choices instead of an `<input>`; `value` is the chosen one. */
-  options?: readonly { value: string; label: string }[];
+  options?: readonly FieldOption[];
+  /** A `<select>` of these labelled groups (`<optgroup>`) of choices. */
+  optionGroups?: readonly { label: string; options: readonly FieldOption[] }[];
   type?: string;
   disabled?: boolean;
   maxLength?: number;
@@ -29,7 +37,7 @@ export interface FormFieldProps {
 
 /** One field: `<FormField name="title" label="Title" value={v} error={e} />`. */
 export function FormField(props: FormFieldProps) {
-  const { name, label, hint, error, multiline, options, ...control } = props;
+  const { name, label, hint, error, multiline, options, optionGroups, ...control } = props;
   const id = `field-${name}`;
   const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
   const shared = {
@@ -43,13 +51,14 @@ export function FormField(props: FormFieldProps) {
     <div class="field">
       <label for={id}>{label}</label>
       {hint && <span class="hint" id={`${id}-hint`}>{hint}</span>}
-      {options
+      {options || optionGroups
         ? (
           <select {...shared}>
-            {options.map((option) => (
-              <option key={option.value} value={option.value} selected={option.value === control.value}>
-                {option.label}
-              </option>
+            {options?.map((option) => <Option key={option.value} option={option} chosen={control.value} />)}
+            {optionGroups?.map((group) => (
+              <optgroup key={group.label} label={group.label}>
+                {group.options.map((option) => <Option key={option.value} option={option} chosen={control.value} />)}
+              </optgroup>
             ))}
           </select>
         )
@@ -59,4 +68,9 @@ export function FormField(props: FormFieldProps) {
       {error && <span class="field-error" id={`${id}-error`}>{error}</span>}
     </div>
   );
+}
+
+function Option(props: { option: FieldOption; chosen: string }) {
+  return <option value={props.option.value} selected={props.option.value === props.chosen}>{props.option.label}
+  </option>;
 }

@@ -16,6 +16,7 @@ import EmbedBoard from "../islands/embed_board.tsx";
 import OwnStore from "../islands/own_store.tsx";
 import LivePage from "../islands/live_page.tsx";
 import SubmitButton from "../islands/submit.tsx";
+import TvBoard from "../islands/tv.tsx";
 
 /** A ticking countdown: `<CountdownIsland to={iso} />`. */
 export const CountdownIsland = island(Countdown, "countdown");
@@ -48,6 +49,8 @@ export const CopyButtonIsland = island(CopyButton, "copy_button");
 export const EmbedBoardIsland = island(EmbedBoard, "embed_board");
 /** A form's submit button that waits once sent: `<SubmitButtonIsland label="Join" pendingLabel="Joining…" />`. */
 export const SubmitButtonIsland = island(SubmitButton, "submit");
+/** TV mode's board (`/competitions/:id/tv`): large type, live, a celebration on an overtake and at the end. */
+export const TvBoardIsland = island(TvBoard, "tv");
 
 /** The owner's own panels ("Your store", "Your orders"), following the owner's own stream. */
 export const OwnStoreIsland = withReaderClock(island(OwnStore, "own_store"));

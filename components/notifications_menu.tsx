@@ -3,7 +3,7 @@
  * JavaScript) with the unread count and a form to mark them read.
  */
 import { useContext } from "preact/hooks";
-import { type Notification, notificationText } from "../lib/competitions/notifications.ts";
+import { type Notification, notificationPath, notificationText } from "../lib/competitions/notifications.ts";
 import { readableTime, ViewerClockContext } from "../lib/web/viewer_clock.ts";
 
 /**
@@ -39,8 +39,8 @@ export function NotificationsMenu(props: NotificationsMenuProps) {
             {notifications.map((notification) => (
               <li key={notification.id} class={notification.readAt ? undefined : "unread"}>
                 <strong>
-                  {notification.competitionId
-                    ? <a href={`/competitions/${notification.competitionId}`}>{text(notification, "title")}</a>
+                  {notificationPath(notification)
+                    ? <a href={notificationPath(notification)}>{text(notification, "title")}</a>
                     : text(notification, "title")}
                 </strong>
                 <span>{text(notification, "body")}</span>

@@ -16,7 +16,8 @@ export type PayoutStateRecord = Pick<
   "state" | "attempts" | "transferId" | "lastError" | "nextAttemptAt" | "gaveUp" | "waitingSince" | "flaggedAt"
 >;
 
-const LABELS: Record<Payout["state"], string> = {
+/** A payout's state in a few words. */
+export const PAYOUT_LABELS: Record<Payout["state"], string> = {
   pending: "Payout pending",
   sending: "Sending payout",
   sent: "Paid out",
@@ -54,7 +55,7 @@ export function PayoutState(props: { payout: PayoutStateRecord | null }) {
   }
   return (
     <span class={`payout payout-${payout.state}`}>
-      <span class={`tag tag-${TAGS[payout.state]}`}>{LABELS[payout.state]}</span>
+      <span class={`tag tag-${TAGS[payout.state]}`}>{PAYOUT_LABELS[payout.state]}</span>
       {payout.transferId && <span class="muted">transfer {payout.transferId}</span>}
       {payout.state === "failed" && payout.lastError && <span class="field-error">{payout.lastError}</span>}
       {payout.state === "failed" && (payout.gaveUp

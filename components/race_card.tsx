@@ -1,7 +1,8 @@
 /**
  * The manage page's race card: the window and countdown, and the board: live
- * while the race runs, the final standings once complete; with divisions,
- * one division's board at a time under the divisions' tabs.
+ * while the race runs and while it settles (then headed as provisional, with
+ * the provisional export), the final standings once complete; with
+ * divisions, one division's board at a time under the divisions' tabs.
  */
 import type { Competition } from "../lib/competitions/competitions.ts";
 import type { LeaderboardView } from "../lib/competitions/views.ts";
@@ -9,6 +10,7 @@ import { LiveLeaderboardIsland } from "./island_wrappers.ts";
 import { LeaderboardTable } from "./leaderboard_table.tsx";
 import { WindowFacts } from "./window_facts.tsx";
 import { DivisionTabs } from "./division_tabs.tsx";
+import { ResultsExports } from "./payout_card.tsx";
 
 /** `<RaceCard competition={competition} leaderboard={board} division={n} now={now} />` */
 export function RaceCard(
@@ -17,7 +19,7 @@ export function RaceCard(
   const { competition, leaderboard } = props;
   return (
     <section class="card" aria-labelledby="board-heading">
-      <h2 id="board-heading">The race</h2>
+      <h2 id="board-heading">{competition.status === "SETTLING" ? "Provisional results" : "The race"}</h2>
       <dl class="facts">
         <WindowFacts competition={competition} countdown />
       </dl>
@@ -30,7 +32,17 @@ export function RaceCard(
           now={props.now}
         />
       )}
-      {competition.status === "ACTIVE" && <LiveLeaderboardIsland {...leaderboard} />}
+      {(competition.status === "ACTIVE" || competition.status === "SETTLING") && (
+        <LiveLeaderboardIsland {...leaderboard} />
+      )}
+      {competition.status === "SETTLING" && <ResultsExports competition={competition} />}
+      {competition.status !== "COMPLETED" && (
+        <p class="tv-link">
+          <a href={`/competitions/${competition.id}/tv${props.division ? `?division=${props.division}` : ""}`}>
+            TV mode
+          </a>: the live board full screen, in large type, for a screen in the room.
+        </p>
+      )}
       {competition.status === "COMPLETED" && (
         <LeaderboardTable entries={leaderboard.entries} caption="Final standings" />
       )}

@@ -10,6 +10,7 @@ import type { ReviewQueue } from "../lib/competitions/page_views/manage.ts";
 import { formatDecimalMoney } from "./format.ts";
 import { FLAG_LABELS, reasonForCreator } from "./flag_reasons.ts";
 import { LocalTimeIsland } from "./island_wrappers.ts";
+import { Card } from "./card.tsx";
 
 /** The amount an order adds, and its total when it adds less (capped). */
 function Amount(props: { flag: FlagView }) {
@@ -124,17 +125,24 @@ function ClosedItem(props: { flag: FlagView }) {
   );
 }
 
-/** `<ReviewQueueCard competitionId={id} review={view.review} />` */
-export function ReviewQueueCard(props: { competitionId: string; review: ReviewQueue }) {
+/** `<ReviewQueueCard competitionId={id} review={view.review} folded />` */
+export function ReviewQueueCard(props: { competitionId: string; review: ReviewQueue; folded?: boolean }) {
   const { competitionId, review } = props;
   const { open, decided, closed, canDecide } = review;
   const held = open.filter((flag) => flag.held).length;
   return (
-    <section class="card review" id="review" aria-labelledby="review-heading">
-      <h2 id="review-heading">
-        Orders to review
-        {canDecide && open.length > 0 && <span class="count">{open.length}</span>}
-      </h2>
+    <Card
+      id="review-heading"
+      anchor="review"
+      class="review"
+      folded={props.folded}
+      title={
+        <>
+          Orders to review
+          {canDecide && open.length > 0 && <span class="count">{open.length}</span>}
+        </>
+      }
+    >
       {canDecide
         ? (
           <p class="muted">
@@ -181,6 +189,6 @@ export function ReviewQueueCard(props: { competitionId: string; review: ReviewQu
           </ol>
         </details>
       )}
-    </section>
+    </Card>
   );
 }

@@ -7,38 +7,53 @@ import type { Participant } from "../lib/competitions/participants.ts";
 import type { Competition } from "../lib/competitions/competitions.ts";
 import { LocalTimeIsland } from "./island_wrappers.ts";
 import { DivisionPlacement } from "./division_placement.tsx";
+import { Card } from "./card.tsx";
 
 /** What the stores card shows of the competition: its divisions, for each store's. */
 type DivisionFacts = Pick<Competition, "divisions" | "currency" | "startDate">;
 
+/** A store's disqualify (or reinstate) form, folded behind its action's name: rarely needed, a click away. */
 function DisqualifyForm(props: { competitionId: string; participant: Participant }) {
   const { competitionId, participant } = props;
   const base = `/competitions/${competitionId}/manage/participants/${participant.id}`;
+  const action = (label: string) => (
+    <summary>
+      {label}…<span class="visually-hidden">{participant.displayName}</span>
+    </summary>
+  );
   if (participant.disqualified) {
     return (
-      <form method="post" action={`${base}/reinstate`} class="inline-form">
-        <span class="tag tag-warning">disqualified</span> {participant.disqualified.reason}{" "}
-        <input
-          name="reason"
-          aria-label={`Why ${participant.displayName} is reinstated`}
-          placeholder="Note (optional)"
-        />
-        <button type="submit" class="button-secondary">Reinstate</button>
-      </form>
+      <>
+        <span class="tag tag-warning">disqualified</span> {participant.disqualified.reason}
+        <details class="row-fold">
+          {action("Reinstate")}
+          <form method="post" action={`${base}/reinstate`} class="inline-form">
+            <input
+              name="reason"
+              aria-label={`Why ${participant.displayName} is reinstated`}
+              placeholder="Note (optional)"
+            />
+            <button type="submit" class="button-secondary">Reinstate</button>
+          </form>
+        </details>
+      </>
     );
   }
   return (
-    <form method="post" action={`${base}/disqualify`} class="inline-form">
-      <input
-        name="reason"
-        required
-        minLength={3}
-        maxLength={500}
-        aria-label={`Why ${participant.displayName} is disqualified (shown publicly)`}
-        placeholder="Reason, shown publicly"
-      />
-      <button type="submit" class="button-danger">Disqualify</button>
-    </form>
+    <details class="row-fold">
+      {action("Disqualify")}
+      <form method="post" action={`${base}/disqualify`} class="inline-form">
+        <input
+          name="reason"
+          required
+          minLength={3}
+          maxLength={500}
+          aria-label={`Why ${participant.displayName} is disqualified (shown publicly)`}
+          placeholder="Reason, shown publicly"
+        />
+        <button type="submit" class="button-danger">Disqualify</button>
+      </form>
+    </details>
   );
 }
 
@@ -118,14 +133,30 @@ export function StoresCard(
     participants: Participant[];
     rankingActions: boolean;
     inCommunity: boolean;
+    /** Folded: its heading opens it. */
+    folded?: boolean;
+    /** How many stores need the creator's eye (disconnected, sync failed), said next to the heading. */
+    needingAttention: number;
     /** The competition's divisions: each store's is shown (with the sales that placed it, for the creator). */
     competition: DivisionFacts;
     now: number;
   },
 ) {
   return (
-    <section class="card" aria-labelledby="stores-heading">
-      <h2 id="stores-heading">Stores ({props.participants.length})</h2>
+    <Card
+      id="stores-heading"
+      title={
+        <>
+          Stores ({props.participants.length})
+          {props.participants.length > 0 && (
+            <span class="card-note">
+              {props.needingAttention === 0 ? "all connected" : `${props.needingAttention} need attention`}
+            </span>
+          )}
+        </>
+      }
+      folded={props.folded}
+    >
       <ParticipantsTable
         participants={props.participants}
         competitionId={props.competitionId}
@@ -139,6 +170,6 @@ export function StoresCard(
           : "Notifications stay in the app: this competition is not part of a Whop community, and Whop " +
             "notifications outside one reach only the company's own team."}
       </p>
-    </section>
+    </Card>
   );
 }

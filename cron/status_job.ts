@@ -2,7 +2,8 @@
  * The status job (every minute): cancels unfunded drafts past their start,
  * starts funded competitions, moves ended ones into their settlement window
  * and settles them when it closes, and sends the notifications
- * that have come due (among them the creator's reminder of orders still to
+ * that have come due (among them the creator's hourly notice of orders held
+ * or flagged for their judgement, and the reminder of orders still to
  * review before the results freeze). A plain function of (services, clock): tests call it
  * directly; `cron/schedule.ts` only schedules it.
  */
@@ -14,6 +15,7 @@ import { appText, type NotificationText, notify, quoted } from "../lib/competiti
 import { type LifecycleServices, moveMoney, settleCompetition } from "../lib/competitions/settlement.ts";
 import { log } from "../lib/core/log.ts";
 import { remindUndecidedFlags } from "../lib/competitions/flags.ts";
+import { notifyOrdersToJudge } from "../lib/competitions/creator_notices.ts";
 import { MAX_DURATION_S } from "../lib/competitions/input.ts";
 
 /** How far ahead "starts soon" and "ends soon" notifications look. */
@@ -92,6 +94,9 @@ async function advance(services: LifecycleServices, competition: Competition, re
   const { kv } = services;
   const now = services.now();
   const step = dueStep(competition, now);
+  if (competition.status === "ACTIVE" || competition.status === "SETTLING") {
+    await notifyOrdersToJudge(kv, competition, now, services.sendNotification);
+  }
   if (competition.status === "SETTLING" && step === null) {
     await remindUndecidedFlags(kv, competition, now, services.sendNotification);
     return;

@@ -7,7 +7,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { formatDecimalMoney } from "../components/format.ts";
 import { ShareOfLeader } from "../components/share_of_leader.tsx";
-import { type ConnectionState, followCompetition, type LeaderboardJson } from "./live_stream.ts";
+import { BOARD_STATE_LABELS, type ConnectionState, followCompetition, type LeaderboardJson } from "./live_stream.ts";
 
 /** Props: the board as a stranger sees it, how many places to show and where the full page is. */
 export interface EmbedBoardProps {
@@ -18,14 +18,6 @@ export interface EmbedBoardProps {
   /** Whether the board can still change (funded, not yet ended). */
   live: boolean;
 }
-
-const STATE_LABEL: Record<ConnectionState | "final", string> = {
-  connecting: "Connecting…",
-  live: "Live",
-  reconnecting: "Reconnecting…",
-  ended: "Final",
-  final: "Final",
-};
 
 /** `<EmbedBoard board={leaderboardJson} places={5} pageUrl={url} live />` */
 export default function EmbedBoard(props: EmbedBoardProps) {
@@ -49,7 +41,7 @@ export default function EmbedBoard(props: EmbedBoardProps) {
           {competition.title}
           {board.division && ` · ${board.division.name}`}
         </a>
-        <span class={`embed-state embed-state-${connection}`}>{STATE_LABEL[connection]}</span>
+        <span class={`embed-state embed-state-${connection}`}>{BOARD_STATE_LABELS[connection]}</span>
       </header>
       <ol class="embed-places">
         {entries.length === 0 && <li class="embed-empty">No stores yet.</li>}

@@ -58,6 +58,15 @@ export interface LeaderboardJson {
 /** Where the connection is: the status pill shows it. */
 export type ConnectionState = "connecting" | "live" | "reconnecting" | "ended";
 
+/** What a small board (the embed, TV mode) says of its connection; "final": one that can no longer change. */
+export const BOARD_STATE_LABELS: Record<ConnectionState | "final", string> = {
+  connecting: "Connecting…",
+  live: "Live",
+  reconnecting: "Reconnecting…",
+  ended: "Final",
+  final: "Final",
+};
+
 /** What a follower is told. */
 export interface LiveStreamHandlers {
   /** The leaderboard after each event. */

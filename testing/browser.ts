@@ -4,10 +4,10 @@
  * console errors, warnings, page errors and CSP violations.
  */
 // Pinned here, not in deno.json: packages listed there are installed by `deno task start` too.
-import { type BrowserContext, chromium, type Page } from "npm:playwright-core@1.65.1";
+import { type BrowserContext, chromium, type Frame, type Page } from "npm:playwright-core@1.65.1";
 import { BROWSER_UA } from "./shopify.ts";
 
-export type { BrowserContext, Page };
+export type { BrowserContext, Frame, Page };
 
 /** Where Debian installs Chromium. */
 export const CHROMIUM_PATH = "/usr/bin/chromium";

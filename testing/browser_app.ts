@@ -5,7 +5,7 @@
  */
 // Pinned here, not in deno.json: packages listed there are installed by `deno task start` too.
 import axe from "npm:axe-core@4.14.1";
-import type { Page } from "./browser.ts";
+import type { Frame, Page } from "./browser.ts";
 import { createTestApp, type TestApp } from "./test_app.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
 import { createSession, sessionCookieName } from "../lib/core/sessions.ts";
@@ -50,7 +50,7 @@ export async function signIn(page: Page, t: TestApp, origin: string, userId: str
 }
 
 /** axe-core's serious and critical violations on the page (WCAG 2.1 A and AA), one line each. */
-export async function seriousViolations(page: Page): Promise<string[]> {
+export async function seriousViolations(page: Page | Frame): Promise<string[]> {
   await page.evaluate(axe.source);
   const result = await page.evaluate(() =>
     (globalThis as unknown as { axe: typeof axe }).axe.run(document, {

@@ -124,7 +124,10 @@ Deno.test("community - admins create, members see and join, everyone else is ans
     assert.deepEqual(list.competitions, [], "community competitions are in no public list");
     assert.doesNotMatch(await (await t.request("/", { userId })).text(), /Club Cup/);
   }
-  assert.equal((await t.request(`/experiences/${EXPERIENCE}`, { userId: OUTSIDER })).status, 404);
+  // An outsider is told how to join the community on Whop, and shown none of its competitions.
+  const outsiderView = await t.request(`/experiences/${EXPERIENCE}`, { userId: OUTSIDER });
+  assert.equal(outsiderView.status, 403);
+  assert.match(await outsiderView.text(), /Join [^<]+ on Whop/);
   assert.equal((await t.request(`/experiences/${EXPERIENCE}`)).status, 401);
   assert.equal((await t.request("/experiences/exp_NoSuchClub", { userId: MEMBER })).status, 404);
 

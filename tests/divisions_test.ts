@@ -145,7 +145,7 @@ Deno.test("divisions - stores land by their 30-day baseline at the start (equal 
 
   // The competition page: a tab per division, links that work without JavaScript, the owner's division first.
   const page = await (await t.request(`/competitions/${competition.id}`, { userId: "owner_e" })).text();
-  const tabs = [...page.matchAll(/href="\/competitions\/[^"?]+\?division=(\d)"( aria-current="page")?/g)];
+  const tabs = [...page.matchAll(/href="\/competitions\/[^"?/]+\?division=(\d)"( aria-current="page")?/g)];
   assert.deepEqual(tabs.map((tab) => [tab[1], Boolean(tab[2])]), [["2", true], ["1", false]]);
   const other = await (await t.request(`/competitions/${competition.id}?division=1`, { userId: "owner_e" })).text();
   assert.ok(other.includes(small.displayName) && !other.includes(`>${big.displayName}<`));

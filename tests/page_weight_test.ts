@@ -33,6 +33,7 @@ Deno.test("page weight - every page ships under 20 KB of gzipped JavaScript, the
     ["/", undefined],
     ["/signin", undefined],
     [`/competitions/${competition.id}`, undefined],
+    [`/competitions/${competition.id}/tv`, undefined],
     // A store owner's page: its own panels and stream come on top of the live board's.
     [`/competitions/${competition.id}`, "owner_0"],
     ["/competitions/new", "creator"],

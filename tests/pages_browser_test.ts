@@ -384,11 +384,30 @@ Deno.test("pages in Chromium - the create form validates in the browser and show
   await page.screenshot({ path: "tests/artifacts/pages_create_form_server.png", fullPage: true });
   await page.unroute("**/static/islands/**");
 
-  await page.goto(`${origin}/competitions/new`);
+  await page.goto(`${origin}/competitions/new`, { waitUntil: "networkidle" }); // the island hydrated
+  // The currency is chosen from Whop's list (the common ones first, named), which the island read from the page.
+  const currencies = page.locator("#field-currency option");
+  assert.equal(await page.locator("#field-currency").evaluate((el) => el.tagName), "SELECT");
+  assert.deepEqual(await currencies.evaluateAll((options) => options.slice(0, 2).map((o) => o.textContent)), [
+    "USD · US Dollar",
+    "EUR · Euro",
+  ]);
+  assert.ok(await currencies.count() > 60, "every currency Whop pays out in");
+  const scripts = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLLinkElement | HTMLScriptElement>("link[rel=modulepreload], script[src]")]
+      .map((element) => "href" in element ? element.href : element.src)
+  );
+  for (const script of scripts) {
+    assert.doesNotMatch(await (await fetch(script)).text(), /Kuwaiti|"kwd"/i, `${script} does not carry the list`);
+  }
+  await page.locator("#field-currency").selectOption("JPY");
+  await page.locator("#field-prize").fill("2500.5");
+  await page.locator("#field-prize").press("Tab");
+  assert.match(await page.locator("#field-prize-error").textContent() ?? "", /JPY/, "checked in the chosen currency");
   const start = new Date(Date.now() + 2 * HOUR).toISOString().slice(0, 16);
   const end = new Date(Date.now() + 50 * HOUR).toISOString().slice(0, 16);
   await page.locator("#field-title").fill("Spring Brawl");
-  await page.locator("#field-prize").fill("250");
+  await page.locator("#field-prize").fill("2500");
   await page.locator("#field-startDate").fill(start);
   await page.locator("#field-endDate").fill(end);
   await Promise.all([
@@ -396,6 +415,7 @@ Deno.test("pages in Chromium - the create form validates in the browser and show
     page.getByRole("button", { name: "Create draft" }).click(),
   ]);
   assert.match(await page.locator("h1").textContent() ?? "", /Spring Brawl/);
+  assert.match(await page.locator(".prize").textContent() ?? "", /¥2,500/, "the prize in the chosen currency");
   const expected = /ERR_FAILED|status of 400/; // the aborted island scripts, the 400 page of the refused form
   assert.deepEqual(problems.filter((p) => !expected.test(p)), [], "no console errors or CSP violations");
 });

@@ -219,6 +219,23 @@ export async function getCompetition(kv: Deno.Kv, id: string): Promise<Competiti
 }
 
 /**
+ * The competition `competitionId` when `userId` created it or is an
+ * operator; otherwise (signed out included) the 404 of an unknown one.
+ */
+export async function competitionForCreator(
+  kv: Deno.Kv,
+  competitionId: string,
+  userId: string | undefined,
+  isOperator: boolean,
+): Promise<Competition> {
+  const competition = await getCompetition(kv, competitionId);
+  if (userId === undefined || (competition.creatorId !== userId && !isOperator)) {
+    throw new NotFoundError("There is no competition with that id.");
+  }
+  return competition;
+}
+
+/**
  * Whether a competition exists only for its creator (DESIGN.md "Private
  * until funded"): a DRAFT, or one CANCELLED before it was funded.
  */

@@ -20,9 +20,10 @@ import { keys } from "../core/db.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../core/errors.ts";
 import { groupCommitterOf } from "../core/group_commit.ts";
 import { toDecimalString } from "../core/money.ts";
-import type { Competition } from "./competitions.ts";
+import { type Competition, competitionForCreator } from "./competitions.ts";
 import { type AuditEntry, MAX_REASON_LENGTH } from "./disqualification.ts";
 import { appText, fact, type NotificationSender, notify, quoted, TIME_MARK } from "./notifications.ts";
+import { managePath } from "./creator_notices.ts";
 import { textProblem } from "../core/text.ts";
 import { flagIdOf, type FlagPointer, StoreBook } from "./order_book.ts";
 import type { Decision, FlagReason } from "./order_rules.ts";
@@ -116,11 +117,7 @@ export async function flagsFor(
   userId: string | undefined,
   isOperator: boolean,
 ): Promise<{ flags: FlagView[] }> {
-  const competition = (await kv.get<Competition>(keys.competition(competitionId))).value;
-  if (!competition || userId === undefined || (competition.creatorId !== userId && !isOperator)) {
-    throw new NotFoundError("There is no competition with that id.");
-  }
-  return { flags: await listFlags(kv, competition) };
+  return { flags: await listFlags(kv, await competitionForCreator(kv, competitionId, userId, isOperator)) };
 }
 
 /** Whether the creator may still decide on held and flagged orders: until the results are final. */
@@ -324,6 +321,7 @@ export async function remindUndecidedFlags(
       userId: competition.creatorId,
       kind: "orders_to_review",
       competitionId: competition.id,
+      path: managePath(competition.id),
       title: appText`${quoted(competition.title, 40)}: ${fact(open.length)} order${
         fact(open.length === 1 ? "" : "s")
       } to review before the results freeze (${fact(TIME_MARK)})`,

@@ -73,7 +73,9 @@ export type NotificationKind =
   | "settling"
   | "order_counted"
   | "order_excluded"
-  | "orders_to_review";
+  | "orders_to_review"
+  | "store_joined"
+  | "orders_held";
 
 /** One in-app notification. */
 export interface Notification {
@@ -83,10 +85,17 @@ export interface Notification {
   title: string;
   body: string;
   competitionId?: string;
+  /** Where it leads in the app (a path); the competition's page when absent. */
+  path?: string;
   /** The instant {@link TIME_MARK} in the title or body stands for, written in each reader's zone. */
   at?: string;
   createdAt: string;
   readAt?: string;
+}
+
+/** Where a notification leads: its path, else its competition's page (undefined: nowhere). */
+export function notificationPath(notification: Pick<Notification, "path" | "competitionId">): string | undefined {
+  return notification.path ?? (notification.competitionId && `/competitions/${notification.competitionId}`);
 }
 
 /** Where a notification's text names its `at`: replaced, for each reader, by that time in their zone. */
@@ -132,14 +141,19 @@ export interface NotificationRequest {
   title: NotificationText;
   body: NotificationText;
   competitionId?: string;
+  /** Where it leads in the app, when not the competition's page (the creator's: its manage page). */
+  path?: string;
   /** The instant {@link TIME_MARK} in the title or body stands for. */
   at?: string;
 }
 
 /**
  * Records a notification once per dedupe key and hands it to `send` when it
- * is new. Returns the notification, or `null` when it was already sent.
- * Concurrent calls with the same key record and send it exactly once.
+ * is new. Returns the notification, or `null` when it was already sent (or
+ * when a check `also` adds failed). Concurrent calls with the same key
+ * record and send it exactly once. `also` adds checks and writes to the
+ * commit that records it (what the notification tells is then marked told
+ * in the same commit).
  *
  * @example
  * await notify(kv, { dedupeKey: `won:${id}:${userId}`, userId, kind: "won", title: appText`You won!`, body }, now, sender);
@@ -149,15 +163,18 @@ export async function notify(
   request: NotificationRequest,
   now: number,
   send?: NotificationSender,
+  also: (op: Deno.AtomicOperation) => Deno.AtomicOperation = (op) => op,
 ): Promise<Notification | null> {
   const { dedupeKey, ...fields } = request;
   const notification: Notification = { id: newId(now), ...fields, createdAt: new Date(now).toISOString() };
   const sentKey = keys.notificationSent(dedupeKey);
   const result = await commit(() =>
-    kv.atomic()
-      .check({ key: sentKey, versionstamp: null })
-      .set(sentKey, notification.id)
-      .set(keys.notification(notification.userId, notification.id), notification)
+    also(
+      kv.atomic()
+        .check({ key: sentKey, versionstamp: null })
+        .set(sentKey, notification.id)
+        .set(keys.notification(notification.userId, notification.id), notification),
+    )
   );
   if (!result.ok) return null;
   await send?.(notification);

@@ -31,7 +31,7 @@ import {
   refillCandidates,
   releaseOrder,
 } from "./customer_cap.ts";
-import { type FlagReason, hasMeaningfulHistory, isSpike, judgeOrder } from "./order_rules.ts";
+import { asksForJudgement, type FlagReason, hasMeaningfulHistory, isSpike, judgeOrder } from "./order_rules.ts";
 import { leaderboardKey, leaderboardRow, type Participant } from "./participants.ts";
 import { ownOrderOf, type StoredOrder } from "./stored_order.ts";
 import { sameSampleBucket } from "./race_line.ts";
@@ -82,6 +82,9 @@ export interface HourBucket {
   revenue: Minor;
   spikeOrder?: string;
 }
+
+/** How long a flag waits to be told to the creator before it is dropped (longer than any competition and its settlement). */
+export const REVIEW_NOTICE_TTL_MS = 60 * 86_400_000;
 
 /** How many capped orders one task lets count more when room frees (the rest follow at the customer's next order). */
 export const MAX_REFILLS = 8;
@@ -170,10 +173,16 @@ export class StoreBook {
     this.#shown ||= prev === null ||
       JSON.stringify(ownOrderOf(orderId, prev)) !== JSON.stringify(ownOrderOf(orderId, placed));
     if (placed.flag && !prev?.flag) {
-      tx.set(
-        keys.flag(competition.id, flagIdOf(participant.id, orderId)),
-        { participantId: participant.id, orderId } satisfies FlagPointer,
-      );
+      const flagId = flagIdOf(participant.id, orderId);
+      tx.set(keys.flag(competition.id, flagId), { participantId: participant.id, orderId } satisfies FlagPointer);
+      // Noted for the creator's hourly notice (`creator_notices.ts`), which deletes it once told.
+      if (asksForJudgement(placed.flag.reason)) {
+        const raisedAt = placed.flag.raisedAt;
+        tx.also(
+          (op) => op.set(keys.reviewNotice(competition.id, flagId), raisedAt, { expireIn: REVIEW_NOTICE_TTL_MS }),
+          1,
+        );
+      }
     }
     const before = tallyOf(prev);
     const after = tallyOf(placed);

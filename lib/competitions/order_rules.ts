@@ -17,6 +17,18 @@ export type RiskRecommendation = "accept" | "cancel" | "investigate" | "none";
 /** Why an order is held or flagged for the creator (the `reason` of a flag). */
 export type FlagReason = "pending_payment" | "voided" | "manual_source" | "high_risk" | "customer_cap" | "spike";
 
+/**
+ * Whether a flag asks for the creator's judgement, so the creator is told
+ * of it when it is raised: an order entered by hand, one Shopify's fraud
+ * analysis doubts, one over the customer cap, a spike. A pending payment
+ * settles itself (the order counts once paid) and a voided one can never
+ * count: the review queue lists them, and the reminder before the results
+ * freeze counts the pending ones, but neither is news worth a message.
+ */
+export function asksForJudgement(reason: FlagReason): boolean {
+  return reason !== "pending_payment" && reason !== "voided";
+}
+
 /** The creator's decision on a held or flagged order. */
 export type Decision = "count" | "exclude";
 

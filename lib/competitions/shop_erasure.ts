@@ -1,10 +1,10 @@
 /**
  * Erasing a store (Shopify's `shop/redact`, sent 48 hours after the app is
  * uninstalled): in every competition it took part in, the store's orders,
- * their ids (the order index, the flags, the audit log's order actions, the
- * spike marks of its hours and of its record) and its customers' pseudonyms
- * (the customer cap's ledgers) are deleted, and its
- * name and domain are replaced by "Removed store" (and an empty domain)
+ * their ids (the order index, the flags and their notices still to tell the
+ * creator, the audit log's order actions, the spike marks of its hours and
+ * of its record) and its customers' pseudonyms (the customer cap's ledgers)
+ * are deleted, and its name and domain are replaced by "Removed store" (and an empty domain)
  * wherever they were written: its participant record and leaderboard row,
  * the places of a decided competition, the settlement notes, the audit log,
  * and the notifications the competition sent (which also lose the numbers
@@ -30,7 +30,7 @@ import { flagIdOf } from "./order_book.ts";
 /** What a removed store is called on every board, page and message. */
 export const REMOVED_STORE = "Removed store";
 
-/** Mutations per commit while deleting a store's orders (three per order, well under KV's limit). */
+/** Mutations per commit while deleting a store's orders (four per order, well under KV's limit). */
 const ORDERS_PER_COMMIT = 100;
 
 /** Replaces each of `names` in `text` (any case) with {@link REMOVED_STORE}. */
@@ -99,7 +99,8 @@ async function deleteOrders(kv: Deno.Kv, participant: Participant): Promise<numb
       const op = kv.atomic();
       for (const { key } of batch) {
         const orderId = key[2] as string;
-        op.delete(key).delete(keys.flag(competitionId, flagIdOf(id, orderId)));
+        const flagId = flagIdOf(id, orderId);
+        op.delete(key).delete(keys.flag(competitionId, flagId)).delete(keys.reviewNotice(competitionId, flagId));
       }
       return op;
     });

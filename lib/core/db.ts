@@ -18,6 +18,8 @@
  * | ["order_customers", participantId, customerKey]              | CustomerLedger          | the customer cap's account; the key is a |
  * |                                                              |                         | per-store pseudonym, never Shopify's id  |
  * | ["flags", competitionId, flagId]                             | FlagPointer             | held or flagged orders, for the creator  |
+ * | ["review_notices", competitionId, flagId]                    | raisedAt (ISO)          | expireIn 60 days: a flag the creator is  |
+ * |                                                              |                         | yet to be told of (creator_notices.ts)   |
  * | ["leaderboard", competitionId, ...order, reachedAtMs, id]    | LeaderboardRow          | top N is a prefix read; order is         |
  * |                                                              |                         | [-revenue], [-orders] or growth's        |
  * |                                                              |                         | [0, -ratio] / [1, -revenue]              |
@@ -86,6 +88,8 @@ export const keys = {
   orderCustomers: (participantId: string) => ["order_customers", participantId] as const,
   flags: (competitionId: string) => ["flags", competitionId] as const,
   flag: (competitionId: string, flagId: string) => ["flags", competitionId, flagId] as const,
+  reviewNotices: (competitionId: string) => ["review_notices", competitionId] as const,
+  reviewNotice: (competitionId: string, flagId: string) => ["review_notices", competitionId, flagId] as const,
   /** A board's prefix: the competition's, or division `division`'s. */
   leaderboard: (competitionId: string, division?: number): Deno.KvKey =>
     division === undefined ? ["leaderboard", competitionId] : ["leaderboard", competitionId, "division", division],

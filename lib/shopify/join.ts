@@ -26,6 +26,8 @@ import {
 } from "../competitions/participants.ts";
 import { assertCanJoin, CannotJoinError, type JoinRefusalCode, joinRefusalCodeOf } from "../competitions/join_rules.ts";
 import { keys } from "../core/db.ts";
+import { notifyStoreJoined } from "../competitions/creator_notices.ts";
+import type { NotificationSender } from "../competitions/notifications.ts";
 import { SHOP_QUERY } from "./admin_documents.ts";
 import { type ConnectionStore, ReconnectRequiredError, type ShopConnection } from "./connections.ts";
 import {
@@ -47,6 +49,8 @@ export interface JoinDeps extends OAuthDeps {
   ensureWebhooks(shop: string): Promise<void>;
   /** Queues the backfill of a new participant. */
   startBackfill(participantId: string): Promise<void>;
+  /** Delivers the creator's "a store joined" outside the app too (Whop); in the app only when absent. */
+  sendNotification?: NotificationSender;
 }
 
 /** Who wants to enter which competition with which store (the shop as typed). */
@@ -142,7 +146,7 @@ interface ShopInfo {
 
 /**
  * Enters the store in the competition (or reconnects the user's own store
- * that was disconnected), then subscribes its webhooks when they are not
+ * that was disconnected) and tells the creator of a new one, then subscribes its webhooks when they are not
  * current and queues its backfill. The currency and every rule are checked
  * again in the participant's commit, with `guard`. Throws `CannotJoinError`
  * (or another `AppError`) when refused.
@@ -186,6 +190,7 @@ async function enterCompetition(
       guard,
     );
   log("info", "store joined", { competitionId: competition.id, participantId: participant.id, shop });
+  if (!returning) await notifyStoreJoined(deps.kv, participant, deps.now(), deps.sendNotification);
   return participant;
 }
 

@@ -13,6 +13,7 @@ import { type EncryptionSettings, resolveEncryptionKey } from "../core/crypto.ts
 import { log } from "../core/log.ts";
 import { getParticipant, type Participant } from "../competitions/participants.ts";
 import { enqueue, type QueueWorker } from "../core/queue.ts";
+import type { NotificationSender } from "../competitions/notifications.ts";
 import { AdminClient } from "./admin.ts";
 import { WEBHOOK_SUBSCRIPTION_MUTATION, webhookSubscriptionVariables } from "./admin_documents.ts";
 import { ConnectionStore } from "./connections.ts";
@@ -44,6 +45,8 @@ export interface ShopifyServicesDeps {
    * the worker `registerShopifyJobs` sets up).
    */
   startBackfill?: (participantId: string) => Promise<void>;
+  /** Delivers notifications outside the app (Whop): the creator's "a store joined". */
+  sendNotification?: NotificationSender;
 }
 
 /** Everything the routes, the queue worker and the lifecycle need from Shopify. */
@@ -120,6 +123,7 @@ export function createShopifyServices(deps: ShopifyServicesDeps): ShopifyService
     admin,
     ensureWebhooks,
     startBackfill: deps.startBackfill ?? ((participantId) => enqueue(kv, { type: "backfill", participantId })),
+    sendNotification: deps.sendNotification,
     async syncParticipant(participant) {
       await followWebhooks(participant);
       await runOrderSync(syncDeps, participant.id, "sync");

@@ -25,6 +25,8 @@ export interface PageOptions {
   sandbox?: boolean;
   /** Links for the header's navigation. */
   nav?: ComponentChildren;
+  /** Where the brand links (default `/`); `null`: nowhere (inside Whop's frame, outside a community). */
+  home?: string | null;
   /** Extra `<head>` elements, e.g. Open Graph `<meta>` tags. */
   head?: ComponentChildren;
   /** The instant the page is rendered at (the app's clock); default the system's. */
@@ -62,9 +64,17 @@ export async function renderPage(
           </div>
         )}
         <header class="site-header">
-          <a class="brand" href="/">
-            <img class="brand-logo" src="/static/favicon.svg" alt="" width="28" height="28" />CartBrawl
-          </a>
+          {options.home === null
+            ? (
+              <span class="brand">
+                <img class="brand-logo" src="/static/favicon.svg" alt="" width="28" height="28" />CartBrawl
+              </span>
+            )
+            : (
+              <a class="brand" href={options.home ?? "/"}>
+                <img class="brand-logo" src="/static/favicon.svg" alt="" width="28" height="28" />CartBrawl
+              </a>
+            )}
           {options.nav && <nav aria-label="Main">{options.nav}</nav>}
         </header>
         <main id="main">{options.body}</main>

@@ -30,16 +30,19 @@ export interface AccessDeps {
 /**
  * The user's access to experience `experienceId`, from the KV cache or Whop.
  * An experience Whop does not know admits nobody; Whop failing is a 502 (the
- * user may retry), never an open door.
+ * user may retry), never an open door. `recheckOutsider` asks Whop again
+ * when the cache says "none": the community's page does, so someone who
+ * just joined on Whop is let in when they come back.
  */
 export async function communityAccess(
   deps: AccessDeps,
   experienceId: string,
   userId: string,
+  options: { recheckOutsider?: boolean } = {},
 ): Promise<CommunityAccess> {
   const key = keys.experienceAccess(experienceId, userId);
   const cached = await deps.kv.get<CommunityAccess>(key);
-  if (cached.value) return cached.value;
+  if (cached.value && !(options.recheckOutsider && cached.value === "none")) return cached.value;
   if (!deps.whop) throw new UpstreamError("Whop is not configured, so community access cannot be checked.");
   let access: CommunityAccess;
   try {
@@ -76,4 +79,49 @@ export async function assertCommunityAdmin(deps: AccessDeps, experienceId: strin
   const access = await communityAccess(deps, experienceId, userId);
   if (access === "none") throw new NotFoundError("There is no community with that experience id.");
   if (access !== "admin") throw new ForbiddenError("Only the community's admins can create its competitions.");
+}
+
+/** Where someone outside a community joins it on Whop: the community's name and its company's store page. */
+export interface CommunityJoin {
+  /** The experience's name, e.g. "Store Builders Club". */
+  name: string;
+  /** The company that runs it. */
+  company: string;
+  /** Its store page on Whop's website, where memberships are sold. */
+  url: string;
+}
+
+/**
+ * Whop's website for its API origin (`WHOP_ORIGIN`): `https://api.whop.com`
+ * → `https://whop.com`, `https://sandbox-api.whop.com` →
+ * `https://sandbox.whop.com`; a simulator serves both from one origin.
+ */
+export function whopWebOrigin(apiOrigin: string): string {
+  const url = new URL(apiOrigin);
+  url.hostname = url.hostname.replace(/^(sandbox-)?api\./, (_, sandbox) => sandbox ? "sandbox." : "");
+  return url.origin;
+}
+
+/**
+ * How to join experience `experienceId` (`experiences.retrieve`: its name
+ * and company); `null` when Whop knows no such experience. Whop failing is a
+ * 502, as for the access check.
+ */
+export async function communityJoin(
+  deps: AccessDeps & { whopOrigin: string },
+  experienceId: string,
+): Promise<CommunityJoin | null> {
+  if (!deps.whop) throw new UpstreamError("Whop is not configured, so the community cannot be looked up.");
+  try {
+    const experience = await deps.whop.experiences.retrieve(experienceId, { maxRetries: 1, timeout: 5_000 });
+    return {
+      name: experience.name,
+      company: experience.company.title,
+      url: new URL(`/${encodeURIComponent(experience.company.route)}`, whopWebOrigin(deps.whopOrigin)).href,
+    };
+  } catch (error) {
+    if (error instanceof APIError && error.status === 404) return null;
+    log("warn", "whop experience lookup failed", { experienceId, error: describeWhopError(error) });
+    throw new UpstreamError("Whop did not answer; please try again.", error);
+  }
 }

@@ -8,8 +8,9 @@
  * Whop's list also names crypto assets and its own units (`btc`, `eth`,
  * `usdt`, `ape`, `whop_usd`, `xau`): a prize is an ISO 4217 currency the
  * app's money arithmetic knows, so only the list's ISO 4217 codes are
- * accepted. It is checked on the server only (the create form's island does
- * not carry the list; the server's answer names a refused currency).
+ * accepted. It is checked on the server only, and the forms offer it as a
+ * `<select>` the server renders ({@link currencyChoiceGroups}): the create
+ * form's island does not carry the list (`components/currency_field.tsx`).
  */
 import { isCurrency } from "../core/money.ts";
 
@@ -119,4 +120,39 @@ const listed = new Set(WHOP_CURRENCIES);
  */
 export function isWhopCurrency(code: string): boolean {
   return isCurrency(code) && listed.has(code.toLowerCase());
+}
+
+/** One currency as the create form offers it: its code and `CODE · Name`. */
+export interface CurrencyChoice {
+  value: string;
+  label: string;
+}
+
+/** A labelled group of choices (an `<optgroup>`). */
+export interface CurrencyChoiceGroup {
+  label: string;
+  options: CurrencyChoice[];
+}
+
+/** The currencies most prizes are in, offered first (in this order). */
+export const COMMON_CURRENCIES: readonly string[] = ["USD", "EUR", "GBP", "CAD", "AUD", "JPY", "INR", "BRL"];
+
+/**
+ * The currencies a competition may use, for the create and edit forms'
+ * `<select>`: the common ones first, then every other one Whop takes, by
+ * name, each as `CODE · English name`.
+ *
+ * @example currencyChoiceGroups()[0].options[0] // { value: "USD", label: "USD · US Dollar" }
+ */
+export function currencyChoiceGroups(): CurrencyChoiceGroup[] {
+  const names = new Intl.DisplayNames(["en"], { type: "currency" });
+  const choice = (code: string): CurrencyChoice => ({ value: code, label: `${code} · ${names.of(code) ?? code}` });
+  const others = WHOP_CURRENCIES.map((code) => code.toUpperCase())
+    .filter((code) => isWhopCurrency(code) && !COMMON_CURRENCIES.includes(code))
+    .map(choice)
+    .sort((a, b) => a.label.slice(6).localeCompare(b.label.slice(6), "en"));
+  return [
+    { label: "Common", options: COMMON_CURRENCIES.map(choice) },
+    { label: "Every other currency Whop pays out in", options: others },
+  ];
 }

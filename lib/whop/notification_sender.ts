@@ -10,7 +10,7 @@
 import type Whop from "@whop/sdk";
 import { keys } from "../core/db.ts";
 import type { Competition } from "../competitions/competitions.ts";
-import { notificationIn, type NotificationSender } from "../competitions/notifications.ts";
+import { notificationIn, notificationPath, type NotificationSender } from "../competitions/notifications.ts";
 import { getUser } from "../core/users.ts";
 import { log } from "../core/log.ts";
 import { describeWhopError } from "./client.ts";
@@ -47,7 +47,7 @@ export function createWhopNotificationSender(whop: Whop | undefined, kv: Deno.Kv
         title: title.slice(0, 120),
         content: body.slice(0, 1000),
         user_ids: [notification.userId],
-        rest_path: `/competitions/${notification.competitionId}`,
+        rest_path: notificationPath(notification),
       }, { maxRetries: 1, timeout: 10_000 });
     } catch (error) {
       log("warn", "whop notification not delivered", {

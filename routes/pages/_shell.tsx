@@ -1,7 +1,9 @@
 /**
  * Renders a page inside the app's shell: the header with navigation, the
- * signed-in user and their notifications, and the sandbox banner. Pages show
- * the caller's own state, so they are never cached.
+ * signed-in user and their notifications, and the sandbox banner. Inside
+ * Whop's frame (see {@link inWhopFrame}) the header is the
+ * community's (`community_nav.tsx`): nothing in it leads out of the
+ * community. Pages show the caller's own state, so they are never cached.
  */
 import type { ComponentChildren } from "preact";
 import type { Context } from "hono";
@@ -11,6 +13,7 @@ import { renderPage, viewerClock } from "../../lib/web/render.tsx";
 import { getUser, rememberTimeZone } from "../../lib/core/users.ts";
 import { listNotifications } from "../../lib/competitions/notifications.ts";
 import { SiteNav } from "../../components/site_nav.tsx";
+import { CommunityNav } from "../../components/community_nav.tsx";
 
 /** `Cache-Control` of every page response. */
 export const PAGE_CACHE_CONTROL = "private, no-store";
@@ -22,6 +25,18 @@ export interface AppPage {
   status?: ContentfulStatusCode;
   /** Extra `<head>` elements, e.g. Open Graph `<meta>` tags. */
   head?: ComponentChildren;
+  /** The Whop community (experience id) the page belongs to: inside Whop's frame, the header leads back to it. */
+  community?: string;
+}
+
+/**
+ * Whether the page is shown in Whop's frame: the request comes through Whop's
+ * apps domain (which adds the viewer's user token) and the browser says it
+ * loads a frame (`Sec-Fetch-Dest: iframe`). The same page opened on its own
+ * keeps the site's header; a browser that does not say falls back to it too.
+ */
+export function inWhopFrame(c: Context): boolean {
+  return c.req.header("x-whop-user-token") !== undefined && c.req.header("sec-fetch-dest") === "iframe";
 }
 
 /**
@@ -39,6 +54,7 @@ export async function renderAppPage(c: Context, deps: Pick<AppDeps, "kv" | "conf
   if (user && timeZone && user.timeZone !== timeZone) await rememberTimeZone(deps.kv, user, timeZone, now);
   c.header("Cache-Control", PAGE_CACHE_CONTROL);
   const { pathname, search } = new URL(c.req.url);
+  const framed = inWhopFrame(c);
   return renderPage(c, {
     title: page.title,
     body: page.body,
@@ -46,7 +62,8 @@ export async function renderAppPage(c: Context, deps: Pick<AppDeps, "kv" | "conf
     head: page.head,
     sandbox: deps.config.sandbox,
     now,
-    nav: (
+    home: framed ? page.community ? `/experiences/${page.community}` : null : undefined,
+    nav: framed ? <CommunityNav community={page.community} path={c.req.path} /> : (
       <SiteNav
         path={c.req.path}
         returnTo={pathname + search}

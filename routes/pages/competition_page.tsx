@@ -66,6 +66,7 @@ export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
     const pageUrl = new URL(`/competitions/${competition.id}`, deps.config.appUrl).href;
     return renderAppPage(c, deps, {
       title: competition.title,
+      community: competition.experienceId,
       head: view.shareable && (
         <ShareMeta
           url={pageUrl}
@@ -101,9 +102,19 @@ export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
                   )}
                 </p>
               </div>
-              {view.isCreator && (
-                <a class="button button-secondary" href={`/competitions/${competition.id}/manage`}>Manage</a>
-              )}
+              <div class="page-actions">
+                {competition.status !== "DRAFT" && competition.status !== "CANCELLED" && (
+                  <a
+                    class="button button-secondary"
+                    href={`/competitions/${competition.id}/tv${view.division ? `?division=${view.division}` : ""}`}
+                  >
+                    TV mode
+                  </a>
+                )}
+                {view.isCreator && (
+                  <a class="button button-secondary" href={`/competitions/${competition.id}/manage`}>Manage</a>
+                )}
+              </div>
             </div>
             {competition.status === "ACTIVE" && (
               <ElapsedBar

@@ -32,6 +32,30 @@ import {
 } from "../../components/division_fields.tsx";
 import { renderAppPage } from "./_shell.tsx";
 import { viewerClock } from "../../lib/web/render.tsx";
+import type { CommunityJoin } from "../../lib/whop/access.ts";
+
+/**
+ * What someone outside the community reads: its competitions are its
+ * members', and where to join it on Whop. The link leaves the frame
+ * (`target="_top"`: Whop's pages refuse to be framed); Whop brings a new
+ * member back to the community, the app in its frame.
+ */
+function JoinCommunity(props: { join: CommunityJoin }) {
+  const { join } = props;
+  return (
+    <section class="card join-community" aria-labelledby="join-heading">
+      <h1 id="join-heading">Join {join.name} to take part</h1>
+      <p>
+        The revenue competitions here are for the members of {join.name}, run by{" "}
+        {join.company}. Join the community on Whop to follow them and enter your Shopify store; you come back here once
+        you are in.
+      </p>
+      <p>
+        <a class="button" href={join.url} target="_top" rel="noopener">Join {join.name} on Whop</a>
+      </p>
+    </section>
+  );
+}
 
 async function renderExperience(
   c: Context<AppEnv>,
@@ -42,11 +66,16 @@ async function renderExperience(
     divisions?: { rows: DivisionRow[]; errors: DivisionErrors };
   } = { values: emptyFormValues(deps.now(), viewerClock(c).timeZone), errors: {} },
 ) {
-  const view = await communityPageView(deps, c.req.param("experienceId") ?? "", requireUserId(c));
+  const view = await communityPageView(
+    { ...deps, whopOrigin: deps.config.whop.origin },
+    c.req.param("experienceId") ?? "",
+    requireUserId(c),
+  );
   return renderAppPage(c, deps, {
-    title: "Community competitions",
-    status: Object.keys(form.errors).length > 0 ? 400 : 200,
-    body: (
+    title: view.join ? `Join ${view.join.name}` : "Community competitions",
+    status: view.join ? 403 : Object.keys(form.errors).length > 0 ? 400 : 200,
+    community: view.experienceId,
+    body: view.join ? <JoinCommunity join={view.join} /> : (
       <>
         <div class="page-head">
           <h1>Community competitions</h1>

@@ -33,6 +33,7 @@ export function fundingRoutes(deps: AppDeps): Hono<AppEnv> {
       if (!view) return c.redirect(manage(id), 303);
       return renderAppPage(c, deps, {
         title: `Fund ${view.competition.title}`,
+        community: view.competition.experienceId,
         body: (
           <CheckoutCard
             competition={view.competition}

@@ -4,7 +4,9 @@
  * a share link once funded, the stores with their sync state and connection
  * (and the disqualify / reinstate forms), the review queue of held and
  * flagged orders (count / exclude), the audit log of those actions, each
- * place's payout and the refunds. The page's model is
+ * place's payout and the refunds. What the stage needs leads, the rest is
+ * folded: while the race settles the board (provisional) and the review
+ * queue, once final the results and payouts with the CSV exports. The page's model is
  * `lib/competitions/page_views/manage.ts`, its cards are in `components/`;
  * edits, cancelling, disqualifying and decisions on orders are the use-cases
  * of `lib/competitions/actions.ts` and `lib/competitions/flags.ts`, posted as
@@ -33,6 +35,8 @@ import {
 } from "../../components/competition_form_values.ts";
 import { CreateFormIsland } from "../../components/island_wrappers.ts";
 import { CompetitionForm } from "../../components/competition_form.tsx";
+// For its effect: the server gives the form's currency field its choices.
+import "../../components/currency_choices.tsx";
 import {
   competitionFormWithDivisionsSchema,
   type DivisionErrors,
@@ -55,6 +59,7 @@ import { ReviewQueueCard } from "../../components/review_queue.tsx";
 import { PayoutCard } from "../../components/payout_card.tsx";
 import { RefundsCard } from "../../components/refunds_card.tsx";
 import { CancelCard } from "../../components/cancel_card.tsx";
+import { Card } from "../../components/card.tsx";
 import { renderAppPage } from "./_shell.tsx";
 import { viewerClock } from "../../lib/web/render.tsx";
 import { knownTimeZone } from "../../components/local_date_time.ts";
@@ -103,6 +108,10 @@ async function renderManage(
   const acted = shown.storeAction && view.participants.find((p) => p.id === shown.storeAction!.participantId);
   const prize = formatMoney(competition.prize, competition.currency);
   const decided = view.review.decided.find((flag) => flag.id === shown.decided);
+  // What this stage needs comes first and open; the rest is folded (`components/card.tsx`), so a phone's page stays
+  // short: once the race is over, the results (final: with the payouts) lead and the stores and the share link fold.
+  const over = competition.status === "SETTLING" || competition.status === "COMPLETED";
+  const completed = competition.status === "COMPLETED";
   // Its division rows and its button are outside the form, tied to it by its id (`division_fields.tsx`).
   const editForm = {
     id: "edit-competition",
@@ -114,6 +123,7 @@ async function renderManage(
   };
   return renderAppPage(c, deps, {
     title: `Manage ${competition.title}`,
+    community: competition.experienceId,
     status: form || actionError ? shown.status ?? 400 : 200,
     body: (
       <>
@@ -146,10 +156,15 @@ async function renderManage(
         {competition.fundingIssue && (
           <p class="notice notice-error" role="alert">Funding problem: {competition.fundingIssue}</p>
         )}
+        {completed && <PayoutCard competition={competition} payouts={view.payouts} places={view.places} />}
         {competition.status === "DRAFT" && <FundCard competition={competition} funding={view.funding} />}
         {view.editable && (
-          <section class="card form-card" aria-labelledby="edit-heading">
-            <h2 id="edit-heading">Edit the rules</h2>
+          <Card
+            id="edit-heading"
+            title={competition.status === "DRAFT" ? "Edit the rules" : "Edit the title and description"}
+            class="form-card"
+            folded={competition.status !== "DRAFT" && !form}
+          >
             {competition.status === "DRAFT"
               ? <CreateFormIsland {...editForm} minDurationS={deps.config.competitionMinDurationS} />
               // Funded, only the title and description can change: the form needs no checks in the browser (the
@@ -162,17 +177,20 @@ async function renderManage(
               locked={view.locked.includes("divisions")}
             />
             <button type="submit" form={editForm.id}>Save changes</button>
-          </section>
+          </Card>
         )}
         <SandboxTools sandbox={deps.config.sandbox} competition={competition} now={view.now} />
         {view.leaderboard && (
           <RaceCard competition={competition} leaderboard={view.leaderboard} division={view.division} now={view.now} />
         )}
         {view.following && competition.status !== "UPCOMING" && (
-          <ReviewQueueCard competitionId={competition.id} review={view.review} />
+          <ReviewQueueCard competitionId={competition.id} review={view.review} folded={completed} />
         )}
-        {view.following && <ShareLinkCard url={view.publicUrl} />}
+        {view.following && <ShareLinkCard url={view.publicUrl} folded={over} />}
         <StoresCard
+          // While the race runs, open only when a store needs the creator's eye; before it, to see who joined.
+          folded={over || (competition.status === "ACTIVE" && view.storesNeedingAttention === 0)}
+          needingAttention={view.storesNeedingAttention}
           competitionId={competition.id}
           participants={view.participants}
           rankingActions={view.canChangeRanking}
@@ -180,20 +198,18 @@ async function renderManage(
           competition={competition}
           now={view.now}
         />
-        <AuditLogCard entries={view.audit} />
+        <AuditLogCard entries={view.audit} folded />
         {view.embeddable && (
           <EmbedSnippet
             appUrl={deps.config.appUrl}
             competitionId={competition.id}
             title={competition.title}
             divisions={competition.divisions?.length}
+            folded
           />
         )}
-        {competition.status === "COMPLETED" && (
-          <PayoutCard competition={competition} payouts={view.payouts} places={view.places} />
-        )}
         <RefundsCard refunds={view.refunds} />
-        {view.editable && <CancelCard competition={competition} />}
+        {view.editable && <CancelCard competition={competition} folded={!actionError} />}
       </>
     ),
   });

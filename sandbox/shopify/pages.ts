@@ -22,7 +22,7 @@ ul.scopes{padding-left:20px}.muted{color:#616161;font-size:13px}
 button,.button{font:inherit;font-weight:600;border-radius:8px;padding:6px 14px;border:0;cursor:pointer;text-decoration:none}
 .primary{background:#303030;color:#fff}.secondary{background:#e3e3e3;color:#303030}
 table{width:100%;border-collapse:collapse;font-size:14px}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #ebebeb}
-th{color:#616161;font-weight:600}td form{display:inline}input{font:inherit;padding:4px 8px;border:1px solid #8a8a8a;border-radius:8px;width:7em}
+th{color:#616161;font-weight:600}td form{display:inline}td form.refund{margin-right:8px}input{font:inherit;padding:4px 8px;border:1px solid #8a8a8a;border-radius:8px;width:7em}
 .narrow{max-width:420px;margin:0 auto 20px}input.wide{width:100%}.ok{color:#0c5132}.bad{color:#8e1f0b}tr.chosen{background:#f1f8f5}
 `;
 
@@ -87,6 +87,37 @@ export function errorPage(title: string, message: string): string {
   );
 }
 
+/** The hidden fields naming one order in a form. */
+function orderFields(order: SandboxOrder): string {
+  return `<input type="hidden" name="shop" value="${
+    escapeHtml(order.shop)
+  }"><input type="hidden" name="id" value="${order.id}">`;
+}
+
+/**
+ * What the merchant can still do with an order, as in Shopify's admin:
+ * refund part or all of what is left of a paid order (the amount starts at
+ * all of it), and cancel an order not yet cancelled.
+ */
+function orderActions(order: SandboxOrder): string {
+  const left = currentTotalMinor(order);
+  const refund = order.paymentStatus === "paid" && left > 0
+    ? `<form method="post" action="/_sandbox/orders/refund" class="refund">${
+      orderFields(order)
+    }<input name="amount" value="${
+      formatRestMoney(left, order.currency)
+    }" inputmode="decimal" aria-label="Amount to refund on ${
+      escapeHtml(order.name)
+    }"> <button class="secondary" type="submit">Refund</button></form>`
+    : "";
+  const cancel = order.cancelledAt === null
+    ? `<form method="post" action="/_sandbox/orders/cancel">${
+      orderFields(order)
+    }<button class="secondary" type="submit">Cancel</button></form>`
+    : "";
+  return refund + cancel;
+}
+
 /** The overview at `/`: shops, recent orders and deliveries, and demo forms. */
 export function overviewPage(input: {
   shops: SandboxShop[];
@@ -119,11 +150,7 @@ export function overviewPage(input: {
     }</td><td>${formatRestMoney(currentTotalMinor(order), order.currency)} ${escapeHtml(order.currency)}</td><td>${
       escapeHtml(financialStatus(order))
     }${order.test ? " · test" : ""}${order.cancelledAt === null ? "" : " · cancelled"}</td><td>${
-      order.cancelledAt === null
-        ? `<form method="post" action="/_sandbox/orders/cancel"><input type="hidden" name="shop" value="${
-          escapeHtml(order.shop)
-        }"><input type="hidden" name="id" value="${order.id}"><button class="secondary" type="submit">Cancel</button></form>`
-        : ""
+      orderActions(order)
     }</td></tr>`
   ).join("");
   const deliveryRows = input.deliveries.map((delivery) =>

@@ -327,6 +327,12 @@ export async function startShopifySandbox(
     }));
     return c.redirect(`/?${new URLSearchParams({ shop: String(form.shop) })}`, 303);
   });
+  // The merchant refunds part or all of an order from the overview: the same `refunds/create` and `orders/updated`.
+  app.post("/_sandbox/orders/refund", async (c) => {
+    const form = await c.req.parseBody();
+    publish(store.refundOrder(String(form.shop), orderId(String(form.id)), String(form.amount ?? "").trim()));
+    return c.redirect(`/?${new URLSearchParams({ shop: String(form.shop) })}`, 303);
+  });
   app.post("/_sandbox/orders/cancel", async (c) => {
     const form = await c.req.parseBody();
     publish(store.cancelOrder(String(form.shop), orderId(String(form.id))));

@@ -364,7 +364,12 @@ export class ShopStore {
     return [{ topic: "orders/updated", order }];
   }
 
-  /** Refunds part of an order; fires `refunds/create` and `orders/updated`. */
+  /**
+   * Refunds part or all of what is left of a paid order; fires
+   * `refunds/create` and `orders/updated`, as Shopify does. An order whose
+   * payment was never taken (pending, authorized, voided) has nothing to
+   * refund: Shopify cancels it instead.
+   */
   refundOrder(
     domain: string,
     id: number,
@@ -372,6 +377,9 @@ export class ShopStore {
     note: string | null = null,
   ): ShopEvent[] {
     const order = this.#order(domain, id);
+    if (order.paymentStatus !== "paid") {
+      throw new SandboxInputError(`Order ${id} is not paid (${order.paymentStatus}): there is nothing to refund`);
+    }
     const amountMinor = this.#money(amount, order.currency);
     if (amountMinor <= 0 || amountMinor > currentTotalMinor(order)) {
       throw new SandboxInputError(

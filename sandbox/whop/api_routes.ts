@@ -11,6 +11,7 @@ import * as z from "zod/mini";
 import {
   checkoutConfigurationJson,
   companyJson,
+  experienceJson,
   ledgerAccountJson,
   paymentJson,
   refundJson,
@@ -213,6 +214,10 @@ export function apiRoutes(deps: ApiDependencies): Hono<Env> {
   api.get("/users/:id/access/:resource_id", (c) =>
     injected(c, "users.checkAccess") ??
       c.json(state.checkAccess(c.req.param("id"), c.req.param("resource_id"))));
+
+  api.get("/experiences/:id", (c) =>
+    injected(c, "experiences.retrieve") ??
+      c.json(experienceJson(state, state.experiences.require(c.req.param("id")))));
 
   api.get("/companies/:id", (c) =>
     injected(c, "companies.retrieve") ??

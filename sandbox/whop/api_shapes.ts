@@ -7,6 +7,7 @@ import type { DemoUser } from "./demo_users.ts";
 import { toMajor } from "./money.ts";
 import type { CheckoutConfigurationRecord, PaymentRecord, RefundRecord, TransferRecord } from "./records.ts";
 import type { SandboxCompany, WhopState } from "./whop_state.ts";
+import type { SandboxExperience } from "./experiences.ts";
 
 type Currency = Whop.Payment["currency"];
 
@@ -64,6 +65,22 @@ export function companyJson(state: WhopState, company: SandboxCompany): Whop.Com
     title: company.title,
     updated_at: "2026-01-01T00:00:00.000Z",
     verified: false,
+  };
+}
+
+/** `experiences.retrieve`'s answer: the sandbox's experiences all belong to its one company. */
+export function experienceJson(state: WhopState, experience: SandboxExperience): Whop.Experience {
+  const { id, route, title } = state.company;
+  return {
+    id: experience.id,
+    app: { id: "app_cartbrawl_sandbox", icon: null, name: "CartBrawl" },
+    company: { id, route, title },
+    created_at: "2026-01-01T00:00:00.000Z",
+    image: null,
+    is_public: true,
+    name: experience.name,
+    order: null,
+    products: [],
   };
 }
 

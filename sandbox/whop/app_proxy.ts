@@ -13,6 +13,10 @@
  *   inside Whop, where the frame's origin is Whop's and the app's own cookies
  *   would be third-party ones.
  *
+ * - `GET /<company route>?as=<userId>` is the company's store page, where a
+ *   non-member joins a community (`POST …/join`, a free membership here) and
+ *   comes back to its page, the app in the frame;
+ *
  * With Whop's checkout refusing to be framed (`checkout_routes.ts`), a flow
  * that leaves the app for Whop's pages must leave the frame (a new tab) and
  * come back without the app's cookies: the browser tests also run with
@@ -91,9 +95,46 @@ export function startAppProxy(options: AppProxyOptions): AppProxy {
   };
 }
 
-/** `GET /experiences/:experienceId?as=<userId>`: the community's page with the app in its iframe. */
+/**
+ * `GET /experiences/:experienceId?as=<userId>`: the community's page with the app in its iframe; `GET /<company
+ * route>?as=<userId>`, the company's store page, and `POST /<company route>/join` (`experience`, `as`).
+ */
 export function experienceRoutes(state: WhopState, proxyOrigin: () => string): Hono {
-  return new Hono().get("/experiences/:experienceId", (c) => {
+  const store = `/${state.company.route}`;
+  return new Hono().get(store, (c) => {
+    const as = c.req.query("as") ?? "";
+    const user = state.users.get(as);
+    const offers = state.experiences.list().map((experience) => {
+      const member = experience.members[as] !== undefined;
+      return html`<div class="card"><h2>${experience.name}</h2>${
+        member
+          ? html`<p>You are a member. <a href="/experiences/${experience.id}?as=${
+            encodeURIComponent(as)
+          }">Open it</a></p>`
+          : html`<form method="post" action="${store}/join"><input type="hidden" name="experience" value="${experience.id}">
+            <input type="hidden" name="as" value="${as}"><button type="submit">Join ${experience.name} (free)</button></form>`
+      }</div>`;
+    });
+    const picker = [...state.users.values()].map((candidate) =>
+      html`<a href="?as=${encodeURIComponent(candidate.id)}">Continue as ${candidate.name}</a><br>`
+    );
+    return c.html(page(
+      state.company.title,
+      user ? html`<p class="muted">Signed in as ${user.name}.</p>${offers}` : html`
+        <div class="card">
+          <p class="muted">Who is joining?</p>
+          <p>${picker}</p>
+        </div>
+      `,
+    ));
+  }).post(`${store}/join`, async (c) => {
+    const form = await c.req.parseBody();
+    const experienceId = String(form.experience ?? "");
+    const as = String(form.as ?? "");
+    state.requireUser(as);
+    if (!state.experiences.require(experienceId).members[as]) state.experiences.setMember(experienceId, as, "customer");
+    return c.redirect(`/experiences/${experienceId}?as=${encodeURIComponent(as)}`, 303);
+  }).get("/experiences/:experienceId", (c) => {
     const experience = state.experiences.require(c.req.param("experienceId"));
     const as = c.req.query("as");
     const users = [...state.users.values()];

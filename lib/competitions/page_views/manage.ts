@@ -36,6 +36,8 @@ export interface ManagePageView {
   /** With divisions: the division whose board is shown (its tab). */
   division?: number;
   participants: Participant[];
+  /** The stores still ranked whose store is disconnected or whose order sync failed: they need the creator's eye. */
+  storesNeedingAttention: number;
   /** The held and flagged orders, grouped for the creator's review. */
   review: ReviewQueue;
   /** The creator's logged actions, each with the name of who acted where the app knows it. */
@@ -127,6 +129,8 @@ export async function managePageView(
     leaderboard,
     division: shown,
     participants,
+    storesNeedingAttention:
+      participants.filter((p) => !p.disqualified && (p.connection !== "connected" || p.sync.state === "failed")).length,
     review: reviewQueue(flags, competition),
     audit,
     payouts,
