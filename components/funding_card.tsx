@@ -7,7 +7,7 @@
  */
 import type { Competition, FundingCheckoutRecord } from "../lib/competitions/competitions.ts";
 import { formatMoney, type Minor } from "../lib/core/money.ts";
-import type { ReturnOutcome } from "../lib/whop/funding.ts";
+import type { ReturnOutcome } from "../lib/whop/escrow.ts";
 import { LocalTimeIsland, SubmitButtonIsland } from "./island_wrappers.ts";
 
 /** The prize, Whop's fee and what the creator pays, as a definition list. */

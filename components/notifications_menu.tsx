@@ -36,6 +36,8 @@ export function NotificationsMenu(props: NotificationsMenuProps) {
                 <strong>
                   {notification.competitionId
                     ? <a href={`/competitions/${notification.competitionId}`}>{notification.title}</a>
+                    : notification.seasonId
+                    ? <a href={`/seasons/${notification.seasonId}`}>{notification.title}</a>
                     : notification.title}
                 </strong>
                 <span>{notification.body}</span>

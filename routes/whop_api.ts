@@ -17,7 +17,8 @@ import { bodyBudget } from "../lib/web/body_budget.ts";
 import { requireUserId } from "../lib/web/middleware/caller.ts";
 import { isFormPost } from "../lib/web/forms.ts";
 import type { WhopDeps } from "../lib/whop/deps.ts";
-import { createFundingCheckout } from "../lib/whop/funding.ts";
+import { createEscrowCheckout } from "../lib/whop/escrow.ts";
+import { COMPETITION_FUNDING } from "../lib/whop/funding.ts";
 import { toDecimalString } from "../lib/core/money.ts";
 import { createWhopNotificationSender } from "../lib/whop/notification_sender.ts";
 import { receiveWhopWebhook, WHOP_WEBHOOK_MAX_BYTES, WHOP_WEBHOOK_PATH } from "../lib/whop/webhooks.ts";
@@ -38,7 +39,12 @@ export function whopRoutes(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>()
     .post("/api/competitions/:id/fund", async (c) => {
       const userId = requireUserId(c);
-      const { checkoutUrl, amount, fee, currency } = await createFundingCheckout(whopDeps, c.req.param("id"), userId);
+      const { checkoutUrl, amount, fee, currency } = await createEscrowCheckout(
+        whopDeps,
+        COMPETITION_FUNDING,
+        c.req.param("id"),
+        userId,
+      );
       if (isFormPost(c.req.header("content-type"))) return c.redirect(`/competitions/${c.req.param("id")}/fund`, 303);
       return c.json({ checkoutUrl, amount: toDecimalString(amount, currency), fee: toDecimalString(fee, currency) });
     })

@@ -16,8 +16,8 @@
  * - join start, after that: the per-user limit, then the store at once when
  *   it is the user's connected store, else a ticket for a window of its own
  *   (from Whop's frame), else Shopify's install redirect.
- * - fund: one surface only, already one function: `createFundingCheckout`
- *   (`lib/whop/funding.ts`).
+ * - fund: one surface only, already one function: `createEscrowCheckout`
+ *   (`lib/whop/escrow.ts`) with the competition's subject.
  *
  * It lives beside the rules it applies; it calls the Whop and Shopify
  * modules (community access, refunds, the install redirect), which never

@@ -71,7 +71,8 @@ export type NotificationKind =
   | "settling"
   | "order_counted"
   | "order_excluded"
-  | "orders_to_review";
+  | "orders_to_review"
+  | "season_over";
 
 /** One in-app notification. */
 export interface Notification {
@@ -81,6 +82,8 @@ export interface Notification {
   title: string;
   body: string;
   competitionId?: string;
+  /** The season it is about, when it is about a season as a whole. */
+  seasonId?: string;
   createdAt: string;
   readAt?: string;
 }
@@ -97,6 +100,7 @@ export interface NotificationRequest {
   title: NotificationText;
   body: NotificationText;
   competitionId?: string;
+  seasonId?: string;
 }
 
 /**

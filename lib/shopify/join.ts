@@ -37,6 +37,7 @@ import {
   startOAuth,
 } from "./oauth.ts";
 import { normalizeShopDomain } from "./shop_domain.ts";
+import { recordEntrant } from "../seasons/entrants.ts";
 import { HttpResponseError } from "@shopify/shopify-api";
 import { ForbiddenError } from "../core/errors.ts";
 
@@ -185,6 +186,8 @@ async function enterCompetition(
       deps.now(),
       guard,
     );
+  // A round's store is its season's: entered in every later round without joining again.
+  if (competition.seasonId) await recordEntrant(deps.kv, competition.seasonId, participant, deps.now());
   log("info", "store joined", { competitionId: competition.id, participantId: participant.id, shop });
   return participant;
 }

@@ -31,7 +31,9 @@ export {
   requestPrizeRefund,
   retryRefund,
 } from "./refunds.ts";
-export { applyPaymentSucceeded, createFundingCheckout } from "./funding.ts";
+export { COMPETITION_FUNDING } from "./funding.ts";
+export { SEASON_FUNDING } from "./season_funding.ts";
+export { applyEscrowPayment, createEscrowCheckout } from "./escrow.ts";
 export { DEFAULT_RETRY, type OnceOutcome, type RetryPolicy } from "./once.ts";
 
 /** The payment parts of `LifecycleServices`. */

@@ -2,7 +2,7 @@
  * Delivers in-app notifications through Whop's notifications API as well,
  * where Whop can reach the user: a notification sent with `company_id`
  * reaches only the company's own team, so members are reached through the
- * Whop community (experience) a competition belongs to, with `experience_id`
+ * Whop community (experience) a competition (or season) belongs to, with `experience_id`
  * and `user_ids`. A competition outside any community notifies in the app
  * only, and Whop is not called. A failed delivery is logged and skipped: the
  * in-app record (written before, once per dedupe key) is the source of truth.
@@ -31,9 +31,14 @@ export function competitionExperienceId(competition: Competition | null): string
 export function createWhopNotificationSender(whop: Whop | undefined, kv: Deno.Kv): NotificationSender | undefined {
   if (!whop) return undefined;
   return async (notification) => {
-    if (!notification.competitionId) return;
-    const competition = (await kv.get<Competition>(keys.competition(notification.competitionId))).value;
-    const experienceId = competitionExperienceId(competition);
+    const [key, path] = notification.competitionId
+      ? [keys.competition(notification.competitionId), `/competitions/${notification.competitionId}`]
+      : notification.seasonId
+      ? [keys.season(notification.seasonId), `/seasons/${notification.seasonId}`]
+      : [];
+    if (!key) return;
+    // A season carries its template's community as a competition does.
+    const experienceId = competitionExperienceId((await kv.get<Competition>(key)).value);
     if (!experienceId) return;
     try {
       await whop.notifications.create({
@@ -41,7 +46,7 @@ export function createWhopNotificationSender(whop: Whop | undefined, kv: Deno.Kv
         title: notification.title.slice(0, 120),
         content: notification.body.slice(0, 1000),
         user_ids: [notification.userId],
-        rest_path: `/competitions/${notification.competitionId}`,
+        rest_path: path,
       }, { maxRetries: 1, timeout: 10_000 });
     } catch (error) {
       log("warn", "whop notification not delivered", {

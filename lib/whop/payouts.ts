@@ -30,12 +30,11 @@
  * it and what is told afterwards are one contract with Whop about one
  * transfer per place; the exactly-once machinery itself is in `once.ts`.
  */
-import { commit, keys } from "../core/db.ts";
+import { keys } from "../core/db.ts";
 import type { Competition, Winner } from "../competitions/competitions.ts";
 import { formatMoney, type Minor } from "../core/money.ts";
 import { ordinal } from "../competitions/input.ts";
 import { appText, fact, notify, quoted } from "../competitions/notifications.ts";
-import { enqueue, enqueueIn } from "../core/queue.ts";
 import { log } from "../core/log.ts";
 import type Whop from "@whop/sdk";
 import { APIError } from "@whop/sdk";
@@ -47,6 +46,7 @@ import {
   NotReadyError,
   type OnceOutcome,
   type OnceRecord,
+  requestOnce,
   resumeOnce,
   runOnce,
 } from "./once.ts";
@@ -105,7 +105,11 @@ function isInsufficientFunds(error: unknown): boolean {
 }
 
 /** Throws `NotReadyError` unless the company's available balance covers `payout`. */
-async function requireAvailableFunds(whop: Whop, companyId: string, payout: Payout): Promise<void> {
+async function requireAvailableFunds(
+  whop: Whop,
+  companyId: string,
+  payout: Pick<Payout, "amount" | "currency">,
+): Promise<void> {
   const account = await whop.ledgerAccounts.retrieve(companyId);
   const entry = account.balances.find((b) => b.currency.toUpperCase() === payout.currency);
   const available = entry ? fromWhopAmount(entry.balance, payout.currency, true) : 0;
@@ -195,34 +199,73 @@ async function recordPayout(
   const message = order.place === 1
     ? { type: "payout", competitionId: competition.id } as const
     : { type: "payout", competitionId: competition.id, place: order.place } as const;
-  for (;;) {
-    const existing = await kv.get<Payout>(key);
-    if (existing.value) {
-      // Not yet sent (pending, or a run that died mid-call): queue a run; `processPayout` decides what is due.
-      if (existing.value.state !== "sent" && !existing.value.gaveUp) await enqueue(kv, message);
-      return existing.value;
-    }
-    const at = new Date(deps.now()).toISOString();
-    const payout: Payout = {
-      competitionId: competition.id,
-      place: order.place,
-      state: "pending",
-      attempts: 0,
-      idempotenceKey: payoutIdempotenceKey(competition.id, order.place),
-      amount: order.amount,
-      currency: competition.currency,
-      destinationUserId: order.userId,
-      creatorId: competition.creatorId,
-      competitionTitle: competition.title,
-      createdAt: at,
-      updatedAt: at,
-    };
-    const result = await commit(() => enqueueIn(kv.atomic().check(existing).set(key, payout), message));
-    if (result.ok) {
-      log("info", "payout requested", { competitionId: competition.id, place: order.place, to: order.userId });
-      return payout;
-    }
+  const at = new Date(deps.now()).toISOString();
+  const payout: Payout = {
+    competitionId: competition.id,
+    place: order.place,
+    state: "pending",
+    attempts: 0,
+    idempotenceKey: payoutIdempotenceKey(competition.id, order.place),
+    amount: order.amount,
+    currency: competition.currency,
+    destinationUserId: order.userId,
+    creatorId: competition.creatorId,
+    competitionTitle: competition.title,
+    createdAt: at,
+    updatedAt: at,
+  };
+  // Not yet sent (pending, or a run that died mid-call): queued again; `processPayout` decides what is due.
+  const { record, created } = await requestOnce(kv, key, payout, message);
+  if (created) log("info", "payout requested", { competitionId: competition.id, place: order.place, to: order.userId });
+  return record;
+}
+
+/** What a transfer is for: the record's amount to its user, under its idempotence key. */
+export type TransferOrder = Pick<
+  Payout,
+  "attempts" | "waits" | "amount" | "currency" | "destinationUserId" | "idempotenceKey"
+>;
+
+/**
+ * Makes one ledger transfer from `WHOP_COMPANY_ID` for a payout record being
+ * sent (`runOnce`'s call): on its first try only if the available balance
+ * covers it, a refusal for insufficient funds waited out (`NotReadyError`),
+ * and its idempotence key sent both ways so a repeat returns the original
+ * transfer. A competition's places and a season's prize are paid through it.
+ */
+export async function makeTransfer(
+  deps: Pick<WhopDeps, "whop" | "config">,
+  order: TransferOrder,
+  about: { metadata: Record<string, string>; notes: string },
+): Promise<{ transferId: string }> {
+  const { whop, config } = deps;
+  if (!whop || !config.whop.companyId) throw new Error("Whop is not configured (WHOP_API_KEY, WHOP_COMPANY_ID).");
+  // Only while no earlier call can have made the transfer: after one, only Whop's replay knows.
+  if (order.attempts - 1 === (order.waits ?? 0)) {
+    await requireAvailableFunds(whop, config.whop.companyId, order);
   }
+  let transfer: Whop.TransferCreateResponse;
+  try {
+    transfer = await whop.transfers.create({
+      amount: toWhopAmount(order.amount, order.currency),
+      currency: whopCurrency(order.currency),
+      origin_id: config.whop.companyId,
+      destination_id: order.destinationUserId,
+      idempotence_key: order.idempotenceKey,
+      "Idempotency-Key": order.idempotenceKey,
+      metadata: about.metadata,
+      notes: about.notes,
+    });
+  } catch (error) {
+    if (isInsufficientFunds(error)) {
+      throw new NotReadyError("Waiting for funds to clear: Whop refused the transfer for insufficient funds.");
+    }
+    throw error;
+  }
+  if (!("origin_ledger_account_id" in transfer)) {
+    throw new Error("Whop answered the payout with something other than a ledger transfer.");
+  }
+  return { transferId: transfer.id };
 }
 
 /**
@@ -231,7 +274,7 @@ async function recordPayout(
  * crash: exactly one transfer per place.
  */
 export function processPayout(deps: WhopDeps, competitionId: string, place: PayoutPlace = 1): Promise<OnceOutcome> {
-  const { whop, config } = deps;
+  const { config } = deps;
   return runOnce<Payout, { transferId: string }>({
     kv: deps.kv,
     key: payoutKey(competitionId, place),
@@ -240,35 +283,8 @@ export function processPayout(deps: WhopDeps, competitionId: string, place: Payo
     message: place === 1 ? { type: "payout", competitionId } : { type: "payout", competitionId, place },
     label: "payout",
     wait: { maxMs: config.payoutRetryMaxS * 1000, flagAfterMs: FLAG_AFTER_MS },
-    async perform(payout) {
-      if (!whop || !config.whop.companyId) throw new Error("Whop is not configured (WHOP_API_KEY, WHOP_COMPANY_ID).");
-      // Only while no earlier call can have made the transfer: after one, only Whop's replay knows.
-      if (payout.attempts - 1 === (payout.waits ?? 0)) {
-        await requireAvailableFunds(whop, config.whop.companyId, payout);
-      }
-      let transfer: Whop.TransferCreateResponse;
-      try {
-        transfer = await whop.transfers.create({
-          amount: toWhopAmount(payout.amount, payout.currency),
-          currency: whopCurrency(payout.currency),
-          origin_id: config.whop.companyId,
-          destination_id: payout.destinationUserId,
-          idempotence_key: payout.idempotenceKey,
-          "Idempotency-Key": payout.idempotenceKey,
-          metadata: { competitionId },
-          notes: transferNotes(payout.competitionTitle),
-        });
-      } catch (error) {
-        if (isInsufficientFunds(error)) {
-          throw new NotReadyError("Waiting for funds to clear: Whop refused the transfer for insufficient funds.");
-        }
-        throw error;
-      }
-      if (!("origin_ledger_account_id" in transfer)) {
-        throw new Error("Whop answered the payout with something other than a ledger transfer.");
-      }
-      return { transferId: transfer.id };
-    },
+    perform: (payout) =>
+      makeTransfer(deps, payout, { metadata: { competitionId }, notes: transferNotes(payout.competitionTitle) }),
     sentFields: (result) => ({ transferId: result.transferId }),
     afterSent: (payout) => notifyPayoutSent(deps, payout),
   });

@@ -8,7 +8,8 @@
  */
 import { keys } from "../../core/db.ts";
 import type { Minor } from "../../core/money.ts";
-import { confirmReturnedPayment, type ReturnOutcome } from "../../whop/funding.ts";
+import { confirmEscrowReturn, type ReturnOutcome } from "../../whop/escrow.ts";
+import { COMPETITION_FUNDING } from "../../whop/funding.ts";
 import type { WhopDeps } from "../../whop/deps.ts";
 import { getOwnCompetition } from "../actions.ts";
 import type { Competition, FundingCheckoutRecord } from "../competitions.ts";
@@ -57,7 +58,7 @@ export async function fundingReturnView(
   paymentId: string | undefined,
   userId: string | undefined,
 ): Promise<FundingReturnView> {
-  const outcome = await confirmReturnedPayment(deps, competitionId, paymentId);
+  const outcome = await confirmEscrowReturn(deps, COMPETITION_FUNDING, competitionId, paymentId);
   const competition = (await deps.kv.get<Competition>(keys.competition(competitionId))).value;
   if (competition && userId !== undefined && competition.creatorId === userId) return { creator: true };
   return { creator: false, funded: !!paymentId && competition?.fundsTxId === paymentId, outcome };
