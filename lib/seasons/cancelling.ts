@@ -17,7 +17,7 @@ import { playedRounds, replaceSeasonOps, type Season } from "./seasons.ts";
 import { roundStartMs } from "./season_input.ts";
 
 /** What cancelling at `now` calls off: the whole season, or its rounds from `fromRound` on. Throws 409 when nothing can be. */
-function cancellationPlan(season: Season, now: number): { whole: boolean; fromRound: number } {
+export function cancellationPlan(season: Season, now: number): { whole: boolean; fromRound: number } {
   if (season.status === "COMPLETED" || season.status === "CANCELLED") {
     throw new ConflictError(`This season is ${season.status.toLowerCase()}; there is nothing left to cancel.`);
   }
