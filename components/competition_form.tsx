@@ -12,6 +12,7 @@ import {
   endPreview,
   type FieldErrors,
   splitPreview,
+  suggestedCustomerCap,
 } from "./competition_form_values.ts";
 import { FormField } from "./form_field.tsx";
 import { knownTimeZone } from "./local_date_time.ts";
@@ -37,6 +38,11 @@ export interface CompetitionFormProps {
   onSubmit?: (event: SubmitEvent) => void;
 }
 
+const PRIVACY_CHOICES = [
+  { value: "open", label: "Everyone sees every figure" },
+  { value: "ranks", label: "Ranks only (privacy mode)" },
+];
+
 /** The form, posting `application/x-www-form-urlencoded` to `action`. */
 export function CompetitionForm(props: CompetitionFormProps) {
   const { values, errors, locked = [] } = props;
@@ -49,6 +55,8 @@ export function CompetitionForm(props: CompetitionFormProps) {
       ((event: Event) => props.onFieldInput!(field, (event.currentTarget as HTMLInputElement).value)),
     onBlur: props.onFieldBlur && (() => props.onFieldBlur!(field)),
   });
+  const formInput = (name: "duration" | "privacy") =>
+    props.onFormInput && ((event: Event) => props.onFormInput!(name, (event.currentTarget as HTMLSelectElement).value));
   return (
     <form
       id={props.id}
@@ -85,25 +93,12 @@ export function CompetitionForm(props: CompetitionFormProps) {
         autoComplete="off"
       />
       <div class="field-row">
-        <div class="field">
-          <label for="field-metric">Ranked by</label>
-          <span class="hint" id="field-metric-hint">{METRIC_SENTENCES[metricOf(values.metric)]}</span>
-          <select
-            id="field-metric"
-            name="metric"
-            aria-describedby={errors.metric ? "field-metric-hint field-metric-error" : "field-metric-hint"}
-            aria-invalid={errors.metric ? true : undefined}
-            disabled={locked.includes("metric") || undefined}
-            onInput={props.onFieldInput &&
-              ((event: Event) => props.onFieldInput!("metric", (event.currentTarget as HTMLSelectElement).value))}
-            onBlur={props.onFieldBlur && (() => props.onFieldBlur!("metric"))}
-          >
-            {METRICS.map((metric) => (
-              <option key={metric} value={metric} selected={values.metric === metric}>{METRIC_LABELS[metric]}</option>
-            ))}
-          </select>
-          {errors.metric && <span class="field-error" id="field-metric-error">{errors.metric}</span>}
-        </div>
+        <FormField
+          {...control("metric")}
+          label="Ranked by"
+          hint={METRIC_SENTENCES[metricOf(values.metric)]}
+          options={METRICS.map((metric) => ({ value: metric, label: METRIC_LABELS[metric] }))}
+        />
         {values.metric === "growth" && (
           <FormField
             {...control("growthMinBaseline")}
@@ -114,24 +109,51 @@ export function CompetitionForm(props: CompetitionFormProps) {
           />
         )}
       </div>
-      <div class="field">
-        <label for="field-privacy">Who sees each store's figures</label>
-        <span class="hint" id="field-privacy-hint">
-          With ranks only, everyone sees the ranking and each store's share of the leader; each owner sees its own
-          figures and you see all.
-        </span>
-        <select
-          id="field-privacy"
-          name="privacy"
-          aria-describedby="field-privacy-hint"
-          disabled={locked.includes("privacy") || undefined}
-          onInput={props.onFormInput &&
-            ((event: Event) => props.onFormInput!("privacy", (event.currentTarget as HTMLSelectElement).value))}
-        >
-          <option value="open" selected={(values.privacy ?? "open") === "open"}>Everyone sees every figure</option>
-          <option value="ranks" selected={values.privacy === "ranks"}>Ranks only (privacy mode)</option>
-        </select>
-      </div>
+      <FormField
+        name="privacy"
+        label="Who sees each store's figures"
+        hint="With ranks only, everyone sees the ranking and each store's share of the leader; each owner sees its own figures and you see all."
+        value={values.privacy ?? "open"}
+        options={PRIVACY_CHOICES}
+        disabled={locked.includes("privacy") || undefined}
+        onInput={formInput("privacy")}
+      />
+      <fieldset class="field-group">
+        <legend>What counts</legend>
+        <div class="field">
+          <label class="checkbox" for="field-countManualOrders">
+            <input
+              type="checkbox"
+              id="field-countManualOrders"
+              name="countManualOrders"
+              value="on"
+              checked={values.countManualOrders === "on"}
+              disabled={locked.includes("countManualOrders") || undefined}
+              aria-describedby="field-countManualOrders-hint"
+              onInput={props.onFieldInput &&
+                ((event: Event) =>
+                  props.onFieldInput!(
+                    "countManualOrders",
+                    (event.currentTarget as HTMLInputElement).checked ? "on" : "",
+                  ))}
+            />
+            Count orders entered by hand
+          </label>
+          <span class="hint" id="field-countManualOrders-hint">
+            Draft orders and orders paid through a manual gateway (cash, bank transfer, "mark as paid") are made by the
+            store itself, not bought at the checkout. Unticked, each is held until you count or exclude it.
+          </span>
+        </div>
+        <FormField
+          {...control("customerCap")}
+          label="Customer cap (optional)"
+          hint={values.metric === "orders"
+            ? "Any amount turns it on: ranked by orders, one order per customer per day counts. Empty: no cap."
+            : capHint(values)}
+          inputMode="decimal"
+          autoComplete="off"
+        />
+      </fieldset>
       <input type="hidden" name="timeZone" value={knownTimeZone(values.timeZone)} />
       <div class="field-row">
         <FormField
@@ -140,28 +162,15 @@ export function CompetitionForm(props: CompetitionFormProps) {
           hint={`In your time zone: ${knownTimeZone(values.timeZone)}`}
           type="datetime-local"
         />
-        <div class="field">
-          <label for="field-duration">Lasts</label>
-          <span class="hint" id="field-duration-hint">{endPreview(values)}</span>
-          <select
-            id="field-duration"
-            name="duration"
-            aria-describedby="field-duration-hint"
-            disabled={locked.includes("endDate") || undefined}
-            onInput={props.onFormInput &&
-              ((event: Event) => props.onFormInput!("duration", (event.currentTarget as HTMLSelectElement).value))}
-          >
-            {DURATIONS.map((duration) => (
-              <option
-                key={duration.value}
-                value={duration.value}
-                selected={(values.duration ?? "custom") === duration.value}
-              >
-                {duration.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FormField
+          name="duration"
+          label="Lasts"
+          hint={endPreview(values)}
+          value={values.duration ?? "custom"}
+          options={DURATIONS}
+          disabled={locked.includes("endDate") || undefined}
+          onInput={formInput("duration")}
+        />
       </div>
       <FormField
         {...control("endDate")}
@@ -175,6 +184,16 @@ export function CompetitionForm(props: CompetitionFormProps) {
       {props.submitLabel && <button type="submit">{props.submitLabel}</button>}
     </form>
   );
+}
+
+/** What the cap is, with the value the form suggests and why. */
+function capHint(values: CompetitionFormValues): string {
+  const suggested = suggestedCustomerCap(values);
+  return "The most one customer's orders add to one store; empty: no cap. " +
+    (suggested
+      ? `Suggested: ${suggested} ${values.currency.trim().toUpperCase()}, a quarter of the prize:`
+      : "A quarter of the prize is a good start:") +
+    " no single buyer, the owner's own card included, can then add more, so buying the win takes many customers.";
 }
 
 /** The metric a select value names; revenue for anything else. */

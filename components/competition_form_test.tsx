@@ -5,9 +5,11 @@ import {
   emptyFormValues,
   endPreview,
   formValuesToInput,
+  formValuesToPatch,
   issuesToErrors,
   splitFromText,
   splitPreview,
+  suggestedCustomerCap,
   validateCompetitionForm,
 } from "./competition_form_values.ts";
 import { isoToZonedInput, knownTimeZone, zonedInputToIso } from "./local_date_time.ts";
@@ -86,4 +88,19 @@ Deno.test("competition form - dates are the visitor's wall-clock times, a length
   );
   const custom = formValuesToInput({ ...fresh, duration: "custom", endDate: "2026-12-03T15:00" });
   assert.equal(custom.endDate, "2026-12-03T15:00:00.000Z");
+});
+
+Deno.test("competition form - the counting rules: a ticked box counts manual orders, an empty cap is none (removed on edit), the cap suggested is a quarter of the prize", () => {
+  const values = { ...emptyFormValues(), prize: "500.00" };
+  assert.equal(formValuesToInput({ ...values, countManualOrders: "on" }).countManualOrders, true);
+  assert.equal(formValuesToInput(values).countManualOrders, false);
+  assert.equal("customerCap" in formValuesToInput({ ...values, customerCap: " " }), false);
+  assert.equal(formValuesToInput({ ...values, customerCap: "150" }).customerCap, "150");
+  assert.equal(formValuesToPatch({ ...values, customerCap: "" }).customerCap, null);
+  assert.equal("customerCap" in formValuesToPatch({ title: "Cup" }), false, "a locked cap is not sent: kept");
+  assert.equal(suggestedCustomerCap(values), "125.00");
+  assert.equal(suggestedCustomerCap({ prize: "1001", currency: "jpy" }), "250");
+  assert.equal(suggestedCustomerCap({ prize: "10.001", currency: "KWD" }), "2.500");
+  assert.equal(suggestedCustomerCap({ prize: "", currency: "USD" }), null);
+  assert.equal(suggestedCustomerCap({ prize: "500", currency: "XX" }), null);
 });

@@ -6,10 +6,10 @@
  * Pure: the create-form island imports it.
  */
 import * as z from "zod/mini";
-import { competitionInputSchema, type InputRules } from "../lib/competitions/input.ts";
+import { competitionInputChecks, type InputRules } from "../lib/competitions/input.ts";
 import { describeSplit } from "../lib/competitions/prize_split.ts";
 import type { FieldIssue } from "../lib/core/errors.ts";
-import { isCurrency, parseMoney } from "../lib/core/money.ts";
+import { isCurrency, parseMoney, toDecimalString } from "../lib/core/money.ts";
 import { formatDateTime } from "./format.ts";
 import { isoToUtcInput, knownTimeZone, nextFullHour, zonedInputToIso } from "./local_date_time.ts";
 
@@ -22,6 +22,8 @@ export const COMPETITION_FIELDS = [
   "prizeSplit",
   "metric",
   "growthMinBaseline",
+  "countManualOrders",
+  "customerCap",
   "startDate",
   "endDate",
 ] as const;
@@ -33,7 +35,9 @@ export type CompetitionField = typeof COMPETITION_FIELDS[number];
  * What the form's controls hold: the rules' fields, dates as `datetime-local`
  * values (wall-clock times) in `timeZone` (UTC when absent: the server's
  * render, or a browser without JavaScript), and how long it lasts
- * (`duration`, seconds, or `"custom"` to use `endDate`).
+ * (`duration`, seconds, or `"custom"` to use `endDate`). The manual-orders
+ * checkbox holds `"on"` when ticked, `""` otherwise; an empty customer cap
+ * is no cap.
  */
 export type CompetitionFormValues = Record<CompetitionField, string> & {
   timeZone?: string;
@@ -72,6 +76,8 @@ export function emptyFormValues(now?: number): CompetitionFormValues {
     prizeSplit: "100",
     metric: "revenue",
     growthMinBaseline: "100.00",
+    countManualOrders: "",
+    customerCap: "",
     startDate: start && isoToUtcInput(start),
     endDate: start && isoToUtcInput(new Date(Date.parse(start) + 7 * 86_400_000).toISOString()),
     timeZone: "UTC",
@@ -117,9 +123,11 @@ export function competitionFormSchema() {
   });
 }
 
-/** The form values as the JSON input the schema and the create use-case take. */
-export function formValuesToInput(values: Partial<CompetitionFormValues>): Record<string, string | number[]> {
-  const input: Record<string, string | number[]> = {};
+/** The form values as the JSON input the schema and the create use-case take (an empty cap: none). */
+export function formValuesToInput(
+  values: Partial<CompetitionFormValues>,
+): Record<string, string | number[] | boolean> {
+  const input: Record<string, string | number[] | boolean> = {};
   const timeZone = knownTimeZone(values.timeZone);
   for (const field of COMPETITION_FIELDS) {
     const value = values[field];
@@ -128,7 +136,9 @@ export function formValuesToInput(values: Partial<CompetitionFormValues>): Recor
     if ((field === "prizeSplit" || field === "metric" || field === "growthMinBaseline") && value.trim() === "") {
       continue;
     }
+    if (field === "customerCap" && value.trim() === "") continue;
     if (field === "prizeSplit") input[field] = splitFromText(value);
+    else if (field === "countManualOrders") input[field] = value === "on";
     else input[field] = field === "startDate" || field === "endDate" ? zonedInputToIso(value, timeZone) : value;
   }
   if (values.privacy === "open" || values.privacy === "ranks") input.privacy = values.privacy;
@@ -140,6 +150,32 @@ export function formValuesToInput(values: Partial<CompetitionFormValues>): Recor
     input.endDate = new Date(start + seconds * 1000).toISOString();
   }
   return input;
+}
+
+/**
+ * The form values as an edit's patch: the input, where an empty customer cap
+ * removes the cap (`null`) rather than keeping the stored one.
+ */
+export function formValuesToPatch(values: Partial<CompetitionFormValues>): Record<string, unknown> {
+  const patch: Record<string, unknown> = formValuesToInput(values);
+  if (values.customerCap !== undefined && values.customerCap.trim() === "") patch.customerCap = null;
+  return patch;
+}
+
+/**
+ * The customer cap the form suggests: a quarter of the prize, in the
+ * competition's currency (e.g. "125.00" for a prize of 500.00), or `null`
+ * while the prize cannot be read.
+ */
+export function suggestedCustomerCap(values: Pick<CompetitionFormValues, "prize" | "currency">): string | null {
+  const currency = values.currency.trim().toUpperCase();
+  if (!isCurrency(currency)) return null;
+  try {
+    const prize = parseMoney(values.prize.trim(), currency);
+    return prize > 0 ? toDecimalString(Math.round(prize / 4), currency) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The first message per field from a list of issues (`prizeSplit.2` counts as `prizeSplit`). */
@@ -186,7 +222,7 @@ export function splitPreview(values: Pick<CompetitionFormValues, "prize" | "curr
  * @example validateCompetitionForm(values, { now: Date.now(), minDurationS: 3600 }).title
  */
 export function validateCompetitionForm(values: CompetitionFormValues, rules: InputRules): FieldErrors {
-  const result = competitionInputSchema(rules).safeParse(formValuesToInput(values));
+  const result = competitionInputChecks(rules).safeParse(formValuesToInput(values));
   if (result.success) return {};
   return issuesToErrors(result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })));
 }
@@ -206,9 +242,11 @@ export function endPreview(values: CompetitionFormValues): string {
  * dates ISO, the split as a list) as form values.
  */
 export function competitionFormValues(
-  competition: Omit<CompetitionFormValues, "prizeSplit" | "growthMinBaseline"> & {
+  competition: Omit<CompetitionFormValues, "prizeSplit" | "growthMinBaseline" | "countManualOrders" | "customerCap"> & {
     prizeSplit: readonly number[];
     growthMinBaseline?: string;
+    countManualOrders?: boolean;
+    customerCap?: string;
   },
 ): CompetitionFormValues {
   return {
@@ -219,6 +257,8 @@ export function competitionFormValues(
     prizeSplit: splitToText(competition.prizeSplit),
     metric: competition.metric,
     growthMinBaseline: competition.growthMinBaseline ?? "",
+    countManualOrders: competition.countManualOrders ? "on" : "",
+    customerCap: competition.customerCap ?? "",
     startDate: isoToUtcInput(competition.startDate),
     endDate: isoToUtcInput(competition.endDate),
     timeZone: "UTC",

@@ -1,6 +1,7 @@
 /**
- * A labelled form field with its hint and its error message (`.field-error`),
- * wired for assistive technology (`aria-invalid`, `aria-describedby`).
+ * A labelled form field — a text input, a textarea or a select — with its
+ * hint and its error message (`.field-error`), wired for assistive
+ * technology (`aria-invalid`, `aria-describedby`).
  */
 import type { JSX } from "preact";
 
@@ -13,6 +14,8 @@ export interface FormFieldProps {
   error?: string;
   /** A `<textarea>` instead of an `<input>`. */
   multiline?: boolean;
+  /** A `<select>` of these choices instead of an `<input>`; `value` is the chosen one. */
+  options?: readonly { value: string; label: string }[];
   type?: string;
   disabled?: boolean;
   maxLength?: number;
@@ -24,7 +27,7 @@ export interface FormFieldProps {
 
 /** One field: `<FormField name="title" label="Title" value={v} error={e} />`. */
 export function FormField(props: FormFieldProps) {
-  const { name, label, hint, error, multiline, ...control } = props;
+  const { name, label, hint, error, multiline, options, ...control } = props;
   const id = `field-${name}`;
   const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
   const shared = {
@@ -38,7 +41,19 @@ export function FormField(props: FormFieldProps) {
     <div class="field">
       <label for={id}>{label}</label>
       {hint && <span class="hint" id={`${id}-hint`}>{hint}</span>}
-      {multiline ? <textarea {...shared} /> : <input {...shared} />}
+      {options
+        ? (
+          <select {...shared}>
+            {options.map((option) => (
+              <option key={option.value} value={option.value} selected={option.value === control.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        )
+        : multiline
+        ? <textarea {...shared} />
+        : <input {...shared} />}
       {error && <span class="field-error" id={`${id}-error`}>{error}</span>}
     </div>
   );

@@ -36,6 +36,19 @@ export function RulesCard(props: { competition: Competition }) {
         reached the value first; a place no store earns goes back to the creator. Only {competition.currency}{" "}
         stores can join.
       </p>
+      <p class="muted counting-rules">
+        Only paid orders count (a pending payment counts once paid). Orders entered by hand (draft orders, manual
+        payments){" "}
+        {competition.countManualOrders ? "count like the others" : "are held until the creator decides"}; orders
+        Shopify's fraud analysis says to cancel are held too.
+        {competition.customerCap !== undefined && (competition.metric === "orders"
+          ? " One order per customer per day counts."
+          : ` One customer's orders add at most ${
+            formatMoney(competition.customerCap, competition.currency)
+          } to a store.`)}{" "}
+        An hour far above a store's usual sales is flagged for the creator, not judged. The board shows each store's
+        held and excluded orders.
+      </p>
     </section>
   );
 }

@@ -1,14 +1,14 @@
 /**
  * "Your orders": a store owner's own orders in the competition, each with
- * what it adds to the total and, when it adds nothing (or less than its
- * total), why — held for payment or for the creator, flagged, capped — and
- * what the creator decided, so the total on the board can be checked, not
- * just believed.
+ * what it adds to the total and, when it was held or flagged, whether it
+ * counts, why (one sentence per reason) and what the creator decided, with
+ * the creator's note quoted as theirs — so the total on the board can be
+ * checked, not just believed.
  */
 import type { OwnOrder } from "../lib/competitions/revenue.ts";
 import type { NotCountedReason } from "../lib/competitions/stored_order.ts";
-import type { FlagReason } from "../lib/competitions/order_rules.ts";
 import { formatMoney } from "../lib/core/money.ts";
+import { FLAG_LABELS, reasonForOwner } from "./flag_reasons.ts";
 import { LocalTimeIsland } from "./island_wrappers.ts";
 
 const WHY_NOT: Record<NotCountedReason, string> = {
@@ -17,29 +17,57 @@ const WHY_NOT: Record<NotCountedReason, string> = {
   currency: "No: another currency",
 };
 
-/** Why an order is held or flagged, as its owner reads it. */
-const WHY_HELD: Record<FlagReason, string> = {
-  pending_payment: "the payment is still pending",
-  voided: "the payment was voided",
-  manual_source: "a draft or manual-payment order, for the creator to decide",
-  high_risk: "Shopify's fraud analysis",
-  customer_cap: "over the customer cap",
-  spike: "an hour far above the store's usual sales",
-};
-
-/** Whether an order counts, and why not (or why only in part), in words. */
+/** Whether an order counts, in a few words: yes, in part, held, excluded or counted by the creator, and why not. */
 export function countsText(order: OwnOrder): string {
   const review = order.review;
-  const note = review?.note ? ` (${review.note})` : "";
-  if (review?.decision === "exclude") return `No: excluded by the creator${note}`;
-  if (review?.decision === "count" && order.counted) return `Yes: counted by the creator${note}`;
+  if (review?.decision === "exclude") return "No: excluded by the creator";
+  if (review?.decision === "count" && order.counted) return "Yes: counted by the creator";
   if (order.reason) return WHY_NOT[order.reason];
-  if (review && review.status !== "cleared") {
-    const why = WHY_HELD[review.reason];
-    if (!order.counted) return review.reason === "voided" ? `No: ${why}` : `Held: ${why}`;
-    return order.total !== undefined ? `In part: ${why}` : `Yes, flagged for the creator: ${why}`;
+  if (review && review.status === "open") {
+    if (!order.counted) return review.reason === "voided" ? "No: payment voided" : "Held";
+    return order.total !== undefined ? "In part" : "Yes, flagged for the creator";
   }
   return order.counted ? "Yes" : "No";
+}
+
+/** Why an order was held or flagged and what became of it, in a sentence; undefined for an ordinary order. */
+export function reviewText(order: OwnOrder): string | undefined {
+  const review = order.review;
+  if (!review || order.reason) return undefined;
+  const was = FLAG_LABELS[review.reason];
+  if (review.decision === "count") return `The creator reviewed it (${was}) and counted it in full.`;
+  if (review.decision === "exclude") return `The creator reviewed it (${was}) and excluded it.`;
+  if (review.status === "cleared") return `It was held at first (${was}); that no longer applies.`;
+  return reasonForOwner({ ...review, held: !order.counted });
+}
+
+function OrderRow(props: { order: OwnOrder; currency: string }) {
+  const { order, currency } = props;
+  const why = reviewText(order);
+  const note = order.review?.note;
+  return (
+    <tr class={order.counted ? undefined : "order-not-counted"}>
+      <th scope="row">#{order.orderId}</th>
+      <td data-label="Placed">
+        <LocalTimeIsland iso={order.createdAt} />
+      </td>
+      <td class="num" data-label="Counts for">
+        {formatMoney(order.amount, currency)}
+        {order.total !== undefined && !order.reason && (
+          <span class="order-total">of {formatMoney(order.total, currency)}</span>
+        )}
+      </td>
+      <td data-label="Counts?" class="order-counts">
+        <strong>{countsText(order)}</strong>
+        {why && <span class="order-why">{why}</span>}
+        {note && (
+          <span class="order-note">
+            The creator's note: <q>{note}</q>
+          </span>
+        )}
+      </td>
+    </tr>
+  );
 }
 
 /** `<YourOrders orders={…} currency="USD" shown={100} />` */
@@ -65,16 +93,7 @@ export function YourOrders(props: { orders: OwnOrder[]; currency: string; shown:
             </tr>
           </thead>
           <tbody>
-            {orders.map((order) => (
-              <tr key={order.orderId} class={order.counted ? undefined : "order-not-counted"}>
-                <th scope="row">#{order.orderId}</th>
-                <td data-label="Placed">
-                  <LocalTimeIsland iso={order.createdAt} />
-                </td>
-                <td class="num" data-label="Counts for">{formatMoney(order.amount, currency)}</td>
-                <td data-label="Counts?">{countsText(order)}</td>
-              </tr>
-            ))}
+            {orders.map((order) => <OrderRow key={order.orderId} order={order} currency={currency} />)}
           </tbody>
         </table>
       )}

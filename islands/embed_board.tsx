@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { formatDecimalMoney } from "../components/format.ts";
-import { ShareOfLeader } from "../components/leaderboard_table.tsx";
+import { ShareOfLeader } from "../components/share_of_leader.tsx";
 import { type ConnectionState, followCompetition, type LeaderboardJson } from "./live_stream.ts";
 
 /** Props: the board as a stranger sees it, how many places to show and where the full page is. */

@@ -55,3 +55,9 @@ export async function postForm(
   }
   return t.request(path, { method: "POST", headers, body: new URLSearchParams(fields).toString() });
 }
+
+/** The text of the `.field-error` that follows the field `name` in a page's HTML. */
+export function fieldError(html: string, name: string): string | undefined {
+  const field = html.split('<div class="field">').find((part) => part.includes(`name="${name}"`));
+  return field?.match(/class="field-error"[^>]*>([^<]+)</)?.[1];
+}

@@ -151,7 +151,15 @@ Deno.test("compliance - shop/redact: the store's orders, ids, customers and toke
   shopify.createOrder(SHOP, { totalPrice: "80.00", customerId: customer });
   shopify.createOrder(SHOP, { totalPrice: "40.00" });
   shopify.createOrder(OTHER, { totalPrice: "50.00" });
+  // A draft order, held, that the creator counts: the decision is logged under the order's flag.
+  const draft = shopify.createOrder(SHOP, { totalPrice: "10.00", draft: true });
   await shopify.flushWebhooks();
+  const counted = await t.request(`/api/competitions/${competition.id}/flags/${erased.id}.${draft.id}`, {
+    method: "POST",
+    userId: CREATOR,
+    json: { decision: "count", note: "Cara Goods took this by phone" },
+  });
+  assert.equal(counted.status, 200);
   // The creator's actions name the store in free text; the store owner's notifications name it too.
   for (
     const [action, reason] of [["disqualify", "Cara Goods sold to its own owner?"], [
@@ -186,7 +194,7 @@ Deno.test("compliance - shop/redact: the store's orders, ids, customers and toke
   const orderIds = (await Array.fromAsync(t.kv.list<StoredOrder>({ prefix: keys.orders(erased.id) }))).map((e) =>
     String(e.key[2])
   );
-  assert.equal(orderIds.length, 2);
+  assert.equal(orderIds.length, 3);
 
   // Shopify: the app is uninstalled, and 48 hours later comes shop/redact, signed.
   shopify.uninstallApp(SHOP);
@@ -206,10 +214,12 @@ Deno.test("compliance - shop/redact: the store's orders, ids, customers and toke
   const pseudonym = await customerKeyOf(erased.id, String(customer));
   for await (const entry of t.kv.list({ prefix: [] })) {
     const text = JSON.stringify([entry.key, entry.value]);
-    for (const trace of [...TRACES, new RegExp(pseudonym), ...orderIds.map((id) => new RegExp(`"${id}"`))]) {
+    for (const trace of [...TRACES, new RegExp(pseudonym), ...orderIds.map((id) => new RegExp(`\\b${id}\\b`))]) {
       assert.doesNotMatch(text, trace, `KV ${JSON.stringify(entry.key)}`);
     }
   }
+  const hours = await Array.fromAsync(t.kv.list({ prefix: keys.orderHours(erased.id) }));
+  assert.deepEqual(hours, [], "its hours (and their spike marks, order ids) gone");
   assert.equal((await t.kv.get(keys.shop(SHOP))).value, null, "tokens gone");
   assert.equal((await t.kv.get(keys.shopErasure(SHOP))).value, null, "the erasure's note is gone once done");
 

@@ -9,11 +9,8 @@
  * fills most of the chart, and a store keeps its colour when it is overtaken.
  */
 import assert from "node:assert/strict";
-import axe from "npm:axe-core@4.14.1";
-import { launchBrowser, type Page } from "../testing/browser.ts";
-import { createTestApp, type TestApp } from "../testing/test_app.ts";
-import { ensureIslandBundles } from "../lib/web/island_build.ts";
-import { createSession, sessionCookieName } from "../lib/core/sessions.ts";
+import { launchBrowser } from "../testing/browser.ts";
+import { seriousViolations, serveTestApp, signIn } from "../testing/browser_app.ts";
 import { saveUser } from "../lib/core/users.ts";
 import { competitionStartedAnHourAgo, draftCompetition } from "../testing/page_fixtures.ts";
 import { updateCompetition } from "../lib/competitions/competitions.ts";
@@ -34,17 +31,8 @@ function order(id: string, cents: number, startMs: number, minutesIn: number): O
 
 /** The app on loopback with one competition in each state the pages show. */
 async function world() {
-  await ensureIslandBundles();
-  // The app needs its own address (APP_URL) before it exists: the server answers through this slot.
-  const served: { app?: TestApp["app"] } = {};
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    (r) => served.app?.fetch(r) ?? new Response(null, { status: 503 }),
-  );
-  const origin = `http://127.0.0.1:${server.addr.port}`;
-  const t = await createTestApp({ APP_URL: origin });
-  served.app = t.app;
-  t.clock.ms = Date.now();
+  const served = await serveTestApp();
+  const { t, origin } = served;
   await saveUser(t.kv, { id: CREATOR, name: "Ava Creator", username: "ava" }, t.clock.ms);
   await saveUser(t.kv, { id: OWNER, name: "Owen Owner", username: "owen" }, t.clock.ms);
 
@@ -121,30 +109,8 @@ async function world() {
     live: live.competition,
     liveStores: live.participants,
     completed: done.competition,
-    async [Symbol.asyncDispose]() {
-      await server.shutdown();
-      await t[Symbol.asyncDispose]();
-    },
+    [Symbol.asyncDispose]: () => served[Symbol.asyncDispose](),
   };
-}
-
-/** Signs the browser in as `userId` (a session cookie for the app's origin). */
-async function signIn(page: Page, t: TestApp, origin: string, userId: string) {
-  const session = await createSession(t.kv, userId, t.clock.ms);
-  await page.context().addCookies([{ name: sessionCookieName(origin), value: session, url: origin }]);
-}
-
-/** axe-core's serious and critical violations on the page, one line each. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axe.source);
-  const result = await page.evaluate(() =>
-    (globalThis as unknown as { axe: typeof axe }).axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-    })
-  );
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
 }
 
 Deno.test("ui in Chromium - every page fits a desktop and a phone, passes axe, and is saved as a screenshot", async () => {

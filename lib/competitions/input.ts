@@ -92,7 +92,7 @@ const text = (message: string) => z.string({ error: message }).check(z.trim());
 /** The community field: a Whop experience id, trimmed. */
 const experienceIdField = z.optional(
   text("The experience id must be text.").check(
-    z.regex(EXPERIENCE_ID, "The experience id must look like exp_XXXX (a Whop experience id)."),
+    z.refine((value) => EXPERIENCE_ID.test(value), "The experience id must look like exp_XXXX (a Whop experience id)."),
   ),
 );
 
@@ -194,63 +194,77 @@ function readAmount(value: string, currency: string, report: (message: string) =
 }
 
 /**
+ * The rules of a competition's input under the given clock and settings,
+ * without converting it: what the create-form island checks as the visitor
+ * types (the same messages as the server), so its bundle carries no
+ * conversion. {@link competitionInputSchema} is these checks and the
+ * conversion.
+ *
+ * @example
+ * competitionInputChecks({ now: Date.now(), minDurationS: 3600 }).safeParse(input).success
+ */
+export function competitionInputChecks(rules: InputRules) {
+  return z.object(fields).check(z.superRefine((input, ctx) => {
+    const issue = (path: string, message: string) => ctx.issues.push({ code: "custom", path: [path], message, input });
+    for (const found of splitIssues(input.prizeSplit)) ctx.issues.push({ code: "custom", ...found, input });
+    if (isCurrency(input.currency) && rules.acceptsCurrency && !rules.acceptsCurrency(input.currency)) {
+      issue(
+        "currency",
+        `Whop cannot take or pay out prizes in ${input.currency}; choose a currency Whop supports, such as USD, EUR, GBP or JPY.`,
+      );
+    } else if (isCurrency(input.currency)) {
+      const amount = (path: string, value: string, noun: string, example: string) =>
+        readAmount(value, input.currency, (message) => issue(path, message), noun, example);
+      const prize = amount("prize", input.prize, "prize", "500.00");
+      const max = MAX_PRIZE_UNITS * 10 ** currencyExponent(input.currency);
+      if (prize !== undefined && prize <= 0) issue("prize", "The prize must be more than zero.");
+      else if (prize !== undefined && prize > max) {
+        issue("prize", `The prize can be at most ${MAX_PRIZE_UNITS.toLocaleString("en-US")} ${input.currency}.`);
+      }
+      if (input.growthMinBaseline !== undefined) {
+        amount("growthMinBaseline", input.growthMinBaseline, "minimum baseline", "100.00");
+      }
+      if (
+        input.customerCap !== undefined && amount("customerCap", input.customerCap, "customer cap", "250.00") === 0
+      ) {
+        issue("customerCap", "The customer cap must be more than zero.");
+      }
+    }
+    const start = Date.parse(input.startDate);
+    const end = Date.parse(input.endDate);
+    if (Number.isNaN(start) || Number.isNaN(end)) return;
+    if (start <= rules.now) issue("startDate", "The start must be in the future.");
+    const seconds = (end - start) / 1000;
+    if (end <= start) issue("endDate", "The end must be after the start.");
+    else if (seconds < rules.minDurationS) {
+      issue("endDate", `The competition must last at least ${describeDuration(rules.minDurationS)}.`);
+    } else if (seconds > MAX_DURATION_S) {
+      issue(
+        "endDate",
+        `The competition can last at most ${
+          describeDuration(MAX_DURATION_S)
+        }: Shopify shows the app only the last 60 days of a store's orders, and every order must still be readable when the results are settled.`,
+      );
+    } else if (input.metric === "growth" && seconds > GROWTH_MAX_DURATION_S) {
+      issue(
+        "metric",
+        "A competition ranked by growth can last at most 30 days: each store's baseline is its revenue in the equal period before the start, and Shopify lets the app read only the last 60 days of orders.",
+      );
+    }
+  }));
+}
+
+/**
  * The schema for a new competition (or a full replacement of a draft's
- * rules) under the given clock and settings.
+ * rules) under the given clock and settings: the checks, then money in
+ * minor units and dates normalized.
  *
  * @example
  * const result = competitionInputSchema({ now: Date.now(), minDurationS: 3600 }).safeParse(body);
  */
 export function competitionInputSchema(rules: InputRules) {
   return z.pipe(
-    z.object(fields).check(z.superRefine((input, ctx) => {
-      const issue = (path: string, message: string) =>
-        ctx.issues.push({ code: "custom", path: [path], message, input });
-      for (const found of splitIssues(input.prizeSplit)) ctx.issues.push({ code: "custom", ...found, input });
-      if (isCurrency(input.currency) && rules.acceptsCurrency && !rules.acceptsCurrency(input.currency)) {
-        issue(
-          "currency",
-          `Whop cannot take or pay out prizes in ${input.currency}; choose a currency Whop supports, such as USD, EUR, GBP or JPY.`,
-        );
-      } else if (isCurrency(input.currency)) {
-        const amount = (path: string, value: string, noun: string, example: string) =>
-          readAmount(value, input.currency, (message) => issue(path, message), noun, example);
-        const prize = amount("prize", input.prize, "prize", "500.00");
-        const max = MAX_PRIZE_UNITS * 10 ** currencyExponent(input.currency);
-        if (prize !== undefined && prize <= 0) issue("prize", "The prize must be more than zero.");
-        else if (prize !== undefined && prize > max) {
-          issue("prize", `The prize can be at most ${MAX_PRIZE_UNITS.toLocaleString("en-US")} ${input.currency}.`);
-        }
-        if (input.growthMinBaseline !== undefined) {
-          amount("growthMinBaseline", input.growthMinBaseline, "minimum baseline", "100.00");
-        }
-        if (
-          input.customerCap !== undefined && amount("customerCap", input.customerCap, "customer cap", "250.00") === 0
-        ) {
-          issue("customerCap", "The customer cap must be more than zero.");
-        }
-      }
-      const start = Date.parse(input.startDate);
-      const end = Date.parse(input.endDate);
-      if (Number.isNaN(start) || Number.isNaN(end)) return;
-      if (start <= rules.now) issue("startDate", "The start must be in the future.");
-      const seconds = (end - start) / 1000;
-      if (end <= start) issue("endDate", "The end must be after the start.");
-      else if (seconds < rules.minDurationS) {
-        issue("endDate", `The competition must last at least ${describeDuration(rules.minDurationS)}.`);
-      } else if (seconds > MAX_DURATION_S) {
-        issue(
-          "endDate",
-          `The competition can last at most ${
-            describeDuration(MAX_DURATION_S)
-          }: Shopify shows the app only the last 60 days of a store's orders, and every order must still be readable when the results are settled.`,
-        );
-      } else if (input.metric === "growth" && seconds > GROWTH_MAX_DURATION_S) {
-        issue(
-          "metric",
-          "A competition ranked by growth can last at most 30 days: each store's baseline is its revenue in the equal period before the start, and Shopify lets the app read only the last 60 days of orders.",
-        );
-      }
-    })),
+    competitionInputChecks(rules),
     z.transform(({ customerCap, ...input }): CompetitionInput => ({
       ...input,
       ...(customerCap === undefined ? {} : { customerCap: parseMoney(customerCap, input.currency) }),

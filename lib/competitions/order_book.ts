@@ -12,6 +12,10 @@
  * Orders deliveries, the creator's decisions and the room a customer frees
  * all go through `place`, so one rule decides what an order adds, however
  * it got there.
+ *
+ * One idea past 300 lines: every sum an order moves is kept by this one
+ * class, read once and written once per task; split, the sums would be
+ * staged by several owners of the same commit.
  */
 import { changeOf, hourStart, keys } from "../core/db.ts";
 import type { GroupTransaction } from "../core/group_commit.ts";
@@ -27,7 +31,7 @@ import {
   refillCandidates,
   releaseOrder,
 } from "./customer_cap.ts";
-import { type FlagReason, isSpike, judgeOrder } from "./order_rules.ts";
+import { type FlagReason, hasMeaningfulHistory, isSpike, judgeOrder } from "./order_rules.ts";
 import { leaderboardKey, leaderboardRow, type Participant } from "./participants.ts";
 import type { StoredOrder } from "./stored_order.ts";
 
@@ -67,6 +71,16 @@ export function hourOf(iso: string): number {
   return hourStart(Date.parse(iso));
 }
 
+/**
+ * An hour of a store's orders (`["order_hours", participantId, hourStartMs]`):
+ * what they add, and the order flagged for taking the hour past ten times
+ * the store's hourly average (one per hour).
+ */
+export interface HourBucket {
+  revenue: Minor;
+  spikeOrder?: string;
+}
+
 /** How many capped orders one task lets count more when room frees (the rest follow at the customer's next order). */
 export const MAX_REFILLS = 8;
 
@@ -74,8 +88,9 @@ export const MAX_REFILLS = 8;
 export class StoreBook {
   #delta: Tally = { revenue: 0, orders: 0, held: 0, excluded: 0 };
   #lastOrderAt: string | undefined;
-  #hours = new Map<number, Minor>();
-  #hoursRead = new Map<number, Minor>();
+  #hours = new Map<number, HourBucket>();
+  #hoursRead = new Map<number, HourBucket>();
+  #noHistorySpike: string | undefined;
   #ledgers = new Map<string, CustomerLedger>();
   #ledgersRead = new Map<string, CustomerLedger>();
 
@@ -85,6 +100,7 @@ export class StoreBook {
     private readonly competition: Competition,
   ) {
     this.#lastOrderAt = participant.lastOrderAt;
+    this.#noHistorySpike = participant.noHistorySpike;
   }
 
   /**
@@ -114,23 +130,30 @@ export class StoreBook {
       }
     }
     const grew = share.amount - (prev?.amount ?? 0);
-    let hourRevenue = 0;
+    let bucket: HourBucket | undefined;
     if (grew !== 0) {
       // Read (and checked) only when the order's share moves: a delivery that changes nothing leaves the bucket alone.
       const hour = hourOf(next.createdAt);
-      hourRevenue = await this.#hour(hour) + grew;
-      this.#hours.set(hour, hourRevenue);
+      const read = await this.#hour(hour);
+      bucket = { ...read, revenue: read.revenue + grew };
+      this.#hours.set(hour, bucket);
     }
     const undecided = verdict?.kind === "counts" && !verdict.decided && share.counted;
-    const spike = next.spike === true || (undecided && grew > 0 && isSpike(hourRevenue, participant.history));
-    if (undecided && spike) share.reason ??= "spike";
-    const { capped: _, spike: __, flag: ___, ...facts } = next;
+    const mark = next.spike === true
+      ? { noHistory: next.noHistory === true }
+      : undecided && grew > 0 && bucket
+      ? this.#spikeMark(orderId, bucket)
+      : undefined;
+    // A spike order refunded to nothing adds nothing: its flag clears (and opens again if it grows back).
+    if (undecided && mark && share.amount > 0) share.reason ??= "spike";
+    const { capped: _, spike: __, noHistory: ____, flag: ___, ...facts } = next;
     const placed: StoredOrder = {
       ...facts,
       amount: share.amount,
       counted: share.counted,
       ...(share.capped ? { capped: true } : {}),
-      ...(spike ? { spike: true } : {}),
+      ...(mark ? { spike: true } : {}),
+      ...(mark?.noHistory ? { noHistory: true } : {}),
       ...(share.reason
         ? {
           flag: { reason: share.reason, open: true, raisedAt: prev?.flag?.raisedAt ?? new Date(nowMs).toISOString() },
@@ -191,8 +214,11 @@ export class StoreBook {
    */
   finish(nowMs: number, atMs: number, samplePoint: number): Participant {
     const { tx, participant } = this;
-    for (const [hour, revenue] of this.#hours) {
-      if (revenue !== this.#hoursRead.get(hour)) tx.set(keys.orderHour(participant.id, hour), { revenue });
+    for (const [hour, bucket] of this.#hours) {
+      const read = this.#hoursRead.get(hour);
+      if (bucket.revenue !== read?.revenue || bucket.spikeOrder !== read?.spikeOrder) {
+        tx.set(keys.orderHour(participant.id, hour), bucket);
+      }
     }
     for (const [customer, ledger] of this.#ledgers) {
       if (ledger === this.#ledgersRead.get(customer)) continue;
@@ -201,9 +227,13 @@ export class StoreBook {
       else tx.set(key, ledger);
     }
     const delta = this.#delta;
-    if (delta.revenue === 0 && delta.orders === 0 && delta.held === 0 && delta.excluded === 0) return participant;
+    const marked = this.#noHistorySpike !== participant.noHistorySpike;
+    if (delta.revenue === 0 && delta.orders === 0 && delta.held === 0 && delta.excluded === 0 && !marked) {
+      return participant;
+    }
     const next: Participant = {
       ...participant,
+      ...(this.#noHistorySpike !== undefined ? { noHistorySpike: this.#noHistorySpike } : {}),
       revenue: participant.revenue + delta.revenue,
       orders: participant.orders + delta.orders,
       held: (participant.held ?? 0) + delta.held,
@@ -222,6 +252,25 @@ export class StoreBook {
     // The change key is written like `bumpChange` does; staged here so a batch writes it once.
     tx.set(keys.changes(participant.competitionId), changeOf("leaderboard", nowMs));
     return next;
+  }
+
+  /**
+   * Whether the order that just grew `bucket` (its hour) is the one spike
+   * flag it may raise: in a store with a meaningful history, the first order
+   * that takes its hour past ten times the hourly average (one per hour);
+   * in one without, the first such order of the store (one per store).
+   */
+  #spikeMark(orderId: string, bucket: HourBucket): { noHistory: boolean } | undefined {
+    const history = this.participant.history;
+    if (!isSpike(bucket.revenue, history)) return undefined;
+    if (hasMeaningfulHistory(history!)) {
+      if (bucket.spikeOrder !== undefined && bucket.spikeOrder !== orderId) return undefined;
+      bucket.spikeOrder = orderId;
+      return { noHistory: false };
+    }
+    if (this.#noHistorySpike !== undefined && this.#noHistorySpike !== orderId) return undefined;
+    this.#noHistorySpike = orderId;
+    return { noHistory: true };
   }
 
   /** Whether the cap is on amounts (revenue, growth) rather than one order per customer per day. */
@@ -251,10 +300,10 @@ export class StoreBook {
     return read;
   }
 
-  async #hour(hour: number): Promise<Minor> {
+  async #hour(hour: number): Promise<HourBucket> {
     const known = this.#hours.get(hour);
     if (known !== undefined) return known;
-    const read = (await this.tx.get<{ revenue: Minor }>(keys.orderHour(this.participant.id, hour)))?.revenue ?? 0;
+    const read = await this.tx.get<HourBucket>(keys.orderHour(this.participant.id, hour)) ?? { revenue: 0 };
     this.#hoursRead.set(hour, read);
     return read;
   }

@@ -3,8 +3,10 @@ import { activeCompetition } from "../../testing/fixtures.ts";
 import { auditStore } from "../../testing/order_audit.ts";
 import { orderAt } from "../../testing/orders.ts";
 import { keys } from "../core/db.ts";
+import { hasMeaningfulHistory, isSpike } from "./order_rules.ts";
 import { updateParticipant } from "./participants.ts";
-import { type OrderDelivery, recordOrder } from "./revenue.ts";
+import { listOwnOrders, type OrderDelivery, recordOrder } from "./revenue.ts";
+import { listFlags } from "./flags.ts";
 import type { StoredOrder } from "./stored_order.ts";
 
 const start = Date.parse("2026-12-02T00:00:00Z");
@@ -163,13 +165,27 @@ Deno.test("order book - under the orders metric a customer counts once a day; a 
   assert.deepEqual(await auditStore(kv, p.id), { revenue: 1700, orders: 2, held: 0, excluded: 0 });
 });
 
-Deno.test("order book - an hour above ten times the store's hourly average flags the orders that pass it; nothing is excluded", async () => {
+Deno.test("order book - a history is meaningful from one counted order per ten hours: below it one average order is a spike", () => {
+  assert.equal(hasMeaningfulHistory({ revenue: 72_000, hours: 720, orders: 72 }), true);
+  assert.equal(hasMeaningfulHistory({ revenue: 72_000, hours: 720, orders: 71 }), false);
+  assert.equal(hasMeaningfulHistory({ revenue: 0, hours: 720, orders: 0 }), false);
+  assert.equal(hasMeaningfulHistory({ revenue: 0, hours: 0, orders: 0 }), false, "nothing readable before the start");
+  // Read before orders were counted: judged by its revenue.
+  assert.equal(hasMeaningfulHistory({ revenue: 100, hours: 720 }), true);
+  assert.equal(hasMeaningfulHistory({ revenue: 0, hours: 720 }), false);
+  // The threshold is where one order of the store's own average size stops being a spike by itself.
+  const history = { revenue: 72 * 1000, hours: 720, orders: 72 };
+  assert.equal(isSpike(1000, history), false);
+  assert.equal(isSpike(1000, { ...history, orders: 71, revenue: 71 * 1000 }), true);
+});
+
+Deno.test("order book - an hour above ten times the store's hourly average flags the order that took it over, once per hour; nothing is excluded", async () => {
   using kv = await Deno.openKv(":memory:");
   const { participants: [p] } = await activeCompetition(kv, { start, stores: 1 });
-  // 720 hours of history with 72,000.00: 100.00 an hour on average, so an hour is a spike above 1,000.00.
+  // 720 orders, 72,000.00 in 720 hours: 100.00 an hour on average, so an hour is a spike above 1,000.00.
   await updateParticipant(kv, p.id, during, "sync", (current) => ({
     ...current,
-    history: { revenue: 7_200_000, hours: 720 },
+    history: { revenue: 7_200_000, hours: 720, orders: 720 },
   }));
   await recordOrder(kv, p.id, order("1", 60_000), during);
   await recordOrder(kv, p.id, order("2", 40_000), during);
@@ -178,20 +194,74 @@ Deno.test("order book - an hour above ten times the store's hourly average flags
   await recordOrder(kv, p.id, order("4", 5_000), during);
   const later = new Date(during + 3600_000).toISOString();
   await recordOrder(kv, p.id, order("5", 5_000, 0, { createdAt: later, updatedAt: later }), during);
+  await recordOrder(kv, p.id, order("6", 200_000, 0, { createdAt: later, updatedAt: later }), during);
+  // The flagged order refunded in part and grown again stays the hour's one flag.
+  await recordOrder(kv, p.id, order("3", 0, 1000), during);
+  await recordOrder(kv, p.id, order("7", 30_000), during);
+  const reasons = async (ids: string[]) =>
+    await Promise.all(ids.map(async (id) => (await stored(kv, p.id, id)).flag?.reason));
   assert.deepEqual(
-    await Promise.all(["1", "2", "3", "4", "5"].map(async (id) => (await stored(kv, p.id, id)).flag?.reason)),
-    [undefined, undefined, "spike", "spike", undefined],
+    await reasons(["1", "2", "3", "4", "5", "6", "7"]),
+    [undefined, undefined, "spike", undefined, undefined, "spike", undefined],
   );
-  assert.deepEqual(await auditStore(kv, p.id), { revenue: 110_001, orders: 5, held: 0, excluded: 0 });
+  assert.equal((await stored(kv, p.id, "6")).noHistory, undefined);
+  assert.equal((await stored(kv, p.id, "3")).flag?.open, false, "refunded to nothing: nothing left to decide");
+  await recordOrder(kv, p.id, order("3", 2_000, 2000), during);
+  assert.equal((await stored(kv, p.id, "3")).flag?.open, true, "grown back: its flag is open again");
+  assert.deepEqual(await auditStore(kv, p.id), { revenue: 342_000, orders: 7, held: 0, excluded: 0 });
 });
 
-Deno.test("order book - a store with no sales before the start has an average of 0: each order it counts is flagged, and counts", async () => {
-  using kv = await Deno.openKv(":memory:");
-  const { participants: [p] } = await activeCompetition(kv, { start, stores: 1 });
-  await updateParticipant(kv, p.id, during, "sync", (current) => ({ ...current, history: { revenue: 0, hours: 720 } }));
-  await recordOrder(kv, p.id, order("1", 100), during);
-  await recordOrder(kv, p.id, order("2", 0), during);
-  assert.equal((await stored(kv, p.id, "1")).flag?.reason, "spike");
-  assert.equal((await stored(kv, p.id, "2")).flag, undefined, "an order that adds nothing is no spike");
-  assert.deepEqual(await auditStore(kv, p.id), { revenue: 100, orders: 2, held: 0, excluded: 0 });
+Deno.test("order book - a store without a meaningful history before the start gets one spike flag, on its first order past ten times its average", async () => {
+  for (const history of [{ revenue: 0, hours: 720, orders: 0 }, { revenue: 50_000, hours: 720, orders: 5 }]) {
+    using kv = await Deno.openKv(":memory:");
+    const { competition, participants: [p] } = await activeCompetition(kv, { start, stores: 1 });
+    await updateParticipant(kv, p.id, during, "sync", (current) => ({ ...current, history }));
+    await recordOrder(kv, p.id, order("1", 0), during);
+    await recordOrder(kv, p.id, order("2", 100_000), during);
+    for (let hour = 1; hour < 5; hour++) {
+      const at = new Date(during + hour * 3600_000).toISOString();
+      await recordOrder(kv, p.id, order(String(2 + hour), 100_000, 0, { createdAt: at, updatedAt: at }), during);
+    }
+    assert.equal((await stored(kv, p.id, "1")).flag, undefined, "an order that adds nothing is no spike");
+    assert.deepEqual((await stored(kv, p.id, "2")).flag?.reason, "spike");
+    assert.equal((await stored(kv, p.id, "2")).noHistory, true);
+    for (const id of ["3", "4", "5", "6"]) assert.equal((await stored(kv, p.id, id)).flag, undefined, id);
+    // The creator's list and the owner's own orders say why.
+    const [flag] = await listFlags(kv, competition);
+    assert.deepEqual([flag.orderId, flag.reason, flag.noSalesHistory], ["2", "spike", true]);
+    const own = (await listOwnOrders(kv, p.id)).find((o) => o.orderId === "2");
+    assert.equal(own?.review?.noSalesHistory, true);
+    assert.deepEqual(await auditStore(kv, p.id), { revenue: 500_000, orders: 6, held: 0, excluded: 0 });
+  }
+});
+
+Deno.test("order book - concurrent orders of one hour on two KV handles raise one spike flag; of a store without history, one", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".sqlite3" });
+  try {
+    using kv1 = await Deno.openKv(path);
+    using kv2 = await Deno.openKv(path);
+    const { participants: [rich, fresh] } = await activeCompetition(kv1, { start, stores: 2 });
+    await updateParticipant(kv1, rich.id, during, "sync", (current) => ({
+      ...current,
+      history: { revenue: 7_200_000, hours: 720, orders: 720 },
+    }));
+    await updateParticipant(kv1, fresh.id, during, "sync", (current) => ({
+      ...current,
+      history: { revenue: 0, hours: 720, orders: 0 },
+    }));
+    const deliveries = [rich, fresh].flatMap((p, s) =>
+      Array.from({ length: 20 }, (_, i) => ({ p, delivery: order(String(5000 + s * 100 + i), 20_000) }))
+    );
+    await Promise.all(deliveries.map(({ p, delivery }, i) => recordOrder(i % 2 ? kv1 : kv2, p.id, delivery, during)));
+    for (const p of [rich, fresh]) {
+      const flagged = [];
+      for await (const entry of kv1.list<StoredOrder>({ prefix: keys.orders(p.id) })) {
+        if (entry.value.flag) flagged.push(entry.value.flag.reason);
+      }
+      assert.deepEqual(flagged, ["spike"], p.displayName);
+      assert.deepEqual(await auditStore(kv2, p.id), { revenue: 400_000, orders: 20, held: 0, excluded: 0 });
+    }
+  } finally {
+    await Deno.remove(path);
+  }
 });

@@ -88,14 +88,37 @@ export function judgeOrder(order: OrderStanding, rules: OrderRules): Verdict {
   };
 }
 
+/** What a store's orders before the start tell the spike measure: counted revenue and orders over `hours` hours. */
+export interface SalesHistory {
+  revenue: Minor;
+  hours: number;
+  /** Counted orders in those hours (absent on histories read before it was kept). */
+  orders?: number;
+}
+
 /**
  * Whether a store's revenue in one hour is a spike: above ten times its
  * hourly average over the history read before the start (`revenue` over
  * `hours`), compared in integers. A store with no history read has no spikes.
  */
-export function isSpike(hourRevenue: Minor, history: { revenue: Minor; hours: number } | undefined): boolean {
+export function isSpike(hourRevenue: Minor, history: SalesHistory | undefined): boolean {
   if (!history || history.hours <= 0) return false;
   return hourRevenue * history.hours > SPIKE_FACTOR * history.revenue;
+}
+
+/**
+ * Whether a store's history gives an hourly average worth measuring hours
+ * against: at least one counted order per {@link SPIKE_FACTOR} hours (72 in
+ * 30 days). Below that, one order of the store's own average size is by
+ * itself more than ten times its hourly average (average order R/N > 10·R/H
+ * exactly when N < H/10), so every hour with a sale would look like a spike.
+ * A history read before orders were counted is judged by its revenue alone.
+ *
+ * @example hasMeaningfulHistory({ revenue: 720_00, hours: 720, orders: 72 }) // true
+ */
+export function hasMeaningfulHistory(history: SalesHistory): boolean {
+  if (history.orders === undefined) return history.revenue > 0;
+  return history.orders > 0 && history.orders * SPIKE_FACTOR >= history.hours;
 }
 
 /** How many times its hourly average a store's hour must exceed to be a spike. */

@@ -61,8 +61,10 @@ export interface Participant {
   held?: number;
   /** Orders the creator excluded (absent: none). */
   excluded?: number;
-  /** Counted revenue over the hours read before the start (up to 30 days), spikes' measure; absent until read. */
-  history?: { revenue: Minor; hours: number };
+  /** Counted revenue and orders over the hours read before the start (up to 30 days), spikes' measure; absent until read. */
+  history?: { revenue: Minor; hours: number; orders?: number };
+  /** The order of its one `spike` flag, for a store without a meaningful history (`hasMeaningfulHistory`). */
+  noHistorySpike?: string;
   /** When the current total was reached (ties go to the earlier). */
   reachedAt: string;
   lastOrderAt?: string;

@@ -6,6 +6,10 @@
  * customer, risk, the creator's decision) and what they make it add;
  * `order_book.ts` applies the rule and keeps the sums that depend on it in
  * the same commit.
+ *
+ * One idea past 300 lines: a delivery's facts, their commit and the reads
+ * of what was stored (the totals, the owner's own orders) share the stored
+ * order's shape.
  */
 import { keys } from "../core/db.ts";
 import { groupCommitterOf, type GroupTransaction } from "../core/group_commit.ts";
@@ -15,7 +19,13 @@ import type { Minor } from "../core/money.ts";
 import { observeOrderRecord } from "../core/metrics.ts";
 import { hourOf, StoreBook } from "./order_book.ts";
 import type { Decision, FlagReason, PaymentState, RiskRecommendation } from "./order_rules.ts";
-import { type FlagStatus, flagStatusOf, type NotCountedReason, type StoredOrder } from "./stored_order.ts";
+import {
+  type FlagStatus,
+  flagStatusOf,
+  noSalesHistory,
+  type NotCountedReason,
+  type StoredOrder,
+} from "./stored_order.ts";
 
 /** One order as a webhook or a sync delivered it, money already in minor units. */
 export interface OrderDelivery {
@@ -260,6 +270,8 @@ export interface OwnOrder {
   review?: {
     reason: FlagReason;
     status: FlagStatus;
+    /** A spike flagged because the store had no meaningful sales history before the start. */
+    noSalesHistory?: true;
     decision?: Decision;
     note?: string;
   };
@@ -288,6 +300,7 @@ export async function listOwnOrders(kv: Deno.Kv, participantId: string, limit = 
           review: {
             reason: flag.reason,
             status: flagStatusOf(entry.value),
+            ...(noSalesHistory(entry.value) ? { noSalesHistory: true } : {}),
             ...(decision ? { decision: decision.decision } : {}),
             ...(decision?.note ? { note: decision.note } : {}),
           },

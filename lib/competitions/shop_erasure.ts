@@ -1,13 +1,15 @@
 /**
  * Erasing a store (Shopify's `shop/redact`, sent 48 hours after the app is
  * uninstalled): in every competition it took part in, the store's orders,
- * their ids (the order index, the flags, the audit log's order actions) and
- * its customers' pseudonyms (the customer cap's ledgers) are deleted, and its
+ * their ids (the order index, the flags, the audit log's order actions, the
+ * spike marks of its hours and of its record) and its customers' pseudonyms
+ * (the customer cap's ledgers) are deleted, and its
  * name and domain are replaced by "Removed store" (and an empty domain)
  * wherever they were written: its participant record and leaderboard row,
  * the places of a decided competition, the settlement notes, the audit log,
- * and the notifications the competition sent; a season it entered forgets
- * it (`lib/seasons/entrants.ts`). Its totals, counts, rank,
+ * and the notifications the competition sent (which also lose the numbers
+ * of the store's orders the creator decided on); a season it entered
+ * forgets it (`lib/seasons/entrants.ts`). Its totals, counts, rank,
  * places and payouts stay exactly as they were, so the results remain
  * auditable: a removed store's total is no longer the sum of stored orders
  * (there are none), it is the total it had.
@@ -19,7 +21,7 @@
  * entry in the shop's index dropped. Every step is idempotent, so a
  * redelivered `shop/redact` finishes whatever a crash left.
  */
-import { bumpChange, commit, keys, loadByIndex } from "../core/db.ts";
+import { bumpChange, commit, keys, loadByIndex, newId } from "../core/db.ts";
 import type { AuditEntry } from "./disqualification.ts";
 import type { Notification } from "./notifications.ts";
 import { type Competition, updateCompetition } from "./competitions.ts";
@@ -60,8 +62,9 @@ async function renameParticipant(kv: Deno.Kv, id: string, names: string[], now: 
     const current = entry.value;
     if (!current) return null;
     const at = new Date(now).toISOString();
+    const { noHistorySpike: _orderId, ...kept } = current;
     const next: Participant = {
-      ...current,
+      ...kept,
       displayName: REMOVED_STORE,
       shop: "",
       connection: "disconnected",
@@ -87,7 +90,7 @@ async function renameParticipant(kv: Deno.Kv, id: string, names: string[], now: 
   }
 }
 
-/** Deletes the participant's orders, their ids in the order and flag indexes, and its customers' ledgers. */
+/** Deletes the participant's orders, their ids in the order and flag indexes, its hours and its customers' ledgers. */
 async function deleteOrders(kv: Deno.Kv, participant: Participant): Promise<number> {
   const { id, competitionId } = participant;
   let deleted = 0;
@@ -111,10 +114,12 @@ async function deleteOrders(kv: Deno.Kv, participant: Participant): Promise<numb
     });
     deleted += batch.length;
   }
-  for (;;) {
-    const ledgers = await Array.fromAsync(kv.list({ prefix: keys.orderCustomers(id) }, { limit: ORDERS_PER_COMMIT }));
-    if (ledgers.length === 0) break;
-    await commit(() => ledgers.reduce((op, { key }) => op.delete(key), kv.atomic()));
+  for (const prefix of [keys.orderCustomers(id), keys.orderHours(id)]) {
+    for (;;) {
+      const batch = await Array.fromAsync(kv.list({ prefix }, { limit: ORDERS_PER_COMMIT }));
+      if (batch.length === 0) break;
+      await commit(() => batch.reduce((op, { key }) => op.delete(key), kv.atomic()));
+    }
   }
   return deleted;
 }
@@ -135,34 +140,62 @@ async function scrubCompetition(kv: Deno.Kv, participant: Participant, names: st
   return competition;
 }
 
-/** The audit log without the store's name, domain and order ids. */
+/**
+ * The audit log without the store's name, domain and order ids. A decision
+ * on an order is logged under its flag's id, which holds the order id: that
+ * entry moves to a new id (same time, same place in the log) in one commit.
+ */
 async function scrubAuditLog(kv: Deno.Kv, participant: Participant, names: string[]) {
-  for await (const entry of kv.list<AuditEntry>({ prefix: keys.auditLog(participant.competitionId) })) {
+  const { competitionId } = participant;
+  for await (const entry of kv.list<AuditEntry>({ prefix: keys.auditLog(competitionId) })) {
     const own = entry.value.participantId === participant.id;
-    const { orderId: _orderId, ...withoutOrder } = entry.value;
+    const { orderId, ...withoutOrder } = entry.value;
+    const renamed = own && orderId !== undefined;
     const next: AuditEntry = {
       ...(own ? withoutOrder : entry.value),
       ...(own ? { displayName: REMOVED_STORE, shop: "" } : {}),
+      ...(renamed ? { id: newId(Date.parse(entry.value.at)) } : {}),
       reason: scrub(entry.value.reason, names),
     };
-    if (JSON.stringify(next) !== JSON.stringify(entry.value)) {
-      await commit(() => kv.atomic().check(entry).set(entry.key, next));
-    }
+    if (JSON.stringify(next) === JSON.stringify(entry.value)) continue;
+    const key = renamed ? keys.auditEntry(competitionId, entry.key[2] as number, next.id) : entry.key;
+    await commit(() => {
+      const op = kv.atomic().check(entry).set(key, next);
+      return renamed ? op.delete(entry.key) : op;
+    });
   }
 }
 
-/** The competition's notifications (to its creator and every store owner in it) without the store's name. */
-async function scrubNotifications(kv: Deno.Kv, competition: Competition, names: string[]) {
+/** The kinds of notification that tell a store owner what the creator decided about one of its orders (by number). */
+const ORDER_DECISIONS: readonly string[] = ["order_counted", "order_excluded"];
+
+/**
+ * The competition's notifications (to its creator and every store owner in
+ * it) without the store's name, and the store owner's decisions on its
+ * orders without the order's number; the once-only marks of those decisions
+ * (their keys hold the flag's id, so the order id) are deleted.
+ */
+async function scrubNotifications(kv: Deno.Kv, competition: Competition, participant: Participant, names: string[]) {
   const users = new Set([competition.creatorId, ...(await listParticipants(kv, competition.id)).map((p) => p.userId)]);
   for (const userId of users) {
     for await (const entry of kv.list<Notification>({ prefix: keys.notifications(userId) })) {
       if (entry.value.competitionId !== competition.id) continue;
-      const next = { ...entry.value, title: scrub(entry.value.title, names), body: scrub(entry.value.body, names) };
+      const ownOrder = userId === participant.userId && ORDER_DECISIONS.includes(entry.value.kind);
+      const title = scrub(entry.value.title, names);
+      const next = {
+        ...entry.value,
+        title: ownOrder ? title.replace(/order #\S+/g, "an order") : title,
+        body: scrub(entry.value.body, names),
+      };
       if (next.title !== entry.value.title || next.body !== entry.value.body) {
         await commit(() => kv.atomic().check(entry).set(entry.key, next));
       }
     }
   }
+  // `flag_decided:<competitionId>:<participantId>.<orderId>`: every key between "…<participantId>." and "…<participantId>/".
+  const marks = `flag_decided:${competition.id}:${participant.id}`;
+  const range = { start: keys.notificationSent(`${marks}.`), end: keys.notificationSent(`${marks}/`) };
+  for await (const entry of kv.list(range)) await commit(() => kv.atomic().delete(entry.key));
 }
 
 /** What an erasure did, for the log. */
@@ -192,7 +225,7 @@ export async function eraseShop(kv: Deno.Kv, shop: string, now: number): Promise
     orders += await deleteOrders(kv, participant);
     const competition = await scrubCompetition(kv, participant, names, now);
     await scrubAuditLog(kv, participant, names);
-    await scrubNotifications(kv, competition, names);
+    await scrubNotifications(kv, competition, participant, names);
     await commit(() => kv.atomic().delete(keys.participantByShop(shop, participant.competitionId)));
   }
   await commit(() => kv.atomic().delete(jobKey));

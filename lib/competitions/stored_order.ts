@@ -34,8 +34,10 @@ export interface StoredOrder {
   riskAt?: string;
   /** Accounted in its customer's cap ledger. */
   capped?: boolean;
-  /** It pushed (or came in) an hour of the store's revenue past ten times the store's hourly average. */
+  /** It took an hour of the store's revenue past ten times the store's hourly average (one order per hour). */
   spike?: boolean;
+  /** Its spike mark is the store's one flag for having no meaningful sales history before the start. */
+  noHistory?: true;
   /** Set once the order was ever held or flagged: the reason (the current one while `open`). */
   flag?: { reason: FlagReason; open: boolean; raisedAt: string };
   /** The creator's decision, once taken. */
@@ -49,4 +51,9 @@ export type FlagStatus = "open" | "cleared" | "decided";
 export function flagStatusOf(order: Pick<StoredOrder, "flag" | "decision">): FlagStatus {
   if (order.decision) return "decided";
   return order.flag?.open ? "open" : "cleared";
+}
+
+/** Whether an order's `spike` flag is its store's one flag for having no meaningful sales history before the start. */
+export function noSalesHistory(order: Pick<StoredOrder, "flag" | "noHistory">): boolean {
+  return order.noHistory === true && order.flag?.reason === "spike";
 }

@@ -13,7 +13,8 @@
  * | ["participants_by_shop", shop, competitionId]                | id                      | one join per store per competition       |
  * | ["orders", participantId, orderId]                           | StoredOrder             | one per order that ever fell in window   |
  * | ["order_owners", competitionId, orderId]                     | participantId           | the store an order id was recorded for   |
- * | ["order_hours", participantId, hourStartMs]                  | { revenue }             | what a store's orders of one hour add    |
+ * | ["order_hours", participantId, hourStartMs]                  | HourBucket              | what a store's orders of one hour add,   |
+ * |                                                              |                         | and its one spike-flagged order          |
  * | ["order_customers", participantId, customerKey]              | CustomerLedger          | the customer cap's account; the key is a |
  * |                                                              |                         | per-store pseudonym, never Shopify's id  |
  * | ["flags", competitionId, flagId]                             | FlagPointer             | held or flagged orders, for the creator  |

@@ -18,7 +18,7 @@ import {
   updateParticipant,
 } from "../competitions/participants.ts";
 import { countsFor, type OrderDelivery, recordOrder } from "../competitions/revenue.ts";
-import { judgeOrder } from "../competitions/order_rules.ts";
+import { judgeOrder, type SalesHistory } from "../competitions/order_rules.ts";
 import { SHOPIFY_ORDER_WINDOW_S } from "../competitions/input.ts";
 import type { Competition } from "../competitions/competitions.ts";
 import type { Minor } from "../core/money.ts";
@@ -65,8 +65,8 @@ export const HISTORY_MS = 30 * 86_400_000;
 
 /** What a store's orders before the start tell: its hourly average (spikes) and, for growth, its baseline. */
 export interface StoreHistory {
-  /** Counted revenue over `hours` hours before the start. */
-  history: { revenue: Minor; hours: number };
+  /** Counted revenue and orders over `hours` hours before the start. */
+  history: Required<SalesHistory>;
   /** Counted revenue in the equal window just before the start (growth). */
   baseline: Minor;
 }
@@ -96,7 +96,7 @@ async function readHistory(
   const fromMs = Math.max(startMs - HISTORY_MS, deps.now() - SHOPIFY_ORDER_WINDOW_S * 1000 + 3600_000);
   const hours = Math.max(0, Math.floor((startMs - fromMs) / 3600_000));
   const historyFrom = startMs - hours * 3600_000;
-  const result: StoreHistory = { history: { revenue: 0, hours }, baseline: 0 };
+  const result: StoreHistory = { history: { revenue: 0, hours, orders: 0 }, baseline: 0 };
   const search = orderSearch(Math.min(historyFrom, startMs - duration), startMs - 1);
   let after: string | null = null;
   for (;;) {
@@ -110,7 +110,10 @@ async function readHistory(
       const order = fromGraphqlOrder(node);
       const createdMs = Date.parse(order.createdAt);
       if (createdMs >= startMs || !countsInHistory(order, competition)) continue;
-      if (createdMs >= historyFrom) result.history.revenue += order.amount;
+      if (createdMs >= historyFrom) {
+        result.history.revenue += order.amount;
+        result.history.orders++;
+      }
       if (createdMs >= startMs - duration) result.baseline += order.amount;
     }
     if (!data.orders.pageInfo.hasNextPage || !data.orders.pageInfo.endCursor) return result;

@@ -2,11 +2,13 @@
  * `/competitions/:id/manage`, creator only: fund (with Whop's fee shown),
  * edit before the start, cancel (confirmed), the funding issue, the race and
  * a share link once funded, the stores with their sync state and connection
- * (and the disqualify / reinstate forms), the audit log of those actions,
- * each place's payout and the refunds. The page's model is
+ * (and the disqualify / reinstate forms), the review queue of held and
+ * flagged orders (count / exclude), the audit log of those actions, each
+ * place's payout and the refunds. The page's model is
  * `lib/competitions/page_views/manage.ts`, its cards are in `components/`;
- * edits, cancelling and disqualifying are the use-cases of
- * `lib/competitions/actions.ts`, posted as forms that 303 back here.
+ * edits, cancelling, disqualifying and decisions on orders are the use-cases
+ * of `lib/competitions/actions.ts` and `lib/competitions/flags.ts`, posted as
+ * forms that 303 back here.
  */
 import { type Context, Hono } from "hono";
 import type { AppDeps, AppEnv } from "../_env.ts";
@@ -16,6 +18,7 @@ import { competitionView } from "../../lib/competitions/views.ts";
 import { competitionActions, getOwnCompetition } from "../../lib/competitions/actions.ts";
 import { managePageView } from "../../lib/competitions/page_views/manage.ts";
 import { ConflictError, ValidationError } from "../../lib/core/errors.ts";
+import { decideFlag } from "../../lib/competitions/flags.ts";
 import { formatMoney } from "../../lib/core/money.ts";
 import { requireUserId, signedIn } from "../../lib/web/middleware/caller.ts";
 import { fieldsOf, validForm, validQuery } from "../../lib/web/validate.ts";
@@ -26,7 +29,7 @@ import {
   competitionFormValues,
   type FieldErrors,
   formErrorsOf,
-  formValuesToInput,
+  formValuesToPatch,
 } from "../../components/competition_form_values.ts";
 import { CreateFormIsland } from "../../components/island_wrappers.ts";
 import { CompetitionForm } from "../../components/competition_form.tsx";
@@ -38,6 +41,7 @@ import { RaceCard } from "../../components/race_card.tsx";
 import { ShareLinkCard } from "../../components/share_link_card.tsx";
 import { StoresCard } from "../../components/stores_card.tsx";
 import { AuditLogCard } from "../../components/audit_log.tsx";
+import { ReviewQueueCard } from "../../components/review_queue.tsx";
 import { PayoutCard } from "../../components/payout_card.tsx";
 import { RefundsCard } from "../../components/refunds_card.tsx";
 import { CancelCard } from "../../components/cancel_card.tsx";
@@ -52,11 +56,20 @@ async function renderManage(
   c: Context<AppEnv>,
   deps: AppDeps,
   competition: Competition,
-  shown: { form?: { values: CompetitionFormValues; errors: FieldErrors }; actionError?: string; saved?: boolean } = {},
+  shown: {
+    form?: { values: CompetitionFormValues; errors: FieldErrors };
+    actionError?: string;
+    /** The refusal's status (default 400). */
+    status?: 400 | 409;
+    saved?: boolean;
+    /** The flag just decided (`?decided=flagId`). */
+    decided?: string;
+  } = {},
 ) {
   const { form, actionError } = shown;
   const view = await managePageView(deps, competition);
   const prize = formatMoney(competition.prize, competition.currency);
+  const decided = view.review.decided.find((flag) => flag.id === shown.decided);
   const editForm = {
     action: `/competitions/${competition.id}/manage/edit`,
     submitLabel: "Save changes",
@@ -67,7 +80,7 @@ async function renderManage(
   };
   return renderAppPage(c, deps, {
     title: `Manage ${competition.title}`,
-    status: form || actionError ? 400 : 200,
+    status: form || actionError ? shown.status ?? 400 : 200,
     body: (
       <>
         <div class="page-head">
@@ -80,6 +93,13 @@ async function renderManage(
           <a class="button button-secondary" href={`/competitions/${competition.id}`}>Public page</a>
         </div>
         {shown.saved && <p class="notice" role="status">Changes saved.</p>}
+        {decided && (
+          <p class="notice" role="status">
+            Order #{decided.orderId} of {decided.displayName}{" "}
+            {decided.decision === "count" ? "now counts" : "is excluded"}
+            : the board has moved and the store has been told.
+          </p>
+        )}
         {actionError && <p class="notice notice-error" role="alert">{actionError}</p>}
         <FundedNotice competition={competition} />
         {competition.fundingIssue && (
@@ -98,6 +118,9 @@ async function renderManage(
         )}
         <SandboxTools sandbox={deps.config.sandbox} competition={competition} now={view.now} />
         {view.leaderboard && <RaceCard competition={competition} leaderboard={view.leaderboard} />}
+        {view.following && competition.status !== "UPCOMING" && (
+          <ReviewQueueCard competitionId={competition.id} review={view.review} />
+        )}
         {view.following && <ShareLinkCard url={view.publicUrl} />}
         <StoresCard
           competitionId={competition.id}
@@ -120,15 +143,17 @@ async function renderManage(
 }
 
 /**
- * Routes: `GET /competitions/:id/manage`, `POST …/manage/edit`,
- * `POST …/manage/participants/:participantId/disqualify|reinstate`, `POST …/manage/cancel`.
+ * Routes: `GET /competitions/:id/manage` (`?saved`, `?decided=flagId`), `POST …/manage/edit`,
+ * `POST …/manage/participants/:participantId/disqualify|reinstate`, `POST …/manage/flags/:flagId`
+ * (`decision`, `note`), `POST …/manage/cancel`.
  */
 export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
   const actions = competitionActions({ ...deps, sendNotification: deps.lifecycle?.sendNotification });
   return new Hono<AppEnv>()
-    .get("/competitions/:id/manage", validQuery(fieldsOf("saved")), async (c) => {
-      const saved = c.req.valid("query").saved !== undefined;
-      return renderManage(c, deps, await loadOwnCompetition(c, deps), { saved });
+    .get("/competitions/:id/manage", validQuery(fieldsOf("saved", "decided")), async (c) => {
+      const query = c.req.valid("query");
+      const decided = typeof query.decided === "string" ? query.decided : undefined;
+      return renderManage(c, deps, await loadOwnCompetition(c, deps), { saved: query.saved !== undefined, decided });
     })
     .post("/competitions/:id/manage/edit", signedIn, validForm(competitionFormSchema()), async (c) => {
       const competition = await loadOwnCompetition(c, deps);
@@ -139,7 +164,7 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
         Object.entries(values).filter(([field]) => !(locked as string[]).includes(field)),
       );
       try {
-        await actions.edit(competition.id, requireUserId(c), formValuesToInput(editable));
+        await actions.edit(competition.id, requireUserId(c), formValuesToPatch(editable));
       } catch (error) {
         // Locked since the form was shown (a checkout made or a payment applied meanwhile): the page says why.
         if (error instanceof ConflictError) {
@@ -168,6 +193,31 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
           return renderManage(c, deps, competition, { actionError: error.issues[0]?.message ?? error.message });
         }
         return c.redirect(`/competitions/${competition.id}/manage?saved`, 303);
+      },
+    )
+    .post(
+      "/competitions/:id/manage/flags/:flagId",
+      signedIn,
+      validForm(fieldsOf("decision", "note")),
+      async (c) => {
+        const competition = await loadOwnCompetition(c, deps);
+        const flagId = c.req.param("flagId");
+        try {
+          await decideFlag(deps.kv, {
+            competitionId: competition.id,
+            flagId,
+            userId: requireUserId(c),
+            isOperator: false,
+            body: c.req.valid("form"),
+            now: deps.now(),
+            sendNotification: deps.lifecycle?.sendNotification,
+          });
+        } catch (error) {
+          if (!(error instanceof ValidationError || error instanceof ConflictError)) throw error;
+          const message = error instanceof ValidationError ? error.issues[0]?.message ?? error.message : error.message;
+          return renderManage(c, deps, competition, { actionError: message, status: error.status as 400 | 409 });
+        }
+        return c.redirect(`/competitions/${competition.id}/manage?decided=${encodeURIComponent(flagId)}#review`, 303);
       },
     )
     .post("/competitions/:id/manage/cancel", signedIn, validForm(fieldsOf("confirm")), async (c) => {

@@ -7,7 +7,13 @@ import { appText, notify } from "../../lib/competitions/notifications.ts";
 import { saveUser } from "../../lib/core/users.ts";
 import { keys } from "../../lib/core/db.ts";
 import { recordOrder } from "../../lib/competitions/revenue.ts";
-import { competitionStartedAnHourAgo, draftCompetition, HOUR, postForm } from "../../testing/page_fixtures.ts";
+import {
+  competitionStartedAnHourAgo,
+  draftCompetition,
+  fieldError,
+  HOUR,
+  postForm,
+} from "../../testing/page_fixtures.ts";
 
 await ensureIslandBundles();
 
@@ -25,12 +31,6 @@ function createForm(start: number, patch: Record<string, string> = {}) {
     endDate: iso(start + 48 * HOUR),
     ...patch,
   };
-}
-
-/** The text of the `.field-error` that follows the field `name`. */
-function fieldError(html: string, name: string): string | undefined {
-  const field = html.split('<div class="field">').find((part) => part.includes(`name="${name}"`));
-  return field?.match(/class="field-error"[^>]*>([^<]+)</)?.[1];
 }
 
 Deno.test("pages - every page answers 200 with HTML that is never cached", async () => {
@@ -521,7 +521,7 @@ Deno.test("pages - a store owner sees each of its orders, what it counts for and
   const html = await (await t.request(`/competitions/${competition.id}`, { userId: mine.userId })).text();
   const rows = [
     ...html.matchAll(
-      /<tr[^>]*><th scope="row">#(\d+)<\/th>[\s\S]*?data-label="Counts for">([^<]+)<\/td><td data-label="Counts\?">([^<]+)</g,
+      /<tr[^>]*><th scope="row">#(\d+)<\/th>[\s\S]*?data-label="Counts for">([^<]+)<\/td><td data-label="Counts\?"[^>]*><strong>([^<]+)</g,
     ),
   ]
     .map((m) => `${m[1]} ${m[2]} ${m[3]}`);

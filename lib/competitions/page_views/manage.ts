@@ -14,6 +14,8 @@ import { listCompetitionRefunds, type Refund } from "../../whop/refunds.ts";
 import { type Competition, type Winner } from "../competitions.ts";
 import { isEditable, type LockedField, lockedFields, lockExplanation } from "../editing.ts";
 import { type AuditEntry, canChangeRanking, listAuditLog } from "../disqualification.ts";
+import { decisionsOpen, type FlagView, listFlags } from "../flags.ts";
+import { getUser } from "../../core/users.ts";
 import { listParticipants, type Participant } from "../participants.ts";
 import { isPubliclyVisible } from "../privacy.ts";
 import { paidPlaces } from "../settlement.ts";
@@ -31,7 +33,10 @@ export interface ManagePageView {
   /** The top of the board while following (the creator's view), else null. */
   leaderboard: LeaderboardView | null;
   participants: Participant[];
-  audit: AuditEntry[];
+  /** The held and flagged orders, grouped for the creator's review. */
+  review: ReviewQueue;
+  /** The creator's logged actions, each with the name of who acted where the app knows it. */
+  audit: AuditLine[];
   payouts: Payout[];
   refunds: Refund[];
   /** The paid places, once decided. */
@@ -53,6 +58,44 @@ export interface ManagePageView {
   embeddable: boolean;
 }
 
+/** The held and flagged orders as the review queue shows them. */
+export interface ReviewQueue {
+  /** Waiting for a decision: held orders first (out of the total), then flagged ones (counting), each oldest first. */
+  open: FlagView[];
+  /** Decided, most recent first. */
+  decided: FlagView[];
+  /** Nothing to decide: the reason went away by itself (paid, room under the cap), or the payment was voided. */
+  closed: FlagView[];
+  /** The creator can still decide (until the results are final). */
+  canDecide: boolean;
+}
+
+/** An audit entry with the name of who acted (their Whop id when the app has not seen their name). */
+export type AuditLine = AuditEntry & { byName: string };
+
+/** Groups a competition's flags for the review queue; see {@link ReviewQueue}. */
+export function reviewQueue(flags: FlagView[], competition: Competition): ReviewQueue {
+  const waiting = flags.filter((flag) => flag.status === "open" && flag.reason !== "voided");
+  const oldestFirst = (a: FlagView, b: FlagView) => a.raisedAt.localeCompare(b.raisedAt);
+  return {
+    open: [
+      ...waiting.filter((flag) => flag.held).sort(oldestFirst),
+      ...waiting.filter((f) => !f.held).sort(oldestFirst),
+    ],
+    decided: flags.filter((flag) => flag.status === "decided")
+      .sort((a, b) => (b.decidedAt ?? "").localeCompare(a.decidedAt ?? "")),
+    closed: flags.filter((flag) => flag.status === "cleared" || (flag.status === "open" && flag.reason === "voided")),
+    canDecide: decisionsOpen(competition),
+  };
+}
+
+/** The audit log with the names of who acted. */
+async function auditLines(kv: Deno.Kv, entries: AuditEntry[]): Promise<AuditLine[]> {
+  const ids = [...new Set(entries.map((entry) => entry.by))];
+  const names = new Map(await Promise.all(ids.map(async (id) => [id, (await getUser(kv, id)).name] as const)));
+  return entries.map((entry) => ({ ...entry, byName: names.get(entry.by) ?? entry.by }));
+}
+
 /** The manage page of `competition` (the caller is its creator). */
 export async function managePageView(
   deps: { kv: Deno.Kv; now: () => number; config: WhopSettings },
@@ -60,12 +103,13 @@ export async function managePageView(
 ): Promise<ManagePageView> {
   const now = deps.now();
   const following = competition.status !== "DRAFT" && competition.status !== "CANCELLED";
-  const [participants, payouts, audit, refunds, leaderboard] = await Promise.all([
+  const [participants, payouts, audit, refunds, leaderboard, flags] = await Promise.all([
     listParticipants(deps.kv, competition.id),
     listPayouts(deps.kv, competition.id),
-    listAuditLog(deps.kv, competition.id),
+    listAuditLog(deps.kv, competition.id).then((entries) => auditLines(deps.kv, entries)),
     listCompetitionRefunds(deps.kv, competition.id),
     following ? leaderboardView(deps.kv, competition, 10) : null,
+    following ? listFlags(deps.kv, competition) : [],
   ]);
   return {
     competition,
@@ -74,6 +118,7 @@ export async function managePageView(
     following,
     leaderboard,
     participants,
+    review: reviewQueue(flags, competition),
     audit,
     payouts,
     refunds,
