@@ -23,7 +23,7 @@ import { CountdownIsland, LiveLeaderboardIsland, LiveRaceChartIsland } from "../
 import { ShareMeta } from "../../components/share_meta.tsx";
 import { YourOrders } from "../../components/your_orders.tsx";
 import { RulesCard } from "../../components/rules_card.tsx";
-import { JoinError, JoinForm } from "../../components/join_form.tsx";
+import { competitionJoinPaths, JoinError, JoinForm } from "../../components/join_form.tsx";
 import { YourStore } from "../../components/your_store.tsx";
 import { WinnerBanner } from "../../components/winner_banner.tsx";
 import { DisqualifiedList } from "../../components/disqualified_list.tsx";
@@ -57,6 +57,12 @@ export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
               <p class="meta">
                 <StatusBadge status={competition.status} />{" "}
                 <span class="prize">{formatMoney(competition.prize, competition.currency)} prize</span>
+                {competition.seasonId && (
+                  <span>
+                    {" · "}
+                    <a href={`/seasons/${competition.seasonId}`}>Round {competition.seasonRound} of a season</a>
+                  </span>
+                )}
                 {countdown && (
                   <span>
                     {" · "}
@@ -112,7 +118,7 @@ export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
               {participant && <YourStore participant={participant} canReconnect={view.open} />}
               {!participant && view.open && (
                 <JoinForm
-                  competition={competition}
+                  paths={competitionJoinPaths(competition.id)}
                   signedIn={Boolean(view.viewerId)}
                   joinError={view.joinError}
                   connectedStores={view.connectedStores}

@@ -35,7 +35,13 @@ export function fundingRoutes(deps: AppDeps): Hono<AppEnv> {
         title: `Fund ${view.competition.title}`,
         body: (
           <CheckoutCard
-            competition={view.competition}
+            subject={{
+              title: view.competition.title,
+              currency: view.competition.currency,
+              prize: view.competition.prize,
+              noun: "competition",
+              back: manage(id),
+            }}
             checkout={view.checkout}
             framed={c.req.header("x-whop-user-token") !== undefined}
           />

@@ -136,7 +136,13 @@ async function renderManage(
           <PayoutCard competition={competition} payouts={view.payouts} places={view.places} />
         )}
         <RefundsCard refunds={view.refunds} />
-        {view.editable && <CancelCard competition={competition} />}
+        {view.editable && !competition.seasonId && <CancelCard competition={competition} />}
+        {competition.seasonId && (
+          <p class="card">
+            This is round {competition.seasonRound} of a season: its rounds are cancelled from{" "}
+            <a href={`/seasons/${competition.seasonId}`}>the season's page</a>.
+          </p>
+        )}
       </>
     ),
   });
