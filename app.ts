@@ -115,7 +115,15 @@ export function createApp(deps: AppAssembly): Hono<AppEnv> {
   // so API clients that authenticate with it (and may send no Origin) are not checked.
   const sameOriginForms = csrf({ origin: deps.config.appUrl });
   app.use((c, next) => c.req.header("x-whop-user-token") ? next() : sameOriginForms(c, next));
-  app.use(caller({ kv: deps.kv, appUrl: deps.config.appUrl, verifyUserToken: deps.verifyUserToken, now: deps.now }));
+  app.use(
+    caller({
+      kv: deps.kv,
+      appUrl: deps.config.appUrl,
+      verifyUserToken: deps.verifyUserToken,
+      now: deps.now,
+      operatorIds: deps.config.adminUserIds,
+    }),
+  );
 
   for (
     const path of [
@@ -307,7 +315,7 @@ export async function buildRuntime(
     kv,
     now,
     syncParticipant: shopify.syncParticipant,
-    startBackfill: shopify.startBackfill,
+    queueSync: shopify.startBackfill,
     isConnectedStore: async (shop, userId) => (await shopify.connections.get(shop))?.ownerUserId === userId,
     settlementDelayMs: config.settlementDelayS * 1000,
     ...createWhopLifecycle(whopDeps),

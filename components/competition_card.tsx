@@ -1,4 +1,4 @@
-/** One competition in a list: title, status, prize, countdown and participants. */
+/** One competition in a list: title, status, prize, countdown, participants and its winner (each division's). */
 import type { Competition } from "../lib/competitions/competitions.ts";
 import { formatMoney } from "../lib/core/money.ts";
 import { StatusBadge } from "./status_badge.tsx";
@@ -53,8 +53,14 @@ export function CompetitionCard(props: { competition: Competition }) {
         </div>
         {competition.winner && (
           <div>
-            <dt>Winner</dt>
-            <dd>{competition.winner.displayName}</dd>
+            <dt>{competition.divisions?.length ? "Winners" : "Winner"}</dt>
+            <dd>
+              {competition.divisions?.length
+                ? (competition.places ?? []).filter((place) => (place.place ?? 1) === 1).map((place) =>
+                  place.displayName
+                ).join(", ")
+                : competition.winner.displayName}
+            </dd>
           </div>
         )}
       </dl>

@@ -28,7 +28,6 @@ Deno.test("competition form - the split field reads 60/30/10 and shows each plac
   const html = renderToString(
     <CompetitionForm
       action="/competitions/new"
-      submitLabel="Create"
       values={{ ...emptyFormValues(), prize: "500.00", prizeSplit: "60, 30, 10", metric: "growth" }}
       errors={{}}
     />,
@@ -38,7 +37,7 @@ Deno.test("competition form - the split field reads 60/30/10 and shows each plac
   assert.match(html, /name="growthMinBaseline"/, "the minimum baseline is asked for growth only");
   assert.doesNotMatch(
     renderToString(
-      <CompetitionForm action="/x" submitLabel="Create" values={emptyFormValues()} errors={{}} />,
+      <CompetitionForm action="/x" values={emptyFormValues()} errors={{}} />,
     ),
     /name="growthMinBaseline"/,
   );

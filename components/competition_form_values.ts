@@ -178,11 +178,12 @@ export function suggestedCustomerCap(values: Pick<CompetitionFormValues, "prize"
   }
 }
 
-/** The first message per field from a list of issues (`prizeSplit.2` counts as `prizeSplit`). */
+/** The first message per field from a list of issues (`prizeSplit.2` counts as `prizeSplit`; the divisions' are the rows'). */
 export function issuesToErrors(issues: FieldIssue[]): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of issues) {
     const path = issue.path.split(".")[0];
+    if (path === "divisions") continue; // shown by the division rows (`division_fields.tsx`)
     const field = (COMPETITION_FIELDS as readonly string[]).includes(path) ? path as CompetitionField : "";
     errors[field] ??= issue.message;
   }

@@ -2,6 +2,7 @@
 import type { CompetitionFormValues, FieldErrors } from "./competition_form_values.ts";
 import { CreateFormIsland, SubmitButtonIsland } from "./island_wrappers.ts";
 import { newFormToken } from "../lib/web/form_once.ts";
+import { type DivisionErrors, DivisionFields, type DivisionRow, divisionRowsFromView } from "./division_fields.tsx";
 
 /** The create form section, also shown on the dashboard's "create" tab. */
 export function CreateCompetitionSection(
@@ -9,6 +10,8 @@ export function CreateCompetitionSection(
     values: CompetitionFormValues;
     errors: FieldErrors;
     minDurationS: number;
+    /** The division rows as posted (empty ones by default) and their messages. */
+    divisions?: { rows: DivisionRow[]; errors: DivisionErrors };
     /** Where the form posts; default `/competitions/new` (a community's view posts to its own route). */
     action?: string;
   },
@@ -25,6 +28,11 @@ export function CreateCompetitionSection(
         values={props.values}
         errors={props.errors}
         minDurationS={props.minDurationS}
+      />
+      <DivisionFields
+        form="create-competition"
+        rows={props.divisions?.rows ?? divisionRowsFromView({})}
+        errors={props.divisions?.errors ?? {}}
       />
       {/* The one-time token (lib/web/form_once.ts): new for a fresh form, the same when it is shown again with errors. */}
       <input

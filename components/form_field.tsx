@@ -21,6 +21,8 @@ export interface FormFieldProps {
   maxLength?: number;
   inputMode?: JSX.HTMLAttributes["inputMode"];
   autoComplete?: string;
+  /** The form it belongs to, when it is outside it (the `id` of that form). */
+  form?: string;
   onInput?: (event: Event) => void;
   onBlur?: () => void;
 }

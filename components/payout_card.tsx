@@ -12,7 +12,9 @@ export function PayoutCard(props: { competition: Competition; payouts: Payout[];
       <h2 id="payout-heading">Payout</h2>
       <p>
         {competition.winner
-          ? `Winner: ${competition.winner.displayName}. `
+          ? competition.divisions?.length
+            ? "Each division's places are paid apart. "
+            : `Winner: ${competition.winner.displayName}. `
           : "No store made a sale; the prize goes back to you. "}
         {payouts.length === 0 && competition.winner && <PayoutState payout={null} />}
       </p>

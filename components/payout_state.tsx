@@ -70,12 +70,17 @@ export function PayoutState(props: { payout: PayoutStateRecord | null }) {
 }
 
 /**
- * Whom a payout pays, for the pages: "2nd place: Store B", or "Unearned
- * places, back to you" for the creator's return.
+ * Whom a payout pays, for the pages: "2nd place: Store B" ("Rising, 2nd
+ * place: Store B" with divisions), or "Unearned places, back to you" for the
+ * creator's return.
  */
-export function payoutLabel(payout: Pick<Payout, "place">, places: Pick<Winner, "place" | "displayName">[]): string {
+export function payoutLabel(
+  payout: Pick<Payout, "place" | "division" | "divisionName">,
+  places: Pick<Winner, "place" | "displayName" | "division">[],
+): string {
   const place = payout.place ?? 1;
   if (place === "creator") return "Unearned places, back to you";
-  const holder = places.find((p) => (p.place ?? 1) === place);
-  return `${ordinal(place)} place${holder ? `: ${holder.displayName}` : ""}`;
+  const holder = places.find((p) => (p.place ?? 1) === place && p.division === payout.division);
+  const division = payout.divisionName ? `${payout.divisionName}, ` : "";
+  return `${division}${ordinal(place)} place${holder ? `: ${holder.displayName}` : ""}`;
 }

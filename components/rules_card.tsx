@@ -1,11 +1,13 @@
 /**
- * The competition page's rules card: the prize and how it is split, the
- * window, what the metric ranks by, and which orders count.
+ * The competition page's rules card: the prize and how it is split (each
+ * division's, with divisions), the window, what the metric ranks by, and
+ * which orders count.
  */
 import type { Competition } from "../lib/competitions/competitions.ts";
 import { describeSplit, prizeSplitOf } from "../lib/competitions/prize_split.ts";
 import { formatMoney } from "../lib/core/money.ts";
 import { METRIC_SENTENCES } from "./page_text.ts";
+import { divisionRange } from "../lib/competitions/divisions.ts";
 import { WindowFacts } from "./window_facts.tsx";
 
 /** `<RulesCard competition={competition} />` */
@@ -20,15 +22,37 @@ export function RulesCard(props: { competition: Competition }) {
           <dt>Prize</dt>
           <dd>{formatMoney(competition.prize, competition.currency)}</dd>
         </div>
-        <div>
-          <dt>Places paid</dt>
-          <dd class="prize-split">
-            {describeSplit(competition.prize, prizeSplitOf(competition), competition.currency)}
-          </dd>
-        </div>
+        {competition.divisions?.length
+          ? competition.divisions.map((division, i) => (
+            <div key={division.name}>
+              <dt>
+                {division.name}: {divisionRange(competition.divisions!, i + 1, competition.currency).toLowerCase()}
+              </dt>
+              <dd class="prize-split">
+                {describeSplit(division.prize, prizeSplitOf(division), competition.currency)}
+              </dd>
+            </div>
+          ))
+          : (
+            <div>
+              <dt>Places paid</dt>
+              <dd class="prize-split">
+                {describeSplit(competition.prize, prizeSplitOf(competition), competition.currency)}
+              </dd>
+            </div>
+          )}
         <WindowFacts competition={competition} />
       </dl>
       <p class="metric-sentence">{METRIC_SENTENCES[competition.metric ?? "revenue"]}</p>
+      {competition.divisions?.length
+        ? (
+          <p class="muted">
+            Stores race in divisions by size: each store is placed once, at the start (or at its first sync if it joins
+            later), by its sales over the 30 days before the start, and races only its own division for that division's
+            prize.
+          </p>
+        )
+        : null}
       <p class="muted">
         Orders count when they are placed inside the window, are not test orders and are not cancelled, at their current
         total in {competition.currency}{" "}

@@ -4,7 +4,12 @@
  * store (with a public reason) or reinstate it; then who notifications reach.
  */
 import type { Participant } from "../lib/competitions/participants.ts";
+import type { Competition } from "../lib/competitions/competitions.ts";
 import { LocalTimeIsland } from "./island_wrappers.ts";
+import { DivisionPlacement } from "./division_tabs.tsx";
+
+/** What the stores card shows of the competition: its divisions, for each store's. */
+type DivisionFacts = Pick<Competition, "divisions" | "currency" | "startDate">;
 
 function DisqualifyForm(props: { competitionId: string; participant: Participant }) {
   const { competitionId, participant } = props;
@@ -37,9 +42,18 @@ function DisqualifyForm(props: { competitionId: string; participant: Participant
   );
 }
 
-function ParticipantsTable(props: { participants: Participant[]; competitionId: string; rankingActions: boolean }) {
+function ParticipantsTable(
+  props: {
+    participants: Participant[];
+    competitionId: string;
+    rankingActions: boolean;
+    competition: DivisionFacts;
+    now: number;
+  },
+) {
   if (props.participants.length === 0) return <p class="muted">No stores have joined yet.</p>;
   const actions = props.rankingActions;
+  const divided = (props.competition.divisions?.length ?? 0) > 0;
   return (
     <div class="table-scroll">
       <table class="data-table">
@@ -47,6 +61,7 @@ function ParticipantsTable(props: { participants: Participant[]; competitionId: 
         <thead>
           <tr>
             <th scope="col">Store</th>
+            {divided && <th scope="col">Division</th>}
             <th scope="col">Connection</th>
             <th scope="col">Sync</th>
             <th scope="col" class="num">Orders counted</th>
@@ -60,6 +75,11 @@ function ParticipantsTable(props: { participants: Participant[]; competitionId: 
               <th scope="row">
                 {p.displayName} {p.shop && <span class="muted">{p.shop}</span>}
               </th>
+              {divided && (
+                <td data-label="Division">
+                  <DivisionPlacement competition={props.competition} participant={p} now={props.now} />
+                </td>
+              )}
               <td data-label="Connection">
                 {p.connection === "connected"
                   ? <span class="tag tag-ok">connected</span>
@@ -93,7 +113,15 @@ function ParticipantsTable(props: { participants: Participant[]; competitionId: 
  * notifications also go through the Whop community.
  */
 export function StoresCard(
-  props: { competitionId: string; participants: Participant[]; rankingActions: boolean; inCommunity: boolean },
+  props: {
+    competitionId: string;
+    participants: Participant[];
+    rankingActions: boolean;
+    inCommunity: boolean;
+    /** The competition's divisions: each store's is shown (with the sales that placed it, for the creator). */
+    competition: DivisionFacts;
+    now: number;
+  },
 ) {
   return (
     <section class="card" aria-labelledby="stores-heading">
@@ -102,6 +130,8 @@ export function StoresCard(
         participants={props.participants}
         competitionId={props.competitionId}
         rankingActions={props.rankingActions}
+        competition={props.competition}
+        now={props.now}
       />
       <p class="muted notification-reach">
         {props.inCommunity

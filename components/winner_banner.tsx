@@ -1,6 +1,7 @@
 /**
- * The competition page's final result: who won with what, the viewer's own
- * prize and its payout, every paid place, and what goes back to the creator.
+ * The competition page's final result: who won with what (each division's
+ * winner, with divisions), the viewer's own prize and its payout, every paid
+ * place, and what goes back to the creator.
  */
 import type { Competition, Winner } from "../lib/competitions/competitions.ts";
 import { ordinal } from "../lib/competitions/input.ts";
@@ -20,10 +21,29 @@ export function WinnerBanner(
   const places = paidPlaces(competition);
   const money = (minor: number) => formatMoney(minor, competition.currency);
   const mine = props.myPlace;
+  const divisions = competition.divisions ?? [];
   return (
     <section class="card winner" aria-labelledby="winner-heading">
       <h2 id="winner-heading">Final result</h2>
-      {competition.winner
+      {divisions.length > 0 && (
+        <ul class="division-winners">
+          {divisions.map((division, i) => {
+            const winner = places.find((place) => place.division === i + 1);
+            return (
+              <li key={division.name}>
+                {division.name}: {winner
+                  ? (
+                    <>
+                      <strong>{winner.displayName}</strong> won and takes {money(winner.amount ?? 0)}.
+                    </>
+                  )
+                  : "no store made a sale; its prize goes back to the creator."}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {divisions.length > 0 ? null : competition.winner
         ? (
           <p>
             <strong>{competition.winner.displayName}</strong> won
@@ -42,7 +62,8 @@ export function WinnerBanner(
         <p class="notice notice-ok you-won">
           <strong>
             You won {money(mine.amount ?? competition.prize)}
-            {places.length > 1 ? ` for ${ordinal(mine.place ?? 1)} place` : ""}.
+            {places.length > 1 ? ` for ${ordinal(mine.place ?? 1)} place` : ""}
+            {mine.division ? ` in ${divisions[mine.division - 1]?.name}` : ""}.
           </strong>{" "}
           It is paid to your Whop account as soon as Whop has cleared the funds: <PayoutState payout={props.myPayout} />
         </p>
@@ -50,7 +71,8 @@ export function WinnerBanner(
       {places.length > 1 && (
         <ol class="places">
           {places.map((place) => (
-            <li key={place.participantId}>
+            <li key={`${place.division}-${place.place}`}>
+              {place.division ? `${divisions[place.division - 1]?.name}, ` : ""}
               {ordinal(place.place ?? 1)}: <strong>{place.displayName}</strong> — {money(place.amount ?? 0)}
             </li>
           ))}

@@ -4,7 +4,9 @@
  * order sync got.
  */
 import type { Participant, SyncProgress } from "../lib/competitions/participants.ts";
+import type { Competition } from "../lib/competitions/competitions.ts";
 import { LocalTimeIsland, SubmitButtonIsland } from "./island_wrappers.ts";
+import { DivisionPlacement } from "./division_tabs.tsx";
 
 const SYNC_LABEL: Record<SyncProgress["state"], string> = {
   pending: "Waiting to fetch your orders",
@@ -13,8 +15,15 @@ const SYNC_LABEL: Record<SyncProgress["state"], string> = {
   failed: "Sync failed",
 };
 
-/** The signed-in store owner's own entry: which store, its connection and how far its order sync got. */
-export function YourStore(props: { participant: Participant; canReconnect: boolean }) {
+/** The signed-in store owner's own entry: which store, its division, its connection and how far its order sync got. */
+export function YourStore(
+  props: {
+    participant: Participant;
+    canReconnect: boolean;
+    competition: Pick<Competition, "divisions" | "currency" | "startDate">;
+    now: number;
+  },
+) {
   const { participant } = props;
   const { sync } = participant;
   const disconnected = participant.connection === "disconnected";
@@ -47,6 +56,14 @@ export function YourStore(props: { participant: Participant; canReconnect: boole
         </form>
       )}
       <dl class="facts sync-progress">
+        {participant.division !== undefined && (
+          <div>
+            <dt>Division</dt>
+            <dd>
+              <DivisionPlacement competition={props.competition} participant={participant} now={props.now} />
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Order sync</dt>
           <dd class={`sync-state sync-${sync.state}`}>{SYNC_LABEL[sync.state]}</dd>

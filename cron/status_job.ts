@@ -8,6 +8,7 @@
  */
 import { keys, loadByIndex } from "../lib/core/db.ts";
 import { type Competition, dueStep, updateCompetition } from "../lib/competitions/competitions.ts";
+import { hasDivisions } from "../lib/competitions/divisions.ts";
 import { listParticipants, type Participant } from "../lib/competitions/participants.ts";
 import { appText, type NotificationText, notify, quoted } from "../lib/competitions/notifications.ts";
 import { type LifecycleServices, moveMoney, settleCompetition } from "../lib/competitions/settlement.ts";
@@ -132,6 +133,12 @@ async function advance(services: LifecycleServices, competition: Competition, re
         current.status === "UPCOMING" && now >= Date.parse(current.startDate) ? { ...current, status: "ACTIVE" } : null,
     );
     if (changed) report.started.push(competition.id);
+    // With divisions every store is placed by its first sync after the start: queue them now.
+    if (changed && hasDivisions(competition) && services.queueSync) {
+      for (const participant of await listParticipants(kv, competition.id)) {
+        if (participant.connection === "connected") await services.queueSync(participant.id);
+      }
+    }
     // "It is live" is news only before the end, and only to stores that were waiting for the start.
     if (now < Date.parse(competition.endDate)) {
       await notifyParticipants(

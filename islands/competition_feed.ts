@@ -16,18 +16,20 @@ export interface CompetitionFeed {
 const feeds = new Map<string, CompetitionFeed>();
 
 /**
- * The live feed of competition `id`, connecting on first use.
+ * The live feed of competition `id` (division `division`'s board, with
+ * divisions), connecting on first use.
  * @example const { leaderboard, connection } = competitionFeed(id);
  */
-export function competitionFeed(id: string): CompetitionFeed {
-  let feed = feeds.get(id);
+export function competitionFeed(id: string, division?: number): CompetitionFeed {
+  const name = `${id}/${division}`;
+  let feed = feeds.get(name);
   if (!feed) {
     const created: CompetitionFeed = { leaderboard: signal(null), connection: signal("connecting") };
-    feeds.set(id, created);
+    feeds.set(name, created);
     followCompetition(id, {
       board: (next) => created.leaderboard.value = next,
       connection: (state) => created.connection.value = state,
-    });
+    }, division);
     feed = created;
   }
   return feed;

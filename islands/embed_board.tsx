@@ -32,14 +32,23 @@ export default function EmbedBoard(props: EmbedBoardProps) {
   const [board, setBoard] = useState(props.board);
   const [connection, setConnection] = useState<ConnectionState | "final">(props.live ? "connecting" : "final");
   useEffect(() => {
-    if (props.live) followCompetition(props.board.competition.id, { board: setBoard, connection: setConnection });
+    if (props.live) {
+      followCompetition(
+        props.board.competition.id,
+        { board: setBoard, connection: setConnection },
+        props.board.division?.number,
+      );
+    }
   }, [props.board.competition.id]);
   const { competition } = board;
   const entries = board.entries.slice(0, props.places);
   return (
     <section class="embed" aria-label={`${competition.title}: leaderboard`}>
       <header>
-        <a class="embed-title" href={props.pageUrl} target="_blank" rel="noopener">{competition.title}</a>
+        <a class="embed-title" href={props.pageUrl} target="_blank" rel="noopener">
+          {competition.title}
+          {board.division && ` · ${board.division.name}`}
+        </a>
         <span class={`embed-state embed-state-${connection}`}>{STATE_LABEL[connection]}</span>
       </header>
       <ol class="embed-places">
@@ -57,7 +66,7 @@ export default function EmbedBoard(props: EmbedBoardProps) {
         ))}
       </ol>
       <footer>
-        {formatDecimalMoney(competition.prize, competition.currency)} prize ·{" "}
+        {formatDecimalMoney(board.division?.prize ?? competition.prize, competition.currency)} prize ·{" "}
         <a href={props.pageUrl} target="_blank" rel="noopener">CartBrawl</a>
       </footer>
     </section>

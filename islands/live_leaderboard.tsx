@@ -60,8 +60,9 @@ export function seesOwnFigures(board: LeaderboardJson): boolean {
 }
 
 /** The viewer's own leaderboard (with the figures they may see), or undefined when it could not be read. */
-async function ownBoard(competitionId: string): Promise<LeaderboardJson | undefined> {
-  const response = await fetch(`/api/competitions/${encodeURIComponent(competitionId)}/leaderboard`, {
+async function ownBoard(competitionId: string, division?: number): Promise<LeaderboardJson | undefined> {
+  const query = division ? `?division=${division}` : "";
+  const response = await fetch(`/api/competitions/${encodeURIComponent(competitionId)}/leaderboard${query}`, {
     credentials: "same-origin",
   }).catch(() => undefined);
   return response?.ok ? await response.json() : undefined;
@@ -90,7 +91,8 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
   useEffect(() => {
     // The server writes the time in UTC; in the browser it is the visitor's own.
     timeZone.value = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    const feed = competitionFeed(props.competition.id);
+    const division = props.division?.number;
+    const feed = competitionFeed(props.competition.id, division);
     let clear: ReturnType<typeof setTimeout> | undefined;
     const ownFigures = seesOwnFigures(props);
     let latest = 0; // a slower read of the own board never overwrites a newer one
@@ -98,7 +100,7 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
     const stopBoard = feed.leaderboard.subscribe(async (frame) => {
       if (!frame) return;
       const sequence = ++latest;
-      const next = ownFigures ? await ownBoard(props.competition.id) ?? frame : frame;
+      const next = ownFigures ? await ownBoard(props.competition.id, division) ?? frame : frame;
       if (sequence !== latest) return;
       const change = rankChanges(board.value.entries, next.entries);
       board.value = next;
@@ -135,11 +137,14 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
   }, [board.value]);
 
   const { competition, entries } = board.value;
+  // With divisions, the winner of this board's division.
+  const winner = board.value.division ? board.value.division.winner : competition.winner;
   return (
     <section class="live-leaderboard" aria-label="Live leaderboard">
       <div class="live-head">
         <span class={`pill pill-${connection.value}`}>{PILL[connection.value]}</span>
         <span class="muted">
+          {board.value.division && `${entries.length} of `}
           {competition.participantCount} store{competition.participantCount === 1 ? "" : "s"} · updated{" "}
           <time dateTime={board.value.updatedAt}>{updated.value}</time>
         </span>
@@ -150,11 +155,11 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
           UTC. Refunds and cancellations of orders placed during the race still count until then.
         </p>
       )}
-      {competition.winner && (
+      {winner && (
         <p class="notice" role="status">
-          <strong>{competition.winner.displayName}</strong> won
-          {competition.winner.revenue !== undefined &&
-            ` with ${winnerFigure(competition, { ...competition.winner, revenue: competition.winner.revenue })}`}.
+          <strong>{winner.displayName}</strong> won
+          {winner.revenue !== undefined &&
+            ` with ${winnerFigure(competition, { ...winner, revenue: winner.revenue })}`}.
         </p>
       )}
       <div ref={tableRef}>

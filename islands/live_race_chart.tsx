@@ -10,9 +10,10 @@ import { chartValue } from "../lib/competitions/race_line.ts";
 import { competitionFeed } from "./competition_feed.ts";
 import type { LeaderboardJson } from "./live_stream.ts";
 
-/** Props: the chart's initial data and the competition it follows. */
+/** Props: the chart's initial data and the competition (and, with divisions, the division) it follows. */
 export interface LiveRaceChartProps extends RaceChartProps {
   competitionId: string;
+  division?: number;
 }
 
 /**
@@ -51,7 +52,7 @@ export default function LiveRaceChart(props: LiveRaceChartProps) {
     const clock = setInterval(() => {
       untilMs.value = Math.min(props.endMs, Math.max(untilMs.value, Date.now()));
     }, CLOCK_MS);
-    const unsubscribe = competitionFeed(props.competitionId).leaderboard.subscribe((leaderboard) => {
+    const unsubscribe = competitionFeed(props.competitionId, props.division).leaderboard.subscribe((leaderboard) => {
       if (!leaderboard) return;
       lines.value = extendLines(lines.value, leaderboard);
       untilMs.value = Math.max(untilMs.value, Date.parse(leaderboard.updatedAt));

@@ -33,9 +33,20 @@ export interface LiveCompetition {
   places?: PlaceJson[];
 }
 
+/** A division as the leaderboard JSON carries it: the board's, with its winner once decided. */
+export interface DivisionJson {
+  number: number;
+  name: string;
+  prize: string;
+  range: string;
+  winner?: PlaceJson;
+}
+
 /** `GET /api/competitions/:id/leaderboard`, and the data of each `leaderboard` event. */
 export interface LeaderboardJson {
   competition: LiveCompetition;
+  /** With divisions: the division whose board this is. */
+  division?: DivisionJson;
   entries: BoardEntry[];
   updatedAt: string;
 }
@@ -65,11 +76,11 @@ export function reconnectDelay(attempt: number, random: () => number = Math.rand
 }
 
 /**
- * Follows competition `id`'s event stream until it ends (a winner, or a
- * cancellation), reconnecting after errors.
+ * Follows competition `id`'s event stream (division `division`'s board, with
+ * divisions) until it ends (a winner, or a cancellation), reconnecting after errors.
  * @example followCompetition(id, { board: (next) => setBoard(next), connection: setState });
  */
-export function followCompetition(id: string, handlers: LiveStreamHandlers): void {
+export function followCompetition(id: string, handlers: LiveStreamHandlers, division?: number): void {
   let current: LeaderboardJson | undefined;
   let state: ConnectionState = "connecting";
   const setState = (next: ConnectionState) => {
@@ -84,7 +95,9 @@ export function followCompetition(id: string, handlers: LiveStreamHandlers): voi
     if (current) show({ ...current, competition: { ...current.competition, ...change } });
   };
   const connect = (attempt: number) => {
-    const source = new EventSource(`/api/competitions/${encodeURIComponent(id)}/events`);
+    const source = new EventSource(
+      `/api/competitions/${encodeURIComponent(id)}/events${division ? `?division=${division}` : ""}`,
+    );
     let failures = attempt;
     const on = <T>(type: string, apply: (data: T) => void) =>
       source.addEventListener(type, (event) => {

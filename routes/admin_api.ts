@@ -4,8 +4,8 @@
  */
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "./_env.ts";
-import { requireUserId } from "../lib/web/middleware/caller.ts";
-import { ForbiddenError, NotFoundError } from "../lib/core/errors.ts";
+import { requireOperator } from "../lib/web/middleware/caller.ts";
+import { NotFoundError } from "../lib/core/errors.ts";
 import { type JobRun, listJobRuns } from "../lib/core/leases.ts";
 import { listFlaggedPayouts } from "../lib/whop/payouts.ts";
 
@@ -18,13 +18,9 @@ export interface OperatorJobs {
 
 /** Routes: `GET /api/admin/jobs`, `POST /api/admin/jobs/:name/run`. */
 export function adminApiRoutes(deps: AppDeps & { jobs: OperatorJobs }): Hono<AppEnv> {
-  const requireAdmin = (c: { var: AppEnv["Variables"] }) => {
-    const userId = requireUserId(c);
-    if (!deps.config.adminUserIds.includes(userId)) throw new ForbiddenError("Only operators can see the jobs.");
-  };
   return new Hono<AppEnv>()
     .get("/api/admin/jobs", async (c) => {
-      requireAdmin(c);
+      requireOperator(c, "Only operators can see the jobs.");
       const [jobs, flaggedPayouts] = await Promise.all([
         listJobRuns(deps.kv, deps.jobs.list),
         listFlaggedPayouts(deps.kv),
@@ -32,7 +28,7 @@ export function adminApiRoutes(deps: AppDeps & { jobs: OperatorJobs }): Hono<App
       return c.json({ jobs, flaggedPayouts });
     })
     .post("/api/admin/jobs/:name/run", async (c) => {
-      requireAdmin(c);
+      requireOperator(c, "Only operators can see the jobs.");
       const job = deps.jobs.list.find((candidate) => candidate.name === c.req.param("name"));
       if (!job) throw new NotFoundError(`There is no job named ${c.req.param("name")}.`);
       const ran = await deps.jobs.run(job.name);

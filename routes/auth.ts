@@ -8,10 +8,9 @@ import { Hono } from "hono";
 import * as z from "zod/mini";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppDeps, AppEnv } from "./_env.ts";
-import { createSession, deleteSession, SESSION_TTL_MS, sessionCookieName } from "../lib/core/sessions.ts";
-import { saveUser } from "../lib/core/users.ts";
-import { beginSignIn, completeSignIn, OAUTH_STATE_TTL_MS, signInCookieName } from "../lib/whop/oauth.ts";
-import { sealWhopAccess } from "../lib/whop/balance.ts";
+import { deleteSession, SESSION_TTL_MS, sessionCookieName } from "../lib/core/sessions.ts";
+import { beginSignIn, OAUTH_STATE_TTL_MS, signInCookieName } from "../lib/whop/oauth.ts";
+import { signInWithWhop } from "../lib/whop/sign_in.ts";
 import { log } from "../lib/core/log.ts";
 import { RATE_LIMITS, RateLimiter } from "../lib/web/rate_limit.ts";
 import { QUERY_TEXT, validQuery } from "../lib/web/validate.ts";
@@ -54,26 +53,22 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
       // Spent whatever happens next: a sign-in binder is good for one callback.
       deleteCookie(c, binderCookie, cookieOptions(deps.config.appUrl));
       const query = c.req.valid("query");
-      const { identity, returnTo, access } = await completeSignIn(deps, {
+      const { userId, sessionId, returnTo } = await signInWithWhop(deps, {
         code: query.code,
         state: query.state,
         error: query.error,
         errorDescription: query.error_description,
         binder,
+        previousSessionId: getCookie(c, cookieName),
       });
-      const now = deps.now();
-      await saveUser(deps.kv, identity, now);
-      const previous = getCookie(c, cookieName);
-      if (previous && /^[0-9a-f]{64}$/.test(previous)) await deleteSession(deps.kv, previous);
-      const sessionId = await createSession(deps.kv, identity.id, now, await sealWhopAccess(deps, identity.id, access));
       setCookie(c, cookieName, sessionId, { ...cookieOptions(deps.config.appUrl), maxAge: SESSION_TTL_MS / 1000 });
-      log("info", "signed in", { userId: identity.id, requestId: c.var.requestId });
+      log("info", "signed in", { userId, requestId: c.var.requestId });
       c.header("cache-control", "no-store");
-      return c.redirect(returnTo || await landingPageOf(deps.kv, identity.id), 303);
+      return c.redirect(returnTo || await landingPageOf(deps.kv, userId), 303);
     })
     .post("/logout", async (c) => {
       const sessionId = getCookie(c, cookieName);
-      if (sessionId && /^[0-9a-f]{64}$/.test(sessionId)) await deleteSession(deps.kv, sessionId);
+      if (sessionId) await deleteSession(deps.kv, sessionId);
       deleteCookie(c, cookieName, cookieOptions(deps.config.appUrl));
       if (wantsJson(c)) return c.json({ ok: true });
       return c.redirect("/", 303);

@@ -142,6 +142,21 @@ Deno.test("auth - a replayed state is refused and creates no second session", as
   assert.equal(states.length, 0, "the state was deleted on use");
 });
 
+Deno.test("auth - signing in again in the same browser ends its previous session", async () => {
+  await using t = await createTestApp({}, { whop: true });
+  const first = sessionCookie(await finish(t, await throughWhop(t, "/login")));
+  assert.equal((await t.request("/api/user", { headers: { cookie: first } })).status, 200);
+  const again = await throughWhop(t, "/login", OWNER);
+  const second = sessionCookie(
+    await t.request(again.path, { headers: { cookie: `${again.cookie}; ${first}` } }),
+  );
+  assert.notEqual(second, first);
+  assert.equal((await t.request("/api/user", { headers: { cookie: first } })).status, 401, "the old session is gone");
+  const me = await t.request("/api/user", { headers: { cookie: second } });
+  assert.equal((await me.json()).id, OWNER);
+  assert.equal((await Array.fromAsync(t.kv.list({ prefix: ["sessions"] }))).length, 1);
+});
+
 Deno.test("auth - denied, expired, unknown and forged states get clear errors", async () => {
   await using t = await createTestApp({}, { whop: true });
   // The callback is a browser page: its errors are HTML pages with the sentence.

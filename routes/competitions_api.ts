@@ -11,7 +11,8 @@ import { type CompetitionStatus, getVisibleCompetition, STATUSES } from "../lib/
 import { requireUserId, signedIn } from "../lib/web/middleware/caller.ts";
 import { competitionListView, competitionView, leaderboardView } from "../lib/competitions/views.ts";
 import { competitionActions } from "../lib/competitions/actions.ts";
-import { boundedCount, fieldsOf, JSON_OBJECT, validJson, validQuery } from "../lib/web/validate.ts";
+import { boundedCount, fieldsOf, JSON_OBJECT, QUERY_TEXT, validJson, validQuery } from "../lib/web/validate.ts";
+import { requestedDivision } from "../lib/competitions/divisions.ts";
 
 /** `GET /api/competitions`: `?status=` (any case) and `?creator=` (a Whop user id or `me`). */
 const LIST_QUERY = z.object({
@@ -65,10 +66,12 @@ export function competitionsApiRoutes(deps: AppDeps): Hono<AppEnv> {
     )
     .get(
       "/api/competitions/:id/leaderboard",
-      validQuery(z.object({ limit: boundedCount(100, 1, 1000) })),
+      validQuery(z.object({ limit: boundedCount(100, 1, 1000), division: QUERY_TEXT })),
       async (c) => {
         const competition = await getVisibleCompetition(deps.kv, c.req.param("id"), c.var.userId);
-        return c.json(await leaderboardView(deps.kv, competition, c.req.valid("query").limit, c.var.userId));
+        const { limit, division } = c.req.valid("query");
+        const board = requestedDivision(competition, division);
+        return c.json(await leaderboardView(deps.kv, competition, limit, c.var.userId, board));
       },
     );
 }

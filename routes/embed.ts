@@ -12,6 +12,7 @@ import type { AppDeps, AppEnv } from "./_env.ts";
 import { getCompetition, isLive } from "../lib/competitions/competitions.ts";
 import { leaderboardView } from "../lib/competitions/views.ts";
 import { assertPubliclyVisible } from "../lib/competitions/privacy.ts";
+import { shownDivision } from "../lib/competitions/divisions.ts";
 import { renderFramedPage } from "../lib/web/render.tsx";
 import { EmbedBoardIsland } from "../components/island_wrappers.ts";
 import { QUERY_TEXT, validQuery } from "../lib/web/validate.ts";
@@ -25,10 +26,14 @@ export function embedPlaces(value: string | undefined): number {
   return Number.isInteger(places) && places >= 1 && places <= 10 ? places : DEFAULT_EMBED_PLACES;
 }
 
-/** `?theme=light|dark` (else the reader's scheme) and `?places=` (see {@link embedPlaces}). */
+/**
+ * `?theme=light|dark` (else the reader's scheme), `?places=` (see
+ * {@link embedPlaces}) and, with divisions, `?division=<number>` (else the first).
+ */
 const EMBED_QUERY = z.object({
   theme: z.catch(z.optional(z.enum(["light", "dark"])), undefined),
   places: z.pipe(QUERY_TEXT, z.transform(embedPlaces)),
+  division: QUERY_TEXT,
 });
 
 /** The embed route; mount with `app.route("/", embedRoutes(deps))`. */
@@ -36,7 +41,8 @@ export function embedRoutes(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>().get("/embed/competitions/:id", validQuery(EMBED_QUERY), async (c) => {
     const competition = await getCompetition(deps.kv, c.req.param("id"));
     assertPubliclyVisible(competition);
-    const { theme, places } = c.req.valid("query");
+    const { theme, places, division } = c.req.valid("query");
+    const shown = shownDivision(competition, division, undefined);
     c.set("cspFrameAncestors", ["*"]);
     c.header("Cache-Control", "no-cache");
     return renderFramedPage(c, {
@@ -44,9 +50,12 @@ export function embedRoutes(deps: AppDeps): Hono<AppEnv> {
       stylesheet: "/static/embed.css",
       theme,
       body: h(EmbedBoardIsland, {
-        board: await leaderboardView(deps.kv, competition, places),
+        board: await leaderboardView(deps.kv, competition, places, undefined, shown),
         places,
-        pageUrl: new URL(`/competitions/${competition.id}`, deps.config.appUrl).href,
+        pageUrl: new URL(
+          `/competitions/${competition.id}${shown === undefined ? "" : `?division=${shown}`}`,
+          deps.config.appUrl,
+        ).href,
         live: isLive(competition),
       }),
     });

@@ -3,9 +3,12 @@
  * (also served, leaner, on `LIVE_PORT` by `lib/live/stream_server.ts`).
  */
 import { Hono } from "hono";
+import * as z from "zod/mini";
 import type { AppDeps, AppEnv } from "./_env.ts";
 import { getVisibleCompetition } from "../lib/competitions/competitions.ts";
 import { createLiveHub } from "../lib/live/hub.ts";
+import { requestedDivision } from "../lib/competitions/divisions.ts";
+import { QUERY_TEXT, validQuery } from "../lib/web/validate.ts";
 import { liveViewerOf } from "../lib/competitions/views.ts";
 
 /** Headers of every event stream: no caching, no proxy buffering. */
@@ -16,7 +19,9 @@ const EVENT_STREAM_HEADERS = {
 } as const;
 
 /**
- * Routes: `GET /api/competitions/:id/events`, the event stream. Every connection (with
+ * Routes: `GET /api/competitions/:id/events`, the event stream (with
+ * divisions, of division `?division=<number>`'s board, default the first;
+ * a division the competition does not have is a 400). Every connection (with
  * or without `Last-Event-ID`) starts with a fresh snapshot, so a reconnect
  * never misses state; an unknown competition, or a private one read by
  * anyone but its creator, answers 404 JSON.
@@ -24,9 +29,10 @@ const EVENT_STREAM_HEADERS = {
 export function eventsApiRoutes(deps: AppDeps): Hono<AppEnv> {
   const hub = deps.live ?? createLiveHub(deps.kv);
   return new Hono<AppEnv>()
-    .get("/api/competitions/:id/events", async (c) => {
+    .get("/api/competitions/:id/events", validQuery(z.object({ division: QUERY_TEXT })), async (c) => {
       const competition = await getVisibleCompetition(deps.kv, c.req.param("id"), c.var.userId);
+      const division = requestedDivision(competition, c.req.valid("query").division);
       const viewerId = await liveViewerOf(deps.kv, competition, c.var.userId);
-      return c.body(hub.open(competition.id, viewerId), 200, EVENT_STREAM_HEADERS);
+      return c.body(hub.open(competition.id, viewerId, division), 200, EVENT_STREAM_HEADERS);
     });
 }

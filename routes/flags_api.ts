@@ -14,19 +14,16 @@ import { fieldsOf, validJson } from "../lib/web/validate.ts";
 
 /** Routes: `/api/competitions/:id/flags` and `/api/competitions/:id/flags/:flagId`. */
 export function flagsApiRoutes(deps: AppDeps): Hono<AppEnv> {
-  const isOperator = (userId: string | undefined) => userId !== undefined && deps.config.adminUserIds.includes(userId);
   return new Hono<AppEnv>()
     .get("/api/competitions/:id/flags", async (c) => {
-      const userId = c.var.userId;
-      return c.json(await flagsFor(deps.kv, c.req.param("id"), userId, isOperator(userId)));
+      return c.json(await flagsFor(deps.kv, c.req.param("id"), c.var.userId, c.var.isOperator === true));
     })
     .post("/api/competitions/:id/flags/:flagId", validJson(fieldsOf("decision", "note")), async (c) => {
-      const userId = c.var.userId;
       const { flag } = await decideFlag(deps.kv, {
         competitionId: c.req.param("id"),
         flagId: c.req.param("flagId"),
-        userId,
-        isOperator: isOperator(userId),
+        userId: c.var.userId,
+        isOperator: c.var.isOperator === true,
         body: c.req.valid("json"),
         now: deps.now(),
         sendNotification: deps.lifecycle?.sendNotification,

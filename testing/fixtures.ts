@@ -24,6 +24,8 @@ export interface ActiveCompetitionOptions {
   countManualOrders?: boolean;
   /** Decimal string: the most one customer adds to one store. */
   customerCap?: string;
+  /** Divisions as the input takes them (the prize is then their total). */
+  divisions?: { name: string; upTo?: string; prize: string; prizeSplit?: number[] }[];
   /** Store `i`'s shop domain; default `store-i.myshopify.com`. */
   shopOf?: (i: number) => string;
   /** Store `i`'s owner; default `owner_i`. */
@@ -49,7 +51,7 @@ export async function activeCompetition(
   const draft = await createCompetition(kv, options.creatorId ?? "creator", {
     title: options.title ?? "Holiday Cup",
     description: "Most revenue wins.",
-    prize: options.prize ?? "500.00",
+    prize: options.divisions ? undefined : options.prize ?? "500.00",
     currency: "USD",
     startDate: new Date(start).toISOString(),
     endDate: new Date(start + durationMs).toISOString(),
@@ -58,6 +60,7 @@ export async function activeCompetition(
     growthMinBaseline: options.growthMinBaseline,
     countManualOrders: options.countManualOrders,
     customerCap: options.customerCap,
+    divisions: options.divisions,
   }, { now: created, minDurationS: 60 });
   await updateCompetition(kv, draft.id, created, "status", (c) => ({ ...c, status: "UPCOMING" }));
   const { competition } = await updateCompetition(kv, draft.id, start, "status", (c) => ({ ...c, status: "ACTIVE" }));

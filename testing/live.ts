@@ -37,7 +37,7 @@ export function orderOf(orderId: string, amount: number): OrderDelivery {
 export function testHub(kv: Deno.Kv, options: Partial<LiveHubOptions> = {}): LiveHub {
   return new LiveHub({
     kv,
-    render: (competition) => leaderboardView(kv, competition),
+    render: (competition, viewerId, division) => leaderboardView(kv, competition, 100, viewerId, division),
     heartbeatMs: 60_000,
     ...options,
   });

@@ -2,7 +2,9 @@
  * Test fixtures for the page tests: competitions in a given status with
  * stores, and signed form posts. Used by tests only.
  */
-import { createCompetition } from "../lib/competitions/competitions.ts";
+import { createCompetition, getCompetition } from "../lib/competitions/competitions.ts";
+import { updateParticipant } from "../lib/competitions/participants.ts";
+import { recordOrder } from "../lib/competitions/revenue.ts";
 import { activeCompetition } from "./fixtures.ts";
 import { createSession, sessionCookieName } from "../lib/core/sessions.ts";
 import type { TestApp } from "./test_app.ts";
@@ -35,6 +37,40 @@ export function competitionStartedAnHourAgo(t: TestApp, creatorId: string, store
   const start = t.clock.ms + HOUR;
   t.clock.ms = start + HOUR;
   return activeCompetition(t.kv, { start, stores, creatorId, title });
+}
+
+/** The page tests' divisions: Rising (30-day sales below $1,000.00) and Established. */
+export const LEAGUE_DIVISIONS = [
+  { name: "Rising", upTo: "1000.00", prize: "200.00", prizeSplit: [70, 30] },
+  { name: "Established", prize: "300.00", prizeSplit: [60, 30, 10] },
+];
+
+/**
+ * A competition in two divisions ({@link LEAGUE_DIVISIONS}) that started an
+ * hour ago, with five stores ("Store 0" … "Store 4", owned by `owner_0` …),
+ * each placed as its first sync after the start would place it (the even
+ * ones in Established, the odd ones in Rising) and each with one order.
+ */
+export async function competitionInDivisions(t: TestApp, creatorId: string, title = "Store League") {
+  const start = t.clock.ms + HOUR;
+  t.clock.ms = start + HOUR;
+  const { competition, participants } = await activeCompetition(t.kv, {
+    start,
+    stores: 5,
+    creatorId,
+    title,
+    divisions: LEAGUE_DIVISIONS,
+  });
+  for (const [i, p] of participants.entries()) {
+    const division = i % 2 === 0 ? 2 : 1;
+    const divisionBaseline = division === 2 ? 250_000 + i * 10_000 : 40_000 + i * 10_000;
+    await updateParticipant(t.kv, p.id, start, "leaderboard", (c) => ({ ...c, division, divisionBaseline }));
+    const at = new Date(start + (10 + i) * 60_000).toISOString();
+    const amount = [12_000, 4_500, 9_000, 6_000, 3_000][i];
+    const order = { orderId: `league-${i}`, createdAt: at, updatedAt: at, currency: "USD", test: false };
+    await recordOrder(t.kv, p.id, { ...order, amount, cancelled: false }, t.clock.ms);
+  }
+  return { competition: await getCompetition(t.kv, competition.id), participants };
 }
 
 /**

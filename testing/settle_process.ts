@@ -27,7 +27,9 @@ worker.listen();
 for (;;) {
   await runStatusJob(lifecycle);
   const competition = await getCompetition(kv, competitionId);
-  const payouts = await Promise.all(paidPlaces(competition).map((p) => getPayout(kv, competitionId, p.place ?? 1)));
+  const payouts = await Promise.all(
+    paidPlaces(competition).map((p) => getPayout(kv, competitionId, p.place ?? 1, p.division)),
+  );
   if (competition.status === "COMPLETED" && payouts.every((payout) => payout?.state === "sent")) break;
   await new Promise((resolve) => setTimeout(resolve, 200));
 }

@@ -1,7 +1,9 @@
 /**
  * The pages as people see them, in Chromium at a desktop (1280×800) and a
  * phone (390×844) size: browse, a competition upcoming, live and completed,
- * the creator's dashboard, the new-competition form, the manage page, a
+ * one in divisions (its tabs, and its manage page), a draft's manage page
+ * (its edit form with the division rows), the creator's
+ * dashboard, the new-competition form (its division rows), the manage page, a
  * store owner's "Your stores" and the landing of a join from Whop's frame.
  * Each must fit the width (no sideways scrolling) and pass axe-core with no
  * serious or critical violation; each is saved to `tests/artifacts/`.
@@ -12,7 +14,7 @@ import assert from "node:assert/strict";
 import { launchBrowser } from "../testing/browser.ts";
 import { seriousViolations, serveTestApp, signIn } from "../testing/browser_app.ts";
 import { saveUser } from "../lib/core/users.ts";
-import { competitionStartedAnHourAgo, draftCompetition } from "../testing/page_fixtures.ts";
+import { competitionInDivisions, competitionStartedAnHourAgo, draftCompetition } from "../testing/page_fixtures.ts";
 import { updateCompetition } from "../lib/competitions/competitions.ts";
 import { createParticipant, type Participant } from "../lib/competitions/participants.ts";
 import { type OrderDelivery, recordOrder } from "../lib/competitions/revenue.ts";
@@ -77,6 +79,7 @@ async function world() {
     },
   }));
 
+  const league = await competitionInDivisions(t, CREATOR);
   const live = await competitionStartedAnHourAgo(t, CREATOR, 3, "Winter Sales Brawl");
   const start = Date.parse(live.competition.startDate);
   const amounts = [[4_500, 2_000], [3_000, 1_500], [1_200, 900]];
@@ -102,11 +105,15 @@ async function world() {
     "ui-delivery",
     t.clock.ms,
   );
+  // Last, so the clock does not pass its start: its manage page shows the edit form.
+  const draft = await draftCompetition(t, CREATOR, "Spring League");
   return {
     t,
     origin,
     upcoming,
     live: live.competition,
+    league: league.competition,
+    draft,
     liveStores: live.participants,
     completed: done.competition,
     [Symbol.asyncDispose]: () => served[Symbol.asyncDispose](),
@@ -123,6 +130,9 @@ Deno.test("ui in Chromium - every page fits a desktop and a phone, passes axe, a
     { name: "dashboard", path: "/dashboard", as: CREATOR },
     { name: "new", path: "/competitions/new", as: CREATOR },
     { name: "manage", path: `/competitions/${w.live.id}/manage`, as: CREATOR },
+    { name: "competition_divisions", path: `/competitions/${w.league.id}`, as: OWNER },
+    { name: "manage_divisions", path: `/competitions/${w.league.id}/manage?division=1`, as: CREATOR },
+    { name: "manage_draft", path: `/competitions/${w.draft.id}/manage`, as: CREATOR },
     { name: "stores", path: "/stores", as: OWNER },
     { name: "shopify_connected", path: "/shopify/connected?joinError=currency" },
   ];
@@ -138,7 +148,9 @@ Deno.test("ui in Chromium - every page fits a desktop and a phone, passes axe, a
       await page.waitForTimeout(300);
       // Folded sections are checked and shown open.
       await page.evaluate(() =>
-        document.querySelectorAll("details.data-requests").forEach((d) => d.setAttribute("open", ""))
+        document.querySelectorAll("details.data-requests, details.division-fields").forEach((d) =>
+          d.setAttribute("open", "")
+        )
       );
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - globalThis.innerWidth);
       if (overflow > 0) problems.push(`${name} at ${size.width}px scrolls sideways by ${overflow} px`);

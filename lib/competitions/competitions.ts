@@ -46,6 +46,8 @@ export interface Winner {
   amount?: Minor;
   /** The metric the place was won with, formatted as on the leaderboard. */
   value?: string;
+  /** The division (its number) whose place this is; absent on a competition without divisions. */
+  division?: number;
 }
 
 /** A revenue competition as stored. */
@@ -81,9 +83,12 @@ export interface Competition extends CompetitionInput {
   settlesAt?: string;
   /** `null` when the competition completed with no participants. */
   winner?: Winner | null;
-  /** Every paid place, decided with `winner` (its first element). */
+  /**
+   * Every paid place, decided with `winner` (its first element); with
+   * divisions, each division's places in turn, each marked with its division.
+   */
   places?: Winner[];
-  /** The prize of the places nobody earned, returned to the creator. */
+  /** The prize of the places nobody earned (in every division), returned to the creator. */
   unearned?: Minor;
   completedAt?: string;
 }

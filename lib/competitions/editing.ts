@@ -1,7 +1,7 @@
 /**
  * What the creator changes before the start: edits, under the locks of the
  * rules, and cancelling. The rules lock in two steps: a draft with a funding
- * checkout keeps the prize, its currency and its split (a payment for that
+ * checkout keeps the prize, its currency, its split and its divisions (a payment for that
  * checkout must fund exactly that prize); a funded (UPCOMING) competition
  * keeps every rule (stores joined on them). The title and the description
  * are presentation and stay editable until the start. Each check runs inside
@@ -12,6 +12,7 @@ import { type Minor, toDecimalString } from "../core/money.ts";
 import { type Competition, competitionPrizeDecimal, updateCompetition } from "./competitions.ts";
 import type { InputRules } from "./input.ts";
 import { parseCompetitionInput } from "./written_input.ts";
+import { divisionsAsInput } from "./division_input.ts";
 
 /** Whether the rules can still change: before the start, and neither cancelled nor finished. */
 export function isEditable(competition: Pick<Competition, "status" | "startDate">, now: number): boolean {
@@ -36,17 +37,18 @@ const RULES = [
   "privacy",
   "countManualOrders",
   "customerCap",
+  "divisions",
 ] as const;
 
 /** One of the rules ({@link RULES}). */
 export type LockedField = typeof RULES[number];
 
 /** The rules a funding checkout is priced on, frozen while it exists. */
-const PRICED: readonly LockedField[] = ["prize", "currency", "prizeSplit"];
+const PRICED: readonly LockedField[] = ["prize", "currency", "prizeSplit", "divisions"];
 
 /**
  * The rules a competition can no longer change: every rule once funded
- * (UPCOMING: stores joined on them), the prize, its currency and its split
+ * (UPCOMING: stores joined on them), the prize, its currency, its split and its divisions
  * once a draft has a funding checkout; none otherwise.
  */
 export function lockedFields(competition: Pick<Competition, "status" | "checkout">): LockedField[] {
@@ -65,7 +67,7 @@ export function lockExplanation(competition: Pick<Competition, "status" | "check
       "still change.";
   }
   if (competition.status === "DRAFT" && competition.checkout) {
-    return "A Whop checkout for this prize exists, so the prize, its currency and its split are frozen (a payment " +
+    return "A Whop checkout for this prize exists, so the prize, its currency, its split and its divisions are frozen (a payment " +
       "for it must fund exactly this prize). To change them, cancel this draft and create a new competition.";
   }
   return undefined;
@@ -108,12 +110,16 @@ export async function editCompetition(
       prize: competitionPrizeDecimal(current),
       growthMinBaseline: decimal(current.growthMinBaseline),
       customerCap: decimal(current.customerCap),
+      divisions: current.divisions && divisionsAsInput(current.divisions, current.currency),
       ...patch,
     };
+    // With divisions the prize is their total: kept as it was only when the patch names neither.
+    const divided = Array.isArray(merged.divisions) && merged.divisions.length > 0;
+    const prize = "prize" in patch || !divided ? merged.prize : undefined;
     const input = parseCompetitionInput(rules, {
       title: merged.title,
       description: merged.description,
-      prize: merged.prize,
+      prize,
       currency: merged.currency,
       startDate: merged.startDate,
       endDate: merged.endDate,
@@ -123,9 +129,10 @@ export async function editCompetition(
       growthMinBaseline: merged.growthMinBaseline,
       countManualOrders: merged.countManualOrders ?? undefined,
       customerCap: merged.customerCap ?? undefined,
+      divisions: merged.divisions,
     });
-    // A rule the patch sets to null is removed (no cap, manual orders held).
-    const { countManualOrders: _, customerCap: __, ...kept } = current;
+    // A rule the patch sets to null (or divisions to []) is removed (no cap, manual orders held, one board).
+    const { countManualOrders: _, customerCap: __, divisions: ___, ...kept } = current;
     return { ...kept, ...input };
   });
   return competition;

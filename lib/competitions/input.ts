@@ -1,9 +1,12 @@
 /**
- * The competition form's schema: one zod (mini) schema shared by the server
- * and the create-form island, so both give the same messages.
+ * A competition's input: its fields, their rules and the checks the server
+ * and the create-form island share (`competitionInputChecks`), so both give
+ * the same messages. The whole input the server takes, divisions and the
+ * conversion included, is `input_schema.ts`.
  */
 import * as z from "zod/mini";
 import { currencyExponent, isCurrency, type Minor, MoneyError, parseMoney } from "../core/money.ts";
+import type { Division, InputIssue } from "./division_input.ts";
 
 /** The largest prize, in whole units of the competition's currency. */
 export const MAX_PRIZE_UNITS = 1_000_000;
@@ -72,6 +75,11 @@ export interface CompetitionInput {
    * the orders metric, one order per customer per day counts. Absent: no cap.
    */
   customerCap?: Minor;
+  /**
+   * The competition's boards by store size (`divisions.ts`), in order; the
+   * prize is then their total. Absent: one board.
+   */
+  divisions?: Division[];
 }
 
 /** A Whop experience id, e.g. `exp_XXXXXXXX`. */
@@ -110,7 +118,8 @@ export function experienceIdOf(input: unknown): string | undefined {
   return result.success ? result.data : undefined;
 }
 
-const fields = {
+/** The fields of a competition's input, each as text or its shape (checked by {@link checkFields}). */
+export const competitionFields = {
   title: text("Give the competition a title.").check(
     z.minLength(3, "Give the competition a title of at least 3 characters."),
     z.maxLength(100, "Keep the title to 100 characters or fewer."),
@@ -157,7 +166,7 @@ export function ordinal(place: number): string {
 }
 
 /** The issues of a prize split, each with its path and sentence. */
-function splitIssues(split: number[]): { path: (string | number)[]; message: string }[] {
+export function splitIssues(split: number[]): InputIssue[] {
   if (split.length === 0) return [{ path: ["prizeSplit"], message: "Give 1st place a share of the prize." }];
   if (split.length > MAX_PLACES) {
     return [{ path: ["prizeSplit"], message: `A prize can be split between at most ${MAX_PLACES} places.` }];
@@ -182,7 +191,13 @@ function splitIssues(split: number[]): { path: (string | number)[]; message: str
  * too many decimals for the currency, or not a plain decimal (a sign, an
  * exponent, text), worded with the field's `noun` and an `example`.
  */
-function readAmount(value: string, currency: string, report: (message: string) => void, noun: string, example: string) {
+export function readAmount(
+  value: string,
+  currency: string,
+  report: (message: string) => void,
+  noun: string,
+  example: string,
+) {
   try {
     return parseMoney(value, currency);
   } catch (error) {
@@ -193,88 +208,84 @@ function readAmount(value: string, currency: string, report: (message: string) =
   }
 }
 
+/** What the rules of the fields the create form's island checks read (the prize may be absent with divisions). */
+export type CheckedFields = Omit<z.output<z.ZodMiniObject<typeof competitionFields>>, "prize"> & { prize?: string };
+
+/** Reports an issue at a path of the input. */
+export type Report = (path: (string | number)[], message: string) => void;
+
 /**
- * The rules of a competition's input under the given clock and settings,
- * without converting it: what the create-form island checks as the visitor
- * types (the same messages as the server), so its bundle carries no
- * conversion. {@link competitionInputSchema} is these checks and the
- * conversion.
+ * Checks every field but the divisions, reporting each broken rule: the rules
+ * the create form's island checks as the visitor types and the server checks
+ * again. An absent prize is left to the caller (it is derived from divisions).
+ */
+export function checkFields(input: CheckedFields, rules: InputRules, report: Report): void {
+  const issue = (path: string, message: string) => report([path], message);
+  for (const found of splitIssues(input.prizeSplit)) report(found.path, found.message);
+  if (isCurrency(input.currency) && rules.acceptsCurrency && !rules.acceptsCurrency(input.currency)) {
+    issue(
+      "currency",
+      `Whop cannot take or pay out prizes in ${input.currency}; choose a currency Whop supports, such as USD, EUR, GBP or JPY.`,
+    );
+  } else if (isCurrency(input.currency)) {
+    const amount = (path: string, value: string, noun: string, example: string) =>
+      readAmount(value, input.currency, (message) => issue(path, message), noun, example);
+    const prize = input.prize === undefined ? undefined : amount("prize", input.prize, "prize", "500.00");
+    if (prize !== undefined && prize <= 0) issue("prize", "The prize must be more than zero.");
+    else if (prize !== undefined && prize > maxPrize(input.currency)) issue("prize", maxPrizeSentence(input.currency));
+    if (input.growthMinBaseline !== undefined) {
+      amount("growthMinBaseline", input.growthMinBaseline, "minimum baseline", "100.00");
+    }
+    if (
+      input.customerCap !== undefined && amount("customerCap", input.customerCap, "customer cap", "250.00") === 0
+    ) {
+      issue("customerCap", "The customer cap must be more than zero.");
+    }
+  }
+  const start = Date.parse(input.startDate);
+  const end = Date.parse(input.endDate);
+  if (Number.isNaN(start) || Number.isNaN(end)) return;
+  if (start <= rules.now) issue("startDate", "The start must be in the future.");
+  const seconds = (end - start) / 1000;
+  if (end <= start) issue("endDate", "The end must be after the start.");
+  else if (seconds < rules.minDurationS) {
+    issue("endDate", `The competition must last at least ${describeDuration(rules.minDurationS)}.`);
+  } else if (seconds > MAX_DURATION_S) {
+    issue(
+      "endDate",
+      `The competition can last at most ${
+        describeDuration(MAX_DURATION_S)
+      }: Shopify shows the app only the last 60 days of a store's orders, and every order must still be readable when the results are settled.`,
+    );
+  } else if (input.metric === "growth" && seconds > GROWTH_MAX_DURATION_S) {
+    issue(
+      "metric",
+      "A competition ranked by growth can last at most 30 days: each store's baseline is its revenue in the equal period before the start, and Shopify lets the app read only the last 60 days of orders.",
+    );
+  }
+}
+
+/** The largest prize in minor units of `currency`. */
+export function maxPrize(currency: string): Minor {
+  return MAX_PRIZE_UNITS * 10 ** currencyExponent(currency);
+}
+
+/** The sentence of a prize above {@link maxPrize}. */
+export function maxPrizeSentence(currency: string): string {
+  return `The prize can be at most ${MAX_PRIZE_UNITS.toLocaleString("en-US")} ${currency}.`;
+}
+
+/**
+ * The rules of the fields the create form's island checks (every field but
+ * the divisions), without converting them: the same messages as the server
+ * (`input_schema.ts` runs them too), and a bundle that carries neither the
+ * divisions' rules nor the conversion.
  *
  * @example
  * competitionInputChecks({ now: Date.now(), minDurationS: 3600 }).safeParse(input).success
  */
 export function competitionInputChecks(rules: InputRules) {
-  return z.object(fields).check(z.superRefine((input, ctx) => {
-    const issue = (path: string, message: string) => ctx.issues.push({ code: "custom", path: [path], message, input });
-    for (const found of splitIssues(input.prizeSplit)) ctx.issues.push({ code: "custom", ...found, input });
-    if (isCurrency(input.currency) && rules.acceptsCurrency && !rules.acceptsCurrency(input.currency)) {
-      issue(
-        "currency",
-        `Whop cannot take or pay out prizes in ${input.currency}; choose a currency Whop supports, such as USD, EUR, GBP or JPY.`,
-      );
-    } else if (isCurrency(input.currency)) {
-      const amount = (path: string, value: string, noun: string, example: string) =>
-        readAmount(value, input.currency, (message) => issue(path, message), noun, example);
-      const prize = amount("prize", input.prize, "prize", "500.00");
-      const max = MAX_PRIZE_UNITS * 10 ** currencyExponent(input.currency);
-      if (prize !== undefined && prize <= 0) issue("prize", "The prize must be more than zero.");
-      else if (prize !== undefined && prize > max) {
-        issue("prize", `The prize can be at most ${MAX_PRIZE_UNITS.toLocaleString("en-US")} ${input.currency}.`);
-      }
-      if (input.growthMinBaseline !== undefined) {
-        amount("growthMinBaseline", input.growthMinBaseline, "minimum baseline", "100.00");
-      }
-      if (
-        input.customerCap !== undefined && amount("customerCap", input.customerCap, "customer cap", "250.00") === 0
-      ) {
-        issue("customerCap", "The customer cap must be more than zero.");
-      }
-    }
-    const start = Date.parse(input.startDate);
-    const end = Date.parse(input.endDate);
-    if (Number.isNaN(start) || Number.isNaN(end)) return;
-    if (start <= rules.now) issue("startDate", "The start must be in the future.");
-    const seconds = (end - start) / 1000;
-    if (end <= start) issue("endDate", "The end must be after the start.");
-    else if (seconds < rules.minDurationS) {
-      issue("endDate", `The competition must last at least ${describeDuration(rules.minDurationS)}.`);
-    } else if (seconds > MAX_DURATION_S) {
-      issue(
-        "endDate",
-        `The competition can last at most ${
-          describeDuration(MAX_DURATION_S)
-        }: Shopify shows the app only the last 60 days of a store's orders, and every order must still be readable when the results are settled.`,
-      );
-    } else if (input.metric === "growth" && seconds > GROWTH_MAX_DURATION_S) {
-      issue(
-        "metric",
-        "A competition ranked by growth can last at most 30 days: each store's baseline is its revenue in the equal period before the start, and Shopify lets the app read only the last 60 days of orders.",
-      );
-    }
+  return z.object(competitionFields).check(z.superRefine((input, ctx) => {
+    checkFields(input, rules, (path, message) => ctx.issues.push({ code: "custom", path, message, input }));
   }));
-}
-
-/**
- * The schema for a new competition (or a full replacement of a draft's
- * rules) under the given clock and settings: the checks, then money in
- * minor units and dates normalized.
- *
- * @example
- * const result = competitionInputSchema({ now: Date.now(), minDurationS: 3600 }).safeParse(body);
- */
-export function competitionInputSchema(rules: InputRules) {
-  return z.pipe(
-    competitionInputChecks(rules),
-    z.transform(({ customerCap, ...input }): CompetitionInput => ({
-      ...input,
-      ...(customerCap === undefined ? {} : { customerCap: parseMoney(customerCap, input.currency) }),
-      prize: parseMoney(input.prize, input.currency),
-      growthMinBaseline: parseMoney(
-        input.growthMinBaseline ?? String(DEFAULT_GROWTH_MIN_BASELINE_UNITS),
-        input.currency,
-      ),
-      startDate: new Date(input.startDate).toISOString(),
-      endDate: new Date(input.endDate).toISOString(),
-    })),
-  );
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { competitionInputSchema } from "./input.ts";
+import { competitionInputSchema } from "./input_schema.ts";
 
 const now = Date.parse("2026-12-01T12:00:00Z");
 const schema = competitionInputSchema({ now, minDurationS: 3600 });

@@ -1,13 +1,16 @@
 /**
  * The leaderboard: ranked reads of the index kept by `recordOrder`, and the
  * places by the ranking rule (the competition's metric descending, then who
- * reached that value first), each with its share of the prize.
+ * reached that value first), each with its share of the prize. Everything
+ * here works on one board (`divisions.ts`): a division's, or the whole
+ * competition's when it has none.
  */
 import { keys } from "../core/db.ts";
 import type { Competition, Winner } from "./competitions.ts";
 import { hasGrowthBase, type LeaderboardRow, metricOfRow, standing } from "./participants.ts";
 import { type Minor, toDecimalString } from "../core/money.ts";
 import { prizeSplitOf, splitPrize } from "./prize_split.ts";
+import { type Board, boardsOf } from "./divisions.ts";
 import { plainText } from "../core/text.ts";
 
 /** How many of a store's orders count, are held, and were excluded. */
@@ -70,16 +73,33 @@ export function rankRows(rows: LeaderboardRow[], offsetRank = 0, previous?: Rank
 }
 
 /**
- * Reads the top `limit` rows of a competition's leaderboard, ranked: a prefix
- * read of the index, never a scan of every participant. Disqualified stores
- * are not in it.
+ * Reads the top `limit` rows of a board, ranked: a prefix read of the index,
+ * never a scan of every participant. `division` names a division's board
+ * (absent: the board of a competition without divisions). Disqualified and
+ * not yet placed stores are not in it.
  */
-export async function readLeaderboard(kv: Deno.Kv, competitionId: string, limit = 100): Promise<RankedRow[]> {
+export async function readLeaderboard(
+  kv: Deno.Kv,
+  competitionId: string,
+  limit = 100,
+  division?: number,
+): Promise<RankedRow[]> {
   const rows: LeaderboardRow[] = [];
-  for await (const entry of kv.list<LeaderboardRow>({ prefix: keys.leaderboard(competitionId) }, { limit })) {
+  for await (
+    const entry of kv.list<LeaderboardRow>({ prefix: keys.leaderboard(competitionId, division) }, { limit })
+  ) {
     rows.push(entry.value);
   }
   return rankRows(rows);
+}
+
+/** The stores of a competition with divisions not yet placed in one (at most `limit`). */
+export async function readUnplaced(kv: Deno.Kv, competitionId: string, limit = 100): Promise<LeaderboardRow[]> {
+  const rows: LeaderboardRow[] = [];
+  for await (const entry of kv.list<LeaderboardRow>({ prefix: keys.unplacedRows(competitionId) }, { limit })) {
+    rows.push(entry.value);
+  }
+  return rows;
 }
 
 /** The stores taken out of the ranking, with their reasons. */
@@ -116,23 +136,30 @@ export function formatValue(row: LeaderboardRow, currency: string): string {
   return toDecimalString(row.revenue, currency);
 }
 
+/** What a board's prizes are read from: the currency, the board's prize and split, and its places once decided. */
+export interface BoardPrizes {
+  currency: string;
+  prize: Minor;
+  prizeSplit?: number[];
+  /** The board's decided places, once decided. */
+  places?: Winner[];
+}
+
 /** The amount each row would win if the ranking stood as it is: settled places when decided. */
-function prizesByParticipant(
-  rows: RankedRow[],
-  competition: Pick<Competition, "prize"> & Partial<Pick<Competition, "prizeSplit" | "places">>,
-): Map<string, Minor> {
-  if (competition.places) return new Map(competition.places.map((place) => [place.participantId, place.amount ?? 0]));
-  const { places } = splitPrize(competition.prize, prizeSplitOf(competition), rows.filter(earnsPlace));
+function prizesByParticipant(rows: RankedRow[], board: BoardPrizes): Map<string, Minor> {
+  if (board.places) return new Map(board.places.map((place) => [place.participantId, place.amount ?? 0]));
+  const { places } = splitPrize(board.prize, prizeSplitOf(board), rows.filter(earnsPlace));
   return new Map(places.flatMap((place) => place.participant ? [[place.participant.id, place.amount]] : []));
 }
 
-/** Converts ranked rows to the public entry shape: the formatted metric, decimal revenue and the place's prize. */
-export function toEntries(
-  rows: RankedRow[],
-  competition: Pick<Competition, "currency" | "prize"> & Partial<Pick<Competition, "prizeSplit" | "places">>,
-): LeaderboardEntry[] {
-  const { currency } = competition;
-  const prizes = prizesByParticipant(rows, competition);
+/**
+ * Converts a board's ranked rows to the public entry shape: the formatted
+ * metric, decimal revenue and the place's prize (a competition without
+ * divisions is its own board).
+ */
+export function toEntries(rows: RankedRow[], board: BoardPrizes): LeaderboardEntry[] {
+  const { currency } = board;
+  const prizes = prizesByParticipant(rows, board);
   return rows.map((row) => {
     const prize = prizes.get(row.id);
     return {
@@ -162,18 +189,23 @@ export interface DecidedPlaces {
 }
 
 /**
- * The paid places by the ranking rule: the stores with a counted order, in
- * leaderboard order (ties to who reached the value first), split by the
- * competition's `prizeSplit`; places nobody earned are `unearned`.
+ * The paid places of one board by the ranking rule: the stores with a
+ * counted order, in leaderboard order (ties to who reached the value first),
+ * split by the board's `prizeSplit`; places nobody earned are `unearned`.
  */
-export async function decidePlaces(kv: Deno.Kv, competition: Competition, now: number): Promise<DecidedPlaces> {
+export async function decideBoardPlaces(
+  kv: Deno.Kv,
+  competition: Pick<Competition, "id" | "currency">,
+  board: Board,
+  now: number,
+): Promise<DecidedPlaces> {
   const eligible: LeaderboardRow[] = [];
-  const split = prizeSplitOf(competition);
-  for await (const entry of kv.list<LeaderboardRow>({ prefix: keys.leaderboard(competition.id) })) {
+  const split = board.prizeSplit;
+  for await (const entry of kv.list<LeaderboardRow>({ prefix: keys.leaderboard(competition.id, board.division) })) {
     if (earnsPlace(entry.value)) eligible.push(entry.value);
     if (eligible.length === split.length) break;
   }
-  const { places, unearned } = splitPrize(competition.prize, split, eligible);
+  const { places, unearned } = splitPrize(board.prize, split, eligible);
   const decidedAt = new Date(now).toISOString();
   return {
     places: places.flatMap(({ place, percent, amount, participant }) =>
@@ -190,9 +222,25 @@ export async function decidePlaces(kv: Deno.Kv, competition: Competition, now: n
           place,
           percent,
           amount,
+          ...(board.division === undefined ? {} : { division: board.division }),
         }]
         : []
     ),
     unearned,
   };
+}
+
+/**
+ * The paid places of every board of a competition (`boardsOf`: each
+ * division's in turn, or the one board), and what nobody earned in all of
+ * them together.
+ */
+export async function decidePlaces(kv: Deno.Kv, competition: Competition, now: number): Promise<DecidedPlaces> {
+  const decided: DecidedPlaces = { places: [], unearned: 0 };
+  for (const board of boardsOf(competition)) {
+    const { places, unearned } = await decideBoardPlaces(kv, competition, board, now);
+    decided.places.push(...places);
+    decided.unearned += unearned;
+  }
+  return decided;
 }

@@ -77,6 +77,14 @@ export interface Participant {
   disqualified?: Disqualification;
   /** When Shopify asked for the store's data to be erased (`shop/redact`): named "Removed store" since, no orders kept. */
   erasedAt?: string;
+  /**
+   * In a competition with divisions: the number of the store's division,
+   * fixed at its first sync after the start (`divisions.ts`), or `null`
+   * until then. Absent: the competition has no divisions.
+   */
+  division?: number | null;
+  /** The net revenue of the 30 days before the start that placed the store (a figure: its owner's and the creator's). */
+  divisionBaseline?: Minor;
 }
 
 /** What the leaderboard index stores per participant, enough to render a row. */
@@ -95,6 +103,7 @@ export type LeaderboardRow = Pick<
   | "connection"
   | "ranking"
   | "disqualified"
+  | "division"
 >;
 
 /** Whether a growth store's baseline reaches the competition's minimum (then it is ranked by growth). */
@@ -124,15 +133,18 @@ export function metricOfRow(row: Pick<LeaderboardRow, "ranking">): Metric {
 }
 
 /**
- * The leaderboard index key of a participant as it is now: under
- * `["leaderboard", id]` ordered by its standing then who reached it first,
- * or under `["leaderboard_disqualified", id]` while it is disqualified.
+ * The leaderboard index key of a participant as it is now: on its board
+ * (`["leaderboard", id]`, or its division's) ordered by its standing then
+ * who reached it first; under `["leaderboard_disqualified", id]` while it is
+ * disqualified; under `["leaderboard_unplaced", id]` while a competition with
+ * divisions has not placed it yet.
  */
-export function leaderboardKey(p: Participant) {
+export function leaderboardKey(p: Participant): Deno.KvKey {
   if (p.disqualified) return keys.disqualifiedRow(p.competitionId, p.id);
+  if (p.division === null) return keys.unplacedRow(p.competitionId, p.id);
   const [tier, value] = standing(p);
   const order = p.ranking?.metric === "growth" ? [tier, -value] : [-value];
-  return keys.leaderboardRow(p.competitionId, order, Date.parse(p.reachedAt), p.id);
+  return keys.leaderboardRow(p.competitionId, order, Date.parse(p.reachedAt), p.id, p.division);
 }
 
 /** The leaderboard index value of a participant. */
@@ -140,6 +152,7 @@ export function leaderboardRow(p: Participant): LeaderboardRow {
   const { id, userId, displayName, shop, revenue, orders, lastOrderAt, reachedAt, connection, ranking, disqualified } =
     p;
   const counts = { ...(p.held ? { held: p.held } : {}), ...(p.excluded ? { excluded: p.excluded } : {}) };
+  const division = p.division === undefined ? {} : { division: p.division };
   return {
     id,
     userId,
@@ -153,6 +166,7 @@ export function leaderboardRow(p: Participant): LeaderboardRow {
     connection,
     ranking,
     disqualified,
+    ...division,
   };
 }
 
@@ -228,6 +242,8 @@ export async function createParticipant(
       connection: "connected",
       sync: { state: "pending", ordersFetched: 0 },
       ranking: rankingFor(competition),
+      // Placed in a division at its first sync after the start, from its history.
+      ...(competition.divisions?.length ? { division: null } : {}),
     };
     const result = await commit(() =>
       bumpChange(

@@ -27,6 +27,13 @@ export interface LifecycleServices {
   now: () => number;
   /** Fetches a participant's orders updated since its cursor (Shopify). */
   syncParticipant(participant: Participant): Promise<void>;
+  /**
+   * Queues one sync of a store (Shopify), run by the queue worker: at the
+   * start of a competition with divisions, so its first sync after the start
+   * (which reads its history and places it) is not left to the sync job's
+   * next run. Absent: the sync job places stores within its period.
+   */
+  queueSync?(participantId: string): Promise<void>;
   /** Records and starts the payout of one paid place (`winner.place`, default 1) of a competition (Whop). Idempotent. */
   requestPayout(competition: Competition, winner: Winner): Promise<void>;
   /** Returns a funded prize to its creator (Whop). Idempotent. */
@@ -254,6 +261,10 @@ async function notifyResults(services: LifecycleServices, competition: Competiti
     const won = placed !== undefined;
     const amount = fact(formatMoney(placed?.amount ?? competition.prize, competition.currency));
     const rank = fact(ordinal(placed?.place ?? 1));
+    // With divisions a store races its own division: its winner, and its place "in" it (the name quoted).
+    const division = participant.division ? competition.divisions?.[participant.division - 1] : undefined;
+    const winner = division ? places.find((place) => place.division === participant.division) : competition.winner;
+    const where = fact(division ? ` in ${quoted(division.name)}` : "");
     await notify(
       services.kv,
       {
@@ -267,12 +278,12 @@ async function notifyResults(services: LifecycleServices, competition: Competiti
         body: won
           ? appText`${
             quoted(participant.displayName)
-          } took ${rank} place; your ${amount} prize is on its way through Whop.`
-          : competition.winner
-          ? appText`${quoted(competition.winner.displayName)} won. Thanks for competing with ${
+          } took ${rank} place${where}; your ${amount} prize is on its way through Whop.`
+          : winner
+          ? appText`${quoted(winner.displayName)} won${where}. Thanks for competing with ${
             quoted(participant.displayName)
           }.`
-          : appText`Nobody recorded a sale, so there is no winner this time.`,
+          : appText`Nobody${where} recorded a sale, so there is no winner this time.`,
       },
       now,
       services.sendNotification,

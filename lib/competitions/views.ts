@@ -8,7 +8,7 @@
 import { keys } from "../core/db.ts";
 import { toDecimalString } from "../core/money.ts";
 import { getUser } from "../core/users.ts";
-import { UnauthorizedError } from "../core/errors.ts";
+import { NotFoundError, UnauthorizedError } from "../core/errors.ts";
 import {
   type Competition,
   competitionPrizeDecimal,
@@ -18,7 +18,8 @@ import {
   listPublicCompetitions,
   type Winner,
 } from "./competitions.ts";
-import { readDisqualified, readLeaderboard, toEntries } from "./leaderboard.ts";
+import { readDisqualified, readLeaderboard, readUnplaced, toEntries } from "./leaderboard.ts";
+import { boardOf, divisionRange, hasDivisions, placesOfBoard } from "./divisions.ts";
 import { prizeSplitOf } from "./prize_split.ts";
 import { listParticipationsOfUser } from "./participants.ts";
 import { boardFor, canSeePlaceFigures, figureAccess, isListedPublicly } from "./privacy.ts";
@@ -65,6 +66,7 @@ export function competitionView(competition: Competition, viewerId?: string) {
     winner: competition.winner ? placeView(competition, competition.winner, viewerId) : competition.winner,
     places: competition.places?.map((place) => placeView(competition, place, viewerId)),
     unearned: competition.unearned === undefined ? undefined : toDecimalString(competition.unearned, currency),
+    divisions: competition.divisions?.map((_, i) => divisionView(competition, i + 1)),
   };
 }
 
@@ -110,19 +112,49 @@ export async function competitionListView(kv: Deno.Kv, query: ListQuery, viewerI
  * The leaderboard JSON of a competition as `viewerId` (undefined: a stranger,
  * as on the live stream and the public API) may see it: its view, the ranked
  * entries, the stores taken out of the ranking and when the board last
- * changed.
+ * changed. With divisions it is the board of division `division` (default
+ * the first): `division` says which, and `unplaced` lists the stores not yet
+ * placed in one (names only: a placement is decided by figures).
  */
-export async function leaderboardView(kv: Deno.Kv, competition: Competition, limit = 100, viewerId?: string) {
-  const [rows, out, change] = await Promise.all([
-    readLeaderboard(kv, competition.id, limit),
+export async function leaderboardView(
+  kv: Deno.Kv,
+  competition: Competition,
+  limit = 100,
+  viewerId?: string,
+  division?: number,
+) {
+  const divided = hasDivisions(competition);
+  const board = boardOf(competition, divided ? division ?? 1 : undefined);
+  if (!board) throw new NotFoundError("There is no such division in this competition.");
+  const [rows, out, unplaced, change] = await Promise.all([
+    readLeaderboard(kv, competition.id, limit, board.division),
     readDisqualified(kv, competition.id),
+    divided ? readUnplaced(kv, competition.id, limit) : [],
     kv.get<{ at: number }>(keys.changes(competition.id)),
   ]);
+  const places = competition.places && placesOfBoard(competition.places, board.division);
+  const entries = toEntries(rows, { currency: competition.currency, ...board, places });
   return {
     competition: competitionView(competition, viewerId),
-    entries: boardFor(competition, toEntries(rows, competition), viewerId),
-    /** Stores the creator took out of the ranking, with the public reason. */
-    disqualified: out.map((row) => ({
+    ...(board.division === undefined ? {} : {
+      /** The division whose board this is, with its winner once decided. */
+      division: {
+        ...divisionView(competition, board.division),
+        winner: places?.[0] ? placeView(competition, places[0], viewerId) : undefined,
+      },
+      /** Stores not placed in a division yet: before the start, and until their first sync after it. */
+      unplaced: unplaced.map((row) => ({
+        participantId: row.id,
+        displayName: row.displayName,
+        shop: row.shop,
+        connected: row.connection === "connected",
+      })),
+    }),
+    entries: boardFor(competition, entries, viewerId),
+    /** Stores the creator took out of the ranking (of this board, or not yet placed), with the public reason. */
+    disqualified: out.filter((row) => !divided || row.division === board.division || row.division === null).map((
+      row,
+    ) => ({
       participantId: row.id,
       displayName: row.displayName,
       shop: row.shop,
@@ -133,6 +165,21 @@ export async function leaderboardView(kv: Deno.Kv, competition: Competition, lim
     updatedAt: figureAccess(competition, viewerId) === "all" && change.value
       ? new Date(change.value.at).toISOString()
       : competition.updatedAt,
+  };
+}
+
+/** One division as the JSON shows it: its number (the `?division=` value), name, range, prize and split. */
+function divisionView(competition: Pick<Competition, "currency" | "divisions">, number: number) {
+  const division = competition.divisions![number - 1];
+  const money = (minor: number) => toDecimalString(minor, competition.currency);
+  return {
+    number,
+    name: division.name,
+    upTo: division.upTo === undefined ? undefined : money(division.upTo),
+    prize: money(division.prize),
+    prizeSplit: prizeSplitOf(division),
+    /** Which stores it takes, for people. */
+    range: divisionRange(competition.divisions!, number, competition.currency),
   };
 }
 

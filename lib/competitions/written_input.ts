@@ -1,6 +1,7 @@
 /**
- * A competition's input as the server takes it: the shared schema
- * (`input.ts`, which the create-form island also runs) and, on the server
+ * A competition's input as the server takes it: the whole schema
+ * (`input_schema.ts`: the checks the create-form island also runs, and the
+ * divisions') and, on the server
  * only, the characters a title or description may not hold
  * (`lib/core/text.ts`): control characters XML does not allow (they broke
  * the share card) and direction overrides (display spoofing). The check
@@ -11,7 +12,8 @@ import { ValidationError } from "../core/errors.ts";
 import type { FieldIssue } from "../core/errors.ts";
 import { parseInput } from "../core/parse.ts";
 import { textProblem } from "../core/text.ts";
-import { type CompetitionInput, competitionInputSchema, type InputRules } from "./input.ts";
+import type { CompetitionInput, InputRules } from "./input.ts";
+import { competitionInputSchema } from "./input_schema.ts";
 
 /** The fields people write freely, with their name in a sentence and whether they may run over several lines. */
 const WRITTEN_FIELDS = [

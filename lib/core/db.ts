@@ -21,6 +21,9 @@
  * | ["leaderboard", competitionId, ...order, reachedAtMs, id]    | LeaderboardRow          | top N is a prefix read; order is         |
  * |                                                              |                         | [-revenue], [-orders] or growth's        |
  * |                                                              |                         | [0, -ratio] / [1, -revenue]              |
+ * | ["leaderboard", competitionId, "division", n, ...order,      | LeaderboardRow          | division n's board (divisions only), the |
+ * |   reachedAtMs, id]                                           |                         | same order                               |
+ * | ["leaderboard_unplaced", competitionId, id]                  | LeaderboardRow          | divisions: not yet placed in one         |
  * | ["leaderboard_disqualified", competitionId, id]              | LeaderboardRow          | out of the ranking, kept for the page    |
  * | ["competition_audit", competitionId, atMs, id]               | AuditEntry              | the creator's actions, oldest first      |
  * | ["revenue_points", competitionId, participantId, atMs]       | revenue (minor units)   | race chart samples, per store            |
@@ -41,6 +44,7 @@
  * | ["shopify_claims", sha256(claim)]                            | InstallClaim            | expireIn 30 min, single use              |
  * | ["payouts", competitionId]                                   | Payout                  | 1st place (the key from before splits)   |
  * | ["payouts", competitionId, place]                            | Payout                  | places 2…10, and "creator" for unearned  |
+ * | ["payouts", competitionId, "division", n, place]             | Payout                  | division n's places 1…10                 |
  * | ["refunds", competitionId]                                   | PrizeRefund             | exactly one per competition              |
  * | ["payment_refunds", paymentId]                               | PaymentRefund           | a payment that could not fund; once      |
  * | ["competition_payment_refunds", competitionId, paymentId]    | true                    | a competition's payment refunds (index)  |
@@ -91,9 +95,19 @@ export const keys = {
   orderCustomers: (participantId: string) => ["order_customers", participantId] as const,
   flags: (competitionId: string) => ["flags", competitionId] as const,
   flag: (competitionId: string, flagId: string) => ["flags", competitionId, flagId] as const,
-  leaderboard: (competitionId: string) => ["leaderboard", competitionId] as const,
-  leaderboardRow: (competitionId: string, order: readonly number[], reachedAtMs: number, participantId: string) =>
-    ["leaderboard", competitionId, ...order, reachedAtMs, participantId] as const,
+  /** A board's prefix: the competition's, or division `division`'s. */
+  leaderboard: (competitionId: string, division?: number): Deno.KvKey =>
+    division === undefined ? ["leaderboard", competitionId] : ["leaderboard", competitionId, "division", division],
+  leaderboardRow: (
+    competitionId: string,
+    order: readonly number[],
+    reachedAtMs: number,
+    participantId: string,
+    division?: number,
+  ): Deno.KvKey => [...keys.leaderboard(competitionId, division), ...order, reachedAtMs, participantId],
+  unplacedRows: (competitionId: string) => ["leaderboard_unplaced", competitionId] as const,
+  unplacedRow: (competitionId: string, participantId: string) =>
+    ["leaderboard_unplaced", competitionId, participantId] as const,
   disqualifiedRows: (competitionId: string) => ["leaderboard_disqualified", competitionId] as const,
   disqualifiedRow: (competitionId: string, participantId: string) =>
     ["leaderboard_disqualified", competitionId, participantId] as const,
@@ -124,6 +138,8 @@ export const keys = {
   payouts: () => ["payouts"] as const,
   payout: (competitionId: string) => ["payouts", competitionId] as const,
   placePayout: (competitionId: string, place: number | "creator") => ["payouts", competitionId, place] as const,
+  divisionPayout: (competitionId: string, division: number, place: number) =>
+    ["payouts", competitionId, "division", division, place] as const,
   prizeRefund: (competitionId: string) => ["refunds", competitionId] as const,
   paymentRefund: (paymentId: string) => ["payment_refunds", paymentId] as const,
   competitionPaymentRefunds: (competitionId: string) => ["competition_payment_refunds", competitionId] as const,

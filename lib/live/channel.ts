@@ -1,9 +1,10 @@
 /**
- * One competition's live channel in this process: a single KV watch on its
- * change key plus a cheap poll of the same key (to see writes from other
- * processes sharing a local KV file), coalesced rebuilds of the live state,
- * and the sweep that drops clients that stopped reading (heartbeats come
- * from the hub's one timer).
+ * One competition's live channel in this process (one per board the hub
+ * serves: a division's, with divisions; a viewer's own, under privacy mode):
+ * a single KV watch on its change key plus a cheap poll of the same key (to
+ * see writes from other processes sharing a local KV file), coalesced
+ * rebuilds of the live state, and the sweep that drops clients that stopped
+ * reading (heartbeats come from the hub's one timer).
  */
 import { keys } from "../core/db.ts";
 import { log } from "../core/log.ts";

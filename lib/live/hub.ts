@@ -1,9 +1,9 @@
 /**
  * The live hub: every open event stream of this process, whether served by
  * `Deno.serve` (`open`) or on a raw socket of the lean stream server
- * (`openSocket`), grouped by competition, with one channel (one KV watch, one
- * poll, one payload per tick) per competition that has at least one client,
- * and one heartbeat timer for all of them.
+ * (`openSocket`), grouped by competition (by division, for a competition with
+ * divisions), with one channel (one KV watch, one poll, one payload per tick)
+ * per board that has at least one client, and one heartbeat timer for all of them.
  */
 import { LiveChannel, type LiveChannelSettings } from "./channel.ts";
 import { LiveClient, type LiveSink } from "./client.ts";
@@ -42,7 +42,7 @@ export interface LiveHubOptions {
 
 /** Counters for tests, benchmarks and the health of the live view. */
 export interface LiveStats {
-  /** Competitions with a running channel (one KV watch each). */
+  /** Boards with a running channel (one KV watch each): a competition's, or one division's. */
   competitions: number;
   /** Clients currently subscribed. */
   clients: number;
@@ -54,7 +54,7 @@ export interface LiveStats {
  * The live hub of one process.
  *
  * @example
- * const hub = new LiveHub({ kv, render: (competition) => leaderboardView(kv, competition) });
+ * const hub = new LiveHub({ kv, render: (competition, viewerId, division) => leaderboardView(kv, competition, 100, viewerId, division) });
  * return new Response(hub.open(competition.id), { headers: { "content-type": "text/event-stream" } });
  */
 export class LiveHub implements AsyncDisposable {
@@ -89,9 +89,10 @@ export class LiveHub implements AsyncDisposable {
    * Everyone shares the strangers' stream; `viewerId` opens that viewer's own
    * (under privacy mode, a creator's or a store owner's: a channel per
    * viewer, whose frames carry what they may see, at every change of it).
+   * With divisions, `division` is the board it carries (one the competition has).
    */
-  open(competitionId: string, viewerId?: string): ReadableStream<Uint8Array> {
-    const channel = this.#channelOf(competitionId, viewerId);
+  open(competitionId: string, viewerId?: string, division?: number): ReadableStream<Uint8Array> {
+    const channel = this.#channelOf(competitionId, viewerId, division);
     const client: LiveClient = new LiveClient({
       maxBufferedBytes: this.#maxBufferedBytes,
       preamble: this.#retry,
@@ -107,8 +108,8 @@ export class LiveHub implements AsyncDisposable {
    * connection (the lean stream server): writes `head` (the HTTP response
    * head) and the `retry:` hint, then the same frames as `open`.
    */
-  openSocket(competitionId: string, conn: Deno.Conn, head: Uint8Array): void {
-    const channel = this.#channelOf(competitionId);
+  openSocket(competitionId: string, conn: Deno.Conn, head: Uint8Array, division?: number): void {
+    const channel = this.#channelOf(competitionId, undefined, division);
     const preamble = new Uint8Array(head.byteLength + this.#retry.byteLength);
     preamble.set(head);
     preamble.set(this.#retry, head.byteLength);
@@ -136,13 +137,14 @@ export class LiveHub implements AsyncDisposable {
     return this.close();
   }
 
-  #channelOf(competitionId: string, viewerId?: string): LiveChannel {
-    const key = viewerId === undefined ? competitionId : `${competitionId} ${viewerId}`;
+  #channelOf(competitionId: string, viewerId?: string, division?: number): LiveChannel {
+    const key = [competitionId, viewerId ?? "", division ?? ""].join(" ").trimEnd();
     const existing = this.#channels.get(key);
     if (existing?.running) return existing;
-    const settings = viewerId === undefined
-      ? this.#settings
-      : { ...this.#settings, render: (competition: Competition) => this.#settings.render(competition, viewerId) };
+    const settings = viewerId === undefined && division === undefined ? this.#settings : {
+      ...this.#settings,
+      render: (competition: Competition) => this.#settings.render(competition, viewerId, division),
+    };
     const channel = new LiveChannel(competitionId, settings, {
       onDrop: () => this.#drops++,
       onIdle: (stopped) => {
@@ -173,7 +175,10 @@ export class LiveHub implements AsyncDisposable {
 
 /** A live hub with the production timings, rendering the same leaderboard JSON as `GET …/leaderboard`. */
 export function createLiveHub(kv: Deno.Kv): LiveHub {
-  return new LiveHub({ kv, render: (competition, viewerId) => leaderboardView(kv, competition, 100, viewerId) });
+  return new LiveHub({
+    kv,
+    render: (competition, viewerId, division) => leaderboardView(kv, competition, 100, viewerId, division),
+  });
 }
 
 /** Stops an interval timer, if any; always undefined (to store back). */

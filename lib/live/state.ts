@@ -12,8 +12,15 @@ export interface LiveLeaderboard {
   competition: { status: string; participantCount: number; winner?: unknown };
 }
 
-/** Builds the leaderboard JSON of a competition as `viewerId` may see it (undefined: a stranger). */
-export type RenderLeaderboard = (competition: Competition, viewerId?: string) => Promise<LiveLeaderboard>;
+/**
+ * Builds the leaderboard JSON of a competition as `viewerId` may see it
+ * (undefined: a stranger), of division `division`'s board with divisions.
+ */
+export type RenderLeaderboard = (
+  competition: Competition,
+  viewerId?: string,
+  division?: number,
+) => Promise<LiveLeaderboard>;
 
 /** A competition's live state at the change whose versionstamp is `id`. */
 export interface LiveState {
@@ -60,10 +67,21 @@ export function snapshotFrames(state: LiveState): LiveFrame[] {
   return (["leaderboard", "status", "winner"] as const).flatMap((kind) => state.frames.get(kind) ?? []);
 }
 
+/**
+ * The leaderboard JSON without its `updatedAt` (its last field, the time of
+ * the competition's last write): two states that differ only by it show the
+ * same board. A write that leaves a board as it was (an order in another
+ * division, a sync's progress) then sends its viewers nothing.
+ */
+function shownBoard(json: string): string {
+  const at = json.lastIndexOf(',"updatedAt":');
+  return at === -1 ? json : json.slice(0, at);
+}
+
 /** The frames for what changed between two states, in a fixed order. */
 export function changedFrames(previous: LiveState, next: LiveState): LiveFrame[] {
   const changed: Record<LiveEventName, boolean> = {
-    leaderboard: next.leaderboardJson !== previous.leaderboardJson,
+    leaderboard: shownBoard(next.leaderboardJson) !== shownBoard(previous.leaderboardJson),
     join: next.participantCount !== previous.participantCount,
     status: next.status !== previous.status,
     winner: next.winnerJson !== previous.winnerJson,

@@ -15,6 +15,8 @@ import { log } from "../core/log.ts";
 import type { LiveHub } from "./hub.ts";
 import type { Competition } from "../competitions/competitions.ts";
 import { isPubliclyVisible } from "../competitions/privacy.ts";
+import { requestedDivision } from "../competitions/divisions.ts";
+import { ValidationError } from "../core/errors.ts";
 
 /** How the lean stream server is started. */
 export interface LiveStreamServerOptions {
@@ -36,7 +38,7 @@ export interface LiveStreamServer extends AsyncDisposable {
 
 const MAX_HEAD_BYTES = 8 * 1024;
 const ACCEPT_BACKOFF_MS = 100;
-const PATH = /^\/api\/competitions\/([^/?#]+)\/events(?:\?.*)?$/;
+const PATH = /^\/api\/competitions\/([^/?#]+)\/events(?:\?(.*))?$/;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -101,7 +103,14 @@ async function accept(options: LiveStreamServerOptions, conn: Deno.Conn, timeout
   if (!competition || !isPubliclyVisible(competition)) {
     return answer(conn, 404, { error: "There is no competition with that id." });
   }
-  options.hub.openSocket(id, conn, STREAM_HEAD);
+  let division: number | undefined;
+  try {
+    division = requestedDivision(competition, new URLSearchParams(match[2] ?? "").get("division") ?? undefined);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return answer(conn, 400, { error: error.message });
+  }
+  options.hub.openSocket(id, conn, STREAM_HEAD, division);
 }
 
 /** The request head (up to the blank line), or undefined when the peer stopped or it is too large. */

@@ -91,8 +91,8 @@ export function openRounds(rounds: readonly Competition[], now: number): Competi
 export interface RoundEntryServices {
   kv: Deno.Kv;
   now: () => number;
-  /** Queues a store's first sync in a round it was entered in. */
-  startBackfill(participantId: string): Promise<void>;
+  /** Queues a store's first sync in a round it was entered in (the lifecycle's `queueSync`). */
+  queueSync(participantId: string): Promise<void>;
   /** Whether `shop` is connected and its connection is `userId`'s: only then is it entered in a new round. */
   isConnectedStore(shop: string, userId: string): Promise<boolean>;
 }
@@ -125,7 +125,7 @@ export async function enterEntrants(services: RoundEntryServices, season: Season
           { userId, shop, displayName, currency },
           services.now(),
         );
-        await services.startBackfill(participant.id);
+        await services.queueSync(participant.id);
         entered++;
         log("info", "season store entered", { seasonId: season.id, competitionId: round.id, shop: entrant.shop });
       } catch (error) {

@@ -34,7 +34,7 @@ import type { RoundEntryServices } from "./rounds.ts";
 export type SeasonStep = "scored" | "decided" | "paid" | "completed" | "notified";
 
 /** What the season job needs: the competitions' lifecycle, Shopify's entry of stores, and the season's money (Whop). */
-export interface SeasonServices extends LifecycleServices, RoundEntryServices {
+export interface SeasonServices extends Omit<LifecycleServices, "queueSync">, RoundEntryServices {
   /** Records and queues the season prize's payout of one place (Whop). Idempotent. */
   requestSeasonPayout(season: Season, place: SeasonPlace): Promise<void>;
   /** Returns the season prize of the places nobody earned (`season.unearned`) to the creator (Whop). Idempotent. */

@@ -74,7 +74,7 @@ const EDGES: Record<SeasonStatus, SeasonStatus[]> = {
  * numbers, from 1), or the one table of a season without divisions (`undefined`).
  */
 export function standingsTables(season: Pick<SeasonInput, "template">): (number | undefined)[] {
-  const divisions = (season.template as { divisions?: unknown[] }).divisions;
+  const divisions = season.template.divisions;
   return divisions?.length ? divisions.map((_, i) => i + 1) : [undefined];
 }
 

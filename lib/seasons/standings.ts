@@ -14,6 +14,7 @@
 import { keys } from "../core/db.ts";
 import type { Minor } from "../core/money.ts";
 import type { Competition } from "../competitions/competitions.ts";
+import { boardsOf } from "../competitions/divisions.ts";
 import { earnsPlace } from "../competitions/leaderboard.ts";
 import type { LeaderboardRow } from "../competitions/participants.ts";
 import { splitPrize } from "../competitions/prize_split.ts";
@@ -48,22 +49,26 @@ export interface RankedBoard {
 }
 
 /**
- * The one place a round's ranking is read from: each of its boards with the
- * stores that earned a place (a counted sale, not disqualified), in
- * leaderboard order (ties to who reached the value first), at most `limit`
- * per board.
+ * The one place a round's ranking is read from: each of its boards (one per
+ * division, or the round's one board) with the stores that earned a place
+ * (a counted sale, not disqualified), in leaderboard order (ties to who
+ * reached the value first), at most `limit` per board.
  */
 export async function roundBoards(
   kv: Deno.Kv,
-  competition: Pick<Competition, "id">,
+  competition: Pick<Competition, "id" | "prize" | "prizeSplit" | "divisions">,
   limit: number,
 ): Promise<RankedBoard[]> {
-  const rows: LeaderboardRow[] = [];
-  for await (const entry of kv.list<LeaderboardRow>({ prefix: keys.leaderboard(competition.id) })) {
-    if (earnsPlace(entry.value)) rows.push(entry.value);
-    if (rows.length === limit) break;
+  const boards: RankedBoard[] = [];
+  for (const { division } of boardsOf(competition)) {
+    const rows: LeaderboardRow[] = [];
+    for await (const entry of kv.list<LeaderboardRow>({ prefix: keys.leaderboard(competition.id, division) })) {
+      if (earnsPlace(entry.value)) rows.push(entry.value);
+      if (rows.length === limit) break;
+    }
+    boards.push({ ...(division === undefined ? {} : { division }), rows });
   }
-  return [{ rows }];
+  return boards;
 }
 
 /** A round's result from its boards: each board's places in order, with the points they give. */

@@ -95,7 +95,7 @@ export async function standingsView(kv: Deno.Kv, season: Season, standings: Stan
     const entries = await kv.getMany<Participant[]>(ids.slice(i, i + 10).map(keys.participant));
     for (const entry of entries) if (entry.value) names.set(entry.value.id, plainText(entry.value.displayName));
   }
-  const divisions = (season.template as { divisions?: { name: string }[] }).divisions;
+  const divisions = season.template.divisions;
   return standingsTables(season).map((division) => {
     const rows = standings.find((table) => table[0]?.division === division) ?? [];
     const paid = (season.places ?? []).filter((place) => place.division === division);

@@ -6,8 +6,9 @@
  * order with `recordOrder` (idempotent, so overlaps and repeats are
  * harmless), and keep progress on the participant after every page. Each
  * store also has its history read once, after the start: its orders of the
- * 30 days before (the hourly average spikes are measured against) and, in a
- * competition ranked by growth, its baseline (the equal window before).
+ * 30 days before (the hourly average spikes are measured against, and what
+ * places it in a division) and, in a competition ranked by growth, its
+ * baseline (the equal window before).
  */
 import { getCompetition } from "../competitions/competitions.ts";
 import { log } from "../core/log.ts";
@@ -20,6 +21,7 @@ import {
 import { countsFor, type OrderDelivery, recordOrder } from "../competitions/revenue.ts";
 import { judgeOrder, type SalesHistory } from "../competitions/order_rules.ts";
 import { SHOPIFY_ORDER_WINDOW_S } from "../competitions/input.ts";
+import { placement } from "../competitions/divisions.ts";
 import type { Competition } from "../competitions/competitions.ts";
 import type { Minor } from "../core/money.ts";
 import { type AdminClient, ShopifyQueryError } from "./admin.ts";
@@ -121,13 +123,24 @@ async function readHistory(
   }
 }
 
-/** Keeps a store's history on its participant, and its growth baseline once. */
-function recordHistory(kv: Deno.Kv, participantId: string, read: StoreHistory, now: number) {
+/**
+ * Keeps a store's history on its participant, its growth baseline once and,
+ * in a competition with divisions, its division: placed from that history in
+ * the same commit, once (`placement`), its row moving onto its division's board.
+ */
+function recordHistory(
+  kv: Deno.Kv,
+  participantId: string,
+  competition: Competition,
+  read: StoreHistory,
+  now: number,
+) {
   return updateParticipant(kv, participantId, now, "leaderboard", (current) => {
     const ranking = current.ranking?.metric === "growth" && current.ranking.baseline === null
       ? { ...current.ranking, baseline: read.baseline }
       : current.ranking;
-    return { ...current, history: current.history ?? read.history, ranking };
+    const history = current.history ?? read.history;
+    return { ...current, history, ranking, ...placement(current, competition, history) };
   });
 }
 
@@ -201,7 +214,8 @@ export async function runOrderSync(
   try {
     const growthUnread = participant.ranking?.metric === "growth" && participant.ranking.baseline === null;
     if (participant.history === undefined || growthUnread) {
-      await recordHistory(kv, participantId, await readHistory(deps, participant, competition, pageSize), now());
+      const read = await readHistory(deps, participant, competition, pageSize);
+      await recordHistory(kv, participantId, competition, read, now());
     }
     let after: string | null = null;
     for (;;) {

@@ -24,8 +24,8 @@ export type PayoutPlace = number | "creator";
 /** The Whop integration's queue messages, added to the one worker's registry (`lib/core/queue.ts`). */
 declare module "../core/queue.ts" {
   interface QueueMessages {
-    /** Make (or resume) the payout of one place of a competition (`payouts.ts`); no place: 1st. */
-    payout: { competitionId: string; place?: PayoutPlace };
+    /** Make (or resume) the payout of one place of a competition (`payouts.ts`); no place: 1st; `division`: its number. */
+    payout: { competitionId: string; place?: PayoutPlace; division?: number };
     /** Return a funded prize to its creator (`refunds.ts`). */
     prize_refund: { competitionId: string };
     /** Return a payment that could not fund its competition (`refunds.ts`). */

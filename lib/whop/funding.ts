@@ -32,7 +32,8 @@ export const COMPETITION_FUNDING: FundingSubject<Competition> = {
   metadataKey: "competitionId",
   noun: "competition",
   covers: (competition) => competition.prize,
-  pricing: (competition) => JSON.stringify([competition.prize, competition.currency, prizeSplitOf(competition)]),
+  pricing: (competition) =>
+    JSON.stringify([competition.prize, competition.currency, prizeSplitOf(competition), competition.divisions ?? null]),
   load: async (kv, id) => (await kv.get<Competition>(keys.competition(id))).value,
   loadVisible: getVisibleCompetition,
   async update(kv, id, now, change, extra, read) {

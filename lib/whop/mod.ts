@@ -94,7 +94,7 @@ export function registerWhopJobs(worker: QueueWorker, deps: WhopDeps): void {
   };
   worker
     .on("payout", async (message) => {
-      await processPayout(withSender, message.competitionId, message.place);
+      await processPayout(withSender, message.competitionId, message.place, message.division);
     })
     .on("prize_refund", async (message) => {
       await processRefund(withSender, { kind: "prize", competitionId: message.competitionId });

@@ -16,7 +16,10 @@
  * payout used before prize splits, so a payout requested or made before the
  * upgrade is found (and never made again) after it; place n ≥ 2 uses
  * `["payouts", id, n]` and `payout_<id>_<n>`; the creator's return
- * `["payouts", id, "creator"]` and `payout_<id>_creator`.
+ * `["payouts", id, "creator"]` and `payout_<id>_creator`. With divisions each
+ * division's place n is `["payouts", id, "division", d, n]` and
+ * `payout_<id>_d<d>_<n>` (d the division's number); a competition without
+ * divisions keeps the keys above exactly.
  *
  * Whop holds new funds as pending before they can be transferred. A payout
  * the company's available balance cannot cover yet (read from its ledger
@@ -56,6 +59,10 @@ export interface Payout extends OnceRecord {
   competitionId: string;
   /** The place paid; absent on records from before prize splits (1st place). */
   place?: PayoutPlace;
+  /** The division (its number) whose place is paid; absent without divisions and on the creator's return. */
+  division?: number;
+  /** That division's name, for the pages and the transfer's notes. */
+  divisionName?: string;
   /** {@link payoutIdempotenceKey}: sent as `idempotence_key` and `Idempotency-Key`. */
   idempotenceKey: string;
   amount: Minor;
@@ -69,9 +76,20 @@ export interface Payout extends OnceRecord {
   transferId?: string;
 }
 
-/** The idempotence key of a place's payout: `payout_<id>` for 1st place (as before splits), else `payout_<id>_<place>`. */
-export function payoutIdempotenceKey(competitionId: string, place: PayoutPlace = 1): string {
+/**
+ * The idempotence key of a place's payout: `payout_<id>` for 1st place (as
+ * before splits), else `payout_<id>_<place>`; a division's place
+ * `payout_<id>_d<division>_<place>`.
+ */
+export function payoutIdempotenceKey(competitionId: string, place: PayoutPlace = 1, division?: number): string {
+  if (division !== undefined) return `payout_${competitionId}_d${division}_${place}`;
   return place === 1 ? `payout_${competitionId}` : `payout_${competitionId}_${place}`;
+}
+
+/** The queue message that makes (or resumes) a place's payout; 1st place of a competition without divisions names no place. */
+function payoutMessage(competitionId: string, place: PayoutPlace, division: number | undefined) {
+  if (division !== undefined) return { type: "payout", competitionId, place, division } as const;
+  return place === 1 ? { type: "payout", competitionId } as const : { type: "payout", competitionId, place } as const;
 }
 
 /** Whop's limit on a transfer's `notes`. */
@@ -121,28 +139,39 @@ async function requireAvailableFunds(
   );
 }
 
-/** The KV key of a place's payout record. */
-export function payoutKey(competitionId: string, place: PayoutPlace = 1): Deno.KvKey {
+/** The KV key of a place's payout record (a division's place when `division` is given). */
+export function payoutKey(competitionId: string, place: PayoutPlace = 1, division?: number): Deno.KvKey {
+  if (division !== undefined && place !== "creator") return keys.divisionPayout(competitionId, division, place);
   return place === 1 ? keys.payout(competitionId) : keys.placePayout(competitionId, place);
 }
 
-/** A place's payout record (default 1st place), or `null`. */
-export async function getPayout(kv: Deno.Kv, competitionId: string, place: PayoutPlace = 1): Promise<Payout | null> {
-  return (await kv.get<Payout>(payoutKey(competitionId, place))).value;
+/** A place's payout record (default 1st place; a division's place when `division` is given), or `null`. */
+export async function getPayout(
+  kv: Deno.Kv,
+  competitionId: string,
+  place: PayoutPlace = 1,
+  division?: number,
+): Promise<Payout | null> {
+  return (await kv.get<Payout>(payoutKey(competitionId, place, division))).value;
 }
 
-/** Every payout record of a competition: 1st place, the other places in order, then the creator's return. */
+/**
+ * Every payout record of a competition: its places in order (each
+ * division's in turn), then the creator's return.
+ */
 export async function listPayouts(kv: Deno.Kv, competitionId: string): Promise<Payout[]> {
   const payouts: Payout[] = [];
   const first = await getPayout(kv, competitionId);
   if (first) payouts.push(first);
   for await (const entry of kv.list<Payout>({ prefix: keys.payout(competitionId) })) payouts.push(entry.value);
-  return payouts;
+  const order = (payout: Payout) => [payout.division ?? 0, payout.place === "creator" ? 99 : payout.place ?? 1];
+  return payouts.sort((a, b) => order(a)[0] - order(b)[0] || order(a)[1] - order(b)[1]);
 }
 
-/** Who a payout goes to and how much: a paid place, or the creator's return. */
+/** Who a payout goes to and how much: a paid place (of a division, with divisions), or the creator's return. */
 interface PayoutOrder {
   place: PayoutPlace;
+  division?: number;
   userId: string;
   amount: Minor;
 }
@@ -157,18 +186,20 @@ export async function countPayoutsByState(kv: Deno.Kv): Promise<Record<OnceRecor
 }
 
 /**
- * Records the payout of `winner`'s place (`winner.place`, default 1st; its
- * `amount`, default the whole prize) and queues it, once: a second call finds
- * the record and changes nothing, except that a payout not yet sent is
- * queued again (harmless: this is how a run lost in a crash is resumed).
+ * Records the payout of `winner`'s place (`winner.place`, default 1st, of
+ * `winner.division` with divisions; its `amount`, default the whole prize)
+ * and queues it, once: a second call finds the record and changes nothing,
+ * except that a payout not yet sent is queued again (harmless: this is how a
+ * run lost in a crash is resumed).
  */
 export function requestPayout(
   deps: Pick<WhopDeps, "kv" | "now">,
   competition: Competition,
-  winner: Pick<Winner, "userId" | "place" | "amount">,
+  winner: Pick<Winner, "userId" | "place" | "amount" | "division">,
 ): Promise<Payout> {
   return recordPayout(deps, competition, {
     place: winner.place ?? 1,
+    division: winner.division,
     userId: winner.userId,
     amount: winner.amount ?? competition.prize,
   });
@@ -195,17 +226,17 @@ async function recordPayout(
   order: PayoutOrder,
 ): Promise<Payout> {
   const { kv } = deps;
-  const key = payoutKey(competition.id, order.place);
-  const message = order.place === 1
-    ? { type: "payout", competitionId: competition.id } as const
-    : { type: "payout", competitionId: competition.id, place: order.place } as const;
+  const key = payoutKey(competition.id, order.place, order.division);
+  const message = payoutMessage(competition.id, order.place, order.division);
+  const divisionName = order.division === undefined ? undefined : competition.divisions?.[order.division - 1]?.name;
   const at = new Date(deps.now()).toISOString();
   const payout: Payout = {
     competitionId: competition.id,
     place: order.place,
+    ...(order.division === undefined ? {} : { division: order.division, divisionName }),
     state: "pending",
     attempts: 0,
-    idempotenceKey: payoutIdempotenceKey(competition.id, order.place),
+    idempotenceKey: payoutIdempotenceKey(competition.id, order.place, order.division),
     amount: order.amount,
     currency: competition.currency,
     destinationUserId: order.userId,
@@ -216,7 +247,14 @@ async function recordPayout(
   };
   // Not yet sent (pending, or a run that died mid-call): queued again; `processPayout` decides what is due.
   const { record, created } = await requestOnce(kv, key, payout, message);
-  if (created) log("info", "payout requested", { competitionId: competition.id, place: order.place, to: order.userId });
+  if (created) {
+    log("info", "payout requested", {
+      competitionId: competition.id,
+      place: order.place,
+      division: order.division,
+      to: order.userId,
+    });
+  }
   return record;
 }
 
@@ -270,21 +308,31 @@ export async function makeTransfer(
 
 /**
  * Makes (or resumes, or confirms) the payout of one place of a competition
- * (default 1st). Safe to run any number of times, concurrently or after a
- * crash: exactly one transfer per place.
+ * (default 1st; of division `division` with divisions). Safe to run any
+ * number of times, concurrently or after a crash: exactly one transfer per place.
  */
-export function processPayout(deps: WhopDeps, competitionId: string, place: PayoutPlace = 1): Promise<OnceOutcome> {
+export function processPayout(
+  deps: WhopDeps,
+  competitionId: string,
+  place: PayoutPlace = 1,
+  division?: number,
+): Promise<OnceOutcome> {
   const { config } = deps;
   return runOnce<Payout, { transferId: string }>({
     kv: deps.kv,
-    key: payoutKey(competitionId, place),
+    key: payoutKey(competitionId, place, division),
     now: deps.now,
     retry: deps.retry ?? DEFAULT_RETRY,
-    message: place === 1 ? { type: "payout", competitionId } : { type: "payout", competitionId, place },
+    message: payoutMessage(competitionId, place, division),
     label: "payout",
     wait: { maxMs: config.payoutRetryMaxS * 1000, flagAfterMs: FLAG_AFTER_MS },
     perform: (payout) =>
-      makeTransfer(deps, payout, { metadata: { competitionId }, notes: transferNotes(payout.competitionTitle) }),
+      makeTransfer(deps, payout, {
+        metadata: { competitionId },
+        notes: transferNotes(
+          payout.divisionName ? `${payout.competitionTitle} (${payout.divisionName})` : payout.competitionTitle,
+        ),
+      }),
     sentFields: (result) => ({ transferId: result.transferId }),
     afterSent: (payout) => notifyPayoutSent(deps, payout),
   });
@@ -296,7 +344,8 @@ async function notifyPayoutSent(deps: WhopDeps, payout: Payout): Promise<void> {
   const title = quoted(payout.competitionTitle);
   const now = deps.now();
   const place = payout.place ?? 1;
-  const suffix = place === 1 ? "" : `:${place}`;
+  const suffix = payout.division !== undefined ? `:d${payout.division}:${place}` : place === 1 ? "" : `:${place}`;
+  const where = fact(payout.divisionName ? ` in ${quoted(payout.divisionName)}` : "");
   if (place === "creator") {
     await notify(
       deps.kv,
@@ -321,9 +370,9 @@ async function notifyPayoutSent(deps: WhopDeps, payout: Payout): Promise<void> {
       kind: "payout_sent",
       competitionId: payout.competitionId,
       title: appText`${title}: prize paid`,
-      body: place === 1
+      body: place === 1 && !payout.divisionName
         ? appText`The ${prize} prize was paid to the winner through Whop.`
-        : appText`The ${fact(ordinal(place))} place prize of ${prize} was paid through Whop.`,
+        : appText`The ${fact(ordinal(place))} place prize${where} of ${prize} was paid through Whop.`,
     },
     now,
     deps.sendNotification,
@@ -343,16 +392,17 @@ async function notifyPayoutSent(deps: WhopDeps, payout: Payout): Promise<void> {
   );
 }
 
-/** Lets a place's payout (default 1st) that gave up try again (after an operator fixed the cause). */
+/** Lets a place's payout (default 1st; of division `division`) that gave up try again (after an operator fixed the cause). */
 export function retryPayout(
   deps: Pick<WhopDeps, "kv" | "now">,
   competitionId: string,
   place: PayoutPlace = 1,
+  division?: number,
 ): Promise<boolean> {
   return resumeOnce<Payout>(
     deps.kv,
-    payoutKey(competitionId, place),
-    place === 1 ? { type: "payout", competitionId } : { type: "payout", competitionId, place },
+    payoutKey(competitionId, place, division),
+    payoutMessage(competitionId, place, division),
     deps.now(),
   );
 }

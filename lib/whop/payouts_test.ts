@@ -3,7 +3,15 @@ import { keys } from "../core/db.ts";
 import { listNotifications } from "../competitions/notifications.ts";
 import { QueueWorker } from "../core/queue.ts";
 import { createWhopLifecycle, registerWhopJobs } from "./mod.ts";
-import { getPayout, processPayout, requestPayout, retryPayout, transferNotes } from "./payouts.ts";
+import {
+  getPayout,
+  payoutIdempotenceKey,
+  payoutKey,
+  processPayout,
+  requestPayout,
+  retryPayout,
+  transferNotes,
+} from "./payouts.ts";
 import { grossUp } from "./fees.ts";
 import {
   CREATOR,
@@ -327,4 +335,16 @@ Deno.test("payout - the transfer notes stay within Whop's 50 characters, even fo
     const cut = transferNotes("x".repeat(pad) + "🕯🕯🕯");
     assert.ok(cut.length <= 50 && cut.isWellFormed(), `never more than 50, never half a character: ${cut}`);
   }
+});
+
+Deno.test("payout - a division's place has its own record and key; without divisions the keys stay as they were", () => {
+  assert.equal(payoutIdempotenceKey("c1"), "payout_c1");
+  assert.equal(payoutIdempotenceKey("c1", 2), "payout_c1_2");
+  assert.equal(payoutIdempotenceKey("c1", "creator"), "payout_c1_creator");
+  assert.equal(payoutIdempotenceKey("c1", 1, 2), "payout_c1_d2_1");
+  assert.equal(payoutIdempotenceKey("c1", 3, 1), "payout_c1_d1_3");
+  assert.deepEqual(payoutKey("c1"), ["payouts", "c1"]);
+  assert.deepEqual(payoutKey("c1", 2), ["payouts", "c1", 2]);
+  assert.deepEqual(payoutKey("c1", 1, 2), ["payouts", "c1", "division", 2, 1]);
+  assert.deepEqual(payoutKey("c1", "creator", 2), ["payouts", "c1", "creator"], "the creator's return is one");
 });

@@ -1,7 +1,8 @@
 /**
  * `GET /competitions/:id`: the rules, status, join form (with the refusal
  * that sent the browser back, `?joinError=<code>`), the signed-in owner's own
- * store and its sync progress, the live leaderboard and race chart, the
+ * store and its sync progress, with divisions their tabs (`?division=<n>`),
+ * the live leaderboard and race chart, the
  * time-elapsed bar, and the winner once decided. Private competitions
  * (drafts, and those cancelled before funding) are shown to their creator
  * only. The page's model is `lib/competitions/page_views/competition.ts`;
@@ -27,15 +28,19 @@ import { competitionJoinPaths, JoinError, JoinForm } from "../../components/join
 import { YourStore } from "../../components/your_store.tsx";
 import { WinnerBanner } from "../../components/winner_banner.tsx";
 import { DisqualifiedList } from "../../components/disqualified_list.tsx";
+import { DivisionTabs } from "../../components/division_tabs.tsx";
 import { renderAppPage } from "./_shell.tsx";
 
 /** `?joinError=<code>`: the refusal that sent the browser back (the view shows only a code the server chose). */
-const PAGE_QUERY = z.object({ joinError: QUERY_TEXT });
+const PAGE_QUERY = z.object({ joinError: QUERY_TEXT, division: QUERY_TEXT });
 
-/** Routes: `GET /competitions/:id` (`?joinError=<code>` shows that refusal's sentence next to the form). */
+/**
+ * Routes: `GET /competitions/:id` (`?joinError=<code>` shows that refusal's
+ * sentence next to the form; with divisions `?division=<n>` picks the board).
+ */
 export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>().get("/competitions/:id", validQuery(PAGE_QUERY), async (c) => {
-    const view = await competitionPageView(deps, c.req.param("id"), c.var.userId, c.req.valid("query").joinError);
+    const view = await competitionPageView(deps, c.req.param("id"), c.var.userId, c.req.valid("query"));
     const { competition, leaderboard, participant, chart } = view;
     const countdown = countdownTarget(competition);
     const pageUrl = new URL(`/competitions/${competition.id}`, deps.config.appUrl).href;
@@ -91,6 +96,16 @@ export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
           {competition.status === "CANCELLED" && <p class="notice notice-error">This competition was cancelled.</p>}
           <div class="competition-layout">
             <div class="board">
+              {view.division !== undefined && (
+                <DivisionTabs
+                  competition={competition}
+                  shown={view.division}
+                  own={participant?.division}
+                  path={`/competitions/${competition.id}`}
+                  unplaced={leaderboard.unplaced ?? []}
+                  now={view.now}
+                />
+              )}
               {isLive(competition)
                 ? <LiveLeaderboardIsland {...leaderboard} youParticipantId={participant?.id} />
                 : (
@@ -109,13 +124,20 @@ export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
                 <section class="card" aria-labelledby="race-heading">
                   <h2 id="race-heading">The race</h2>
                   {view.liveChart
-                    ? <LiveRaceChartIsland competitionId={competition.id} {...chart} />
+                    ? <LiveRaceChartIsland competitionId={competition.id} division={view.division} {...chart} />
                     : <RaceChart {...chart} />}
                 </section>
               )}
             </div>
             <aside class="side">
-              {participant && <YourStore participant={participant} canReconnect={view.open} />}
+              {participant && (
+                <YourStore
+                  participant={participant}
+                  canReconnect={view.open}
+                  competition={competition}
+                  now={view.now}
+                />
+              )}
               {!participant && view.open && (
                 <JoinForm
                   paths={competitionJoinPaths(competition.id)}

@@ -16,19 +16,30 @@ import { validForm } from "../../lib/web/validate.ts";
 import { CompetitionCard } from "../../components/competition_card.tsx";
 import { CreateCompetitionSection } from "../../components/create_competition_section.tsx";
 import {
-  competitionFormSchema,
   type CompetitionFormValues,
   emptyFormValues,
   type FieldErrors,
   formErrorsOf,
   formValuesToInput,
 } from "../../components/competition_form_values.ts";
+import {
+  competitionFormWithDivisionsSchema,
+  type DivisionErrors,
+  type DivisionRow,
+  postedCompetitionForm,
+  refusedDivisions,
+  withDivisionRows,
+} from "../../components/division_fields.tsx";
 import { renderAppPage } from "./_shell.tsx";
 
 async function renderExperience(
   c: Context<AppEnv>,
   deps: AppDeps,
-  form: { values: CompetitionFormValues; errors: FieldErrors } = { values: emptyFormValues(deps.now()), errors: {} },
+  form: {
+    values: CompetitionFormValues;
+    errors: FieldErrors;
+    divisions?: { rows: DivisionRow[]; errors: DivisionErrors };
+  } = { values: emptyFormValues(deps.now()), errors: {} },
 ) {
   const view = await communityPageView(deps, c.req.param("experienceId") ?? "", requireUserId(c));
   return renderAppPage(c, deps, {
@@ -53,6 +64,7 @@ async function renderExperience(
             action={`/experiences/${view.experienceId}/competitions`}
             values={form.values}
             errors={form.errors}
+            divisions={form.divisions}
             minDurationS={deps.config.competitionMinDurationS}
           />
         )}
@@ -66,15 +78,28 @@ export function experienceRoutes(deps: AppDeps): Hono<AppEnv> {
   const actions = competitionActions(deps);
   return new Hono<AppEnv>()
     .get("/experiences/:experienceId", signedIn, (c) => renderExperience(c, deps))
-    .post("/experiences/:experienceId/competitions", signedIn, validForm(competitionFormSchema()), async (c) => {
-      // The path's community, as sent: the use-case normalises it, then authorises what it would store.
-      const values = { ...c.req.valid("form"), experienceId: c.req.param("experienceId") };
-      try {
-        const competition = await actions.create(requireUserId(c), formValuesToInput(values), values.formToken);
-        return c.redirect(`/competitions/${competition.id}/manage`, 303);
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        return renderExperience(c, deps, { values, errors: formErrorsOf(error) });
-      }
-    });
+    .post(
+      "/experiences/:experienceId/competitions",
+      signedIn,
+      validForm(competitionFormWithDivisionsSchema()),
+      async (c) => {
+        // The path's community, as sent: the use-case normalises it, then authorises what it would store.
+        const posted = postedCompetitionForm({ ...c.req.valid("form"), experienceId: c.req.param("experienceId") });
+        try {
+          const competition = await actions.create(
+            requireUserId(c),
+            withDivisionRows(formValuesToInput(posted.values), posted.rows),
+            posted.values.formToken,
+          );
+          return c.redirect(`/competitions/${competition.id}/manage`, 303);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          return renderExperience(c, deps, {
+            values: posted.values,
+            errors: formErrorsOf(error),
+            divisions: refusedDivisions(posted, error),
+          });
+        }
+      },
+    );
 }

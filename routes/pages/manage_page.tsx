@@ -24,7 +24,6 @@ import { requireUserId, signedIn } from "../../lib/web/middleware/caller.ts";
 import { fieldsOf, validForm, validQuery } from "../../lib/web/validate.ts";
 import {
   COMPETITION_FIELDS,
-  competitionFormSchema,
   type CompetitionFormValues,
   competitionFormValues,
   type FieldErrors,
@@ -33,6 +32,16 @@ import {
 } from "../../components/competition_form_values.ts";
 import { CreateFormIsland } from "../../components/island_wrappers.ts";
 import { CompetitionForm } from "../../components/competition_form.tsx";
+import {
+  competitionFormWithDivisionsSchema,
+  type DivisionErrors,
+  DivisionFields,
+  type DivisionRow,
+  divisionRowsFromView,
+  postedCompetitionForm,
+  refusedDivisions,
+  withDivisionRows,
+} from "../../components/division_fields.tsx";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { SandboxTools } from "../../components/sandbox_tools.tsx";
 import { EmbedSnippet } from "../../components/embed_snippet.tsx";
@@ -57,22 +66,29 @@ async function renderManage(
   deps: AppDeps,
   competition: Competition,
   shown: {
-    form?: { values: CompetitionFormValues; errors: FieldErrors };
+    form?: {
+      values: CompetitionFormValues;
+      errors: FieldErrors;
+      divisions: { rows: DivisionRow[]; errors: DivisionErrors };
+    };
     actionError?: string;
     /** The refusal's status (default 400). */
     status?: 400 | 409;
     saved?: boolean;
     /** The flag just decided (`?decided=flagId`). */
     decided?: string;
+    /** With divisions, the division whose board the race card shows (`?division=`). */
+    division?: string;
   } = {},
 ) {
   const { form, actionError } = shown;
-  const view = await managePageView(deps, competition);
+  const view = await managePageView(deps, competition, shown.division);
   const prize = formatMoney(competition.prize, competition.currency);
   const decided = view.review.decided.find((flag) => flag.id === shown.decided);
+  // Its division rows and its button are outside the form, tied to it by its id (`division_fields.tsx`).
   const editForm = {
+    id: "edit-competition",
     action: `/competitions/${competition.id}/manage/edit`,
-    submitLabel: "Save changes",
     values: form?.values ?? competitionFormValues(view.rules),
     errors: form?.errors ?? {},
     locked: view.locked,
@@ -114,10 +130,19 @@ async function renderManage(
               // Funded, only the title and description can change: the form needs no checks in the browser (the
               // server's answer shows any message next to its field), so the page ships no form island.
               : <CompetitionForm {...editForm} />}
+            <DivisionFields
+              form={editForm.id}
+              rows={form?.divisions.rows ?? divisionRowsFromView(view.rules)}
+              errors={form?.divisions.errors ?? {}}
+              locked={view.locked.includes("divisions")}
+            />
+            <button type="submit" form={editForm.id}>Save changes</button>
           </section>
         )}
         <SandboxTools sandbox={deps.config.sandbox} competition={competition} now={view.now} />
-        {view.leaderboard && <RaceCard competition={competition} leaderboard={view.leaderboard} />}
+        {view.leaderboard && (
+          <RaceCard competition={competition} leaderboard={view.leaderboard} division={view.division} now={view.now} />
+        )}
         {view.following && competition.status !== "UPCOMING" && (
           <ReviewQueueCard competitionId={competition.id} review={view.review} />
         )}
@@ -127,10 +152,17 @@ async function renderManage(
           participants={view.participants}
           rankingActions={view.canChangeRanking}
           inCommunity={view.inCommunity}
+          competition={competition}
+          now={view.now}
         />
         <AuditLogCard entries={view.audit} />
         {view.embeddable && (
-          <EmbedSnippet appUrl={deps.config.appUrl} competitionId={competition.id} title={competition.title} />
+          <EmbedSnippet
+            appUrl={deps.config.appUrl}
+            competitionId={competition.id}
+            title={competition.title}
+            divisions={competition.divisions?.length}
+          />
         )}
         {competition.status === "COMPLETED" && (
           <PayoutCard competition={competition} payouts={view.payouts} places={view.places} />
@@ -156,21 +188,27 @@ async function renderManage(
 export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
   const actions = competitionActions({ ...deps, sendNotification: deps.lifecycle?.sendNotification });
   return new Hono<AppEnv>()
-    .get("/competitions/:id/manage", validQuery(fieldsOf("saved", "decided")), async (c) => {
+    .get("/competitions/:id/manage", validQuery(fieldsOf("saved", "decided", "division")), async (c) => {
       const query = c.req.valid("query");
-      const decided = typeof query.decided === "string" ? query.decided : undefined;
-      return renderManage(c, deps, await loadOwnCompetition(c, deps), { saved: query.saved !== undefined, decided });
+      const text = (value: unknown) => typeof value === "string" ? value : undefined;
+      return renderManage(c, deps, await loadOwnCompetition(c, deps), {
+        saved: query.saved !== undefined,
+        decided: text(query.decided),
+        division: text(query.division),
+      });
     })
-    .post("/competitions/:id/manage/edit", signedIn, validForm(competitionFormSchema()), async (c) => {
+    .post("/competitions/:id/manage/edit", signedIn, validForm(competitionFormWithDivisionsSchema()), async (c) => {
       const competition = await loadOwnCompetition(c, deps);
-      const values: CompetitionFormValues = c.req.valid("form");
+      const posted = postedCompetitionForm(c.req.valid("form"));
+      const { values } = posted;
       // Locked rules are disabled in the form, so they are not sent: they keep their value.
       const locked = lockedFields(competition);
       const editable = Object.fromEntries(
         Object.entries(values).filter(([field]) => !(locked as string[]).includes(field)),
-      );
+      ) as CompetitionFormValues;
       try {
-        await actions.edit(competition.id, requireUserId(c), formValuesToPatch(editable));
+        const patch = withDivisionRows(formValuesToPatch(editable), posted.rows, locked.includes("divisions"));
+        await actions.edit(competition.id, requireUserId(c), patch);
       } catch (error) {
         // Locked since the form was shown (a checkout made or a payment applied meanwhile): the page says why.
         if (error instanceof ConflictError) {
@@ -180,7 +218,10 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
         const stored = competitionFormValues(competitionView(competition));
         for (const field of COMPETITION_FIELDS) if ((locked as string[]).includes(field)) values[field] = stored[field];
         if (locked.includes("privacy")) values.privacy = stored.privacy;
-        return renderManage(c, deps, competition, { form: { values, errors: formErrorsOf(error) } });
+        const divisions = locked.includes("divisions")
+          ? { rows: divisionRowsFromView(competitionView(competition)), errors: {} }
+          : refusedDivisions(posted, error);
+        return renderManage(c, deps, competition, { form: { values, errors: formErrorsOf(error), divisions } });
       }
       return c.redirect(`/competitions/${competition.id}/manage?saved`, 303);
     })

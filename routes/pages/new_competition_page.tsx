@@ -11,7 +11,6 @@ import { requireUserId, signedIn } from "../../lib/web/middleware/caller.ts";
 import { ValidationError } from "../../lib/core/errors.ts";
 import { validForm } from "../../lib/web/validate.ts";
 import {
-  competitionFormSchema,
   type CompetitionFormValues,
   emptyFormValues,
   type FieldErrors,
@@ -20,15 +19,34 @@ import {
 } from "../../components/competition_form_values.ts";
 import { renderAppPage } from "./_shell.tsx";
 import { CreateCompetitionSection } from "../../components/create_competition_section.tsx";
+import {
+  competitionFormWithDivisionsSchema,
+  type DivisionErrors,
+  type DivisionRow,
+  postedCompetitionForm,
+  refusedDivisions,
+  withDivisionRows,
+} from "../../components/division_fields.tsx";
 
-function renderForm(c: Context<AppEnv>, deps: AppDeps, values: CompetitionFormValues, errors: FieldErrors) {
+function renderForm(
+  c: Context<AppEnv>,
+  deps: AppDeps,
+  values: CompetitionFormValues,
+  errors: FieldErrors,
+  divisions?: { rows: DivisionRow[]; errors: DivisionErrors },
+) {
   return renderAppPage(c, deps, {
     title: "New competition",
     status: Object.keys(errors).length > 0 ? 400 : 200,
     body: (
       <>
         <h1>New competition</h1>
-        <CreateCompetitionSection values={values} errors={errors} minDurationS={deps.config.competitionMinDurationS} />
+        <CreateCompetitionSection
+          values={values}
+          errors={errors}
+          divisions={divisions}
+          minDurationS={deps.config.competitionMinDurationS}
+        />
       </>
     ),
   });
@@ -39,14 +57,18 @@ export function newCompetitionRoutes(deps: AppDeps): Hono<AppEnv> {
   const actions = competitionActions(deps);
   return new Hono<AppEnv>()
     .get("/competitions/new", signedIn, (c) => renderForm(c, deps, emptyFormValues(deps.now()), {}))
-    .post("/competitions/new", signedIn, validForm(competitionFormSchema()), async (c) => {
-      const values = c.req.valid("form");
+    .post("/competitions/new", signedIn, validForm(competitionFormWithDivisionsSchema()), async (c) => {
+      const posted = postedCompetitionForm(c.req.valid("form"));
       try {
-        const competition = await actions.create(requireUserId(c), formValuesToInput(values), values.formToken);
+        const competition = await actions.create(
+          requireUserId(c),
+          withDivisionRows(formValuesToInput(posted.values), posted.rows),
+          posted.values.formToken,
+        );
         return c.redirect(`/competitions/${competition.id}/manage`, 303);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        return renderForm(c, deps, values, formErrorsOf(error));
+        return renderForm(c, deps, posted.values, formErrorsOf(error), refusedDivisions(posted, error));
       }
     });
 }

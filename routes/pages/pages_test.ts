@@ -363,7 +363,13 @@ Deno.test("pages - my competitions shows rank and outcome", async () => {
   await updateCompetition(t.kv, competition.id, t.clock.ms, "status", (c) => ({
     ...c,
     status: "COMPLETED",
-    winner: { ...participants[1], participantId: participants[1].id, revenue: 100, decidedAt: c.updatedAt },
+    winner: {
+      ...participants[1],
+      division: undefined,
+      participantId: participants[1].id,
+      revenue: 100,
+      decidedAt: c.updatedAt,
+    },
   }));
   html = await (await t.request("/my-competitions", { userId: participants[1].userId })).text();
   assert.match(html, /<span>Won<\/span>/);

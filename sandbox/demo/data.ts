@@ -6,17 +6,26 @@
  */
 import { DEFAULT_DEMO_USERS, type DemoUser, type SandboxExperience } from "../whop/mod.ts";
 
-/** A demo user who owns one demo store. */
-export type DemoStoreOwner = DemoUser & { shop: string; storeName: string };
+/**
+ * A demo user who owns one demo store, and the store's sales over the 30 days
+ * before the demo starts (`salesBefore`: that many orders around that many
+ * cents each), which place it in the live competition's divisions and give
+ * its spikes a measure.
+ */
+export type DemoStoreOwner = DemoUser & {
+  shop: string;
+  storeName: string;
+  salesBefore: [orders: number, cents: number];
+};
 
 /** The demo's store owners (besides the simulated Whop's default cast), one store each. */
-export const DEMO_STORE_OWNERS: readonly DemoStoreOwner[] = [
-  ["user_DemoMayaK3c8", "maya_makes", "Maya Lin", "maya-candles", "Maya's Candles"],
-  ["user_DemoOmarV7d2", "omar_outdoors", "Omar Haddad", "northwind-outfitters", "Northwind Outfitters"],
-  ["user_DemoPriyaX4f6", "priya_pets", "Priya Raman", "pixel-pet-supply", "Pixel Pet Supply"],
-  ["user_DemoSamB9g1", "sam_bakes", "Sam Okafor", "golden-crumb-bakery", "Golden Crumb Bakery"],
-  ["user_DemoTessN5h3", "tess_surf", "Tess Moreau", "tidewater-surf", "Tidewater Surf Co."],
-].map(([id, username, name, handle, storeName]) => ({
+export const DEMO_STORE_OWNERS: readonly DemoStoreOwner[] = ([
+  ["user_DemoMayaK3c8", "maya_makes", "Maya Lin", "maya-candles", "Maya's Candles", [120, 70_000]],
+  ["user_DemoOmarV7d2", "omar_outdoors", "Omar Haddad", "northwind-outfitters", "Northwind Outfitters", [180, 110_000]],
+  ["user_DemoPriyaX4f6", "priya_pets", "Priya Raman", "pixel-pet-supply", "Pixel Pet Supply", [140, 65_000]],
+  ["user_DemoSamB9g1", "sam_bakes", "Sam Okafor", "golden-crumb-bakery", "Golden Crumb Bakery", [160, 90_000]],
+  ["user_DemoTessN5h3", "tess_surf", "Tess Moreau", "tidewater-surf", "Tidewater Surf Co.", [150, 80_000]],
+] as const).map(([id, username, name, handle, storeName, salesBefore]) => ({
   id,
   username,
   name,
@@ -24,12 +33,13 @@ export const DEMO_STORE_OWNERS: readonly DemoStoreOwner[] = [
   role: "store_owner" as const,
   shop: `${handle}.myshopify.com`,
   storeName,
+  salesBefore: [...salesBefore],
 }));
 
 /** Every user the sandbox's simulated Whop knows: its default cast and the demo's store owners. */
 export const SANDBOX_USERS: readonly DemoUser[] = [
   ...DEFAULT_DEMO_USERS,
-  ...DEMO_STORE_OWNERS.map(({ shop: _shop, storeName: _name, ...user }) => user),
+  ...DEMO_STORE_OWNERS.map(({ shop: _shop, storeName: _name, salesBefore: _sales, ...user }) => user),
 ];
 
 const [AVA, BEN, CARA] = DEFAULT_DEMO_USERS;
@@ -64,25 +74,35 @@ export interface CompetitionPlan {
   experienceId?: string;
   prizeSplit?: number[];
   metric?: "revenue" | "orders" | "growth";
+  /** Divisions as the API takes them (the prize is then their total). */
+  divisions?: { name: string; upTo?: string; prize: string; prizeSplit?: number[] }[];
 }
 
 const DAY = 86_400_000;
 
 const LIVE_TITLES = ["Winter Sales Brawl", "New Year Rush", "Spring Clearance Clash", "Summer Sizzle Showdown"];
 
-/** The live competition of round `round` (0 for the first, then one more each time the last one ended). */
+/**
+ * The live competition of round `round` (0 for the first, then one more each
+ * time the last one ended), in two divisions: Maya's Candles and Pixel Pet
+ * Supply sold under $100,000 in the 30 days before (`salesBefore`), so they
+ * race each other in Rising; the other three race in Established.
+ */
 export function livePlan(startMs: number, round: number): CompetitionPlan {
   const title = LIVE_TITLES[round % LIVE_TITLES.length] + (round >= LIVE_TITLES.length ? ` ${round + 1}` : "");
   return {
     creatorId: AVA.id,
     title,
-    description: "A week-long revenue race between five demo stores. Simulated customers keep ordering; " +
-      "refunds and cancellations count against a store. The top three share the prize 60/30/10.",
+    description: "A week-long revenue race between five demo stores in two divisions by size, so the smaller " +
+      "stores race each other. Simulated customers keep ordering; refunds and cancellations count against a store.",
     prize: "500.00",
     startMs,
     endMs: startMs + 7 * DAY,
     stores: DEMO_STORE_OWNERS,
-    prizeSplit: [60, 30, 10],
+    divisions: [
+      { name: "Rising", upTo: "100000.00", prize: "200.00", prizeSplit: [70, 30] },
+      { name: "Established", prize: "300.00", prizeSplit: [60, 30, 10] },
+    ],
   };
 }
 

@@ -71,6 +71,7 @@ export async function createAndFund(deps: DriverDeps, plan: CompetitionPlan): Pr
         experienceId: plan.experienceId,
         prizeSplit: plan.prizeSplit,
         metric: plan.metric,
+        divisions: plan.divisions,
       },
     }),
     201,

@@ -141,7 +141,7 @@ export async function fastForwardCompetition(
   if (settled.winner && (wait.payoutMs ?? 5_000) > 0) {
     // A payout waiting for Whop to clear the funds will not be sent in this request: no need to hold it.
     await until(async () => {
-      const payout = await getPayout(services.kv, id);
+      const payout = await getPayout(services.kv, id, settled.winner!.place ?? 1, settled.winner!.division);
       return payout?.state === "sent" || payout?.waitingSince !== undefined;
     }, wait.payoutMs ?? 5_000);
   }

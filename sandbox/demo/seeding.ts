@@ -1,6 +1,7 @@
 /**
  * The sandbox's demo world, so a first `deno task start` shows a product in
- * use: a live competition with five demo stores and simulated customers, an
+ * use: a live competition with five demo stores in two divisions (placed by
+ * the sales each store had before) and simulated customers, an
  * upcoming funded one, a completed one with its winner paid, and one that
  * belongs to a Whop community (`DEMO_COMMUNITY`: Ben runs it, some demo users
  * are members, the others are not and get 404 for it). What each is lives in
@@ -35,7 +36,7 @@ import { runStatusJob } from "../../cron/status_job.ts";
 import { DEFAULT_DEMO_USERS } from "../whop/mod.ts";
 import { type Customers, startCustomers } from "./customers.ts";
 import { fastForwardCompetition } from "./fast_forward.ts";
-import { DEMO_COMMUNITY, DEMO_STORE_OWNERS, livePlan, SPRINT_SALES, worldPlans } from "./data.ts";
+import { DEMO_COMMUNITY, DEMO_STORE_OWNERS, type DemoStoreOwner, livePlan, SPRINT_SALES, worldPlans } from "./data.ts";
 import { createAndFund, DemoSeedError, type DriverDeps, joinWithStore } from "./driver.ts";
 
 /** This process, as the holder of a seeding claim. */
@@ -166,6 +167,7 @@ async function seedClaimed(
   }
   for (const owner of DEMO_STORE_OWNERS) {
     deps.shopify.createShop({ shop: owner.shop, name: owner.storeName, currency: "USD", email: owner.email });
+    addSalesBefore(deps, owner, at);
   }
   const startMs = startAhead(deps);
   const plans = worldPlans(startMs, Date.now());
@@ -209,6 +211,21 @@ async function seedClaimed(
   if (!done.ok) throw new DemoSeedError("the demo marker changed while seeding");
   log("info", "sandbox demo seeded", { ms: Date.now() - started, ...world });
   return "seeded";
+}
+
+/**
+ * A store's sales over the 30 days before `now` (`salesBefore`), evenly
+ * spread, each order within 30% of the average: what places it in the live
+ * competition's divisions at the start, and its hourly average for spikes.
+ */
+function addSalesBefore(deps: DemoDeps, owner: DemoStoreOwner, now: number): void {
+  const [orders, cents] = owner.salesBefore;
+  const span = 29 * 86_400_000;
+  for (let i = 0; i < orders; i++) {
+    const amount = Math.round(cents * (0.7 + 0.6 * ((i * 7919) % 100) / 100));
+    const totalPrice = `${Math.floor(amount / 100)}.${String(amount % 100).padStart(2, "0")}`;
+    deps.shopify.createOrder(owner.shop, { totalPrice, createdAt: now - 3600_000 - Math.floor((span * i) / orders) });
+  }
 }
 
 /**

@@ -15,6 +15,7 @@ import { readRaceLines } from "../race_series.ts";
 import { listOwnOrders, type OwnOrder } from "../revenue.ts";
 import { paidPlaces } from "../settlement.ts";
 import { type LeaderboardView, leaderboardView } from "../views.ts";
+import { shownDivision } from "../divisions.ts";
 import { listOwnedConnections } from "../../shopify/connections.ts";
 
 /** How many of a store owner's own orders the page lists. */
@@ -40,6 +41,8 @@ export interface CompetitionPageView {
   viewerId?: string;
   isCreator: boolean;
   leaderboard: LeaderboardView;
+  /** With divisions: the division whose board is shown (its tab). */
+  division?: number;
   /** The viewer's own store in it, if they joined. */
   participant: Participant | null;
   /** The viewer's store's latest orders (at most {@link OWN_ORDERS_SHOWN}). */
@@ -69,25 +72,27 @@ export function placeOf(competition: Competition, viewerId: string | undefined):
 
 /**
  * The page of competition `id` for `viewerId` (undefined: signed out); 404
- * as for every read when it is private to someone else. `joinErrorCode` is
+ * as for every read when it is private to someone else. `query.joinError` is
  * the query's code: only a code the server chose becomes a sentence.
+ * `query.division` picks the division whose board is shown (a page never
+ * refuses one: else the viewer's own store's, else the first).
  */
 export async function competitionPageView(
   deps: { kv: Deno.Kv; now: () => number },
   id: string,
   viewerId: string | undefined,
-  joinErrorCode?: string,
+  query: { joinError?: string; division?: string } = {},
 ): Promise<CompetitionPageView> {
   const { kv } = deps;
+  const joinErrorCode = query.joinError;
   const competition = await getVisibleCompetition(kv, id, viewerId);
   const now = deps.now();
-  const [leaderboard, participant] = await Promise.all([
-    leaderboardView(kv, competition, 100, viewerId),
-    viewerId ? findParticipantOfUser(kv, viewerId, competition.id) : null,
-  ]);
+  const participant = viewerId ? await findParticipantOfUser(kv, viewerId, competition.id) : null;
+  const division = shownDivision(competition, query.division, participant?.division);
+  const leaderboard = await leaderboardView(kv, competition, 100, viewerId, division);
   const ownOrders = participant ? await listOwnOrders(kv, participant.id, OWN_ORDERS_SHOWN) : [];
   const myPlace = placeOf(competition, viewerId);
-  const myPayout = myPlace ? await getPayout(kv, competition.id, myPlace.place ?? 1) : null;
+  const myPayout = myPlace ? await getPayout(kv, competition.id, myPlace.place ?? 1, myPlace.division) : null;
   const joinError = participant || !isJoinRefusalCode(joinErrorCode)
     ? undefined
     : JOIN_REFUSALS[joinErrorCode](competition);
@@ -117,6 +122,7 @@ export async function competitionPageView(
     viewerId,
     isCreator: viewerId === competition.creatorId,
     leaderboard,
+    division,
     participant,
     ownOrders,
     myPlace,

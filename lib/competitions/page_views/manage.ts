@@ -19,6 +19,7 @@ import { getUser } from "../../core/users.ts";
 import { listParticipants, type Participant } from "../participants.ts";
 import { isPubliclyVisible } from "../privacy.ts";
 import { paidPlaces } from "../settlement.ts";
+import { shownDivision } from "../divisions.ts";
 import { type CompetitionView, competitionView, type LeaderboardView, leaderboardView } from "../views.ts";
 
 /** What the manage page shows. */
@@ -30,8 +31,10 @@ export interface ManagePageView {
   now: number;
   /** Funded (not a draft, not cancelled unfunded): the race, the share link and the board follow it. */
   following: boolean;
-  /** The top of the board while following (the creator's view), else null. */
+  /** The top of the board while following (the creator's view), else null; with divisions, `division`'s board. */
   leaderboard: LeaderboardView | null;
+  /** With divisions: the division whose board is shown (its tab). */
+  division?: number;
   participants: Participant[];
   /** The held and flagged orders, grouped for the creator's review. */
   review: ReviewQueue;
@@ -96,19 +99,24 @@ async function auditLines(kv: Deno.Kv, entries: AuditEntry[]): Promise<AuditLine
   return entries.map((entry) => ({ ...entry, byName: names.get(entry.by) ?? entry.by }));
 }
 
-/** The manage page of `competition` (the caller is its creator). */
+/**
+ * The manage page of `competition` (the caller is its creator); with
+ * divisions the board shown is `division`'s (`?division=`, else the first).
+ */
 export async function managePageView(
   deps: { kv: Deno.Kv; now: () => number; config: WhopSettings },
   competition: Competition,
+  division?: string,
 ): Promise<ManagePageView> {
   const now = deps.now();
+  const shown = shownDivision(competition, division, undefined);
   const following = competition.status !== "DRAFT" && competition.status !== "CANCELLED";
   const [participants, payouts, audit, refunds, leaderboard, flags] = await Promise.all([
     listParticipants(deps.kv, competition.id),
     listPayouts(deps.kv, competition.id),
     listAuditLog(deps.kv, competition.id).then((entries) => auditLines(deps.kv, entries)),
     listCompetitionRefunds(deps.kv, competition.id),
-    following ? leaderboardView(deps.kv, competition, 10) : null,
+    following ? leaderboardView(deps.kv, competition, 10, undefined, shown) : null,
     following ? listFlags(deps.kv, competition) : [],
   ]);
   return {
@@ -117,6 +125,7 @@ export async function managePageView(
     now,
     following,
     leaderboard,
+    division: shown,
     participants,
     review: reviewQueue(flags, competition),
     audit,
