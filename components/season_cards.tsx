@@ -5,7 +5,8 @@
  * server-rendered: the page works without JavaScript.
  */
 import { formatMoney } from "../lib/core/money.ts";
-import { describeSplit } from "../lib/competitions/prize_split.ts";
+import { describeSplit, prizeSplitOf } from "../lib/competitions/prize_split.ts";
+import { divisionRange } from "../lib/competitions/divisions.ts";
 import { playedRounds, type Season, seasonEscrow, standingsTables } from "../lib/seasons/seasons.ts";
 import type { RoundView, StandingsTableView } from "../lib/seasons/views.ts";
 import type { CancelOffer } from "../lib/seasons/page_views.ts";
@@ -44,7 +45,20 @@ export function SeasonFacts(props: { season: Season }) {
       </div>
       <div>
         <dt>Each round pays</dt>
-        <dd>{describeSplit(season.template.prize, season.template.prizeSplit, season.currency)}</dd>
+        <dd>
+          {season.template.divisions?.length
+            ? (
+              <ul class="payout-list">
+                {season.template.divisions.map((division, i) => (
+                  <li key={division.name}>
+                    {division.name} ({divisionRange(season.template.divisions!, i + 1, season.currency)}):{" "}
+                    {describeSplit(division.prize, prizeSplitOf(division), season.currency)}
+                  </li>
+                ))}
+              </ul>
+            )
+            : describeSplit(season.template.prize, season.template.prizeSplit, season.currency)}
+        </dd>
       </div>
       <div>
         <dt>Points per round</dt>
@@ -55,7 +69,7 @@ export function SeasonFacts(props: { season: Season }) {
         <dd>
           {season.seasonPrize > 0
             ? `${describeSplit(season.seasonPrize, season.seasonPrizeSplit, season.currency)}${
-              tables > 1 ? ` in each of the ${tables} divisions` : ""
+              tables > 1 ? ` in each of the ${tables} divisions' standings` : ""
             }, after round ${playedRounds(season)}`
             : "None: each round pays its own prize"}
         </dd>
@@ -82,7 +96,7 @@ export function StandingsCard(props: { tables: StandingsTableView[]; currency: s
               </p>
             )
             : (
-              <table class="data-table">
+              <table class="data-table standings-table">
                 <caption class={table.name ? undefined : "visually-hidden"}>{table.name ?? "Standings"}</caption>
                 <thead>
                   <tr>
@@ -153,7 +167,7 @@ export function RoundsCard(props: { rounds: RoundView[]; currency: string }) {
                     ? <span class="badge badge-upcoming">{ROUND_STATUS[round.status]}</span>
                     : <StatusBadge status={round.status as Competition["status"]} />}
                 </td>
-                <td data-label="Winner">{round.winners.join(", ")}</td>
+                <td data-label="Winner">{round.winners.join("; ")}</td>
               </tr>
             ))}
           </tbody>
@@ -163,26 +177,33 @@ export function RoundsCard(props: { rounds: RoundView[]; currency: string }) {
   );
 }
 
-/** `<LiveRoundCard competition={round} board={…} />`: the round racing now (or next), its top places. */
-export function LiveRoundCard(props: { competition: Competition; board: LeaderboardView; youUserId?: string }) {
-  const { competition, board } = props;
+/**
+ * `<LiveRoundCard competition={round} boards={…} />`: the round racing now
+ * (or next), its top places on each board (one per division).
+ */
+export function LiveRoundCard(props: { competition: Competition; boards: LeaderboardView[]; youUserId?: string }) {
+  const { competition, boards } = props;
   const live = competition.status === "ACTIVE" || competition.status === "SETTLING";
-  const you = board.entries.find((entry) => entry.userId === props.youUserId);
   return (
     <section class="card" aria-labelledby="live-round-heading">
       <h2 id="live-round-heading">
         {live ? "Racing now" : "Next"}: round {competition.seasonRound} <StatusBadge status={competition.status} />
       </h2>
-      {board.entries.length > 0
-        ? (
-          <LeaderboardTable
-            entries={board.entries}
-            metric={competition.metric}
-            youParticipantId={you?.participantId}
-            caption={`Round ${competition.seasonRound}`}
-          />
-        )
-        : <p class="muted">No store on the board yet.</p>}
+      {boards.map((board) => {
+        const caption = board.division ? board.division.name : `Round ${competition.seasonRound}`;
+        const you = board.entries.find((entry) => entry.userId === props.youUserId);
+        return board.entries.length > 0
+          ? (
+            <LeaderboardTable
+              key={caption}
+              entries={board.entries}
+              metric={competition.metric}
+              youParticipantId={you?.participantId}
+              caption={caption}
+            />
+          )
+          : <p key={caption} class="muted">{board.division ? `${caption}: no` : "No"} store on the board yet.</p>;
+      })}
       <p>
         <a href={`/competitions/${competition.id}`}>Follow round {competition.seasonRound} live</a>
       </p>

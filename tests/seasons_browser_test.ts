@@ -1,7 +1,8 @@
 /**
  * The season pages in Chromium, at a desktop and a phone size: a season
  * half-way through (standings after round 1, round 2 racing, round 3 made)
- * as a visitor, as one of its stores and as its creator; a draft's page with
+ * as a visitor, as one of its stores and as its creator; the same season in
+ * two divisions (a standings table and a board per division); a draft's page with
  * its fund card; the dashboard's Seasons tab; the create form. Each fits the
  * width, passes axe-core with no serious or critical violation, shows no
  * browser error, works without JavaScript, and is saved to `tests/artifacts/`.
@@ -20,14 +21,17 @@ Deno.test("seasons in Chromium - the season page and the dashboard's Seasons tab
   const { t, origin } = served;
   const now = t.clock.ms;
   const { season } = await seasonMidway(t, CREATOR);
+  const { season: divided } = await seasonMidway(t, CREATOR, now, { divisions: true });
   const draft = await draftSeason(t, CREATOR, now + 2 * 86_400_000, "Spring League");
   t.clock.ms = now;
   const pages: { name: string; path: string; as?: string }[] = [
     { name: "season", path: `/seasons/${season.id}` },
     { name: "season_store", path: `/seasons/${season.id}`, as: SEASON_STORES[1].userId },
     { name: "season_creator", path: `/seasons/${season.id}`, as: CREATOR },
+    { name: "season_divisions", path: `/seasons/${divided.id}`, as: SEASON_STORES[2].userId },
     { name: "season_draft", path: `/seasons/${draft.id}`, as: CREATOR },
     { name: "dashboard_seasons", path: "/dashboard?tab=seasons", as: CREATOR },
+    { name: "home_seasons", path: "/" },
     { name: "season_new", path: "/seasons/new", as: CREATOR },
   ];
   const problems: string[] = [];
@@ -53,6 +57,7 @@ Deno.test("seasons in Chromium - the season page and the dashboard's Seasons tab
     }
   }
   assert.deepEqual(problems, []);
+  await Deno.copyFile(`${ARTIFACTS}/season_divisions_1280.png`, "docs/season.png");
 
   // What the pages say: the standings after round 1, the store's own line, the creator's controls.
   await using browser = await launchBrowser({ viewport: SIZES[0] });
@@ -73,6 +78,21 @@ Deno.test("seasons in Chromium - the season page and the dashboard's Seasons tab
   await page.goto(`${origin}/dashboard?tab=seasons`);
   assert.deepEqual(
     (await page.locator("table a[href^='/seasons/']").allTextContents()).sort(),
-    ["Spring League", "Winter League"],
+    ["Division League", "Spring League", "Winter League"],
   );
+
+  // In divisions: a standings table and a board per division, by name.
+  await page.goto(`${origin}/seasons/${divided.id}`);
+  assert.deepEqual(await page.locator("#standings-heading ~ div caption").allTextContents(), ["Rising", "Established"]);
+  assert.deepEqual(
+    await page.locator("section[aria-labelledby='live-round-heading'] caption").allTextContents(),
+    ["Rising", "Established"],
+  );
+
+  // The home page lists the seasons beside the competitions, each a link to its page.
+  await page.goto(`${origin}/`);
+  const listed = await page.locator("#seasons-heading + .cards a").evaluateAll((links) =>
+    links.map((link) => link.getAttribute("href"))
+  );
+  assert.deepEqual(listed.sort(), [`/seasons/${divided.id}`, `/seasons/${season.id}`].sort());
 });

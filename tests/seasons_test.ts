@@ -216,12 +216,36 @@ Deno.test("seasons - bad input is refused with 400 naming the field", async () =
     assert.equal(res.status, 400);
     return (await res.json()).issues.map((issue: { path: string }) => issue.path);
   };
-  assert.deepEqual(await refused({ ...SEASON_INPUT, rounds: 60 }), ["rounds"]);
+  assert.deepEqual(await refused({ ...SEASON_INPUT, rounds: 53 }), ["rounds"]);
   assert.deepEqual(await refused({ ...SEASON_INPUT, roundHours: 30 }), ["roundHours"]);
   assert.deepEqual(await refused({ ...SEASON_INPUT, points: [10, 20] }), ["points.1"]);
   assert.deepEqual(await refused({ ...SEASON_INPUT, template: { currency: "USD", prize: "0" } }), ["template.prize"]);
   assert.deepEqual(await refused({ ...SEASON_INPUT, template: { ...SEASON_INPUT.template, privacy: "secret" } }), [
     "template.privacy",
   ]);
+  const divided = (divisions: unknown[]) => ({ ...SEASON_INPUT, template: { currency: "USD", divisions } });
+  assert.deepEqual(
+    await refused(divided([
+      { name: "Small", upTo: "500.00", prize: "10.00" },
+      { name: "Medium", upTo: "100.00", prize: "10.00" },
+      { name: "Large", prize: "10.00" },
+    ])),
+    ["template.divisions.1.upTo"],
+    "unordered upTo",
+  );
+  assert.deepEqual(
+    await refused(divided([
+      { name: "Small", upTo: "100.00", prize: "10.00" },
+      { name: "Same", upTo: "100.00", prize: "10.00" },
+      { name: "Large", prize: "10.00" },
+    ])),
+    ["template.divisions.1.upTo"],
+    "overlapping upTo",
+  );
+  assert.deepEqual(
+    await refused(divided([{ name: "Small", upTo: "100.00" }, { name: "Large", prize: "10.00" }])),
+    ["template.divisions.0.prize"],
+    "a division without a prize",
+  );
   assert.equal((await t.request("/api/seasons", { method: "POST", json: SEASON_INPUT })).status, 401);
 });

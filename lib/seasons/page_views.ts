@@ -8,6 +8,7 @@
 import { ConflictError } from "../core/errors.ts";
 import type { Minor } from "../core/money.ts";
 import type { Competition, FundingCheckoutRecord } from "../competitions/competitions.ts";
+import { boardsOf } from "../competitions/divisions.ts";
 import { isJoinRefusalCode, JOIN_REFUSALS } from "../competitions/join_rules.ts";
 import { type LeaderboardView, leaderboardView } from "../competitions/views.ts";
 import { listOwnedConnections } from "../shopify/connections.ts";
@@ -38,8 +39,8 @@ export interface SeasonPageView {
   viewerId?: string;
   isCreator: boolean;
   detail: SeasonDetailView;
-  /** The round racing now (else the next to start) and its board as the viewer may see it. */
-  liveRound: { competition: Competition; board: LeaderboardView } | null;
+  /** The round racing now (else the next to start) and its boards (one per division) as the viewer may see them. */
+  liveRound: { competition: Competition; boards: LeaderboardView[] } | null;
   /** The creator's price of the season's checkout, while it is a draft. */
   funding?: { amount: Minor; fee: Minor };
   cancel: CancelOffer | null;
@@ -97,7 +98,14 @@ export async function seasonPageView(
     viewerId,
     isCreator,
     detail,
-    liveRound: running ? { competition: running, board: await leaderboardView(kv, running, 20, viewerId) } : null,
+    liveRound: running
+      ? {
+        competition: running,
+        boards: await Promise.all(
+          boardsOf(running).map((board) => leaderboardView(kv, running, 20, viewerId, board.division)),
+        ),
+      }
+      : null,
     funding: isCreator && season.status === "DRAFT" ? escrowPrice(deps, SEASON_FUNDING, season) : undefined,
     cancel: isCreator ? cancelOffer(season, now) : null,
     refund: isCreator ? await getRefund(kv, { kind: "season", seasonId: season.id }) : null,

@@ -46,7 +46,7 @@ export interface RoundView {
   startDate: string;
   endDate: string;
   prize: string;
-  /** The winner's name once the round is decided (1st place of each board, joined). */
+  /** The winner's name once the round is decided: 1st place of each board, "<division>: <store>" with divisions. */
   winners: string[];
 }
 
@@ -64,9 +64,10 @@ export function roundViews(season: Season, made: readonly Competition[]): RoundV
       startDate: window.startDate,
       endDate: window.endDate,
       prize: toDecimalString(season.template.prize, season.currency),
-      winners: (competition?.places ?? []).filter((place) => (place.place ?? 1) === 1).map((place) =>
-        plainText(place.displayName)
-      ),
+      winners: (competition?.places ?? []).filter((place) => (place.place ?? 1) === 1).map((place) => {
+        const division = place.division === undefined ? undefined : competition?.divisions?.[place.division - 1];
+        return division ? `${division.name}: ${plainText(place.displayName)}` : plainText(place.displayName);
+      }),
     };
   });
 }

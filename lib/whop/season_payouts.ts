@@ -127,7 +127,8 @@ export async function listSeasonPayouts(kv: Deno.Kv, seasonId: string): Promise<
   for await (const entry of kv.list<SeasonPayout>({ prefix: keys.seasonPayouts(seasonId) })) {
     payouts.push(entry.value);
   }
-  return payouts;
+  // The creator's return is kept under table 0 with the places of a season without divisions: it goes last.
+  return [...payouts.filter((p) => p.place !== "creator"), ...payouts.filter((p) => p.place === "creator")];
 }
 
 async function notifySeasonPayoutSent(deps: WhopDeps, payout: SeasonPayout): Promise<void> {

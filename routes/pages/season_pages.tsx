@@ -109,7 +109,7 @@ export function seasonPageRoutes(deps: AppDeps): Hono<AppEnv> {
                 {view.liveRound && (
                   <LiveRoundCard
                     competition={view.liveRound.competition}
-                    board={view.liveRound.board}
+                    boards={view.liveRound.boards}
                     youUserId={view.viewerId}
                   />
                 )}
