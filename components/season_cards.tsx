@@ -2,7 +2,8 @@
  * The season page's cards (`/seasons/:id`): its facts, the standings (one
  * table per division), the rounds, the round racing now with its board, and
  * for the creator the funding, the money's state and the cancellation. All
- * server-rendered: the page works without JavaScript.
+ * server-rendered: the page works without JavaScript. One idea past 300
+ * lines: the cards of one page, sharing its season and its wording.
  */
 import { formatMoney } from "../lib/core/money.ts";
 import { describeSplit, prizeSplitOf } from "../lib/competitions/prize_split.ts";

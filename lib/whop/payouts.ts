@@ -39,20 +39,17 @@ import { formatMoney, type Minor } from "../core/money.ts";
 import { ordinal } from "../competitions/input.ts";
 import { appText, fact, notify, quoted } from "../competitions/notifications.ts";
 import { log } from "../core/log.ts";
-import type Whop from "@whop/sdk";
-import { APIError } from "@whop/sdk";
-import { fromWhopAmount, toWhopAmount, whopCurrency } from "./client.ts";
 import type { PayoutPlace, WhopDeps } from "./deps.ts";
 import {
   DEFAULT_RETRY,
   FLAG_AFTER_MS,
-  NotReadyError,
   type OnceOutcome,
   type OnceRecord,
   requestOnce,
   resumeOnce,
   runOnce,
 } from "./once.ts";
+import { makeTransfer, transferNotes } from "./transfers.ts";
 
 /** A payout record: `["payouts", competitionId]` for 1st place, `["payouts", competitionId, place]` otherwise. */
 export interface Payout extends OnceRecord {
@@ -90,53 +87,6 @@ export function payoutIdempotenceKey(competitionId: string, place: PayoutPlace =
 function payoutMessage(competitionId: string, place: PayoutPlace, division: number | undefined) {
   if (division !== undefined) return { type: "payout", competitionId, place, division } as const;
   return place === 1 ? { type: "payout", competitionId } as const : { type: "payout", competitionId, place } as const;
-}
-
-/** Whop's limit on a transfer's `notes`. */
-export const TRANSFER_NOTES_MAX = 50;
-
-/**
- * The transfer's notes: `Prize: <title>`, the title cut with an ellipsis so
- * the whole stays within {@link TRANSFER_NOTES_MAX} UTF-16 units (never
- * splitting a character).
- *
- * @example
- * transferNotes("Holiday Cup"); // "Prize: Holiday Cup"
- */
-export function transferNotes(title: string): string {
-  const whole = `Prize: ${title}`;
-  if (whole.length <= TRANSFER_NOTES_MAX) return whole;
-  let cut = "Prize: ";
-  for (const char of title) {
-    if (cut.length + char.length + 1 > TRANSFER_NOTES_MAX) break;
-    cut += char;
-  }
-  return `${cut.trimEnd()}…`;
-}
-
-/** Whether Whop refused a transfer because the balance cannot cover it. */
-function isInsufficientFunds(error: unknown): boolean {
-  if (!(error instanceof APIError) || error.status !== 400) return false;
-  const body = error.error as { error?: { type?: string; code?: string } } | undefined;
-  return body?.error?.type === "insufficient_funds" || body?.error?.code === "insufficient_funds" ||
-    /insufficient/i.test(error.message);
-}
-
-/** Throws `NotReadyError` unless the company's available balance covers `payout`. */
-async function requireAvailableFunds(
-  whop: Whop,
-  companyId: string,
-  payout: Pick<Payout, "amount" | "currency">,
-): Promise<void> {
-  const account = await whop.ledgerAccounts.retrieve(companyId);
-  const entry = account.balances.find((b) => b.currency.toUpperCase() === payout.currency);
-  const available = entry ? fromWhopAmount(entry.balance, payout.currency, true) : 0;
-  if (available >= payout.amount) return;
-  const pending = entry ? fromWhopAmount(entry.pending_balance, payout.currency, true) : 0;
-  throw new NotReadyError(
-    `Waiting for funds to clear: ${formatMoney(Math.max(available, 0), payout.currency)} available, ` +
-      `${formatMoney(pending, payout.currency)} pending, ${formatMoney(payout.amount, payout.currency)} needed.`,
-  );
 }
 
 /** The KV key of a place's payout record (a division's place when `division` is given). */
@@ -256,54 +206,6 @@ async function recordPayout(
     });
   }
   return record;
-}
-
-/** What a transfer is for: the record's amount to its user, under its idempotence key. */
-export type TransferOrder = Pick<
-  Payout,
-  "attempts" | "waits" | "amount" | "currency" | "destinationUserId" | "idempotenceKey"
->;
-
-/**
- * Makes one ledger transfer from `WHOP_COMPANY_ID` for a payout record being
- * sent (`runOnce`'s call): on its first try only if the available balance
- * covers it, a refusal for insufficient funds waited out (`NotReadyError`),
- * and its idempotence key sent both ways so a repeat returns the original
- * transfer. A competition's places and a season's prize are paid through it.
- */
-export async function makeTransfer(
-  deps: Pick<WhopDeps, "whop" | "config">,
-  order: TransferOrder,
-  about: { metadata: Record<string, string>; notes: string },
-): Promise<{ transferId: string }> {
-  const { whop, config } = deps;
-  if (!whop || !config.whop.companyId) throw new Error("Whop is not configured (WHOP_API_KEY, WHOP_COMPANY_ID).");
-  // Only while no earlier call can have made the transfer: after one, only Whop's replay knows.
-  if (order.attempts - 1 === (order.waits ?? 0)) {
-    await requireAvailableFunds(whop, config.whop.companyId, order);
-  }
-  let transfer: Whop.TransferCreateResponse;
-  try {
-    transfer = await whop.transfers.create({
-      amount: toWhopAmount(order.amount, order.currency),
-      currency: whopCurrency(order.currency),
-      origin_id: config.whop.companyId,
-      destination_id: order.destinationUserId,
-      idempotence_key: order.idempotenceKey,
-      "Idempotency-Key": order.idempotenceKey,
-      metadata: about.metadata,
-      notes: about.notes,
-    });
-  } catch (error) {
-    if (isInsufficientFunds(error)) {
-      throw new NotReadyError("Waiting for funds to clear: Whop refused the transfer for insufficient funds.");
-    }
-    throw error;
-  }
-  if (!("origin_ledger_account_id" in transfer)) {
-    throw new Error("Whop answered the payout with something other than a ledger transfer.");
-  }
-  return { transferId: transfer.id };
 }
 
 /**

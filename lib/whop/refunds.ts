@@ -23,11 +23,13 @@
  * exactly-once does not depend on Whop honouring the `Idempotency-Key`
  * header.
  *
- * Only a refund Whop reports `succeeded` is done. The payment's `refunds`
- * list also holds failed and canceled attempts: those are retried (with a
- * new idempotency key per earlier failed attempt, so Whop does not replay the
- * failure) and the record shows the failure until then. A `pending` refund
- * is waited for, never duplicated.
+ * Only a refund Whop reports `succeeded` is done. Failed and canceled
+ * attempts in the payment's `refunds` are retried (a new idempotency key per
+ * earlier failure, so Whop does not replay it), shown until then; a
+ * `pending` one is waited for, never duplicated.
+ *
+ * One idea, past 300 lines: every refund is one contract with Whop (what it
+ * returns, its key, the read-back before each call, what is told after).
  */
 import type Whop from "@whop/sdk";
 import { keys } from "../core/db.ts";
@@ -98,6 +100,12 @@ function targetMessage(target: RefundTarget): QueueMessage {
     : { type: "payment_refund", paymentId: target.paymentId };
 }
 
+/** The fields of a refund record not yet tried, made at `now`. */
+function newRecord(now: number): Pick<Refund, "state" | "attempts" | "createdAt" | "updatedAt"> {
+  const at = new Date(now).toISOString();
+  return { state: "pending", attempts: 0, createdAt: at, updatedAt: at };
+}
+
 /** A refund record, or `null`. */
 export async function getRefund(kv: Deno.Kv, target: RefundTarget): Promise<Refund | null> {
   return (await kv.get<Refund>(targetKey(target))).value;
@@ -144,7 +152,6 @@ export function requestPrizeRefund(
   reason: "cancelled" | "no_winner",
 ): Promise<Refund | null> {
   if (!competition.fundsTxId) return Promise.resolve(null);
-  const at = new Date(deps.now()).toISOString();
   return recordRefund(deps, { kind: "prize", competitionId: competition.id }, {
     kind: "prize",
     ...ownerFields(competitionOwner(competition)),
@@ -153,10 +160,7 @@ export function requestPrizeRefund(
     amount: competition.prize,
     currency: competition.currency,
     reason,
-    state: "pending",
-    attempts: 0,
-    createdAt: at,
-    updatedAt: at,
+    ...newRecord(deps.now()),
   });
 }
 
@@ -228,7 +232,6 @@ function ownerFields(owner: PaymentOwner) {
 }
 
 function paymentRefund(owner: PaymentOwner, payment: RefundablePayment, now: number): Refund {
-  const at = new Date(now).toISOString();
   return {
     kind: "payment",
     ...ownerFields(owner),
@@ -237,10 +240,7 @@ function paymentRefund(owner: PaymentOwner, payment: RefundablePayment, now: num
     amount: payment.amount,
     currency: payment.currency,
     reason: "cannot_fund",
-    state: "pending",
-    attempts: 0,
-    createdAt: at,
-    updatedAt: at,
+    ...newRecord(now),
   };
 }
 
@@ -254,7 +254,6 @@ function paymentRefund(owner: PaymentOwner, payment: RefundablePayment, now: num
 export function requestSeasonRefund(deps: Pick<WhopDeps, "kv" | "now">, season: Season): Promise<Refund | null> {
   const whole = season.status === "CANCELLED";
   if (!season.fundsTxId || (!whole && season.cancelledFromRound === undefined)) return Promise.resolve(null);
-  const at = new Date(deps.now()).toISOString();
   const unplayed = season.rounds - playedRounds(season);
   return recordRefund(deps, { kind: "season", seasonId: season.id }, {
     kind: "season",
@@ -265,10 +264,7 @@ export function requestSeasonRefund(deps: Pick<WhopDeps, "kv" | "now">, season: 
     ...(whole ? {} : { partial: true }),
     currency: season.currency,
     reason: whole ? "cancelled" : "rounds_cancelled",
-    state: "pending",
-    attempts: 0,
-    createdAt: at,
-    updatedAt: at,
+    ...newRecord(deps.now()),
   });
 }
 

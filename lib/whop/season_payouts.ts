@@ -18,7 +18,7 @@ import { appText, fact, notify, quoted } from "../competitions/notifications.ts"
 import type { Season, SeasonPlace } from "../seasons/seasons.ts";
 import type { PayoutPlace, WhopDeps } from "./deps.ts";
 import { DEFAULT_RETRY, FLAG_AFTER_MS, type OnceOutcome, type OnceRecord, requestOnce, runOnce } from "./once.ts";
-import { makeTransfer, transferNotes } from "./payouts.ts";
+import { makeTransfer, transferNotes } from "./transfers.ts";
 
 /** A season prize payout record. */
 export interface SeasonPayout extends OnceRecord {
