@@ -12,8 +12,7 @@ import { boardsOf } from "../competitions/divisions.ts";
 import { isJoinRefusalCode, JOIN_REFUSALS } from "../competitions/join_rules.ts";
 import { type LeaderboardView, leaderboardView } from "../competitions/views.ts";
 import { listOwnedConnections } from "../shopify/connections.ts";
-import { confirmEscrowReturn, escrowPrice } from "../whop/escrow.ts";
-import type { FundingReturnView } from "../competitions/page_views/funding.ts";
+import { escrowPrice } from "../whop/escrow.ts";
 import { SEASON_FUNDING } from "../whop/season_funding.ts";
 import { getRefund, type Refund } from "../whop/refunds.ts";
 import { listSeasonPayouts, type SeasonPayout } from "../whop/season_payouts.ts";
@@ -132,24 +131,4 @@ export async function seasonCheckoutView(
   const season = await getVisibleSeason(kv, id, userId);
   if (season.creatorId !== userId || season.status !== "DRAFT" || !season.checkout) return null;
   return { season, checkout: season.checkout };
-}
-
-/**
- * The return from a season's checkout: confirms the payment Whop's redirect
- * names (when `ask`: the route stops asking past the per-address limit) and
- * says what to show: the creator goes on to the season's page; anyone else
- * (a tab signed in nowhere) reads whether it funded, in words that name no
- * season.
- */
-export async function seasonFundingReturnView(
-  deps: WhopDeps,
-  seasonId: string,
-  paymentId: string | undefined,
-  ask: boolean,
-  userId: string | undefined,
-): Promise<FundingReturnView> {
-  const outcome = await confirmEscrowReturn(deps, SEASON_FUNDING, seasonId, ask ? paymentId : undefined);
-  const season = await SEASON_FUNDING.load(deps.kv, seasonId);
-  if (season && userId !== undefined && season.creatorId === userId) return { creator: true };
-  return { creator: false, funded: paymentId !== undefined && season?.fundsTxId === paymentId, outcome };
 }

@@ -8,8 +8,8 @@
  *   racing now; its creator funds or cancels it there, a store owner joins.
  * - `GET /seasons/:id/fund`: where the fund form's post lands, with the link
  *   to Whop's checkout (never a form redirect to another origin).
- * - `GET /funding/seasons/:id/return`: where Whop's checkout sends the
- *   browser back; the payment is confirmed with Whop at once.
+ * (Whop's checkout sends the browser back to `GET /funding/seasons/:id/return`,
+ * beside the competitions' return in `funding_page.tsx`.)
  */
 import { type Context, Hono } from "hono";
 import * as z from "zod/mini";
@@ -17,9 +17,8 @@ import type { AppDeps, AppEnv } from "../_env.ts";
 import { ValidationError } from "../../lib/core/errors.ts";
 import { requireUserId, signedIn } from "../../lib/web/middleware/caller.ts";
 import { QUERY_TEXT, validForm, validQuery } from "../../lib/web/validate.ts";
-import { RATE_LIMITS, RateLimiter } from "../../lib/web/rate_limit.ts";
 import { seasonActions } from "../../lib/seasons/actions.ts";
-import { seasonCheckoutView, seasonFundingReturnView, seasonPageView } from "../../lib/seasons/page_views.ts";
+import { seasonCheckoutView, seasonPageView } from "../../lib/seasons/page_views.ts";
 import { seasonEscrow } from "../../lib/seasons/seasons.ts";
 import {
   emptySeasonValues,
@@ -42,7 +41,7 @@ import {
 import { JoinError, JoinForm } from "../../components/join_form.tsx";
 import { StatusBadge } from "../../components/status_badge.tsx";
 import { RefundState } from "../../components/refund_state.tsx";
-import { CheckoutCard, FundingReturnNotice } from "../../components/funding_card.tsx";
+import { CheckoutCard } from "../../components/funding_card.tsx";
 import { renderAppPage } from "./_shell.tsx";
 
 function renderForm(c: Context<AppEnv>, deps: AppDeps, values: SeasonFormValues, errors: SeasonFieldErrors) {
@@ -64,7 +63,6 @@ const PAGE_QUERY = z.object({ joinError: QUERY_TEXT });
 /** Routes: the season pages (see the module comment). */
 export function seasonPageRoutes(deps: AppDeps): Hono<AppEnv> {
   const actions = seasonActions(deps);
-  const limiter = new RateLimiter(deps.kv, deps.now);
   const page = (id: string) => `/seasons/${id}`;
   return new Hono<AppEnv>()
     .get("/seasons/new", signedIn, (c) => renderForm(c, deps, emptySeasonValues(deps.now()), {}))
@@ -167,23 +165,5 @@ export function seasonPageRoutes(deps: AppDeps): Hono<AppEnv> {
           />
         ),
       });
-    })
-    .get(
-      "/funding/seasons/:id/return",
-      validQuery(z.object({ payment_id: QUERY_TEXT, receipt_id: QUERY_TEXT })),
-      async (c) => {
-        const id = c.req.param("id");
-        const query = c.req.valid("query");
-        const paymentId = query.payment_id ?? query.receipt_id;
-        const asks = paymentId !== undefined &&
-          (await limiter.hit(RATE_LIMITS.paymentLookups, c.var.clientAddress)).allowed;
-        const whop = { ...deps, sendNotification: deps.lifecycle?.sendNotification };
-        const view = await seasonFundingReturnView(whop, id, paymentId, asks, c.var.userId);
-        if (view.creator) return c.redirect(page(id), 303);
-        return renderAppPage(c, deps, {
-          title: view.funded ? "Season funded" : "Payment not confirmed yet",
-          body: <FundingReturnNotice funded={view.funded} outcome={view.outcome} manage={page(id)} noun="season" />,
-        });
-      },
-    );
+    });
 }
