@@ -98,7 +98,7 @@ export function browseRoutes(deps: AppDeps): Hono<AppEnv> {
           {!status && !query && <HowItWorks />}
           <BrowseFilters status={status} query={query} />
           {seasons.length > 0 && (
-            <section aria-labelledby="seasons-heading">
+            <section class="browse-seasons" aria-labelledby="seasons-heading">
               <h2 id="seasons-heading">Seasons</h2>
               <div class="cards">
                 {seasons.map((season) => <SeasonCard key={season.id} season={season} />)}

@@ -1,7 +1,8 @@
 /**
  * The browse page's model (`GET /`): the competitions anyone may see (never
  * a private or community-only one), narrowed to a status and to titles
- * containing every word searched for, and the seasons beside them.
+ * containing every word searched for, and the seasons beside them (a
+ * season's rounds are listed on its page, not among the competitions).
  */
 import { type Competition, type CompetitionStatus, listPublicCompetitions } from "../competitions.ts";
 import { isListedPublicly } from "../privacy.ts";
@@ -22,7 +23,9 @@ export async function browseView(
   filter: { status?: CompetitionStatus; query: string },
 ): Promise<Competition[]> {
   const all = await listPublicCompetitions(kv, 200, filter.status);
-  return all.filter((competition) => isListedPublicly(competition) && matchesQuery(competition, filter.query));
+  return all.filter((competition) =>
+    isListedPublicly(competition) && !competition.seasonId && matchesQuery(competition, filter.query)
+  );
 }
 
 /** The listed seasons in `status` (any when absent) whose title matches `query`. */
