@@ -93,6 +93,7 @@ function CompetitionsTab(props: { competitions: Competition[] }) {
   );
 }
 
+/** The Seasons tab: a link to create one, and each of the creator's seasons (status, rounds made, prizes, start). */
 function SeasonsTab(props: { seasons: Season[] }) {
   return (
     <>
@@ -115,7 +116,7 @@ function SeasonsTab(props: { seasons: Season[] }) {
                   <th scope="col">Season</th>
                   <th scope="col">Status</th>
                   <th scope="col" class="num">Rounds</th>
-                  <th scope="col" class="num">In escrow</th>
+                  <th scope="col" class="num">Prizes</th>
                   <th scope="col">Starts</th>
                 </tr>
               </thead>
@@ -132,7 +133,7 @@ function SeasonsTab(props: { seasons: Season[] }) {
                     <td class="num" data-label="Rounds">
                       {season.roundIds.length} of {season.rounds}, every {season.every}
                     </td>
-                    <td class="num" data-label="In escrow">{formatMoney(seasonEscrow(season), season.currency)}</td>
+                    <td class="num" data-label="Prizes">{formatMoney(seasonEscrow(season), season.currency)}</td>
                     <td data-label="Starts">
                       <LocalTimeIsland iso={season.startDate} />
                     </td>
