@@ -9,7 +9,7 @@ import * as z from "zod/mini";
 import type { FieldIssue } from "../lib/core/errors.ts";
 import { DEFAULT_POINTS } from "../lib/seasons/season_input.ts";
 import { splitFromText } from "./competition_form_values.ts";
-import { isoToUtcInput, knownTimeZone, nextFullHour, zonedInputToIso } from "./local_date_time.ts";
+import { isoToZonedInput, knownTimeZone, nextFullHour, zonedInputToIso } from "./local_date_time.ts";
 
 /** The form's fields, in order. */
 export const SEASON_FIELDS = [
@@ -49,7 +49,7 @@ export function emptySeasonValues(now: number): SeasonFormValues {
     rounds: "4",
     every: "week",
     roundHours: "",
-    startDate: isoToUtcInput(nextFullHour(now)),
+    startDate: isoToZonedInput(nextFullHour(now), "UTC"),
     currency: "USD",
     prize: "",
     prizeSplit: "100",
