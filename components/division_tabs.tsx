@@ -5,6 +5,7 @@
  * and the stores not placed in a division yet. The competition page and the
  * manage page show it above the board.
  */
+import { endSentence } from "./page_text.ts";
 import type { Competition } from "../lib/competitions/competitions.ts";
 import { divisionRange, divisionsInTabOrder } from "../lib/competitions/divisions.ts";
 import { describeSplit, prizeSplitOf } from "../lib/competitions/prize_split.ts";
@@ -56,7 +57,7 @@ export function DivisionTabs(props: DivisionTabsProps) {
           {started
             ? "Placing… (each store's division is set from its last 30 days of sales at its first sync): "
             : "Placed in their divisions at the start, from their sales over the 30 days before it: "}
-          {props.unplaced.map((store) => store.displayName).join(", ")}.
+          {endSentence(props.unplaced.map((store) => store.displayName).join(", "))}
         </p>
       )}
     </div>
