@@ -41,13 +41,15 @@ import {
   type ShopifyServicesDeps,
   WEBHOOK_PATH as SHOPIFY_WEBHOOK_PATH,
 } from "./lib/shopify/mod.ts";
-import { type LifecycleServices, registerSettlementJobs } from "./lib/competitions/settlement.ts";
+import { registerSettlementJobs } from "./lib/competitions/settlement.ts";
+import type { SeasonServices } from "./lib/seasons/season_end.ts";
 import { type AppDeps, type AppEnv, type ErrorBody, MAX_BODY_BYTES } from "./routes/_env.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { staticRoutes } from "./routes/static.ts";
 import { competitionsApiRoutes } from "./routes/competitions_api.ts";
 import { flagsApiRoutes } from "./routes/flags_api.ts";
 import { resultsExportRoutes } from "./routes/results_export.ts";
+import { seasonsApiRoutes } from "./routes/seasons_api.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { whopRoutes } from "./routes/whop_api.ts";
 import { userApiRoutes } from "./routes/user_api.ts";
@@ -144,6 +146,10 @@ export function createApp(deps: AppAssembly): Hono<AppEnv> {
     // First on every route of a competition: one it may not see is a 404 whatever the route would answer.
     app.use(path, competitionId(), visibilityGate(deps, { pages: ["new"] }));
   }
+  for (const path of ["/api/seasons/:id", "/api/seasons/:id/*", "/seasons/:id", "/seasons/:id/*"]) {
+    // Seasons likewise (`/seasons/new` is a page).
+    app.use(path, competitionId({ noun: "season" }), visibilityGate(deps, { pages: ["new"], of: "season" }));
+  }
 
   // Routing: every module of `routes/` exports `xxxRoutes(deps): Hono<AppEnv>` whose routes carry their full
   // paths (`/api/competitions/:id`, `/static/*`), and is mounted here at "/": a path is found by searching for it.
@@ -151,6 +157,7 @@ export function createApp(deps: AppAssembly): Hono<AppEnv> {
   app.route("/", metricsRoutes({ ...deps, live }));
   app.route("/", staticRoutes());
   app.route("/", competitionsApiRoutes(deps));
+  app.route("/", seasonsApiRoutes(deps));
   app.route("/", flagsApiRoutes(deps));
   app.route("/", resultsExportRoutes(deps));
   app.route("/", authRoutes(deps));
@@ -194,7 +201,7 @@ export function createApp(deps: AppAssembly): Hono<AppEnv> {
 }
 
 /** The scheduled jobs (`cron/schedule.ts`) for the operators' API, run with `lifecycle`. */
-function operatorJobs(lifecycle: LifecycleServices): OperatorJobs {
+function operatorJobs(lifecycle: SeasonServices): OperatorJobs {
   return {
     list: JOBS,
     run(name) {
@@ -223,9 +230,9 @@ export function formActionOrigins(config: Pick<Config, "whop" | "shopify">): str
 export interface Runtime {
   /** The effective settings (sandbox origins filled in). */
   config: Config;
-  deps: AppAssembly & { lifecycle: LifecycleServices; live: LiveHub };
+  deps: AppAssembly & { lifecycle: SeasonServices; live: LiveHub };
   app: ReturnType<typeof createApp>;
-  lifecycle: LifecycleServices;
+  lifecycle: SeasonServices;
   worker: QueueWorker;
   /** The simulators this process started (sandbox mode). */
   sandboxes: Simulators;
@@ -314,11 +321,12 @@ export async function buildRuntime(
   const sendNotification = createWhopNotificationSender(whop, kv);
   const shopify = createShopifyServices({ kv, config, now, sendNotification, ...options.shopifyClient });
   const whopDeps = { kv, config, now, whop, retry: options.payoutRetry, sendNotification };
-  const lifecycle: LifecycleServices = {
+  const lifecycle: SeasonServices = {
     kv,
     now,
     syncParticipant: shopify.syncParticipant,
     queueSync: shopify.startBackfill,
+    isConnectedStore: async (shop, userId) => (await shopify.connections.get(shop))?.ownerUserId === userId,
     settlementDelayMs: config.settlementDelayS * 1000,
     ...createWhopLifecycle(whopDeps),
   };

@@ -7,15 +7,20 @@
  */
 import type { Competition, FundingCheckoutRecord } from "../lib/competitions/competitions.ts";
 import { formatMoney, type Minor } from "../lib/core/money.ts";
-import type { ReturnOutcome } from "../lib/whop/funding.ts";
+import type { ReturnOutcome } from "../lib/whop/escrow.ts";
 import { LocalTimeIsland, SubmitButtonIsland } from "./island_wrappers.ts";
 
-/** The prize, Whop's fee and what the creator pays, as a definition list. */
-function Breakdown(props: { currency: string; prize: Minor; fee: Minor; amount: Minor }) {
+/**
+ * The prize (`label` it otherwise, e.g. a season's "Prizes"), Whop's fee and
+ * what the creator pays, as a definition list.
+ */
+export function FundingBreakdown(
+  props: { currency: string; prize: Minor; fee: Minor; amount: Minor; label?: string },
+) {
   const money = (minor: Minor) => formatMoney(minor, props.currency);
   return (
     <dl class="fund-breakdown">
-      <dt>Prize</dt>
+      <dt>{props.label ?? "Prize"}</dt>
       <dd>{money(props.prize)}</dd>
       <dt>Whop fee</dt>
       <dd>{money(props.fee)}</dd>
@@ -57,7 +62,12 @@ export function FundCard(props: { competition: Competition; funding: { amount: M
           iso={competition.startDate}
         />).
       </p>
-      <Breakdown currency={competition.currency} prize={competition.prize} fee={funding.fee} amount={funding.amount} />
+      <FundingBreakdown
+        currency={competition.currency}
+        prize={competition.prize}
+        fee={funding.fee}
+        amount={funding.amount}
+      />
       <p class="muted">
         Whop keeps its fee from each payment, so the checkout adds it: the whole prize reaches escrow. The prize is paid
         to the winner once Whop has cleared the funds.
@@ -76,28 +86,43 @@ export function FundCard(props: { competition: Competition; funding: { amount: M
   );
 }
 
+/** What a checkout funds, as the checkout step shows it: a competition's prize, or a season's prizes. */
+export interface CheckoutSubject {
+  title: string;
+  currency: string;
+  /** What the payment covers after Whop's fee. */
+  prize: Minor;
+  /** "competition" or "season". */
+  noun: string;
+  /** Where the creator goes back to. */
+  back: string;
+}
+
 /**
- * `<CheckoutCard competition={draft} checkout={checkout} framed={false} />`:
+ * `<CheckoutCard subject={…} checkout={checkout} framed={false} />`:
  * the step before Whop's checkout, a link (top-level navigation, which no
  * `form-action` restricts) to wherever Whop's checkout is. Inside Whop's
  * frame (`framed`) it opens in a new tab, since Whop's checkout refuses to be
- * framed; the frame keeps a link back to the competition.
+ * framed; the frame keeps a link back to the competition (or season).
  */
-export function CheckoutCard(props: { competition: Competition; checkout: FundingCheckoutRecord; framed: boolean }) {
-  const { competition, checkout, framed } = props;
-  const pay = formatMoney(checkout.amount, competition.currency);
+export function CheckoutCard(props: { subject: CheckoutSubject; checkout: FundingCheckoutRecord; framed: boolean }) {
+  const { subject, checkout, framed } = props;
+  const pay = formatMoney(checkout.amount, subject.currency);
+  const season = subject.noun === "season";
   return (
     <section class="card" aria-labelledby="checkout-heading">
-      <h1 id="checkout-heading">Pay the prize on Whop</h1>
+      <h1 id="checkout-heading">{season ? "Pay the season's prizes on Whop" : "Pay the prize on Whop"}</h1>
       <p>
-        {competition.title}: the prize goes into escrow on Whop and opens the competition to stores. Whop's secure
-        checkout takes the payment; you come back here once it is done.
+        {subject.title}: {season ? "every round's prize and the season prize go" : "the prize goes"}{" "}
+        into escrow on Whop and open{season ? "" : "s"} the {subject.noun}{" "}
+        to stores. Whop's secure checkout takes the payment; you come back here once it is done.
       </p>
-      <Breakdown
-        currency={competition.currency}
-        prize={competition.prize}
+      <FundingBreakdown
+        currency={subject.currency}
+        prize={subject.prize}
         fee={checkout.fee}
         amount={checkout.amount}
+        label={season ? "Prizes" : undefined}
       />
       <p>
         <a
@@ -111,11 +136,11 @@ export function CheckoutCard(props: { competition: Competition; checkout: Fundin
       </p>
       {framed && (
         <p class="muted">
-          Whop's checkout opens in a new tab. When you have paid, come back to this tab and open the competition.
+          Whop's checkout opens in a new tab. When you have paid, come back to this tab and open the {subject.noun}.
         </p>
       )}
       <p>
-        <a href={`/competitions/${competition.id}/manage`}>Back to the competition</a>
+        <a href={subject.back}>Back to the {subject.noun}</a>
       </p>
     </section>
   );
@@ -127,7 +152,10 @@ export function CheckoutCard(props: { competition: Competition; checkout: Fundin
  * way back. It names no competition (a draft is private, a community's
  * competitions are its own); the creator signs in to see it.
  */
-export function FundingReturnNotice(props: { funded: boolean; outcome: ReturnOutcome; manage: string }) {
+export function FundingReturnNotice(
+  props: { funded: boolean; outcome: ReturnOutcome; manage: string; noun?: "competition" | "season" },
+) {
+  const noun = props.noun ?? "competition";
   const signIn = `/login?${new URLSearchParams({ returnTo: props.manage })}`;
   return (
     <section class="card" aria-labelledby="return-heading">
@@ -135,7 +163,7 @@ export function FundingReturnNotice(props: { funded: boolean; outcome: ReturnOut
       {props.funded
         ? (
           <p class="notice notice-ok" role="status">
-            Whop confirmed your payment: the prize is held in escrow and the competition is open to stores.
+            Whop confirmed your payment: the prize is held in escrow and the {noun} is open to stores.
           </p>
         )
         : props.outcome === "refunding"
@@ -146,13 +174,13 @@ export function FundingReturnNotice(props: { funded: boolean; outcome: ReturnOut
         )
         : (
           <p class="notice notice-info" role="status">
-            Whop has not confirmed a payment for this competition yet. It usually takes a few seconds:{" "}
+            Whop has not confirmed a payment for this {noun} yet. It usually takes a few seconds:{" "}
             <a href="">check again</a>.
           </p>
         )}
       <p>
-        If you paid from your Whop community, close this tab: the competition there shows it. Or{" "}
-        <a href={signIn}>sign in to manage the competition</a>.
+        If you paid from your Whop community, close this tab: the {noun} there shows it. Or{" "}
+        <a href={signIn}>sign in to manage the {noun}</a>.
       </p>
     </section>
   );

@@ -26,6 +26,7 @@ const REASONS: Record<Refund["reason"], string> = {
   cancelled: "the competition was cancelled",
   no_winner: "no store won",
   cannot_fund: "the payment could not fund the prize",
+  rounds_cancelled: "the rounds not yet started were cancelled",
 };
 
 /** What the refund's badge says and how it looks. */

@@ -11,7 +11,7 @@ import type { RequestLogVariables } from "../lib/web/middleware/request_log.ts";
 import type { ClientAddressVariables, ServeBindings } from "../lib/web/middleware/client_address.ts";
 import type { UserTokenVerifier } from "../lib/whop/user_token.ts";
 import type { LiveHub } from "../lib/live/hub.ts";
-import type { LifecycleServices } from "../lib/competitions/settlement.ts";
+import type { SeasonServices } from "../lib/seasons/season_end.ts";
 import type { ShopifyServices } from "../lib/shopify/mod.ts";
 
 /** What the app is built from; tests pass their own. */
@@ -27,8 +27,8 @@ export interface AppDeps {
   live?: LiveHub;
   /** Shopify (`lib/shopify/mod.ts`); built from `config` when absent. */
   shopify?: ShopifyServices;
-  /** The scheduled jobs' services; the operators' API is mounted only with them. */
-  lifecycle?: LifecycleServices;
+  /** The scheduled jobs' services (competitions' and seasons'); the operators' API is mounted only with them. */
+  lifecycle?: SeasonServices;
 }
 
 /** The Hono environment every route sees (`Bindings`: the connection info Deno.serve passes). */

@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { createTestApp } from "../testing/test_app.ts";
 import { createApp } from "../app.ts";
-import type { LifecycleServices } from "../lib/competitions/settlement.ts";
+import type { SeasonServices } from "../lib/seasons/season_end.ts";
 import { keys } from "../lib/core/db.ts";
 
 Deno.test("admin api - operators see each job's runs and can trigger one; others cannot", async () => {
   await using t = await createTestApp({ ADMIN_USER_IDS: "user_ops" });
   let synced = 0;
-  const lifecycle: LifecycleServices = {
+  const lifecycle: SeasonServices = {
+    ...t.deps.lifecycle,
     kv: t.kv,
     now: t.clock.now,
     syncParticipant: () => Promise.resolve(void synced++),
@@ -25,10 +26,11 @@ Deno.test("admin api - operators see each job's runs and can trigger one; others
   assert.equal((await call("/api/admin/jobs")).status, 401);
   assert.equal((await call("/api/admin/jobs", "user_someone")).status, 403);
   const before = await (await call("/api/admin/jobs", "user_ops")).json();
-  assert.deepEqual(before.jobs.map((j: { name: string; runs: number }) => [j.name, j.runs]), [["status", 0], [
-    "sync",
-    0,
-  ]]);
+  assert.deepEqual(before.jobs.map((j: { name: string; runs: number }) => [j.name, j.runs]), [
+    ["status", 0],
+    ["sync", 0],
+    ["seasons", 0],
+  ]);
 
   const run = await call("/api/admin/jobs/status/run", "user_ops", "POST");
   assert.equal(run.status, 200);

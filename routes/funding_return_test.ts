@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { createTestApp, type TestApp } from "../testing/test_app.ts";
 import { getCompetition } from "../lib/competitions/competitions.ts";
+import { getSeason } from "../lib/seasons/seasons.ts";
 import { listNotifications } from "../lib/competitions/notifications.ts";
 import { getRefund } from "../lib/whop/refunds.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
@@ -158,4 +159,31 @@ Deno.test("funding return - an unknown, foreign or malformed payment id changes 
   // `receipt_id`, which Whop sends with the same value, is read when `payment_id` is missing.
   await (await returnFromWhop(t, to(first.id, `receipt_id=${paymentId}`))).body?.cancel();
   assert.equal((await getCompetition(t.kv, first.id)).status, "UPCOMING");
+});
+
+Deno.test("funding return - a season's return funds it without a webhook; the creator goes on to the season's page", async () => {
+  await using t = await createTestApp({}, { whop: true });
+  t.whop!.setWebhookUrl(undefined);
+  const startDate = new Date(t.clock.ms + 2 * 86_400_000).toISOString();
+  const created = await t.request("/api/seasons", {
+    method: "POST",
+    userId: CREATOR,
+    json: { title: "Return League", rounds: 2, every: "day", startDate, template: { currency: "USD", prize: "20.00" } },
+  });
+  assert.equal(created.status, 201, await created.clone().text());
+  const id = (await created.json()).season.id;
+  const fund = await t.request(`/api/seasons/${id}/fund`, { method: "POST", userId: CREATOR });
+  const { back, paymentId } = await payOnCheckoutPage((await fund.json()).checkoutUrl);
+  assert.equal(back.pathname, `/funding/seasons/${id}/return`);
+
+  const res = await returnFromWhop(t, back);
+  assert.equal(res.status, 200);
+  const page = await res.text();
+  assert.match(page, /the season is open to stores/);
+  assert.doesNotMatch(page, /Return League/);
+  const season = await getSeason(t.kv, id);
+  assert.deepEqual([season.status, season.fundsTxId], ["UPCOMING", paymentId]);
+  const again = await returnFromWhop(t, back, true);
+  assert.equal(again.status, 303);
+  assert.equal(again.headers.get("location"), `/seasons/${id}`);
 });

@@ -22,11 +22,8 @@ function download(c: Context, file: CsvFile): Response {
 
 /** Routes: `GET /api/competitions/:id/results.csv`, `GET /api/competitions/:id/orders.csv`. */
 export function resultsExportRoutes(deps: AppDeps): Hono<AppEnv> {
-  const load = (c: Context<AppEnv>) => {
-    const userId = c.var.userId;
-    const isOperator = userId !== undefined && deps.config.adminUserIds.includes(userId);
-    return competitionForCreator(deps.kv, c.req.param("id")!, userId, isOperator);
-  };
+  const load = (c: Context<AppEnv>) =>
+    competitionForCreator(deps.kv, c.req.param("id")!, c.var.userId, c.var.isOperator === true);
   return new Hono<AppEnv>()
     .get("/api/competitions/:id/results.csv", async (c) => {
       const competition = await load(c);

@@ -5,7 +5,7 @@ import { getCompetition, updateCompetition } from "../lib/competitions/competiti
 import { commit, keys } from "../lib/core/db.ts";
 import { recordOrder } from "../lib/competitions/revenue.ts";
 import { SANDBOX_APP } from "../lib/shopify/mod.ts";
-import type { LifecycleServices } from "../lib/competitions/settlement.ts";
+import type { SeasonServices } from "../lib/seasons/season_end.ts";
 import { createSession, sessionCookieName } from "../lib/core/sessions.ts";
 import type { SandboxCompetition } from "../sandbox/demo/fast_forward.ts";
 import { competitionStartedAnHourAgo, draftCompetition, HOUR } from "../testing/page_fixtures.ts";
@@ -15,7 +15,8 @@ const CREATOR = "user_creator";
 /** The app with lifecycle services whose payout is recorded as sent at once. */
 function appWithLifecycle(t: TestApp, sandbox = true) {
   const payouts: string[] = [];
-  const lifecycle: LifecycleServices = {
+  const lifecycle: SeasonServices = {
+    ...t.deps.lifecycle,
     kv: t.kv,
     now: t.clock.now,
     syncParticipant: async () => {},

@@ -14,6 +14,8 @@
  *   whose link opens the round trip in a window of its own. A refusal sends
  *   a form back to the competition page with `?joinError=<code>`. Attempts
  *   are limited per user.
+ * - `POST /api/seasons/:id/join` — the same, for the season's round open
+ *   now: the store becomes the season's and is entered in every later round.
  * - `GET /shopify` — the App URL: Shopify's signed query verified, then a
  *   302 to Shopify's install page; a forged or stale query is 401 (counted
  *   against the client's failed authentications) and starts nothing.
@@ -25,7 +27,7 @@
  *   claim cookie when nobody was signed in.
  * - `POST /api/shopify/webhooks` — verified, deduplicated, applied.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { setCookie } from "hono/cookie";
 import * as z from "zod/mini";
@@ -35,7 +37,10 @@ import { AppError, ValidationError } from "../lib/core/errors.ts";
 import { log } from "../lib/core/log.ts";
 import { requireUserId, signedIn } from "../lib/web/middleware/caller.ts";
 import { fieldsOf, validFormOrJson, validQuery } from "../lib/web/validate.ts";
-import { competitionActions } from "../lib/competitions/actions.ts";
+import { competitionActions, type JoinOutcome } from "../lib/competitions/actions.ts";
+import { seasonActions } from "../lib/seasons/actions.ts";
+import type { JoinRequest } from "../lib/shopify/join.ts";
+import type { BrowserRequest } from "../lib/shopify/oauth.ts";
 import {
   beginInstall,
   CALLBACK_PATH,
@@ -79,39 +84,70 @@ export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hon
   const actions = competitionActions(deps);
   // At most 4 MB of webhook bodies buffered at once, whatever a flood sends.
   const webhookBodies = bodyBudget({ budgetBytes: 4 * MAX_WEBHOOK_BYTES, maxBody: MAX_WEBHOOK_BYTES });
+  const seasons = seasonActions(deps);
+
+  /**
+   * A join posted for a competition or a season (its first open round): the
+   * store entered at once, or Shopify's round trip begun, answered to a form
+   * (back to `page`, with the refusal's code when refused) or to JSON.
+   */
+  async function join(
+    c: Context<AppEnv>,
+    shop: unknown,
+    page: string,
+    start: (
+      request: Omit<JoinRequest, "competitionId"> & BrowserRequest & { inFrame: boolean },
+    ) => Promise<JoinOutcome>,
+  ) {
+    const form = isFormPost(c.req.header("content-type"));
+    c.header("Cache-Control", "no-store");
+    let outcome;
+    try {
+      outcome = await start({
+        userId: requireUserId(c),
+        shop,
+        userAgent: c.req.header("user-agent") ?? "",
+        requestUrl: c.req.url,
+        // Whop's frame passes its user token and no cookie of ours: the round trip needs a window of its own.
+        inFrame: form && Boolean(c.req.header("x-whop-user-token")),
+      });
+    } catch (error) {
+      // A browser's form goes back to the page with the refusal's code; API clients get the JSON error.
+      if (form && error instanceof AppError && error.status < 500 && error.status !== 404) {
+        return c.redirect(`${page}?joinError=${joinRefusalCodeOf(error)}`, 303);
+      }
+      throw error;
+    }
+    if (outcome.kind === "joined") {
+      const { participant } = outcome;
+      if (form) return c.redirect(page, 303);
+      return c.json({ joined: true, participantId: participant.id, shop: participant.shop });
+    }
+    if (outcome.kind === "ticket") return c.redirect(`/shopify/window/${outcome.ticket}`, 303);
+    const { start: oauth } = outcome;
+    for (const cookie of oauth.setCookies) c.header("Set-Cookie", cookie, { append: true });
+    if (form) return c.redirect(`/shopify/continue/${encodeURIComponent(oauth.state)}`, 303);
+    return c.json({ authorizeUrl: oauth.authorizeUrl, shop: oauth.shop });
+  }
+
   return new Hono<AppEnv>()
-    .post("/api/competitions/:id/join", signedIn, validFormOrJson(fieldsOf("shop")), async (c) => {
-      const form = isFormPost(c.req.header("content-type"));
+    .post("/api/competitions/:id/join", signedIn, validFormOrJson(fieldsOf("shop")), (c) => {
       const competitionId = c.req.param("id");
-      c.header("Cache-Control", "no-store");
-      let outcome;
-      try {
-        outcome = await actions.startJoin(shopify, {
-          competitionId,
-          userId: requireUserId(c),
-          shop: c.req.valid("json").shop,
-          userAgent: c.req.header("user-agent") ?? "",
-          requestUrl: c.req.url,
-          // Whop's frame passes its user token and no cookie of ours: the round trip needs a window of its own.
-          inFrame: form && Boolean(c.req.header("x-whop-user-token")),
-        });
-      } catch (error) {
-        // A browser's form goes back to the page with the refusal's code; API clients get the JSON error.
-        if (form && error instanceof AppError && error.status < 500 && error.status !== 404) {
-          return c.redirect(competitionPage(competitionId, joinRefusalCodeOf(error)), 303);
-        }
-        throw error;
-      }
-      if (outcome.kind === "joined") {
-        const { participant } = outcome;
-        if (form) return c.redirect(competitionPage(competitionId), 303);
-        return c.json({ joined: true, participantId: participant.id, shop: participant.shop });
-      }
-      if (outcome.kind === "ticket") return c.redirect(`/shopify/window/${outcome.ticket}`, 303);
-      const { start } = outcome;
-      for (const cookie of start.setCookies) c.header("Set-Cookie", cookie, { append: true });
-      if (form) return c.redirect(`/shopify/continue/${encodeURIComponent(start.state)}`, 303);
-      return c.json({ authorizeUrl: start.authorizeUrl, shop: start.shop });
+      return join(
+        c,
+        c.req.valid("json").shop,
+        competitionPage(competitionId),
+        (request) => actions.startJoin(shopify, { ...request, competitionId }),
+      );
+    })
+    .post("/api/seasons/:id/join", signedIn, validFormOrJson(fieldsOf("shop")), (c) => {
+      const seasonId = c.req.param("id");
+      return join(
+        c,
+        c.req.valid("json").shop,
+        `/seasons/${seasonId}`,
+        (request) => seasons.startJoin(shopify, { ...request, seasonId }),
+      );
     })
     .get("/shopify", validQuery(APP_URL_QUERY), async (c) => {
       c.header("Cache-Control", "no-store");

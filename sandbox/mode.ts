@@ -11,7 +11,7 @@
  */
 import type { Config } from "../config.ts";
 import { log } from "../lib/core/log.ts";
-import type { LifecycleServices } from "../lib/competitions/settlement.ts";
+import type { SeasonServices } from "../lib/seasons/season_end.ts";
 import type { WhopSandbox } from "./whop/mod.ts";
 import type { ShopifySandbox } from "./shopify/mod.ts";
 import { withWhopSandbox } from "./whop_mode.ts";
@@ -35,7 +35,7 @@ export interface Simulators {
 /** What the demo world runs with, besides the simulators. */
 export interface DemoRunDeps {
   kv: Deno.Kv;
-  lifecycle: LifecycleServices;
+  lifecycle: SeasonServices;
 }
 
 /** What {@link startSandbox} started. */

@@ -27,6 +27,8 @@ export interface TestApp extends AsyncDisposable {
   /** What the app was assembled from (in sandbox mode, with the sandbox's time controls). */
   deps: Runtime["deps"];
   kv: Deno.Kv;
+  /** The KV file, when started with `{ kvFile: true }` (another process may open it). */
+  kvPath?: string;
   clock: TestClock;
   config: Config;
   signer: UserTokenSigner;
@@ -199,6 +201,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     app,
     deps,
     kv,
+    ...(kvDir ? { kvPath: `${kvDir}/cartbrawl.sqlite3` } : {}),
     clock,
     config,
     signer,

@@ -3,7 +3,9 @@
  * main.ts` started on an empty data file with no credentials (sandbox mode):
  *
  * 1. the seeded demo is on `/` and its live leaderboard moves by itself
- *    (simulated customers; the screenshot is `docs/leaderboard.png`);
+ *    (simulated customers; the screenshot is `docs/leaderboard.png`); the
+ *    demo season is listed beside the competitions, and its page shows its
+ *    round 1 racing in both divisions;
  * 2. a demo creator signs in through the simulated Whop's user picker,
  *    creates a competition, funds it on the simulated checkout page and
  *    starts it now (sandbox);
@@ -109,6 +111,24 @@ Deno.test("first run in Chromium - the demo moves; create, fund, start, join, or
     ).catch(() => {});
     await page.waitForFunction(() => document.getAnimations().length === 0);
     await page.screenshot({ path: `${ARTIFACTS}/first_run_2_demo_leaderboard.png` });
+
+    // The demo season, listed on `/` beside the competitions, racing round 1 in its two divisions.
+    const seasonLink = page.locator("#seasons-heading + .cards a", { hasText: "Demo League" });
+    for (let attempt = 0;; attempt++) {
+      await page.goto(`${appUrl}/`);
+      if (await seasonLink.count() === 1 && /Live/.test(await page.locator(".season-card").textContent() ?? "")) break;
+      assert.ok(attempt < 120, "the demo season is listed and live within 30 s");
+      await page.waitForTimeout(250);
+    }
+    await seasonLink.click();
+    await page.waitForURL(`${appUrl}/seasons/**`);
+    const liveRound = (await page.locator("section[aria-labelledby='live-round-heading']").textContent()) ?? "";
+    assert.match(liveRound, /Racing now: round 1/);
+    assert.match(liveRound, /Rising/);
+    assert.match(liveRound, /Established/);
+    assert.match(await page.locator(".season-facts").textContent() ?? "", /in each of the 2 divisions' standings/);
+    await shot("2_demo_season");
+    lap("the demo season is live in two divisions");
 
     // 2. A creator signs in, creates and funds a competition, and starts it now.
     await signInAs("Ben Builder");

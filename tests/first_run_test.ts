@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { freePort, freePortRun, startAppProcess } from "../testing/app_process.ts";
 import { loadConfig } from "../config.ts";
 import { buildRuntime } from "../app.ts";
+import { getSeason } from "../lib/seasons/seasons.ts";
 import { getCompetition } from "../lib/competitions/competitions.ts";
 import { listParticipants } from "../lib/competitions/participants.ts";
 import { DEMO_COMMUNITY, DEMO_STORE_OWNERS } from "../sandbox/demo/data.ts";
@@ -23,6 +24,8 @@ interface ApiCompetition {
   status: string;
   participantCount: number;
   winner?: { displayName: string } | null;
+  /** Set on a season's round. */
+  seasonId?: string;
 }
 
 async function getJson<T>(url: string): Promise<T> {
@@ -97,7 +100,9 @@ Deno.test("first run - main.ts on an empty data file shows a seeded live demo wi
         const { competitions } = await getJson<{ competitions: ApiCompetition[] }>(
           `${origin}/api/competitions?status=ACTIVE`,
         );
-        return competitions.length === 1 ? competitions[0] : undefined;
+        // The demo season's round 1 races beside it.
+        const standalone = competitions.filter((c) => !c.seasonId);
+        return standalone.length === 1 ? standalone[0] : undefined;
       });
       assert.equal(live.title, cards.title);
       const before = await boardTotal(origin, live.id);
@@ -126,7 +131,10 @@ Deno.test("first run - main.ts on an empty data file shows a seeded live demo wi
       const { competitions: upcoming } = await getJson<{ competitions: ApiCompetition[] }>(
         `${origin}/api/competitions?status=UPCOMING`,
       );
-      assert.deepEqual(upcoming.map((c) => [c.title, c.participantCount]), [["Holiday Cup", 2]]);
+      assert.deepEqual(upcoming.filter((c) => !c.seasonId).map((c) => [c.title, c.participantCount]), [[
+        "Holiday Cup",
+        2,
+      ]]);
       await poll(
         "the seeding to finish",
         10_000,
@@ -145,13 +153,19 @@ Deno.test("first run - main.ts on an empty data file shows a seeded live demo wi
         () => Promise.resolve(/sandbox demo already seeded on this data file/.test(first.output()) || undefined),
       );
       await new Promise((resolve) => setTimeout(resolve, 1_000));
-      const { competitions } = await getJson<{ competitions: ApiCompetition[] }>(`${origin}/api/competitions`);
+      const { competitions: all } = await getJson<{ competitions: ApiCompetition[] }>(`${origin}/api/competitions`);
+      const competitions = all.filter((c) => !c.seasonId);
       assert.deepEqual(
         competitions.map((c) => c.status).sort(),
         ["ACTIVE", "COMPLETED", "UPCOMING"],
         "nothing seeded twice",
       );
       assert.equal(competitions.find((c) => c.status === "ACTIVE")!.id, live.id, "the same live competition");
+      assert.deepEqual(
+        [...new Set(all.filter((c) => c.seasonId).map((c) => c.seasonId))].length,
+        1,
+        "one demo season, its rounds 1 and 2",
+      );
       assert.doesNotMatch(first.output(), /sandbox demo seeded|"level":"error"/);
     } finally {
       await first.kill();
@@ -198,7 +212,11 @@ Deno.test("first run - two seedings at once on one data file seed once; an ended
     assert.equal(await asUser(DEMO_STORE_OWNERS[0].id), 200, "a member of the demo community sees its competition");
     assert.equal(await asUser(DEMO_STORE_OWNERS[4].id), 404, "a non-member does not");
     const payments = runtime.sandboxes.whop!.payments;
-    assert.equal(payments.length, 4, "four prizes funded through the checkout");
+    assert.equal(payments.length, 5, "four prizes and the season funded through the checkout");
+    const season = await getSeason(kv, world.seasonId!);
+    assert.equal(season.status, "ACTIVE", "the demo season races its round 1");
+    assert.deepEqual(season.template.divisions?.map((division) => division.name), ["Rising", "Established"]);
+    assert.equal((await listParticipants(kv, season.roundIds[0])).length, DEMO_STORE_OWNERS.length);
     // The sprint's payout waits for the simulated Whop's 30 s hold on the prize's funds.
     await poll("the sprint's payout after the hold", 60_000, () => {
       return Promise.resolve(runtime.sandboxes.whop!.transfers.length === 1 || undefined);

@@ -310,7 +310,12 @@ Deno.test({
     assert.equal(stored.orders, 1);
     assert.equal(stored.revenue, 1234);
     assert.ok(duringRounds.every((round) => round.length >= 20), "the reader kept reading in every flooded phase");
-    assert.ok(duringP99 <= 2 * quietP99, `reader p99 ${duringP99.toFixed(2)} ms vs quiet ${quietP99.toFixed(2)} ms`);
+    // Twice the quiet p99, with 5 ms of slack: at about 1 ms a p99 doubles with any neighbour's burst of CPU, while a
+    // reader starved by the flood waits tens of milliseconds or more.
+    assert.ok(
+      duringP99 <= Math.max(2 * quietP99, quietP99 + 5),
+      `reader p99 ${duringP99.toFixed(2)} ms vs quiet ${quietP99.toFixed(2)} ms`,
+    );
     assert.ok(near(), `RSS back near its start: ${rssStart} → peak ${rssPeak} → ${rssEnd} MB`);
     assert.ok(
       logLines.length <= 10,

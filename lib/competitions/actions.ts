@@ -16,8 +16,8 @@
  * - join start, after that: the per-user limit, then the store at once when
  *   it is the user's connected store, else a ticket for a window of its own
  *   (from Whop's frame), else Shopify's install redirect.
- * - fund: one surface only, already one function: `createFundingCheckout`
- *   (`lib/whop/funding.ts`).
+ * - fund: one surface only, already one function: `createEscrowCheckout`
+ *   (`lib/whop/escrow.ts`) with the competition's subject.
  *
  * It lives beside the rules it applies; it calls the Whop and Shopify
  * modules (community access, refunds, the install redirect), which never
@@ -36,7 +36,7 @@ import type { BrowserRequest, OAuthStart } from "../shopify/oauth.ts";
 import { type Competition, getCompetition, getVisibleCompetition, saveDraft } from "./competitions.ts";
 import { editCompetition } from "./editing.ts";
 import { setDisqualification } from "./disqualification.ts";
-import { type CompetitionInput, experienceIdOf } from "./input.ts";
+import { experienceIdOf, type InputRules } from "./input.ts";
 import { parseCompetitionInput } from "./written_input.ts";
 import type { NotificationSender } from "./notifications.ts";
 import type { Participant } from "./participants.ts";
@@ -82,6 +82,41 @@ export async function getOwnCompetition(
   return competition;
 }
 
+/** The rules an input is checked under now: the clock, the shortest competition, Whop's currencies. */
+export function inputRules(deps: Pick<ActionDeps, "now" | "config">): InputRules {
+  return { now: deps.now(), minDurationS: deps.config.competitionMinDurationS, acceptsCurrency: isWhopCurrency };
+}
+
+/**
+ * The create use-case's check of an input (a competition's, or a season's
+ * whose template names the community): `parse` normalises it, then the
+ * community it names is authorised (community admins only) on the
+ * normalised value, the one stored. A refused input still has its community
+ * authorised first (read from `body`, or `body.template`): someone outside
+ * the community learns nothing of it, not even which of their fields are
+ * wrong.
+ */
+export async function authoriseInput<T extends { experienceId?: string } | { template: { experienceId?: string } }>(
+  deps: Pick<ActionDeps, "kv" | "whop">,
+  userId: string,
+  parse: () => T,
+  body: unknown,
+): Promise<T> {
+  let input: T;
+  try {
+    input = parse();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const template = (body as { template?: unknown } | null)?.template;
+    const experienceId = experienceIdOf(body) ?? experienceIdOf(template);
+    if (experienceId !== undefined) await assertCommunityAdmin(deps, experienceId, userId);
+    throw error;
+  }
+  const experienceId = "template" in input ? input.template.experienceId : input.experienceId;
+  if (experienceId !== undefined) await assertCommunityAdmin(deps, experienceId, userId);
+  return input;
+}
+
 /**
  * The use-cases over `deps`. Build once per surface: its rate limiter
  * remembers full windows in the process.
@@ -92,27 +127,7 @@ export async function getOwnCompetition(
  */
 export function competitionActions(deps: ActionDeps) {
   const limiter = new RateLimiter(deps.kv, deps.now);
-  const rules = () => ({
-    now: deps.now(),
-    minDurationS: deps.config.competitionMinDurationS,
-    acceptsCurrency: isWhopCurrency,
-  });
-
-  /** The input as it would be stored; a refused input still has its community authorised first. */
-  async function authorisedInput(userId: string, body: unknown): Promise<CompetitionInput> {
-    let input: CompetitionInput;
-    try {
-      input = parseCompetitionInput(rules(), body);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      // Someone outside the community learns nothing of it, not even which of their fields are wrong.
-      const experienceId = experienceIdOf(body);
-      if (experienceId !== undefined) await assertCommunityAdmin(deps, experienceId, userId);
-      throw error;
-    }
-    if (input.experienceId !== undefined) await assertCommunityAdmin(deps, input.experienceId, userId);
-    return input;
-  }
+  const rules = () => inputRules(deps);
 
   /**
    * The competition as `userId` may see it, or the 404 of an unknown id:
@@ -137,7 +152,7 @@ export function competitionActions(deps: ActionDeps) {
     async create(userId: string, body: unknown, formToken?: unknown): Promise<Competition> {
       const id = await oncePerForm(deps.kv, { userId, form: "create", token: formToken }, async () => {
         await limiter.consume(RATE_LIMITS.competitionCreation, userId);
-        const input = await authorisedInput(userId, body);
+        const input = await authoriseInput(deps, userId, () => parseCompetitionInput(rules(), body), body);
         return (await saveDraft(deps.kv, userId, input, deps.now())).id;
       });
       return getCompetition(deps.kv, id);

@@ -58,8 +58,12 @@ export interface Competition extends CompetitionInput {
   createdAt: string;
   updatedAt: string;
   participantCount: number;
-  /** The Whop payment that funded the prize. */
+  /** The Whop payment that funded the prize (never set on a season's round: its season's payment funds it). */
   fundsTxId?: string;
+  /** The season this competition is a round of (`lib/seasons/`): created funded from the season's escrow. */
+  seasonId?: string;
+  /** Which round of its season (from 1). */
+  seasonRound?: number;
   /**
    * The Whop checkout made to fund the prize, once the creator asked for one.
    * While it exists the prize, its currency and its split are frozen (a
@@ -199,16 +203,22 @@ export async function saveDraft(
     updatedAt: at,
     participantCount: 0,
   };
-  const result = await commit(() =>
-    bumpChange(
-      indexOps(kv.atomic().check({ key: keys.competition(competition.id), versionstamp: null }), competition),
-      competition.id,
-      "status",
-      now,
-    )
-  );
+  const result = await commit(() => newCompetitionOps(kv.atomic(), competition, now));
   if (!result.ok) throw new ConflictError("A competition with this id already exists; try again.");
   return competition;
+}
+
+/**
+ * Adds to `op` the writes that store a new competition (checked absent, so a
+ * repeat cannot overwrite it), its indexes and its change key.
+ */
+export function newCompetitionOps(op: Deno.AtomicOperation, competition: Competition, now: number) {
+  return bumpChange(
+    indexOps(op.check({ key: keys.competition(competition.id), versionstamp: null }), competition),
+    competition.id,
+    "status",
+    now,
+  );
 }
 
 /** Loads a competition or throws `NotFoundError`. */
@@ -216,6 +226,11 @@ export async function getCompetition(kv: Deno.Kv, id: string): Promise<Competiti
   const entry = await kv.get<Competition>(keys.competition(id));
   if (!entry.value) throw new NotFoundError("There is no competition with that id.");
   return entry.value;
+}
+
+/** Whether a competition's prize was paid for: by its own payment, or (a season's round) by its season's. */
+export function isFunded(competition: Pick<Competition, "fundsTxId" | "seasonId">): boolean {
+  return competition.fundsTxId !== undefined || competition.seasonId !== undefined;
 }
 
 /**
@@ -239,8 +254,8 @@ export async function competitionForCreator(
  * Whether a competition exists only for its creator (DESIGN.md "Private
  * until funded"): a DRAFT, or one CANCELLED before it was funded.
  */
-export function isPrivateToCreator(competition: Pick<Competition, "status" | "fundsTxId">): boolean {
-  return competition.status === "DRAFT" || (competition.status === "CANCELLED" && !competition.fundsTxId);
+export function isPrivateToCreator(competition: Pick<Competition, "status" | "fundsTxId" | "seasonId">): boolean {
+  return competition.status === "DRAFT" || (competition.status === "CANCELLED" && !isFunded(competition));
 }
 
 /**
@@ -290,14 +305,27 @@ export async function updateCompetition(
     }
     const next = { ...proposed, updatedAt: new Date(now).toISOString() };
     const result = await commit(() => {
-      let op = kv.atomic().check(entry, ...others)
-        .delete(keys.competitionByStatus(current.status, Date.parse(current.startDate), id));
-      op = indexOps(op, next);
-      op = bumpChange(op, id, kind, now);
+      const op = replaceCompetitionOps(kv.atomic().check(entry, ...others), current, next, kind, now);
       return extra ? extra(op, next, others) : op;
     });
     if (result.ok) return { competition: next, changed: true };
   }
+}
+
+/**
+ * Adds to `op` the writes that replace `current` with `next` (its record,
+ * its status index moved, its change key bumped); the caller checks
+ * `current`'s entry in the same commit.
+ */
+export function replaceCompetitionOps(
+  op: Deno.AtomicOperation,
+  current: Competition,
+  next: Competition,
+  kind: ChangeKind,
+  now: number,
+): Deno.AtomicOperation {
+  op.delete(keys.competitionByStatus(current.status, Date.parse(current.startDate), current.id));
+  return bumpChange(indexOps(op, next), next.id, kind, now);
 }
 
 /** Whether the competition can still change, so its pages follow the live stream (funded, results not final). */

@@ -140,11 +140,16 @@ export async function editCompetition(
 
 /**
  * Cancels a competition before its start (creator only). A funded one is
- * then refunded by the payments module.
+ * then refunded by the payments module. A season's round is cancelled with
+ * its season's later rounds, never on its own.
  */
 export async function cancelCompetition(kv: Deno.Kv, id: string, userId: string, now: number): Promise<Competition> {
   const { competition } = await updateCompetition(kv, id, now, "status", (current) => {
     assertCreatorBeforeStart(current, userId, now, "cancel");
+    if (current.seasonId) {
+      // Its prize is part of its season's payment: only the season refunds it (`lib/seasons/cancelling.ts`).
+      throw new ConflictError("This competition is a round of a season; cancel its rounds from the season's page.");
+    }
     return { ...current, status: "CANCELLED", cancelledAt: new Date(now).toISOString(), cancelReason: "creator" };
   });
   return competition;

@@ -75,7 +75,8 @@ export type NotificationKind =
   | "order_excluded"
   | "orders_to_review"
   | "store_joined"
-  | "orders_held";
+  | "orders_held"
+  | "season_over";
 
 /** One in-app notification. */
 export interface Notification {
@@ -87,15 +88,21 @@ export interface Notification {
   competitionId?: string;
   /** Where it leads in the app (a path); the competition's page when absent. */
   path?: string;
+  /** The season it is about, when it is about a season as a whole. */
+  seasonId?: string;
   /** The instant {@link TIME_MARK} in the title or body stands for, written in each reader's zone. */
   at?: string;
   createdAt: string;
   readAt?: string;
 }
 
-/** Where a notification leads: its path, else its competition's page (undefined: nowhere). */
-export function notificationPath(notification: Pick<Notification, "path" | "competitionId">): string | undefined {
-  return notification.path ?? (notification.competitionId && `/competitions/${notification.competitionId}`);
+/** Where a notification leads: its path, else its competition's or its season's page (undefined: nowhere). */
+export function notificationPath(
+  notification: Pick<Notification, "path" | "competitionId" | "seasonId">,
+): string | undefined {
+  if (notification.path) return notification.path;
+  if (notification.competitionId) return `/competitions/${notification.competitionId}`;
+  return notification.seasonId && `/seasons/${notification.seasonId}`;
 }
 
 /** Where a notification's text names its `at`: replaced, for each reader, by that time in their zone. */
@@ -143,6 +150,7 @@ export interface NotificationRequest {
   competitionId?: string;
   /** Where it leads in the app, when not the competition's page (the creator's: its manage page). */
   path?: string;
+  seasonId?: string;
   /** The instant {@link TIME_MARK} in the title or body stands for. */
   at?: string;
 }

@@ -22,7 +22,7 @@
  *   and then everyone's to about 1 %; a band of 5 % leaves them a range.
  */
 import { NotFoundError } from "../core/errors.ts";
-import type { Competition, Winner } from "./competitions.ts";
+import { type Competition, isPrivateToCreator, type Winner } from "./competitions.ts";
 import type { LeaderboardEntry, OrderCounts } from "./leaderboard.ts";
 
 /** One board entry as a viewer sees it: the figures only when allowed, `share` under privacy mode. */
@@ -131,14 +131,16 @@ export function canSeePlaceFigures(
  * funded, exists only for its creator) and it is not scoped to a Whop
  * community (only the community's members see those).
  */
-export function isPubliclyVisible(competition: Pick<Competition, "status" | "fundsTxId" | "experienceId">): boolean {
-  if (competition.experienceId !== undefined) return false;
-  if (competition.status === "DRAFT") return false;
-  return competition.status !== "CANCELLED" || competition.fundsTxId !== undefined;
+export function isPubliclyVisible(
+  competition: Pick<Competition, "status" | "fundsTxId" | "seasonId" | "experienceId">,
+): boolean {
+  return competition.experienceId === undefined && !isPrivateToCreator(competition);
 }
 
 /** Throws the same 404 as an unknown id unless {@link isPubliclyVisible}. */
-export function assertPubliclyVisible(competition: Pick<Competition, "status" | "fundsTxId" | "experienceId">): void {
+export function assertPubliclyVisible(
+  competition: Pick<Competition, "status" | "fundsTxId" | "seasonId" | "experienceId">,
+): void {
   if (!isPubliclyVisible(competition)) throw new NotFoundError("There is no competition with that id.");
 }
 

@@ -11,7 +11,7 @@
  *
  * One idea past 300 lines: the steps of one settlement, in the order they run.
  */
-import { type Competition, getCompetition, updateCompetition, type Winner } from "./competitions.ts";
+import { type Competition, getCompetition, isFunded, updateCompetition, type Winner } from "./competitions.ts";
 import { decidePlaces } from "./leaderboard.ts";
 import { ordinal } from "./input.ts";
 import { listParticipants, type Participant } from "./participants.ts";
@@ -203,14 +203,17 @@ export function paidPlaces(competition: Pick<Competition, "places" | "winner">):
 /**
  * Requests the money movements of a decided competition, each idempotent:
  * one payout per paid place, and the unearned places' amount back to the
- * creator (the whole funded prize by refund when nobody earned a place).
- * Run by settlement and again by the status job's healing pass.
+ * creator (the whole funded prize by refund when nobody earned a place). A
+ * season's round has no payment of its own to refund: what its places did
+ * not earn, all of its prize when nobody earned one, goes back to the
+ * creator by transfer like any unearned place. Run by settlement and again
+ * by the status job's healing pass.
  */
 export async function moveMoney(services: LifecycleServices, competition: Competition): Promise<void> {
   const places = paidPlaces(competition);
   for (const place of places) await services.requestPayout(competition, place);
-  if (!competition.fundsTxId) return;
-  if (places.length === 0) await services.refundPrize(competition);
+  if (!isFunded(competition)) return;
+  if (places.length === 0 && competition.fundsTxId) await services.refundPrize(competition);
   else if ((competition.unearned ?? 0) > 0) await services.returnUnearned(competition);
 }
 
@@ -299,12 +302,14 @@ async function notifyResults(services: LifecycleServices, competition: Competiti
         title: appText`${title} ended with no winner`,
         body: competition.fundsTxId
           ? appText`No store recorded a sale, so your ${fact(prize)} prize is refunded through Whop.`
+          : competition.seasonId
+          ? appText`No store recorded a sale, so this round's ${fact(prize)} prize goes back to your Whop balance.`
           : appText`No store recorded a sale.`,
       },
       now,
       services.sendNotification,
     );
-  } else if ((competition.unearned ?? 0) > 0 && competition.fundsTxId) {
+  } else if ((competition.unearned ?? 0) > 0 && isFunded(competition)) {
     await notify(
       services.kv,
       {

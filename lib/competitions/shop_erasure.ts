@@ -8,7 +8,8 @@
  * wherever they were written: its participant record and leaderboard row,
  * the places of a decided competition, the settlement notes, the audit log,
  * and the notifications the competition sent (which also lose the numbers
- * of the store's orders the creator decided on). Its totals, counts, rank,
+ * of the store's orders the creator decided on); a season it entered
+ * forgets it (`lib/seasons/entrants.ts`). Its totals, counts, rank,
  * places and payouts stay exactly as they were, so the results remain
  * auditable: a removed store's total is no longer the sum of stored orders
  * (there are none), it is the total it had.
@@ -26,6 +27,7 @@ import type { Notification } from "./notifications.ts";
 import { type Competition, updateCompetition } from "./competitions.ts";
 import { leaderboardKey, leaderboardRow, listParticipants, type Participant } from "./participants.ts";
 import { flagIdOf } from "./order_book.ts";
+import { eraseShopEntries } from "../seasons/entrants.ts";
 
 /** What a removed store is called on every board, page and message. */
 export const REMOVED_STORE = "Removed store";
@@ -208,6 +210,7 @@ export interface ShopErasure {
  * comment). Idempotent; its totals, places and payouts are left as they are.
  */
 export async function eraseShop(kv: Deno.Kv, shop: string, now: number): Promise<ShopErasure> {
+  await eraseShopEntries(kv, shop);
   const jobKey = keys.shopErasure(shop);
   let job = (await kv.get<ErasureJob>(jobKey)).value;
   if (!job) {

@@ -50,6 +50,15 @@
  * | ["refunds", competitionId]                                   | PrizeRefund             | exactly one per competition              |
  * | ["payment_refunds", paymentId]                               | PaymentRefund           | a payment that could not fund; once      |
  * | ["competition_payment_refunds", competitionId, paymentId]    | true                    | a competition's payment refunds (index)  |
+ * | ["seasons", id]                                              | Season                  | primary                                  |
+ * | ["seasons_by_status", status, startMs, id]                   | id                      | same atomic op as the primary            |
+ * | ["seasons_by_creator", creatorId, createdMs, id]             | id                      | same atomic op as the primary            |
+ * | ["season_entrants", seasonId, userId]                        | SeasonEntrant           | one store per user per season            |
+ * | ["season_entrants_by_shop", shop, seasonId]                  | userId                  | one entry per store per season; erasure  |
+ * | ["season_results", seasonId, round]                          | RoundResult             | a settled round's points, written once   |
+ * | ["season_payouts", seasonId, table, place]                   | SeasonPayout            | the season prize, once per place         |
+ * | ["season_refunds", seasonId]                                 | Refund                  | the season's payment, refunded once      |
+ * | ["season_payment_refunds", seasonId, paymentId]              | true                    | a season's payment refunds (index)       |
  * | ["notifications", userId, notificationId]                    | Notification            | in-app list                              |
  * | ["notifications_sent", dedupeKey]                            | notificationId          | sends each notification once             |
  * | ["jobs", name]                                               | JobRun                  | last run, duration, error                |
@@ -140,6 +149,25 @@ export const keys = {
   competitionPaymentRefunds: (competitionId: string) => ["competition_payment_refunds", competitionId] as const,
   competitionPaymentRefund: (competitionId: string, paymentId: string) =>
     ["competition_payment_refunds", competitionId, paymentId] as const,
+  season: (id: string) => ["seasons", id] as const,
+  seasonsByStatus: (status: string) => ["seasons_by_status", status] as const,
+  seasonByStatus: (status: string, startMs: number, id: string) => ["seasons_by_status", status, startMs, id] as const,
+  seasonsByCreator: (creatorId: string) => ["seasons_by_creator", creatorId] as const,
+  seasonByCreator: (creatorId: string, createdMs: number, id: string) =>
+    ["seasons_by_creator", creatorId, createdMs, id] as const,
+  seasonEntrants: (seasonId: string) => ["season_entrants", seasonId] as const,
+  seasonEntrant: (seasonId: string, userId: string) => ["season_entrants", seasonId, userId] as const,
+  seasonEntrantByShop: (shop: string, seasonId: string) => ["season_entrants_by_shop", shop, seasonId] as const,
+  seasonEntrantsByShop: (shop: string) => ["season_entrants_by_shop", shop] as const,
+  seasonResults: (seasonId: string) => ["season_results", seasonId] as const,
+  seasonResult: (seasonId: string, round: number) => ["season_results", seasonId, round] as const,
+  seasonPayouts: (seasonId: string) => ["season_payouts", seasonId] as const,
+  seasonPayout: (seasonId: string, table: number, place: number | "creator") =>
+    ["season_payouts", seasonId, table, place] as const,
+  seasonRefund: (seasonId: string) => ["season_refunds", seasonId] as const,
+  seasonPaymentRefunds: (seasonId: string) => ["season_payment_refunds", seasonId] as const,
+  seasonPaymentRefund: (seasonId: string, paymentId: string) =>
+    ["season_payment_refunds", seasonId, paymentId] as const,
   notifications: (userId: string) => ["notifications", userId] as const,
   notification: (userId: string, notificationId: string) => ["notifications", userId, notificationId] as const,
   notificationSent: (dedupeKey: string) => ["notifications_sent", dedupeKey] as const,

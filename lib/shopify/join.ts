@@ -39,6 +39,7 @@ import {
   startOAuth,
 } from "./oauth.ts";
 import { normalizeShopDomain } from "./shop_domain.ts";
+import { recordEntrant } from "../seasons/entrants.ts";
 import { HttpResponseError } from "@shopify/shopify-api";
 import { ForbiddenError } from "../core/errors.ts";
 
@@ -189,6 +190,8 @@ async function enterCompetition(
       deps.now(),
       guard,
     );
+  // A round's store is its season's: entered in every later round without joining again.
+  if (competition.seasonId) await recordEntrant(deps.kv, competition.seasonId, participant, deps.now());
   log("info", "store joined", { competitionId: competition.id, participantId: participant.id, shop });
   if (!returning) await notifyStoreJoined(deps.kv, participant, deps.now(), deps.sendNotification);
   return participant;

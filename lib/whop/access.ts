@@ -68,10 +68,11 @@ export async function assertMaySee(
   deps: AccessDeps,
   competition: Pick<Competition, "experienceId" | "creatorId">,
   userId: string | undefined,
+  noun: "competition" | "season" = "competition",
 ): Promise<void> {
   if (competition.experienceId === undefined || userId === competition.creatorId) return;
   if (userId !== undefined && await communityAccess(deps, competition.experienceId, userId) !== "none") return;
-  throw new NotFoundError("There is no competition with that id.");
+  throw new NotFoundError(`There is no ${noun} with that id.`);
 }
 
 /** Lets only the community's admins create a competition in it (403 for members, 404 for anyone else). */

@@ -30,5 +30,9 @@ declare module "../core/queue.ts" {
     prize_refund: { competitionId: string };
     /** Return a payment that could not fund its competition (`refunds.ts`). */
     payment_refund: { paymentId: string };
+    /** Return a season's payment, or its rounds not played (`refunds.ts`). */
+    season_refund: { seasonId: string };
+    /** Make (or resume) the season prize payout of one place of one standings table (`season_payouts.ts`). */
+    season_payout: { seasonId: string; table: number; place: PayoutPlace };
   }
 }

@@ -9,7 +9,9 @@ import type { QueueWorker } from "../core/queue.ts";
 import type { WhopDeps } from "./deps.ts";
 import { createWhopNotificationSender } from "./notification_sender.ts";
 import { processPayout, requestPayout, requestUnearnedReturn } from "./payouts.ts";
-import { processRefund, requestPrizeRefund } from "./refunds.ts";
+import { processRefund, requestPrizeRefund, requestSeasonRefund } from "./refunds.ts";
+import { processSeasonPayout, requestSeasonPayout, requestSeasonUnearnedReturn } from "./season_payouts.ts";
+import type { SeasonServices } from "../seasons/season_end.ts";
 
 export type { WhopDeps } from "./deps.ts";
 export { createWhopClient, fromWhopAmount, toWhopAmount } from "./client.ts";
@@ -31,19 +33,22 @@ export {
   requestPrizeRefund,
   retryRefund,
 } from "./refunds.ts";
-export { applyPaymentSucceeded, createFundingCheckout } from "./funding.ts";
+export { COMPETITION_FUNDING } from "./funding.ts";
+export { SEASON_FUNDING } from "./season_funding.ts";
+export { applyEscrowPayment, createEscrowCheckout } from "./escrow.ts";
 export { DEFAULT_RETRY, type OnceOutcome, type RetryPolicy } from "./once.ts";
 
-/** The payment parts of `LifecycleServices`. */
-export type WhopLifecycle = Pick<
-  LifecycleServices,
-  "requestPayout" | "refundPrize" | "returnUnearned" | "sendNotification"
->;
+/** The payment parts of `LifecycleServices` and of the season job's services. */
+export type WhopLifecycle =
+  & Pick<LifecycleServices, "requestPayout" | "refundPrize" | "returnUnearned" | "sendNotification">
+  & Pick<SeasonServices, "requestSeasonPayout" | "returnSeasonUnearned" | "refundSeason">;
 
 /**
  * Builds `requestPayout`, `refundPrize`, `returnUnearned` and `sendNotification` for
- * settlement. The first two only record and queue (exactly once); the queue
- * worker with {@link registerWhopJobs} makes the Whop calls.
+ * settlement, and the season job's money (`requestSeasonPayout`,
+ * `returnSeasonUnearned`, `refundSeason`). They only record and queue
+ * (exactly once); the queue worker with {@link registerWhopJobs} makes the
+ * Whop calls.
  *
  * @example
  * const lifecycle: LifecycleServices = { kv, now, syncParticipant, ...createWhopLifecycle({ kv, config, now, whop }) };
@@ -60,13 +65,22 @@ export function createWhopLifecycle(deps: WhopDeps): WhopLifecycle {
     async refundPrize(competition) {
       await requestPrizeRefund(deps, competition, competition.status === "CANCELLED" ? "cancelled" : "no_winner");
     },
+    async requestSeasonPayout(season, place) {
+      await requestSeasonPayout(deps, season, place);
+    },
+    async returnSeasonUnearned(season) {
+      await requestSeasonUnearnedReturn(deps, season);
+    },
+    async refundSeason(season) {
+      await requestSeasonRefund(deps, season);
+    },
     sendNotification,
   };
 }
 
 /**
- * Registers the handlers of `payout`, `prize_refund` and `payment_refund`
- * on the process's queue worker.
+ * Registers the handlers of `payout`, `prize_refund`, `payment_refund`,
+ * `season_refund` and `season_payout` on the process's queue worker.
  *
  * @example
  * const worker = new QueueWorker(kv);
@@ -87,5 +101,11 @@ export function registerWhopJobs(worker: QueueWorker, deps: WhopDeps): void {
     })
     .on("payment_refund", async (message) => {
       await processRefund(withSender, { kind: "payment", paymentId: message.paymentId });
+    })
+    .on("season_refund", async (message) => {
+      await processRefund(withSender, { kind: "season", seasonId: message.seasonId });
+    })
+    .on("season_payout", async (message) => {
+      await processSeasonPayout(withSender, message.seasonId, message.table, message.place);
     });
 }

@@ -2,7 +2,7 @@
  * Delivers in-app notifications through Whop's notifications API as well,
  * where Whop can reach the user: a notification sent with `company_id`
  * reaches only the company's own team, so members are reached through the
- * Whop community (experience) a competition belongs to, with `experience_id`
+ * Whop community (experience) a competition (or season) belongs to, with `experience_id`
  * and `user_ids`. A competition outside any community notifies in the app
  * only, and Whop is not called. A failed delivery is logged and skipped: the
  * in-app record (written before, once per dedupe key) is the source of truth.
@@ -32,9 +32,12 @@ export function competitionExperienceId(competition: Competition | null): string
 export function createWhopNotificationSender(whop: Whop | undefined, kv: Deno.Kv): NotificationSender | undefined {
   if (!whop) return undefined;
   return async (notification) => {
-    if (!notification.competitionId) return;
-    const competition = (await kv.get<Competition>(keys.competition(notification.competitionId))).value;
-    const experienceId = competitionExperienceId(competition);
+    const key = notification.competitionId
+      ? keys.competition(notification.competitionId)
+      : notification.seasonId && keys.season(notification.seasonId);
+    if (!key) return;
+    // A season carries its template's community as a competition does.
+    const experienceId = competitionExperienceId((await kv.get<Competition>(key)).value);
     if (!experienceId) return;
     // Outside a page the reader's zone is the one their browser last said (UTC, named, for someone never seen).
     const { title, body } = notificationIn(

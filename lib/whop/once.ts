@@ -27,7 +27,7 @@
  */
 import { commit } from "../core/db.ts";
 import { log } from "../core/log.ts";
-import { enqueue, type QueueMessage } from "../core/queue.ts";
+import { enqueue, enqueueIn, type QueueMessage } from "../core/queue.ts";
 import { describeWhopError, isRetryableWhopError } from "./client.ts";
 
 /** The fields every exactly-once record carries. */
@@ -314,4 +314,28 @@ export async function resumeOnce<R extends OnceRecord>(
   };
   const result = await commit(() => kv.atomic().check(entry).set(key, next).enqueue(message));
   return result.ok;
+}
+
+/**
+ * Records `record` at `key`, only if absent, and queues `message` in the
+ * same commit (`extra` adds writes to it): the request of an exactly-once
+ * effect. A record already there is returned as it is, and queued again
+ * unless sent or given up (harmless: how a run lost in a crash is resumed).
+ */
+export async function requestOnce<R extends OnceRecord>(
+  kv: Deno.Kv,
+  key: Deno.KvKey,
+  record: R,
+  message: QueueMessage,
+  extra: (op: Deno.AtomicOperation) => Deno.AtomicOperation = (op) => op,
+): Promise<{ record: R; created: boolean }> {
+  for (;;) {
+    const existing = await kv.get<R>(key);
+    if (existing.value) {
+      if (existing.value.state !== "sent" && !existing.value.gaveUp) await enqueue(kv, message);
+      return { record: existing.value, created: false };
+    }
+    const result = await commit(() => extra(enqueueIn(kv.atomic().check(existing).set(key, record), message)));
+    if (result.ok) return { record, created: true };
+  }
 }

@@ -33,26 +33,23 @@
  * it and what is told afterwards are one contract with Whop about one
  * transfer per place; the exactly-once machinery itself is in `once.ts`.
  */
-import { commit, keys } from "../core/db.ts";
+import { keys } from "../core/db.ts";
 import type { Competition, Winner } from "../competitions/competitions.ts";
 import { formatMoney, type Minor } from "../core/money.ts";
 import { ordinal } from "../competitions/input.ts";
 import { appText, fact, notify, quoted } from "../competitions/notifications.ts";
-import { enqueue, enqueueIn } from "../core/queue.ts";
 import { log } from "../core/log.ts";
-import type Whop from "@whop/sdk";
-import { APIError } from "@whop/sdk";
-import { fromWhopAmount, toWhopAmount, whopCurrency } from "./client.ts";
 import type { PayoutPlace, WhopDeps } from "./deps.ts";
 import {
   DEFAULT_RETRY,
   FLAG_AFTER_MS,
-  NotReadyError,
   type OnceOutcome,
   type OnceRecord,
+  requestOnce,
   resumeOnce,
   runOnce,
 } from "./once.ts";
+import { makeTransfer, transferNotes } from "./transfers.ts";
 
 /** A payout record: `["payouts", competitionId]` for 1st place, `["payouts", competitionId, place]` otherwise. */
 export interface Payout extends OnceRecord {
@@ -90,49 +87,6 @@ export function payoutIdempotenceKey(competitionId: string, place: PayoutPlace =
 function payoutMessage(competitionId: string, place: PayoutPlace, division: number | undefined) {
   if (division !== undefined) return { type: "payout", competitionId, place, division } as const;
   return place === 1 ? { type: "payout", competitionId } as const : { type: "payout", competitionId, place } as const;
-}
-
-/** Whop's limit on a transfer's `notes`. */
-export const TRANSFER_NOTES_MAX = 50;
-
-/**
- * The transfer's notes: `Prize: <title>`, the title cut with an ellipsis so
- * the whole stays within {@link TRANSFER_NOTES_MAX} UTF-16 units (never
- * splitting a character).
- *
- * @example
- * transferNotes("Holiday Cup"); // "Prize: Holiday Cup"
- */
-export function transferNotes(title: string): string {
-  const whole = `Prize: ${title}`;
-  if (whole.length <= TRANSFER_NOTES_MAX) return whole;
-  let cut = "Prize: ";
-  for (const char of title) {
-    if (cut.length + char.length + 1 > TRANSFER_NOTES_MAX) break;
-    cut += char;
-  }
-  return `${cut.trimEnd()}…`;
-}
-
-/** Whether Whop refused a transfer because the balance cannot cover it. */
-function isInsufficientFunds(error: unknown): boolean {
-  if (!(error instanceof APIError) || error.status !== 400) return false;
-  const body = error.error as { error?: { type?: string; code?: string } } | undefined;
-  return body?.error?.type === "insufficient_funds" || body?.error?.code === "insufficient_funds" ||
-    /insufficient/i.test(error.message);
-}
-
-/** Throws `NotReadyError` unless the company's available balance covers `payout`. */
-async function requireAvailableFunds(whop: Whop, companyId: string, payout: Payout): Promise<void> {
-  const account = await whop.ledgerAccounts.retrieve(companyId);
-  const entry = account.balances.find((b) => b.currency.toUpperCase() === payout.currency);
-  const available = entry ? fromWhopAmount(entry.balance, payout.currency, true) : 0;
-  if (available >= payout.amount) return;
-  const pending = entry ? fromWhopAmount(entry.pending_balance, payout.currency, true) : 0;
-  throw new NotReadyError(
-    `Waiting for funds to clear: ${formatMoney(Math.max(available, 0), payout.currency)} available, ` +
-      `${formatMoney(pending, payout.currency)} pending, ${formatMoney(payout.amount, payout.currency)} needed.`,
-  );
 }
 
 /** The KV key of a place's payout record (a division's place when `division` is given). */
@@ -225,40 +179,33 @@ async function recordPayout(
   const key = payoutKey(competition.id, order.place, order.division);
   const message = payoutMessage(competition.id, order.place, order.division);
   const divisionName = order.division === undefined ? undefined : competition.divisions?.[order.division - 1]?.name;
-  for (;;) {
-    const existing = await kv.get<Payout>(key);
-    if (existing.value) {
-      // Not yet sent (pending, or a run that died mid-call): queue a run; `processPayout` decides what is due.
-      if (existing.value.state !== "sent" && !existing.value.gaveUp) await enqueue(kv, message);
-      return existing.value;
-    }
-    const at = new Date(deps.now()).toISOString();
-    const payout: Payout = {
+  const at = new Date(deps.now()).toISOString();
+  const payout: Payout = {
+    competitionId: competition.id,
+    place: order.place,
+    ...(order.division === undefined ? {} : { division: order.division, divisionName }),
+    state: "pending",
+    attempts: 0,
+    idempotenceKey: payoutIdempotenceKey(competition.id, order.place, order.division),
+    amount: order.amount,
+    currency: competition.currency,
+    destinationUserId: order.userId,
+    creatorId: competition.creatorId,
+    competitionTitle: competition.title,
+    createdAt: at,
+    updatedAt: at,
+  };
+  // Not yet sent (pending, or a run that died mid-call): queued again; `processPayout` decides what is due.
+  const { record, created } = await requestOnce(kv, key, payout, message);
+  if (created) {
+    log("info", "payout requested", {
       competitionId: competition.id,
       place: order.place,
-      ...(order.division === undefined ? {} : { division: order.division, divisionName }),
-      state: "pending",
-      attempts: 0,
-      idempotenceKey: payoutIdempotenceKey(competition.id, order.place, order.division),
-      amount: order.amount,
-      currency: competition.currency,
-      destinationUserId: order.userId,
-      creatorId: competition.creatorId,
-      competitionTitle: competition.title,
-      createdAt: at,
-      updatedAt: at,
-    };
-    const result = await commit(() => enqueueIn(kv.atomic().check(existing).set(key, payout), message));
-    if (result.ok) {
-      log("info", "payout requested", {
-        competitionId: competition.id,
-        place: order.place,
-        division: order.division,
-        to: order.userId,
-      });
-      return payout;
-    }
+      division: order.division,
+      to: order.userId,
+    });
   }
+  return record;
 }
 
 /**
@@ -272,7 +219,7 @@ export function processPayout(
   place: PayoutPlace = 1,
   division?: number,
 ): Promise<OnceOutcome> {
-  const { whop, config } = deps;
+  const { config } = deps;
   return runOnce<Payout, { transferId: string }>({
     kv: deps.kv,
     key: payoutKey(competitionId, place, division),
@@ -281,37 +228,13 @@ export function processPayout(
     message: payoutMessage(competitionId, place, division),
     label: "payout",
     wait: { maxMs: config.payoutRetryMaxS * 1000, flagAfterMs: FLAG_AFTER_MS },
-    async perform(payout) {
-      if (!whop || !config.whop.companyId) throw new Error("Whop is not configured (WHOP_API_KEY, WHOP_COMPANY_ID).");
-      // Only while no earlier call can have made the transfer: after one, only Whop's replay knows.
-      if (payout.attempts - 1 === (payout.waits ?? 0)) {
-        await requireAvailableFunds(whop, config.whop.companyId, payout);
-      }
-      let transfer: Whop.TransferCreateResponse;
-      try {
-        transfer = await whop.transfers.create({
-          amount: toWhopAmount(payout.amount, payout.currency),
-          currency: whopCurrency(payout.currency),
-          origin_id: config.whop.companyId,
-          destination_id: payout.destinationUserId,
-          idempotence_key: payout.idempotenceKey,
-          "Idempotency-Key": payout.idempotenceKey,
-          metadata: { competitionId },
-          notes: transferNotes(
-            payout.divisionName ? `${payout.competitionTitle} (${payout.divisionName})` : payout.competitionTitle,
-          ),
-        });
-      } catch (error) {
-        if (isInsufficientFunds(error)) {
-          throw new NotReadyError("Waiting for funds to clear: Whop refused the transfer for insufficient funds.");
-        }
-        throw error;
-      }
-      if (!("origin_ledger_account_id" in transfer)) {
-        throw new Error("Whop answered the payout with something other than a ledger transfer.");
-      }
-      return { transferId: transfer.id };
-    },
+    perform: (payout) =>
+      makeTransfer(deps, payout, {
+        metadata: { competitionId },
+        notes: transferNotes(
+          payout.divisionName ? `${payout.competitionTitle} (${payout.divisionName})` : payout.competitionTitle,
+        ),
+      }),
     sentFields: (result) => ({ transferId: result.transferId }),
     afterSent: (payout) => notifyPayoutSent(deps, payout),
   });

@@ -3,15 +3,8 @@ import { keys } from "../core/db.ts";
 import { listNotifications } from "../competitions/notifications.ts";
 import { QueueWorker } from "../core/queue.ts";
 import { createWhopLifecycle, registerWhopJobs } from "./mod.ts";
-import {
-  getPayout,
-  payoutIdempotenceKey,
-  payoutKey,
-  processPayout,
-  requestPayout,
-  retryPayout,
-  transferNotes,
-} from "./payouts.ts";
+import { getPayout, payoutIdempotenceKey, payoutKey, processPayout, requestPayout, retryPayout } from "./payouts.ts";
+import { transferNotes } from "./transfers.ts";
 import { grossUp } from "./fees.ts";
 import {
   CREATOR,

@@ -6,7 +6,14 @@
  *   `refund_<competitionId>`;
  * - a payment that cannot fund its competition (short, wrong currency, too
  *   late, or the competition is no longer a draft), so money is never stuck:
- *   `["payment_refunds", paymentId]`, key `refund_payment_<paymentId>`.
+ *   `["payment_refunds", paymentId]`, key `refund_payment_<paymentId>`; a
+ *   payment that cannot fund a season likewise;
+ * - a season's payment (`lib/seasons/`): in full when the season is cancelled
+ *   before its first round, or in part — exactly the prizes of the rounds
+ *   not played — when its creator cancels the rounds not yet started:
+ *   `["season_refunds", seasonId]`, key `refund_season_<seasonId>`. A season
+ *   is cancelled whole or cut once, never both, so a season's payment is
+ *   refunded at most once, and a succeeded refund on it is this one.
  *
  * `request…` records the refund (only if absent) and enqueues its job in one
  * commit; `processRefund` writes the attempt before the call and the refund
@@ -16,37 +23,57 @@
  * exactly-once does not depend on Whop honouring the `Idempotency-Key`
  * header.
  *
- * Only a refund Whop reports `succeeded` is done. The payment's `refunds`
- * list also holds failed and canceled attempts: those are retried (with a
- * new idempotency key per earlier failed attempt, so Whop does not replay the
- * failure) and the record shows the failure until then. A `pending` refund
- * is waited for, never duplicated.
+ * Only a refund Whop reports `succeeded` is done. Failed and canceled
+ * attempts in the payment's `refunds` are retried (a new idempotency key per
+ * earlier failure, so Whop does not replay it), shown until then; a
+ * `pending` one is waited for, never duplicated.
+ *
+ * One idea, past 300 lines: every refund is one contract with Whop (what it
+ * returns, its key, the read-back before each call, what is told after).
  */
 import type Whop from "@whop/sdk";
-import { commit, keys } from "../core/db.ts";
+import { keys } from "../core/db.ts";
 import { type Competition } from "../competitions/competitions.ts";
 import { cancelCompetition } from "../competitions/editing.ts";
 import { formatMoney, type Minor, MoneyError } from "../core/money.ts";
 import { appText, fact, notify, quoted } from "../competitions/notifications.ts";
-import { enqueue, enqueueIn, type QueueMessage } from "../core/queue.ts";
+import { enqueueIn, type QueueMessage } from "../core/queue.ts";
 import { log } from "../core/log.ts";
-import { fromWhopAmount, PermanentWhopError } from "./client.ts";
+import { fromWhopAmount, PermanentWhopError, toWhopAmount } from "./client.ts";
+import { playedRounds, roundsPrize, type Season, seasonEscrow } from "../seasons/seasons.ts";
 import type { WhopDeps } from "./deps.ts";
-import { DEFAULT_RETRY, NotReadyError, type OnceOutcome, type OnceRecord, resumeOnce, runOnce } from "./once.ts";
+import {
+  DEFAULT_RETRY,
+  NotReadyError,
+  type OnceOutcome,
+  type OnceRecord,
+  requestOnce,
+  resumeOnce,
+  runOnce,
+} from "./once.ts";
 
-/** Why a payment is returned. */
-export type RefundReason = "cancelled" | "no_winner" | "cannot_fund";
+/** Why a payment is returned (`rounds_cancelled`: a season's rounds not yet started, in part). */
+export type RefundReason = "cancelled" | "no_winner" | "cannot_fund" | "rounds_cancelled";
 
-/** A refund record (`["refunds", competitionId]` or `["payment_refunds", paymentId]`). */
+/**
+ * A refund record (`["refunds", competitionId]`, `["payment_refunds",
+ * paymentId]` or `["season_refunds", seasonId]`).
+ */
 export interface Refund extends OnceRecord {
-  kind: "prize" | "payment";
-  competitionId: string;
+  kind: "prize" | "payment" | "season";
+  /** The competition whose payment it is; absent when it is a season's. */
+  competitionId?: string;
+  /** The season whose payment it is. */
+  seasonId?: string;
+  /** The competition's or the season's title. */
   competitionTitle: string;
   /** The Whop payment refunded (in full). */
   paymentId: string;
   idempotencyKey: string;
   /** What is refunded, when known exactly: at first the prize or the payment, once sent what Whop refunded. */
   amount: Minor | null;
+  /** Only `amount` of the payment is refunded (a season's rounds not played), not all of it. */
+  partial?: boolean;
   currency: string | null;
   reason: RefundReason;
   /** Who is told once it is refunded. */
@@ -56,16 +83,27 @@ export interface Refund extends OnceRecord {
 }
 
 /** Which record a refund job names. */
-export type RefundTarget = { kind: "prize"; competitionId: string } | { kind: "payment"; paymentId: string };
+export type RefundTarget =
+  | { kind: "prize"; competitionId: string }
+  | { kind: "payment"; paymentId: string }
+  | { kind: "season"; seasonId: string };
 
 function targetKey(target: RefundTarget): Deno.KvKey {
+  if (target.kind === "season") return keys.seasonRefund(target.seasonId);
   return target.kind === "prize" ? keys.prizeRefund(target.competitionId) : keys.paymentRefund(target.paymentId);
 }
 
 function targetMessage(target: RefundTarget): QueueMessage {
+  if (target.kind === "season") return { type: "season_refund", seasonId: target.seasonId };
   return target.kind === "prize"
     ? { type: "prize_refund", competitionId: target.competitionId }
     : { type: "payment_refund", paymentId: target.paymentId };
+}
+
+/** The fields of a refund record not yet tried, made at `now`. */
+function newRecord(now: number): Pick<Refund, "state" | "attempts" | "createdAt" | "updatedAt"> {
+  const at = new Date(now).toISOString();
+  return { state: "pending", attempts: 0, createdAt: at, updatedAt: at };
 }
 
 /** A refund record, or `null`. */
@@ -73,29 +111,35 @@ export async function getRefund(kv: Deno.Kv, target: RefundTarget): Promise<Refu
   return (await kv.get<Refund>(targetKey(target))).value;
 }
 
+/** Adds the index of a payment's refund (by its competition or season) to `op`. */
+function indexWrites(op: Deno.AtomicOperation, target: RefundTarget, refund: Refund): Deno.AtomicOperation {
+  if (target.kind !== "payment") return op;
+  return op.set(
+    refund.seasonId
+      ? keys.seasonPaymentRefund(refund.seasonId, target.paymentId)
+      : keys.competitionPaymentRefund(refund.competitionId!, target.paymentId),
+    true,
+  );
+}
+
 /** Adds the writes that record `refund` and queue its job to `op` (the caller checks the record is absent). */
 function refundWrites(op: Deno.AtomicOperation, target: RefundTarget, refund: Refund): Deno.AtomicOperation {
-  op.set(targetKey(target), refund);
-  if (target.kind === "payment") op.set(keys.competitionPaymentRefund(refund.competitionId, target.paymentId), true);
-  return enqueueIn(op, targetMessage(target));
+  return enqueueIn(indexWrites(op.set(targetKey(target), refund), target, refund), targetMessage(target));
 }
 
 async function recordRefund(deps: Pick<WhopDeps, "kv" | "now">, target: RefundTarget, refund: Refund): Promise<Refund> {
-  const { kv } = deps;
   const key = targetKey(target);
-  for (;;) {
-    const existing = await kv.get<Refund>(key);
-    if (existing.value) {
-      // Not yet sent (pending, or a run that died mid-call): queue a run; `processRefund` decides what is due.
-      if (existing.value.state !== "sent" && !existing.value.gaveUp) await enqueue(kv, targetMessage(target));
-      return existing.value;
-    }
-    const result = await commit(() => refundWrites(kv.atomic().check(existing), target, refund));
-    if (result.ok) {
-      log("info", "refund requested", { record: key.join("/"), paymentId: refund.paymentId, reason: refund.reason });
-      return refund;
-    }
+  const { record, created } = await requestOnce(
+    deps.kv,
+    key,
+    refund,
+    targetMessage(target),
+    (op) => indexWrites(op, target, refund),
+  );
+  if (created) {
+    log("info", "refund requested", { record: key.join("/"), paymentId: refund.paymentId, reason: refund.reason });
   }
+  return record;
 }
 
 /**
@@ -108,21 +152,15 @@ export function requestPrizeRefund(
   reason: "cancelled" | "no_winner",
 ): Promise<Refund | null> {
   if (!competition.fundsTxId) return Promise.resolve(null);
-  const at = new Date(deps.now()).toISOString();
   return recordRefund(deps, { kind: "prize", competitionId: competition.id }, {
     kind: "prize",
-    competitionId: competition.id,
-    competitionTitle: competition.title,
+    ...ownerFields(competitionOwner(competition)),
     paymentId: competition.fundsTxId,
     idempotencyKey: `refund_${competition.id}`,
     amount: competition.prize,
     currency: competition.currency,
     reason,
-    notifyUserId: competition.creatorId,
-    state: "pending",
-    attempts: 0,
-    createdAt: at,
-    updatedAt: at,
+    ...newRecord(deps.now()),
   });
 }
 
@@ -148,17 +186,26 @@ export interface RefundablePayment {
   currency: string | null;
 }
 
-/** Records and queues the refund of a payment that could not fund `competition`, once per payment. */
+/** Whose payment a refund returns: a competition's, or a season's. */
+export interface PaymentOwner {
+  kind: "competition" | "season";
+  id: string;
+  title: string;
+  creatorId: string;
+}
+
+/** A competition as the owner of its payments. */
+export function competitionOwner(competition: Pick<Competition, "id" | "title" | "creatorId">): PaymentOwner {
+  return { kind: "competition", id: competition.id, title: competition.title, creatorId: competition.creatorId };
+}
+
+/** Records and queues the refund of a payment that could not fund what `owner` is, once per payment. */
 export function requestPaymentRefund(
   deps: Pick<WhopDeps, "kv" | "now">,
-  competition: Competition,
+  owner: PaymentOwner,
   payment: RefundablePayment,
 ): Promise<Refund> {
-  return recordRefund(
-    deps,
-    { kind: "payment", paymentId: payment.id },
-    paymentRefund(competition, payment, deps.now()),
-  );
+  return recordRefund(deps, { kind: "payment", paymentId: payment.id }, paymentRefund(owner, payment, deps.now()));
 }
 
 /**
@@ -168,30 +215,57 @@ export function requestPaymentRefund(
  */
 export function paymentRefundWrites(
   op: Deno.AtomicOperation,
-  competition: Competition,
+  owner: PaymentOwner,
   payment: RefundablePayment,
   now: number,
 ): Deno.AtomicOperation {
-  return refundWrites(op, { kind: "payment", paymentId: payment.id }, paymentRefund(competition, payment, now));
+  return refundWrites(op, { kind: "payment", paymentId: payment.id }, paymentRefund(owner, payment, now));
 }
 
-function paymentRefund(competition: Competition, payment: RefundablePayment, now: number): Refund {
-  const at = new Date(now).toISOString();
+/** Who a refund belongs to, as its record names it. */
+function ownerFields(owner: PaymentOwner) {
+  return {
+    ...(owner.kind === "season" ? { seasonId: owner.id } : { competitionId: owner.id }),
+    competitionTitle: owner.title,
+    notifyUserId: owner.creatorId,
+  };
+}
+
+function paymentRefund(owner: PaymentOwner, payment: RefundablePayment, now: number): Refund {
   return {
     kind: "payment",
-    competitionId: competition.id,
-    competitionTitle: competition.title,
+    ...ownerFields(owner),
     paymentId: payment.id,
     idempotencyKey: `refund_payment_${payment.id}`,
     amount: payment.amount,
     currency: payment.currency,
     reason: "cannot_fund",
-    notifyUserId: competition.creatorId,
-    state: "pending",
-    attempts: 0,
-    createdAt: at,
-    updatedAt: at,
+    ...newRecord(now),
   };
+}
+
+/**
+ * Records and queues, once, the refund of a funded season's payment: all of
+ * it when the season was cancelled before its first round, else (its rounds
+ * from `cancelledFromRound` on cancelled) exactly those rounds' prizes. A
+ * season neither cancelled nor cut, or never funded, has nothing to refund
+ * (`null`).
+ */
+export function requestSeasonRefund(deps: Pick<WhopDeps, "kv" | "now">, season: Season): Promise<Refund | null> {
+  const whole = season.status === "CANCELLED";
+  if (!season.fundsTxId || (!whole && season.cancelledFromRound === undefined)) return Promise.resolve(null);
+  const unplayed = season.rounds - playedRounds(season);
+  return recordRefund(deps, { kind: "season", seasonId: season.id }, {
+    kind: "season",
+    ...ownerFields({ kind: "season", id: season.id, title: season.title, creatorId: season.creatorId }),
+    paymentId: season.fundsTxId,
+    idempotencyKey: `refund_season_${season.id}`,
+    amount: whole ? season.checkout?.amount ?? seasonEscrow(season) : roundsPrize(season, unplayed),
+    ...(whole ? {} : { partial: true }),
+    currency: season.currency,
+    reason: whole ? "cancelled" : "rounds_cancelled",
+    ...newRecord(deps.now()),
+  });
 }
 
 /** Every refund recorded for a competition: its prize refund and the refunds of payments that could not fund it. */
@@ -248,7 +322,7 @@ export function processRefund(deps: WhopDeps, target: RefundTarget): Promise<Onc
     now: deps.now,
     retry: deps.retry ?? DEFAULT_RETRY,
     message: targetMessage(target),
-    label: target.kind === "prize" ? "prize refund" : "payment refund",
+    label: `${target.kind} refund`,
     async perform(refund) {
       if (!whop) throw new Error("Whop is not configured (WHOP_API_KEY).");
       const before = await whop.payments.retrieve(refund.paymentId);
@@ -257,7 +331,11 @@ export function processRefund(deps: WhopDeps, target: RefundTarget): Promise<Onc
       const tried = standing.failedBefore;
       let payment: Whop.Payment;
       try {
-        payment = await whop.payments.refund(refund.paymentId, {}, {
+        // A season's rounds not played: exactly their prizes, the rest of the payment stays in escrow.
+        const body = refund.partial && refund.amount !== null && refund.currency
+          ? { partial_amount: toWhopAmount(refund.amount, refund.currency) }
+          : {};
+        payment = await whop.payments.refund(refund.paymentId, body, {
           // A failed attempt's answer would be replayed under its key: each new attempt has its own.
           headers: { "Idempotency-Key": tried === 0 ? refund.idempotencyKey : `${refund.idempotencyKey}_${tried}` },
           // Not retried blindly: the next attempt first reads the payment back.
@@ -285,8 +363,11 @@ async function notifyRefunded(deps: WhopDeps, refund: Refund): Promise<void> {
   const body = refund.amount !== null && refund.currency
     ? appText`${fact(formatMoney(refund.amount, refund.currency))} was refunded through Whop`
     : appText`Your payment was refunded through Whop`;
+  const what = refund.seasonId ? "season" : "competition";
   const why = refund.reason === "cancelled"
-    ? appText`the competition was cancelled`
+    ? appText`the ${fact(what)} was cancelled`
+    : refund.reason === "rounds_cancelled"
+    ? appText`the season's rounds not yet started were cancelled`
     : refund.reason === "no_winner"
     ? appText`the competition ended with no winner`
     : appText`it could not fund the prize`;
@@ -295,10 +376,13 @@ async function notifyRefunded(deps: WhopDeps, refund: Refund): Promise<void> {
     {
       dedupeKey: refund.kind === "prize"
         ? `prize_refunded:${refund.competitionId}`
+        : refund.kind === "season"
+        ? `season_refunded:${refund.seasonId}`
         : `payment_refunded:${refund.paymentId}`,
       userId: refund.notifyUserId,
       kind: "refunded",
       competitionId: refund.competitionId,
+      seasonId: refund.seasonId,
       title: appText`${quoted(refund.competitionTitle)}: refunded`,
       body: appText`${fact(body)} because ${fact(why)}.`,
     },

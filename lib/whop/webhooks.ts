@@ -10,7 +10,9 @@ import { isDeliveryKnown, rememberDelivery } from "../core/deliveries.ts";
 import { AppError, UnauthorizedError, ValidationError } from "../core/errors.ts";
 import { log } from "../core/log.ts";
 import type { WhopDeps } from "./deps.ts";
-import { applyPaymentSucceeded, type PaymentOutcome } from "./funding.ts";
+import { applyEscrowPayment, type Fundable, type FundingSubject, type PaymentOutcome } from "./escrow.ts";
+import { COMPETITION_FUNDING } from "./funding.ts";
+import { SEASON_FUNDING } from "./season_funding.ts";
 
 /** Whop webhook bodies larger than this are refused with 413. */
 export const WHOP_WEBHOOK_MAX_BYTES = 256 * 1024;
@@ -53,7 +55,9 @@ export async function receiveWhopWebhook(
     if (typeof event.data !== "object" || event.data === null || typeof event.data.id !== "string") {
       throw new ValidationError([], "The payment.succeeded event carries no payment.");
     }
-    const outcome = await applyPaymentSucceeded(deps, event.data, deliveryId);
+    // Its metadata names what it pays for: a season's escrow, else a competition's prize.
+    const subject = typeof event.data.metadata?.seasonId === "string" ? SEASON_FUNDING : COMPETITION_FUNDING;
+    const outcome = await applyEscrowPayment(deps, subject as FundingSubject<Fundable>, event.data, deliveryId);
     log("info", "whop payment webhook", { requestId, paymentId: event.data.id, outcome });
     return { outcome };
   }

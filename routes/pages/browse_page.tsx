@@ -1,14 +1,15 @@
 /**
- * `GET /`: browse public competitions, filtered by status (`?status=`) and
- * searched by title (`?q=`), as cards.
+ * `GET /`: browse public competitions and seasons, filtered by status
+ * (`?status=`) and searched by title (`?q=`), as cards.
  */
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../_env.ts";
 import * as z from "zod/mini";
 import type { CompetitionStatus } from "../../lib/competitions/competitions.ts";
-import { browseView } from "../../lib/competitions/page_views/browse.ts";
+import { browseSeasons, browseView } from "../../lib/competitions/page_views/browse.ts";
 import { validQuery } from "../../lib/web/validate.ts";
 import { CompetitionCard } from "../../components/competition_card.tsx";
+import { SeasonCard } from "../../components/season_cards.tsx";
 import { renderAppPage } from "./_shell.tsx";
 
 /** The statuses a visitor can filter by (drafts are private). */
@@ -82,7 +83,10 @@ function HowItWorks() {
 export function browseRoutes(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>().get("/", validQuery(BROWSE_QUERY), async (c) => {
     const { status, q: query } = c.req.valid("query");
-    const competitions = await browseView(deps.kv, { status, query });
+    const [competitions, seasons] = await Promise.all([
+      browseView(deps.kv, { status, query }),
+      browseSeasons(deps.kv, { status, query }),
+    ]);
     return renderAppPage(c, deps, {
       title: "Competitions",
       body: (
@@ -93,6 +97,15 @@ export function browseRoutes(deps: AppDeps): Hono<AppEnv> {
           </div>
           {!status && !query && <HowItWorks />}
           <BrowseFilters status={status} query={query} />
+          {seasons.length > 0 && (
+            <section class="browse-seasons" aria-labelledby="seasons-heading">
+              <h2 id="seasons-heading">Seasons</h2>
+              <div class="cards">
+                {seasons.map((season) => <SeasonCard key={season.id} season={season} />)}
+              </div>
+            </section>
+          )}
+          {seasons.length > 0 && <h2>Competitions</h2>}
           {competitions.length === 0
             ? <p class="card muted">No competitions match. Try another status or search.</p>
             : (

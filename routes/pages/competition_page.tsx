@@ -31,7 +31,7 @@ import {
 import { HYDRATE_ISLANDS } from "../../lib/web/island_boot.ts";
 import { ShareMeta } from "../../components/share_meta.tsx";
 import { RulesCard } from "../../components/rules_card.tsx";
-import { JoinError, JoinForm } from "../../components/join_form.tsx";
+import { competitionJoinPaths, JoinError, JoinForm } from "../../components/join_form.tsx";
 import { WinnerBanner } from "../../components/winner_banner.tsx";
 import { DisqualifiedList } from "../../components/disqualified_list.tsx";
 import { DivisionTabs } from "../../components/division_tabs.tsx";
@@ -94,6 +94,12 @@ export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
                 <p class="meta">
                   <StatusBadge status={competition.status} />{" "}
                   <span class="prize">{formatMoney(competition.prize, competition.currency)} prize</span>
+                  {competition.seasonId && (
+                    <span>
+                      {" · "}
+                      <a href={`/seasons/${competition.seasonId}`}>Round {competition.seasonRound} of a season</a>
+                    </span>
+                  )}
                   {countdown && (
                     <span>
                       {" · "}
@@ -167,7 +173,7 @@ export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
                 {own && <OwnStoreIsland part="store" {...own} store={{ ...own.store, orders: [] }} />}
                 {!participant && view.open && (
                   <JoinForm
-                    competition={competition}
+                    paths={competitionJoinPaths(competition.id)}
                     signedIn={Boolean(view.viewerId)}
                     joinError={view.joinError}
                     connectedStores={view.connectedStores}

@@ -1,6 +1,6 @@
 /**
- * `GET /dashboard`, for creators, in three tabs chosen by `?tab=`: the
- * creator's competitions (default), the create form, and payouts.
+ * `GET /dashboard`, for creators, in tabs chosen by `?tab=`: the creator's
+ * competitions (default), their seasons, the create form, and payouts.
  */
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../_env.ts";
@@ -21,11 +21,13 @@ import { payoutLabel, PayoutState } from "../../components/payout_state.tsx";
 import { LocalTimeIsland } from "../../components/island_wrappers.ts";
 import { CreateCompetitionSection } from "../../components/create_competition_section.tsx";
 import { renderAppPage } from "./_shell.tsx";
+import { type Season, seasonEscrow } from "../../lib/seasons/seasons.ts";
 import { viewerClock } from "../../lib/web/render.tsx";
 
 /** Each tab's name in the tab bar. */
 const TAB_LABELS: Record<DashboardTab, string> = {
   competitions: "My competitions",
+  seasons: "Seasons",
   create: "Create",
   payouts: "Payouts",
 };
@@ -92,6 +94,60 @@ function CompetitionsTab(props: { competitions: Competition[] }) {
   );
 }
 
+/** The Seasons tab: a link to create one, and each of the creator's seasons (status, rounds made, prizes, start). */
+function SeasonsTab(props: { seasons: Season[] }) {
+  return (
+    <>
+      <p>
+        <a class="button" href="/seasons/new">Create a season</a>
+      </p>
+      {props.seasons.length === 0
+        ? (
+          <p class="card muted">
+            A season is a series of rounds with one payment and one set of rules: stores join once, earn points in every
+            round, and the top of the standings wins the season prize.
+          </p>
+        )
+        : (
+          <div class="table-scroll">
+            <table class="data-table">
+              <caption class="visually-hidden">Your seasons</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Season</th>
+                  <th scope="col">Status</th>
+                  <th scope="col" class="num">Rounds</th>
+                  <th scope="col" class="num">Prizes</th>
+                  <th scope="col">Starts</th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.seasons.map((season) => (
+                  <tr key={season.id}>
+                    <th scope="row">
+                      <a href={`/seasons/${season.id}`}>{season.title}</a>
+                      {season.fundingIssue && <span class="tag tag-warning">funding problem</span>}
+                    </th>
+                    <td data-label="Status">
+                      <StatusBadge status={season.status} />
+                    </td>
+                    <td class="num" data-label="Rounds">
+                      {season.roundIds.length} of {season.rounds}, every {season.every}
+                    </td>
+                    <td class="num" data-label="Prizes">{formatMoney(seasonEscrow(season), season.currency)}</td>
+                    <td data-label="Starts">
+                      <LocalTimeIsland iso={season.startDate} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+    </>
+  );
+}
+
 function PayoutsTab(props: { rows: CompletedWithPayouts[] }) {
   if (props.rows.length === 0) return <p class="card muted">Payouts appear here once a competition ends.</p>;
   return (
@@ -140,6 +196,8 @@ export function dashboardRoutes(deps: AppDeps): Hono<AppEnv> {
       );
     } else if (view.tab === "payouts") {
       body = <PayoutsTab rows={view.completed} />;
+    } else if (view.tab === "seasons") {
+      body = <SeasonsTab seasons={view.seasons} />;
     } else {
       body = <CompetitionsTab competitions={view.competitions} />;
     }

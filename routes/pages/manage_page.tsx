@@ -209,7 +209,13 @@ async function renderManage(
           />
         )}
         <RefundsCard refunds={view.refunds} />
-        {view.editable && <CancelCard competition={competition} folded={!actionError} />}
+        {view.editable && !competition.seasonId && <CancelCard competition={competition} folded={!actionError} />}
+        {competition.seasonId && (
+          <p class="card">
+            This is round {competition.seasonRound} of a season: its rounds are cancelled from{" "}
+            <a href={`/seasons/${competition.seasonId}`}>the season's page</a>.
+          </p>
+        )}
       </>
     ),
   });

@@ -12,6 +12,7 @@ import { signinRoutes } from "./signin_page.tsx";
 import { experienceRoutes } from "./experience_page.tsx";
 import { shopifyPageRoutes } from "./shopify_pages.tsx";
 import { storesRoutes } from "./stores_page.tsx";
+import { seasonPageRoutes } from "./season_pages.tsx";
 
 /** The page routes; mount with `app.route("/", pageRoutes(deps))`. */
 export function pageRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -29,6 +30,7 @@ export function pageRoutes(deps: AppDeps): Hono<AppEnv> {
       experienceRoutes,
       shopifyPageRoutes,
       storesRoutes,
+      seasonPageRoutes,
     ]
   ) {
     pages.route("/", routes(deps));

@@ -106,6 +106,52 @@ export function livePlan(startMs: number, round: number): CompetitionPlan {
   };
 }
 
+/** What the seeded season is: the body of `POST /api/seasons`, and the stores that join it. */
+export interface SeasonPlan {
+  creatorId: string;
+  body: {
+    title: string;
+    description: string;
+    rounds: number;
+    every: "day" | "week" | "month";
+    startDate: string;
+    template: { currency: string; divisions: NonNullable<CompetitionPlan["divisions"]> };
+    seasonPrize: string;
+    seasonPrizeSplit: number[];
+  };
+  stores: readonly DemoStoreOwner[];
+}
+
+/**
+ * The demo season: four weekly rounds from `startMs` in the live
+ * competition's two divisions (the same stores race in both, so round 1's
+ * boards move with the customers' orders), points per division, and a
+ * season prize in each division's standings.
+ */
+export function seasonPlan(startMs: number): SeasonPlan {
+  return {
+    creatorId: AVA.id,
+    body: {
+      title: "Demo League",
+      description: "Four weekly rounds in two divisions by size: every round's places earn points in their " +
+        "division, and the top of each division's standings wins the season prize.",
+      rounds: 4,
+      every: "week",
+      startDate: new Date(startMs).toISOString(),
+      template: {
+        currency: "USD",
+        divisions: [
+          { name: "Rising", upTo: "100000.00", prize: "50.00" },
+          { name: "Established", prize: "100.00", prizeSplit: [70, 30] },
+        ],
+      },
+      seasonPrize: "200.00",
+      seasonPrizeSplit: [60, 40],
+    },
+    stores: DEMO_STORE_OWNERS,
+  };
+}
+
 /** The first world's competitions besides the live one. */
 export interface WorldPlans {
   live: CompetitionPlan;

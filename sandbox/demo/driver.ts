@@ -5,13 +5,15 @@
  * checkout page (the app is funded by the signed `payment.succeeded`
  * webhook); a store owner posts `/join`, logs in and presses Approve on the
  * simulated Shopify's pages and follows the signed redirect to
- * `/api/shopify/callback` (or, with a store connected already, is in at once). Nothing here writes the app's data directly.
+ * `/api/shopify/callback` (or, with a store connected already, is in at once); a season is created, funded and
+ * joined the same way. Nothing here writes the app's data directly.
  */
 import { type Competition, getCompetition } from "../../lib/competitions/competitions.ts";
 import type { WhopSandbox } from "../whop/mod.ts";
 import type { ShopifySandbox } from "../shopify/mod.ts";
 import { approveInstall, BROWSER_UA } from "../shopify/install_page.ts";
-import type { CompetitionPlan, DemoStoreOwner } from "./data.ts";
+import type { CompetitionPlan, DemoStoreOwner, SeasonPlan } from "./data.ts";
+import { getSeason, type Season } from "../../lib/seasons/seasons.ts";
 
 /** What the driver talks to. */
 export interface DriverDeps {
@@ -77,20 +79,7 @@ export async function createAndFund(deps: DriverDeps, plan: CompetitionPlan): Pr
     201,
     `creating ${plan.title}`,
   );
-  const { checkoutUrl } = await expectJson<{ checkoutUrl: string }>(
-    await asUser(deps, plan.creatorId, `/api/competitions/${competition.id}/fund`, { method: "POST" }),
-    200,
-    `funding ${plan.title}`,
-  );
-  // The checkout page's form: pay as the creator. It answers once the app has the signed webhook.
-  const paid = await fetch(checkoutUrl, {
-    method: "POST",
-    body: new URLSearchParams({ user_id: plan.creatorId }),
-    redirect: "manual",
-    headers: { "User-Agent": BROWSER_UA },
-  });
-  await paid.body?.cancel();
-  if (paid.status !== 303) throw new DemoSeedError(`paying for ${plan.title}: HTTP ${paid.status}`);
+  await payCheckout(deps, plan.creatorId, `/api/competitions/${competition.id}/fund`, plan.title);
   const funded = await getCompetition(deps.kv, competition.id);
   if (funded.status !== "UPCOMING") {
     throw new DemoSeedError(`${plan.title} was not funded: ${funded.fundingIssue ?? funded.status}`);
@@ -98,14 +87,53 @@ export async function createAndFund(deps: DriverDeps, plan: CompetitionPlan): Pr
   return funded;
 }
 
+/** The creator asks for the checkout at `fundPath` and pays it on the simulated checkout page. */
+async function payCheckout(deps: DriverDeps, creatorId: string, fundPath: string, title: string): Promise<void> {
+  const { checkoutUrl } = await expectJson<{ checkoutUrl: string }>(
+    await asUser(deps, creatorId, fundPath, { method: "POST" }),
+    200,
+    `funding ${title}`,
+  );
+  // The checkout page's form: pay as the creator. It answers once the app has the signed webhook.
+  const paid = await fetch(checkoutUrl, {
+    method: "POST",
+    body: new URLSearchParams({ user_id: creatorId }),
+    redirect: "manual",
+    headers: { "User-Agent": BROWSER_UA },
+  });
+  await paid.body?.cancel();
+  if (paid.status !== 303) throw new DemoSeedError(`paying for ${title}: HTTP ${paid.status}`);
+}
+
+/** The creator creates the season and pays every round's prize and the season prize with one checkout. */
+export async function createAndFundSeason(deps: DriverDeps, plan: SeasonPlan): Promise<Season> {
+  const { season } = await expectJson<{ season: Season }>(
+    await asUser(deps, plan.creatorId, "/api/seasons", { json: plan.body }),
+    201,
+    `creating ${plan.body.title}`,
+  );
+  await payCheckout(deps, plan.creatorId, `/api/seasons/${season.id}/fund`, plan.body.title);
+  const funded = await getSeason(deps.kv, season.id);
+  if (funded.status !== "UPCOMING") {
+    throw new DemoSeedError(`${plan.body.title} was not funded: ${funded.fundingIssue ?? funded.status}`);
+  }
+  return funded;
+}
+
 /**
- * A store owner joins: `/join`, then (unless the store is theirs and
- * connected already: it joins at once) Shopify's login and install page,
- * Approve, and Shopify's signed redirect back to the app.
+ * A store owner joins a competition (or, with `season`, a season through its
+ * open round): `/join`, then (unless the store is theirs and connected
+ * already: it joins at once) Shopify's login and install page, Approve, and
+ * Shopify's signed redirect back to the app.
  */
-export async function joinWithStore(deps: DriverDeps, competitionId: string, owner: DemoStoreOwner): Promise<void> {
+export async function joinWithStore(
+  deps: DriverDeps,
+  id: string,
+  owner: DemoStoreOwner,
+  kind: "competitions" | "seasons" = "competitions",
+): Promise<void> {
   deps.shopify.createShop({ shop: owner.shop, name: owner.storeName, currency: "USD", email: owner.email });
-  const join = await asUser(deps, owner.id, `/api/competitions/${competitionId}/join`, { json: { shop: owner.shop } });
+  const join = await asUser(deps, owner.id, `/api/${kind}/${id}/join`, { json: { shop: owner.shop } });
   const cookie = join.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
   const started = await expectJson<{ authorizeUrl?: string; joined?: true }>(join, 200, `${owner.shop} joining`);
   if (started.joined) return;
@@ -114,7 +142,7 @@ export async function joinWithStore(deps: DriverDeps, competitionId: string, own
   const callback = new URL(await approveInstall(authorizeUrl));
   const back = await asUser(deps, owner.id, callback.pathname + callback.search, { cookie });
   await back.body?.cancel();
-  if (back.status !== 303 || back.headers.get("Location") !== `/competitions/${competitionId}`) {
+  if (back.status !== 303 || !back.headers.get("Location")?.startsWith(`/${kind}/${id}`)) {
     throw new DemoSeedError(`the callback for ${owner.shop}: ${back.status} ${back.headers.get("Location")}`);
   }
 }

@@ -1,7 +1,9 @@
 /**
  * The sandbox's demo world, so a first `deno task start` shows a product in
  * use: a live competition with five demo stores in two divisions (placed by
- * the sales each store had before) and simulated customers, an
+ * the sales each store had before) and simulated customers, a season of
+ * weekly rounds in the same two divisions with the same stores (its round 1
+ * racing beside the live competition), an
  * upcoming funded one, a completed one with its winner paid, and one that
  * belongs to a Whop community (`DEMO_COMMUNITY`: Ben runs it, some demo users
  * are members, the others are not and get 404 for it). What each is lives in
@@ -30,14 +32,24 @@ import { commit, keys } from "../../lib/core/db.ts";
 import { type Competition, getCompetition } from "../../lib/competitions/competitions.ts";
 import { acquireLease } from "../../lib/core/leases.ts";
 import { log } from "../../lib/core/log.ts";
-import type { LifecycleServices } from "../../lib/competitions/settlement.ts";
+import type { SeasonServices } from "../../lib/seasons/season_end.ts";
 import { saveUser } from "../../lib/core/users.ts";
 import { runStatusJob } from "../../cron/status_job.ts";
+import { runSeasonJob } from "../../cron/season_job.ts";
+import { getSeason } from "../../lib/seasons/seasons.ts";
 import { DEFAULT_DEMO_USERS } from "../whop/mod.ts";
 import { type Customers, startCustomers } from "./customers.ts";
 import { fastForwardCompetition } from "./fast_forward.ts";
-import { DEMO_COMMUNITY, DEMO_STORE_OWNERS, type DemoStoreOwner, livePlan, SPRINT_SALES, worldPlans } from "./data.ts";
-import { createAndFund, DemoSeedError, type DriverDeps, joinWithStore } from "./driver.ts";
+import {
+  DEMO_COMMUNITY,
+  DEMO_STORE_OWNERS,
+  type DemoStoreOwner,
+  livePlan,
+  seasonPlan,
+  SPRINT_SALES,
+  worldPlans,
+} from "./data.ts";
+import { createAndFund, createAndFundSeason, DemoSeedError, type DriverDeps, joinWithStore } from "./driver.ts";
 
 /** This process, as the holder of a seeding claim. */
 const INSTANCE_ID: string = crypto.randomUUID();
@@ -55,6 +67,8 @@ export interface DemoWorld {
   completedId?: string;
   /** The competition of the demo community (`DEMO_COMMUNITY`). */
   communityId?: string;
+  /** The demo season, in two divisions. */
+  seasonId?: string;
   /** The stores of the live competition, where the simulated customers buy. */
   shops: string[];
   /** How many live competitions were seeded after the first one ended. */
@@ -63,7 +77,7 @@ export interface DemoWorld {
 
 /** What the demo needs: the app's pieces and this process's simulators. */
 export interface DemoDeps extends DriverDeps {
-  lifecycle: LifecycleServices;
+  lifecycle: SeasonServices;
   /** How far ahead a seeded competition starts (it is funded before), default 3 s. */
   leadMs?: number;
 }
@@ -94,6 +108,28 @@ async function seedLive(deps: DemoDeps, round: number): Promise<string> {
   for (const owner of plan.stores) await joinWithStore(deps, competition.id, owner);
   await startWhenDue(deps, plan.startMs, [competition.id]);
   return competition.id;
+}
+
+/**
+ * Seeds the demo season: created and funded by Ava, its round 1 made by the
+ * season job, every demo store joined (each connected already, so at once),
+ * and started (round 1 and the season ACTIVE) when its start passes, as the
+ * minute crons would. Its lead is longer than the competitions' (a season's
+ * checkout must be paid before round 1 starts). Returns its id.
+ */
+async function seedSeason(deps: DemoDeps): Promise<string> {
+  const startMs = startAhead({ ...deps, leadMs: (deps.leadMs ?? 3_000) + 3_000 });
+  const plan = seasonPlan(startMs);
+  const season = await createAndFundSeason(deps, plan);
+  await runSeasonJob(deps.lifecycle);
+  const [round1] = (await getSeason(deps.kv, season.id)).roundIds;
+  if (!round1) throw new DemoSeedError(`${plan.body.title}: round 1 was not made`);
+  for (const owner of plan.stores) await joinWithStore(deps, season.id, owner, "seasons");
+  await startWhenDue(deps, startMs, [round1]);
+  await runSeasonJob(deps.lifecycle);
+  const started = await getSeason(deps.kv, season.id);
+  if (started.status !== "ACTIVE") throw new DemoSeedError(`${plan.body.title} did not start`);
+  return season.id;
 }
 
 /** Reads the marker. */
@@ -193,6 +229,8 @@ async function seedClaimed(
   // sandbox's settlement window, and its payout waits for the simulated Whop's hold: nothing to wait for here.
   await fastForwardCompetition(deps.lifecycle, completed.id, { payoutMs: 0 });
   onLive?.(active.id, shops);
+  // Seeded while the sprint's settlement window runs out.
+  const seasonId = await seedSeason(deps);
   const settled = await completeAfterWindow(deps, completed.id);
   if (settled.status !== "COMPLETED") throw new DemoSeedError(`${plans.completed.title} did not settle`);
 
@@ -205,6 +243,7 @@ async function seedClaimed(
     upcomingId: upcoming.id,
     completedId: completed.id,
     communityId: community.id,
+    seasonId,
     shops,
   };
   const done = await commit(() => deps.kv.atomic().check(entry).set(keys.sandboxDemo(), world));

@@ -1,10 +1,12 @@
 /**
  * The browse page's model (`GET /`): the competitions anyone may see (never
  * a private or community-only one), narrowed to a status and to titles
- * containing every word searched for.
+ * containing every word searched for, and the seasons beside them (a
+ * season's rounds are listed on its page, not among the competitions).
  */
 import { type Competition, type CompetitionStatus, listPublicCompetitions } from "../competitions.ts";
 import { isListedPublicly } from "../privacy.ts";
+import { listPublicSeasons, type Season } from "../../seasons/seasons.ts";
 
 /**
  * Competitions whose title contains every word of `query`, case-insensitively.
@@ -21,5 +23,18 @@ export async function browseView(
   filter: { status?: CompetitionStatus; query: string },
 ): Promise<Competition[]> {
   const all = await listPublicCompetitions(kv, 200, filter.status);
-  return all.filter((competition) => isListedPublicly(competition) && matchesQuery(competition, filter.query));
+  return all.filter((competition) =>
+    isListedPublicly(competition) && !competition.seasonId && matchesQuery(competition, filter.query)
+  );
+}
+
+/** The listed seasons in `status` (any when absent) whose title matches `query`. */
+export async function browseSeasons(
+  kv: Deno.Kv,
+  filter: { status?: CompetitionStatus; query: string },
+): Promise<Season[]> {
+  const seasons = await listPublicSeasons(kv);
+  return seasons.filter((season) =>
+    (!filter.status || season.status === filter.status) && matchesQuery(season, filter.query)
+  );
 }

@@ -3,12 +3,12 @@
  * a page of the app (`/competitions/:id/fund`) whose link goes to Whop's
  * checkout: Chrome applies a page's `form-action` to every redirect of a
  * form submission, so a post that redirected to Whop's checkout origin would
- * be refused. After paying, Whop sends the browser to `/funding/:id/return`,
- * which asks Whop for the payment and records it at once.
+ * be refused. After paying, Whop sends the browser to `/funding/:id/return`
+ * (a season's to `/funding/seasons/:id/return`), which asks Whop for the
+ * payment and records it at once.
  */
-import { keys } from "../../core/db.ts";
 import type { Minor } from "../../core/money.ts";
-import { confirmReturnedPayment, type ReturnOutcome } from "../../whop/funding.ts";
+import { confirmEscrowReturn, type Fundable, type FundingSubject, type ReturnOutcome } from "../../whop/escrow.ts";
 import type { WhopDeps } from "../../whop/deps.ts";
 import { getOwnCompetition } from "../actions.ts";
 import type { Competition, FundingCheckoutRecord } from "../competitions.ts";
@@ -48,17 +48,19 @@ export type FundingReturnView =
   | { creator: false; funded: boolean; outcome: ReturnOutcome };
 
 /**
- * Confirms the payment Whop's redirect names (when `paymentId` is given:
- * the route leaves it out past the per-address limit) and says what to show.
+ * Confirms the payment Whop's redirect names for `id`, a competition or a
+ * season as `subject` reads it (when `paymentId` is given: the route leaves
+ * it out past the per-address limit), and says what to show.
  */
-export async function fundingReturnView(
+export async function fundingReturnView<T extends Fundable>(
   deps: WhopDeps,
-  competitionId: string,
+  subject: FundingSubject<T>,
+  id: string,
   paymentId: string | undefined,
   userId: string | undefined,
 ): Promise<FundingReturnView> {
-  const outcome = await confirmReturnedPayment(deps, competitionId, paymentId);
-  const competition = (await deps.kv.get<Competition>(keys.competition(competitionId))).value;
-  if (competition && userId !== undefined && competition.creatorId === userId) return { creator: true };
-  return { creator: false, funded: !!paymentId && competition?.fundsTxId === paymentId, outcome };
+  const outcome = await confirmEscrowReturn(deps, subject, id, paymentId);
+  const funded = await subject.load(deps.kv, id);
+  if (funded && userId !== undefined && funded.creatorId === userId) return { creator: true };
+  return { creator: false, funded: !!paymentId && funded?.fundsTxId === paymentId, outcome };
 }

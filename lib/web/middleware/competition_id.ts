@@ -11,14 +11,16 @@ import { NotFoundError } from "../../core/errors.ts";
 export interface CompetitionIdOptions {
   /** The route parameter holding the id. */
   param?: string;
+  /** What the id names, for the 404's sentence (default "competition"). */
+  noun?: string;
 }
 
-/** 404s a request whose `:id` is not a well-formed competition id. */
+/** 404s a request whose `:id` is not a well-formed competition (or season) id. */
 export function competitionId(options: CompetitionIdOptions = {}): MiddlewareHandler {
   const param = options.param ?? "id";
   return async (c, next) => {
     if (!ID_PATTERN.test(c.req.param(param) ?? "")) {
-      throw new NotFoundError("There is no competition with that id.");
+      throw new NotFoundError(`There is no ${options.noun ?? "competition"} with that id.`);
     }
     await next();
   };
