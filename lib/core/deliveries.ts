@@ -21,7 +21,8 @@ export function rememberDelivery(op: Deno.AtomicOperation, source: DeliverySourc
   return op.set(keys.webhookDelivery(source, id), true, { expireIn: DELIVERY_MEMORY_MS });
 }
 
-/** Whether delivery `id` of `source` was applied within the repeat window. */
-export async function isDeliveryKnown(kv: Deno.Kv, source: DeliverySource, id: string): Promise<boolean> {
-  return (await kv.get(keys.webhookDelivery(source, id))).value !== null;
+/** Whether any of the delivery `ids` of `source` (one delivery's ids) was applied within the repeat window. */
+export async function isDeliveryKnown(kv: Deno.Kv, source: DeliverySource, ...ids: string[]): Promise<boolean> {
+  const entries = await kv.getMany(ids.map((id) => keys.webhookDelivery(source, id)));
+  return entries.some((entry) => entry.value !== null);
 }
