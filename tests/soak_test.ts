@@ -1,0 +1,33 @@
+/**
+ * The soak's CI version (`bench/soak.ts`, 10 minutes by hand): 60 s of two
+ * instances on one KV file under ten times the demo customers' pace, 200
+ * open streams, instance B killed with SIGKILL every 15 s and restarted.
+ * Every total must equal Shopify's accepted orders, no transfer be made
+ * twice, no stream stay stale more than 5 s after a restart, and neither
+ * instance's memory grow 5 % after the warm-up.
+ */
+import assert from "node:assert/strict";
+import { runSoak } from "../bench/soak.ts";
+
+Deno.test({
+  name: "soak - 60 s, two instances on one KV file, one killed every 15 s: totals exact, paid once, streams fresh",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const lines: string[] = [];
+    const report = await runSoak({
+      seconds: 60,
+      killEverySeconds: 15,
+      streams: 200,
+      stores: 10,
+      ordersPerMinute: 20,
+      seed: 20261206,
+      print: (line) => lines.push(line),
+    });
+    assert.deepEqual(report.failures, [], lines.join("\n"));
+    assert.ok(report.ordersAccepted > 100, `orders accepted: ${report.ordersAccepted}`);
+    assert.equal(report.restarts, 3);
+    assert.equal(report.transfers.competitionsSettled, report.transfers.competitionsToSettle);
+    assert.ok(report.transfers.made > 0, "ended competitions were paid out during the soak");
+  },
+});
