@@ -53,7 +53,6 @@ import {
   residentMemory,
   rng,
   seedCompetition,
-  shopOf,
   signedDelivery,
 } from "./support.ts";
 
@@ -198,7 +197,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       });
     }
     for (const instance of instances) instance.process = await startAppProcess(instance.env, { timeoutMs: 60_000 });
-    const [a, b] = instances;
+    const b = instances[1];
     print(
       `machine: ${machine()}; ${options.seconds} s, instance B killed every ${options.killEverySeconds} s; ` +
         `${options.stores} stores at ${options.ordersPerMinute} orders/min each; ${options.streams} streams`,
