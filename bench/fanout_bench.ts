@@ -193,6 +193,8 @@ const serverCpu = (serversCpuAfter - serversCpuBefore) / updates;
 const workerCpu = results.reduce((sum, r, w) => sum + r.cpu - connected[w].cpu, 0) / updates;
 report("CPU per update, servers (build + write to every client)", serverCpu, "s");
 report("CPU per update, client workers (read + parse)", workerCpu, "s");
+report("CPU per client per update, servers", (serverCpu / subscribed) * 1e6, "µs");
+report("CPU per client per update, client workers", (workerCpu / subscribed) * 1e6, "µs");
 report(
   `CPU used / CPU available over the updates (${navigator.hardwareConcurrency} cores × ${round(wallSeconds, 1)} s)`,
   (((serverCpu + workerCpu) * updates) / (navigator.hardwareConcurrency * wallSeconds)) * 100,
