@@ -56,6 +56,7 @@ export type RecordOutcome =
   | "after_settlement" // kept for the record; the result is frozen
   | "disconnected" // the store left (asked with `onlyIfConnected`)
   | "foreign_order" // this order id was recorded for another store of the competition: refused
+  | "duplicate" // the delivery was already applied (asked with `unlessRecorded`): nothing written
   | "unknown_participant";
 
 /** Why `order` does not count for a competition in `currency`, or undefined when it does. */
@@ -113,9 +114,14 @@ export async function recordOrder(
   const createdMs = Date.parse(order.createdAt);
   if (!Number.isNaN(createdMs)) reads.push(keys.orderHour(participantId, hourOf(order.createdAt)));
   if (customer) reads.push(keys.orderCustomer(participantId, customer));
+  const done = options.unlessRecorded ?? [];
+  reads.push(...done);
   const outcome = groupCommitterOf(kv).submit({
     reads,
-    run: (tx) => applyOrder(tx, participantId, order, customer, now, options),
+    run: async (tx) => {
+      for (const key of done) if (await tx.get(key) !== null) return "duplicate";
+      return applyOrder(tx, participantId, order, customer, now, options);
+    },
   });
   outcome.then((result) => observeOrderRecord(result, performance.now() - started), () => {});
   return await outcome;
@@ -129,6 +135,12 @@ export interface RecordOptions {
    * at most two mutations.
    */
   alsoCommit?: (op: Deno.AtomicOperation) => Deno.AtomicOperation;
+  /**
+   * Keys any of which holds a value once this delivery was applied (its
+   * webhook ids): read with the batch (no round trip of their own), and when
+   * one is set nothing is written and the outcome is `"duplicate"`.
+   */
+  unlessRecorded?: readonly Deno.KvKey[];
   /** The participant's competition, when the caller knows it: saves a read. */
   competitionId?: string;
   /** Leave the order aside when the participant's store is disconnected (webhooks). */

@@ -40,7 +40,7 @@
  *   `customers/data_request` are `customer_requests.ts`.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { isDeliveryKnown, rememberDelivery } from "../core/deliveries.ts";
+import { deliveryKey, isDeliveryKnown, rememberDelivery } from "../core/deliveries.ts";
 import { log } from "../core/log.ts";
 import { listParticipantsOfShop, listShopMemberships, updateParticipant } from "../competitions/participants.ts";
 import { recordOrder, type RecordOutcome } from "../competitions/revenue.ts";
@@ -194,7 +194,8 @@ export async function processWebhook(deps: WebhookDeps, input: WebhookInput): Pr
   }
   // A delivery is remembered once applied. A repeat that arrives while the first is still being applied (or
   // after a crash mid-way) is applied again: every effect is idempotent, so no acknowledged order is ever lost.
-  if (await isDeliveryKnown(deps.kv, "shopify", ...deliveryIds(input))) {
+  // An order delivery's ids are read with its order, in the group commit's batch (`unlessRecorded`).
+  if (!ORDER_TOPICS.has(input.topic) && await isDeliveryKnown(deps.kv, "shopify", ...deliveryIds(input))) {
     log("info", "shopify webhook repeat dropped", { topic: input.topic, shop: input.shop, webhookId: input.webhookId });
     return { status: 200, result: "duplicate" };
   }
@@ -209,7 +210,10 @@ export async function processWebhook(deps: WebhookDeps, input: WebhookInput): Pr
     throw error;
   }
   // A refused delivery is not remembered: the real one may still come.
-  if (outcome.result !== "applied" && outcome.result !== "queued" && outcome.status !== 400) {
+  if (
+    outcome.result !== "applied" && outcome.result !== "queued" && outcome.result !== "duplicate" &&
+    outcome.status !== 400
+  ) {
     await rememberWebhook(deps.kv.atomic(), input).commit();
   }
   return outcome;
@@ -228,11 +232,21 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
     // The delivery is remembered in the commit that stores the order; the shop's memberships, and the
     // deliveries of other requests arriving meanwhile, share that commit (group commit).
     const remember = (op: Deno.AtomicOperation) => rememberWebhook(op, input);
+    const unlessRecorded = deliveryIds(input).map((id) => deliveryKey("shopify", id));
     const outcomes: RecordOutcome[] = await Promise.all(
       memberships.map(({ participantId, competitionId }) =>
-        recordOrder(kv, participantId, order, now(), { alsoCommit: remember, competitionId, onlyIfConnected: true })
+        recordOrder(kv, participantId, order, now(), {
+          alsoCommit: remember,
+          unlessRecorded,
+          competitionId,
+          onlyIfConnected: true,
+        })
       ),
     );
+    if (outcomes.every((outcome) => outcome === "duplicate")) {
+      log("info", "shopify webhook repeat dropped", { topic, shop, webhookId: input.webhookId });
+      return { status: 200, result: "duplicate" };
+    }
     if (outcomes.includes("foreign_order")) {
       log("warn", "shopify order already counted for another store", { shop, orderId: order.orderId });
       return { status: 400, result: "foreign_order", error: "This order is already counted for another store." };
