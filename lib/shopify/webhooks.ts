@@ -81,11 +81,7 @@ const RISK_TOPIC = "orders/risk_assessment_changed";
 
 const ORDER_TOPICS = new Set(["orders/create", "orders/updated", "orders/cancelled", "orders/paid", "orders/edited"]);
 
-/**
- * Whether `header` is the base64 HMAC-SHA256 of `body` under `secret`, compared in constant time
- * (`timingSafeEqual`). node:crypto's HMAC is synchronous: a quarter of WebCrypto's cost per delivery here,
- * which is an async op with its key re-checked on every call.
- */
+/** Whether `header` is the base64 HMAC-SHA256 of `body` under `secret` (synchronous; compared in constant time). */
 export function verifyWebhookHmac(secret: string, body: Uint8Array, header: string | null): boolean {
   if (!header || header.length > 100) return false;
   let signature: Uint8Array;
