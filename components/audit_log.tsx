@@ -1,5 +1,6 @@
 /**
- * The manage page's audit log: who disqualified or reinstated which store,
+ * The manage page's audit log: who (by name, the Whop user id on hover)
+ * disqualified or reinstated which store,
  * and who counted or excluded which held or flagged order, when, and why
  * (the public reason, or the note the store was shown).
  */
@@ -64,7 +65,9 @@ function AuditLog(props: { entries: AuditLine[] }) {
               <td data-label="When">
                 <LocalTimeIsland iso={entry.at} />
               </td>
-              <td data-label="Who">{entry.byName}</td>
+              <td data-label="Who">
+                <span title={`Whop user ${entry.by}`}>{entry.byName}</span>
+              </td>
               <td data-label="What">
                 <span class="audit-what">
                   <What entry={entry} />

@@ -10,8 +10,8 @@ import { competitionInputChecks, type InputRules } from "../lib/competitions/inp
 import { describeSplit } from "../lib/competitions/prize_split.ts";
 import type { FieldIssue } from "../lib/core/errors.ts";
 import { isCurrency, parseMoney, toDecimalString } from "../lib/core/money.ts";
-import { formatDateTime } from "./format.ts";
-import { isoToUtcInput, knownTimeZone, nextFullHour, zonedInputToIso } from "./local_date_time.ts";
+import { formatDateTime } from "../lib/web/time_text.ts";
+import { isoToZonedInput, knownTimeZone, nextFullHour, zonedInputToIso } from "./local_date_time.ts";
 
 /** The form's fields, in order. */
 export const COMPETITION_FIELDS = [
@@ -64,9 +64,10 @@ export const DURATIONS = [
 /**
  * Empty form values (currency preset to USD, the whole prize to 1st place,
  * ranked by revenue); given `now`, the start is the next full hour and the
- * competition lasts a week.
+ * competition lasts a week, written in `timeZone` (the reader's, when the
+ * server knows it).
  */
-export function emptyFormValues(now?: number): CompetitionFormValues {
+export function emptyFormValues(now?: number, timeZone = "UTC"): CompetitionFormValues {
   const start = now === undefined ? "" : nextFullHour(now);
   return {
     title: "",
@@ -78,9 +79,9 @@ export function emptyFormValues(now?: number): CompetitionFormValues {
     growthMinBaseline: "100.00",
     countManualOrders: "",
     customerCap: "",
-    startDate: start && isoToUtcInput(start),
-    endDate: start && isoToUtcInput(new Date(Date.parse(start) + 7 * 86_400_000).toISOString()),
-    timeZone: "UTC",
+    startDate: start && isoToZonedInput(start, timeZone),
+    endDate: start && isoToZonedInput(new Date(Date.parse(start) + 7 * 86_400_000).toISOString(), timeZone),
+    timeZone,
     duration: start ? "604800" : "custom",
   };
 }
@@ -240,7 +241,7 @@ export function endPreview(values: CompetitionFormValues): string {
 
 /**
  * A competition's rules as the JSON view has them (money as decimal strings,
- * dates ISO, the split as a list) as form values.
+ * dates ISO, the split as a list) as form values, dates in `timeZone`.
  */
 export function competitionFormValues(
   competition: Omit<CompetitionFormValues, "prizeSplit" | "growthMinBaseline" | "countManualOrders" | "customerCap"> & {
@@ -249,6 +250,7 @@ export function competitionFormValues(
     countManualOrders?: boolean;
     customerCap?: string;
   },
+  timeZone = "UTC",
 ): CompetitionFormValues {
   return {
     title: competition.title,
@@ -260,9 +262,9 @@ export function competitionFormValues(
     growthMinBaseline: competition.growthMinBaseline ?? "",
     countManualOrders: competition.countManualOrders ? "on" : "",
     customerCap: competition.customerCap ?? "",
-    startDate: isoToUtcInput(competition.startDate),
-    endDate: isoToUtcInput(competition.endDate),
-    timeZone: "UTC",
+    startDate: isoToZonedInput(competition.startDate, timeZone),
+    endDate: isoToZonedInput(competition.endDate, timeZone),
+    timeZone,
     duration: "custom",
     privacy: competition.privacy ?? "open",
   };

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { renderToString } from "preact-render-to-string";
-import { formatDecimalMoney, formatUtc, ordinal } from "./format.ts";
+import { formatDecimalMoney, ordinal } from "./format.ts";
+import { ViewerClockContext } from "../lib/web/viewer_clock.ts";
+import { formatUtc } from "../lib/web/time_text.ts";
 import { niceCeiling, RaceChart, seriesColours, stepPath, timeTicks, xDomain } from "./race_chart.tsx";
 import { ElapsedBar, elapsedPercent } from "./elapsed_bar.tsx";
 import { LeaderboardTable } from "./leaderboard_table.tsx";
@@ -12,7 +14,7 @@ import {
   issuesToErrors,
   validateCompetitionForm,
 } from "./competition_form_values.ts";
-import { isoToUtcInput, utcInputToIso } from "./local_date_time.ts";
+import { isoToZonedInput, utcInputToIso } from "./local_date_time.ts";
 import { createCompetition } from "../lib/competitions/competitions.ts";
 import { ValidationError } from "../lib/core/errors.ts";
 
@@ -106,7 +108,7 @@ Deno.test("components - the form's values map onto the shared schema, with the s
   assert.equal(utcInputToIso("2026-12-02T09:30"), "2026-12-02T09:30:00Z");
   assert.equal(utcInputToIso("2026-12-02T09:30:15"), "2026-12-02T09:30:15Z");
   assert.equal(utcInputToIso("tomorrow"), "tomorrow");
-  assert.equal(isoToUtcInput("2026-12-02T09:30:00.000Z"), "2026-12-02T09:30");
+  assert.equal(isoToZonedInput("2026-12-02T09:30:00.000Z"), "2026-12-02T09:30");
   const values = {
     ...emptyFormValues(),
     title: "x",
@@ -134,7 +136,12 @@ Deno.test("components - the form's values map onto the shared schema, with the s
 });
 
 Deno.test("components - the payout badge shows every state of the real payout record, and why a payout failed", () => {
-  const html = (payout: Parameters<typeof PayoutState>[0]["payout"]) => renderToString(<PayoutState payout={payout} />);
+  const html = (payout: Parameters<typeof PayoutState>[0]["payout"]) =>
+    renderToString(
+      <ViewerClockContext.Provider value={{ timeZone: "UTC", now: 0 }}>
+        <PayoutState payout={payout} />
+      </ViewerClockContext.Provider>,
+    );
   assert.match(html(null), /Not started/);
   assert.match(html({ state: "pending", attempts: 0 }), /Payout pending/);
   assert.match(html({ state: "sending", attempts: 1 }), /Sending payout/);
@@ -208,7 +215,12 @@ Deno.test("components - race chart: a live race fills the width, ticks fit the s
 });
 
 Deno.test("components - the payout badge says a payout waits for funds, when it tries next, and when it was flagged", () => {
-  const html = (payout: Parameters<typeof PayoutState>[0]["payout"]) => renderToString(<PayoutState payout={payout} />);
+  const html = (payout: Parameters<typeof PayoutState>[0]["payout"]) =>
+    renderToString(
+      <ViewerClockContext.Provider value={{ timeZone: "UTC", now: 0 }}>
+        <PayoutState payout={payout} />
+      </ViewerClockContext.Provider>,
+    );
   const waiting = html({
     state: "pending",
     attempts: 3,

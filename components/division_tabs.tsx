@@ -5,6 +5,7 @@
  * and the stores not placed in a division yet. The competition page and the
  * manage page show it above the board.
  */
+import { endSentence } from "./page_text.ts";
 import type { Competition } from "../lib/competitions/competitions.ts";
 import { divisionRange, divisionsInTabOrder } from "../lib/competitions/divisions.ts";
 import { describeSplit, prizeSplitOf } from "../lib/competitions/prize_split.ts";
@@ -56,42 +57,9 @@ export function DivisionTabs(props: DivisionTabsProps) {
           {started
             ? "Placing… (each store's division is set from its last 30 days of sales at its first sync): "
             : "Placed in their divisions at the start, from their sales over the 30 days before it: "}
-          {props.unplaced.map((store) => store.displayName).join(", ")}.
+          {endSentence(props.unplaced.map((store) => store.displayName).join(", "))}
         </p>
       )}
     </div>
-  );
-}
-
-/**
- * A store's division for its owner and the creator: its name and the 30-day
- * sales that placed it (a figure: never shown to others), or when it will be
- * placed. Nothing without divisions.
- */
-export function DivisionPlacement(
-  props: {
-    competition: Pick<Competition, "divisions" | "currency" | "startDate">;
-    participant: { division?: number | null; divisionBaseline?: number };
-    now: number;
-  },
-) {
-  const { competition, participant } = props;
-  if (participant.division === undefined || !competition.divisions?.length) return null;
-  if (participant.division === null) {
-    return (
-      <span class="muted">
-        {props.now < Date.parse(competition.startDate) ? "placed at the start" : "placing…"}
-      </span>
-    );
-  }
-  return (
-    <span>
-      {competition.divisions[participant.division - 1]?.name}
-      {participant.divisionBaseline !== undefined && (
-        <span class="muted">
-          {` (placed by ${formatMoney(participant.divisionBaseline, competition.currency)} of sales)`}
-        </span>
-      )}
-    </span>
   );
 }

@@ -70,14 +70,6 @@ export function isoToZonedInput(iso: string, timeZone = "UTC"): string {
   return Number.isNaN(ms) ? iso : new Date(ms + zoneOffsetMs(ms, timeZone)).toISOString().slice(0, 16);
 }
 
-/**
- * An ISO date-time as a `datetime-local` value in UTC.
- * @example isoToUtcInput("2026-12-02T09:30:00.000Z") // "2026-12-02T09:30"
- */
-export function isoToUtcInput(iso: string): string {
-  return isoToZonedInput(iso, "UTC");
-}
-
 /** The next full hour after `now`, as ISO 8601. */
 export function nextFullHour(now: number): string {
   return new Date(Math.floor(now / 3_600_000) * 3_600_000 + 3_600_000).toISOString();

@@ -2,8 +2,9 @@
  * The header's notifications: a `<details>` dropdown (works without
  * JavaScript) with the unread count and a form to mark them read.
  */
-import type { Notification } from "../lib/competitions/notifications.ts";
-import { formatUtc } from "./format.ts";
+import { useContext } from "preact/hooks";
+import { type Notification, notificationText } from "../lib/competitions/notifications.ts";
+import { readableTime, ViewerClockContext } from "../lib/web/viewer_clock.ts";
 
 /**
  * Where "Mark all as read" posts: the notifications API (`routes/whop_api.ts`),
@@ -22,6 +23,10 @@ export interface NotificationsMenuProps {
 /** `<NotificationsMenu notifications={list} unread={2} returnTo="/" />` */
 export function NotificationsMenu(props: NotificationsMenuProps) {
   const { notifications, unread } = props;
+  // Server-rendered with no island: times in the zone the reader's browser said, or relative to now.
+  const { timeZone, now } = useContext(ViewerClockContext);
+  const text = (notification: Notification, field: "title" | "body") =>
+    notificationText(notification, field, (iso) => readableTime(iso, timeZone, now));
   return (
     <details class="menu notifications">
       <summary>
@@ -35,11 +40,13 @@ export function NotificationsMenu(props: NotificationsMenuProps) {
               <li key={notification.id} class={notification.readAt ? undefined : "unread"}>
                 <strong>
                   {notification.competitionId
-                    ? <a href={`/competitions/${notification.competitionId}`}>{notification.title}</a>
-                    : notification.title}
+                    ? <a href={`/competitions/${notification.competitionId}`}>{text(notification, "title")}</a>
+                    : text(notification, "title")}
                 </strong>
-                <span>{notification.body}</span>
-                <time class="muted" dateTime={notification.createdAt}>{formatUtc(notification.createdAt)}</time>
+                <span>{text(notification, "body")}</span>
+                <time class="muted" dateTime={notification.createdAt}>
+                  {readableTime(notification.createdAt, timeZone, now)}
+                </time>
               </li>
             ))}
           </ul>

@@ -20,3 +20,8 @@ export const METRIC_LABELS: Record<Metric, string> = {
   orders: "Number of orders",
   growth: "Growth over the period before",
 };
+
+/** `text` closed with a full stop, unless it already ends with one (a name such as "Tidewater Surf Co."). */
+export function endSentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}

@@ -26,7 +26,7 @@ export interface RaceChartProps {
   untilMs: number;
   /** The signed-in owner's store, drawn thicker and named "You" in the legend. */
   youParticipantId?: string;
-  /** The zone the time ticks are written in (the visitor's, once the page runs in a browser); default UTC. */
+  /** The zone the time ticks are written in (the reader's); without one, the time since the start ("+2h"). */
   timeZone?: string;
   /** What the lines are; default revenue. */
   metric?: RaceMetric;
@@ -94,16 +94,28 @@ const TICK_STEPS = [
 
 /**
  * Round instants for the x axis, at most `max` of them: minutes or hours
- * for a short span, days for a long one (aligned in UTC; whole hours and
- * days in most zones).
+ * for a short span, days for a long one, whole steps from `origin` (the
+ * epoch: aligned in UTC, whole hours and days in most zones; the start:
+ * round times since the start).
  * @example timeTicks(start, start + 2 * HOUR) // every 30 minutes
  */
-export function timeTicks(fromMs: number, toMs: number, max = 5): { at: number; step: number }[] {
+export function timeTicks(fromMs: number, toMs: number, max = 5, origin = 0): { at: number; step: number }[] {
   const span = Math.max(1, toMs - fromMs);
   const step = TICK_STEPS.find((candidate) => span / candidate <= max) ?? TICK_STEPS.at(-1)!;
   const ticks: { at: number; step: number }[] = [];
-  for (let at = Math.ceil(fromMs / step) * step; at <= toMs; at += step) ticks.push({ at, step });
+  for (let at = origin + Math.ceil((fromMs - origin) / step) * step; at <= toMs; at += step) ticks.push({ at, step });
   return ticks;
+}
+
+/**
+ * The time since the start, for the axis before the reader's zone is known.
+ * @example sinceStart(90 * MINUTE) // "+1h 30m"; sinceStart(2 * DAY) // "+2d"
+ */
+export function sinceStart(ms: number): string {
+  const minutes = Math.round(ms / MINUTE);
+  const [d, h, m] = [Math.floor(minutes / 1440), Math.floor(minutes / 60) % 24, minutes % 60];
+  const parts = [d && `${d}d`, h && `${h}h`, m && `${m}m`].filter(Boolean);
+  return parts.length ? `+${parts.join(" ")}` : "start";
 }
 
 /**
@@ -148,14 +160,16 @@ export function RaceChart(props: RaceChartProps) {
     ? new Intl.NumberFormat("en-US", { style: "currency", currency })
     : new Intl.NumberFormat("en-US", { maximumFractionDigits: metric === "growth" ? 1 : 0 });
   const valueLabel = (value: number) => exact.format(value) + (metric === "growth" ? "%" : "");
-  const timeZone = props.timeZone ?? "UTC";
-  const ticks = timeTicks(fromMs, toMs);
-  const tickFormat = new Intl.DateTimeFormat(
-    "en-US",
-    ticks[0]?.step >= DAY
-      ? { month: "short", day: "numeric", timeZone }
-      : { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone },
-  );
+  const timeZone = props.timeZone;
+  const ticks = timeTicks(fromMs, toMs, 5, timeZone ? 0 : startMs);
+  const clockFormat = timeZone &&
+    new Intl.DateTimeFormat(
+      "en-US",
+      ticks[0]?.step >= DAY
+        ? { month: "short", day: "numeric", timeZone }
+        : { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone },
+    );
+  const tickLabel = (at: number) => clockFormat ? clockFormat.format(at) : sinceStart(at - startMs);
   const colours = seriesColours(lines.map((line) => line.participantId));
   const standings = lines.map((line) => ({ line, last: line.points.at(-1)?.[1] ?? 0 }))
     .sort((a, b) => b.last - a.last);
@@ -174,7 +188,13 @@ export function RaceChart(props: RaceChartProps) {
   }
   return (
     <figure class="race-chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="race-chart-title">
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        role="img"
+        aria-labelledby="race-chart-title"
+        data-from={fromMs}
+        data-to={toMs}
+      >
         <title id="race-chart-title">
           {lines.length === 0
             ? `${SUBJECT[metric]} over time: no sales yet.`
@@ -195,7 +215,7 @@ export function RaceChart(props: RaceChartProps) {
             y={HEIGHT - 8}
             text-anchor={i === 0 && scale.x(tick.at) < PAD.left + 30 ? "start" : "middle"}
           >
-            {tickFormat.format(tick.at)}
+            {tickLabel(tick.at)}
           </text>
         ))}
         {lines.map((line) => (

@@ -6,7 +6,7 @@
 import type { Participant } from "../lib/competitions/participants.ts";
 import type { Competition } from "../lib/competitions/competitions.ts";
 import { LocalTimeIsland } from "./island_wrappers.ts";
-import { DivisionPlacement } from "./division_tabs.tsx";
+import { DivisionPlacement } from "./division_placement.tsx";
 
 /** What the stores card shows of the competition: its divisions, for each store's. */
 type DivisionFacts = Pick<Competition, "divisions" | "currency" | "startDate">;

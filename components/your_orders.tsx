@@ -5,11 +5,11 @@
  * the creator's note quoted as theirs — so the total on the board can be
  * checked, not just believed.
  */
-import type { OwnOrder } from "../lib/competitions/revenue.ts";
-import type { NotCountedReason } from "../lib/competitions/stored_order.ts";
+import type { NotCountedReason, OwnOrder } from "../lib/competitions/stored_order.ts";
 import { formatMoney } from "../lib/core/money.ts";
 import { FLAG_LABELS, reasonForOwner } from "./flag_reasons.ts";
-import { LocalTimeIsland } from "./island_wrappers.ts";
+import { ReaderTime } from "./reader_time.tsx";
+import type { ViewerClock } from "../lib/web/viewer_clock.ts";
 
 const WHY_NOT: Record<NotCountedReason, string> = {
   test: "No: a test order",
@@ -17,8 +17,12 @@ const WHY_NOT: Record<NotCountedReason, string> = {
   currency: "No: another currency",
 };
 
-/** Whether an order counts, in a few words: yes, in part, held, excluded or counted by the creator, and why not. */
-export function countsText(order: OwnOrder): string {
+/**
+ * Whether an order counts, in a few words: yes, in part, held, excluded or counted by the creator, and why not;
+ * nothing counts while the store is disqualified.
+ */
+export function countsText(order: OwnOrder, disqualified = false): string {
+  if (disqualified) return "No: your store is disqualified";
   const review = order.review;
   if (review?.decision === "exclude") return "No: excluded by the creator";
   if (review?.decision === "count" && order.counted) return "Yes: counted by the creator";
@@ -41,24 +45,24 @@ export function reviewText(order: OwnOrder): string | undefined {
   return reasonForOwner({ ...review, held: !order.counted });
 }
 
-function OrderRow(props: { order: OwnOrder; currency: string }) {
-  const { order, currency } = props;
+function OrderRow(props: { order: OwnOrder; currency: string; clock: ViewerClock; disqualified?: boolean }) {
+  const { order, currency, disqualified } = props;
   const why = reviewText(order);
   const note = order.review?.note;
   return (
-    <tr class={order.counted ? undefined : "order-not-counted"}>
-      <th scope="row">#{order.orderId}</th>
+    <tr class={order.counted && !disqualified ? undefined : "order-not-counted"}>
+      <th scope="row" title={`Shopify order id ${order.orderId}`}>{order.name ?? `#${order.orderId}`}</th>
       <td data-label="Placed">
-        <LocalTimeIsland iso={order.createdAt} />
+        <ReaderTime iso={order.createdAt} clock={props.clock} />
       </td>
       <td class="num" data-label="Counts for">
-        {formatMoney(order.amount, currency)}
-        {order.total !== undefined && !order.reason && (
+        {formatMoney(disqualified ? 0 : order.amount, currency)}
+        {order.total !== undefined && !order.reason && !disqualified && (
           <span class="order-total">of {formatMoney(order.total, currency)}</span>
         )}
       </td>
       <td data-label="Counts?" class="order-counts">
-        <strong>{countsText(order)}</strong>
+        <strong>{countsText(order, disqualified)}</strong>
         {why && <span class="order-why">{why}</span>}
         {note && (
           <span class="order-note">
@@ -70,8 +74,13 @@ function OrderRow(props: { order: OwnOrder; currency: string }) {
   );
 }
 
-/** `<YourOrders orders={…} currency="USD" shown={100} />` */
-export function YourOrders(props: { orders: OwnOrder[]; currency: string; shown: number }) {
+/**
+ * `<YourOrders orders={…} currency="USD" shown={100} clock={clock} />`; `disqualified`: the store is out of the
+ * ranking.
+ */
+export function YourOrders(
+  props: { orders: OwnOrder[]; currency: string; shown: number; clock: ViewerClock; disqualified?: boolean },
+) {
   const { orders, currency } = props;
   return (
     <section class="card your-orders" aria-labelledby="your-orders-heading">
@@ -93,7 +102,15 @@ export function YourOrders(props: { orders: OwnOrder[]; currency: string; shown:
             </tr>
           </thead>
           <tbody>
-            {orders.map((order) => <OrderRow key={order.orderId} order={order} currency={currency} />)}
+            {orders.map((order) => (
+              <OrderRow
+                key={order.orderId}
+                order={order}
+                currency={currency}
+                clock={props.clock}
+                disqualified={props.disqualified}
+              />
+            ))}
           </tbody>
         </table>
       )}

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { renderToString } from "preact-render-to-string";
 import { countsText, reviewText, YourOrders } from "./your_orders.tsx";
-import type { OwnOrder } from "../lib/competitions/revenue.ts";
+import type { OwnOrder } from "../lib/competitions/stored_order.ts";
 
 const at = "2026-12-02T01:00:00.000Z";
 const order = (orderId: string, patch: Partial<OwnOrder>): OwnOrder => ({
@@ -72,7 +72,21 @@ Deno.test("your orders - each held, flagged, capped or decided order says whethe
     if (why) assert.match(reviewText(input) ?? "", why, input.orderId);
     else assert.equal(reviewText(input), undefined, input.orderId);
   }
-  const html = renderToString(<YourOrders orders={cases.map(([o]) => o)} currency="USD" shown={100} />);
+  const html = renderToString(
+    <YourOrders orders={cases.map(([o]) => o)} currency="USD" shown={100} clock={{ timeZone: "UTC", now: 0 }} />,
+  );
   assert.match(html, /The creator's note: <q>Paid by phone<\/q>/, "the note is quoted as the creator's");
   assert.match(html, /\$10\.00<span class="order-total">of \$40\.00<\/span>/, "a capped order shows its total");
+});
+
+Deno.test("your orders - by Shopify's names (the id on hover), and nothing counts while the store is disqualified", () => {
+  const orders = [order("5001", { name: "#1001" }), order("5002", {})];
+  const clock = { timeZone: "Asia/Tokyo", now: 0 };
+  const shown = renderToString(<YourOrders orders={orders} currency="USD" shown={100} clock={clock} />);
+  assert.match(shown, /<th scope="row" title="Shopify order id 5001">#1001<\/th>/);
+  assert.match(shown, /<th scope="row" title="Shopify order id 5002">#5002<\/th>/, "no name kept: the id");
+  assert.match(shown, /Dec 2, 2026, 10:00 GMT\+9/);
+  const out = renderToString(<YourOrders orders={orders} currency="USD" shown={100} clock={clock} disqualified />);
+  assert.equal(out.match(/No: your store is disqualified/g)?.length, 2);
+  assert.doesNotMatch(out, /\$10\.00/, "its orders count for nothing while it is out");
 });

@@ -1,12 +1,17 @@
 /**
  * The competition page's card for the signed-in owner's own entry: which
- * store, its connection (and the button that reconnects it) and how far its
- * order sync got.
+ * store, its connection (and the button that reconnects it), how far its
+ * order sync got, and — when the creator took it out of the ranking — that
+ * it is disqualified and why. Pure: the owner's island renders it again on
+ * each change of the store.
  */
-import type { Participant, SyncProgress } from "../lib/competitions/participants.ts";
+import type { SyncProgress } from "../lib/competitions/participants.ts";
 import type { Competition } from "../lib/competitions/competitions.ts";
-import { LocalTimeIsland, SubmitButtonIsland } from "./island_wrappers.ts";
-import { DivisionPlacement } from "./division_tabs.tsx";
+import type { OwnStoreView } from "../lib/competitions/own_store.ts";
+import SubmitButton from "../islands/submit.tsx";
+import { ReaderTime } from "./reader_time.tsx";
+import type { ViewerClock } from "../lib/web/viewer_clock.ts";
+import { DivisionPlacement } from "./division_placement.tsx";
 
 const SYNC_LABEL: Record<SyncProgress["state"], string> = {
   pending: "Waiting to fetch your orders",
@@ -15,52 +20,72 @@ const SYNC_LABEL: Record<SyncProgress["state"], string> = {
   failed: "Sync failed",
 };
 
-/** The signed-in store owner's own entry: which store, its division, its connection and how far its order sync got. */
+/**
+ * The signed-in store owner's own entry, with its division in a competition
+ * with divisions:
+ * `<YourStore store={ownStore} canReconnect competition={competition} clock={clock} />`.
+ */
 export function YourStore(
   props: {
-    participant: Participant;
+    store: OwnStoreView;
     canReconnect: boolean;
     competition: Pick<Competition, "divisions" | "currency" | "startDate">;
-    now: number;
+    clock: ViewerClock;
   },
 ) {
-  const { participant } = props;
-  const { sync } = participant;
-  const disconnected = participant.connection === "disconnected";
+  const { store, clock } = props;
+  const { sync } = store;
+  const disconnected = store.connection === "disconnected";
+  const shop = store.shop && (
+    <>
+      {" "}
+      <span class="your-shop">({store.shop})</span>
+    </>
+  );
   return (
     <section class="card your-store" aria-labelledby="your-store-heading">
       <h2 id="your-store-heading">Your store</h2>
-      <p class="notice">
-        You're in with <strong>{participant.displayName}</strong>
-        {participant.shop && (
-          <>
-            {" "}
-            <span class="your-shop">({participant.shop})</span>
-          </>
-        )}.
-      </p>
+      {store.disqualified
+        ? (
+          <div class="notice notice-error your-store-out" role="status">
+            <p>
+              <strong>{store.displayName}</strong>
+              {shop} was <strong>disqualified</strong>{" "}
+              by the creator (<ReaderTime iso={store.disqualified.at} clock={clock} />).
+            </p>
+            <p>Reason given: {store.disqualified.reason}</p>
+            <p>Its orders do not count while it is out of the ranking.</p>
+          </div>
+        )
+        : (
+          <p class="notice">
+            You're in with <strong>{store.displayName}</strong>
+            {shop}.
+          </p>
+        )}
       {disconnected && (
         <p class="notice notice-error">
           <span class="tag tag-warning">store disconnected</span> CartBrawl no longer has access to this store's orders
-          {participant.disconnectedAt && (
+          {store.disconnectedAt && (
             <>
-              {" "}(since <LocalTimeIsland iso={participant.disconnectedAt} />)
+              {" "}(since <ReaderTime iso={store.disconnectedAt} clock={clock} />)
             </>
           )}, so new orders do not count until it is connected again.
         </p>
       )}
-      {disconnected && props.canReconnect && participant.shop && (
-        <form method="post" action={`/api/competitions/${participant.competitionId}/join`}>
-          <input type="hidden" name="shop" value={participant.shop} />
-          <SubmitButtonIsland label={`Reconnect ${participant.displayName}`} pendingLabel="Connecting…" />
+      {disconnected && props.canReconnect && store.shop && (
+        <form method="post" action={`/api/competitions/${store.competitionId}/join`}>
+          <input type="hidden" name="shop" value={store.shop} />
+          {/* Inside the owner's island: the waiting button as a component, not an island of its own. */}
+          <SubmitButton label={`Reconnect ${store.displayName}`} pendingLabel="Connecting…" />
         </form>
       )}
       <dl class="facts sync-progress">
-        {participant.division !== undefined && (
+        {store.division !== undefined && (
           <div>
             <dt>Division</dt>
             <dd>
-              <DivisionPlacement competition={props.competition} participant={participant} now={props.now} />
+              <DivisionPlacement competition={props.competition} participant={store} now={clock.now} />
             </dd>
           </div>
         )}
@@ -71,7 +96,7 @@ export function YourStore(
         <div>
           <dt>Orders counted</dt>
           <dd>
-            <span class="your-orders">{participant.orders}</span>{" "}
+            <span class="your-orders">{store.figures.orders}</span>{" "}
             <span class="muted">
               (<span class="sync-orders">{sync.ordersFetched}</span> fetched when you joined)
             </span>
@@ -80,7 +105,7 @@ export function YourStore(
         <div>
           <dt>Last synced</dt>
           <dd class="sync-last">
-            {sync.lastSyncedAt ? <LocalTimeIsland iso={sync.lastSyncedAt} /> : "not yet"}
+            {sync.lastSyncedAt ? <ReaderTime iso={sync.lastSyncedAt} clock={clock} /> : "not yet"}
           </dd>
         </div>
       </dl>

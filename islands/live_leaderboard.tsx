@@ -3,20 +3,37 @@
  * then follows the competition's event stream: rows keyed by participant are
  * updated in place, rows that change rank slide to their new place (FLIP with
  * the Web Animations API, which the CSP allows) and flash, and a polite live
- * region announces each rank change. Under privacy mode the stream carries
- * the strangers' view; a viewer who sees more (the creator, a store owner)
- * reads their own view on each change.
+ * region announces each rank change. Under privacy mode the strangers'
+ * stream carries the strangers' view; a viewer who sees more (the creator, a
+ * store owner) follows their own stream, whose frames carry it.
  */
-import { useComputed, useSignal } from "@preact/signals";
-import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { LeaderboardTable, type RankMove } from "../components/leaderboard_table.tsx";
 import { ordinal } from "../components/format.ts";
 import { winnerFigure } from "../components/winner_figure.ts";
 import { competitionFeed } from "./competition_feed.ts";
 import type { ConnectionState, LeaderboardJson } from "./live_stream.ts";
+import { readableTime, type ViewerClock } from "../lib/web/viewer_clock.ts";
+import { browserTimeZone } from "../lib/web/time_text.ts";
 
-/** Props: exactly the JSON of `GET /api/competitions/:id/leaderboard`. */
-export type LiveLeaderboardProps = LeaderboardJson & { youParticipantId?: string };
+/** Props: the JSON of `GET /api/competitions/:id/leaderboard`, the viewer's store, and the server's reader clock. */
+export type LiveLeaderboardProps = LeaderboardJson & { youParticipantId?: string; clock?: ViewerClock };
+
+/**
+ * When the board last changed, for a reader: the clock time in their zone
+ * (named), or relative to the server's now before the zone is known.
+ */
+function updatedText(iso: string, timeZone: string | undefined, now: number): string {
+  if (!timeZone) return readableTime(iso, undefined, now);
+  return new Intl.DateTimeFormat("en-US", {
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+    timeZone,
+    timeZoneName: "short",
+  }).format(new Date(iso));
+}
 
 /** How long a moved row keeps its highlight class. */
 const HIGHLIGHT_MS = 1600;
@@ -50,65 +67,36 @@ const PILL: Record<ConnectionState | "static", string> = {
   ended: "Final",
 };
 
-/**
- * Whether this viewer sees figures the shared live stream hides (privacy mode:
- * the creator, or a store owner with their own figure): the server rendered
- * some figure the stream's frames do not carry.
- */
-export function seesOwnFigures(board: LeaderboardJson): boolean {
-  return board.competition.privacy === "ranks" && board.entries.some((entry) => entry.revenue !== undefined);
-}
-
-/** The viewer's own leaderboard (with the figures they may see), or undefined when it could not be read. */
-async function ownBoard(competitionId: string, division?: number): Promise<LeaderboardJson | undefined> {
-  const query = division ? `?division=${division}` : "";
-  const response = await fetch(`/api/competitions/${encodeURIComponent(competitionId)}/leaderboard${query}`, {
-    credentials: "same-origin",
-  }).catch(() => undefined);
-  return response?.ok ? await response.json() : undefined;
-}
-
 /** The leaderboard that updates itself; `<LiveLeaderboard {...leaderboardJson} />`. */
 export default function LiveLeaderboard(props: LiveLeaderboardProps) {
-  const board = useSignal<LeaderboardJson>(props);
-  const moves = useSignal<Record<string, RankMove>>({});
-  const announcement = useSignal("");
-  const connection = useSignal<ConnectionState | "static">("static");
-  const timeZone = useSignal("UTC");
-  const updated = useComputed(() =>
-    new Intl.DateTimeFormat("en-US", {
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-      timeZone: timeZone.value,
-      timeZoneName: "short",
-    }).format(new Date(board.value.updatedAt))
-  );
+  // Plain hooks, no signals: a live page ships no state library.
+  const [board, setBoard] = useState<LeaderboardJson>(props);
+  const shown = useRef(board); // the board on screen, for the effect's comparisons
+  const [moves, setMoves] = useState<Record<string, RankMove>>({});
+  const [announcement, setAnnouncement] = useState("");
+  const [connection, setConnection] = useState<ConnectionState | "static">("static");
+  const [timeZone, setTimeZone] = useState(props.clock?.timeZone);
+  const now = props.clock?.now ?? Date.now();
   const tableRef = useRef<HTMLDivElement>(null);
   const rowTops = useRef(new Map<string, number>());
 
   useEffect(() => {
-    // The server writes the time in UTC; in the browser it is the visitor's own.
-    timeZone.value = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    const division = props.division?.number;
-    const feed = competitionFeed(props.competition.id, division);
+    // The server writes times in the zone the reader's browser said before (or relative); now it is known.
+    setTimeZone(browserTimeZone());
+    const mine = props.youParticipantId;
+    const feed = competitionFeed(props.competition.id, props.division?.number, mine !== undefined);
     let clear: ReturnType<typeof setTimeout> | undefined;
-    const ownFigures = seesOwnFigures(props);
-    let latest = 0; // a slower read of the own board never overwrites a newer one
-    const stopConnection = feed.connection.subscribe((state) => connection.value = state);
-    const stopBoard = feed.leaderboard.subscribe(async (frame) => {
-      if (!frame) return;
-      const sequence = ++latest;
-      const next = ownFigures ? await ownBoard(props.competition.id, division) ?? frame : frame;
-      if (sequence !== latest) return;
-      const change = rankChanges(board.value.entries, next.entries);
-      board.value = next;
+    const stopConnection = feed.connection.subscribe(setConnection);
+    const stopBoard = feed.leaderboard.subscribe((next) => {
+      if (!next) return;
+      const change = rankChanges(shown.current.entries, next.entries);
+      shown.current = next;
+      setBoard(next);
       if (change.message) {
-        moves.value = change.moves;
-        announcement.value = change.message;
+        setMoves(change.moves);
+        setAnnouncement(change.message);
         clearTimeout(clear);
-        clear = setTimeout(() => moves.value = {}, HIGHLIGHT_MS);
+        clear = setTimeout(() => setMoves({}), HIGHLIGHT_MS);
       }
     });
     return () => {
@@ -134,25 +122,26 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
       }
     }
     rowTops.current = tops;
-  }, [board.value]);
+  }, [board]);
 
-  const { competition, entries } = board.value;
+  const { competition, entries } = board;
   // With divisions, the winner of this board's division.
-  const winner = board.value.division ? board.value.division.winner : competition.winner;
+  const winner = board.division ? board.division.winner : competition.winner;
   return (
     <section class="live-leaderboard" aria-label="Live leaderboard">
       <div class="live-head">
-        <span class={`pill pill-${connection.value}`}>{PILL[connection.value]}</span>
+        <span class={`pill pill-${connection}`}>{PILL[connection]}</span>
         <span class="muted">
-          {board.value.division && `${entries.length} of `}
+          {board.division && `${entries.length} of `}
           {competition.participantCount} store{competition.participantCount === 1 ? "" : "s"} · updated{" "}
-          <time dateTime={board.value.updatedAt}>{updated.value}</time>
+          <time dateTime={board.updatedAt}>{updatedText(board.updatedAt, timeZone, now)}</time>
         </span>
       </div>
       {competition.status === "SETTLING" && competition.settlesAt && (
         <p class="notice notice-provisional" role="status">
-          Provisional — final on {competition.settlesAt.slice(0, 16).replace("T", " ")}{" "}
-          UTC. Refunds and cancellations of orders placed during the race still count until then.
+          Provisional — final {timeZone ? "on " : ""}
+          {readableTime(competition.settlesAt, timeZone, now)}. Refunds and cancellations of orders placed during the
+          race still count until then.
         </p>
       )}
       {winner && (
@@ -165,12 +154,12 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
       <div ref={tableRef}>
         <LeaderboardTable
           entries={entries}
-          moves={moves.value}
+          moves={moves}
           metric={competition.metric}
           youParticipantId={props.youParticipantId}
         />
       </div>
-      <p class="visually-hidden" aria-live="polite">{announcement.value}</p>
+      <p class="visually-hidden" aria-live="polite">{announcement}</p>
     </section>
   );
 }

@@ -3,17 +3,22 @@
  * and appends each store's new value by the competition's metric from every
  * leaderboard event the shared feed receives (no extra requests).
  */
-import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { RACE_CHART_STORES, RaceChart, type RaceChartProps, type RaceLine } from "../components/race_chart.tsx";
 import { chartValue } from "../lib/competitions/race_line.ts";
 import { competitionFeed } from "./competition_feed.ts";
 import type { LeaderboardJson } from "./live_stream.ts";
+import type { ViewerClock } from "../lib/web/viewer_clock.ts";
+import { browserTimeZone } from "../lib/web/time_text.ts";
 
-/** Props: the chart's initial data and the competition (and, with divisions, the division) it follows. */
+/**
+ * Props: the chart's initial data, the competition (and, with divisions, the
+ * division) it follows, and the server's reader clock.
+ */
 export interface LiveRaceChartProps extends RaceChartProps {
   competitionId: string;
   division?: number;
+  clock?: ViewerClock;
 }
 
 /**
@@ -43,19 +48,22 @@ const CLOCK_MS = 30_000;
 
 /** `<LiveRaceChart competitionId={id} {...chartProps} />` */
 export default function LiveRaceChart(props: LiveRaceChartProps) {
-  const lines = useSignal(props.lines);
-  const untilMs = useSignal(props.untilMs);
-  const timeZone = useSignal(props.timeZone);
+  // Plain hooks, no signals: a live page ships no state library.
+  const [lines, setLines] = useState(props.lines);
+  const [untilMs, setUntilMs] = useState(props.untilMs);
+  const [timeZone, setTimeZone] = useState(props.timeZone ?? props.clock?.timeZone);
   useEffect(() => {
-    // The server writes times in UTC; in the browser they are the visitor's own.
-    timeZone.value = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    const clock = setInterval(() => {
-      untilMs.value = Math.min(props.endMs, Math.max(untilMs.value, Date.now()));
-    }, CLOCK_MS);
-    const unsubscribe = competitionFeed(props.competitionId, props.division).leaderboard.subscribe((leaderboard) => {
+    // The server writes times in the zone the reader's browser said before (or since the start); now it is known.
+    setTimeZone(browserTimeZone());
+    const clock = setInterval(
+      () => setUntilMs((until) => Math.min(props.endMs, Math.max(until, Date.now()))),
+      CLOCK_MS,
+    );
+    const feed = competitionFeed(props.competitionId, props.division, props.youParticipantId !== undefined);
+    const unsubscribe = feed.leaderboard.subscribe((leaderboard) => {
       if (!leaderboard) return;
-      lines.value = extendLines(lines.value, leaderboard);
-      untilMs.value = Math.max(untilMs.value, Date.parse(leaderboard.updatedAt));
+      setLines((drawn) => extendLines(drawn, leaderboard));
+      setUntilMs((until) => Math.max(until, Date.parse(leaderboard.updatedAt)));
     });
     return () => {
       clearInterval(clock);
@@ -67,10 +75,10 @@ export default function LiveRaceChart(props: LiveRaceChartProps) {
       startMs={props.startMs}
       endMs={props.endMs}
       currency={props.currency}
-      lines={lines.value}
-      untilMs={untilMs.value}
+      lines={lines}
+      untilMs={untilMs}
       youParticipantId={props.youParticipantId}
-      timeZone={timeZone.value}
+      timeZone={timeZone}
       metric={props.metric}
     />
   );

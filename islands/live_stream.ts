@@ -4,8 +4,10 @@
  * `winner` events to it), reports where the connection is, and reconnects
  * itself with jittered exponential backoff, since the browser's own retry
  * gives up when the server closes or answers an error. The pages share one
- * connection through `competition_feed.ts` (signals); the embed, which must
- * stay small, uses this module directly.
+ * connection through `competition_feed.ts`; the embed, which must
+ * stay small, uses this module directly. A store owner's page follows its
+ * own stream instead (`GET …/my-events`): the same events, plus `own`, its
+ * store's panels, whenever the store changes.
  */
 import type { BoardEntry } from "../lib/competitions/privacy.ts";
 import type { Metric, Privacy } from "../lib/competitions/input.ts";
@@ -48,6 +50,8 @@ export interface LeaderboardJson {
   /** With divisions: the division whose board this is. */
   division?: DivisionJson;
   entries: BoardEntry[];
+  /** The stores taken out of the ranking (absent from older answers). */
+  disqualified?: { participantId: string }[];
   updatedAt: string;
 }
 
@@ -59,6 +63,8 @@ export interface LiveStreamHandlers {
   /** The leaderboard after each event. */
   board(next: LeaderboardJson): void;
   connection(state: ConnectionState): void;
+  /** The owner's own store after each of its changes (own stream only). */
+  own?(next: unknown): void;
 }
 
 /** The longest wait between reconnection attempts. */
@@ -77,10 +83,11 @@ export function reconnectDelay(attempt: number, random: () => number = Math.rand
 
 /**
  * Follows competition `id`'s event stream (division `division`'s board, with
- * divisions) until it ends (a winner, or a cancellation), reconnecting after errors.
+ * divisions) until it ends (a winner, or a cancellation), reconnecting after
+ * errors; `own`: the signed-in owner's own stream, with its store's panels.
  * @example followCompetition(id, { board: (next) => setBoard(next), connection: setState });
  */
-export function followCompetition(id: string, handlers: LiveStreamHandlers, division?: number): void {
+export function followCompetition(id: string, handlers: LiveStreamHandlers, division?: number, own = false): void {
   let current: LeaderboardJson | undefined;
   let state: ConnectionState = "connecting";
   const setState = (next: ConnectionState) => {
@@ -96,7 +103,9 @@ export function followCompetition(id: string, handlers: LiveStreamHandlers, divi
   };
   const connect = (attempt: number) => {
     const source = new EventSource(
-      `/api/competitions/${encodeURIComponent(id)}/events${division ? `?division=${division}` : ""}`,
+      `/api/competitions/${encodeURIComponent(id)}/${own ? "my-events" : "events"}${
+        division ? `?division=${division}` : ""
+      }`,
     );
     let failures = attempt;
     const on = <T>(type: string, apply: (data: T) => void) =>
@@ -114,6 +123,7 @@ export function followCompetition(id: string, handlers: LiveStreamHandlers, divi
       setState("ended");
     };
     on<LeaderboardJson>("leaderboard", show);
+    if (handlers.own) on("own", handlers.own);
     on<{ participantCount: number }>("join", patch);
     on<{ status: CompetitionStatus }>("status", (data) => {
       patch(data);

@@ -187,3 +187,54 @@ Deno.test("live - an unknown competition answers 404 JSON", async () => {
   assert.equal((await res.json()).error, "There is no competition with that id.");
   assert.equal(hub.stats().competitions, 0);
 });
+
+Deno.test("live - a store owner's own stream carries its panels on each change of its store, to it alone", async () => {
+  await using t = await createTestApp();
+  await using hub = testHub(t.kv);
+  await using served = serveApp({ ...t.deps, live: hub });
+  const { competition, participants: [mine, other] } = await liveCompetition(t.kv, 2);
+  const stream = async (path: string, userId?: string) => {
+    const headers = userId ? { "x-whop-user-token": await t.signer.sign(userId) } : undefined;
+    return await fetch(`${served.url}/api/competitions/${competition.id}/${path}`, { headers });
+  };
+  const refused = [await stream("my-events"), await stream("my-events", "stranger")];
+  assert.deepEqual(refused.map((res) => res.status), [401, 404]);
+  await Promise.all(refused.map((res) => res.body?.cancel()));
+
+  await using own = new SseReader(await stream("my-events", mine.userId));
+  await using public_ = new SseReader(await stream("events"));
+  const kinds = async (sse: SseReader, count: number) => {
+    const events = [];
+    for (let i = 0; i < count; i++) events.push(await sse.nextEvent(1000));
+    return events;
+  };
+  const snapshot = await kinds(own, 3);
+  assert.deepEqual(snapshot.map((e) => e.event), ["leaderboard", "status", "own"]);
+  const first = JSON.parse(snapshot[2].data!);
+  assert.deepEqual([first.participantId, first.orders, first.figures.orders], [mine.id, [], 0]);
+  await kinds(public_, 2);
+
+  // A test order adds nothing to the board (which then sends nothing), but its owner sees it listed.
+  const started = performance.now();
+  await recordOrder(t.kv, mine.id, { ...orderOf("1001", 4000), name: "#1001", test: true }, DURING_MS);
+  const [panels] = await kinds(own, 1);
+  assert.equal(panels.event, "own");
+  assert.ok(performance.now() - started < 1000);
+  assert.deepEqual(
+    JSON.parse(panels.data!).orders.map((o: { name: string; reason: string }) => [o.name, o.reason]),
+    [["#1001", "test"]],
+  );
+  // Another store's order moves the board only: no panels are sent for a store that did not change.
+  await recordOrder(t.kv, other.id, orderOf("2001", 1500), DURING_MS);
+  assert.equal((await own.nextEvent(1000)).event, "leaderboard");
+  await recordOrder(t.kv, mine.id, orderOf("1002", 2500), DURING_MS);
+  const next = await kinds(own, 2);
+  assert.deepEqual(next.map((e) => e.event), ["leaderboard", "own"], "nothing for the other store's change");
+  assert.equal(JSON.parse(next[1].data!).figures.revenue, "25.00");
+  // The shared stream never carries anyone's panels.
+  for (;;) {
+    const event = await public_.next(300).catch(() => undefined);
+    if (!event) break;
+    assert.notEqual(event.event, "own");
+  }
+});

@@ -11,7 +11,8 @@ import { leaderboardView } from "../lib/competitions/views.ts";
 import { assertPubliclyVisible } from "../lib/competitions/privacy.ts";
 import { formatMoney } from "../lib/core/money.ts";
 import { type ShareCardData, shareCardImage, shareCardSvg } from "../lib/web/share_card.ts";
-import { formatDecimalMoney, formatUtc } from "../components/format.ts";
+import { formatDecimalMoney } from "../components/format.ts";
+import { formatUtc } from "../lib/web/time_text.ts";
 
 /** The line under the title: the prize and where the race is. */
 export function cardSubtitle(competition: Competition): string {

@@ -8,7 +8,7 @@ import * as z from "zod/mini";
 import type { AppDeps, AppEnv } from "./_env.ts";
 import { requireUserId, signedIn } from "../lib/web/middleware/caller.ts";
 import { isFormPost } from "../lib/web/forms.ts";
-import { listNotifications, markNotificationsRead } from "../lib/competitions/notifications.ts";
+import { markNotificationsRead, notificationsView } from "../lib/competitions/notifications.ts";
 import { userView } from "../lib/competitions/views.ts";
 import { getWhopBalances } from "../lib/whop/balance.ts";
 import { safeReturnPath } from "../lib/web/return_path.ts";
@@ -24,7 +24,7 @@ export function userApiRoutes(deps: AppDeps): Hono<AppEnv> {
     })
     .get("/api/notifications", validQuery(z.object({ limit: boundedCount(20, 1, 100) })), async (c) => {
       const userId = requireUserId(c);
-      return c.json(await listNotifications(deps.kv, userId, c.req.valid("query").limit));
+      return c.json(await notificationsView(deps.kv, userId, c.req.valid("query").limit));
     })
     .post("/api/notifications/read", signedIn, validForm(fieldsOf("returnTo")), async (c) => {
       const userId = requireUserId(c);

@@ -193,19 +193,24 @@ Deno.test("divisions - privacy mode per division: strangers see shares of their 
   assert.ok(!embed.includes("9000") && !embed.includes("9,000"), "the embed shows no figure under privacy mode");
 });
 
-Deno.test("divisions - the live stream carries each division's board: ?division= picks it, a change elsewhere sends nothing", async () => {
-  await using t = await createTestApp();
-  await using hub = testHub(t.kv, { heartbeatMs: 60_000 });
-  await using served = serveApp({ ...t.deps, live: hub });
+/** A live competition in `DIVISIONS` with three stores: the first two in division 1, the third in division 2. */
+async function storesInDivisions(t: TestApp) {
   const { competition, participants } = await activeCompetition(t.kv, {
     start: START_MS,
     stores: 3,
     divisions: DIVISIONS,
   });
-  const [a, b, c] = participants;
-  for (const [store, division] of [[a, 1], [b, 1], [c, 2]] as const) {
+  for (const [store, division] of [[participants[0], 1], [participants[1], 1], [participants[2], 2]] as const) {
     await updateParticipant(t.kv, store.id, DURING_MS, "leaderboard", (p) => ({ ...p, division }));
   }
+  return { competition, stores: participants };
+}
+
+Deno.test("divisions - the live stream carries each division's board: ?division= picks it, a change elsewhere sends nothing", async () => {
+  await using t = await createTestApp();
+  await using hub = testHub(t.kv, { heartbeatMs: 60_000 });
+  await using served = serveApp({ ...t.deps, live: hub });
+  const { competition, stores: [a, b, c] } = await storesInDivisions(t);
   const open = async (query: string) => {
     const sse = new SseReader(await fetch(`${served.url}/api/competitions/${competition.id}/events${query}`));
     await sse.next(); // retry
@@ -232,6 +237,47 @@ Deno.test("divisions - the live stream carries each division's board: ?division=
   assert.deepEqual(first.entries.map((e: { participantId: string }) => e.participantId), [b.id, a.id]);
 
   const refused = await fetch(`${served.url}/api/competitions/${competition.id}/events?division=3`);
+  assert.equal(refused.status, 400);
+  await refused.body?.cancel();
+});
+
+Deno.test("divisions - a store owner's own stream carries its own division's board (another by ?division=) and its panels", async () => {
+  await using t = await createTestApp();
+  await using hub = testHub(t.kv, { heartbeatMs: 60_000 });
+  await using served = serveApp({ ...t.deps, live: hub });
+  const { competition, stores: [a, b, c] } = await storesInDivisions(t);
+  const headers = { "x-whop-user-token": await t.signer.sign(c.userId) };
+  const open = async (query: string) => {
+    const sse = new SseReader(
+      await fetch(`${served.url}/api/competitions/${competition.id}/my-events${query}`, { headers }),
+    );
+    const snapshot = [await sse.nextEvent(), await sse.nextEvent(), await sse.nextEvent()];
+    assert.deepEqual(snapshot.map((e) => e.event), ["leaderboard", "status", "own"]);
+    return { sse, board: JSON.parse(snapshot[0].data!), own: JSON.parse(snapshot[2].data!) };
+  };
+  const mine = await open("");
+  await using _mine = mine.sse;
+  assert.equal(mine.board.division.number, 2, "its own division's board by default");
+  assert.deepEqual(mine.board.entries.map((e: { participantId: string }) => e.participantId), [c.id]);
+  assert.deepEqual([mine.own.participantId, mine.own.division], [c.id, 2]);
+  const other = await open("?division=1");
+  await using _other = other.sse;
+  assert.deepEqual(other.board.entries.map((e: { participantId: string }) => e.participantId), [a.id, b.id]);
+
+  // An order in division 1 moves that board only: the owner's own board sends nothing, nor do its panels.
+  await recordOrder(t.kv, b.id, orderOf("b1", 700), DURING_MS + 1000);
+  const elsewhere = await other.sse.nextEvent();
+  assert.equal(elsewhere.event, "leaderboard");
+  assert.equal(JSON.parse(elsewhere.data!).division.number, 1);
+  // Its own order: its division's board and its panels together, on both of its streams' own frames.
+  await recordOrder(t.kv, c.id, { ...orderOf("c1", 5000), name: "#1001" }, DURING_MS + 2000);
+  const [board, panels] = [await mine.sse.nextEvent(), await mine.sse.nextEvent()];
+  assert.deepEqual([board.event, panels.event], ["leaderboard", "own"], "nothing came for division 1's order");
+  assert.deepEqual(JSON.parse(board.data!).entries.map((e: { revenue: string }) => e.revenue), ["50.00"]);
+  assert.deepEqual(JSON.parse(panels.data!).orders.map((o: { name: string }) => o.name), ["#1001"]);
+  assert.equal((await other.sse.nextEvent()).event, "own", "the other board did not move; the panels did");
+
+  const refused = await fetch(`${served.url}/api/competitions/${competition.id}/my-events?division=3`, { headers });
   assert.equal(refused.status, 400);
   await refused.body?.cancel();
 });

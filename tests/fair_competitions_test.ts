@@ -274,8 +274,11 @@ Deno.test("fair - the settlement window: a leader that refunds after the end los
   let now = await getCompetition(t.kv, competition.id);
   assert.equal(now.status, "SETTLING");
   assert.equal(now.settlesAt, new Date(start + 3 * HOUR).toISOString());
+  // A reader whose zone is not known yet reads how far the final results are; one whose browser said it, when.
   const page = await (await t.request(`/competitions/${competition.id}`)).text();
-  assert.match(page, /Provisional — final on/);
+  assert.match(page, /Provisional — final in 59 minutes\./);
+  const zoned = await t.request(`/competitions/${competition.id}`, { headers: { cookie: "tz=Europe/Paris" } });
+  assert.match(await zoned.text(), /Provisional — final on Dec 1, 2026, 17:00 GMT\+1\./);
   const told = (await listNotifications(t.kv, CHEAT)).notifications.filter((n) => n.kind === "settling");
   assert.equal(told.length, 1, "each store is told once that the results are provisional");
   await runStatusJob(lifecycle);

@@ -87,6 +87,13 @@ Deno.test("privacy - a stranger and a rival owner see ranks and shares, never an
     if (own === 2) {
       assert.equal(board.entries[2].revenue, "555.01", "an owner sees its own figure");
       assert.match(places.page, /555\.01/);
+      // The owner's own stream: the shared frames, and its store's panels with its own figure only.
+      await using mine = new SseReader(await t.request(`/api/competitions/${competition.id}/my-events`, { userId }));
+      const frames = [await mine.nextEvent(), await mine.nextEvent(), await mine.nextEvent()];
+      assert.deepEqual(frames.map((frame) => frame.event), ["leaderboard", "status", "own"]);
+      const text = frames.map((frame) => frame.data).join("\n");
+      assert.deepEqual(leaked(text, [0, 1]), [], "the owner's own stream shows no other store's figure");
+      assert.equal(JSON.parse(frames[2].data!).figures.revenue, "555.01");
     }
   }
 

@@ -22,12 +22,11 @@ import { groupCommitterOf } from "../core/group_commit.ts";
 import { toDecimalString } from "../core/money.ts";
 import type { Competition } from "./competitions.ts";
 import { type AuditEntry, MAX_REASON_LENGTH } from "./disqualification.ts";
-import { appText, fact, type NotificationSender, notify, quoted } from "./notifications.ts";
+import { appText, fact, type NotificationSender, notify, quoted, TIME_MARK } from "./notifications.ts";
 import { textProblem } from "../core/text.ts";
 import { flagIdOf, type FlagPointer, StoreBook } from "./order_book.ts";
 import type { Decision, FlagReason } from "./order_rules.ts";
 import type { Participant } from "./participants.ts";
-import { samplePoint } from "./revenue.ts";
 import { type FlagStatus, flagStatusOf, noSalesHistory, type StoredOrder } from "./stored_order.ts";
 
 /** A held or flagged order as the creator sees it (`GET /api/competitions/:id/flags`). */
@@ -216,7 +215,7 @@ export async function decideFlag(kv: Deno.Kv, request: DecisionRequest): Promise
       const book = new StoreBook(tx, participant, competition);
       const placed = await book.place(ids.orderId, order, decided, now);
       await book.refill(ids.orderId, now);
-      const after = book.finish(now, now, samplePoint(competition, now));
+      const after = book.finish(now, now);
       const entry: AuditEntry = {
         id: flagId,
         at,
@@ -273,7 +272,7 @@ async function notifyDecision(
       competitionId: competition.id,
       title: appText`${quoted(competition.title, 40)}: the competition's creator ${
         fact(counted ? "counted" : "excluded")
-      } order #${fact(request.flagId.split(".")[1])}`,
+      } order ${fact(order.name ?? `#${request.flagId.split(".")[1]}`)}`,
       body: order.decision?.note
         ? appText`The competition's creator's note: ${quoted(order.decision.note, MAX_REASON_LENGTH)}`
         : counted
@@ -314,7 +313,6 @@ export async function remindUndecidedFlags(
   if (open.length === 0) return false;
   const held = open.filter((flag) => flag.held).length;
   const flagged = open.length - held;
-  const when = new Date(settlesAt).toISOString().slice(0, 16).replace("T", " ");
   const parts = [
     held ? `${held} held order${held === 1 ? "" : "s"} will stay out unless you count them` : "",
     flagged ? `${flagged} flagged order${flagged === 1 ? "" : "s"} will keep counting unless you exclude them` : "",
@@ -328,10 +326,11 @@ export async function remindUndecidedFlags(
       competitionId: competition.id,
       title: appText`${quoted(competition.title, 40)}: ${fact(open.length)} order${
         fact(open.length === 1 ? "" : "s")
-      } to review before ${fact(when)} UTC`,
-      body: appText`When the results freeze at ${fact(when)} UTC, ${
+      } to review before the results freeze (${fact(TIME_MARK)})`,
+      body: appText`When the results freeze (${fact(TIME_MARK)}), ${
         fact(parts.join(", and "))
       }. Decide on the manage page.`,
+      at: new Date(settlesAt).toISOString(),
     },
     now,
     send,

@@ -7,7 +7,8 @@ import { ConflictError } from "../core/errors.ts";
 import { listAuditLog } from "./disqualification.ts";
 import { decideFlag, listFlags, remindUndecidedFlags } from "./flags.ts";
 import type { Competition } from "./competitions.ts";
-import type { Notification } from "./notifications.ts";
+import { type Notification, notificationText } from "./notifications.ts";
+import { formatDateTime } from "../web/time_text.ts";
 import { type OrderDelivery, recordOrder } from "./revenue.ts";
 import type { StoredOrder } from "./stored_order.ts";
 
@@ -111,7 +112,9 @@ Deno.test("flags - the reminder comes once, from a day before the results freeze
   const settling = (delayMs: number) =>
     ({ ...competition, status: "SETTLING", settlesAt: new Date(end + delayMs).toISOString() }) as Competition;
   const sent: string[] = [];
-  const send = (n: Notification) => Promise.resolve(void sent.push(n.title));
+  // As a reader in Tokyo reads it.
+  const send = (n: Notification) =>
+    Promise.resolve(void sent.push(notificationText(n, "title", (iso) => formatDateTime(iso, "Asia/Tokyo"))));
   assert.equal(await remindUndecidedFlags(kv, settling(3 * 86_400_000), end + 86_400_000, send), false, "only voided");
   await recordOrder(kv, p.id, order("2", 500, 0, { manual: true }), during);
   const threeDays = settling(3 * 86_400_000);
@@ -119,10 +122,11 @@ Deno.test("flags - the reminder comes once, from a day before the results freeze
   assert.equal(await remindUndecidedFlags(kv, threeDays, end + 48 * 3600_000, send), true);
   assert.equal(await remindUndecidedFlags(kv, threeDays, end + 49 * 3600_000, send), false, "once");
   assert.deepEqual(sent, [
-    `“Holiday Cup”: 1 order to review before ${
-      new Date(end + 3 * 86_400_000).toISOString().slice(0, 16).replace("T", " ")
-    } UTC`,
+    `“Holiday Cup”: 1 order to review before the results freeze (${
+      formatDateTime(new Date(end + 3 * 86_400_000).toISOString(), "Asia/Tokyo")
+    })`,
   ]);
+  assert.match(sent[0], /GMT\+9\)$/);
   // A window shorter than a day (sandbox mode's 30 s): reminded at the end; not after the results freeze.
   const { competition: other, participants: [q] } = await activeCompetition(kv, {
     start,

@@ -126,7 +126,7 @@ Deno.test("leaderboard - growth: $1,000 → $1,500 beats $10,000 → $12,000; st
     [big.id, "+20%"],
     [none.id, "below baseline"],
   ]);
-  const lines = await readRaceLines(kv, competition, entries);
+  const lines = await readRaceLines(kv, competition, entries, start + 5 * 60_000);
   assert.deepEqual(
     lines.map((line) => [line.participantId, line.baseline, line.points.at(-1)?.[1]]),
     [[small.id, 1000, 150], [big.id, 10000, 120]],
@@ -157,6 +157,6 @@ Deno.test("leaderboard - orders: ranked by the number of counted orders, the val
     participants[0].id,
     "1",
   ]]);
-  const [line] = await readRaceLines(kv, competition, entries);
+  const [line] = await readRaceLines(kv, competition, entries, start + 5 * 60_000);
   assert.deepEqual(line.points.map(([at, count]) => [at - start, count]), [[60_000, 1], [120_000, 2], [180_000, 3]]);
 });

@@ -13,6 +13,8 @@
  */
 import { commit, keys, newId } from "../core/db.ts";
 import { plainText } from "../core/text.ts";
+import { formatDateTime } from "../web/time_text.ts";
+import { getUser } from "../core/users.ts";
 
 declare const QUOTED: unique symbol;
 declare const FACT: unique symbol;
@@ -81,8 +83,41 @@ export interface Notification {
   title: string;
   body: string;
   competitionId?: string;
+  /** The instant {@link TIME_MARK} in the title or body stands for, written in each reader's zone. */
+  at?: string;
   createdAt: string;
   readAt?: string;
+}
+
+/** Where a notification's text names its `at`: replaced, for each reader, by that time in their zone. */
+export const TIME_MARK = "{{time}}";
+
+/**
+ * A notification's title or body for a reader: {@link TIME_MARK} replaced by
+ * `writeTime(at)` (the time in the reader's zone, or relative).
+ * @example notificationText(n, "body", (iso) => formatDateTime(iso, "Asia/Tokyo"))
+ */
+export function notificationText(
+  notification: Pick<Notification, "title" | "body" | "at">,
+  field: "title" | "body",
+  writeTime: (iso: string) => string,
+): string {
+  const text = notification[field];
+  return notification.at ? text.replaceAll(TIME_MARK, writeTime(notification.at)) : text;
+}
+
+/**
+ * A notification as read outside a page (the JSON API, Whop): its time mark
+ * written in `timeZone` (the zone the reader's browser last said; UTC, named,
+ * for someone never seen). `at` stays, in ISO 8601, for programs.
+ */
+export function notificationIn(notification: Notification, timeZone = "UTC"): Notification {
+  const write = (iso: string) => formatDateTime(iso, timeZone);
+  return {
+    ...notification,
+    title: notificationText(notification, "title", write),
+    body: notificationText(notification, "body", write),
+  };
 }
 
 /** Delivers a notification outside the app (Whop's notifications API). */
@@ -97,6 +132,8 @@ export interface NotificationRequest {
   title: NotificationText;
   body: NotificationText;
   competitionId?: string;
+  /** The instant {@link TIME_MARK} in the title or body stands for. */
+  at?: string;
 }
 
 /**
@@ -140,6 +177,19 @@ export async function listNotifications(
     if (notifications.length < limit) notifications.push(entry.value);
   }
   return { notifications, unread };
+}
+
+/** A user's notifications as the JSON API answers them: as `listNotifications`, each written in their zone. */
+export async function notificationsView(
+  kv: Deno.Kv,
+  userId: string,
+  limit = 20,
+): Promise<{ notifications: Notification[]; unread: number }> {
+  const [{ notifications, unread }, user] = await Promise.all([
+    listNotifications(kv, userId, limit),
+    getUser(kv, userId),
+  ]);
+  return { notifications: notifications.map((notification) => notificationIn(notification, user.timeZone)), unread };
 }
 
 /** Marks every notification of a user as read. */

@@ -33,7 +33,9 @@ import {
 } from "./customer_cap.ts";
 import { type FlagReason, hasMeaningfulHistory, isSpike, judgeOrder } from "./order_rules.ts";
 import { leaderboardKey, leaderboardRow, type Participant } from "./participants.ts";
-import type { StoredOrder } from "./stored_order.ts";
+import { ownOrderOf, type StoredOrder } from "./stored_order.ts";
+import { sameSampleBucket } from "./race_line.ts";
+import type { RaceSample } from "./race_series.ts";
 
 /** The store's sums one order moves. */
 interface Tally {
@@ -93,6 +95,8 @@ export class StoreBook {
   #noHistorySpike: string | undefined;
   #ledgers = new Map<string, CustomerLedger>();
   #ledgersRead = new Map<string, CustomerLedger>();
+  /** An order its owner sees changed (its panels follow the participant record). */
+  #shown = false;
 
   constructor(
     private readonly tx: GroupTransaction,
@@ -163,6 +167,8 @@ export class StoreBook {
         : {}),
     };
     tx.set(keys.order(participant.id, orderId), placed);
+    this.#shown ||= prev === null ||
+      JSON.stringify(ownOrderOf(orderId, prev)) !== JSON.stringify(ownOrderOf(orderId, placed));
     if (placed.flag && !prev?.flag) {
       tx.set(
         keys.flag(competition.id, flagIdOf(participant.id, orderId)),
@@ -209,10 +215,12 @@ export class StoreBook {
   /**
    * Stages the sums: the participant, its leaderboard row, the race-chart
    * sample and the change key when the board moved (`atMs` is when the new
-   * total was reached), and every hour bucket and ledger the task read.
-   * Returns the participant as it now is.
+   * total was reached), and every hour bucket and ledger the task read. An
+   * order whose owner sees it change (a test order arriving, an edit of a
+   * held one) writes the participant (`ordersChangedAt`) and the change key
+   * too, so the owner's panels follow. Returns the participant as it now is.
    */
-  finish(nowMs: number, atMs: number, samplePoint: number): Participant {
+  finish(nowMs: number, atMs: number): Participant {
     const { tx, participant } = this;
     for (const [hour, bucket] of this.#hours) {
       const read = this.#hoursRead.get(hour);
@@ -228,10 +236,9 @@ export class StoreBook {
     }
     const delta = this.#delta;
     const marked = this.#noHistorySpike !== participant.noHistorySpike;
-    if (delta.revenue === 0 && delta.orders === 0 && delta.held === 0 && delta.excluded === 0 && !marked) {
-      return participant;
-    }
-    const next: Participant = {
+    const moved = delta.revenue !== 0 || delta.orders !== 0 || delta.held !== 0 || delta.excluded !== 0 || marked;
+    if (!moved && !this.#shown) return participant;
+    let next: Participant = {
       ...participant,
       ...(this.#noHistorySpike !== undefined ? { noHistorySpike: this.#noHistorySpike } : {}),
       revenue: participant.revenue + delta.revenue,
@@ -242,16 +249,40 @@ export class StoreBook {
         ? new Date(atMs).toISOString()
         : participant.reachedAt,
       lastOrderAt: this.#lastOrderAt,
+      ...(this.#shown ? { ordersChangedAt: nowMs } : {}),
     };
+    if (delta.revenue !== 0 || delta.orders !== 0) next = this.#sample(next, nowMs);
     tx.set(keys.participant(participant.id), next);
-    tx.delete(leaderboardKey(participant));
-    tx.set(leaderboardKey(next), leaderboardRow(next));
-    if (delta.revenue !== 0 || delta.orders !== 0) {
-      tx.set(keys.revenuePoint(participant.competitionId, participant.id, samplePoint), next.revenue);
+    if (moved) {
+      tx.delete(leaderboardKey(participant));
+      tx.set(leaderboardKey(next), leaderboardRow(next));
     }
     // The change key is written like `bumpChange` does; staged here so a batch writes it once.
     tx.set(keys.changes(participant.competitionId), changeOf("leaderboard", nowMs));
     return next;
+  }
+
+  /**
+   * Stages the race-chart sample of `next`'s totals at `nowMs` (inside the
+   * window, never before the store's previous sample), replacing the
+   * previous one when both fall in one bucket (`sameSampleBucket`), so a
+   * store keeps a bounded history as fine as the chart shows. The previous
+   * sample's time is on the participant, read in this commit anyway: no
+   * extra read.
+   */
+  #sample(next: Participant, nowMs: number): Participant {
+    const start = Date.parse(this.competition.startDate);
+    const end = Date.parse(this.competition.endDate);
+    const previous = next.sampledAt;
+    const at = Math.min(Math.max(nowMs, start, previous ?? start), end);
+    if (previous !== undefined && previous !== at && sameSampleBucket(start, previous, at)) {
+      this.tx.delete(keys.revenuePoint(next.competitionId, next.id, previous));
+    }
+    this.tx.set(
+      keys.revenuePoint(next.competitionId, next.id, at),
+      { revenue: next.revenue, orders: next.orders } satisfies RaceSample,
+    );
+    return { ...next, sampledAt: at };
   }
 
   /**

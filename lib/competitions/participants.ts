@@ -75,6 +75,10 @@ export interface Participant {
   ranking?: Ranking;
   /** Set while the creator has taken the store out of the ranking. */
   disqualified?: Disqualification;
+  /** When its latest race-chart sample was taken (epoch ms): the next one in the same bucket replaces it. */
+  sampledAt?: number;
+  /** When an order of its changed as its owner sees it, counted or not (epoch ms): the owner's panels follow it. */
+  ordersChangedAt?: number;
   /** When Shopify asked for the store's data to be erased (`shop/redact`): named "Removed store" since, no orders kept. */
   erasedAt?: string;
   /**

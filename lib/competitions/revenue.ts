@@ -19,18 +19,14 @@ import type { Participant } from "./participants.ts";
 import type { Minor } from "../core/money.ts";
 import { observeOrderRecord } from "../core/metrics.ts";
 import { hourOf, StoreBook } from "./order_book.ts";
-import type { Decision, FlagReason, PaymentState, RiskRecommendation } from "./order_rules.ts";
-import {
-  type FlagStatus,
-  flagStatusOf,
-  noSalesHistory,
-  type NotCountedReason,
-  type StoredOrder,
-} from "./stored_order.ts";
+import type { PaymentState, RiskRecommendation } from "./order_rules.ts";
+import { type NotCountedReason, type OwnOrder, ownOrderOf, type StoredOrder } from "./stored_order.ts";
 
 /** One order as a webhook or a sync delivered it, money already in minor units. */
 export interface OrderDelivery {
   orderId: string;
+  /** Shopify's name of the order (`#1001`), when the delivery carries it. */
+  name?: string;
   createdAt: string;
   updatedAt: string;
   /** `current_total_price` in shop money (nets refunds and edits). */
@@ -180,6 +176,7 @@ function factsOf(
   };
   delete kept.reason;
   delete kept.afterSettlement;
+  if (order.name) kept.name = order.name;
   if (reason) kept.reason = reason;
   if (order.manual) kept.manual = true;
   else delete kept.manual;
@@ -191,9 +188,21 @@ function factsOf(
   return kept;
 }
 
-/** Whether a delivery carries a risk reading that differs from the stored one. */
-function isNewRisk(order: OrderDelivery, stored: StoredOrder | null): boolean {
-  return order.risk !== undefined && stored !== null && order.risk !== stored.risk;
+/**
+ * What a delivery no newer than the stored order still brings: a reading of
+ * Shopify's risk that differs from the stored one (the analysis need not
+ * move the order's `updated_at`), and the name an order stored before names
+ * were kept lacks. `undefined` when it brings nothing.
+ */
+function lateFacts(order: OrderDelivery, stored: StoredOrder | null, now: number): Partial<StoredOrder> | undefined {
+  if (stored === null) return undefined;
+  const facts: Partial<StoredOrder> = {};
+  if (order.risk !== undefined && order.risk !== stored.risk) {
+    facts.risk = order.risk;
+    facts.riskAt = new Date(now).toISOString();
+  }
+  if (order.name && !stored.name) facts.name = order.name;
+  return Object.keys(facts).length > 0 ? facts : undefined;
 }
 
 /** The counting rule applied to one delivery, on the values its batch sees. */
@@ -223,8 +232,8 @@ async function applyOrder(
   const updatedMs = Date.parse(order.updatedAt);
   const latestMs = stored ? Date.parse(stored.afterSettlement?.updatedAt ?? stored.updatedAt) : -Infinity;
   const stale = updatedMs <= latestMs;
-  // A newer reading of the risk changes only the risk: Shopify's analysis need not move the order's updated_at.
-  if (stale && (!isNewRisk(order, stored) || competition.resultsFrozenAt)) return "stale";
+  const fresh = stale ? lateFacts(order, stored, now) : undefined;
+  if (stale && (!fresh || competition.resultsFrozenAt)) return "stale";
   if (owner === null) tx.set(ownerKey, participantId);
   if (options.alsoCommit) tx.also(options.alsoCommit);
 
@@ -232,7 +241,7 @@ async function applyOrder(
     const counted = countsFor(order, competition.currency) && order.payment !== "voided" &&
       order.payment !== "pending";
     const kept: StoredOrder = stored ??
-      { amount: 0, counted: false, createdAt: order.createdAt, updatedAt: order.createdAt };
+      { name: order.name, amount: 0, counted: false, createdAt: order.createdAt, updatedAt: order.createdAt };
     tx.set(orderKey, {
       ...kept,
       afterSettlement: { amount: counted ? order.amount : 0, counted, updatedAt: order.updatedAt },
@@ -240,23 +249,12 @@ async function applyOrder(
     return "after_settlement";
   }
 
-  const facts = stale
-    ? { ...stored!, risk: order.risk, riskAt: new Date(now).toISOString() }
-    : factsOf(order, stored, competition, customer, now);
+  const facts = stale ? { ...stored!, ...fresh } : factsOf(order, stored, competition, customer, now);
   const book = new StoreBook(tx, participant, competition);
   await book.place(order.orderId, stored, facts, now);
   await book.refill(order.orderId, now);
-  book.finish(now, stale ? now : updatedMs, samplePoint(competition, now));
+  book.finish(now, stale ? now : updatedMs);
   return "recorded";
-}
-
-/** Race-chart samples are bucketed so a competition keeps at most ~240 per store. */
-export function samplePoint(competition: Competition, now: number): number {
-  const start = Date.parse(competition.startDate);
-  const end = Date.parse(competition.endDate);
-  const bucket = Math.max(1000, Math.floor((end - start) / 240));
-  const at = Math.min(Math.max(now, start), end);
-  return start + Math.floor((at - start) / bucket) * bucket;
 }
 
 /** Sums a participant's stored orders (the total must always equal this). */
@@ -270,26 +268,6 @@ export async function sumStoredOrders(kv: Deno.Kv, participantId: string): Promi
   return { revenue, orders };
 }
 
-/** One of a store's orders as its owner sees it: what it adds and, when it adds nothing, why. */
-export interface OwnOrder {
-  orderId: string;
-  createdAt: string;
-  amount: Minor;
-  counted: boolean;
-  reason?: NotCountedReason;
-  /** The order's total, when it adds less (held, capped, excluded). */
-  total?: Minor;
-  /** Why it was held or flagged for the creator, where that stands, and what the creator decided. */
-  review?: {
-    reason: FlagReason;
-    status: FlagStatus;
-    /** A spike flagged because the store had no meaningful sales history before the start. */
-    noSalesHistory?: true;
-    decision?: Decision;
-    note?: string;
-  };
-}
-
 /**
  * A participant's stored orders, newest first (at most `limit`): each order
  * taken inside the window, with what it adds to the total and, when it was
@@ -300,26 +278,7 @@ export async function listOwnOrders(kv: Deno.Kv, participantId: string, limit = 
   const orders: OwnOrder[] = [];
   // Shopify's order ids grow with time: the last keys are the newest orders, so a large store costs `limit` reads.
   for await (const entry of kv.list<StoredOrder>({ prefix: keys.orders(participantId) }, { reverse: true, limit })) {
-    const { amount, counted, createdAt, reason, gross, flag, decision } = entry.value;
-    orders.push({
-      orderId: String(entry.key.at(-1)),
-      createdAt,
-      amount,
-      counted,
-      ...(reason ? { reason } : {}),
-      ...(gross !== undefined && gross !== amount ? { total: gross } : {}),
-      ...(flag
-        ? {
-          review: {
-            reason: flag.reason,
-            status: flagStatusOf(entry.value),
-            ...(noSalesHistory(entry.value) ? { noSalesHistory: true } : {}),
-            ...(decision ? { decision: decision.decision } : {}),
-            ...(decision?.note ? { note: decision.note } : {}),
-          },
-        }
-        : {}),
-    });
+    orders.push(ownOrderOf(String(entry.key.at(-1)), entry.value));
   }
   return orders.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }

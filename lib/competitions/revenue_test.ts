@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { updateCompetition } from "./competitions.ts";
 import { activeCompetition } from "../../testing/fixtures.ts";
 import { listParticipants, updateParticipant } from "./participants.ts";
-import { type OrderDelivery, recordOrder, sumStoredOrders } from "./revenue.ts";
+import { listOwnOrders, type OrderDelivery, recordOrder, sumStoredOrders } from "./revenue.ts";
 import { readLeaderboard } from "./leaderboard.ts";
 import { keys } from "../core/db.ts";
 
@@ -154,4 +154,22 @@ Deno.test("revenue - a disconnected store's webhook orders are left aside; its s
     "unknown_participant",
     "a wrong competition id is refused, not trusted",
   );
+});
+
+Deno.test("revenue - an order keeps Shopify's name; one stored without it takes it from any later delivery", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { participants: [p] } = await activeCompetition(kv, { start, stores: 1 });
+  await recordOrder(kv, p.id, order("5000000000001", 1250), during); // as stored before names were kept
+  await recordOrder(kv, p.id, order("5000000000002", 800, 0, { name: "#1002" }), during);
+  const names = async () => (await listOwnOrders(kv, p.id)).map((o) => [o.orderId, o.name]).sort();
+  assert.deepEqual(await names(), [
+    ["5000000000001", undefined],
+    ["5000000000002", "#1002"],
+  ]);
+  const before = (await kv.get(keys.participant(p.id))).value;
+  assert.equal(await recordOrder(kv, p.id, order("5000000000001", 1250, 0, { name: "#1001" }), during), "recorded");
+  assert.equal(await recordOrder(kv, p.id, order("5000000000001", 1250, 0, { name: "#1001" }), during), "stale");
+  assert.deepEqual(await names(), [["5000000000001", "#1001"], ["5000000000002", "#1002"]]);
+  const after = (await kv.get<{ revenue: number }>(keys.participant(p.id))).value!;
+  assert.equal(after.revenue, (before as { revenue: number }).revenue, "a name changes no total");
 });

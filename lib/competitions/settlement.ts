@@ -15,7 +15,7 @@ import { type Competition, getCompetition, updateCompetition, type Winner } from
 import { decidePlaces } from "./leaderboard.ts";
 import { ordinal } from "./input.ts";
 import { listParticipants, type Participant } from "./participants.ts";
-import { appText, fact, type NotificationSender, notify, quoted } from "./notifications.ts";
+import { appText, fact, type NotificationSender, notify, quoted, TIME_MARK } from "./notifications.ts";
 import { acquireLease } from "../core/leases.ts";
 import { enqueueIn, type QueueWorker } from "../core/queue.ts";
 import { log } from "../core/log.ts";
@@ -228,7 +228,7 @@ async function recordPlaces(services: LifecycleServices, competition: Competitio
 
 /** Tells each store, once, that the race is over and the results are provisional until the window closes. */
 async function notifySettling(services: LifecycleServices, competition: Competition): Promise<void> {
-  const final = new Date(competition.settlesAt ?? competition.endDate).toISOString().slice(0, 16).replace("T", " ");
+  const final = new Date(competition.settlesAt ?? competition.endDate).toISOString();
   for (const participant of await listParticipants(services.kv, competition.id)) {
     await notify(
       services.kv,
@@ -238,9 +238,11 @@ async function notifySettling(services: LifecycleServices, competition: Competit
         kind: "settling",
         competitionId: competition.id,
         title: appText`${quoted(competition.title)} has ended: results are provisional`,
-        body: appText`Until ${
-          fact(final)
-        } UTC, refunds and cancellations of orders placed during the race still count; then the results are final and the prizes are paid.`,
+        body:
+          appText`Refunds and cancellations of orders placed during the race still count until the results are final (${
+            fact(TIME_MARK)
+          }); then the prizes are paid.`,
+        at: final,
       },
       services.now(),
       services.sendNotification,

@@ -6,13 +6,15 @@
  * owner's list, the creator's flags, the race chart) read it.
  */
 import type { Minor } from "../core/money.ts";
-import type { DecisionRecord, FlagReason, PaymentState, RiskRecommendation } from "./order_rules.ts";
+import type { Decision, DecisionRecord, FlagReason, PaymentState, RiskRecommendation } from "./order_rules.ts";
 
 /** Why an order inside the window does not count: a test order, cancelled, or in another currency. */
 export type NotCountedReason = "test" | "cancelled" | "currency";
 
 /** An order as stored for a participant: its facts, what it adds, and its flag. */
 export interface StoredOrder {
+  /** Shopify's name of the order as the store sees it (`#1001`); absent on orders stored before names were kept. */
+  name?: string;
   /** Why the order does not count, when it is not eligible at all (shown to the store owner). */
   reason?: NotCountedReason;
   /** What this order adds to the participant's total (0 when it does not count). */
@@ -56,4 +58,51 @@ export function flagStatusOf(order: Pick<StoredOrder, "flag" | "decision">): Fla
 /** Whether an order's `spike` flag is its store's one flag for having no meaningful sales history before the start. */
 export function noSalesHistory(order: Pick<StoredOrder, "flag" | "noHistory">): boolean {
   return order.noHistory === true && order.flag?.reason === "spike";
+}
+
+/** One of a store's orders as its owner sees it: what it adds and, when it adds nothing, why. */
+export interface OwnOrder {
+  orderId: string;
+  /** Shopify's name of the order (`#1001`), when known. */
+  name?: string;
+  createdAt: string;
+  amount: Minor;
+  counted: boolean;
+  reason?: NotCountedReason;
+  /** The order's total, when it adds less (held, capped, excluded). */
+  total?: Minor;
+  /** Why it was held or flagged for the creator, where that stands, and what the creator decided. */
+  review?: {
+    reason: FlagReason;
+    status: FlagStatus;
+    /** A spike flagged because the store had no meaningful sales history before the start. */
+    noSalesHistory?: true;
+    decision?: Decision;
+    note?: string;
+  };
+}
+
+/** What a store's owner sees of one stored order (the owner's panels move when it changes). */
+export function ownOrderOf(orderId: string, order: StoredOrder): OwnOrder {
+  const { name, amount, counted, createdAt, reason, gross, flag, decision } = order;
+  return {
+    orderId,
+    ...(name ? { name } : {}),
+    createdAt,
+    amount,
+    counted,
+    ...(reason ? { reason } : {}),
+    ...(gross !== undefined && gross !== amount ? { total: gross } : {}),
+    ...(flag
+      ? {
+        review: {
+          reason: flag.reason,
+          status: flagStatusOf(order),
+          ...(noSalesHistory(order) ? { noSalesHistory: true } : {}),
+          ...(decision ? { decision: decision.decision } : {}),
+          ...(decision?.note ? { note: decision.note } : {}),
+        },
+      }
+      : {}),
+  };
 }

@@ -26,7 +26,7 @@
  * | ["leaderboard_unplaced", competitionId, id]                  | LeaderboardRow          | divisions: not yet placed in one         |
  * | ["leaderboard_disqualified", competitionId, id]              | LeaderboardRow          | out of the ranking, kept for the page    |
  * | ["competition_audit", competitionId, atMs, id]               | AuditEntry              | the creator's actions, oldest first      |
- * | ["revenue_points", competitionId, participantId, atMs]       | revenue (minor units)   | race chart samples, per store            |
+ * | ["revenue_points", competitionId, participantId, atMs]       | RaceSample              | race chart samples, one per bucket       |
  * | ["changes", competitionId]                                   | { at, kind }            | bumped by every write; watched           |
  * | ["users", userId]                                            | User                    |                                          |
  * | ["sessions", sha256(sessionId)]                              | Session                 | expireIn; the cookie's id is never kept  |

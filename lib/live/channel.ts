@@ -5,18 +5,37 @@
  * see writes from other processes sharing a local KV file), coalesced
  * rebuilds of the live state, and the sweep that drops clients that stopped
  * reading (heartbeats come from the hub's one timer).
+ *
+ * Store owners following their own stream also get `own` frames: after each
+ * rebuild the channel reads the participant records of the stores whose
+ * owners are connected (ten to a read) and sends a store's own panels only
+ * to its owner's clients when its record changed — so a change reaches the
+ * owner with the board's frame of it (or alone, when the board shown did not
+ * move: an order held, or in another division), nobody else ever sees it,
+ * and the cost is one read per ten followed stores per rebuild, not a
+ * request per viewer.
  */
 import { keys } from "../core/db.ts";
 import { log } from "../core/log.ts";
+import type { Participant } from "../competitions/participants.ts";
 import type { LiveSink } from "./client.ts";
-import { heartbeatFrame, type LiveFrame } from "./sse.ts";
-import { changedFrames, type LiveState, readLiveState, type RenderLeaderboard, snapshotFrames } from "./state.ts";
+import { eventFrame, heartbeatFrame, type LiveFrame } from "./sse.ts";
+import {
+  changedFrames,
+  type LiveState,
+  readLiveState,
+  type RenderLeaderboard,
+  type RenderOwnStore,
+  snapshotFrames,
+} from "./state.ts";
 
 /** Timings and bounds of a channel. */
 export interface LiveChannelSettings {
   kv: Deno.Kv;
   /** Builds the leaderboard JSON of the competition. */
   render: RenderLeaderboard;
+  /** Builds a store owner's own panels. */
+  renderOwn: RenderOwnStore;
   /** How often the change key is polled, ms. */
   pollMs: number;
   /** At most one rebuild (and so one leaderboard event) per this many ms; a change after a quiet window goes out at once. */
@@ -39,6 +58,8 @@ export interface LiveChannelEvents {
 export class LiveChannel {
   /** Clients that have had their snapshot and get every change. */
   readonly clients = new Set<LiveSink>();
+  /** Owners' clients by the store they follow, with the version of its record they were last sent. */
+  readonly #owners = new Map<string, { clients: Set<LiveSink>; versionstamp: string | null }>();
   #latest: LiveState | undefined;
   #seen: string | undefined;
   #building: Promise<LiveState> | undefined;
@@ -69,15 +90,18 @@ export class LiveChannel {
 
   /**
    * Adds a client once the channel has a state, and sends it the snapshot
-   * (leaderboard, status, winner). A client that went away meanwhile is not added.
+   * (leaderboard, status, winner; and, for the owner of store
+   * `participantId`, its own panels). A client that went away meanwhile is
+   * not added.
    */
-  async join(client: LiveSink): Promise<void> {
+  async join(client: LiveSink, participantId?: string): Promise<void> {
     this.#joining++;
     try {
       const state = this.#latest ?? await this.#refresh();
       if (!client.open || !this.#running) return;
       this.clients.add(client);
       for (const frame of snapshotFrames(this.#latest ?? state)) client.send(frame); // the newest, if a tick ran meanwhile
+      if (participantId !== undefined) await this.#follow(client, participantId);
     } finally {
       this.#joining--;
       this.#stopIfIdle();
@@ -92,6 +116,7 @@ export class LiveChannel {
   /** Removes a client; the channel stops with its last client. */
   leave(client: LiveSink): void {
     this.clients.delete(client);
+    this.#unfollow(client);
     this.#stopIfIdle();
   }
 
@@ -104,6 +129,7 @@ export class LiveChannel {
       this.#watch.cancel().catch(() => {});
       for (const client of this.clients) client.close();
       this.clients.clear();
+      this.#owners.clear();
     }
     await Promise.allSettled([this.#watching, this.#polling, this.#building]);
   }
@@ -177,13 +203,56 @@ export class LiveChannel {
         const previous = this.#latest;
         this.#latest = next;
         this.#seen ??= next.id;
-        if (previous) this.#broadcast(changedFrames(previous, next));
+        if (previous) {
+          this.#broadcast(changedFrames(previous, next));
+          await this.#sendChangedStores(next);
+        }
         return next;
       } finally {
         this.#building = undefined;
       }
     })();
     return this.#building;
+  }
+
+  /**
+   * Registers `client` as following its store, then sends it the store's
+   * panels as read now — unless a rebuild meanwhile sent it a newer version.
+   */
+  async #follow(client: LiveSink, participantId: string): Promise<void> {
+    let owner = this.#owners.get(participantId);
+    if (!owner) this.#owners.set(participantId, owner = { clients: new Set(), versionstamp: null });
+    owner.clients.add(client);
+    const entry = await this.settings.kv.get<Participant>(keys.participant(participantId));
+    if (!entry.value || !client.open || !this.#running) return;
+    if (owner.versionstamp !== null && entry.versionstamp !== null && owner.versionstamp > entry.versionstamp) return;
+    owner.versionstamp = entry.versionstamp;
+    client.send(await this.#ownFrame(this.#latest!, entry.value));
+  }
+
+  #unfollow(client: LiveSink): void {
+    for (const [participantId, owner] of this.#owners) {
+      if (owner.clients.delete(client) && owner.clients.size === 0) this.#owners.delete(participantId);
+    }
+  }
+
+  /** Sends each followed store whose record changed since its owner's last frame its own panels. */
+  async #sendChangedStores(state: LiveState): Promise<void> {
+    const followed = [...this.#owners.keys()];
+    for (let i = 0; i < followed.length; i += 10) {
+      const entries = await this.settings.kv.getMany<Participant[]>(followed.slice(i, i + 10).map(keys.participant));
+      for (const entry of entries) {
+        const owner = this.#owners.get(entry.value?.id ?? "");
+        if (!entry.value || !owner || owner.versionstamp === entry.versionstamp) continue;
+        owner.versionstamp = entry.versionstamp;
+        const frame = await this.#ownFrame(state, entry.value);
+        for (const client of owner.clients) client.send(frame);
+      }
+    }
+  }
+
+  async #ownFrame(state: LiveState, participant: Participant): Promise<LiveFrame> {
+    return eventFrame("own", state.id, await this.settings.renderOwn(state.competition, participant));
   }
 
   #broadcast(frames: LiveFrame[]): void {
@@ -197,6 +266,7 @@ export class LiveChannel {
       if (since === undefined || since > limit) continue;
       client.drop(`The client read nothing for ${this.settings.slowClientMs} ms; reconnect to resume.`);
       this.clients.delete(client);
+      this.#unfollow(client);
       this.events.onDrop();
       log("info", "live client dropped", { competitionId: this.competitionId });
     }

@@ -9,9 +9,10 @@ import { LiveChannel, type LiveChannelSettings } from "./channel.ts";
 import { LiveClient, type LiveSink } from "./client.ts";
 import { SocketClient } from "./socket_client.ts";
 import { retryBytes } from "./sse.ts";
-import type { RenderLeaderboard } from "./state.ts";
+import type { RenderLeaderboard, RenderOwnStore } from "./state.ts";
 import { log } from "../core/log.ts";
 import { leaderboardView } from "../competitions/views.ts";
+import { ownStoreView } from "../competitions/own_store.ts";
 import type { Competition } from "../competitions/competitions.ts";
 
 export { SlowClientError } from "./client.ts";
@@ -22,6 +23,8 @@ export interface LiveHubOptions {
   kv: Deno.Kv;
   /** Builds the leaderboard JSON of a competition (the `GET …/leaderboard` body). */
   render: RenderLeaderboard;
+  /** Builds a store owner's own panels (`own` events); default `ownStoreView`. */
+  renderOwn?: RenderOwnStore;
   /** Change-key poll interval, ms (default 250). */
   pollMs?: number;
   /**
@@ -72,6 +75,8 @@ export class LiveHub implements AsyncDisposable {
     this.#settings = {
       kv: options.kv,
       render: options.render,
+      renderOwn: options.renderOwn ??
+        ((competition, participant) => ownStoreView(options.kv, participant, competition.currency)),
       pollMs: options.pollMs ?? 250,
       coalesceMs: options.coalesceMs ?? 100,
       slowClientMs: options.slowClientMs ?? 30_000,
@@ -89,9 +94,17 @@ export class LiveHub implements AsyncDisposable {
    * Everyone shares the strangers' stream; `viewerId` opens that viewer's own
    * (under privacy mode, a creator's or a store owner's: a channel per
    * viewer, whose frames carry what they may see, at every change of it).
-   * With divisions, `division` is the board it carries (one the competition has).
+   * With divisions, `division` is the board it carries (one the competition
+   * has). With `participantId` (the caller's own store, checked by the
+   * caller), the stream also carries that store's own panels on each of its
+   * changes.
    */
-  open(competitionId: string, viewerId?: string, division?: number): ReadableStream<Uint8Array> {
+  open(
+    competitionId: string,
+    viewerId?: string,
+    division?: number,
+    participantId?: string,
+  ): ReadableStream<Uint8Array> {
     const channel = this.#channelOf(competitionId, viewerId, division);
     const client: LiveClient = new LiveClient({
       maxBufferedBytes: this.#maxBufferedBytes,
@@ -99,7 +112,7 @@ export class LiveHub implements AsyncDisposable {
       now: this.#settings.now,
       onCancel: () => channel.leave(client),
     });
-    this.#join(channel, client);
+    this.#join(channel, client, participantId);
     return client.stream;
   }
 
@@ -160,8 +173,8 @@ export class LiveHub implements AsyncDisposable {
     return channel;
   }
 
-  #join(channel: LiveChannel, client: LiveSink): void {
-    channel.join(client).catch((error) => {
+  #join(channel: LiveChannel, client: LiveSink, participantId?: string): void {
+    channel.join(client, participantId).catch((error) => {
       log("warn", "live snapshot failed", { competitionId: channel.competitionId, error });
       client.drop("The live view could not be loaded; reconnect to retry.");
     });

@@ -3,8 +3,8 @@
  * client of a competition is handed the same bytes.
  */
 
-/** The named events of the live stream. */
-export type LiveEventName = "leaderboard" | "join" | "status" | "winner";
+/** The named events of the live stream (`own`: on a store owner's own stream only). */
+export type LiveEventName = "leaderboard" | "join" | "status" | "winner" | "own";
 
 /** One encoded frame; `kind` is its event name, or `heartbeat` for the keep-alive comment. */
 export interface LiveFrame {

@@ -4,6 +4,7 @@
  */
 import { keys } from "../core/db.ts";
 import type { Competition } from "../competitions/competitions.ts";
+import type { Participant } from "../competitions/participants.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { eventFrame, type LiveEventName, type LiveFrame } from "./sse.ts";
 
@@ -22,9 +23,14 @@ export type RenderLeaderboard = (
   division?: number,
 ) => Promise<LiveLeaderboard>;
 
+/** Builds a store owner's own panels (`own` events) from its participant record. */
+export type RenderOwnStore = (competition: Competition, participant: Participant) => Promise<unknown>;
+
 /** A competition's live state at the change whose versionstamp is `id`. */
 export interface LiveState {
   id: string;
+  /** The competition as read with the change key. */
+  competition: Competition;
   leaderboardJson: string;
   participantCount: number;
   status: string;
@@ -59,7 +65,15 @@ export async function readLiveState(
     ["status", eventFrame("status", id, { status })],
   ]);
   if (winner) frames.set("winner", eventFrame("winner", id, { winner }));
-  return { id, leaderboardJson, participantCount, status, winnerJson: JSON.stringify(winner ?? null), frames };
+  return {
+    id,
+    competition: entry.value,
+    leaderboardJson,
+    participantCount,
+    status,
+    winnerJson: JSON.stringify(winner ?? null),
+    frames,
+  };
 }
 
 /** The frames a newly connected client gets first: the leaderboard, the status and the winner when there is one. */
@@ -80,7 +94,7 @@ function shownBoard(json: string): string {
 
 /** The frames for what changed between two states, in a fixed order. */
 export function changedFrames(previous: LiveState, next: LiveState): LiveFrame[] {
-  const changed: Record<LiveEventName, boolean> = {
+  const changed: Record<Exclude<LiveEventName, "own">, boolean> = {
     leaderboard: shownBoard(next.leaderboardJson) !== shownBoard(previous.leaderboardJson),
     join: next.participantCount !== previous.participantCount,
     status: next.status !== previous.status,

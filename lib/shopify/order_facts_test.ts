@@ -92,3 +92,21 @@ Deno.test("order facts - the words, once: statuses, manual orders and legacy ids
     ["42", "42", "42", undefined, undefined, undefined, undefined, undefined],
   );
 });
+
+Deno.test("order facts - the order's name as the store sees it, from REST and GraphQL; anything else is no name", () => {
+  assert.equal(fromRestOrder({ ...rest, name: "#1001" }).name, "#1001");
+  assert.equal(fromRestOrder({ ...rest, name: " CB-1001-X " }).name, "CB-1001-X");
+  assert.equal(fromRestOrder(rest).name, undefined);
+  assert.equal(fromRestOrder({ ...rest, name: "x".repeat(65) }).name, undefined);
+  assert.equal(fromRestOrder({ ...rest, name: 1001 as unknown as string }).name, undefined);
+  const node = {
+    id: "gid://shopify/Order/5000000000001",
+    name: "#1001",
+    createdAt: "2026-12-01T12:00:05Z",
+    updatedAt: "2026-12-01T13:00:00Z",
+    cancelledAt: null,
+    test: false,
+    currentTotalPriceSet: { shopMoney: { amount: "12.5", currencyCode: "USD" } },
+  };
+  assert.equal(fromGraphqlOrder(node).name, "#1001");
+});

@@ -32,6 +32,8 @@ export class OrderPayloadError extends Error {
 /** The fields of a REST order (webhook body) the app reads. */
 export interface RestOrder {
   id?: number | string;
+  /** The order's name as the store sees it, e.g. `#1001` (the shop's prefix and suffix around its number). */
+  name?: string;
   admin_graphql_api_id?: string;
   created_at?: string;
   updated_at?: string;
@@ -49,6 +51,8 @@ export interface RestOrder {
 /** The fields of a GraphQL `Order` node the sync selects. */
 export interface GraphqlOrder {
   id: string;
+  /** `Order.name`, e.g. `#1001`. */
+  name?: string;
   legacyResourceId?: string;
   createdAt: string;
   updatedAt: string;
@@ -63,7 +67,7 @@ export interface GraphqlOrder {
 }
 
 /** The selection the sync asks for, matching `GraphqlOrder`. */
-export const ORDER_FIELDS = "id legacyResourceId createdAt updatedAt cancelledAt test " +
+export const ORDER_FIELDS = "id legacyResourceId name createdAt updatedAt cancelledAt test " +
   "currentTotalPriceSet { shopMoney { amount currencyCode } } " +
   "displayFinancialStatus sourceName paymentGatewayNames customer { id } risk { recommendation }";
 
@@ -137,6 +141,15 @@ function factsOf(
   };
 }
 
+/** The longest order name kept: Shopify's prefix and suffix are short; anything longer is not a name. */
+const MAX_ORDER_NAME = 64;
+
+/** An order's name when the payload carries a readable one (`{ name: "#1001" }`), else nothing. */
+function nameOf(name: unknown): { name?: string } {
+  const text = typeof name === "string" ? name.trim() : "";
+  return text && text.length <= MAX_ORDER_NAME ? { name: text } : {};
+}
+
 function utc(value: unknown, field: string): string {
   const ms = typeof value === "string" ? Date.parse(value) : NaN;
   if (Number.isNaN(ms)) throw new OrderPayloadError(`The order's ${field} is not a timestamp.`);
@@ -180,6 +193,7 @@ export function fromRestOrder(order: RestOrder): OrderDelivery {
     : money(order.current_total_price, order.currency);
   return {
     orderId: legacyId(order.admin_graphql_api_id, order.id),
+    ...nameOf(order.name),
     createdAt: utc(order.created_at, "created_at"),
     updatedAt: utc(order.updated_at, "updated_at"),
     amount: total.amount,
@@ -198,6 +212,7 @@ export function fromGraphqlOrder(order: GraphqlOrder): OrderDelivery {
   );
   return {
     orderId: legacyId(order.id, order.legacyResourceId),
+    ...nameOf(order.name),
     createdAt: utc(order.createdAt, "createdAt"),
     updatedAt: utc(order.updatedAt, "updatedAt"),
     amount: total.amount,

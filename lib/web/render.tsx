@@ -5,10 +5,13 @@
 import type { ComponentChildren } from "preact";
 import { renderToString, renderToStringAsync } from "preact-render-to-string";
 import type { Context } from "hono";
+import { getCookie } from "hono/cookie";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { currentIslandManifest, islandAssets } from "./island_manifest.ts";
 import { type IslandScope, IslandScopeContext } from "./islands.ts";
 import type {} from "./middleware/csp.ts";
+import { readTimeZone, type ViewerClock, ViewerClockContext } from "./viewer_clock.ts";
+import { TIME_ZONE_COOKIE } from "./island_boot.ts";
 
 /** One page to render. */
 export interface PageOptions {
@@ -24,6 +27,17 @@ export interface PageOptions {
   nav?: ComponentChildren;
   /** Extra `<head>` elements, e.g. Open Graph `<meta>` tags. */
   head?: ComponentChildren;
+  /** The instant the page is rendered at (the app's clock); default the system's. */
+  now?: number;
+}
+
+/**
+ * The reader's clock for a page: the zone their browser put in its cookie on
+ * an earlier visit (when it names a real zone), and now.
+ */
+export function viewerClock(c: Context, now = Date.now()): ViewerClock {
+  const timeZone = readTimeZone(getCookie(c, TIME_ZONE_COOKIE));
+  return timeZone ? { timeZone, now } : { now };
 }
 
 /**
@@ -40,19 +54,21 @@ export async function renderPage(
   const scope: IslandScope = new Set();
   const body = await renderToStringAsync(
     <IslandScopeContext.Provider value={scope}>
-      <a class="skip-link" href="#main">Skip to content</a>
-      {options.sandbox && (
-        <div class="banner-sandbox" role="status">
-          Sandbox mode: Whop and Shopify are simulated, no real money moves.
-        </div>
-      )}
-      <header class="site-header">
-        <a class="brand" href="/">
-          <img class="brand-logo" src="/static/favicon.svg" alt="" width="28" height="28" />CartBrawl
-        </a>
-        {options.nav && <nav aria-label="Main">{options.nav}</nav>}
-      </header>
-      <main id="main">{options.body}</main>
+      <ViewerClockContext.Provider value={viewerClock(c, options.now)}>
+        <a class="skip-link" href="#main">Skip to content</a>
+        {options.sandbox && (
+          <div class="banner-sandbox" role="status">
+            Sandbox mode: Whop and Shopify are simulated, no real money moves.
+          </div>
+        )}
+        <header class="site-header">
+          <a class="brand" href="/">
+            <img class="brand-logo" src="/static/favicon.svg" alt="" width="28" height="28" />CartBrawl
+          </a>
+          {options.nav && <nav aria-label="Main">{options.nav}</nav>}
+        </header>
+        <main id="main">{options.body}</main>
+      </ViewerClockContext.Provider>
     </IslandScopeContext.Provider>,
   );
   const head = renderToString(
@@ -67,6 +83,8 @@ export async function renderPage(
 /** One page made to be framed by other sites: no header, navigation or banner, its own small stylesheet. */
 export interface FramedPageOptions {
   title: string;
+  /** The instant the page is rendered at (the app's clock); default the system's. */
+  now?: number;
   body: ComponentChildren;
   /** The stylesheet under `/static/`, e.g. `/static/embed.css`. */
   stylesheet: string;
@@ -82,7 +100,9 @@ export interface FramedPageOptions {
 export async function renderFramedPage(c: Context, options: FramedPageOptions): Promise<Response> {
   const scope: IslandScope = new Set();
   const body = await renderToStringAsync(
-    <IslandScopeContext.Provider value={scope}>{options.body}</IslandScopeContext.Provider>,
+    <IslandScopeContext.Provider value={scope}>
+      <ViewerClockContext.Provider value={viewerClock(c, options.now)}>{options.body}</ViewerClockContext.Provider>
+    </IslandScopeContext.Provider>,
   );
   const head = renderToString(
     <PageHead title={options.title} islands={scope} nonce={c.get("cspNonce")} stylesheet={options.stylesheet} />,

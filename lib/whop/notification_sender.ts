@@ -10,7 +10,8 @@
 import type Whop from "@whop/sdk";
 import { keys } from "../core/db.ts";
 import type { Competition } from "../competitions/competitions.ts";
-import type { NotificationSender } from "../competitions/notifications.ts";
+import { notificationIn, type NotificationSender } from "../competitions/notifications.ts";
+import { getUser } from "../core/users.ts";
 import { log } from "../core/log.ts";
 import { describeWhopError } from "./client.ts";
 
@@ -35,11 +36,16 @@ export function createWhopNotificationSender(whop: Whop | undefined, kv: Deno.Kv
     const competition = (await kv.get<Competition>(keys.competition(notification.competitionId))).value;
     const experienceId = competitionExperienceId(competition);
     if (!experienceId) return;
+    // Outside a page the reader's zone is the one their browser last said (UTC, named, for someone never seen).
+    const { title, body } = notificationIn(
+      notification,
+      notification.at ? (await getUser(kv, notification.userId)).timeZone : undefined,
+    );
     try {
       await whop.notifications.create({
         experience_id: experienceId,
-        title: notification.title.slice(0, 120),
-        content: notification.body.slice(0, 1000),
+        title: title.slice(0, 120),
+        content: body.slice(0, 1000),
         user_ids: [notification.userId],
         rest_path: `/competitions/${notification.competitionId}`,
       }, { maxRetries: 1, timeout: 10_000 });

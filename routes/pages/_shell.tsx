@@ -7,8 +7,8 @@ import type { ComponentChildren } from "preact";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppDeps } from "../_env.ts";
-import { renderPage } from "../../lib/web/render.tsx";
-import { getUser } from "../../lib/core/users.ts";
+import { renderPage, viewerClock } from "../../lib/web/render.tsx";
+import { getUser, rememberTimeZone } from "../../lib/core/users.ts";
 import { listNotifications } from "../../lib/competitions/notifications.ts";
 import { SiteNav } from "../../components/site_nav.tsx";
 
@@ -28,11 +28,15 @@ export interface AppPage {
  * Renders `page` for the caller (`c.var.userId`, when signed in).
  * @example return renderAppPage(c, deps, { title: "Browse", body: <Browse … /> });
  */
-export async function renderAppPage(c: Context, deps: Pick<AppDeps, "kv" | "config">, page: AppPage) {
+export async function renderAppPage(c: Context, deps: Pick<AppDeps, "kv" | "config" | "now">, page: AppPage) {
   const userId: string | undefined = c.get("userId");
   const [user, inbox] = userId
     ? await Promise.all([getUser(deps.kv, userId), listNotifications(deps.kv, userId)])
     : [null, { notifications: [], unread: 0 }];
+  const now = deps.now();
+  // What is sent to the user outside a page (Whop's notifications) is written in the zone their browser last said.
+  const { timeZone } = viewerClock(c, now);
+  if (user && timeZone && user.timeZone !== timeZone) await rememberTimeZone(deps.kv, user, timeZone, now);
   c.header("Cache-Control", PAGE_CACHE_CONTROL);
   const { pathname, search } = new URL(c.req.url);
   return renderPage(c, {
@@ -41,6 +45,7 @@ export async function renderAppPage(c: Context, deps: Pick<AppDeps, "kv" | "conf
     status: page.status,
     head: page.head,
     sandbox: deps.config.sandbox,
+    now,
     nav: (
       <SiteNav
         path={c.req.path}

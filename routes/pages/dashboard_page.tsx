@@ -21,6 +21,7 @@ import { payoutLabel, PayoutState } from "../../components/payout_state.tsx";
 import { LocalTimeIsland } from "../../components/island_wrappers.ts";
 import { CreateCompetitionSection } from "../../components/create_competition_section.tsx";
 import { renderAppPage } from "./_shell.tsx";
+import { viewerClock } from "../../lib/web/render.tsx";
 
 /** Each tab's name in the tab bar. */
 const TAB_LABELS: Record<DashboardTab, string> = {
@@ -132,7 +133,7 @@ export function dashboardRoutes(deps: AppDeps): Hono<AppEnv> {
     if (view.tab === "create") {
       body = (
         <CreateCompetitionSection
-          values={emptyFormValues(deps.now())}
+          values={emptyFormValues(deps.now(), viewerClock(c).timeZone)}
           errors={{}}
           minDurationS={deps.config.competitionMinDurationS}
         />

@@ -24,7 +24,7 @@ const TITLES: Partial<Record<number, string>> = {
  */
 export function renderErrorPage(
   c: Context,
-  deps: Pick<AppDeps, "kv" | "config">,
+  deps: Pick<AppDeps, "kv" | "config" | "now">,
   status: ContentfulStatusCode,
   message: string,
 ): Promise<Response> {

@@ -31,6 +31,7 @@ import {
   withDivisionRows,
 } from "../../components/division_fields.tsx";
 import { renderAppPage } from "./_shell.tsx";
+import { viewerClock } from "../../lib/web/render.tsx";
 
 async function renderExperience(
   c: Context<AppEnv>,
@@ -39,7 +40,7 @@ async function renderExperience(
     values: CompetitionFormValues;
     errors: FieldErrors;
     divisions?: { rows: DivisionRow[]; errors: DivisionErrors };
-  } = { values: emptyFormValues(deps.now()), errors: {} },
+  } = { values: emptyFormValues(deps.now(), viewerClock(c).timeZone), errors: {} },
 ) {
   const view = await communityPageView(deps, c.req.param("experienceId") ?? "", requireUserId(c));
   return renderAppPage(c, deps, {

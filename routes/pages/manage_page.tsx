@@ -11,6 +11,7 @@
  * forms that 303 back here.
  */
 import { type Context, Hono } from "hono";
+import * as z from "zod/mini";
 import type { AppDeps, AppEnv } from "../_env.ts";
 import { type Competition } from "../../lib/competitions/competitions.ts";
 import { lockedFields } from "../../lib/competitions/editing.ts";
@@ -21,7 +22,7 @@ import { ConflictError, ValidationError } from "../../lib/core/errors.ts";
 import { decideFlag } from "../../lib/competitions/flags.ts";
 import { formatMoney } from "../../lib/core/money.ts";
 import { requireUserId, signedIn } from "../../lib/web/middleware/caller.ts";
-import { fieldsOf, validForm, validQuery } from "../../lib/web/validate.ts";
+import { fieldsOf, QUERY_TEXT, validForm, validQuery } from "../../lib/web/validate.ts";
 import {
   COMPETITION_FIELDS,
   type CompetitionFormValues,
@@ -55,6 +56,20 @@ import { PayoutCard } from "../../components/payout_card.tsx";
 import { RefundsCard } from "../../components/refunds_card.tsx";
 import { CancelCard } from "../../components/cancel_card.tsx";
 import { renderAppPage } from "./_shell.tsx";
+import { viewerClock } from "../../lib/web/render.tsx";
+import { knownTimeZone } from "../../components/local_date_time.ts";
+
+/**
+ * `?saved` after an edit; `?decided=<flagId>` after a decision on an order; `?disqualified=<participantId>` or
+ * `?reinstated=…` after a store action; with divisions `?division=<n>` picks the race card's board.
+ */
+const MANAGE_QUERY = z.object({
+  saved: QUERY_TEXT,
+  decided: QUERY_TEXT,
+  disqualified: QUERY_TEXT,
+  reinstated: QUERY_TEXT,
+  division: QUERY_TEXT,
+});
 
 /** The competition of the path, when the caller created it; 401 signed out, 404 when private, 403 for anyone else. */
 function loadOwnCompetition(c: Context<AppEnv>, deps: AppDeps): Promise<Competition> {
@@ -77,19 +92,22 @@ async function renderManage(
     saved?: boolean;
     /** The flag just decided (`?decided=flagId`). */
     decided?: string;
+    /** A store the creator just disqualified or reinstated (`?disqualified=<participantId>`). */
+    storeAction?: { action: "disqualified" | "reinstated"; participantId: string };
     /** With divisions, the division whose board the race card shows (`?division=`). */
     division?: string;
   } = {},
 ) {
   const { form, actionError } = shown;
   const view = await managePageView(deps, competition, shown.division);
+  const acted = shown.storeAction && view.participants.find((p) => p.id === shown.storeAction!.participantId);
   const prize = formatMoney(competition.prize, competition.currency);
   const decided = view.review.decided.find((flag) => flag.id === shown.decided);
   // Its division rows and its button are outside the form, tied to it by its id (`division_fields.tsx`).
   const editForm = {
     id: "edit-competition",
     action: `/competitions/${competition.id}/manage/edit`,
-    values: form?.values ?? competitionFormValues(view.rules),
+    values: form?.values ?? competitionFormValues(view.rules, viewerClock(c).timeZone),
     errors: form?.errors ?? {},
     locked: view.locked,
     lockNote: view.lockNote,
@@ -109,6 +127,13 @@ async function renderManage(
           <a class="button button-secondary" href={`/competitions/${competition.id}`}>Public page</a>
         </div>
         {shown.saved && <p class="notice" role="status">Changes saved.</p>}
+        {acted && (
+          <p class="notice" role="status">
+            {acted.disqualified
+              ? `${acted.displayName} disqualified: ${acted.disqualified.reason}`
+              : `${acted.displayName} reinstated: ranked again.`}
+          </p>
+        )}
         {decided && (
           <p class="notice" role="status">
             Order #{decided.orderId} of {decided.displayName}{" "}
@@ -175,20 +200,26 @@ async function renderManage(
 }
 
 /**
- * Routes: `GET /competitions/:id/manage` (`?saved`, `?decided=flagId`), `POST …/manage/edit`,
+ * Routes: `GET /competitions/:id/manage` (`?saved`, `?decided=flagId`, `?disqualified=…`, `?reinstated=…`),
+ * `POST …/manage/edit`,
  * `POST …/manage/participants/:participantId/disqualify|reinstate`, `POST …/manage/flags/:flagId`
  * (`decision`, `note`), `POST …/manage/cancel`.
  */
 export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
   const actions = competitionActions({ ...deps, sendNotification: deps.lifecycle?.sendNotification });
   return new Hono<AppEnv>()
-    .get("/competitions/:id/manage", validQuery(fieldsOf("saved", "decided", "division")), async (c) => {
+    .get("/competitions/:id/manage", validQuery(MANAGE_QUERY), async (c) => {
       const query = c.req.valid("query");
-      const text = (value: unknown) => typeof value === "string" ? value : undefined;
+      const storeAction = query.disqualified
+        ? { action: "disqualified" as const, participantId: query.disqualified }
+        : query.reinstated
+        ? { action: "reinstated" as const, participantId: query.reinstated }
+        : undefined;
       return renderManage(c, deps, await loadOwnCompetition(c, deps), {
         saved: query.saved !== undefined,
-        decided: text(query.decided),
-        division: text(query.division),
+        decided: query.decided,
+        storeAction,
+        division: query.division,
       });
     })
     .post("/competitions/:id/manage/edit", signedIn, validForm(competitionFormWithDivisionsSchema()), async (c) => {
@@ -209,7 +240,7 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
           return renderManage(c, deps, await loadOwnCompetition(c, deps), { actionError: error.message });
         }
         if (!(error instanceof ValidationError)) throw error;
-        const stored = competitionFormValues(competitionView(competition));
+        const stored = competitionFormValues(competitionView(competition), knownTimeZone(values.timeZone));
         for (const field of COMPETITION_FIELDS) if ((locked as string[]).includes(field)) values[field] = stored[field];
         if (locked.includes("privacy")) values.privacy = stored.privacy;
         const divisions = locked.includes("divisions")
@@ -226,14 +257,16 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
       async (c) => {
         const competition = await loadOwnCompetition(c, deps);
         const store = { competitionId: competition.id, participantId: c.req.param("participantId") };
-        const act = c.req.param("action") === "disqualify" ? actions.disqualify : actions.reinstate;
+        const disqualify = c.req.param("action") === "disqualify";
+        const act = disqualify ? actions.disqualify : actions.reinstate;
         try {
           await act(store, requireUserId(c), c.req.valid("form").reason);
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
           return renderManage(c, deps, competition, { actionError: error.issues[0]?.message ?? error.message });
         }
-        return c.redirect(`/competitions/${competition.id}/manage?saved`, 303);
+        const done = `${disqualify ? "disqualified" : "reinstated"}=${encodeURIComponent(store.participantId)}`;
+        return c.redirect(`/competitions/${competition.id}/manage?${done}`, 303);
       },
     )
     .post(

@@ -87,7 +87,7 @@ Deno.test("manage review - held orders first, then flagged; a form post decides,
   // The audit log names the creator and says what was done to which order, and why it was held.
   assert.match(
     after,
-    /<td data-label="Who">Casey Creator<\/td><td data-label="What"><span class="audit-what">Counted order #1001 of Store 0 <span class="muted">store-0\.myshopify\.com<\/span><span class="audit-why">draft or manual order<\/span><\/span><\/td><td data-label="Reason or note">Paid by bank transfer, I checked<\/td>/,
+    /<td data-label="Who"><span title="Whop user user_casey">Casey Creator<\/span><\/td><td data-label="What"><span class="audit-what">Counted order #1001 of Store 0 <span class="muted">store-0\.myshopify\.com<\/span><span class="audit-why">draft or manual order<\/span><\/span><\/td><td data-label="Reason or note">Paid by bank transfer, I checked<\/td>/,
   );
   assert.doesNotMatch(after, /Reinstated/);
   const board = await (await t.request(`/api/competitions/${competition.id}/leaderboard`)).json();

@@ -18,6 +18,7 @@ import {
   formValuesToInput,
 } from "../../components/competition_form_values.ts";
 import { renderAppPage } from "./_shell.tsx";
+import { viewerClock } from "../../lib/web/render.tsx";
 import { CreateCompetitionSection } from "../../components/create_competition_section.tsx";
 import {
   competitionFormWithDivisionsSchema,
@@ -56,7 +57,11 @@ function renderForm(
 export function newCompetitionRoutes(deps: AppDeps): Hono<AppEnv> {
   const actions = competitionActions(deps);
   return new Hono<AppEnv>()
-    .get("/competitions/new", signedIn, (c) => renderForm(c, deps, emptyFormValues(deps.now()), {}))
+    .get(
+      "/competitions/new",
+      signedIn,
+      (c) => renderForm(c, deps, emptyFormValues(deps.now(), viewerClock(c).timeZone), {}),
+    )
     .post("/competitions/new", signedIn, validForm(competitionFormWithDivisionsSchema()), async (c) => {
       const posted = postedCompetitionForm(c.req.valid("form"));
       try {

@@ -14,6 +14,7 @@ import {
   HOUR,
   postForm,
 } from "../../testing/page_fixtures.ts";
+import { activeCompetition } from "../../testing/fixtures.ts";
 
 await ensureIslandBundles();
 
@@ -527,7 +528,7 @@ Deno.test("pages - a store owner sees each of its orders, what it counts for and
   const html = await (await t.request(`/competitions/${competition.id}`, { userId: mine.userId })).text();
   const rows = [
     ...html.matchAll(
-      /<tr[^>]*><th scope="row">#(\d+)<\/th>[\s\S]*?data-label="Counts for">([^<]+)<\/td><td data-label="Counts\?"[^>]*><strong>([^<]+)</g,
+      /<tr[^>]*><th scope="row"[^>]*>#(\d+)<\/th>[\s\S]*?data-label="Counts for">([^<]+)<\/td><td data-label="Counts\?"[^>]*><strong>([^<]+)</g,
     ),
   ]
     .map((m) => `${m[1]} ${m[2]} ${m[3]}`);
@@ -593,3 +594,39 @@ Deno.test("pages - the winner sees what they won and where the payout stands; no
   assert.doesNotMatch(await page(), /You won/);
   assert.doesNotMatch(await page(CREATOR), /You won/);
 });
+
+Deno.test("pages - a disqualification is confirmed by name, logged by the creator's name, and told to the store in its own view", async () => {
+  await using t = await createTestApp();
+  await saveUser(t.kv, { id: CREATOR, name: "Casey Creator" }, t.clock.ms);
+  const { competition, participants: [eli] } = await activeCompetitionNamed(t, "Eli Goods");
+  await recordOrder(t.kv, eli.id, {
+    orderId: "5001",
+    name: "#1001",
+    createdAt: new Date(t.clock.ms - 60_000).toISOString(),
+    updatedAt: new Date(t.clock.ms - 60_000).toISOString(),
+    amount: 40_00,
+    currency: "USD",
+    test: false,
+    cancelled: false,
+  }, t.clock.ms);
+  const path = `/competitions/${competition.id}/manage/participants/${eli.id}/disqualify`;
+  const posted = await postForm(t, path, { reason: "Orders placed by the owner" }, CREATOR);
+  assert.equal(posted.status, 303);
+  const location = posted.headers.get("location")!;
+  assert.equal(location, `/competitions/${competition.id}/manage?disqualified=${eli.id}`);
+  const manage = await (await t.request(location, { userId: CREATOR })).text();
+  assert.match(manage, /role="status">Eli Goods disqualified: Orders placed by the owner</);
+  assert.match(manage, /<span title="Whop user user_creator">Casey Creator<\/span>/, "the audit log names the creator");
+
+  const own = await (await t.request(`/competitions/${competition.id}`, { userId: eli.userId })).text();
+  assert.doesNotMatch(own, /You're in with/);
+  assert.match(own, /Eli Goods<\/strong>[\s\S]*was <strong>disqualified<\/strong> by the creator/);
+  assert.match(own, /Reason given: Orders placed by the owner/);
+  assert.match(own, /title="Shopify order id 5001">#1001<\/th>[\s\S]*?\$0\.00[\s\S]*?No: your store is disqualified/);
+});
+
+/** A live competition with one store of that name. */
+function activeCompetitionNamed(t: Parameters<typeof competitionStartedAnHourAgo>[0], name: string) {
+  const start = t.clock.ms - HOUR;
+  return activeCompetition(t.kv, { start, stores: 1, creatorId: CREATOR, nameOf: () => name });
+}

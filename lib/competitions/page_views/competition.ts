@@ -12,14 +12,11 @@ import { isJoinRefusalCode, JOIN_REFUSALS } from "../join_rules.ts";
 import { figureAccess, isPubliclyVisible } from "../privacy.ts";
 import type { RaceLine } from "../race_line.ts";
 import { readRaceLines } from "../race_series.ts";
-import { listOwnOrders, type OwnOrder } from "../revenue.ts";
+import { type OwnStoreView, ownStoreView } from "../own_store.ts";
 import { paidPlaces } from "../settlement.ts";
 import { type LeaderboardView, leaderboardView } from "../views.ts";
 import { shownDivision } from "../divisions.ts";
 import { listOwnedConnections } from "../../shopify/connections.ts";
-
-/** How many of a store owner's own orders the page lists. */
-export const OWN_ORDERS_SHOWN = 100;
 
 /** The race chart's data: exact figures, so only for a viewer who may see them all. */
 export interface RaceChartView {
@@ -45,8 +42,8 @@ export interface CompetitionPageView {
   division?: number;
   /** The viewer's own store in it, if they joined. */
   participant: Participant | null;
-  /** The viewer's store's latest orders (at most {@link OWN_ORDERS_SHOWN}). */
-  ownOrders: OwnOrder[];
+  /** That store as its panels show it ("Your store", "Your orders"). */
+  ownStore: OwnStoreView | null;
   /** The place the viewer won, once complete. */
   myPlace?: Winner;
   myPayout: Payout | null;
@@ -89,8 +86,10 @@ export async function competitionPageView(
   const now = deps.now();
   const participant = viewerId ? await findParticipantOfUser(kv, viewerId, competition.id) : null;
   const division = shownDivision(competition, query.division, participant?.division);
-  const leaderboard = await leaderboardView(kv, competition, 100, viewerId, division);
-  const ownOrders = participant ? await listOwnOrders(kv, participant.id, OWN_ORDERS_SHOWN) : [];
+  const [leaderboard, ownStore] = await Promise.all([
+    leaderboardView(kv, competition, 100, viewerId, division),
+    participant ? ownStoreView(kv, participant, competition.currency) : null,
+  ]);
   const myPlace = placeOf(competition, viewerId);
   const myPayout = myPlace ? await getPayout(kv, competition.id, myPlace.place ?? 1, myPlace.division) : null;
   const joinError = participant || !isJoinRefusalCode(joinErrorCode)
@@ -104,15 +103,16 @@ export async function competitionPageView(
     : [];
   const startMs = Date.parse(competition.startDate);
   const endMs = Date.parse(competition.endDate);
+  const untilMs = Math.min(now, endMs);
   // The race chart plots exact figures: under privacy mode only the creator sees it, and not live (the stream hides them).
   const chart = figureAccess(competition, viewerId) === "all"
     ? {
       startMs,
       endMs,
       currency: competition.currency,
-      lines: await readRaceLines(kv, competition, leaderboard.entries),
+      lines: await readRaceLines(kv, competition, leaderboard.entries, untilMs),
       metric: competition.metric,
-      untilMs: Math.min(now, endMs),
+      untilMs,
       youParticipantId: participant?.id,
     }
     : undefined;
@@ -124,7 +124,7 @@ export async function competitionPageView(
     leaderboard,
     division,
     participant,
-    ownOrders,
+    ownStore,
     myPlace,
     myPayout,
     joinError,

@@ -6,6 +6,7 @@
  * page only lays it out.
  */
 import type { Minor } from "../../core/money.ts";
+import { getUser } from "../../core/users.ts";
 import type { WhopSettings } from "../../whop/client.ts";
 import { fundingPrice } from "../../whop/funding.ts";
 import { competitionExperienceId } from "../../whop/notification_sender.ts";
@@ -15,7 +16,6 @@ import { type Competition, type Winner } from "../competitions.ts";
 import { isEditable, type LockedField, lockedFields, lockExplanation } from "../editing.ts";
 import { type AuditEntry, canChangeRanking, listAuditLog } from "../disqualification.ts";
 import { decisionsOpen, type FlagView, listFlags } from "../flags.ts";
-import { getUser } from "../../core/users.ts";
 import { listParticipants, type Participant } from "../participants.ts";
 import { isPubliclyVisible } from "../privacy.ts";
 import { paidPlaces } from "../settlement.ts";
