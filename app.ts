@@ -9,7 +9,7 @@
  * loaded with `import()` in sandbox mode only: this module imports only its
  * types, so a production process loads none of it.
  */
-import { type Context, Hono } from "hono";
+import { type Context, type Env, Hono, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
@@ -83,8 +83,16 @@ export interface AppAssembly extends AppDeps {
   formActions?: string[];
 }
 
-/** Paths whose routes apply their own, larger body limit (webhooks). */
-const OWN_BODY_LIMIT_PATHS = new Set<string>([WHOP_WEBHOOK_PATH, SHOPIFY_WEBHOOK_PATH]);
+/**
+ * The webhook paths: their routes apply their own, larger body limit, and they answer machines with JSON, so
+ * no page policy (CSP nonce) and no caller (no cookie or user token is sent) is computed for them.
+ */
+const WEBHOOK_PATHS = new Set<string>([WHOP_WEBHOOK_PATH, SHOPIFY_WEBHOOK_PATH]);
+
+/** `middleware`, skipped on the webhook paths. */
+function exceptWebhooks<E extends Env>(middleware: MiddlewareHandler<E>): MiddlewareHandler<E> {
+  return (c, next) => WEBHOOK_PATHS.has(c.req.path) ? next() : middleware(c, next);
+}
 
 /**
  * Builds the app.
@@ -110,19 +118,19 @@ export function createApp(deps: AppAssembly): Hono<AppEnv> {
     },
   });
   // Webhook routes set their own, larger limit.
-  app.use((c, next) => OWN_BODY_LIMIT_PATHS.has(c.req.path) ? next() : defaultBodyLimit(c, next));
+  app.use(exceptWebhooks(defaultBodyLimit));
   // Whop frames the app; with `WHOP_ORIGIN` set (the simulated Whop) that origin frames it too.
-  app.use(
+  app.use(exceptWebhooks(
     csp({
       formActions: deps.formActions ?? formActionOrigins(deps.config),
       frameAncestors: [...WHOP_FRAME_ANCESTORS, deps.config.whop.origin],
     }),
-  );
+  ));
   // Form posts must come from our own pages. A user-token header cannot be sent cross-site without CORS,
   // so API clients that authenticate with it (and may send no Origin) are not checked.
   const sameOriginForms = csrf({ origin: deps.config.appUrl });
   app.use((c, next) => c.req.header("x-whop-user-token") ? next() : sameOriginForms(c, next));
-  app.use(
+  app.use(exceptWebhooks(
     caller({
       kv: deps.kv,
       appUrl: deps.config.appUrl,
@@ -130,7 +138,7 @@ export function createApp(deps: AppAssembly): Hono<AppEnv> {
       now: deps.now,
       operatorIds: deps.config.adminUserIds,
     }),
-  );
+  ));
 
   for (
     const path of [

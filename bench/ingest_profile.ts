@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { startShopifySandbox } from "../sandbox/shopify/mod.ts";
 import { SANDBOX_APP } from "../lib/shopify/mod.ts";
 import { machine } from "./stats.ts";
-import { deliver, JsonLines, orderBody, pool, shopOf, signedDelivery } from "./support.ts";
+import { deliver, JsonLines, orderBody, pool, shopOf, signedDelivery, threadCpuSeconds } from "./support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -83,9 +83,11 @@ const batch = await deliveries(Number(values.count));
 await call("Profiler.enable");
 await call("Profiler.setSamplingInterval", { interval: 100 });
 await call("Profiler.start");
+const threadsBefore = await threadCpuSeconds(child.pid);
 const started = performance.now();
 const statuses = await pool(batch, Number(values.concurrency), (d) => deliver(url, d));
 const seconds = (performance.now() - started) / 1000;
+const threadsAfter = await threadCpuSeconds(child.pid);
 const { profile } = await call("Profiler.stop") as { profile: { nodes: ProfileNode[]; samples: number[] } };
 if (statuses.some((status) => status !== 200)) throw new Error("a delivery was not answered 200");
 
@@ -112,6 +114,14 @@ for (const [id, count] of hits) {
 const share = (count: number) => `${((count / total) * 100).toFixed(1).padStart(5)} %`;
 console.log(`machine: ${machine()}; ${batch.length} webhooks, ${values.concurrency} in flight`);
 console.log(`rate: ${(batch.length / seconds).toFixed(0)} deliveries/s; ${total} samples of the app's main thread`);
+console.log("the app process's CPU per delivery, by thread (µs):");
+let allThreads = 0;
+for (const [name, after] of [...threadsAfter].sort((a, b) => b[1] - a[1])) {
+  const spent = after - (threadsBefore.get(name) ?? 0);
+  allThreads += spent;
+  if (spent > 0) console.log(`${((spent / batch.length) * 1e6).toFixed(0).padStart(6)}  ${name}`);
+}
+console.log(`${((allThreads / batch.length) * 1e6).toFixed(0).padStart(6)}  (all threads)`);
 console.log("self time (top 25):");
 for (const [name, count] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${share(count)}  ${name}`);
 console.log("inclusive, by file (top 20):");

@@ -218,7 +218,7 @@ export function shopifyRoutes(deps: AppDeps & { shopify: ShopifyServices }): Hon
       }),
       async (c) => {
         const body = new Uint8Array(await c.req.arrayBuffer());
-        const valid = await verifyWebhookHmac(
+        const valid = verifyWebhookHmac(
           shopify.library.apiSecret,
           body,
           c.req.header("x-shopify-hmac-sha256") ?? null,

@@ -163,6 +163,11 @@ Deno.test("shopify webhooks - duplicates, drops healed by sync, and reordered de
   assert.equal(copies.length, 3);
   assert.ok(copies.every((d) => d.responseStatus === 200));
   assert.deepEqual(await totals(t, participantId), { revenue: 1600, orders: 1 });
+  // A repeat of an applied delivery (its id read with the order, in the batch) is answered "duplicate".
+  const applied = sandbox.deliveries.find((d) => !d.duplicate && d.topic === "orders/create")!;
+  const repeat = await postWebhook(t, { topic: "orders/create", body: applied.body, id: applied.webhookId });
+  assert.deepEqual(await repeat.json(), { ok: true, result: "duplicate" });
+  assert.deepEqual(await totals(t, participantId), { revenue: 1600, orders: 1 });
 
   // Dropped deliveries: the total lags until the sync heals it.
   sandbox.faults.dropWebhooks = 2;

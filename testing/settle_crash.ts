@@ -145,7 +145,7 @@ export interface SoldStore {
  * its one order, and disconnects it: the tests have no Shopify connection,
  * so the final sync skips the store and says so.
  */
-async function addSoldStore(kv: Deno.Kv, competitionId: string, store: SoldStore, now: number): Promise<void> {
+export async function addSoldStore(kv: Deno.Kv, competitionId: string, store: SoldStore, now: number): Promise<void> {
   const { userId, shop } = store;
   const p = await createParticipant(
     kv,

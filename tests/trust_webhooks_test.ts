@@ -259,7 +259,7 @@ Deno.test("trust webhooks - customers/redact moves the customer's orders to a fr
   shopify.createOrder(SHOP, { totalPrice: "20.00", customerId: other });
   await shopify.flushWebhooks();
   assert.equal((await auditStore(t.kv, participantId)).revenue, 7000);
-  const pseudonym = await customerKeyOf(participantId, String(cara));
+  const pseudonym = customerKeyOf(participantId, String(cara));
   shopify.sendPrivacyWebhook(SHOP, "customers/data_request", cara);
   shopify.sendPrivacyWebhook(SHOP, "customers/redact", cara);
   await shopify.flushWebhooks();

@@ -26,7 +26,7 @@ export async function forgetCustomer(
   customerId: string,
   orderIds: readonly string[],
 ): Promise<number> {
-  const old = await customerKeyOf(participantId, customerId);
+  const old = customerKeyOf(participantId, customerId);
   const fresh = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
   const oldKey = keys.orderCustomer(participantId, old);
   const freshKey = keys.orderCustomer(participantId, fresh);

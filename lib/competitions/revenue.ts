@@ -11,6 +11,7 @@
  * of what was stored (the totals, the owner's own orders) share the stored
  * order's shape.
  */
+import { createHash } from "node:crypto";
 import { keys } from "../core/db.ts";
 import { groupCommitterOf, type GroupTransaction } from "../core/group_commit.ts";
 import { type Competition, inWindow } from "./competitions.ts";
@@ -51,6 +52,7 @@ export type RecordOutcome =
   | "after_settlement" // kept for the record; the result is frozen
   | "disconnected" // the store left (asked with `onlyIfConnected`)
   | "foreign_order" // this order id was recorded for another store of the competition: refused
+  | "duplicate" // the delivery was already applied (asked with `unlessRecorded`): nothing written
   | "unknown_participant";
 
 /** Why `order` does not count for a competition in `currency`, or undefined when it does. */
@@ -71,9 +73,9 @@ export function countsFor(order: OrderDelivery, currency: string): boolean {
  * app keeping Shopify's id, and one store's customers cannot be matched with
  * another's.
  */
-export async function customerKeyOf(participantId: string, customerId: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${participantId}:${customerId}`));
-  return Array.from(new Uint8Array(digest).slice(0, 12), (b) => b.toString(16).padStart(2, "0")).join("");
+export function customerKeyOf(participantId: string, customerId: string): string {
+  // node:crypto's hash is synchronous: no async op on every order, as WebCrypto's digest would be.
+  return createHash("sha256").update(`${participantId}:${customerId}`).digest("hex").slice(0, 24);
 }
 
 /**
@@ -100,7 +102,7 @@ export async function recordOrder(
   options: RecordOptions = {},
 ): Promise<RecordOutcome> {
   const started = performance.now();
-  const customer = order.customerId === undefined ? undefined : await customerKeyOf(participantId, order.customerId);
+  const customer = order.customerId === undefined ? undefined : customerKeyOf(participantId, order.customerId);
   const reads: Deno.KvKey[] = [keys.participant(participantId), keys.order(participantId, order.orderId)];
   if (options.competitionId) {
     reads.push(keys.competition(options.competitionId), keys.orderOwner(options.competitionId, order.orderId));
@@ -108,9 +110,14 @@ export async function recordOrder(
   const createdMs = Date.parse(order.createdAt);
   if (!Number.isNaN(createdMs)) reads.push(keys.orderHour(participantId, hourOf(order.createdAt)));
   if (customer) reads.push(keys.orderCustomer(participantId, customer));
+  const done = options.unlessRecorded ?? [];
+  reads.push(...done);
   const outcome = groupCommitterOf(kv).submit({
     reads,
-    run: (tx) => applyOrder(tx, participantId, order, customer, now, options),
+    run: async (tx) => {
+      for (const key of done) if (await tx.get(key) !== null) return "duplicate";
+      return applyOrder(tx, participantId, order, customer, now, options);
+    },
   });
   outcome.then((result) => observeOrderRecord(result, performance.now() - started), () => {});
   return await outcome;
@@ -124,6 +131,12 @@ export interface RecordOptions {
    * at most two mutations.
    */
   alsoCommit?: (op: Deno.AtomicOperation) => Deno.AtomicOperation;
+  /**
+   * Keys any of which holds a value once this delivery was applied (its
+   * webhook ids): read with the batch (no round trip of their own), and when
+   * one is set nothing is written and the outcome is `"duplicate"`.
+   */
+  unlessRecorded?: readonly Deno.KvKey[];
   /** The participant's competition, when the caller knows it: saves a read. */
   competitionId?: string;
   /** Leave the order aside when the participant's store is disconnected (webhooks). */

@@ -16,12 +16,18 @@ export const DELIVERY_MEMORY_MS = 7 * 24 * 3600_000;
 /** Where a webhook came from. */
 export type DeliverySource = "shopify" | "whop";
 
-/** Adds "delivery `id` of `source` was applied" to `op`. */
-export function rememberDelivery(op: Deno.AtomicOperation, source: DeliverySource, id: string): Deno.AtomicOperation {
-  return op.set(keys.webhookDelivery(source, id), true, { expireIn: DELIVERY_MEMORY_MS });
+/** The key that holds a value while delivery `id` of `source` is remembered as applied. */
+export function deliveryKey(source: DeliverySource, id: string): Deno.KvKey {
+  return keys.webhookDelivery(source, id);
 }
 
-/** Whether delivery `id` of `source` was applied within the repeat window. */
-export async function isDeliveryKnown(kv: Deno.Kv, source: DeliverySource, id: string): Promise<boolean> {
-  return (await kv.get(keys.webhookDelivery(source, id))).value !== null;
+/** Adds "delivery `id` of `source` was applied" to `op`. */
+export function rememberDelivery(op: Deno.AtomicOperation, source: DeliverySource, id: string): Deno.AtomicOperation {
+  return op.set(deliveryKey(source, id), true, { expireIn: DELIVERY_MEMORY_MS });
+}
+
+/** Whether any of the delivery `ids` of `source` (one delivery's ids) was applied within the repeat window. */
+export async function isDeliveryKnown(kv: Deno.Kv, source: DeliverySource, ...ids: string[]): Promise<boolean> {
+  const entries = await kv.getMany(ids.map((id) => deliveryKey(source, id)));
+  return entries.some((entry) => entry.value !== null);
 }

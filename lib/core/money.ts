@@ -9,6 +9,8 @@ export type Minor = number;
 const CURRENCY_CODE = /^[A-Z]{3}$/;
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 const knownCurrencies = new Set(Intl.supportedValuesOf("currency"));
+/** Exponents already asked for: building an `Intl.NumberFormat` costs more than parsing an amount. */
+const exponents = new Map<string, number>();
 
 /** Whether `code` is an ISO 4217 currency code this runtime knows. */
 export function isCurrency(code: string): boolean {
@@ -24,9 +26,14 @@ export function isCurrency(code: string): boolean {
  * currencyExponent("KWD"); // 3
  */
 export function currencyExponent(currency: string): number {
-  if (!isCurrency(currency)) throw new MoneyError(`${currency} is not an ISO 4217 currency code.`);
-  return new Intl.NumberFormat("en", { style: "currency", currency })
-    .resolvedOptions().maximumFractionDigits ?? 2;
+  let exponent = exponents.get(currency);
+  if (exponent === undefined) {
+    if (!isCurrency(currency)) throw new MoneyError(`${currency} is not an ISO 4217 currency code.`);
+    exponent = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ??
+      2;
+    exponents.set(currency, exponent);
+  }
+  return exponent;
 }
 
 /** A decimal string that is not an exact amount of its currency. */

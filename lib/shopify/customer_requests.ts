@@ -63,7 +63,7 @@ function privacyRequestOf(payload: Record<string, unknown>, topic: string) {
 
 /** The orders of one store that carry the customer's pseudonym, by id. */
 async function ordersOfCustomer(kv: Deno.Kv, participantId: string, customerId: string) {
-  const pseudonym = await customerKeyOf(participantId, customerId);
+  const pseudonym = customerKeyOf(participantId, customerId);
   const orders = new Map<string, StoredOrder>();
   for await (const entry of kv.list<StoredOrder>({ prefix: keys.orders(participantId) })) {
     if (entry.value.customer === pseudonym) orders.set(entry.key[2] as string, entry.value);

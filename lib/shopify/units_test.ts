@@ -159,12 +159,12 @@ Deno.test("orders - GraphQL decimals (12.5, 10.0) map exactly", () => {
 Deno.test("webhook HMAC - verifies the base64 HMAC of the raw body", async () => {
   const body = new TextEncoder().encode('{"id":1}');
   const good = await signBody("secret", '{"id":1}');
-  assert.equal(await verifyWebhookHmac("secret", body, good), true);
-  assert.equal(await verifyWebhookHmac("other", body, good), false);
-  assert.equal(await verifyWebhookHmac("secret", new TextEncoder().encode('{"id":2}'), good), false);
-  assert.equal(await verifyWebhookHmac("secret", body, null), false);
-  assert.equal(await verifyWebhookHmac("secret", body, "not base64!"), false);
-  assert.equal(await verifyWebhookHmac("secret", body, btoa("short")), false);
+  assert.equal(verifyWebhookHmac("secret", body, good), true);
+  assert.equal(verifyWebhookHmac("other", body, good), false);
+  assert.equal(verifyWebhookHmac("secret", new TextEncoder().encode('{"id":2}'), good), false);
+  assert.equal(verifyWebhookHmac("secret", body, null), false);
+  assert.equal(verifyWebhookHmac("secret", body, "not base64!"), false);
+  assert.equal(verifyWebhookHmac("secret", body, btoa("short")), false);
 });
 
 Deno.test("sync - search terms and page cost", () => {

@@ -2,8 +2,8 @@
  * Shopify webhooks: verification and what each topic does.
  *
  * - The HMAC (`X-Shopify-Hmac-Sha256`, base64 HMAC-SHA256 of the raw body
- *   under the app's secret) is checked with `crypto.subtle.verify`, which
- *   compares in constant time.
+ *   under the app's secret) is computed with node:crypto and compared in
+ *   constant time.
  * - The headers are not signed, only the body is: a signed body replayed
  *   with another topic or shop header is refused (400, nothing changes).
  *   `app/uninstalled` must name the header's shop in its `myshopify_domain`,
@@ -39,7 +39,8 @@
  *   follows a per-store pseudonym derived from it; `customers/redact` and
  *   `customers/data_request` are `customer_requests.ts`.
  */
-import { isDeliveryKnown, rememberDelivery } from "../core/deliveries.ts";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { deliveryKey, isDeliveryKnown, rememberDelivery } from "../core/deliveries.ts";
 import { log } from "../core/log.ts";
 import { listParticipantsOfShop, listShopMemberships, updateParticipant } from "../competitions/participants.ts";
 import { recordOrder, type RecordOutcome } from "../competitions/revenue.ts";
@@ -80,30 +81,17 @@ const RISK_TOPIC = "orders/risk_assessment_changed";
 
 const ORDER_TOPICS = new Set(["orders/create", "orders/updated", "orders/cancelled", "orders/paid", "orders/edited"]);
 
-const keyCache = new Map<string, Promise<CryptoKey>>();
-
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keyCache.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-      "verify",
-    ]);
-    keyCache.set(secret, key);
-  }
-  return key;
-}
-
-/** Whether `header` is the base64 HMAC-SHA256 of `body` under `secret` (constant-time). */
-export async function verifyWebhookHmac(secret: string, body: Uint8Array, header: string | null): Promise<boolean> {
+/** Whether `header` is the base64 HMAC-SHA256 of `body` under `secret` (synchronous; compared in constant time). */
+export function verifyWebhookHmac(secret: string, body: Uint8Array, header: string | null): boolean {
   if (!header || header.length > 100) return false;
-  let signature: Uint8Array<ArrayBuffer>;
+  let signature: Uint8Array;
   try {
-    signature = Uint8Array.from(atob(header.trim()), (ch) => ch.charCodeAt(0));
+    signature = Uint8Array.fromBase64(header.trim());
   } catch {
     return false;
   }
   if (signature.length !== 32) return false;
-  return crypto.subtle.verify("HMAC", await hmacKey(secret), signature, new Uint8Array(body));
+  return timingSafeEqual(createHmac("sha256", secret).update(body).digest(), signature);
 }
 
 /** One verified delivery. */
@@ -202,8 +190,8 @@ export async function processWebhook(deps: WebhookDeps, input: WebhookInput): Pr
   }
   // A delivery is remembered once applied. A repeat that arrives while the first is still being applied (or
   // after a crash mid-way) is applied again: every effect is idempotent, so no acknowledged order is ever lost.
-  for (const id of deliveryIds(input)) {
-    if (!await isDeliveryKnown(deps.kv, "shopify", id)) continue;
+  // An order delivery's ids are read with its order, in the group commit's batch (`unlessRecorded`).
+  if (!ORDER_TOPICS.has(input.topic) && await isDeliveryKnown(deps.kv, "shopify", ...deliveryIds(input))) {
     log("info", "shopify webhook repeat dropped", { topic: input.topic, shop: input.shop, webhookId: input.webhookId });
     return { status: 200, result: "duplicate" };
   }
@@ -218,7 +206,10 @@ export async function processWebhook(deps: WebhookDeps, input: WebhookInput): Pr
     throw error;
   }
   // A refused delivery is not remembered: the real one may still come.
-  if (outcome.result !== "applied" && outcome.result !== "queued" && outcome.status !== 400) {
+  if (
+    outcome.result !== "applied" && outcome.result !== "queued" && outcome.result !== "duplicate" &&
+    outcome.status !== 400
+  ) {
     await rememberWebhook(deps.kv.atomic(), input).commit();
   }
   return outcome;
@@ -237,11 +228,21 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
     // The delivery is remembered in the commit that stores the order; the shop's memberships, and the
     // deliveries of other requests arriving meanwhile, share that commit (group commit).
     const remember = (op: Deno.AtomicOperation) => rememberWebhook(op, input);
+    const unlessRecorded = deliveryIds(input).map((id) => deliveryKey("shopify", id));
     const outcomes: RecordOutcome[] = await Promise.all(
       memberships.map(({ participantId, competitionId }) =>
-        recordOrder(kv, participantId, order, now(), { alsoCommit: remember, competitionId, onlyIfConnected: true })
+        recordOrder(kv, participantId, order, now(), {
+          alsoCommit: remember,
+          unlessRecorded,
+          competitionId,
+          onlyIfConnected: true,
+        })
       ),
     );
+    if (outcomes.every((outcome) => outcome === "duplicate")) {
+      log("info", "shopify webhook repeat dropped", { topic, shop, webhookId: input.webhookId });
+      return { status: 200, result: "duplicate" };
+    }
     if (outcomes.includes("foreign_order")) {
       log("warn", "shopify order already counted for another store", { shop, orderId: order.orderId });
       return { status: 400, result: "foreign_order", error: "This order is already counted for another store." };
