@@ -17,6 +17,7 @@ import type { Competition } from "../lib/competitions/competitions.ts";
 import { formatDecimalMoney, ordinal } from "./format.ts";
 import { StatusBadge } from "./status_badge.tsx";
 import { LeaderboardTable } from "./leaderboard_table.tsx";
+import { LiveLeaderboardIsland } from "./island_wrappers.ts";
 import { PayoutState } from "./payout_state.tsx";
 import { FundingBreakdown } from "./funding_card.tsx";
 import { LocalTimeIsland, SubmitButtonIsland } from "./island_wrappers.ts";
@@ -180,7 +181,8 @@ export function RoundsCard(props: { rounds: RoundView[]; currency: string }) {
 
 /**
  * `<LiveRoundCard competition={round} boards={…} />`: the round racing now
- * (or next), its top places on each board (one per division).
+ * (or next), its top places on each board (one per division), live while
+ * the round races (the competition page's island and stream).
  */
 export function LiveRoundCard(props: { competition: Competition; boards: LeaderboardView[]; youUserId?: string }) {
   const { competition, boards } = props;
@@ -193,6 +195,14 @@ export function LiveRoundCard(props: { competition: Competition; boards: Leaderb
       {boards.map((board) => {
         const caption = board.division ? board.division.name : `Round ${competition.seasonRound}`;
         const you = board.entries.find((entry) => entry.userId === props.youUserId);
+        if (live) {
+          return (
+            <div key={caption}>
+              {board.division && <h3>{caption}</h3>}
+              <LiveLeaderboardIsland {...board} youParticipantId={you?.participantId} />
+            </div>
+          );
+        }
         return board.entries.length > 0
           ? (
             <LeaderboardTable

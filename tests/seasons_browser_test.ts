@@ -2,7 +2,8 @@
  * The season pages in Chromium, at a desktop and a phone size: a season
  * half-way through (standings after round 1, round 2 racing, round 3 made)
  * as a visitor, as one of its stores and as its creator; the same season in
- * two divisions (a standings table and a board per division); a draft's page with
+ * two divisions (a standings table and a live board per division: an order
+ * moves it without a reload); a draft's page with
  * its fund card; the dashboard's Seasons tab; the create form. Each fits the
  * width, passes axe-core with no serious or critical violation, shows no
  * browser error, works without JavaScript, and is saved to `tests/artifacts/`.
@@ -11,6 +12,7 @@ import assert from "node:assert/strict";
 import { launchBrowser } from "../testing/browser.ts";
 import { seriousViolations, serveTestApp, signIn } from "../testing/browser_app.ts";
 import { draftSeason, SEASON_STORES, seasonMidway } from "../testing/season_fixtures.ts";
+import { recordOrder } from "../lib/competitions/revenue.ts";
 
 const ARTIFACTS = "tests/artifacts";
 const SIZES = [{ width: 1280, height: 800 }, { width: 390, height: 844 }];
@@ -21,7 +23,7 @@ Deno.test("seasons in Chromium - the season page and the dashboard's Seasons tab
   const { t, origin } = served;
   const now = t.clock.ms;
   const { season } = await seasonMidway(t, CREATOR);
-  const { season: divided } = await seasonMidway(t, CREATOR, now, { divisions: true });
+  const { season: divided, entrants: dividedEntrants } = await seasonMidway(t, CREATOR, now, { divisions: true });
   const draft = await draftSeason(t, CREATOR, now + 2 * 86_400_000, "Spring League");
   t.clock.ms = now;
   const pages: { name: string; path: string; as?: string }[] = [
@@ -84,10 +86,22 @@ Deno.test("seasons in Chromium - the season page and the dashboard's Seasons tab
   // In divisions: a standings table and a board per division, by name.
   await page.goto(`${origin}/seasons/${divided.id}`);
   assert.deepEqual(await page.locator("#standings-heading ~ div caption").allTextContents(), ["Rising", "Established"]);
-  assert.deepEqual(
-    await page.locator("section[aria-labelledby='live-round-heading'] caption").allTextContents(),
-    ["Rising", "Established"],
-  );
+  const liveRound = page.locator("section[aria-labelledby='live-round-heading']");
+  assert.deepEqual(await liveRound.locator("h3").allTextContents(), ["Rising", "Established"]);
+
+  // The round racing now is live on the season's page: an order moves its division's board without a reload.
+  const juniper = dividedEntrants.find((entrant) => entrant.displayName === "Juniper Goods")!;
+  const at = new Date(t.clock.ms).toISOString();
+  await recordOrder(t.kv, juniper.id, {
+    orderId: `${juniper.id}.live`,
+    createdAt: at,
+    updatedAt: at,
+    amount: 10_000,
+    currency: "USD",
+    test: false,
+    cancelled: false,
+  }, t.clock.ms);
+  await liveRound.locator("tr", { hasText: "Juniper Goods" }).filter({ hasText: "$180.00" }).waitFor({ timeout: 5000 });
 
   // The home page lists the seasons beside the competitions, each a link to its page.
   await page.goto(`${origin}/`);
