@@ -8,6 +8,8 @@ import { METRICS } from "../lib/competitions/input.ts";
 import { MAX_ROUNDS, MIN_ROUNDS } from "../lib/seasons/season_input.ts";
 import { newFormToken } from "../lib/web/form_once.ts";
 import { FormField } from "./form_field.tsx";
+import { CurrencyField } from "./currency_field.tsx";
+import "./currency_choices.tsx";
 import { METRIC_LABELS } from "./page_text.ts";
 import type { SeasonField, SeasonFieldErrors, SeasonFormValues } from "./season_form_values.ts";
 import { SubmitButtonIsland } from "./island_wrappers.ts";
@@ -72,7 +74,7 @@ export function CreateSeasonSection(props: { values: SeasonFormValues; errors: S
           <legend>Each round's prize and rules</legend>
           <div class="field-row">
             <FormField {...control("prize")} label="Prize per round" hint="e.g. 100.00" inputMode="decimal" />
-            <FormField {...control("currency")} label="Currency" hint="e.g. USD" maxLength={3} />
+            <CurrencyField {...control("currency")} label="Currency" hint="Of every prize; stores must sell in it." />
           </div>
           <FormField
             {...control("prizeSplit")}
