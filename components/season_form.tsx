@@ -2,13 +2,15 @@
  * The season create form: plain server-rendered HTML posting
  * `application/x-www-form-urlencoded` to `/seasons/new`, checked on the
  * server (the same rules as the API), its messages next to each field. The
- * start is entered in UTC: the page ships no script to convert it.
+ * start is entered in the reader's zone (the one their browser last told the
+ * server, else UTC, named beside the field), as on the competition form.
  */
 import { METRICS } from "../lib/competitions/input.ts";
 import { MAX_ROUNDS, MIN_ROUNDS } from "../lib/seasons/season_input.ts";
 import { newFormToken } from "../lib/web/form_once.ts";
 import { FormField } from "./form_field.tsx";
 import { CurrencyField } from "./currency_field.tsx";
+import { knownTimeZone } from "./local_date_time.ts";
 import "./currency_choices.tsx";
 import { METRIC_LABELS } from "./page_text.ts";
 import type { SeasonField, SeasonFieldErrors, SeasonFormValues } from "./season_form_values.ts";
@@ -40,7 +42,7 @@ export function CreateSeasonSection(props: { values: SeasonFormValues; errors: S
       <form method="post" action="/seasons/new" class="competition-form" noValidate>
         {errors[""] && <p class="notice notice-error" role="alert">{errors[""]}</p>}
         <input type="hidden" name="formToken" value={values.formToken ?? newFormToken()} />
-        <input type="hidden" name="timeZone" value="UTC" />
+        <input type="hidden" name="timeZone" value={knownTimeZone(values.timeZone)} />
         <FormField {...control("title")} label="Title" maxLength={80} autoComplete="off" />
         <FormField {...control("description")} label="Description" hint="Optional." multiline />
         <fieldset>
@@ -58,7 +60,8 @@ export function CreateSeasonSection(props: { values: SeasonFormValues; errors: S
           <div class="field-row">
             <FormField
               {...control("startDate")}
-              label="Round 1 starts (UTC)"
+              label="Round 1 starts"
+              hint={`In your time zone: ${knownTimeZone(values.timeZone)}`}
               type="datetime-local"
             />
             <FormField

@@ -41,15 +41,15 @@ export type SeasonFieldErrors = Partial<Record<SeasonField | "", string>>;
 /** The template fields the form offers, as the input names them under `template`. */
 const TEMPLATE_FIELDS = ["currency", "prize", "prizeSplit", "metric", "privacy"] as const;
 
-/** Empty values: four weekly rounds from the next full hour, in US dollars, the default points. */
-export function emptySeasonValues(now: number): SeasonFormValues {
+/** Empty values: four weekly rounds from the next full hour (in `timeZone`), in US dollars, the default points. */
+export function emptySeasonValues(now: number, timeZone = "UTC"): SeasonFormValues {
   return {
     title: "",
     description: "",
     rounds: "4",
     every: "week",
     roundHours: "",
-    startDate: isoToZonedInput(nextFullHour(now), "UTC"),
+    startDate: isoToZonedInput(nextFullHour(now), knownTimeZone(timeZone)),
     currency: "USD",
     prize: "",
     prizeSplit: "100",
@@ -58,6 +58,7 @@ export function emptySeasonValues(now: number): SeasonFormValues {
     points: DEFAULT_POINTS.join(", "),
     seasonPrize: "",
     seasonPrizeSplit: "100",
+    timeZone: knownTimeZone(timeZone),
   };
 }
 

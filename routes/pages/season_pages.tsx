@@ -43,6 +43,7 @@ import { StatusBadge } from "../../components/status_badge.tsx";
 import { RefundState } from "../../components/refund_state.tsx";
 import { CheckoutCard } from "../../components/funding_card.tsx";
 import { renderAppPage } from "./_shell.tsx";
+import { viewerClock } from "../../lib/web/render.tsx";
 
 function renderForm(c: Context<AppEnv>, deps: AppDeps, values: SeasonFormValues, errors: SeasonFieldErrors) {
   return renderAppPage(c, deps, {
@@ -65,7 +66,11 @@ export function seasonPageRoutes(deps: AppDeps): Hono<AppEnv> {
   const actions = seasonActions(deps);
   const page = (id: string) => `/seasons/${id}`;
   return new Hono<AppEnv>()
-    .get("/seasons/new", signedIn, (c) => renderForm(c, deps, emptySeasonValues(deps.now()), {}))
+    .get(
+      "/seasons/new",
+      signedIn,
+      (c) => renderForm(c, deps, emptySeasonValues(deps.now(), viewerClock(c).timeZone), {}),
+    )
     .post("/seasons/new", signedIn, validForm(seasonFormSchema()), async (c) => {
       const values = c.req.valid("form");
       try {
