@@ -8,11 +8,14 @@
  * stored competition and given their messages is here too.
  */
 import * as z from "zod/mini";
-import type { FieldIssue } from "../lib/core/errors.ts";
+import { type FieldIssue, ValidationError } from "../lib/core/errors.ts";
 import type { DivisionInput } from "../lib/competitions/division_input.ts";
 import {
   competitionFormSchema,
   type CompetitionFormValues,
+  type FieldErrors,
+  formErrorsOf,
+  formValuesToInput,
   splitFromText,
   splitToText,
 } from "./competition_form_values.ts";
@@ -136,6 +139,34 @@ export function refusedDivisions(
   error: { issues: FieldIssue[] },
 ): { rows: DivisionRow[]; errors: DivisionErrors } {
   return { rows: posted.rows, errors: divisionErrorsOf(error.issues) };
+}
+
+/** The create form to show again after a refusal: the values as posted, each field's message, the division rows. */
+export interface RefusedCompetitionForm {
+  values: CompetitionFormValues;
+  errors: FieldErrors;
+  divisions: { rows: DivisionRow[]; errors: DivisionErrors };
+}
+
+/**
+ * Creates a competition from a posted create form through `create` (the
+ * create use-case, bound to its caller), or, when it refuses the input
+ * (`ValidationError`), the form to show again; any other error propagates.
+ * The one translation for every page that creates from a form (the site's
+ * and the Whop community's).
+ */
+export async function createFromPostedForm<T>(
+  posted: PostedCompetitionForm,
+  create: (input: Record<string, unknown>, formToken: string | undefined) => Promise<T>,
+): Promise<{ created: T } | { refused: RefusedCompetitionForm }> {
+  try {
+    const input = withDivisionRows(formValuesToInput(posted.values), posted.rows);
+    return { created: await create(input, posted.values.formToken) };
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const refused = { values: posted.values, errors: formErrorsOf(error), divisions: refusedDivisions(posted, error) };
+    return { refused };
+  }
 }
 
 /** Props of {@link DivisionFields}. */

@@ -139,13 +139,22 @@ Deno.test("community - admins create, members see and join, everyone else is ans
   const start = new Date(t.clock.ms + 86_400_000).toISOString().slice(0, 16);
   const end = new Date(t.clock.ms + 8 * 86_400_000).toISOString().slice(0, 16);
   const form = { title: "Club Cup II", prize: "100.00", currency: "USD", startDate: start, endDate: end };
-  const post = (userId: string) =>
+  const post = (userId: string, fields: Record<string, string> = form) =>
     t.request(`/experiences/${EXPERIENCE}/competitions`, {
       method: "POST",
       userId,
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams(form).toString(),
+      body: new URLSearchParams(fields).toString(),
     });
+  // Refused input: the community view again (400), the message beside its field, what was typed kept, nothing made.
+  const refusedForm = await post(ADMIN, { ...form, prize: "0.00" });
+  assert.equal(refusedForm.status, 400);
+  const refusedPage = await refusedForm.text();
+  assert.match(refusedPage, /<h1>Community competitions<\/h1>/);
+  assert.match(refusedPage, /Club Cup II/);
+  assert.match(refusedPage, /The prize must be more than zero\./);
+  const afterRefusal = await (await t.request(`/experiences/${EXPERIENCE}`, { userId: ADMIN })).text();
+  assert.doesNotMatch(afterRefusal, /Club Cup II/, "no draft was made");
   assert.equal((await post(MEMBER)).status, 403);
   assert.equal((await post(OUTSIDER)).status, 404);
   const created = await post(ADMIN);

@@ -10,7 +10,6 @@ import { type Context, Hono } from "hono";
 import type { AppDeps, AppEnv } from "../_env.ts";
 import { competitionActions } from "../../lib/competitions/actions.ts";
 import { communityPageView } from "../../lib/competitions/page_views/community.ts";
-import { ValidationError } from "../../lib/core/errors.ts";
 import { requireUserId, signedIn } from "../../lib/web/middleware/caller.ts";
 import { validForm } from "../../lib/web/validate.ts";
 import { CompetitionCard } from "../../components/competition_card.tsx";
@@ -19,16 +18,13 @@ import {
   type CompetitionFormValues,
   emptyFormValues,
   type FieldErrors,
-  formErrorsOf,
-  formValuesToInput,
 } from "../../components/competition_form_values.ts";
 import {
   competitionFormWithDivisionsSchema,
+  createFromPostedForm,
   type DivisionErrors,
   type DivisionRow,
   postedCompetitionForm,
-  refusedDivisions,
-  withDivisionRows,
 } from "../../components/division_fields.tsx";
 import { renderAppPage } from "./_shell.tsx";
 import { viewerClock } from "../../lib/web/render.tsx";
@@ -114,22 +110,12 @@ export function experienceRoutes(deps: AppDeps): Hono<AppEnv> {
       validForm(competitionFormWithDivisionsSchema()),
       async (c) => {
         // The path's community, as sent: the use-case normalises it, then authorises what it would store.
-        const posted = postedCompetitionForm({ ...c.req.valid("form"), experienceId: c.req.param("experienceId") });
-        try {
-          const competition = await actions.create(
-            requireUserId(c),
-            withDivisionRows(formValuesToInput(posted.values), posted.rows),
-            posted.values.formToken,
-          );
-          return c.redirect(`/competitions/${competition.id}/manage`, 303);
-        } catch (error) {
-          if (!(error instanceof ValidationError)) throw error;
-          return renderExperience(c, deps, {
-            values: posted.values,
-            errors: formErrorsOf(error),
-            divisions: refusedDivisions(posted, error),
-          });
-        }
+        const outcome = await createFromPostedForm(
+          postedCompetitionForm({ ...c.req.valid("form"), experienceId: c.req.param("experienceId") }),
+          (input, formToken) => actions.create(requireUserId(c), input, formToken),
+        );
+        if ("created" in outcome) return c.redirect(`/competitions/${outcome.created.id}/manage`, 303);
+        return renderExperience(c, deps, outcome.refused);
       },
     );
 }

@@ -8,25 +8,21 @@ import { type Context, Hono } from "hono";
 import type { AppDeps, AppEnv } from "../_env.ts";
 import { competitionActions } from "../../lib/competitions/actions.ts";
 import { requireUserId, signedIn } from "../../lib/web/middleware/caller.ts";
-import { ValidationError } from "../../lib/core/errors.ts";
 import { validForm } from "../../lib/web/validate.ts";
 import {
   type CompetitionFormValues,
   emptyFormValues,
   type FieldErrors,
-  formErrorsOf,
-  formValuesToInput,
 } from "../../components/competition_form_values.ts";
 import { renderAppPage } from "./_shell.tsx";
 import { viewerClock } from "../../lib/web/render.tsx";
 import { CreateCompetitionSection } from "../../components/create_competition_section.tsx";
 import {
   competitionFormWithDivisionsSchema,
+  createFromPostedForm,
   type DivisionErrors,
   type DivisionRow,
   postedCompetitionForm,
-  refusedDivisions,
-  withDivisionRows,
 } from "../../components/division_fields.tsx";
 
 function renderForm(
@@ -63,17 +59,12 @@ export function newCompetitionRoutes(deps: AppDeps): Hono<AppEnv> {
       (c) => renderForm(c, deps, emptyFormValues(deps.now(), viewerClock(c).timeZone), {}),
     )
     .post("/competitions/new", signedIn, validForm(competitionFormWithDivisionsSchema()), async (c) => {
-      const posted = postedCompetitionForm(c.req.valid("form"));
-      try {
-        const competition = await actions.create(
-          requireUserId(c),
-          withDivisionRows(formValuesToInput(posted.values), posted.rows),
-          posted.values.formToken,
-        );
-        return c.redirect(`/competitions/${competition.id}/manage`, 303);
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        return renderForm(c, deps, posted.values, formErrorsOf(error), refusedDivisions(posted, error));
-      }
+      const outcome = await createFromPostedForm(
+        postedCompetitionForm(c.req.valid("form")),
+        (input, formToken) => actions.create(requireUserId(c), input, formToken),
+      );
+      if ("created" in outcome) return c.redirect(`/competitions/${outcome.created.id}/manage`, 303);
+      const { values, errors, divisions } = outcome.refused;
+      return renderForm(c, deps, values, errors, divisions);
     });
 }
