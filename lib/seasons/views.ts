@@ -11,7 +11,7 @@ import { toDecimalString } from "../core/money.ts";
 import { plainText } from "../core/text.ts";
 import type { Competition, CompetitionStatus } from "../competitions/competitions.ts";
 import type { Participant } from "../competitions/participants.ts";
-import { playedRounds, roundsPrize, type Season, seasonEscrow, standingsTables } from "./seasons.ts";
+import { playedRounds, type Season, seasonEscrow, standingsTables } from "./seasons.ts";
 import { roundWindows } from "./season_input.ts";
 import { loadRounds } from "./rounds.ts";
 import { computeStandings, listRoundResults, type Standings } from "./standings.ts";
@@ -130,8 +130,3 @@ export async function seasonDetailView(kv: Deno.Kv, season: Season) {
 
 /** The JSON shape of {@link seasonDetailView}. */
 export type SeasonDetailView = Awaited<ReturnType<typeof seasonDetailView>>;
-
-/** The prize of the rounds called off: what the cancellation refunds (0 when none are). */
-export function calledOffPrize(season: Season): string {
-  return toDecimalString(roundsPrize(season, season.rounds - playedRounds(season)), season.currency);
-}
