@@ -16,12 +16,17 @@
  * connected, peak) in total and per client. Targets: every client gets every
  * update within 1 s; ≤ 16 KiB per client (50,000 under 1 GiB).
  *
+ * `--generator native` runs the workers as `bench/fanout_clients.c` (built
+ * with `cc`, same arguments and output): a read costs a system call rather
+ * than an async op, so the load generator takes less of the cores it shares
+ * with the servers it measures.
+ *
  * Every server and worker process is started through `sh -c 'ulimit -n
  * <open-files>'` (default 20,000, the hard limit on the build machines), so
  * keep clients per server and per worker under that.
  *
  *   LOG_LEVEL=warn deno run -A bench/fanout_bench.ts [--clients 10000] [--servers 1] [--workers 4] \
- *     [--transport serve|lean] [--updates 5] [--gap 2000]
+ *     [--transport serve|lean] [--updates 5] [--gap 2000] [--generator deno|native]
  */
 import { parseArgs } from "node:util";
 import { toDecimalString } from "../lib/core/money.ts";
@@ -38,7 +43,7 @@ import {
   residentMemory,
   shopOf,
   signedDelivery,
-  spawnDeno,
+  spawnProcess,
   startChildApp,
 } from "./support.ts";
 
@@ -52,6 +57,7 @@ const { values } = parseArgs({
     gap: { type: "string", default: "2000" },
     stores: { type: "string", default: "20" },
     "open-files": { type: "string", default: "20000" },
+    generator: { type: "string", default: "deno" },
   },
 });
 const clients = Number(values.clients);
@@ -63,16 +69,27 @@ const updates = Number(values.updates);
 const gapMs = Number(values.gap);
 const stores = Math.max(Number(values.stores), updates);
 const openFiles = Number(values["open-files"]);
+if (values.generator !== "deno" && values.generator !== "native") throw new Error("--generator is deno or native");
 
 const memInfo = Deno.systemMemoryInfo();
 console.log(
   `machine: ${machine()}, ${round(memInfo.total / 2 ** 30, 1)} GiB RAM (${
     round(memInfo.available / 2 ** 30, 1)
-  } GiB available); ${clients} clients in ${workers} worker processes on ${serverCount} server processes ` +
+  } GiB available); ${clients} clients in ${workers} ${values.generator} worker processes on ${serverCount} server processes ` +
     `(${values.transport}); ${updates} updates ${gapMs} ms apart`,
 );
 
 const dir = await Deno.makeTempDir({ prefix: "cartbrawl-fanout-" });
+/** The worker program: the Deno script, or the C one built here. */
+const workerCommand = [Deno.execPath(), "run", "-A", new URL("./fanout_clients.ts", import.meta.url).pathname];
+if (values.generator === "native") {
+  const built = `${dir}/fanout_clients`;
+  const source = new URL("./fanout_clients.c", import.meta.url).pathname;
+  const cc = await new Deno.Command("cc", { args: ["-O2", "-o", built, source], stdout: "inherit", stderr: "inherit" })
+    .output().catch(() => undefined);
+  if (!cc?.success) throw new Error("--generator native needs a C compiler (`cc`) to build bench/fanout_clients.c");
+  workerCommand.splice(0, workerCommand.length, built);
+}
 const sandbox = await startShopifySandbox({ ...SANDBOX_APP });
 for (let i = 0; i < stores; i++) sandbox.createShop({ shop: shopOf("bench", i), currency: "USD" });
 const first = await startChildApp(dir, stores, { live: lean, openFiles });
@@ -106,10 +123,8 @@ const children = Array.from({ length: workers }, (_, w) => {
   const count = Math.floor(clients / workers) + (w < clients % workers ? 1 : 0);
   const server = servers[w % servers.length];
   const port = new URL(lean ? server.liveUrl! : server.url).port;
-  const child = spawnDeno([
-    "run",
-    "-A",
-    new URL("./fanout_clients.ts", import.meta.url).pathname,
+  const child = spawnProcess([
+    ...workerCommand,
     "--port",
     port,
     "--path",
@@ -196,7 +211,7 @@ report("deliveries within 1 s", (within / (clients * updates)) * 100, "%");
 const serverCpu = (serversCpuAfter - serversCpuBefore) / updates;
 const workerCpu = results.reduce((sum, r, w) => sum + r.cpu - connected[w].cpu, 0) / updates;
 report("CPU per update, servers (build + write to every client)", serverCpu, "s");
-report("CPU per update, client workers (read + parse)", workerCpu, "s");
+report(`CPU per update, client workers (${values.generator}: read + search)`, workerCpu, "s");
 report("CPU per client per update, servers", (serverCpu / subscribed) * 1e6, "µs");
 report("CPU per client per update, client workers", (workerCpu / subscribed) * 1e6, "µs");
 report(
@@ -210,7 +225,11 @@ report(
   withClients.rssMb,
   "MiB",
 );
-report("servers' RSS peak (sum of VmHWM)", Math.max(after.peakMb, peakSample), "MiB");
+// VmHWM is each process's high-water mark since it started: after connecting it holds the connection storm's peak;
+// the samples taken every 100 ms while the updates ran say what the updates needed.
+report("servers' RSS peak while the clients connected (sum of VmHWM then)", withClients.peakMb, "MiB");
+report("servers' RSS peak while the updates ran (sum sampled every 100 ms)", peakSample, "MiB");
+report("servers' RSS peak over the run (sum of VmHWM at the end)", after.peakMb, "MiB");
 report("RSS per client above idle", ((withClients.rssMb - idle.rssMb) * 1024) / subscribed, "KiB (target ≤ 16)");
 report("RSS per client, all included", (withClients.rssMb * 1024) / subscribed, "KiB");
 

@@ -19,7 +19,7 @@
 import { parseArgs } from "node:util";
 import { createServer, type ServerResponse } from "node:http";
 import { machine, report } from "./stats.ts";
-import { JsonLines, residentMemory, spawnDeno } from "./support.ts";
+import { JsonLines, residentMemory, spawnProcess } from "./support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -78,12 +78,13 @@ if (values.server) {
   console.log(`machine: ${machine()}; ${count} connections per server mode`);
   const script = new URL(import.meta.url).pathname;
   for (const mode of MODES) {
-    const server = spawnDeno(["run", "-A", script, "--server", mode], count + 100);
+    const server = spawnProcess([Deno.execPath(), "run", "-A", script, "--server", mode], count + 100);
     const serverLines = new JsonLines(server.stdout);
     const { port } = await serverLines.next<{ port: number }>();
     await new Promise((resolve) => setTimeout(resolve, 500));
     const idle = await residentMemory(server.pid);
-    const clients = spawnDeno([
+    const clients = spawnProcess([
+      Deno.execPath(),
       "run",
       "-A",
       new URL("./fanout_clients.ts", import.meta.url).pathname,

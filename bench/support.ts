@@ -322,7 +322,7 @@ export async function startChildApp(dir: string, stores: number, options: ChildA
     ...(options.competitionId ? ["--competition", options.competitionId] : []),
     ...(options.live ? ["--live"] : []),
   ];
-  const child = spawnDeno(args, options.openFiles, { LOG_LEVEL: "warn" });
+  const child = spawnProcess([Deno.execPath(), ...args], options.openFiles, { LOG_LEVEL: "warn" });
   const lines = new JsonLines(child.stdout);
   const { url, liveUrl, competitionId } = await lines.next<{ url: string; liveUrl?: string; competitionId: string }>(
     120_000,
@@ -341,13 +341,19 @@ export async function startChildApp(dir: string, stores: number, options: ChildA
 }
 
 /**
- * Spawns `deno <args>` with stdout piped; with `openFiles`, through `sh -c`
- * after `ulimit -n` so the child may hold that many sockets (the child is
- * the `exec`ed deno itself, so its pid is the one measured).
+ * Spawns `command` (a program and its arguments, e.g. `[Deno.execPath(), "run", …]`)
+ * with stdout piped; with `openFiles`, through `sh -c` after `ulimit -n` so
+ * the child may hold that many sockets (the child is the `exec`ed program
+ * itself, so its pid is the one measured).
  */
-export function spawnDeno(args: string[], openFiles?: number, env: Record<string, string> = {}): Deno.ChildProcess {
-  if (!openFiles) return new Deno.Command(Deno.execPath(), { args, env, stdout: "piped", stderr: "inherit" }).spawn();
-  const quoted = [Deno.execPath(), ...args].map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(" ");
+export function spawnProcess(
+  command: string[],
+  openFiles?: number,
+  env: Record<string, string> = {},
+): Deno.ChildProcess {
+  const [program, ...args] = command;
+  if (!openFiles) return new Deno.Command(program, { args, env, stdout: "piped", stderr: "inherit" }).spawn();
+  const quoted = command.map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(" ");
   return new Deno.Command("sh", {
     args: ["-c", `ulimit -n ${openFiles} && exec ${quoted}`],
     env,

@@ -18,7 +18,8 @@ const IGNORED = new Uint8Array(256);
  */
 export class SocketClient implements LiveSink {
   #held: Map<LiveFrame["kind"], Uint8Array> | undefined;
-  #writing = false;
+  /** The bytes of the write in flight; undefined when no write is pending. */
+  #pending: Uint8Array | undefined;
   #stalledSince: number | undefined;
   #open = true;
 
@@ -49,7 +50,7 @@ export class SocketClient implements LiveSink {
   /** Writes a frame now, or holds it back while a write is pending. */
   send(frame: LiveFrame): void {
     if (!this.#open) return;
-    if (!this.#writing) {
+    if (!this.#pending) {
       this.#write(frame.bytes);
       return;
     }
@@ -70,18 +71,30 @@ export class SocketClient implements LiveSink {
     if (this.#release()) this.#closeConn();
   }
 
-  async #write(first: Uint8Array): Promise<void> {
-    this.#writing = true;
-    try {
-      for (let bytes: Uint8Array | undefined = first; bytes && this.#open; bytes = this.#nextHeld()) {
-        for (let offset = 0; offset < bytes.byteLength;) offset += await this.conn.write(bytes.subarray(offset));
-      }
-    } catch {
-      this.#gone();
-    } finally {
-      this.#writing = false;
-    }
+  /**
+   * Starts writing `bytes`. One write at a time, each continued by the two
+   * handlers made once per client: a broadcast allocates a write's promises
+   * per client and no closure, view or async frame (less garbage for the
+   * collector to promote while thousands of writes are pending: BENCHMARKS.md).
+   */
+  #write(bytes: Uint8Array): void {
+    this.#pending = bytes;
+    this.conn.write(bytes).then(this.#written, this.#failed);
   }
+
+  /** A write took `n` bytes: the rest of the frame goes next, then the next held frame. */
+  readonly #written = (n: number): void => {
+    const pending = this.#pending;
+    this.#pending = undefined;
+    if (!this.#open || !pending) return;
+    const next = n < pending.byteLength ? pending.subarray(n) : this.#nextHeld();
+    if (next) this.#write(next);
+  };
+
+  readonly #failed = (): void => {
+    this.#pending = undefined;
+    this.#gone();
+  };
 
   /** The next held frame, in the order the kinds were first held; progress resets the stall clock. */
   #nextHeld(): Uint8Array | undefined {
