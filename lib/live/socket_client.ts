@@ -96,7 +96,7 @@ export class SocketClient implements LiveSink {
     this.#gone();
   };
 
-  /** The next held frame, in the order the kinds were first held; progress resets the stall clock. */
+  /** The next held frame, the longest-waiting kind first (a kind held again goes last); progress resets the stall clock. */
   #nextHeld(): Uint8Array | undefined {
     const next = this.#held?.entries().next();
     if (!next || next.done) {
