@@ -66,6 +66,8 @@ export class LiveChannel {
   #joining = 0;
   #running = true;
   #lastTickAt = -Infinity;
+  /** When a frame last went to every client (monotonic ms). */
+  #lastBroadcastAt = -Infinity;
   #tickTimer: ReturnType<typeof setTimeout> | undefined;
   #polling: Promise<void> | undefined;
   readonly #pollTimer: ReturnType<typeof setInterval>;
@@ -108,8 +110,15 @@ export class LiveChannel {
     }
   }
 
-  /** Sends the shared `: heartbeat` comment to every client (called by the hub's timer). */
-  heartbeat(): void {
+  /**
+   * Sends the shared `: heartbeat` comment to every client (called by the
+   * hub's timer, every `intervalMs`), unless the channel sent them a frame in
+   * the last half interval: a stream carrying updates is not idle, and a
+   * heartbeat round costs as much as an update (a write to every socket).
+   * So no stream goes more than 1.5 intervals without bytes.
+   */
+  heartbeat(intervalMs: number): void {
+    if (this.settings.now() - this.#lastBroadcastAt < intervalMs / 2) return;
     this.#broadcast([heartbeatFrame]);
   }
 
@@ -256,7 +265,9 @@ export class LiveChannel {
   }
 
   #broadcast(frames: LiveFrame[]): void {
+    if (frames.length === 0) return;
     for (const client of this.clients) for (const frame of frames) client.send(frame);
+    this.#lastBroadcastAt = this.settings.now();
   }
 
   #sweep(): void {

@@ -33,7 +33,7 @@ export interface LiveHubOptions {
    * rebuild at the end of the interval.
    */
   coalesceMs?: number;
-  /** Interval of `: heartbeat` comments, ms (default 15 000). */
+  /** Interval of `: heartbeat` comments to streams that carried nothing for half of it, ms (default 15 000). */
   heartbeatMs?: number;
   /** The `retry:` hint sent to clients, ms (default 3 000). */
   retryMs?: number;
@@ -168,7 +168,7 @@ export class LiveHub implements AsyncDisposable {
     });
     this.#channels.set(key, channel);
     this.#heartbeatTimer ??= setInterval(() => {
-      for (const each of this.#channels.values()) each.heartbeat();
+      for (const each of this.#channels.values()) each.heartbeat(this.#heartbeatMs);
     }, this.#heartbeatMs);
     return channel;
   }

@@ -111,6 +111,43 @@ Deno.test("live - heartbeats keep an idle stream alive", async () => {
   assert.equal((await sse.next(500)).comment, "heartbeat");
 });
 
+Deno.test("live - a stream carrying updates gets no heartbeats; once idle it does", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const heartbeatMs = 400;
+  await using hub = testHub(kv, { heartbeatMs, coalesceMs: 5 });
+  const { competition, participants: [store] } = await liveCompetition(kv);
+  await using sse = new SseReader(new Response(hub.open(competition.id)));
+  await sse.nextEvent();
+  await sse.nextEvent();
+  // An update every ~20 ms for ~1.5 s: three heartbeat ticks, each close after an update. A heartbeat may only
+  // follow a pause of half an interval (a starved test process can make one; it is then not a failure).
+  let lastFrameAt = performance.now();
+  let updates = 0;
+  for (let i = 1; i <= 60; i++) {
+    await recordOrder(kv, store.id, orderOf(`${i}`, 100 * i), DURING_MS);
+    for (;;) {
+      const frame = await sse.next(1000);
+      const at = performance.now();
+      if (frame.comment === "heartbeat") {
+        assert.ok(
+          at - lastFrameAt >= heartbeatMs / 2 - 20,
+          `a heartbeat ${Math.round(at - lastFrameAt)} ms after an update`,
+        );
+        continue;
+      }
+      assert.equal(frame.event, "leaderboard");
+      updates++;
+      lastFrameAt = at;
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.equal(updates, 60);
+  const idleSince = performance.now();
+  assert.equal((await sse.next(2000)).comment, "heartbeat");
+  assert.ok(performance.now() - idleSince <= 1.5 * heartbeatMs + 100, "an idle stream hears within 1.5 intervals");
+});
+
 Deno.test("live - a full client holds one frame per kind, the newest leaderboard replacing an older one", async () => {
   let cancelled = false;
   const client = new LiveClient({
