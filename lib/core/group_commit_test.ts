@@ -89,3 +89,15 @@ Deno.test("group commit - a failing task is rejected alone; a task too large for
   assert.match(String((c as PromiseRejectedResult).reason), /broken task/);
   assert.equal((await kv.get(["many", 0])).versionstamp, null, "nothing of the refused task was written");
 });
+
+Deno.test("group commit - values holding a bigint are sized and committed like any other", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const committer = new GroupCommitter(kv);
+  const value = { id: "a", total: 12_345_678_901_234_567_890n, parts: [1n, 2n] };
+  await Promise.all([
+    committer.submit({ reads: [], run: (tx) => Promise.resolve(tx.set(["big"], value)) }),
+    committer.submit(add(["n"], 1)),
+  ]);
+  assert.deepEqual((await kv.get(["big"])).value, value);
+  assert.equal((await kv.get(["n"])).value, 1);
+});
