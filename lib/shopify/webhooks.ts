@@ -43,6 +43,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { deliveryKey, isDeliveryKnown, rememberDelivery } from "../core/deliveries.ts";
 import { log } from "../core/log.ts";
 import { listParticipantsOfShop, listShopMemberships, updateParticipant } from "../competitions/participants.ts";
+import { competitionsOrderMayCountIn } from "../competitions/order_windows.ts";
 import { recordOrder, type RecordOutcome } from "../competitions/revenue.ts";
 import type { ConnectionStore } from "./connections.ts";
 import { fromRestOrder, OrderPayloadError, type RestOrder } from "./orders.ts";
@@ -229,8 +230,12 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
     // deliveries of other requests arriving meanwhile, share that commit (group commit).
     const remember = (op: Deno.AtomicOperation) => rememberWebhook(op, input);
     const unlessRecorded = deliveryIds(input).map((id) => deliveryKey("shopify", id));
-    const outcomes: RecordOutcome[] = await Promise.all(
-      memberships.map(({ participantId, competitionId }) =>
+    // A store in many competitions over time (a season's rounds): the order goes only where its window may hold it;
+    // for the others it is outside the window, known without a read.
+    const counting = await competitionsOrderMayCountIn(kv, memberships.map((m) => m.competitionId), order.createdAt);
+    const counted = memberships.filter(({ competitionId }) => counting.has(competitionId));
+    const recorded: RecordOutcome[] = await Promise.all(
+      counted.map(({ participantId, competitionId }) =>
         recordOrder(kv, participantId, order, now(), {
           alsoCommit: remember,
           unlessRecorded,
@@ -239,15 +244,18 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
         })
       ),
     );
-    if (outcomes.every((outcome) => outcome === "duplicate")) {
+    const outcomes = [...recorded, ...memberships.slice(counted.length).map((): RecordOutcome => "outside_window")];
+    if (recorded.length > 0 && recorded.every((outcome) => outcome === "duplicate")) {
       log("info", "shopify webhook repeat dropped", { topic, shop, webhookId: input.webhookId });
       return { status: 200, result: "duplicate" };
     }
-    if (outcomes.includes("foreign_order")) {
+    if (recorded.includes("foreign_order")) {
       log("warn", "shopify order already counted for another store", { shop, orderId: order.orderId });
       return { status: 400, result: "foreign_order", error: "This order is already counted for another store." };
     }
-    if (outcomes.every((outcome) => outcome === "disconnected")) return { status: 200, result: "disconnected" };
+    if (recorded.length > 0 && recorded.every((outcome) => outcome === "disconnected")) {
+      return { status: 200, result: "disconnected" };
+    }
     log("debug", "shopify order applied", { topic, shop, orderId: order.orderId, outcomes });
     return { status: 200, result: "applied", outcomes };
   }

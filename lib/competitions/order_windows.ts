@@ -1,0 +1,59 @@
+/**
+ * Which of a shop's competitions an order can count in. A shop stays a
+ * member of every competition it ever joined (a season enters it in a new
+ * round every week), and an order delivery used to run the counting rule in
+ * each of them, reading every one's records only to find all but the current
+ * one outside their windows: a store's webhooks cost more every week.
+ *
+ * A competition's window never changes once it has ended (settling,
+ * completed or cancelled: the rules lock when the prize is funded, and even
+ * the sandbox's time travel moves only upcoming and live ones), so the
+ * windows of ended competitions are kept here after one read, and an order
+ * is applied only where its creation falls inside the window, or where the
+ * competition has not ended (its order commit decides, on the values it
+ * commits). Nothing else about a competition is kept.
+ */
+import { keys } from "../core/db.ts";
+import { type Competition, inWindow } from "./competitions.ts";
+
+/** An ended competition's window: fixed for good. */
+type FixedWindow = Pick<Competition, "startDate" | "endDate">;
+
+/** Windows kept per KV handle; cleared when this many are kept (competitions are few: it rarely is). */
+const MAX_WINDOWS = 10_000;
+const windowsByKv = new WeakMap<Deno.Kv, Map<string, FixedWindow>>();
+const ENDED: ReadonlySet<Competition["status"]> = new Set(["SETTLING", "COMPLETED", "CANCELLED"]);
+
+/**
+ * The competitions among `competitionIds` whose window may hold an order
+ * created at `createdAt`: the ended ones whose window holds it, and every
+ * one not ended (or not found: its order commit decides). Reads only
+ * the competitions whose window it has not kept yet, ten to a read; with one
+ * competition, none (its order commit reads it anyway).
+ *
+ * @example
+ * const counting = await competitionsOrderMayCountIn(kv, memberships.map((m) => m.competitionId), order.createdAt);
+ */
+export async function competitionsOrderMayCountIn(
+  kv: Deno.Kv,
+  competitionIds: readonly string[],
+  createdAt: string,
+): Promise<Set<string>> {
+  const createdMs = Date.parse(createdAt);
+  if (competitionIds.length <= 1 || Number.isNaN(createdMs)) return new Set(competitionIds);
+  let windows = windowsByKv.get(kv);
+  if (!windows) windowsByKv.set(kv, windows = new Map());
+  const unknown = competitionIds.filter((id) => !windows.has(id));
+  for (let i = 0; i < unknown.length; i += 10) {
+    const entries = await kv.getMany<Competition[]>(unknown.slice(i, i + 10).map((id) => keys.competition(id)));
+    for (const { value } of entries) {
+      if (!value || !ENDED.has(value.status)) continue;
+      if (windows.size >= MAX_WINDOWS) windows.clear();
+      windows.set(value.id, { startDate: value.startDate, endDate: value.endDate });
+    }
+  }
+  return new Set(competitionIds.filter((id) => {
+    const window = windows.get(id);
+    return !window || inWindow(window, createdMs);
+  }));
+}

@@ -1,0 +1,94 @@
+/**
+ * A store stays a member of every competition it joined (a season's weekly
+ * rounds): an order delivery must cost the same in its fifth round as in its
+ * first, reaching only the competitions whose window holds the order.
+ */
+import assert from "node:assert/strict";
+import { createTestApp, type TestApp } from "../../testing/test_app.ts";
+import { activeCompetition } from "../../testing/fixtures.ts";
+import { updateCompetition } from "../competitions/competitions.ts";
+import { groupCommitterOf } from "../core/group_commit.ts";
+import { keys } from "../core/db.ts";
+import type { Participant } from "../competitions/participants.ts";
+import type { StoredOrder } from "../competitions/stored_order.ts";
+import { signBody } from "../../sandbox/shopify/hmac.ts";
+import { SANDBOX_APP } from "./library.ts";
+
+const SHOP = "five-rounds.myshopify.com";
+const WEEK_MS = 7 * 86_400_000;
+
+/** Posts a signed `orders/create` or `orders/updated` body for order `id` of SHOP. */
+async function deliverOrder(t: TestApp, topic: string, id: number, createdMs: number, total: string) {
+  const body = JSON.stringify({
+    id,
+    name: `#${id}`,
+    created_at: new Date(createdMs).toISOString(),
+    updated_at: new Date().toISOString(),
+    current_total_price: total,
+    currency: "USD",
+    financial_status: "paid",
+    test: false,
+    cancelled_at: null,
+  });
+  const response = await fetch(`${t.url}/api/shopify/webhooks`, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      "X-Shopify-Topic": topic,
+      "X-Shopify-Shop-Domain": SHOP,
+      "X-Shopify-Webhook-Id": crypto.randomUUID(),
+      "X-Shopify-Event-Id": crypto.randomUUID(),
+      "X-Shopify-Hmac-Sha256": await signBody(SANDBOX_APP.apiSecret, body),
+    },
+    body,
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+Deno.test("shopify webhooks - a store in five weekly rounds: an order is applied in the round whose window holds it, and only there", async () => {
+  await using t = await createTestApp({}, { shopify: true });
+  const now = Date.now();
+  // Rounds 1–4 ran on the weeks before this one and are over (round 1 completed, 2–4 settling); round 5 started a day ago.
+  const rounds: Participant[] = [];
+  for (let round = 1; round <= 5; round++) {
+    const start = now - 86_400_000 - (5 - round) * WEEK_MS;
+    const { competition, participants } = await activeCompetition(t.kv, {
+      start,
+      durationMs: WEEK_MS,
+      stores: 1,
+      shopOf: () => SHOP,
+      ownerOf: () => "owner_of_five_rounds",
+      title: `Round ${round}`,
+    });
+    if (round < 5) {
+      const status = round === 1 ? "COMPLETED" : "SETTLING";
+      await updateCompetition(t.kv, competition.id, now, "status", (c) => ({ ...c, status }));
+    }
+    rounds.push(participants[0]);
+  }
+  const committer = groupCommitterOf(t.kv);
+  const tasksBefore = committer.stats().tasks;
+
+  const created = await deliverOrder(t, "orders/create", 5001, now - 3600_000, "80.00");
+  assert.equal(created.status, 200);
+  assert.equal(created.body.result, "applied");
+  assert.equal(committer.stats().tasks - tasksBefore, 1, "one order commit task, not one per round");
+  const stored = await Promise.all(rounds.map((p) => t.kv.get<StoredOrder>(keys.order(p.id, "5001"))));
+  assert.deepEqual(stored.map((entry) => entry.value?.amount ?? null), [null, null, null, null, 8000]);
+  assert.equal((await t.kv.get<Participant>(keys.participant(rounds[4].id))).value?.revenue, 8000);
+
+  // An update of an order taken in round 2's week (a refund) still reaches round 2.
+  const inRound2 = now - 86_400_000 - 3 * WEEK_MS + 3600_000;
+  const updated = await deliverOrder(t, "orders/updated", 5002, inRound2, "15.00");
+  assert.equal(updated.status, 200);
+  const round2 = await Promise.all(rounds.map((p) => t.kv.get<StoredOrder>(keys.order(p.id, "5002"))));
+  assert.deepEqual(round2.map((entry) => entry.value?.amount ?? null), [null, 1500, null, null, null]);
+  assert.equal(committer.stats().tasks - tasksBefore, 3, "round 2's commit and the live round's, which decides itself");
+
+  // An order taken before every round is stored nowhere; only the live round's commit looked at it.
+  const before = await deliverOrder(t, "orders/create", 5003, now - 10 * WEEK_MS, "9.00");
+  assert.deepEqual(before, { status: 200, body: { ok: true, result: "applied" } });
+  const outside = await Promise.all(rounds.map((p) => t.kv.get<StoredOrder>(keys.order(p.id, "5003"))));
+  assert.ok(outside.every((entry) => entry.value === null));
+  assert.equal(committer.stats().tasks - tasksBefore, 4);
+});
