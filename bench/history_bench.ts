@@ -2,8 +2,9 @@
  * Webhook cost against a store's history: each of `--stores` stores is a
  * member of `--history` ended competitions (a season's past weekly rounds,
  * completed) and of one live competition; `--count` signed `orders/create`
- * deliveries of new orders go over HTTP to the app in its own process
- * (`bench/serve_app.ts`), `--concurrency` at a time. Reported per history
+ * deliveries of new orders (made by the simulated Shopify, its REST payload)
+ * go over HTTP to the app in its own process (`bench/serve_app.ts`),
+ * `--concurrency` at a time. Reported per history
  * size: the app process's CPU per delivery and the rate, and their ratio to
  * history 0 measured in the same run. The live totals must equal the sum of
  * the orders sent.
@@ -13,9 +14,11 @@
 import { parseArgs } from "node:util";
 import { parseMoney, toDecimalString } from "../lib/core/money.ts";
 import { updateCompetition } from "../lib/competitions/competitions.ts";
+import { SANDBOX_APP } from "../lib/shopify/mod.ts";
+import { startShopifySandbox } from "../sandbox/shopify/mod.ts";
 import { activeCompetition } from "../testing/fixtures.ts";
 import { machine, report, round } from "./stats.ts";
-import { cpuSeconds, deliver, pool, shopOf, signedDelivery, startChildApp } from "./support.ts";
+import { cpuSeconds, deliver, orderBody, pool, shopOf, signedDelivery, startChildApp } from "./support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -54,25 +57,17 @@ async function seedHistory(path: string, history: number): Promise<void> {
   }
 }
 
+const sandbox = await startShopifySandbox({ ...SANDBOX_APP });
+for (let i = 0; i < stores; i++) sandbox.createShop({ shop: shopOf("bench", i), currency: "USD" });
 const results: { history: number; cpuMs: number; rate: number }[] = [];
 for (const history of histories) {
   const dir = await Deno.makeTempDir({ prefix: "cartbrawl-history-" });
   await seedHistory(`${dir}/app.sqlite3`, history);
   const app = await startChildApp(dir, stores);
-  const createdAt = new Date().toISOString();
   const deliveries = await Promise.all(Array.from({ length: count }, (_, k) => {
     const shop = shopOf("bench", k % stores);
-    return signedDelivery(shop, "orders/create", {
-      id: 7_000_000 + k,
-      name: `#${k + 1}`,
-      created_at: createdAt,
-      updated_at: createdAt,
-      current_total_price: toDecimalString(100 + k, "USD"),
-      currency: "USD",
-      financial_status: "paid",
-      test: false,
-      cancelled_at: null,
-    });
+    const order = sandbox.createOrder(shop, { totalPrice: toDecimalString(100 + k, "USD") });
+    return signedDelivery(shop, "orders/create", orderBody(sandbox, order));
   }));
   // A warm-up round of one delivery per store (not counted): each first order reads its competitions once.
   const warmUp = deliveries.slice(0, stores);
@@ -95,6 +90,7 @@ for (const history of histories) {
   results.push({ history, cpuMs: (cpu / measured.length) * 1000, rate: measured.length / seconds });
   console.log(`history ${history}: totals exact (${total} cents)`);
 }
+await sandbox.close();
 const base = results[0];
 for (const { history, cpuMs, rate } of results) {
   report(
