@@ -11,43 +11,31 @@ import { groupCommitterOf } from "../core/group_commit.ts";
 import { keys } from "../core/db.ts";
 import type { Participant } from "../competitions/participants.ts";
 import type { StoredOrder } from "../competitions/stored_order.ts";
-import { signBody } from "../../sandbox/shopify/hmac.ts";
-import { SANDBOX_APP } from "./library.ts";
+import { orderPayload } from "../../sandbox/shopify/rest_payloads.ts";
+import { shopifyWebhookHeaders } from "../../testing/shopify.ts";
 
 const SHOP = "five-rounds.myshopify.com";
 const WEEK_MS = 7 * 86_400_000;
 
-/** Posts a signed `orders/create` or `orders/updated` body for order `id` of SHOP. */
-async function deliverOrder(t: TestApp, topic: string, id: number, createdMs: number, total: string) {
-  const body = JSON.stringify({
-    id,
-    name: `#${id}`,
-    created_at: new Date(createdMs).toISOString(),
-    updated_at: new Date().toISOString(),
-    current_total_price: total,
-    currency: "USD",
-    financial_status: "paid",
-    test: false,
-    cancelled_at: null,
-  });
+/**
+ * Has the simulated Shopify take an order of SHOP created at `createdMs` and
+ * posts its REST payload, signed, as `topic`; returns the order's id and the answer.
+ */
+async function deliverOrder(t: TestApp, topic: string, createdMs: number, totalPrice: string) {
+  const order = t.shopify!.createOrder(SHOP, { totalPrice, createdAt: createdMs });
+  const body = JSON.stringify(orderPayload(order, t.shopify!.shops().find((shop) => shop.domain === SHOP)!));
   const response = await fetch(`${t.url}/api/shopify/webhooks`, {
     method: "POST",
-    headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Topic": topic,
-      "X-Shopify-Shop-Domain": SHOP,
-      "X-Shopify-Webhook-Id": crypto.randomUUID(),
-      "X-Shopify-Event-Id": crypto.randomUUID(),
-      "X-Shopify-Hmac-Sha256": await signBody(SANDBOX_APP.apiSecret, body),
-    },
+    headers: await shopifyWebhookHeaders({ shop: SHOP, body, topic }),
     body,
   });
-  return { status: response.status, body: await response.json() };
+  return { orderId: String(order.id), status: response.status, body: await response.json() };
 }
 
 Deno.test("shopify webhooks - a store in five weekly rounds: an order is applied in the round whose window holds it, and only there", async () => {
   await using t = await createTestApp({}, { shopify: true });
-  const now = Date.now();
+  t.shopify!.createShop({ shop: SHOP, currency: "USD" });
+  const now = t.clock.ms;
   // Rounds 1–4 ran on the weeks before this one and are over (round 1 completed, 2–4 settling); round 5 started a day ago.
   const rounds: Participant[] = [];
   for (let round = 1; round <= 5; round++) {
@@ -69,26 +57,29 @@ Deno.test("shopify webhooks - a store in five weekly rounds: an order is applied
   const committer = groupCommitterOf(t.kv);
   const tasksBefore = committer.stats().tasks;
 
-  const created = await deliverOrder(t, "orders/create", 5001, now - 3600_000, "80.00");
+  const created = await deliverOrder(t, "orders/create", now - 3600_000, "80.00");
   assert.equal(created.status, 200);
   assert.equal(created.body.result, "applied");
   assert.equal(committer.stats().tasks - tasksBefore, 1, "one order commit task, not one per round");
-  const stored = await Promise.all(rounds.map((p) => t.kv.get<StoredOrder>(keys.order(p.id, "5001"))));
+  const stored = await Promise.all(rounds.map((p) => t.kv.get<StoredOrder>(keys.order(p.id, created.orderId))));
   assert.deepEqual(stored.map((entry) => entry.value?.amount ?? null), [null, null, null, null, 8000]);
   assert.equal((await t.kv.get<Participant>(keys.participant(rounds[4].id))).value?.revenue, 8000);
 
   // An update of an order taken in round 2's week (a refund) still reaches round 2.
   const inRound2 = now - 86_400_000 - 3 * WEEK_MS + 3600_000;
-  const updated = await deliverOrder(t, "orders/updated", 5002, inRound2, "15.00");
+  const updated = await deliverOrder(t, "orders/updated", inRound2, "15.00");
   assert.equal(updated.status, 200);
-  const round2 = await Promise.all(rounds.map((p) => t.kv.get<StoredOrder>(keys.order(p.id, "5002"))));
+  const round2 = await Promise.all(rounds.map((p) => t.kv.get<StoredOrder>(keys.order(p.id, updated.orderId))));
   assert.deepEqual(round2.map((entry) => entry.value?.amount ?? null), [null, 1500, null, null, null]);
   assert.equal(committer.stats().tasks - tasksBefore, 3, "round 2's commit and the live round's, which decides itself");
 
   // An order taken before every round is stored nowhere; only the live round's commit looked at it.
-  const before = await deliverOrder(t, "orders/create", 5003, now - 10 * WEEK_MS, "9.00");
-  assert.deepEqual(before, { status: 200, body: { ok: true, result: "applied" } });
-  const outside = await Promise.all(rounds.map((p) => t.kv.get<StoredOrder>(keys.order(p.id, "5003"))));
+  const before = await deliverOrder(t, "orders/create", now - 10 * WEEK_MS, "9.00");
+  assert.deepEqual({ status: before.status, body: before.body }, {
+    status: 200,
+    body: { ok: true, result: "applied" },
+  });
+  const outside = await Promise.all(rounds.map((p) => t.kv.get<StoredOrder>(keys.order(p.id, before.orderId))));
   assert.ok(outside.every((entry) => entry.value === null));
   assert.equal(committer.stats().tasks - tasksBefore, 4);
 });
