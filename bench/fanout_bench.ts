@@ -80,16 +80,19 @@ console.log(
 );
 
 const dir = await Deno.makeTempDir({ prefix: "cartbrawl-fanout-" });
-/** The worker program: the Deno script, or the C one built here. */
-const workerCommand = [Deno.execPath(), "run", "-A", new URL("./fanout_clients.ts", import.meta.url).pathname];
-if (values.generator === "native") {
+/** Builds `bench/fanout_clients.c` into `dir` with `cc`; returns the program's path. */
+async function buildNativeWorker(dir: string): Promise<string> {
   const built = `${dir}/fanout_clients`;
   const source = new URL("./fanout_clients.c", import.meta.url).pathname;
   const cc = await new Deno.Command("cc", { args: ["-O2", "-o", built, source], stdout: "inherit", stderr: "inherit" })
     .output().catch(() => undefined);
   if (!cc?.success) throw new Error("--generator native needs a C compiler (`cc`) to build bench/fanout_clients.c");
-  workerCommand.splice(0, workerCommand.length, built);
+  return built;
 }
+/** The worker program: the Deno script, or the C one built here. */
+const workerCommand = values.generator === "native"
+  ? [await buildNativeWorker(dir)]
+  : [Deno.execPath(), "run", "-A", new URL("./fanout_clients.ts", import.meta.url).pathname];
 const sandbox = await startShopifySandbox({ ...SANDBOX_APP });
 for (let i = 0; i < stores; i++) sandbox.createShop({ shop: shopOf("bench", i), currency: "USD" });
 const first = await startChildApp(dir, stores, { live: lean, openFiles });
