@@ -244,7 +244,8 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
         })
       ),
     );
-    const outcomes = [...recorded, ...memberships.slice(counted.length).map((): RecordOutcome => "outside_window")];
+    const skipped = memberships.length - counted.length;
+    const outcomes = [...recorded, ...Array<RecordOutcome>(skipped).fill("outside_window")];
     if (recorded.length > 0 && recorded.every((outcome) => outcome === "duplicate")) {
       log("info", "shopify webhook repeat dropped", { topic, shop, webhookId: input.webhookId });
       return { status: 200, result: "duplicate" };
