@@ -2,7 +2,8 @@
  * The native worker of `bench/fanout_bench.ts` (`--generator native`): the
  * same arguments, behaviour and output as `bench/fanout_clients.ts`, in C on
  * one epoll loop. The load generator shares the 2 cores with the servers it
- * measures; in Deno a read costs ~11 µs of CPU (an async op and its promise),
+ * measures; in Deno a read is an async op and its promise (15 µs of CPU per
+ * client per update in the Deno worker, 5 µs here: `bench/fanout_bench.ts`),
  * here a `read` system call, so at 50,000 clients the generator leaves the
  * cores to the servers (figures in BENCHMARKS.md).
  *
