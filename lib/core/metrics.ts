@@ -2,7 +2,7 @@
  * What an operator watches, in the Prometheus text format (`GET /metrics`):
  * webhooks by source, topic and outcome; how long recording an order takes;
  * open live streams; job runs, failures and durations; payouts by state;
- * rate-limit refusals; KV commit retries.
+ * rate-limit refusals; KV commit retries; live pages' region refreshes.
  *
  * The instruments live in one registry of this module (not prom-client's
  * global one): the modules that count things (the commit helper, the job
@@ -73,6 +73,14 @@ const rateLimitRefusals = new client.Counter({
   registers: [registry],
 });
 
+const liveRegionRefreshes = new client.Counter({
+  name: "cartbrawl_live_region_refreshes_total",
+  help: "Live pages asking for their regions again after a status or disqualification change, by source: " +
+    "rendered for the reader, or shared (another reader's rendering of the same version).",
+  labelNames: ["source"] as const,
+  registers: [registry],
+});
+
 const commitRetries = new client.Counter({
   name: "cartbrawl_kv_commit_retries_total",
   help: "KV commits retried because another process held the local database's lock.",
@@ -110,6 +118,11 @@ export function countJobRun(job: string, failed: boolean, ms: number): void {
  */
 export function countRateLimitRefusal(kind: string): void {
   rateLimitRefusals.inc({ kind });
+}
+
+/** Counts one live page's refresh of its regions, by where its HTML came from (`lib/web/shared_renders.ts`). */
+export function countLiveRegionRefresh(source: "rendered" | "shared"): void {
+  liveRegionRefreshes.inc({ source });
 }
 
 /** Counts one retry of a KV commit (`commit` in `db.ts`). */

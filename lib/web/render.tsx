@@ -90,6 +90,20 @@ export async function renderPage(
   );
 }
 
+/**
+ * Renders `body` alone, as HTML to put into a page already open (a live
+ * page's regions): its islands carry their markers, which the open page's
+ * boot script hydrates; no document, header or scripts.
+ * @example const html = await renderFragment(c, <div data-live-region="competition">…</div>, now);
+ */
+export async function renderFragment(c: Context, body: ComponentChildren, now?: number): Promise<string> {
+  return await renderToStringAsync(
+    <IslandScopeContext.Provider value={new Set()}>
+      <ViewerClockContext.Provider value={viewerClock(c, now)}>{body}</ViewerClockContext.Provider>
+    </IslandScopeContext.Provider>,
+  );
+}
+
 /** One page made to be framed by other sites: no header, navigation or banner, its own small stylesheet. */
 export interface FramedPageOptions {
   title: string;

@@ -68,23 +68,71 @@ export function placeOf(competition: Competition, viewerId: string | undefined):
 }
 
 /**
- * The page of competition `id` for `viewerId` (undefined: signed out); 404
- * as for every read when it is private to someone else. `query.joinError` is
- * the query's code: only a code the server chose becomes a sentence.
+ * Who reads a competition page, as far as it changes what the page shows:
+ * the competition as they may see it, their store in it, the stores they
+ * could join with, and whether they see it as every other reader of their
+ * kind does.
+ */
+export interface PageReader {
+  competition: Competition;
+  /** The clock the reader was read at. */
+  now: number;
+  viewerId?: string;
+  /** Their store in it, if they joined. */
+  participant: Participant | null;
+  /** Stores may still join (and a disconnected one reconnect). */
+  open: boolean;
+  /** Their connected stores that may join with one click (not joined yet, open, same currency). */
+  connectedStores: { shop: string; name?: string }[];
+  /**
+   * The readers who see exactly this page: `stranger` (signed out) or
+   * `onlooker` (signed in, not its creator, no store or place in it, no store
+   * that could join it); undefined when the page is the reader's own.
+   */
+  sharedAs?: "stranger" | "onlooker";
+}
+
+/**
+ * The reader of competition `id`'s page: `viewerId` (undefined: signed out);
+ * 404 as for every read when it is private to someone else.
+ */
+export async function competitionPageReader(
+  deps: { kv: Deno.Kv; now: () => number },
+  id: string,
+  viewerId: string | undefined,
+): Promise<PageReader> {
+  const { kv } = deps;
+  const competition = await getVisibleCompetition(kv, id, viewerId);
+  const now = deps.now();
+  const participant = viewerId ? await findParticipantOfUser(kv, viewerId, competition.id) : null;
+  const open = isOpenForJoining(competition, now);
+  const connectedStores = viewerId && !participant && open && viewerId !== competition.creatorId
+    ? (await listOwnedConnections(kv, viewerId))
+      .filter((connection) => !connection.currency || connection.currency === competition.currency)
+      .map(({ shop, name }) => ({ shop, name }))
+    : [];
+  const placed = viewerId !== undefined &&
+    [competition.winner, ...(competition.places ?? [])].some((place) => place?.userId === viewerId);
+  const onlooker = viewerId !== undefined && viewerId !== competition.creatorId && !participant && !placed &&
+    connectedStores.length === 0;
+  const sharedAs = viewerId === undefined ? "stranger" : onlooker ? "onlooker" : undefined;
+  return { competition, now, viewerId, participant, open, connectedStores, sharedAs };
+}
+
+/**
+ * The page `reader` reads (`competitionPageReader`). `query.joinError` is the
+ * query's code: only a code the server chose becomes a sentence.
  * `query.division` picks the division whose board is shown (a page never
  * refuses one: else the viewer's own store's, else the first).
  */
 export async function competitionPageView(
-  deps: { kv: Deno.Kv; now: () => number },
-  id: string,
-  viewerId: string | undefined,
+  deps: { kv: Deno.Kv },
+  reader: PageReader,
   query: { joinError?: string; division?: string } = {},
 ): Promise<CompetitionPageView> {
   const { kv } = deps;
+  const { competition, now, viewerId, participant, open, connectedStores } = reader;
   const joinErrorCode = query.joinError;
-  const competition = await getVisibleCompetition(kv, id, viewerId);
-  const now = deps.now();
-  const participant = viewerId ? await findParticipantOfUser(kv, viewerId, competition.id) : null;
   const division = shownDivision(competition, query.division, participant?.division);
   const [leaderboard, ownStore] = await Promise.all([
     leaderboardView(kv, competition, 100, viewerId, division),
@@ -95,12 +143,6 @@ export async function competitionPageView(
   const joinError = participant || !isJoinRefusalCode(joinErrorCode)
     ? undefined
     : JOIN_REFUSALS[joinErrorCode](competition);
-  const open = isOpenForJoining(competition, now);
-  const connectedStores = viewerId && !participant && open && viewerId !== competition.creatorId
-    ? (await listOwnedConnections(kv, viewerId))
-      .filter((connection) => !connection.currency || connection.currency === competition.currency)
-      .map(({ shop, name }) => ({ shop, name }))
-    : [];
   const startMs = Date.parse(competition.startDate);
   const endMs = Date.parse(competition.endDate);
   const untilMs = Math.min(now, endMs);

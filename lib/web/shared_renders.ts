@@ -1,0 +1,71 @@
+/**
+ * Renderings shared by readers who see the same thing. When a competition
+ * ends or a store is disqualified, every open page asks for its regions again
+ * within a second (`islands/live_page.tsx`); a render costs milliseconds, so
+ * ten thousand readers would cost tens of CPU-seconds at the moment the
+ * settlement and the payouts need the cores. Readers without a stake in the
+ * page (signed out, or signed in with no store in it and not its creator)
+ * see the same regions for the same version, time zone and query: the first
+ * asks for the rendering, the others wait for it or reuse it while it is
+ * fresh. In memory, per process: instances share nothing but the KV file.
+ */
+
+/** How long a rendering answers later readers of the same version. */
+export const SHARED_FOR_MS = 2000;
+
+/** How many renderings are kept (the oldest go first). */
+export const SHARED_RENDERS_KEPT = 512;
+
+interface SharedRender {
+  version: string;
+  renderedAt: number;
+  html: Promise<{ version: string; html: string }>;
+}
+
+/** Where the renderer's answer came from: this reader's own rendering, or one another reader asked for. */
+export type SharedRenderSource = "rendered" | "shared";
+
+/**
+ * Renderings by reader kind, each answering for {@link SHARED_FOR_MS} the
+ * readers who ask for the version it rendered. Renders run once per key and
+ * version at a time (the readers arriving meanwhile wait for it); a render
+ * that fails is forgotten and its waiters see the same failure.
+ */
+export class SharedRenders {
+  #renders = new Map<string, SharedRender>();
+
+  /**
+   * The HTML for `key` at `version`: a fresh rendering of that version, or
+   * `render()`'s (which answers the version it found, kept for the readers
+   * who ask for that one next).
+   * @example await renders.html("c_1|stranger|Europe/Paris|", "SETTLING:", now, () => renderRegions());
+   */
+  async html(
+    key: string,
+    version: string,
+    now: number,
+    render: () => Promise<{ version: string; html: string }>,
+  ): Promise<{ html: string; source: SharedRenderSource }> {
+    const kept = this.#renders.get(key);
+    if (kept && kept.version === version && now - kept.renderedAt < SHARED_FOR_MS) {
+      return { html: (await kept.html).html, source: "shared" };
+    }
+    const pending: SharedRender = { version, renderedAt: now, html: render() };
+    this.#keep(key, pending);
+    try {
+      const done = await pending.html;
+      // Kept under the version it found: the readers who heard of that one reuse it.
+      pending.version = done.version;
+      return { html: done.html, source: "rendered" };
+    } catch (error) {
+      if (this.#renders.get(key) === pending) this.#renders.delete(key);
+      throw error;
+    }
+  }
+
+  #keep(key: string, render: SharedRender): void {
+    this.#renders.delete(key);
+    this.#renders.set(key, render);
+    if (this.#renders.size > SHARED_RENDERS_KEPT) this.#renders.delete(this.#renders.keys().next().value!);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Signed-out readers' open competition pages follow a disqualification, a
+ * reinstatement and the end of the race without a reload, in Chromium at a
+ * desktop (1280×800) and a phone (390×844) size, and the server answers them
+ * with one rendering per change (`lib/web/shared_renders.ts`): the second
+ * page's refresh is the first one's HTML.
+ *
+ * Screenshots in `tests/artifacts/live_regions_*.png`.
+ */
+import assert from "node:assert/strict";
+import { launchBrowser, type Page } from "../testing/browser.ts";
+import { createTestApp, type TestApp } from "../testing/test_app.ts";
+import { ensureIslandBundles } from "../lib/web/island_build.ts";
+import { activeCompetition } from "../testing/fixtures.ts";
+import { updateCompetition } from "../lib/competitions/competitions.ts";
+
+const ARTIFACTS = "tests/artifacts";
+const CREATOR = "user_creator";
+
+await ensureIslandBundles();
+
+/** The region refreshes the app counted so far, by source. */
+async function refreshes(t: TestApp): Promise<{ shared: number; rendered: number }> {
+  const text = await (await t.request("/metrics")).text();
+  const sample = (source: string) =>
+    Number(
+      text.split("\n").find((l) => l.startsWith(`cartbrawl_live_region_refreshes_total{source="${source}"} `))
+        ?.split(" ")[1] ?? 0,
+    );
+  return { shared: sample("shared"), rendered: sample("rendered") };
+}
+
+Deno.test("live regions in Chromium - signed-out pages follow the race's changes from one rendering each", async () => {
+  await using t = await createTestApp({}, { whop: true });
+  const start = Date.now() - 3600_000;
+  t.clock.ms = Date.now();
+  const { competition, participants } = await activeCompetition(t.kv, {
+    start,
+    stores: 3,
+    creatorId: CREATOR,
+    title: "Winter Sales Brawl",
+  });
+  await using browser = await launchBrowser({ viewport: { width: 1280, height: 800 } });
+  const desktop = browser.page;
+  const phone = await browser.context.newPage();
+  await phone.setViewportSize({ width: 390, height: 844 });
+  const pages: [string, Page][] = [["1280", desktop], ["390", phone]];
+  const url = `${t.url}/competitions/${competition.id}`;
+  for (const [, page] of pages) {
+    await page.goto(url, { waitUntil: "load" });
+    await page.locator(".pill-live").waitFor({ timeout: 5000 });
+    await page.evaluate(() => (globalThis as { samePage?: boolean }).samePage = true);
+  }
+  const rank = async (action: string) => {
+    const res = await t.request(`/api/competitions/${competition.id}/participants/${participants[1].id}/${action}`, {
+      method: "POST",
+      userId: CREATOR,
+      json: { reason: "Orders placed by the owner's family" },
+    });
+    assert.equal(res.status, 200, await res.text());
+  };
+  const before = await refreshes(t);
+
+  // A disqualification: both pages list the store with the reason.
+  await rank("disqualify");
+  for (const [, page] of pages) {
+    await page.locator("section.disqualified", { hasText: "Store 1" }).waitFor({ timeout: 5000 });
+  }
+  for (const [size, page] of pages) {
+    await page.screenshot({ path: `${ARTIFACTS}/live_regions_disqualified_${size}.png`, fullPage: true });
+  }
+  // The reinstatement takes it away again.
+  await rank("reinstate");
+  for (const [, page] of pages) {
+    await page.locator("section.disqualified").waitFor({ state: "detached", timeout: 5000 });
+  }
+
+  // The race ends: both pages turn to settling, the join form gone.
+  await updateCompetition(t.kv, competition.id, t.clock.ms, "status", (c) => ({
+    ...c,
+    status: "SETTLING",
+    endDate: new Date(t.clock.ms - 1000).toISOString(),
+    settlesAt: new Date(t.clock.ms + 3600_000).toISOString(),
+  }));
+  for (const [, page] of pages) {
+    await page.locator(".page-head .badge", { hasText: "Settling" }).waitFor({ timeout: 5000 });
+    await page.locator(".notice-provisional").waitFor({ timeout: 5000 });
+    assert.equal(await page.getByText("to enter your Shopify store").count(), 0, "no join form once ended");
+    assert.equal(await page.evaluate(() => (globalThis as { samePage?: boolean }).samePage), true, "no reload");
+  }
+  for (const [size, page] of pages) {
+    await page.screenshot({ path: `${ARTIFACTS}/live_regions_settling_${size}.png`, fullPage: true });
+  }
+  // Three changes, two readers each: one rendering per change, the other page's refresh shared it.
+  const after = await refreshes(t);
+  assert.deepEqual({ rendered: after.rendered - before.rendered, shared: after.shared - before.shared }, {
+    rendered: 3,
+    shared: 3,
+  });
+  assert.deepEqual(browser.problems, []);
+});
