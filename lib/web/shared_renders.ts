@@ -47,7 +47,9 @@ export class SharedRenders {
     render: () => Promise<{ version: string; html: string }>,
   ): Promise<{ html: string; source: SharedRenderSource }> {
     const kept = this.#renders.get(key);
-    if (kept && kept.version === version && now - kept.renderedAt < SHARED_FOR_MS) {
+    const age = kept ? now - kept.renderedAt : Infinity;
+    // A clock that moved back (the sandbox's time travel) makes no rendering fresh for longer.
+    if (kept && kept.version === version && age >= 0 && age < SHARED_FOR_MS) {
       return { html: (await kept.html).html, source: "shared" };
     }
     const pending: SharedRender = { version, renderedAt: now, html: render() };

@@ -32,6 +32,8 @@ Deno.test("shared renders - readers of one version wait for one rendering and re
   assert.equal((await renders.html("k", "ACTIVE:", 1000 + SHARED_FOR_MS - 1, r.render)).source, "shared");
   // Aged: rendered again.
   assert.equal((await renders.html("k", "ACTIVE:", 1000 + SHARED_FOR_MS, r.render)).html, "html ACTIVE: #2");
+  // A clock moved back does not stretch a rendering's life.
+  assert.equal((await renders.html("k", "ACTIVE:", 0, r.render)).html, "html ACTIVE: #3");
   // Another key is its own rendering.
   assert.equal((await renders.html("other", "ACTIVE:", 1000, r.render)).source, "rendered");
 });
