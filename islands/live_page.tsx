@@ -9,7 +9,9 @@
  * the regions alone, naming the version the stream announced, so the server
  * can answer every reader without a stake in the page with one rendering
  * (`lib/web/shared_renders.ts`); fetches are spread over a second, so viewers
- * do not all ask at the same instant.
+ * do not all ask at the same instant, and one that got no answer (a server
+ * busy with everyone's refresh, a network blip) is tried again, further apart
+ * each time: a page is never left showing a status that has passed.
  */
 import { render } from "preact";
 import { useEffect } from "preact/hooks";
@@ -33,6 +35,12 @@ export interface LivePageProps {
 /** How long the page waits, at most, before fetching itself again (spreading the viewers' requests). */
 const SPREAD_MS = 1000;
 
+/** How many times a refresh that got no answer (network, 5xx, 429) is tried again, each after twice the wait. */
+const RETRIES = 4;
+
+/** What a refresh came to: regions swapped, worth trying again, or refused for good (another 4xx). */
+type RefreshOutcome = "swapped" | "retry" | "refused";
+
 /** Whether the reader is typing in `region` (its swap waits until they leave the field). */
 function typingIn(region: Element): boolean {
   const active = document.activeElement;
@@ -40,13 +48,15 @@ function typingIn(region: Element): boolean {
 }
 
 /** Fetches this page's regions at `version` and swaps each one the reader is not typing in. */
-async function refreshRegions(version: string, hydrateEvent: string): Promise<void> {
+async function refreshRegions(version: string, hydrateEvent: string): Promise<RefreshOutcome> {
   const response = await fetch(location.href, {
     credentials: "same-origin",
     cache: "no-store",
     headers: { [LIVE_REGIONS_HEADER]: version },
   }).catch(() => null);
-  if (!response?.ok) return;
+  if (!response?.ok) {
+    return !response || response.status >= 500 || response.status === 429 ? "retry" : "refused";
+  }
   const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
   for (const region of document.querySelectorAll<HTMLElement>("[data-live-region]")) {
     const next = fresh.querySelector(`[data-live-region="${region.dataset.liveRegion}"]`);
@@ -59,6 +69,7 @@ async function refreshRegions(version: string, hydrateEvent: string): Promise<vo
     region.innerHTML = next.innerHTML;
     region.dispatchEvent(new Event(hydrateEvent, { bubbles: true }));
   }
+  return "swapped";
 }
 
 /** `<LivePage competitionId={id} status="ACTIVE" disqualified={[]} own={false} hydrateEvent={HYDRATE_ISLANDS} />` */
@@ -66,6 +77,15 @@ export default function LivePage(props: LivePageProps) {
   useEffect(() => {
     let shown = liveRegionsVersion(props.status, props.disqualified);
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // The first try within SPREAD_MS; a try that got no answer again after 2, 4, 8, 16 × SPREAD_MS (±25 %), unless
+    // the stream announced another version meanwhile (its own refresh takes over).
+    const refresh = (version: string, tries: number) => {
+      const wait = tries === 0 ? Math.random() * SPREAD_MS : SPREAD_MS * 2 ** tries * (0.75 + Math.random() / 2);
+      timer = setTimeout(async () => {
+        const outcome = await refreshRegions(version, props.hydrateEvent);
+        if (outcome === "retry" && version === shown && tries < RETRIES) refresh(version, tries + 1);
+      }, wait);
+    };
     const stop = competitionFeed(props.competitionId, props.division, props.own).leaderboard.subscribe((board) => {
       if (!board) return;
       const now = liveRegionsVersion(
@@ -75,7 +95,7 @@ export default function LivePage(props: LivePageProps) {
       if (now === shown) return;
       shown = now;
       clearTimeout(timer);
-      timer = setTimeout(() => refreshRegions(now, props.hydrateEvent), Math.random() * SPREAD_MS);
+      refresh(now, 0);
     });
     return () => {
       stop();

@@ -1,6 +1,7 @@
 /**
  * Signed-out readers' open competition pages follow a disqualification, a
- * reinstatement and the end of the race without a reload, in Chromium at a
+ * reinstatement (also when a page's first refresh got no answer) and the
+ * end of the race without a reload, in Chromium at a
  * desktop (1280×800) and a phone (390×844) size, and the server answers them
  * with one rendering per change (`lib/web/shared_renders.ts`): the second
  * page's refresh is the first one's HTML.
@@ -13,6 +14,7 @@ import { createTestApp, type TestApp } from "../testing/test_app.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
 import { activeCompetition } from "../testing/fixtures.ts";
 import { updateCompetition } from "../lib/competitions/competitions.ts";
+import { LIVE_REGIONS_HEADER } from "../lib/web/live_regions.ts";
 
 const ARTIFACTS = "tests/artifacts";
 const CREATOR = "user_creator";
@@ -69,11 +71,19 @@ Deno.test("live regions in Chromium - signed-out pages follow the race's changes
   for (const [size, page] of pages) {
     await page.screenshot({ path: `${ARTIFACTS}/live_regions_disqualified_${size}.png`, fullPage: true });
   }
-  // The reinstatement takes it away again.
+  // The reinstatement takes it away again, also from the page whose first refresh got no answer (tried again).
+  let refused = 0;
+  await desktop.route(url, async (route) => {
+    if (route.request().headers()[LIVE_REGIONS_HEADER.toLowerCase()] !== undefined && refused++ === 0) {
+      await route.abort("connectionreset");
+    } else await route.continue();
+  });
   await rank("reinstate");
   for (const [, page] of pages) {
-    await page.locator("section.disqualified").waitFor({ state: "detached", timeout: 5000 });
+    await page.locator("section.disqualified").waitFor({ state: "detached", timeout: 8000 });
   }
+  assert.equal(refused, 2, "the first refresh failed, the second was answered");
+  await desktop.unroute(url);
 
   // The race ends: both pages turn to settling, the join form gone.
   await updateCompetition(t.kv, competition.id, t.clock.ms, "status", (c) => ({
@@ -97,5 +107,8 @@ Deno.test("live regions in Chromium - signed-out pages follow the race's changes
     rendered: 3,
     shared: 3,
   });
-  assert.deepEqual(browser.problems, []);
+  // The one refresh refused on purpose is the only problem the browser reported.
+  assert.deepEqual(browser.problems.map((problem) => problem.replace(/ at .*/, "")), [
+    "Failed to load resource: net::ERR_CONNECTION_RESET",
+  ]);
 });
