@@ -69,7 +69,8 @@ for (const history of histories) {
     const order = sandbox.createOrder(shop, { totalPrice: toDecimalString(100 + k, "USD") });
     return signedDelivery(shop, "orders/create", orderBody(sandbox, order));
   }));
-  // A warm-up round of one delivery per store (not counted): each first order reads its competitions once.
+  // A warm-up round of one delivery per store (not counted): each first order reads its competitions once, and takes
+  // the completed ones off the store's open memberships.
   const warmUp = deliveries.slice(0, stores);
   for (const status of await pool(warmUp, concurrency, (d) => deliver(app.url, d))) {
     if (status !== 200) throw new Error(`warm-up delivery answered ${status}`);

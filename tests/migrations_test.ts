@@ -178,3 +178,30 @@ Deno.test("migrations - version 3: orders stored before payments were read keep 
   await recordOrder(kv, p.id, delivery("2", 800, 70, { updatedAt: at(200), payment: "paid" }), start + 12_000_000);
   assert.deepEqual(await auditStore(kv, p.id), { revenue: 1500, orders: 2, held: 0, excluded: 0 });
 });
+
+Deno.test("migrations - version 4: every membership a shop had is open to its order webhooks, once", async () => {
+  await using kv = await Deno.openKv(":memory:");
+  const start = Date.parse("2026-12-02T00:00:00Z");
+  const shopOf = (i: number) => `store-${i % 3}.myshopify.com`;
+  const first = await activeCompetition(kv, { start, stores: 3, shopOf });
+  const second = await activeCompetition(kv, { start, stores: 2, shopOf });
+  // As layout 3 stored them: memberships, none open.
+  for await (const entry of kv.list({ prefix: ["open_memberships_by_shop"] })) await kv.delete(entry.key);
+  await kv.set(LAYOUT_VERSION_KEY, 3);
+  const open = async () =>
+    (await Array.fromAsync(kv.list<string>({ prefix: ["open_memberships_by_shop"] }))).map(
+      (entry) => [...entry.key.slice(1), entry.value].join(" "),
+    ).sort();
+  const expected = [...first.participants, ...second.participants]
+    .map((p) => `${p.shop} ${p.competitionId} ${p.id}`).sort();
+
+  assert.deepEqual(await prepareLayout(kv, { now: Date.now }), {
+    result: "migrated",
+    from: 3,
+    version: LAYOUT_VERSION,
+  });
+  assert.deepEqual(await open(), expected);
+  await kv.set(LAYOUT_VERSION_KEY, 3);
+  await prepareLayout(kv, { now: Date.now });
+  assert.deepEqual(await open(), expected, "running it again changes nothing");
+});

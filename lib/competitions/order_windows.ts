@@ -11,49 +11,83 @@
  * windows of ended competitions are kept here after one read, and an order
  * is applied only where its creation falls inside the window, or where the
  * competition has not ended (its order commit decides, on the values it
- * commits). Nothing else about a competition is kept.
+ * commits). Besides the window, whether it is final (completed or cancelled)
+ * is kept, so its webhooks can take it off the shop's open memberships
+ * (`closeShopMemberships`); a settling one is read again now and then to
+ * learn that it completed.
  */
 import { keys } from "../core/db.ts";
 import { type Competition, inWindow } from "./competitions.ts";
 
-/** An ended competition's window: fixed for good. */
-type FixedWindow = Pick<Competition, "startDate" | "endDate">;
+/** An ended competition's window (fixed for good), whether it is final, and when that was read. */
+interface EndedWindow extends Pick<Competition, "startDate" | "endDate"> {
+  /** Completed or cancelled: it takes no order again. */
+  final: boolean;
+  readAtMs: number;
+}
 
 /** Windows kept per KV handle; cleared when this many are kept (competitions are few: it rarely is). */
 const MAX_WINDOWS = 10_000;
-const windowsByKv = new WeakMap<Deno.Kv, Map<string, FixedWindow>>();
+/** A settling competition is read again after this long, to learn that it completed. */
+export const SETTLING_RECHECK_MS = 10 * 60_000;
+const windowsByKv = new WeakMap<Deno.Kv, Map<string, EndedWindow>>();
 const ENDED: ReadonlySet<Competition["status"]> = new Set(["SETTLING", "COMPLETED", "CANCELLED"]);
+
+function windowsOf(kv: Deno.Kv): Map<string, EndedWindow> {
+  let windows = windowsByKv.get(kv);
+  if (!windows) windowsByKv.set(kv, windows = new Map());
+  return windows;
+}
 
 /**
  * The competitions among `competitionIds` whose window may hold an order
  * created at `createdAt`: the ended ones whose window holds it, and every
  * one not ended (or not found: its order commit decides). Reads only
- * the competitions whose window it has not kept yet, ten to a read; with one
- * competition, none (its order commit reads it anyway).
+ * the competitions whose window it has not kept yet (and the settling ones
+ * read more than {@link SETTLING_RECHECK_MS} before `nowMs`), ten to a read;
+ * with one competition, none (its order commit reads it anyway).
  *
  * @example
- * const counting = await competitionsOrderMayCountIn(kv, memberships.map((m) => m.competitionId), order.createdAt);
+ * const counting = await competitionsOrderMayCountIn(kv, memberships.map((m) => m.competitionId), order.createdAt, now);
  */
 export async function competitionsOrderMayCountIn(
   kv: Deno.Kv,
   competitionIds: readonly string[],
   createdAt: string,
+  nowMs: number,
 ): Promise<Set<string>> {
   const createdMs = Date.parse(createdAt);
   if (competitionIds.length <= 1 || Number.isNaN(createdMs)) return new Set(competitionIds);
-  let windows = windowsByKv.get(kv);
-  if (!windows) windowsByKv.set(kv, windows = new Map());
-  const unknown = competitionIds.filter((id) => !windows.has(id));
+  const windows = windowsOf(kv);
+  const unknown = competitionIds.filter((id) => {
+    const kept = windows.get(id);
+    return !kept || (!kept.final && !(nowMs - kept.readAtMs >= 0 && nowMs - kept.readAtMs < SETTLING_RECHECK_MS));
+  });
   for (let i = 0; i < unknown.length; i += 10) {
     const entries = await kv.getMany<Competition[]>(unknown.slice(i, i + 10).map((id) => keys.competition(id)));
     for (const { value } of entries) {
       if (!value || !ENDED.has(value.status)) continue;
       if (windows.size >= MAX_WINDOWS) windows.clear();
-      windows.set(value.id, { startDate: value.startDate, endDate: value.endDate });
+      windows.set(value.id, {
+        startDate: value.startDate,
+        endDate: value.endDate,
+        final: value.status !== "SETTLING",
+        readAtMs: nowMs,
+      });
     }
   }
   return new Set(competitionIds.filter((id) => {
     const window = windows.get(id);
     return !window || inWindow(window, createdMs);
   }));
+}
+
+/**
+ * The competitions among `competitionIds` known (from the reads of
+ * `competitionsOrderMayCountIn`) to be completed or cancelled: none takes an
+ * order again.
+ */
+export function finalCompetitionsAmong(kv: Deno.Kv, competitionIds: readonly string[]): string[] {
+  const windows = windowsOf(kv);
+  return competitionIds.filter((id) => windows.get(id)?.final === true);
 }

@@ -227,7 +227,11 @@ export async function eraseShop(kv: Deno.Kv, shop: string, now: number): Promise
     const competition = await scrubCompetition(kv, participant, names, now);
     await scrubAuditLog(kv, participant, names);
     await scrubNotifications(kv, competition, participant, names);
-    await commit(() => kv.atomic().delete(keys.participantByShop(shop, participant.competitionId)));
+    await commit(() =>
+      kv.atomic()
+        .delete(keys.participantByShop(shop, participant.competitionId))
+        .delete(keys.openMembershipOfShop(shop, participant.competitionId))
+    );
   }
   await commit(() => kv.atomic().delete(jobKey));
   return { participants: job.participants.length, orders };

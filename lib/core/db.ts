@@ -87,6 +87,10 @@ export const keys = {
     ["participants_by_user", userId, competitionId] as const,
   participantsByShop: (shop: string) => ["participants_by_shop", shop] as const,
   participantByShop: (shop: string, competitionId: string) => ["participants_by_shop", shop, competitionId] as const,
+  /** A shop's memberships whose competition may still take its orders (its webhooks read these, not its history). */
+  openMembershipsOfShop: (shop: string) => ["open_memberships_by_shop", shop] as const,
+  openMembershipOfShop: (shop: string, competitionId: string) =>
+    ["open_memberships_by_shop", shop, competitionId] as const,
   orders: (participantId: string) => ["orders", participantId] as const,
   order: (participantId: string, orderId: string) => ["orders", participantId, orderId] as const,
   orderOwner: (competitionId: string, orderId: string) => ["order_owners", competitionId, orderId] as const,

@@ -24,7 +24,7 @@ export interface Migration {
 }
 
 /** The layout this release writes. */
-export const LAYOUT_VERSION = 3;
+export const LAYOUT_VERSION = 4;
 
 /** Every step, in order. Data from before versioning is at version 0. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -35,7 +35,32 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "stored orders state their payment (paid, as they were counted) and total; hour buckets",
     run: settleStoredOrders,
   },
+  { to: 4, description: "each shop's open memberships, which its order webhooks read", run: openShopMemberships },
 ];
+
+/**
+ * Version 4: `["open_memberships_by_shop", shop, competitionId]` for every
+ * membership (`["participants_by_shop", …]`): order webhooks read these, and
+ * take the completed and cancelled ones off as they meet them. Runs before
+ * the instance serves, so it can run again: it sets what is already set.
+ */
+async function openShopMemberships(kv: Deno.Kv): Promise<void> {
+  let batch: Deno.KvEntry<string>[] = [];
+  const write = async () => {
+    const rows = batch;
+    batch = [];
+    await commit(() => {
+      const op = kv.atomic();
+      for (const { key, value } of rows) op.set(keys.openMembershipOfShop(key[1] as string, key[2] as string), value);
+      return op;
+    });
+  };
+  for await (const entry of kv.list<string>({ prefix: ["participants_by_shop"] })) {
+    batch.push(entry);
+    if (batch.length === 100) await write();
+  }
+  if (batch.length > 0) await write();
+}
 
 /** A stored order as layout 2 wrote it (the fields this step reads). */
 interface OrderV2 {

@@ -9,7 +9,7 @@
  * reads the risk of every order it fetches too, so a lost webhook heals).
  */
 import { enqueueIn } from "../core/queue.ts";
-import { listShopMemberships } from "../competitions/participants.ts";
+import { listOpenShopMemberships } from "../competitions/participants.ts";
 import { recordOrder } from "../competitions/revenue.ts";
 import type { AdminClient } from "./admin.ts";
 import { ORDER_QUERY } from "./admin_documents.ts";
@@ -43,11 +43,12 @@ export interface RiskReadingDeps {
 
 /**
  * Reads one order (with its risk) from the Admin API and records it for
- * every competition the shop is in. Returns how many records it made; an
+ * every competition the shop is in that may still take it (its open
+ * memberships). Returns how many records it made; an
  * order Shopify no longer shows (older than the app may read) records none.
  */
 export async function readOrderRisk(deps: RiskReadingDeps, shop: string, orderId: string): Promise<number> {
-  const memberships = await listShopMemberships(deps.kv, shop);
+  const memberships = await listOpenShopMemberships(deps.kv, shop);
   if (memberships.length === 0) return 0;
   const data = await deps.admin.query<{ order: GraphqlOrder | null }>(
     shop,

@@ -9,7 +9,13 @@ import { activeCompetition } from "../../testing/fixtures.ts";
 import { updateCompetition } from "../competitions/competitions.ts";
 import { groupCommitterOf } from "../core/group_commit.ts";
 import { keys } from "../core/db.ts";
-import type { Participant } from "../competitions/participants.ts";
+import {
+  closeShopMemberships,
+  listOpenShopMemberships,
+  listShopMemberships,
+  type Participant,
+} from "../competitions/participants.ts";
+import { SETTLING_RECHECK_MS } from "../competitions/order_windows.ts";
 import type { StoredOrder } from "../competitions/stored_order.ts";
 import { orderPayload } from "../../sandbox/shopify/rest_payloads.ts";
 import { shopifyWebhookHeaders } from "../../testing/shopify.ts";
@@ -82,4 +88,63 @@ Deno.test("shopify webhooks - a store in five weekly rounds: an order is applied
   const outside = await Promise.all(rounds.map((p) => t.kv.get<StoredOrder>(keys.order(p.id, before.orderId))));
   assert.ok(outside.every((entry) => entry.value === null));
   assert.equal(committer.stats().tasks - tasksBefore, 4);
+});
+
+/** The competitions of SHOP's open memberships, by round number (1-based), and of all its memberships. */
+async function roundsOf(t: TestApp, rounds: Participant[]) {
+  const roundOf = (competitionId: string) => rounds.findIndex((p) => p.competitionId === competitionId) + 1;
+  return {
+    open: (await listOpenShopMemberships(t.kv, SHOP)).map((m) => roundOf(m.competitionId)).sort(),
+    all: (await listShopMemberships(t.kv, SHOP)).map((m) => roundOf(m.competitionId)).sort(),
+  };
+}
+
+Deno.test("shopify webhooks - completed and cancelled rounds leave the shop's open memberships, which its orders read", async () => {
+  await using t = await createTestApp({}, { shopify: true });
+  t.shopify!.createShop({ shop: SHOP, currency: "USD" });
+  const now = t.clock.ms;
+  const rounds: Participant[] = [];
+  for (let round = 1; round <= 4; round++) {
+    const { competition, participants } = await activeCompetition(t.kv, {
+      start: now - 86_400_000 - (4 - round) * WEEK_MS,
+      durationMs: WEEK_MS,
+      stores: 1,
+      shopOf: () => SHOP,
+      ownerOf: () => "owner_of_four_rounds",
+      title: `Round ${round}`,
+    });
+    if (round === 2) {
+      // Cancelled (a live competition cannot be, through the status machine: written as such).
+      await t.kv.set(keys.competition(competition.id), { ...competition, status: "CANCELLED" });
+    } else if (round !== 4) {
+      const status = round === 1 ? "COMPLETED" : "SETTLING";
+      await updateCompetition(t.kv, competition.id, now, "status", (c) => ({ ...c, status }));
+    }
+    rounds.push(participants[0]);
+  }
+  assert.deepEqual(await roundsOf(t, rounds), { open: [1, 2, 3, 4], all: [1, 2, 3, 4] }, "joining opens a membership");
+
+  // The first order takes the completed and the cancelled round off; the settling one may still take an update.
+  const first = await deliverOrder(t, "orders/create", now - 3600_000, "80.00");
+  assert.deepEqual({ status: first.status, result: first.body.result }, { status: 200, result: "applied" });
+  assert.deepEqual(await roundsOf(t, rounds), { open: [3, 4], all: [1, 2, 3, 4] }, "the memberships themselves stay");
+  assert.equal((await t.kv.get<Participant>(keys.participant(rounds[3].id))).value?.revenue, 8000);
+
+  // Round 3 completes; once its settling state is old news, the next order takes it off too.
+  await updateCompetition(t.kv, rounds[2].competitionId, now, "status", (c) => ({ ...c, status: "COMPLETED" }));
+  await deliverOrder(t, "orders/create", now - 1800_000, "5.00");
+  assert.deepEqual((await roundsOf(t, rounds)).open, [3, 4], "read a moment ago: still settling as far as it knows");
+  t.clock.advance(SETTLING_RECHECK_MS);
+  await deliverOrder(t, "orders/create", now - 1200_000, "5.00");
+  assert.deepEqual((await roundsOf(t, rounds)).open, [4]);
+  assert.equal((await t.kv.get<Participant>(keys.participant(rounds[3].id))).value?.revenue, 9000);
+
+  // With every round over (the last one's membership closed as a delivery would), an order is applied nowhere; the
+  // shop is still known.
+  await updateCompetition(t.kv, rounds[3].competitionId, t.clock.ms, "status", (c) => ({ ...c, status: "COMPLETED" }));
+  await closeShopMemberships(t.kv, SHOP, [rounds[3].competitionId]);
+  const late = await deliverOrder(t, "orders/create", now - 600_000, "7.00");
+  assert.deepEqual({ status: late.status, result: late.body.result }, { status: 200, result: "applied" });
+  assert.equal((await t.kv.get<StoredOrder>(keys.order(rounds[3].id, late.orderId))).value, null);
+  assert.deepEqual(await roundsOf(t, rounds), { open: [], all: [1, 2, 3, 4] });
 });

@@ -42,8 +42,14 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { deliveryKey, isDeliveryKnown, rememberDelivery } from "../core/deliveries.ts";
 import { log } from "../core/log.ts";
-import { listParticipantsOfShop, listShopMemberships, updateParticipant } from "../competitions/participants.ts";
-import { competitionsOrderMayCountIn } from "../competitions/order_windows.ts";
+import {
+  closeShopMemberships,
+  hasShopMembership,
+  listOpenShopMemberships,
+  listParticipantsOfShop,
+  updateParticipant,
+} from "../competitions/participants.ts";
+import { competitionsOrderMayCountIn, finalCompetitionsAmong } from "../competitions/order_windows.ts";
 import { recordOrder, type RecordOutcome } from "../competitions/revenue.ts";
 import type { ConnectionStore } from "./connections.ts";
 import { fromRestOrder, OrderPayloadError, type RestOrder } from "./orders.ts";
@@ -221,8 +227,9 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
   const { topic, shop } = input;
   if (ORDER_TOPICS.has(topic)) {
     const order = fromRestOrder(payload as RestOrder);
-    const memberships = await listShopMemberships(kv, shop);
+    const memberships = await listOpenShopMemberships(kv, shop);
     if (memberships.length === 0) {
+      if (await hasShopMembership(kv, shop)) return { status: 200, result: "applied", outcomes: [] }; // all final
       log("info", "shopify webhook for an unknown shop", { topic, shop });
       return { status: 200, result: "unknown_shop" };
     }
@@ -232,7 +239,8 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
     const unlessRecorded = deliveryIds(input).map((id) => deliveryKey("shopify", id));
     // A store in many competitions over time (a season's rounds): the order goes only where its window may hold it;
     // for the others it is outside the window, known without a read.
-    const counting = await competitionsOrderMayCountIn(kv, memberships.map((m) => m.competitionId), order.createdAt);
+    const competitionIds = memberships.map((m) => m.competitionId);
+    const counting = await competitionsOrderMayCountIn(kv, competitionIds, order.createdAt, now());
     const counted = memberships.filter(({ competitionId }) => counting.has(competitionId));
     const recorded: RecordOutcome[] = await Promise.all(
       counted.map(({ participantId, competitionId }) =>
@@ -244,6 +252,9 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
         })
       ),
     );
+    // Completed and cancelled ones take no order again: off the shop's open memberships, which its next deliveries read.
+    const final = finalCompetitionsAmong(kv, competitionIds);
+    if (final.length > 0) await closeShopMemberships(kv, shop, final);
     const skipped = memberships.length - counted.length;
     const outcomes = [...recorded, ...Array<RecordOutcome>(skipped).fill("outside_window")];
     if (recorded.length > 0 && recorded.every((outcome) => outcome === "duplicate")) {
@@ -262,7 +273,7 @@ async function apply(deps: WebhookDeps, input: WebhookInput, payload: object): P
   }
   switch (topic) {
     case RISK_TOPIC: {
-      if ((await listShopMemberships(kv, shop)).length === 0) return { status: 200, result: "unknown_shop" };
+      if (!(await hasShopMembership(kv, shop))) return { status: 200, result: "unknown_shop" };
       const orderId = riskAssessmentOrderId(payload as Record<string, unknown>)!;
       // Queued with the delivery's memory: one reading per delivery, and none lost to a crash in between.
       await commit(() => rememberWebhook(queueRiskReading(kv.atomic(), shop, orderId), input));
