@@ -61,7 +61,10 @@ export async function competitionsOrderMayCountIn(
   const windows = windowsOf(kv);
   const unknown = competitionIds.filter((id) => {
     const kept = windows.get(id);
-    return !kept || (!kept.final && !(nowMs - kept.readAtMs >= 0 && nowMs - kept.readAtMs < SETTLING_RECHECK_MS));
+    if (!kept) return true;
+    // A settling one may have completed since: read again once its reading is old (or the clock moved back).
+    const age = nowMs - kept.readAtMs;
+    return !kept.final && !(age >= 0 && age < SETTLING_RECHECK_MS);
   });
   for (let i = 0; i < unknown.length; i += 10) {
     const entries = await kv.getMany<Competition[]>(unknown.slice(i, i + 10).map((id) => keys.competition(id)));

@@ -344,65 +344,6 @@ export function listParticipantsOfShop(kv: Deno.Kv, shop: string): Promise<Parti
   return loadByIndex<Participant>(kv, keys.participantsByShop(shop), keys.participant);
 }
 
-/**
- * Every competition a shop joined, from the index alone (no participant
- * record read); its order webhooks read only the open ones
- * (`listOpenShopMemberships`).
- */
-export async function listShopMemberships(
-  kv: Deno.Kv,
-  shop: string,
-): Promise<{ participantId: string; competitionId: string }[]> {
-  const memberships = [];
-  for await (const entry of kv.list<string>({ prefix: keys.participantsByShop(shop) })) {
-    memberships.push({ participantId: entry.value, competitionId: entry.key[2] as string });
-  }
-  return memberships;
-}
-
-/**
- * The memberships of `shop` whose competition may still take its orders:
- * every one it joined, less those its webhooks found final
- * (`closeShopMemberships`). An order delivery reads these, so a store's
- * webhooks cost the same in a season's fiftieth round as in its first.
- */
-export async function listOpenShopMemberships(
-  kv: Deno.Kv,
-  shop: string,
-): Promise<{ participantId: string; competitionId: string }[]> {
-  const memberships = [];
-  for await (const entry of kv.list<string>({ prefix: keys.openMembershipsOfShop(shop) })) {
-    memberships.push({ participantId: entry.value, competitionId: entry.key[2] as string });
-  }
-  return memberships;
-}
-
-/** Whether `shop` ever joined a competition (and was not erased). */
-export async function hasShopMembership(kv: Deno.Kv, shop: string): Promise<boolean> {
-  for await (const _ of kv.list({ prefix: keys.participantsByShop(shop) }, { limit: 1 })) return true;
-  return false;
-}
-
-/**
- * Takes the memberships of `shop` in `competitionIds` (completed or
- * cancelled: none takes an order again) off its open memberships. The
- * memberships themselves stay (`listShopMemberships`).
- */
-export async function closeShopMemberships(
-  kv: Deno.Kv,
-  shop: string,
-  competitionIds: readonly string[],
-): Promise<void> {
-  for (let i = 0; i < competitionIds.length; i += 100) {
-    const batch = competitionIds.slice(i, i + 100);
-    await commit(() => {
-      const op = kv.atomic();
-      for (const id of batch) op.delete(keys.openMembershipOfShop(shop, id));
-      return op;
-    });
-  }
-}
-
 /** Every participation of a user. */
 export function listParticipationsOfUser(kv: Deno.Kv, userId: string): Promise<Participant[]> {
   return loadByIndex<Participant>(kv, keys.participantsByUser(userId), keys.participant);

@@ -20,7 +20,7 @@ import { commit, keys } from "../core/db.ts";
 import { log } from "../core/log.ts";
 import { toDecimalString } from "../core/money.ts";
 import { getCompetition } from "../competitions/competitions.ts";
-import { listShopMemberships } from "../competitions/participants.ts";
+import { listShopMemberships } from "../competitions/shop_memberships.ts";
 import { forgetCustomer } from "../competitions/customer_redaction.ts";
 import { customerKeyOf } from "../competitions/revenue.ts";
 import type { StoredOrder } from "../competitions/stored_order.ts";

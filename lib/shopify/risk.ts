@@ -9,7 +9,7 @@
  * reads the risk of every order it fetches too, so a lost webhook heals).
  */
 import { enqueueIn } from "../core/queue.ts";
-import { listOpenShopMemberships } from "../competitions/participants.ts";
+import { listOpenShopMemberships } from "../competitions/shop_memberships.ts";
 import { recordOrder } from "../competitions/revenue.ts";
 import type { AdminClient } from "./admin.ts";
 import { ORDER_QUERY } from "./admin_documents.ts";

@@ -9,12 +9,12 @@ import { activeCompetition } from "../../testing/fixtures.ts";
 import { updateCompetition } from "../competitions/competitions.ts";
 import { groupCommitterOf } from "../core/group_commit.ts";
 import { keys } from "../core/db.ts";
+import type { Participant } from "../competitions/participants.ts";
 import {
   closeShopMemberships,
   listOpenShopMemberships,
   listShopMemberships,
-  type Participant,
-} from "../competitions/participants.ts";
+} from "../competitions/shop_memberships.ts";
 import { SETTLING_RECHECK_MS } from "../competitions/order_windows.ts";
 import type { StoredOrder } from "../competitions/stored_order.ts";
 import { orderPayload } from "../../sandbox/shopify/rest_payloads.ts";

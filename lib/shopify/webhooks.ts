@@ -42,13 +42,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { deliveryKey, isDeliveryKnown, rememberDelivery } from "../core/deliveries.ts";
 import { log } from "../core/log.ts";
-import {
-  closeShopMemberships,
-  hasShopMembership,
-  listOpenShopMemberships,
-  listParticipantsOfShop,
-  updateParticipant,
-} from "../competitions/participants.ts";
+import { listParticipantsOfShop, updateParticipant } from "../competitions/participants.ts";
+import { closeShopMemberships, hasShopMembership, listOpenShopMemberships } from "../competitions/shop_memberships.ts";
 import { competitionsOrderMayCountIn, finalCompetitionsAmong } from "../competitions/order_windows.ts";
 import { recordOrder, type RecordOutcome } from "../competitions/revenue.ts";
 import type { ConnectionStore } from "./connections.ts";
