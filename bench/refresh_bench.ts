@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { toDecimalString } from "../lib/core/money.ts";
 import { createSession, sessionCookieName } from "../lib/core/sessions.ts";
 import { SANDBOX_APP } from "../lib/shopify/mod.ts";
-import { LIVE_REGIONS_HEADER, liveRegionsVersion } from "../lib/web/live_regions.ts";
+import { LIVE_REGIONS_HEADER, liveRegionsVersion } from "../lib/live/regions.ts";
 import { startShopifySandbox } from "../sandbox/shopify/mod.ts";
 import { machine, percentile, report, round } from "./stats.ts";
 import { cpuSeconds, deliver, orderBody, pool, shopOf, signedDelivery, startChildApp } from "./support.ts";

@@ -8,6 +8,7 @@
  * within its budget.
  */
 import { type ConnectionState, followCompetition, type LeaderboardJson } from "./live_stream.ts";
+import type { RegionsRefresh } from "../lib/live/regions.ts";
 import type { OwnStoreView } from "../lib/competitions/own_store.ts";
 
 /** A value that tells its subscribers when it changes. */
@@ -42,6 +43,8 @@ export interface CompetitionFeed {
   connection: FeedValue<ConnectionState>;
   /** The owner's own store (own stream only), `null` until its first event. */
   own: FeedValue<OwnStoreView | null>;
+  /** The last `refresh` event: the page's regions moved to a new version, and when to ask for them. */
+  refresh: FeedValue<RegionsRefresh | null>;
 }
 
 const feeds = new Map<string, CompetitionFeed>();
@@ -61,6 +64,7 @@ export function competitionFeed(id: string, division?: number, own = false): Com
       leaderboard: new FeedValue<LeaderboardJson | null>(null),
       connection: new FeedValue<ConnectionState>("connecting"),
       own: new FeedValue<OwnStoreView | null>(null),
+      refresh: new FeedValue<RegionsRefresh | null>(null),
     };
     feeds.set(name, created);
     followCompetition(
@@ -68,6 +72,7 @@ export function competitionFeed(id: string, division?: number, own = false): Com
       {
         board: (next) => created.leaderboard.value = next,
         connection: (state) => created.connection.value = state,
+        refresh: (next) => created.refresh.value = next,
         ...(own ? { own: (next: unknown) => created.own.value = next as OwnStoreView } : {}),
       },
       division,

@@ -8,15 +8,17 @@
  * shows what a reload would, from the one place that renders it. It asks for
  * the regions alone, naming the version the stream announced, so the server
  * can answer every reader without a stake in the page with one rendering
- * (`lib/web/shared_renders.ts`); fetches are spread over a second, so viewers
- * do not all ask at the same instant, and one that got no answer (a server
- * busy with everyone's refresh, a network blip) is tried again, further apart
- * each time: a page is never left showing a status that has passed.
+ * (`lib/web/shared_renders.ts`); fetches are spread over the window the
+ * stream's `refresh` event gives (a second, longer when the server streams to
+ * thousands: `lib/live/regions.ts`), so viewers do not all ask at the same
+ * instant, and one that got no answer (a server busy with everyone's
+ * refresh, a network blip) is tried again, further apart each time: a page
+ * is never left showing a status that has passed.
  */
 import { render } from "preact";
 import { useEffect } from "preact/hooks";
 import { competitionFeed } from "./competition_feed.ts";
-import { LIVE_REGIONS_HEADER, liveRegionsVersion } from "../lib/web/live_regions.ts";
+import { LIVE_REGIONS_HEADER, liveRegionsVersion, REFRESH_WITHIN_MIN_MS } from "../lib/live/regions.ts";
 
 /** Props: the competition, what the page was rendered for, and how to wake the islands of swapped HTML. */
 export interface LivePageProps {
@@ -31,9 +33,6 @@ export interface LivePageProps {
   /** The event the island boot hydrates new islands on (`HYDRATE_ISLANDS`). */
   hydrateEvent: string;
 }
-
-/** How long the page waits, at most, before fetching itself again (spreading the viewers' requests). */
-const SPREAD_MS = 1000;
 
 /** How many times a refresh that got no answer (network, 5xx, 429) is tried again, each after twice the wait. */
 const RETRIES = 4;
@@ -77,28 +76,38 @@ export default function LivePage(props: LivePageProps) {
   useEffect(() => {
     let shown = liveRegionsVersion(props.status, props.disqualified);
     let timer: ReturnType<typeof setTimeout> | undefined;
-    // The first try within SPREAD_MS; a try that got no answer again after 2, 4, 8, 16 × SPREAD_MS (±25 %), unless
-    // the stream announced another version meanwhile (its own refresh takes over).
-    const refresh = (version: string, tries: number) => {
-      const wait = tries === 0 ? Math.random() * SPREAD_MS : SPREAD_MS * 2 ** tries * (0.75 + Math.random() / 2);
+    // The first try within `withinMs`; a try that got no answer again after 2, 4, 8, 16 s (±25 %), unless the stream
+    // announced another version meanwhile (its own refresh takes over).
+    const refresh = (version: string, withinMs: number, tries: number) => {
+      const wait = tries === 0
+        ? Math.random() * withinMs
+        : REFRESH_WITHIN_MIN_MS * 2 ** tries * (0.75 + Math.random() / 2);
       timer = setTimeout(async () => {
         const outcome = await refreshRegions(version, props.hydrateEvent);
-        if (outcome === "retry" && version === shown && tries < RETRIES) refresh(version, tries + 1);
+        if (outcome === "retry" && version === shown && tries < RETRIES) refresh(version, withinMs, tries + 1);
       }, wait);
     };
-    const stop = competitionFeed(props.competitionId, props.division, props.own).leaderboard.subscribe((board) => {
+    const moveTo = (version: string, withinMs: number) => {
+      if (version === shown) return;
+      shown = version;
+      clearTimeout(timer);
+      refresh(version, withinMs, 0);
+    };
+    const feed = competitionFeed(props.competitionId, props.division, props.own);
+    // A `refresh` event comes before the frames of the change it announces, with its window; a board that shows
+    // another version without one (the first frames after a reconnection) is refreshed within the shortest window.
+    const stopRefresh = feed.refresh.subscribe((next) => next && moveTo(next.version, next.withinMs));
+    const stopBoard = feed.leaderboard.subscribe((board) => {
       if (!board) return;
-      const now = liveRegionsVersion(
+      const version = liveRegionsVersion(
         board.competition.status,
         board.disqualified?.map((store) => store.participantId) ?? [],
       );
-      if (now === shown) return;
-      shown = now;
-      clearTimeout(timer);
-      refresh(now, 0);
+      moveTo(version, REFRESH_WITHIN_MIN_MS);
     });
     return () => {
-      stop();
+      stopRefresh();
+      stopBoard();
       clearTimeout(timer);
     };
   }, [props.competitionId]);

@@ -12,6 +12,7 @@
 import type { BoardEntry } from "../lib/competitions/privacy.ts";
 import type { Metric, Privacy } from "../lib/competitions/input.ts";
 import type { CompetitionStatus, Winner } from "../lib/competitions/competitions.ts";
+import type { RegionsRefresh } from "../lib/live/regions.ts";
 
 /** A decided place as the JSON carries it (money as decimal strings; figures absent where privacy mode hides them). */
 export type PlaceJson = Omit<Winner, "revenue" | "amount"> & { revenue?: string; amount?: string };
@@ -74,6 +75,8 @@ export interface LiveStreamHandlers {
   connection(state: ConnectionState): void;
   /** The owner's own store after each of its changes (own stream only). */
   own?(next: unknown): void;
+  /** The page's live regions moved to a new version: when to ask for them (`lib/live/regions.ts`). */
+  refresh?(next: RegionsRefresh): void;
 }
 
 /** The longest wait between reconnection attempts. */
@@ -133,6 +136,7 @@ export function followCompetition(id: string, handlers: LiveStreamHandlers, divi
     };
     on<LeaderboardJson>("leaderboard", show);
     if (handlers.own) on("own", handlers.own);
+    if (handlers.refresh) on("refresh", handlers.refresh);
     on<{ participantCount: number }>("join", patch);
     on<{ status: CompetitionStatus }>("status", (data) => {
       patch(data);

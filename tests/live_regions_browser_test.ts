@@ -14,7 +14,7 @@ import { createTestApp, type TestApp } from "../testing/test_app.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
 import { activeCompetition } from "../testing/fixtures.ts";
 import { updateCompetition } from "../lib/competitions/competitions.ts";
-import { LIVE_REGIONS_HEADER } from "../lib/web/live_regions.ts";
+import { LIVE_REGIONS_HEADER } from "../lib/live/regions.ts";
 
 const ARTIFACTS = "tests/artifacts";
 const CREATOR = "user_creator";

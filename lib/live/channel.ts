@@ -213,7 +213,7 @@ export class LiveChannel {
         this.#latest = next;
         this.#seen ??= next.id;
         if (previous) {
-          this.#broadcast(changedFrames(previous, next));
+          this.#broadcast(changedFrames(previous, next, this.clients.size));
           await this.#sendChangedStores(next);
         }
         return next;

@@ -68,13 +68,31 @@ Deno.test("live - join, status and winner events follow the competition", async 
       decidedAt: new Date(DURING_MS).toISOString(),
     },
   }));
-  const events = [await sse.nextEvent(), await sse.nextEvent(), await sse.nextEvent()];
-  assert.deepEqual(events.map((e) => e.event), ["leaderboard", "status", "winner"]);
-  assert.deepEqual(JSON.parse(events[1].data!), { status: "COMPLETED" });
-  const { winner } = JSON.parse(events[2].data!);
+  const events = [await sse.nextEvent(), await sse.nextEvent(), await sse.nextEvent(), await sse.nextEvent()];
+  assert.deepEqual(events.map((e) => e.event), ["refresh", "leaderboard", "status", "winner"]);
+  // The pages' regions moved (a new status): the refresh comes first, with the window one reader spreads over.
+  assert.deepEqual(JSON.parse(events[0].data!), { version: "COMPLETED:", withinMs: 1000 });
+  assert.deepEqual(JSON.parse(events[2].data!), { status: "COMPLETED" });
+  const { winner } = JSON.parse(events[3].data!);
   assert.equal(winner.shop, store.shop);
   assert.equal(winner.revenue, "50.00");
   assert.equal(new Set(events.map((e) => e.id)).size, 1, "one tick, one versionstamp");
+});
+
+Deno.test("live - a refresh's window grows with the readers of the board, so their pages do not ask at once", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await using hub = testHub(kv);
+  const { competition } = await liveCompetition(kv);
+  const streams = Array.from({ length: 2500 }, () => hub.open(competition.id));
+  await using sse = new SseReader(new Response(streams[0]));
+  await sse.next(); // retry
+  assert.deepEqual([(await sse.nextEvent()).event, (await sse.nextEvent()).event], ["leaderboard", "status"]);
+  assert.equal(hub.stats().clients, 2500);
+
+  await updateCompetition(kv, competition.id, DURING_MS, "status", (c) => ({ ...c, status: "SETTLING" }));
+  const refresh = await sse.nextEvent();
+  assert.deepEqual([refresh.event, JSON.parse(refresh.data!)], ["refresh", { version: "SETTLING:", withinMs: 2500 }]);
+  await Promise.all(streams.slice(1).map((stream) => stream.cancel()));
 });
 
 Deno.test("live - a client that stops reading is dropped while readers keep up", async () => {

@@ -4,7 +4,7 @@
  */
 
 /** The named events of the live stream (`own`: on a store owner's own stream only). */
-export type LiveEventName = "leaderboard" | "join" | "status" | "winner" | "own";
+export type LiveEventName = "leaderboard" | "join" | "status" | "winner" | "refresh" | "own";
 
 /** One encoded frame; `kind` is its event name, or `heartbeat` for the keep-alive comment. */
 export interface LiveFrame {

@@ -7,10 +7,12 @@ import type { Competition } from "../competitions/competitions.ts";
 import type { Participant } from "../competitions/participants.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { eventFrame, type LiveEventName, type LiveFrame } from "./sse.ts";
+import { liveRegionsVersion, refreshWithinMs, type RegionsRefresh } from "./regions.ts";
 
 /** The leaderboard JSON (as `GET /api/competitions/:id/leaderboard` answers) with the fields the events need. */
 export interface LiveLeaderboard {
   competition: { status: string; participantCount: number; winner?: unknown };
+  disqualified?: { participantId: string }[];
 }
 
 /**
@@ -35,6 +37,8 @@ export interface LiveState {
   participantCount: number;
   status: string;
   winnerJson: string;
+  /** The version of a competition page's live regions at this change (`regions.ts`). */
+  regionsVersion: string;
   frames: Map<LiveEventName, LiveFrame>;
 }
 
@@ -72,6 +76,7 @@ export async function readLiveState(
     participantCount,
     status,
     winnerJson: JSON.stringify(winner ?? null),
+    regionsVersion: liveRegionsVersion(status, leaderboard.disqualified?.map((store) => store.participantId) ?? []),
     frames,
   };
 }
@@ -92,14 +97,24 @@ function shownBoard(json: string): string {
   return at === -1 ? json : json.slice(0, at);
 }
 
-/** The frames for what changed between two states, in a fixed order. */
-export function changedFrames(previous: LiveState, next: LiveState): LiveFrame[] {
-  const changed: Record<Exclude<LiveEventName, "own">, boolean> = {
+/**
+ * The frames for what changed between two states, in a fixed order. When the
+ * live regions' version moved (a status, a disqualification), a `refresh`
+ * frame comes first: its window is sized by the `readers` the process streams
+ * this board to (`refreshWithinMs`), so the pages know how far apart to ask
+ * for their regions before the frames that tell them why.
+ */
+export function changedFrames(previous: LiveState, next: LiveState, readers: number): LiveFrame[] {
+  const changed: Record<"leaderboard" | "join" | "status" | "winner", boolean> = {
     leaderboard: shownBoard(next.leaderboardJson) !== shownBoard(previous.leaderboardJson),
     join: next.participantCount !== previous.participantCount,
     status: next.status !== previous.status,
     winner: next.winnerJson !== previous.winnerJson,
   };
-  return (["leaderboard", "join", "status", "winner"] as const)
-    .flatMap((kind) => changed[kind] ? next.frames.get(kind) ?? [] : []);
+  const refresh: RegionsRefresh = { version: next.regionsVersion, withinMs: refreshWithinMs(readers) };
+  return [
+    ...(next.regionsVersion !== previous.regionsVersion ? [eventFrame("refresh", next.id, refresh)] : []),
+    ...(["leaderboard", "join", "status", "winner"] as const)
+      .flatMap((kind) => changed[kind] ? next.frames.get(kind) ?? [] : []),
+  ];
 }

@@ -41,7 +41,7 @@ import { DisqualifiedList } from "../../components/disqualified_list.tsx";
 import { DivisionTabs } from "../../components/division_tabs.tsx";
 import { PAGE_CACHE_CONTROL, renderAppPage } from "./_shell.tsx";
 import { renderFragment, viewerClock } from "../../lib/web/render.tsx";
-import { LIVE_REGIONS_HEADER, liveRegionsVersion } from "../../lib/web/live_regions.ts";
+import { LIVE_REGIONS_HEADER, liveRegionsVersion } from "../../lib/live/regions.ts";
 import { SharedRenders } from "../../lib/web/shared_renders.ts";
 import { countLiveRegionRefresh } from "../../lib/core/metrics.ts";
 

@@ -10,7 +10,7 @@ import { ensureIslandBundles } from "../../lib/web/island_build.ts";
 import { competitionStartedAnHourAgo } from "../../testing/page_fixtures.ts";
 import { keys } from "../../lib/core/db.ts";
 import { updateCompetition } from "../../lib/competitions/competitions.ts";
-import { LIVE_REGIONS_HEADER, liveRegionsVersion } from "../../lib/web/live_regions.ts";
+import { LIVE_REGIONS_HEADER, liveRegionsVersion } from "../../lib/live/regions.ts";
 import { SHARED_FOR_MS } from "../../lib/web/shared_renders.ts";
 
 await ensureIslandBundles();
