@@ -18,14 +18,13 @@
 import { render } from "preact";
 import { useEffect } from "preact/hooks";
 import { competitionFeed } from "./competition_feed.ts";
-import { LIVE_REGIONS_HEADER, liveRegionsVersion, REFRESH_WITHIN_MIN_MS } from "../lib/live/regions.ts";
+import { boardRegionsVersion, LIVE_REGIONS_HEADER, REFRESH_WITHIN_MIN_MS } from "../lib/live/regions.ts";
 
 /** Props: the competition, what the page was rendered for, and how to wake the islands of swapped HTML. */
 export interface LivePageProps {
   competitionId: string;
-  status: string;
-  /** The disqualified stores the page shows, by participant id. */
-  disqualified: string[];
+  /** The version of the live regions the page shows (`boardRegionsVersion` of its board). */
+  version: string;
   /** With divisions: the board the page shows (the page's islands share one stream). */
   division?: number;
   /** The reader follows its own stream (a store owner). */
@@ -71,10 +70,10 @@ async function refreshRegions(version: string, hydrateEvent: string): Promise<Re
   return "swapped";
 }
 
-/** `<LivePage competitionId={id} status="ACTIVE" disqualified={[]} own={false} hydrateEvent={HYDRATE_ISLANDS} />` */
+/** `<LivePage competitionId={id} version="ACTIVE:" own={false} hydrateEvent={HYDRATE_ISLANDS} />` */
 export default function LivePage(props: LivePageProps) {
   useEffect(() => {
-    let shown = liveRegionsVersion(props.status, props.disqualified);
+    let shown = props.version;
     let timer: ReturnType<typeof setTimeout> | undefined;
     // The first try within `withinMs`; a try that got no answer again after 2, 4, 8, 16 s (±25 %), unless the stream
     // announced another version meanwhile (its own refresh takes over).
@@ -98,12 +97,7 @@ export default function LivePage(props: LivePageProps) {
     // another version without one (the first frames after a reconnection) is refreshed within the shortest window.
     const stopRefresh = feed.refresh.subscribe((next) => next && moveTo(next.version, next.withinMs));
     const stopBoard = feed.leaderboard.subscribe((board) => {
-      if (!board) return;
-      const version = liveRegionsVersion(
-        board.competition.status,
-        board.disqualified?.map((store) => store.participantId) ?? [],
-      );
-      moveTo(version, REFRESH_WITHIN_MIN_MS);
+      if (board) moveTo(boardRegionsVersion(board), REFRESH_WITHIN_MIN_MS);
     });
     return () => {
       stopRefresh();

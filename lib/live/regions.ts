@@ -23,6 +23,17 @@ export function liveRegionsVersion(status: string, disqualified: readonly string
   return `${status}:${disqualified.join(",")}`;
 }
 
+/**
+ * The version of the live regions a leaderboard shows (its JSON, as the page,
+ * the stream and the island carry it).
+ * @example boardRegionsVersion({ competition: { status: "ACTIVE" }, disqualified: [] }) // "ACTIVE:"
+ */
+export function boardRegionsVersion(
+  board: { competition: { status: string }; disqualified?: readonly { participantId: string }[] },
+): string {
+  return liveRegionsVersion(board.competition.status, board.disqualified?.map((store) => store.participantId) ?? []);
+}
+
 /** The `refresh` event: the regions are at `version` now; ask for them at a random moment within `withinMs`. */
 export interface RegionsRefresh {
   version: string;

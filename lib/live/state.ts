@@ -7,7 +7,7 @@ import type { Competition } from "../competitions/competitions.ts";
 import type { Participant } from "../competitions/participants.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { eventFrame, type LiveEventName, type LiveFrame } from "./sse.ts";
-import { liveRegionsVersion, refreshWithinMs, type RegionsRefresh } from "./regions.ts";
+import { boardRegionsVersion, refreshWithinMs, type RegionsRefresh } from "./regions.ts";
 
 /** The leaderboard JSON (as `GET /api/competitions/:id/leaderboard` answers) with the fields the events need. */
 export interface LiveLeaderboard {
@@ -76,7 +76,7 @@ export async function readLiveState(
     participantCount,
     status,
     winnerJson: JSON.stringify(winner ?? null),
-    regionsVersion: liveRegionsVersion(status, leaderboard.disqualified?.map((store) => store.participantId) ?? []),
+    regionsVersion: boardRegionsVersion(leaderboard),
     frames,
   };
 }

@@ -41,17 +41,12 @@ import { DisqualifiedList } from "../../components/disqualified_list.tsx";
 import { DivisionTabs } from "../../components/division_tabs.tsx";
 import { PAGE_CACHE_CONTROL, renderAppPage } from "./_shell.tsx";
 import { renderFragment, viewerClock } from "../../lib/web/render.tsx";
-import { LIVE_REGIONS_HEADER, liveRegionsVersion } from "../../lib/live/regions.ts";
+import { boardRegionsVersion, LIVE_REGIONS_HEADER } from "../../lib/live/regions.ts";
 import { SharedRenders } from "../../lib/web/shared_renders.ts";
 import { countLiveRegionRefresh } from "../../lib/core/metrics.ts";
 
 /** `?joinError=<code>`: the refusal that sent the browser back (the view shows only a code the server chose). */
 const PAGE_QUERY = z.object({ joinError: QUERY_TEXT, division: QUERY_TEXT });
-
-/** The version of the live regions `view` shows (what its live page compares the stream's frames with). */
-function regionsVersion(view: CompetitionPageView): string {
-  return liveRegionsVersion(view.competition.status, view.leaderboard.disqualified.map((store) => store.participantId));
-}
 
 /**
  * Routes: `GET /competitions/:id` (`?joinError=<code>` shows that refusal's
@@ -65,23 +60,20 @@ export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
   return new Hono<AppEnv>().get("/competitions/:id", validQuery(PAGE_QUERY), async (c) => {
     const query = c.req.valid("query");
     const reader = await competitionPageReader(deps, c.req.param("id"), c.var.userId);
+    const { timeZone } = viewerClock(c);
     const refresh = c.req.header(LIVE_REGIONS_HEADER);
     if (refresh !== undefined) {
       c.header("Cache-Control", PAGE_CACHE_CONTROL);
       const render = async () => {
         const view = await competitionPageView(deps, reader, query);
         return {
-          version: regionsVersion(view),
-          html: await renderFragment(
-            c,
-            <CompetitionRegions view={view} timeZone={viewerClock(c).timeZone} />,
-            view.now,
-          ),
+          version: boardRegionsVersion(view.leaderboard),
+          html: await renderFragment(c, <CompetitionRegions view={view} timeZone={timeZone} />, view.now),
         };
       };
       const { html, source } = reader.sharedAs
         ? await shared.html(
-          [reader.competition.id, reader.sharedAs, viewerClock(c).timeZone, query.division, query.joinError].join("|"),
+          [reader.competition.id, reader.sharedAs, timeZone, query.division, query.joinError].join("|"),
           refresh,
           reader.now,
           render,
@@ -91,7 +83,7 @@ export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
       return c.html(html);
     }
     const view = await competitionPageView(deps, reader, query);
-    const { competition, leaderboard } = view;
+    const { competition } = view;
     const pageUrl = new URL(`/competitions/${competition.id}`, deps.config.appUrl).href;
     return renderAppPage(c, deps, {
       title: competition.title,
@@ -109,14 +101,13 @@ export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
           {isLive(competition) && (
             <LivePageIsland
               competitionId={competition.id}
-              status={competition.status}
-              disqualified={leaderboard.disqualified.map((store) => store.participantId)}
+              version={boardRegionsVersion(view.leaderboard)}
               division={view.division}
               own={view.ownStore !== null}
               hydrateEvent={HYDRATE_ISLANDS}
             />
           )}
-          <CompetitionRegions view={view} timeZone={viewerClock(c).timeZone} />
+          <CompetitionRegions view={view} timeZone={timeZone} />
         </>
       ),
     });

@@ -111,8 +111,7 @@ export async function competitionPageReader(
       .filter((connection) => !connection.currency || connection.currency === competition.currency)
       .map(({ shop, name }) => ({ shop, name }))
     : [];
-  const placed = viewerId !== undefined &&
-    [competition.winner, ...(competition.places ?? [])].some((place) => place?.userId === viewerId);
+  const placed = viewerId !== undefined && paidPlaces(competition).some((place) => place.userId === viewerId);
   const onlooker = viewerId !== undefined && viewerId !== competition.creatorId && !participant && !placed &&
     connectedStores.length === 0;
   const sharedAs = viewerId === undefined ? "stranger" : onlooker ? "onlooker" : undefined;
