@@ -38,28 +38,35 @@ async function deliverOrder(t: TestApp, topic: string, createdMs: number, totalP
   return { orderId: String(order.id), status: response.status, body: await response.json() };
 }
 
+/** `count` weekly rounds of SHOP, one after another, the last started a day ago (each live as made). */
+async function weeklyRounds(t: TestApp, count: number) {
+  const rounds = [];
+  for (let round = 1; round <= count; round++) {
+    rounds.push(
+      await activeCompetition(t.kv, {
+        start: t.clock.ms - 86_400_000 - (count - round) * WEEK_MS,
+        durationMs: WEEK_MS,
+        stores: 1,
+        shopOf: () => SHOP,
+        ownerOf: () => "owner_of_the_rounds",
+        title: `Round ${round}`,
+      }),
+    );
+  }
+  return rounds;
+}
+
 Deno.test("shopify webhooks - a store in five weekly rounds: an order is applied in the round whose window holds it, and only there", async () => {
   await using t = await createTestApp({}, { shopify: true });
   t.shopify!.createShop({ shop: SHOP, currency: "USD" });
   const now = t.clock.ms;
   // Rounds 1–4 ran on the weeks before this one and are over (round 1 completed, 2–4 settling); round 5 started a day ago.
-  const rounds: Participant[] = [];
-  for (let round = 1; round <= 5; round++) {
-    const start = now - 86_400_000 - (5 - round) * WEEK_MS;
-    const { competition, participants } = await activeCompetition(t.kv, {
-      start,
-      durationMs: WEEK_MS,
-      stores: 1,
-      shopOf: () => SHOP,
-      ownerOf: () => "owner_of_five_rounds",
-      title: `Round ${round}`,
-    });
-    if (round < 5) {
-      const status = round === 1 ? "COMPLETED" : "SETTLING";
-      await updateCompetition(t.kv, competition.id, now, "status", (c) => ({ ...c, status }));
-    }
-    rounds.push(participants[0]);
+  const made = await weeklyRounds(t, 5);
+  for (const [i, { competition }] of made.slice(0, 4).entries()) {
+    const status = i === 0 ? "COMPLETED" : "SETTLING";
+    await updateCompetition(t.kv, competition.id, now, "status", (c) => ({ ...c, status }));
   }
+  const rounds = made.map(({ participants }) => participants[0]);
   const committer = groupCommitterOf(t.kv);
   const tasksBefore = committer.stats().tasks;
 
@@ -103,25 +110,13 @@ Deno.test("shopify webhooks - completed and cancelled rounds leave the shop's op
   await using t = await createTestApp({}, { shopify: true });
   t.shopify!.createShop({ shop: SHOP, currency: "USD" });
   const now = t.clock.ms;
-  const rounds: Participant[] = [];
-  for (let round = 1; round <= 4; round++) {
-    const { competition, participants } = await activeCompetition(t.kv, {
-      start: now - 86_400_000 - (4 - round) * WEEK_MS,
-      durationMs: WEEK_MS,
-      stores: 1,
-      shopOf: () => SHOP,
-      ownerOf: () => "owner_of_four_rounds",
-      title: `Round ${round}`,
-    });
-    if (round === 2) {
-      // Cancelled (a live competition cannot be, through the status machine: written as such).
-      await t.kv.set(keys.competition(competition.id), { ...competition, status: "CANCELLED" });
-    } else if (round !== 4) {
-      const status = round === 1 ? "COMPLETED" : "SETTLING";
-      await updateCompetition(t.kv, competition.id, now, "status", (c) => ({ ...c, status }));
-    }
-    rounds.push(participants[0]);
-  }
+  // Round 1 completed, round 2 cancelled (a live competition cannot be, through the status machine: written as such),
+  // round 3 settling, round 4 live.
+  const made = await weeklyRounds(t, 4);
+  await updateCompetition(t.kv, made[0].competition.id, now, "status", (c) => ({ ...c, status: "COMPLETED" }));
+  await t.kv.set(keys.competition(made[1].competition.id), { ...made[1].competition, status: "CANCELLED" });
+  await updateCompetition(t.kv, made[2].competition.id, now, "status", (c) => ({ ...c, status: "SETTLING" }));
+  const rounds = made.map(({ participants }) => participants[0]);
   assert.deepEqual(await roundsOf(t, rounds), { open: [1, 2, 3, 4], all: [1, 2, 3, 4] }, "joining opens a membership");
 
   // The first order takes the completed and the cancelled round off; the settling one may still take an update.
