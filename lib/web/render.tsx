@@ -54,32 +54,33 @@ export async function renderPage(
   options: PageOptions,
 ): Promise<Response> {
   const scope: IslandScope = new Set();
-  const body = await renderToStringAsync(
-    <IslandScopeContext.Provider value={scope}>
-      <ViewerClockContext.Provider value={viewerClock(c, options.now)}>
-        <a class="skip-link" href="#main">Skip to content</a>
-        {options.sandbox && (
-          <div class="banner-sandbox" role="status">
-            Sandbox mode: Whop and Shopify are simulated, no real money moves.
-          </div>
-        )}
-        <header class="site-header">
-          {options.home === null
-            ? (
-              <span class="brand">
-                <img class="brand-logo" src="/static/favicon.svg" alt="" width="28" height="28" />CartBrawl
-              </span>
-            )
-            : (
-              <a class="brand" href={options.home ?? "/"}>
-                <img class="brand-logo" src="/static/favicon.svg" alt="" width="28" height="28" />CartBrawl
-              </a>
-            )}
-          {options.nav && <nav aria-label="Main">{options.nav}</nav>}
-        </header>
-        <main id="main">{options.body}</main>
-      </ViewerClockContext.Provider>
-    </IslandScopeContext.Provider>,
+  const body = await renderBody(
+    c,
+    <>
+      <a class="skip-link" href="#main">Skip to content</a>
+      {options.sandbox && (
+        <div class="banner-sandbox" role="status">
+          Sandbox mode: Whop and Shopify are simulated, no real money moves.
+        </div>
+      )}
+      <header class="site-header">
+        {options.home === null
+          ? (
+            <span class="brand">
+              <img class="brand-logo" src="/static/favicon.svg" alt="" width="28" height="28" />CartBrawl
+            </span>
+          )
+          : (
+            <a class="brand" href={options.home ?? "/"}>
+              <img class="brand-logo" src="/static/favicon.svg" alt="" width="28" height="28" />CartBrawl
+            </a>
+          )}
+        {options.nav && <nav aria-label="Main">{options.nav}</nav>}
+      </header>
+      <main id="main">{options.body}</main>
+    </>,
+    scope,
+    options.now,
   );
   const head = renderToString(
     <PageHead title={options.title} islands={scope} nonce={c.get("cspNonce")}>{options.head}</PageHead>,
@@ -96,9 +97,14 @@ export async function renderPage(
  * boot script hydrates; no document, header or scripts.
  * @example const html = await renderFragment(c, <div data-live-region="competition">…</div>, now);
  */
-export async function renderFragment(c: Context, body: ComponentChildren, now?: number): Promise<string> {
+export function renderFragment(c: Context, body: ComponentChildren, now?: number): Promise<string> {
+  return renderBody(c, body, new Set(), now);
+}
+
+/** Renders `body` in the reader's clock (`viewerClock`), collecting the islands it uses into `scope`. */
+async function renderBody(c: Context, body: ComponentChildren, scope: IslandScope, now?: number): Promise<string> {
   return await renderToStringAsync(
-    <IslandScopeContext.Provider value={new Set()}>
+    <IslandScopeContext.Provider value={scope}>
       <ViewerClockContext.Provider value={viewerClock(c, now)}>{body}</ViewerClockContext.Provider>
     </IslandScopeContext.Provider>,
   );
@@ -123,11 +129,7 @@ export interface FramedPageOptions {
  */
 export async function renderFramedPage(c: Context, options: FramedPageOptions): Promise<Response> {
   const scope: IslandScope = new Set();
-  const body = await renderToStringAsync(
-    <IslandScopeContext.Provider value={scope}>
-      <ViewerClockContext.Provider value={viewerClock(c, options.now)}>{options.body}</ViewerClockContext.Provider>
-    </IslandScopeContext.Provider>,
-  );
+  const body = await renderBody(c, options.body, scope, options.now);
   const head = renderToString(
     <PageHead title={options.title} islands={scope} nonce={c.get("cspNonce")} stylesheet={options.stylesheet} />,
   );
