@@ -235,3 +235,27 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     },
   };
 }
+
+/** Competition page regions served, by where they came from (`cartbrawl_competition_page_regions_total`). */
+export interface RegionsServed {
+  rendered: number;
+  shared: number;
+}
+
+/**
+ * The competition page regions `t` served so far, for page loads and for
+ * live pages' refreshes (its `/metrics`: the counters are the process's, so
+ * compare two readings).
+ * @example (await regionsServed(t)).refresh.shared // 3
+ */
+export async function regionsServed(t: TestApp): Promise<{ page: RegionsServed; refresh: RegionsServed }> {
+  const text = await (await t.request("/metrics")).text();
+  const sample = (request: string, source: string) => {
+    const series = `cartbrawl_competition_page_regions_total{request="${request}",source="${source}"}`;
+    return Number(text.split("\n").find((l) => l.startsWith(series + " "))?.split(" ")[1] ?? 0);
+  };
+  return {
+    page: { rendered: sample("page", "rendered"), shared: sample("page", "shared") },
+    refresh: { rendered: sample("refresh", "rendered"), shared: sample("refresh", "shared") },
+  };
+}

@@ -10,7 +10,7 @@
  */
 import assert from "node:assert/strict";
 import { launchBrowser, type Page } from "../testing/browser.ts";
-import { createTestApp, type TestApp } from "../testing/test_app.ts";
+import { createTestApp, regionsServed } from "../testing/test_app.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
 import { activeCompetition } from "../testing/fixtures.ts";
 import { updateCompetition } from "../lib/competitions/competitions.ts";
@@ -20,17 +20,6 @@ const ARTIFACTS = "tests/artifacts";
 const CREATOR = "user_creator";
 
 await ensureIslandBundles();
-
-/** The region refreshes the app counted so far, by source. */
-async function refreshes(t: TestApp): Promise<{ shared: number; rendered: number }> {
-  const text = await (await t.request("/metrics")).text();
-  const sample = (source: string) =>
-    Number(
-      text.split("\n").find((l) => l.startsWith(`cartbrawl_live_region_refreshes_total{source="${source}"} `))
-        ?.split(" ")[1] ?? 0,
-    );
-  return { shared: sample("shared"), rendered: sample("rendered") };
-}
 
 Deno.test("live regions in Chromium - signed-out pages follow the race's changes from one rendering each", async () => {
   await using t = await createTestApp({}, { whop: true });
@@ -61,7 +50,7 @@ Deno.test("live regions in Chromium - signed-out pages follow the race's changes
     });
     assert.equal(res.status, 200, await res.text());
   };
-  const before = await refreshes(t);
+  const before = (await regionsServed(t)).refresh;
 
   // A disqualification: both pages list the store with the reason.
   await rank("disqualify");
@@ -102,7 +91,7 @@ Deno.test("live regions in Chromium - signed-out pages follow the race's changes
     await page.screenshot({ path: `${ARTIFACTS}/live_regions_settling_${size}.png`, fullPage: true });
   }
   // Three changes, two readers each: one rendering per change, the other page's refresh shared it.
-  const after = await refreshes(t);
+  const after = (await regionsServed(t)).refresh;
   assert.deepEqual({ rendered: after.rendered - before.rendered, shared: after.shared - before.shared }, {
     rendered: 3,
     shared: 3,

@@ -21,7 +21,7 @@ import {
 import { readDisqualified, readLeaderboard, readUnplaced, toEntries } from "./leaderboard.ts";
 import { boardOf, divisionRange, hasDivisions, placesOfBoard } from "./divisions.ts";
 import { prizeSplitOf } from "./prize_split.ts";
-import { listParticipationsOfUser } from "./participants.ts";
+import { type LeaderboardRow, listParticipationsOfUser } from "./participants.ts";
 import { boardFor, canSeePlaceFigures, figureAccess, isListedPublicly } from "./privacy.ts";
 
 /**
@@ -128,7 +128,7 @@ export async function leaderboardView(
   if (!board) throw new NotFoundError("There is no such division in this competition.");
   const [rows, out, unplaced, change] = await Promise.all([
     readLeaderboard(kv, competition.id, limit, board.division),
-    readDisqualified(kv, competition.id),
+    readBoardDisqualified(kv, competition, board.division),
     divided ? readUnplaced(kv, competition.id, limit) : [],
     kv.get<{ at: number }>(keys.changes(competition.id)),
   ]);
@@ -152,9 +152,7 @@ export async function leaderboardView(
     }),
     entries: boardFor(competition, entries, viewerId),
     /** Stores the creator took out of the ranking (of this board, or not yet placed), with the public reason. */
-    disqualified: out.filter((row) => !divided || row.division === board.division || row.division === null).map((
-      row,
-    ) => ({
+    disqualified: out.map((row) => ({
       participantId: row.id,
       displayName: row.displayName,
       shop: row.shop,
@@ -166,6 +164,20 @@ export async function leaderboardView(
       ? new Date(change.value.at).toISOString()
       : competition.updatedAt,
   };
+}
+
+/**
+ * The stores taken out of the ranking that a board shows: with divisions,
+ * those of `division` and those not yet placed in one; without, all of them.
+ */
+export async function readBoardDisqualified(
+  kv: Deno.Kv,
+  competition: Pick<Competition, "id" | "divisions">,
+  division: number | undefined,
+): Promise<LeaderboardRow[]> {
+  const out = await readDisqualified(kv, competition.id);
+  if (!hasDivisions(competition)) return out;
+  return out.filter((row) => row.division === division || row.division === null);
 }
 
 /** One division as the JSON shows it: its number (the `?division=` value), name, range, prize and split. */

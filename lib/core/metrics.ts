@@ -73,11 +73,12 @@ const rateLimitRefusals = new client.Counter({
   registers: [registry],
 });
 
-const liveRegionRefreshes = new client.Counter({
-  name: "cartbrawl_live_region_refreshes_total",
-  help: "Live pages asking for their regions again after a status or disqualification change, by source: " +
-    "rendered for the reader, or shared (another reader's rendering of the same version).",
-  labelNames: ["source"] as const,
+const competitionPageRegions = new client.Counter({
+  name: "cartbrawl_competition_page_regions_total",
+  help: "Competition pages' regions served, by request (a page load, or a live page's refresh after a status or " +
+    "disqualification change) and source: rendered for the reader, or shared (another reader's rendering of the " +
+    "same version).",
+  labelNames: ["request", "source"] as const,
   registers: [registry],
 });
 
@@ -120,9 +121,12 @@ export function countRateLimitRefusal(kind: string): void {
   rateLimitRefusals.inc({ kind });
 }
 
-/** Counts one live page's refresh of its regions, by where its HTML came from (`lib/web/shared_renders.ts`). */
-export function countLiveRegionRefresh(source: "rendered" | "shared"): void {
-  liveRegionRefreshes.inc({ source });
+/**
+ * Counts one competition page's regions served, for a page load or a live
+ * page's refresh, by where their HTML came from (`lib/web/shared_renders.ts`).
+ */
+export function countCompetitionPageRegions(request: "page" | "refresh", source: "rendered" | "shared"): void {
+  competitionPageRegions.inc({ request, source });
 }
 
 /** Counts one retry of a KV commit (`commit` in `db.ts`). */

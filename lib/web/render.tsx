@@ -2,7 +2,8 @@
  * The page shell: renders a page body to a full HTML document and adds the
  * island boot script only when the body rendered an island.
  */
-import type { ComponentChildren } from "preact";
+import type { ComponentChildren, JSX } from "preact";
+import { useContext } from "preact/hooks";
 import { renderToString, renderToStringAsync } from "preact-render-to-string";
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
@@ -91,14 +92,36 @@ export async function renderPage(
   );
 }
 
+/** HTML rendered on its own, ahead of the page or fragment it goes into, and the islands in it. */
+export interface RenderedMarkup {
+  html: string;
+  islands: readonly string[];
+}
+
 /**
- * Renders `body` alone, as HTML to put into a page already open (a live
- * page's regions): its islands carry their markers, which the open page's
- * boot script hydrates; no document, header or scripts.
- * @example const html = await renderFragment(c, <div data-live-region="competition">…</div>, now);
+ * Renders `body` alone, in the reader's clock: HTML to reuse (one rendering
+ * of a page's regions answers many readers) or to put into a page already
+ * open (a live page's regions, whose islands the open page's boot script
+ * hydrates). Put it into a page with {@link Markup}.
+ * @example const regions = await renderMarkup(c, <Regions view={view} />, view.now);
  */
-export function renderFragment(c: Context, body: ComponentChildren, now?: number): Promise<string> {
-  return renderBody(c, body, new Set(), now);
+export async function renderMarkup(c: Context, body: ComponentChildren, now?: number): Promise<RenderedMarkup> {
+  const scope: IslandScope = new Set();
+  const html = await renderBody(c, body, scope, now);
+  return { html, islands: [...scope] };
+}
+
+/**
+ * `markup` inside a `<div>` with `attributes`; its islands count as the
+ * page's (their scripts are loaded).
+ * @example <Markup markup={regions} data-live-region="competition" />
+ */
+export function Markup(
+  { markup, ...attributes }: { markup: RenderedMarkup } & Omit<JSX.HTMLAttributes<HTMLDivElement>, "markup">,
+) {
+  const scope = useContext(IslandScopeContext);
+  for (const name of markup.islands) scope?.add(name);
+  return <div {...attributes} dangerouslySetInnerHTML={{ __html: markup.html }} />;
 }
 
 /** Renders `body` in the reader's clock (`viewerClock`), collecting the islands it uses into `scope`. */

@@ -24,6 +24,11 @@ export const ViewerClockContext = /* @__PURE__ */ createContext<ViewerClock>({ n
 
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){0,2}$/;
 
+/** Zone names the runtime accepted: asking it builds a formatter (tens of µs), and every page asks. */
+const knownZones = new Set<string>();
+/** Bound on {@link knownZones}: the runtime also accepts a name in any letter case, so forged spellings stop here. */
+const KNOWN_ZONES_KEPT = 1000;
+
 /**
  * A time zone name from a cookie, when it is one the runtime knows; otherwise
  * `undefined` (the cookie is the browser's to write and anyone's to forge).
@@ -31,8 +36,10 @@ const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){0,2}$/;
  */
 export function readTimeZone(value: string | undefined): string | undefined {
   if (!value || value.length > 64 || !ZONE_NAME.test(value)) return undefined;
+  if (knownZones.has(value)) return value;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: value });
+    if (knownZones.size < KNOWN_ZONES_KEPT) knownZones.add(value);
     return value;
   } catch {
     return undefined;

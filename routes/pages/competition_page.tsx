@@ -9,6 +9,7 @@
  * its cards are in `components/`.
  */
 import { Hono } from "hono";
+import type { VNode } from "preact";
 import * as z from "zod/mini";
 import type { AppDeps, AppEnv } from "../_env.ts";
 import { isLive } from "../../lib/competitions/competitions.ts";
@@ -16,6 +17,7 @@ import {
   competitionPageReader,
   type CompetitionPageView,
   competitionPageView,
+  pageRegionsVersion,
 } from "../../lib/competitions/page_views/competition.ts";
 import { OWN_ORDERS_SHOWN } from "../../lib/competitions/own_store.ts";
 import { formatMoney } from "../../lib/core/money.ts";
@@ -40,55 +42,104 @@ import { WinnerBanner } from "../../components/winner_banner.tsx";
 import { DisqualifiedList } from "../../components/disqualified_list.tsx";
 import { DivisionTabs } from "../../components/division_tabs.tsx";
 import { PAGE_CACHE_CONTROL, renderAppPage } from "./_shell.tsx";
-import { renderFragment, viewerClock } from "../../lib/web/render.tsx";
+import { Markup, type RenderedMarkup, renderMarkup, viewerClock } from "../../lib/web/render.tsx";
 import { boardRegionsVersion, LIVE_REGIONS_HEADER } from "../../lib/live/regions.ts";
 import { SharedRenders } from "../../lib/web/shared_renders.ts";
-import { countLiveRegionRefresh } from "../../lib/core/metrics.ts";
+import { countCompetitionPageRegions } from "../../lib/core/metrics.ts";
 
 /** `?joinError=<code>`: the refusal that sent the browser back (the view shows only a code the server chose). */
 const PAGE_QUERY = z.object({ joinError: QUERY_TEXT, division: QUERY_TEXT });
+
+/** The page's live region (`data-live-region`): what its live page swaps in when the competition moves on. */
+const LIVE_REGION = { "data-live-region": "competition" } as const;
+
+/** The live region as one reader's page shows it. */
+interface ReaderRegions {
+  /** Its version (`boardRegionsVersion` of the board it shows). */
+  version: string;
+  /** With divisions: the board it shows. */
+  division?: number;
+  /** The region, as page content. */
+  region: VNode;
+  /** The region alone, for a live page's refresh. */
+  fragment(): Promise<string>;
+}
+
+/** The inside of the live region rendered once for the readers without a stake in the page (`sharedAs`). */
+interface SharedRegions {
+  version: string;
+  division?: number;
+  markup: RenderedMarkup;
+  /** The region alone, made at the first refresh that asks (readers may ask for it thousands of times). */
+  fragment?: string;
+}
 
 /**
  * Routes: `GET /competitions/:id` (`?joinError=<code>` shows that refusal's
  * sentence next to the form; with divisions `?division=<n>` picks the board).
  * With the `X-CartBrawl-Live-Regions` header (a live page refreshing itself)
- * it answers the page's live regions alone; readers without a stake in the
- * page share one rendering per version (`lib/web/shared_renders.ts`).
+ * it answers the page's live region alone. Readers without a stake in the
+ * page share one rendering of it per version, for page loads and refreshes
+ * alike (`lib/web/shared_renders.ts`); the others' is rendered in their page
+ * (made apart and put into the page, it cost them more).
  */
 export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
-  const shared = new SharedRenders();
+  const shared = new SharedRenders<SharedRegions>();
   return new Hono<AppEnv>().get("/competitions/:id", validQuery(PAGE_QUERY), async (c) => {
     const query = c.req.valid("query");
     const reader = await competitionPageReader(deps, c.req.param("id"), c.var.userId);
     const { timeZone } = viewerClock(c);
     const refresh = c.req.header(LIVE_REGIONS_HEADER);
+    const request = refresh === undefined ? "page" : "refresh";
+    const ownRegions = async (): Promise<ReaderRegions> => {
+      const view = await competitionPageView(deps, reader, query);
+      const region = (
+        <div {...LIVE_REGION}>
+          <CompetitionRegions view={view} timeZone={timeZone} />
+        </div>
+      );
+      countCompetitionPageRegions(request, "rendered");
+      return {
+        version: boardRegionsVersion(view.leaderboard),
+        division: view.division,
+        region,
+        fragment: async () => (await renderMarkup(c, region, view.now)).html,
+      };
+    };
+    const sharedRegions = async (sharedAs: string): Promise<ReaderRegions> => {
+      const { rendering, source } = await shared.rendering(
+        [reader.competition.id, sharedAs, timeZone, query.division, query.joinError].join("|"),
+        refresh ?? await pageRegionsVersion(deps, reader, query),
+        reader.now,
+        async () => {
+          const view = await competitionPageView(deps, reader, query);
+          return {
+            version: boardRegionsVersion(view.leaderboard),
+            division: view.division,
+            markup: await renderMarkup(c, <CompetitionRegions view={view} timeZone={timeZone} />, view.now),
+          };
+        },
+      );
+      countCompetitionPageRegions(request, source);
+      const region = <Markup markup={rendering.markup} {...LIVE_REGION} />;
+      return {
+        version: rendering.version,
+        division: rendering.division,
+        region,
+        fragment: async () => rendering.fragment ??= (await renderMarkup(c, region)).html,
+      };
+    };
+    const regions = reader.sharedAs ? await sharedRegions(reader.sharedAs) : await ownRegions();
     if (refresh !== undefined) {
       c.header("Cache-Control", PAGE_CACHE_CONTROL);
-      const render = async () => {
-        const view = await competitionPageView(deps, reader, query);
-        return {
-          version: boardRegionsVersion(view.leaderboard),
-          html: await renderFragment(c, <CompetitionRegions view={view} timeZone={timeZone} />, view.now),
-        };
-      };
-      const { html, source } = reader.sharedAs
-        ? await shared.html(
-          [reader.competition.id, reader.sharedAs, timeZone, query.division, query.joinError].join("|"),
-          refresh,
-          reader.now,
-          render,
-        )
-        : { html: (await render()).html, source: "rendered" as const };
-      countLiveRegionRefresh(source);
-      return c.html(html);
+      return c.html(await regions.fragment());
     }
-    const view = await competitionPageView(deps, reader, query);
-    const { competition } = view;
+    const { competition } = reader;
     const pageUrl = new URL(`/competitions/${competition.id}`, deps.config.appUrl).href;
     return renderAppPage(c, deps, {
       title: competition.title,
       community: competition.experienceId,
-      head: view.shareable && (
+      head: reader.shareable && (
         <ShareMeta
           url={pageUrl}
           title={competition.title}
@@ -101,20 +152,20 @@ export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
           {isLive(competition) && (
             <LivePageIsland
               competitionId={competition.id}
-              version={boardRegionsVersion(view.leaderboard)}
-              division={view.division}
-              own={view.ownStore !== null}
+              version={regions.version}
+              division={regions.division}
+              own={reader.participant !== null}
               hydrateEvent={HYDRATE_ISLANDS}
             />
           )}
-          <CompetitionRegions view={view} timeZone={timeZone} />
+          {regions.region}
         </>
       ),
     });
   });
 }
 
-/** The page's live regions (`data-live-region`): what its live page swaps in when the competition moves on. */
+/** The inside of the page's live region ({@link LIVE_REGION}). */
 function CompetitionRegions({ view, timeZone }: { view: CompetitionPageView; timeZone?: string }) {
   const { competition, leaderboard, participant, chart, ownStore } = view;
   const own = ownStore && {
@@ -132,7 +183,7 @@ function CompetitionRegions({ view, timeZone }: { view: CompetitionPageView; tim
   };
   const countdown = countdownTarget(competition);
   return (
-    <div data-live-region="competition">
+    <>
       <div class="page-head">
         <div>
           <h1>{competition.title}</h1>
@@ -228,6 +279,6 @@ function CompetitionRegions({ view, timeZone }: { view: CompetitionPageView; tim
           <RulesCard competition={competition} />
         </aside>
       </div>
-    </div>
+    </>
   );
 }

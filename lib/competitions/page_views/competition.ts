@@ -14,7 +14,8 @@ import type { RaceLine } from "../race_line.ts";
 import { readRaceLines } from "../race_series.ts";
 import { type OwnStoreView, ownStoreView } from "../own_store.ts";
 import { paidPlaces } from "../settlement.ts";
-import { type LeaderboardView, leaderboardView } from "../views.ts";
+import { type LeaderboardView, leaderboardView, readBoardDisqualified } from "../views.ts";
+import { liveRegionsVersion } from "../../live/regions.ts";
 import { shownDivision } from "../divisions.ts";
 import { listOwnedConnections } from "../../shopify/connections.ts";
 
@@ -57,8 +58,6 @@ export interface CompetitionPageView {
   chart?: RaceChartView;
   /** The chart follows the live stream (live, and not privacy mode: the stream hides figures). */
   liveChart: boolean;
-  /** Anyone may see it: the page carries share tags. */
-  shareable: boolean;
 }
 
 /** The place `viewerId` won in a completed competition, if any. */
@@ -90,6 +89,8 @@ export interface PageReader {
    * that could join it); undefined when the page is the reader's own.
    */
   sharedAs?: "stranger" | "onlooker";
+  /** Anyone may see it: the page carries share tags. */
+  shareable: boolean;
 }
 
 /**
@@ -115,7 +116,32 @@ export async function competitionPageReader(
   const onlooker = viewerId !== undefined && viewerId !== competition.creatorId && !participant && !placed &&
     connectedStores.length === 0;
   const sharedAs = viewerId === undefined ? "stranger" : onlooker ? "onlooker" : undefined;
-  return { competition, now, viewerId, participant, open, connectedStores, sharedAs };
+  return {
+    competition,
+    now,
+    viewerId,
+    participant,
+    open,
+    connectedStores,
+    sharedAs,
+    shareable: isPubliclyVisible(competition),
+  };
+}
+
+/**
+ * The version of the live regions `reader`'s page shows now (the
+ * `boardRegionsVersion` of the board its view would read), without reading
+ * the board: what a page load asks the shared renderings for.
+ */
+export async function pageRegionsVersion(
+  deps: { kv: Deno.Kv },
+  reader: PageReader,
+  query: { division?: string } = {},
+): Promise<string> {
+  const { competition, participant } = reader;
+  const division = shownDivision(competition, query.division, participant?.division);
+  const out = await readBoardDisqualified(deps.kv, competition, division);
+  return liveRegionsVersion(competition.status, out.map((row) => row.id));
 }
 
 /**
@@ -173,6 +199,5 @@ export async function competitionPageView(
     connectedStores,
     chart,
     liveChart: isLive(competition) && competition.privacy !== "ranks",
-    shareable: isPubliclyVisible(competition),
   };
 }
