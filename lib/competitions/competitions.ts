@@ -223,9 +223,14 @@ export function newCompetitionOps(op: Deno.AtomicOperation, competition: Competi
 
 /** Loads a competition or throws `NotFoundError`. */
 export async function getCompetition(kv: Deno.Kv, id: string): Promise<Competition> {
+  return (await readCompetition(kv, id)).competition;
+}
+
+/** A competition and its record's versionstamp (new at every write of it); `NotFoundError` when there is none. */
+async function readCompetition(kv: Deno.Kv, id: string): Promise<{ competition: Competition; versionstamp: string }> {
   const entry = await kv.get<Competition>(keys.competition(id));
   if (!entry.value) throw new NotFoundError("There is no competition with that id.");
-  return entry.value;
+  return { competition: entry.value, versionstamp: entry.versionstamp };
 }
 
 /** Whether a competition's prize was paid for: by its own payment, or (a season's round) by its season's. */
@@ -266,10 +271,24 @@ export function isPrivateToCreator(competition: Pick<Competition, "status" | "fu
  * `lib/web/middleware/visibility.ts`). Every read path uses this.
  */
 export async function getVisibleCompetition(kv: Deno.Kv, id: string, userId: string | undefined): Promise<Competition> {
-  const competition = await getCompetition(kv, id);
+  return (await getVisibleCompetitionRecord(kv, id, userId)).competition;
+}
+
+/**
+ * {@link getVisibleCompetition} with the record's versionstamp, which changes
+ * at every write of the competition: what a rendering of its page shared
+ * between readers is checked against (`lib/web/shared_renders.ts`).
+ */
+export async function getVisibleCompetitionRecord(
+  kv: Deno.Kv,
+  id: string,
+  userId: string | undefined,
+): Promise<{ competition: Competition; versionstamp: string }> {
+  const record = await readCompetition(kv, id);
+  const { competition } = record;
   const hidden = isPrivateToCreator(competition) || (competition.experienceId !== undefined && userId === undefined);
   if (hidden && competition.creatorId !== userId) throw new NotFoundError("There is no competition with that id.");
-  return competition;
+  return record;
 }
 
 /**

@@ -125,7 +125,12 @@ async function deleteOrders(kv: Deno.Kv, participant: Participant): Promise<numb
   return deleted;
 }
 
-/** The decided places and the settlement notes without the store's name and domain. */
+/**
+ * The decided places and the settlement notes without the store's name and
+ * domain. The competition is written even when neither named it: a new
+ * version of its record tells every instance that renderings of its page
+ * shared before (`lib/web/shared_renders.ts`) may name the store.
+ */
 async function scrubCompetition(kv: Deno.Kv, participant: Participant, names: string[], now: number) {
   const rename = <T extends { participantId: string; displayName: string; shop: string }>(place: T): T =>
     place.participantId === participant.id ? { ...place, displayName: REMOVED_STORE, shop: "" } : place;
@@ -136,7 +141,7 @@ async function scrubCompetition(kv: Deno.Kv, participant: Participant, names: st
       ...(current.places ? { places: current.places.map(rename) } : {}),
       ...(current.settlementNotes ? { settlementNotes: current.settlementNotes.map((n) => scrub(n, names)) } : {}),
     };
-    return JSON.stringify(next) === JSON.stringify(current) ? null : next;
+    return next;
   });
   return competition;
 }

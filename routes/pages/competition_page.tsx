@@ -108,7 +108,9 @@ export function competitionPageRoutes(deps: AppDeps): Hono<AppEnv> {
     };
     const sharedRegions = async (sharedAs: string): Promise<ReaderRegions> => {
       const { rendering, source } = await shared.rendering(
-        [reader.competition.id, sharedAs, timeZone, query.division, query.joinError].join("|"),
+        // Any change to the competition (its settings, or a store erased from it) is a new rendering.
+        [reader.competition.id, reader.revision, sharedAs, timeZone, query.division, query.joinError]
+          .join("|"),
         refresh ?? await pageRegionsVersion(deps, reader, query),
         reader.now,
         async () => {

@@ -176,19 +176,25 @@ Deno.test("competition page - page loads of readers without a stake share the re
   counted = await count();
   assert.equal(counted("refresh", "shared"), 1);
 
+  // Any write of the competition (here its rules' text; a store's erasure writes it too) is a new rendering, at once.
+  await updateCompetition(t.kv, competition.id, t.clock.ms, "status", (c) => ({ ...c, description: "Fresh rules." }));
+  assert.match(regionOf(await load()), /Fresh rules\./);
+  counted = await count();
+  assert.equal(counted("page", "rendered"), 2);
+
   // A disqualification is seen by the next page load at once (its version is read, not guessed).
   await rank(t, competition.id, participants[1].id, "disqualify");
   const after = await load();
   assert.match(regionOf(after), /class="card disqualified"|section class="[^"]*disqualified/);
   assert.ok(after.includes(`&quot;version&quot;:&quot;ACTIVE:${participants[1].id}&quot;`));
   counted = await count();
-  assert.equal(counted("page", "rendered"), 2);
+  assert.equal(counted("page", "rendered"), 3);
 
   // An owner's and the creator's pages are their own.
   assert.match(await load(participants[0].userId), /Your store/);
   assert.match(await load(CREATOR), />Manage</);
   counted = await count();
-  assert.deepEqual([counted("page", "rendered"), counted("page", "shared")], [4, 9]);
+  assert.deepEqual([counted("page", "rendered"), counted("page", "shared")], [5, 9]);
 });
 
 Deno.test("competition page - a page load's version is the board's, in every division", async () => {

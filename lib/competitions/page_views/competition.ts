@@ -6,7 +6,13 @@
  * page only lays it out.
  */
 import { getPayout, type Payout } from "../../whop/payouts.ts";
-import { type Competition, getVisibleCompetition, isLive, isOpenForJoining, type Winner } from "../competitions.ts";
+import {
+  type Competition,
+  getVisibleCompetitionRecord,
+  isLive,
+  isOpenForJoining,
+  type Winner,
+} from "../competitions.ts";
 import { findParticipantOfUser, type Participant } from "../participants.ts";
 import { isJoinRefusalCode, JOIN_REFUSALS } from "../join_rules.ts";
 import { figureAccess, isPubliclyVisible } from "../privacy.ts";
@@ -91,6 +97,8 @@ export interface PageReader {
   sharedAs?: "stranger" | "onlooker";
   /** Anyone may see it: the page carries share tags. */
   shareable: boolean;
+  /** The competition record's versionstamp: any change to it (settings, a store erased) is a new page. */
+  revision: string;
 }
 
 /**
@@ -103,7 +111,7 @@ export async function competitionPageReader(
   viewerId: string | undefined,
 ): Promise<PageReader> {
   const { kv } = deps;
-  const competition = await getVisibleCompetition(kv, id, viewerId);
+  const { competition, versionstamp } = await getVisibleCompetitionRecord(kv, id, viewerId);
   const now = deps.now();
   const participant = viewerId ? await findParticipantOfUser(kv, viewerId, competition.id) : null;
   const open = isOpenForJoining(competition, now);
@@ -125,6 +133,7 @@ export async function competitionPageReader(
     connectedStores,
     sharedAs,
     shareable: isPubliclyVisible(competition),
+    revision: versionstamp,
   };
 }
 
