@@ -125,10 +125,29 @@ function ClosedItem(props: { flag: FlagView }) {
   );
 }
 
-/** `<ReviewQueueCard competitionId={id} review={view.review} folded />` */
-export function ReviewQueueCard(props: { competitionId: string; review: ReviewQueue; folded?: boolean }) {
-  const { competitionId, review } = props;
-  const { open, decided, closed, canDecide } = review;
+/**
+ * "The first 50 of 1,234 (…); show all 1,234": under a list that shows part
+ * of its orders (`REVIEW_SHOWN`), with the link to the whole queue.
+ */
+function MoreOrders(props: { shown: number; total: number; order: string; href: string }) {
+  if (props.shown >= props.total) return null;
+  const total = props.total.toLocaleString("en-US");
+  return (
+    <p class="review-more-orders muted">
+      The first {props.shown} of {total} ({props.order}). <a href={props.href}>Show all {total}</a>
+    </p>
+  );
+}
+
+/**
+ * `<ReviewQueueCard competitionId={id} review={view.review} wholeHref="/competitions/c_1/manage?review=all#review" />`
+ * (`wholeHref`: the manage page with every order of the queue).
+ */
+export function ReviewQueueCard(
+  props: { competitionId: string; review: ReviewQueue; wholeHref: string; folded?: boolean },
+) {
+  const { competitionId, review, wholeHref } = props;
+  const { open, decided, closed, totals, canDecide } = review;
   const held = open.filter((flag) => flag.held).length;
   return (
     <Card
@@ -139,7 +158,7 @@ export function ReviewQueueCard(props: { competitionId: string; review: ReviewQu
       title={
         <>
           Orders to review
-          {canDecide && open.length > 0 && <span class="count">{open.length}</span>}
+          {canDecide && totals.open > 0 && <span class="count">{totals.open.toLocaleString("en-US")}</span>}
         </>
       }
     >
@@ -157,36 +176,41 @@ export function ReviewQueueCard(props: { competitionId: string; review: ReviewQu
             out.
           </p>
         )}
-      {open.length === 0 && decided.length === 0 && closed.length === 0 && (
+      {totals.open === 0 && totals.decided === 0 && totals.closed === 0 && (
         <p class="review-empty">
           Nothing to review: orders that are held (unpaid, entered by hand, rated risky by Shopify, over the customer
           cap) or flagged (an hour far above the store's usual sales) appear here.
         </p>
       )}
-      {open.length === 0 && (decided.length > 0 || closed.length > 0) && (
+      {totals.open === 0 && (totals.decided > 0 || totals.closed > 0) && (
         <p class="review-empty">Nothing waits for a decision.</p>
       )}
       {open.length > 0 && (
-        <ol class="review-list" aria-label="Orders waiting for a decision">
-          {open.map((flag) => (
-            <OpenItem key={flag.id} competitionId={competitionId} flag={flag} canDecide={canDecide} />
-          ))}
-        </ol>
+        <>
+          <ol class="review-list" aria-label="Orders waiting for a decision">
+            {open.map((flag) => (
+              <OpenItem key={flag.id} competitionId={competitionId} flag={flag} canDecide={canDecide} />
+            ))}
+          </ol>
+          <MoreOrders shown={open.length} total={totals.open} order="held first, oldest first" href={wholeHref} />
+        </>
       )}
       {decided.length > 0 && (
-        <details class="review-more" open={open.length === 0}>
-          <summary>Decided ({decided.length})</summary>
+        <details class="review-more" open={totals.open === 0}>
+          <summary>Decided ({totals.decided.toLocaleString("en-US")})</summary>
           <ol class="review-list">
             {decided.map((flag) => <DecidedItem key={flag.id} flag={flag} />)}
           </ol>
+          <MoreOrders shown={decided.length} total={totals.decided} order="the latest decisions" href={wholeHref} />
         </details>
       )}
       {closed.length > 0 && (
         <details class="review-more">
-          <summary>Nothing to decide ({closed.length})</summary>
+          <summary>Nothing to decide ({totals.closed.toLocaleString("en-US")})</summary>
           <ol class="review-list">
             {closed.map((flag) => <ClosedItem key={flag.id} flag={flag} />)}
           </ol>
+          <MoreOrders shown={closed.length} total={totals.closed} order="the newest" href={wholeHref} />
         </details>
       )}
     </Card>

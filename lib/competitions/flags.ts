@@ -16,7 +16,7 @@
  * One idea past 300 lines: the list, the decision and the reminder are the
  * creator's review of the same flagged orders.
  */
-import { keys } from "../core/db.ts";
+import { keys, readMany } from "../core/db.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../core/errors.ts";
 import { groupCommitterOf } from "../core/group_commit.ts";
 import { toDecimalString } from "../core/money.ts";
@@ -87,21 +87,18 @@ function flagView(competition: Competition, participant: Participant, orderId: s
 export async function listFlags(kv: Deno.Kv, competition: Competition): Promise<FlagView[]> {
   const pointers: FlagPointer[] = [];
   for await (const entry of kv.list<FlagPointer>({ prefix: keys.flags(competition.id) })) pointers.push(entry.value);
+  const participantIds = [...new Set(pointers.map((pointer) => pointer.participantId))];
   const participants = new Map<string, Participant>();
-  const views: FlagView[] = [];
-  for (let i = 0; i < pointers.length; i += 10) {
-    const chunk = pointers.slice(i, i + 10);
-    const missing = [...new Set(chunk.map((p) => p.participantId).filter((id) => !participants.has(id)))];
-    for (const entry of missing.length ? await kv.getMany<Participant[]>(missing.map(keys.participant)) : []) {
-      if (entry.value) participants.set(entry.value.id, entry.value);
-    }
-    const orders = await kv.getMany<StoredOrder[]>(chunk.map((p) => keys.order(p.participantId, p.orderId)));
-    chunk.forEach((pointer, j) => {
-      const order = orders[j].value;
-      const participant = participants.get(pointer.participantId);
-      if (order?.flag && participant) views.push(flagView(competition, participant, pointer.orderId, order));
-    });
+  for (const participant of await readMany<Participant>(kv, participantIds.map(keys.participant))) {
+    if (participant) participants.set(participant.id, participant);
   }
+  const orders = await readMany<StoredOrder>(kv, pointers.map((p) => keys.order(p.participantId, p.orderId)));
+  const views: FlagView[] = [];
+  pointers.forEach((pointer, i) => {
+    const order = orders[i];
+    const participant = participants.get(pointer.participantId);
+    if (order?.flag && participant) views.push(flagView(competition, participant, pointer.orderId, order));
+  });
   const rank = (view: FlagView) => (view.status === "open" ? 0 : 1);
   return views.sort((a, b) => rank(a) - rank(b) || a.raisedAt.localeCompare(b.raisedAt));
 }

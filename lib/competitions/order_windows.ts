@@ -16,7 +16,7 @@
  * (`closeShopMemberships`); a settling one is read again now and then to
  * learn that it completed.
  */
-import { keys } from "../core/db.ts";
+import { keys, readMany } from "../core/db.ts";
 import { type Competition, inWindow } from "./competitions.ts";
 
 /** An ended competition's window (fixed for good), whether it is final, and when that was read. */
@@ -66,18 +66,15 @@ export async function competitionsOrderMayCountIn(
     const age = nowMs - kept.readAtMs;
     return !kept.final && !(age >= 0 && age < SETTLING_RECHECK_MS);
   });
-  for (let i = 0; i < unknown.length; i += 10) {
-    const entries = await kv.getMany<Competition[]>(unknown.slice(i, i + 10).map((id) => keys.competition(id)));
-    for (const { value } of entries) {
-      if (!value || !ENDED.has(value.status)) continue;
-      if (windows.size >= MAX_WINDOWS) windows.clear();
-      windows.set(value.id, {
-        startDate: value.startDate,
-        endDate: value.endDate,
-        final: value.status !== "SETTLING",
-        readAtMs: nowMs,
-      });
-    }
+  for (const value of await readMany<Competition>(kv, unknown.map((id) => keys.competition(id)))) {
+    if (!value || !ENDED.has(value.status)) continue;
+    if (windows.size >= MAX_WINDOWS) windows.clear();
+    windows.set(value.id, {
+      startDate: value.startDate,
+      endDate: value.endDate,
+      final: value.status !== "SETTLING",
+      readAtMs: nowMs,
+    });
   }
   return new Set(competitionIds.filter((id) => {
     const window = windows.get(id);

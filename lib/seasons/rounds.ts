@@ -10,7 +10,7 @@
  * once. The season's entrants are entered in every round not yet ended,
  * each store once (its participant is created only if absent).
  */
-import { keys, newId } from "../core/db.ts";
+import { keys, newId, readMany } from "../core/db.ts";
 import { AppError } from "../core/errors.ts";
 import { log } from "../core/log.ts";
 import { type Competition, isOpenForJoining, newCompetitionOps } from "../competitions/competitions.ts";
@@ -74,12 +74,7 @@ export async function makeDueRounds(kv: Deno.Kv, now: number, season: Season): P
 
 /** A season's rounds as made so far, in order. */
 export async function loadRounds(kv: Deno.Kv, season: Pick<Season, "roundIds">): Promise<Competition[]> {
-  const rounds: Competition[] = [];
-  for (let i = 0; i < season.roundIds.length; i += 10) {
-    const entries = await kv.getMany<Competition[]>(season.roundIds.slice(i, i + 10).map(keys.competition));
-    for (const entry of entries) if (entry.value) rounds.push(entry.value);
-  }
-  return rounds;
+  return (await readMany<Competition>(kv, season.roundIds.map(keys.competition))).filter((round) => round !== null);
 }
 
 /** The rounds stores can still enter: made, funded and not yet ended. */

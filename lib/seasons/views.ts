@@ -6,7 +6,7 @@
  * positions are public; store figures stay on the rounds' boards, under
  * their privacy rules.
  */
-import { keys } from "../core/db.ts";
+import { keys, readMany } from "../core/db.ts";
 import { toDecimalString } from "../core/money.ts";
 import { plainText } from "../core/text.ts";
 import type { Competition, CompetitionStatus } from "../competitions/competitions.ts";
@@ -92,9 +92,8 @@ export interface StandingsTableView {
 export async function standingsView(kv: Deno.Kv, season: Season, standings: Standings): Promise<StandingsTableView[]> {
   const ids = standings.flat().map((row) => row.participantId);
   const names = new Map<string, string>();
-  for (let i = 0; i < ids.length; i += 10) {
-    const entries = await kv.getMany<Participant[]>(ids.slice(i, i + 10).map(keys.participant));
-    for (const entry of entries) if (entry.value) names.set(entry.value.id, plainText(entry.value.displayName));
+  for (const participant of await readMany<Participant>(kv, ids.map(keys.participant))) {
+    if (participant) names.set(participant.id, plainText(participant.displayName));
   }
   const divisions = season.template.divisions;
   return standingsTables(season).map((division) => {

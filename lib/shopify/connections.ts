@@ -18,7 +18,7 @@
  * written in the same commit as the connection.
  */
 import { HttpResponseError, Session } from "@shopify/shopify-api";
-import { commit, keys } from "../core/db.ts";
+import { commit, keys, readMany } from "../core/db.ts";
 import { acquireLease } from "../core/leases.ts";
 import { decryptSecret, encryptSecret } from "../core/crypto.ts";
 import { log } from "../core/log.ts";
@@ -89,12 +89,8 @@ export async function claimConnection(
 export async function listOwnedConnections(kv: Deno.Kv, userId: string): Promise<ShopConnection[]> {
   const shops: string[] = [];
   for await (const entry of kv.list({ prefix: keys.shopsByOwner(userId) })) shops.push(entry.key[2] as string);
-  const connections: ShopConnection[] = [];
-  for (let i = 0; i < shops.length; i += 10) {
-    const entries = await kv.getMany<ShopConnection[]>(shops.slice(i, i + 10).map(keys.shop));
-    for (const entry of entries) if (entry.value?.ownerUserId === userId) connections.push(entry.value);
-  }
-  return connections;
+  return (await readMany<ShopConnection>(kv, shops.map(keys.shop)))
+    .filter((connection) => connection?.ownerUserId === userId) as ShopConnection[];
 }
 
 /** Tokens as the library's session carries them, plaintext, in memory only. */

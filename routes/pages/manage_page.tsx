@@ -66,7 +66,8 @@ import { knownTimeZone } from "../../components/local_date_time.ts";
 
 /**
  * `?saved` after an edit; `?decided=<flagId>` after a decision on an order; `?disqualified=<participantId>` or
- * `?reinstated=…` after a store action; with divisions `?division=<n>` picks the race card's board.
+ * `?reinstated=…` after a store action; with divisions `?division=<n>` picks the race card's board; `?review=all`
+ * shows every order of the review queue (else each list's first `REVIEW_SHOWN`).
  */
 const MANAGE_QUERY = z.object({
   saved: QUERY_TEXT,
@@ -74,6 +75,7 @@ const MANAGE_QUERY = z.object({
   disqualified: QUERY_TEXT,
   reinstated: QUERY_TEXT,
   division: QUERY_TEXT,
+  review: QUERY_TEXT,
 });
 
 /** The competition of the path, when the caller created it; 401 signed out, 404 when private, 403 for anyone else. */
@@ -101,10 +103,12 @@ async function renderManage(
     storeAction?: { action: "disqualified" | "reinstated"; participantId: string };
     /** With divisions, the division whose board the race card shows (`?division=`). */
     division?: string;
+    /** Every order of the review queue (`?review=all`). */
+    wholeReview?: boolean;
   } = {},
 ) {
   const { form, actionError } = shown;
-  const view = await managePageView(deps, competition, shown.division);
+  const view = await managePageView(deps, competition, shown.division, shown.wholeReview);
   const acted = shown.storeAction && view.participants.find((p) => p.id === shown.storeAction!.participantId);
   const prize = formatMoney(competition.prize, competition.currency);
   const decided = view.review.decided.find((flag) => flag.id === shown.decided);
@@ -184,7 +188,15 @@ async function renderManage(
           <RaceCard competition={competition} leaderboard={view.leaderboard} division={view.division} now={view.now} />
         )}
         {view.following && competition.status !== "UPCOMING" && (
-          <ReviewQueueCard competitionId={competition.id} review={view.review} folded={completed} />
+          <ReviewQueueCard
+            competitionId={competition.id}
+            review={view.review}
+            wholeHref={`/competitions/${competition.id}/manage?${new URLSearchParams({
+              ...(shown.division ? { division: shown.division } : {}),
+              review: "all",
+            })}#review`}
+            folded={completed}
+          />
         )}
         {view.following && <ShareLinkCard url={view.publicUrl} folded={over} />}
         <StoresCard
@@ -222,7 +234,8 @@ async function renderManage(
 }
 
 /**
- * Routes: `GET /competitions/:id/manage` (`?saved`, `?decided=flagId`, `?disqualified=…`, `?reinstated=…`),
+ * Routes: `GET /competitions/:id/manage` (`?saved`, `?decided=flagId`, `?disqualified=…`, `?reinstated=…`,
+ * `?review=all`),
  * `POST …/manage/edit`,
  * `POST …/manage/participants/:participantId/disqualify|reinstate`, `POST …/manage/flags/:flagId`
  * (`decision`, `note`), `POST …/manage/cancel`.
@@ -242,6 +255,7 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
         decided: query.decided,
         storeAction,
         division: query.division,
+        wholeReview: query.review === "all",
       });
     })
     .post("/competitions/:id/manage/edit", signedIn, validForm(competitionFormWithDivisionsSchema()), async (c) => {

@@ -15,6 +15,7 @@ import { updateCompetition } from "../../lib/competitions/competitions.ts";
 import { flagIdOf } from "../../lib/competitions/order_book.ts";
 import { updateParticipant } from "../../lib/competitions/participants.ts";
 import { saveUser } from "../../lib/core/users.ts";
+import { REVIEW_SHOWN } from "../../lib/competitions/page_views/manage.ts";
 
 await ensureIslandBundles();
 
@@ -165,4 +166,36 @@ Deno.test("manage review - once the results are final the decisions are shown re
   );
   assert.equal(late.status, 409);
   assert.match(await late.text(), /The results of this competition are final/);
+});
+
+Deno.test("manage review - a queue of thousands shows each list's first REVIEW_SHOWN, the totals and a link to all of it", async () => {
+  await using t = await createTestApp();
+  await saveUser(t.kv, { id: CREATOR, name: "Casey Creator" }, t.clock.ms);
+  const { competition, participants } = await competitionStartedAnHourAgo(t, CREATOR, 2);
+  const at = Date.parse(competition.startDate) + 10 * 60_000;
+  const held = REVIEW_SHOWN + 12;
+  // Cash on delivery: every order held until paid; the first five are paid (cleared), the rest wait.
+  for (let i = 0; i < held; i++) {
+    const order = orderAt(at + i * 1000, String(5000 + i), 20_00 + i, 0, { payment: "pending" });
+    await recordOrder(t.kv, participants[i % 2].id, order, t.clock.ms);
+    t.clock.advance(1000); // each held a second after the one before
+  }
+  for (let i = 0; i < 5; i++) {
+    const paid = orderAt(at + i * 1000, String(5000 + i), 20_00 + i, 60_000, { payment: "paid" });
+    await recordOrder(t.kv, participants[i % 2].id, paid, t.clock.ms);
+  }
+  const waiting = held - 5;
+  const html = await managePage(t, competition.id);
+  const shown = queue(html);
+  assert.equal(shown.length, REVIEW_SHOWN);
+  assert.deepEqual(shown.slice(0, 2), ["5005 Held · payment pending", "5006 Held · payment pending"], "oldest first");
+  assert.match(html, new RegExp(`<span class="count">${waiting}</span>`));
+  assert.match(html, new RegExp(`The first ${REVIEW_SHOWN} of ${waiting} \\(held first, oldest first\\)`));
+  const href = `/competitions/${competition.id}/manage?review=all#review`;
+  assert.ok(html.includes(`<a href="${href}">Show all ${waiting}</a>`));
+  assert.match(html, /Nothing to decide \(5\)/);
+
+  const whole = await (await t.request(href.replace("#review", ""), { userId: CREATOR })).text();
+  assert.equal(queue(whole).length, waiting);
+  assert.doesNotMatch(whole, /Show all/);
 });

@@ -71,25 +71,45 @@ export interface ReviewQueue {
   decided: FlagView[];
   /** Nothing to decide: the reason went away by itself (paid, room under the cap), or the payment was voided. */
   closed: FlagView[];
+  /** How many each list holds in all; unless all are asked for, a list shows its first {@link REVIEW_SHOWN}. */
+  totals: { open: number; decided: number; closed: number };
   /** The creator can still decide (until the results are final). */
   canDecide: boolean;
 }
 
+/**
+ * How many orders each list of the review queue shows unless all are asked
+ * for: stores paid later (cash on delivery, bank transfer) send thousands of
+ * held orders, and a page with every one is megabytes (`bench/review_bench.ts`).
+ */
+export const REVIEW_SHOWN = 50;
+
 /** An audit entry with the name of who acted (their Whop id when the app has not seen their name). */
 export type AuditLine = AuditEntry & { byName: string };
 
-/** Groups a competition's flags for the review queue; see {@link ReviewQueue}. */
-export function reviewQueue(flags: FlagView[], competition: Competition): ReviewQueue {
+/**
+ * Groups a competition's flags for the review queue (see {@link ReviewQueue}):
+ * each list whole with `all`, else its first {@link REVIEW_SHOWN}.
+ */
+export function reviewQueue(flags: FlagView[], competition: Competition, all = false): ReviewQueue {
   const waiting = flags.filter((flag) => flag.status === "open" && flag.reason !== "voided");
   const oldestFirst = (a: FlagView, b: FlagView) => a.raisedAt.localeCompare(b.raisedAt);
+  const open = [
+    ...waiting.filter((flag) => flag.held).sort(oldestFirst),
+    ...waiting.filter((f) => !f.held).sort(oldestFirst),
+  ];
+  const decided = flags.filter((flag) => flag.status === "decided")
+    .sort((a, b) => (b.decidedAt ?? "").localeCompare(a.decidedAt ?? ""));
+  const closed = flags.filter((flag) =>
+    flag.status === "cleared" || (flag.status === "open" && flag.reason === "voided")
+  )
+    .sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
+  const shown = (list: FlagView[]) => all ? list : list.slice(0, REVIEW_SHOWN);
   return {
-    open: [
-      ...waiting.filter((flag) => flag.held).sort(oldestFirst),
-      ...waiting.filter((f) => !f.held).sort(oldestFirst),
-    ],
-    decided: flags.filter((flag) => flag.status === "decided")
-      .sort((a, b) => (b.decidedAt ?? "").localeCompare(a.decidedAt ?? "")),
-    closed: flags.filter((flag) => flag.status === "cleared" || (flag.status === "open" && flag.reason === "voided")),
+    open: shown(open),
+    decided: shown(decided),
+    closed: shown(closed),
+    totals: { open: open.length, decided: decided.length, closed: closed.length },
     canDecide: decisionsOpen(competition),
   };
 }
@@ -103,12 +123,14 @@ async function auditLines(kv: Deno.Kv, entries: AuditEntry[]): Promise<AuditLine
 
 /**
  * The manage page of `competition` (the caller is its creator); with
- * divisions the board shown is `division`'s (`?division=`, else the first).
+ * divisions the board shown is `division`'s (`?division=`, else the first);
+ * `wholeReview` shows every flag of the review queue (`?review=all`).
  */
 export async function managePageView(
   deps: { kv: Deno.Kv; now: () => number; config: WhopSettings },
   competition: Competition,
   division?: string,
+  wholeReview = false,
 ): Promise<ManagePageView> {
   const now = deps.now();
   const shown = shownDivision(competition, division, undefined);
@@ -131,7 +153,7 @@ export async function managePageView(
     participants,
     storesNeedingAttention:
       participants.filter((p) => !p.disqualified && (p.connection !== "connected" || p.sync.state === "failed")).length,
-    review: reviewQueue(flags, competition),
+    review: reviewQueue(flags, competition, wholeReview),
     audit,
     payouts,
     refunds,
