@@ -6,7 +6,8 @@
  * with `--stores` stores, each with orders from the simulated Shopify (so the
  * board and the race chart are full); `--requests` page requests per reader
  * kind go over HTTP, `--concurrency` at a time, readers spread over four time
- * zones. Reported per kind: the app process's CPU per request, its ratio to a
+ * zones (a signed-in reader keeps one: the app remembers a user's zone, and
+ * writes it when it changes). Reported per kind: the app process's CPU per request, its ratio to a
  * store owner's full page (rendered for them alone: what every page and
  * refresh cost before renderings were shared), the latency, and what 10,000
  * such readers cost.
@@ -78,8 +79,9 @@ const kinds: Kind[] = [
 
 async function measure(kind: Kind) {
   const send = async (_: unknown, i: number) => {
-    const zone = `tz=${encodeURIComponent(ZONES[i % ZONES.length])}`;
-    const session = kind.cookies[i % kind.cookies.length];
+    const reader = i % kind.cookies.length;
+    const session = kind.cookies[reader];
+    const zone = `tz=${encodeURIComponent(ZONES[(session ? reader : i) % ZONES.length])}`;
     const headers: Record<string, string> = { cookie: session ? `${zone}; ${session}` : zone };
     if (kind.refresh) headers[LIVE_REGIONS_HEADER] = version;
     const started = performance.now();

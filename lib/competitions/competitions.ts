@@ -274,11 +274,7 @@ export async function getVisibleCompetition(kv: Deno.Kv, id: string, userId: str
   return (await getVisibleCompetitionRecord(kv, id, userId)).competition;
 }
 
-/**
- * {@link getVisibleCompetition} with the record's versionstamp, which changes
- * at every write of the competition: what a rendering of its page shared
- * between readers is checked against (`lib/web/shared_renders.ts`).
- */
+/** {@link getVisibleCompetition} with its record's versionstamp (new at every write: shared renderings check it). */
 export async function getVisibleCompetitionRecord(
   kv: Deno.Kv,
   id: string,
