@@ -39,17 +39,18 @@ function fieldName(row: number, field: keyof DivisionRow): string {
   return `divisions.${row}.${field}`;
 }
 
-/**
- * The schema of a posted competition form with its division rows: the form's
- * fields (`competitionFormSchema`) and every row's, each as text, `""` when
- * missing. It never refuses.
- */
-export function competitionFormWithDivisionsSchema() {
+/** Every row's fields in a posted form's schema, each as text, `""` when missing: it never refuses. */
+export function divisionRowsShape(): Record<string, z.ZodMiniCatch<z.ZodMiniString>> {
   const shape: Record<string, z.ZodMiniCatch<z.ZodMiniString>> = {};
   for (let row = 0; row < DIVISION_ROWS; row++) {
     for (const field of ROW_FIELDS) shape[fieldName(row, field)] = z.catch(z.string(), "");
   }
-  return z.extend(competitionFormSchema(), shape);
+  return shape;
+}
+
+/** The schema of a posted competition form with its division rows (`competitionFormSchema`, {@link divisionRowsShape}). */
+export function competitionFormWithDivisionsSchema() {
+  return z.extend(competitionFormSchema(), divisionRowsShape());
 }
 
 /** The rows of a posted form (parsed with {@link competitionFormWithDivisionsSchema}). */
@@ -107,16 +108,22 @@ export function divisionErrorsOf(issues: readonly FieldIssue[]): DivisionErrors 
   return errors;
 }
 
-/** A posted competition form: the values of the island's fields, and the division rows. */
-export interface PostedCompetitionForm {
-  values: CompetitionFormValues;
+/** A posted form with division rows: the values of its other fields, and the rows. */
+export interface PostedForm<V> {
+  values: V;
   rows: DivisionRow[];
 }
 
-/** Splits a form parsed with {@link competitionFormWithDivisionsSchema} into the island's values and the rows. */
-export function postedCompetitionForm(form: Record<string, unknown>): PostedCompetitionForm {
+/** A posted competition form: the values of the island's fields, and the division rows. */
+export type PostedCompetitionForm = PostedForm<CompetitionFormValues>;
+
+/**
+ * Splits a form parsed with {@link divisionRowsShape} among its fields (a
+ * competition's, a season's) into the other fields' values and the rows.
+ */
+export function postedFormWithDivisions<V = CompetitionFormValues>(form: Record<string, unknown>): PostedForm<V> {
   const values = Object.fromEntries(Object.entries(form).filter(([name]) => !name.startsWith("divisions.")));
-  return { values: values as CompetitionFormValues, rows: divisionRowsOf(form) };
+  return { values: values as V, rows: divisionRowsOf(form) };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The season create form: plain server-rendered HTML posting
  * `application/x-www-form-urlencoded` to `/seasons/new`, checked on the
- * server (the same rules as the API), its messages next to each field. The
+ * server (the same rules as the API), its messages next to each field; the
+ * rounds' divisions are the competition form's rows. The
  * start is entered in the reader's zone (the one their browser last told the
  * server, else UTC, named beside the field), as on the competition form.
  */
@@ -15,6 +16,7 @@ import "./currency_choices.tsx";
 import { METRIC_LABELS } from "./page_text.ts";
 import type { SeasonField, SeasonFieldErrors, SeasonFormValues } from "./season_form_values.ts";
 import { SubmitButtonIsland } from "./island_wrappers.ts";
+import { type DivisionErrors, DivisionFields, type DivisionRow } from "./division_fields.tsx";
 
 const EVERY = [
   { value: "day", label: "Every day" },
@@ -27,8 +29,20 @@ const PRIVACY = [
   { value: "ranks", label: "Ranks only (privacy mode)" },
 ];
 
-/** `<CreateSeasonSection values={values} errors={errors} />`: the create form in its card. */
-export function CreateSeasonSection(props: { values: SeasonFormValues; errors: SeasonFieldErrors }) {
+/** The form's `id`: its division rows name it. */
+const FORM_ID = "create-season";
+
+/**
+ * `<CreateSeasonSection values={values} errors={errors} divisions={{ rows, errors: {} }} />`: the create form in
+ * its card, with the rounds' division rows (`division_fields.tsx`).
+ */
+export function CreateSeasonSection(
+  props: {
+    values: SeasonFormValues;
+    errors: SeasonFieldErrors;
+    divisions: { rows: DivisionRow[]; errors: DivisionErrors };
+  },
+) {
   const { values, errors } = props;
   const control = (name: SeasonField) => ({ name, value: values[name], error: errors[name] });
   return (
@@ -39,7 +53,7 @@ export function CreateSeasonSection(props: { values: SeasonFormValues; errors: S
         every round's places earn points, and the season prize goes to the top of the standings. One payment funds it
         all; stores join once and race every round.
       </p>
-      <form method="post" action="/seasons/new" class="competition-form" noValidate>
+      <form id={FORM_ID} method="post" action="/seasons/new" class="competition-form" noValidate>
         {errors[""] && <p class="notice notice-error" role="alert">{errors[""]}</p>}
         <input type="hidden" name="formToken" value={values.formToken ?? newFormToken()} />
         <input type="hidden" name="timeZone" value={knownTimeZone(values.timeZone)} />
@@ -93,6 +107,7 @@ export function CreateSeasonSection(props: { values: SeasonFormValues; errors: S
             <FormField {...control("privacy")} label="Who sees the figures" options={PRIVACY} />
           </div>
         </fieldset>
+        <DivisionFields form={FORM_ID} rows={props.divisions.rows} errors={props.divisions.errors} />
         <fieldset>
           <legend>Points and the season prize</legend>
           <FormField
@@ -104,7 +119,7 @@ export function CreateSeasonSection(props: { values: SeasonFormValues; errors: S
             <FormField
               {...control("seasonPrize")}
               label="Season prize"
-              hint="Optional: paid to the top of the standings after the last round."
+              hint="Optional: paid to the top of the standings after the last round; with divisions, to each division's."
               inputMode="decimal"
             />
             <FormField {...control("seasonPrizeSplit")} label="Split of the season prize" hint="e.g. 60, 40" />

@@ -10,6 +10,13 @@ import type { FieldIssue } from "../lib/core/errors.ts";
 import { DEFAULT_POINTS } from "../lib/seasons/season_input.ts";
 import { splitFromText } from "./competition_form_values.ts";
 import { isoToZonedInput, knownTimeZone, nextFullHour, zonedInputToIso } from "./local_date_time.ts";
+import {
+  type DivisionErrors,
+  divisionErrorsOf,
+  type DivisionRow,
+  divisionRowsShape,
+  divisionsFromRows,
+} from "./division_fields.tsx";
 
 /** The form's fields, in order. */
 export const SEASON_FIELDS = [
@@ -62,11 +69,15 @@ export function emptySeasonValues(now: number, timeZone = "UTC"): SeasonFormValu
   };
 }
 
-/** The schema of a posted form: each field as text, `""` when missing; it never refuses (the use-case does). */
+/**
+ * The schema of a posted form: each field and each division row's as text,
+ * `""` when missing; it never refuses (the use-case does).
+ */
 export function seasonFormSchema() {
   const text = z.catch(z.string(), "");
   return z.object({
     ...Object.fromEntries(SEASON_FIELDS.map((field) => [field, text])) as Record<SeasonField, typeof text>,
+    ...divisionRowsShape(),
     timeZone: z.catch(z.string(), "UTC"),
     formToken: z.catch(z.optional(z.string()), undefined),
   });
@@ -78,13 +89,18 @@ function numberOf(text: string): number | string {
   return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
 }
 
-/** The form values as the season's JSON input. */
-export function seasonValuesToInput(values: SeasonFormValues): Record<string, unknown> {
+/** The form values and division rows as the season's JSON input (rows with anything in them: the rounds' divisions). */
+export function seasonValuesToInput(
+  values: SeasonFormValues,
+  rows: readonly DivisionRow[] = [],
+): Record<string, unknown> {
   const template: Record<string, unknown> = {};
   for (const field of TEMPLATE_FIELDS) {
     const value = values[field].trim();
     if (value !== "") template[field] = field === "prizeSplit" ? splitFromText(value) : value;
   }
+  const divisions = divisionsFromRows(rows);
+  if (divisions.length > 0) template.divisions = divisions;
   const optional = (value: string, as: (text: string) => unknown) => value.trim() === "" ? undefined : as(value);
   return {
     title: values.title,
@@ -100,14 +116,26 @@ export function seasonValuesToInput(values: SeasonFormValues): Record<string, un
   };
 }
 
-/** The first message per field (`template.prize` is the prize field, `points.2` the points'). */
-export function seasonErrorsOf(error: { issues: FieldIssue[]; message: string }): SeasonFieldErrors {
+/**
+ * The first message per field (`template.prize` is the prize field,
+ * `points.2` the points'), and per division row field
+ * (`template.divisions.0.prize`: row 1's prize, shown beside it).
+ */
+export function seasonErrorsOf(
+  error: { issues: FieldIssue[]; message: string },
+): { errors: SeasonFieldErrors; divisions: DivisionErrors } {
   const errors: SeasonFieldErrors = {};
+  const divisionIssues: FieldIssue[] = [];
   for (const issue of error.issues) {
     const [head, second] = issue.path.split(".");
+    if (head === "template" && second === "divisions") {
+      divisionIssues.push({ ...issue, path: issue.path.slice("template.".length) });
+      continue;
+    }
     const name = head === "template" ? second : head;
     const field = (SEASON_FIELDS as readonly string[]).includes(name) ? name as SeasonField : "";
     errors[field] ??= issue.message;
   }
-  return Object.keys(errors).length > 0 ? errors : { "": error.message };
+  const divisions = divisionErrorsOf(divisionIssues);
+  return { errors: Object.keys(errors).length > 0 ? errors : { "": error.message }, divisions };
 }

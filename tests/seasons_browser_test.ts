@@ -110,3 +110,37 @@ Deno.test("seasons in Chromium - the season page and the dashboard's Seasons tab
   );
   assert.deepEqual(listed.sort(), [`/seasons/${divided.id}`, `/seasons/${season.id}`].sort());
 });
+
+Deno.test("season form in Chromium - a league in two divisions made from the form, a refused row shown beside it", async () => {
+  await using served = await serveTestApp();
+  const { t, origin } = served;
+  for (const size of SIZES) {
+    await using browser = await launchBrowser({ viewport: size });
+    const { page } = browser;
+    await signIn(page, t, origin, CREATOR);
+    await page.goto(`${origin}/seasons/new`);
+    await page.getByLabel("Title").fill(`Store League ${size.width}`);
+    await page.getByLabel("Prize per round").fill("300.00");
+    await page.getByText("Divisions (optional): boards by store size").click();
+    const row = (i: number, field: string) => page.locator(`[name="divisions.${i}.${field}"]`);
+    await row(0, "name").fill("Rising");
+    await row(0, "upTo").fill("1000.00");
+    await row(0, "prize").fill("100.00");
+    await row(0, "prizeSplit").fill("70, 30");
+    await row(1, "prize").fill("200.00");
+    await page.getByRole("button", { name: "Create draft season" }).click();
+    await page.getByText("Give division 2 a name.").waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - globalThis.innerWidth);
+    assert.ok(overflow <= 0, `the refused form scrolls sideways by ${overflow} px`);
+    assert.deepEqual(await seriousViolations(page), []);
+    await row(1, "name").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${ARTIFACTS}/season_new_divisions_${size.width}.png` });
+    await row(1, "name").fill("Established");
+    await page.getByRole("button", { name: "Create draft season" }).click();
+    await page.waitForURL(/\/seasons\/[0-9a-z]+$/);
+    assert.match(await page.locator("main").textContent() ?? "", /Rising[\s\S]*Established/);
+    // The refused post answers 400, which the browser reports; nothing else.
+    const refusal = `status of 400 (Bad Request) at ${origin}/seasons/new`;
+    assert.deepEqual(browser.problems.filter((problem) => !problem.endsWith(refusal)), []);
+  }
+});

@@ -24,7 +24,7 @@ import {
   createFromPostedForm,
   type DivisionErrors,
   type DivisionRow,
-  postedCompetitionForm,
+  postedFormWithDivisions,
 } from "../../components/division_fields.tsx";
 import { renderAppPage } from "./_shell.tsx";
 import { viewerClock } from "../../lib/web/render.tsx";
@@ -111,7 +111,7 @@ export function experienceRoutes(deps: AppDeps): Hono<AppEnv> {
       async (c) => {
         // The path's community, as sent: the use-case normalises it, then authorises what it would store.
         const outcome = await createFromPostedForm(
-          postedCompetitionForm({ ...c.req.valid("form"), experienceId: c.req.param("experienceId") }),
+          postedFormWithDivisions({ ...c.req.valid("form"), experienceId: c.req.param("experienceId") }),
           (input, formToken) => actions.create(requireUserId(c), input, formToken),
         );
         if ("created" in outcome) return c.redirect(`/competitions/${outcome.created.id}/manage`, 303);

@@ -43,7 +43,7 @@ import {
   DivisionFields,
   type DivisionRow,
   divisionRowsFromView,
-  postedCompetitionForm,
+  postedFormWithDivisions,
   refusedDivisions,
   withDivisionRows,
 } from "../../components/division_fields.tsx";
@@ -260,7 +260,7 @@ export function manageRoutes(deps: AppDeps): Hono<AppEnv> {
     })
     .post("/competitions/:id/manage/edit", signedIn, validForm(competitionFormWithDivisionsSchema()), async (c) => {
       const competition = await loadOwnCompetition(c, deps);
-      const posted = postedCompetitionForm(c.req.valid("form"));
+      const posted = postedFormWithDivisions(c.req.valid("form"));
       const { values } = posted;
       // Locked rules are disabled in the form, so they are not sent: they keep their value.
       const locked = lockedFields(competition);

@@ -22,7 +22,7 @@ import {
   createFromPostedForm,
   type DivisionErrors,
   type DivisionRow,
-  postedCompetitionForm,
+  postedFormWithDivisions,
 } from "../../components/division_fields.tsx";
 
 function renderForm(
@@ -60,7 +60,7 @@ export function newCompetitionRoutes(deps: AppDeps): Hono<AppEnv> {
     )
     .post("/competitions/new", signedIn, validForm(competitionFormWithDivisionsSchema()), async (c) => {
       const outcome = await createFromPostedForm(
-        postedCompetitionForm(c.req.valid("form")),
+        postedFormWithDivisions(c.req.valid("form")),
         (input, formToken) => actions.create(requireUserId(c), input, formToken),
       );
       if ("created" in outcome) return c.redirect(`/competitions/${outcome.created.id}/manage`, 303);

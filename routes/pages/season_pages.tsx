@@ -28,6 +28,12 @@ import {
   type SeasonFormValues,
   seasonValuesToInput,
 } from "../../components/season_form_values.ts";
+import {
+  type DivisionErrors,
+  divisionRowsFromView,
+  type PostedForm,
+  postedFormWithDivisions,
+} from "../../components/division_fields.tsx";
 import { CreateSeasonSection } from "../../components/season_form.tsx";
 import {
   LiveRoundCard,
@@ -45,14 +51,23 @@ import { CheckoutCard } from "../../components/funding_card.tsx";
 import { renderAppPage } from "./_shell.tsx";
 import { viewerClock } from "../../lib/web/render.tsx";
 
-function renderForm(c: Context<AppEnv>, deps: AppDeps, values: SeasonFormValues, errors: SeasonFieldErrors) {
+function renderForm(
+  c: Context<AppEnv>,
+  deps: AppDeps,
+  posted: PostedForm<SeasonFormValues>,
+  refused?: { errors: SeasonFieldErrors; divisions: DivisionErrors },
+) {
   return renderAppPage(c, deps, {
     title: "New season",
-    status: Object.keys(errors).length > 0 ? 400 : 200,
+    status: refused ? 400 : 200,
     body: (
       <>
         <h1>New season</h1>
-        <CreateSeasonSection values={values} errors={errors} />
+        <CreateSeasonSection
+          values={posted.values}
+          errors={refused?.errors ?? {}}
+          divisions={{ rows: posted.rows, errors: refused?.divisions ?? {} }}
+        />
       </>
     ),
   });
@@ -69,16 +84,21 @@ export function seasonPageRoutes(deps: AppDeps): Hono<AppEnv> {
     .get(
       "/seasons/new",
       signedIn,
-      (c) => renderForm(c, deps, emptySeasonValues(deps.now(), viewerClock(c).timeZone), {}),
+      (c) =>
+        renderForm(c, deps, {
+          values: emptySeasonValues(deps.now(), viewerClock(c).timeZone),
+          rows: divisionRowsFromView({}),
+        }),
     )
     .post("/seasons/new", signedIn, validForm(seasonFormSchema()), async (c) => {
-      const values = c.req.valid("form");
+      const posted = postedFormWithDivisions<SeasonFormValues>(c.req.valid("form"));
+      const { values, rows } = posted;
       try {
-        const season = await actions.create(requireUserId(c), seasonValuesToInput(values), values.formToken);
+        const season = await actions.create(requireUserId(c), seasonValuesToInput(values, rows), values.formToken);
         return c.redirect(page(season.id), 303);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        return renderForm(c, deps, values, seasonErrorsOf(error));
+        return renderForm(c, deps, posted, seasonErrorsOf(error));
       }
     })
     .get("/seasons/:id", validQuery(PAGE_QUERY), async (c) => {
