@@ -13,42 +13,8 @@ await ensureIslandBundles();
 
 const CREATOR = "user_creator";
 
-Deno.test("season form - the start is in the reader's zone, named, and saved as that instant", async () => {
-  await using t = await createTestApp();
-  t.clock.ms = Date.parse("2026-12-06T10:20:00Z");
-  const page = await (await t.request("/seasons/new", { userId: CREATOR, headers: { cookie: "tz=Asia/Tokyo" } }))
-    .text();
-  assert.match(page, /In your time zone: Asia\/Tokyo/);
-  assert.match(page, /<input type="hidden" name="timeZone" value="Asia\/Tokyo"/);
-  assert.match(page, /<input value="2026-12-06T20:00"[^>]*name="startDate"/, "the next full hour, 11:00 UTC, in Tokyo");
-  assert.match(page, /<select[^>]*name="currency"/, "the currency is chosen from the list");
-  assert.match(page, /<option value="JPY"/);
-
-  const res = await postForm(t, "/seasons/new", {
-    title: "Tokyo League",
-    description: "",
-    rounds: "3",
-    every: "week",
-    roundHours: "",
-    startDate: "2026-12-07T09:00",
-    currency: "USD",
-    prize: "30.00",
-    prizeSplit: "100",
-    metric: "revenue",
-    privacy: "open",
-    points: "25, 18, 15",
-    seasonPrize: "",
-    seasonPrizeSplit: "100",
-    timeZone: "Asia/Tokyo",
-  }, CREATOR);
-  assert.equal(res.status, 303, await res.clone().text());
-  const season = await getSeason(t.kv, res.headers.get("location")!.split("/")[2]);
-  assert.equal(season.startDate, "2026-12-07T00:00:00.000Z", "09:00 in Tokyo");
-  assert.ok(Date.parse(season.startDate) > t.clock.ms + 12 * HOUR);
-});
-
-/** A season form as a browser posts it: two weekly rounds of $300.00, with `rows` as its division rows. */
-function leagueForm(rows: Record<string, string>): Record<string, string> {
+/** A season form as a browser posts it: two weekly rounds of $300.00, one board, with `fields` over it. */
+function seasonForm(fields: Record<string, string> = {}): Record<string, string> {
   return {
     title: "Store League",
     description: "",
@@ -65,9 +31,32 @@ function leagueForm(rows: Record<string, string>): Record<string, string> {
     seasonPrize: "",
     seasonPrizeSplit: "100",
     timeZone: "UTC",
-    ...rows,
+    ...fields,
   };
 }
+
+Deno.test("season form - the start is in the reader's zone, named, and saved as that instant", async () => {
+  await using t = await createTestApp();
+  t.clock.ms = Date.parse("2026-12-06T10:20:00Z");
+  const page = await (await t.request("/seasons/new", { userId: CREATOR, headers: { cookie: "tz=Asia/Tokyo" } }))
+    .text();
+  assert.match(page, /In your time zone: Asia\/Tokyo/);
+  assert.match(page, /<input type="hidden" name="timeZone" value="Asia\/Tokyo"/);
+  assert.match(page, /<input value="2026-12-06T20:00"[^>]*name="startDate"/, "the next full hour, 11:00 UTC, in Tokyo");
+  assert.match(page, /<select[^>]*name="currency"/, "the currency is chosen from the list");
+  assert.match(page, /<option value="JPY"/);
+
+  const res = await postForm(
+    t,
+    "/seasons/new",
+    seasonForm({ title: "Tokyo League", rounds: "3", prize: "30.00", timeZone: "Asia/Tokyo" }),
+    CREATOR,
+  );
+  assert.equal(res.status, 303, await res.clone().text());
+  const season = await getSeason(t.kv, res.headers.get("location")!.split("/")[2]);
+  assert.equal(season.startDate, "2026-12-07T00:00:00.000Z", "09:00 in Tokyo");
+  assert.ok(Date.parse(season.startDate) > t.clock.ms + 12 * HOUR);
+});
 
 Deno.test("season form - the rounds' divisions are the competition form's rows; a refused row keeps its text and says why", async () => {
   await using t = await createTestApp();
@@ -84,7 +73,7 @@ Deno.test("season form - the rounds' divisions are the competition form's rows; 
   const refused = await postForm(
     t,
     "/seasons/new",
-    leagueForm({
+    seasonForm({
       ...rising,
       "divisions.0.prizeSplit": "70, 30",
       "divisions.1.prize": "200.00",
@@ -102,7 +91,7 @@ Deno.test("season form - the rounds' divisions are the competition form's rows; 
   const short = await postForm(
     t,
     "/seasons/new",
-    leagueForm({
+    seasonForm({
       ...rising,
       "divisions.1.name": "Established",
       "divisions.1.prize": "150.00",
@@ -115,7 +104,7 @@ Deno.test("season form - the rounds' divisions are the competition form's rows; 
   const res = await postForm(
     t,
     "/seasons/new",
-    leagueForm({
+    seasonForm({
       ...rising,
       "divisions.0.prizeSplit": "70, 30",
       "divisions.1.name": "Established",
