@@ -28,7 +28,14 @@ import { textProblem } from "../core/text.ts";
 import { flagIdOf, type FlagPointer, StoreBook } from "./order_book.ts";
 import type { Decision, FlagReason } from "./order_rules.ts";
 import type { Participant } from "./participants.ts";
-import { type FlagStatus, flagStatusOf, noSalesHistory, type StoredOrder } from "./stored_order.ts";
+import {
+  type FlagState,
+  flagStateOf,
+  type FlagStatus,
+  flagStatusOf,
+  noSalesHistory,
+  type StoredOrder,
+} from "./stored_order.ts";
 
 /** A held or flagged order as the creator sees it (`GET /api/competitions/:id/flags`). */
 export interface FlagView {
@@ -69,7 +76,7 @@ function flagView(competition: Competition, participant: Participant, orderId: s
     counted: toDecimalString(order.amount, currency),
     currency,
     status: flagStatusOf(order),
-    held: !order.counted && order.decision?.decision !== "exclude",
+    held: flagStateOf(order)!.held,
     createdAt: order.createdAt,
     raisedAt: order.flag!.raisedAt,
     ...(noSalesHistory(order) ? { noSalesHistory: true } : {}),
@@ -83,22 +90,54 @@ function flagView(competition: Competition, participant: Participant, orderId: s
   };
 }
 
-/** Every flag of a competition, open ones first, each group oldest first. */
-export async function listFlags(kv: Deno.Kv, competition: Competition): Promise<FlagView[]> {
+/** A flag as the creator's list indexes it: the store's participant id, the order id and what the list sorts it by. */
+export interface FlagEntry {
+  id: string;
+  participantId: string;
+  orderId: string;
+  state: FlagState;
+}
+
+/**
+ * Every flag of a competition with its state, from the index alone; an entry
+ * written before the index kept states is told by its order (read here).
+ */
+export async function listFlagEntries(kv: Deno.Kv, competitionId: string): Promise<FlagEntry[]> {
   const pointers: FlagPointer[] = [];
-  for await (const entry of kv.list<FlagPointer>({ prefix: keys.flags(competition.id) })) pointers.push(entry.value);
-  const participantIds = [...new Set(pointers.map((pointer) => pointer.participantId))];
+  const list = kv.list<FlagPointer>({ prefix: keys.flags(competitionId) }, { batchSize: 1000 });
+  for await (const entry of list) pointers.push(entry.value);
+  const stateless = pointers.filter((pointer) => !pointer.state);
+  const orders = await readMany<StoredOrder>(kv, stateless.map((p) => keys.order(p.participantId, p.orderId)));
+  const told = new Map(stateless.map((pointer, i) => [pointer, orders[i] ? flagStateOf(orders[i]) : undefined]));
+  return pointers.flatMap((pointer) => {
+    const state = pointer.state ?? told.get(pointer);
+    const { participantId, orderId } = pointer;
+    return state ? [{ id: flagIdOf(participantId, orderId), participantId, orderId, state }] : [];
+  });
+}
+
+/** The creator's views of `entries`, in their order (their orders and stores read); an order gone is left out. */
+export async function flagViewsOf(
+  kv: Deno.Kv,
+  competition: Competition,
+  entries: readonly Pick<FlagEntry, "participantId" | "orderId">[],
+): Promise<FlagView[]> {
+  const participantIds = [...new Set(entries.map((entry) => entry.participantId))];
   const participants = new Map<string, Participant>();
   for (const participant of await readMany<Participant>(kv, participantIds.map(keys.participant))) {
     if (participant) participants.set(participant.id, participant);
   }
-  const orders = await readMany<StoredOrder>(kv, pointers.map((p) => keys.order(p.participantId, p.orderId)));
-  const views: FlagView[] = [];
-  pointers.forEach((pointer, i) => {
+  const orders = await readMany<StoredOrder>(kv, entries.map((e) => keys.order(e.participantId, e.orderId)));
+  return entries.flatMap(({ participantId, orderId }, i) => {
     const order = orders[i];
-    const participant = participants.get(pointer.participantId);
-    if (order?.flag && participant) views.push(flagView(competition, participant, pointer.orderId, order));
+    const participant = participants.get(participantId);
+    return order?.flag && participant ? [flagView(competition, participant, orderId, order)] : [];
   });
+}
+
+/** Every flag of a competition, open ones first, each group oldest first. */
+export async function listFlags(kv: Deno.Kv, competition: Competition): Promise<FlagView[]> {
+  const views = await flagViewsOf(kv, competition, await listFlagEntries(kv, competition.id));
   const rank = (view: FlagView) => (view.status === "open" ? 0 : 1);
   return views.sort((a, b) => rank(a) - rank(b) || a.raisedAt.localeCompare(b.raisedAt));
 }
@@ -303,9 +342,11 @@ export async function remindUndecidedFlags(
   const dedupeKey = `orders_to_review:${competition.id}`;
   if ((await kv.get(keys.notificationSent(dedupeKey))).value !== null) return false;
   // A voided order is out for good: nothing to decide that would change the result.
-  const open = (await listFlags(kv, competition)).filter((flag) => flag.status === "open" && flag.reason !== "voided");
+  const open = (await listFlagEntries(kv, competition.id)).filter(({ state }) =>
+    state.status === "open" && state.reason !== "voided"
+  );
   if (open.length === 0) return false;
-  const held = open.filter((flag) => flag.held).length;
+  const held = open.filter(({ state }) => state.held).length;
   const flagged = open.length - held;
   const parts = [
     held ? `${held} held order${held === 1 ? "" : "s"} will stay out unless you count them` : "",

@@ -33,7 +33,7 @@ import {
 } from "./customer_cap.ts";
 import { asksForJudgement, type FlagReason, hasMeaningfulHistory, isSpike, judgeOrder } from "./order_rules.ts";
 import { leaderboardKey, leaderboardRow, type Participant } from "./participants.ts";
-import { ownOrderOf, type StoredOrder } from "./stored_order.ts";
+import { type FlagState, flagStateOf, ownOrderOf, type StoredOrder } from "./stored_order.ts";
 import { sameSampleBucket } from "./race_line.ts";
 import type { RaceSample } from "./race_series.ts";
 
@@ -57,10 +57,15 @@ export function tallyOf(order: StoredOrder | null): Tally {
   };
 }
 
-/** A held or flagged order's entry in the creator's list (its state is read from the order). */
+/**
+ * A held or flagged order's entry in the creator's list, with what the list
+ * sorts it by (written again whenever that changes). Entries written before
+ * the state was kept have none: their order tells it.
+ */
 export interface FlagPointer {
   participantId: string;
   orderId: string;
+  state?: FlagState;
 }
 
 /** A flag's id: the store's participant id and the order id. */
@@ -113,8 +118,8 @@ export class StoreBook {
   /**
    * Places one order in the book: judges `next` (its facts; what it adds is
    * worked out here), takes `prev`'s share out of every sum and puts the new
-   * one in, and stages the stored order (and its flag pointer when it is
-   * flagged for the first time). `nowMs` dates a new flag.
+   * one in, and stages the stored order (and its flag's entry in the
+   * creator's list when its state changes). `nowMs` dates a new flag.
    */
   async place(orderId: string, prev: StoredOrder | null, next: StoredOrder, nowMs: number): Promise<StoredOrder> {
     const { tx, participant, competition } = this;
@@ -172,17 +177,21 @@ export class StoreBook {
     tx.set(keys.order(participant.id, orderId), placed);
     this.#shown ||= prev === null ||
       JSON.stringify(ownOrderOf(orderId, prev)) !== JSON.stringify(ownOrderOf(orderId, placed));
-    if (placed.flag && !prev?.flag) {
-      const flagId = flagIdOf(participant.id, orderId);
-      tx.set(keys.flag(competition.id, flagId), { participantId: participant.id, orderId } satisfies FlagPointer);
-      // Noted for the creator's hourly notice (`creator_notices.ts`), which deletes it once told.
-      if (asksForJudgement(placed.flag.reason)) {
-        const raisedAt = placed.flag.raisedAt;
-        tx.also(
-          (op) => op.set(keys.reviewNotice(competition.id, flagId), raisedAt, { expireIn: REVIEW_NOTICE_TTL_MS }),
-          1,
-        );
-      }
+    const flagId = flagIdOf(participant.id, orderId);
+    const state = flagStateOf(placed);
+    if (state && JSON.stringify(state) !== JSON.stringify(prev && flagStateOf(prev))) {
+      tx.set(
+        keys.flag(competition.id, flagId),
+        { participantId: participant.id, orderId, state } satisfies FlagPointer,
+      );
+    }
+    // Noted for the creator's hourly notice (`creator_notices.ts`), which deletes it once told.
+    if (placed.flag && !prev?.flag && asksForJudgement(placed.flag.reason)) {
+      const raisedAt = placed.flag.raisedAt;
+      tx.also(
+        (op) => op.set(keys.reviewNotice(competition.id, flagId), raisedAt, { expireIn: REVIEW_NOTICE_TTL_MS }),
+        1,
+      );
     }
     const before = tallyOf(prev);
     const after = tallyOf(placed);

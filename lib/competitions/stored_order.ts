@@ -55,6 +55,32 @@ export function flagStatusOf(order: Pick<StoredOrder, "flag" | "decision">): Fla
   return order.flag?.open ? "open" : "cleared";
 }
 
+/**
+ * What the review queue sorts a flagged order by, kept in its index entry
+ * (`["flags", competitionId, flagId]`) so the queue reads only the orders it
+ * shows: its status and reason, whether it is held (out of the totals until
+ * counted) and when it was raised and decided.
+ */
+export interface FlagState {
+  status: FlagStatus;
+  reason: FlagReason;
+  held: boolean;
+  raisedAt: string;
+  decidedAt?: string;
+}
+
+/** The {@link FlagState} of an order; undefined when it was never flagged. */
+export function flagStateOf(order: StoredOrder): FlagState | undefined {
+  if (!order.flag) return undefined;
+  return {
+    status: flagStatusOf(order),
+    reason: order.flag.reason,
+    held: !order.counted && order.decision?.decision !== "exclude",
+    raisedAt: order.flag.raisedAt,
+    ...(order.decision ? { decidedAt: order.decision.at } : {}),
+  };
+}
+
 /** Whether an order's `spike` flag is its store's one flag for having no meaningful sales history before the start. */
 export function noSalesHistory(order: Pick<StoredOrder, "flag" | "noHistory">): boolean {
   return order.noHistory === true && order.flag?.reason === "spike";

@@ -17,7 +17,8 @@
  * |                                                              |                         | and its one spike-flagged order          |
  * | ["order_customers", participantId, customerKey]              | CustomerLedger          | the customer cap's account; the key is a |
  * |                                                              |                         | per-store pseudonym, never Shopify's id  |
- * | ["flags", competitionId, flagId]                             | FlagPointer             | held or flagged orders, for the creator  |
+ * | ["flags", competitionId, flagId]                             | FlagPointer             | held or flagged orders, for the creator, |
+ * |                                                              |                         | with what the review queue sorts by      |
  * | ["review_notices", competitionId, flagId]                    | raisedAt (ISO)          | expireIn 60 days: a flag the creator is  |
  * |                                                              |                         | yet to be told of (creator_notices.ts)   |
  * | ["leaderboard", competitionId, ...order, reachedAtMs, id]    | LeaderboardRow          | top N is a prefix read; order is         |

@@ -15,7 +15,7 @@ import { listCompetitionRefunds, type Refund } from "../../whop/refunds.ts";
 import { type Competition, type Winner } from "../competitions.ts";
 import { isEditable, type LockedField, lockedFields, lockExplanation } from "../editing.ts";
 import { type AuditEntry, canChangeRanking, listAuditLog } from "../disqualification.ts";
-import { decisionsOpen, type FlagView, listFlags } from "../flags.ts";
+import { decisionsOpen, type FlagEntry, type FlagView, flagViewsOf, listFlagEntries } from "../flags.ts";
 import { listParticipants, type Participant } from "../participants.ts";
 import { isPubliclyVisible } from "../privacy.ts";
 import { paidPlaces } from "../settlement.ts";
@@ -87,29 +87,58 @@ export const REVIEW_SHOWN = 50;
 /** An audit entry with the name of who acted (their Whop id when the app has not seen their name). */
 export type AuditLine = AuditEntry & { byName: string };
 
+/** The entries of each of the review queue's lists (see {@link ReviewQueue}) and their totals. */
+interface ReviewLists {
+  open: FlagEntry[];
+  decided: FlagEntry[];
+  closed: FlagEntry[];
+  totals: ReviewQueue["totals"];
+}
+
 /**
- * Groups a competition's flags for the review queue (see {@link ReviewQueue}):
- * each list whole with `all`, else its first {@link REVIEW_SHOWN}.
+ * Sorts a competition's flags into the review queue's lists by their index
+ * entries alone: each list whole with `all`, else its first
+ * {@link REVIEW_SHOWN} (only those orders are then read).
  */
-export function reviewQueue(flags: FlagView[], competition: Competition, all = false): ReviewQueue {
-  const waiting = flags.filter((flag) => flag.status === "open" && flag.reason !== "voided");
-  const oldestFirst = (a: FlagView, b: FlagView) => a.raisedAt.localeCompare(b.raisedAt);
+export function reviewLists(entries: readonly FlagEntry[], all = false): ReviewLists {
+  const waiting = entries.filter(({ state }) => state.status === "open" && state.reason !== "voided");
+  const oldestFirst = (a: FlagEntry, b: FlagEntry) => a.state.raisedAt.localeCompare(b.state.raisedAt);
   const open = [
-    ...waiting.filter((flag) => flag.held).sort(oldestFirst),
-    ...waiting.filter((f) => !f.held).sort(oldestFirst),
+    ...waiting.filter(({ state }) => state.held).sort(oldestFirst),
+    ...waiting.filter(({ state }) => !state.held).sort(oldestFirst),
   ];
-  const decided = flags.filter((flag) => flag.status === "decided")
-    .sort((a, b) => (b.decidedAt ?? "").localeCompare(a.decidedAt ?? ""));
-  const closed = flags.filter((flag) =>
-    flag.status === "cleared" || (flag.status === "open" && flag.reason === "voided")
-  )
-    .sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
-  const shown = (list: FlagView[]) => all ? list : list.slice(0, REVIEW_SHOWN);
+  const decided = entries.filter(({ state }) => state.status === "decided")
+    .sort((a, b) => (b.state.decidedAt ?? "").localeCompare(a.state.decidedAt ?? ""));
+  const closed = entries
+    .filter(({ state }) => state.status === "cleared" || (state.status === "open" && state.reason === "voided"))
+    .sort((a, b) => oldestFirst(b, a));
+  const shown = (list: FlagEntry[]) => all ? list : list.slice(0, REVIEW_SHOWN);
   return {
     open: shown(open),
     decided: shown(decided),
     closed: shown(closed),
     totals: { open: open.length, decided: decided.length, closed: closed.length },
+  };
+}
+
+/**
+ * The review queue of `competition` (see {@link reviewLists}; empty before the
+ * race is followed), the orders of the entries shown read.
+ */
+async function reviewQueue(
+  kv: Deno.Kv,
+  competition: Competition,
+  { following, all }: { following: boolean; all: boolean },
+): Promise<ReviewQueue> {
+  const lists = reviewLists(following ? await listFlagEntries(kv, competition.id) : [], all);
+  const shown = [...lists.open, ...lists.decided, ...lists.closed];
+  const views = new Map((await flagViewsOf(kv, competition, shown)).map((view) => [view.id, view]));
+  const viewsOf = (list: FlagEntry[]) => list.flatMap((entry) => views.get(entry.id) ?? []);
+  return {
+    open: viewsOf(lists.open),
+    decided: viewsOf(lists.decided),
+    closed: viewsOf(lists.closed),
+    totals: lists.totals,
     canDecide: decisionsOpen(competition),
   };
 }
@@ -135,13 +164,13 @@ export async function managePageView(
   const now = deps.now();
   const shown = shownDivision(competition, division, undefined);
   const following = competition.status !== "DRAFT" && competition.status !== "CANCELLED";
-  const [participants, payouts, audit, refunds, leaderboard, flags] = await Promise.all([
+  const [participants, payouts, audit, refunds, leaderboard, review] = await Promise.all([
     listParticipants(deps.kv, competition.id),
     listPayouts(deps.kv, competition.id),
     listAuditLog(deps.kv, competition.id).then((entries) => auditLines(deps.kv, entries)),
     listCompetitionRefunds(deps.kv, competition.id),
     following ? leaderboardView(deps.kv, competition, 10, undefined, shown) : null,
-    following ? listFlags(deps.kv, competition) : [],
+    reviewQueue(deps.kv, competition, { following, all: wholeReview }),
   ]);
   return {
     competition,
@@ -153,7 +182,7 @@ export async function managePageView(
     participants,
     storesNeedingAttention:
       participants.filter((p) => !p.disqualified && (p.connection !== "connected" || p.sync.state === "failed")).length,
-    review: reviewQueue(flags, competition, wholeReview),
+    review,
     audit,
     payouts,
     refunds,
