@@ -100,7 +100,7 @@ interface ReviewLists {
  * entries alone: each list whole with `all`, else its first
  * {@link REVIEW_SHOWN} (only those orders are then read).
  */
-export function reviewLists(entries: readonly FlagEntry[], all = false): ReviewLists {
+function reviewLists(entries: readonly FlagEntry[], all = false): ReviewLists {
   const waiting = entries.filter(({ state }) => state.status === "open" && state.reason !== "voided");
   const oldestFirst = (a: FlagEntry, b: FlagEntry) => a.state.raisedAt.localeCompare(b.state.raisedAt);
   const open = [
