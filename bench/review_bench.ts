@@ -6,7 +6,7 @@
  * with `--stores` stores; `--flags` pending orders arrive over signed
  * webhooks, `--paid` of every ten are then paid (cleared) and the creator
  * decides `--decided` of the rest through the API. Then `--requests` manage
- * pages and flag lists are asked for, one at a time: the app process's CPU
+ * pages, whole flag lists and first pages of 50 are asked for, one at a time: the app process's CPU
  * per request, the latency and the bytes of each, beside a manage page of
  * the same competition without flags (its baseline, measured first).
  *
@@ -100,6 +100,7 @@ const results = [
   { name: "manage page, no flags", ...empty },
   { name: `manage page, ${flags} flags`, ...await measure(managePath) },
   { name: `flags API, ${flags} flags`, ...await measure(flagsPath) },
+  { name: `flags API, ${flags} flags, a page of 50`, ...await measure(`${flagsPath}?limit=50`) },
 ];
 await app.stop();
 await Deno.remove(dir, { recursive: true });

@@ -5,7 +5,7 @@
  * posts and comes back here (no JavaScript needed); then what was decided,
  * and what needed no decision. Once the results are final it is read-only.
  */
-import type { FlagView } from "../lib/competitions/flags.ts";
+import type { FlagView } from "../lib/competitions/flag_list.ts";
 import type { ReviewQueue } from "../lib/competitions/page_views/manage.ts";
 import { formatDecimalMoney } from "./format.ts";
 import { FLAG_LABELS, reasonForCreator } from "./flag_reasons.ts";

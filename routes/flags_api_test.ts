@@ -19,7 +19,7 @@ import { keys } from "../lib/core/db.ts";
 import { listAuditLog } from "../lib/competitions/disqualification.ts";
 import { updateCompetition } from "../lib/competitions/competitions.ts";
 import type { StoredOrder } from "../lib/competitions/stored_order.ts";
-import type { FlagView } from "../lib/competitions/flags.ts";
+import type { FlagView } from "../lib/competitions/flag_list.ts";
 
 const SHOP = "review-demo.myshopify.com";
 const CREATOR = "creator";
@@ -211,4 +211,57 @@ Deno.test("flags api - two decisions raced on one flag: exactly one is applied, 
   assert.equal(sums.revenue, expected, "the board moved once per applied decision");
   assert.equal(sums.orders + sums.excluded, orders.length);
   assert.equal(sums.held, 0);
+});
+
+Deno.test("flags api - pages: ?limit= answers a page and its next, ?status= keeps one; a bad query is a 400 with a sentence", async () => {
+  await using t = await createTestApp({}, { shopify: true });
+  const { competition } = await setUp(t);
+  const shopify = t.shopify!;
+  const held = Array.from(
+    { length: 7 },
+    (_, i) => shopify.createOrder(SHOP, { totalPrice: `${20 + i}.00`, payment: "pending" }),
+  );
+  await shopify.flushWebhooks();
+  shopify.markOrderPaid(SHOP, held[2].id);
+  shopify.markOrderPaid(SHOP, held[5].id);
+  await shopify.flushWebhooks();
+  const all = await flags(t, competition.id);
+  assert.equal(all.length, 7);
+  assert.deepEqual(all.map((flag) => flag.status), ["open", "open", "open", "open", "open", "cleared", "cleared"]);
+
+  const path = `/api/competitions/${competition.id}/flags`;
+  const paged: FlagView[] = [];
+  let after: string | undefined;
+  let pages = 0;
+  do {
+    const res = await t.request(`${path}?limit=3${after ? `&after=${after}` : ""}`, { userId: CREATOR });
+    assert.equal(res.status, 200);
+    const page = await res.json() as { flags: FlagView[]; next?: string };
+    assert.ok(page.flags.length <= 3);
+    paged.push(...page.flags);
+    after = page.next;
+    pages++;
+  } while (after && pages < 5);
+  assert.equal(pages, 3);
+  assert.deepEqual(paged.map((flag) => flag.id), all.map((flag) => flag.id), "the pages are the list, in order, once");
+
+  const open = await (await t.request(`${path}?status=open&limit=2`, { userId: CREATOR })).json();
+  assert.deepEqual(open.flags.map((flag: FlagView) => flag.id), all.slice(0, 2).map((flag) => flag.id));
+  const cleared = await (await t.request(`${path}?status=cleared`, { userId: CREATOR })).json();
+  assert.deepEqual(cleared, { flags: all.slice(5) });
+
+  for (
+    const [query, field] of [["limit=0", "limit"], ["limit=501", "limit"], ["status=held", "status"], [
+      "after=x",
+      "after",
+    ]]
+  ) {
+    const res = await t.request(`${path}?${query}`, { userId: CREATOR });
+    assert.equal(res.status, 400, query);
+    const body = await res.json();
+    assert.match(JSON.stringify(body), new RegExp(field), query);
+  }
+  const stranger = await t.request(`${path}?limit=2`, { userId: "someone_else" });
+  assert.equal(stranger.status, 404);
+  await stranger.body?.cancel();
 });

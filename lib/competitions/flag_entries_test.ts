@@ -10,7 +10,8 @@ import { activeCompetition } from "../../testing/fixtures.ts";
 import { orderAt } from "../../testing/orders.ts";
 import { keys } from "../core/db.ts";
 import { recordOrder } from "./revenue.ts";
-import { decideFlag, listFlagEntries } from "./flags.ts";
+import { decideFlag } from "./flags.ts";
+import { listFlagEntries } from "./flag_list.ts";
 import { flagIdOf } from "./order_book.ts";
 import { flagStateOf, type StoredOrder } from "./stored_order.ts";
 

@@ -1,8 +1,7 @@
 /**
- * The creator's review of held and flagged orders: the list (read from the
- * orders themselves, through the `["flags", competitionId]` index their
- * commits keep), the decision on one order, and the reminder before the
- * settlement window closes.
+ * The creator's review of held and flagged orders: the decision on one order
+ * and the reminder before the settlement window closes (the list is
+ * `flag_list.ts`).
  *
  * A decision is taken once. It is one atomic commit, through the same group
  * commit and the same `StoreBook.place` as the order's deliveries: the
@@ -12,149 +11,20 @@
  * decision answers the same state; a different one is refused, as is any
  * decision once the results are final. Undecided held orders simply stay
  * out: settlement waits for nothing.
- *
- * One idea past 300 lines: the list, the decision and the reminder are the
- * creator's review of the same flagged orders.
  */
-import { keys, readMany } from "../core/db.ts";
+import { keys } from "../core/db.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../core/errors.ts";
 import { groupCommitterOf } from "../core/group_commit.ts";
-import { toDecimalString } from "../core/money.ts";
-import { type Competition, competitionForCreator } from "./competitions.ts";
+import type { Competition } from "./competitions.ts";
 import { type AuditEntry, MAX_REASON_LENGTH } from "./disqualification.ts";
 import { appText, fact, type NotificationSender, notify, quoted, TIME_MARK } from "./notifications.ts";
 import { managePath } from "./creator_notices.ts";
 import { textProblem } from "../core/text.ts";
-import { flagIdOf, type FlagPointer, StoreBook } from "./order_book.ts";
-import type { Decision, FlagReason } from "./order_rules.ts";
+import { StoreBook } from "./order_book.ts";
+import type { Decision } from "./order_rules.ts";
 import type { Participant } from "./participants.ts";
-import {
-  type FlagState,
-  flagStateOf,
-  type FlagStatus,
-  flagStatusOf,
-  noSalesHistory,
-  type StoredOrder,
-} from "./stored_order.ts";
-
-/** A held or flagged order as the creator sees it (`GET /api/competitions/:id/flags`). */
-export interface FlagView {
-  id: string;
-  participantId: string;
-  /** The store, so the list reads without the board beside it. */
-  displayName: string;
-  shop: string;
-  orderId: string;
-  reason: FlagReason;
-  /** The order's total, decimal string. */
-  amount: string;
-  /** What the order adds to the store's total now, decimal string. */
-  counted: string;
-  currency: string;
-  status: FlagStatus;
-  /** Whether the order stays out of the total unless counted (held), rather than counting while flagged. */
-  held: boolean;
-  createdAt: string;
-  raisedAt: string;
-  /** A `spike` raised because the store had no meaningful sales history before the start (its one such flag). */
-  noSalesHistory?: true;
-  decision?: Decision;
-  decidedAt?: string;
-  note?: string;
-}
-
-function flagView(competition: Competition, participant: Participant, orderId: string, order: StoredOrder): FlagView {
-  const { currency } = competition;
-  return {
-    id: flagIdOf(participant.id, orderId),
-    participantId: participant.id,
-    displayName: participant.displayName,
-    shop: participant.shop,
-    orderId,
-    reason: order.flag!.reason,
-    amount: toDecimalString(order.gross ?? order.amount, currency),
-    counted: toDecimalString(order.amount, currency),
-    currency,
-    status: flagStatusOf(order),
-    held: flagStateOf(order)!.held,
-    createdAt: order.createdAt,
-    raisedAt: order.flag!.raisedAt,
-    ...(noSalesHistory(order) ? { noSalesHistory: true } : {}),
-    ...(order.decision
-      ? {
-        decision: order.decision.decision,
-        decidedAt: order.decision.at,
-        ...(order.decision.note ? { note: order.decision.note } : {}),
-      }
-      : {}),
-  };
-}
-
-/** A flag as the creator's list indexes it: the store's participant id, the order id and what the list sorts it by. */
-export interface FlagEntry {
-  id: string;
-  participantId: string;
-  orderId: string;
-  state: FlagState;
-}
-
-/**
- * Every flag of a competition with its state, from the index alone; an entry
- * written before the index kept states is told by its order (read here).
- */
-export async function listFlagEntries(kv: Deno.Kv, competitionId: string): Promise<FlagEntry[]> {
-  const pointers: FlagPointer[] = [];
-  const list = kv.list<FlagPointer>({ prefix: keys.flags(competitionId) }, { batchSize: 1000 });
-  for await (const entry of list) pointers.push(entry.value);
-  const stateless = pointers.filter((pointer) => !pointer.state);
-  const orders = await readMany<StoredOrder>(kv, stateless.map((p) => keys.order(p.participantId, p.orderId)));
-  const told = new Map(stateless.map((pointer, i) => [pointer, orders[i] ? flagStateOf(orders[i]) : undefined]));
-  return pointers.flatMap((pointer) => {
-    const state = pointer.state ?? told.get(pointer);
-    const { participantId, orderId } = pointer;
-    return state ? [{ id: flagIdOf(participantId, orderId), participantId, orderId, state }] : [];
-  });
-}
-
-/** The creator's views of `entries`, in their order (their orders and stores read); an order gone is left out. */
-export async function flagViewsOf(
-  kv: Deno.Kv,
-  competition: Competition,
-  entries: readonly Pick<FlagEntry, "participantId" | "orderId">[],
-): Promise<FlagView[]> {
-  const participantIds = [...new Set(entries.map((entry) => entry.participantId))];
-  const participants = new Map<string, Participant>();
-  for (const participant of await readMany<Participant>(kv, participantIds.map(keys.participant))) {
-    if (participant) participants.set(participant.id, participant);
-  }
-  const orders = await readMany<StoredOrder>(kv, entries.map((e) => keys.order(e.participantId, e.orderId)));
-  return entries.flatMap(({ participantId, orderId }, i) => {
-    const order = orders[i];
-    const participant = participants.get(participantId);
-    return order?.flag && participant ? [flagView(competition, participant, orderId, order)] : [];
-  });
-}
-
-/** Every flag of a competition, open ones first, each group oldest first. */
-export async function listFlags(kv: Deno.Kv, competition: Competition): Promise<FlagView[]> {
-  const views = await flagViewsOf(kv, competition, await listFlagEntries(kv, competition.id));
-  const rank = (view: FlagView) => (view.status === "open" ? 0 : 1);
-  return views.sort((a, b) => rank(a) - rank(b) || a.raisedAt.localeCompare(b.raisedAt));
-}
-
-/**
- * The flags of a competition for `userId` (undefined: signed out): its
- * creator and the operators see them; for anyone else the competition's
- * flags do not exist (404).
- */
-export async function flagsFor(
-  kv: Deno.Kv,
-  competitionId: string,
-  userId: string | undefined,
-  isOperator: boolean,
-): Promise<{ flags: FlagView[] }> {
-  return { flags: await listFlags(kv, await competitionForCreator(kv, competitionId, userId, isOperator)) };
-}
+import type { StoredOrder } from "./stored_order.ts";
+import { type FlagView, flagView, listFlagEntries } from "./flag_list.ts";
 
 /** Whether the creator may still decide on held and flagged orders: until the results are final. */
 export function decisionsOpen(competition: Pick<Competition, "status" | "resultsFrozenAt">): boolean {

@@ -6,7 +6,7 @@ import { keys } from "../core/db.ts";
 import { hasMeaningfulHistory, isSpike } from "./order_rules.ts";
 import { updateParticipant } from "./participants.ts";
 import { listOwnOrders, type OrderDelivery, recordOrder } from "./revenue.ts";
-import { listFlags } from "./flags.ts";
+import { listFlags } from "./flag_list.ts";
 import type { StoredOrder } from "./stored_order.ts";
 
 const start = Date.parse("2026-12-02T00:00:00Z");
