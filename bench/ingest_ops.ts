@@ -2,7 +2,8 @@
  * KV round trips per order delivery: signed `orders/create` bodies of the
  * simulated Shopify applied through `processWebhook` (the webhook route's
  * work after the HMAC) on a KV file, with every `get`, `getMany`, `list` and
- * commit counted, and the keys read and written per commit. Three cases: one
+ * commit counted, and the keys read and written per commit, and the bytes of
+ * the values set by kind of key (as V8 serialises them: what KV stores). Three cases: one
  * delivery at a time (each alone in its group commit), 64 at a time over 16
  * stores (sharing commits), and 64 at a time with customers under a
  * customer cap (their ledgers join the commit).
@@ -10,6 +11,7 @@
  *   LOG_LEVEL=warn deno run -A bench/ingest_ops.ts [--count 640]
  */
 import { parseArgs } from "node:util";
+import { serialize } from "node:v8";
 import { loadConfig } from "../config.ts";
 import { createShopifyServices, processWebhook } from "../lib/shopify/mod.ts";
 import { startShopifySandbox } from "../sandbox/shopify/mod.ts";
@@ -30,6 +32,8 @@ interface Counts {
   list: number;
   commits: number;
   mutations: number;
+  /** Values set, by the key's first part: how many, and their bytes as V8 serialises them (what KV stores). */
+  sets: Map<string, { count: number; bytes: number }>;
 }
 
 /** `kv` with every call counted in `counts`. */
@@ -53,6 +57,11 @@ function counted(kv: Deno.Kv, counts: Counts): Deno.Kv {
             const original = op[method].bind(op) as (...args: unknown[]) => Deno.AtomicOperation;
             (op as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
               counts.mutations++;
+              if (method === "set") {
+                const kind = String((args[0] as Deno.KvKey)[0]);
+                const sets = counts.sets.get(kind) ?? { count: 0, bytes: 0 };
+                counts.sets.set(kind, { count: sets.count + 1, bytes: sets.bytes + serialize(args[1]).length });
+              }
               original(...args);
               return op;
             };
@@ -93,7 +102,7 @@ async function run(name: string, concurrency: number, capped: boolean) {
     const order = sandbox.createOrder(shop, { totalPrice: `${10 + (i % 90)}.00`, customerId });
     bodies.push({ shop, body: JSON.stringify(orderBody(sandbox, order)) });
   }
-  const counts: Counts = { get: 0, getMany: 0, keysRead: 0, list: 0, commits: 0, mutations: 0 };
+  const counts: Counts = { get: 0, getMany: 0, keysRead: 0, list: 0, commits: 0, mutations: 0, sets: new Map() };
   const watched = counted(kv, counts);
   const deps = createShopifyServices({ kv: watched, config: loadConfig({ SANDBOX: "1" }), now: Date.now });
   await pool(bodies, concurrency, async ({ shop, body }) => {
@@ -107,6 +116,15 @@ async function run(name: string, concurrency: number, capped: boolean) {
   report(`${name}: list per delivery`, per(counts.list), "");
   report(`${name}: commits per delivery`, per(counts.commits), "");
   report(`${name}: mutations per delivery`, per(counts.mutations), "");
+  const bytes = [...counts.sets.values()].reduce((sum, { bytes }) => sum + bytes, 0);
+  report(`${name}: bytes of values set per delivery`, per(bytes), "B");
+  for (const [kind, { count, bytes }] of [...counts.sets].sort((a, b) => b[1].bytes - a[1].bytes)) {
+    report(
+      `${name}:   ${kind}`,
+      per(bytes),
+      `B per delivery (${per(count)} sets, ${Math.round(bytes / count)} B each)`,
+    );
+  }
   kv.close();
 }
 
