@@ -3,7 +3,9 @@
  * schema. A field is checked once it has been changed and left (or on
  * submit), so tabbing through an empty form shows no errors; a server
  * message stays until its field changes; an invalid submit is stopped and
- * focus moves to the first field in error.
+ * focus moves to the first field in error. What the visitor typed before the
+ * island woke (its scripts arriving late) is taken as typed, never checked
+ * against the server's empty values.
  */
 import { useEffect, useReducer, useRef } from "preact/hooks";
 import { CompetitionForm } from "../components/competition_form.tsx";
@@ -31,6 +33,16 @@ export interface CreateFormProps {
   lockNote?: string;
 }
 
+/** The fields (`#field-<name>`, not the checkbox) whose value differs from `values`: typed before hydration. */
+function typedBeforeWaking(values: CompetitionFormValues): Partial<CompetitionFormValues> {
+  const typed: Record<string, string> = {};
+  for (const name of [...COMPETITION_FIELDS, "duration"] as const) {
+    const control = document.getElementById(`field-${name}`) as HTMLInputElement | null;
+    if (control && control.type !== "checkbox" && control.value !== (values[name] ?? "")) typed[name] = control.value;
+  }
+  return typed;
+}
+
 /** `<CreateForm action="/competitions/new" submitLabel="Create" values={…} errors={…} minDurationS={3600} />` */
 export default function CreateForm(props: CreateFormProps) {
   // Plain hooks, no signals: the form page then loads no signals runtime (it has no other island).
@@ -43,17 +55,21 @@ export default function CreateForm(props: CreateFormProps) {
   }).current;
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
+    // What the visitor typed before the island woke (its scripts came late) is theirs, in their own wall clock.
+    const typed = typedBeforeWaking(form.values);
+    for (const field of Object.keys(typed)) form.edited.add(field as CompetitionField);
     // The server writes the dates in UTC; in the browser they are the visitor's wall-clock times.
     const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     const from = form.values.timeZone ?? "UTC";
-    if (timeZone === from) return;
     const convert = (value: string) => value && isoToZonedInput(zonedInputToIso(value, from), timeZone);
     form.values = {
       ...form.values,
       startDate: convert(form.values.startDate),
       endDate: convert(form.values.endDate),
+      ...typed,
       timeZone,
     };
+    if (typed.startDate !== undefined || typed.duration !== undefined) followLength();
     rerender(0);
   }, []);
 
