@@ -43,7 +43,7 @@ Deno.test("review queue in Chromium - a queue of a hundred held orders shows fif
     assert.equal(await queue.getByRole("listitem").count(), REVIEW_SHOWN);
     assert.equal(await page.locator("#review-heading .count").textContent(), String(waiting));
     await page.getByText(`The first ${REVIEW_SHOWN} of ${waiting}`).scrollIntoViewIfNeeded();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - globalThis.innerWidth);
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
     assert.deepEqual(await seriousViolations(page), []);
     await page.screenshot({ path: `${ARTIFACTS}/review_queue_${size}.png` });

@@ -2,7 +2,7 @@
  * What an operator watches, in the Prometheus text format (`GET /metrics`):
  * webhooks by source, topic and outcome; how long recording an order takes;
  * open live streams; job runs, failures and durations; payouts by state;
- * rate-limit refusals; KV commit retries; live pages' region refreshes.
+ * rate-limit refusals; KV commit retries; competition pages' regions, shared or rendered.
  *
  * The instruments live in one registry of this module (not prom-client's
  * global one): the modules that count things (the commit helper, the job
