@@ -134,12 +134,6 @@ function compareKeys(a: [number, string, string], b: [number, string, string]): 
   return a[0] - b[0] || a[1].localeCompare(b[1]) || a[2].localeCompare(b[2]);
 }
 
-/** Every flag of a competition, open ones first, each group oldest first. */
-export async function listFlags(kv: Deno.Kv, competition: Competition): Promise<FlagView[]> {
-  const entries = (await listFlagEntries(kv, competition.id)).sort((a, b) => compareKeys(sortKey(a), sortKey(b)));
-  return await flagViewsOf(kv, competition, entries);
-}
-
 /** The most flags one page of the API answers (`?limit=`). */
 export const MAX_FLAGS_PAGE = 500;
 

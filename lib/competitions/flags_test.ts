@@ -6,7 +6,7 @@ import { keys } from "../core/db.ts";
 import { ConflictError } from "../core/errors.ts";
 import { listAuditLog } from "./disqualification.ts";
 import { decideFlag, remindUndecidedFlags } from "./flags.ts";
-import { listFlags } from "./flag_list.ts";
+import { flagsFor } from "./flag_list.ts";
 import type { Competition } from "./competitions.ts";
 import { type Notification, notificationText } from "./notifications.ts";
 import { formatDateTime } from "../web/time_text.ts";
@@ -69,7 +69,7 @@ Deno.test("flags - decisions raced across two processes' KV handles, and against
       held: 0,
       excluded: ids.length - counted,
     });
-    const flags = await listFlags(kv1, competition);
+    const flags = (await flagsFor(kv1, competition.id, competition.creatorId, false)).flags;
     assert.equal(flags.length, ids.length);
     assert.ok(flags.every((flag) => flag.status === "decided" && flag.reason === "manual_source"));
   } finally {
@@ -98,7 +98,7 @@ Deno.test("flags - excluding a flagged order that counts takes it out; counting 
   await assert.rejects(() => decide("1", "exclude"), /no such flag/, "an order nothing flags cannot be decided");
   await decide("2", "count");
   assert.deepEqual(await auditStore(kv, p.id), { revenue: 4000, orders: 2, held: 0, excluded: 1 }, "counted in full");
-  const flags = await listFlags(kv, competition);
+  const flags = (await flagsFor(kv, competition.id, competition.creatorId, false)).flags;
   assert.deepEqual(flags.map((f) => [f.orderId, f.reason, f.status, f.decision]).sort(), [
     ["2", "customer_cap", "decided", "count"],
     ["3", "high_risk", "decided", "exclude"],

@@ -6,7 +6,7 @@ import { keys } from "../core/db.ts";
 import { hasMeaningfulHistory, isSpike } from "./order_rules.ts";
 import { updateParticipant } from "./participants.ts";
 import { listOwnOrders, type OrderDelivery, recordOrder } from "./revenue.ts";
-import { listFlags } from "./flag_list.ts";
+import { flagsFor } from "./flag_list.ts";
 import type { StoredOrder } from "./stored_order.ts";
 
 const start = Date.parse("2026-12-02T00:00:00Z");
@@ -227,7 +227,7 @@ Deno.test("order book - a store without a meaningful history before the start ge
     assert.equal((await stored(kv, p.id, "2")).noHistory, true);
     for (const id of ["3", "4", "5", "6"]) assert.equal((await stored(kv, p.id, id)).flag, undefined, id);
     // The creator's list and the owner's own orders say why.
-    const [flag] = await listFlags(kv, competition);
+    const [flag] = (await flagsFor(kv, competition.id, competition.creatorId, false)).flags;
     assert.deepEqual([flag.orderId, flag.reason, flag.noSalesHistory], ["2", "spike", true]);
     const own = (await listOwnOrders(kv, p.id)).find((o) => o.orderId === "2");
     assert.equal(own?.review?.noSalesHistory, true);
