@@ -18,7 +18,7 @@
  * the commit that records the notification. A note for an order that no
  * longer waits (decided, or its reason gone) is dropped untold.
  */
-import { hourStart, keys } from "../core/db.ts";
+import { hourStart, keys, readMany } from "../core/db.ts";
 import { type Competition, getCompetition } from "./competitions.ts";
 import { appText, fact, type NotificationSender, notify, quoted } from "./notifications.ts";
 import type { Participant } from "./participants.ts";
@@ -88,15 +88,11 @@ async function notesByStore(kv: Deno.Kv, competitionId: string): Promise<StoreNo
 async function stillWaiting(kv: Deno.Kv, store: StoreNotes): Promise<{ held: number; flagged: number }> {
   let held = 0;
   let flagged = 0;
-  for (let i = 0; i < store.notes.length; i += 10) {
-    const chunk = store.notes.slice(i, i + 10);
-    const orderIds = chunk.map((note) => String(note.key.at(-1)).split(".").slice(1).join("."));
-    const orders = await kv.getMany<StoredOrder[]>(orderIds.map((id) => keys.order(store.participantId, id)));
-    for (const { value: order } of orders) {
-      if (!order?.flag?.open || order.decision) continue;
-      if (order.counted) flagged++;
-      else held++;
-    }
+  const orderIds = store.notes.map((note) => String(note.key.at(-1)).split(".").slice(1).join("."));
+  for (const order of await readMany<StoredOrder>(kv, orderIds.map((id) => keys.order(store.participantId, id)))) {
+    if (!order?.flag?.open || order.decision) continue;
+    if (order.counted) flagged++;
+    else held++;
   }
   return { held, flagged };
 }

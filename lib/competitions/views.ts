@@ -5,7 +5,7 @@
  * API all send the same leaderboard view. Every view takes the viewer (undefined:
  * a stranger) so that privacy mode (`privacy.ts`) hides what they may not see.
  */
-import { keys } from "../core/db.ts";
+import { keys, readMany } from "../core/db.ts";
 import { toDecimalString } from "../core/money.ts";
 import { getUser } from "../core/users.ts";
 import { NotFoundError, UnauthorizedError } from "../core/errors.ts";
@@ -228,9 +228,8 @@ export async function userView<B>(kv: Deno.Kv, userId: string, balances: B[] | n
   ]);
   const joinedIds = [...new Set(participations.map((p) => p.competitionId))];
   const joinedCompetitions = new Map<string, Competition>();
-  for (let i = 0; i < joinedIds.length; i += 10) {
-    const entries = await kv.getMany<Competition[]>(joinedIds.slice(i, i + 10).map(keys.competition));
-    for (const entry of entries) if (entry.value) joinedCompetitions.set(entry.value.id, entry.value);
+  for (const competition of await readMany<Competition>(kv, joinedIds.map(keys.competition))) {
+    if (competition) joinedCompetitions.set(competition.id, competition);
   }
   return {
     id: user.id,
