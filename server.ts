@@ -167,7 +167,9 @@ interface Running {
 }
 
 /**
- * The drain: refuse new requests and start no scheduled job; end every live
+ * The drain: stop the sandbox demo's seeding at its next step (while the
+ * server still answers it, so it records where it was); refuse new
+ * requests and start no scheduled job; end every live
  * stream with a `retry:` hint (browsers reconnect, to another instance
  * behind the proxy); wait up to `DRAIN_MS` for requests in flight (webhooks
  * are applied before they are answered), queue messages being handled (the
@@ -177,18 +179,25 @@ interface Running {
 async function shutdown({ runtime, server, requests: gate, jobs, demo }: Running, signal: Deno.Signal): Promise<void> {
   const started = performance.now();
   log("info", "shutting down", { signal });
-  const stoppingDemo = demo?.stop();
+  const demoStopped = demo ? await withDeadline(demo.stop(), 2_000) : undefined;
   const closingStreams = runtime.deps.live.close();
   const runningJobs = jobs.stop();
-  const requests = await withDeadline(gate.close(), DRAIN_MS);
   const left = () => Math.max(0, DRAIN_MS - (performance.now() - started));
+  const requests = await withDeadline(gate.close(), left());
   const messages = await runtime.worker.stop(left());
   const jobRuns = await withDeadline(runningJobs, left());
-  await withDeadline(Promise.all([closingStreams, stoppingDemo]), 1_000);
+  await withDeadline(closingStreams, 1_000);
   const listener = await withDeadline(server.shutdown(), 1_000);
   await withDeadline(Promise.all([runtime.sandboxes.shopify?.close(), runtime.sandboxes.whop?.close()]), 1_000);
   runtime.deps.kv.close();
-  log("info", "stopped", { requests, messages, jobRuns, listener, ms: Math.round(performance.now() - started) });
+  log("info", "stopped", {
+    demo: demoStopped,
+    requests,
+    messages,
+    jobRuns,
+    listener,
+    ms: Math.round(performance.now() - started),
+  });
 }
 
 /** Waits for `work`, or `ms` at most. */

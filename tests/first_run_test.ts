@@ -1,10 +1,13 @@
 /**
  * First run: `main.ts` with no credentials, on an empty data file, seeds the
  * demo world (a live competition with five stores, an upcoming funded one, a
- * completed one with its payout), its simulated customers move the live
+ * completed one with its payout); stopped (SIGTERM) while it still seeds, the
+ * next start resumes the seeding, its simulated customers move the live
  * leaderboard, and a restart on the same file does not seed again. Then, in
  * process: two seedings at once on one KV seed once, and a live competition
- * that ended (fast-forwarded) is replaced by a new one.
+ * that ended (fast-forwarded) is replaced by a new one; a seeding stopped
+ * midway, and one whose process died, resume without making, selling or
+ * paying anything twice.
  */
 import assert from "node:assert/strict";
 import { freePort, freePortRun, startAppProcess } from "../testing/app_process.ts";
@@ -15,6 +18,8 @@ import { getCompetition } from "../lib/competitions/competitions.ts";
 import { listParticipants } from "../lib/competitions/participants.ts";
 import { DEMO_COMMUNITY, DEMO_STORE_OWNERS } from "../sandbox/demo/data.ts";
 import { ensureLiveDemo, readDemoWorld, seedDemoWorld } from "../sandbox/demo/seeding.ts";
+import { CLAIM_MS, claimSeeding } from "../sandbox/demo/claim.ts";
+import { keys } from "../lib/core/db.ts";
 import { fastForwardCompetition } from "../sandbox/demo/fast_forward.ts";
 import { ensureIslandBundles } from "../lib/web/island_build.ts";
 
@@ -95,6 +100,19 @@ Deno.test("first run - main.ts on an empty data file shows a seeded live demo wi
       assert.match(banner, new RegExp(`Simulated Whop +http://127\\.0\\.0\\.1:${port + 1}`));
       assert.match(banner, new RegExp(`Simulated Shopify +http://127\\.0\\.0\\.1:${port + 2}`));
 
+      // Stopped while it still seeds (the sprint's sales, the season and the settlement are to come): the next
+      // start resumes it from what it recorded.
+      assert.doesNotMatch(first.output(), /sandbox demo seeded/);
+      assert.equal((await first.kill("SIGTERM")).code, 0);
+      assert.match(first.output(), /sandbox demo: seeding stopped; the next start resumes it/);
+      assert.doesNotMatch(first.output(), /"level":"error"/);
+      first = await startAppProcess(env, { timeoutMs: 10_000 });
+      await poll(
+        "the next start to resume the seeding",
+        10_000,
+        () => Promise.resolve(/sandbox demo: resuming a seeding that stopped/.test(first.output()) || undefined),
+      );
+
       // The sprint is live too for a moment, until the seeding fast-forwards it.
       live = await poll("one live competition", 10_000, async () => {
         const { competitions } = await getJson<{ competitions: ApiCompetition[] }>(
@@ -105,6 +123,14 @@ Deno.test("first run - main.ts on an empty data file shows a seeded live demo wi
         return standalone.length === 1 ? standalone[0] : undefined;
       });
       assert.equal(live.title, cards.title);
+      // Each store's sales before the start were placed once: Maya's Candles ($84,000 in 30 days) races in Rising.
+      const rising = await getJson<{ entries: { shop: string }[] }>(
+        `${origin}/api/competitions/${live.id}/leaderboard?division=1`,
+      );
+      assert.deepEqual(rising.entries.map((entry) => entry.shop).sort(), [
+        "maya-candles.myshopify.com",
+        "pixel-pet-supply.myshopify.com",
+      ]);
       const before = await boardTotal(origin, live.id);
       const moved = performance.now();
       const after = await poll("the live leaderboard to move", 60_000, async () => {
@@ -175,7 +201,8 @@ Deno.test("first run - main.ts on an empty data file shows a seeded live demo wi
   }
 });
 
-Deno.test("first run - two seedings at once on one data file seed once; an ended live competition is replaced", async () => {
+/** A sandbox app on a KV of its own, served on loopback with its simulators, and the seeding's dependencies. */
+async function demoRuntime() {
   const kv = await Deno.openKv(":memory:");
   const port = freePort();
   const runtime = await buildRuntime(
@@ -184,59 +211,120 @@ Deno.test("first run - two seedings at once on one data file seed once; an ended
   );
   const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, runtime.app.fetch);
   const worker = runtime.worker.listen();
-  try {
-    const deps = {
-      kv,
-      config: runtime.config,
-      lifecycle: runtime.lifecycle,
-      whop: runtime.sandboxes.whop!,
-      shopify: runtime.sandboxes.shopify!,
-      appOrigin: `http://127.0.0.1:${port}`,
-      leadMs: 1_500,
-    };
-    const outcomes = await Promise.all([seedDemoWorld(deps), seedDemoWorld(deps)]);
-    assert.deepEqual(outcomes.sort(), ["seeded", "seeded_elsewhere"]);
-    assert.equal(await seedDemoWorld(deps), "already_seeded");
-    const world = (await readDemoWorld(kv))!;
-    assert.equal(world.state, "seeded");
-    assert.equal((await getCompetition(kv, world.activeId!)).status, "ACTIVE");
-    assert.equal((await getCompetition(kv, world.upcomingId!)).status, "UPCOMING");
-    assert.equal((await getCompetition(kv, world.completedId!)).status, "COMPLETED");
-    const community = await getCompetition(kv, world.communityId!);
-    assert.equal(community.status, "UPCOMING");
-    assert.equal(community.experienceId, DEMO_COMMUNITY.id);
-    const asUser = async (userId: string) =>
-      (await fetch(`${deps.appOrigin}/api/competitions/${community.id}`, {
-        headers: { "x-whop-user-token": await deps.whop.signUserToken(userId) },
-      })).status;
-    assert.equal(await asUser(DEMO_STORE_OWNERS[0].id), 200, "a member of the demo community sees its competition");
-    assert.equal(await asUser(DEMO_STORE_OWNERS[4].id), 404, "a non-member does not");
-    const payments = runtime.sandboxes.whop!.payments;
-    assert.equal(payments.length, 5, "four prizes and the season funded through the checkout");
-    const season = await getSeason(kv, world.seasonId!);
-    assert.equal(season.status, "ACTIVE", "the demo season races its round 1");
-    assert.deepEqual(season.template.divisions?.map((division) => division.name), ["Rising", "Established"]);
-    assert.equal((await listParticipants(kv, season.roundIds[0])).length, DEMO_STORE_OWNERS.length);
-    // The sprint's payout waits for the simulated Whop's 30 s hold on the prize's funds.
-    await poll("the sprint's payout after the hold", 60_000, () => {
-      return Promise.resolve(runtime.sandboxes.whop!.transfers.length === 1 || undefined);
-    });
-    assert.equal(runtime.sandboxes.whop!.transfers.length, 1, "one payout");
+  const deps = {
+    kv,
+    config: runtime.config,
+    lifecycle: runtime.lifecycle,
+    whop: runtime.sandboxes.whop!,
+    shopify: runtime.sandboxes.shopify!,
+    appOrigin: `http://127.0.0.1:${port}`,
+    leadMs: 1_500,
+  };
+  return {
+    kv,
+    runtime,
+    deps,
+    async [Symbol.asyncDispose]() {
+      await server.shutdown();
+      await runtime.sandboxes.shopify!.close();
+      await runtime.sandboxes.whop!.close();
+      kv.close();
+      await worker;
+    },
+  };
+}
 
-    const ended = await fastForwardCompetition(runtime.lifecycle, world.activeId!);
-    assert.equal(ended.status, "COMPLETED");
-    const renewed = (await ensureLiveDemo(deps))!;
-    assert.notEqual(renewed.activeId, world.activeId);
-    assert.equal(renewed.reseeded, 1);
-    const next = await getCompetition(kv, renewed.activeId!);
-    assert.equal(next.status, "ACTIVE");
-    assert.equal((await listParticipants(kv, next.id)).length, DEMO_STORE_OWNERS.length);
-    assert.equal((await ensureLiveDemo(deps))!.activeId, renewed.activeId, "a live one is kept");
-  } finally {
-    await server.shutdown();
-    await runtime.sandboxes.shopify!.close();
-    await runtime.sandboxes.whop!.close();
-    kv.close();
-    await worker;
+Deno.test("first run - two seedings at once on one data file seed once; an ended live competition is replaced", async () => {
+  await using app = await demoRuntime();
+  const { kv, runtime, deps } = app;
+  const outcomes = await Promise.all([seedDemoWorld(deps), seedDemoWorld(deps)]);
+  assert.deepEqual(outcomes.sort(), ["seeded", "seeded_elsewhere"]);
+  assert.equal(await seedDemoWorld(deps), "already_seeded");
+  const world = (await readDemoWorld(kv))!;
+  assert.equal(world.state, "seeded");
+  assert.equal((await getCompetition(kv, world.activeId!)).status, "ACTIVE");
+  assert.equal((await getCompetition(kv, world.upcomingId!)).status, "UPCOMING");
+  assert.equal((await getCompetition(kv, world.completedId!)).status, "COMPLETED");
+  const community = await getCompetition(kv, world.communityId!);
+  assert.equal(community.status, "UPCOMING");
+  assert.equal(community.experienceId, DEMO_COMMUNITY.id);
+  const asUser = async (userId: string) =>
+    (await fetch(`${deps.appOrigin}/api/competitions/${community.id}`, {
+      headers: { "x-whop-user-token": await deps.whop.signUserToken(userId) },
+    })).status;
+  assert.equal(await asUser(DEMO_STORE_OWNERS[0].id), 200, "a member of the demo community sees its competition");
+  assert.equal(await asUser(DEMO_STORE_OWNERS[4].id), 404, "a non-member does not");
+  const payments = runtime.sandboxes.whop!.payments;
+  assert.equal(payments.length, 5, "four prizes and the season funded through the checkout");
+  const season = await getSeason(kv, world.seasonId!);
+  assert.equal(season.status, "ACTIVE", "the demo season races its round 1");
+  assert.deepEqual(season.template.divisions?.map((division) => division.name), ["Rising", "Established"]);
+  assert.equal((await listParticipants(kv, season.roundIds[0])).length, DEMO_STORE_OWNERS.length);
+  // The sprint's payout waits for the simulated Whop's 30 s hold on the prize's funds.
+  await poll("the sprint's payout after the hold", 60_000, () => {
+    return Promise.resolve(runtime.sandboxes.whop!.transfers.length === 1 || undefined);
+  });
+  assert.equal(runtime.sandboxes.whop!.transfers.length, 1, "one payout");
+
+  const ended = await fastForwardCompetition(runtime.lifecycle, world.activeId!);
+  assert.equal(ended.status, "COMPLETED");
+  const renewed = (await ensureLiveDemo(deps))!;
+  assert.notEqual(renewed.activeId, world.activeId);
+  assert.equal(renewed.reseeded, 1);
+  const next = await getCompetition(kv, renewed.activeId!);
+  assert.equal(next.status, "ACTIVE");
+  assert.equal((await listParticipants(kv, next.id)).length, DEMO_STORE_OWNERS.length);
+  assert.equal((await ensureLiveDemo(deps))!.activeId, renewed.activeId, "a live one is kept");
+});
+
+Deno.test("first run - a seeding stopped midway, and one whose process died, resume: nothing made, sold or paid twice", async () => {
+  await using app = await demoRuntime();
+  const { kv, runtime, deps } = app;
+  const stopping = new AbortController();
+  const seeding = seedDemoWorld({ ...deps, signal: stopping.signal });
+  const firstMade = await poll("the live competition to be recorded", 30_000, async () => {
+    const world = await readDemoWorld(kv);
+    return world?.activeId ? world : undefined;
+  });
+  stopping.abort();
+  assert.equal(await seeding, "stopped");
+  const stopped = (await readDemoWorld(kv))!;
+  assert.equal(stopped.state, "seeding");
+  assert.equal(stopped.holder, "", "a seeding that stopped gives its claim back");
+  assert.equal(stopped.activeId, firstMade.activeId, "and keeps what it made");
+  assert.equal(stopped.seasonId, undefined, "it stopped before the season");
+
+  // Then a process takes it over and dies: its claim holds others off until it is CLAIM_MS old.
+  const died = { ...stopped, holder: "a process that died", claimedAt: new Date().toISOString() };
+  await kv.set(keys.sandboxDemo(), died);
+  assert.equal(await claimSeeding(kv, Date.now()), "busy");
+  await kv.set(keys.sandboxDemo(), { ...died, claimedAt: new Date(Date.now() - CLAIM_MS - 1).toISOString() });
+  assert.equal(await seedDemoWorld(deps), "seeded");
+
+  const world = (await readDemoWorld(kv))!;
+  assert.equal(world.activeId, stopped.activeId, "the live competition made before the stop is the demo's");
+  assert.equal(runtime.sandboxes.whop!.payments.length, 5, "four prizes and the season, each funded once");
+  const { competitions } = await getJson<{ competitions: ApiCompetition[] }>(`${deps.appOrigin}/api/competitions`);
+  const titles = competitions.filter((c) => !c.seasonId).map((c) => c.title).sort();
+  assert.deepEqual(titles, ["Autumn Sprint", "Holiday Cup", "Winter Sales Brawl"]);
+  for (const id of [world.activeId!, world.completedId!]) {
+    assert.notEqual((await getCompetition(kv, id)).status, "UPCOMING");
   }
+  const live = await getCompetition(kv, world.activeId!);
+  for (const owner of DEMO_STORE_OWNERS) {
+    const before = runtime.sandboxes.shopify!.orders(owner.shop)
+      .filter((order) => order.createdAt < Date.parse(live.startDate));
+    assert.equal(before.length, owner.salesBefore[0], `${owner.shop}'s sales before the start, placed once`);
+  }
+  const sprint = await getJson<{ entries: { revenue: string }[] }>(
+    `${deps.appOrigin}/api/competitions/${world.completedId}/leaderboard`,
+  );
+  assert.equal(
+    sprint.entries.reduce((sum, entry) => sum + Math.round(Number(entry.revenue) * 100), 0),
+    48_989,
+    "the sprint's five sales, sold once",
+  );
+  assert.equal((await listParticipants(kv, world.completedId!)).length, 3);
+  assert.equal((await listParticipants(kv, world.activeId!)).length, DEMO_STORE_OWNERS.length);
+  assert.equal((await getSeason(kv, world.seasonId!)).status, "ACTIVE");
 });

@@ -6,7 +6,8 @@
  * webhook); a store owner posts `/join`, logs in and presses Approve on the
  * simulated Shopify's pages and follows the signed redirect to
  * `/api/shopify/callback` (or, with a store connected already, is in at once); a season is created, funded and
- * joined the same way. Nothing here writes the app's data directly.
+ * joined the same way. Nothing here writes the app's data directly; it reads it to confirm what the app did, and
+ * to skip a join that a seeding cut short had already made.
  */
 import { type Competition, getCompetition } from "../../lib/competitions/competitions.ts";
 import type { WhopSandbox } from "../whop/mod.ts";
@@ -14,6 +15,8 @@ import type { ShopifySandbox } from "../shopify/mod.ts";
 import { approveInstall, BROWSER_UA } from "../shopify/install_page.ts";
 import type { CompetitionPlan, DemoStoreOwner, SeasonPlan } from "./data.ts";
 import { getSeason, type Season } from "../../lib/seasons/seasons.ts";
+import { findParticipantOfUser } from "../../lib/competitions/participants.ts";
+import { getEntrant } from "../../lib/seasons/entrants.ts";
 
 /** What the driver talks to. */
 export interface DriverDeps {
@@ -124,7 +127,8 @@ export async function createAndFundSeason(deps: DriverDeps, plan: SeasonPlan): P
  * A store owner joins a competition (or, with `season`, a season through its
  * open round): `/join`, then (unless the store is theirs and connected
  * already: it joins at once) Shopify's login and install page, Approve, and
- * Shopify's signed redirect back to the app.
+ * Shopify's signed redirect back to the app. An owner who is in already
+ * (a seeding that stopped got this far) has nothing to do.
  */
 export async function joinWithStore(
   deps: DriverDeps,
@@ -132,6 +136,10 @@ export async function joinWithStore(
   owner: DemoStoreOwner,
   kind: "competitions" | "seasons" = "competitions",
 ): Promise<void> {
+  const joined = kind === "competitions"
+    ? await findParticipantOfUser(deps.kv, owner.id, id)
+    : await getEntrant(deps.kv, id, owner.id);
+  if (joined) return;
   deps.shopify.createShop({ shop: owner.shop, name: owner.storeName, currency: "USD", email: owner.email });
   const join = await asUser(deps, owner.id, `/api/${kind}/${id}/join`, { json: { shop: owner.shop } });
   const cookie = join.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");

@@ -19,13 +19,15 @@
  * hold), so it shows "Waiting for funds to clear" and then "Paid out" within
  * a minute of the start; the seeding does not wait for it.
  *
- * Seeding happens once per data file: the marker `["sandbox_demo"]` is
- * claimed with an atomic check (two starts on one file cannot both seed)
- * and marked seeded at the end. A seeding that fails gives its claim back and
- * is tried again (three times, each with a longer lead before the starts); a
- * claim older than two minutes that never finished (a crash) may be taken
- * over. When the live competition has ended (fast-forwarded by a visitor, or
- * an old data file), a new live one is seeded with the same stores, under a
+ * Seeding happens once per data file (`claim.ts`): a process claims the
+ * marker `["sandbox_demo"]` with an atomic check (two starts on one file
+ * cannot both seed), records each competition and the season as soon as
+ * they are funded, and marks the world seeded at the end. A seeding that
+ * stops — a failed step (tried again three times, each with a longer lead
+ * before the starts), the process stopped (SIGTERM, Ctrl-C) or killed —
+ * resumes from what was recorded: nothing is made, joined or sold twice.
+ * When the live competition has ended (fast-forwarded by a visitor, or an
+ * old data file), a new live one is seeded with the same stores, under a
  * lease.
  */
 import { commit, keys } from "../../lib/core/db.ts";
@@ -41,6 +43,7 @@ import { DEFAULT_DEMO_USERS } from "../whop/mod.ts";
 import { type Customers, startCustomers } from "./customers.ts";
 import { fastForwardCompetition } from "./fast_forward.ts";
 import {
+  type CompetitionPlan,
   DEMO_COMMUNITY,
   DEMO_STORE_OWNERS,
   type DemoStoreOwner,
@@ -50,54 +53,57 @@ import {
   worldPlans,
 } from "./data.ts";
 import { createAndFund, createAndFundSeason, DemoSeedError, type DriverDeps, joinWithStore } from "./driver.ts";
+import { claimSeeding, type DemoWorld, giveClaimBack, readDemoWorld, recordSeeding, renewClaim } from "./claim.ts";
 
-/** This process, as the holder of a seeding claim. */
-const INSTANCE_ID: string = crypto.randomUUID();
-
-/** The marker `["sandbox_demo"]`: what was seeded, once per data file. */
-export interface DemoWorld {
-  state: "seeding" | "seeded";
-  /** The process that claimed the seeding. */
-  holder: string;
-  claimedAt: string;
-  seededAt?: string;
-  /** The live competition the simulated customers buy for. */
-  activeId?: string;
-  upcomingId?: string;
-  completedId?: string;
-  /** The competition of the demo community (`DEMO_COMMUNITY`). */
-  communityId?: string;
-  /** The demo season, in two divisions. */
-  seasonId?: string;
-  /** The stores of the live competition, where the simulated customers buy. */
-  shops: string[];
-  /** How many live competitions were seeded after the first one ended. */
-  reseeded: number;
-}
+export { type DemoWorld, readDemoWorld };
 
 /** What the demo needs: the app's pieces and this process's simulators. */
 export interface DemoDeps extends DriverDeps {
   lifecycle: SeasonServices;
   /** How far ahead a seeded competition starts (it is funded before), default 3 s. */
   leadMs?: number;
+  /** Stops a seeding at its next step (the process is stopping); it resumes on the next start. */
+  signal?: AbortSignal;
 }
 
-/** How long an unfinished claim keeps other processes from seeding. */
-const CLAIM_MS = 120_000;
+/** How long the lease on seeding a new live competition lasts. */
+const RESEED_LEASE_MS = 120_000;
 
 /** A whole second `leadMs` ahead (orders carry whole seconds, so a start on one counts them all). */
 function startAhead(deps: DemoDeps): number {
   return Math.ceil((Date.now() + (deps.leadMs ?? 3_000)) / 1000) * 1000;
 }
 
-/** Waits until `startMs`, then runs the status job, which starts the competitions due. */
-async function startWhenDue(deps: DemoDeps, startMs: number, ids: string[]): Promise<void> {
-  const wait = startMs - deps.lifecycle.now();
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 5));
+/** Waits `ms`, or until `signal` aborts (then throws its reason). */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  signal?.throwIfAborted();
+  if (ms <= 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", stop);
+      resolve();
+    }, ms);
+    const stop = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", stop, { once: true });
+  });
+}
+
+/**
+ * Waits until the latest start of the competitions `ids`, then runs the
+ * status job, which starts the ones due, as the minute cron would. Each must
+ * have started (a resumed seeding may find one ended since).
+ */
+async function startWhenDue(deps: DemoDeps, ids: string[]): Promise<void> {
+  const competitions = await Promise.all(ids.map((id) => getCompetition(deps.kv, id)));
+  const startMs = Math.max(...competitions.map((competition) => Date.parse(competition.startDate)));
+  await pause(startMs - deps.lifecycle.now() + 5, deps.signal);
   await runStatusJob(deps.lifecycle);
   for (const id of ids) {
     const competition = await getCompetition(deps.kv, id);
-    if (competition.status !== "ACTIVE") throw new DemoSeedError(`${competition.title} did not start`);
+    if (competition.status === "UPCOMING") throw new DemoSeedError(`${competition.title} did not start`);
   }
 }
 
@@ -105,65 +111,75 @@ async function startWhenDue(deps: DemoDeps, startMs: number, ids: string[]): Pro
 async function seedLive(deps: DemoDeps, round: number): Promise<string> {
   const plan = livePlan(startAhead(deps), round);
   const competition = await createAndFund(deps, plan);
-  for (const owner of plan.stores) await joinWithStore(deps, competition.id, owner);
-  await startWhenDue(deps, plan.startMs, [competition.id]);
+  await joinAll(deps, competition.id, plan.stores);
+  await startWhenDue(deps, [competition.id]);
   return competition.id;
 }
 
-/**
- * Seeds the demo season: created and funded by Ava, its round 1 made by the
- * season job, every demo store joined (each connected already, so at once),
- * and started (round 1 and the season ACTIVE) when its start passes, as the
- * minute crons would. Its lead is longer than the competitions' (a season's
- * checkout must be paid before round 1 starts). Returns its id.
- */
-async function seedSeason(deps: DemoDeps): Promise<string> {
-  const startMs = startAhead({ ...deps, leadMs: (deps.leadMs ?? 3_000) + 3_000 });
-  const plan = seasonPlan(startMs);
-  const season = await createAndFundSeason(deps, plan);
-  await runSeasonJob(deps.lifecycle);
-  const [round1] = (await getSeason(deps.kv, season.id)).roundIds;
-  if (!round1) throw new DemoSeedError(`${plan.body.title}: round 1 was not made`);
-  for (const owner of plan.stores) await joinWithStore(deps, season.id, owner, "seasons");
-  await startWhenDue(deps, startMs, [round1]);
-  await runSeasonJob(deps.lifecycle);
-  const started = await getSeason(deps.kv, season.id);
-  if (started.status !== "ACTIVE") throw new DemoSeedError(`${plan.body.title} did not start`);
-  return season.id;
-}
-
-/** Reads the marker. */
-export async function readDemoWorld(kv: Deno.Kv): Promise<DemoWorld | null> {
-  return (await kv.get<DemoWorld>(keys.sandboxDemo())).value;
-}
-
-/** Claims the seeding (atomic check), or returns why not: already seeded, or another process is at it. */
-async function claim(kv: Deno.Kv, now: number): Promise<"claimed" | "seeded" | "busy"> {
-  for (;;) {
-    const entry = await kv.get<DemoWorld>(keys.sandboxDemo());
-    const world = entry.value;
-    if (world?.state === "seeded") return "seeded";
-    // A recent claim, by this process or another, is being seeded: wait for it (a stale one was a crash).
-    if (world && now - Date.parse(world.claimedAt) < CLAIM_MS) return "busy";
-    const claimed: DemoWorld = {
-      state: "seeding",
-      holder: INSTANCE_ID,
-      claimedAt: new Date(now).toISOString(),
-      shops: [],
-      reseeded: 0,
-    };
-    const result = await commit(() => kv.atomic().check(entry).set(keys.sandboxDemo(), claimed));
-    if (result.ok) return "claimed";
+/** Every owner in `owners` joins the competition (or, with `seasons`, the season) `id`, one after the other. */
+async function joinAll(
+  deps: DemoDeps,
+  id: string,
+  owners: readonly DemoStoreOwner[],
+  kind?: "competitions" | "seasons",
+): Promise<void> {
+  for (const owner of owners) {
+    deps.signal?.throwIfAborted();
+    await joinWithStore(deps, id, owner, kind);
   }
 }
 
-/** What `seedDemoWorld` did. */
-export type SeedOutcome = "seeded" | "already_seeded" | "seeded_elsewhere";
+/** The competition the marker records under `field`, else the one `plan` makes, funded and recorded at once. */
+async function madeOnce(
+  deps: DemoDeps,
+  world: DemoWorld,
+  field: "activeId" | "completedId" | "upcomingId" | "communityId",
+  plan: CompetitionPlan,
+): Promise<Competition> {
+  const id = world[field];
+  if (id) return await getCompetition(deps.kv, id);
+  deps.signal?.throwIfAborted();
+  const competition = await createAndFund(deps, plan);
+  await recordSeeding(deps.kv, { [field]: competition.id });
+  return competition;
+}
 
 /**
- * Seeds the demo world unless this data file already has it. Calls `onLive`
- * once the live competition is ACTIVE with its stores and the completed one
- * is settled (the customers may buy from then on).
+ * Seeds the demo season, or picks up the one recorded: created and funded
+ * by Ava, its round 1 made by the season job, every demo store joined (each
+ * connected already, so at once), and started (round 1 and the season
+ * ACTIVE) when its start passes, as the minute crons would. Its lead is
+ * longer than the competitions' (a season's checkout must be paid before
+ * round 1 starts). Returns its id.
+ */
+async function seedSeason(deps: DemoDeps, world: DemoWorld): Promise<string> {
+  const plan = seasonPlan(startAhead({ ...deps, leadMs: (deps.leadMs ?? 3_000) + 3_000 }));
+  let seasonId = world.seasonId;
+  if (!seasonId) {
+    deps.signal?.throwIfAborted();
+    seasonId = (await createAndFundSeason(deps, plan)).id;
+    await recordSeeding(deps.kv, { seasonId });
+  }
+  await runSeasonJob(deps.lifecycle);
+  const [round1] = (await getSeason(deps.kv, seasonId)).roundIds;
+  if (!round1) throw new DemoSeedError(`${plan.body.title}: round 1 was not made`);
+  await joinAll(deps, seasonId, plan.stores, "seasons");
+  await startWhenDue(deps, [round1]);
+  await runSeasonJob(deps.lifecycle);
+  const started = await getSeason(deps.kv, seasonId);
+  if (started.status !== "ACTIVE") throw new DemoSeedError(`${plan.body.title} did not start`);
+  return seasonId;
+}
+
+/** What `seedDemoWorld` did. */
+export type SeedOutcome = "seeded" | "already_seeded" | "seeded_elsewhere" | "stopped";
+
+/**
+ * Seeds the demo world unless this data file already has it, resuming a
+ * seeding that stopped. Calls `onLive` once the live competition is ACTIVE
+ * with its stores and the completed one is settling (the customers may buy
+ * from then on). Returns `stopped` when `deps.signal` stopped it (its claim
+ * given back, what it made recorded).
  */
 export async function seedDemoWorld(
   deps: DemoDeps,
@@ -173,27 +189,50 @@ export async function seedDemoWorld(
   deps.whop.experiences.add(DEMO_COMMUNITY);
   // Another seeding in progress (here or in another process): wait for it, or take over if it gives up.
   let waited = false;
+  let world: DemoWorld;
   for (;;) {
-    const claimed = await claim(deps.kv, Date.now());
+    if (deps.signal?.aborted) return "stopped";
+    const claimed = await claimSeeding(deps.kv, Date.now());
     if (claimed === "seeded") return waited ? "seeded_elsewhere" : "already_seeded";
-    if (claimed === "claimed") break;
+    if (claimed !== "busy") {
+      world = claimed;
+      break;
+    }
     waited = true;
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await pause(500, deps.signal).catch(() => {});
   }
+  if (world.activeId || world.seasonId) {
+    log("info", "sandbox demo: resuming a seeding that stopped", {
+      made: Object.keys(world).filter((field) => field.endsWith("Id") || field === "sprintSold"),
+    });
+  }
+  const lost = new AbortController();
+  const stopRenewing = renewClaim(
+    deps.kv,
+    () => lost.abort(new DemoSeedError("another process took the seeding over")),
+  );
+  const signal = deps.signal ? AbortSignal.any([deps.signal, lost.signal]) : lost.signal;
   try {
-    return await seedClaimed(deps, onLive);
+    return await seedClaimed({ ...deps, signal }, world, onLive);
   } catch (error) {
-    // Let a later attempt (this process's retry, or the next start) claim it again.
-    const entry = await deps.kv.get<DemoWorld>(keys.sandboxDemo());
-    if (entry.value?.state === "seeding" && entry.value.holder === INSTANCE_ID) {
-      await commit(() => deps.kv.atomic().check(entry).delete(keys.sandboxDemo()));
+    // Let a later attempt (this process's retry, or the next start) claim it again and resume.
+    stopRenewing();
+    await giveClaimBack(deps.kv).catch((cause) => {
+      log("warn", "sandbox demo: the seeding's claim could not be given back", { error: cause });
+    });
+    if (deps.signal?.aborted) {
+      log("info", "sandbox demo: seeding stopped; the next start resumes it");
+      return "stopped";
     }
     throw error;
+  } finally {
+    stopRenewing();
   }
 }
 
 async function seedClaimed(
   deps: DemoDeps,
+  claimed: DemoWorld,
   onLive?: (activeId: string, shops: string[]) => void,
 ): Promise<SeedOutcome> {
   const started = Date.now();
@@ -203,41 +242,48 @@ async function seedClaimed(
   }
   for (const owner of DEMO_STORE_OWNERS) {
     deps.shopify.createShop({ shop: owner.shop, name: owner.storeName, currency: "USD", email: owner.email });
-    addSalesBefore(deps, owner, at);
+    // The simulated Shopify keeps its shops across starts: a resumed seeding finds their sales there.
+    if (deps.shopify.orders(owner.shop).length === 0) addSalesBefore(deps, owner, at);
   }
   const startMs = startAhead(deps);
   const plans = worldPlans(startMs, Date.now());
   // Fund both short-lead competitions before their start, then join.
   const [active, completed] = await Promise.all([
-    createAndFund(deps, plans.live),
-    createAndFund(deps, plans.completed),
+    madeOnce(deps, claimed, "activeId", plans.live),
+    madeOnce(deps, claimed, "completedId", plans.completed),
   ]);
-  const upcoming = await createAndFund(deps, plans.upcoming);
-  const community = await createAndFund(deps, plans.community);
-  for (const owner of plans.live.stores) await joinWithStore(deps, active.id, owner);
-  await startWhenDue(deps, startMs, [active.id, completed.id]);
+  const upcoming = await madeOnce(deps, claimed, "upcomingId", plans.upcoming);
+  const community = await madeOnce(deps, claimed, "communityId", plans.community);
+  await joinAll(deps, active.id, plans.live.stores);
+  await startWhenDue(deps, [active.id, completed.id]);
   const shops = plans.live.stores.map((owner) => owner.shop);
   log("info", "sandbox demo: live competition ready", { competitionId: active.id, ms: Date.now() - started });
 
-  for (const owner of plans.completed.stores) await joinWithStore(deps, completed.id, owner);
-  for (const owner of plans.upcoming.stores) await joinWithStore(deps, upcoming.id, owner);
-  for (const [store, amount] of SPRINT_SALES) {
-    deps.shopify.createOrder(plans.completed.stores[store].shop, { totalPrice: amount });
+  await joinAll(deps, upcoming.id, plans.upcoming.stores);
+  if ((await getCompetition(deps.kv, completed.id)).status === "ACTIVE") {
+    await joinAll(deps, completed.id, plans.completed.stores);
+    deps.signal?.throwIfAborted();
+    // Recorded before they are placed: a seeding cut short in between leaves the sprint short, never sold twice.
+    if (!claimed.sprintSold) {
+      await recordSeeding(deps.kv, { sprintSold: true });
+      for (const [store, amount] of SPRINT_SALES) {
+        deps.shopify.createOrder(plans.completed.stores[store].shop, { totalPrice: amount });
+      }
+    }
+    await deps.shopify.flushWebhooks();
+    // The sprint ends now; its orders after this never count, so the customers can start. It settles after the
+    // sandbox's settlement window, and its payout waits for the simulated Whop's hold: nothing to wait for here.
+    await fastForwardCompetition(deps.lifecycle, completed.id, { payoutMs: 0 });
   }
-  await deps.shopify.flushWebhooks();
-  // The sprint ends now; its orders after this never count, so the customers can start. It settles after the
-  // sandbox's settlement window, and its payout waits for the simulated Whop's hold: nothing to wait for here.
-  await fastForwardCompetition(deps.lifecycle, completed.id, { payoutMs: 0 });
   onLive?.(active.id, shops);
   // Seeded while the sprint's settlement window runs out.
-  const seasonId = await seedSeason(deps);
+  const seasonId = await seedSeason(deps, claimed);
   const settled = await completeAfterWindow(deps, completed.id);
   if (settled.status !== "COMPLETED") throw new DemoSeedError(`${plans.completed.title} did not settle`);
 
-  const entry = await deps.kv.get<DemoWorld>(keys.sandboxDemo());
-  const world: DemoWorld = {
-    ...(entry.value ?? { holder: INSTANCE_ID, claimedAt: new Date(at).toISOString(), reseeded: 0 }),
+  const world = await recordSeeding(deps.kv, {
     state: "seeded",
+    holder: "",
     seededAt: new Date().toISOString(),
     activeId: active.id,
     upcomingId: upcoming.id,
@@ -245,9 +291,7 @@ async function seedClaimed(
     communityId: community.id,
     seasonId,
     shops,
-  };
-  const done = await commit(() => deps.kv.atomic().check(entry).set(keys.sandboxDemo(), world));
-  if (!done.ok) throw new DemoSeedError("the demo marker changed while seeding");
+  });
   log("info", "sandbox demo seeded", { ms: Date.now() - started, ...world });
   return "seeded";
 }
@@ -277,7 +321,7 @@ async function completeAfterWindow(deps: DemoDeps, id: string): Promise<Competit
     const competition = await getCompetition(deps.kv, id);
     if (competition.status !== "SETTLING") return competition;
     const wait = Date.parse(competition.settlesAt ?? competition.endDate) - deps.lifecycle.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 5));
+    await pause(wait + 5, deps.signal);
     await runStatusJob(deps.lifecycle);
   }
   return await getCompetition(deps.kv, id);
@@ -299,7 +343,7 @@ async function isDemoStillRunning(kv: Deno.Kv, id: string | undefined, now: numb
 export async function ensureLiveDemo(deps: DemoDeps): Promise<DemoWorld | null> {
   const world = await readDemoWorld(deps.kv);
   if (world?.state !== "seeded" || await isDemoStillRunning(deps.kv, world.activeId, Date.now())) return world;
-  const release = await acquireLease(deps.kv, "sandbox_demo_reseed", Date.now(), CLAIM_MS);
+  const release = await acquireLease(deps.kv, "sandbox_demo_reseed", Date.now(), RESEED_LEASE_MS);
   if (!release) return world;
   try {
     const current = await deps.kv.get<DemoWorld>(keys.sandboxDemo());
@@ -331,7 +375,10 @@ export interface SandboxDemo {
   ready: Promise<void>;
   /** The live competition the customers buy for, once known. */
   liveCompetitionId(): string | undefined;
-  /** Stops the customers and the watch (seeding in progress finishes on its own). */
+  /**
+   * Stops the customers, the watch, and a seeding in progress at its next
+   * step (what it made is recorded: the next start resumes it).
+   */
   stop(): Promise<void>;
 }
 
@@ -350,13 +397,15 @@ export function startSandboxDemo(deps: DemoDeps, options: { ordersPerMinute?: nu
   let live: { id: string; shops: string[] } | undefined;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const stopping = new AbortController();
+  const seeding = { ...deps, signal: stopping.signal };
   const customers = startCustomers({
     shopify: deps.shopify,
     stores: () => live?.shops,
     ordersPerMinute: options.ordersPerMinute,
   });
   const refresh = async () => {
-    const world = await ensureLiveDemo(deps);
+    const world = await ensureLiveDemo(seeding);
     if (world?.state === "seeded" && world.activeId && await isDemoStillRunning(deps.kv, world.activeId, Date.now())) {
       live = { id: world.activeId, shops: world.shops };
     } else {
@@ -377,8 +426,9 @@ export function startSandboxDemo(deps: DemoDeps, options: { ordersPerMinute?: nu
     // A slow machine may miss a start before its prize is funded: try again with a longer lead.
     for (let attempt = 1;; attempt++) {
       try {
-        const lead = { ...deps, leadMs: (deps.leadMs ?? 3_000) * 2 ** (attempt - 1) };
+        const lead = { ...seeding, leadMs: (deps.leadMs ?? 3_000) * 2 ** (attempt - 1) };
         const outcome = await seedDemoWorld(lead, (id, shops) => live = { id, shops });
+        if (outcome === "stopped") return;
         if (outcome !== "seeded") log("info", "sandbox demo already seeded on this data file", { outcome });
         break;
       } catch (error) {
@@ -395,8 +445,9 @@ export function startSandboxDemo(deps: DemoDeps, options: { ordersPerMinute?: nu
     liveCompetitionId: () => live?.id,
     async stop() {
       stopped = true;
+      stopping.abort(new DemoSeedError("the process is stopping"));
       clearTimeout(timer);
-      await customers.stop();
+      await Promise.all([customers.stop(), ready.catch(() => {})]);
     },
   };
 }
