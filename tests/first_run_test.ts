@@ -5,7 +5,8 @@
  * next start resumes the seeding, its simulated customers move the live
  * leaderboard, and a restart on the same file does not seed again. Then, in
  * process: two seedings at once on one KV seed once, and a live competition
- * that ended (fast-forwarded) is replaced by a new one; a seeding stopped
+ * that ended (fast-forwarded) is replaced by a new one, once even when the
+ * first try stops midway; a seeding stopped
  * midway, and one whose process died, resume without making, selling or
  * paying anything twice.
  */
@@ -268,7 +269,18 @@ Deno.test("first run - two seedings at once on one data file seed once; an ended
 
   const ended = await fastForwardCompetition(runtime.lifecycle, world.activeId!);
   assert.equal(ended.status, "COMPLETED");
+  // The first try at a new one stops once it is funded (the process stopping): the next try starts that one.
+  const stopping = new AbortController();
+  const stoppedTry = ensureLiveDemo({ ...deps, signal: stopping.signal });
+  const funded = await poll("the new live competition to be recorded", 30_000, async () => {
+    return (await readDemoWorld(kv))?.nextLiveId;
+  });
+  stopping.abort();
+  await assert.rejects(stoppedTry);
   const renewed = (await ensureLiveDemo(deps))!;
+  assert.equal(renewed.activeId, funded, "the one funded before the stop");
+  assert.equal(renewed.nextLiveId, undefined);
+  assert.equal(runtime.sandboxes.whop!.payments.length, 6, "funded once");
   assert.notEqual(renewed.activeId, world.activeId);
   assert.equal(renewed.reseeded, 1);
   const next = await getCompetition(kv, renewed.activeId!);

@@ -43,6 +43,8 @@ export interface DemoWorld {
   seasonId?: string;
   /** Set just before the sprint's sales are placed, so a resumed seeding never places them twice. */
   sprintSold?: boolean;
+  /** A new live competition funded after the last one ended, not yet started: the next try starts it. */
+  nextLiveId?: string;
   /** The stores of the live competition, where the simulated customers buy. */
   shops: string[];
   /** How many live competitions were seeded after the first one ended. */
@@ -109,6 +111,16 @@ export function renewClaim(kv: Deno.Kv, onLost: () => void): () => void {
     });
   }, HEARTBEAT_MS);
   return () => clearInterval(timer);
+}
+
+/** Writes the marker as `change` makes it from what it holds (a seeded world's later changes), and returns it. */
+export async function updateDemoWorld(kv: Deno.Kv, change: (world: DemoWorld) => DemoWorld): Promise<DemoWorld> {
+  for (;;) {
+    const entry = await kv.get<DemoWorld>(keys.sandboxDemo());
+    if (!entry.value) throw new DemoSeedError("the demo marker is gone");
+    const next = change(entry.value);
+    if ((await commit(() => kv.atomic().check(entry).set(keys.sandboxDemo(), next))).ok) return next;
+  }
 }
 
 /** Gives this process's claim back, keeping what was made, so the next attempt resumes at once. */

@@ -28,10 +28,10 @@
  * resumes from what was recorded: nothing is made, joined or sold twice.
  * When the live competition has ended (fast-forwarded by a visitor, or an
  * old data file), a new live one is seeded with the same stores, under a
- * lease.
+ * lease, recorded once funded so a try that stops does not make it twice.
  */
-import { commit, keys } from "../../lib/core/db.ts";
-import { type Competition, getCompetition } from "../../lib/competitions/competitions.ts";
+import { keys } from "../../lib/core/db.ts";
+import { type Competition, getCompetition, isOpenForJoining } from "../../lib/competitions/competitions.ts";
 import { acquireLease } from "../../lib/core/leases.ts";
 import { log } from "../../lib/core/log.ts";
 import type { SeasonServices } from "../../lib/seasons/season_end.ts";
@@ -53,7 +53,15 @@ import {
   worldPlans,
 } from "./data.ts";
 import { createAndFund, createAndFundSeason, DemoSeedError, type DriverDeps, joinWithStore } from "./driver.ts";
-import { claimSeeding, type DemoWorld, giveClaimBack, readDemoWorld, recordSeeding, renewClaim } from "./claim.ts";
+import {
+  claimSeeding,
+  type DemoWorld,
+  giveClaimBack,
+  readDemoWorld,
+  recordSeeding,
+  renewClaim,
+  updateDemoWorld,
+} from "./claim.ts";
 
 export { type DemoWorld, readDemoWorld };
 
@@ -105,15 +113,6 @@ async function startWhenDue(deps: DemoDeps, ids: string[]): Promise<void> {
     const competition = await getCompetition(deps.kv, id);
     if (competition.status === "UPCOMING") throw new DemoSeedError(`${competition.title} did not start`);
   }
-}
-
-/** Seeds a live competition with every demo store; returns its id once it is ACTIVE. */
-async function seedLive(deps: DemoDeps, round: number): Promise<string> {
-  const plan = livePlan(startAhead(deps), round);
-  const competition = await createAndFund(deps, plan);
-  await joinAll(deps, competition.id, plan.stores);
-  await startWhenDue(deps, [competition.id]);
-  return competition.id;
 }
 
 /** Every owner in `owners` joins the competition (or, with `seasons`, the season) `id`, one after the other. */
@@ -349,20 +348,26 @@ export async function ensureLiveDemo(deps: DemoDeps): Promise<DemoWorld | null> 
     const current = await deps.kv.get<DemoWorld>(keys.sandboxDemo());
     if (!current.value || await isDemoStillRunning(deps.kv, current.value.activeId, Date.now())) return current.value;
     const round = current.value.reseeded + 1;
-    const activeId = await seedLive(deps, round);
-    for (;;) {
-      const entry = await deps.kv.get<DemoWorld>(keys.sandboxDemo());
-      const next: DemoWorld = {
-        ...entry.value!,
-        activeId,
-        reseeded: round,
-        shops: DEMO_STORE_OWNERS.map((owner) => owner.shop),
-      };
-      if ((await commit(() => deps.kv.atomic().check(entry).set(keys.sandboxDemo(), next))).ok) {
-        log("info", "sandbox demo: new live competition", { competitionId: activeId, round });
-        return next;
-      }
+    // A new one funded by a try that stopped before it started is started now, not made again.
+    const pending = current.value.nextLiveId && await getCompetition(deps.kv, current.value.nextLiveId);
+    let activeId = pending && isOpenForJoining(pending, Date.now()) ? pending.id : undefined;
+    if (!activeId) {
+      deps.signal?.throwIfAborted();
+      activeId = (await createAndFund(deps, livePlan(startAhead(deps), round))).id;
+      const made = activeId;
+      await updateDemoWorld(deps.kv, (world) => ({ ...world, nextLiveId: made }));
     }
+    await joinAll(deps, activeId, DEMO_STORE_OWNERS);
+    await startWhenDue(deps, [activeId]);
+    const started = activeId;
+    const next = await updateDemoWorld(deps.kv, ({ nextLiveId: _, ...world }) => ({
+      ...world,
+      activeId: started,
+      reseeded: round,
+      shops: DEMO_STORE_OWNERS.map((owner) => owner.shop),
+    }));
+    log("info", "sandbox demo: new live competition", { competitionId: activeId, round });
+    return next;
   } finally {
     await release();
   }
