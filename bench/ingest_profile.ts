@@ -5,7 +5,8 @@
  * takes a V8 CPU profile of the app's main thread through the inspector
  * protocol meanwhile. Reported: the rate, the share of samples in which the
  * main thread was idle (waiting for KV, the network or the sender), and the
- * functions and files with the most samples (self, and inclusive by file).
+ * functions and files with the most samples (self, and inclusive by file and
+ * by function).
  *
  *   LOG_LEVEL=warn deno run -A bench/ingest_profile.ts [--count 4000] [--concurrency 64] [--stores 1000]
  */
@@ -100,16 +101,23 @@ const total = profile.samples.length;
 const where = (node: ProfileNode) => node.callFrame.url.replace(/^.*\/(node_modules\/\.deno\/|bench\/\.\.\/)/, "");
 const self = new Map<string, number>();
 const inclusive = new Map<string, number>();
+const inclusiveFunctions = new Map<string, number>();
 for (const [id, count] of hits) {
   const node = nodes.get(id)!;
   const name = `${node.callFrame.functionName || "(anonymous)"} ${where(node)}:${node.callFrame.lineNumber + 1}`;
   self.set(name, (self.get(name) ?? 0) + count);
   const files = new Set<string>();
+  const functions = new Set<string>();
   for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) {
+    const frame = nodes.get(at)!.callFrame;
+    if (frame.url) {
+      functions.add(`${frame.functionName || "(anonymous)"} ${where(nodes.get(at)!)}:${frame.lineNumber + 1}`);
+    }
     const file = where(nodes.get(at)!).replace(/^file:\/\/.*?\/(lib|routes|app\.ts)/, "$1") || "(native)";
     files.add(file.split("/").slice(0, 3).join("/"));
   }
   for (const file of files) inclusive.set(file, (inclusive.get(file) ?? 0) + count);
+  for (const name of functions) inclusiveFunctions.set(name, (inclusiveFunctions.get(name) ?? 0) + count);
 }
 const share = (count: number) => `${((count / total) * 100).toFixed(1).padStart(5)} %`;
 console.log(`machine: ${machine()}; ${batch.length} webhooks, ${values.concurrency} in flight`);
@@ -127,6 +135,11 @@ for (const [name, count] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) 
 console.log("inclusive, by file (top 20):");
 for (const [file, count] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
   console.log(`${share(count)}  ${file}`);
+}
+
+console.log("inclusive, by function (top 40):");
+for (const [name, count] of [...inclusiveFunctions].sort((a, b) => b[1] - a[1]).slice(0, 40)) {
+  console.log(`${share(count)}  ${name}`);
 }
 
 socket.close();
