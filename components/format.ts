@@ -3,15 +3,15 @@
  * ranks (times: `lib/web/time_text.ts`, `lib/web/viewer_clock.ts`). Pure, so it runs on the server
  * and in the browser alike.
  */
+import { numberFormat } from "../lib/core/intl_formats.ts";
 
 /**
  * Formats a decimal string such as `"1234.50"` as money, exactly (the string
  * goes to `Intl.NumberFormat`, never through a float).
  * @example formatDecimalMoney("1234.50", "USD") // "$1,234.50"
  */
-export function formatDecimalMoney(decimal: string, currency: string, locale = "en-US"): string {
-  return new Intl.NumberFormat(locale, { style: "currency", currency })
-    .format(decimal as unknown as number);
+export function formatDecimalMoney(decimal: string, currency: string): string {
+  return numberFormat("en-US", { style: "currency", currency }).format(decimal as unknown as number);
 }
 
 /**

@@ -4,6 +4,7 @@
  * competition as a step line, in SVG with class-based colours (no inline
  * styles). Pure, so the live island renders it too.
  */
+import { dateTimeFormat, numberFormat } from "../lib/core/intl_formats.ts";
 
 import { RACE_CHART_STORES, type RaceLine, type RaceMetric } from "../lib/competitions/race_line.ts";
 
@@ -153,17 +154,17 @@ export function RaceChart(props: RaceChartProps) {
   };
   const metric = props.metric ?? "revenue";
   const axis = metric === "revenue"
-    ? new Intl.NumberFormat("en-US", { style: "currency", currency, notation: "compact" })
-    : new Intl.NumberFormat("en-US", { notation: "compact" });
+    ? numberFormat("en-US", { style: "currency", currency, notation: "compact" })
+    : numberFormat("en-US", { notation: "compact" });
   const axisLabel = (value: number) => axis.format(value) + (metric === "growth" ? "%" : "");
   const exact = metric === "revenue"
-    ? new Intl.NumberFormat("en-US", { style: "currency", currency })
-    : new Intl.NumberFormat("en-US", { maximumFractionDigits: metric === "growth" ? 1 : 0 });
+    ? numberFormat("en-US", { style: "currency", currency })
+    : numberFormat("en-US", { maximumFractionDigits: metric === "growth" ? 1 : 0 });
   const valueLabel = (value: number) => exact.format(value) + (metric === "growth" ? "%" : "");
   const timeZone = props.timeZone;
   const ticks = timeTicks(fromMs, toMs, 5, timeZone ? 0 : startMs);
   const clockFormat = timeZone &&
-    new Intl.DateTimeFormat(
+    dateTimeFormat(
       "en-US",
       ticks[0]?.step >= DAY
         ? { month: "short", day: "numeric", timeZone }

@@ -7,6 +7,7 @@
  * stream carries the strangers' view; a viewer who sees more (the creator, a
  * store owner) follows their own stream, whose frames carry it.
  */
+import { dateTimeFormat } from "../lib/core/intl_formats.ts";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { LeaderboardTable, type RankMove } from "../components/leaderboard_table.tsx";
 import { ordinal } from "../components/format.ts";
@@ -25,7 +26,7 @@ export type LiveLeaderboardProps = LeaderboardJson & { youParticipantId?: string
  */
 function updatedText(iso: string, timeZone: string | undefined, now: number): string {
   if (!timeZone) return readableTime(iso, undefined, now);
-  return new Intl.DateTimeFormat("en-US", {
+  return dateTimeFormat("en-US", {
     hour: "2-digit",
     minute: "2-digit",
     second: "2-digit",

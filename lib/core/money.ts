@@ -9,8 +9,27 @@ export type Minor = number;
 const CURRENCY_CODE = /^[A-Z]{3}$/;
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 const knownCurrencies = new Set(Intl.supportedValuesOf("currency"));
-/** Exponents already asked for: building an `Intl.NumberFormat` costs more than parsing an amount. */
-const exponents = new Map<string, number>();
+/**
+ * Per currency asked for: its exponent and its formatter for people, made
+ * once (building an `Intl.NumberFormat` costs ~26 µs, more than parsing or
+ * formatting an amount with one). Only ISO 4217 codes get here.
+ */
+const currencies = new Map<string, KnownCurrency>();
+
+/** A currency's formatter and exponent (a pair: the forms' island ships this module, at its script budget). */
+type KnownCurrency = [format: Intl.NumberFormat, exponent: number];
+
+function currencyOf(currency: string): KnownCurrency {
+  let known = currencies.get(currency);
+  if (!known) {
+    if (!isCurrency(currency)) throw new MoneyError(`${currency} is not an ISO 4217 currency code.`);
+    const format = new Intl.NumberFormat("en-US", { style: "currency", currency });
+    // Always set for the currency style: the currency's ISO 4217 digits.
+    known = [format, format.resolvedOptions().maximumFractionDigits!];
+    currencies.set(currency, known);
+  }
+  return known;
+}
 
 /** Whether `code` is an ISO 4217 currency code this runtime knows. */
 export function isCurrency(code: string): boolean {
@@ -26,14 +45,7 @@ export function isCurrency(code: string): boolean {
  * currencyExponent("KWD"); // 3
  */
 export function currencyExponent(currency: string): number {
-  let exponent = exponents.get(currency);
-  if (exponent === undefined) {
-    if (!isCurrency(currency)) throw new MoneyError(`${currency} is not an ISO 4217 currency code.`);
-    exponent = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ??
-      2;
-    exponents.set(currency, exponent);
-  }
-  return exponent;
+  return currencyOf(currency)[1];
 }
 
 /** A decimal string that is not an exact amount of its currency. */
@@ -84,7 +96,6 @@ export function toDecimalString(minor: Minor, currency: string): string {
  * Formats minor units for people, e.g. `$1,234.50`, exactly (the decimal
  * string goes to `Intl.NumberFormat`, not a float).
  */
-export function formatMoney(minor: Minor, currency: string, locale = "en-US"): string {
-  const format = new Intl.NumberFormat(locale, { style: "currency", currency });
-  return format.format(toDecimalString(minor, currency) as unknown as number);
+export function formatMoney(minor: Minor, currency: string): string {
+  return currencyOf(currency)[0].format(toDecimalString(minor, currency) as unknown as number);
 }

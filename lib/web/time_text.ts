@@ -11,23 +11,29 @@ export function browserTimeZone(): string {
 }
 
 /**
+ * The parts of {@link formatDateTime}'s date-time (with a `timeZone`): en-US
+ * writes exactly this shape, in Deno and in browsers alike: "Dec 1, 2026, 16:00 PST".
+ */
+export const DATE_TIME: Intl.DateTimeFormatOptions = {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+  timeZoneName: "short",
+};
+
+/**
  * A date-time for people in `timeZone`, with the zone named, e.g.
  * `"Dec 2, 2026, 00:00 UTC"` or `"Dec 1, 2026, 16:00 PST"`; 24-hour clock,
  * as the forms use.
  * @example formatDateTime("2026-12-02T00:00:00Z", "America/Los_Angeles") // "Dec 1, 2026, 16:00 PST"
  */
 export function formatDateTime(iso: string, timeZone: string): string {
-  // en-US writes exactly this shape, in Deno and in browsers alike: "Dec 1, 2026, 16:00 PST".
-  return new Intl.DateTimeFormat("en-US", {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZone,
-    timeZoneName: "short",
-  }).format(new Date(iso));
+  // Made per call: the forms and the local-time island write a few; a page's many go through `readableTime`
+  // (`viewer_clock.ts`), which keeps its formatters (the forms' page is at its script budget).
+  return new Intl.DateTimeFormat("en-US", { ...DATE_TIME, timeZone }).format(new Date(iso));
 }
 
 /**

@@ -7,8 +7,9 @@
  * now ("in 3 days"), never as a UTC clock time the reader would misread.
  * Pure and dependency-light: islands read it too.
  */
+import { dateTimeFormat, relativeTimeFormat } from "../core/intl_formats.ts";
 import { createContext } from "preact";
-import { formatDateTime } from "./time_text.ts";
+import { DATE_TIME } from "./time_text.ts";
 
 /** The reader's zone (IANA name) when known, and the render's instant (epoch ms). */
 export interface ViewerClock {
@@ -24,11 +25,6 @@ export const ViewerClockContext = /* @__PURE__ */ createContext<ViewerClock>({ n
 
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){0,2}$/;
 
-/** Zone names the runtime accepted: asking it builds a formatter (tens of µs), and every page asks. */
-const knownZones = new Set<string>();
-/** Bound on {@link knownZones}: the runtime also accepts a name in any letter case, so forged spellings stop here. */
-const KNOWN_ZONES_KEPT = 1000;
-
 /**
  * A time zone name from a cookie, when it is one the runtime knows; otherwise
  * `undefined` (the cookie is the browser's to write and anyone's to forge).
@@ -36,10 +32,9 @@ const KNOWN_ZONES_KEPT = 1000;
  */
 export function readTimeZone(value: string | undefined): string | undefined {
   if (!value || value.length > 64 || !ZONE_NAME.test(value)) return undefined;
-  if (knownZones.has(value)) return value;
   try {
-    new Intl.DateTimeFormat("en-US", { timeZone: value });
-    if (knownZones.size < KNOWN_ZONES_KEPT) knownZones.add(value);
+    // Asking the runtime builds a formatter (tens of µs), kept for the pages that format in that zone.
+    dateTimeFormat("en-US", { timeZone: value });
     return value;
   } catch {
     return undefined;
@@ -58,7 +53,7 @@ const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
  * @example relativeTime(-7_200_000) // "2 hours ago"
  */
 export function relativeTime(deltaMs: number): string {
-  const format = new Intl.RelativeTimeFormat("en", { numeric: "always" });
+  const format = relativeTimeFormat("en", { numeric: "always" });
   for (const [unit, ms] of RELATIVE_UNITS) {
     const amount = Math.trunc(deltaMs / ms);
     if (amount !== 0) return format.format(amount, unit);
@@ -73,5 +68,8 @@ export function relativeTime(deltaMs: number): string {
  * @example readableTime(iso, "Asia/Tokyo", now) // "Dec 2, 2026, 09:00 GMT+9"; readableTime(iso, undefined, now) // "in 3 days"
  */
 export function readableTime(iso: string, timeZone: string | undefined, now: number): string {
-  return timeZone ? formatDateTime(iso, timeZone) : relativeTime(Date.parse(iso) - now);
+  // `formatDateTime`'s shape, with the formatter kept: a page writes dozens of times.
+  return timeZone
+    ? dateTimeFormat("en-US", { ...DATE_TIME, timeZone }).format(new Date(iso))
+    : relativeTime(Date.parse(iso) - now);
 }
