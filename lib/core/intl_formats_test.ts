@@ -19,11 +19,14 @@ Deno.test("intl formats - one formatter per locale and options, kept; an unknown
 });
 
 Deno.test("intl formats - kept formatters write what a new one writes: money, and a reader's time in their zone", () => {
-  for (
-    const [minor, currency, text] of [[123450, "USD", "$1,234.50"], [5000, "JPY", "¥5,000"], [1, "KWD", "KWD\u00a00.001"]]
-  ) {
-    assert.equal(formatMoney(minor as number, currency as string), text);
-    assert.equal(formatMoney(minor as number, currency as string), text, "from the kept formatter");
+  const amounts: [number, string, string][] = [
+    [123450, "USD", "$1,234.50"],
+    [5000, "JPY", "¥5,000"],
+    [1, "KWD", "KWD\u00a00.001"],
+  ];
+  for (const [minor, currency, text] of amounts) {
+    assert.equal(formatMoney(minor, currency), text);
+    assert.equal(formatMoney(minor, currency), text, "from the kept formatter");
   }
   assert.equal(formatDecimalMoney("1234.50", "USD"), "$1,234.50");
   const iso = "2026-12-02T00:00:00.000Z";
