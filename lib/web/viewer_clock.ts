@@ -26,16 +26,29 @@ export const ViewerClockContext = /* @__PURE__ */ createContext<ViewerClock>({ n
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){0,2}$/;
 
 /**
- * A time zone name from a cookie, when it is one the runtime knows; otherwise
- * `undefined` (the cookie is the browser's to write and anyone's to forge).
- * @example readTimeZone("America/Los_Angeles") // "America/Los_Angeles"; readTimeZone("<b>") // undefined
+ * Cookie values the runtime accepted as zones, and the zone's own name for
+ * each: asking builds a formatter (tens of µs), and every page asks. The
+ * runtime accepts a name in any letter case, so forged spellings stop being
+ * kept at the bound (each is then asked again, as before it was kept).
+ */
+const knownZones = new Map<string, string>();
+const KNOWN_ZONES_KEPT = 1000;
+
+/**
+ * A time zone from a cookie, by the name the runtime gives it, when the
+ * runtime knows it; otherwise `undefined` (the cookie is the browser's to
+ * write and anyone's to forge). Any spelling of a zone is that one zone, so
+ * it keeps one set of formatters and one shared rendering of a page.
+ * @example readTimeZone("europe/paris") // "Europe/Paris"; readTimeZone("<b>") // undefined
  */
 export function readTimeZone(value: string | undefined): string | undefined {
   if (!value || value.length > 64 || !ZONE_NAME.test(value)) return undefined;
+  const known = knownZones.get(value);
+  if (known) return known;
   try {
-    // Asking the runtime builds a formatter (tens of µs), kept for the pages that format in that zone.
-    dateTimeFormat("en-US", { timeZone: value });
-    return value;
+    const zone = new Intl.DateTimeFormat("en-US", { timeZone: value }).resolvedOptions().timeZone;
+    if (knownZones.size < KNOWN_ZONES_KEPT) knownZones.set(value, zone);
+    return zone;
   } catch {
     return undefined;
   }

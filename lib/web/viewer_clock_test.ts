@@ -9,13 +9,21 @@ import { renderPage } from "./render.tsx";
 Deno.test("reader clock - a zone cookie is read only when it names a zone the runtime knows", () => {
   assert.equal(readTimeZone("America/Los_Angeles"), "America/Los_Angeles");
   assert.equal(readTimeZone("Asia/Tokyo"), "Asia/Tokyo");
-  assert.equal(readTimeZone("America/Argentina/Buenos_Aires"), "America/Argentina/Buenos_Aires");
+  // A three-part name is read, by the name the runtime gives the zone (an alias may be given as its zone): the same times.
+  const buenosAires = readTimeZone("America/Argentina/Buenos_Aires");
+  assert.ok(buenosAires);
+  const iso = "2026-12-02T00:00:00.000Z";
+  assert.equal(formatDateTime(iso, buenosAires), formatDateTime(iso, "America/Argentina/Buenos_Aires"));
   for (const forged of [undefined, "", "Mars/Olympus", "<b>", "Europe/../../etc", "x".repeat(65), "UTC; path=/"]) {
     assert.equal(readTimeZone(forged), undefined, String(forged));
   }
   // Asked again (the answer remembered), the same.
   assert.equal(readTimeZone("Asia/Tokyo"), "Asia/Tokyo");
   assert.equal(readTimeZone("Mars/Olympus"), undefined);
+  // Any spelling the runtime accepts is the zone by its own name: one zone, one set of formatters and renderings.
+  assert.equal(readTimeZone("europe/paris"), "Europe/Paris");
+  assert.equal(readTimeZone("EUROPE/PARIS"), "Europe/Paris");
+  assert.equal(readTimeZone("utc"), "UTC");
 });
 
 Deno.test("reader clock - a time is written in the reader's zone, named, or relative to now before the zone is known", () => {
