@@ -1,10 +1,11 @@
 /**
  * Intl formatters, made once per locale and options and kept. Making one
- * loads its locale data — 26 µs for a currency format and 52 µs for a date
- * format on the build machine, against 0.6 and 1.1 µs to use one — and a
- * page formats hundreds of amounts and times: made per call, they were most
- * of a store owner's 9 ms page with a 100-store board
- * (`bench/refresh_bench.ts`). Pure, for the server and the islands alike.
+ * loads its locale data — 26 µs for a currency format and 72 µs for a
+ * date-time format, against 0.7 and 4 µs with one kept
+ * (`bench/micro_bench.ts`) — and a page formats hundreds of amounts and
+ * times: made per call, they were most of a store owner's 9 ms page with a
+ * 100-store board (`bench/refresh_bench.ts`). Pure, for the server and the
+ * islands alike.
  */
 
 const kept = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
