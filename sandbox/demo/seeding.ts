@@ -63,8 +63,6 @@ import {
   updateDemoWorld,
 } from "./claim.ts";
 
-export { type DemoWorld, readDemoWorld };
-
 /** What the demo needs: the app's pieces and this process's simulators. */
 export interface DemoDeps extends DriverDeps {
   lifecycle: SeasonServices;
@@ -200,11 +198,8 @@ export async function seedDemoWorld(
     waited = true;
     await pause(500, deps.signal).catch(() => {});
   }
-  if (world.activeId || world.seasonId) {
-    log("info", "sandbox demo: resuming a seeding that stopped", {
-      made: Object.keys(world).filter((field) => field.endsWith("Id") || field === "sprintSold"),
-    });
-  }
+  const made = Object.keys(world).filter((field) => field.endsWith("Id") || field === "sprintSold");
+  if (made.length > 0) log("info", "sandbox demo: resuming a seeding that stopped", { made });
   const lost = new AbortController();
   const stopRenewing = renewClaim(
     deps.kv,
