@@ -52,10 +52,25 @@ Deno.test("live islands - rank changes name each store that moved", () => {
   const after = [entry("b", 1, "20.00"), entry("a", 2, "10.00"), entry("c", 3, "2.00")];
   assert.deepEqual(rankChanges(before, after), {
     moves: { b: "up", a: "down" },
+    changed: ["b", "c"],
     message: "Store b moved up to 1st. Store a moved down to 2nd.",
   });
-  assert.deepEqual(rankChanges(before, before), { moves: {}, message: "" });
+  assert.deepEqual(rankChanges(before, before), { moves: {}, changed: [], message: "" });
   assert.deepEqual(rankChanges(before, [...before, entry("d", 4, "0.00")]).moves, {}, "a new store is not a move");
+});
+
+Deno.test("live islands - a store climbing a long board: five moves named, the others counted", () => {
+  const ids = ["a", "b", "c", "d", "e", "f", "g", "h"];
+  const before = ids.map((id, i) => entry(id, i + 1, `${100 - i}.00`));
+  const after = [entry("h", 1, "500.00"), ...ids.slice(0, 7).map((id, i) => entry(id, i + 2, `${100 - i}.00`))];
+  const change = rankChanges(before, after);
+  assert.equal(Object.keys(change.moves).length, 8, "every row moved");
+  assert.deepEqual(change.changed, ["h"], "one store's figures changed");
+  assert.equal(
+    change.message,
+    "Store h moved up to 1st. Store a moved down to 2nd. Store b moved down to 3rd. Store c moved down to 4th. " +
+      "4 other stores moved too.",
+  );
 });
 
 Deno.test("live islands - the race chart appends changed totals and follows the leading stores", () => {

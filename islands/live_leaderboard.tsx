@@ -39,25 +39,53 @@ function updatedText(iso: string, timeZone: string | undefined, now: number): st
 /** How long a moved row keeps its highlight class. */
 const HIGHLIGHT_MS = 1600;
 
+/** How many moves one announcement names; the rest are counted (a store climbing a long board moves every row it passes). */
+const NAMED_MOVES = 5;
+
 /**
- * The rank moves between two leaderboards and the sentence announcing them.
- * @example rankChanges(before, after) // { moves: { p2: "up", p1: "down" }, message: "Store B moved up to 1st. …" }
+ * The rank moves between two leaderboards, the stores whose figures changed
+ * (`changed`: they moved the board), and the sentence announcing the moves,
+ * the first {@link NAMED_MOVES} by their new rank, the others counted.
+ * @example rankChanges(before, after) // { moves: { p2: "up", p1: "down" }, changed: ["p2"], message: "Store B moved up to 1st. …" }
  */
 export function rankChanges(
   before: LeaderboardJson["entries"],
   after: LeaderboardJson["entries"],
-): { moves: Record<string, RankMove>; message: string } {
-  const previous = new Map(before.map((entry) => [entry.participantId, entry.rank]));
+): { moves: Record<string, RankMove>; changed: string[]; message: string } {
+  const previous = new Map(before.map((entry) => [entry.participantId, entry]));
   const moves: Record<string, RankMove> = {};
+  const changed: string[] = [];
   const sentences: string[] = [];
   for (const entry of after) {
     const was = previous.get(entry.participantId);
-    if (was === undefined || was === entry.rank) continue;
-    const move = entry.rank < was ? "up" : "down";
+    if (was && was.value !== entry.value) changed.push(entry.participantId);
+    if (was === undefined || was.rank === entry.rank) continue;
+    const move = entry.rank < was.rank ? "up" : "down";
     moves[entry.participantId] = move;
     sentences.push(`${entry.displayName} moved ${move} to ${ordinal(entry.rank)}.`);
   }
-  return { moves, message: sentences.join(" ") };
+  const named = sentences.length > NAMED_MOVES ? sentences.slice(0, NAMED_MOVES - 1) : sentences;
+  const others = sentences.length - named.length;
+  if (others > 0) named.push(`${others} other stores moved too.`);
+  return { moves, changed, message: named.join(" ") };
+}
+
+/**
+ * The moves a board flashes: the rows on screen, and the stores whose figures
+ * changed wherever they are (a store that climbed in from below). A long
+ * board's other rows move unseen, and each flashing row costs the browser
+ * its style every frame.
+ */
+function shownMoves(moves: Record<string, RankMove>, changed: string[], table: HTMLElement | null) {
+  const shown: Record<string, RankMove> = {};
+  const height = innerHeight;
+  for (const row of table?.querySelectorAll<HTMLTableRowElement>("tr[data-participant-id]") ?? []) {
+    const id = row.dataset.participantId!;
+    if (!moves[id]) continue;
+    const { top, bottom } = row.getBoundingClientRect();
+    if ((bottom > 0 && top < height) || changed.includes(id)) shown[id] = moves[id];
+  }
+  return shown;
 }
 
 const PILL: Record<ConnectionState | "static", string> = {
@@ -94,7 +122,7 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
       shown.current = next;
       setBoard(next);
       if (change.message) {
-        setMoves(change.moves);
+        setMoves(shownMoves(change.moves, change.changed, tableRef.current));
         setAnnouncement(change.message);
         clearTimeout(clear);
         clear = setTimeout(() => setMoves({}), HIGHLIGHT_MS);
@@ -110,13 +138,23 @@ export default function LiveLeaderboard(props: LiveLeaderboardProps) {
   useLayoutEffect(() => {
     const rows = tableRef.current?.querySelectorAll<HTMLTableRowElement>("tr[data-participant-id]") ?? [];
     const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
+    // Every position read before any animation starts: a read after one makes the browser lay the table out again.
     const tops = new Map<string, number>();
+    const onScreen = new Map<string, number>();
+    for (const row of rows) {
+      tops.set(row.dataset.participantId!, row.offsetTop);
+      onScreen.set(row.dataset.participantId!, row.getBoundingClientRect().top);
+    }
+    // Rows slide only where they can be seen, from or to (within a screen of it): each sliding row costs every frame.
+    const height = innerHeight;
+    const near = (y: number) => y > -height && y < 2 * height;
     for (const row of rows) {
       const id = row.dataset.participantId!;
-      tops.set(id, row.offsetTop);
       const before = rowTops.current.get(id);
-      if (!still && before !== undefined && before !== row.offsetTop) {
-        row.animate([{ transform: `translateY(${before - row.offsetTop}px)` }, { transform: "none" }], {
+      const top = tops.get(id)!;
+      const y = onScreen.get(id)!;
+      if (!still && before !== undefined && before !== top && (near(y) || near(y + before - top))) {
+        row.animate([{ transform: `translateY(${before - top}px)` }, { transform: "none" }], {
           duration: 450,
           easing: "cubic-bezier(.2,.8,.2,1)",
         });
