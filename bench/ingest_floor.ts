@@ -35,6 +35,8 @@ import {
   deliver,
   type Delivery,
   JsonLines,
+  type KvCall,
+  observedKv,
   orderBody,
   pool,
   seedCompetition,
@@ -55,48 +57,9 @@ const count = Number(values.count);
 const stores = Number(values.stores);
 const CONCURRENCY = 64;
 
-/** One KV call of the recorded run, as replayed. */
-type KvCall =
-  | { kind: "get"; key: Deno.KvKey }
-  | { kind: "getMany"; keys: Deno.KvKey[] }
-  | { kind: "list"; selector: Deno.KvListSelector; options?: Deno.KvListOptions }
-  | { kind: "commit"; mutations: { method: "set" | "delete" | "sum" | "enqueue"; args: unknown[] }[] };
-
-/** `kv` with every read and every commit's mutations appended to `calls`. */
+/** `kv` with every read and every commit appended to `calls`, its values copied as they were committed. */
 function recording(kv: Deno.Kv, calls: KvCall[]): Deno.Kv {
-  return new Proxy(kv, {
-    get(target, name) {
-      if (name === "get") return (key: Deno.KvKey) => (calls.push({ kind: "get", key }), target.get(key));
-      if (name === "getMany") {
-        return (keys: Deno.KvKey[]) => (calls.push({ kind: "getMany", keys }), target.getMany(keys));
-      }
-      if (name === "list") {
-        return (selector: Deno.KvListSelector, options?: Deno.KvListOptions) => (
-          calls.push({ kind: "list", selector, options }), target.list(selector, options)
-        );
-      }
-      if (name === "atomic") {
-        return () => {
-          const op = target.atomic();
-          const mutations: Extract<KvCall, { kind: "commit" }>["mutations"] = [];
-          for (const method of ["set", "delete", "sum", "enqueue"] as const) {
-            const original = op[method].bind(op) as (...args: unknown[]) => Deno.AtomicOperation;
-            (op as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
-              // A copy: a value staged now must be replayed as it was committed.
-              mutations.push({ method, args: structuredClone(args) });
-              original(...args);
-              return op;
-            };
-          }
-          const commit = op.commit.bind(op);
-          op.commit = () => (calls.push({ kind: "commit", mutations }), commit());
-          return op;
-        };
-      }
-      const value = Reflect.get(target, name);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
+  return observedKv(kv, (call) => calls.push(call.kind === "commit" ? structuredClone(call) : call));
 }
 
 /**

@@ -17,7 +17,7 @@ import { createShopifyServices, processWebhook } from "../lib/shopify/mod.ts";
 import { startShopifySandbox } from "../sandbox/shopify/mod.ts";
 import { SANDBOX_APP } from "../lib/shopify/mod.ts";
 import { activeCompetition } from "../testing/fixtures.ts";
-import { orderBody, pool, shopOf } from "./support.ts";
+import { observedKv, orderBody, pool, shopOf } from "./support.ts";
 import { report } from "./stats.ts";
 
 const { values } = parseArgs({ options: { count: { type: "string", default: "640" } } });
@@ -38,42 +38,25 @@ interface Counts {
 
 /** `kv` with every call counted in `counts`. */
 function counted(kv: Deno.Kv, counts: Counts): Deno.Kv {
-  return new Proxy(kv, {
-    get(target, name) {
-      if (name === "get") return (key: Deno.KvKey) => (counts.get++, counts.keysRead++, target.get(key));
-      if (name === "getMany") {
-        return (keys: Deno.KvKey[]) => (counts.getMany++, counts.keysRead += keys.length, target.getMany(keys));
+  return observedKv(kv, (call) => {
+    if (call.kind === "get") {
+      counts.get++;
+      counts.keysRead++;
+    } else if (call.kind === "getMany") {
+      counts.getMany++;
+      counts.keysRead += call.keys.length;
+    } else if (call.kind === "list") {
+      counts.list++;
+    } else {
+      counts.commits++;
+      counts.mutations += call.mutations.length;
+      for (const { method, args } of call.mutations) {
+        if (method !== "set") continue;
+        const kind = String((args[0] as Deno.KvKey)[0]);
+        const sets = counts.sets.get(kind) ?? { count: 0, bytes: 0 };
+        counts.sets.set(kind, { count: sets.count + 1, bytes: sets.bytes + serialize(args[1]).length });
       }
-      if (name === "list") {
-        return (
-          selector: Deno.KvListSelector,
-          options?: Deno.KvListOptions,
-        ) => (counts.list++, target.list(selector, options));
-      }
-      if (name === "atomic") {
-        return () => {
-          const op = target.atomic();
-          for (const method of ["set", "delete", "sum", "enqueue"] as const) {
-            const original = op[method].bind(op) as (...args: unknown[]) => Deno.AtomicOperation;
-            (op as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
-              counts.mutations++;
-              if (method === "set") {
-                const kind = String((args[0] as Deno.KvKey)[0]);
-                const sets = counts.sets.get(kind) ?? { count: 0, bytes: 0 };
-                counts.sets.set(kind, { count: sets.count + 1, bytes: sets.bytes + serialize(args[1]).length });
-              }
-              original(...args);
-              return op;
-            };
-          }
-          const commit = op.commit.bind(op);
-          op.commit = () => (counts.commits++, commit());
-          return op;
-        };
-      }
-      const value = Reflect.get(target, name);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
+    }
   });
 }
 

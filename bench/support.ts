@@ -361,3 +361,56 @@ export function spawnProcess(
     stderr: "inherit",
   }).spawn();
 }
+
+/** One call a KV handle was asked, as {@link observedKv} reports it. */
+export type KvCall =
+  | { kind: "get"; key: Deno.KvKey }
+  | { kind: "getMany"; keys: Deno.KvKey[] }
+  | { kind: "list"; selector: Deno.KvListSelector; options?: Deno.KvListOptions }
+  | { kind: "commit"; mutations: KvMutation[] };
+
+/** A mutation of an atomic operation: the method called and its arguments. */
+export interface KvMutation {
+  method: "set" | "delete" | "sum" | "enqueue";
+  args: unknown[];
+}
+
+/**
+ * `kv` telling `observe` of every read as it is asked and of every atomic
+ * commit, with its mutations, as it is sent (for benchmarks that count or
+ * record what the app asks of KV).
+ */
+export function observedKv(kv: Deno.Kv, observe: (call: KvCall) => void): Deno.Kv {
+  return new Proxy(kv, {
+    get(target, name) {
+      if (name === "get") return (key: Deno.KvKey) => (observe({ kind: "get", key }), target.get(key));
+      if (name === "getMany") {
+        return (keys: Deno.KvKey[]) => (observe({ kind: "getMany", keys }), target.getMany(keys));
+      }
+      if (name === "list") {
+        return (selector: Deno.KvListSelector, options?: Deno.KvListOptions) => (
+          observe({ kind: "list", selector, options }), target.list(selector, options)
+        );
+      }
+      if (name === "atomic") {
+        return () => {
+          const op = target.atomic();
+          const mutations: KvMutation[] = [];
+          for (const method of ["set", "delete", "sum", "enqueue"] as const) {
+            const original = op[method].bind(op) as (...args: unknown[]) => Deno.AtomicOperation;
+            (op as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+              mutations.push({ method, args });
+              original(...args);
+              return op;
+            };
+          }
+          const commit = op.commit.bind(op);
+          op.commit = () => (observe({ kind: "commit", mutations }), commit());
+          return op;
+        };
+      }
+      const value = Reflect.get(target, name);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
