@@ -88,15 +88,13 @@ export async function claimSeeding(kv: Deno.Kv, now: number): Promise<DemoWorld 
  * returns the marker as written; throws `DemoSeedError` once it does not
  * (another process took the seeding over).
  */
-export async function recordSeeding(kv: Deno.Kv, change: Partial<DemoWorld>): Promise<DemoWorld> {
-  for (;;) {
-    const entry = await kv.get<DemoWorld>(keys.sandboxDemo());
-    if (entry.value?.state !== "seeding" || entry.value.holder !== INSTANCE_ID) {
+export function recordSeeding(kv: Deno.Kv, change: Partial<DemoWorld>): Promise<DemoWorld> {
+  return updateDemoWorld(kv, (world) => {
+    if (world.state !== "seeding" || world.holder !== INSTANCE_ID) {
       throw new DemoSeedError("another process took the demo's seeding over");
     }
-    const next = { ...entry.value, ...change };
-    if ((await commit(() => kv.atomic().check(entry).set(keys.sandboxDemo(), next))).ok) return next;
-  }
+    return { ...world, ...change };
+  });
 }
 
 /**
@@ -113,7 +111,11 @@ export function renewClaim(kv: Deno.Kv, onLost: () => void): () => void {
   return () => clearInterval(timer);
 }
 
-/** Writes the marker as `change` makes it from what it holds (a seeded world's later changes), and returns it. */
+/**
+ * Writes the marker as `change` makes it from what it holds (atomic check:
+ * made again from a fresher read when another write came first), and
+ * returns it; `change` may refuse by throwing.
+ */
 export async function updateDemoWorld(kv: Deno.Kv, change: (world: DemoWorld) => DemoWorld): Promise<DemoWorld> {
   for (;;) {
     const entry = await kv.get<DemoWorld>(keys.sandboxDemo());

@@ -147,9 +147,9 @@ async function madeOnce(
  * connected already, so at once), and started (round 1 and the season
  * ACTIVE) when its start passes, as the minute crons would. Its lead is
  * longer than the competitions' (a season's checkout must be paid before
- * round 1 starts). Returns its id.
+ * round 1 starts).
  */
-async function seedSeason(deps: DemoDeps, world: DemoWorld): Promise<string> {
+async function seedSeason(deps: DemoDeps, world: DemoWorld): Promise<void> {
   const plan = seasonPlan(startAhead({ ...deps, leadMs: (deps.leadMs ?? 3_000) + 3_000 }));
   let seasonId = world.seasonId;
   if (!seasonId) {
@@ -165,7 +165,6 @@ async function seedSeason(deps: DemoDeps, world: DemoWorld): Promise<string> {
   await runSeasonJob(deps.lifecycle);
   const started = await getSeason(deps.kv, seasonId);
   if (started.status !== "ACTIVE") throw new DemoSeedError(`${plan.body.title} did not start`);
-  return seasonId;
 }
 
 /** What `seedDemoWorld` did. */
@@ -247,7 +246,7 @@ async function seedClaimed(
     madeOnce(deps, claimed, "completedId", plans.completed),
   ]);
   const upcoming = await madeOnce(deps, claimed, "upcomingId", plans.upcoming);
-  const community = await madeOnce(deps, claimed, "communityId", plans.community);
+  await madeOnce(deps, claimed, "communityId", plans.community);
   await joinAll(deps, active.id, plans.live.stores);
   await startWhenDue(deps, [active.id, completed.id]);
   const shops = plans.live.stores.map((owner) => owner.shop);
@@ -271,19 +270,15 @@ async function seedClaimed(
   }
   onLive?.(active.id, shops);
   // Seeded while the sprint's settlement window runs out.
-  const seasonId = await seedSeason(deps, claimed);
+  await seedSeason(deps, claimed);
   const settled = await completeAfterWindow(deps, completed.id);
   if (settled.status !== "COMPLETED") throw new DemoSeedError(`${plans.completed.title} did not settle`);
 
+  // Each competition and the season were recorded as they were made.
   const world = await recordSeeding(deps.kv, {
     state: "seeded",
     holder: "",
     seededAt: new Date().toISOString(),
-    activeId: active.id,
-    upcomingId: upcoming.id,
-    completedId: completed.id,
-    communityId: community.id,
-    seasonId,
     shops,
   });
   log("info", "sandbox demo seeded", { ms: Date.now() - started, ...world });
@@ -328,6 +323,14 @@ async function isDemoStillRunning(kv: Deno.Kv, id: string | undefined, now: numb
   return competition?.status === "ACTIVE" && !competition.resultsFrozenAt && now < Date.parse(competition.endDate);
 }
 
+/** Funds the live competition of round `round` and records it as the next one, before any store joins it. */
+async function fundNextLive(deps: DemoDeps, round: number): Promise<string> {
+  deps.signal?.throwIfAborted();
+  const { id } = await createAndFund(deps, livePlan(startAhead(deps), round));
+  await updateDemoWorld(deps.kv, (world) => ({ ...world, nextLiveId: id }));
+  return id;
+}
+
 /**
  * Makes sure the seeded world has a running live competition: when the one
  * recorded has ended (fast-forwarded, or an old data file), seeds a new one
@@ -340,24 +343,17 @@ export async function ensureLiveDemo(deps: DemoDeps): Promise<DemoWorld | null> 
   const release = await acquireLease(deps.kv, "sandbox_demo_reseed", Date.now(), RESEED_LEASE_MS);
   if (!release) return world;
   try {
-    const current = await deps.kv.get<DemoWorld>(keys.sandboxDemo());
-    if (!current.value || await isDemoStillRunning(deps.kv, current.value.activeId, Date.now())) return current.value;
-    const round = current.value.reseeded + 1;
+    const current = await readDemoWorld(deps.kv);
+    if (!current || await isDemoStillRunning(deps.kv, current.activeId, Date.now())) return current;
+    const round = current.reseeded + 1;
     // A new one funded by a try that stopped before it started is started now, not made again.
-    const pending = current.value.nextLiveId && await getCompetition(deps.kv, current.value.nextLiveId);
-    let activeId = pending && isOpenForJoining(pending, Date.now()) ? pending.id : undefined;
-    if (!activeId) {
-      deps.signal?.throwIfAborted();
-      activeId = (await createAndFund(deps, livePlan(startAhead(deps), round))).id;
-      const made = activeId;
-      await updateDemoWorld(deps.kv, (world) => ({ ...world, nextLiveId: made }));
-    }
+    const pending = current.nextLiveId && await getCompetition(deps.kv, current.nextLiveId);
+    const activeId = pending && isOpenForJoining(pending, Date.now()) ? pending.id : await fundNextLive(deps, round);
     await joinAll(deps, activeId, DEMO_STORE_OWNERS);
     await startWhenDue(deps, [activeId]);
-    const started = activeId;
     const next = await updateDemoWorld(deps.kv, ({ nextLiveId: _, ...world }) => ({
       ...world,
-      activeId: started,
+      activeId,
       reseeded: round,
       shops: DEMO_STORE_OWNERS.map((owner) => owner.shop),
     }));
